@@ -1,0 +1,30 @@
+// Encoding of a metric chunk: the unit in which series are stored (see
+// docs/store-format.md). Shared by the writer and every reader of our store.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace runlens {
+
+struct MetricPoint {
+    int64_t step = 0;
+    double wall_time = 0;   // seconds since the Unix epoch
+    double value = 0;       // NaN and +-Inf are kept as they are
+};
+
+// Points per full chunk; the last chunk of a series may hold fewer.
+inline constexpr size_t kChunkCapacity = 1024;
+
+// Layout v1, little-endian: u32 count, then count i64 steps, count f64 wall
+// times, count f64 values (columnar, so a reader can take one column).
+std::vector<std::byte> encodeChunk(std::span<const MetricPoint> points);
+
+// Appends the chunk's points to the three columns. Returns false (appending
+// nothing) when the blob is truncated or its count does not match its size.
+bool decodeChunk(std::span<const std::byte> blob, std::vector<int64_t>& steps, std::vector<double>& wallTimes,
+                 std::vector<double>& values);
+
+} // namespace runlens

@@ -1,0 +1,116 @@
+// Runlens logging library, C++ API.
+//
+//   auto run = runlens::Run::start("runs.runlens", {.experiment = "mnist", .name = "lr-0.1"});
+//   run.logParam("lr", 0.1);
+//   for (int step = 0; ...; ++step) run.logMetric("loss", loss, step);
+//   run.finish(runlens::RunStatus::Finished);
+//
+// Threading: a Run may be used from any number of threads. logMetric() only
+// appends to an in-memory buffer under a short lock; a writer thread owned by
+// the Run writes batches to the store every flush interval, so a crash loses at
+// most that interval. Nothing on the logging path waits for the disk.
+#pragma once
+
+#include "runlens/sqlite_db.h"   // runlens::Error
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace runlens {
+
+enum class RunStatus { Running, Finished, Failed, Killed, Crashed };
+std::string_view toString(RunStatus status);
+
+struct RunOptions {
+    std::string experiment = "default";
+    std::string name;            // empty: a generated name
+    std::string parent_id;       // the sweep or parent run, if any
+    std::string notes;
+    std::string hypothesis;
+    std::vector<std::pair<std::string, std::string>> tags;
+    std::chrono::milliseconds flush_interval{1000};
+    bool capture_git = true;     // commit, branch, remote, uncommitted diff of the working directory's repo
+    bool capture_environment = true;
+    size_t max_diff_bytes = 1 << 20;
+    // In distributed training only rank 0 logs (RANK / LOCAL_RANK); set this
+    // (or RUNLENS_ALL_RANKS=1) to log from every rank.
+    bool log_all_ranks = false;
+};
+
+// Limits on what a store accepts; larger input is refused with a message.
+inline constexpr size_t kMaxKeyBytes = 250;
+inline constexpr size_t kMaxValueBytes = 1 << 20;
+
+class Run {
+public:
+    // Creates the store if needed and records the run as running. Throws
+    // Error when the store cannot be written (not a store, newer schema,
+    // read-only, locked for longer than the busy timeout).
+    static Run start(const std::string& store_path, const RunOptions& options = {});
+
+    Run(Run&&) noexcept;
+    Run& operator=(Run&&) noexcept;
+    ~Run();   // a run still open is finished as Finished
+
+    // False on a non-zero rank: every call is then a no-op.
+    bool enabled() const;
+    const std::string& id() const;
+    const std::string& name() const;
+    const std::string& storePath() const;
+
+    // The hot path. Returns false (and records lastError()) for an invalid key
+    // or after finish(). wall_time defaults to now.
+    bool logMetric(std::string_view key, double value, int64_t step);
+    bool logMetric(std::string_view key, double value, int64_t step, double wall_time);
+
+    bool logParam(std::string_view key, int64_t value);
+    bool logParam(std::string_view key, int value) { return logParam(key, static_cast<int64_t>(value)); }
+    bool logParam(std::string_view key, double value);
+    bool logParam(std::string_view key, bool value);
+    bool logParam(std::string_view key, std::string_view value);
+    bool logParam(std::string_view key, const char* value) { return logParam(key, std::string_view(value)); }
+    // A JSON value kept as JSON (lists, objects).
+    bool logParamJson(std::string_view key, std::string_view json);
+    // A nested configuration as JSON: kept whole, and flattened into typed
+    // params with dotted keys ("optimizer.lr"). Keys are prefixed by `name`
+    // unless it is empty.
+    bool logConfig(std::string_view name, std::string_view json);
+
+    bool setTag(std::string_view key, std::string_view value);
+    bool setNotes(std::string_view notes);
+    bool setHypothesis(std::string_view hypothesis);
+    bool logDataVersion(std::string_view name, std::string_view version);
+    bool logSeed(std::string_view name, int64_t seed);
+    bool logEnvironment(std::string_view key, std::string_view value);
+
+    // Copies the file beside the store (<store>.artifacts/<run id>/<dir>/<name>)
+    // with its size and sha256. Blocks for the copy, like MLflow's.
+    bool logArtifact(const std::string& local_path, std::string_view artifact_dir = {});
+    // Records an artifact that stays where it is (s3://..., a shared disk).
+    bool logArtifactUri(std::string_view path, std::string_view uri, int64_t size = -1,
+                        std::string_view sha256 = {});
+
+    // Writes everything buffered so far and waits until it is on disk.
+    void flush();
+    // Flushes and records the end. Further logging is refused.
+    void finish(RunStatus status = RunStatus::Finished);
+    bool finished() const;
+
+    // The last problem seen (invalid input, a failed write); empty if none.
+    std::string lastError() const;
+
+private:
+    struct Impl;
+    explicit Run(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// True when RANK / LOCAL_RANK say this process is not rank 0.
+bool isNonZeroRank();
+
+} // namespace runlens

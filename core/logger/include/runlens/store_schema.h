@@ -1,0 +1,23 @@
+// The Runlens store schema (docs/store-format.md): its version, its creation
+// and the forward migrations from older versions.
+#pragma once
+
+#include <string>
+
+namespace runlens {
+
+class SqliteDb;
+
+inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr const char* kStoreApplicationId = "runlens";
+
+// Schema version of an open store; 0 when the file holds no Runlens schema.
+// Throws Error when the file is a SQLite database that is not a Runlens store.
+int storeSchemaVersion(SqliteDb& db);
+
+// Opens `path` for writing, creating it (WAL mode) or migrating it forward as
+// needed. Throws Error for a file that is not a store, or one written by a
+// newer Runlens, leaving such a file untouched.
+SqliteDb openStoreForWriting(const std::string& path);
+
+} // namespace runlens

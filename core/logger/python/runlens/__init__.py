@@ -1,0 +1,252 @@
+"""Runlens: log training runs to a Runlens store.
+
+    import runlens
+    with runlens.init(experiment="mnist", config={"lr": 0.1, "model": {"depth": 4}}) as run:
+        for step in range(1000):
+            run.log({"loss": loss}, step=step)
+
+Logging never waits for the disk: the native library buffers points and a
+background thread writes them every flush interval. A run left open ends as
+finished at exit, as failed after an uncaught exception and as killed after
+Ctrl-C; a process killed outright reads as crashed.
+
+The store is `store=`, else $RUNLENS_STORE, else ./runlens.db.
+"""
+import atexit
+import json
+import math
+import os
+import platform
+import sys
+import threading
+import weakref
+
+from . import _native
+
+__all__ = ["Run", "RunlensError", "init", "default_store", "version"]
+
+_lib = _native.lib
+DEFAULT_STORE = "runlens.db"
+
+
+class RunlensError(ValueError):
+    """Something Runlens refused: an invalid name or value, a store it cannot write."""
+
+
+def version():
+    return _lib.rl_version().decode()
+
+
+def default_store():
+    return os.environ.get("RUNLENS_STORE") or DEFAULT_STORE
+
+
+def _b(text):
+    return text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+
+
+_open_runs = weakref.WeakSet()
+_exit_status = "finished"
+_lock = threading.Lock()
+
+
+class Run:
+    """One training run. Use init() to make one; every method is thread-safe."""
+
+    def __init__(self, store=None, experiment="default", name=None, parent=None, config=None, tags=None,
+                 notes=None, hypothesis=None, flush_interval=1.0, git=True, environment=True, all_ranks=False):
+        self.store = os.fspath(store) if store is not None else default_store()
+        flags = (0 if git else _native.NO_GIT) | (0 if environment else _native.NO_ENVIRONMENT)
+        flags |= _native.ALL_RANKS if all_ranks else 0
+        parent_id = parent.id if isinstance(parent, Run) else parent
+        handle = _lib.rl_run_start(_b(self.store), _b(experiment or "default"), _b(name or ""),
+                                   _b(parent_id or ""), int(flush_interval * 1000), flags)
+        if not handle:
+            raise RunlensError(_lib.rl_last_error().decode())
+        self._h = handle
+        self.experiment = experiment or "default"
+        self.id = _lib.rl_run_id(handle).decode()
+        self.name = _lib.rl_run_name(handle).decode()
+        self.enabled = bool(_lib.rl_run_enabled(handle))
+        self._finished = False
+        self._key_cache = {}
+        with _lock:
+            _open_runs.add(self)
+        if self.enabled and environment:
+            self._log_python_environment()
+        if config:
+            self.log_config(config)
+        for key, value in (tags or {}).items():
+            self.set_tag(key, value)
+        if notes:
+            self.set_notes(notes)
+        if hypothesis:
+            self.set_hypothesis(hypothesis)
+
+    # -- internals ---------------------------------------------------------
+    def _check(self, rc):
+        if rc != _native.RL_OK:
+            raise RunlensError(_lib.rl_run_last_error(self._h).decode())
+
+    def _key(self, key):
+        k = self._key_cache.get(key)
+        if k is None:
+            k = _b(key)
+            if len(self._key_cache) < 10000:
+                self._key_cache[key] = k
+        return k
+
+    def _log_python_environment(self):
+        self.log_environment("python", sys.version.split()[0] + " (" + platform.python_implementation() + ")")
+        self.log_environment("python.executable", sys.executable)
+        try:
+            from importlib import metadata
+            for dist in metadata.distributions():
+                name = dist.metadata.get("Name")
+                if name:
+                    self.log_environment("package." + name.lower(), dist.version or "")
+        except Exception:  # an odd site-packages must not stop a training run
+            pass
+
+    # -- metrics -----------------------------------------------------------
+    def log_metric(self, key, value, step=0, wall_time=None):
+        if wall_time is None:
+            rc = _lib.rl_log_metric(self._h, self._key(key), float(value), int(step))
+        else:
+            rc = _lib.rl_log_metric_at(self._h, self._key(key), float(value), int(step), float(wall_time))
+        if rc:
+            self._check(rc)
+
+    def log(self, metrics, step=0):
+        """Logs a dict of metrics at one step."""
+        h, key = self._h, self._key
+        for k, v in metrics.items():
+            rc = _lib.rl_log_metric(h, key(k), float(v), int(step))
+            if rc:
+                self._check(rc)
+
+    # -- params and config -------------------------------------------------
+    def log_param(self, key, value):
+        k = _b(key)
+        if isinstance(value, bool):
+            rc = _lib.rl_log_param_bool(self._h, k, int(value))
+        elif isinstance(value, int) and -2**63 <= value < 2**63:
+            rc = _lib.rl_log_param_int(self._h, k, value)
+        elif isinstance(value, float):
+            rc = _lib.rl_log_param_float(self._h, k, value)
+        elif isinstance(value, (dict, list, tuple)) or value is None:
+            rc = _lib.rl_log_param_json(self._h, k, _b(json.dumps(value, default=str)))
+        else:
+            rc = _lib.rl_log_param_string(self._h, k, _b(str(value)))
+        self._check(rc)
+        return value
+
+    def log_params(self, params):
+        for k, v in params.items():
+            self.log_param(k, v)
+
+    def log_config(self, config, name=""):
+        """A nested config: kept whole and flattened into dotted params."""
+        if not isinstance(config, dict):
+            raise RunlensError("a config must be a dict")
+        self._check(_lib.rl_log_config(self._h, _b(name), _b(json.dumps(config, default=_json_default))))
+
+    # -- metadata ----------------------------------------------------------
+    def set_tag(self, key, value):
+        self._check(_lib.rl_set_tag(self._h, _b(key), _b(str(value))))
+
+    def set_notes(self, notes):
+        self._check(_lib.rl_set_notes(self._h, _b(notes)))
+
+    def set_hypothesis(self, hypothesis):
+        self._check(_lib.rl_set_hypothesis(self._h, _b(hypothesis)))
+
+    def log_data_version(self, name, version):
+        self._check(_lib.rl_log_data_version(self._h, _b(name), _b(str(version))))
+
+    def log_seed(self, seed, name="seed"):
+        self._check(_lib.rl_log_seed(self._h, _b(name), int(seed)))
+
+    def log_environment(self, key, value):
+        self._check(_lib.rl_log_environment(self._h, _b(key), _b(str(value))))
+
+    def log_artifact(self, local_path, artifact_dir=""):
+        self._check(_lib.rl_log_artifact(self._h, _b(os.fspath(local_path)), _b(artifact_dir or "")))
+
+    def log_artifact_uri(self, path, uri, size=-1, sha256=""):
+        self._check(_lib.rl_log_artifact_uri(self._h, _b(path), _b(uri), int(size), _b(sha256)))
+
+    # -- lifecycle ---------------------------------------------------------
+    def flush(self):
+        self._check(_lib.rl_flush(self._h))
+
+    def finish(self, status="finished"):
+        """Ends the run: status is finished, failed or killed."""
+        if self._finished:
+            return
+        code = _native.STATUS.get(str(status).lower())
+        if code is None:
+            raise RunlensError(f"unknown status {status!r}: use finished, failed or killed")
+        self._finished = True
+        _lib.rl_finish(self._h, code)
+        with _lock:
+            _open_runs.discard(self)
+
+    @property
+    def finished(self):
+        return self._finished
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.finish("finished")
+        elif issubclass(exc_type, KeyboardInterrupt):
+            self.finish("killed")
+        else:
+            self.finish("failed")
+        return False
+
+    def __del__(self):
+        h = getattr(self, "_h", None)
+        if h:
+            self._h = None
+            _lib.rl_run_free(h)
+
+    def __repr__(self):
+        return f"<runlens.Run {self.name!r} id={self.id} store={self.store!r}>"
+
+
+def _json_default(obj):
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return str(obj)
+    return str(obj)
+
+
+def init(**kwargs):
+    """Starts a run; see Run for the arguments."""
+    return Run(**kwargs)
+
+
+def _finish_open_runs():
+    with _lock:
+        runs = list(_open_runs)
+    for run in runs:
+        try:
+            run.finish(_exit_status)
+        except Exception:
+            pass
+
+
+_previous_hook = sys.excepthook
+
+
+def _excepthook(exc_type, exc, tb):
+    global _exit_status
+    _exit_status = "killed" if issubclass(exc_type, KeyboardInterrupt) else "failed"
+    _previous_hook(exc_type, exc, tb)
+
+
+sys.excepthook = _excepthook
+atexit.register(_finish_open_runs)

@@ -1,0 +1,73 @@
+"""ctypes binding of the Runlens C ABI (runlens_c.h). Internal."""
+import ctypes
+import ctypes.util
+import os
+from pathlib import Path
+
+
+def _find_library():
+    candidates = []
+    if os.environ.get("RUNLENS_LIBRARY"):
+        candidates.append(os.environ["RUNLENS_LIBRARY"])
+    here = Path(__file__).resolve().parent
+    candidates += sorted(str(p) for p in here.glob("librunlens.so*"))
+    found = ctypes.util.find_library("runlens")
+    if found:
+        candidates.append(found)
+    errors = []
+    for path in candidates:
+        try:
+            return ctypes.CDLL(path)
+        except OSError as exc:
+            errors.append(f"{path}: {exc}")
+    raise ImportError(
+        "runlens: cannot load the native library librunlens.so; build Runlens and use "
+        "PYTHONPATH=<build>/python, or set RUNLENS_LIBRARY. Tried: " + ("; ".join(errors) or "nothing found"))
+
+
+lib = _find_library()
+
+_c = ctypes.c_char_p
+_run = ctypes.c_void_p
+_i64 = ctypes.c_int64
+_dbl = ctypes.c_double
+_int = ctypes.c_int
+
+_signatures = {
+    "rl_version": (_c, []),
+    "rl_last_error": (_c, []),
+    "rl_run_start": (_run, [_c, _c, _c, _c, _int, ctypes.c_uint]),
+    "rl_run_free": (None, [_run]),
+    "rl_run_id": (_c, [_run]),
+    "rl_run_name": (_c, [_run]),
+    "rl_run_enabled": (_int, [_run]),
+    "rl_run_last_error": (_c, [_run]),
+    "rl_log_metric": (_int, [_run, _c, _dbl, _i64]),
+    "rl_log_metric_at": (_int, [_run, _c, _dbl, _i64, _dbl]),
+    "rl_log_metrics": (_int, [_run, ctypes.POINTER(_c), ctypes.POINTER(_dbl), ctypes.c_size_t, _i64]),
+    "rl_log_param_int": (_int, [_run, _c, _i64]),
+    "rl_log_param_float": (_int, [_run, _c, _dbl]),
+    "rl_log_param_bool": (_int, [_run, _c, _int]),
+    "rl_log_param_string": (_int, [_run, _c, _c]),
+    "rl_log_param_json": (_int, [_run, _c, _c]),
+    "rl_log_config": (_int, [_run, _c, _c]),
+    "rl_set_tag": (_int, [_run, _c, _c]),
+    "rl_set_notes": (_int, [_run, _c]),
+    "rl_set_hypothesis": (_int, [_run, _c]),
+    "rl_log_data_version": (_int, [_run, _c, _c]),
+    "rl_log_seed": (_int, [_run, _c, _i64]),
+    "rl_log_environment": (_int, [_run, _c, _c]),
+    "rl_log_artifact": (_int, [_run, _c, _c]),
+    "rl_log_artifact_uri": (_int, [_run, _c, _c, _i64, _c]),
+    "rl_flush": (_int, [_run]),
+    "rl_finish": (_int, [_run, _int]),
+}
+
+for _name, (_res, _args) in _signatures.items():
+    _fn = getattr(lib, _name)
+    _fn.restype = _res
+    _fn.argtypes = _args
+
+RL_OK = 0
+STATUS = {"finished": 1, "failed": 2, "killed": 3}
+NO_GIT, NO_ENVIRONMENT, ALL_RANKS = 1, 2, 4

@@ -1,0 +1,192 @@
+#include "runlens/runlens_c.h"
+
+#include "runlens/runlens.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+struct rl_run {
+    runlens::Run run;
+};
+
+namespace {
+
+thread_local std::string t_error;
+thread_local std::string t_text;
+
+const char* keep(std::string text)
+{
+    t_text = std::move(text);
+    return t_text.c_str();
+}
+
+std::string_view sv(const char* s) { return s ? std::string_view(s) : std::string_view(); }
+
+int result(bool ok) { return ok ? RL_OK : RL_ERROR; }
+
+template <class F>
+int guarded(rl_run* run, F&& f)
+{
+    if (!run)
+        return RL_ERROR;
+    try {
+        return result(f(run->run));
+    } catch (const std::exception& e) {
+        t_error = e.what();
+        return RL_ERROR;
+    }
+}
+
+} // namespace
+
+extern "C" {
+
+const char* rl_version(void) { return RUNLENS_VERSION; }
+const char* rl_last_error(void) { return t_error.c_str(); }
+
+rl_run* rl_run_start(const char* store_path, const char* experiment, const char* name, const char* parent_id,
+                     int flush_interval_ms, unsigned flags)
+{
+    try {
+        if (!store_path || !*store_path)
+            throw runlens::Error("no store path given");
+        runlens::RunOptions options;
+        if (experiment && *experiment)
+            options.experiment = experiment;
+        options.name = sv(name);
+        options.parent_id = sv(parent_id);
+        if (flush_interval_ms > 0)
+            options.flush_interval = std::chrono::milliseconds(flush_interval_ms);
+        options.capture_git = !(flags & RL_NO_GIT);
+        options.capture_environment = !(flags & RL_NO_ENVIRONMENT);
+        options.log_all_ranks = (flags & RL_ALL_RANKS) != 0;
+        auto handle = std::make_unique<rl_run>(rl_run{runlens::Run::start(store_path, options)});
+        t_error.clear();
+        return handle.release();
+    } catch (const std::exception& e) {
+        t_error = e.what();
+        return nullptr;
+    }
+}
+
+void rl_run_free(rl_run* run)
+{
+    std::unique_ptr<rl_run> owned(run);   // its destructor finishes an open run
+}
+
+const char* rl_run_id(rl_run* run) { return run ? run->run.id().c_str() : ""; }
+const char* rl_run_name(rl_run* run) { return run ? run->run.name().c_str() : ""; }
+int rl_run_enabled(rl_run* run) { return run && run->run.enabled() ? 1 : 0; }
+const char* rl_run_last_error(rl_run* run) { return run ? keep(run->run.lastError()) : "no run"; }
+
+int rl_log_metric(rl_run* run, const char* key, double value, int64_t step)
+{
+    return run ? result(run->run.logMetric(sv(key), value, step)) : RL_ERROR;
+}
+
+int rl_log_metric_at(rl_run* run, const char* key, double value, int64_t step, double wall_time)
+{
+    return run ? result(run->run.logMetric(sv(key), value, step, wall_time)) : RL_ERROR;
+}
+
+int rl_log_metrics(rl_run* run, const char* const* keys, const double* values, size_t n, int64_t step)
+{
+    if (!run || (n && (!keys || !values)))
+        return RL_ERROR;
+    for (size_t i = 0; i < n; ++i)
+        if (!run->run.logMetric(sv(keys[i]), values[i], step))
+            return RL_ERROR;
+    return RL_OK;
+}
+
+int rl_log_param_int(rl_run* run, const char* key, int64_t value)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logParam(sv(key), value); });
+}
+
+int rl_log_param_float(rl_run* run, const char* key, double value)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logParam(sv(key), value); });
+}
+
+int rl_log_param_bool(rl_run* run, const char* key, int value)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logParam(sv(key), value != 0); });
+}
+
+int rl_log_param_string(rl_run* run, const char* key, const char* value)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logParam(sv(key), sv(value)); });
+}
+
+int rl_log_param_json(rl_run* run, const char* key, const char* json)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logParamJson(sv(key), sv(json)); });
+}
+
+int rl_log_config(rl_run* run, const char* name, const char* json)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logConfig(sv(name), sv(json)); });
+}
+
+int rl_set_tag(rl_run* run, const char* key, const char* value)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.setTag(sv(key), sv(value)); });
+}
+
+int rl_set_notes(rl_run* run, const char* notes)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.setNotes(sv(notes)); });
+}
+
+int rl_set_hypothesis(rl_run* run, const char* hypothesis)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.setHypothesis(sv(hypothesis)); });
+}
+
+int rl_log_data_version(rl_run* run, const char* name, const char* version)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logDataVersion(sv(name), sv(version)); });
+}
+
+int rl_log_seed(rl_run* run, const char* name, int64_t seed)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logSeed(sv(name), seed); });
+}
+
+int rl_log_environment(rl_run* run, const char* key, const char* value)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logEnvironment(sv(key), sv(value)); });
+}
+
+int rl_log_artifact(rl_run* run, const char* local_path, const char* artifact_dir)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logArtifact(local_path ? local_path : "", sv(artifact_dir)); });
+}
+
+int rl_log_artifact_uri(rl_run* run, const char* path, const char* uri, int64_t size, const char* sha256)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logArtifactUri(sv(path), sv(uri), size, sv(sha256)); });
+}
+
+int rl_flush(rl_run* run)
+{
+    return guarded(run, [](runlens::Run& r) {
+        r.flush();
+        return true;
+    });
+}
+
+int rl_finish(rl_run* run, int status)
+{
+    const auto s = status == RL_STATUS_FAILED ? runlens::RunStatus::Failed
+        : status == RL_STATUS_KILLED          ? runlens::RunStatus::Killed
+                                              : runlens::RunStatus::Finished;
+    return guarded(run, [&](runlens::Run& r) {
+        r.finish(s);
+        return true;
+    });
+}
+
+} // extern "C"

@@ -1,0 +1,149 @@
+#include "runlens/store_schema.h"
+
+#include "runlens/sqlite_db.h"
+
+#include <array>
+#include <functional>
+
+namespace runlens {
+
+namespace {
+
+// Version 1. Later versions add a migration below; never edit this text.
+constexpr const char* kSchemaV1 = R"SQL(
+CREATE TABLE IF NOT EXISTS store_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS experiments(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS runs(
+  id TEXT PRIMARY KEY,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+  name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('running','finished','failed','killed','crashed')),
+  start_time INTEGER NOT NULL,
+  end_time INTEGER,
+  heartbeat INTEGER NOT NULL,
+  heartbeat_interval_ms INTEGER NOT NULL,
+  host TEXT NOT NULL DEFAULT '',
+  pid INTEGER NOT NULL DEFAULT 0,
+  parent_id TEXT,
+  notes TEXT NOT NULL DEFAULT '',
+  hypothesis TEXT NOT NULL DEFAULT '',
+  repro_hash TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS runs_by_experiment ON runs(experiment_id);
+CREATE TABLE IF NOT EXISTS params(
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  type TEXT NOT NULL CHECK(type IN ('int','float','bool','string','json')),
+  value TEXT NOT NULL,
+  PRIMARY KEY(run_id, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS configs(
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY(run_id, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tags(
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY(run_id, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS metrics(
+  id INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  count INTEGER NOT NULL DEFAULT 0,
+  first_step INTEGER,
+  last_step INTEGER,
+  last_value REAL,
+  last_time REAL,
+  min_value REAL,
+  max_value REAL,
+  nan_count INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(run_id, key));
+CREATE TABLE IF NOT EXISTS metric_chunks(
+  metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  first_step INTEGER NOT NULL,
+  last_step INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  points BLOB NOT NULL,
+  PRIMARY KEY(metric_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS artifacts(
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  uri TEXT NOT NULL,
+  size INTEGER,
+  sha256 TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(run_id, path)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS git_info(
+  run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  repo_path TEXT NOT NULL DEFAULT '',
+  commit_sha TEXT NOT NULL DEFAULT '',
+  branch TEXT NOT NULL DEFAULT '',
+  remote TEXT NOT NULL DEFAULT '',
+  dirty INTEGER NOT NULL DEFAULT 0,
+  diff TEXT NOT NULL DEFAULT '',
+  diff_truncated INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS data_versions(
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  PRIMARY KEY(run_id, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS environment(
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY(run_id, key)) WITHOUT ROWID;
+)SQL";
+
+using Migration = std::function<void(SqliteDb&)>;
+// migrations[i] takes a store from version i to i + 1.
+const std::array<Migration, kStoreSchemaVersion> kMigrations = {
+    [](SqliteDb& db) { db.exec(kSchemaV1); },
+};
+
+} // namespace
+
+int storeSchemaVersion(SqliteDb& db)
+{
+    if (!db.tableExists("store_meta")) {
+        auto st = db.prepare("SELECT count(*) FROM sqlite_master WHERE type='table'");
+        st.step();
+        if (st.int64(0) > 0)
+            throw Error("'" + db.path() + "' is a SQLite database but not a Runlens store");
+        return 0;
+    }
+    auto st = db.prepare("SELECT value FROM store_meta WHERE key='schema_version'");
+    if (!st.step())
+        throw Error("'" + db.path() + "' is a damaged Runlens store: it has no schema version");
+    return std::stoi(std::string(st.text(0)));
+}
+
+SqliteDb openStoreForWriting(const std::string& path)
+{
+    SqliteDb db(path, SqliteDb::Mode::ReadWriteCreate);
+    // Read before changing anything: a foreign or newer file stays untouched.
+    int version = storeSchemaVersion(db);
+    if (version > kStoreSchemaVersion)
+        throw Error("'" + path + "' was written by a newer Runlens (store schema " + std::to_string(version)
+                    + "); this build writes schema " + std::to_string(kStoreSchemaVersion) + ". Upgrade Runlens.");
+    if (version == kStoreSchemaVersion) {
+        db.exec("PRAGMA foreign_keys=ON");
+        return db;
+    }
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA foreign_keys=ON");
+    SqliteTransaction tx(db);
+    // Another process may have created or migrated it while we waited for the lock.
+    version = storeSchemaVersion(db);
+    for (int v = version; v < kStoreSchemaVersion; ++v)
+        kMigrations[static_cast<size_t>(v)](db);
+    auto set = db.prepare("INSERT OR REPLACE INTO store_meta(key, value) VALUES(?, ?)");
+    set.bind(1, "schema_version").bind(2, std::to_string(kStoreSchemaVersion)).run();
+    set.bind(1, "application").bind(2, kStoreApplicationId).run();
+    tx.commit();
+    return db;
+}
+
+} // namespace runlens
