@@ -1,6 +1,6 @@
 #include "config_flatten.h"
 
-#include "number_format.h"
+#include "runlens/number_format.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,9 +1,9 @@
-#include "number_format.h"
+#include "runlens/number_format.h"
 
 #include <charconv>
 #include <cmath>
 
-namespace runlens::detail {
+namespace runlens {
 
 std::string formatDouble(double value)
 {
@@ -16,4 +16,4 @@ std::string formatDouble(double value)
     return ec == std::errc() ? std::string(buf, end) : std::string("nan");
 }
 
-} // namespace runlens::detail
+} // namespace runlens

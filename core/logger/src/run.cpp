@@ -1,7 +1,7 @@
 #include "runlens/runlens.h"
 
 #include "config_flatten.h"
-#include "number_format.h"
+#include "runlens/number_format.h"
 #include "provenance.h"
 #include "runlens/chunk_codec.h"
 #include "runlens/store_schema.h"
@@ -557,7 +557,7 @@ bool Run::logParam(std::string_view key, double value)
 {
     if (auto why = checkKey("param", key); !why.empty())
         return (impl_->setError(why), false);
-    return impl_->push(ParamRecord{std::string(key), "float", detail::formatDouble(value)});
+    return impl_->push(ParamRecord{std::string(key), "float", formatDouble(value)});
 }
 
 bool Run::logParam(std::string_view key, bool value)

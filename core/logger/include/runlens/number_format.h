@@ -4,8 +4,8 @@
 
 #include <string>
 
-namespace runlens::detail {
+namespace runlens {
 
 std::string formatDouble(double value);
 
-} // namespace runlens::detail
+} // namespace runlens

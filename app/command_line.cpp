@@ -1,0 +1,470 @@
+#include "command_line.h"
+
+#include "run_diff.h"
+#include "run_json.h"
+#include "run_query.h"
+#include "store_reader.h"
+
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include <algorithm>
+#include <cmath>
+
+namespace runlens::cli {
+
+namespace {
+
+const QStringList kCommands = {QStringLiteral("runs"), QStringLiteral("metric"), QStringLiteral("show"),
+                               QStringLiteral("diff"), QStringLiteral("help"),   QStringLiteral("version")};
+
+QString usageText()
+{
+    return QStringLiteral(
+        "usage: runlens [STORE...]                      open the desktop app\n"
+        "       runlens runs STORE [--query Q] [--format table|json|csv]\n"
+        "       runlens metric STORE RUN KEY [--format csv|json]\n"
+        "       runlens show STORE RUN [--format text|json]\n"
+        "       runlens diff STORE RUN_A RUN_B [--format text|json]\n"
+        "       runlens version\n"
+        "\n"
+        "RUN is a run id, a unique id prefix or a unique run name.\n"
+        "Queries: params.lr < 1e-3 and status = finished order by metrics.val_auc desc limit 10\n"
+        "Exit codes: 0 ok, 1 failed, 2 usage, 3 store cannot be opened, 4 run not found, 5 invalid query.\n");
+}
+
+QString elide(const QString& s, int width)
+{
+    QString flat = s;
+    flat.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    return flat.size() <= width ? flat : flat.left(width - 1) + QChar(0x2026);
+}
+
+QString csvField(const QString& s)
+{
+    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n'))
+        && !s.contains(QLatin1Char('\r')))
+        return s;
+    QString q = s;
+    q.replace(QLatin1String("\""), QLatin1String("\"\""));
+    return QLatin1Char('"') + q + QLatin1Char('"');
+}
+
+QString timeText(int64_t ms)
+{
+    return ms < 0 ? QString() : QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString durationText(int64_t startMs, int64_t endMs)
+{
+    if (endMs < 0)
+        return QStringLiteral("-");
+    const int64_t s = (endMs - startMs) / 1000;
+    if (s < 60)
+        return QStringLiteral("%1s").arg(s);
+    if (s < 3600)
+        return QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+void printAligned(QTextStream& out, const QStringList& header, const std::vector<QStringList>& rows)
+{
+    std::vector<int> width(static_cast<size_t>(header.size()));
+    for (qsizetype c = 0; c < header.size(); ++c)
+        width[size_t(c)] = static_cast<int>(header[c].size());
+    for (const auto& r : rows)
+        for (qsizetype c = 0; c < r.size(); ++c)
+            width[size_t(c)] = std::max(width[size_t(c)], static_cast<int>(r[c].size()));
+    auto line = [&](const QStringList& cells) {
+        QString text;
+        for (qsizetype c = 0; c < cells.size(); ++c) {
+            if (c)
+                text += QStringLiteral("  ");
+            // Multi-line values (a command line, notes) stay on their row.
+            QString cell = cells[c];
+            cell.replace(QLatin1Char('\n'), QStringLiteral(" \u21b5 "));
+            text += c + 1 == cells.size() ? cell : cell.leftJustified(width[size_t(c)]);
+        }
+        out << text << '\n';
+    };
+    line(header);
+    for (const auto& r : rows)
+        line(r);
+}
+
+struct Opened {
+    std::unique_ptr<StoreReader> reader;
+    LoadedRuns runs;
+};
+
+std::optional<Opened> openAndLoad(const QString& path, const QString& kind, QTextStream& err, int& code)
+{
+    auto reader = openStore(path, kind);
+    if (!reader) {
+        err << "runlens: " << reader.error() << '\n';
+        code = StoreError;
+        return std::nullopt;
+    }
+    auto runs = (*reader)->loadRuns();
+    if (!runs) {
+        err << "runlens: " << runs.error() << '\n';
+        code = StoreError;
+        return std::nullopt;
+    }
+    for (const auto& p : runs->problems)
+        err << "runlens: warning: " << p << '\n';
+    return Opened{std::move(*reader), std::move(*runs)};
+}
+
+int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
+{
+    const int row = table.findRun(which);
+    if (row == -2)
+        err << "runlens: '" << which << "' matches several runs; give more of the id\n";
+    else if (row < 0)
+        err << "runlens: no run '" << which << "' (give an id, a unique id prefix or a unique name)\n";
+    return row;
+}
+
+int cmdRuns(const QStringList& args, const QString& format, const QString& query, Opened& s, QTextStream& out,
+            QTextStream& err)
+{
+    Q_UNUSED(args);
+    const RunTable& t = *s.runs.table;
+    const RunQuery q(query);
+    const auto selection = q.select(t);
+    if (selection.error) {
+        err << "runlens: invalid query, " << selection.error->describe() << '\n';
+        err << "  " << query << '\n' << "  " << QString(selection.error->position, QLatin1Char(' '))
+            << QString(std::max(1, selection.error->length), QLatin1Char('^')) << '\n';
+        return BadQuery;
+    }
+    const auto& rows = selection.rows;
+    if (format == QLatin1String("json")) {
+        QJsonArray arr;
+        for (int r : rows)
+            arr.append(runToJson(t, r));
+        out << QString::fromUtf8(QJsonDocument(arr).toJson(QJsonDocument::Indented));
+        return Ok;
+    }
+    if (format == QLatin1String("csv")) {
+        QStringList header = {QStringLiteral("id"),         QStringLiteral("name"),       QStringLiteral("experiment"),
+                              QStringLiteral("status"),     QStringLiteral("start_time"), QStringLiteral("end_time")};
+        for (const auto& c : t.params())
+            header << QStringLiteral("params.") + c.key;
+        for (const auto& m : t.metrics())
+            header << QStringLiteral("metrics.") + m.key;
+        for (const auto& c : t.tags())
+            header << QStringLiteral("tags.") + c.key;
+        QStringList quoted;
+        for (const auto& h : header)
+            quoted << csvField(h);
+        out << quoted.join(QLatin1Char(',')) << '\n';
+        for (int r : rows) {
+            QStringList cells = {t.id(r), t.name(r), t.experiment(r), statusName(t.status(r)),
+                                 QString::number(t.startTime(r)),
+                                 t.endTime(r) < 0 ? QString() : QString::number(t.endTime(r))};
+            for (const auto& c : t.params())
+                cells << (c.has(r) ? c.text[size_t(r)] : QString());
+            for (const auto& m : t.metrics())
+                cells << (m.has(r) ? numberText(m.last[size_t(r)]) : QString());
+            for (const auto& c : t.tags())
+                cells << (c.has(r) ? c.text[size_t(r)] : QString());
+            for (auto& cell : cells)
+                cell = csvField(cell);
+            out << cells.join(QLatin1Char(',')) << '\n';
+        }
+        return Ok;
+    }
+    // A terminal table: identity, then the params that vary and the metrics.
+    QStringList header = {QStringLiteral("ID"),     QStringLiteral("NAME"),    QStringLiteral("EXPERIMENT"),
+                          QStringLiteral("STATUS"), QStringLiteral("STARTED"), QStringLiteral("DURATION")};
+    std::vector<const ValueColumn*> params;
+    for (const auto& c : t.params()) {
+        if (params.size() >= 8)
+            break;
+        QString first;
+        bool varies = false, seen = false;
+        for (int r : rows) {
+            const QString v = c.has(r) ? c.text[size_t(r)] : QString();
+            if (!seen) {
+                first = v;
+                seen = true;
+            } else if (v != first) {
+                varies = true;
+                break;
+            }
+        }
+        if (varies)
+            params.push_back(&c);
+    }
+    std::vector<const MetricColumn*> metrics;
+    for (const auto& m : t.metrics())
+        if (metrics.size() < 6)
+            metrics.push_back(&m);
+    for (const auto* c : params)
+        header << elide(c->key, 20);
+    for (const auto* m : metrics)
+        header << elide(m->key, 20);
+    std::vector<QStringList> lines;
+    for (int r : rows) {
+        QStringList cells = {t.id(r).left(8),         elide(t.name(r), 32), elide(t.experiment(r), 20),
+                             statusName(t.status(r)), timeText(t.startTime(r)),
+                             durationText(t.startTime(r), t.endTime(r))};
+        for (const auto* c : params)
+            cells << (c->has(r) ? elide(c->text[size_t(r)], 20) : QStringLiteral("-"));
+        for (const auto* m : metrics)
+            cells << (m->has(r) ? QString::number(m->last[size_t(r)], 'g', 5) : QStringLiteral("-"));
+        lines.push_back(cells);
+    }
+    printAligned(out, header, lines);
+    out << rows.size() << " of " << t.rowCount() << " runs\n";
+    return Ok;
+}
+
+int cmdMetric(const QString& runName, const QString& key, const QString& format, Opened& s, QTextStream& out,
+              QTextStream& err)
+{
+    const RunTable& t = *s.runs.table;
+    const int row = findRunOrFail(t, runName, err);
+    if (row < 0)
+        return RunNotFound;
+    auto series = s.reader->loadSeries(t.id(row), key);
+    if (!series) {
+        QStringList keys;
+        for (const auto& m : t.metrics())
+            if (m.has(row))
+                keys << m.key;
+        err << "runlens: " << series.error() << " (it has: " << keys.join(QStringLiteral(", ")) << ")\n";
+        return RunNotFound;
+    }
+    for (const auto& p : series->problems)
+        err << "runlens: warning: " << p << '\n';
+    if (format == QLatin1String("json")) {
+        out << QString::fromUtf8(QJsonDocument(seriesToJson(*series)).toJson(QJsonDocument::Indented));
+        return Ok;
+    }
+    out << "step,timestamp,value\n";
+    for (size_t i = 0; i < series->size(); ++i)
+        out << series->steps[i] << ',' << QString::number(series->wallTimes[i], 'f', 3) << ','
+            << numberText(series->values[i]) << '\n';
+    return Ok;
+}
+
+void printSection(QTextStream& out, const QString& title, const std::vector<QStringList>& rows,
+                  const QStringList& header = {QStringLiteral("KEY"), QStringLiteral("VALUE")})
+{
+    if (rows.empty())
+        return;
+    out << '\n' << title << '\n';
+    printAligned(out, header, rows);
+}
+
+int cmdShow(const QString& runName, const QString& format, Opened& s, QTextStream& out, QTextStream& err)
+{
+    const RunTable& t = *s.runs.table;
+    const int row = findRunOrFail(t, runName, err);
+    if (row < 0)
+        return RunNotFound;
+    auto d = s.reader->loadDetails(t.id(row));
+    if (!d) {
+        err << "runlens: " << d.error() << '\n';
+        return Failed;
+    }
+    if (format == QLatin1String("json")) {
+        out << QString::fromUtf8(QJsonDocument(detailsToJson(*d)).toJson(QJsonDocument::Indented));
+        return Ok;
+    }
+    out << "Run " << d->name << " (" << d->id << ")\n";
+    std::vector<QStringList> head = {
+        {QStringLiteral("experiment"), d->experiment},
+        {QStringLiteral("status"), statusName(d->status)},
+        {QStringLiteral("started"), timeText(d->startTime)},
+        {QStringLiteral("ended"), d->endTime < 0 ? QStringLiteral("-") : timeText(d->endTime)},
+        {QStringLiteral("duration"), durationText(d->startTime, d->endTime)},
+        {QStringLiteral("host / pid"), QStringLiteral("%1 / %2").arg(d->host).arg(d->pid)},
+        {QStringLiteral("reproducibility hash"), d->reproHash}};
+    if (!d->parentId.isEmpty())
+        head.push_back({QStringLiteral("parent"), d->parentId});
+    if (!d->hypothesis.isEmpty())
+        head.push_back({QStringLiteral("hypothesis"), d->hypothesis});
+    if (!d->notes.isEmpty())
+        head.push_back({QStringLiteral("notes"), d->notes});
+    printAligned(out, {QStringLiteral("FIELD"), QStringLiteral("VALUE")}, head);
+
+    std::vector<QStringList> rows;
+    for (const auto& p : d->params)
+        rows.push_back({p.key, p.type, p.value});
+    printSection(out, QStringLiteral("Params"), rows,
+                 {QStringLiteral("KEY"), QStringLiteral("TYPE"), QStringLiteral("VALUE")});
+    rows.clear();
+    for (const auto& m : d->metrics)
+        rows.push_back({m.key, numberText(m.last), numberText(m.min), numberText(m.max), QString::number(m.count),
+                        QStringLiteral("%1..%2").arg(m.firstStep).arg(m.lastStep), QString::number(m.nanCount)});
+    printSection(out, QStringLiteral("Metrics"), rows,
+                 {QStringLiteral("KEY"), QStringLiteral("LAST"), QStringLiteral("MIN"), QStringLiteral("MAX"),
+                  QStringLiteral("COUNT"), QStringLiteral("STEPS"), QStringLiteral("NAN")});
+    auto kv = [](const KeyValues& pairs) {
+        std::vector<QStringList> r;
+        for (const auto& [k, v] : pairs)
+            r.push_back({k, v});
+        return r;
+    };
+    printSection(out, QStringLiteral("Tags"), kv(d->tags));
+    printSection(out, QStringLiteral("Data versions"), kv(d->dataVersions));
+    if (d->git.present) {
+        printSection(out, QStringLiteral("Git"),
+                     {{QStringLiteral("repository"), d->git.repoPath},
+                      {QStringLiteral("commit"), d->git.commit},
+                      {QStringLiteral("branch"), d->git.branch},
+                      {QStringLiteral("remote"), d->git.remote},
+                      {QStringLiteral("uncommitted changes"),
+                       d->git.dirty ? QStringLiteral("yes (%1 lines of diff%2)")
+                                          .arg(d->git.diff.count(QLatin1Char('\n')))
+                                          .arg(d->git.diffTruncated ? QStringLiteral(", truncated") : QString())
+                                    : QStringLiteral("no")}});
+    }
+    printSection(out, QStringLiteral("Environment"), kv(d->environment));
+    rows.clear();
+    for (const auto& a : d->artifacts)
+        rows.push_back({a.path, a.size < 0 ? QStringLiteral("-") : QString::number(a.size), a.sha256.left(12), a.uri});
+    printSection(out, QStringLiteral("Artifacts"), rows,
+                 {QStringLiteral("PATH"), QStringLiteral("SIZE"), QStringLiteral("SHA256"), QStringLiteral("URI")});
+    for (const auto& [name, json] : d->configs)
+        out << "\nConfig " << name << ":\n" << json << '\n';
+    return Ok;
+}
+
+int cmdDiff(const QString& nameA, const QString& nameB, const QString& format, Opened& s, QTextStream& out,
+            QTextStream& err)
+{
+    const RunTable& t = *s.runs.table;
+    const int ra = findRunOrFail(t, nameA, err);
+    if (ra < 0)
+        return RunNotFound;
+    const int rb = findRunOrFail(t, nameB, err);
+    if (rb < 0)
+        return RunNotFound;
+    auto a = s.reader->loadDetails(t.id(ra));
+    auto b = s.reader->loadDetails(t.id(rb));
+    if (!a || !b) {
+        err << "runlens: " << (a ? b.error() : a.error()) << '\n';
+        return Failed;
+    }
+    const auto entries = diffRuns(*a, *b);
+    if (format == QLatin1String("json")) {
+        QJsonArray arr;
+        for (const auto& e : entries)
+            arr.append(QJsonObject{{QStringLiteral("section"), e.section},
+                                   {QStringLiteral("key"), e.key},
+                                   {QStringLiteral("a"), e.inA ? QJsonValue(e.a) : QJsonValue()},
+                                   {QStringLiteral("b"), e.inB ? QJsonValue(e.b) : QJsonValue()}});
+        QJsonObject o{{QStringLiteral("a"), a->id}, {QStringLiteral("b"), b->id}, {QStringLiteral("differences"), arr}};
+        out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
+        return Ok;
+    }
+    out << "A: " << a->name << " (" << a->id << ")\nB: " << b->name << " (" << b->id << ")\n";
+    if (entries.empty()) {
+        out << "\nNo differences.\n";
+        return Ok;
+    }
+    QString section;
+    std::vector<QStringList> rows;
+    auto flush = [&] {
+        if (!rows.empty())
+            printSection(out, section, rows, {QStringLiteral("KEY"), QStringLiteral("A"), QStringLiteral("B")});
+        rows.clear();
+    };
+    for (const auto& e : entries) {
+        if (e.section != section) {
+            flush();
+            section = e.section;
+        }
+        rows.push_back({e.key, e.inA ? elide(e.a, 48) : QStringLiteral("(none)"),
+                        e.inB ? elide(e.b, 48) : QStringLiteral("(none)")});
+    }
+    flush();
+    return Ok;
+}
+
+} // namespace
+
+bool isCommand(const QStringList& arguments)
+{
+    return !arguments.isEmpty()
+        && (kCommands.contains(arguments.first()) || arguments.first() == QLatin1String("--help")
+            || arguments.first() == QLatin1String("-h") || arguments.first() == QLatin1String("--version"));
+}
+
+int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
+{
+    if (arguments.isEmpty() || arguments.first() == QLatin1String("help") || arguments.first() == QLatin1String("-h")
+        || arguments.first() == QLatin1String("--help")) {
+        out << usageText();
+        return Ok;
+    }
+    if (arguments.first() == QLatin1String("version") || arguments.first() == QLatin1String("--version")) {
+        out << "runlens " << RUNLENS_VERSION << '\n';
+        return Ok;
+    }
+    const QString command = arguments.first();
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Output format."),
+                                       QStringLiteral("format"));
+    const QCommandLineOption queryOpt({QStringLiteral("query"), QStringLiteral("q")}, QStringLiteral("Run query."),
+                                      QStringLiteral("query"));
+    const QCommandLineOption kindOpt(QStringLiteral("kind"), QStringLiteral("Store kind."), QStringLiteral("kind"));
+    parser.addOption(formatOpt);
+    parser.addOption(queryOpt);
+    parser.addOption(kindOpt);
+    QStringList argv = arguments;
+    argv.front() = QStringLiteral("runlens");   // the parser expects a program name first
+    if (!parser.parse(argv)) {
+        err << "runlens " << command << ": " << parser.errorText() << "\n\n" << usageText();
+        return Usage;
+    }
+    const QStringList pos = parser.positionalArguments();
+    const QString format = parser.value(formatOpt);
+
+    struct Spec {
+        int positionals;
+        QStringList formats;
+    };
+    const Spec spec = command == QLatin1String("runs")
+        ? Spec{1, {QStringLiteral("table"), QStringLiteral("json"), QStringLiteral("csv")}}
+        : command == QLatin1String("metric") ? Spec{3, {QStringLiteral("csv"), QStringLiteral("json")}}
+        : command == QLatin1String("show")   ? Spec{2, {QStringLiteral("text"), QStringLiteral("json")}}
+                                             : Spec{3, {QStringLiteral("text"), QStringLiteral("json")}};
+    if (pos.size() != spec.positionals) {
+        err << "runlens " << command << ": expected " << spec.positionals << " argument(s), got " << pos.size()
+            << "\n\n" << usageText();
+        return Usage;
+    }
+    if (!format.isEmpty() && !spec.formats.contains(format)) {
+        err << "runlens " << command << ": unknown format '" << format << "' (use " << spec.formats.join(QLatin1Char('|'))
+            << ")\n";
+        return Usage;
+    }
+    if (parser.isSet(queryOpt) && command != QLatin1String("runs")) {
+        err << "runlens " << command << ": --query only applies to 'runs'\n";
+        return Usage;
+    }
+    int code = Ok;
+    auto store = openAndLoad(pos[0], parser.value(kindOpt), err, code);
+    if (!store)
+        return code;
+    const QString fmt = format.isEmpty() ? spec.formats.first() : format;
+    if (command == QLatin1String("runs"))
+        return cmdRuns(pos, fmt, parser.value(queryOpt), *store, out, err);
+    if (command == QLatin1String("metric"))
+        return cmdMetric(pos[1], pos[2], fmt, *store, out, err);
+    if (command == QLatin1String("show"))
+        return cmdShow(pos[1], fmt, *store, out, err);
+    return cmdDiff(pos[1], pos[2], fmt, *store, out, err);
+}
+
+} // namespace runlens::cli

@@ -1,0 +1,22 @@
+// The points of one metric of one run, columnar, in the order they were logged.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <vector>
+
+namespace runlens {
+
+struct MetricSeries {
+    std::vector<int64_t> steps;
+    std::vector<double> wallTimes;   // seconds since the Unix epoch
+    std::vector<double> values;      // NaN and +-Inf as logged
+    QStringList problems;            // damaged chunks skipped while reading
+
+    size_t size() const { return values.size(); }
+    size_t bytes() const { return steps.size() * (sizeof(int64_t) + 2 * sizeof(double)); }
+};
+
+} // namespace runlens

@@ -1,0 +1,58 @@
+// Everything recorded about one run, as `runlens show` and the details panel
+// present it. Loaded on demand, one run at a time.
+#pragma once
+
+#include "run_table.h"
+
+#include <QString>
+
+#include <utility>
+#include <vector>
+
+namespace runlens {
+
+using KeyValues = std::vector<std::pair<QString, QString>>;   // sorted by key
+
+struct ParamValue {
+    QString key;
+    QString type;    // int, float, bool, string, json
+    QString value;
+};
+
+struct MetricSummary {
+    QString key;
+    int64_t count = 0;
+    int64_t firstStep = 0;
+    int64_t lastStep = 0;
+    double last = 0, min = 0, max = 0;   // min/max NaN when every value was NaN
+    int64_t nanCount = 0;
+};
+
+struct GitRecord {
+    bool present = false;
+    QString repoPath, commit, branch, remote, diff;
+    bool dirty = false;
+    bool diffTruncated = false;
+};
+
+struct ArtifactRecord {
+    QString path, uri, sha256;
+    int64_t size = -1;
+};
+
+struct RunDetails {
+    QString id, name, experiment, parentId, notes, hypothesis, reproHash, host;
+    RunStatus status = RunStatus::Running;
+    int64_t startTime = 0, endTime = -1, heartbeat = 0;   // ms since epoch; endTime -1 while running
+    int64_t pid = 0;
+    std::vector<ParamValue> params;
+    KeyValues configs;         // name -> original JSON
+    KeyValues tags;
+    std::vector<MetricSummary> metrics;
+    GitRecord git;
+    KeyValues dataVersions;
+    KeyValues environment;
+    std::vector<ArtifactRecord> artifacts;
+};
+
+} // namespace runlens

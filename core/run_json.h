@@ -1,0 +1,29 @@
+// JSON forms of runs, details and series: the CLI's --format json and the
+// exports. NaN is written as null and infinities as "inf" / "-inf", since
+// JSON has no such numbers.
+#pragma once
+
+#include "metric_series.h"
+#include "run_details.h"
+#include "run_table.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QJsonValue>
+
+namespace runlens {
+
+QJsonValue jsonNumber(double v);
+// A param as logged: numbers and booleans as such, JSON values parsed.
+QJsonValue jsonParamValue(const QString& type, const QString& text);
+
+// {id, name, experiment, status, start_time, end_time, params, tags, metrics}
+QJsonObject runToJson(const RunTable& table, int row);
+QJsonObject detailsToJson(const RunDetails& details);
+// [{step, timestamp, value}, ...]
+QJsonArray seriesToJson(const MetricSeries& series);
+
+// Shortest text that reads back to the same double; nan, inf, -inf by name.
+QString numberText(double v);
+
+} // namespace runlens

@@ -1,0 +1,218 @@
+#include "run_table.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+namespace runlens {
+
+QString statusName(RunStatus status)
+{
+    switch (status) {
+    case RunStatus::Running: return QStringLiteral("running");
+    case RunStatus::Finished: return QStringLiteral("finished");
+    case RunStatus::Failed: return QStringLiteral("failed");
+    case RunStatus::Killed: return QStringLiteral("killed");
+    case RunStatus::Crashed: return QStringLiteral("crashed");
+    }
+    return QStringLiteral("finished");
+}
+
+std::optional<RunStatus> statusFromName(const QString& name)
+{
+    for (auto s : {RunStatus::Running, RunStatus::Finished, RunStatus::Failed, RunStatus::Killed, RunStatus::Crashed})
+        if (name.compare(statusName(s), Qt::CaseInsensitive) == 0)
+            return s;
+    return std::nullopt;
+}
+
+int ValueColumn::distinctCount() const
+{
+    QSet<QString> seen;
+    bool missing = false;
+    for (size_t i = 0; i < present.size(); ++i) {
+        if (present[i])
+            seen.insert(text[i]);
+        else
+            missing = true;
+    }
+    return static_cast<int>(seen.size()) + (missing ? 1 : 0);
+}
+
+int RunTable::addRun(const QString& id, const QString& name, const QString& experiment, RunStatus status,
+                     int64_t startTime, int64_t endTime)
+{
+    const int row = rowCount();
+    ids_.push_back(id);
+    names_.push_back(name);
+    parent_.emplace_back();
+    int exp = static_cast<int>(experiments_.indexOf(experiment));
+    if (exp < 0) {
+        exp = static_cast<int>(experiments_.size());
+        experiments_.append(experiment);
+    }
+    experimentIndex_.push_back(exp);
+    status_.push_back(status);
+    start_.push_back(startTime);
+    end_.push_back(endTime);
+    rowById_.insert(id, row);
+    const auto n = static_cast<size_t>(rowCount());
+    for (auto* cols : {&params_, &tags_}) {
+        for (auto& c : *cols) {
+            c.text.resize(n);
+            c.number.resize(n, NAN);
+            c.present.resize(n, 0);
+        }
+    }
+    for (auto& m : metrics_) {
+        m.last.resize(n, NAN);
+        m.min.resize(n, NAN);
+        m.max.resize(n, NAN);
+        m.count.resize(n, 0);
+        m.lastStep.resize(n, 0);
+    }
+    return row;
+}
+
+QString RunTable::intern(const QString& text)
+{
+    // Sweeps repeat a handful of values across thousands of runs.
+    if (text.size() > 64)
+        return text;
+    auto it = interned_.constFind(text);
+    if (it != interned_.constEnd())
+        return *it;
+    interned_.insert(text, text);
+    return text;
+}
+
+ValueColumn& RunTable::column(std::vector<ValueColumn>& cols, QHash<QString, int>& index, const QString& key)
+{
+    auto it = index.constFind(key);
+    if (it != index.constEnd())
+        return cols[static_cast<size_t>(*it)];
+    index.insert(key, static_cast<int>(cols.size()));
+    ValueColumn c;
+    c.key = key;
+    const auto n = static_cast<size_t>(rowCount());
+    c.text.resize(n);
+    c.number.resize(n, NAN);
+    c.present.resize(n, 0);
+    cols.push_back(std::move(c));
+    return cols.back();
+}
+
+void RunTable::setParam(int row, const QString& key, const QString& text, std::optional<double> number)
+{
+    ValueColumn& c = column(params_, paramIndex_, key);
+    const auto r = static_cast<size_t>(row);
+    c.text[r] = intern(text);
+    c.number[r] = number.value_or(NAN);
+    c.present[r] = 1;
+    if (!number)
+        c.allNumeric = false;
+}
+
+void RunTable::setTag(int row, const QString& key, const QString& value)
+{
+    ValueColumn& c = column(tags_, tagIndex_, key);
+    const auto r = static_cast<size_t>(row);
+    c.text[r] = intern(value);
+    bool ok = false;
+    const double d = value.toDouble(&ok);
+    c.number[r] = ok ? d : NAN;
+    c.present[r] = 1;
+    if (!ok)
+        c.allNumeric = false;
+}
+
+void RunTable::setMetric(int row, const QString& key, double last, double min, double max, int64_t count,
+                         int64_t lastStep)
+{
+    auto it = metricIndex_.constFind(key);
+    MetricColumn* m;
+    if (it == metricIndex_.constEnd()) {
+        metricIndex_.insert(key, static_cast<int>(metrics_.size()));
+        MetricColumn c;
+        c.key = key;
+        const auto n = static_cast<size_t>(rowCount());
+        c.last.resize(n, NAN);
+        c.min.resize(n, NAN);
+        c.max.resize(n, NAN);
+        c.count.resize(n, 0);
+        c.lastStep.resize(n, 0);
+        metrics_.push_back(std::move(c));
+        m = &metrics_.back();
+    } else {
+        m = &metrics_[static_cast<size_t>(*it)];
+    }
+    const auto r = static_cast<size_t>(row);
+    m->last[r] = last;
+    m->min[r] = min;
+    m->max[r] = max;
+    m->count[r] = count;
+    m->lastStep[r] = lastStep;
+}
+
+const ValueColumn* RunTable::param(const QString& key) const
+{
+    auto it = paramIndex_.constFind(key);
+    return it == paramIndex_.constEnd() ? nullptr : &params_[static_cast<size_t>(*it)];
+}
+
+const ValueColumn* RunTable::tag(const QString& key) const
+{
+    auto it = tagIndex_.constFind(key);
+    return it == tagIndex_.constEnd() ? nullptr : &tags_[static_cast<size_t>(*it)];
+}
+
+const MetricColumn* RunTable::metric(const QString& key) const
+{
+    auto it = metricIndex_.constFind(key);
+    return it == metricIndex_.constEnd() ? nullptr : &metrics_[static_cast<size_t>(*it)];
+}
+
+int RunTable::findRun(const QString& idOrName) const
+{
+    if (idOrName.isEmpty())
+        return -1;
+    if (auto it = rowById_.constFind(idOrName); it != rowById_.constEnd())
+        return *it;
+    int found = -1;
+    for (int r = 0; r < rowCount(); ++r) {
+        if (ids_[size_t(r)].startsWith(idOrName)) {
+            if (found >= 0)
+                return -2;
+            found = r;
+        }
+    }
+    if (found >= 0)
+        return found;
+    for (int r = 0; r < rowCount(); ++r) {
+        if (names_[size_t(r)] == idOrName) {
+            if (found >= 0)
+                return -2;
+            found = r;
+        }
+    }
+    return found;
+}
+
+void RunTable::sortColumns()
+{
+    auto byKey = [](const auto& a, const auto& b) { return a.key < b.key; };
+    std::sort(params_.begin(), params_.end(), byKey);
+    std::sort(tags_.begin(), tags_.end(), byKey);
+    std::sort(metrics_.begin(), metrics_.end(), byKey);
+    paramIndex_.clear();
+    tagIndex_.clear();
+    metricIndex_.clear();
+    for (size_t i = 0; i < params_.size(); ++i)
+        paramIndex_.insert(params_[i].key, static_cast<int>(i));
+    for (size_t i = 0; i < tags_.size(); ++i)
+        tagIndex_.insert(tags_[i].key, static_cast<int>(i));
+    for (size_t i = 0; i < metrics_.size(); ++i)
+        metricIndex_.insert(metrics_[i].key, static_cast<int>(i));
+}
+
+} // namespace runlens

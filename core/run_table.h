@@ -1,0 +1,99 @@
+// The columnar in-memory model of a store's runs: what the run table, the
+// query language and the CLI read. One column per param, tag and metric
+// summary, each a typed vector indexed by row, so 10,000 runs x 70 columns
+// stay compact and a column scans fast.
+//
+// Threading: built on a loader thread, then read-only; share it as
+// std::shared_ptr<const RunTable> across threads.
+#pragma once
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace runlens {
+
+enum class RunStatus { Running, Finished, Failed, Killed, Crashed };
+QString statusName(RunStatus status);
+std::optional<RunStatus> statusFromName(const QString& name);
+
+// A param or tag column. Values are kept as text (as logged) and, where they
+// read as numbers (int, float, bool), as a double too for sorting and queries.
+struct ValueColumn {
+    QString key;
+    std::vector<QString> text;     // empty where missing
+    std::vector<double> number;    // NaN where missing or not a number
+    std::vector<uint8_t> present;
+    bool allNumeric = true;        // every present value reads as a number
+
+    bool has(int row) const { return present[static_cast<size_t>(row)] != 0; }
+    int distinctCount() const;     // over present values; missing counts as one more value
+};
+
+// Summary of one metric key for every run (count 0: the run has no such metric).
+struct MetricColumn {
+    QString key;
+    std::vector<double> last, min, max;
+    std::vector<int64_t> count, lastStep;
+
+    bool has(int row) const { return count[static_cast<size_t>(row)] > 0; }
+};
+
+class RunTable {
+public:
+    // Appends a run and returns its row; param/tag/metric cells start missing.
+    int addRun(const QString& id, const QString& name, const QString& experiment, RunStatus status,
+               int64_t startTime, int64_t endTime);
+
+    int rowCount() const { return static_cast<int>(ids_.size()); }
+    const QString& id(int row) const { return ids_[size_t(row)]; }
+    const QString& name(int row) const { return names_[size_t(row)]; }
+    const QString& experiment(int row) const { return experiments_[experimentIndex_[size_t(row)]]; }
+    RunStatus status(int row) const { return status_[size_t(row)]; }
+    int64_t startTime(int row) const { return start_[size_t(row)]; }
+    int64_t endTime(int row) const { return end_[size_t(row)]; }      // -1 while running
+    const QString& parentId(int row) const { return parent_[size_t(row)]; }
+    void setParentId(int row, const QString& parent) { parent_[size_t(row)] = parent; }
+    const QStringList& experiments() const { return experiments_; }
+
+    // Columns; setters intern repeated text so categorical values share storage.
+    void setParam(int row, const QString& key, const QString& text, std::optional<double> number);
+    void setTag(int row, const QString& key, const QString& value);
+    void setMetric(int row, const QString& key, double last, double min, double max, int64_t count,
+                   int64_t lastStep);
+
+    const std::vector<ValueColumn>& params() const { return params_; }
+    const std::vector<ValueColumn>& tags() const { return tags_; }
+    const std::vector<MetricColumn>& metrics() const { return metrics_; }
+    const ValueColumn* param(const QString& key) const;
+    const ValueColumn* tag(const QString& key) const;
+    const MetricColumn* metric(const QString& key) const;
+
+    // Row of a run: by id, by unique id prefix, or by unique name. -1 if none;
+    // -2 if ambiguous.
+    int findRun(const QString& idOrName) const;
+
+    // Keeps column order stable and alphabetical after loading.
+    void sortColumns();
+
+private:
+    ValueColumn& column(std::vector<ValueColumn>& cols, QHash<QString, int>& index, const QString& key);
+    QString intern(const QString& text);
+
+    std::vector<QString> ids_, names_, parent_;
+    std::vector<int> experimentIndex_;
+    QStringList experiments_;
+    std::vector<RunStatus> status_;
+    std::vector<int64_t> start_, end_;
+    std::vector<ValueColumn> params_, tags_;
+    std::vector<MetricColumn> metrics_;
+    QHash<QString, int> paramIndex_, tagIndex_, metricIndex_, rowById_;
+    QHash<QString, QString> interned_;
+};
+
+} // namespace runlens
