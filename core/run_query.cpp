@@ -1,6 +1,7 @@
 #include "run_query.h"
 
-#include <QCollator>
+#include "natural_compare.h"
+
 #include <QDateTime>
 #include <QRegularExpression>
 
@@ -283,6 +284,13 @@ private:
 
     std::unique_ptr<Node> parseUnary()
     {
+        // Bounded recursion: a hostile query of 100,000 '(' is an error, not a stack overflow.
+        if (++depth_ > kMaxDepth)
+            return failAt(peek(), QStringLiteral("the query nests deeper than %1 levels").arg(kMaxDepth));
+        struct Leave {
+            int& d;
+            ~Leave() { --d; }
+        } leave{depth_};
         if (isKeyword(peek(), "not")) {
             next();
             auto inner = parseUnary();
@@ -430,8 +438,10 @@ private:
         return node;
     }
 
+    static constexpr int kMaxDepth = 200;
     std::vector<Token> t_;
     size_t i_ = 0;
+    int depth_ = 0;
 };
 
 // ---------------------------------------------------------------- evaluation
@@ -702,8 +712,6 @@ QuerySelection RunQuery::select(const RunTable& table) const
             for (int r : out.rows)
                 cache[k][size_t(r)] = keys[k].get(r);
         }
-        QCollator collator;
-        collator.setNumericMode(true);
         std::stable_sort(out.rows.begin(), out.rows.end(), [&](int a, int b) {
             for (size_t k = 0; k < keys.size(); ++k) {
                 const CellValue& x = cache[k][size_t(a)];
@@ -719,7 +727,7 @@ QuerySelection RunQuery::select(const RunTable& table) const
                 else if (xn != yn)
                     return xn;   // numbers before NaN / text
                 else
-                    c = collator.compare(x.text, y.text);
+                    c = naturalCompare(x.text, y.text);
                 if (c != 0)
                     return keys[k].descending ? c > 0 : c < 0;
             }

@@ -7,6 +7,8 @@
 // std::shared_ptr<const RunTable> across threads.
 #pragma once
 
+#include "runlens/run_status.h"
+
 #include <QHash>
 #include <QString>
 #include <QStringList>
@@ -18,7 +20,6 @@
 
 namespace runlens {
 
-enum class RunStatus { Running, Finished, Failed, Killed, Crashed };
 QString statusName(RunStatus status);
 std::optional<RunStatus> statusFromName(const QString& name);
 

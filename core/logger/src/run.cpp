@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
@@ -25,7 +26,7 @@ namespace runlens {
 
 namespace fs = std::filesystem;
 
-std::string_view toString(RunStatus status)
+std::string_view statusText(RunStatus status)
 {
     switch (status) {
     case RunStatus::Running: return "running";
@@ -221,7 +222,7 @@ struct Run::Impl {
 
     void writerLoop();
     void writeBatch(std::vector<Record>& batch, size_t series_count);
-    void writeSeries(size_t index, std::vector<MetricPoint>& points);
+    void writeSeries(size_t index, const std::vector<MetricPoint>& points, SeriesOnDisk& s);
     void writeRecord(const Record& record);
     void writeProvenance();
     void updateReproHash();
@@ -229,8 +230,11 @@ struct Run::Impl {
 
 void Run::Impl::writerLoop()
 {
+    // What a failed write leaves in `batch` and `spare` is written again next
+    // time, before anything logged later: a busy store delays, never loses.
     std::vector<Record> batch;
     bool first = true;
+    int failures_while_stopping = 0;
     for (;;) {
         size_t series_count = 0;
         uint64_t serving = 0;
@@ -243,25 +247,38 @@ void Run::Impl::writerLoop()
             first = false;
             serving = flush_requested;
             stop = stopping;
-            batch.swap(records);
+            std::move(records.begin(), records.end(), std::back_inserter(batch));
+            records.clear();
             series_count = series_keys.size();
             spare.resize(series_count);
-            for (size_t i = 0; i < series_count; ++i)
-                pending[i].swap(spare[i]);
+            for (size_t i = 0; i < series_count; ++i) {
+                if (spare[i].empty()) {
+                    pending[i].swap(spare[i]);
+                } else {
+                    spare[i].insert(spare[i].end(), pending[i].begin(), pending[i].end());
+                    pending[i].clear();
+                }
+            }
         }
+        bool written = false;
         try {
             writeBatch(batch, series_count);
+            written = true;
         } catch (const std::exception& e) {
-            setError(std::string("writing to the store failed: ") + e.what());
-            std::fprintf(stderr, "runlens: %s\n", e.what());
+            setError(std::string("writing to the store failed (will retry): ") + e.what());
+            std::fprintf(stderr, "runlens: writing to the store failed (will retry): %s\n", e.what());
         }
-        batch.clear();
+        if (written) {
+            batch.clear();
+            for (size_t i = 0; i < series_count; ++i)
+                spare[i].clear();
+        }
         {
             std::lock_guard lock(mu);
             flush_done = serving;
         }
         flushed.notify_all();
-        if (stop)
+        if (stop && (written || ++failures_while_stopping >= 3))
             return;
     }
 }
@@ -275,10 +292,12 @@ void Run::Impl::writeBatch(std::vector<Record>& batch, size_t series_count)
         on_disk.resize(series_count);
     for (const auto& record : batch)
         writeRecord(record);
+    // Series state changes only once the transaction has committed.
+    std::vector<std::pair<size_t, SeriesOnDisk>> staged;
     for (size_t i = 0; i < series_count; ++i) {
         if (!spare[i].empty()) {
-            writeSeries(i, spare[i]);
-            spare[i].clear();
+            staged.emplace_back(i, on_disk[i]);
+            writeSeries(i, spare[i], staged.back().second);
         }
     }
     if (hash_dirty)
@@ -286,11 +305,12 @@ void Run::Impl::writeBatch(std::vector<Record>& batch, size_t series_count)
     auto beat = db->prepare("UPDATE runs SET heartbeat=? WHERE id=?");
     beat.bind(1, nowMs()).bind(2, id).run();
     tx.commit();
+    for (auto& [i, state] : staged)
+        on_disk[i] = std::move(state);
 }
 
-void Run::Impl::writeSeries(size_t index, std::vector<MetricPoint>& points)
+void Run::Impl::writeSeries(size_t index, const std::vector<MetricPoint>& points, SeriesOnDisk& s)
 {
-    SeriesOnDisk& s = on_disk[index];
     if (s.metric_id < 0) {
         auto ins = db->prepare("INSERT INTO metrics(run_id, key) VALUES(?, ?) ON CONFLICT(run_id, key) DO NOTHING");
         ins.bind(1, id).bind(2, series_keys[index]).run();
@@ -399,7 +419,7 @@ void Run::Impl::writeRecord(const Record& record)
                 st.bind(5, r.sha256).run();
             } else if constexpr (std::is_same_v<T, FinishRecord>) {
                 db->prepare("UPDATE runs SET status=?, end_time=?, heartbeat=? WHERE id=?")
-                    .bind(1, toString(r.status)).bind(2, r.end_ms).bind(3, r.end_ms).bind(4, id).run();
+                    .bind(1, statusText(r.status)).bind(2, r.end_ms).bind(3, r.end_ms).bind(4, id).run();
             }
         },
         record);
@@ -484,7 +504,8 @@ Run Run::start(const std::string& store_path, const RunOptions& options)
     impl->name = options.name.empty() ? "run-" + impl->id.substr(0, 8) : options.name;
     std::error_code ec;
     impl->cwd = fs::current_path(ec);
-    impl->db = std::make_unique<SqliteDb>(openStoreForWriting(store_path));
+    impl->db = std::make_unique<SqliteDb>(
+        openStoreForWriting(store_path, static_cast<int>(options.busy_timeout.count())));
     SqliteDb& db = *impl->db;
     db.exec("PRAGMA synchronous=NORMAL");
 

@@ -11,6 +11,7 @@
 // most that interval. Nothing on the logging path waits for the disk.
 #pragma once
 
+#include "runlens/run_status.h"
 #include "runlens/sqlite_db.h"   // runlens::Error
 
 #include <chrono>
@@ -23,8 +24,7 @@
 
 namespace runlens {
 
-enum class RunStatus { Running, Finished, Failed, Killed, Crashed };
-std::string_view toString(RunStatus status);
+std::string_view statusText(RunStatus status);
 
 struct RunOptions {
     std::string experiment = "default";
@@ -37,6 +37,8 @@ struct RunOptions {
     bool capture_git = true;     // commit, branch, remote, uncommitted diff of the working directory's repo
     bool capture_environment = true;
     size_t max_diff_bytes = 1 << 20;
+    // How long opening the store may wait for another writer's lock.
+    std::chrono::milliseconds busy_timeout{10000};
     // In distributed training only rank 0 logs (RANK / LOCAL_RANK); set this
     // (or RUNLENS_ALL_RANKS=1) to log from every rank.
     bool log_all_ranks = false;

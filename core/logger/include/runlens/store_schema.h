@@ -18,6 +18,6 @@ int storeSchemaVersion(SqliteDb& db);
 // Opens `path` for writing, creating it (WAL mode) or migrating it forward as
 // needed. Throws Error for a file that is not a store, or one written by a
 // newer Runlens, leaving such a file untouched.
-SqliteDb openStoreForWriting(const std::string& path);
+SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms = 10000);
 
 } // namespace runlens

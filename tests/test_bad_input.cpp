@@ -1,0 +1,253 @@
+// Bad input gets a clear error or a clean partial result, never a crash or a
+// changed file: foreign files, newer schemas, locks, damaged chunks, odd names.
+#include "runlens/runlens.h"
+#include "runlens/sqlite_db.h"
+#include "store_reader.h"
+#include "test_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <unistd.h>
+
+#include <thread>
+
+using namespace runlens;
+using namespace runlens::test;
+
+class TestBadInput : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+
+    QString path(const char* name) const { return dir_.filePath(QString::fromLatin1(name)); }
+
+    static RunOptions quiet(const char* name)
+    {
+        RunOptions o;
+        o.name = name;
+        o.capture_git = false;
+        o.capture_environment = false;
+        o.flush_interval = std::chrono::milliseconds(50);
+        return o;
+    }
+
+    QString makeStore(const char* file, int points = 100)
+    {
+        const QString p = path(file);
+        auto run = Run::start(p.toStdString(), quiet("ok"));
+        for (int i = 0; i < points; ++i)
+            run.logMetric("x", i, i);
+        run.finish();
+        return p;
+    }
+
+    static QString startError(const QString& store, RunOptions o)
+    {
+        try {
+            Run::start(store.toStdString(), o).finish();
+        } catch (const Error& e) {
+            return QString::fromUtf8(e.what());
+        }
+        return {};
+    }
+
+private slots:
+    void fileThatIsNotADatabase()
+    {
+        const QString p = path("random.bin");
+        QFile f(p);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(4096, '\x5a'));
+        f.close();
+        const auto before = fileHash(p);
+        auto r = openStore(p);
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QStringLiteral("not a SQLite database")), qPrintable(r.error()));
+        QVERIFY(startError(p, quiet("w")).contains(QStringLiteral("not a SQLite database")));
+        QCOMPARE(fileHash(p), before);
+    }
+
+    void foreignSqliteDatabase()
+    {
+        const QString p = path("foreign.db");
+        {
+            SqliteDb db(p.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("CREATE TABLE invoices(id INTEGER, total REAL); INSERT INTO invoices VALUES(1, 9.5)");
+        }
+        const auto before = fileHash(p);
+        auto r = openStore(p);
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QStringLiteral("not a Runlens store")), qPrintable(r.error()));
+        QVERIFY(startError(p, quiet("w")).contains(QStringLiteral("not a Runlens store")));
+        QCOMPARE(fileHash(p), before);
+    }
+
+    void storeFromANewerSchema()
+    {
+        const QString p = makeStore("newer.db");
+        {
+            SqliteDb db(p.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("UPDATE store_meta SET value='99' WHERE key='schema_version'");
+        }
+        const auto before = fileHash(p);
+        auto r = openStore(p);
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QStringLiteral("newer Runlens")), qPrintable(r.error()));
+        QVERIFY(startError(p, quiet("w")).contains(QStringLiteral("newer Runlens")));
+        QCOMPARE(fileHash(p), before);
+    }
+
+    void missingAndEmptyPaths()
+    {
+        QVERIFY(openStore(path("does-not-exist.db")).error().contains(QStringLiteral("does not exist")));
+        QFile empty(path("empty.db"));
+        QVERIFY(empty.open(QIODevice::WriteOnly));
+        empty.close();
+        QVERIFY(openStore(empty.fileName()).error().contains(QStringLiteral("not a SQLite database")));
+        QVERIFY(!openStore(dir_.path()));
+    }
+
+    void truncatedStore()
+    {
+        const QString p = makeStore("truncated.db", 20000);
+        QFile f(p);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.resize(f.size() / 2));
+        f.close();
+        // Either refused with a message or read in part; never a crash.
+        auto r = openStore(p);
+        if (r) {
+            auto runs = (*r)->loadRuns();
+            if (runs && runs->table->rowCount() > 0) {
+                auto s = (*r)->loadSeries(runs->table->id(0), QStringLiteral("x"));
+                QVERIFY(s.ok() || !s.error().isEmpty());
+            } else {
+                QVERIFY(runs.ok() || !runs.error().isEmpty());
+            }
+        } else {
+            QVERIFY(!r.error().isEmpty());
+        }
+    }
+
+    void readerNeverChangesTheFile()
+    {
+        const QString p = makeStore("readonly.db");
+        QFile::setPermissions(p, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        const auto before = fileHash(p);
+        auto reader = mustOpen(p);
+        auto table = mustLoad(*reader);
+        QCOMPARE(table->rowCount(), 1);
+        QVERIFY(reader->loadSeries(table->id(0), QStringLiteral("x")).ok());
+        QVERIFY(reader->loadDetails(table->id(0)).ok());
+        reader.reset();
+        QCOMPARE(fileHash(p), before);
+        if (geteuid() != 0) {   // root writes through file permissions
+            const auto why = startError(p, quiet("w"));
+            QVERIFY2(why.contains(QStringLiteral("read-only")) || why.contains(QStringLiteral("readonly")),
+                     qPrintable(why));
+        }
+        QFile::setPermissions(p, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+
+    void damagedChunkIsSkippedAndReported()
+    {
+        const QString p = makeStore("damaged.db", 3000);
+        {
+            SqliteDb db(p.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("UPDATE metric_chunks SET points = x'0100' WHERE seq = 1");
+        }
+        auto reader = mustOpen(p);
+        auto table = mustLoad(*reader);
+        auto s = reader->loadSeries(table->id(0), QStringLiteral("x"));
+        QVERIFY(s);
+        QCOMPARE(s->size(), size_t(3000 - 1024));
+        QCOMPARE(s->problems.size(), 1);
+        QVERIFY(s->problems[0].contains(QStringLiteral("chunk 1")));
+        QCOMPARE(s->steps.front(), int64_t(0));
+        QCOMPARE(s->steps[1024], int64_t(2048));
+    }
+
+    void lockedStore()
+    {
+        const QString p = makeStore("locked.db");
+        SqliteDb holder(p.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+        holder.exec("BEGIN EXCLUSIVE");
+        // Readers are not blocked by a writer (WAL).
+        auto reader = mustOpen(p);
+        QCOMPARE(mustLoad(*reader)->rowCount(), 1);
+        // A new writer waits for its busy timeout, then says why.
+        auto o = quiet("blocked");
+        o.busy_timeout = std::chrono::milliseconds(200);
+        const auto why = startError(p, o);
+        QVERIFY2(why.contains(QStringLiteral("locked")), qPrintable(why));
+        holder.exec("ROLLBACK");
+    }
+
+    void writesDelayedByALockAreNotLost()
+    {
+        const QString p = makeStore("delayed.db");
+        auto o = quiet("delayed");
+        o.busy_timeout = std::chrono::milliseconds(100);
+        auto run = Run::start(p.toStdString(), o);
+        SqliteDb holder(p.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+        holder.exec("BEGIN EXCLUSIVE");
+        for (int i = 0; i < 5000; ++i)
+            QVERIFY(run.logMetric("y", i, i));   // never blocks, whatever the disk does
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));   // several failed flushes
+        holder.exec("ROLLBACK");
+        run.finish();
+        auto reader = mustOpen(p);
+        auto table = mustLoad(*reader);
+        const int row = table->findRun(QStringLiteral("delayed"));
+        QVERIFY(row >= 0);
+        auto s = reader->loadSeries(table->id(row), QStringLiteral("y"));
+        QVERIFY(s);
+        QCOMPARE(s->size(), size_t(5000));
+        QCOMPARE(table->metric(QStringLiteral("y"))->count[size_t(row)], int64_t(5000));
+        QCOMPARE(table->status(row), RunStatus::Finished);
+    }
+
+    void invalidNamesAndValues()
+    {
+        auto run = Run::start(path("names.db").toStdString(), quiet("names"));
+        QVERIFY(!run.logMetric("", 1, 0));
+        QVERIFY(run.lastError().find("empty") != std::string::npos);
+        QVERIFY(!run.logMetric(std::string(251, 'k'), 1, 0));
+        QVERIFY(run.lastError().find("longer than 250") != std::string::npos);
+        QVERIFY(!run.logMetric("tab\there", 1, 0));
+        QVERIFY(run.lastError().find("control character") != std::string::npos);
+        QVERIFY(!run.logMetric("bad\xff\xfeutf8", 1, 0));
+        QVERIFY(run.lastError().find("UTF-8") != std::string::npos);
+        QVERIFY(!run.logParam("big", std::string(kMaxValueBytes + 1, 'v')));
+        QVERIFY(run.lastError().find("larger than") != std::string::npos);
+        QVERIFY(!run.logParamJson("j", "{not json"));
+        QVERIFY(!run.logConfig("c", "[1, 2]"));   // a config is an object
+        QVERIFY(run.logMetric(std::string(250, 'k'), 1, 0));
+        QVERIFY(run.logMetric("ünïcode/λ 🚀", 2, 0));
+        QVERIFY(run.logParam("nan", std::nan("")));
+        QVERIFY(run.logParam("inf", -INFINITY));
+        QVERIFY(run.logMetric("x", 1, -5));   // negative steps are allowed
+        run.finish();
+        QVERIFY(!run.logMetric("x", 1, 1));   // after finish
+        QVERIFY(run.lastError().find("finished") != std::string::npos);
+
+        try {
+            Run::start(path("names.db").toStdString(), quiet("bad\nname")).finish();
+            QFAIL("a run name with a newline was accepted");
+        } catch (const Error& e) {
+            QVERIFY(std::string(e.what()).find("control character") != std::string::npos);
+        }
+
+        auto reader = mustOpen(path("names.db"));
+        auto table = mustLoad(*reader);
+        QCOMPARE(table->metrics().size(), size_t(3));
+        QVERIFY(table->metric(QString(250, QLatin1Char('k'))));
+        QVERIFY(table->metric(QStringLiteral("ünïcode/λ 🚀")));
+        QCOMPARE(table->param(QStringLiteral("nan"))->text[0], QStringLiteral("nan"));
+        QCOMPARE(table->param(QStringLiteral("inf"))->number[0], -INFINITY);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBadInput)
+#include "test_bad_input.moc"

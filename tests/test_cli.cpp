@@ -1,0 +1,191 @@
+// The CLI as a script sees it: output formats, exit codes and messages.
+#include "command_line.h"
+#include "runlens/runlens.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace runlens;
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString store_;
+    QString idA_, idB_;
+
+    struct Output {
+        int code;
+        QString out, err;
+    };
+
+    Output cli(QStringList args)
+    {
+        Output o;
+        QTextStream out(&o.out), err(&o.err);
+        o.code = cli::run(args, out, err);
+        out.flush();
+        err.flush();
+        return o;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        store_ = dir_.filePath(QStringLiteral("cli.db"));
+        auto make = [&](const char* name, double lr, const char* opt, double scale, RunStatus status) {
+            RunOptions o;
+            o.experiment = "cli";
+            o.name = name;
+            o.capture_git = false;
+            auto run = Run::start(store_.toStdString(), o);
+            run.logParam("lr", lr);
+            run.logParam("optimizer", opt);
+            run.logParam("epochs", 3);
+            run.setTag("owner", "ada");
+            run.logDataVersion("train", "v3");
+            for (int i = 0; i < 3; ++i)
+                run.logMetric("loss", scale / (i + 1), i, 1700000000.0 + i);
+            run.finish(status);
+            return QString::fromStdString(run.id());
+        };
+        idA_ = make("baseline, \"quoted\"", 0.1, "sgd", 1.0, RunStatus::Finished);
+        idB_ = make("wide", 0.01, "adam", 2.0, RunStatus::Failed);
+    }
+
+    void runsAsJson()
+    {
+        const auto o = cli({QStringLiteral("runs"), store_, QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(o.code, 0);
+        const auto arr = QJsonDocument::fromJson(o.out.toUtf8()).array();
+        QCOMPARE(arr.size(), 2);
+        const auto a = arr[0].toObject();
+        QCOMPARE(a[QStringLiteral("id")].toString(), idA_);
+        QCOMPARE(a[QStringLiteral("name")].toString(), QStringLiteral("baseline, \"quoted\""));
+        QCOMPARE(a[QStringLiteral("experiment")].toString(), QStringLiteral("cli"));
+        QCOMPARE(a[QStringLiteral("status")].toString(), QStringLiteral("finished"));
+        QVERIFY(a[QStringLiteral("start_time")].toDouble() > 0);
+        QVERIFY(a[QStringLiteral("end_time")].toDouble() >= a[QStringLiteral("start_time")].toDouble());
+        QCOMPARE(a[QStringLiteral("params")].toObject()[QStringLiteral("lr")].toDouble(), 0.1);
+        QCOMPARE(a[QStringLiteral("params")].toObject()[QStringLiteral("optimizer")].toString(), QStringLiteral("sgd"));
+        QCOMPARE(a[QStringLiteral("tags")].toObject()[QStringLiteral("owner")].toString(), QStringLiteral("ada"));
+        const auto loss = a[QStringLiteral("metrics")].toObject()[QStringLiteral("loss")].toObject();
+        QCOMPARE(loss[QStringLiteral("last")].toDouble(), 1.0 / 3);
+        QCOMPARE(loss[QStringLiteral("min")].toDouble(), 1.0 / 3);
+        QCOMPARE(loss[QStringLiteral("max")].toDouble(), 1.0);
+        QCOMPARE(loss[QStringLiteral("count")].toInt(), 3);
+        QCOMPARE(loss[QStringLiteral("last_step")].toInt(), 2);
+        QCOMPARE(arr[1].toObject()[QStringLiteral("status")].toString(), QStringLiteral("failed"));
+    }
+
+    void runsWithQueryAndCsv()
+    {
+        auto o = cli({QStringLiteral("runs"), store_, QStringLiteral("--query"),
+                      QStringLiteral("params.lr < 0.05 or status = finished order by params.lr"), QStringLiteral("--format"),
+                      QStringLiteral("csv")});
+        QCOMPARE(o.code, 0);
+        const auto lines = o.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY(lines[0].startsWith(QStringLiteral("id,name,experiment,status,start_time,end_time,params.epochs")));
+        QVERIFY(lines[1].startsWith(idB_ + QStringLiteral(",wide,cli,failed,")));
+        // CSV quoting of a name with a comma and quotes.
+        QVERIFY2(lines[2].contains(QStringLiteral("\"baseline, \"\"quoted\"\"\"")), qPrintable(lines[2]));
+
+        o = cli({QStringLiteral("runs"), store_, QStringLiteral("-q"), QStringLiteral("status = failed")});
+        QCOMPARE(o.code, 0);
+        QVERIFY(o.out.contains(QStringLiteral("wide")));
+        QVERIFY(!o.out.contains(QStringLiteral("baseline")));
+        QVERIFY(o.out.contains(QStringLiteral("1 of 2 runs")));
+    }
+
+    void badQueryExitsFiveAndPointsAtTheColumn()
+    {
+        const auto o = cli({QStringLiteral("runs"), store_, QStringLiteral("--query"), QStringLiteral("params.lr <")});
+        QCOMPARE(o.code, int(cli::BadQuery));
+        QVERIFY2(o.err.contains(QStringLiteral("column 12")), qPrintable(o.err));
+        QVERIFY(o.err.contains(QStringLiteral("           ^")));
+        QVERIFY(o.out.isEmpty());
+    }
+
+    void metricPrintsEveryPoint()
+    {
+        auto o = cli({QStringLiteral("metric"), store_, QStringLiteral("wide"), QStringLiteral("loss")});
+        QCOMPARE(o.code, 0);
+        QCOMPARE(o.out, QStringLiteral("step,timestamp,value\n0,1700000000.000,2\n1,1700000001.000,1\n"
+                                       "2,1700000002.000,0.6666666666666666\n"));
+        o = cli({QStringLiteral("metric"), store_, idA_.left(6), QStringLiteral("loss"), QStringLiteral("--format"),
+                 QStringLiteral("json")});
+        QCOMPARE(o.code, 0);
+        const auto arr = QJsonDocument::fromJson(o.out.toUtf8()).array();
+        QCOMPARE(arr.size(), 3);
+        QCOMPARE(arr[1].toObject()[QStringLiteral("value")].toDouble(), 0.5);
+        QCOMPARE(arr[2].toObject()[QStringLiteral("step")].toInt(), 2);
+        o = cli({QStringLiteral("metric"), store_, QStringLiteral("wide"), QStringLiteral("acc")});
+        QCOMPARE(o.code, int(cli::RunNotFound));
+        QVERIFY(o.err.contains(QStringLiteral("it has: loss")));
+    }
+
+    void showAndDiff()
+    {
+        auto o = cli({QStringLiteral("show"), store_, QStringLiteral("wide")});
+        QCOMPARE(o.code, 0);
+        for (const char* expected : {"Run wide", "failed", "optimizer", "adam", "Data versions", "train", "v3",
+                                     "Metrics", "Environment", "owner"})
+            QVERIFY2(o.out.contains(QString::fromLatin1(expected)), expected);
+
+        o = cli({QStringLiteral("diff"), store_, idA_, QStringLiteral("wide"), QStringLiteral("--format"),
+                 QStringLiteral("json")});
+        QCOMPARE(o.code, 0);
+        const auto diffs = QJsonDocument::fromJson(o.out.toUtf8()).object()[QStringLiteral("differences")].toArray();
+        QStringList keys;
+        for (const auto& d : diffs)
+            keys << d.toObject()[QStringLiteral("section")].toString() + QLatin1Char(':')
+                    + d.toObject()[QStringLiteral("key")].toString();
+        QVERIFY(keys.contains(QStringLiteral("params:lr")));
+        QVERIFY(keys.contains(QStringLiteral("params:optimizer")));
+        QVERIFY(keys.contains(QStringLiteral("run:status")));
+        QVERIFY(keys.contains(QStringLiteral("metrics:loss.last")));
+        QVERIFY(keys.contains(QStringLiteral("run:reproducibility hash")));
+        // What is equal is not listed.
+        QVERIFY(!keys.contains(QStringLiteral("params:epochs")));
+        QVERIFY(!keys.contains(QStringLiteral("tags:owner")));
+        QVERIFY(!keys.contains(QStringLiteral("data:train")));
+        QVERIFY(!keys.contains(QStringLiteral("metrics:loss.count")));
+
+        o = cli({QStringLiteral("diff"), store_, QStringLiteral("wide"), QStringLiteral("wide")});
+        QCOMPARE(o.code, 0);
+        QVERIFY(o.out.contains(QStringLiteral("No differences.")));
+    }
+
+    void errorsAndExitCodes()
+    {
+        QCOMPARE(cli({QStringLiteral("show"), store_, QStringLiteral("nobody")}).code, int(cli::RunNotFound));
+        QCOMPARE(cli({QStringLiteral("show"), store_}).code, int(cli::Usage));
+        QCOMPARE(cli({QStringLiteral("runs"), store_, QStringLiteral("--format"), QStringLiteral("xml")}).code,
+                 int(cli::Usage));
+        QCOMPARE(cli({QStringLiteral("runs"), store_, QStringLiteral("--bogus")}).code, int(cli::Usage));
+        const auto o = cli({QStringLiteral("runs"), dir_.filePath(QStringLiteral("missing.db"))});
+        QCOMPARE(o.code, int(cli::StoreError));
+        QVERIFY(o.err.contains(QStringLiteral("does not exist")));
+        QCOMPARE(cli({QStringLiteral("--help")}).code, 0);
+        QVERIFY(cli::isCommand({QStringLiteral("runs")}));
+        QVERIFY(!cli::isCommand({store_}));
+    }
+
+    void ambiguousPrefix()
+    {
+        // Both ids are hex: a one-character prefix shared by both is ambiguous,
+        // unless they differ at the first character.
+        if (idA_[0] != idB_[0])
+            QSKIP("ids differ in their first character");
+        const auto o = cli({QStringLiteral("show"), store_, idA_.left(1)});
+        QCOMPARE(o.code, int(cli::RunNotFound));
+        QVERIFY(o.err.contains(QStringLiteral("several runs")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

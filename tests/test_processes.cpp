@@ -1,0 +1,148 @@
+// Several processes and a store: a writer killed with SIGKILL, eight writers
+// at once, and a reader alongside a writer.
+#include "test_support.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <signal.h>
+
+#include <thread>
+
+using namespace runlens;
+using namespace runlens::test;
+
+class TestProcesses : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+
+    static void startWriter(QProcess& p, const QString& store, const QString& name, int points, int pauseUs,
+                            int flushMs, const QString& mode = QStringLiteral("finish"))
+    {
+        p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        p.start(QStringLiteral(RUNLENS_TEST_WRITER),
+                {store, name, QString::number(points), QString::number(pauseUs), QString::number(flushMs), mode});
+    }
+
+private slots:
+    void killedWriterLosesAtMostItsFlushInterval()
+    {
+        const QString store = dir_.filePath(QStringLiteral("crash.db"));
+        const int flushMs = 200;
+        QProcess writer;
+        startWriter(writer, store, QStringLiteral("doomed"), 1000000, 1000, flushMs);
+        QVERIFY(writer.waitForStarted());
+
+        // Read "step N" lines as they come, remembering when each was logged.
+        QElapsedTimer clock;
+        clock.start();
+        std::vector<std::pair<qint64, long>> logged;   // (ms, step)
+        QByteArray buffer;
+        while (clock.elapsed() < 1500) {
+            writer.waitForReadyRead(50);
+            buffer += writer.readAllStandardOutput();
+            qsizetype nl;
+            while ((nl = buffer.indexOf('\n')) >= 0) {
+                const QByteArray line = buffer.left(nl);
+                buffer.remove(0, nl + 1);
+                if (line.startsWith("step "))
+                    logged.emplace_back(clock.elapsed(), line.mid(5).toLong());
+            }
+        }
+        ::kill(static_cast<pid_t>(writer.processId()), SIGKILL);
+        const qint64 killedAt = clock.elapsed();
+        QVERIFY(writer.waitForFinished());
+        QVERIFY(!logged.empty());
+
+        // Every point logged more than a flush interval (plus scheduling slack)
+        // before the kill must be on disk.
+        long mustHave = -1;
+        for (const auto& [ms, step] : logged)
+            if (ms < killedAt - 2 * flushMs - 100)
+                mustHave = step;
+        QVERIFY2(mustHave > 100, "the writer logged too little to judge");
+
+        auto reader = mustOpen(store);
+        auto table = mustLoad(*reader);
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->status(0), RunStatus::Crashed);   // its process is gone from this host
+        auto series = reader->loadSeries(table->id(0), QStringLiteral("x"));
+        QVERIFY(series);
+        QVERIFY2(series->size() >= size_t(mustHave + 1),
+                 qPrintable(QStringLiteral("%1 points on disk, %2 logged before the last flush")
+                                .arg(series->size())
+                                .arg(mustHave + 1)));
+        for (size_t i = 0; i < series->size(); ++i) {
+            QCOMPARE(series->steps[i], int64_t(i));
+            QCOMPARE(series->values[i], double(i) * 0.5);
+        }
+        QCOMPARE(table->metric(QStringLiteral("x"))->count[0], int64_t(series->size()));
+    }
+
+    void eightWritersAtOnceLoseNothing()
+    {
+        const QString store = dir_.filePath(QStringLiteral("eight.db"));
+        const int points = 50000;
+        std::vector<std::unique_ptr<QProcess>> writers;
+        for (int i = 0; i < 8; ++i) {
+            writers.push_back(std::make_unique<QProcess>());
+            startWriter(*writers.back(), store, QStringLiteral("w%1").arg(i), points, 0, 20);
+        }
+        for (auto& w : writers) {
+            QVERIFY(w->waitForFinished(120000));
+            QCOMPARE(w->exitCode(), 0);
+        }
+        auto reader = mustOpen(store);
+        auto table = mustLoad(*reader);
+        QCOMPARE(table->rowCount(), 8);
+        for (int r = 0; r < 8; ++r) {
+            QCOMPARE(table->status(r), RunStatus::Finished);
+            auto s = reader->loadSeries(table->id(r), QStringLiteral("x"));
+            QVERIFY(s);
+            QCOMPARE(s->size(), size_t(points));
+            QCOMPARE(s->values.back(), (points - 1) * 0.5);
+            QCOMPARE(table->metric(QStringLiteral("x"))->count[size_t(r)], int64_t(points));
+        }
+    }
+
+    void readingWhileAWriterWrites()
+    {
+        const QString store = dir_.filePath(QStringLiteral("live.db"));
+        QProcess writer;
+        startWriter(writer, store, QStringLiteral("live"), 4000, 300, 50);
+        QVERIFY(writer.waitForStarted());
+        QVERIFY(writer.waitForReadyRead(10000));   // "started": the run row exists
+
+        auto reader = mustOpen(store);
+        int64_t lastCount = 0;
+        int reads = 0;
+        while (writer.state() == QProcess::Running || reads == 0) {
+            auto runs = reader->loadRuns();
+            QVERIFY2(runs, qPrintable(runs ? QString() : runs.error()));
+            const auto& t = *runs->table;
+            QCOMPARE(t.rowCount(), 1);
+            if (const auto* m = t.metric(QStringLiteral("x"))) {
+                QVERIFY(m->count[0] >= lastCount);   // never goes backwards
+                auto s = reader->loadSeries(t.id(0), QStringLiteral("x"));
+                QVERIFY(s);
+                QVERIFY(int64_t(s->size()) >= m->count[0]);
+                for (size_t i = 0; i < s->size(); ++i)
+                    QCOMPARE(s->values[i], double(i) * 0.5);
+                lastCount = m->count[0];
+            }
+            ++reads;
+            writer.waitForFinished(30);
+        }
+        QCOMPARE(writer.exitCode(), 0);
+        auto table = mustLoad(*reader);
+        QCOMPARE(table->metric(QStringLiteral("x"))->count[0], int64_t(4000));
+        QCOMPARE(table->status(0), RunStatus::Finished);
+        QVERIFY(reads > 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProcesses)
+#include "test_processes.moc"

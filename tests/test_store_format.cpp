@@ -1,0 +1,283 @@
+// The store format as written by the logger and read by core: params, series
+// across chunk boundaries, summaries, provenance, NaN and Inf.
+#include "runlens/chunk_codec.h"
+#include "runlens/runlens.h"
+#include "runlens/sqlite_db.h"
+#include "runlens/store_schema.h"
+#include "test_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace runlens;
+using namespace runlens::test;
+
+class TestStoreFormat : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    QString store(const char* name) { return dir_.filePath(QString::fromLatin1(name)); }
+
+    static RunOptions quiet(const std::string& name)
+    {
+        RunOptions o;
+        o.experiment = "fmt";
+        o.name = name;
+        o.capture_git = false;
+        o.flush_interval = std::chrono::milliseconds(50);
+        return o;
+    }
+
+private slots:
+    void chunkCodecRoundTrips()
+    {
+        std::vector<MetricPoint> pts = {{0, 1.5, NAN}, {7, 2.5, INFINITY}, {-3, 3.5, -0.0}, {1LL << 40, 4.5, 1e-300}};
+        const auto blob = encodeChunk(pts);
+        QCOMPARE(blob.size(), 4 + pts.size() * 24);
+        std::vector<int64_t> steps;
+        std::vector<double> walls, values;
+        QVERIFY(decodeChunk(blob, steps, walls, values));
+        QCOMPARE(steps, (std::vector<int64_t>{0, 7, -3, 1LL << 40}));
+        QVERIFY(std::isnan(values[0]));
+        QVERIFY(std::isinf(values[1]) && values[1] > 0);
+        QCOMPARE(values[3], 1e-300);
+        QCOMPARE(walls[2], 3.5);
+        // A truncated blob is refused and appends nothing.
+        QVERIFY(!decodeChunk(std::span(blob).first(blob.size() - 1), steps, walls, values));
+        QCOMPARE(steps.size(), size_t(4));
+    }
+
+    void seriesAcrossChunksAndFlushes()
+    {
+        const QString path = store("series.db");
+        auto run = Run::start(path.toStdString(), quiet("series"));
+        // 2,500 points in three flushes: the tail chunk is rewritten, never duplicated.
+        for (int i = 0; i < 1000; ++i)
+            QVERIFY(run.logMetric("loss", 1.0 / (i + 1), i, 1000.0 + i));
+        run.flush();
+        for (int i = 1000; i < 2100; ++i)
+            run.logMetric("loss", 1.0 / (i + 1), i, 1000.0 + i);
+        run.flush();
+        for (int i = 2100; i < 2500; ++i)
+            run.logMetric("loss", i == 2200 ? NAN : i == 2300 ? INFINITY : 1.0 / (i + 1), i, 1000.0 + i);
+        run.finish(RunStatus::Finished);
+
+        SqliteDb raw(path.toStdString(), SqliteDb::Mode::ReadOnly);
+        auto chunks = raw.prepare("SELECT seq, count FROM metric_chunks ORDER BY seq");
+        std::vector<int64_t> counts;
+        while (chunks.step())
+            counts.push_back(chunks.int64(1));
+        QCOMPARE(counts, (std::vector<int64_t>{1024, 1024, 452}));
+
+        auto reader = mustOpen(path);
+        auto table = mustLoad(*reader);
+        QCOMPARE(table->rowCount(), 1);
+        const MetricColumn* m = table->metric(QStringLiteral("loss"));
+        QVERIFY(m);
+        QCOMPARE(m->count[0], int64_t(2500));
+        QCOMPARE(m->lastStep[0], int64_t(2499));
+        QCOMPARE(m->last[0], 1.0 / 2500);
+        QCOMPARE(m->max[0], INFINITY);   // Inf counts, NaN does not
+        QCOMPARE(m->min[0], 1.0 / 2500);
+
+        auto series = reader->loadSeries(table->id(0), QStringLiteral("loss"));
+        QVERIFY2(series, qPrintable(series ? QString() : series.error()));
+        QCOMPARE(series->size(), size_t(2500));
+        QVERIFY(series->problems.isEmpty());
+        for (int i = 0; i < 2500; ++i) {
+            QCOMPARE(series->steps[size_t(i)], int64_t(i));
+            QCOMPARE(series->wallTimes[size_t(i)], 1000.0 + i);
+            if (i == 2200)
+                QVERIFY(std::isnan(series->values[size_t(i)]));
+            else if (i == 2300)
+                QVERIFY(std::isinf(series->values[size_t(i)]));
+            else
+                QCOMPARE(series->values[size_t(i)], 1.0 / (i + 1));
+        }
+        auto details = reader->loadDetails(table->id(0));
+        QVERIFY(details);
+        QCOMPARE(details->metrics.size(), size_t(1));
+        QCOMPARE(details->metrics[0].nanCount, int64_t(1));
+    }
+
+    void paramsConfigsAndProvenance()
+    {
+        const QString path = store("params.db");
+        auto opts = quiet("params");
+        opts.notes = "first try";
+        opts.hypothesis = "wider is better";
+        opts.tags = {{"stage", "dev"}};
+        auto run = Run::start(path.toStdString(), opts);
+        QVERIFY(run.logParam("lr", 0.001));
+        QVERIFY(run.logParam("epochs", 12));
+        QVERIFY(run.logParam("amp", true));
+        QVERIFY(run.logParam("optimizer", "adam"));
+        QVERIFY(run.logParamJson("layers", "[64, 32]"));
+        QVERIFY(run.logConfig("model", R"({"depth": 4, "act": {"name": "gelu", "approx": false}, "drop": 0.1})"));
+        QVERIFY(run.logDataVersion("train", "v3@sha256:abc"));
+        QVERIFY(run.logSeed("numpy", 7));
+        QVERIFY(run.setTag("λ/ünïcode 🚀", "ok"));
+
+        QTemporaryDir src;
+        QFile f(src.filePath(QStringLiteral("weights.bin")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("abc");
+        f.close();
+        QVERIFY(run.logArtifact(f.fileName().toStdString(), "ckpt"));
+        QVERIFY(run.logArtifactUri("big/model.pt", "s3://bucket/model.pt", 123456));
+        run.finish(RunStatus::Failed);
+
+        auto reader = mustOpen(path);
+        auto table = mustLoad(*reader);
+        QCOMPARE(table->status(0), RunStatus::Failed);
+        QVERIFY(table->endTime(0) >= table->startTime(0));
+        QCOMPARE(table->param(QStringLiteral("lr"))->number[0], 0.001);
+        QCOMPARE(table->param(QStringLiteral("lr"))->text[0], QStringLiteral("0.001"));
+        QCOMPARE(table->param(QStringLiteral("epochs"))->number[0], 12.0);
+        QCOMPARE(table->param(QStringLiteral("amp"))->number[0], 1.0);
+        QCOMPARE(table->param(QStringLiteral("optimizer"))->text[0], QStringLiteral("adam"));
+        QCOMPARE(table->param(QStringLiteral("model.act.name"))->text[0], QStringLiteral("gelu"));
+        QCOMPARE(table->param(QStringLiteral("model.depth"))->number[0], 4.0);
+        QCOMPARE(table->param(QStringLiteral("model.drop"))->number[0], 0.1);
+        QCOMPARE(table->tag(QStringLiteral("stage"))->text[0], QStringLiteral("dev"));
+        QVERIFY(table->tag(QStringLiteral("λ/ünïcode 🚀")));
+
+        auto d = reader->loadDetails(table->id(0));
+        QVERIFY(d);
+        QCOMPARE(d->notes, QStringLiteral("first try"));
+        QCOMPARE(d->hypothesis, QStringLiteral("wider is better"));
+        QCOMPARE(d->configs.size(), size_t(1));
+        QCOMPARE(d->configs[0].first, QStringLiteral("model"));
+        QVERIFY(d->configs[0].second.contains(QStringLiteral("gelu")));
+        auto typeOf = [&](const char* key) {
+            for (const auto& p : d->params)
+                if (p.key == QLatin1String(key))
+                    return p.type;
+            return QString();
+        };
+        QCOMPARE(typeOf("lr"), QStringLiteral("float"));
+        QCOMPARE(typeOf("epochs"), QStringLiteral("int"));
+        QCOMPARE(typeOf("amp"), QStringLiteral("bool"));
+        QCOMPARE(typeOf("layers"), QStringLiteral("json"));
+        QCOMPARE(typeOf("model.act.approx"), QStringLiteral("bool"));
+        QCOMPARE(d->dataVersions, (KeyValues{{QStringLiteral("train"), QStringLiteral("v3@sha256:abc")}}));
+        bool seed = false, host = false;
+        for (const auto& [k, v] : d->environment) {
+            seed |= k == QLatin1String("seed.numpy") && v == QLatin1String("7");
+            host |= k == QLatin1String("host") && !v.isEmpty();
+        }
+        QVERIFY(seed);
+        QVERIFY(host);
+        QCOMPARE(d->artifacts.size(), size_t(2));
+        QCOMPARE(d->artifacts[1].path, QStringLiteral("ckpt/weights.bin"));
+        QCOMPARE(d->artifacts[1].size, int64_t(3));
+        // sha256("abc")
+        QCOMPARE(d->artifacts[1].sha256, QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        QVERIFY(QFile::exists(path + QStringLiteral(".artifacts/") + d->id + QStringLiteral("/ckpt/weights.bin")));
+        QCOMPARE(d->artifacts[0].uri, QStringLiteral("s3://bucket/model.pt"));
+        QCOMPARE(d->reproHash.size(), 64);
+    }
+
+    void reproHashFollowsConfigNotSeedOrName()
+    {
+        const QString path = store("repro.db");
+        auto make = [&](const char* name, double lr, int seed) {
+            auto run = Run::start(path.toStdString(), quiet(name));
+            run.logParam("lr", lr);
+            run.logSeed("seed", seed);
+            run.logDataVersion("train", "v1");
+            run.finish();
+            return QString::fromStdString(run.id());
+        };
+        const QString a = make("a", 0.1, 1), b = make("b", 0.1, 2), c = make("c", 0.2, 1);
+        auto reader = mustOpen(path);
+        auto hash = [&](const QString& id) { return reader->loadDetails(id)->reproHash; };
+        QCOMPARE(hash(a), hash(b));
+        QVERIFY(hash(a) != hash(c));
+    }
+
+    void gitProvenanceInsideARepository()
+    {
+        // The test's own checkout may not be a repository on CI: make one.
+        QTemporaryDir repo;
+        const QString git = QStandardPaths::findExecutable(QStringLiteral("git"));
+        if (git.isEmpty())
+            QSKIP("git is not installed");
+        auto sh = [&](const QStringList& args) {
+            QProcess p;
+            p.setWorkingDirectory(repo.path());
+            p.start(git, args);
+            p.waitForFinished();
+            return p.exitCode();
+        };
+        QCOMPARE(sh({QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("main")}), 0);
+        QFile f(repo.filePath(QStringLiteral("train.py")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("lr = 0.1\n");
+        f.close();
+        QCOMPARE(sh({QStringLiteral("add"), QStringLiteral(".")}), 0);
+        QCOMPARE(sh({QStringLiteral("-c"), QStringLiteral("user.name=t"), QStringLiteral("-c"),
+                     QStringLiteral("user.email=t@t"), QStringLiteral("commit"), QStringLiteral("-qm"),
+                     QStringLiteral("first")}),
+                 0);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("lr = 0.2\n");
+        f.close();
+
+        const QString path = store("git.db");
+        const QString here = QDir::currentPath();
+        QDir::setCurrent(repo.path());
+        auto opts = quiet("git");
+        opts.capture_git = true;
+        auto run = Run::start(path.toStdString(), opts);
+        run.finish();
+        QDir::setCurrent(here);
+
+        auto reader = mustOpen(path);
+        auto table = mustLoad(*reader);
+        auto d = reader->loadDetails(table->id(0));
+        QVERIFY(d);
+        QVERIFY(d->git.present);
+        QCOMPARE(d->git.branch, QStringLiteral("main"));
+        QCOMPARE(d->git.commit.size(), 40);
+        QVERIFY(d->git.dirty);
+        QVERIFY(d->git.diff.contains(QStringLiteral("+lr = 0.2")));
+        QVERIFY(d->git.diff.contains(QStringLiteral("-lr = 0.1")));
+    }
+
+    void nonZeroRankLogsNothing()
+    {
+        const QString path = store("rank.db");
+        qputenv("RANK", "3");
+        auto run = Run::start(path.toStdString(), quiet("rank3"));
+        QVERIFY(!run.enabled());
+        QVERIFY(run.logMetric("x", 1, 0));
+        run.finish();
+        auto allRanks = quiet("rank3-all");
+        allRanks.log_all_ranks = true;
+        auto run2 = Run::start(path.toStdString(), allRanks);
+        QVERIFY(run2.enabled());
+        run2.finish();
+        qunsetenv("RANK");
+        auto table = mustLoad(*mustOpen(path));
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->name(0), QStringLiteral("rank3-all"));
+    }
+
+    void schemaVersionIsRecorded()
+    {
+        const QString path = store("version.db");
+        Run::start(path.toStdString(), quiet("v")).finish();
+        SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadOnly);
+        QCOMPARE(storeSchemaVersion(db), kStoreSchemaVersion);
+        auto mode = db.prepare("PRAGMA journal_mode");
+        QVERIFY(mode.step());
+        QCOMPARE(std::string(mode.text(0)), std::string("wal"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreFormat)
+#include "test_store_format.moc"

@@ -1,0 +1,51 @@
+// Small helpers shared by the tests.
+#pragma once
+
+#include "runlens_store_reader.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QString>
+#include <QtTest>
+
+#include <memory>
+#include <stdexcept>
+
+namespace runlens::test {
+
+inline QByteArray fileHash(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return h.result().toHex();
+}
+
+// Opens our store or throws, so a test fails with the reader's message.
+inline std::unique_ptr<RunlensStoreReader> mustOpen(const QString& path)
+{
+    auto r = RunlensStoreReader::open(path);
+    if (!r)
+        throw std::runtime_error(r.error().toStdString());
+    return std::move(*r);
+}
+
+inline std::shared_ptr<const RunTable> mustLoad(StoreReader& reader)
+{
+    auto runs = reader.loadRuns();
+    if (!runs)
+        throw std::runtime_error(runs.error().toStdString());
+    return runs->table;
+}
+
+} // namespace runlens::test
+
+namespace runlens {
+// Found by QCOMPARE through argument-dependent lookup: statuses print by name.
+inline char* toString(RunStatus status)
+{
+    return qstrdup(qPrintable(statusName(status)));
+}
+} // namespace runlens
