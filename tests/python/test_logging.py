@@ -1,0 +1,214 @@
+"""The Python package and the MLflow drop-in, end to end: a script logs in a
+child process, `runlens runs --format json` / `show --format json` read it back.
+
+Needs PYTHONPATH=<build>/python and RUNLENS_BIN=<build>/bin/runlens (ctest sets both).
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+RUNLENS = os.environ.get("RUNLENS_BIN", "runlens")
+
+
+class LoggingEndToEnd(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.store = os.path.join(self.tmp.name, "py.db")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def script(self, body, env=None, expect_rc=0):
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(body)], cwd=self.tmp.name, env=full_env,
+                              capture_output=True, text=True, timeout=120)
+        if expect_rc is None:
+            self.assertNotEqual(proc.returncode, 0, proc.stderr)
+        else:
+            self.assertEqual(proc.returncode, expect_rc, proc.stderr)
+        return proc
+
+    def cli(self, *args):
+        proc = subprocess.run([RUNLENS, *args], capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return proc.stdout
+
+    def runs(self):
+        return {r["name"]: r for r in json.loads(self.cli("runs", self.store, "--format", "json"))}
+
+    def show(self, run):
+        return json.loads(self.cli("show", self.store, run, "--format", "json"))
+
+    def test_mlflow_script_runs_unchanged_but_for_its_import(self):
+        out = self.script(f"""
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({self.store!r})
+            assert mlflow.get_tracking_uri() == {self.store!r}
+            exp = mlflow.set_experiment("py-exp")
+            with mlflow.start_run(run_name="mlp", tags={{"team": "vision"}}, description="baseline MLP") as run:
+                assert mlflow.active_run().info.run_id == run.info.run_id
+                mlflow.log_param("lr", 0.01)
+                mlflow.log_params({{"layers": 3, "act": "relu", "amp": True}})
+                for step in range(100):
+                    mlflow.log_metric("loss", 1.0 / (step + 1), step=step)
+                mlflow.log_metrics({{"acc": 0.9, "f1": 0.8}}, step=99)
+                mlflow.log_metric("weird", float("nan"), step=1)
+                mlflow.set_tag("stage", "dev")
+                mlflow.set_tags({{"owner": "ada", "n": 3}})
+                mlflow.log_dict({{"optimizer": {{"name": "adam"}}}}, "cfg/config.json")
+                mlflow.log_text("hello", "notes.txt")
+                os_dir = __import__("tempfile").mkdtemp()
+                open(os_dir + "/a.txt", "w").write("a")
+                __import__("os").makedirs(os_dir + "/sub")
+                open(os_dir + "/sub/b.txt", "w").write("bb")
+                mlflow.log_artifacts(os_dir, "bundle")
+                with mlflow.start_run(run_name="child", nested=True) as child:
+                    mlflow.log_metric("x", 1.0)
+                assert mlflow.active_run().info.run_id == run.info.run_id
+                print(run.info.run_id, run.info.run_name, child.info.run_id)
+            assert mlflow.active_run() is None
+            """)
+        run_id, run_name, child_id = out.stdout.split()
+        self.assertEqual(run_name, "mlp")
+        runs = self.runs()
+        self.assertEqual(set(runs), {"mlp", "child"})
+        mlp = runs["mlp"]
+        self.assertEqual(mlp["id"], run_id)
+        self.assertEqual(mlp["experiment"], "py-exp")
+        self.assertEqual(mlp["status"], "finished")
+        self.assertEqual(mlp["params"], {"lr": 0.01, "layers": 3, "act": "relu", "amp": True})
+        self.assertEqual(mlp["tags"], {"team": "vision", "stage": "dev", "owner": "ada", "n": "3"})
+        self.assertEqual(mlp["metrics"]["loss"]["count"], 100)
+        self.assertAlmostEqual(mlp["metrics"]["loss"]["last"], 0.01)
+        self.assertEqual(mlp["metrics"]["loss"]["max"], 1.0)
+        self.assertEqual(mlp["metrics"]["loss"]["last_step"], 99)
+        self.assertEqual(mlp["metrics"]["acc"]["last"], 0.9)
+        self.assertIsNone(mlp["metrics"]["weird"]["last"])   # NaN kept, shown as null
+        self.assertEqual(runs["child"]["parent_id"], run_id)
+        self.assertEqual(runs["child"]["id"], child_id)
+
+        details = self.show(run_id)
+        self.assertEqual(details["notes"], "baseline MLP")
+        paths = {a["path"]: a for a in details["artifacts"]}
+        self.assertEqual(set(paths), {"cfg/config.json", "notes.txt", "bundle/a.txt", "bundle/sub/b.txt"})
+        self.assertEqual(paths["notes.txt"]["size"], 5)
+        self.assertEqual(paths["notes.txt"]["sha256"],
+                         "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        self.assertIn("python", details["environment"])
+        points = self.cli("metric", self.store, run_id, "loss").splitlines()
+        self.assertEqual(points[0], "step,timestamp,value")
+        self.assertEqual(len(points), 101)
+        self.assertEqual(points[3].split(",")[0], "2")
+        self.assertAlmostEqual(float(points[3].split(",")[2]), 1 / 3)
+
+    def test_uncaught_exception_marks_the_run_failed(self):
+        self.script(f"""
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({self.store!r})
+            mlflow.start_run(run_name="boom")
+            mlflow.log_metric("loss", 1.0)
+            raise RuntimeError("diverged")
+            """, expect_rc=1)
+        self.assertEqual(self.runs()["boom"]["status"], "failed")
+
+    def test_ctrl_c_marks_the_run_killed(self):
+        self.script(f"""
+            import runlens
+            run = runlens.init(store={self.store!r}, name="interrupted")
+            run.log({{"loss": 1.0}}, step=0)
+            raise KeyboardInterrupt
+            """, expect_rc=None)   # Python ends by re-raising SIGINT
+        self.assertEqual(self.runs()["interrupted"]["status"], "killed")
+
+    def test_with_block_failure_and_context(self):
+        self.script(f"""
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri("sqlite:///" + {self.store!r})   # SQLAlchemy form, absolute path
+            try:
+                with mlflow.start_run(run_name="inner-fail"):
+                    raise ValueError("bad batch")
+            except ValueError:
+                pass
+            with mlflow.start_run(run_name="ok"):
+                pass
+            """)
+        runs = self.runs()
+        self.assertEqual(runs["inner-fail"]["status"], "failed")
+        self.assertEqual(runs["ok"]["status"], "finished")
+
+    def test_native_api_config_seeds_and_store_from_environment(self):
+        self.script("""
+            import math, runlens
+            with runlens.init(experiment="native", name="cfg", hypothesis="depth helps",
+                              config={"model": {"depth": 4, "widths": [64, 32]}, "lr": 3e-4}) as run:
+                run.log_seed(1234)
+                run.log_data_version("train", "v3")
+                for i in range(10):
+                    run.log({"loss": 1.0 / (i + 1), "lr_now": 3e-4}, step=i)
+                run.log_metric("inf", math.inf, step=0)
+            """, env={"RUNLENS_STORE": self.store})
+        run = self.runs()["cfg"]
+        self.assertEqual(run["params"]["model.depth"], 4)
+        self.assertEqual(run["params"]["model.widths"], [64, 32])
+        self.assertEqual(run["params"]["lr"], 3e-4)
+        self.assertEqual(run["metrics"]["loss"]["count"], 10)
+        self.assertEqual(run["metrics"]["inf"]["last"], "inf")
+        details = self.show("cfg")
+        self.assertEqual(details["hypothesis"], "depth helps")
+        self.assertEqual(details["environment"]["seed.seed"], "1234")
+        self.assertEqual(details["data_versions"], {"train": "v3"})
+        self.assertEqual(details["configs"]["config"]["model"]["depth"], 4)
+
+    def test_only_rank_zero_logs(self):
+        self.script(f"""
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({self.store!r})
+            with mlflow.start_run(run_name="rank1"):
+                mlflow.log_metric("loss", 1.0)
+            """, env={"RANK": "1"})
+        self.script(f"""
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({self.store!r})
+            with mlflow.start_run(run_name="rank0"):
+                mlflow.log_metric("loss", 1.0)
+            """, env={"RANK": "0", "LOCAL_RANK": "0"})
+        self.assertEqual(set(self.runs()), {"rank0"})
+
+    def test_refusals_raise_clear_errors(self):
+        proc = self.script(f"""
+            import runlens, runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({self.store!r})
+            mlflow.start_run(run_name="first")
+            try:
+                mlflow.start_run(run_name="second")
+            except mlflow.MlflowException as e:
+                print("nested:", e)
+            try:
+                mlflow.log_metric("", 1.0)
+            except runlens.RunlensError as e:
+                print("key:", e)
+            try:
+                mlflow.log_param("x" * 300, 1)
+            except runlens.RunlensError as e:
+                print("long:", e)
+            mlflow.end_run()
+            try:
+                runlens.init(store={self.tmp.name!r} + "/missing-dir/x.db")
+            except runlens.RunlensError as e:
+                print("store:", e)
+            """)
+        self.assertIn("nested: Run with UUID", proc.stdout)
+        self.assertIn("key: metric name is empty", proc.stdout)
+        self.assertIn("long: param name is longer than 250 bytes", proc.stdout)
+        self.assertIn("store: cannot open", proc.stdout)
+        self.assertEqual(set(self.runs()), {"first"})
+
+
+if __name__ == "__main__":
+    unittest.main()
