@@ -186,6 +186,8 @@ int cmdRuns(const QStringList& args, const QString& format, const QString& query
     for (const auto& c : t.params()) {
         if (params.size() >= 8)
             break;
+        if (std::none_of(rows.begin(), rows.end(), [&](int r) { return c.has(r); }))
+            continue;
         QString first;
         bool varies = false, seen = false;
         for (int r : rows) {
@@ -203,7 +205,7 @@ int cmdRuns(const QStringList& args, const QString& format, const QString& query
     }
     std::vector<const MetricColumn*> metrics;
     for (const auto& m : t.metrics())
-        if (metrics.size() < 6)
+        if (metrics.size() < 6 && std::any_of(rows.begin(), rows.end(), [&](int r) { return m.has(r); }))
             metrics.push_back(&m);
     for (const auto* c : params)
         header << elide(c->key, 20);

@@ -150,6 +150,11 @@ int rl_log_data_version(rl_run* run, const char* name, const char* version)
     return guarded(run, [&](runlens::Run& r) { return r.logDataVersion(sv(name), sv(version)); });
 }
 
+int rl_log_data_file(rl_run* run, const char* name, const char* path)
+{
+    return guarded(run, [&](runlens::Run& r) { return r.logDataFile(sv(name), path ? path : ""); });
+}
+
 int rl_log_seed(rl_run* run, const char* name, int64_t seed)
 {
     return guarded(run, [&](runlens::Run& r) { return r.logSeed(sv(name), seed); });

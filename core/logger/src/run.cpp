@@ -654,6 +654,16 @@ bool Run::logDataVersion(std::string_view name, std::string_view version)
     return impl_->push(DataVersionRecord{std::string(name), std::string(version)});
 }
 
+bool Run::logDataFile(std::string_view name, const std::string& path)
+{
+    if (!impl_->enabled)
+        return true;
+    const auto hash = detail::sha256File(path);
+    if (!hash)
+        return (impl_->setError("data file '" + path + "' cannot be read"), false);
+    return logDataVersion(name, "sha256:" + hash->first);
+}
+
 bool Run::logSeed(std::string_view name, int64_t seed)
 {
     if (auto why = checkKey("seed", name); !why.empty())

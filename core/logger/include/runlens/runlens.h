@@ -87,6 +87,8 @@ public:
     bool setNotes(std::string_view notes);
     bool setHypothesis(std::string_view hypothesis);
     bool logDataVersion(std::string_view name, std::string_view version);
+    // The version of a data file by content: "sha256:<hex>". Reads the file.
+    bool logDataFile(std::string_view name, const std::string& path);
     bool logSeed(std::string_view name, int64_t seed);
     bool logEnvironment(std::string_view key, std::string_view value);
 

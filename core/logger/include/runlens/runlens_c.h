@@ -61,6 +61,7 @@ int rl_set_tag(rl_run* run, const char* key, const char* value);
 int rl_set_notes(rl_run* run, const char* notes);
 int rl_set_hypothesis(rl_run* run, const char* hypothesis);
 int rl_log_data_version(rl_run* run, const char* name, const char* version);
+int rl_log_data_file(rl_run* run, const char* name, const char* path);
 int rl_log_seed(rl_run* run, const char* name, int64_t seed);
 int rl_log_environment(rl_run* run, const char* key, const char* value);
 int rl_log_artifact(rl_run* run, const char* local_path, const char* artifact_dir);

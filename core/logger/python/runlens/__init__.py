@@ -164,6 +164,10 @@ class Run:
     def log_data_version(self, name, version):
         self._check(_lib.rl_log_data_version(self._h, _b(name), _b(str(version))))
 
+    def log_data_file(self, name, path):
+        """Records a data file's version by content (sha256)."""
+        self._check(_lib.rl_log_data_file(self._h, _b(name), _b(os.fspath(path))))
+
     def log_seed(self, seed, name="seed"):
         self._check(_lib.rl_log_seed(self._h, _b(name), int(seed)))
 

@@ -55,6 +55,7 @@ _signatures = {
     "rl_set_notes": (_int, [_run, _c]),
     "rl_set_hypothesis": (_int, [_run, _c]),
     "rl_log_data_version": (_int, [_run, _c, _c]),
+    "rl_log_data_file": (_int, [_run, _c, _c]),
     "rl_log_seed": (_int, [_run, _c, _i64]),
     "rl_log_environment": (_int, [_run, _c, _c]),
     "rl_log_artifact": (_int, [_run, _c, _c]),

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Sets up a Debian/Ubuntu machine for Runlens, builds it, and then either
+# opens the app on a demo store made by the example training programs, or runs
+# the whole test suite.
+#
+#   packaging/bootstrap.sh demo    # install what is missing, build, make the demo store, open it
+#   packaging/bootstrap.sh test    # install what is missing, build, run ctest
+#
+# BUILD_DIR (default: build) and JOBS (default: 2) may be set in the environment.
+set -euo pipefail
+
+mode=${1:-}
+case "$mode" in
+  demo|test) ;;
+  *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$root/build}
+jobs=${JOBS:-2}
+
+packages=(
+  cmake ninja-build g++ pkg-config ccache git python3
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
+  libgit2-dev libsqlite3-dev libssl-dev nlohmann-json3-dev
+  libgtest-dev libbenchmark-dev xvfb xauth
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build "$build" -j "$jobs"
+
+if [ "$mode" = test ]; then
+  cd "$build"
+  exec ctest --output-on-failure -j "$jobs"
+fi
+
+# A demo store made by real training: a 36-run C++ sweep (some runs diverge
+# and are recorded as failed) and an MLflow-style Python script.
+demo="$build/demo/runlens-demo.db"
+mkdir -p "$(dirname "$demo")"
+rm -rf "$demo" "$demo-wal" "$demo-shm" "$demo.artifacts"
+(cd "$root" && "$build/bin/train_mlp" --store "$demo" --sweep)
+(cd "$root" && PYTHONPATH="$build/python" python3 examples/python/train_logreg.py --store "$demo" --sweep)
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${QT_QPA_PLATFORM:-}" != offscreen ]; then
+  echo "bootstrap: no display; showing the runs in the terminal" >&2
+  exec "$build/bin/runlens" runs "$demo"
+fi
+exec "$build/bin/runlens" "$demo"
