@@ -74,24 +74,13 @@ int RunTable::addRun(const QString& id, const QString& name, const QString& expe
     return row;
 }
 
-QString RunTable::intern(const QString& text)
-{
-    // Sweeps repeat a handful of values across thousands of runs.
-    if (text.size() > 64)
-        return text;
-    auto it = interned_.constFind(text);
-    if (it != interned_.constEnd())
-        return *it;
-    interned_.insert(text, text);
-    return text;
-}
-
-ValueColumn& RunTable::column(std::vector<ValueColumn>& cols, QHash<QString, int>& index, const QString& key)
+int RunTable::column(std::vector<ValueColumn>& cols, QHash<QString, int>& index, const QString& key)
 {
     auto it = index.constFind(key);
     if (it != index.constEnd())
-        return cols[static_cast<size_t>(*it)];
-    index.insert(key, static_cast<int>(cols.size()));
+        return *it;
+    const int i = static_cast<int>(cols.size());
+    index.insert(key, i);
     ValueColumn c;
     c.key = key;
     const auto n = static_cast<size_t>(rowCount());
@@ -99,25 +88,47 @@ ValueColumn& RunTable::column(std::vector<ValueColumn>& cols, QHash<QString, int
     c.number.resize(n, NAN);
     c.present.resize(n, 0);
     cols.push_back(std::move(c));
-    return cols.back();
+    return i;
 }
 
-void RunTable::setParam(int row, const QString& key, const QString& text, std::optional<double> number)
+int RunTable::paramColumn(const QString& key) { return column(params_, paramIndex_, key); }
+int RunTable::tagColumn(const QString& key) { return column(tags_, tagIndex_, key); }
+
+int RunTable::metricColumn(const QString& key)
 {
-    ValueColumn& c = column(params_, paramIndex_, key);
+    auto it = metricIndex_.constFind(key);
+    if (it != metricIndex_.constEnd())
+        return *it;
+    const int i = static_cast<int>(metrics_.size());
+    metricIndex_.insert(key, i);
+    MetricColumn c;
+    c.key = key;
+    const auto n = static_cast<size_t>(rowCount());
+    c.last.resize(n, NAN);
+    c.min.resize(n, NAN);
+    c.max.resize(n, NAN);
+    c.count.resize(n, 0);
+    c.lastStep.resize(n, 0);
+    metrics_.push_back(std::move(c));
+    return i;
+}
+
+void RunTable::setParamAt(int column, int row, const QString& text, std::optional<double> number)
+{
+    ValueColumn& c = params_[static_cast<size_t>(column)];
     const auto r = static_cast<size_t>(row);
-    c.text[r] = intern(text);
+    c.text[r] = text;
     c.number[r] = number.value_or(NAN);
     c.present[r] = 1;
     if (!number)
         c.allNumeric = false;
 }
 
-void RunTable::setTag(int row, const QString& key, const QString& value)
+void RunTable::setTagAt(int column, int row, const QString& value)
 {
-    ValueColumn& c = column(tags_, tagIndex_, key);
+    ValueColumn& c = tags_[static_cast<size_t>(column)];
     const auto r = static_cast<size_t>(row);
-    c.text[r] = intern(value);
+    c.text[r] = value;
     bool ok = false;
     const double d = value.toDouble(&ok);
     c.number[r] = ok ? d : NAN;
@@ -126,32 +137,16 @@ void RunTable::setTag(int row, const QString& key, const QString& value)
         c.allNumeric = false;
 }
 
-void RunTable::setMetric(int row, const QString& key, double last, double min, double max, int64_t count,
-                         int64_t lastStep)
+void RunTable::setMetricAt(int column, int row, double last, double min, double max, int64_t count,
+                           int64_t lastStep)
 {
-    auto it = metricIndex_.constFind(key);
-    MetricColumn* m;
-    if (it == metricIndex_.constEnd()) {
-        metricIndex_.insert(key, static_cast<int>(metrics_.size()));
-        MetricColumn c;
-        c.key = key;
-        const auto n = static_cast<size_t>(rowCount());
-        c.last.resize(n, NAN);
-        c.min.resize(n, NAN);
-        c.max.resize(n, NAN);
-        c.count.resize(n, 0);
-        c.lastStep.resize(n, 0);
-        metrics_.push_back(std::move(c));
-        m = &metrics_.back();
-    } else {
-        m = &metrics_[static_cast<size_t>(*it)];
-    }
+    MetricColumn& m = metrics_[static_cast<size_t>(column)];
     const auto r = static_cast<size_t>(row);
-    m->last[r] = last;
-    m->min[r] = min;
-    m->max[r] = max;
-    m->count[r] = count;
-    m->lastStep[r] = lastStep;
+    m.last[r] = last;
+    m.min[r] = min;
+    m.max[r] = max;
+    m.count[r] = count;
+    m.lastStep[r] = lastStep;
 }
 
 const ValueColumn* RunTable::param(const QString& key) const

@@ -62,11 +62,25 @@ public:
     void setParentId(int row, const QString& parent) { parent_[size_t(row)] = parent; }
     const QStringList& experiments() const { return experiments_; }
 
-    // Columns; setters intern repeated text so categorical values share storage.
-    void setParam(int row, const QString& key, const QString& text, std::optional<double> number);
-    void setTag(int row, const QString& key, const QString& value);
+    // Columns. A reader that fills many cells asks for a column index once
+    // per key and then sets cells by index.
+    int paramColumn(const QString& key);
+    int tagColumn(const QString& key);
+    int metricColumn(const QString& key);
+    void setParamAt(int column, int row, const QString& text, std::optional<double> number);
+    void setTagAt(int column, int row, const QString& value);
+    void setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep);
+
+    void setParam(int row, const QString& key, const QString& text, std::optional<double> number)
+    {
+        setParamAt(paramColumn(key), row, text, number);
+    }
+    void setTag(int row, const QString& key, const QString& value) { setTagAt(tagColumn(key), row, value); }
     void setMetric(int row, const QString& key, double last, double min, double max, int64_t count,
-                   int64_t lastStep);
+                   int64_t lastStep)
+    {
+        setMetricAt(metricColumn(key), row, last, min, max, count, lastStep);
+    }
 
     const std::vector<ValueColumn>& params() const { return params_; }
     const std::vector<ValueColumn>& tags() const { return tags_; }
@@ -83,8 +97,7 @@ public:
     void sortColumns();
 
 private:
-    ValueColumn& column(std::vector<ValueColumn>& cols, QHash<QString, int>& index, const QString& key);
-    QString intern(const QString& text);
+    int column(std::vector<ValueColumn>& cols, QHash<QString, int>& index, const QString& key);
 
     std::vector<QString> ids_, names_, parent_;
     std::vector<int> experimentIndex_;
@@ -94,7 +107,6 @@ private:
     std::vector<ValueColumn> params_, tags_;
     std::vector<MetricColumn> metrics_;
     QHash<QString, int> paramIndex_, tagIndex_, metricIndex_, rowById_;
-    QHash<QString, QString> interned_;
 };
 
 } // namespace runlens

@@ -3,6 +3,7 @@
 #include "runlens/chunk_codec.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
+#include "text_interner.h"
 
 #include <QDateTime>
 #include <QSysInfo>
@@ -10,6 +11,9 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <unordered_map>
 #include <string_view>
 
 namespace runlens {
@@ -39,24 +43,46 @@ RunStatus effectiveStatus(std::string_view stored, int64_t heartbeat, int64_t in
     return RunStatus::Running;
 }
 
-std::optional<double> numberOf(std::string_view type, const QString& text)
+std::optional<double> numberOf(std::string_view type, std::string_view text)
 {
     if (type == "bool")
-        return text == QLatin1String("true") ? 1.0 : 0.0;
-    if (type == "json")
+        return text == "true" ? 1.0 : 0.0;
+    if (type == "json" || text.empty())
         return std::nullopt;
-    if (text.compare(QLatin1String("nan"), Qt::CaseInsensitive) == 0)
-        return std::nullopt;
-    bool ok = false;
-    const double d = text.toDouble(&ok);
-    if (ok)
-        return d;
-    if (text == QLatin1String("inf"))
+    if (text == "inf")
         return INFINITY;
-    if (text == QLatin1String("-inf"))
+    if (text == "-inf")
         return -INFINITY;
-    return std::nullopt;
+    double d = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data() + (text.front() == '+' ? 1 : 0), end, d);
+    if (ec != std::errc() || ptr != end || std::isnan(d))
+        return std::nullopt;
+    return d;
 }
+
+// Column index by the key's UTF-8 bytes, so a key is decoded once per load.
+template <class MakeColumn>
+class ColumnLookup {
+public:
+    explicit ColumnLookup(MakeColumn make) : make_(std::move(make)) {}
+    int operator()(std::string_view key)
+    {
+        if (auto it = map_.find(key); it != map_.end())
+            return it->second;
+        const int column = make_(qs(key));
+        map_.emplace(std::string(key), column);
+        return column;
+    }
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    MakeColumn make_;
+    std::unordered_map<std::string, int, Hash, std::equal_to<>> map_;
+};
 
 // A read transaction gives every statement of one load the same snapshot.
 class ReadSnapshot {
@@ -149,34 +175,40 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
             return lastRow;
         };
 
+        TextInterner interner;
+        ColumnLookup paramColumn([&](const QString& key) { return table->paramColumn(key); });
         auto params = db_->prepare("SELECT run_id, key, type, value FROM params");
         for (int64_t n = 0; params.step(); ++n) {
             const int row = rowFor(params.text(0));
             if (row < 0)
                 continue;
-            const QString text = qs(params.text(3));
-            table->setParam(row, qs(params.text(1)), text, numberOf(params.text(2), text));
+            const std::string_view type = params.text(2), value = params.text(3);
+            // Floats rarely repeat; everything else (choices, ints, bools) does.
+            const QString text = type == "float" ? TextInterner::decode(value) : interner.get(value);
+            table->setParamAt(paramColumn(params.text(1)), row, text, numberOf(type, value));
             if ((n & 16383) == 0 && !tick(16384))
                 return cancelled;
         }
 
+        ColumnLookup tagColumn([&](const QString& key) { return table->tagColumn(key); });
         auto tags = db_->prepare("SELECT run_id, key, value FROM tags");
         for (int64_t n = 0; tags.step(); ++n) {
             const int row = rowFor(tags.text(0));
             if (row >= 0)
-                table->setTag(row, qs(tags.text(1)), qs(tags.text(2)));
+                table->setTagAt(tagColumn(tags.text(1)), row, interner.get(tags.text(2)));
             if ((n & 16383) == 0 && !tick(16384))
                 return cancelled;
         }
 
+        ColumnLookup metricColumn([&](const QString& key) { return table->metricColumn(key); });
         auto metrics = db_->prepare(
             "SELECT run_id, key, last_value, min_value, max_value, count, last_step FROM metrics WHERE count > 0 "
             "ORDER BY run_id");
         for (int64_t n = 0; metrics.step(); ++n) {
             const int row = rowFor(metrics.text(0));
             if (row >= 0)
-                table->setMetric(row, qs(metrics.text(1)), metrics.real(2), metrics.real(3), metrics.real(4),
-                                 metrics.int64(5), metrics.int64(6));
+                table->setMetricAt(metricColumn(metrics.text(1)), row, metrics.real(2), metrics.real(3),
+                                   metrics.real(4), metrics.int64(5), metrics.int64(6));
             if ((n & 16383) == 0 && !tick(16384))
                 return cancelled;
         }

@@ -9,8 +9,15 @@ namespace runlens {
 
 std::vector<std::byte> encodeChunk(std::span<const MetricPoint> points)
 {
+    std::vector<std::byte> out;
+    encodeChunk(points, out);
+    return out;
+}
+
+void encodeChunk(std::span<const MetricPoint> points, std::vector<std::byte>& out)
+{
     const auto n = static_cast<uint32_t>(points.size());
-    std::vector<std::byte> out(sizeof(uint32_t) + points.size() * (sizeof(int64_t) + 2 * sizeof(double)));
+    out.resize(sizeof(uint32_t) + points.size() * (sizeof(int64_t) + 2 * sizeof(double)));
     std::byte* p = out.data();
     std::memcpy(p, &n, sizeof n);
     p += sizeof n;
@@ -26,7 +33,6 @@ std::vector<std::byte> encodeChunk(std::span<const MetricPoint> points)
         std::memcpy(p, &pt.value, sizeof pt.value);
         p += sizeof pt.value;
     }
-    return out;
 }
 
 bool decodeChunk(std::span<const std::byte> blob, std::vector<int64_t>& steps, std::vector<double>& wallTimes,

@@ -169,6 +169,7 @@ struct Run::Impl {
     std::unique_ptr<SqliteDb> db;
     std::vector<SeriesOnDisk> on_disk;
     std::vector<std::vector<MetricPoint>> spare;
+    std::vector<std::byte> chunk_buffer;
     std::map<std::string, std::string> params_for_hash, data_for_hash;
     std::string git_for_hash;
     bool hash_dirty = true;
@@ -347,9 +348,9 @@ void Run::Impl::writeSeries(size_t index, const std::vector<MetricPoint>& points
     auto writeChunk = [&](std::span<const MetricPoint> chunk) {
         const auto [lo, hi] = std::minmax_element(chunk.begin(), chunk.end(),
                                                   [](const auto& a, const auto& b) { return a.step < b.step; });
-        const auto blob = encodeChunk(chunk);
+        encodeChunk(chunk, chunk_buffer);
         putChunk.bind(1, s.metric_id).bind(2, s.seq).bind(3, lo->step).bind(4, hi->step);
-        putChunk.bind(5, static_cast<int64_t>(chunk.size())).bindBlob(6, blob).run();
+        putChunk.bind(5, static_cast<int64_t>(chunk.size())).bindBlobNoCopy(6, chunk_buffer).run();
     };
 
     // Fill the tail chunk first, then write whole chunks straight from the batch.
@@ -507,7 +508,7 @@ Run Run::start(const std::string& store_path, const RunOptions& options)
     impl->db = std::make_unique<SqliteDb>(
         openStoreForWriting(store_path, static_cast<int>(options.busy_timeout.count())));
     SqliteDb& db = *impl->db;
-    db.exec("PRAGMA synchronous=NORMAL");
+    db.exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384");
 
     {
         SqliteTransaction tx(db);

@@ -177,6 +177,12 @@ SqliteStatement& SqliteStatement::bindBlob(int index, std::span<const std::byte>
     return *this;
 }
 
+SqliteStatement& SqliteStatement::bindBlobNoCopy(int index, std::span<const std::byte> blob)
+{
+    sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+    return *this;
+}
+
 SqliteStatement& SqliteStatement::bindNull(int index)
 {
     sqlite3_bind_null(stmt_, index);

@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS metric_chunks(
   last_step INTEGER NOT NULL,
   count INTEGER NOT NULL,
   points BLOB NOT NULL,
-  PRIMARY KEY(metric_id, seq)) WITHOUT ROWID;
+  UNIQUE(metric_id, seq));
 CREATE TABLE IF NOT EXISTS artifacts(
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   path TEXT NOT NULL,

@@ -21,6 +21,8 @@ inline constexpr size_t kChunkCapacity = 1024;
 // Layout v1, little-endian: u32 count, then count i64 steps, count f64 wall
 // times, count f64 values (columnar, so a reader can take one column).
 std::vector<std::byte> encodeChunk(std::span<const MetricPoint> points);
+// The same into `out` (resized), so a writer can reuse one buffer.
+void encodeChunk(std::span<const MetricPoint> points, std::vector<std::byte>& out);
 
 // Appends the chunk's points to the three columns. Returns false (appending
 // nothing) when the blob is truncated or its count does not match its size.

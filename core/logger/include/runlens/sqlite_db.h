@@ -70,6 +70,8 @@ public:
     SqliteStatement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
     SqliteStatement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
     SqliteStatement& bindBlob(int index, std::span<const std::byte> blob);
+    // Binds without copying: `blob` must outlive the statement's next step/reset.
+    SqliteStatement& bindBlobNoCopy(int index, std::span<const std::byte> blob);
     SqliteStatement& bindNull(int index);
     SqliteStatement& bind(int index, const std::optional<double>& value);
 

@@ -1,0 +1,133 @@
+// Logging: the cost of one logMetric call, and points per second to disk,
+// against raw SQLite inserts (one row per point, and 1,024-point blobs).
+#include "bench_timer.h"
+#include "runlens/chunk_codec.h"
+#include "runlens/runlens.h"
+#include "runlens/sqlite_db.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+using namespace runlens;
+using namespace runlens::bench;
+namespace fs = std::filesystem;
+
+namespace {
+
+void removeStore(const std::string& path)
+{
+    for (const char* suffix : {"", "-wal", "-shm"})
+        fs::remove(path + suffix);
+}
+
+// Raw SQLite, one row per point, batched in transactions: what a naive logger does.
+double rawRowsPerSecond(const std::string& path, int points)
+{
+    removeStore(path);
+    SqliteDb db(path, SqliteDb::Mode::ReadWriteCreate);
+    db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            "CREATE TABLE points(run_id TEXT, key TEXT, step INTEGER, wall REAL, value REAL)");
+    auto ins = db.prepare("INSERT INTO points VALUES('run', ?, ?, ?, ?)");
+    Stopwatch sw;
+    for (int i = 0; i < points;) {
+        SqliteTransaction tx(db);
+        for (int j = 0; j < 10000 && i < points; ++j, ++i)
+            ins.bind(1, "loss").bind(2, int64_t(i)).bind(3, 1.7e9 + i).bind(4, 1.0 / (i + 1)).run();
+        tx.commit();
+    }
+    return points / sw.seconds();
+}
+
+// Raw SQLite with 1,024-point blobs: the floor for our chunked layout.
+double rawBlobsPerSecond(const std::string& path, int points)
+{
+    removeStore(path);
+    SqliteDb db(path, SqliteDb::Mode::ReadWriteCreate);
+    db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            "CREATE TABLE chunks(id INTEGER PRIMARY KEY, points BLOB)");
+    auto ins = db.prepare("INSERT INTO chunks(points) VALUES(?)");
+    std::vector<MetricPoint> chunk(kChunkCapacity);
+    Stopwatch sw;
+    SqliteTransaction tx(db);
+    for (int i = 0; i < points; i += int(kChunkCapacity)) {
+        for (size_t j = 0; j < chunk.size(); ++j)
+            chunk[j] = {int64_t(i) + int64_t(j), 1.7e9 + i, 1.0 / (i + 1)};
+        const auto blob = encodeChunk(chunk);
+        ins.bindBlob(1, blob).run();
+    }
+    tx.commit();
+    return points / sw.seconds();
+}
+
+RunOptions benchOptions(const char* name)
+{
+    RunOptions o;
+    o.experiment = "bench";
+    o.name = name;
+    o.capture_git = false;
+    o.capture_environment = false;
+    return o;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const std::string dir = argc > 1 ? argv[1] : fs::temp_directory_path().string();
+    const std::string store = dir + "/runlens-bench-logging.db";
+    const std::string raw = dir + "/runlens-bench-raw.db";
+    const int callPoints = 10'000'000;
+    const int diskPoints = 20'000'000;
+    const int rawPoints = 2'000'000;
+
+    const double rawRows = rawRowsPerSecond(raw, rawPoints);
+    const double rawBlobs = rawBlobsPerSecond(raw, diskPoints);
+    removeStore(raw);
+
+    // 1. The cost of one call while the writer thread flushes alongside.
+    removeStore(store);
+    double nsPerCall;
+    {
+        auto run = Run::start(store, benchOptions("calls"));
+        Stopwatch sw;
+        for (int i = 0; i < callPoints; ++i)
+            run.logMetric("train/loss", 1.0 / (i + 1), i);
+        nsPerCall = sw.seconds() * 1e9 / callPoints;
+        run.finish();
+    }
+    // Baseline: appending the same point to a vector, the least any buffer can do.
+    double nsVector;
+    {
+        std::vector<MetricPoint> v;
+        Stopwatch sw;
+        for (int i = 0; i < callPoints; ++i)
+            v.push_back({i, 1.7e9, 1.0 / (i + 1)});
+        nsVector = sw.seconds() * 1e9 / callPoints;
+        std::printf("(vector holds %zu points)\n", v.size());
+    }
+
+    // 2. Sustained: 20 M points over 10 keys, from the first call until finish()
+    // has written the last point to disk.
+    removeStore(store);
+    double sustained;
+    {
+        static const char* keys[] = {"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"};
+        auto run = Run::start(store, benchOptions("sustained"));
+        Stopwatch sw;
+        for (int i = 0; i < diskPoints; ++i)
+            run.logMetric(keys[i % 10], 1.0 / (i + 1), i / 10);
+        run.finish();
+        sustained = diskPoints / sw.seconds();
+    }
+    const auto size = fs::file_size(store);
+    removeStore(store);
+
+    std::printf("\nLogging (%s)\n", store.c_str());
+    report("logMetric call (ns)", nsPerCall, "ns", "std::vector push_back", nsVector);
+    report("sustained to disk (M points/s)", sustained / 1e6, "M/s", "raw SQLite row per point", rawRows / 1e6);
+    report("sustained to disk (M points/s)", sustained / 1e6, "M/s", "raw SQLite 1024-point blobs", rawBlobs / 1e6);
+    std::printf("store size: %.1f MB for %d points (%.1f bytes/point)\n", double(size) / 1e6, diskPoints,
+                double(size) / diskPoints);
+    return 0;
+}

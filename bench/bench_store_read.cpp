@@ -1,0 +1,167 @@
+// Reading: opening a store of 10,000 runs x 50 params x 20 metric keys into
+// the run table, querying it, and loading a 1,000,000-point series; each
+// against a raw SQLite scan of the same rows or blobs.
+#include "bench_timer.h"
+#include "run_query.h"
+#include "runlens/chunk_codec.h"
+#include "runlens/runlens.h"
+#include "runlens/sqlite_db.h"
+#include "runlens/store_schema.h"
+#include "runlens_store_reader.h"
+
+#include <QCoreApplication>
+
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+using namespace runlens;
+using namespace runlens::bench;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kRuns = 10000, kParams = 50, kMetrics = 20;
+
+void removeStore(const std::string& path)
+{
+    for (const char* suffix : {"", "-wal", "-shm"})
+        fs::remove(path + suffix);
+}
+
+// Writes the store's rows directly (the logger would take minutes for 10,000
+// runs one by one); the layout is the logger's own schema.
+void generate(const std::string& path)
+{
+    removeStore(path);
+    SqliteDb db = openStoreForWriting(path);
+    SqliteTransaction tx(db);
+    db.exec("INSERT INTO experiments(id, name, created_at) VALUES(1, 'sweep-a', 0), (2, 'sweep-b', 0)");
+    auto run = db.prepare("INSERT INTO runs(id, experiment_id, name, status, start_time, end_time, heartbeat, "
+                          "heartbeat_interval_ms) VALUES(?, ?, ?, 'finished', ?, ?, ?, 1000)");
+    auto param = db.prepare("INSERT INTO params(run_id, key, type, value) VALUES(?, ?, ?, ?)");
+    auto metric = db.prepare("INSERT INTO metrics(run_id, key, count, first_step, last_step, last_value, last_time, "
+                             "min_value, max_value) VALUES(?, ?, 1000, 0, 999, ?, 0, ?, ?)");
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> u(0, 1);
+    for (int r = 0; r < kRuns; ++r) {
+        char id[40];
+        std::snprintf(id, sizeof id, "%032x", r * 2654435761u);
+        const int64_t start = 1700000000000LL + r * 60000LL;
+        run.bind(1, id).bind(2, int64_t(1 + r % 2)).bind(3, "run-" + std::to_string(r)).bind(4, start);
+        run.bind(5, start + 3600000).bind(6, start + 3600000).run();
+        for (int p = 0; p < kParams; ++p) {
+            const std::string key = "param_" + std::to_string(p);
+            if (p % 5 == 0)
+                param.bind(1, id).bind(2, key).bind(3, "string").bind(4, "choice-" + std::to_string(r % 7)).run();
+            else if (p % 5 == 1)
+                param.bind(1, id).bind(2, key).bind(3, "int").bind(4, std::to_string(r % 13)).run();
+            else
+                param.bind(1, id).bind(2, key).bind(3, "float").bind(4, std::to_string(u(rng))).run();
+        }
+        for (int m = 0; m < kMetrics; ++m) {
+            const double v = u(rng);
+            metric.bind(1, id).bind(2, "metric_" + std::to_string(m)).bind(3, v).bind(4, v * 0.5).bind(5, v * 2).run();
+        }
+    }
+    tx.commit();
+}
+
+// The least a reader can do: step through every row it needs and touch each column.
+double rawScanSeconds(const std::string& path)
+{
+    SqliteDb db(path, SqliteDb::Mode::ReadOnly);
+    Stopwatch sw;
+    size_t bytes = 0;
+    for (const char* sql : {"SELECT id, name, status, start_time, end_time FROM runs",
+                            "SELECT run_id, key, type, value FROM params",
+                            "SELECT run_id, key, last_value, min_value, max_value, count, last_step FROM metrics",
+                            "SELECT run_id, key, value FROM tags"}) {
+        auto st = db.prepare(sql);
+        while (st.step())
+            for (int c = 0; c < st.columnCount(); ++c)
+                bytes += st.text(c).size();
+    }
+    const double s = sw.seconds();
+    std::printf("(raw scan touched %zu bytes)\n", bytes);
+    return s;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const std::string dir = argc > 1 ? argv[1] : fs::temp_directory_path().string();
+    const std::string store = dir + "/runlens-bench-10k.db";
+
+    Stopwatch gen;
+    generate(store);
+    std::printf("generated %d runs x %d params x %d metrics in %.1f s (%.1f MB)\n", kRuns, kParams, kMetrics,
+                gen.seconds(), double(fs::file_size(store)) / 1e6);
+
+    const double raw = rawScanSeconds(store);
+    const long rssBefore = residentKb();
+    Stopwatch open;
+    auto reader = RunlensStoreReader::open(QString::fromStdString(store));
+    auto runs = (*reader)->loadRuns();
+    const double openSeconds = open.seconds();
+    if (!runs) {
+        std::fprintf(stderr, "%s\n", qPrintable(runs.error()));
+        return 1;
+    }
+    const long rssAfter = residentKb();
+    const auto& table = *runs->table;
+
+    Stopwatch q;
+    const RunQuery valid(QStringLiteral(
+        "params.param_3 < 0.5 or params.param_0 in (choice-1, choice-2) and metrics.metric_4 > 0.2 "
+        "order by metrics.metric_1 desc"));
+    const auto sel = valid.select(table);
+    const double querySeconds = q.seconds();
+
+    std::printf("\nOpening a store (%d runs, %zu param columns, %zu metric columns)\n", table.rowCount(),
+                table.params().size(), table.metrics().size());
+    report("open + load run table (ms)", openSeconds * 1e3, "ms", "raw SQLite scan of the same rows", raw * 1e3);
+    std::printf("resident memory of the loaded table: %.1f MB (process %.1f MB)\n", double(rssAfter - rssBefore) / 1024,
+                double(rssAfter) / 1024);
+    std::printf("query over %d runs selecting %zu, ordered: %.2f ms\n", table.rowCount(), sel.rows.size(),
+                querySeconds * 1e3);
+    removeStore(store);
+
+    // A 1,000,000-point series written by the logger, read back.
+    const std::string seriesStore = dir + "/runlens-bench-series.db";
+    removeStore(seriesStore);
+    std::string runId;
+    {
+        RunOptions o;
+        o.name = "long";
+        o.capture_git = false;
+        o.capture_environment = false;
+        auto run = Run::start(seriesStore, o);
+        for (int i = 0; i < 1'000'000; ++i)
+            run.logMetric("loss", std::sin(i * 1e-3), i, 1.7e9 + i);
+        run.finish();
+        runId = run.id();
+    }
+    auto seriesReader = RunlensStoreReader::open(QString::fromStdString(seriesStore));
+    double rawBlob;
+    {
+        SqliteDb db(seriesStore, SqliteDb::Mode::ReadOnly);
+        Stopwatch sw;
+        auto st = db.prepare("SELECT points FROM metric_chunks ORDER BY metric_id, seq");
+        size_t bytes = 0;
+        while (st.step())
+            bytes += st.blob(0).size();
+        rawBlob = sw.seconds();
+        std::printf("(raw blobs: %.1f MB)\n", double(bytes) / 1e6);
+    }
+    Stopwatch sr;
+    auto series = (*seriesReader)->loadSeries(QString::fromStdString(runId), QStringLiteral("loss"));
+    const double seriesSeconds = sr.seconds();
+    std::printf("\nReading a series of %zu points\n", series ? series->size() : 0);
+    report("load series (M points/s)", 1.0 / seriesSeconds, "M/s", "raw SQLite blob read, no decode", 1.0 / rawBlob);
+    report("load series (ms)", seriesSeconds * 1e3, "ms", "raw SQLite blob read, no decode", rawBlob * 1e3);
+    removeStore(seriesStore);
+    return 0;
+}
