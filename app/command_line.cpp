@@ -19,7 +19,7 @@ namespace runlens::cli {
 namespace {
 
 const QStringList kCommands = {QStringLiteral("runs"), QStringLiteral("metric"), QStringLiteral("show"),
-                               QStringLiteral("diff"), QStringLiteral("help"),   QStringLiteral("version")};
+    QStringLiteral("diff"), QStringLiteral("help"), QStringLiteral("version")};
 
 QString usageText()
 {
@@ -129,8 +129,8 @@ int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
     return row;
 }
 
-int cmdRuns(const QStringList& args, const QString& format, const QString& query, Opened& s, QTextStream& out,
-            QTextStream& err)
+int cmdRuns(
+    const QStringList& args, const QString& format, const QString& query, Opened& s, QTextStream& out, QTextStream& err)
 {
     Q_UNUSED(args);
     const RunTable& t = *s.runs.table;
@@ -138,7 +138,8 @@ int cmdRuns(const QStringList& args, const QString& format, const QString& query
     const auto selection = q.select(t);
     if (selection.error) {
         err << "runlens: invalid query, " << selection.error->describe() << '\n';
-        err << "  " << query << '\n' << "  " << QString(selection.error->position, QLatin1Char(' '))
+        err << "  " << query << '\n'
+            << "  " << QString(selection.error->position, QLatin1Char(' '))
             << QString(std::max(1, selection.error->length), QLatin1Char('^')) << '\n';
         return BadQuery;
     }
@@ -151,8 +152,8 @@ int cmdRuns(const QStringList& args, const QString& format, const QString& query
         return Ok;
     }
     if (format == QLatin1String("csv")) {
-        QStringList header = {QStringLiteral("id"),         QStringLiteral("name"),       QStringLiteral("experiment"),
-                              QStringLiteral("status"),     QStringLiteral("start_time"), QStringLiteral("end_time")};
+        QStringList header = {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("experiment"),
+            QStringLiteral("status"), QStringLiteral("start_time"), QStringLiteral("end_time")};
         for (const auto& c : t.params())
             header << QStringLiteral("params.") + c.key;
         for (const auto& m : t.metrics())
@@ -165,8 +166,7 @@ int cmdRuns(const QStringList& args, const QString& format, const QString& query
         out << quoted.join(QLatin1Char(',')) << '\n';
         for (int r : rows) {
             QStringList cells = {t.id(r), t.name(r), t.experiment(r), statusName(t.status(r)),
-                                 QString::number(t.startTime(r)),
-                                 t.endTime(r) < 0 ? QString() : QString::number(t.endTime(r))};
+                QString::number(t.startTime(r)), t.endTime(r) < 0 ? QString() : QString::number(t.endTime(r))};
             for (const auto& c : t.params())
                 cells << (c.has(r) ? c.text[size_t(r)] : QString());
             for (const auto& m : t.metrics())
@@ -180,8 +180,8 @@ int cmdRuns(const QStringList& args, const QString& format, const QString& query
         return Ok;
     }
     // A terminal table: identity, then the params that vary and the metrics.
-    QStringList header = {QStringLiteral("ID"),     QStringLiteral("NAME"),    QStringLiteral("EXPERIMENT"),
-                          QStringLiteral("STATUS"), QStringLiteral("STARTED"), QStringLiteral("DURATION")};
+    QStringList header = {QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("EXPERIMENT"),
+        QStringLiteral("STATUS"), QStringLiteral("STARTED"), QStringLiteral("DURATION")};
     std::vector<const ValueColumn*> params;
     for (const auto& c : t.params()) {
         if (params.size() >= 8)
@@ -213,9 +213,8 @@ int cmdRuns(const QStringList& args, const QString& format, const QString& query
         header << elide(m->key, 20);
     std::vector<QStringList> lines;
     for (int r : rows) {
-        QStringList cells = {t.id(r).left(8),         elide(t.name(r), 32), elide(t.experiment(r), 20),
-                             statusName(t.status(r)), timeText(t.startTime(r)),
-                             durationText(t.startTime(r), t.endTime(r))};
+        QStringList cells = {t.id(r).left(8), elide(t.name(r), 32), elide(t.experiment(r), 20), statusName(t.status(r)),
+            timeText(t.startTime(r)), durationText(t.startTime(r), t.endTime(r))};
         for (const auto* c : params)
             cells << (c->has(r) ? elide(c->text[size_t(r)], 20) : QStringLiteral("-"));
         for (const auto* m : metrics)
@@ -227,8 +226,8 @@ int cmdRuns(const QStringList& args, const QString& format, const QString& query
     return Ok;
 }
 
-int cmdMetric(const QString& runName, const QString& key, const QString& format, Opened& s, QTextStream& out,
-              QTextStream& err)
+int cmdMetric(
+    const QString& runName, const QString& key, const QString& format, Opened& s, QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
     const int row = findRunOrFail(t, runName, err);
@@ -257,7 +256,7 @@ int cmdMetric(const QString& runName, const QString& key, const QString& format,
 }
 
 void printSection(QTextStream& out, const QString& title, const std::vector<QStringList>& rows,
-                  const QStringList& header = {QStringLiteral("KEY"), QStringLiteral("VALUE")})
+    const QStringList& header = {QStringLiteral("KEY"), QStringLiteral("VALUE")})
 {
     if (rows.empty())
         return;
@@ -281,10 +280,8 @@ int cmdShow(const QString& runName, const QString& format, Opened& s, QTextStrea
         return Ok;
     }
     out << "Run " << d->name << " (" << d->id << ")\n";
-    std::vector<QStringList> head = {
-        {QStringLiteral("experiment"), d->experiment},
-        {QStringLiteral("status"), statusName(d->status)},
-        {QStringLiteral("started"), timeText(d->startTime)},
+    std::vector<QStringList> head = {{QStringLiteral("experiment"), d->experiment},
+        {QStringLiteral("status"), statusName(d->status)}, {QStringLiteral("started"), timeText(d->startTime)},
         {QStringLiteral("ended"), d->endTime < 0 ? QStringLiteral("-") : timeText(d->endTime)},
         {QStringLiteral("duration"), durationText(d->startTime, d->endTime)},
         {QStringLiteral("host / pid"), QStringLiteral("%1 / %2").arg(d->host).arg(d->pid)},
@@ -300,15 +297,15 @@ int cmdShow(const QString& runName, const QString& format, Opened& s, QTextStrea
     std::vector<QStringList> rows;
     for (const auto& p : d->params)
         rows.push_back({p.key, p.type, p.value});
-    printSection(out, QStringLiteral("Params"), rows,
-                 {QStringLiteral("KEY"), QStringLiteral("TYPE"), QStringLiteral("VALUE")});
+    printSection(
+        out, QStringLiteral("Params"), rows, {QStringLiteral("KEY"), QStringLiteral("TYPE"), QStringLiteral("VALUE")});
     rows.clear();
     for (const auto& m : d->metrics)
         rows.push_back({m.key, numberText(m.last), numberText(m.min), numberText(m.max), QString::number(m.count),
-                        QStringLiteral("%1..%2").arg(m.firstStep).arg(m.lastStep), QString::number(m.nanCount)});
+            QStringLiteral("%1..%2").arg(m.firstStep).arg(m.lastStep), QString::number(m.nanCount)});
     printSection(out, QStringLiteral("Metrics"), rows,
-                 {QStringLiteral("KEY"), QStringLiteral("LAST"), QStringLiteral("MIN"), QStringLiteral("MAX"),
-                  QStringLiteral("COUNT"), QStringLiteral("STEPS"), QStringLiteral("NAN")});
+        {QStringLiteral("KEY"), QStringLiteral("LAST"), QStringLiteral("MIN"), QStringLiteral("MAX"),
+            QStringLiteral("COUNT"), QStringLiteral("STEPS"), QStringLiteral("NAN")});
     auto kv = [](const KeyValues& pairs) {
         std::vector<QStringList> r;
         for (const auto& [k, v] : pairs)
@@ -319,29 +316,27 @@ int cmdShow(const QString& runName, const QString& format, Opened& s, QTextStrea
     printSection(out, QStringLiteral("Data versions"), kv(d->dataVersions));
     if (d->git.present) {
         printSection(out, QStringLiteral("Git"),
-                     {{QStringLiteral("repository"), d->git.repoPath},
-                      {QStringLiteral("commit"), d->git.commit},
-                      {QStringLiteral("branch"), d->git.branch},
-                      {QStringLiteral("remote"), d->git.remote},
-                      {QStringLiteral("uncommitted changes"),
-                       d->git.dirty ? QStringLiteral("yes (%1 lines of diff%2)")
-                                          .arg(d->git.diff.count(QLatin1Char('\n')))
-                                          .arg(d->git.diffTruncated ? QStringLiteral(", truncated") : QString())
-                                    : QStringLiteral("no")}});
+            {{QStringLiteral("repository"), d->git.repoPath}, {QStringLiteral("commit"), d->git.commit},
+                {QStringLiteral("branch"), d->git.branch}, {QStringLiteral("remote"), d->git.remote},
+                {QStringLiteral("uncommitted changes"),
+                    d->git.dirty ? QStringLiteral("yes (%1 lines of diff%2)")
+                                       .arg(d->git.diff.count(QLatin1Char('\n')))
+                                       .arg(d->git.diffTruncated ? QStringLiteral(", truncated") : QString())
+                                 : QStringLiteral("no")}});
     }
     printSection(out, QStringLiteral("Environment"), kv(d->environment));
     rows.clear();
     for (const auto& a : d->artifacts)
         rows.push_back({a.path, a.size < 0 ? QStringLiteral("-") : QString::number(a.size), a.sha256.left(12), a.uri});
     printSection(out, QStringLiteral("Artifacts"), rows,
-                 {QStringLiteral("PATH"), QStringLiteral("SIZE"), QStringLiteral("SHA256"), QStringLiteral("URI")});
+        {QStringLiteral("PATH"), QStringLiteral("SIZE"), QStringLiteral("SHA256"), QStringLiteral("URI")});
     for (const auto& [name, json] : d->configs)
         out << "\nConfig " << name << ":\n" << json << '\n';
     return Ok;
 }
 
-int cmdDiff(const QString& nameA, const QString& nameB, const QString& format, Opened& s, QTextStream& out,
-            QTextStream& err)
+int cmdDiff(
+    const QString& nameA, const QString& nameB, const QString& format, Opened& s, QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
     const int ra = findRunOrFail(t, nameA, err);
@@ -360,10 +355,9 @@ int cmdDiff(const QString& nameA, const QString& nameB, const QString& format, O
     if (format == QLatin1String("json")) {
         QJsonArray arr;
         for (const auto& e : entries)
-            arr.append(QJsonObject{{QStringLiteral("section"), e.section},
-                                   {QStringLiteral("key"), e.key},
-                                   {QStringLiteral("a"), e.inA ? QJsonValue(e.a) : QJsonValue()},
-                                   {QStringLiteral("b"), e.inB ? QJsonValue(e.b) : QJsonValue()}});
+            arr.append(QJsonObject{{QStringLiteral("section"), e.section}, {QStringLiteral("key"), e.key},
+                {QStringLiteral("a"), e.inA ? QJsonValue(e.a) : QJsonValue()},
+                {QStringLiteral("b"), e.inB ? QJsonValue(e.b) : QJsonValue()}});
         QJsonObject o{{QStringLiteral("a"), a->id}, {QStringLiteral("b"), b->id}, {QStringLiteral("differences"), arr}};
         out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
         return Ok;
@@ -386,7 +380,7 @@ int cmdDiff(const QString& nameA, const QString& nameB, const QString& format, O
             section = e.section;
         }
         rows.push_back({e.key, e.inA ? elide(e.a, 48) : QStringLiteral("(none)"),
-                        e.inB ? elide(e.b, 48) : QStringLiteral("(none)")});
+            e.inB ? elide(e.b, 48) : QStringLiteral("(none)")});
     }
     flush();
     return Ok;
@@ -415,16 +409,16 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
     const QString command = arguments.first();
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Output format."),
-                                       QStringLiteral("format"));
-    const QCommandLineOption queryOpt({QStringLiteral("query"), QStringLiteral("q")}, QStringLiteral("Run query."),
-                                      QStringLiteral("query"));
+    const QCommandLineOption formatOpt(
+        QStringLiteral("format"), QStringLiteral("Output format."), QStringLiteral("format"));
+    const QCommandLineOption queryOpt(
+        {QStringLiteral("query"), QStringLiteral("q")}, QStringLiteral("Run query."), QStringLiteral("query"));
     const QCommandLineOption kindOpt(QStringLiteral("kind"), QStringLiteral("Store kind."), QStringLiteral("kind"));
     parser.addOption(formatOpt);
     parser.addOption(queryOpt);
     parser.addOption(kindOpt);
     QStringList argv = arguments;
-    argv.front() = QStringLiteral("runlens");   // the parser expects a program name first
+    argv.front() = QStringLiteral("runlens"); // the parser expects a program name first
     if (!parser.parse(argv)) {
         err << "runlens " << command << ": " << parser.errorText() << "\n\n" << usageText();
         return Usage;
@@ -443,12 +437,13 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
                                              : Spec{3, {QStringLiteral("text"), QStringLiteral("json")}};
     if (pos.size() != spec.positionals) {
         err << "runlens " << command << ": expected " << spec.positionals << " argument(s), got " << pos.size()
-            << "\n\n" << usageText();
+            << "\n\n"
+            << usageText();
         return Usage;
     }
     if (!format.isEmpty() && !spec.formats.contains(format)) {
-        err << "runlens " << command << ": unknown format '" << format << "' (use " << spec.formats.join(QLatin1Char('|'))
-            << ")\n";
+        err << "runlens " << command << ": unknown format '" << format << "' (use "
+            << spec.formats.join(QLatin1Char('|')) << ")\n";
         return Usage;
     }
     if (parser.isSet(queryOpt) && command != QLatin1String("runs")) {

@@ -128,6 +128,6 @@ int main(int argc, char** argv)
     report("sustained to disk (M points/s)", sustained / 1e6, "M/s", "raw SQLite row per point", rawRows / 1e6);
     report("sustained to disk (M points/s)", sustained / 1e6, "M/s", "raw SQLite 1024-point blobs", rawBlobs / 1e6);
     std::printf("store size: %.1f MB for %d points (%.1f bytes/point)\n", double(size) / 1e6, diskPoints,
-                double(size) / diskPoints);
+        double(size) / diskPoints);
     return 0;
 }

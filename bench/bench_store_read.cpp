@@ -73,10 +73,10 @@ double rawScanSeconds(const std::string& path)
     SqliteDb db(path, SqliteDb::Mode::ReadOnly);
     Stopwatch sw;
     size_t bytes = 0;
-    for (const char* sql : {"SELECT id, name, status, start_time, end_time FROM runs",
-                            "SELECT run_id, key, type, value FROM params",
-                            "SELECT run_id, key, last_value, min_value, max_value, count, last_step FROM metrics",
-                            "SELECT run_id, key, value FROM tags"}) {
+    for (const char* sql :
+        {"SELECT id, name, status, start_time, end_time FROM runs", "SELECT run_id, key, type, value FROM params",
+            "SELECT run_id, key, last_value, min_value, max_value, count, last_step FROM metrics",
+            "SELECT run_id, key, value FROM tags"}) {
         auto st = db.prepare(sql);
         while (st.step())
             for (int c = 0; c < st.columnCount(); ++c)
@@ -98,7 +98,7 @@ int main(int argc, char** argv)
     Stopwatch gen;
     generate(store);
     std::printf("generated %d runs x %d params x %d metrics in %.1f s (%.1f MB)\n", kRuns, kParams, kMetrics,
-                gen.seconds(), double(fs::file_size(store)) / 1e6);
+        gen.seconds(), double(fs::file_size(store)) / 1e6);
 
     const double raw = rawScanSeconds(store);
     const long rssBefore = residentKb();
@@ -114,19 +114,19 @@ int main(int argc, char** argv)
     const auto& table = *runs->table;
 
     Stopwatch q;
-    const RunQuery valid(QStringLiteral(
-        "params.param_3 < 0.5 or params.param_0 in (choice-1, choice-2) and metrics.metric_4 > 0.2 "
-        "order by metrics.metric_1 desc"));
+    const RunQuery valid(
+        QStringLiteral("params.param_3 < 0.5 or params.param_0 in (choice-1, choice-2) and metrics.metric_4 > 0.2 "
+                       "order by metrics.metric_1 desc"));
     const auto sel = valid.select(table);
     const double querySeconds = q.seconds();
 
     std::printf("\nOpening a store (%d runs, %zu param columns, %zu metric columns)\n", table.rowCount(),
-                table.params().size(), table.metrics().size());
+        table.params().size(), table.metrics().size());
     report("open + load run table (ms)", openSeconds * 1e3, "ms", "raw SQLite scan of the same rows", raw * 1e3);
     std::printf("resident memory of the loaded table: %.1f MB (process %.1f MB)\n", double(rssAfter - rssBefore) / 1024,
-                double(rssAfter) / 1024);
-    std::printf("query over %d runs selecting %zu, ordered: %.2f ms\n", table.rowCount(), sel.rows.size(),
-                querySeconds * 1e3);
+        double(rssAfter) / 1024);
+    std::printf(
+        "query over %d runs selecting %zu, ordered: %.2f ms\n", table.rowCount(), sel.rows.size(), querySeconds * 1e3);
     removeStore(store);
 
     // A 1,000,000-point series written by the logger, read back.

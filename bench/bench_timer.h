@@ -10,11 +10,11 @@ namespace runlens::bench {
 
 class Stopwatch {
 public:
-    Stopwatch() : start_(std::chrono::steady_clock::now()) {}
-    double seconds() const
+    Stopwatch()
+        : start_(std::chrono::steady_clock::now())
     {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     }
+    double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
 
 private:
     std::chrono::steady_clock::time_point start_;
@@ -32,7 +32,7 @@ inline long residentKb()
 inline void report(const char* what, double value, const char* unit, const char* baseline, double baseValue)
 {
     std::printf("%-46s %12.3f %-8s | baseline %-34s %12.3f %-8s | ratio %.2fx\n", what, value, unit, baseline,
-                baseValue, unit, baseValue != 0 ? value / baseValue : 0.0);
+        baseValue, unit, baseValue != 0 ? value / baseValue : 0.0);
 }
 
 } // namespace runlens::bench

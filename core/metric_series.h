@@ -11,9 +11,9 @@ namespace runlens {
 
 struct MetricSeries {
     std::vector<int64_t> steps;
-    std::vector<double> wallTimes;   // seconds since the Unix epoch
-    std::vector<double> values;      // NaN and +-Inf as logged
-    QStringList problems;            // damaged chunks skipped while reading
+    std::vector<double> wallTimes; // seconds since the Unix epoch
+    std::vector<double> values; // NaN and +-Inf as logged
+    QStringList problems; // damaged chunks skipped while reading
 
     size_t size() const { return values.size(); }
     size_t bytes() const { return steps.size() * (sizeof(int64_t) + 2 * sizeof(double)); }

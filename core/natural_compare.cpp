@@ -19,7 +19,7 @@ int naturalCompare(const QString& a, const QString& b)
             while (ej < m && b[ej].isDigit())
                 ++ej;
             if (ei - si != ej - sj)
-                return ei - si < ej - sj ? -1 : 1;   // more significant digits: larger
+                return ei - si < ej - sj ? -1 : 1; // more significant digits: larger
             for (qsizetype k = 0; k < ei - si; ++k)
                 if (a[si + k] != b[sj + k])
                     return a[si + k] < b[sj + k] ? -1 : 1;

@@ -9,14 +9,19 @@
 namespace runlens {
 
 struct Failure {
-    QString message;   // one sentence a user can act on
+    QString message; // one sentence a user can act on
 };
 
-template <class T>
-class Result {
+template <class T> class Result {
 public:
-    Result(T value) : data_(std::move(value)) {}
-    Result(Failure failure) : data_(std::move(failure)) {}
+    Result(T value)
+        : data_(std::move(value))
+    {
+    }
+    Result(Failure failure)
+        : data_(std::move(failure))
+    {
+    }
 
     bool ok() const { return std::holds_alternative<T>(data_); }
     explicit operator bool() const { return ok(); }

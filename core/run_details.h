@@ -11,11 +11,11 @@
 
 namespace runlens {
 
-using KeyValues = std::vector<std::pair<QString, QString>>;   // sorted by key
+using KeyValues = std::vector<std::pair<QString, QString>>; // sorted by key
 
 struct ParamValue {
     QString key;
-    QString type;    // int, float, bool, string, json
+    QString type; // int, float, bool, string, json
     QString value;
 };
 
@@ -24,7 +24,7 @@ struct MetricSummary {
     int64_t count = 0;
     int64_t firstStep = 0;
     int64_t lastStep = 0;
-    double last = 0, min = 0, max = 0;   // min/max NaN when every value was NaN
+    double last = 0, min = 0, max = 0; // min/max NaN when every value was NaN
     int64_t nanCount = 0;
 };
 
@@ -43,10 +43,10 @@ struct ArtifactRecord {
 struct RunDetails {
     QString id, name, experiment, parentId, notes, hypothesis, reproHash, host;
     RunStatus status = RunStatus::Running;
-    int64_t startTime = 0, endTime = -1, heartbeat = 0;   // ms since epoch; endTime -1 while running
+    int64_t startTime = 0, endTime = -1, heartbeat = 0; // ms since epoch; endTime -1 while running
     int64_t pid = 0;
     std::vector<ParamValue> params;
-    KeyValues configs;         // name -> original JSON
+    KeyValues configs; // name -> original JSON
     KeyValues tags;
     std::vector<MetricSummary> metrics;
     GitRecord git;

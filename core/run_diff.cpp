@@ -33,7 +33,10 @@ Section fromPairs(const KeyValues& kv)
     return s;
 }
 
-QString number(double v) { return QString::number(v, 'g', 10); }
+QString number(double v)
+{
+    return QString::number(v, 'g', 10);
+}
 
 Section metricSection(const std::vector<MetricSummary>& metrics)
 {
@@ -61,10 +64,10 @@ Section gitSection(const GitRecord& g)
     if (!g.diff.isEmpty()) {
         const QByteArray bytes = g.diff.toUtf8();
         s.insert(QStringLiteral("uncommitted diff"),
-                 QStringLiteral("%1 lines, sha256 %2%3")
-                     .arg(g.diff.count(QLatin1Char('\n')))
-                     .arg(QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex().left(12)))
-                     .arg(g.diffTruncated ? QStringLiteral(" (truncated)") : QString()));
+            QStringLiteral("%1 lines, sha256 %2%3")
+                .arg(g.diff.count(QLatin1Char('\n')))
+                .arg(QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex().left(12)))
+                .arg(g.diffTruncated ? QStringLiteral(" (truncated)") : QString()));
     }
     return s;
 }

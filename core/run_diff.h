@@ -11,9 +11,9 @@
 namespace runlens {
 
 struct DiffEntry {
-    QString section;   // params, tags, metrics, data, environment, git, run
+    QString section; // params, tags, metrics, data, environment, git, run
     QString key;
-    QString a, b;      // as text; empty with present false where the run lacks it
+    QString a, b; // as text; empty with present false where the run lacks it
     bool inA = true, inB = true;
 };
 

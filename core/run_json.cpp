@@ -8,7 +8,10 @@
 
 namespace runlens {
 
-QString numberText(double v) { return QString::fromStdString(formatDouble(v)); }
+QString numberText(double v)
+{
+    return QString::fromStdString(formatDouble(v));
+}
 
 QJsonValue jsonNumber(double v)
 {
@@ -26,7 +29,7 @@ QJsonValue jsonParamValue(const QString& type, const QString& text)
         const double d = text.toDouble(&ok);
         if (ok)
             return jsonNumber(d);
-        return text;   // nan, inf as text
+        return text; // nan, inf as text
     }
     if (type == QLatin1String("bool"))
         return text == QLatin1String("true");
@@ -65,7 +68,7 @@ QJsonObject runToJson(const RunTable& t, int row)
     o.insert(QStringLiteral("status"), statusName(t.status(row)));
     o.insert(QStringLiteral("start_time"), double(t.startTime(row)));
     o.insert(QStringLiteral("end_time"),
-             t.endTime(row) < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(t.endTime(row))));
+        t.endTime(row) < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(t.endTime(row))));
     if (!t.parentId(row).isEmpty())
         o.insert(QStringLiteral("parent_id"), t.parentId(row));
     QJsonObject params, tags, metrics;
@@ -79,11 +82,10 @@ QJsonObject runToJson(const RunTable& t, int row)
         if (!m.has(row))
             continue;
         const auto r = size_t(row);
-        metrics.insert(m.key, QJsonObject{{QStringLiteral("last"), jsonNumber(m.last[r])},
-                                          {QStringLiteral("min"), jsonNumber(m.min[r])},
-                                          {QStringLiteral("max"), jsonNumber(m.max[r])},
-                                          {QStringLiteral("count"), double(m.count[r])},
-                                          {QStringLiteral("last_step"), double(m.lastStep[r])}});
+        metrics.insert(m.key,
+            QJsonObject{{QStringLiteral("last"), jsonNumber(m.last[r])}, {QStringLiteral("min"), jsonNumber(m.min[r])},
+                {QStringLiteral("max"), jsonNumber(m.max[r])}, {QStringLiteral("count"), double(m.count[r])},
+                {QStringLiteral("last_step"), double(m.lastStep[r])}});
     }
     o.insert(QStringLiteral("params"), params);
     o.insert(QStringLiteral("tags"), tags);
@@ -126,30 +128,25 @@ QJsonObject detailsToJson(const RunDetails& d)
     o.insert(QStringLiteral("tags"), pairs(d.tags));
     QJsonObject metrics;
     for (const auto& m : d.metrics)
-        metrics.insert(m.key, QJsonObject{{QStringLiteral("last"), jsonNumber(m.last)},
-                                          {QStringLiteral("min"), jsonNumber(m.min)},
-                                          {QStringLiteral("max"), jsonNumber(m.max)},
-                                          {QStringLiteral("count"), double(m.count)},
-                                          {QStringLiteral("first_step"), double(m.firstStep)},
-                                          {QStringLiteral("last_step"), double(m.lastStep)},
-                                          {QStringLiteral("nan_count"), double(m.nanCount)}});
+        metrics.insert(m.key,
+            QJsonObject{{QStringLiteral("last"), jsonNumber(m.last)}, {QStringLiteral("min"), jsonNumber(m.min)},
+                {QStringLiteral("max"), jsonNumber(m.max)}, {QStringLiteral("count"), double(m.count)},
+                {QStringLiteral("first_step"), double(m.firstStep)}, {QStringLiteral("last_step"), double(m.lastStep)},
+                {QStringLiteral("nan_count"), double(m.nanCount)}});
     o.insert(QStringLiteral("metrics"), metrics);
     if (d.git.present)
-        o.insert(QStringLiteral("git"), QJsonObject{{QStringLiteral("repo_path"), d.git.repoPath},
-                                                    {QStringLiteral("commit"), d.git.commit},
-                                                    {QStringLiteral("branch"), d.git.branch},
-                                                    {QStringLiteral("remote"), d.git.remote},
-                                                    {QStringLiteral("dirty"), d.git.dirty},
-                                                    {QStringLiteral("diff"), d.git.diff},
-                                                    {QStringLiteral("diff_truncated"), d.git.diffTruncated}});
+        o.insert(QStringLiteral("git"),
+            QJsonObject{{QStringLiteral("repo_path"), d.git.repoPath}, {QStringLiteral("commit"), d.git.commit},
+                {QStringLiteral("branch"), d.git.branch}, {QStringLiteral("remote"), d.git.remote},
+                {QStringLiteral("dirty"), d.git.dirty}, {QStringLiteral("diff"), d.git.diff},
+                {QStringLiteral("diff_truncated"), d.git.diffTruncated}});
     o.insert(QStringLiteral("data_versions"), pairs(d.dataVersions));
     o.insert(QStringLiteral("environment"), pairs(d.environment));
     QJsonArray artifacts;
     for (const auto& a : d.artifacts)
-        artifacts.append(QJsonObject{{QStringLiteral("path"), a.path},
-                                     {QStringLiteral("uri"), a.uri},
-                                     {QStringLiteral("size"), a.size < 0 ? QJsonValue() : QJsonValue(double(a.size))},
-                                     {QStringLiteral("sha256"), a.sha256}});
+        artifacts.append(QJsonObject{{QStringLiteral("path"), a.path}, {QStringLiteral("uri"), a.uri},
+            {QStringLiteral("size"), a.size < 0 ? QJsonValue() : QJsonValue(double(a.size))},
+            {QStringLiteral("sha256"), a.sha256}});
     o.insert(QStringLiteral("artifacts"), artifacts);
     return o;
 }
@@ -159,8 +156,7 @@ QJsonArray seriesToJson(const MetricSeries& s)
     QJsonArray out;
     for (size_t i = 0; i < s.size(); ++i)
         out.append(QJsonObject{{QStringLiteral("step"), double(s.steps[i])},
-                               {QStringLiteral("timestamp"), s.wallTimes[i]},
-                               {QStringLiteral("value"), jsonNumber(s.values[i])}});
+            {QStringLiteral("timestamp"), s.wallTimes[i]}, {QStringLiteral("value"), jsonNumber(s.values[i])}});
     return out;
 }
 

@@ -25,12 +25,15 @@ enum class Tok { Ident, Number, String, Op, LParen, RParen, Comma, End };
 
 struct Token {
     Tok kind = Tok::End;
-    QString text;     // identifier path (backticks removed), string contents, operator
+    QString text; // identifier path (backticks removed), string contents, operator
     double number = 0;
     int pos = 0, len = 0;
 };
 
-bool isIdentStart(QChar c) { return c.isLetter() || c == u'_' || c == u'`'; }
+bool isIdentStart(QChar c)
+{
+    return c.isLetter() || c == u'_' || c == u'`';
+}
 bool isIdentChar(QChar c)
 {
     return c.isLetterOrNumber() || c == u'_' || c == u'.' || c == u'-' || c == u'/' || c == u':' || c == u'@'
@@ -80,8 +83,8 @@ LexResult lex(const QString& s)
             if (!closed)
                 return fail(start, n - start, QStringLiteral("this string has no closing %1").arg(c));
             out.tokens.push_back({Tok::String, text, 0, start, i - start});
-        } else if (c.isDigit() || ((c == u'-' || c == u'+' || c == u'.') && i + 1 < n
-                                   && (s[i + 1].isDigit() || s[i + 1] == u'.'))) {
+        } else if (c.isDigit()
+            || ((c == u'-' || c == u'+' || c == u'.') && i + 1 < n && (s[i + 1].isDigit() || s[i + 1] == u'.'))) {
             ++i;
             while (i < n && (s[i].isDigit() || s[i] == u'.'))
                 ++i;
@@ -98,8 +101,8 @@ LexResult lex(const QString& s)
             bool ok = false;
             const double v = s.mid(start, i - start).toDouble(&ok);
             if (!ok || (i < n && isIdentChar(s[i]) && s[i] != u'.'))
-                return fail(start, i - start + 1, QStringLiteral("'%1' is not a number; quote text values")
-                                                    .arg(s.mid(start, i - start + 1)));
+                return fail(start, i - start + 1,
+                    QStringLiteral("'%1' is not a number; quote text values").arg(s.mid(start, i - start + 1)));
             out.tokens.push_back({Tok::Number, s.mid(start, i - start), v, start, i - start});
         } else if (isIdentStart(c)) {
             QString text;
@@ -117,9 +120,8 @@ LexResult lex(const QString& s)
             out.tokens.push_back({Tok::Ident, text, 0, start, i - start});
         } else {
             static const QStringList ops = {QStringLiteral("<="), QStringLiteral(">="), QStringLiteral("!="),
-                                            QStringLiteral("=="), QStringLiteral("!~"), QStringLiteral("<>"),
-                                            QStringLiteral("="),  QStringLiteral("<"),  QStringLiteral(">"),
-                                            QStringLiteral("~")};
+                QStringLiteral("=="), QStringLiteral("!~"), QStringLiteral("<>"), QStringLiteral("="),
+                QStringLiteral("<"), QStringLiteral(">"), QStringLiteral("~")};
             bool matched = false;
             for (const auto& op : ops) {
                 if (s.mid(i, op.size()) == op) {
@@ -147,7 +149,7 @@ enum class Cmp { Eq, Ne, Lt, Le, Gt, Ge, Match, NoMatch, In, NotIn };
 
 struct Field {
     FieldKind kind = FieldKind::Name;
-    QString path;   // for params/metrics/tags: everything after the prefix
+    QString path; // for params/metrics/tags: everything after the prefix
     int pos = 0, len = 0;
 };
 
@@ -175,7 +177,7 @@ struct OrderItem {
 } // namespace
 
 struct RunQuery::Ast {
-    std::unique_ptr<Node> where;   // null: every run
+    std::unique_ptr<Node> where; // null: every run
     std::vector<OrderItem> order;
     std::optional<int> limit;
 };
@@ -189,7 +191,10 @@ bool isKeyword(const Token& t, const char* word)
 
 class Parser {
 public:
-    explicit Parser(std::vector<Token> tokens) : t_(std::move(tokens)) {}
+    explicit Parser(std::vector<Token> tokens)
+        : t_(std::move(tokens))
+    {
+    }
 
     std::unique_ptr<RunQuery::Ast> parse()
     {
@@ -226,10 +231,11 @@ public:
         }
         if (peek().kind != Tok::End) {
             const Token& t = peek();
-            return failAt(t, t.kind == Tok::RParen ? QStringLiteral("this ')' has no matching '('")
-                                                   : QStringLiteral("unexpected '%1'; expected and, or, order by "
-                                                                    "or limit")
-                                                         .arg(t.text));
+            return failAt(t,
+                t.kind == Tok::RParen ? QStringLiteral("this ')' has no matching '('")
+                                      : QStringLiteral("unexpected '%1'; expected and, or, order by "
+                                                       "or limit")
+                                            .arg(t.text));
         }
         return ast;
     }
@@ -318,16 +324,17 @@ private:
     {
         const Token& t = peek();
         if (t.kind != Tok::Ident || isKeyword(t, "and") || isKeyword(t, "or") || isKeyword(t, "not")) {
-            failAt(t, t.kind == Tok::End ? QStringLiteral("the query ends where a field was expected")
-                                         : QStringLiteral("expected a field such as params.lr, metrics.loss, "
-                                                          "tags.X, name or status"));
+            failAt(t,
+                t.kind == Tok::End ? QStringLiteral("the query ends where a field was expected")
+                                   : QStringLiteral("expected a field such as params.lr, metrics.loss, "
+                                                    "tags.X, name or status"));
             return false;
         }
         f.pos = t.pos;
         f.len = t.len;
-        static const std::pair<const char*, FieldKind> prefixes[] = {
-            {"params.", FieldKind::Param}, {"param.", FieldKind::Param}, {"metrics.", FieldKind::Metric},
-            {"metric.", FieldKind::Metric}, {"tags.", FieldKind::Tag}, {"tag.", FieldKind::Tag}};
+        static const std::pair<const char*, FieldKind> prefixes[]
+            = {{"params.", FieldKind::Param}, {"param.", FieldKind::Param}, {"metrics.", FieldKind::Metric},
+                {"metric.", FieldKind::Metric}, {"tags.", FieldKind::Tag}, {"tag.", FieldKind::Tag}};
         for (const auto& [prefix, kind] : prefixes) {
             if (t.text.startsWith(QLatin1String(prefix), Qt::CaseInsensitive)) {
                 f.kind = kind;
@@ -340,11 +347,9 @@ private:
                 return true;
             }
         }
-        static const std::pair<const char*, FieldKind> plain[] = {
-            {"name", FieldKind::Name},           {"id", FieldKind::Id},
-            {"status", FieldKind::Status},       {"experiment", FieldKind::Experiment},
-            {"start_time", FieldKind::StartTime}, {"end_time", FieldKind::EndTime},
-            {"duration", FieldKind::Duration}};
+        static const std::pair<const char*, FieldKind> plain[] = {{"name", FieldKind::Name}, {"id", FieldKind::Id},
+            {"status", FieldKind::Status}, {"experiment", FieldKind::Experiment}, {"start_time", FieldKind::StartTime},
+            {"end_time", FieldKind::EndTime}, {"duration", FieldKind::Duration}};
         for (const auto& [word, kind] : plain) {
             if (t.text.compare(QLatin1String(word), Qt::CaseInsensitive) == 0) {
                 f.kind = kind;
@@ -352,9 +357,10 @@ private:
                 return true;
             }
         }
-        failAt(t, QStringLiteral("unknown field '%1'; use params.X, metrics.X, tags.X, name, id, status, "
-                                 "experiment, start_time, end_time or duration")
-                      .arg(t.text));
+        failAt(t,
+            QStringLiteral("unknown field '%1'; use params.X, metrics.X, tags.X, name, id, status, "
+                           "experiment, start_time, end_time or duration")
+                .arg(t.text));
         return false;
     }
 
@@ -370,8 +376,8 @@ private:
         } else if (t.kind == Tok::String) {
             lit.text = t.text;
         } else if (t.kind == Tok::Ident && !isKeyword(t, "and") && !isKeyword(t, "or") && !isKeyword(t, "order")
-                   && !isKeyword(t, "limit")) {
-            lit.text = t.text;   // a bare word: finished, relu, true
+            && !isKeyword(t, "limit")) {
+            lit.text = t.text; // a bare word: finished, relu, true
             if (t.text.compare(QLatin1String("inf"), Qt::CaseInsensitive) == 0) {
                 lit.isNumber = true;
                 lit.number = INFINITY;
@@ -380,8 +386,9 @@ private:
                 lit.number = NAN;
             }
         } else {
-            failAt(t, t.kind == Tok::End ? QStringLiteral("the query ends where a value was expected")
-                                         : QStringLiteral("expected a value (a number, a 'quoted string' or a word)"));
+            failAt(t,
+                t.kind == Tok::End ? QStringLiteral("the query ends where a value was expected")
+                                   : QStringLiteral("expected a value (a number, a 'quoted string' or a word)"));
             return false;
         }
         next();
@@ -420,13 +427,13 @@ private:
             return node;
         }
         if (op.kind != Tok::Op)
-            return failAt(op, op.kind == Tok::End ? QStringLiteral("the query ends after a field; expected an "
-                                                                   "operator such as = or <")
-                                                  : QStringLiteral("expected an operator (= != < <= > >= ~ in) "
-                                                                   "after the field"));
-        static const std::pair<const char*, Cmp> ops[] = {{"=", Cmp::Eq},  {"!=", Cmp::Ne}, {"<", Cmp::Lt},
-                                                          {"<=", Cmp::Le}, {">", Cmp::Gt},  {">=", Cmp::Ge},
-                                                          {"~", Cmp::Match}, {"!~", Cmp::NoMatch}};
+            return failAt(op,
+                op.kind == Tok::End ? QStringLiteral("the query ends after a field; expected an "
+                                                     "operator such as = or <")
+                                    : QStringLiteral("expected an operator (= != < <= > >= ~ in) "
+                                                     "after the field"));
+        static const std::pair<const char*, Cmp> ops[] = {{"=", Cmp::Eq}, {"!=", Cmp::Ne}, {"<", Cmp::Lt},
+            {"<=", Cmp::Le}, {">", Cmp::Gt}, {">=", Cmp::Ge}, {"~", Cmp::Match}, {"!~", Cmp::NoMatch}};
         for (const auto& [text, cmp] : ops)
             if (op.text == QLatin1String(text))
                 node->cmp = cmp;
@@ -448,7 +455,7 @@ private:
 
 struct CellValue {
     bool present = false;
-    double number = NAN;   // NaN when not a number
+    double number = NAN; // NaN when not a number
     QString text;
 };
 
@@ -473,9 +480,9 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, std::optional<Q
     case FieldKind::Tag: {
         const ValueColumn* c = f.kind == FieldKind::Param ? t.param(f.path) : t.tag(f.path);
         if (!c)
-            return unknown(QStringLiteral("no run has %1 '%2'")
-                               .arg(f.kind == FieldKind::Param ? QStringLiteral("param") : QStringLiteral("tag"),
-                                    f.path));
+            return unknown(
+                QStringLiteral("no run has %1 '%2'")
+                    .arg(f.kind == FieldKind::Param ? QStringLiteral("param") : QStringLiteral("tag"), f.path));
         return Getter([c](int r) {
             return c->has(r) ? CellValue{true, c->number[size_t(r)], c->text[size_t(r)]} : CellValue{};
         });
@@ -484,11 +491,9 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, std::optional<Q
         const MetricColumn* c = t.metric(f.path);
         MetricStat stat = MetricStat::Last;
         if (!c) {
-            static const std::pair<const char*, MetricStat> stats[] = {{".last", MetricStat::Last},
-                                                                       {".min", MetricStat::Min},
-                                                                       {".max", MetricStat::Max},
-                                                                       {".count", MetricStat::Count},
-                                                                       {".last_step", MetricStat::LastStep}};
+            static const std::pair<const char*, MetricStat> stats[]
+                = {{".last", MetricStat::Last}, {".min", MetricStat::Min}, {".max", MetricStat::Max},
+                    {".count", MetricStat::Count}, {".last_step", MetricStat::LastStep}};
             for (const auto& [suffix, s] : stats) {
                 if (f.path.endsWith(QLatin1String(suffix))) {
                     c = t.metric(f.path.left(f.path.size() - static_cast<qsizetype>(std::strlen(suffix))));
@@ -512,15 +517,20 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, std::optional<Q
             return CellValue{true, v, formatNumber(v)};
         });
     }
-    case FieldKind::Name: return Getter([&t](int r) { return CellValue{true, NAN, t.name(r)}; });
-    case FieldKind::Id: return Getter([&t](int r) { return CellValue{true, NAN, t.id(r)}; });
-    case FieldKind::Experiment: return Getter([&t](int r) { return CellValue{true, NAN, t.experiment(r)}; });
-    case FieldKind::Status: return Getter([&t](int r) { return CellValue{true, NAN, statusName(t.status(r))}; });
+    case FieldKind::Name:
+        return Getter([&t](int r) { return CellValue{true, NAN, t.name(r)}; });
+    case FieldKind::Id:
+        return Getter([&t](int r) { return CellValue{true, NAN, t.id(r)}; });
+    case FieldKind::Experiment:
+        return Getter([&t](int r) { return CellValue{true, NAN, t.experiment(r)}; });
+    case FieldKind::Status:
+        return Getter([&t](int r) { return CellValue{true, NAN, statusName(t.status(r))}; });
     case FieldKind::StartTime:
         return Getter([&t](int r) { return CellValue{true, double(t.startTime(r)), QString::number(t.startTime(r))}; });
     case FieldKind::EndTime:
         return Getter([&t](int r) {
-            return t.endTime(r) < 0 ? CellValue{} : CellValue{true, double(t.endTime(r)), QString::number(t.endTime(r))};
+            return t.endTime(r) < 0 ? CellValue{}
+                                    : CellValue{true, double(t.endTime(r)), QString::number(t.endTime(r))};
         });
     case FieldKind::Duration:
         return Getter([&t, now = QDateTime::currentMSecsSinceEpoch()](int r) {
@@ -577,9 +587,9 @@ std::optional<Predicate> compile(const Node& node, const RunTable& table, std::o
             const auto ms = parseTime(lit.text);
             if (!ms) {
                 error = QueryError{lit.pos, lit.len,
-                                   QStringLiteral("'%1' is not a date; write it as '2026-11-01' or "
-                                                  "'2026-11-01 14:30'")
-                                       .arg(lit.text)};
+                    QStringLiteral("'%1' is not a date; write it as '2026-11-01' or "
+                                   "'2026-11-01 14:30'")
+                        .arg(lit.text)};
                 return std::nullopt;
             }
             lit.isNumber = true;
@@ -598,8 +608,8 @@ std::optional<Predicate> compile(const Node& node, const RunTable& table, std::o
     if (node.cmp == Cmp::Match || node.cmp == Cmp::NoMatch) {
         QRegularExpression re(values[0].text);
         if (!re.isValid()) {
-            error = QueryError{values[0].pos, values[0].len,
-                               QStringLiteral("invalid regular expression: %1").arg(re.errorString())};
+            error = QueryError{
+                values[0].pos, values[0].len, QStringLiteral("invalid regular expression: %1").arg(re.errorString())};
             return std::nullopt;
         }
         re.optimize();
@@ -619,7 +629,7 @@ std::optional<Predicate> compile(const Node& node, const RunTable& table, std::o
             return v.number < lit.number ? -1 : v.number > lit.number ? 1 : 0;
         }
         if (lit.isNumber && std::isnan(lit.number))
-            return std::nullopt;   // nan matches nothing, like in IEEE arithmetic
+            return std::nullopt; // nan matches nothing, like in IEEE arithmetic
         return v.text.compare(lit.text, caseless ? Qt::CaseInsensitive : Qt::CaseSensitive);
     };
 
@@ -639,20 +649,28 @@ std::optional<Predicate> compile(const Node& node, const RunTable& table, std::o
         if (!c)
             return cmp == Cmp::Ne;
         switch (cmp) {
-        case Cmp::Eq: return *c == 0;
-        case Cmp::Ne: return *c != 0;
-        case Cmp::Lt: return *c < 0;
-        case Cmp::Le: return *c <= 0;
-        case Cmp::Gt: return *c > 0;
-        case Cmp::Ge: return *c >= 0;
-        default: return false;
+        case Cmp::Eq:
+            return *c == 0;
+        case Cmp::Ne:
+            return *c != 0;
+        case Cmp::Lt:
+            return *c < 0;
+        case Cmp::Le:
+            return *c <= 0;
+        case Cmp::Gt:
+            return *c > 0;
+        case Cmp::Ge:
+            return *c >= 0;
+        default:
+            return false;
         }
     });
 }
 
 } // namespace
 
-RunQuery::RunQuery(const QString& text) : text_(text)
+RunQuery::RunQuery(const QString& text)
+    : text_(text)
 {
     auto lexed = lex(text);
     if (lexed.error) {
@@ -671,8 +689,14 @@ RunQuery::~RunQuery() = default;
 RunQuery::RunQuery(RunQuery&&) noexcept = default;
 RunQuery& RunQuery::operator=(RunQuery&&) noexcept = default;
 
-bool RunQuery::hasOrder() const { return ast_ && !ast_->order.empty(); }
-std::optional<int> RunQuery::limit() const { return ast_ ? ast_->limit : std::nullopt; }
+bool RunQuery::hasOrder() const
+{
+    return ast_ && !ast_->order.empty();
+}
+std::optional<int> RunQuery::limit() const
+{
+    return ast_ ? ast_->limit : std::nullopt;
+}
 
 QuerySelection RunQuery::select(const RunTable& table) const
 {
@@ -717,7 +741,7 @@ QuerySelection RunQuery::select(const RunTable& table) const
                 const CellValue& x = cache[k][size_t(a)];
                 const CellValue& y = cache[k][size_t(b)];
                 if (x.present != y.present)
-                    return x.present;   // missing values last, either direction
+                    return x.present; // missing values last, either direction
                 if (!x.present)
                     continue;
                 int c;
@@ -725,7 +749,7 @@ QuerySelection RunQuery::select(const RunTable& table) const
                 if (xn && yn)
                     c = x.number < y.number ? -1 : x.number > y.number ? 1 : 0;
                 else if (xn != yn)
-                    return xn;   // numbers before NaN / text
+                    return xn; // numbers before NaN / text
                 else
                     c = naturalCompare(x.text, y.text);
                 if (c != 0)

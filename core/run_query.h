@@ -27,7 +27,7 @@
 namespace runlens {
 
 struct QueryError {
-    int position = 0;   // 0-based offset into the query text
+    int position = 0; // 0-based offset into the query text
     int length = 1;
     QString message;
     // "column 12: expected a value after '<'"
@@ -35,7 +35,7 @@ struct QueryError {
 };
 
 struct QuerySelection {
-    std::vector<int> rows;   // matching rows, ordered, limited
+    std::vector<int> rows; // matching rows, ordered, limited
     std::optional<QueryError> error;
 };
 

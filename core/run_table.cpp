@@ -9,11 +9,16 @@ namespace runlens {
 QString statusName(RunStatus status)
 {
     switch (status) {
-    case RunStatus::Running: return QStringLiteral("running");
-    case RunStatus::Finished: return QStringLiteral("finished");
-    case RunStatus::Failed: return QStringLiteral("failed");
-    case RunStatus::Killed: return QStringLiteral("killed");
-    case RunStatus::Crashed: return QStringLiteral("crashed");
+    case RunStatus::Running:
+        return QStringLiteral("running");
+    case RunStatus::Finished:
+        return QStringLiteral("finished");
+    case RunStatus::Failed:
+        return QStringLiteral("failed");
+    case RunStatus::Killed:
+        return QStringLiteral("killed");
+    case RunStatus::Crashed:
+        return QStringLiteral("crashed");
     }
     return QStringLiteral("finished");
 }
@@ -40,7 +45,7 @@ int ValueColumn::distinctCount() const
 }
 
 int RunTable::addRun(const QString& id, const QString& name, const QString& experiment, RunStatus status,
-                     int64_t startTime, int64_t endTime)
+    int64_t startTime, int64_t endTime)
 {
     const int row = rowCount();
     ids_.push_back(id);
@@ -91,8 +96,14 @@ int RunTable::column(std::vector<ValueColumn>& cols, QHash<QString, int>& index,
     return i;
 }
 
-int RunTable::paramColumn(const QString& key) { return column(params_, paramIndex_, key); }
-int RunTable::tagColumn(const QString& key) { return column(tags_, tagIndex_, key); }
+int RunTable::paramColumn(const QString& key)
+{
+    return column(params_, paramIndex_, key);
+}
+int RunTable::tagColumn(const QString& key)
+{
+    return column(tags_, tagIndex_, key);
+}
 
 int RunTable::metricColumn(const QString& key)
 {
@@ -137,8 +148,7 @@ void RunTable::setTagAt(int column, int row, const QString& value)
         c.allNumeric = false;
 }
 
-void RunTable::setMetricAt(int column, int row, double last, double min, double max, int64_t count,
-                           int64_t lastStep)
+void RunTable::setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep)
 {
     MetricColumn& m = metrics_[static_cast<size_t>(column)];
     const auto r = static_cast<size_t>(row);

@@ -27,13 +27,13 @@ std::optional<RunStatus> statusFromName(const QString& name);
 // read as numbers (int, float, bool), as a double too for sorting and queries.
 struct ValueColumn {
     QString key;
-    std::vector<QString> text;     // empty where missing
-    std::vector<double> number;    // NaN where missing or not a number
+    std::vector<QString> text; // empty where missing
+    std::vector<double> number; // NaN where missing or not a number
     std::vector<uint8_t> present;
-    bool allNumeric = true;        // every present value reads as a number
+    bool allNumeric = true; // every present value reads as a number
 
     bool has(int row) const { return present[static_cast<size_t>(row)] != 0; }
-    int distinctCount() const;     // over present values; missing counts as one more value
+    int distinctCount() const; // over present values; missing counts as one more value
 };
 
 // Summary of one metric key for every run (count 0: the run has no such metric).
@@ -48,8 +48,8 @@ struct MetricColumn {
 class RunTable {
 public:
     // Appends a run and returns its row; param/tag/metric cells start missing.
-    int addRun(const QString& id, const QString& name, const QString& experiment, RunStatus status,
-               int64_t startTime, int64_t endTime);
+    int addRun(const QString& id, const QString& name, const QString& experiment, RunStatus status, int64_t startTime,
+        int64_t endTime);
 
     int rowCount() const { return static_cast<int>(ids_.size()); }
     const QString& id(int row) const { return ids_[size_t(row)]; }
@@ -57,7 +57,7 @@ public:
     const QString& experiment(int row) const { return experiments_[experimentIndex_[size_t(row)]]; }
     RunStatus status(int row) const { return status_[size_t(row)]; }
     int64_t startTime(int row) const { return start_[size_t(row)]; }
-    int64_t endTime(int row) const { return end_[size_t(row)]; }      // -1 while running
+    int64_t endTime(int row) const { return end_[size_t(row)]; } // -1 while running
     const QString& parentId(int row) const { return parent_[size_t(row)]; }
     void setParentId(int row, const QString& parent) { parent_[size_t(row)] = parent; }
     const QStringList& experiments() const { return experiments_; }
@@ -76,8 +76,7 @@ public:
         setParamAt(paramColumn(key), row, text, number);
     }
     void setTag(int row, const QString& key, const QString& value) { setTagAt(tagColumn(key), row, value); }
-    void setMetric(int row, const QString& key, double last, double min, double max, int64_t count,
-                   int64_t lastStep)
+    void setMetric(int row, const QString& key, double last, double min, double max, int64_t count, int64_t lastStep)
     {
         setMetricAt(metricColumn(key), row, last, min, max, count, lastStep);
     }

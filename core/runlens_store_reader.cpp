@@ -13,15 +13,21 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 
 namespace runlens {
 
 namespace {
 
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
-std::string utf8(const QString& s) { return s.toStdString(); }
+QString qs(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+std::string utf8(const QString& s)
+{
+    return s.toStdString();
+}
 
 bool processGone(int64_t pid)
 {
@@ -29,13 +35,13 @@ bool processGone(int64_t pid)
 }
 
 RunStatus effectiveStatus(std::string_view stored, int64_t heartbeat, int64_t intervalMs, std::string_view host,
-                          int64_t pid, int64_t now, const std::string& localHost)
+    int64_t pid, int64_t now, const std::string& localHost)
 {
     const auto status = statusFromName(qs(stored)).value_or(RunStatus::Finished);
     if (status != RunStatus::Running)
         return status;
-    const int64_t staleAfter =
-        std::max<int64_t>(RunlensStoreReader::kMinStaleMs, intervalMs * RunlensStoreReader::kStaleIntervals);
+    const int64_t staleAfter
+        = std::max<int64_t>(RunlensStoreReader::kMinStaleMs, intervalMs * RunlensStoreReader::kStaleIntervals);
     if (now - heartbeat > staleAfter)
         return RunStatus::Crashed;
     if (!host.empty() && host == localHost && processGone(pid))
@@ -62,10 +68,12 @@ std::optional<double> numberOf(std::string_view type, std::string_view text)
 }
 
 // Column index by the key's UTF-8 bytes, so a key is decoded once per load.
-template <class MakeColumn>
-class ColumnLookup {
+template <class MakeColumn> class ColumnLookup {
 public:
-    explicit ColumnLookup(MakeColumn make) : make_(std::move(make)) {}
+    explicit ColumnLookup(MakeColumn make)
+        : make_(std::move(make))
+    {
+    }
     int operator()(std::string_view key)
     {
         if (auto it = map_.find(key); it != map_.end())
@@ -87,7 +95,11 @@ private:
 // A read transaction gives every statement of one load the same snapshot.
 class ReadSnapshot {
 public:
-    explicit ReadSnapshot(SqliteDb& db) : db_(db) { db_.exec("BEGIN"); }
+    explicit ReadSnapshot(SqliteDb& db)
+        : db_(db)
+    {
+        db_.exec("BEGIN");
+    }
     ~ReadSnapshot()
     {
         try {
@@ -103,7 +115,8 @@ private:
 } // namespace
 
 RunlensStoreReader::RunlensStoreReader(QString path, std::unique_ptr<SqliteDb> db)
-    : path_(std::move(path)), db_(std::move(db))
+    : path_(std::move(path))
+    , db_(std::move(db))
 {
 }
 
@@ -154,11 +167,11 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
             "ORDER BY r.start_time, r.id");
         QHash<QString, int> rowOf;
         while (runs.step()) {
-            const auto status = effectiveStatus(runs.text(3), runs.int64(6), runs.int64(7), runs.text(8),
-                                                runs.int64(9), now, localHost);
+            const auto status = effectiveStatus(
+                runs.text(3), runs.int64(6), runs.int64(7), runs.text(8), runs.int64(9), now, localHost);
             const QString id = qs(runs.text(0));
-            const int row = table->addRun(id, qs(runs.text(1)), qs(runs.text(2)), status, runs.int64(4),
-                                          runs.isNull(5) ? -1 : runs.int64(5));
+            const int row = table->addRun(
+                id, qs(runs.text(1)), qs(runs.text(2)), status, runs.int64(4), runs.isNull(5) ? -1 : runs.int64(5));
             if (!runs.isNull(10))
                 table->setParentId(row, qs(runs.text(10)));
             rowOf.insert(id, row);
@@ -208,7 +221,7 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
             const int row = rowFor(metrics.text(0));
             if (row >= 0)
                 table->setMetricAt(metricColumn(metrics.text(1)), row, metrics.real(2), metrics.real(3),
-                                   metrics.real(4), metrics.int64(5), metrics.int64(6));
+                    metrics.real(4), metrics.int64(5), metrics.int64(6));
             if ((n & 16383) == 0 && !tick(16384))
                 return cancelled;
         }
@@ -239,7 +252,7 @@ Result<RunDetails> RunlensStoreReader::loadDetails(const QString& runId)
         d.name = qs(run.text(1));
         d.experiment = qs(run.text(2));
         d.status = effectiveStatus(run.text(3), run.int64(6), run.int64(7), run.text(8), run.int64(9),
-                                   QDateTime::currentMSecsSinceEpoch(), utf8(QSysInfo::machineHostName()));
+            QDateTime::currentMSecsSinceEpoch(), utf8(QSysInfo::machineHostName()));
         d.startTime = run.int64(4);
         d.endTime = run.isNull(5) ? -1 : run.int64(5);
         d.heartbeat = run.int64(6);
@@ -271,20 +284,20 @@ Result<RunDetails> RunlensStoreReader::loadDetails(const QString& runId)
         metrics.bind(1, id);
         while (metrics.step())
             d.metrics.push_back({qs(metrics.text(0)), metrics.int64(1), metrics.int64(2), metrics.int64(3),
-                                 metrics.real(4), metrics.real(5), metrics.real(6), metrics.int64(7)});
+                metrics.real(4), metrics.real(5), metrics.real(6), metrics.int64(7)});
 
         auto git = db_->prepare("SELECT repo_path, commit_sha, branch, remote, dirty, diff, diff_truncated "
                                 "FROM git_info WHERE run_id=?");
         git.bind(1, id);
         if (git.step()) {
-            d.git = {true,           qs(git.text(0)), qs(git.text(1)),    qs(git.text(2)),
-                     qs(git.text(3)), qs(git.text(5)), git.int64(4) != 0, git.int64(6) != 0};
+            d.git = {true, qs(git.text(0)), qs(git.text(1)), qs(git.text(2)), qs(git.text(3)), qs(git.text(5)),
+                git.int64(4) != 0, git.int64(6) != 0};
         }
         auto artifacts = db_->prepare("SELECT path, uri, sha256, size FROM artifacts WHERE run_id=? ORDER BY path");
         artifacts.bind(1, id);
         while (artifacts.step())
             d.artifacts.push_back({qs(artifacts.text(0)), qs(artifacts.text(1)), qs(artifacts.text(2)),
-                                   artifacts.isNull(3) ? -1 : artifacts.int64(3)});
+                artifacts.isNull(3) ? -1 : artifacts.int64(3)});
         return d;
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};

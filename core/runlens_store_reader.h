@@ -35,7 +35,7 @@ private:
 
     QString path_;
     std::unique_ptr<SqliteDb> db_;
-    std::mutex mutex_;   // one statement at a time on the connection
+    std::mutex mutex_; // one statement at a time on the connection
 };
 
 } // namespace runlens

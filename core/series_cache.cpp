@@ -4,7 +4,11 @@
 
 namespace runlens {
 
-SeriesCache::SeriesCache(StoreReader& reader, size_t budgetBytes) : reader_(reader), budget_(budgetBytes) {}
+SeriesCache::SeriesCache(StoreReader& reader, size_t budgetBytes)
+    : reader_(reader)
+    , budget_(budgetBytes)
+{
+}
 
 Result<std::shared_ptr<const MetricSeries>> SeriesCache::get(const QString& runId, const QString& key)
 {
@@ -23,7 +27,7 @@ Result<std::shared_ptr<const MetricSeries>> SeriesCache::get(const QString& runI
     auto series = std::make_shared<const MetricSeries>(std::move(*loaded));
     std::lock_guard lock(mutex_);
     if (auto it = index_.find(k); it != index_.end())
-        return (*it)->series;   // another thread loaded it first
+        return (*it)->series; // another thread loaded it first
     lru_.push_front({k, series});
     index_.insert(k, lru_.begin());
     bytes_ += series->bytes();

@@ -28,7 +28,7 @@ public:
     size_t bytes() const;
 
 private:
-    using Key = QString;   // runId + '\n' + metric key
+    using Key = QString; // runId + '\n' + metric key
     struct Entry {
         Key key;
         std::shared_ptr<const MetricSeries> series;
@@ -38,7 +38,7 @@ private:
     size_t budget_;
     size_t bytes_ = 0;
     mutable std::mutex mutex_;
-    std::list<Entry> lru_;   // front: most recent
+    std::list<Entry> lru_; // front: most recent
     QHash<Key, std::list<Entry>::iterator> index_;
 };
 

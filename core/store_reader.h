@@ -25,15 +25,15 @@ using ProgressCallback = std::function<bool(double fraction)>;
 
 struct LoadedRuns {
     std::shared_ptr<const RunTable> table;
-    QStringList problems;   // parts that could not be read; the rest loaded
+    QStringList problems; // parts that could not be read; the rest loaded
 };
 
 class StoreReader {
 public:
     virtual ~StoreReader() = default;
 
-    virtual QString kind() const = 0;        // "runlens", "mlflow-file", ...
-    virtual QString location() const = 0;    // the path that was opened
+    virtual QString kind() const = 0; // "runlens", "mlflow-file", ...
+    virtual QString location() const = 0; // the path that was opened
 
     virtual Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) = 0;
     virtual Result<RunDetails> loadDetails(const QString& runId) = 0;

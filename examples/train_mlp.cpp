@@ -83,12 +83,14 @@ Split splitAndStandardise(const Dataset& all, unsigned seed)
 
 struct Mlp {
     size_t in, hidden;
-    std::vector<double> w1, b1, w2;   // w1: hidden x in
+    std::vector<double> w1, b1, w2; // w1: hidden x in
     double b2 = 0;
     std::vector<double> vw1, vb1, vw2;
     double vb2 = 0;
 
-    Mlp(size_t in_, size_t hidden_, std::mt19937& rng) : in(in_), hidden(hidden_)
+    Mlp(size_t in_, size_t hidden_, std::mt19937& rng)
+        : in(in_)
+        , hidden(hidden_)
     {
         std::normal_distribution<double> n1(0, std::sqrt(2.0 / double(in))), n2(0, std::sqrt(1.0 / double(hidden)));
         w1.resize(hidden * in);
@@ -119,11 +121,17 @@ struct Mlp {
     }
 };
 
-double sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+double sigmoid(double z)
+{
+    return 1.0 / (1.0 + std::exp(-z));
+}
 
 // Plain binary cross-entropy, as a textbook implementation writes it: a run
 // whose logits blow up gets inf and then NaN, which is what we want to record.
-double bce(double p, int y) { return -(y ? std::log(p) : std::log(1 - p)); }
+double bce(double p, int y)
+{
+    return -(y ? std::log(p) : std::log(1 - p));
+}
 
 double auc(const std::vector<double>& scores, const std::vector<int>& labels)
 {
@@ -238,8 +246,9 @@ bool train(const Config& c, const Dataset& all)
             epochLoss += batchLoss;
             ++step;
             if (std::isnan(loss)) {
-                run.setTag("failure", "loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
-                                          " at step " + std::to_string(step - 1));
+                run.setTag("failure",
+                    "loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step "
+                        + std::to_string(step - 1));
                 run.setNotes("Diverged: the learning rate is too large for this network without clipping.");
                 run.finish(runlens::RunStatus::Failed);
                 return false;
@@ -292,18 +301,28 @@ int main(int argc, char** argv)
             }
             return argv[++i];
         };
-        if (a == "--store") c.store = next();
-        else if (a == "--experiment") c.experiment = next();
-        else if (a == "--data") c.data = next();
-        else if (a == "--lr") c.lr = std::stod(next());
-        else if (a == "--hidden") c.hidden = std::stoul(next());
-        else if (a == "--batch") c.batch = std::stoul(next());
-        else if (a == "--epochs") c.epochs = std::stoi(next());
-        else if (a == "--seed") c.seed = static_cast<unsigned>(std::stoul(next()));
-        else if (a == "--sweep") sweep = true;
+        if (a == "--store")
+            c.store = next();
+        else if (a == "--experiment")
+            c.experiment = next();
+        else if (a == "--data")
+            c.data = next();
+        else if (a == "--lr")
+            c.lr = std::stod(next());
+        else if (a == "--hidden")
+            c.hidden = std::stoul(next());
+        else if (a == "--batch")
+            c.batch = std::stoul(next());
+        else if (a == "--epochs")
+            c.epochs = std::stoi(next());
+        else if (a == "--seed")
+            c.seed = static_cast<unsigned>(std::stoul(next()));
+        else if (a == "--sweep")
+            sweep = true;
         else {
-            std::fprintf(stderr, "usage: train_mlp --store PATH [--sweep] [--lr X] [--hidden N] [--batch N] "
-                                 "[--epochs N] [--seed N] [--data CSV] [--experiment NAME]\n");
+            std::fprintf(stderr,
+                "usage: train_mlp --store PATH [--sweep] [--lr X] [--hidden N] [--batch N] "
+                "[--epochs N] [--seed N] [--data CSV] [--experiment NAME]\n");
             return 2;
         }
     }

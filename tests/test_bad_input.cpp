@@ -142,10 +142,10 @@ private slots:
         QVERIFY(reader->loadDetails(table->id(0)).ok());
         reader.reset();
         QCOMPARE(fileHash(p), before);
-        if (geteuid() != 0) {   // root writes through file permissions
+        if (geteuid() != 0) { // root writes through file permissions
             const auto why = startError(p, quiet("w"));
-            QVERIFY2(why.contains(QStringLiteral("read-only")) || why.contains(QStringLiteral("readonly")),
-                     qPrintable(why));
+            QVERIFY2(
+                why.contains(QStringLiteral("read-only")) || why.contains(QStringLiteral("readonly")), qPrintable(why));
         }
         QFile::setPermissions(p, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     }
@@ -193,8 +193,8 @@ private slots:
         SqliteDb holder(p.toStdString(), SqliteDb::Mode::ReadWriteCreate);
         holder.exec("BEGIN EXCLUSIVE");
         for (int i = 0; i < 5000; ++i)
-            QVERIFY(run.logMetric("y", i, i));   // never blocks, whatever the disk does
-        std::this_thread::sleep_for(std::chrono::milliseconds(400));   // several failed flushes
+            QVERIFY(run.logMetric("y", i, i)); // never blocks, whatever the disk does
+        std::this_thread::sleep_for(std::chrono::milliseconds(400)); // several failed flushes
         holder.exec("ROLLBACK");
         run.finish();
         auto reader = mustOpen(p);
@@ -222,14 +222,14 @@ private slots:
         QVERIFY(!run.logParam("big", std::string(kMaxValueBytes + 1, 'v')));
         QVERIFY(run.lastError().find("larger than") != std::string::npos);
         QVERIFY(!run.logParamJson("j", "{not json"));
-        QVERIFY(!run.logConfig("c", "[1, 2]"));   // a config is an object
+        QVERIFY(!run.logConfig("c", "[1, 2]")); // a config is an object
         QVERIFY(run.logMetric(std::string(250, 'k'), 1, 0));
         QVERIFY(run.logMetric("ünïcode/λ 🚀", 2, 0));
         QVERIFY(run.logParam("nan", std::nan("")));
         QVERIFY(run.logParam("inf", -INFINITY));
-        QVERIFY(run.logMetric("x", 1, -5));   // negative steps are allowed
+        QVERIFY(run.logMetric("x", 1, -5)); // negative steps are allowed
         run.finish();
-        QVERIFY(!run.logMetric("x", 1, 1));   // after finish
+        QVERIFY(!run.logMetric("x", 1, 1)); // after finish
         QVERIFY(run.lastError().find("finished") != std::string::npos);
 
         try {

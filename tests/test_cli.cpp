@@ -84,8 +84,8 @@ private slots:
     void runsWithQueryAndCsv()
     {
         auto o = cli({QStringLiteral("runs"), store_, QStringLiteral("--query"),
-                      QStringLiteral("params.lr < 0.05 or status = finished order by params.lr"), QStringLiteral("--format"),
-                      QStringLiteral("csv")});
+            QStringLiteral("params.lr < 0.05 or status = finished order by params.lr"), QStringLiteral("--format"),
+            QStringLiteral("csv")});
         QCOMPARE(o.code, 0);
         const auto lines = o.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 3);
@@ -114,10 +114,11 @@ private slots:
     {
         auto o = cli({QStringLiteral("metric"), store_, QStringLiteral("wide"), QStringLiteral("loss")});
         QCOMPARE(o.code, 0);
-        QCOMPARE(o.out, QStringLiteral("step,timestamp,value\n0,1700000000.000,2\n1,1700000001.000,1\n"
-                                       "2,1700000002.000,0.6666666666666666\n"));
+        QCOMPARE(o.out,
+            QStringLiteral("step,timestamp,value\n0,1700000000.000,2\n1,1700000001.000,1\n"
+                           "2,1700000002.000,0.6666666666666666\n"));
         o = cli({QStringLiteral("metric"), store_, idA_.left(6), QStringLiteral("loss"), QStringLiteral("--format"),
-                 QStringLiteral("json")});
+            QStringLiteral("json")});
         QCOMPARE(o.code, 0);
         const auto arr = QJsonDocument::fromJson(o.out.toUtf8()).array();
         QCOMPARE(arr.size(), 3);
@@ -133,11 +134,11 @@ private slots:
         auto o = cli({QStringLiteral("show"), store_, QStringLiteral("wide")});
         QCOMPARE(o.code, 0);
         for (const char* expected : {"Run wide", "failed", "optimizer", "adam", "Data versions", "train", "v3",
-                                     "Metrics", "Environment", "owner"})
+                 "Metrics", "Environment", "owner"})
             QVERIFY2(o.out.contains(QString::fromLatin1(expected)), expected);
 
         o = cli({QStringLiteral("diff"), store_, idA_, QStringLiteral("wide"), QStringLiteral("--format"),
-                 QStringLiteral("json")});
+            QStringLiteral("json")});
         QCOMPARE(o.code, 0);
         const auto diffs = QJsonDocument::fromJson(o.out.toUtf8()).object()[QStringLiteral("differences")].toArray();
         QStringList keys;
@@ -165,7 +166,7 @@ private slots:
         QCOMPARE(cli({QStringLiteral("show"), store_, QStringLiteral("nobody")}).code, int(cli::RunNotFound));
         QCOMPARE(cli({QStringLiteral("show"), store_}).code, int(cli::Usage));
         QCOMPARE(cli({QStringLiteral("runs"), store_, QStringLiteral("--format"), QStringLiteral("xml")}).code,
-                 int(cli::Usage));
+            int(cli::Usage));
         QCOMPARE(cli({QStringLiteral("runs"), store_, QStringLiteral("--bogus")}).code, int(cli::Usage));
         const auto o = cli({QStringLiteral("runs"), dir_.filePath(QStringLiteral("missing.db"))});
         QCOMPARE(o.code, int(cli::StoreError));

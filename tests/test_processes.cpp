@@ -20,11 +20,11 @@ class TestProcesses : public QObject {
     QTemporaryDir dir_;
 
     static void startWriter(QProcess& p, const QString& store, const QString& name, int points, int pauseUs,
-                            int flushMs, const QString& mode = QStringLiteral("finish"))
+        int flushMs, const QString& mode = QStringLiteral("finish"))
     {
         p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         p.start(QStringLiteral(RUNLENS_TEST_WRITER),
-                {store, name, QString::number(points), QString::number(pauseUs), QString::number(flushMs), mode});
+            {store, name, QString::number(points), QString::number(pauseUs), QString::number(flushMs), mode});
     }
 
 private slots:
@@ -39,7 +39,7 @@ private slots:
         // Read "step N" lines as they come, remembering when each was logged.
         QElapsedTimer clock;
         clock.start();
-        std::vector<std::pair<qint64, long>> logged;   // (ms, step)
+        std::vector<std::pair<qint64, long>> logged; // (ms, step)
         QByteArray buffer;
         while (clock.elapsed() < 1500) {
             writer.waitForReadyRead(50);
@@ -68,13 +68,13 @@ private slots:
         auto reader = mustOpen(store);
         auto table = mustLoad(*reader);
         QCOMPARE(table->rowCount(), 1);
-        QCOMPARE(table->status(0), RunStatus::Crashed);   // its process is gone from this host
+        QCOMPARE(table->status(0), RunStatus::Crashed); // its process is gone from this host
         auto series = reader->loadSeries(table->id(0), QStringLiteral("x"));
         QVERIFY(series);
         QVERIFY2(series->size() >= size_t(mustHave + 1),
-                 qPrintable(QStringLiteral("%1 points on disk, %2 logged before the last flush")
-                                .arg(series->size())
-                                .arg(mustHave + 1)));
+            qPrintable(QStringLiteral("%1 points on disk, %2 logged before the last flush")
+                           .arg(series->size())
+                           .arg(mustHave + 1)));
         for (size_t i = 0; i < series->size(); ++i) {
             QCOMPARE(series->steps[i], int64_t(i));
             QCOMPARE(series->values[i], double(i) * 0.5);
@@ -114,7 +114,7 @@ private slots:
         QProcess writer;
         startWriter(writer, store, QStringLiteral("live"), 4000, 300, 50);
         QVERIFY(writer.waitForStarted());
-        QVERIFY(writer.waitForReadyRead(10000));   // "started": the run row exists
+        QVERIFY(writer.waitForReadyRead(10000)); // "started": the run row exists
 
         auto reader = mustOpen(store);
         int64_t lastCount = 0;
@@ -125,7 +125,7 @@ private slots:
             const auto& t = *runs->table;
             QCOMPARE(t.rowCount(), 1);
             if (const auto* m = t.metric(QStringLiteral("x"))) {
-                QVERIFY(m->count[0] >= lastCount);   // never goes backwards
+                QVERIFY(m->count[0] >= lastCount); // never goes backwards
                 auto s = reader->loadSeries(t.id(0), QStringLiteral("x"));
                 QVERIFY(s);
                 QVERIFY(int64_t(s->size()) >= m->count[0]);

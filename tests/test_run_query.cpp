@@ -48,9 +48,9 @@ private slots:
             {"delta-9", 1.0, "sgd", 0.90, 0.10, RunStatus::Running, 5000},
         };
         for (const auto& r : runs) {
-            const int row = table_.addRun(QStringLiteral("id-%1").arg(QString::fromLatin1(r.name)),
-                                          QString::fromLatin1(r.name), QStringLiteral("exp"), r.status, r.start,
-                                          r.status == RunStatus::Running ? -1 : r.start + 500);
+            const int row
+                = table_.addRun(QStringLiteral("id-%1").arg(QString::fromLatin1(r.name)), QString::fromLatin1(r.name),
+                    QStringLiteral("exp"), r.status, r.start, r.status == RunStatus::Running ? -1 : r.start + 500);
             table_.setParam(row, QStringLiteral("lr"), QString::number(r.lr), r.lr);
             table_.setParam(row, QStringLiteral("optimizer"), QString::fromLatin1(r.opt), std::nullopt);
             if (!std::isnan(r.loss))
@@ -69,20 +69,23 @@ private slots:
 
     void comparisons()
     {
-        QCOMPARE(names(QStringLiteral("params.lr < 1e-2")), (QStringList{QStringLiteral("gamma"), QStringLiteral("delta-10")}));
+        QCOMPARE(names(QStringLiteral("params.lr < 1e-2")),
+            (QStringList{QStringLiteral("gamma"), QStringLiteral("delta-10")}));
         QCOMPARE(names(QStringLiteral("params.lr <= 0.01")).size(), 3);
-        QCOMPARE(names(QStringLiteral("params.lr >= 0.1")), (QStringList{QStringLiteral("alpha"), QStringLiteral("delta-9")}));
+        QCOMPARE(names(QStringLiteral("params.lr >= 0.1")),
+            (QStringList{QStringLiteral("alpha"), QStringLiteral("delta-9")}));
         QCOMPARE(names(QStringLiteral("params.lr = 0.1")), QStringList{QStringLiteral("alpha")});
         QCOMPARE(names(QStringLiteral("params.lr == '0.1'")), QStringList{QStringLiteral("alpha")});
         QCOMPARE(names(QStringLiteral("params.optimizer != adam")),
-                 (QStringList{QStringLiteral("alpha"), QStringLiteral("delta-10"), QStringLiteral("delta-9")}));
+            (QStringList{QStringLiteral("alpha"), QStringLiteral("delta-10"), QStringLiteral("delta-9")}));
         QCOMPARE(names(QStringLiteral("params.model.depth > 3")), QStringList{QStringLiteral("beta")});
     }
 
     void metricStatsAndMissingValues()
     {
         // Dotted metric keys resolve whole before a .min/.max suffix.
-        QCOMPARE(names(QStringLiteral("metrics.val.loss < 0.35")), (QStringList{QStringLiteral("beta"), QStringLiteral("gamma")}));
+        QCOMPARE(names(QStringLiteral("metrics.val.loss < 0.35")),
+            (QStringList{QStringLiteral("beta"), QStringLiteral("gamma")}));
         QCOMPARE(names(QStringLiteral("metrics.val.loss.min < 0.15")), QStringList{QStringLiteral("delta-9")});
         QCOMPARE(names(QStringLiteral("metrics.val.loss.count = 10")).size(), 4);
         // delta-10 has no val.loss: it matches neither a comparison nor its negation.
@@ -95,24 +98,26 @@ private slots:
     {
         // and binds tighter than or
         QCOMPARE(names(QStringLiteral("params.optimizer = sgd or params.optimizer = adam and params.lr < 0.005")),
-                 (QStringList{QStringLiteral("alpha"), QStringLiteral("gamma"), QStringLiteral("delta-9")}));
+            (QStringList{QStringLiteral("alpha"), QStringLiteral("gamma"), QStringLiteral("delta-9")}));
         QCOMPARE(names(QStringLiteral("(params.optimizer = sgd or params.optimizer = adam) and params.lr < 0.05")),
-                 (QStringList{QStringLiteral("beta"), QStringLiteral("gamma")}));
+            (QStringList{QStringLiteral("beta"), QStringLiteral("gamma")}));
         QCOMPARE(names(QStringLiteral("not (status = finished) AND NOT status = running")),
-                 (QStringList{QStringLiteral("gamma"), QStringLiteral("delta-10")}));
+            (QStringList{QStringLiteral("gamma"), QStringLiteral("delta-10")}));
     }
 
     void inRegexAndFields()
     {
         QCOMPARE(names(QStringLiteral("params.optimizer in (adam, 'adamw')")),
-                 (QStringList{QStringLiteral("beta"), QStringLiteral("gamma"), QStringLiteral("delta-10")}));
+            (QStringList{QStringLiteral("beta"), QStringLiteral("gamma"), QStringLiteral("delta-10")}));
         QCOMPARE(names(QStringLiteral("params.optimizer not in (adam, adamw)")),
-                 (QStringList{QStringLiteral("alpha"), QStringLiteral("delta-9")}));
-        QCOMPARE(names(QStringLiteral("name ~ '^delta'")), (QStringList{QStringLiteral("delta-10"), QStringLiteral("delta-9")}));
-        QCOMPARE(names(QStringLiteral("name !~ 'a$'")), (QStringList{QStringLiteral("delta-10"), QStringLiteral("delta-9")}));
+            (QStringList{QStringLiteral("alpha"), QStringLiteral("delta-9")}));
+        QCOMPARE(names(QStringLiteral("name ~ '^delta'")),
+            (QStringList{QStringLiteral("delta-10"), QStringLiteral("delta-9")}));
+        QCOMPARE(names(QStringLiteral("name !~ 'a$'")),
+            (QStringList{QStringLiteral("delta-10"), QStringLiteral("delta-9")}));
         QCOMPARE(names(QStringLiteral("status = FAILED")), QStringList{QStringLiteral("gamma")});
         QCOMPARE(names(QStringLiteral("status in (crashed, running)")),
-                 (QStringList{QStringLiteral("delta-10"), QStringLiteral("delta-9")}));
+            (QStringList{QStringLiteral("delta-10"), QStringLiteral("delta-9")}));
         QCOMPARE(names(QStringLiteral("tags.`my key` = x")), QStringList{QStringLiteral("alpha")});
         QCOMPARE(names(QStringLiteral("start_time >= 3000 and end_time < 4000")), QStringList{QStringLiteral("gamma")});
         QCOMPARE(names(QStringLiteral("duration = 0.5 and experiment = exp")).size(), 4);
@@ -132,18 +137,18 @@ private slots:
     void orderAndLimit()
     {
         QCOMPARE(names(QStringLiteral("order by params.lr")),
-                 (QStringList{QStringLiteral("delta-10"), QStringLiteral("gamma"), QStringLiteral("beta"),
-                              QStringLiteral("alpha"), QStringLiteral("delta-9")}));
+            (QStringList{QStringLiteral("delta-10"), QStringLiteral("gamma"), QStringLiteral("beta"),
+                QStringLiteral("alpha"), QStringLiteral("delta-9")}));
         // Missing values go last in both directions.
         QCOMPARE(names(QStringLiteral("order by metrics.val.loss desc")).last(), QStringLiteral("delta-10"));
         QCOMPARE(names(QStringLiteral("order by metrics.val.loss asc")).last(), QStringLiteral("delta-10"));
         QCOMPARE(names(QStringLiteral("params.optimizer = adam order by metrics.val.loss limit 1")),
-                 QStringList{QStringLiteral("gamma")});
+            QStringList{QStringLiteral("gamma")});
         // Names sort with numbers in mind: delta-9 before delta-10.
         QCOMPARE(names(QStringLiteral("name ~ delta order by name")),
-                 (QStringList{QStringLiteral("delta-9"), QStringLiteral("delta-10")}));
+            (QStringList{QStringLiteral("delta-9"), QStringLiteral("delta-10")}));
         QCOMPARE(names(QStringLiteral("order by params.optimizer, params.lr desc limit 3")),
-                 (QStringList{QStringLiteral("beta"), QStringLiteral("gamma"), QStringLiteral("delta-10")}));
+            (QStringList{QStringLiteral("beta"), QStringLiteral("gamma"), QStringLiteral("delta-10")}));
         QCOMPARE(names(QStringLiteral("limit 0")).size(), 0);
     }
 
@@ -153,19 +158,23 @@ private slots:
         QTest::addColumn<int>("position");
         QTest::addColumn<QString>("fragment");
         QTest::newRow("missing value") << QStringLiteral("params.lr <") << 11 << QStringLiteral("ends where a value");
-        QTest::newRow("missing operator") << QStringLiteral("params.lr 3") << 10 << QStringLiteral("expected an operator");
+        QTest::newRow("missing operator")
+            << QStringLiteral("params.lr 3") << 10 << QStringLiteral("expected an operator");
         QTest::newRow("unknown field") << QStringLiteral("lr < 3") << 0 << QStringLiteral("unknown field 'lr'");
         QTest::newRow("unclosed paren") << QStringLiteral("(status = finished") << 0 << QStringLiteral("never closed");
         QTest::newRow("stray paren") << QStringLiteral("status = finished)") << 17 << QStringLiteral("no matching '('");
         QTest::newRow("unclosed string") << QStringLiteral("name = 'abc") << 7 << QStringLiteral("no closing");
-        QTest::newRow("bad char") << QStringLiteral("name = a ; drop") << 9 << QStringLiteral("unexpected character ';'");
+        QTest::newRow("bad char") << QStringLiteral("name = a ; drop") << 9
+                                  << QStringLiteral("unexpected character ';'");
         QTest::newRow("order without by") << QStringLiteral("order params.lr") << 6 << QStringLiteral("expected 'by'");
         QTest::newRow("bad limit") << QStringLiteral("limit -1") << 6 << QStringLiteral("whole number");
         QTest::newRow("in without list") << QStringLiteral("name in adam") << 8 << QStringLiteral("expected '('");
         QTest::newRow("dangling and") << QStringLiteral("name = a and") << 12 << QStringLiteral("ends where a field");
         QTest::newRow("bad regex") << QStringLiteral("name ~ '('") << 7 << QStringLiteral("invalid regular expression");
-        QTest::newRow("unknown param") << QStringLiteral("status = x and params.nope = 1") << 15 << QStringLiteral("no run has param 'nope'");
-        QTest::newRow("unknown metric") << QStringLiteral("metrics.acc > 1") << 0 << QStringLiteral("no run has metric 'acc'");
+        QTest::newRow("unknown param") << QStringLiteral("status = x and params.nope = 1") << 15
+                                       << QStringLiteral("no run has param 'nope'");
+        QTest::newRow("unknown metric") << QStringLiteral("metrics.acc > 1") << 0
+                                        << QStringLiteral("no run has metric 'acc'");
         QTest::newRow("bad number") << QStringLiteral("params.lr < 1e-3x") << 12 << QStringLiteral("not a number");
     }
 
@@ -192,8 +201,8 @@ private slots:
     {
         // Odd and huge input: errors, not crashes or hangs.
         const QStringList inputs = {QString(100000, QLatin1Char('(')), QStringLiteral("\"\\"), QStringLiteral("`"),
-                                    QStringLiteral("params.`a"), QString::fromUtf8("name = 'ü🚀' or name ~ '\\x{1F680}'"),
-                                    QStringLiteral("name in ()"), QStringLiteral("order by"), QStringLiteral(")))")};
+            QStringLiteral("params.`a"), QString::fromUtf8("name = 'ü🚀' or name ~ '\\x{1F680}'"),
+            QStringLiteral("name in ()"), QStringLiteral("order by"), QStringLiteral(")))")};
         for (const auto& q : inputs) {
             const auto sel = RunQuery(q).select(table_);
             QVERIFY(sel.error.has_value() || sel.rows.size() <= 5);

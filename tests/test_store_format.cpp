@@ -80,7 +80,7 @@ private slots:
         QCOMPARE(m->count[0], int64_t(2500));
         QCOMPARE(m->lastStep[0], int64_t(2499));
         QCOMPARE(m->last[0], 1.0 / 2500);
-        QCOMPARE(m->max[0], INFINITY);   // Inf counts, NaN does not
+        QCOMPARE(m->max[0], INFINITY); // Inf counts, NaN does not
         QCOMPARE(m->min[0], 1.0 / 2500);
 
         auto series = reader->loadSeries(table->id(0), QStringLiteral("loss"));
@@ -175,7 +175,8 @@ private slots:
         QCOMPARE(d->artifacts[1].path, QStringLiteral("ckpt/weights.bin"));
         QCOMPARE(d->artifacts[1].size, int64_t(3));
         // sha256("abc")
-        QCOMPARE(d->artifacts[1].sha256, QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        QCOMPARE(
+            d->artifacts[1].sha256, QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
         QVERIFY(QFile::exists(path + QStringLiteral(".artifacts/") + d->id + QStringLiteral("/ckpt/weights.bin")));
         QCOMPARE(d->artifacts[0].uri, QStringLiteral("s3://bucket/model.pt"));
         QCOMPARE(d->reproHash.size(), 64);
@@ -222,7 +223,7 @@ private slots:
         QCOMPARE(sh({QStringLiteral("-c"), QStringLiteral("user.name=t"), QStringLiteral("-c"),
                      QStringLiteral("user.email=t@t"), QStringLiteral("commit"), QStringLiteral("-qm"),
                      QStringLiteral("first")}),
-                 0);
+            0);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("lr = 0.2\n");
         f.close();

@@ -21,12 +21,17 @@ const char* keep(std::string text)
     return t_text.c_str();
 }
 
-std::string_view sv(const char* s) { return s ? std::string_view(s) : std::string_view(); }
+std::string_view sv(const char* s)
+{
+    return s ? std::string_view(s) : std::string_view();
+}
 
-int result(bool ok) { return ok ? RL_OK : RL_ERROR; }
+int result(bool ok)
+{
+    return ok ? RL_OK : RL_ERROR;
+}
 
-template <class F>
-int guarded(rl_run* run, F&& f)
+template <class F> int guarded(rl_run* run, F&& f)
 {
     if (!run)
         return RL_ERROR;
@@ -42,11 +47,17 @@ int guarded(rl_run* run, F&& f)
 
 extern "C" {
 
-const char* rl_version(void) { return RUNLENS_VERSION; }
-const char* rl_last_error(void) { return t_error.c_str(); }
+const char* rl_version(void)
+{
+    return RUNLENS_VERSION;
+}
+const char* rl_last_error(void)
+{
+    return t_error.c_str();
+}
 
 rl_run* rl_run_start(const char* store_path, const char* experiment, const char* name, const char* parent_id,
-                     int flush_interval_ms, unsigned flags)
+    int flush_interval_ms, unsigned flags)
 {
     try {
         if (!store_path || !*store_path)
@@ -72,13 +83,25 @@ rl_run* rl_run_start(const char* store_path, const char* experiment, const char*
 
 void rl_run_free(rl_run* run)
 {
-    std::unique_ptr<rl_run> owned(run);   // its destructor finishes an open run
+    std::unique_ptr<rl_run> owned(run); // its destructor finishes an open run
 }
 
-const char* rl_run_id(rl_run* run) { return run ? run->run.id().c_str() : ""; }
-const char* rl_run_name(rl_run* run) { return run ? run->run.name().c_str() : ""; }
-int rl_run_enabled(rl_run* run) { return run && run->run.enabled() ? 1 : 0; }
-const char* rl_run_last_error(rl_run* run) { return run ? keep(run->run.lastError()) : "no run"; }
+const char* rl_run_id(rl_run* run)
+{
+    return run ? run->run.id().c_str() : "";
+}
+const char* rl_run_name(rl_run* run)
+{
+    return run ? run->run.name().c_str() : "";
+}
+int rl_run_enabled(rl_run* run)
+{
+    return run && run->run.enabled() ? 1 : 0;
+}
+const char* rl_run_last_error(rl_run* run)
+{
+    return run ? keep(run->run.lastError()) : "no run";
+}
 
 int rl_log_metric(rl_run* run, const char* key, double value, int64_t step)
 {

@@ -36,7 +36,7 @@ void encodeChunk(std::span<const MetricPoint> points, std::vector<std::byte>& ou
 }
 
 bool decodeChunk(std::span<const std::byte> blob, std::vector<int64_t>& steps, std::vector<double>& wallTimes,
-                 std::vector<double>& values)
+    std::vector<double>& values)
 {
     uint32_t n = 0;
     if (blob.size() < sizeof n)

@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace runlens::detail {
 
 namespace {
@@ -33,7 +32,7 @@ void flatten(const json& node, const std::string& key, std::vector<FlatParam>& o
     case json::value_t::string:
         out.push_back({key, "string", node.get<std::string>()});
         break;
-    default:   // arrays, null: kept as JSON
+    default: // arrays, null: kept as JSON
         out.push_back({key, "json", node.dump()});
         break;
     }

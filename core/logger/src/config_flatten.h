@@ -9,8 +9,8 @@
 namespace runlens::detail {
 
 struct FlatParam {
-    std::string key;    // "optimizer.lr"
-    std::string type;   // int, float, bool, string, json (lists, null)
+    std::string key; // "optimizer.lr"
+    std::string type; // int, float, bool, string, json (lists, null)
     std::string value;
 };
 

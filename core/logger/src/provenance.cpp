@@ -12,12 +12,10 @@ namespace runlens::detail {
 
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct GitFree {
+template <class T, void (*Free)(T*)> struct GitFree {
     void operator()(T* p) const { Free(p); }
 };
-template <class T, void (*Free)(T*)>
-using GitPtr = std::unique_ptr<T, GitFree<T, Free>>;
+template <class T, void (*Free)(T*)> using GitPtr = std::unique_ptr<T, GitFree<T, Free>>;
 
 using Repo = GitPtr<git_repository, git_repository_free>;
 using Reference = GitPtr<git_reference, git_reference_free>;

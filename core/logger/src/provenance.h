@@ -16,7 +16,7 @@ struct GitState {
     std::string branch;
     std::string remote;
     bool dirty = false;
-    std::string diff;   // uncommitted changes against HEAD, capped
+    std::string diff; // uncommitted changes against HEAD, capped
     bool diff_truncated = false;
 };
 

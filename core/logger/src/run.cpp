@@ -1,20 +1,20 @@
 #include "runlens/runlens.h"
 
 #include "config_flatten.h"
-#include "runlens/number_format.h"
 #include "provenance.h"
 #include "runlens/chunk_codec.h"
+#include "runlens/number_format.h"
 #include "runlens/store_schema.h"
 #include "sha256.h"
 
 #include <unistd.h>
 
 #include <algorithm>
-#include <iterator>
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <random>
@@ -29,11 +29,16 @@ namespace fs = std::filesystem;
 std::string_view statusText(RunStatus status)
 {
     switch (status) {
-    case RunStatus::Running: return "running";
-    case RunStatus::Finished: return "finished";
-    case RunStatus::Failed: return "failed";
-    case RunStatus::Killed: return "killed";
-    case RunStatus::Crashed: return "crashed";
+    case RunStatus::Running:
+        return "running";
+    case RunStatus::Finished:
+        return "finished";
+    case RunStatus::Failed:
+        return "failed";
+    case RunStatus::Killed:
+        return "killed";
+    case RunStatus::Crashed:
+        return "crashed";
     }
     return "finished";
 }
@@ -52,8 +57,7 @@ namespace {
 
 int64_t nowMs()
 {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -117,16 +121,35 @@ std::string checkValue(std::string_view what, std::string_view value)
 }
 
 // Records other than metric points, applied by the writer in logging order.
-struct ParamRecord { std::string key, type, value; };
-struct ConfigRecord { std::string name, json; };
-struct TagRecord { std::string key, value; };
-struct RunTextRecord { std::string column, value; };   // notes, hypothesis
-struct DataVersionRecord { std::string name, version; };
-struct EnvRecord { std::string key, value; };
-struct ArtifactRecord { std::string path, uri; int64_t size; std::string sha256; };
-struct FinishRecord { RunStatus status; int64_t end_ms; };
+struct ParamRecord {
+    std::string key, type, value;
+};
+struct ConfigRecord {
+    std::string name, json;
+};
+struct TagRecord {
+    std::string key, value;
+};
+struct RunTextRecord {
+    std::string column, value;
+}; // notes, hypothesis
+struct DataVersionRecord {
+    std::string name, version;
+};
+struct EnvRecord {
+    std::string key, value;
+};
+struct ArtifactRecord {
+    std::string path, uri;
+    int64_t size;
+    std::string sha256;
+};
+struct FinishRecord {
+    RunStatus status;
+    int64_t end_ms;
+};
 using Record = std::variant<ParamRecord, ConfigRecord, TagRecord, RunTextRecord, DataVersionRecord, EnvRecord,
-                            ArtifactRecord, FinishRecord>;
+    ArtifactRecord, FinishRecord>;
 
 struct StringHash {
     using is_transparent = void;
@@ -136,8 +159,8 @@ struct StringHash {
 // What the writer knows about one series on disk.
 struct SeriesOnDisk {
     int64_t metric_id = -1;
-    int64_t seq = 0;                   // sequence number of the tail chunk
-    std::vector<MetricPoint> tail;     // points of the not yet full last chunk
+    int64_t seq = 0; // sequence number of the tail chunk
+    std::vector<MetricPoint> tail; // points of the not yet full last chunk
     int64_t count = 0, nan_count = 0;
     int64_t first_step = 0, last_step = 0;
     double last_value = 0, last_time = 0;
@@ -154,8 +177,8 @@ struct Run::Impl {
 
     // Shared between loggers and the writer, guarded by mu.
     mutable std::mutex mu;
-    std::condition_variable wake;        // writer waits on it
-    std::condition_variable flushed;     // flush() waits on it
+    std::condition_variable wake; // writer waits on it
+    std::condition_variable flushed; // flush() waits on it
     std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> series_index;
     std::vector<std::string> series_keys;
     std::vector<std::vector<MetricPoint>> pending;
@@ -243,8 +266,7 @@ void Run::Impl::writerLoop()
         {
             std::unique_lock lock(mu);
             if (!first)
-                wake.wait_for(lock, options.flush_interval,
-                              [&] { return stopping || flush_requested != flush_done; });
+                wake.wait_for(lock, options.flush_interval, [&] { return stopping || flush_requested != flush_done; });
             first = false;
             serving = flush_requested;
             stop = stopping;
@@ -342,12 +364,12 @@ void Run::Impl::writeSeries(size_t index, const std::vector<MetricPoint>& points
         }
     }
 
-    auto putChunk = db->prepare(
-        "INSERT OR REPLACE INTO metric_chunks(metric_id, seq, first_step, last_step, count, points) "
-        "VALUES(?, ?, ?, ?, ?, ?)");
+    auto putChunk
+        = db->prepare("INSERT OR REPLACE INTO metric_chunks(metric_id, seq, first_step, last_step, count, points) "
+                      "VALUES(?, ?, ?, ?, ?, ?)");
     auto writeChunk = [&](std::span<const MetricPoint> chunk) {
-        const auto [lo, hi] = std::minmax_element(chunk.begin(), chunk.end(),
-                                                  [](const auto& a, const auto& b) { return a.step < b.step; });
+        const auto [lo, hi] = std::minmax_element(
+            chunk.begin(), chunk.end(), [](const auto& a, const auto& b) { return a.step < b.step; });
         encodeChunk(chunk, chunk_buffer);
         putChunk.bind(1, s.metric_id).bind(2, s.seq).bind(3, lo->step).bind(4, hi->step);
         putChunk.bind(5, static_cast<int64_t>(chunk.size())).bindBlobNoCopy(6, chunk_buffer).run();
@@ -373,9 +395,9 @@ void Run::Impl::writeSeries(size_t index, const std::vector<MetricPoint>& points
     if (!s.tail.empty())
         writeChunk(s.tail);
 
-    auto sum = db->prepare(
-        "UPDATE metrics SET count=?, first_step=?, last_step=?, last_value=?, last_time=?, min_value=?, "
-        "max_value=?, nan_count=? WHERE id=?");
+    auto sum
+        = db->prepare("UPDATE metrics SET count=?, first_step=?, last_step=?, last_value=?, last_time=?, min_value=?, "
+                      "max_value=?, nan_count=? WHERE id=?");
     const bool any_number = s.count > s.nan_count;
     sum.bind(1, s.count).bind(2, s.first_step).bind(3, s.last_step).bind(4, s.last_value).bind(5, s.last_time);
     sum.bind(6, any_number ? std::optional(s.min_value) : std::nullopt);
@@ -390,27 +412,43 @@ void Run::Impl::writeRecord(const Record& record)
             using T = std::decay_t<decltype(r)>;
             if constexpr (std::is_same_v<T, ParamRecord>) {
                 db->prepare("INSERT OR REPLACE INTO params(run_id, key, type, value) VALUES(?, ?, ?, ?)")
-                    .bind(1, id).bind(2, r.key).bind(3, r.type).bind(4, r.value).run();
+                    .bind(1, id)
+                    .bind(2, r.key)
+                    .bind(3, r.type)
+                    .bind(4, r.value)
+                    .run();
                 params_for_hash[r.key] = r.type + ":" + r.value;
                 hash_dirty = true;
             } else if constexpr (std::is_same_v<T, ConfigRecord>) {
                 db->prepare("INSERT OR REPLACE INTO configs(run_id, name, json) VALUES(?, ?, ?)")
-                    .bind(1, id).bind(2, r.name).bind(3, r.json).run();
+                    .bind(1, id)
+                    .bind(2, r.name)
+                    .bind(3, r.json)
+                    .run();
             } else if constexpr (std::is_same_v<T, TagRecord>) {
                 db->prepare("INSERT OR REPLACE INTO tags(run_id, key, value) VALUES(?, ?, ?)")
-                    .bind(1, id).bind(2, r.key).bind(3, r.value).run();
+                    .bind(1, id)
+                    .bind(2, r.key)
+                    .bind(3, r.value)
+                    .run();
             } else if constexpr (std::is_same_v<T, RunTextRecord>) {
                 // The column name comes from this file, never from the caller.
                 const std::string sql = "UPDATE runs SET " + r.column + "=? WHERE id=?";
                 db->prepare(sql).bind(1, r.value).bind(2, id).run();
             } else if constexpr (std::is_same_v<T, DataVersionRecord>) {
                 db->prepare("INSERT OR REPLACE INTO data_versions(run_id, name, version) VALUES(?, ?, ?)")
-                    .bind(1, id).bind(2, r.name).bind(3, r.version).run();
+                    .bind(1, id)
+                    .bind(2, r.name)
+                    .bind(3, r.version)
+                    .run();
                 data_for_hash[r.name] = r.version;
                 hash_dirty = true;
             } else if constexpr (std::is_same_v<T, EnvRecord>) {
                 db->prepare("INSERT OR REPLACE INTO environment(run_id, key, value) VALUES(?, ?, ?)")
-                    .bind(1, id).bind(2, r.key).bind(3, r.value).run();
+                    .bind(1, id)
+                    .bind(2, r.key)
+                    .bind(3, r.value)
+                    .run();
             } else if constexpr (std::is_same_v<T, ArtifactRecord>) {
                 auto st = db->prepare(
                     "INSERT OR REPLACE INTO artifacts(run_id, path, uri, size, sha256) VALUES(?, ?, ?, ?, ?)");
@@ -420,7 +458,11 @@ void Run::Impl::writeRecord(const Record& record)
                 st.bind(5, r.sha256).run();
             } else if constexpr (std::is_same_v<T, FinishRecord>) {
                 db->prepare("UPDATE runs SET status=?, end_time=?, heartbeat=? WHERE id=?")
-                    .bind(1, statusText(r.status)).bind(2, r.end_ms).bind(3, r.end_ms).bind(4, id).run();
+                    .bind(1, statusText(r.status))
+                    .bind(2, r.end_ms)
+                    .bind(3, r.end_ms)
+                    .bind(4, id)
+                    .run();
             }
         },
         record);
@@ -433,8 +475,15 @@ void Run::Impl::writeProvenance()
         if (git.found) {
             db->prepare("INSERT OR REPLACE INTO git_info(run_id, repo_path, commit_sha, branch, remote, dirty, diff, "
                         "diff_truncated) VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(1, id).bind(2, git.repo_path).bind(3, git.commit).bind(4, git.branch).bind(5, git.remote)
-                .bind(6, int64_t(git.dirty)).bind(7, git.diff).bind(8, int64_t(git.diff_truncated)).run();
+                .bind(1, id)
+                .bind(2, git.repo_path)
+                .bind(3, git.commit)
+                .bind(4, git.branch)
+                .bind(5, git.remote)
+                .bind(6, int64_t(git.dirty))
+                .bind(7, git.diff)
+                .bind(8, int64_t(git.diff_truncated))
+                .run();
             git_for_hash = git.commit + "\n" + detail::sha256Hex(git.diff);
         }
     }
@@ -459,7 +508,10 @@ void Run::Impl::updateReproHash()
     hash_dirty = false;
 }
 
-Run::Run(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Run::Run(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl))
+{
+}
 Run::Run(Run&&) noexcept = default;
 Run& Run::operator=(Run&& other) noexcept
 {
@@ -492,7 +544,7 @@ Run Run::start(const std::string& store_path, const RunOptions& options)
         return Run(std::move(impl));
 
     for (const auto& [what, text] : {std::pair{"experiment", std::string_view(options.experiment)},
-                                     std::pair{"run", std::string_view(options.name)}}) {
+             std::pair{"run", std::string_view(options.name)}}) {
         if (text.empty() && std::string_view(what) == "run")
             continue;
         if (auto why = checkKey(what, text); !why.empty())
@@ -505,8 +557,8 @@ Run Run::start(const std::string& store_path, const RunOptions& options)
     impl->name = options.name.empty() ? "run-" + impl->id.substr(0, 8) : options.name;
     std::error_code ec;
     impl->cwd = fs::current_path(ec);
-    impl->db = std::make_unique<SqliteDb>(
-        openStoreForWriting(store_path, static_cast<int>(options.busy_timeout.count())));
+    impl->db
+        = std::make_unique<SqliteDb>(openStoreForWriting(store_path, static_cast<int>(options.busy_timeout.count())));
     SqliteDb& db = *impl->db;
     db.exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384");
 
@@ -514,7 +566,9 @@ Run Run::start(const std::string& store_path, const RunOptions& options)
         SqliteTransaction tx(db);
         const int64_t now = nowMs();
         db.prepare("INSERT OR IGNORE INTO experiments(name, created_at) VALUES(?, ?)")
-            .bind(1, options.experiment).bind(2, now).run();
+            .bind(1, options.experiment)
+            .bind(2, now)
+            .run();
         auto exp = db.prepare("SELECT id FROM experiments WHERE name=?");
         exp.bind(1, options.experiment);
         exp.step();
@@ -553,10 +607,22 @@ Run Run::start(const std::string& store_path, const RunOptions& options)
     return Run(std::move(impl));
 }
 
-bool Run::enabled() const { return impl_->enabled; }
-const std::string& Run::id() const { return impl_->id; }
-const std::string& Run::name() const { return impl_->name; }
-const std::string& Run::storePath() const { return impl_->store_path; }
+bool Run::enabled() const
+{
+    return impl_->enabled;
+}
+const std::string& Run::id() const
+{
+    return impl_->id;
+}
+const std::string& Run::name() const
+{
+    return impl_->name;
+}
+const std::string& Run::storePath() const
+{
+    return impl_->store_path;
+}
 
 bool Run::logMetric(std::string_view key, double value, int64_t step)
 {
@@ -690,8 +756,8 @@ bool Run::logArtifact(const std::string& local_path, std::string_view artifact_d
     const fs::path rel = fs::path(std::string(artifact_dir)) / fs::path(local_path).filename();
     const std::string rel_text = rel.lexically_normal().generic_string();
     if (rel_text.rfind("..", 0) == 0 || rel.is_absolute())
-        return (impl_->setError("artifact directory '" + std::string(artifact_dir) + "' leaves the run's folder"),
-                false);
+        return (
+            impl_->setError("artifact directory '" + std::string(artifact_dir) + "' leaves the run's folder"), false);
     const fs::path dest = fs::path(impl_->store_path + ".artifacts") / impl_->id / rel;
     fs::create_directories(dest.parent_path(), ec);
     if (ec || !fs::copy_file(local_path, dest, fs::copy_options::overwrite_existing, ec) || ec)

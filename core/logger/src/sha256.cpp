@@ -27,8 +27,7 @@ std::string toHex(const unsigned char* digest, unsigned len)
     return out;
 }
 
-template <class Feed>
-std::optional<std::string> digest(Feed&& feed)
+template <class Feed> std::optional<std::string> digest(Feed&& feed)
 {
     DigestCtx ctx(EVP_MD_CTX_new());
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
@@ -46,8 +45,9 @@ std::optional<std::string> digest(Feed&& feed)
 
 std::string sha256Hex(std::string_view data)
 {
-    return digest([&](EVP_MD_CTX* ctx) { return EVP_DigestUpdate(ctx, data.data(), data.size()) == 1; })
-        .value_or(std::string());
+    return digest([&](EVP_MD_CTX* ctx) {
+        return EVP_DigestUpdate(ctx, data.data(), data.size()) == 1;
+    }).value_or(std::string());
 }
 
 std::optional<std::pair<std::string, int64_t>> sha256File(const std::string& path)

@@ -42,7 +42,8 @@ std::string describe(int code, std::string_view message)
 
 } // namespace
 
-SqliteDb::SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms) : path_(path)
+SqliteDb::SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms)
+    : path_(path)
 {
     const bool readOnly = mode == Mode::ReadOnly;
     if (readOnly && !std::filesystem::exists(path))
@@ -88,7 +89,8 @@ SqliteDb::~SqliteDb()
 }
 
 SqliteDb::SqliteDb(SqliteDb&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_))
+    : db_(std::exchange(other.db_, nullptr))
+    , path_(std::move(other.path_))
 {
 }
 
@@ -120,7 +122,10 @@ void SqliteDb::exec(std::string_view sql)
     }
 }
 
-SqliteStatement SqliteDb::prepare(std::string_view sql) { return SqliteStatement(*this, sql); }
+SqliteStatement SqliteDb::prepare(std::string_view sql)
+{
+    return SqliteStatement(*this, sql);
+}
 
 bool SqliteDb::tableExists(std::string_view name)
 {
@@ -129,13 +134,21 @@ bool SqliteDb::tableExists(std::string_view name)
     return st.step();
 }
 
-int64_t SqliteDb::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
-int SqliteDb::changes() const { return sqlite3_changes(db_); }
-
-SqliteStatement::SqliteStatement(SqliteDb& db, std::string_view sql) : db_(&db)
+int64_t SqliteDb::lastInsertRowId() const
 {
-    if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                           &stmt_, nullptr) != SQLITE_OK)
+    return sqlite3_last_insert_rowid(db_);
+}
+int SqliteDb::changes() const
+{
+    return sqlite3_changes(db_);
+}
+
+SqliteStatement::SqliteStatement(SqliteDb& db, std::string_view sql)
+    : db_(&db)
+{
+    if (sqlite3_prepare_v3(
+            db.handle(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr)
+        != SQLITE_OK)
         db.fail("preparing '" + std::string(sql.substr(0, 60)) + "'");
 }
 
@@ -146,7 +159,8 @@ SqliteStatement::~SqliteStatement()
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr))
+    : db_(other.db_)
+    , stmt_(std::exchange(other.stmt_, nullptr))
 {
 }
 
@@ -218,9 +232,18 @@ void SqliteStatement::reset()
     sqlite3_clear_bindings(stmt_);
 }
 
-int SqliteStatement::columnCount() const { return sqlite3_column_count(stmt_); }
-bool SqliteStatement::isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-int64_t SqliteStatement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+int SqliteStatement::columnCount() const
+{
+    return sqlite3_column_count(stmt_);
+}
+bool SqliteStatement::isNull(int col) const
+{
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+int64_t SqliteStatement::int64(int col) const
+{
+    return sqlite3_column_int64(stmt_, col);
+}
 
 double SqliteStatement::real(int col) const
 {
@@ -240,7 +263,11 @@ std::span<const std::byte> SqliteStatement::blob(int col) const
              : std::span<const std::byte>();
 }
 
-SqliteTransaction::SqliteTransaction(SqliteDb& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+SqliteTransaction::SqliteTransaction(SqliteDb& db)
+    : db_(db)
+{
+    db_.exec("BEGIN IMMEDIATE");
+}
 
 SqliteTransaction::~SqliteTransaction()
 {

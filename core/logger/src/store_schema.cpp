@@ -127,7 +127,7 @@ SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms)
     int version = storeSchemaVersion(db);
     if (version > kStoreSchemaVersion)
         throw Error("'" + path + "' was written by a newer Runlens (store schema " + std::to_string(version)
-                    + "); this build writes schema " + std::to_string(kStoreSchemaVersion) + ". Upgrade Runlens.");
+            + "); this build writes schema " + std::to_string(kStoreSchemaVersion) + ". Upgrade Runlens.");
     if (version == kStoreSchemaVersion) {
         db.exec("PRAGMA foreign_keys=ON");
         return db;

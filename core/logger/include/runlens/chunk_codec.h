@@ -11,8 +11,8 @@ namespace runlens {
 
 struct MetricPoint {
     int64_t step = 0;
-    double wall_time = 0;   // seconds since the Unix epoch
-    double value = 0;       // NaN and +-Inf are kept as they are
+    double wall_time = 0; // seconds since the Unix epoch
+    double value = 0; // NaN and +-Inf are kept as they are
 };
 
 // Points per full chunk; the last chunk of a series may hold fewer.
@@ -27,6 +27,6 @@ void encodeChunk(std::span<const MetricPoint> points, std::vector<std::byte>& ou
 // Appends the chunk's points to the three columns. Returns false (appending
 // nothing) when the blob is truncated or its count does not match its size.
 bool decodeChunk(std::span<const std::byte> blob, std::vector<int64_t>& steps, std::vector<double>& wallTimes,
-                 std::vector<double>& values);
+    std::vector<double>& values);
 
 } // namespace runlens

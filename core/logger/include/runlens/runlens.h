@@ -12,7 +12,7 @@
 #pragma once
 
 #include "runlens/run_status.h"
-#include "runlens/sqlite_db.h"   // runlens::Error
+#include "runlens/sqlite_db.h" // runlens::Error
 
 #include <chrono>
 #include <cstdint>
@@ -28,13 +28,13 @@ std::string_view statusText(RunStatus status);
 
 struct RunOptions {
     std::string experiment = "default";
-    std::string name;            // empty: a generated name
-    std::string parent_id;       // the sweep or parent run, if any
+    std::string name; // empty: a generated name
+    std::string parent_id; // the sweep or parent run, if any
     std::string notes;
     std::string hypothesis;
     std::vector<std::pair<std::string, std::string>> tags;
     std::chrono::milliseconds flush_interval{1000};
-    bool capture_git = true;     // commit, branch, remote, uncommitted diff of the working directory's repo
+    bool capture_git = true; // commit, branch, remote, uncommitted diff of the working directory's repo
     bool capture_environment = true;
     size_t max_diff_bytes = 1 << 20;
     // How long opening the store may wait for another writer's lock.
@@ -57,7 +57,7 @@ public:
 
     Run(Run&&) noexcept;
     Run& operator=(Run&&) noexcept;
-    ~Run();   // a run still open is finished as Finished
+    ~Run(); // a run still open is finished as Finished
 
     // False on a non-zero rank: every call is then a no-op.
     bool enabled() const;
@@ -96,8 +96,7 @@ public:
     // with its size and sha256. Blocks for the copy, like MLflow's.
     bool logArtifact(const std::string& local_path, std::string_view artifact_dir = {});
     // Records an artifact that stays where it is (s3://..., a shared disk).
-    bool logArtifactUri(std::string_view path, std::string_view uri, int64_t size = -1,
-                        std::string_view sha256 = {});
+    bool logArtifactUri(std::string_view path, std::string_view uri, int64_t size = -1, std::string_view sha256 = {});
 
     // Writes everything buffered so far and waits until it is on disk.
     void flush();

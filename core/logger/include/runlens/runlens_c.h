@@ -36,7 +36,7 @@ const char* rl_last_error(void);
 /* NULL on failure (see rl_last_error). name and parent_id may be NULL or "";
  * flush_interval_ms <= 0 takes the default (1000). */
 rl_run* rl_run_start(const char* store_path, const char* experiment, const char* name, const char* parent_id,
-                     int flush_interval_ms, unsigned flags);
+    int flush_interval_ms, unsigned flags);
 /* Finishes the run as finished if still open, and frees it. */
 void rl_run_free(rl_run* run);
 

@@ -65,7 +65,7 @@ public:
 
     SqliteStatement& bind(int index, int64_t value);
     SqliteStatement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
-    SqliteStatement& bind(int index, double value);   // NaN binds as NULL (SQLite has no NaN)
+    SqliteStatement& bind(int index, double value); // NaN binds as NULL (SQLite has no NaN)
     SqliteStatement& bind(int index, std::string_view text);
     SqliteStatement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
     SqliteStatement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
@@ -84,7 +84,7 @@ public:
     int columnCount() const;
     bool isNull(int col) const;
     int64_t int64(int col) const;
-    double real(int col) const;   // NULL reads as NaN
+    double real(int col) const; // NULL reads as NaN
     std::string_view text(int col) const;
     std::span<const std::byte> blob(int col) const;
 
