@@ -4,6 +4,7 @@
 #include "runlens/runlens.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
+#include "series_cache.h"
 #include "test_support.h"
 
 #include <QTemporaryDir>
@@ -266,6 +267,54 @@ private slots:
         auto table = mustLoad(*mustOpen(path));
         QCOMPARE(table->rowCount(), 1);
         QCOMPARE(table->name(0), QStringLiteral("rank3-all"));
+    }
+
+    void seriesCacheServesEvictsAndInvalidates()
+    {
+        const QString path = store("cache.db");
+        auto run = Run::start(path.toStdString(), quiet("cache"));
+        for (int i = 0; i < 1000; ++i) {
+            run.logMetric("a", i, i);
+            run.logMetric("b", -i, i);
+        }
+        run.finish();
+        auto reader = mustOpen(path);
+        const QString id = QString::fromStdString(run.id());
+        // Room for one 1,000-point series (24 kB) only.
+        SeriesCache cache(*reader, 30000);
+        auto a1 = cache.get(id, QStringLiteral("a"));
+        QVERIFY(a1);
+        QCOMPARE((*a1)->values[999], 999.0);
+        auto a2 = cache.get(id, QStringLiteral("a"));
+        QCOMPARE(a2->get(), a1->get());   // served from the cache
+        QCOMPARE(cache.bytes(), size_t(24000));
+        auto b = cache.get(id, QStringLiteral("b"));
+        QVERIFY(b);
+        QCOMPARE(cache.bytes(), size_t(24000));   // "a" was evicted for "b"
+        QVERIFY(cache.get(id, QStringLiteral("a"))->get() != a1->get());
+        cache.invalidate(id);
+        QCOMPARE(cache.bytes(), size_t(0));
+        QVERIFY(!cache.get(id, QStringLiteral("nope")));
+    }
+
+    void staleHeartbeatReadsAsCrashed()
+    {
+        // A run on another host can only be judged by its heartbeat.
+        const QString path = store("stale.db");
+        const auto now = QDateTime::currentMSecsSinceEpoch();
+        Run::start(path.toStdString(), quiet("fresh")).finish();
+        {
+            SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            auto st = db.prepare("INSERT INTO runs(id, experiment_id, name, status, start_time, heartbeat, "
+                                 "heartbeat_interval_ms, host, pid) VALUES(?, 1, ?, 'running', ?, ?, 1000, "
+                                 "'elsewhere', 1)");
+            st.bind(1, "a1").bind(2, "alive").bind(3, int64_t(now - 60000)).bind(4, int64_t(now - 2000)).run();
+            st.bind(1, "b2").bind(2, "silent").bind(3, int64_t(now - 60000)).bind(4, int64_t(now - 31000)).run();
+        }
+        auto table = mustLoad(*mustOpen(path));
+        QCOMPARE(table->status(table->findRun(QStringLiteral("alive"))), RunStatus::Running);
+        QCOMPARE(table->status(table->findRun(QStringLiteral("silent"))), RunStatus::Crashed);
+        QCOMPARE(table->status(table->findRun(QStringLiteral("fresh"))), RunStatus::Finished);
     }
 
     void schemaVersionIsRecorded()
