@@ -1,0 +1,242 @@
+#include "plot_series.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace runlens {
+
+PlotSeries::PlotSeries(const MetricSeries& series, XAxis axis)
+{
+    const size_t n = series.size();
+    xs_.resize(n);
+    ys_ = series.values;
+    const double t0 = n ? series.wallTimes.front() : 0;
+    for (size_t i = 0; i < n; ++i) {
+        xs_[i] = axis == XAxis::Step ? double(series.steps[i])
+            : axis == XAxis::WallTime ? series.wallTimes[i]
+                                      : series.wallTimes[i] - t0;
+    }
+    // Points are stored as logged; plotting wants them in x order.
+    if (!std::is_sorted(xs_.begin(), xs_.end())) {
+        std::vector<size_t> order(n);
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return xs_[a] < xs_[b]; });
+        std::vector<double> x(n), y(n);
+        for (size_t i = 0; i < n; ++i) {
+            x[i] = xs_[order[i]];
+            y[i] = ys_[order[i]];
+        }
+        xs_.swap(x);
+        ys_.swap(y);
+    }
+    buildPyramid();
+}
+
+PlotSeries::PlotSeries(std::vector<double> xs, std::vector<double> ys) : xs_(std::move(xs)), ys_(std::move(ys))
+{
+    buildPyramid();
+}
+
+void PlotSeries::buildPyramid()
+{
+    levels_.clear();
+    const size_t n = ys_.size();
+    if (n < kBase * 2)
+        return;
+    std::vector<Block> level((n + kBase - 1) / kBase);
+    for (size_t b = 0; b < level.size(); ++b) {
+        Block blk{INFINITY, -INFINITY, 0, 0};
+        const size_t start = b * kBase, end = std::min(n, start + kBase);
+        for (size_t i = start; i < end; ++i) {
+            const double v = ys_[i];
+            if (std::isnan(v))
+                continue;
+            if (v < blk.lo) {
+                blk.lo = v;
+                blk.iLo = uint32_t(i - start);
+            }
+            if (v > blk.hi) {
+                blk.hi = v;
+                blk.iHi = uint32_t(i - start);
+            }
+        }
+        level[b] = blk;
+    }
+    levels_.push_back(std::move(level));
+    while (levels_.back().size() > 1) {
+        const auto& prev = levels_.back();
+        const size_t span = kBase << (levels_.size() - 1);   // points per block of prev
+        std::vector<Block> next((prev.size() + 1) / 2);
+        for (size_t b = 0; b < next.size(); ++b) {
+            Block a = prev[2 * b];
+            if (2 * b + 1 < prev.size()) {
+                const Block& c = prev[2 * b + 1];
+                if (c.lo < a.lo) {
+                    a.lo = c.lo;
+                    a.iLo = uint32_t(c.iLo + span);
+                }
+                if (c.hi > a.hi) {
+                    a.hi = c.hi;
+                    a.iHi = uint32_t(c.iHi + span);
+                }
+            }
+            next[b] = a;
+        }
+        levels_.push_back(std::move(next));
+    }
+}
+
+bool PlotSeries::minMax(size_t i0, size_t i1, double& lo, double& hi, size_t& iLo, size_t& iHi) const
+{
+    lo = INFINITY;
+    hi = -INFINITY;
+    auto scan = [&](size_t a, size_t b) {
+        for (size_t i = a; i < b; ++i) {
+            const double v = ys_[i];
+            if (std::isnan(v))
+                continue;
+            if (v < lo) {
+                lo = v;
+                iLo = i;
+            }
+            if (v > hi) {
+                hi = v;
+                iHi = i;
+            }
+        }
+    };
+    auto take = [&](const Block& blk, size_t start) {
+        if (blk.lo < lo) {
+            lo = blk.lo;
+            iLo = start + blk.iLo;
+        }
+        if (blk.hi > hi) {
+            hi = blk.hi;
+            iHi = start + blk.iHi;
+        }
+    };
+    if (levels_.empty() || i1 - i0 < 2 * kBase) {
+        scan(i0, i1);
+        return lo <= hi;
+    }
+    // Partial blocks at both ends by scanning, whole blocks from the pyramid,
+    // climbing a level whenever the cursor sits on an even block boundary.
+    size_t a = i0, b = i1;
+    const size_t firstFull = (a + kBase - 1) / kBase * kBase;
+    const size_t lastFull = b / kBase * kBase;
+    scan(a, std::min(firstFull, b));
+    scan(std::max(lastFull, firstFull), b);
+    size_t lb = firstFull / kBase, le = lastFull / kBase;   // block range [lb, le) at level 0
+    for (size_t level = 0; lb < le && level < levels_.size(); ++level) {
+        const size_t span = kBase << level;
+        if (lb & 1) {
+            take(levels_[level][lb], lb * span);
+            ++lb;
+        }
+        if (le & 1) {
+            --le;
+            take(levels_[level][le], le * span);
+        }
+        lb >>= 1;
+        le >>= 1;
+    }
+    return lo <= hi;
+}
+
+std::pair<size_t, size_t> PlotSeries::indexRange(double x0, double x1) const
+{
+    const auto first = std::lower_bound(xs_.begin(), xs_.end(), x0);
+    const auto last = std::upper_bound(first, xs_.end(), x1);
+    return {size_t(first - xs_.begin()), size_t(last - xs_.begin())};
+}
+
+bool PlotSeries::yRange(double x0, double x1, double& lo, double& hi) const
+{
+    const auto [i0, i1] = indexRange(x0, x1);
+    size_t a = 0, b = 0;
+    if (!minMax(i0, i1, lo, hi, a, b))
+        return false;
+    if (std::isinf(lo) || std::isinf(hi)) {
+        // Infinities would flatten the chart: range over finite values only.
+        lo = INFINITY;
+        hi = -INFINITY;
+        for (size_t i = i0; i < i1; ++i)
+            if (std::isfinite(ys_[i])) {
+                lo = std::min(lo, ys_[i]);
+                hi = std::max(hi, ys_[i]);
+            }
+        return lo <= hi;
+    }
+    return true;
+}
+
+std::vector<PlotPoint> PlotSeries::decimate(double x0, double x1, int columns) const
+{
+    std::vector<PlotPoint> out;
+    if (xs_.empty() || columns <= 0 || !(x1 > x0))
+        return out;
+    auto [i0, i1] = indexRange(x0, x1);
+    // One point beyond each edge, so the line runs to the border.
+    const size_t lo = i0 > 0 ? i0 - 1 : 0;
+    const size_t hi = std::min(xs_.size(), i1 + 1);
+    auto addPoint = [&](size_t i) { out.push_back({xs_[i], ys_[i]}); };
+
+    if (hi - lo <= size_t(columns) * 4) {
+        out.reserve(hi - lo);
+        for (size_t i = lo; i < hi; ++i)
+            addPoint(i);
+        return out;
+    }
+    out.reserve(size_t(columns) * 4 + 2);
+    if (lo < i0)
+        addPoint(lo);
+    const double width = (x1 - x0) / columns;
+    size_t i = i0;
+    for (int c = 0; c < columns && i < i1; ++c) {
+        const double cEnd = c + 1 == columns ? x1 : x0 + width * (c + 1);
+        const size_t j = size_t(std::upper_bound(xs_.begin() + std::ptrdiff_t(i), xs_.begin() + std::ptrdiff_t(i1), cEnd)
+                                - xs_.begin());
+        if (j == i)
+            continue;
+        double mn, mx;
+        size_t iMn = i, iMx = i;
+        const bool any = minMax(i, j, mn, mx, iMn, iMx);
+        addPoint(i);
+        if (any) {
+            // Extremes in the order they occur keep the line's shape.
+            if (iMn < iMx) {
+                if (iMn != i)
+                    addPoint(iMn);
+                if (iMx != j - 1)
+                    addPoint(iMx);
+            } else {
+                if (iMx != i)
+                    addPoint(iMx);
+                if (iMn != j - 1)
+                    addPoint(iMn);
+            }
+        } else {
+            out.push_back({xs_[i], NAN});   // nothing finite in this column: a gap
+        }
+        if (j - 1 != i)
+            addPoint(j - 1);
+        i = j;
+    }
+    if (hi > i1)
+        addPoint(hi - 1);
+    return out;
+}
+
+bool PlotSeries::valueAt(double x, double& xFound, double& y) const
+{
+    auto it = std::upper_bound(xs_.begin(), xs_.end(), x);
+    if (it == xs_.begin())
+        return false;
+    const size_t i = size_t(it - xs_.begin()) - 1;
+    xFound = xs_[i];
+    y = ys_[i];
+    return true;
+}
+
+} // namespace runlens

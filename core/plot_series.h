@@ -1,0 +1,70 @@
+// A metric series prepared for plotting: sorted by x, with a min/max pyramid
+// so that decimating to a pixel grid costs the same at 1k or 1M points.
+//
+// Decimation is M4 (Jugel et al., VLDB 2014): for every pixel column the
+// first, minimum, maximum and last point, which draws a line chart exactly
+// as the full data would at that width, every spike included. When a
+// column holds fewer points than that, the points themselves come back:
+// zooming in reaches full resolution.
+//
+// Threading: immutable after construction; share across threads.
+#pragma once
+
+#include "metric_series.h"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace runlens {
+
+enum class XAxis { Step, WallTime, RelativeTime };
+
+struct PlotPoint {
+    double x, y;
+};
+
+class PlotSeries {
+public:
+    PlotSeries() = default;
+    // NaN values are kept as gaps; x is step, wall time (s) or seconds since the first point.
+    PlotSeries(const MetricSeries& series, XAxis axis);
+    // From raw x/y (e.g. a smoothed copy); x must be sorted ascending.
+    PlotSeries(std::vector<double> xs, std::vector<double> ys);
+
+    size_t size() const { return xs_.size(); }
+    bool empty() const { return xs_.empty(); }
+    std::span<const double> xs() const { return xs_; }
+    std::span<const double> ys() const { return ys_; }
+    double xMin() const { return xs_.empty() ? 0 : xs_.front(); }
+    double xMax() const { return xs_.empty() ? 0 : xs_.back(); }
+    // Finite y range over [x0, x1]; false when no finite value lies there.
+    bool yRange(double x0, double x1, double& lo, double& hi) const;
+
+    // Index range [first, last) of the points with x in [x0, x1].
+    std::pair<size_t, size_t> indexRange(double x0, double x1) const;
+
+    // Points to draw for x in [x0, x1] at `columns` pixel columns; the points
+    // just outside the range are included so lines reach the edges. A NaN y
+    // in the output marks a gap.
+    std::vector<PlotPoint> decimate(double x0, double x1, int columns) const;
+
+    // Last finite-or-not value at x <= `x` (for hover read-outs); false if none.
+    bool valueAt(double x, double& xFound, double& y) const;
+
+private:
+    void buildPyramid();
+    // Min and max of finite ys in [i0, i1); false if none is finite.
+    bool minMax(size_t i0, size_t i1, double& lo, double& hi, size_t& iLo, size_t& iHi) const;
+
+    std::vector<double> xs_, ys_;
+    // levels_[k] holds (min, max) of finite values over blocks of kBase << k points.
+    static constexpr size_t kBase = 64;
+    struct Block {
+        double lo, hi;
+        uint32_t iLo, iHi;   // offsets of the extremes inside the block
+    };
+    std::vector<std::vector<Block>> levels_;
+};
+
+} // namespace runlens

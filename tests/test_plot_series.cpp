@@ -1,0 +1,166 @@
+// Decimation for the curves: every spike kept, pixel-exact extremes per
+// column, full resolution when zoomed in; and the smoothing filters.
+#include "plot_series.h"
+#include "series_smoothing.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <random>
+
+using namespace runlens;
+
+namespace {
+
+MetricSeries makeSeries(size_t n, const std::function<double(size_t)>& f)
+{
+    MetricSeries s;
+    for (size_t i = 0; i < n; ++i) {
+        s.steps.push_back(int64_t(i));
+        s.wallTimes.push_back(1000.0 + double(i) * 0.5);
+        s.values.push_back(f(i));
+    }
+    return s;
+}
+
+double maxY(const std::vector<PlotPoint>& pts)
+{
+    double m = -INFINITY;
+    for (const auto& p : pts)
+        if (!std::isnan(p.y))
+            m = std::max(m, p.y);
+    return m;
+}
+
+} // namespace
+
+class TestPlotSeries : public QObject {
+    Q_OBJECT
+
+private slots:
+    void isolatedOneStepSpikeSurvivesDecimation()
+    {
+        const size_t n = 1000000;
+        const PlotSeries s(makeSeries(n, [](size_t i) { return i == 777777 ? 50.0 : std::sin(double(i) * 1e-4); }),
+                           XAxis::Step);
+        const auto pts = s.decimate(0, double(n - 1), 800);
+        QVERIFY(pts.size() <= 800 * 4 + 2);
+        QCOMPARE(maxY(pts), 50.0);
+        bool found = false;
+        for (const auto& p : pts)
+            found |= p.x == 777777.0 && p.y == 50.0;
+        QVERIFY(found);   // at its own x, not smeared over the column
+        // A negative spike too.
+        const PlotSeries d(makeSeries(n, [](size_t i) { return i == 123457 ? -9.0 : 1.0; }), XAxis::Step);
+        double lo = INFINITY;
+        for (const auto& p : d.decimate(0, double(n - 1), 640))
+            lo = std::min(lo, p.y);
+        QCOMPARE(lo, -9.0);
+    }
+
+    void columnExtremesMatchABruteForceScan()
+    {
+        std::mt19937 rng(3);
+        std::normal_distribution<double> noise;
+        const size_t n = 200000;
+        std::vector<double> values(n);
+        for (auto& v : values)
+            v = noise(rng);
+        for (size_t i = 5000; i < 5100; ++i)
+            values[i] = NAN;   // a gap
+        const PlotSeries s(makeSeries(n, [&](size_t i) { return values[i]; }), XAxis::Step);
+        for (const auto& [x0, x1, cols] : {std::tuple{0.0, double(n - 1), 500}, std::tuple{1234.0, 98765.0, 333},
+                                           std::tuple{4000.0, 6000.0, 100}}) {
+            const auto pts = s.decimate(x0, x1, cols);
+            const double width = (x1 - x0) / cols;
+            for (int c = 0; c < cols; ++c) {
+                const double a = x0 + width * c, b = c + 1 == cols ? x1 : x0 + width * (c + 1);
+                double lo = INFINITY, hi = -INFINITY;
+                for (size_t i = size_t(std::ceil(a)); double(i) <= b && i < n; ++i) {
+                    if (!(double(i) > a || (c == 0 && double(i) >= a)))
+                        continue;
+                    if (!std::isnan(values[i])) {
+                        lo = std::min(lo, values[i]);
+                        hi = std::max(hi, values[i]);
+                    }
+                }
+                double dlo = INFINITY, dhi = -INFINITY;
+                for (const auto& p : pts)
+                    if ((p.x > a || (c == 0 && p.x >= a)) && p.x <= b && !std::isnan(p.y)) {
+                        dlo = std::min(dlo, p.y);
+                        dhi = std::max(dhi, p.y);
+                    }
+                QCOMPARE(dlo, lo);
+                QCOMPARE(dhi, hi);
+            }
+        }
+    }
+
+    void zoomingInReachesFullResolution()
+    {
+        const size_t n = 1000000;
+        const PlotSeries s(makeSeries(n, [](size_t i) { return double(i % 7); }), XAxis::Step);
+        const auto wide = s.decimate(0, double(n - 1), 800);
+        QVERIFY(wide.size() < 4000);
+        const auto pts = s.decimate(500000, 500300, 800);
+        // Every point in range, plus one beyond each edge.
+        QCOMPARE(pts.size(), size_t(303));
+        for (size_t k = 0; k < pts.size(); ++k) {
+            QCOMPARE(pts[k].x, 499999.0 + double(k));
+            QCOMPARE(pts[k].y, double((499999 + k) % 7));
+        }
+    }
+
+    void axesAndOrdering()
+    {
+        MetricSeries m;
+        m.steps = {5, 1, 3};
+        m.wallTimes = {105, 101, 103};
+        m.values = {0.5, 0.1, 0.3};
+        const PlotSeries byStep(m, XAxis::Step);
+        QCOMPARE(std::vector<double>(byStep.xs().begin(), byStep.xs().end()), (std::vector<double>{1, 3, 5}));
+        QCOMPARE(std::vector<double>(byStep.ys().begin(), byStep.ys().end()), (std::vector<double>{0.1, 0.3, 0.5}));
+        const PlotSeries rel(m, XAxis::RelativeTime);
+        QCOMPARE(rel.xMin(), -4.0);   // relative to the first logged point
+        QCOMPARE(rel.xMax(), 0.0);
+        double x, y;
+        QVERIFY(byStep.valueAt(4.2, x, y));
+        QCOMPARE(x, 3.0);
+        QCOMPARE(y, 0.3);
+        QVERIFY(!byStep.valueAt(0.5, x, y));
+        double lo, hi;
+        QVERIFY(byStep.yRange(0, 10, lo, hi));
+        QCOMPARE(lo, 0.1);
+        QCOMPARE(hi, 0.5);
+    }
+
+    void infinitiesDoNotFlattenTheRange()
+    {
+        const PlotSeries s(makeSeries(1000, [](size_t i) { return i == 10 ? INFINITY : double(i); }), XAxis::Step);
+        double lo, hi;
+        QVERIFY(s.yRange(0, 999, lo, hi));
+        QCOMPARE(lo, 0.0);
+        QCOMPARE(hi, 999.0);
+    }
+
+    void smoothing()
+    {
+        const std::vector<double> v = {1, 2, 3};
+        const auto e = emaDebiased(v, 0.5);
+        QCOMPARE(e[0], 1.0);
+        QVERIFY(std::abs(e[1] - 5.0 / 3.0) < 1e-12);
+        QVERIFY(std::abs(e[2] - 2.125 / 0.875) < 1e-12);
+        const auto constant = emaDebiased(std::vector<double>(50, 4.0), 0.9);
+        for (double c : constant)
+            QVERIFY(std::abs(c - 4.0) < 1e-12);   // debiased: no ramp from zero
+        const auto r = runningMean(std::vector<double>{1, 2, 3, NAN, 5}, 2);
+        QCOMPARE(r[0], 1.0);
+        QCOMPARE(r[1], 1.5);
+        QCOMPARE(r[2], 2.5);
+        QVERIFY(std::isnan(r[3]));
+        QCOMPARE(r[4], 4.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPlotSeries)
+#include "test_plot_series.moc"
