@@ -203,6 +203,47 @@ int RunTable::findRun(const QString& idOrName) const
     return found;
 }
 
+RunTable RunTable::merge(const std::vector<std::shared_ptr<const RunTable>>& tables)
+{
+    RunTable out;
+    for (size_t t = 0; t < tables.size(); ++t) {
+        const RunTable& in = *tables[t];
+        const int base = out.rowCount();
+        for (int r = 0; r < in.rowCount(); ++r) {
+            const int row = out.addRun(in.id(r), in.name(r), in.experiment(r), in.status(r), in.startTime(r), in.endTime(r));
+            out.setParentId(row, in.parentId(r));
+            out.storeIndex_.resize(size_t(row) + 1, 0);
+            out.storeIndex_[size_t(row)] = int(t);
+        }
+        for (const auto& c : in.params_) {
+            const int col = out.paramColumn(c.key);
+            for (int r = 0; r < in.rowCount(); ++r)
+                if (c.has(r))
+                    out.setParamAt(col, base + r, c.text[size_t(r)],
+                                   std::isnan(c.number[size_t(r)]) ? std::nullopt : std::optional(c.number[size_t(r)]));
+        }
+        for (const auto& c : in.tags_) {
+            const int col = out.tagColumn(c.key);
+            for (int r = 0; r < in.rowCount(); ++r)
+                if (c.has(r))
+                    out.setTagAt(col, base + r, c.text[size_t(r)]);
+        }
+        for (const auto& m : in.metrics_) {
+            const int col = out.metricColumn(m.key);
+            for (int r = 0; r < in.rowCount(); ++r)
+                if (m.has(r))
+                    out.setMetricAt(col, base + r, m.last[size_t(r)], m.min[size_t(r)], m.max[size_t(r)],
+                                    m.count[size_t(r)], m.lastStep[size_t(r)]);
+        }
+        // A text value that once read as a number keeps allNumeric honest.
+        for (const auto& c : in.params_)
+            if (!c.allNumeric)
+                out.params_[size_t(out.paramIndex_.value(c.key))].allNumeric = false;
+    }
+    out.sortColumns();
+    return out;
+}
+
 void RunTable::sortColumns()
 {
     auto byKey = [](const auto& a, const auto& b) { return a.key < b.key; };

@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -95,10 +96,16 @@ public:
     // Keeps column order stable and alphabetical after loading.
     void sortColumns();
 
+    // Several stores side by side: their runs in one table, each row
+    // remembering the store it came from (its index in `tables`).
+    static RunTable merge(const std::vector<std::shared_ptr<const RunTable>>& tables);
+    int storeIndex(int row) const { return storeIndex_.empty() ? 0 : storeIndex_[size_t(row)]; }
+
 private:
     int column(std::vector<ValueColumn>& cols, QHash<QString, int>& index, const QString& key);
 
     std::vector<QString> ids_, names_, parent_;
+    std::vector<int> storeIndex_;
     std::vector<int> experimentIndex_;
     QStringList experiments_;
     std::vector<RunStatus> status_;

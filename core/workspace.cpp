@@ -1,0 +1,284 @@
+#include "workspace.h"
+
+#include "series_cache.h"
+
+#include <QFileInfo>
+#include <QSet>
+
+namespace runlens {
+
+namespace {
+constexpr size_t kPlotCacheBytes = size_t(2) << 30;   // prepared series kept for replotting
+}
+
+QString SeriesKey::text() const
+{
+    return QString::number(store) + QLatin1Char('\n') + runId + QLatin1Char('\n') + metric + QLatin1Char('\n')
+        + QString::number(int(axis));
+}
+
+Workspace::Workspace(QObject* parent) : QObject(parent)
+{
+    pool_.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+    merged_ = std::make_shared<const RunTable>();
+    connect(&liveTimer_, &QTimer::timeout, this, [this] { refresh(false); });
+}
+
+Workspace::~Workspace()
+{
+    cancel();
+    pool_.waitForDone();
+}
+
+void Workspace::setLiveInterval(int ms)
+{
+    if (ms <= 0)
+        liveTimer_.stop();
+    else
+        liveTimer_.start(ms);
+}
+
+void Workspace::setLoading(int delta)
+{
+    const bool was = loading_ > 0;
+    loading_ += delta;
+    if (was != (loading_ > 0))
+        emit loadingChanged(loading_ > 0);
+}
+
+QString Workspace::stampOf(const QString& path)
+{
+    QString s;
+    for (const auto& p : {path, path + QStringLiteral("-wal")}) {
+        const QFileInfo fi(p);
+        if (fi.exists())
+            s += QString::number(fi.size()) + QLatin1Char(':')
+                + QString::number(fi.lastModified().toMSecsSinceEpoch()) + QLatin1Char(';');
+    }
+    return s;
+}
+
+void Workspace::open(const QStringList& paths)
+{
+    for (const auto& raw : paths) {
+        const QString path = QFileInfo(raw).absoluteFilePath();
+        const bool known = pending_.contains(path)
+            || std::any_of(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+        if (known)
+            continue;
+        pending_.append(path);
+        startLoad(path, -1);
+    }
+}
+
+void Workspace::startLoad(const QString& path, int storeIndex)
+{
+    const quint64 generation = generation_.load();
+    std::shared_ptr<StoreReader> reader = storeIndex >= 0 ? stores_[size_t(storeIndex)].reader : nullptr;
+    setLoading(+1);
+    pool_.start([this, path, reader, generation]() mutable {
+        const QString stamp = stampOf(path);
+        if (!reader) {
+            auto opened = openStore(path);
+            if (!opened) {
+                QMetaObject::invokeMethod(this, [this, path, error = opened.error(), generation] {
+                    finishLoad(path, nullptr, Failure{error}, {}, generation);
+                }, Qt::QueuedConnection);
+                return;
+            }
+            reader = std::shared_ptr<StoreReader>(std::move(*opened));
+        }
+        const QString name = QFileInfo(path).fileName();
+        auto runs = reader->loadRuns([this, generation, name](double f) {
+            QMetaObject::invokeMethod(this, [this, f, name] { emit progress(f, name); }, Qt::QueuedConnection);
+            return generation_.load() == generation;
+        });
+        QMetaObject::invokeMethod(this, [this, path, reader, runs = std::move(runs), stamp, generation]() mutable {
+            finishLoad(path, reader, std::move(runs), stamp, generation);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs,
+                           QString stamp, quint64 generation)
+{
+    setLoading(-1);
+    pending_.removeAll(path);
+    auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+    if (it != stores_.end())
+        refreshing_.remove(int(it - stores_.begin()));
+    if (generation != generation_.load())
+        return;   // cancelled or superseded
+    if (!runs) {
+        emit storeFailed(path, runs.error());
+        return;
+    }
+    if (it == stores_.end()) {
+        Store s;
+        s.path = path;
+        s.kind = reader->kind();
+        s.reader = reader;
+        s.cache = std::make_shared<SeriesCache>(*reader);
+        stores_.push_back(std::move(s));
+        it = stores_.end() - 1;
+    } else {
+        // Live runs grew: forget their series so they load again.
+        for (int r = 0; r < it->table->rowCount(); ++r)
+            if (it->table->status(r) == RunStatus::Running) {
+                it->cache->invalidate(it->table->id(r));
+                std::lock_guard lock(plotMutex_);
+                const QString prefix = QString::number(int(it - stores_.begin())) + QLatin1Char('\n')
+                    + it->table->id(r) + QLatin1Char('\n');
+                for (auto p = plotCache_.begin(); p != plotCache_.end();) {
+                    if (p.key().startsWith(prefix)) {
+                        plotBytes_ -= p.value()->size() * 16;
+                        p = plotCache_.erase(p);
+                    } else {
+                        ++p;
+                    }
+                }
+            }
+    }
+    it->table = runs->table;
+    it->problems = runs->problems;
+    it->stamp = stamp;
+    rebuildMerged();
+}
+
+void Workspace::rebuildMerged()
+{
+    std::vector<std::shared_ptr<const RunTable>> tables;
+    for (const auto& s : stores_)
+        tables.push_back(s.table);
+    merged_ = std::make_shared<const RunTable>(RunTable::merge(tables));
+    emit runsChanged();
+}
+
+void Workspace::close(int store)
+{
+    if (store < 0 || store >= storeCount())
+        return;
+    ++generation_;   // loads in flight refer to old indices
+    stores_.erase(stores_.begin() + store);
+    {
+        std::lock_guard lock(plotMutex_);
+        plotCache_.clear();
+        plotBytes_ = 0;
+    }
+    rebuildMerged();
+}
+
+void Workspace::refresh(bool force)
+{
+    for (int i = 0; i < storeCount(); ++i) {
+        if (refreshing_.contains(i))
+            continue;
+        if (!force && stampOf(stores_[size_t(i)].path) == stores_[size_t(i)].stamp)
+            continue;
+        refreshing_.insert(i);
+        startLoad(stores_[size_t(i)].path, i);
+    }
+}
+
+void Workspace::cancel()
+{
+    ++generation_;
+}
+
+Result<RunDetails> Workspace::details(int row) const
+{
+    if (row < 0 || row >= merged_->rowCount())
+        return Failure{QStringLiteral("no such run")};
+    const int s = merged_->storeIndex(row);
+    if (s >= storeCount())
+        return Failure{QStringLiteral("the run's store is closed")};
+    return stores_[size_t(s)].reader->loadDetails(merged_->id(row));
+}
+
+std::shared_ptr<SeriesCache> Workspace::cacheFor(const SeriesKey& key) const
+{
+    return key.store >= 0 && key.store < storeCount() ? stores_[size_t(key.store)].cache : nullptr;
+}
+
+std::shared_ptr<const PlotSeries> Workspace::buildSeries(const SeriesKey& key, const std::shared_ptr<SeriesCache>& cache,
+                                                         QString* error)
+{
+    if (auto cached = cachedSeries(key))
+        return cached;
+    if (!cache) {
+        *error = QStringLiteral("the store is closed");
+        return nullptr;
+    }
+    auto raw = cache->get(key.runId, key.metric);
+    if (!raw) {
+        *error = raw.error();
+        return nullptr;
+    }
+    auto plot = std::make_shared<const PlotSeries>(**raw, key.axis);
+    std::lock_guard lock(plotMutex_);
+    plotCache_.insert(key.text(), plot);
+    plotBytes_ += plot->size() * 16;
+    while (plotBytes_ > kPlotCacheBytes && plotCache_.size() > 1) {
+        // Crude but bounded: drop an arbitrary entry other than this one.
+        auto victim = plotCache_.begin();
+        if (victim.key() == key.text())
+            ++victim;
+        plotBytes_ -= victim.value()->size() * 16;
+        plotCache_.erase(victim);
+    }
+    return plot;
+}
+
+void Workspace::requestSeries(const std::vector<SeriesKey>& keys, quint64 ticket)
+{
+    std::vector<SeriesKey> missing;
+    for (const auto& k : keys)
+        if (!cachedSeries(k))
+            missing.push_back(k);
+    if (missing.empty()) {
+        QMetaObject::invokeMethod(this, [this, ticket] { emit seriesReady(ticket); }, Qt::QueuedConnection);
+        return;
+    }
+    setLoading(+1);
+    // One task per series, so two cores prepare two series at once; the last
+    // to finish reports the ticket.
+    auto remaining = std::make_shared<std::atomic<int>>(int(missing.size()));
+    const quint64 generation = generation_.load();
+    for (const auto& k : missing) {
+        // The store's cache is taken here, on the GUI thread that owns stores_.
+        pool_.start([this, k, cache = cacheFor(k), ticket, remaining, generation] {
+            QString error;
+            if (generation_.load() == generation && !buildSeries(k, cache, &error) && !error.isEmpty())
+                QMetaObject::invokeMethod(this, [this, key = k.runId + QLatin1Char('/') + k.metric, error] {
+                    emit seriesFailed(key, error);
+                }, Qt::QueuedConnection);
+            if (--*remaining == 0)
+                QMetaObject::invokeMethod(this, [this, ticket] {
+                    setLoading(-1);
+                    emit seriesReady(ticket);
+                }, Qt::QueuedConnection);
+        });
+    }
+}
+
+std::shared_ptr<const PlotSeries> Workspace::cachedSeries(const SeriesKey& key) const
+{
+    std::lock_guard lock(plotMutex_);
+    return plotCache_.value(key.text());
+}
+
+std::shared_ptr<const PlotSeries> Workspace::loadSeriesNow(const SeriesKey& key)
+{
+    QString error;
+    return buildSeries(key, cacheFor(key), &error);
+}
+
+void Workspace::waitForIdle()
+{
+    while (loading_ > 0 || !pending_.isEmpty()) {
+        pool_.waitForDone(50);
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    }
+}
+
+} // namespace runlens
