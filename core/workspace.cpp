@@ -14,7 +14,16 @@ constexpr size_t kPlotCacheBytes = size_t(2) << 30;   // prepared series kept fo
 QString SeriesKey::text() const
 {
     return QString::number(store) + QLatin1Char('\n') + runId + QLatin1Char('\n') + metric + QLatin1Char('\n')
-        + QString::number(int(axis));
+        + QString::number(int(axis)) + QLatin1Char('\n') + QString::number(int(smoothing)) + QLatin1Char(':')
+        + QString::number(smoothingParam);
+}
+
+SeriesKey SeriesKey::unsmoothed() const
+{
+    SeriesKey k = *this;
+    k.smoothing = Smoothing::None;
+    k.smoothingParam = 0;
+    return k;
 }
 
 Workspace::Workspace(QObject* parent) : QObject(parent)
@@ -205,6 +214,19 @@ std::shared_ptr<const PlotSeries> Workspace::buildSeries(const SeriesKey& key, c
 {
     if (auto cached = cachedSeries(key))
         return cached;
+    if (key.smoothing != Smoothing::None) {
+        auto raw = buildSeries(key.unsmoothed(), cache, error);
+        if (!raw)
+            return nullptr;
+        std::vector<double> ys = key.smoothing == Smoothing::Ema ? emaDebiased(raw->ys(), key.smoothingParam)
+                                                                 : runningMean(raw->ys(), int(key.smoothingParam));
+        auto smoothed = std::make_shared<const PlotSeries>(std::vector<double>(raw->xs().begin(), raw->xs().end()),
+                                                           std::move(ys));
+        std::lock_guard lock(plotMutex_);
+        plotCache_.insert(key.text(), smoothed);
+        plotBytes_ += smoothed->size() * 16;
+        return smoothed;
+    }
     if (!cache) {
         *error = QStringLiteral("the store is closed");
         return nullptr;

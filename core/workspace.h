@@ -9,6 +9,7 @@
 
 #include "plot_series.h"
 #include "run_table.h"
+#include "series_smoothing.h"
 #include "store_reader.h"
 
 #include <QDateTime>
@@ -34,7 +35,10 @@ struct SeriesKey {
     QString runId;
     QString metric;
     XAxis axis = XAxis::Step;
+    Smoothing smoothing = Smoothing::None;   // computed on the loading thread
+    double smoothingParam = 0;               // EMA weight, or running-mean window
     QString text() const;
+    SeriesKey unsmoothed() const;
 };
 
 class Workspace : public QObject {

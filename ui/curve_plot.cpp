@@ -1,0 +1,586 @@
+#include "curve_plot.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace runlens::ui {
+
+namespace {
+
+constexpr int kLeft = 62, kRight = 14, kTop = 26, kBottom = 36;
+
+// "Nice" tick positions: steps of 1, 2 or 5 times a power of ten.
+std::vector<double> niceTicks(double lo, double hi, int maxTicks)
+{
+    std::vector<double> ticks;
+    if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi))
+        return ticks;
+    const double raw = (hi - lo) / std::max(1, maxTicks);
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = mag;
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (raw <= m * mag) {
+            step = m * mag;
+            break;
+        }
+    for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+        ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+    return ticks;
+}
+
+QString tickText(double v, double span)
+{
+    if (v == 0)
+        return QStringLiteral("0");
+    const double a = std::abs(v);
+    if (a >= 1e6 || a < 1e-3)
+        return QString::number(v, 'g', 3);
+    const int decimals = std::clamp(int(std::ceil(-std::log10(std::max(span, 1e-12)))) + 1, 0, 6);
+    return QString::number(v, 'f', decimals);
+}
+
+void drawPolyline(QPainter& p, const std::vector<QPointF>& pts)
+{
+    if (pts.size() == 1)
+        p.drawPoint(pts.front());
+    else if (pts.size() > 1)
+        p.drawPolyline(pts.data(), int(pts.size()));
+}
+
+} // namespace
+
+CurvePlot::CurvePlot(QWidget* parent) : QWidget(parent)
+{
+    setMouseTracking(true);
+    setMinimumSize(260, 180);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    interactionEnd_.setSingleShot(true);
+    interactionEnd_.setInterval(180);
+    connect(&interactionEnd_, &QTimer::timeout, this, [this] {
+        interacting_ = false;
+        update();
+    });
+}
+
+void CurvePlot::setTitle(const QString& title)
+{
+    title_ = title;
+    update();
+}
+
+void CurvePlot::setXLabel(const QString& label)
+{
+    xLabel_ = label;
+    update();
+}
+
+void CurvePlot::setSeries(std::vector<CurveSeries> series)
+{
+    series_ = std::move(series);
+    update();
+}
+
+void CurvePlot::setLogY(bool log)
+{
+    if (logY_ != log) {
+        logY_ = log;
+        yView_.reset();
+        update();
+    }
+}
+
+void CurvePlot::setShowRaw(bool show)
+{
+    showRaw_ = show;
+    update();
+}
+
+void CurvePlot::setGroups(std::vector<CurveGroup> groups, BandKind band)
+{
+    groups_ = std::move(groups);
+    band_ = band;
+    update();
+}
+
+void CurvePlot::clearGroups()
+{
+    groups_.clear();
+    update();
+}
+
+void CurvePlot::setXRange(std::optional<std::pair<double, double>> range)
+{
+    if (xView_ == range)
+        return;
+    xView_ = range;
+    yView_.reset();
+    update();
+}
+
+void CurvePlot::resetView()
+{
+    xView_.reset();
+    yView_.reset();
+    update();
+}
+
+QRect CurvePlot::plotArea() const
+{
+    return rect().adjusted(kLeft, kTop, -kRight, -kBottom);
+}
+
+std::pair<double, double> CurvePlot::dataXRange() const
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& s : series_) {
+        if (!s.raw || s.raw->empty())
+            continue;
+        lo = std::min(lo, s.raw->xMin());
+        hi = std::max(hi, s.raw->xMax());
+    }
+    if (!(lo <= hi))
+        return {0, 1};
+    if (lo == hi)
+        return {lo - 0.5, hi + 0.5};
+    return {lo, hi};
+}
+
+std::pair<double, double> CurvePlot::xRange() const { return xView_.value_or(dataXRange()); }
+
+double CurvePlot::yTransform(double y) const
+{
+    if (!logY_)
+        return y;
+    return y > 0 ? std::log10(y) : NAN;
+}
+
+std::vector<PlotPoint> CurvePlot::visiblePoints(int seriesIndex) const
+{
+    const auto& s = series_[size_t(seriesIndex)];
+    const auto& src = s.smoothed ? s.smoothed : s.raw;
+    if (!src)
+        return {};
+    const auto [x0, x1] = xRange();
+    return src->decimate(x0, x1, std::max(1, plotArea().width()));
+}
+
+std::pair<double, double> CurvePlot::autoYRange(double x0, double x1) const
+{
+    double lo = INFINITY, hi = -INFINITY;
+    const int columns = std::max(1, plotArea().width());
+    for (const auto& s : series_) {
+        for (const auto& src : {s.raw, s.smoothed}) {
+            if (!src || (src == s.raw && s.smoothed && !showRaw_))
+                continue;
+            for (const auto& p : src->decimate(x0, x1, columns)) {
+                if (p.x < x0 || p.x > x1)
+                    continue;
+                const double y = yTransform(p.y);
+                if (std::isfinite(y)) {
+                    lo = std::min(lo, y);
+                    hi = std::max(hi, y);
+                }
+            }
+        }
+    }
+    if (!(lo <= hi))
+        return {0, 1};
+    if (lo == hi) {
+        const double pad = lo == 0 ? 1 : std::abs(lo) * 0.05;
+        return {lo - pad, hi + pad};
+    }
+    const double pad = (hi - lo) * 0.04;
+    return {lo - pad, hi + pad};
+}
+
+std::pair<double, double> CurvePlot::yRange() const
+{
+    if (yView_)
+        return *yView_;
+    const auto [x0, x1] = xRange();
+    return autoYRange(x0, x1);
+}
+
+double CurvePlot::toPixelX(double x, const QRectF& a) const
+{
+    const auto [x0, x1] = xRange();
+    return a.left() + (x - x0) / (x1 - x0) * a.width();
+}
+
+double CurvePlot::toPixelY(double y, const QRectF& a) const
+{
+    const auto [y0, y1] = yRange();
+    return a.bottom() - (y - y0) / (y1 - y0) * a.height();
+}
+
+double CurvePlot::fromPixelX(double px, const QRectF& a) const
+{
+    const auto [x0, x1] = xRange();
+    return x0 + (px - a.left()) / a.width() * (x1 - x0);
+}
+
+double CurvePlot::fromPixelY(double py, const QRectF& a) const
+{
+    const auto [y0, y1] = yRange();
+    return y0 + (a.bottom() - py) / a.height() * (y1 - y0);
+}
+
+void CurvePlot::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    const QPalette pal = palette();
+    p.fillRect(rect(), pal.color(QPalette::Base));
+    const QRectF area = plotArea();
+    if (area.width() < 10 || area.height() < 10)
+        return;
+    // Fix the y range once for the frame: every mapping below uses it.
+    const auto y = yRange();
+    const bool hadView = yView_.has_value();
+    yView_ = y;
+    drawAxes(p, area);
+    p.save();
+    p.setClipRect(area.adjusted(-1, -1, 1, 1));
+    if (groups_.empty())
+        drawSeries(p, area);
+    else
+        drawGroups(p, area);
+    p.restore();
+    if (drag_ == Drag::Zoom) {
+        QColor c = pal.color(QPalette::Highlight);
+        c.setAlpha(50);
+        p.fillRect(QRect(dragStart_, dragNow_).normalized(), c);
+        p.setPen(pal.color(QPalette::Highlight));
+        p.drawRect(QRect(dragStart_, dragNow_).normalized());
+    }
+    if (hover_ && drag_ == Drag::None)
+        drawHover(p, area);
+    if (!hadView)
+        yView_.reset();
+}
+
+void CurvePlot::drawAxes(QPainter& p, const QRectF& area)
+{
+    const QPalette pal = palette();
+    QColor grid = pal.color(QPalette::Text);
+    grid.setAlpha(28);
+    QColor axisText = pal.color(QPalette::Text);
+    axisText.setAlpha(170);
+    const auto [x0, x1] = xRange();
+    const auto [y0, y1] = yRange();
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.85);
+    p.setFont(small);
+    const QFontMetrics fm(small);
+
+    // Y ticks; with a log axis the transformed values are exponents.
+    std::vector<double> yt = niceTicks(y0, y1, std::max(2, int(area.height() / 42)));
+    if (logY_) {
+        std::vector<double> whole;
+        for (double e = std::ceil(y0); e <= y1; e += std::max(1.0, std::ceil((y1 - y0) / 6)))
+            whole.push_back(e);
+        if (whole.size() >= 2)
+            yt = whole;
+    }
+    for (double t : yt) {
+        const double py = toPixelY(t, area);
+        p.setPen(grid);
+        p.drawLine(QPointF(area.left(), py), QPointF(area.right(), py));
+        p.setPen(axisText);
+        const QString label = logY_ ? QString::number(std::pow(10.0, t), 'g', 3) : tickText(t, y1 - y0);
+        p.drawText(QRectF(0, py - 8, kLeft - 6, 16), Qt::AlignRight | Qt::AlignVCenter, label);
+    }
+    const std::vector<double> xt = niceTicks(x0, x1, std::max(2, int(area.width() / 70)));
+    for (double t : xt) {
+        const double px = toPixelX(t, area);
+        p.setPen(grid);
+        p.drawLine(QPointF(px, area.top()), QPointF(px, area.bottom()));
+        p.setPen(axisText);
+        const QString label = std::abs(t) >= 1e6 ? QString::number(t, 'g', 4) : tickText(t, x1 - x0);
+        p.drawText(QRectF(px - 45, area.bottom() + 3, 90, 16), Qt::AlignHCenter | Qt::AlignTop, label);
+    }
+    p.setPen(axisText);
+    p.drawRect(area);
+    if (!xLabel_.isEmpty())
+        p.drawText(QRectF(area.left(), area.bottom() + 17, area.width(), 16), Qt::AlignHCenter, xLabel_);
+    QFont bold = font();
+    bold.setBold(true);
+    p.setFont(bold);
+    p.setPen(pal.color(QPalette::Text));
+    const QString title = QFontMetrics(bold).elidedText(title_ + (logY_ ? tr(" (log)") : QString()), Qt::ElideMiddle,
+                                                        int(area.width()));
+    p.drawText(QRectF(area.left(), 4, area.width(), kTop - 6), Qt::AlignLeft | Qt::AlignVCenter, title);
+    p.setFont(font());
+}
+
+void CurvePlot::drawSeries(QPainter& p, const QRectF& area)
+{
+    const auto [x0, x1] = xRange();
+    const int columns = std::max(1, int(area.width()));
+    // Antialiasing costs more than the lines; drop it while the view moves.
+    p.setRenderHint(QPainter::Antialiasing, !interacting_ && series_.size() <= 60);
+    lastFramePoints_ = 0;
+    std::vector<QPointF> line;
+    auto draw = [&](const PlotSeries& s, const QPen& pen) {
+        const auto pts = s.decimate(x0, x1, columns);
+        lastFramePoints_ += pts.size();
+        p.setPen(pen);
+        line.clear();
+        for (const auto& pt : pts) {
+            const double y = yTransform(pt.y);
+            if (!std::isfinite(y)) {   // NaN (and, on a log axis, y <= 0): a gap
+                drawPolyline(p, line);
+                line.clear();
+                continue;
+            }
+            line.emplace_back(toPixelX(pt.x, area), toPixelY(y, area));
+        }
+        drawPolyline(p, line);
+    };
+    for (const auto& s : series_) {
+        if (!s.raw)
+            continue;
+        if (s.smoothed) {
+            if (showRaw_) {
+                QColor faint = s.color;
+                faint.setAlpha(55);
+                draw(*s.raw, QPen(faint, 1));
+            }
+            draw(*s.smoothed, QPen(s.color, 1.6));
+        } else {
+            draw(*s.raw, QPen(s.color, 1.3));
+        }
+    }
+}
+
+void CurvePlot::drawGroups(QPainter& p, const QRectF& area)
+{
+    const auto [x0, x1] = xRange();
+    const int columns = std::max(1, int(area.width() / 2));
+    const double width = (x1 - x0) / columns;
+    p.setRenderHint(QPainter::Antialiasing, !interacting_);
+    lastFramePoints_ = 0;
+    for (size_t g = 0; g < groups_.size(); ++g) {
+        // Per bucket: the mean of each member's points there, then across members.
+        std::vector<std::vector<double>> perBucket(static_cast<size_t>(columns));
+        for (const auto& s : series_) {
+            if (s.group != int(g) || !s.raw)
+                continue;
+            const auto& src = s.smoothed ? *s.smoothed : *s.raw;
+            std::vector<double> sum(size_t(columns), 0);
+            std::vector<int> n(size_t(columns), 0);
+            for (const auto& pt : src.decimate(x0, x1, int(area.width()))) {
+                const double y = yTransform(pt.y);
+                const int b = int((pt.x - x0) / width);
+                if (b < 0 || b >= columns || !std::isfinite(y))
+                    continue;
+                sum[size_t(b)] += y;
+                ++n[size_t(b)];
+            }
+            for (int b = 0; b < columns; ++b)
+                if (n[size_t(b)])
+                    perBucket[size_t(b)].push_back(sum[size_t(b)] / n[size_t(b)]);
+        }
+        std::vector<QPointF> mean, upper, lower;
+        for (int b = 0; b < columns; ++b) {
+            const auto& v = perBucket[size_t(b)];
+            if (v.empty())
+                continue;
+            double m = 0;
+            for (double x : v)
+                m += x;
+            m /= double(v.size());
+            double lo, hi;
+            if (band_ == BandKind::MinMax) {
+                lo = *std::min_element(v.begin(), v.end());
+                hi = *std::max_element(v.begin(), v.end());
+            } else {
+                double ss = 0;
+                for (double x : v)
+                    ss += (x - m) * (x - m);
+                const double sd = v.size() > 1 ? std::sqrt(ss / double(v.size() - 1)) : 0;
+                lo = m - sd;
+                hi = m + sd;
+            }
+            const double px = toPixelX(x0 + width * (b + 0.5), area);
+            mean.emplace_back(px, toPixelY(m, area));
+            upper.emplace_back(px, toPixelY(hi, area));
+            lower.emplace_back(px, toPixelY(lo, area));
+        }
+        lastFramePoints_ += mean.size();
+        if (mean.empty())
+            continue;
+        QPolygonF band;
+        for (const auto& pt : upper)
+            band << pt;
+        for (auto it = lower.rbegin(); it != lower.rend(); ++it)
+            band << *it;
+        QColor fill = groups_[g].color;
+        fill.setAlpha(50);
+        p.setPen(Qt::NoPen);
+        p.setBrush(fill);
+        p.drawPolygon(band);
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(groups_[g].color, 1.8));
+        drawPolyline(p, mean);
+    }
+}
+
+void CurvePlot::drawHover(QPainter& p, const QRectF& area)
+{
+    if (!area.contains(*hover_))
+        return;
+    const double x = fromPixelX(hover_->x(), area);
+    QColor cross = palette().color(QPalette::Text);
+    cross.setAlpha(110);
+    p.setPen(QPen(cross, 1, Qt::DashLine));
+    p.drawLine(QPointF(hover_->x(), area.top()), QPointF(hover_->x(), area.bottom()));
+
+    struct Row {
+        QColor color;
+        QString label;
+        double value;
+        double at;
+    };
+    std::vector<Row> rows;
+    for (const auto& s : series_) {
+        const auto& src = s.smoothed ? s.smoothed : s.raw;
+        double xf, v;
+        if (src && src->valueAt(x, xf, v))
+            rows.push_back({s.color, s.label, v, xf});
+    }
+    if (rows.empty())
+        return;
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        if (std::isnan(a.value) != std::isnan(b.value))
+            return !std::isnan(a.value);
+        return a.value > b.value;
+    });
+    const size_t shown = std::min<size_t>(rows.size(), 12);
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.85);
+    p.setFont(small);
+    const QFontMetrics fm(small);
+    const int lineH = fm.height() + 1;
+    const int labelW = 200;
+    const int boxW = labelW + 90;
+    const int boxH = lineH * int(shown + 1 + (rows.size() > shown ? 1 : 0)) + 8;
+    QRect box(hover_->x() + 14, int(area.top()) + 6, boxW, boxH);
+    if (box.right() > area.right())
+        box.moveRight(hover_->x() - 14);
+    QColor bg = palette().color(QPalette::ToolTipBase);
+    bg.setAlpha(235);
+    p.setPen(palette().color(QPalette::Mid));
+    p.setBrush(bg);
+    p.drawRect(box);
+    p.setPen(palette().color(QPalette::ToolTipText));
+    int yText = box.top() + 4;
+    p.drawText(QRect(box.left() + 6, yText, boxW - 12, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+               tr("x = %1").arg(QString::number(rows.front().at, 'g', 8)));
+    yText += lineH;
+    for (size_t i = 0; i < shown; ++i) {
+        const Row& r = rows[i];
+        p.fillRect(QRect(box.left() + 6, yText + lineH / 2 - 4, 8, 8), r.color);
+        p.drawText(QRect(box.left() + 18, yText, labelW - 14, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(r.label, Qt::ElideMiddle, labelW - 16));
+        p.drawText(QRect(box.left() + labelW, yText, 84, lineH), Qt::AlignRight | Qt::AlignVCenter,
+                   std::isnan(r.value) ? QStringLiteral("NaN") : QString::number(r.value, 'g', 5));
+        yText += lineH;
+    }
+    if (rows.size() > shown)
+        p.drawText(QRect(box.left() + 18, yText, labelW, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+                   tr("… %n more", nullptr, int(rows.size() - shown)));
+    p.setFont(font());
+}
+
+void CurvePlot::setInteracting()
+{
+    interacting_ = true;
+    interactionEnd_.start();
+}
+
+void CurvePlot::mousePressEvent(QMouseEvent* e)
+{
+    if (!plotArea().contains(e->pos()))
+        return;
+    dragStart_ = dragNow_ = e->pos();
+    if (e->button() == Qt::MiddleButton || (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ShiftModifier))) {
+        drag_ = Drag::Pan;
+        panX_ = xRange();
+        panY_ = yRange();
+    } else if (e->button() == Qt::LeftButton) {
+        drag_ = Drag::Zoom;
+    }
+}
+
+void CurvePlot::mouseMoveEvent(QMouseEvent* e)
+{
+    hover_ = e->pos();
+    if (drag_ == Drag::Pan) {
+        const QRectF a = plotArea();
+        const double dx = double(e->pos().x() - dragStart_.x()) / a.width() * (panX_.second - panX_.first);
+        const double dy = double(e->pos().y() - dragStart_.y()) / a.height() * (panY_.second - panY_.first);
+        xView_ = std::pair(panX_.first - dx, panX_.second - dx);
+        yView_ = std::pair(panY_.first + dy, panY_.second + dy);
+        setInteracting();
+        emit xRangeChanged(xView_->first, xView_->second);
+    } else if (drag_ == Drag::Zoom) {
+        dragNow_ = e->pos();
+    }
+    update();
+}
+
+void CurvePlot::mouseReleaseEvent(QMouseEvent* e)
+{
+    if (drag_ == Drag::Zoom) {
+        const QRect r = QRect(dragStart_, e->pos()).normalized();
+        if (r.width() > 4 && r.height() > 4) {
+            const QRectF a = plotArea();
+            const double xa = fromPixelX(r.left(), a), xb = fromPixelX(r.right(), a);
+            const double ya = fromPixelY(r.bottom(), a), yb = fromPixelY(r.top(), a);
+            xView_ = std::pair(xa, xb);
+            yView_ = std::pair(ya, yb);
+            emit xRangeChanged(xa, xb);
+        } else if (r.width() > 4) {
+            const QRectF a = plotArea();
+            xView_ = std::pair(fromPixelX(r.left(), a), fromPixelX(r.right(), a));
+            yView_.reset();
+            emit xRangeChanged(xView_->first, xView_->second);
+        }
+    }
+    drag_ = Drag::None;
+    update();
+}
+
+void CurvePlot::mouseDoubleClickEvent(QMouseEvent*)
+{
+    resetView();
+    emit viewReset();
+}
+
+void CurvePlot::wheelEvent(QWheelEvent* e)
+{
+    const QRectF a = plotArea();
+    if (!a.contains(e->position()))
+        return;
+    const double factor = std::pow(0.85, e->angleDelta().y() / 120.0);
+    const auto [x0, x1] = xRange();
+    const double at = fromPixelX(e->position().x(), a);
+    xView_ = std::pair(at - (at - x0) * factor, at + (x1 - at) * factor);
+    yView_.reset();
+    setInteracting();
+    emit xRangeChanged(xView_->first, xView_->second);
+    update();
+}
+
+void CurvePlot::leaveEvent(QEvent*)
+{
+    hover_.reset();
+    update();
+}
+
+} // namespace runlens::ui

@@ -1,0 +1,395 @@
+#include "curves_view.h"
+
+#include "run_colors.h"
+#include "workspace.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPainter>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace runlens::ui {
+
+struct SeriesKeyLite {
+    int row;
+    SeriesKey key;
+};
+
+namespace {
+
+QIcon swatch(const QColor& c)
+{
+    QPixmap pm(14, 14);
+    pm.fill(c);
+    return QIcon(pm);
+}
+
+QString axisLabel(XAxis a)
+{
+    switch (a) {
+    case XAxis::Step: return QObject::tr("step");
+    case XAxis::WallTime: return QObject::tr("wall time (s since epoch)");
+    case XAxis::RelativeTime: return QObject::tr("time since start (s)");
+    }
+    return {};
+}
+
+} // namespace
+
+CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent), workspace_(workspace)
+{
+    // Left: metric chooser and legend. Right: controls over the chart grid.
+    auto* side = new QWidget;
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    metricFilter_ = new QLineEdit;
+    metricFilter_->setPlaceholderText(tr("Search metrics"));
+    metricFilter_->setClearButtonEnabled(true);
+    metricList_ = new QListWidget;
+    metricList_->setUniformItemSizes(true);
+    legend_ = new QListWidget;
+    legend_->setUniformItemSizes(true);
+    legend_->setTextElideMode(Qt::ElideMiddle);
+    legend_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    legend_->setToolTip(tr("Untick a run to hide it in every chart"));
+    sideLayout->addWidget(new QLabel(tr("<b>Metrics</b>")));
+    sideLayout->addWidget(metricFilter_);
+    sideLayout->addWidget(metricList_, 2);
+    sideLayout->addWidget(new QLabel(tr("<b>Runs</b>")));
+    sideLayout->addWidget(legend_, 3);
+
+    auto* controls = new QHBoxLayout;
+    axis_ = new QComboBox;
+    axis_->addItems({tr("Step"), tr("Wall time"), tr("Relative time")});
+    logY_ = new QCheckBox(tr("Log Y"));
+    smoothing_ = new QComboBox;
+    smoothing_->addItems({tr("No smoothing"), tr("EMA (debiased)"), tr("Running mean")});
+    smoothingParam_ = new QDoubleSpinBox;
+    showRaw_ = new QCheckBox(tr("Raw behind"));
+    bands_ = new QComboBox;
+    bands_->addItems({tr("Runs"), tr("Groups: mean, min-max"), tr("Groups: mean ± SD")});
+    bands_->setToolTip(tr("Group the runs as the run table groups them"));
+    status_ = new QLabel;
+    controls->addWidget(new QLabel(tr("X:")));
+    controls->addWidget(axis_);
+    controls->addWidget(logY_);
+    controls->addWidget(smoothing_);
+    controls->addWidget(smoothingParam_);
+    controls->addWidget(showRaw_);
+    controls->addWidget(bands_);
+    controls->addStretch(1);
+    controls->addWidget(status_);
+
+    grid_ = new QWidget;
+    gridLayout_ = new QGridLayout(grid_);
+    gridLayout_->setContentsMargins(0, 0, 0, 0);
+    gridLayout_->setSpacing(6);
+    scroll_ = new QScrollArea;
+    scroll_->setWidgetResizable(true);
+    scroll_->setWidget(grid_);
+    scroll_->setFrameShape(QFrame::NoFrame);
+
+    auto* right = new QWidget;
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addLayout(controls);
+    rightLayout->addWidget(scroll_, 1);
+
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(side);
+    split->addWidget(right);
+    split->setStretchFactor(1, 1);
+    split->setSizes({250, 900});
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+
+    syncControls();
+    connect(metricFilter_, &QLineEdit::textChanged, this, [this](const QString& text) {
+        for (int i = 0; i < metricList_->count(); ++i)
+            metricList_->item(i)->setHidden(!metricList_->item(i)->text().contains(text, Qt::CaseInsensitive));
+    });
+    connect(metricList_, &QListWidget::itemChanged, this, [this] {
+        QStringList chosen;
+        for (int i = 0; i < metricList_->count(); ++i)
+            if (metricList_->item(i)->checkState() == Qt::Checked)
+                chosen << metricList_->item(i)->text();
+        if (chosen == chosen_)
+            return;
+        chosen_ = chosen;
+        userChoseMetrics_ = true;
+        emit metricsChanged(chosen_);
+        request();
+    });
+    connect(legend_, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
+        const QString id = item->data(Qt::UserRole).toString();
+        if (item->checkState() == Qt::Checked)
+            hidden_.remove(id);
+        else
+            hidden_.insert(id);
+        rebuildPlots();
+    });
+    auto changed = [this] {
+        settings_.axis = XAxis(axis_->currentIndex());
+        settings_.logY = logY_->isChecked();
+        settings_.smoothing = Smoothing(smoothing_->currentIndex());
+        if (settings_.smoothing == Smoothing::Ema)
+            settings_.emaWeight = smoothingParam_->value();
+        else if (settings_.smoothing == Smoothing::RunningMean)
+            settings_.meanWindow = int(smoothingParam_->value());
+        settings_.showRaw = showRaw_->isChecked();
+        settings_.groupBands = bands_->currentIndex() > 0;
+        settings_.band = bands_->currentIndex() == 2 ? BandKind::StdDev : BandKind::MinMax;
+        syncControls();
+        emit settingsChanged();
+        request();
+    };
+    connect(axis_, &QComboBox::currentIndexChanged, this, changed);
+    connect(logY_, &QCheckBox::toggled, this, changed);
+    connect(smoothing_, &QComboBox::currentIndexChanged, this, changed);
+    connect(smoothingParam_, &QDoubleSpinBox::editingFinished, this, changed);
+    connect(showRaw_, &QCheckBox::toggled, this, changed);
+    connect(bands_, &QComboBox::currentIndexChanged, this, changed);
+    connect(&workspace_, &Workspace::seriesReady, this, [this](quint64 ticket) {
+        if (ticket != ticket_)
+            return;   // an answer to a request since replaced
+        loading_ = false;
+        rebuildPlots();
+    });
+    connect(&workspace_, &Workspace::runsChanged, this, [this] { rebuildMetricList(); });
+}
+
+void CurvesView::syncControls()
+{
+    const QSignalBlocker b1(axis_), b2(logY_), b3(smoothing_), b4(smoothingParam_), b5(showRaw_), b6(bands_);
+    axis_->setCurrentIndex(int(settings_.axis));
+    logY_->setChecked(settings_.logY);
+    smoothing_->setCurrentIndex(int(settings_.smoothing));
+    if (settings_.smoothing == Smoothing::RunningMean) {
+        smoothingParam_->setDecimals(0);
+        smoothingParam_->setRange(1, 10000);
+        smoothingParam_->setSingleStep(1);
+        smoothingParam_->setValue(settings_.meanWindow);
+        smoothingParam_->setToolTip(tr("Window (points)"));
+    } else {
+        smoothingParam_->setDecimals(3);
+        smoothingParam_->setRange(0, 0.999);
+        smoothingParam_->setSingleStep(0.05);
+        smoothingParam_->setValue(settings_.emaWeight);
+        smoothingParam_->setToolTip(tr("EMA weight (TensorBoard's smoothing)"));
+    }
+    smoothingParam_->setEnabled(settings_.smoothing != Smoothing::None);
+    showRaw_->setChecked(settings_.showRaw);
+    showRaw_->setEnabled(settings_.smoothing != Smoothing::None);
+    bands_->setCurrentIndex(settings_.groupBands ? (settings_.band == BandKind::StdDev ? 2 : 1) : 0);
+}
+
+void CurvesView::setSettings(const CurveSettings& s)
+{
+    settings_ = s;
+    syncControls();
+    request();
+}
+
+void CurvesView::setRuns(const std::vector<int>& rows)
+{
+    rows_ = rows;
+    rebuildMetricList();
+    request();
+}
+
+void CurvesView::setGrouping(const QStringList& labels, const QHash<int, int>& groupOfRow)
+{
+    groupLabels_ = labels;
+    groupOfRow_ = groupOfRow;
+    if (settings_.groupBands)
+        rebuildPlots();
+}
+
+void CurvesView::setMetrics(const QStringList& metrics)
+{
+    chosen_ = metrics;
+    userChoseMetrics_ = !metrics.isEmpty();
+    rebuildMetricList();
+    request();
+}
+
+void CurvesView::rebuildMetricList()
+{
+    const auto table = workspace_.runs();
+    // Metrics that at least one of the runs has.
+    QStringList available;
+    for (const auto& m : table->metrics())
+        if (std::any_of(rows_.begin(), rows_.end(), [&](int r) { return r < table->rowCount() && m.has(r); }))
+            available << m.key;
+    if (!userChoseMetrics_) {
+        // Losses and scores people look at first, then the rest in order.
+        QStringList preferred;
+        for (const auto& k : available)
+            if (k.contains(QLatin1String("loss"), Qt::CaseInsensitive) || k.contains(QLatin1String("acc"), Qt::CaseInsensitive)
+                || k.contains(QLatin1String("auc"), Qt::CaseInsensitive))
+                preferred << k;
+        for (const auto& k : available)
+            if (!preferred.contains(k))
+                preferred << k;
+        chosen_ = preferred.mid(0, 4);
+    }
+    const QSignalBlocker block(metricList_);
+    metricList_->clear();
+    for (const auto& k : available) {
+        auto* item = new QListWidgetItem(k, metricList_);
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        item->setCheckState(chosen_.contains(k) ? Qt::Checked : Qt::Unchecked);
+        item->setHidden(!k.contains(metricFilter_->text(), Qt::CaseInsensitive));
+    }
+}
+
+std::vector<SeriesKeyLite> CurvesView::keysFor(bool smoothed) const
+{
+    std::vector<SeriesKeyLite> keys;
+    const auto table = workspace_.runs();
+    for (const auto& metric : chosen_) {
+        const MetricColumn* m = table->metric(metric);
+        if (!m)
+            continue;
+        for (int r : rows_) {
+            if (r >= table->rowCount() || !m->has(r))
+                continue;
+            SeriesKey k;
+            k.store = table->storeIndex(r);
+            k.runId = table->id(r);
+            k.metric = metric;
+            k.axis = settings_.axis;
+            if (smoothed) {
+                k.smoothing = settings_.smoothing;
+                k.smoothingParam = settings_.smoothing == Smoothing::Ema ? settings_.emaWeight
+                                                                         : double(settings_.meanWindow);
+            }
+            keys.push_back({r, k});
+        }
+    }
+    return keys;
+}
+
+void CurvesView::request()
+{
+    std::vector<SeriesKey> keys;
+    for (const auto& k : keysFor(false))
+        keys.push_back(k.key);
+    if (settings_.smoothing != Smoothing::None)
+        for (const auto& k : keysFor(true))
+            keys.push_back(k.key);
+    ++ticket_;
+    loading_ = !keys.empty();
+    status_->setText(loading_ ? tr("Loading %n series…", nullptr, int(keys.size())) : QString());
+    rebuildPlots();   // what is cached already shows at once
+    workspace_.requestSeries(keys, ticket_);
+}
+
+void CurvesView::loadNow()
+{
+    for (const auto& k : keysFor(false))
+        workspace_.loadSeriesNow(k.key);
+    if (settings_.smoothing != Smoothing::None)
+        for (const auto& k : keysFor(true))
+            workspace_.loadSeriesNow(k.key);
+    ++ticket_;   // anything still in flight is stale now
+    loading_ = false;
+    rebuildPlots();
+}
+
+void CurvesView::rebuildPlots()
+{
+    const auto table = workspace_.runs();
+    // Legend: every run, ticked unless hidden.
+    {
+        const QSignalBlocker block(legend_);
+        legend_->clear();
+        for (int r : rows_) {
+            if (r >= table->rowCount())
+                continue;
+            auto* item = new QListWidgetItem(swatch(runColor(table->id(r))), table->name(r), legend_);
+            item->setData(Qt::UserRole, table->id(r));
+            item->setToolTip(table->name(r));
+            item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+            item->setCheckState(hidden_.contains(table->id(r)) ? Qt::Unchecked : Qt::Checked);
+        }
+    }
+    // One chart per chosen metric, reusing the widgets (and so their zoom).
+    while (int(plots_.size()) > int(chosen_.size())) {
+        delete plots_.back();
+        plots_.pop_back();
+    }
+    while (plots_.size() < size_t(chosen_.size())) {
+        auto* plot = new CurvePlot;
+        plot->setMinimumHeight(240);
+        connect(plot, &CurvePlot::xRangeChanged, this, [this, plot](double x0, double x1) {
+            for (auto* other : plots_)
+                if (other != plot)
+                    other->setXRange(std::pair(x0, x1));
+        });
+        connect(plot, &CurvePlot::viewReset, this, [this, plot] {
+            for (auto* other : plots_)
+                if (other != plot)
+                    other->resetView();
+        });
+        plots_.push_back(plot);
+    }
+    for (size_t i = 0; i < plots_.size(); ++i)
+        gridLayout_->addWidget(plots_[i], int(i) / settings_.columns, int(i) % settings_.columns);
+
+    const bool bands = settings_.groupBands && !groupLabels_.isEmpty();
+    for (size_t i = 0; i < plots_.size(); ++i) {
+        CurvePlot* plot = plots_[i];
+        const QString& metric = chosen_[qsizetype(i)];
+        plot->setTitle(metric);
+        plot->setXLabel(axisLabel(settings_.axis));
+        plot->setLogY(settings_.logY);
+        plot->setShowRaw(settings_.showRaw);
+        std::vector<CurveSeries> series;
+        for (const auto& k : keysFor(false)) {
+            if (k.key.metric != metric || hidden_.contains(k.key.runId))
+                continue;
+            CurveSeries s;
+            s.runId = k.key.runId;
+            s.label = table->name(k.row);
+            s.color = runColor(k.key.runId);
+            s.raw = workspace_.cachedSeries(k.key);
+            if (!s.raw)
+                continue;
+            if (settings_.smoothing != Smoothing::None) {
+                SeriesKey sk = k.key;
+                sk.smoothing = settings_.smoothing;
+                sk.smoothingParam = settings_.smoothing == Smoothing::Ema ? settings_.emaWeight
+                                                                          : double(settings_.meanWindow);
+                s.smoothed = workspace_.cachedSeries(sk);
+            }
+            s.group = bands ? groupOfRow_.value(k.row, -1) : -1;
+            series.push_back(std::move(s));
+        }
+        plot->setSeries(std::move(series));
+        if (bands) {
+            std::vector<CurveGroup> groups;
+            // Evenly spread hues: groups are few and must tell apart at a glance.
+            for (int g = 0; g < groupLabels_.size(); ++g) {
+                QColor c = QColor::fromHsl((g * 67) % 360, 190, 120);
+                groups.push_back({groupLabels_[g], c});
+            }
+            plot->setGroups(std::move(groups), settings_.band);
+        } else {
+            plot->clearGroups();
+        }
+    }
+    if (!loading_)
+        status_->setText(chosen_.isEmpty() ? tr("Choose metrics on the left") : QString());
+}
+
+} // namespace runlens::ui

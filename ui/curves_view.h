@@ -1,0 +1,103 @@
+// The metric curves of the chosen runs: one chart per metric in a grid, all
+// runs overlaid, X synced across charts. The controls choose metrics (with
+// search), the x axis, log y, smoothing and group bands; the legend hides
+// runs. Series load on the Workspace's threads; the view redraws when they
+// arrive and ignores answers to requests it has since replaced.
+#pragma once
+
+#include "curve_plot.h"
+#include "series_smoothing.h"
+
+#include <QSet>
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QScrollArea;
+
+namespace runlens {
+class Workspace;
+}
+
+namespace runlens::ui {
+
+struct CurveSettings {
+    XAxis axis = XAxis::Step;
+    bool logY = false;
+    Smoothing smoothing = Smoothing::Ema;
+    double emaWeight = 0.6;
+    int meanWindow = 10;
+    bool showRaw = true;
+    bool groupBands = false;
+    BandKind band = BandKind::MinMax;
+    int columns = 2;
+};
+
+class CurvesView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit CurvesView(Workspace& workspace, QWidget* parent = nullptr);
+
+    // The runs to plot (rows of the workspace's merged table).
+    void setRuns(const std::vector<int>& rows);
+    // Groups for band mode: a label per group and each run's group (-1: none).
+    void setGrouping(const QStringList& labels, const QHash<int, int>& groupOfRow);
+    void setMetrics(const QStringList& metrics);
+    QStringList metrics() const { return chosen_; }
+    void setSettings(const CurveSettings& s);
+    const CurveSettings& settings() const { return settings_; }
+
+    const std::vector<CurvePlot*>& plots() const { return plots_; }
+    // True while series for the current request are still loading.
+    bool isLoading() const { return loading_; }
+    // Loads what the charts need synchronously and draws (headless snapshots).
+    void loadNow();
+
+signals:
+    void settingsChanged();
+    void metricsChanged(const QStringList& metrics);
+
+private:
+    void rebuildMetricList();
+    void request();
+    void rebuildPlots();
+    std::vector<struct SeriesKeyLite> keysFor(bool smoothed) const;
+    void syncControls();
+
+    Workspace& workspace_;
+    std::vector<int> rows_;
+    QStringList chosen_;
+    bool userChoseMetrics_ = false;
+    CurveSettings settings_;
+    QStringList groupLabels_;
+    QHash<int, int> groupOfRow_;
+    QSet<QString> hidden_;   // run ids
+    quint64 ticket_ = 0;
+    bool loading_ = false;
+
+    QLineEdit* metricFilter_;
+    QListWidget* metricList_;
+    QListWidget* legend_;
+    QComboBox* axis_;
+    QCheckBox* logY_;
+    QComboBox* smoothing_;
+    QDoubleSpinBox* smoothingParam_;
+    QCheckBox* showRaw_;
+    QComboBox* bands_;
+    QLabel* status_;
+    QScrollArea* scroll_;
+    QWidget* grid_;
+    QGridLayout* gridLayout_;
+    std::vector<CurvePlot*> plots_;
+};
+
+} // namespace runlens::ui

@@ -1,0 +1,501 @@
+#include "main_window.h"
+
+#include "navigator_view.h"
+#include "query_bar.h"
+#include "run_colors.h"
+#include "run_details_view.h"
+#include "run_json.h"
+#include "run_query.h"
+#include "run_table_model.h"
+#include "run_table_view.h"
+#include "workspace.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTextStream>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace runlens::ui {
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::make_unique<Workspace>())
+{
+    setWindowTitle(tr("Runlens"));
+    setAcceptDrops(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+
+    query_ = new QueryBar;
+    model_ = new RunTableModel(this);
+    table_ = new RunTableView;
+    table_->setRunModel(model_);
+    // Oldest first, as the runs were started: a sweep reads in its own order.
+    model_->setSortKey(QStringLiteral("start_time"), Qt::AscendingOrder);
+    summary_ = new QLabel;
+    auto* top = new QWidget;
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(4, 4, 4, 0);
+    auto* queryRow = new QHBoxLayout;
+    queryRow->addWidget(query_, 1);
+    queryRow->addWidget(summary_);
+    topLayout->addLayout(queryRow);
+    topLayout->addWidget(table_, 1);
+
+    curves_ = new CurvesView(*workspace_);
+    centre_ = new QSplitter(Qt::Vertical);
+    centre_->addWidget(top);
+    centre_->addWidget(curves_);
+    centre_->setStretchFactor(0, 2);
+    centre_->setStretchFactor(1, 3);
+    setCentralWidget(centre_);
+
+    navigator_ = new NavigatorView(*workspace_);
+    navigatorDock_ = new QDockWidget(tr("Stores"), this);
+    navigatorDock_->setObjectName(QStringLiteral("navigator"));
+    navigatorDock_->setWidget(navigator_);
+    addDockWidget(Qt::LeftDockWidgetArea, navigatorDock_);
+    details_ = new RunDetailsView;
+    detailsDock_ = new QDockWidget(tr("Run details"), this);
+    detailsDock_->setObjectName(QStringLiteral("details"));
+    detailsDock_->setWidget(details_);
+    addDockWidget(Qt::RightDockWidgetArea, detailsDock_);
+    resizeDocks({navigatorDock_, detailsDock_}, {230, 340}, Qt::Horizontal);
+
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1000);
+    progress_->setMaximumWidth(200);
+    progress_->setVisible(false);
+    cancel_ = new QToolButton;
+    cancel_->setText(tr("Cancel"));
+    cancel_->setVisible(false);
+    statusBar()->addPermanentWidget(progress_);
+    statusBar()->addPermanentWidget(cancel_);
+    connect(cancel_, &QToolButton::clicked, workspace_.get(), &Workspace::cancel);
+
+    connect(workspace_.get(), &Workspace::loadingChanged, this, [this](bool loading) {
+        progress_->setVisible(loading);
+        cancel_->setVisible(loading);
+        if (!loading) {
+            progress_->setValue(0);
+            statusBar()->clearMessage();
+        }
+    });
+    connect(workspace_.get(), &Workspace::progress, this, [this](double f, const QString& what) {
+        progress_->setValue(int(f * 1000));
+        statusBar()->showMessage(tr("Loading %1…").arg(what), 2000);
+    });
+    connect(workspace_.get(), &Workspace::storeFailed, this, [this](const QString& path, const QString& message) {
+        statusBar()->showMessage(tr("Could not open %1").arg(path), 10000);
+        QMessageBox::warning(this, tr("Cannot open store"), message);
+    });
+    connect(workspace_.get(), &Workspace::runsChanged, this, &MainWindow::onRunsChanged);
+    connect(navigator_, &NavigatorView::filterChanged, this, &MainWindow::refilter);
+    connect(query_, &QueryBar::queryEdited, this, [this](const QString& text) { applyQuery(text); });
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::onSelectionChanged);
+    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+        // The view's selection model survives a reset but loses its rows.
+        connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+                &MainWindow::onSelectionChanged, Qt::UniqueConnection);
+    });
+    connect(table_, &RunTableView::groupByRequested, this, [this](const QString& key) {
+        model_->setGroupBy(key);
+        table_->expandAll();
+        updateGrouping();
+    });
+    connect(curves_, &CurvesView::settingsChanged, this, [this] { saveSettings(); });
+
+    buildMenus();
+    loadSettings();
+    workspace_->setLiveInterval(1000);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    auto* open = file->addAction(tr("&Open Store…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a Runlens store"), QString(),
+                                                          tr("Runlens stores (*.db *.runlens *.sqlite);;All files (*)"));
+        if (!path.isEmpty())
+            openStores({path});
+    });
+    open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open &Folder…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a store folder"));
+        if (!dir.isEmpty())
+            openStores({dir});
+    });
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    auto* refresh = file->addAction(tr("&Refresh"), this, [this] { workspace_->refresh(true); });
+    refresh->setShortcut(QKeySequence::Refresh);
+    auto* exportCsv = file->addAction(tr("&Export Run Table as CSV…"), this, &MainWindow::exportTableCsv);
+    exportCsv->setShortcut(QKeySequence(tr("Ctrl+E")));
+    file->addSeparator();
+    auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    auto* find = edit->addAction(tr("&Find Runs"), this, [this] {
+        query_->setFocus();
+        query_->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+    auto* selectAll = edit->addAction(tr("Select &All Runs"), table_, &QTreeView::selectAll);
+    selectAll->setShortcut(QKeySequence::SelectAll);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    auto* constant = view->addAction(tr("Show &Constant Columns"));
+    constant->setCheckable(true);
+    connect(constant, &QAction::toggled, this, [this](bool on) {
+        table_->setShowConstantColumns(on);
+        saveSettings();
+    });
+    connect(view, &QMenu::aboutToShow, constant, [this, constant] { constant->setChecked(table_->showConstantColumns()); });
+    view->addAction(tr("Choose Co&lumns…"), table_, &RunTableView::chooseColumns);
+    view->addAction(tr("&Ungroup"), this, [this] {
+        model_->setGroupBy(QString());
+        updateGrouping();
+    });
+    view->addSeparator();
+    view->addAction(navigatorDock_->toggleViewAction());
+    view->addAction(detailsDock_->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Query Language"), this, [this] {
+        QMessageBox::information(
+            this, tr("Query language"),
+            tr("<p><b>Fields</b>: params.X, metrics.X (last value; .min .max .count .last_step), tags.X, name, id, "
+               "status, experiment, start_time, end_time, duration.</p>"
+               "<p><b>Operators</b>: = != &lt; &lt;= &gt; &gt;= , in (a, b), not in (...), ~ and !~ (regular "
+               "expressions); and, or, not, parentheses.</p>"
+               "<p><b>Order and limit</b>: order by metrics.val_auc desc, params.lr limit 10</p>"
+               "<p>Keys with spaces: params.`my key`. Dates: start_time &gt; '2026-11-01'.</p>"));
+    });
+    help->addAction(tr("&About Runlens"), this, [this] {
+        QMessageBox::about(this, tr("About Runlens"),
+                           tr("<b>Runlens %1</b><p>Experiment browser and comparator.</p>").arg(QStringLiteral(RUNLENS_VERSION)));
+    });
+    updateRecentMenu();
+}
+
+void MainWindow::openStores(const QStringList& paths)
+{
+    for (const auto& p : paths)
+        addRecent(QFileInfo(p).absoluteFilePath());
+    workspace_->open(paths);
+}
+
+void MainWindow::onRunsChanged()
+{
+    const auto table = workspace_->runs();
+    QStringList storeNames;
+    for (int s = 0; s < workspace_->storeCount(); ++s)
+        storeNames << QFileInfo(workspace_->store(s).path).fileName();
+    {
+        // Colours by start order, so a sweep's runs get well spread colours.
+        std::vector<int> order(size_t(table->rowCount()));
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](int a, int b) { return table->startTime(a) < table->startTime(b); });
+        QStringList ids;
+        for (int r : order)
+            ids << table->id(r);
+        registerRunColors(ids);
+    }
+    // Keep the selection by run id across the reset.
+    const QStringList keep = selectedIds_;
+    model_->setTable(table, {}, storeNames);
+    QStringList params, metrics, tags;
+    for (const auto& c : table->params())
+        params << c.key;
+    for (const auto& m : table->metrics())
+        metrics << m.key;
+    for (const auto& c : table->tags())
+        tags << c.key;
+    query_->setKeys(params, metrics, tags);
+    navigator_->rebuild();
+    refilter();
+    QString title = tr("Runlens");
+    if (workspace_->storeCount() == 1)
+        title = QFileInfo(workspace_->store(0).path).fileName() + QStringLiteral(" — Runlens");
+    else if (workspace_->storeCount() > 1)
+        title = tr("%n stores — Runlens", nullptr, workspace_->storeCount());
+    setWindowTitle(title);
+    QStringList problems;
+    for (int s = 0; s < workspace_->storeCount(); ++s)
+        problems += workspace_->store(s).problems;
+    if (!problems.isEmpty())
+        statusBar()->showMessage(problems.join(QStringLiteral("; ")), 15000);
+    selectedIds_ = keep;
+    selectRunIds(keep);
+}
+
+QString MainWindow::applyQuery(const QString& text)
+{
+    query_->setText(text);
+    const RunQuery q(text);
+    const auto sel = q.select(*workspace_->runs());
+    query_->setError(sel.error);
+    if (sel.error) {
+        // A bad query keeps the last good result on screen.
+        summary_->setText(QStringLiteral("<span style='color:#e53935'>%1</span>").arg(sel.error->describe().toHtmlEscaped()));
+        return sel.error->describe();
+    }
+    lastGoodQuery_ = text;
+    queryRows_ = sel.rows;
+    refilter();
+    return {};
+}
+
+void MainWindow::refilter()
+{
+    const auto table = workspace_->runs();
+    if (!lastGoodQuery_.isEmpty()) {
+        const auto sel = RunQuery(lastGoodQuery_).select(*table);
+        queryRows_ = sel.error ? std::vector<int>() : sel.rows;
+        if (sel.error)
+            query_->setError(sel.error);
+    } else {
+        queryRows_.resize(size_t(table->rowCount()));
+        std::iota(queryRows_.begin(), queryRows_.end(), 0);
+    }
+    const NavigatorFilter f = navigator_->filter();
+    std::vector<int> rows;
+    for (int r : queryRows_) {
+        if (f.store >= 0 && table->storeIndex(r) != f.store)
+            continue;
+        if (!f.experiment.isEmpty() && table->experiment(r) != f.experiment)
+            continue;
+        rows.push_back(r);
+    }
+    const QStringList keep = selectedIds_;
+    model_->setRows(rows);
+    if (model_->groupCount() > 0)
+        table_->expandAll();
+    summary_->setText(tr("%1 of %n run(s)", nullptr, table->rowCount()).arg(rows.size()));
+    selectedIds_ = keep;
+    selectRunIds(keep);
+    updateGrouping();
+    onSelectionChanged();
+}
+
+void MainWindow::selectRuns(const std::vector<int>& tableRows)
+{
+    table_->selectTableRows(tableRows);
+    onSelectionChanged();
+}
+
+void MainWindow::selectRunIds(const QStringList& idsOrNames)
+{
+    const auto table = workspace_->runs();
+    std::vector<int> rows;
+    for (const auto& id : idsOrNames) {
+        const int r = table->findRun(id);
+        if (r >= 0)
+            rows.push_back(r);
+    }
+    const QSignalBlocker block(table_->selectionModel());
+    table_->selectTableRows(rows);
+}
+
+void MainWindow::onSelectionChanged()
+{
+    const auto table = workspace_->runs();
+    auto rows = table_->selectedTableRows();
+    selectedIds_.clear();
+    for (int r : rows)
+        selectedIds_ << table->id(r);
+    if (rows.empty()) {
+        // Nothing chosen: the curves show the first runs in table order.
+        const auto shown = model_->displayedRows();
+        rows.assign(shown.begin(), shown.begin() + std::min<ptrdiff_t>(kDefaultCurveRuns, ptrdiff_t(shown.size())));
+        details_->showMessage(tr("Select a run to see everything recorded about it."));
+    } else {
+        auto d = workspace_->details(rows.front());
+        if (d)
+            details_->showRun(*d);
+        else
+            details_->showMessage(d.error());
+    }
+    curves_->setRuns(rows);
+}
+
+void MainWindow::updateGrouping()
+{
+    QStringList labels;
+    QHash<int, int> groupOf;
+    const QString key = model_->groupBy();
+    if (!key.isEmpty()) {
+        for (int g = 0; g < model_->rowCount(); ++g) {
+            const QModelIndex gi = model_->index(g, 0);
+            labels << gi.data().toString();
+            for (int i = 0; i < model_->rowCount(gi); ++i)
+                groupOf.insert(model_->tableRow(model_->index(i, 0, gi)), g);
+        }
+    }
+    curves_->setGrouping(labels, groupOf);
+}
+
+void MainWindow::prepareSnapshot(SnapshotView view)
+{
+    if (view == SnapshotView::Window)
+        return;
+    navigatorDock_->hide();
+    detailsDock_->hide();
+    menuBar()->hide();
+    statusBar()->hide();
+    if (view == SnapshotView::Table)
+        curves_->hide();
+    else
+        centre_->widget(0)->hide();
+}
+
+void MainWindow::exportTableCsv()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export run table"), QStringLiteral("runs.csv"),
+                                                      tr("CSV (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        QMessageBox::warning(this, tr("Export"), file.errorString());
+        return;
+    }
+    QTextStream out(&file);
+    auto csv = [](QString s) {
+        if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains(QLatin1Char('\n')))
+            s = QLatin1Char('"') + s.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
+        return s;
+    };
+    // The columns as shown, in their visual order.
+    std::vector<int> cols;
+    for (int v = 0; v < model_->columnCount(); ++v) {
+        const int c = table_->header()->logicalIndex(v);
+        if (!table_->isColumnHidden(c))
+            cols.push_back(c);
+    }
+    QStringList header{QStringLiteral("id")};
+    for (int c : cols)
+        header << csv(model_->columns()[size_t(c)].key);
+    out << header.join(QLatin1Char(',')) << '\n';
+    for (int r : model_->displayedRows()) {
+        QStringList line{model_->table().id(r)};
+        for (int c : cols)
+            line << csv(model_->index(0, 0).isValid() ? model_->data(model_->indexOfTableRow(r, c)).toString() : QString());
+        out << line.join(QLatin1Char(',')) << '\n';
+    }
+    out.flush();
+    if (!file.commit())
+        QMessageBox::warning(this, tr("Export"), file.errorString());
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+}
+
+void MainWindow::addRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentStores")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > 10)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("recentStores"), recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    if (!recentMenu_)
+        return;
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentStores")).toStringList();
+    for (const auto& path : recent)
+        recentMenu_->addAction(path, this, [this, path] { openStores({path}); });
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::loadSettings()
+{
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    centre_->restoreState(s.value(QStringLiteral("window/centre")).toByteArray());
+    if (!s.contains(QStringLiteral("window/geometry")))
+        resize(1500, 950);
+    table_->setShowConstantColumns(s.value(QStringLiteral("table/showConstant"), false).toBool());
+    table_->setHiddenColumns(s.value(QStringLiteral("table/hidden")).toStringList());
+    table_->setPinnedColumns(s.value(QStringLiteral("table/pinned")).toStringList());
+    query_->setHistory(s.value(QStringLiteral("query/history")).toStringList());
+    CurveSettings c;
+    c.axis = XAxis(s.value(QStringLiteral("curves/axis"), int(c.axis)).toInt());
+    c.logY = s.value(QStringLiteral("curves/logY"), c.logY).toBool();
+    c.smoothing = Smoothing(s.value(QStringLiteral("curves/smoothing"), int(c.smoothing)).toInt());
+    c.emaWeight = s.value(QStringLiteral("curves/emaWeight"), c.emaWeight).toDouble();
+    c.meanWindow = s.value(QStringLiteral("curves/meanWindow"), c.meanWindow).toInt();
+    c.showRaw = s.value(QStringLiteral("curves/showRaw"), c.showRaw).toBool();
+    c.groupBands = s.value(QStringLiteral("curves/groupBands"), c.groupBands).toBool();
+    c.band = BandKind(s.value(QStringLiteral("curves/band"), int(c.band)).toInt());
+    curves_->setSettings(c);
+    connect(table_, &RunTableView::columnsChanged, this, [this] { saveSettings(); });
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("table/showConstant"), table_->showConstantColumns());
+    s.setValue(QStringLiteral("table/hidden"), table_->hiddenColumns());
+    s.setValue(QStringLiteral("table/pinned"), table_->pinnedColumns());
+    s.setValue(QStringLiteral("query/history"), query_->history());
+    const CurveSettings& c = curves_->settings();
+    s.setValue(QStringLiteral("curves/axis"), int(c.axis));
+    s.setValue(QStringLiteral("curves/logY"), c.logY);
+    s.setValue(QStringLiteral("curves/smoothing"), int(c.smoothing));
+    s.setValue(QStringLiteral("curves/emaWeight"), c.emaWeight);
+    s.setValue(QStringLiteral("curves/meanWindow"), c.meanWindow);
+    s.setValue(QStringLiteral("curves/showRaw"), c.showRaw);
+    s.setValue(QStringLiteral("curves/groupBands"), c.groupBands);
+    s.setValue(QStringLiteral("curves/band"), int(c.band));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/centre"), centre_->saveState());
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const auto& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    openStores(paths);
+}
+
+} // namespace runlens::ui

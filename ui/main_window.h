@@ -1,0 +1,96 @@
+// The main window assembles the views around one Workspace: the navigator
+// (left), the query bar and run table (centre top), the curves (centre
+// bottom) and the run details (right). It holds no data of its own and runs
+// no SQL; the views read core/ through models.
+#pragma once
+
+#include "curves_view.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QLabel;
+class QProgressBar;
+class QToolButton;
+class QSplitter;
+class QDockWidget;
+
+namespace runlens {
+class Workspace;
+}
+
+namespace runlens::ui {
+
+class NavigatorView;
+class QueryBar;
+class RunDetailsView;
+class RunTableModel;
+class RunTableView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    Workspace& workspace() { return *workspace_; }
+    void openStores(const QStringList& paths);
+
+    // Applies a query as if typed; returns the error text, empty when valid.
+    QString applyQuery(const QString& query);
+    void selectRuns(const std::vector<int>& tableRows);
+    void selectRunIds(const QStringList& idsOrNames);
+
+    RunTableModel* tableModel() const { return model_; }
+    RunTableView* tableView() const { return table_; }
+    QueryBar* queryBar() const { return query_; }
+    CurvesView* curvesView() const { return curves_; }
+    RunDetailsView* detailsView() const { return details_; }
+    NavigatorView* navigator() const { return navigator_; }
+
+    // Shows one view alone, for `runlens snapshot`.
+    enum class SnapshotView { Window, Table, Curves };
+    void prepareSnapshot(SnapshotView view);
+
+    // The runs the curves show when nothing is selected.
+    static constexpr int kDefaultCurveRuns = 20;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void buildMenus();
+    void onRunsChanged();
+    void refilter();
+    void onSelectionChanged();
+    void updateGrouping();
+    void updateRecentMenu();
+    void addRecent(const QString& path);
+    void exportTableCsv();
+    void loadSettings();
+    void saveSettings() const;
+
+    std::unique_ptr<Workspace> workspace_;
+    NavigatorView* navigator_;
+    QueryBar* query_;
+    RunTableModel* model_;
+    RunTableView* table_;
+    CurvesView* curves_;
+    RunDetailsView* details_;
+    QSplitter* centre_;
+    QDockWidget* navigatorDock_;
+    QDockWidget* detailsDock_;
+    QLabel* summary_;
+    QProgressBar* progress_;
+    QToolButton* cancel_;
+    QMenu* recentMenu_ = nullptr;
+    QString lastGoodQuery_;
+    std::vector<int> queryRows_;   // rows the last valid query selected, in its order
+    QStringList selectedIds_;      // kept across refreshes
+};
+
+} // namespace runlens::ui

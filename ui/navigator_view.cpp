@@ -1,0 +1,69 @@
+#include "navigator_view.h"
+
+#include "workspace.h"
+
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QMap>
+
+namespace runlens::ui {
+
+namespace {
+constexpr int kStoreRole = Qt::UserRole + 1;
+constexpr int kExperimentRole = Qt::UserRole + 2;
+} // namespace
+
+NavigatorView::NavigatorView(Workspace& workspace, QWidget* parent) : QTreeWidget(parent), workspace_(workspace)
+{
+    setColumnCount(2);
+    setHeaderLabels({tr("Stores"), tr("Runs")});
+    header()->setStretchLastSection(false);
+    header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    setRootIsDecorated(true);
+    setUniformRowHeights(true);
+    connect(this, &QTreeWidget::itemSelectionChanged, this, &NavigatorView::filterChanged);
+}
+
+void NavigatorView::rebuild()
+{
+    const NavigatorFilter before = filter();
+    const QSignalBlocker block(this);
+    clear();
+    auto* all = new QTreeWidgetItem(this, {tr("All runs"), QString::number(workspace_.runs()->rowCount())});
+    all->setData(0, kStoreRole, -1);
+    QTreeWidgetItem* reselect = all;
+    for (int s = 0; s < workspace_.storeCount(); ++s) {
+        const auto& store = workspace_.store(s);
+        auto* item = new QTreeWidgetItem(this, {QFileInfo(store.path).fileName(), QString::number(store.table->rowCount())});
+        item->setToolTip(0, QStringLiteral("%1\n%2 store%3").arg(store.path, store.kind,
+                                                                   store.problems.isEmpty() ? QString()
+                                                                                            : QStringLiteral("\n") + store.problems.join(QLatin1Char('\n'))));
+        item->setData(0, kStoreRole, s);
+        QMap<QString, int> counts;
+        for (int r = 0; r < store.table->rowCount(); ++r)
+            ++counts[store.table->experiment(r)];
+        for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+            auto* exp = new QTreeWidgetItem(item, {it.key(), QString::number(it.value())});
+            exp->setData(0, kStoreRole, s);
+            exp->setData(0, kExperimentRole, it.key());
+            if (before.store == s && before.experiment == it.key())
+                reselect = exp;
+        }
+        if (before.store == s && before.experiment.isEmpty())
+            reselect = item;
+        item->setExpanded(true);
+    }
+    reselect->setSelected(true);
+    setCurrentItem(reselect);
+}
+
+NavigatorFilter NavigatorView::filter() const
+{
+    const auto items = selectedItems();
+    if (items.isEmpty())
+        return {};
+    return {items.first()->data(0, kStoreRole).toInt(), items.first()->data(0, kExperimentRole).toString()};
+}
+
+} // namespace runlens::ui

@@ -1,0 +1,153 @@
+#include "run_details_view.h"
+
+#include "run_colors.h"
+
+#include <QDateTime>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace runlens::ui {
+
+RunDetailsView::RunDetailsView(QWidget* parent) : QWidget(parent)
+{
+    header_ = new QLabel;
+    header_->setWordWrap(true);
+    header_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    tree_ = new QTreeWidget;
+    tree_->setColumnCount(2);
+    tree_->setHeaderLabels({tr("Key"), tr("Value")});
+    tree_->setUniformRowHeights(true);
+    tree_->setAlternatingRowColors(true);
+    tree_->header()->setSectionResizeMode(0, QHeaderView::Interactive);
+    tree_->setColumnWidth(0, 180);
+    openArtifacts_ = new QPushButton(tr("Open artifacts folder"));
+    openArtifacts_->setVisible(false);
+    connect(openArtifacts_, &QPushButton::clicked, this,
+            [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(artifactFolder_)); });
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(header_);
+    layout->addWidget(tree_, 1);
+    layout->addWidget(openArtifacts_);
+    showMessage(tr("Select a run to see everything recorded about it."));
+}
+
+void RunDetailsView::showMessage(const QString& message)
+{
+    header_->setText(message);
+    tree_->clear();
+    openArtifacts_->setVisible(false);
+}
+
+void RunDetailsView::showRun(const RunDetails& d)
+{
+    const QColor c = runColor(d.id);
+    const auto time = [](int64_t ms) {
+        return ms < 0 ? QString() : QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    };
+    header_->setText(QStringLiteral("<span style='color:%1'>&#9632;</span> <b>%2</b> &nbsp; <span style='color:%3'>%4</span><br>"
+                                    "<small>%5 · %6</small>")
+                         .arg(c.name(), d.name.toHtmlEscaped(), statusColor(d.status).name(), statusName(d.status),
+                              d.experiment.toHtmlEscaped(), d.id));
+    tree_->clear();
+    auto section = [&](const QString& title, int count = -1) {
+        auto* item = new QTreeWidgetItem(tree_, {count < 0 ? title : QStringLiteral("%1 (%2)").arg(title).arg(count)});
+        QFont f = item->font(0);
+        f.setBold(true);
+        item->setFont(0, f);
+        item->setFirstColumnSpanned(true);
+        item->setExpanded(true);
+        return item;
+    };
+    auto add = [](QTreeWidgetItem* parent, const QString& k, const QString& v) {
+        auto* item = new QTreeWidgetItem(parent, {k, v});
+        item->setToolTip(1, v.size() > 60 ? v.left(4000) : QString());
+        return item;
+    };
+    auto* run = section(tr("Run"));
+    add(run, tr("started"), time(d.startTime));
+    add(run, tr("ended"), d.endTime < 0 ? tr("(running)") : time(d.endTime));
+    add(run, tr("host / pid"), QStringLiteral("%1 / %2").arg(d.host).arg(d.pid));
+    add(run, tr("reproducibility hash"), d.reproHash);
+    if (!d.parentId.isEmpty())
+        add(run, tr("parent run"), d.parentId);
+    if (!d.hypothesis.isEmpty() || !d.notes.isEmpty()) {
+        auto* notes = section(tr("Notes"));
+        if (!d.hypothesis.isEmpty())
+            add(notes, tr("hypothesis"), d.hypothesis);
+        if (!d.notes.isEmpty())
+            add(notes, tr("notes"), d.notes);
+    }
+    auto* params = section(tr("Params"), int(d.params.size()));
+    for (const auto& p : d.params)
+        add(params, p.key, p.value)->setToolTip(0, p.type);
+    auto* metrics = section(tr("Metrics"), int(d.metrics.size()));
+    for (const auto& m : d.metrics)
+        add(metrics, m.key,
+            tr("last %1 · min %2 · max %3 · %4 points (steps %5–%6)")
+                .arg(QString::number(m.last, 'g', 6), QString::number(m.min, 'g', 6), QString::number(m.max, 'g', 6))
+                .arg(m.count)
+                .arg(m.firstStep)
+                .arg(m.lastStep));
+    if (!d.tags.empty()) {
+        auto* tags = section(tr("Tags"), int(d.tags.size()));
+        for (const auto& [k, v] : d.tags)
+            add(tags, k, v);
+    }
+    auto* git = section(tr("Code"));
+    if (d.git.present) {
+        add(git, tr("commit"), d.git.commit);
+        add(git, tr("branch"), d.git.branch);
+        add(git, tr("remote"), d.git.remote);
+        add(git, tr("repository"), d.git.repoPath);
+        auto* dirty = add(git, tr("uncommitted changes"),
+                          d.git.dirty ? tr("yes, %n diff line(s)", nullptr, int(d.git.diff.count(QLatin1Char('\n'))))
+                                      : tr("no"));
+        if (d.git.dirty)
+            dirty->setToolTip(1, d.git.diff.left(6000));
+    } else {
+        add(git, tr("git"), tr("not recorded (not run from a git repository)"));
+    }
+    if (!d.dataVersions.empty()) {
+        auto* data = section(tr("Data"), int(d.dataVersions.size()));
+        for (const auto& [k, v] : d.dataVersions)
+            add(data, k, v);
+    }
+    auto* env = section(tr("Environment"), int(d.environment.size()));
+    QTreeWidgetItem* packages = nullptr;
+    for (const auto& [k, v] : d.environment) {
+        if (k.startsWith(QLatin1String("package."))) {
+            if (!packages) {
+                packages = add(env, tr("packages"), QString());
+                packages->setExpanded(false);
+            }
+            add(packages, k.mid(8), v);
+        } else {
+            add(env, k, v);
+        }
+    }
+    if (packages)
+        packages->setText(1, tr("%n package(s)", nullptr, packages->childCount()));
+    artifactFolder_.clear();
+    if (!d.artifacts.empty()) {
+        auto* art = section(tr("Artifacts"), int(d.artifacts.size()));
+        for (const auto& a : d.artifacts) {
+            add(art, a.path, a.size >= 0 ? QStringLiteral("%1 bytes · %2").arg(a.size).arg(a.uri) : a.uri);
+            if (artifactFolder_.isEmpty() && a.uri.startsWith(QLatin1String("file://"))) {
+                const QString file = QUrl(a.uri).toLocalFile();
+                QString folder = file.left(file.size() - a.path.size());
+                artifactFolder_ = QDir::cleanPath(folder);
+            }
+        }
+    }
+    openArtifacts_->setVisible(!artifactFolder_.isEmpty());
+}
+
+} // namespace runlens::ui

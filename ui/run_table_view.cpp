@@ -1,0 +1,208 @@
+#include "run_table_view.h"
+
+#include "run_table_model.h"
+
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
+#include <QVBoxLayout>
+
+namespace runlens::ui {
+
+RunTableView::RunTableView(QWidget* parent) : QTreeView(parent)
+{
+    setUniformRowHeights(true);
+    setAlternatingRowColors(true);
+    setSelectionMode(QAbstractItemView::ExtendedSelection);
+    setSelectionBehavior(QAbstractItemView::SelectRows);
+    setSortingEnabled(true);
+    setRootIsDecorated(false);
+    setAllColumnsShowFocus(true);
+    setIconSize(QSize(12, 12));
+    header()->setSectionsMovable(true);
+    header()->setStretchLastSection(false);
+    header()->setDefaultSectionSize(90);
+    header()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header(), &QHeaderView::customContextMenuRequested, this, &RunTableView::headerMenu);
+}
+
+void RunTableView::setRunModel(RunTableModel* model)
+{
+    model_ = model;
+    setModel(model);
+    connect(model, &QAbstractItemModel::modelReset, this, &RunTableView::applyColumns);
+    applyColumns();
+}
+
+void RunTableView::setShowConstantColumns(bool show)
+{
+    showConstant_ = show;
+    applyColumns();
+}
+
+void RunTableView::setHiddenColumns(const QStringList& keys)
+{
+    hidden_ = QSet<QString>(keys.begin(), keys.end());
+    applyColumns();
+}
+
+void RunTableView::setPinnedColumns(const QStringList& keys)
+{
+    pinned_ = keys;
+    applyColumns();
+}
+
+void RunTableView::applyColumns()
+{
+    if (!model_)
+        return;
+    setRootIsDecorated(model_->groupCount() > 0);
+    const auto& cols = model_->columns();
+    QHeaderView* h = header();
+    for (int c = 0; c < int(cols.size()); ++c) {
+        const bool constant = model_->isConstant(c) && !showConstant_;
+        setColumnHidden(c, c != 0 && (constant || hidden_.contains(cols[size_t(c)].key)));
+    }
+    // Pinned columns follow the name, in pin order; the rest keep model order.
+    int visual = 1;
+    for (const auto& key : pinned_) {
+        const int c = model_->columnOf(key);
+        if (c > 0) {
+            h->moveSection(h->visualIndex(c), visual);
+            ++visual;
+        }
+    }
+    for (int c = 1; c < int(cols.size()); ++c) {
+        if (pinned_.contains(cols[size_t(c)].key))
+            continue;
+        if (h->visualIndex(c) != visual)
+            h->moveSection(h->visualIndex(c), visual);
+        ++visual;
+    }
+    // Fit the columns to their contents once per new table, within reason.
+    for (int c = 0; c < int(cols.size()); ++c) {
+        if (isColumnHidden(c))
+            continue;
+        const int fit = std::max(sizeHintForColumn(c), h->sectionSizeHint(c));
+        h->resizeSection(c, std::clamp(fit + 8, 60, c == 0 ? 320 : 200));
+    }
+    if (model_->sortColumn() >= 0)
+        h->setSortIndicator(model_->sortColumn(), model_->sortOrder());
+}
+
+std::vector<int> RunTableView::selectedTableRows() const
+{
+    std::vector<int> rows;
+    if (!model_ || !selectionModel())
+        return rows;
+    for (const auto& idx : selectionModel()->selectedRows()) {
+        const int r = model_->tableRow(idx);
+        if (r >= 0)
+            rows.push_back(r);
+    }
+    // Display order, so the curves' legend follows the table.
+    const auto order = model_->displayedRows();
+    std::vector<int> pos(size_t(model_->table().rowCount()), 0);
+    for (size_t i = 0; i < order.size(); ++i)
+        pos[size_t(order[i])] = int(i);
+    std::sort(rows.begin(), rows.end(), [&](int a, int b) { return pos[size_t(a)] < pos[size_t(b)]; });
+    return rows;
+}
+
+void RunTableView::selectTableRows(const std::vector<int>& rows)
+{
+    QItemSelection sel;
+    for (int r : rows) {
+        const QModelIndex i = model_->indexOfTableRow(r);
+        if (i.isValid())
+            sel.select(i, i.siblingAtColumn(model_->columnCount() - 1));
+    }
+    selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void RunTableView::headerMenu(const QPoint& pos)
+{
+    const int c = header()->logicalIndexAt(pos);
+    QMenu menu(this);
+    if (c >= 0 && model_) {
+        const auto& col = model_->columns()[size_t(c)];
+        menu.addAction(tr("Group by %1").arg(col.title), this, [this, key = col.key] { emit groupByRequested(key); });
+        if (!model_->groupBy().isEmpty())
+            menu.addAction(tr("Ungroup"), this, [this] { emit groupByRequested(QString()); });
+        if (c > 0) {
+            const bool pinned = pinned_.contains(col.key);
+            menu.addAction(pinned ? tr("Unpin %1").arg(col.title) : tr("Pin %1").arg(col.title), this,
+                           [this, key = col.key, pinned] {
+                               if (pinned)
+                                   pinned_.removeAll(key);
+                               else
+                                   pinned_.append(key);
+                               applyColumns();
+                               emit columnsChanged();
+                           });
+            menu.addAction(tr("Hide %1").arg(col.title), this, [this, key = col.key] {
+                hidden_.insert(key);
+                applyColumns();
+                emit columnsChanged();
+            });
+        }
+        menu.addSeparator();
+    }
+    menu.addAction(tr("Choose columns…"), this, &RunTableView::chooseColumns);
+    auto* constant = menu.addAction(tr("Show constant columns"));
+    constant->setCheckable(true);
+    constant->setChecked(showConstant_);
+    connect(constant, &QAction::toggled, this, [this](bool on) {
+        setShowConstantColumns(on);
+        emit columnsChanged();
+    });
+    menu.exec(header()->mapToGlobal(pos));
+}
+
+void RunTableView::chooseColumns()
+{
+    if (!model_)
+        return;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Columns"));
+    auto* filter = new QLineEdit;
+    filter->setPlaceholderText(tr("Search columns"));
+    filter->setClearButtonEnabled(true);
+    auto* list = new QListWidget;
+    const auto& cols = model_->columns();
+    for (int c = 1; c < int(cols.size()); ++c) {
+        const auto& col = cols[size_t(c)];
+        auto* item = new QListWidgetItem(col.key + (model_->isConstant(c) ? tr("  (same in every run)") : QString()), list);
+        item->setData(Qt::UserRole, col.key);
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        item->setCheckState(hidden_.contains(col.key) ? Qt::Unchecked : Qt::Checked);
+    }
+    connect(filter, &QLineEdit::textChanged, list, [list](const QString& t) {
+        for (int i = 0; i < list->count(); ++i)
+            list->item(i)->setHidden(!list->item(i)->text().contains(t, Qt::CaseInsensitive));
+    });
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addWidget(filter);
+    layout->addWidget(list);
+    layout->addWidget(new QLabel(tr("Constant columns show only with \"Show constant columns\".")));
+    layout->addWidget(buttons);
+    dialog.resize(420, 520);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    hidden_.clear();
+    for (int i = 0; i < list->count(); ++i)
+        if (list->item(i)->checkState() == Qt::Unchecked)
+            hidden_.insert(list->item(i)->data(Qt::UserRole).toString());
+    applyColumns();
+    emit columnsChanged();
+}
+
+} // namespace runlens::ui

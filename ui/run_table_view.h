@@ -1,0 +1,48 @@
+// The run table's view: hides columns that are constant across the shown
+// runs (unless asked), lets the user choose, pin and hide columns, group by
+// a column, and sort by clicking a header.
+#pragma once
+
+#include <QSet>
+#include <QStringList>
+#include <QTreeView>
+
+namespace runlens::ui {
+
+class RunTableModel;
+
+class RunTableView : public QTreeView {
+    Q_OBJECT
+
+public:
+    explicit RunTableView(QWidget* parent = nullptr);
+    void setRunModel(RunTableModel* model);
+    RunTableModel* runModel() const { return model_; }
+
+    void setShowConstantColumns(bool show);
+    bool showConstantColumns() const { return showConstant_; }
+    QStringList hiddenColumns() const { return QStringList(hidden_.begin(), hidden_.end()); }
+    void setHiddenColumns(const QStringList& keys);
+    QStringList pinnedColumns() const { return pinned_; }
+    void setPinnedColumns(const QStringList& keys);
+    // Re-applies visibility and order after the model changed.
+    void applyColumns();
+    // Table rows of the selected runs (group rows excluded).
+    std::vector<int> selectedTableRows() const;
+    void selectTableRows(const std::vector<int>& rows);
+    void chooseColumns();
+
+signals:
+    void groupByRequested(const QString& key);
+    void columnsChanged();
+
+private:
+    void headerMenu(const QPoint& pos);
+
+    RunTableModel* model_ = nullptr;
+    bool showConstant_ = false;
+    QSet<QString> hidden_;
+    QStringList pinned_;
+};
+
+} // namespace runlens::ui

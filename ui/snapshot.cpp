@@ -1,0 +1,89 @@
+#include "snapshot.h"
+
+#include "main_window.h"
+#include "run_table_model.h"
+#include "run_table_view.h"
+#include "workspace.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QPixmap>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+namespace runlens::ui {
+
+int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
+{
+    // Settings from a scratch place: a snapshot neither reads nor changes the user's.
+    QTemporaryDir settingsDir;
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
+
+    MainWindow window;
+    QString failure;
+    QObject::connect(&window.workspace(), &Workspace::storeFailed, &window,
+                     [&failure](const QString&, const QString& message) { failure = message; });
+    window.workspace().setLiveInterval(0);
+    window.workspace().open(o.stores);
+    window.workspace().waitForIdle();
+    QCoreApplication::processEvents();
+    if (!failure.isEmpty() || window.workspace().storeCount() == 0) {
+        err << "runlens snapshot: " << (failure.isEmpty() ? QStringLiteral("no store opened") : failure) << '\n';
+        return 3;
+    }
+    if (!o.query.isEmpty()) {
+        const QString error = window.applyQuery(o.query);
+        if (!error.isEmpty()) {
+            err << "runlens snapshot: invalid query, " << error << '\n';
+            return 5;
+        }
+    }
+    if (!o.groupBy.isEmpty()) {
+        if (window.tableModel()->columnOf(o.groupBy) < 0) {
+            err << "runlens snapshot: no column '" << o.groupBy << "' to group by\n";
+            return 1;
+        }
+        emit window.tableView()->groupByRequested(o.groupBy);
+    }
+    if (!o.runs.isEmpty()) {
+        const auto table = window.workspace().runs();
+        std::vector<int> rows;
+        for (const auto& r : o.runs) {
+            const int row = table->findRun(r);
+            if (row < 0) {
+                err << "runlens snapshot: " << (row == -2 ? "ambiguous run '" : "no run '") << r << "'\n";
+                return 4;
+            }
+            rows.push_back(row);
+        }
+        window.selectRuns(rows);
+    }
+    if (!o.metrics.isEmpty())
+        window.curvesView()->setMetrics(o.metrics);
+
+    MainWindow::SnapshotView view = MainWindow::SnapshotView::Window;
+    if (o.view == QLatin1String("table"))
+        view = MainWindow::SnapshotView::Table;
+    else if (o.view == QLatin1String("curves"))
+        view = MainWindow::SnapshotView::Curves;
+    else if (o.view != QLatin1String("window")) {
+        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, window)\n";
+        return 2;
+    }
+    window.prepareSnapshot(view);
+    window.resize(o.size);
+    window.show();
+    QCoreApplication::processEvents();
+    window.curvesView()->loadNow();
+    QCoreApplication::processEvents();
+    const QImage image = window.grab().toImage();
+    if (!image.save(o.output)) {
+        err << "runlens snapshot: cannot write '" << o.output << "'\n";
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace runlens::ui
