@@ -100,7 +100,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::m
     });
     connect(workspace_.get(), &Workspace::storeFailed, this, [this](const QString& path, const QString& message) {
         statusBar()->showMessage(tr("Could not open %1").arg(path), 10000);
-        QMessageBox::warning(this, tr("Cannot open store"), message);
+        // Not exec(): a failed store must not stop the loads still coming in.
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open store"), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
     });
     connect(workspace_.get(), &Workspace::runsChanged, this, &MainWindow::onRunsChanged);
     connect(navigator_, &NavigatorView::filterChanged, this, &MainWindow::refilter);
@@ -259,6 +262,11 @@ QString MainWindow::applyQuery(const QString& text)
     }
     lastGoodQuery_ = text;
     queryRows_ = sel.rows;
+    if (q.hasOrder()) {
+        // The query's order wins until a header is clicked.
+        model_->setSortKey(QString(), Qt::AscendingOrder);
+        table_->header()->setSortIndicator(-1, Qt::AscendingOrder);
+    }
     refilter();
     return {};
 }
@@ -288,7 +296,8 @@ void MainWindow::refilter()
     model_->setRows(rows);
     if (model_->groupCount() > 0)
         table_->expandAll();
-    summary_->setText(tr("%1 of %n run(s)", nullptr, table->rowCount()).arg(rows.size()));
+    summary_->setText(table->rowCount() == 1 ? tr("%1 of 1 run").arg(rows.size())
+                                             : tr("%1 of %2 runs").arg(rows.size()).arg(table->rowCount()));
     selectedIds_ = keep;
     selectRunIds(keep);
     updateGrouping();

@@ -234,6 +234,11 @@ void RunTableModel::sortRows(std::vector<int>& rows) const
 void RunTableModel::setSortKey(const QString& key, Qt::SortOrder order)
 {
     sortKey_ = key;
+    if (key.isEmpty()) {   // rows keep the order they are given in
+        sortColumn_ = -1;
+        sortOrder_ = order;
+        return;
+    }
     const int c = columnOf(key);
     if (c >= 0)
         sort(c, order);
@@ -359,8 +364,9 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         if (index.column() != 0)
             return {};
         if (role == Qt::DisplayRole)
-            return tr("%1 = %2 · %n run(s)", nullptr, int(g.rows.size()))
-                .arg(columns_[size_t(columnOf(groupBy_))].title, g.label);
+            return tr("%1 = %2 · %3")
+                .arg(columns_[size_t(columnOf(groupBy_))].title, g.label,
+                     g.rows.size() == 1 ? tr("1 run") : tr("%1 runs").arg(g.rows.size()));
         if (role == Qt::FontRole) {
             QFont f;
             f.setBold(true);

@@ -1,0 +1,190 @@
+// The window against a real store: the query bar, selection driving the
+// curves, decimation and zoom in a chart, and live refresh.
+#include "curve_plot.h"
+#include "curves_view.h"
+#include "main_window.h"
+#include "query_bar.h"
+#include "run_table_model.h"
+#include "run_table_view.h"
+#include "runlens/runlens.h"
+#include "workspace.h"
+
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace runlens;
+using namespace runlens::ui;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString store_;
+
+    static RunOptions quiet(const char* name)
+    {
+        RunOptions o;
+        o.experiment = "gui";
+        o.name = name;
+        o.capture_git = false;
+        o.capture_environment = false;
+        return o;
+    }
+
+    void wait(MainWindow& w)
+    {
+        w.workspace().waitForIdle();
+        QCoreApplication::processEvents();
+    }
+
+    int rowOf(MainWindow& w, const char* name) { return w.workspace().runs()->findRun(QString::fromLatin1(name)); }
+
+private slots:
+    void initTestCase()
+    {
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir_.filePath(QStringLiteral("settings")));
+        store_ = dir_.filePath(QStringLiteral("gui.db"));
+        for (int i = 0; i < 6; ++i) {
+            const std::string name = "run-" + std::to_string(i);
+            auto run = Run::start(store_.toStdString(), quiet(name.c_str()));
+            run.logParam("lr", i < 3 ? 0.01 : 0.1);
+            run.logParam("seed", i % 3);
+            for (int s = 0; s < 3000; ++s)
+                run.logMetric("loss", 1.0 / (s + 1) + i * 0.01, s);
+            run.finish();
+        }
+        auto spiky = Run::start(store_.toStdString(), quiet("spiky"));
+        spiky.logParam("lr", 0.5);
+        spiky.logParam("seed", 9);
+        for (int s = 0; s < 100000; ++s)
+            spiky.logMetric("loss", s == 61234 ? 100.0 : 0.5 + 0.001 * std::sin(s * 0.01), s);
+        spiky.finish();
+    }
+
+    void opensAStoreIntoTheTable()
+    {
+        MainWindow w;
+        w.openStores({store_});
+        wait(w);
+        QCOMPARE(w.workspace().storeCount(), 1);
+        QCOMPARE(w.tableModel()->rowCount(), 7);
+        QVERIFY(w.windowTitle().startsWith(QStringLiteral("gui.db")));
+    }
+
+    void badQueryShowsItsErrorAndKeepsTheLastGoodResult()
+    {
+        MainWindow w;
+        w.openStores({store_});
+        wait(w);
+        QVERIFY(w.applyQuery(QStringLiteral("params.lr < 0.05")).isEmpty());
+        QCOMPARE(w.tableModel()->rowCount(), 3);
+        const QString error = w.applyQuery(QStringLiteral("params.lr <"));
+        QVERIFY(error.contains(QStringLiteral("column 12")));
+        QVERIFY(w.queryBar()->error().has_value());
+        QCOMPARE(w.queryBar()->error()->position, 11);
+        QCOMPARE(w.tableModel()->rowCount(), 3);   // unchanged
+        QVERIFY(w.applyQuery(QStringLiteral("params.lr >= 0.1 order by params.seed desc")).isEmpty());
+        QVERIFY(!w.queryBar()->error().has_value());
+        QCOMPARE(w.tableModel()->rowCount(), 4);
+        QCOMPARE(w.tableModel()->table().name(w.tableModel()->displayedRows().front()), QStringLiteral("spiky"));
+    }
+
+    void selectionDrivesTheCurves()
+    {
+        MainWindow w;
+        w.openStores({store_});
+        wait(w);
+        w.selectRuns({rowOf(w, "run-1"), rowOf(w, "run-4")});
+        w.curvesView()->setMetrics({QStringLiteral("loss")});
+        w.curvesView()->loadNow();
+        QCOMPARE(int(w.curvesView()->plots().size()), 1);
+        const auto& series = w.curvesView()->plots()[0]->series();
+        QCOMPARE(int(series.size()), 2);
+        QStringList ids = {series[0].runId, series[1].runId};
+        QVERIFY(ids.contains(w.workspace().runs()->id(rowOf(w, "run-1"))));
+        QVERIFY(ids.contains(w.workspace().runs()->id(rowOf(w, "run-4"))));
+        QVERIFY(series[0].smoothed);   // EMA is on by default, raw kept behind
+        QCOMPARE(series[0].raw->size(), size_t(3000));
+        // Details follow the first selected run.
+        w.selectRuns({rowOf(w, "spiky")});
+        w.curvesView()->loadNow();
+        QCOMPARE(int(w.curvesView()->plots()[0]->series().size()), 1);
+    }
+
+    void chartKeepsASpikeAndRefinesWhenZoomed()
+    {
+        MainWindow w;
+        w.openStores({store_});
+        wait(w);
+        w.selectRuns({rowOf(w, "spiky")});
+        CurveSettings s = w.curvesView()->settings();
+        s.smoothing = Smoothing::None;
+        w.curvesView()->setSettings(s);
+        w.curvesView()->setMetrics({QStringLiteral("loss")});
+        w.curvesView()->loadNow();
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        CurvePlot* plot = w.curvesView()->plots()[0];
+        const auto wide = plot->visiblePoints(0);
+        QVERIFY(wide.size() <= size_t(plot->plotArea().width()) * 4 + 2);
+        QVERIFY(std::any_of(wide.begin(), wide.end(), [](const PlotPoint& p) { return p.y == 100.0 && p.x == 61234; }));
+        const auto [y0, y1] = plot->yRange();
+        QVERIFY(y1 >= 100.0);   // the axis makes room for it
+        plot->setXRange(std::pair(61200.0, 61300.0));
+        const auto zoomed = plot->visiblePoints(0);
+        QCOMPARE(zoomed.size(), size_t(103));   // every raw point in range, and one beyond each edge
+        QCOMPARE(zoomed[35].x, 61234.0);
+        QCOMPARE(zoomed[35].y, 100.0);
+        // A frame draws the decimated points, not all 100,000.
+        plot->repaint();
+        QVERIFY(plot->lastFramePoints() <= 200);
+    }
+
+    void liveRefreshAddsRunsAndKeepsSelectionAndSort()
+    {
+        const QString live = dir_.filePath(QStringLiteral("live.db"));
+        Run::start(live.toStdString(), quiet("first")).finish();
+        Run::start(live.toStdString(), quiet("second")).finish();
+        MainWindow w;
+        w.openStores({live});
+        wait(w);
+        QCOMPARE(w.tableModel()->rowCount(), 2);
+        w.tableModel()->sort(0, Qt::DescendingOrder);
+        w.selectRuns({rowOf(w, "first")});
+        w.workspace().setLiveInterval(100);
+        auto run = Run::start(live.toStdString(), quiet("third"));
+        run.logMetric("x", 1, 0);
+        run.flush();
+        QTRY_COMPARE_WITH_TIMEOUT(w.tableModel()->rowCount(), 3, 5000);
+        QCOMPARE(w.tableModel()->table().name(w.tableModel()->displayedRows().front()), QStringLiteral("third"));
+        const auto selected = w.tableView()->selectedTableRows();
+        QCOMPARE(int(selected.size()), 1);
+        QCOMPARE(w.workspace().runs()->name(selected.front()), QStringLiteral("first"));
+        QCOMPARE(w.workspace().runs()->status(rowOf(w, "third")), RunStatus::Running);
+        run.finish();
+        QTRY_COMPARE_WITH_TIMEOUT(w.workspace().runs()->status(rowOf(w, "third")), RunStatus::Finished, 5000);
+    }
+
+    void unreadableStoreIsReportedNotFatal()
+    {
+        MainWindow w;
+        QString failure;
+        connect(&w.workspace(), &Workspace::storeFailed, this, [&](const QString&, const QString& m) { failure = m; });
+        QFile junk(dir_.filePath(QStringLiteral("junk.db")));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write("definitely not sqlite");
+        junk.close();
+        // The window shows a message box for this; here the signal is enough.
+        w.workspace().open({junk.fileName()});
+        w.workspace().waitForIdle();
+        QTRY_VERIFY(!failure.isEmpty());
+        QVERIFY(failure.contains(QStringLiteral("not a SQLite database")));
+        QCOMPARE(w.workspace().storeCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

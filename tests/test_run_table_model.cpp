@@ -1,0 +1,142 @@
+// The run table model against the core table: model invariants, sorting,
+// constant columns, grouping.
+#include "run_table_model.h"
+
+#include <QAbstractItemModelTester>
+#include <QtTest>
+
+using namespace runlens;
+using namespace runlens::ui;
+
+class TestRunTableModel : public QObject {
+    Q_OBJECT
+
+    std::shared_ptr<RunTable> table_;
+
+    std::vector<int> all() const
+    {
+        std::vector<int> rows(size_t(table_->rowCount()));
+        std::iota(rows.begin(), rows.end(), 0);
+        return rows;
+    }
+
+    static QStringList namesInOrder(const RunTableModel& m)
+    {
+        QStringList out;
+        for (int r : m.displayedRows())
+            out << m.table().name(r);
+        return out;
+    }
+
+private slots:
+    void init()
+    {
+        table_ = std::make_shared<RunTable>();
+        struct R {
+            const char* name;
+            double lr;
+            const char* opt;
+            double auc;
+        };
+        const R runs[] = {{"run-10", 0.1, "sgd", 0.8}, {"run-9", 0.01, "adam", 0.9}, {"run-2", 0.1, "adam", NAN},
+                          {"run-1", 0.001, "sgd", 0.7}};
+        int64_t t = 1000;
+        for (const auto& r : runs) {
+            const int row = table_->addRun(QString::fromLatin1(r.name) + QStringLiteral("-id"), QString::fromLatin1(r.name),
+                                           QStringLiteral("exp"), RunStatus::Finished, t, t + 5000);
+            t += 1000;
+            table_->setParam(row, QStringLiteral("lr"), QString::number(r.lr), r.lr);
+            table_->setParam(row, QStringLiteral("optimizer"), QString::fromLatin1(r.opt), std::nullopt);
+            table_->setParam(row, QStringLiteral("epochs"), QStringLiteral("10"), 10.0);
+            if (!std::isnan(r.auc))
+                table_->setMetric(row, QStringLiteral("val/auc"), r.auc, r.auc, r.auc, 5, 4);
+        }
+        table_->sortColumns();
+    }
+
+    void passesTheModelTesterFlatAndGrouped()
+    {
+        RunTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setTable(table_, all());
+        QCOMPARE(model.rowCount(), 4);
+        model.setGroupBy(QStringLiteral("params.optimizer"));
+        QCOMPARE(model.rowCount(), 2);
+        model.sort(model.columnOf(QStringLiteral("params.lr")), Qt::DescendingOrder);
+        model.setRows({0, 1});
+        model.setGroupBy(QString());
+        QCOMPARE(model.rowCount(), 2);
+    }
+
+    void columnsComeFromTheTable()
+    {
+        RunTableModel model;
+        model.setTable(table_, all());
+        QVERIFY(model.columnOf(QStringLiteral("name")) == 0);
+        const int lr = model.columnOf(QStringLiteral("params.lr"));
+        const int auc = model.columnOf(QStringLiteral("metrics.val/auc"));
+        QVERIFY(lr > 0 && auc > lr);
+        QCOMPARE(model.headerData(auc, Qt::Horizontal).toString(), QStringLiteral("val/auc"));
+        QCOMPARE(model.index(1, lr).data().toString(), QStringLiteral("0.01"));
+        QCOMPARE(model.index(2, auc).data().toString(), QString());   // run-2 has no val/auc
+        QCOMPARE(model.index(0, 0).data(RunTableModel::TableRowRole).toInt(), 0);
+        QVERIFY(model.index(0, 0).data(Qt::DecorationRole).value<QColor>().isValid());
+    }
+
+    void sortsNumbersNumericallyNamesNaturallyMissingLast()
+    {
+        RunTableModel model;
+        model.setTable(table_, all());
+        model.sort(model.columnOf(QStringLiteral("params.lr")), Qt::AscendingOrder);
+        QCOMPARE(namesInOrder(model), (QStringList{QStringLiteral("run-1"), QStringLiteral("run-9"),
+                                                    QStringLiteral("run-10"), QStringLiteral("run-2")}));
+        model.sort(0, Qt::AscendingOrder);
+        QCOMPARE(namesInOrder(model), (QStringList{QStringLiteral("run-1"), QStringLiteral("run-2"),
+                                                    QStringLiteral("run-9"), QStringLiteral("run-10")}));
+        model.sort(model.columnOf(QStringLiteral("metrics.val/auc")), Qt::DescendingOrder);
+        QCOMPARE(namesInOrder(model), (QStringList{QStringLiteral("run-9"), QStringLiteral("run-10"),
+                                                    QStringLiteral("run-1"), QStringLiteral("run-2")}));
+        // The sort survives a new table (a refresh).
+        model.setTable(table_, all());
+        QCOMPARE(namesInOrder(model).first(), QStringLiteral("run-9"));
+        QCOMPARE(model.sortColumn(), model.columnOf(QStringLiteral("metrics.val/auc")));
+    }
+
+    void constantColumnsAreJudgedOverTheShownRuns()
+    {
+        RunTableModel model;
+        model.setTable(table_, all());
+        QVERIFY(model.isConstant(model.columnOf(QStringLiteral("params.epochs"))));
+        QVERIFY(model.isConstant(model.columnOf(QStringLiteral("experiment"))));
+        QVERIFY(!model.isConstant(model.columnOf(QStringLiteral("params.lr"))));
+        QVERIFY(!model.isConstant(model.columnOf(QStringLiteral("metrics.val/auc"))));   // one run lacks it
+        QVERIFY(!model.isConstant(0));
+        // Only run-10 and run-2: lr is 0.1 in both.
+        model.setRows({0, 2});
+        QVERIFY(model.isConstant(model.columnOf(QStringLiteral("params.lr"))));
+        QVERIFY(!model.isConstant(model.columnOf(QStringLiteral("params.optimizer"))));
+    }
+
+    void groupsByAParam()
+    {
+        RunTableModel model;
+        model.setTable(table_, all());
+        model.setGroupBy(QStringLiteral("params.lr"));
+        QCOMPARE(model.groupCount(), 3);
+        // Groups in numeric order: 0.001, 0.01, 0.1 (with two runs).
+        const QModelIndex last = model.index(2, 0);
+        QVERIFY(last.data(RunTableModel::IsGroupRole).toBool());
+        QVERIFY(last.data().toString().contains(QStringLiteral("0.1")));
+        QVERIFY(last.data().toString().contains(QStringLiteral("2 runs")));
+        QCOMPARE(model.rowCount(last), 2);
+        QCOMPARE(model.tableRow(last), -1);
+        const int child = model.tableRow(model.index(0, 0, last));
+        QVERIFY(child == 0 || child == 2);
+        QCOMPARE(model.parent(model.index(1, 3, last)), last.siblingAtColumn(0));
+        QCOMPARE(model.indexOfTableRow(3).parent(), model.index(0, 0));   // run-1 in 0.001
+        QCOMPARE(model.displayedRows().size(), size_t(4));
+    }
+};
+
+QTEST_MAIN(TestRunTableModel)
+#include "test_run_table_model.moc"
