@@ -116,8 +116,8 @@ bool PlotSeries::minMax(size_t i0, size_t i1, double& lo, double& hi, size_t& iL
             iHi = start + blk.iHi;
         }
     };
-    if (levels_.empty() || i1 - i0 < 2 * kBase) {
-        scan(i0, i1);
+    if (levels_.empty() || i1 - i0 < 4 * kBase) {
+        scan(i0, i1);   // a short run scans faster than it climbs the pyramid
         return lo <= hi;
     }
     // Partial blocks at both ends by scanning, whole blocks from the pyramid,
@@ -195,7 +195,14 @@ std::vector<PlotPoint> PlotSeries::decimate(double x0, double x1, int columns) c
     size_t i = i0;
     for (int c = 0; c < columns && i < i1; ++c) {
         const double cEnd = c + 1 == columns ? x1 : x0 + width * (c + 1);
-        const size_t j = size_t(std::upper_bound(xs_.begin() + std::ptrdiff_t(i), xs_.begin() + std::ptrdiff_t(i1), cEnd)
+        // The column's end is near: gallop from i, then bisect the last step.
+        size_t step = 1, base = i;
+        while (base + step < i1 && xs_[base + step] <= cEnd) {
+            base += step;
+            step *= 2;
+        }
+        const size_t j = size_t(std::upper_bound(xs_.begin() + std::ptrdiff_t(base),
+                                                 xs_.begin() + std::ptrdiff_t(std::min(i1, base + step)), cEnd)
                                 - xs_.begin());
         if (j == i)
             continue;

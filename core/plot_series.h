@@ -59,7 +59,7 @@ private:
 
     std::vector<double> xs_, ys_;
     // levels_[k] holds (min, max) of finite values over blocks of kBase << k points.
-    static constexpr size_t kBase = 64;
+    static constexpr size_t kBase = 32;
     struct Block {
         double lo, hi;
         uint32_t iLo, iHi;   // offsets of the extremes inside the block

@@ -96,6 +96,53 @@ private slots:
         }
     }
 
+    void everyColumnKeepsItsExtremesWithRealPoints()
+    {
+        std::mt19937 rng(3);
+        std::normal_distribution<double> noise;
+        const size_t n = 200000;
+        std::vector<double> values(n);
+        for (auto& v : values)
+            v = noise(rng);
+        for (size_t i = 5000; i < 5100; ++i)
+            values[i] = NAN;   // a gap
+        const PlotSeries s(makeSeries(n, [&](size_t i) { return values[i]; }), XAxis::Step);
+        // Dense windows (whole pyramid blocks) and a sparse one (raw scans).
+        for (const auto& [x0, x1, cols] : {std::tuple{0.0, double(n - 1), 500}, std::tuple{1234.0, 98765.0, 333},
+                                           std::tuple{4000.0, 6000.0, 100}}) {
+            const auto pts = s.decimate(x0, x1, cols);
+            for (size_t k = 0; k < pts.size(); ++k) {
+                // Nothing invented: each point is the series' own, in x order.
+                const auto i = size_t(pts[k].x);
+                QCOMPARE(pts[k].x, double(i));
+                QVERIFY(std::isnan(pts[k].y) ? std::isnan(values[i]) : pts[k].y == values[i]);
+                if (k)
+                    QVERIFY(pts[k].x >= pts[k - 1].x);
+            }
+            // Nothing lost: each column's true extremes are drawn within an
+            // eighth of a column of it.
+            const double width = (x1 - x0) / cols;
+            for (int c = 0; c < cols; ++c) {
+                const double a = x0 + width * c, b = c + 1 == cols ? x1 : x0 + width * (c + 1);
+                double lo = INFINITY, hi = -INFINITY;
+                for (size_t i = size_t(std::ceil(a)); double(i) <= b && i < n; ++i)
+                    if (!std::isnan(values[i])) {
+                        lo = std::min(lo, values[i]);
+                        hi = std::max(hi, values[i]);
+                    }
+                if (lo > hi)
+                    continue;
+                double dlo = INFINITY, dhi = -INFINITY;
+                for (const auto& p : pts)
+                    if (p.x >= a - width / 8 && p.x <= b + width / 8 && !std::isnan(p.y)) {
+                        dlo = std::min(dlo, p.y);
+                        dhi = std::max(dhi, p.y);
+                    }
+                QVERIFY2(dlo <= lo && dhi >= hi, qPrintable(QStringLiteral("column %1 of %2").arg(c).arg(cols)));
+            }
+        }
+    }
+
     void zoomingInReachesFullResolution()
     {
         const size_t n = 1000000;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 namespace runlens::ui {
 
@@ -150,7 +151,10 @@ std::pair<double, double> CurvePlot::dataXRange() const
     return {lo, hi};
 }
 
-std::pair<double, double> CurvePlot::xRange() const { return xView_.value_or(dataXRange()); }
+std::pair<double, double> CurvePlot::xRange() const
+{
+    return xView_ ? *xView_ : dataXRange();   // not value_or: that would scan the data every call
+}
 
 double CurvePlot::yTransform(double y) const
 {
@@ -178,6 +182,58 @@ std::pair<double, double> CurvePlot::autoYRange(double x0, double x1) const
             if (!src || (src == s.raw && s.smoothed && !showRaw_))
                 continue;
             for (const auto& p : src->decimate(x0, x1, columns)) {
+                if (p.x < x0 || p.x > x1)
+                    continue;
+                const double y = yTransform(p.y);
+                if (std::isfinite(y)) {
+                    lo = std::min(lo, y);
+                    hi = std::max(hi, y);
+                }
+            }
+        }
+    }
+    if (!(lo <= hi))
+        return {0, 1};
+    if (lo == hi) {
+        const double pad = lo == 0 ? 1 : std::abs(lo) * 0.05;
+        return {lo - pad, hi + pad};
+    }
+    const double pad = (hi - lo) * 0.04;
+    return {lo - pad, hi + pad};
+}
+
+void CurvePlot::prepareFrame(double x0, double x1, int columns)
+{
+    // While the view moves, two pixels a column: half the work, and the
+    // full-resolution frame follows as soon as the motion stops.
+    if (interacting_)
+        columns = std::max(1, columns / 2);
+    frame_.resize(series_.size());
+    auto work = [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+            const auto& s = series_[i];
+            frame_[i].raw = s.raw && (!s.smoothed || showRaw_ || !groups_.empty()) ? s.raw->decimate(x0, x1, columns)
+                                                                                   : std::vector<PlotPoint>();
+            frame_[i].smoothed = s.smoothed ? s.smoothed->decimate(x0, x1, columns) : std::vector<PlotPoint>();
+        }
+    };
+    // Decimation is memory-bound per series: spread many series over the cores.
+    const size_t n = series_.size();
+    const size_t threads = n >= 8 ? std::min<size_t>(4, std::max(1u, std::thread::hardware_concurrency())) : 1;
+    std::vector<std::thread> helpers;
+    for (size_t t = 1; t < threads; ++t)
+        helpers.emplace_back(work, n * t / threads, n * (t + 1) / threads);
+    work(0, n / threads);
+    for (auto& h : helpers)
+        h.join();
+}
+
+std::pair<double, double> CurvePlot::frameYRange(double x0, double x1) const
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& f : frame_) {
+        for (const auto* pts : {&f.raw, &f.smoothed}) {
+            for (const auto& p : *pts) {
                 if (p.x < x0 || p.x > x1)
                     continue;
                 const double y = yTransform(p.y);
@@ -238,8 +294,12 @@ void CurvePlot::paintEvent(QPaintEvent*)
     const QRectF area = plotArea();
     if (area.width() < 10 || area.height() < 10)
         return;
-    // Fix the y range once for the frame: every mapping below uses it.
-    const auto y = yRange();
+    // Fix both ranges for the frame: every mapping below uses them, and
+    // deriving them from the data per point would cost a scan each time.
+    const bool hadX = xView_.has_value();
+    xView_ = xRange();
+    prepareFrame(xView_->first, xView_->second, std::max(1, int(area.width())));
+    const auto y = yView_ ? *yView_ : frameYRange(xView_->first, xView_->second);
     const bool hadView = yView_.has_value();
     yView_ = y;
     drawAxes(p, area);
@@ -261,6 +321,8 @@ void CurvePlot::paintEvent(QPaintEvent*)
         drawHover(p, area);
     if (!hadView)
         yView_.reset();
+    if (!hadX)
+        xView_.reset();
 }
 
 void CurvePlot::drawAxes(QPainter& p, const QRectF& area)
@@ -319,40 +381,62 @@ void CurvePlot::drawAxes(QPainter& p, const QRectF& area)
 
 void CurvePlot::drawSeries(QPainter& p, const QRectF& area)
 {
-    const auto [x0, x1] = xRange();
-    const int columns = std::max(1, int(area.width()));
     // Antialiasing costs more than the lines; drop it while the view moves.
     p.setRenderHint(QPainter::Antialiasing, !interacting_ && series_.size() <= 60);
     lastFramePoints_ = 0;
     std::vector<QPointF> line;
-    auto draw = [&](const PlotSeries& s, const QPen& pen) {
-        const auto pts = s.decimate(x0, x1, columns);
-        lastFramePoints_ += pts.size();
-        p.setPen(pen);
+    // The rasterizer walks every pixel of a segment, even off screen: the
+    // points beyond the edges (and far-out values) are brought to the border.
+    const double left = area.left() - 1, right = area.right() + 1;
+    const double top = area.top() - 4 * area.height(), bottom = area.bottom() + 4 * area.height();
+    auto flush = [&] {
+        if (line.size() >= 2) {
+            auto clampEdge = [&](QPointF& out, const QPointF& in, double edge) {
+                const double t = (edge - in.x()) / (out.x() - in.x());
+                out = QPointF(edge, in.y() + t * (out.y() - in.y()));
+            };
+            if (line.front().x() < left)
+                clampEdge(line.front(), line[1], left);
+            if (line.back().x() > right)
+                clampEdge(line.back(), line[line.size() - 2], right);
+        }
+        for (auto& pt : line)
+            pt.setY(std::clamp(pt.y(), top, bottom));
+        drawPolyline(p, line);
         line.clear();
+    };
+    auto draw = [&](const std::vector<PlotPoint>& pts, QPen pen) {
+        lastFramePoints_ += pts.size();
+        // Cosmetic pens (a width in pixels) take the raster engine's fast
+        // line path; others go through the stroker.
+        pen.setCosmetic(true);
+        p.setPen(pen);
         for (const auto& pt : pts) {
             const double y = yTransform(pt.y);
             if (!std::isfinite(y)) {   // NaN (and, on a log axis, y <= 0): a gap
-                drawPolyline(p, line);
-                line.clear();
+                flush();
                 continue;
             }
             line.emplace_back(toPixelX(pt.x, area), toPixelY(y, area));
         }
-        drawPolyline(p, line);
+        flush();
     };
-    for (const auto& s : series_) {
+    // Wide pens go through the stroker; with many runs, 1 px lines read as
+    // well and draw several times faster.
+    const bool thin = interacting_ || series_.size() > 20;
+    for (size_t i = 0; i < series_.size(); ++i) {
+        const auto& s = series_[i];
         if (!s.raw)
             continue;
         if (s.smoothed) {
             if (showRaw_) {
                 QColor faint = s.color;
                 faint.setAlpha(55);
-                draw(*s.raw, QPen(faint, 1));
+                draw(frame_[i].raw, QPen(faint, 1));
             }
-            draw(*s.smoothed, QPen(s.color, 1.6));
+            draw(frame_[i].smoothed, QPen(s.color, thin ? 1 : 1.6));
         } else {
-            draw(*s.raw, QPen(s.color, 1.3));
+            draw(frame_[i].raw, QPen(s.color, thin ? 1 : 1.3));
         }
     }
 }
@@ -495,6 +579,11 @@ void CurvePlot::drawHover(QPainter& p, const QRectF& area)
         p.drawText(QRect(box.left() + 18, yText, labelW, lineH), Qt::AlignLeft | Qt::AlignVCenter,
                    tr("… %n more", nullptr, int(rows.size() - shown)));
     p.setFont(font());
+}
+
+void CurvePlot::beginInteraction()
+{
+    setInteracting();
 }
 
 void CurvePlot::setInteracting()

@@ -67,6 +67,8 @@ public:
     // Decimated points of one series at the current view and width.
     std::vector<PlotPoint> visiblePoints(int seriesIndex) const;
     QRect plotArea() const;
+    // Frames drawn until the motion stops are coarser (as while dragging).
+    void beginInteraction();
 
 signals:
     void xRangeChanged(double x0, double x1);
@@ -84,6 +86,13 @@ protected:
 private:
     std::pair<double, double> dataXRange() const;
     std::pair<double, double> autoYRange(double x0, double x1) const;
+    // Decimates every series once for a frame; y range and drawing share it.
+    void prepareFrame(double x0, double x1, int columns);
+    std::pair<double, double> frameYRange(double x0, double x1) const;
+    struct FrameSeries {
+        std::vector<PlotPoint> raw, smoothed;
+    };
+    std::vector<FrameSeries> frame_;
     double toPixelX(double x, const QRectF& area) const;
     double toPixelY(double y, const QRectF& area) const;
     double fromPixelX(double px, const QRectF& area) const;

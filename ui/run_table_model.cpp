@@ -141,6 +141,22 @@ RunTableModel::Cell RunTableModel::cell(int r, const Column& c) const
     return {};
 }
 
+RunTableModel::Cell RunTableModel::sortCell(int r, const Column& c) const
+{
+    // What sorting compares: the number where there is one, no display text.
+    const RunTable& t = *table_;
+    switch (c.kind) {
+    case ColumnKind::Start: return {true, double(t.startTime(r)), {}};
+    case ColumnKind::Duration:
+        return t.endTime(r) < 0 ? Cell{true, NAN, tr("running")} : Cell{true, double(t.endTime(r) - t.startTime(r)), {}};
+    case ColumnKind::Metric: {
+        const MetricColumn& m = t.metrics()[size_t(c.index)];
+        return m.has(r) ? Cell{true, m.last[size_t(r)], {}} : Cell{};
+    }
+    default: return cell(r, c);
+    }
+}
+
 bool RunTableModel::isConstant(int column) const
 {
     return column >= 0 && size_t(column) < constant_.size() && constant_[size_t(column)];
@@ -148,26 +164,45 @@ bool RunTableModel::isConstant(int column) const
 
 void RunTableModel::regroup()
 {
-    // Constant columns are judged over the shown runs.
+    // Constant columns are judged over the shown runs, on the raw values:
+    // formatting 700,000 cells to compare them would cost half a second.
     constant_.assign(columns_.size(), 0);
+    const RunTable& t = *table_;
+    auto same = [&](auto&& equal) {
+        for (size_t k = 1; k < rows_.size(); ++k)
+            if (!equal(rows_[0], rows_[k]))
+                return false;
+        return rows_.size() > 1;
+    };
     for (size_t c = 0; c < columns_.size(); ++c) {
-        const auto kind = columns_[c].kind;
-        if (kind != ColumnKind::Param && kind != ColumnKind::Tag && kind != ColumnKind::Metric
-            && kind != ColumnKind::Experiment && kind != ColumnKind::Store)
-            continue;
-        bool same = true, first = true;
-        Cell ref;
-        for (int r : rows_) {
-            const Cell x = cell(r, columns_[c]);
-            if (first) {
-                ref = x;
-                first = false;
-            } else if (x.present != ref.present || x.text != ref.text) {
-                same = false;
-                break;
-            }
+        const Column& col = columns_[c];
+        bool constant = false;
+        switch (col.kind) {
+        case ColumnKind::Param:
+        case ColumnKind::Tag: {
+            const ValueColumn& v = col.kind == ColumnKind::Param ? t.params()[size_t(col.index)] : t.tags()[size_t(col.index)];
+            constant = same([&](int a, int b) {
+                return v.present[size_t(a)] == v.present[size_t(b)] && v.text[size_t(a)] == v.text[size_t(b)];
+            });
+            break;
         }
-        constant_[c] = same && rows_.size() > 1;
+        case ColumnKind::Metric: {
+            const MetricColumn& m = t.metrics()[size_t(col.index)];
+            constant = same([&](int a, int b) {
+                const double x = m.last[size_t(a)], y = m.last[size_t(b)];
+                return m.has(a) == m.has(b) && (x == y || (std::isnan(x) && std::isnan(y)));
+            });
+            break;
+        }
+        case ColumnKind::Experiment:
+            constant = same([&](int a, int b) { return t.experiment(a) == t.experiment(b); });
+            break;
+        case ColumnKind::Store:
+            constant = same([&](int a, int b) { return t.storeIndex(a) == t.storeIndex(b); });
+            break;
+        default: break;
+        }
+        constant_[c] = constant;
     }
 
     groups_.clear();
@@ -212,7 +247,7 @@ void RunTableModel::sortRows(std::vector<int>& rows) const
     const Column& c = columns_[size_t(sortColumn_)];
     std::vector<Cell> cells(size_t(table_->rowCount()));
     for (int r : rows)
-        cells[size_t(r)] = cell(r, c);
+        cells[size_t(r)] = sortCell(r, c);
     const bool desc = sortOrder_ == Qt::DescendingOrder;
     std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
         const Cell& x = cells[size_t(a)];

@@ -76,6 +76,7 @@ private:
         QString text;
     };
     Cell cell(int tableRow, const Column& c) const;
+    Cell sortCell(int tableRow, const Column& c) const;
     void rebuildColumns();
     void regroup();
     bool grouped() const { return !groupBy_.isEmpty() && columnOf(groupBy_) >= 0; }
