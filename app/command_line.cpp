@@ -30,7 +30,7 @@ QString usageText()
         "       runlens show STORE RUN [--format text|json]\n"
         "       runlens diff STORE RUN_A RUN_B [--format text|json]\n"
         "       runlens snapshot STORE... --view table|curves|window [--runs ID,...] [--query Q]\n"
-        "                        [--metrics m1,m2] [--group-by KEY] [--size WxH] -o out.png\n"
+        "                        [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]] [--size WxH] -o out.png\n"
         "       runlens version\n"
         "\n"
         "RUN is a run id, a unique id prefix or a unique run name.\n"

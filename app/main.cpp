@@ -36,14 +36,16 @@ int snapshot(int argc, char* argv[])
     const QCommandLineOption query(QStringLiteral("query"), QStringLiteral("Run query"), QStringLiteral("query"));
     const QCommandLineOption metrics(QStringLiteral("metrics"), QStringLiteral("Metrics to chart"), QStringLiteral("m1,m2"));
     const QCommandLineOption group(QStringLiteral("group-by"), QStringLiteral("Column to group by"), QStringLiteral("key"));
+    const QCommandLineOption bands(QStringLiteral("bands"), QStringLiteral("Group bands: minmax or sd"),
+                                   QStringLiteral("kind"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("WxH"), QStringLiteral("size"),
                                   QStringLiteral("1400x900"));
     const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("PNG file"), QStringLiteral("file"));
-    parser.addOptions({view, runs, query, metrics, group, size, output});
+    parser.addOptions({view, runs, query, metrics, group, bands, size, output});
     if (!parser.parse(args) || parser.positionalArguments().isEmpty() || !parser.isSet(output)) {
         err << "usage: runlens snapshot STORE... --view table|curves|window [--runs ID,...] [--query Q] "
-               "[--metrics m1,m2] [--group-by KEY] [--size WxH] -o out.png\n";
+               "[--metrics m1,m2] [--group-by KEY [--bands minmax|sd]] [--size WxH] -o out.png\n";
         if (!parser.errorText().isEmpty())
             err << parser.errorText() << '\n';
         return 2;
@@ -57,6 +59,7 @@ int snapshot(int argc, char* argv[])
     if (parser.isSet(metrics))
         o.metrics = parser.value(metrics).split(QLatin1Char(','), Qt::SkipEmptyParts);
     o.groupBy = parser.value(group);
+    o.bands = parser.value(bands);
     const QStringList wh = parser.value(size).split(QLatin1Char('x'));
     if (wh.size() != 2 || wh[0].toInt() < 200 || wh[1].toInt() < 150) {
         err << "runlens snapshot: --size takes WxH, e.g. 1400x900\n";

@@ -309,10 +309,22 @@ void CurvesView::loadNow()
 void CurvesView::rebuildPlots()
 {
     const auto table = workspace_.runs();
-    // Legend: every run, ticked unless hidden.
+    const bool bands = settings_.groupBands && !groupLabels_.isEmpty();
+    auto groupColor = [](int g) { return QColor::fromHsl((g * 67) % 360, 190, 120); };
+    // Legend: the groups' colours in band mode, then every run, ticked unless hidden.
     {
         const QSignalBlocker block(legend_);
         legend_->clear();
+        if (bands) {
+            for (int g = 0; g < groupLabels_.size(); ++g) {
+                auto* item = new QListWidgetItem(swatch(groupColor(g)), groupLabels_[g], legend_);
+                QFont f = item->font();
+                f.setBold(true);
+                item->setFont(f);
+                item->setFlags(Qt::ItemIsEnabled);
+                item->setToolTip(groupLabels_[g]);
+            }
+        }
         for (int r : rows_) {
             if (r >= table->rowCount())
                 continue;
@@ -346,7 +358,6 @@ void CurvesView::rebuildPlots()
     for (size_t i = 0; i < plots_.size(); ++i)
         gridLayout_->addWidget(plots_[i], int(i) / settings_.columns, int(i) % settings_.columns);
 
-    const bool bands = settings_.groupBands && !groupLabels_.isEmpty();
     for (size_t i = 0; i < plots_.size(); ++i) {
         CurvePlot* plot = plots_[i];
         const QString& metric = chosen_[qsizetype(i)];
@@ -379,10 +390,8 @@ void CurvesView::rebuildPlots()
         if (bands) {
             std::vector<CurveGroup> groups;
             // Evenly spread hues: groups are few and must tell apart at a glance.
-            for (int g = 0; g < groupLabels_.size(); ++g) {
-                QColor c = QColor::fromHsl((g * 67) % 360, 190, 120);
-                groups.push_back({groupLabels_[g], c});
-            }
+            for (int g = 0; g < groupLabels_.size(); ++g)
+                groups.push_back({groupLabels_[g], groupColor(g)});
             plot->setGroups(std::move(groups), settings_.band);
         } else {
             plot->clearGroups();

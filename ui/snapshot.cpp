@@ -62,6 +62,16 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
     }
     if (!o.metrics.isEmpty())
         window.curvesView()->setMetrics(o.metrics);
+    if (!o.bands.isEmpty()) {
+        if (o.bands != QLatin1String("minmax") && o.bands != QLatin1String("sd")) {
+            err << "runlens snapshot: --bands takes minmax or sd\n";
+            return 2;
+        }
+        CurveSettings s = window.curvesView()->settings();
+        s.groupBands = true;
+        s.band = o.bands == QLatin1String("sd") ? BandKind::StdDev : BandKind::MinMax;
+        window.curvesView()->setSettings(s);
+    }
 
     MainWindow::SnapshotView view = MainWindow::SnapshotView::Window;
     if (o.view == QLatin1String("table"))

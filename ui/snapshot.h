@@ -18,6 +18,7 @@ struct SnapshotOptions {
     QString query;
     QStringList metrics;                      // empty: the first metrics
     QString groupBy;                          // a column key, e.g. params.lr
+    QString bands;                            // with groupBy: "minmax" or "sd" draws group bands
     QSize size{1400, 900};
     QString output;
 };
