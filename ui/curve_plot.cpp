@@ -173,48 +173,15 @@ std::vector<PlotPoint> CurvePlot::visiblePoints(int seriesIndex) const
     return src->decimate(x0, x1, std::max(1, plotArea().width()));
 }
 
-std::pair<double, double> CurvePlot::autoYRange(double x0, double x1) const
+std::vector<CurvePlot::FrameSeries> CurvePlot::decimateAll(double x0, double x1, int columns) const
 {
-    double lo = INFINITY, hi = -INFINITY;
-    const int columns = std::max(1, plotArea().width());
-    for (const auto& s : series_) {
-        for (const auto& src : {s.raw, s.smoothed}) {
-            if (!src || (src == s.raw && s.smoothed && !showRaw_))
-                continue;
-            for (const auto& p : src->decimate(x0, x1, columns)) {
-                if (p.x < x0 || p.x > x1)
-                    continue;
-                const double y = yTransform(p.y);
-                if (std::isfinite(y)) {
-                    lo = std::min(lo, y);
-                    hi = std::max(hi, y);
-                }
-            }
-        }
-    }
-    if (!(lo <= hi))
-        return {0, 1};
-    if (lo == hi) {
-        const double pad = lo == 0 ? 1 : std::abs(lo) * 0.05;
-        return {lo - pad, hi + pad};
-    }
-    const double pad = (hi - lo) * 0.04;
-    return {lo - pad, hi + pad};
-}
-
-void CurvePlot::prepareFrame(double x0, double x1, int columns)
-{
-    // While the view moves, two pixels a column: half the work, and the
-    // full-resolution frame follows as soon as the motion stops.
-    if (interacting_)
-        columns = std::max(1, columns / 2);
-    frame_.resize(series_.size());
+    std::vector<FrameSeries> frames(series_.size());
     auto work = [&](size_t begin, size_t end) {
         for (size_t i = begin; i < end; ++i) {
             const auto& s = series_[i];
-            frame_[i].raw = s.raw && (!s.smoothed || showRaw_ || !groups_.empty()) ? s.raw->decimate(x0, x1, columns)
+            frames[i].raw = s.raw && (!s.smoothed || showRaw_ || !groups_.empty()) ? s.raw->decimate(x0, x1, columns)
                                                                                    : std::vector<PlotPoint>();
-            frame_[i].smoothed = s.smoothed ? s.smoothed->decimate(x0, x1, columns) : std::vector<PlotPoint>();
+            frames[i].smoothed = s.smoothed ? s.smoothed->decimate(x0, x1, columns) : std::vector<PlotPoint>();
         }
     };
     // Decimation is memory-bound per series: spread many series over the cores.
@@ -226,12 +193,13 @@ void CurvePlot::prepareFrame(double x0, double x1, int columns)
     work(0, n / threads);
     for (auto& h : helpers)
         h.join();
+    return frames;
 }
 
-std::pair<double, double> CurvePlot::frameYRange(double x0, double x1) const
+std::pair<double, double> CurvePlot::rangeOf(const std::vector<FrameSeries>& frames, double x0, double x1) const
 {
     double lo = INFINITY, hi = -INFINITY;
-    for (const auto& f : frame_) {
+    for (const auto& f : frames) {
         for (const auto* pts : {&f.raw, &f.smoothed}) {
             for (const auto& p : *pts) {
                 if (p.x < x0 || p.x > x1)
@@ -252,6 +220,20 @@ std::pair<double, double> CurvePlot::frameYRange(double x0, double x1) const
     }
     const double pad = (hi - lo) * 0.04;
     return {lo - pad, hi + pad};
+}
+
+std::pair<double, double> CurvePlot::autoYRange(double x0, double x1) const
+{
+    return rangeOf(decimateAll(x0, x1, std::max(1, plotArea().width())), x0, x1);
+}
+
+void CurvePlot::prepareFrame(double x0, double x1, int columns)
+{
+    // While the view moves, two pixels a column: half the work, and the
+    // full-resolution frame follows as soon as the motion stops.
+    if (interacting_)
+        columns = std::max(1, columns / 2);
+    frame_ = decimateAll(x0, x1, columns);
 }
 
 std::pair<double, double> CurvePlot::yRange() const
@@ -299,7 +281,7 @@ void CurvePlot::paintEvent(QPaintEvent*)
     const bool hadX = xView_.has_value();
     xView_ = xRange();
     prepareFrame(xView_->first, xView_->second, std::max(1, int(area.width())));
-    const auto y = yView_ ? *yView_ : frameYRange(xView_->first, xView_->second);
+    const auto y = yView_ ? *yView_ : rangeOf(frame_, xView_->first, xView_->second);
     const bool hadView = yView_.has_value();
     yView_ = y;
     drawAxes(p, area);

@@ -86,12 +86,13 @@ protected:
 private:
     std::pair<double, double> dataXRange() const;
     std::pair<double, double> autoYRange(double x0, double x1) const;
-    // Decimates every series once for a frame; y range and drawing share it.
-    void prepareFrame(double x0, double x1, int columns);
-    std::pair<double, double> frameYRange(double x0, double x1) const;
     struct FrameSeries {
         std::vector<PlotPoint> raw, smoothed;
     };
+    std::vector<FrameSeries> decimateAll(double x0, double x1, int columns) const;
+    std::pair<double, double> rangeOf(const std::vector<FrameSeries>& frames, double x0, double x1) const;
+    // Decimates every series once for a frame; y range and drawing share it.
+    void prepareFrame(double x0, double x1, int columns);
     std::vector<FrameSeries> frame_;
     double toPixelX(double x, const QRectF& area) const;
     double toPixelY(double y, const QRectF& area) const;
