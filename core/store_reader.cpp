@@ -1,5 +1,6 @@
 #include "store_reader.h"
 
+#include "mlflow_file_store_reader.h"
 #include "runlens_store_reader.h"
 
 #include <QFile>
@@ -12,12 +13,20 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
     const QFileInfo info(path);
     if (!info.exists())
         return Failure{QStringLiteral("'%1' does not exist").arg(path)};
-    if (!kind.isEmpty() && kind != QLatin1String("runlens"))
-        return Failure{QStringLiteral("unknown store kind '%1'; this build reads: runlens").arg(kind)};
-    if (info.isDir())
-        return Failure{QStringLiteral("'%1' is a folder; this build opens Runlens store files (MLflow, TensorBoard "
-                                      "and CSV logger folders are not readable yet)")
-                           .arg(path)};
+    static const QStringList kinds = {QStringLiteral("runlens"), QStringLiteral("mlflow-file")};
+    if (!kind.isEmpty() && !kinds.contains(kind))
+        return Failure{QStringLiteral("unknown store kind '%1'; this build reads: %2").arg(kind, kinds.join(QStringLiteral(", ")))};
+    if (kind == QLatin1String("mlflow-file") || (kind.isEmpty() && info.isDir())) {
+        auto mlflow = MlflowFileStoreReader::open(path);
+        if (mlflow)
+            return std::unique_ptr<StoreReader>(std::move(*mlflow));
+        if (info.isDir() && kind.isEmpty())
+            return Failure{QStringLiteral("'%1' is a folder but not a store this build reads (an MLflow mlruns folder "
+                                          "or a folder holding one; TensorBoard and CSV logger folders are not "
+                                          "readable yet)")
+                               .arg(path)};
+        return Failure{mlflow.error()};
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return Failure{QStringLiteral("cannot read '%1': %2").arg(path, file.errorString())};
