@@ -61,6 +61,7 @@ public:
     int64_t endTime(int row) const { return end_[size_t(row)]; } // -1 while running
     const QString& parentId(int row) const { return parent_[size_t(row)]; }
     void setParentId(int row, const QString& parent) { parent_[size_t(row)] = parent; }
+    void setName(int row, const QString& name) { names_[size_t(row)] = name; }
     const QStringList& experiments() const { return experiments_; }
 
     // Columns. A reader that fills many cells asks for a column index once

@@ -1,6 +1,8 @@
 #include "store_reader.h"
 
 #include "mlflow_file_store_reader.h"
+#include "mlflow_sqlite_reader.h"
+#include "runlens/sqlite_db.h"
 #include "runlens_store_reader.h"
 
 #include <QFile>
@@ -13,7 +15,8 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
     const QFileInfo info(path);
     if (!info.exists())
         return Failure{QStringLiteral("'%1' does not exist").arg(path)};
-    static const QStringList kinds = {QStringLiteral("runlens"), QStringLiteral("mlflow-file")};
+    static const QStringList kinds = {QStringLiteral("runlens"), QStringLiteral("mlflow-file"),
+                                      QStringLiteral("mlflow-sqlite")};
     if (!kind.isEmpty() && !kinds.contains(kind))
         return Failure{QStringLiteral("unknown store kind '%1'; this build reads: %2").arg(kind, kinds.join(QStringLiteral(", ")))};
     if (kind == QLatin1String("mlflow-file") || (kind.isEmpty() && info.isDir())) {
@@ -33,6 +36,22 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
     const QByteArray head = file.read(16);
     if (head != QByteArrayLiteral("SQLite format 3\0"))
         return Failure{QStringLiteral("'%1' is not a store: it is not a SQLite database").arg(path)};
+    // Our store has store_meta; MLflow's has alembic_version. The kind decides.
+    bool mlflow = kind == QLatin1String("mlflow-sqlite");
+    if (kind.isEmpty()) {
+        try {
+            SqliteDb probe(path.toStdString(), SqliteDb::Mode::ReadOnly);
+            mlflow = MlflowSqliteReader::isMlflowDatabase(probe);
+        } catch (const std::exception& e) {
+            return Failure{QString::fromUtf8(e.what())};
+        }
+    }
+    if (mlflow) {
+        auto reader = MlflowSqliteReader::open(path);
+        if (!reader)
+            return Failure{reader.error()};
+        return std::unique_ptr<StoreReader>(std::move(*reader));
+    }
     auto reader = RunlensStoreReader::open(path);
     if (!reader)
         return Failure{reader.error()};
