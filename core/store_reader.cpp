@@ -4,6 +4,9 @@
 #include "mlflow_sqlite_reader.h"
 #include "runlens/sqlite_db.h"
 #include "runlens_store_reader.h"
+#include "tensorboard_logdir_reader.h"
+
+#include <QDir>
 
 #include <QFile>
 #include <QFileInfo>
@@ -16,17 +19,26 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
     if (!info.exists())
         return Failure{QStringLiteral("'%1' does not exist").arg(path)};
     static const QStringList kinds = {QStringLiteral("runlens"), QStringLiteral("mlflow-file"),
-                                      QStringLiteral("mlflow-sqlite")};
+                                      QStringLiteral("mlflow-sqlite"), QStringLiteral("tensorboard")};
     if (!kind.isEmpty() && !kinds.contains(kind))
         return Failure{QStringLiteral("unknown store kind '%1'; this build reads: %2").arg(kind, kinds.join(QStringLiteral(", ")))};
+    if (kind == QLatin1String("tensorboard")
+        || (kind.isEmpty() && info.isDir() && !MlflowFileStoreReader::looksLikeStore(path)
+            && !MlflowFileStoreReader::looksLikeStore(QDir(path).filePath(QStringLiteral("mlruns")))
+            && TensorboardLogdirReader::looksLikeLogdir(path))) {
+        auto tb = TensorboardLogdirReader::open(path);
+        if (!tb)
+            return Failure{tb.error()};
+        return std::unique_ptr<StoreReader>(std::move(*tb));
+    }
     if (kind == QLatin1String("mlflow-file") || (kind.isEmpty() && info.isDir())) {
         auto mlflow = MlflowFileStoreReader::open(path);
         if (mlflow)
             return std::unique_ptr<StoreReader>(std::move(*mlflow));
         if (info.isDir() && kind.isEmpty())
             return Failure{QStringLiteral("'%1' is a folder but not a store this build reads (an MLflow mlruns folder "
-                                          "or a folder holding one; TensorBoard and CSV logger folders are not "
-                                          "readable yet)")
+                                          "or a folder holding one, or a TensorBoard logdir; CSV logger folders "
+                                          "are not readable yet)")
                                .arg(path)};
         return Failure{mlflow.error()};
     }

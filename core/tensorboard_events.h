@@ -1,0 +1,45 @@
+// Decoding TensorBoard event files (events.out.tfevents.*): the TFRecord
+// framing with masked CRC32C, and the few protobuf messages a scalar needs
+// (Event, Summary, Summary.Value, SummaryMetadata, TensorProto), read with a
+// small wire-format decoder. Images, histograms, audio and graphs are
+// skipped; hparams (plugin "hparams", session_start_info) are read.
+//
+// Threading: pure functions.
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+#include <QVariant>
+
+#include <cstdint>
+#include <vector>
+
+namespace runlens {
+
+uint32_t crc32c(const uint8_t* data, size_t size);
+uint32_t maskedCrc32c(const uint8_t* data, size_t size);
+
+struct ScalarEvent {
+    QString tag;
+    int64_t step = 0;
+    double wallTime = 0;
+    double value = 0;
+};
+
+struct DecodedEvents {
+    std::vector<ScalarEvent> scalars;     // in file order
+    QHash<QString, QVariant> hparams;     // from the hparams plugin's session_start_info
+    int records = 0;
+    int badCrc = 0;          // records skipped for a wrong checksum
+    int undecodable = 0;     // records whose protobuf did not parse
+    bool truncatedTail = false;   // the last record was half written
+    double firstWallTime = 0, lastWallTime = 0;
+};
+
+// Tags whose values come as tensors are scalars only if their metadata says
+// plugin "scalars"; TensorFlow writes that on a tag's first value only, so
+// the set carries over between the files of one run.
+void decodeEventFile(const QByteArray& bytes, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar);
+
+} // namespace runlens

@@ -1,0 +1,250 @@
+// TensorBoard logdirs: the PyTorch-written runs in shared/fixtures (values
+// checked against an independent decode), and event files this test writes:
+// TF2 tensor scalars of four dtypes with metadata on the first value only,
+// hparams, images to skip, a bad checksum, a half-written tail, several files.
+#include "tensorboard_logdir_reader.h"
+#include "test_support.h"
+
+#include <QDirIterator>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstring>
+
+using namespace runlens;
+
+namespace {
+
+// A minimal protobuf writer, enough to make events.
+struct Pb {
+    QByteArray b;
+    Pb& varint(uint64_t v)
+    {
+        while (v >= 0x80) {
+            b.append(char(v | 0x80));
+            v >>= 7;
+        }
+        b.append(char(v));
+        return *this;
+    }
+    Pb& key(int field, int type) { return varint(uint64_t(field) << 3 | uint64_t(type)); }
+    Pb& bytes(int field, const QByteArray& v)
+    {
+        key(field, 2).varint(uint64_t(v.size()));
+        b.append(v);
+        return *this;
+    }
+    Pb& f64(int field, double v)
+    {
+        key(field, 1);
+        b.append(reinterpret_cast<const char*>(&v), 8);
+        return *this;
+    }
+    Pb& f32(int field, float v)
+    {
+        key(field, 5);
+        b.append(reinterpret_cast<const char*>(&v), 4);
+        return *this;
+    }
+    Pb& u(int field, uint64_t v) { return key(field, 0).varint(v); }
+};
+
+QByteArray record(const QByteArray& data, bool corrupt = false)
+{
+    QByteArray r;
+    const uint64_t len = uint64_t(data.size());
+    r.append(reinterpret_cast<const char*>(&len), 8);
+    uint32_t c = maskedCrc32c(reinterpret_cast<const uint8_t*>(&len), 8);
+    r.append(reinterpret_cast<const char*>(&c), 4);
+    r.append(data);
+    c = maskedCrc32c(reinterpret_cast<const uint8_t*>(data.constData()), size_t(data.size())) ^ (corrupt ? 1u : 0u);
+    r.append(reinterpret_cast<const char*>(&c), 4);
+    return r;
+}
+
+QByteArray makeEvent(int64_t step, double wall, const QByteArray& summaryValue)
+{
+    return Pb().f64(1, wall).u(2, uint64_t(step)).bytes(5, Pb().bytes(1, summaryValue).b).b;
+}
+
+QByteArray metadata(const char* plugin, const QByteArray& content = {})
+{
+    Pb pd;
+    pd.bytes(1, plugin);
+    if (!content.isEmpty())
+        pd.bytes(2, content);
+    return Pb().bytes(1, pd.b).b;
+}
+
+QByteArray simpleValue(const char* tag, float v) { return Pb().bytes(1, tag).f32(2, v).b; }
+
+QByteArray tensorValue(const char* tag, int dtype, const QByteArray& content, bool withMeta)
+{
+    Pb v;
+    v.bytes(1, tag);
+    if (withMeta)
+        v.bytes(9, metadata("scalars"));
+    v.bytes(8, Pb().u(1, uint64_t(dtype)).bytes(4, content).b);
+    return v.b;
+}
+
+template <class T>
+QByteArray raw(T v)
+{
+    return QByteArray(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+    f.close();
+    // Older than a minute: not a live run.
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    QVERIFY(f.setFileTime(QDateTime::currentDateTime().addSecs(-3600), QFileDevice::FileModificationTime));
+}
+
+} // namespace
+
+class TestTensorboard : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+
+private slots:
+    void crcMatchesTheCastagnoliCheckValue()
+    {
+        const char* s = "123456789";
+        QCOMPARE(crc32c(reinterpret_cast<const uint8_t*>(s), 9), 0xE3069283u);
+    }
+
+    void readsTheFixtureLogdirs()
+    {
+        const QString root = QStringLiteral(RUNLENS_SHARED_FIXTURES "/tensorboard");
+        if (!QFileInfo::exists(root))
+            QSKIP("shared fixtures not present");
+        auto opened = openStore(root);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        QCOMPARE((*opened)->kind(), QStringLiteral("tensorboard"));
+        auto runs = (*opened)->loadRuns();
+        QVERIFY(runs);
+        QVERIFY(runs->problems.isEmpty());
+        const RunTable& t = *runs->table;
+        QCOMPARE(t.rowCount(), 9);
+        const int strict1 = t.findRun(QStringLiteral("strict/run_1"));
+        QVERIFY(strict1 >= 0);
+        const MetricColumn* foo = t.metric(QStringLiteral("strict/foo"));
+        QCOMPARE(foo->count[size_t(strict1)], int64_t(100));
+        QCOMPARE(foo->lastStep[size_t(strict1)], int64_t(495));
+        QCOMPARE(foo->last[size_t(strict1)], double(1.212090253829956f));
+        // Runs log different tags.
+        const int lax3 = t.findRun(QStringLiteral("lax/run_3"));
+        QVERIFY(!t.metric(QStringLiteral("lax/bar_1"))->has(lax3));
+        QCOMPARE(t.metric(QStringLiteral("lax/bar_4"))->count[size_t(lax3)], int64_t(130));
+        // Duplicate steps: 210 points over steps 0..199, the later one wins for "last".
+        const int dup1 = t.findRun(QStringLiteral("duplicate_steps/run_1"));
+        QCOMPARE(t.metric(QStringLiteral("dup_steps/foo"))->count[size_t(dup1)], int64_t(210));
+        QCOMPARE(t.metric(QStringLiteral("dup_steps/foo"))->last[size_t(dup1)], 1.5478503704071045);
+        auto s = (*opened)->loadSeries(t.id(strict1), QStringLiteral("strict/foo"));
+        QVERIFY(s);
+        QCOMPARE(s->size(), size_t(100));
+        QCOMPARE(s->steps[1], int64_t(5));
+        QCOMPARE(s->values[0], double(1.4962565898895264f));
+    }
+
+    void decodesTf2TensorsHparamsAndSkipsTheRest()
+    {
+        const QString logdir = dir_.filePath(QStringLiteral("tf2"));
+        QByteArray first, second;
+        first += record(Pb().f64(1, 1000.0).bytes(3, "brain.Event:2").b);   // file_version
+        // hparams from the plugin: lr 0.01 (number), optimizer "adam", amp true.
+        Pb hp;
+        {
+            auto entry = [](const char* k, const QByteArray& value) { return Pb().bytes(1, k).bytes(2, value).b; };
+            Pb ssi;
+            ssi.bytes(1, entry("lr", Pb().f64(2, 0.01).b));
+            ssi.bytes(1, entry("optimizer", Pb().bytes(3, "adam").b));
+            ssi.bytes(1, entry("amp", Pb().u(4, 1).b));
+            hp.bytes(3, ssi.b);
+        }
+        first += record(makeEvent(0, 1000.0, Pb().bytes(1, "_hparams_/session_start_info")
+                                              .bytes(9, metadata("hparams", hp.b))
+                                              .bytes(8, Pb().u(1, 7).b).b));
+        // Metadata on the first value only, as TF2 writes it.
+        first += record(makeEvent(0, 1000.5, tensorValue("loss", 1, raw(1.5f), true)));
+        first += record(makeEvent(1, 1001.0, tensorValue("loss", 1, raw(0.75f), false)));
+        first += record(makeEvent(0, 1000.5, tensorValue("acc", 2, raw(0.25), true)));
+        first += record(makeEvent(0, 1000.5, tensorValue("count", 3, raw(int32_t(-7)), true)));
+        first += record(makeEvent(0, 1000.5, tensorValue("tokens", 9, raw(int64_t(1) << 40), true)));
+        // An image summary: a tensor of another plugin, skipped quietly.
+        first += record(makeEvent(0, 1000.5, Pb().bytes(1, "sample").bytes(9, metadata("images")).bytes(8, Pb().u(1, 7).b).b));
+        // A record with a bad checksum: skipped and counted.
+        first += record(makeEvent(2, 1002.0, tensorValue("loss", 1, raw(99.0f), false)), /*corrupt=*/true);
+        writeFile(logdir + QStringLiteral("/run_a/events.out.tfevents.1000.host.1.0"), first);
+        // A second file of the same run continues it; its last record is half written.
+        second += record(makeEvent(3, 1003.0, tensorValue("loss", 1, raw(0.5f), false)));
+        second += record(makeEvent(4, 1004.0, simpleValue("loss", 0.25f))).left(20);
+        writeFile(logdir + QStringLiteral("/run_a/events.out.tfevents.1003.host.1.0"), second);
+        // Another run with Lightning's hparams.yaml and a garbage file.
+        writeFile(logdir + QStringLiteral("/run_b/events.out.tfevents.2000.host.2.0"),
+                  record(makeEvent(0, 2000.0, simpleValue("loss", 2.0f))));
+        writeFile(logdir + QStringLiteral("/run_b/hparams.yaml"), "lr: 0.1\nbatch_size: 64\n");
+        writeFile(logdir + QStringLiteral("/run_c/events.out.tfevents.3000.host.3.0"), QByteArray(100, '\x42'));
+
+        const auto before = test::fileHash(logdir + QStringLiteral("/run_a/events.out.tfevents.1000.host.1.0"));
+        auto reader = TensorboardLogdirReader::open(logdir);
+        QVERIFY(reader);
+        auto runs = (*reader)->loadRuns();
+        QVERIFY(runs);
+        const RunTable& t = *runs->table;
+        QCOMPARE(t.rowCount(), 3);
+        const int a = t.findRun(QStringLiteral("run_a"));
+        const MetricColumn* loss = t.metric(QStringLiteral("loss"));
+        QCOMPARE(loss->count[size_t(a)], int64_t(3));   // steps 0, 1, 3: the bad and the half-written skipped
+        QCOMPARE(loss->last[size_t(a)], 0.5);
+        QCOMPARE(loss->lastStep[size_t(a)], int64_t(3));
+        QCOMPARE(t.metric(QStringLiteral("acc"))->last[size_t(a)], 0.25);
+        QCOMPARE(t.metric(QStringLiteral("count"))->last[size_t(a)], -7.0);
+        QCOMPARE(t.metric(QStringLiteral("tokens"))->last[size_t(a)], double(int64_t(1) << 40));
+        QVERIFY(!t.metric(QStringLiteral("sample")));
+        QCOMPARE(t.param(QStringLiteral("lr"))->number[size_t(a)], 0.01);
+        QCOMPARE(t.param(QStringLiteral("optimizer"))->text[size_t(a)], QStringLiteral("adam"));
+        QCOMPARE(t.param(QStringLiteral("amp"))->text[size_t(a)], QStringLiteral("true"));
+        QCOMPARE(t.startTime(a), int64_t(1000000));
+        const int b = t.findRun(QStringLiteral("run_b"));
+        QCOMPARE(t.param(QStringLiteral("batch_size"))->number[size_t(b)], 64.0);
+        const QString problems = runs->problems.join(QLatin1Char(' '));
+        QVERIFY2(problems.contains(QStringLiteral("1 record(s) with a bad checksum")), qPrintable(problems));
+        QVERIFY(problems.contains(QStringLiteral("half-written")));
+        QVERIFY(problems.contains(QStringLiteral("1 record(s) or file(s) could not be decoded")));   // run_c
+        auto s = (*reader)->loadSeries(QStringLiteral("run_a"), QStringLiteral("loss"));
+        QVERIFY(s);
+        QCOMPARE(s->steps, (std::vector<int64_t>{0, 1, 3}));
+        QCOMPARE(s->wallTimes[2], 1003.0);
+        QCOMPARE(test::fileHash(logdir + QStringLiteral("/run_a/events.out.tfevents.1000.host.1.0")), before);
+    }
+
+    void hostileBytesNeverCrash()
+    {
+        // Random and adversarial inputs: lengths past the end, deep garbage.
+        QHash<QString, bool> tags;
+        for (int seed = 0; seed < 200; ++seed) {
+            QByteArray junk(64 + seed * 7, '\0');
+            for (int i = 0; i < junk.size(); ++i)
+                junk[i] = char((i * 131 + seed * 17) ^ (i >> 3));
+            DecodedEvents ev;
+            decodeEventFile(junk, ev, tags);
+            QVERIFY(ev.scalars.size() < 1000);
+        }
+        // A valid frame around garbage protobuf: counted as undecodable.
+        DecodedEvents ev;
+        decodeEventFile(record(QByteArray("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11)), ev, tags);
+        QCOMPARE(ev.records, 1);
+        QCOMPARE(ev.undecodable, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTensorboard)
+#include "test_tensorboard.moc"
