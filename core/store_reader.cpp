@@ -1,5 +1,6 @@
 #include "store_reader.h"
 
+#include "csv_logger_reader.h"
 #include "mlflow_file_store_reader.h"
 #include "mlflow_sqlite_reader.h"
 #include "runlens/sqlite_db.h"
@@ -19,13 +20,26 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
     if (!info.exists())
         return Failure{QStringLiteral("'%1' does not exist").arg(path)};
     static const QStringList kinds = {QStringLiteral("runlens"), QStringLiteral("mlflow-file"),
-                                      QStringLiteral("mlflow-sqlite"), QStringLiteral("tensorboard")};
+                                      QStringLiteral("mlflow-sqlite"), QStringLiteral("tensorboard"),
+                                      QStringLiteral("lightning"), QStringLiteral("dvclive")};
     if (!kind.isEmpty() && !kinds.contains(kind))
         return Failure{QStringLiteral("unknown store kind '%1'; this build reads: %2").arg(kind, kinds.join(QStringLiteral(", ")))};
+    if (kind == QLatin1String("lightning") || kind == QLatin1String("dvclive")) {
+        auto csv = CsvLoggerReader::open(path, kind == QLatin1String("lightning") ? CsvLoggerReader::Kind::Lightning
+                                                                               : CsvLoggerReader::Kind::DvcLive);
+        if (!csv)
+            return Failure{csv.error()};
+        return std::unique_ptr<StoreReader>(std::move(*csv));
+    }
+    const bool mlflowFolder = info.isDir()
+        && (MlflowFileStoreReader::looksLikeStore(path)
+            || MlflowFileStoreReader::looksLikeStore(QDir(path).filePath(QStringLiteral("mlruns"))));
+    if (kind.isEmpty() && info.isDir() && !mlflowFolder && !TensorboardLogdirReader::looksLikeLogdir(path)) {
+        if (auto csv = CsvLoggerReader::open(path))
+            return std::unique_ptr<StoreReader>(std::move(*csv));
+    }
     if (kind == QLatin1String("tensorboard")
-        || (kind.isEmpty() && info.isDir() && !MlflowFileStoreReader::looksLikeStore(path)
-            && !MlflowFileStoreReader::looksLikeStore(QDir(path).filePath(QStringLiteral("mlruns")))
-            && TensorboardLogdirReader::looksLikeLogdir(path))) {
+        || (kind.isEmpty() && info.isDir() && !mlflowFolder && TensorboardLogdirReader::looksLikeLogdir(path))) {
         auto tb = TensorboardLogdirReader::open(path);
         if (!tb)
             return Failure{tb.error()};
@@ -37,8 +51,8 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
             return std::unique_ptr<StoreReader>(std::move(*mlflow));
         if (info.isDir() && kind.isEmpty())
             return Failure{QStringLiteral("'%1' is a folder but not a store this build reads (an MLflow mlruns folder "
-                                          "or a folder holding one, or a TensorBoard logdir; CSV logger folders "
-                                          "are not readable yet)")
+                                          "or a folder holding one, a TensorBoard logdir, Lightning CSV logs or "
+                                          "DVCLive output)")
                                .arg(path)};
         return Failure{mlflow.error()};
     }

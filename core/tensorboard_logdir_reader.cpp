@@ -1,11 +1,12 @@
 #include "tensorboard_logdir_reader.h"
 
+#include "yaml_params.h"
+
 #include <QDateTime>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 
-#include <yaml-cpp/yaml.h>
 
 #include <cmath>
 
@@ -88,22 +89,9 @@ QHash<QString, QVariant> TensorboardLogdirReader::hparams(const QString& folder,
 {
     QHash<QString, QVariant> out = events.hparams;
     // Lightning writes hparams.yaml beside the event files.
-    const QString yaml = QDir(folder).filePath(QStringLiteral("hparams.yaml"));
-    if (QFileInfo::exists(yaml)) {
-        try {
-            QFile f(yaml);
-            if (f.open(QIODevice::ReadOnly)) {
-                const YAML::Node n = YAML::Load(f.read(1 << 20).toStdString());
-                if (n.IsMap())
-                    for (const auto& kv : n)
-                        if (kv.second.IsScalar())
-                            out.insert(QString::fromStdString(kv.first.as<std::string>()),
-                                       QString::fromStdString(kv.second.Scalar()));
-            }
-        } catch (const std::exception&) {
-            // A broken hparams.yaml costs its params, not the run.
-        }
-    }
+    const auto fromYaml = readYamlParams(QDir(folder).filePath(QStringLiteral("hparams.yaml")));
+    for (auto it = fromYaml.cbegin(); it != fromYaml.cend(); ++it)
+        out.insert(it.key(), it.value());
     return out;
 }
 

@@ -1,0 +1,118 @@
+// Lightning CSVLogger and DVCLive output, generated here in their layouts,
+// read through openStore's detection.
+#include "csv_logger_reader.h"
+#include "test_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace runlens;
+
+namespace {
+
+void write(const QString& path, const QByteArray& content)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(content);
+}
+
+} // namespace
+
+class TestCsvLoggers : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+
+private slots:
+    void lightningCsvLogger()
+    {
+        const QString root = dir_.filePath(QStringLiteral("lightning_logs"));
+        // Sparse columns: train rows and val rows log different metrics.
+        write(root + QStringLiteral("/version_0/metrics.csv"),
+              "epoch,step,train_loss,val_loss,val_acc\n"
+              "0,49,0.9,,\n0,49,,0.8,0.55\n1,99,0.6,,\n1,99,,0.5,\"0.75\"\n2,149,nan,,\n");
+        write(root + QStringLiteral("/version_0/hparams.yaml"),
+              "lr: 0.001\nmodel:\n  depth: 18\n  act: relu\nlayers: [64, 32]\n");
+        write(root + QStringLiteral("/version_1/metrics.csv"), "epoch,step,train_loss\n0,9,1.5\n");
+        write(root + QStringLiteral("/version_1/hparams.yaml"), "lr: [unclosed\n");
+        const auto before = test::fileHash(root + QStringLiteral("/version_0/metrics.csv"));
+
+        auto opened = openStore(root);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        QCOMPARE((*opened)->kind(), QStringLiteral("lightning"));
+        auto runs = (*opened)->loadRuns();
+        QVERIFY(runs);
+        const RunTable& t = *runs->table;
+        QCOMPARE(t.rowCount(), 2);
+        const int v0 = t.findRun(QStringLiteral("version_0"));
+        QCOMPARE(t.experiment(v0), QStringLiteral("lightning_logs"));
+        QCOMPARE(t.metric(QStringLiteral("train_loss"))->count[size_t(v0)], int64_t(3));
+        QVERIFY(std::isnan(t.metric(QStringLiteral("train_loss"))->last[size_t(v0)]));
+        QCOMPARE(t.metric(QStringLiteral("train_loss"))->min[size_t(v0)], 0.6);
+        QCOMPARE(t.metric(QStringLiteral("val_acc"))->last[size_t(v0)], 0.75);   // a quoted field
+        QCOMPARE(t.metric(QStringLiteral("val_acc"))->lastStep[size_t(v0)], int64_t(99));
+        QCOMPARE(t.metric(QStringLiteral("epoch"))->last[size_t(v0)], 2.0);
+        QCOMPARE(t.param(QStringLiteral("model.depth"))->number[size_t(v0)], 18.0);
+        QCOMPARE(t.param(QStringLiteral("model.act"))->text[size_t(v0)], QStringLiteral("relu"));
+        QCOMPARE(t.param(QStringLiteral("layers"))->text[size_t(v0)], QStringLiteral("[64, 32]"));
+        // The broken hparams.yaml costs version_1 its params, not the run.
+        QVERIFY(runs->problems.join(QLatin1Char(' ')).contains(QStringLiteral("version_1/hparams.yaml")));
+        auto s = (*opened)->loadSeries(t.id(v0), QStringLiteral("val_loss"));
+        QVERIFY(s);
+        QCOMPARE(s->steps, (std::vector<int64_t>{49, 99}));
+        QCOMPARE(s->values, (std::vector<double>{0.8, 0.5}));
+        QCOMPARE(test::fileHash(root + QStringLiteral("/version_0/metrics.csv")), before);
+    }
+
+    void dvcLive()
+    {
+        const QString root = dir_.filePath(QStringLiteral("project"));
+        write(root + QStringLiteral("/dvclive/plots/metrics/train/loss.tsv"),
+              "timestamp\tstep\tloss\n1700000000000\t0\t2.5\n1700000001000\t1\t1.25\n1700000002000\t2\tinf\n");
+        write(root + QStringLiteral("/dvclive/plots/metrics/acc.tsv"), "step\tacc\n0\t0.5\n1\t0.7\n");
+        write(root + QStringLiteral("/dvclive/metrics.json"),
+              "{\"train\": {\"loss\": 1.25}, \"acc\": 0.7, \"test_auc\": 0.91, \"step\": 2}");
+        write(root + QStringLiteral("/dvclive/params.yaml"), "optimizer:\n  name: sgd\n  lr: 0.1\nepochs: 3\n");
+        auto opened = openStore(root);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        QCOMPARE((*opened)->kind(), QStringLiteral("dvclive"));
+        auto runs = (*opened)->loadRuns();
+        QVERIFY(runs);
+        const RunTable& t = *runs->table;
+        QCOMPARE(t.rowCount(), 1);
+        QCOMPARE(t.name(0), QStringLiteral("dvclive"));
+        QCOMPARE(t.metric(QStringLiteral("train/loss"))->count[0], int64_t(3));
+        QCOMPARE(t.metric(QStringLiteral("train/loss"))->max[0], INFINITY);
+        QCOMPARE(t.metric(QStringLiteral("acc"))->count[0], int64_t(2));      // the history wins over metrics.json
+        QCOMPARE(t.metric(QStringLiteral("test_auc"))->last[0], 0.91);       // only in metrics.json
+        QCOMPARE(t.metric(QStringLiteral("test_auc"))->lastStep[0], int64_t(2));
+        QCOMPARE(t.param(QStringLiteral("optimizer.lr"))->number[0], 0.1);
+        auto s = (*opened)->loadSeries(t.id(0), QStringLiteral("train/loss"));
+        QVERIFY(s);
+        QCOMPARE(s->wallTimes[1], 1700000001.0);
+        auto d = (*opened)->loadDetails(t.id(0));
+        QVERIFY(d);
+        QCOMPARE(d->params.size(), size_t(3));
+    }
+
+    void damagedFiles()
+    {
+        const QString root = dir_.filePath(QStringLiteral("damaged"));
+        write(root + QStringLiteral("/version_0/metrics.csv"), "");
+        write(root + QStringLiteral("/version_1/metrics.csv"), "step,loss\n1,0.5\n2,\"unterminated\n");
+        auto r = CsvLoggerReader::open(root);
+        QVERIFY(r);
+        auto runs = (*r)->loadRuns();
+        QVERIFY(runs);
+        QCOMPARE(runs->table->rowCount(), 2);
+        QVERIFY(runs->problems.join(QLatin1Char(' ')).contains(QStringLiteral("empty file")));
+        const int v1 = runs->table->findRun(QStringLiteral("version_1"));
+        QCOMPARE(runs->table->metric(QStringLiteral("loss"))->count[size_t(v1)], int64_t(1));
+        QVERIFY(!CsvLoggerReader::open(dir_.filePath(QStringLiteral("nothing-here"))));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCsvLoggers)
+#include "test_csv_loggers.moc"
