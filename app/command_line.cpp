@@ -3,6 +3,7 @@
 #include "run_diff.h"
 #include "run_json.h"
 #include "run_query.h"
+#include "store_importer.h"
 #include "store_reader.h"
 
 #include <QCommandLineParser>
@@ -19,7 +20,7 @@ namespace runlens::cli {
 namespace {
 
 const QStringList kCommands = {QStringLiteral("runs"), QStringLiteral("metric"), QStringLiteral("show"),
-    QStringLiteral("diff"), QStringLiteral("help"), QStringLiteral("version")};
+    QStringLiteral("diff"), QStringLiteral("import"), QStringLiteral("help"), QStringLiteral("version")};
 
 QString usageText()
 {
@@ -31,8 +32,11 @@ QString usageText()
         "       runlens diff STORE RUN_A RUN_B [--format text|json]\n"
         "       runlens snapshot STORE... --view table|curves|window [--runs ID,...] [--query Q]\n"
         "                        [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]] [--size WxH] -o out.png\n"
+        "       runlens import SRC DEST [--kind K]       copy runs into a Runlens store (again: only new ones)\n"
         "       runlens version\n"
         "\n"
+        "STORE is a Runlens store, an MLflow mlruns folder or mlflow.db, a TensorBoard logdir, Lightning CSV logs\n"
+        "or DVCLive output; --kind runlens|mlflow-file|mlflow-sqlite|tensorboard|lightning|dvclive forces one.\n"
         "RUN is a run id, a unique id prefix or a unique run name.\n"
         "Queries: params.lr < 1e-3 and status = finished order by metrics.val_auc desc limit 10\n"
         "Exit codes: 0 ok, 1 failed, 2 usage, 3 store cannot be opened, 4 run not found, 5 invalid query.\n");
@@ -432,6 +436,27 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
         int positionals;
         QStringList formats;
     };
+    if (command == QLatin1String("import")) {
+        if (pos.size() != 2) {
+            err << "runlens import: expected SRC DEST\n\n" << usageText();
+            return Usage;
+        }
+        auto source = openStore(pos[0], parser.value(kindOpt));
+        if (!source) {
+            err << "runlens: " << source.error() << '\n';
+            return StoreError;
+        }
+        auto done = importStore(**source, pos[1]);
+        if (!done) {
+            err << "runlens import: " << done.error() << '\n';
+            return Failed;
+        }
+        for (const auto& p : done->problems)
+            err << "runlens: warning: " << p << '\n';
+        out << "imported " << done->imported << " run(s) from " << (*source)->kind() << " store " << pos[0] << " into "
+            << pos[1] << "; " << done->skipped << " already there\n";
+        return Ok;
+    }
     const Spec spec = command == QLatin1String("runs")
         ? Spec{1, {QStringLiteral("table"), QStringLiteral("json"), QStringLiteral("csv")}}
         : command == QLatin1String("metric") ? Spec{3, {QStringLiteral("csv"), QStringLiteral("json")}}
