@@ -23,7 +23,7 @@ packages=(
   cmake ninja-build g++ pkg-config ccache git python3
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
   libgit2-dev libsqlite3-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcsv-dev
-  libgtest-dev libbenchmark-dev xvfb xauth
+  libgtest-dev libbenchmark-dev xvfb xauth clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -41,6 +41,16 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$build" -j "$jobs"
 
 if [ "$mode" = test ]; then
+  # The parsers of other tools' files under libFuzzer + ASan, briefly; then
+  # the test suite, whose summary closes the output.
+  fuzz="${build}-fuzz"
+  CC=clang CXX=clang++ cmake -S "$root" -B "$fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNLENS_FUZZ=ON \
+    -DBUILD_TESTING=OFF -DRUNLENS_BUILD_BENCH=OFF > /dev/null
+  cmake --build "$fuzz" -j "$jobs" --target fuzz_tensorboard_events fuzz_mlflow_store fuzz_run_query
+  for target in fuzz_tensorboard_events fuzz_mlflow_store fuzz_run_query; do
+    echo "bootstrap: fuzzing $target for ${FUZZ_SECONDS:-20} s"
+    "$fuzz/bin/$target" -max_total_time="${FUZZ_SECONDS:-20}" -max_len=4096 -print_final_stats=0 2>&1 | tail -n 2
+  done
   cd "$build"
   exec ctest --output-on-failure -j "$jobs"
 fi

@@ -87,7 +87,8 @@ GitState captureGit(const std::filesystem::path& dir, size_t max_diff_bytes)
         if (git_revparse_single(&obj, repo.get(), "HEAD^{tree}") == 0)
             headTree.reset(reinterpret_cast<git_tree*>(obj));
     }
-    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    git_diff_options opts;
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     git_diff* diffRaw = nullptr;
     if (git_diff_tree_to_workdir_with_index(&diffRaw, repo.get(), headTree.get(), &opts) == 0) {
         Diff diff(diffRaw);
