@@ -143,6 +143,28 @@ private slots:
         QVERIFY(plot->lastFramePoints() <= 200);
     }
 
+    void nearlyEqualValuesDrawWithoutHanging()
+    {
+        // Two runs ending on the same score but for the last bit once made the
+        // tick loop step by less than the values' precision.
+        CurvePlot plot;
+        plot.resize(600, 400);
+        const double a = 0.99938171101774043, b = std::nextafter(a, 1.0);
+        std::vector<CurveSeries> series;
+        for (double v : {a, b})
+            series.push_back({QString::number(v), QStringLiteral("run"), Qt::red,
+                              std::make_shared<const PlotSeries>(std::vector<double>{0.0}, std::vector<double>{v}), nullptr, -1});
+        plot.setSeries(std::move(series));
+        QImage image(plot.size(), QImage::Format_ARGB32_Premultiplied);
+        plot.render(&image);
+        const auto [y0, y1] = plot.yRange();
+        QVERIFY(y1 - y0 > 1e-3);
+        // A ten-ulp range set by hand draws too.
+        plot.setXRange(std::pair(-1e-300, 1e-300));
+        plot.render(&image);
+        QVERIFY(plot.lastFramePoints() <= 2);
+    }
+
     void liveRefreshAddsRunsAndKeepsSelectionAndSort()
     {
         const QString live = dir_.filePath(QStringLiteral("live.db"));

@@ -29,7 +29,11 @@ std::vector<double> niceTicks(double lo, double hi, int maxTicks)
             step = m * mag;
             break;
         }
-    for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    // A range a few ulps wide would step by less than the values' precision
+    // and never reach `hi`: the tick count is bounded whatever the range.
+    const int most = std::max(2, maxTicks) * 3;
+    double t = std::ceil(lo / step) * step;
+    for (int i = 0; i < most && t <= hi + step * 1e-9; ++i, t = std::ceil(lo / step) * step + i * step)
         ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
     return ticks;
 }
@@ -47,9 +51,13 @@ QString tickText(double v, double span)
 
 void drawPolyline(QPainter& p, const std::vector<QPointF>& pts)
 {
-    if (pts.size() == 1)
-        p.drawPoint(pts.front());
-    else if (pts.size() > 1)
+    if (pts.size() == 1) {
+        // A lone point (a metric logged once) gets a visible marker.
+        const QBrush old = p.brush();
+        p.setBrush(p.pen().color());
+        p.drawEllipse(pts.front(), 3.0, 3.0);
+        p.setBrush(old);
+    } else if (pts.size() > 1)
         p.drawPolyline(pts.data(), int(pts.size()));
 }
 
@@ -214,7 +222,9 @@ std::pair<double, double> CurvePlot::rangeOf(const std::vector<FrameSeries>& fra
     }
     if (!(lo <= hi))
         return {0, 1};
-    if (lo == hi) {
+    // Equal, or equal but for rounding (a metric every run ends on): give
+    // the line room rather than a range of a few ulps.
+    if (hi - lo <= std::max(std::abs(lo), std::abs(hi)) * 1e-9) {
         const double pad = lo == 0 ? 1 : std::abs(lo) * 0.05;
         return {lo - pad, hi + pad};
     }

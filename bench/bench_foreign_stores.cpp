@@ -1,0 +1,141 @@
+// Opening other tools' stores: an MLflow mlruns of 1,000 runs x 20 metrics
+// x 1,000 steps, and a TensorBoard logdir of 100 runs x 10 tags x 10,000
+// steps, each against reading the same files' bytes without parsing.
+#include "bench_timer.h"
+#include "mlflow_file_store_reader.h"
+#include "tensorboard_logdir_reader.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+
+#include <cmath>
+#include <filesystem>
+
+using namespace runlens;
+using namespace runlens::bench;
+
+namespace {
+
+void put(const QString& path, const QByteArray& bytes)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        std::abort();
+    f.write(bytes);
+}
+
+double readAllBytes(const QString& root, qint64& total)
+{
+    Stopwatch sw;
+    total = 0;
+    QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly))
+            total += f.readAll().size();
+    }
+    return sw.seconds();
+}
+
+QByteArray tfRecord(const QByteArray& data)
+{
+    QByteArray r;
+    const uint64_t len = uint64_t(data.size());
+    r.append(reinterpret_cast<const char*>(&len), 8);
+    uint32_t c = maskedCrc32c(reinterpret_cast<const uint8_t*>(&len), 8);
+    r.append(reinterpret_cast<const char*>(&c), 4);
+    r.append(data);
+    c = maskedCrc32c(reinterpret_cast<const uint8_t*>(data.constData()), size_t(data.size()));
+    r.append(reinterpret_cast<const char*>(&c), 4);
+    return r;
+}
+
+// Event{wall_time=1, step=2, summary=5{value=1{tag=1, simple_value=2}}}
+QByteArray scalarEvent(const QByteArray& tag, int64_t step, double wall, float v)
+{
+    QByteArray value;
+    value.append(char(0x0a)).append(char(tag.size())).append(tag);
+    value.append(char(0x15)).append(reinterpret_cast<const char*>(&v), 4);
+    QByteArray summary;
+    summary.append(char(0x0a)).append(char(value.size())).append(value);
+    QByteArray ev;
+    ev.append(char(0x09)).append(reinterpret_cast<const char*>(&wall), 8);
+    ev.append(char(0x10));
+    for (uint64_t s = uint64_t(step); ; s >>= 7) {
+        if (s < 0x80) {
+            ev.append(char(s));
+            break;
+        }
+        ev.append(char((s & 0x7f) | 0x80));
+    }
+    ev.append(char(0x2a)).append(char(summary.size())).append(summary);
+    return tfRecord(ev);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const QString dir = QString::fromStdString(argc > 1 ? argv[1] : std::filesystem::temp_directory_path().string());
+
+    // MLflow: 1,000 runs x 20 metrics x 1,000 steps, 5 params and 3 tags each.
+    const QString mlruns = dir + QStringLiteral("/runlens-bench-mlruns");
+    QDir(mlruns).removeRecursively();
+    Stopwatch gen;
+    put(mlruns + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: bench\nlifecycle_stage: active\n");
+    for (int r = 0; r < 1000; ++r) {
+        const QString run = mlruns + QStringLiteral("/1/run%1").arg(r, 4, 10, QLatin1Char('0'));
+        put(run + QStringLiteral("/meta.yaml"),
+            QStringLiteral("run_id: run%1\nrun_name: bench-%1\nstatus: 3\nstart_time: 1700000000000\n"
+                           "end_time: 1700000600000\nlifecycle_stage: active\n")
+                .arg(r)
+                .toUtf8());
+        for (int p = 0; p < 5; ++p)
+            put(run + QStringLiteral("/params/p%1").arg(p), QByteArray::number(r % (p + 3)));
+        for (int t = 0; t < 3; ++t)
+            put(run + QStringLiteral("/tags/t%1").arg(t), "value");
+        for (int m = 0; m < 20; ++m) {
+            QByteArray lines;
+            lines.reserve(40 * 1000);
+            for (int s = 0; s < 1000; ++s)
+                lines += QByteArray::number(1700000000000LL + s) + ' ' + QByteArray::number(std::exp(-s * 1e-3) + m, 'g', 17)
+                    + ' ' + QByteArray::number(s) + '\n';
+            put(run + QStringLiteral("/metrics/m%1").arg(m), lines);
+        }
+    }
+    std::printf("generated mlruns in %.1f s\n", gen.seconds());
+    qint64 bytes = 0;
+    const double rawMl = readAllBytes(mlruns, bytes);
+    Stopwatch ml;
+    auto mlReader = MlflowFileStoreReader::open(mlruns);
+    auto mlRuns = (*mlReader)->loadRuns();
+    const double mlSeconds = ml.seconds();
+    std::printf("\nMLflow file store: %d runs, %.0f MB\n", mlRuns ? mlRuns->table->rowCount() : 0, double(bytes) / 1e6);
+    report("open mlruns (s)", mlSeconds, "s", "reading the same files' bytes", rawMl);
+    QDir(mlruns).removeRecursively();
+
+    // TensorBoard: 100 runs x 10 tags x 10,000 steps.
+    const QString logdir = dir + QStringLiteral("/runlens-bench-tb");
+    QDir(logdir).removeRecursively();
+    for (int r = 0; r < 100; ++r) {
+        QByteArray file;
+        file.reserve(10 * 10000 * 48);
+        for (int s = 0; s < 10000; ++s)
+            for (int t = 0; t < 10; ++t)
+                file += scalarEvent("tag" + QByteArray::number(t), s, 1.7e9 + s, float(std::sin(s * 1e-3) + t));
+        put(logdir + QStringLiteral("/run%1/events.out.tfevents.1700000000.bench.1.0").arg(r, 3, 10, QLatin1Char('0')), file);
+    }
+    const double rawTb = readAllBytes(logdir, bytes);
+    Stopwatch tb;
+    auto tbReader = TensorboardLogdirReader::open(logdir);
+    auto tbRuns = (*tbReader)->loadRuns();
+    const double tbSeconds = tb.seconds();
+    std::printf("\nTensorBoard logdir: %d runs, %.0f MB\n", tbRuns ? tbRuns->table->rowCount() : 0, double(bytes) / 1e6);
+    report("open logdir (s)", tbSeconds, "s", "reading the same files' bytes", rawTb);
+    QDir(logdir).removeRecursively();
+    return 0;
+}
