@@ -26,7 +26,7 @@ QString usageText()
 {
     return QStringLiteral(
         "usage: runlens [STORE...]                      open the desktop app\n"
-        "       runlens runs STORE [--query Q] [--format table|json|csv]\n"
+        "       runlens runs STORE [--query Q] [--format table|json|csv] [--deleted]\n"
         "       runlens metric STORE RUN KEY [--format csv|json]\n"
         "       runlens show STORE RUN [--format text|json]\n"
         "       runlens diff STORE RUN_A RUN_B [--format text|json]\n"
@@ -106,9 +106,10 @@ struct Opened {
     LoadedRuns runs;
 };
 
-std::optional<Opened> openAndLoad(const QString& path, const QString& kind, QTextStream& err, int& code)
+std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool deleted, QTextStream& err,
+                                  int& code)
 {
-    auto reader = openStore(path, kind);
+    auto reader = openStore(path, kind, deleted);
     if (!reader) {
         err << "runlens: " << reader.error() << '\n';
         code = StoreError;
@@ -122,6 +123,8 @@ std::optional<Opened> openAndLoad(const QString& path, const QString& kind, QTex
     }
     for (const auto& p : runs->problems)
         err << "runlens: warning: " << p << '\n';
+    for (const auto& n : runs->notes)
+        err << "runlens: note: " << n << '\n';
     return Opened{std::move(*reader), std::move(*runs)};
 }
 
@@ -420,9 +423,11 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
     const QCommandLineOption queryOpt(
         {QStringLiteral("query"), QStringLiteral("q")}, QStringLiteral("Run query."), QStringLiteral("query"));
     const QCommandLineOption kindOpt(QStringLiteral("kind"), QStringLiteral("Store kind."), QStringLiteral("kind"));
+    const QCommandLineOption deletedOpt(QStringLiteral("deleted"), QStringLiteral("Include deleted runs."));
     parser.addOption(formatOpt);
     parser.addOption(queryOpt);
     parser.addOption(kindOpt);
+    parser.addOption(deletedOpt);
     QStringList argv = arguments;
     argv.front() = QStringLiteral("runlens"); // the parser expects a program name first
     if (!parser.parse(argv)) {
@@ -441,7 +446,7 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
             err << "runlens import: expected SRC DEST\n\n" << usageText();
             return Usage;
         }
-        auto source = openStore(pos[0], parser.value(kindOpt));
+        auto source = openStore(pos[0], parser.value(kindOpt), parser.isSet(deletedOpt));
         if (!source) {
             err << "runlens: " << source.error() << '\n';
             return StoreError;
@@ -478,7 +483,7 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
         return Usage;
     }
     int code = Ok;
-    auto store = openAndLoad(pos[0], parser.value(kindOpt), err, code);
+    auto store = openAndLoad(pos[0], parser.value(kindOpt), parser.isSet(deletedOpt), err, code);
     if (!store)
         return code;
     const QString fmt = format.isEmpty() ? spec.formats.first() : format;

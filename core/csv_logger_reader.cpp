@@ -239,7 +239,7 @@ Result<LoadedRuns> CsvLoggerReader::loadRuns(const ProgressCallback& progress)
     table->sortColumns();
     if (progress)
         progress(1.0);
-    return LoadedRuns{std::move(table), problems};
+    return LoadedRuns{std::move(table), problems, {}};
 }
 
 Result<RunDetails> CsvLoggerReader::loadDetails(const QString& runId)

@@ -200,8 +200,12 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
             experimentDirs << trash.filePath(e);
     }
 
-    int badMetricLines = 0;
+    int badMetricLines = 0, deletedSeen = 0;
     QStringList unreadableMetrics;
+    if (!includeDeleted_) {
+        const QDir trash(root_.filePath(QStringLiteral(".trash")));
+        deletedSeen += int(trash.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
+    }
     for (qsizetype ei = 0; ei < experimentDirs.size(); ++ei) {
         if (progress && !progress(double(ei) / double(std::max<qsizetype>(1, experimentDirs.size()))))
             return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
@@ -212,8 +216,10 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
                 problems << QStringLiteral("experiment skipped: %1").arg(expMeta.error);
             continue;
         }
-        if (!includeDeleted_ && text(expMeta.node, "lifecycle_stage") == QLatin1String("deleted"))
+        if (!includeDeleted_ && text(expMeta.node, "lifecycle_stage") == QLatin1String("deleted")) {
+            ++deletedSeen;
             continue;
+        }
         QString expName = text(expMeta.node, "name");
         if (expName.isEmpty())
             expName = text(expMeta.node, "experiment_id");
@@ -233,8 +239,10 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
                 id = text(meta.node, "run_uuid");
             if (id.isEmpty())
                 id = r;
-            if (!includeDeleted_ && text(meta.node, "lifecycle_stage") == QLatin1String("deleted"))
+            if (!includeDeleted_ && text(meta.node, "lifecycle_stage") == QLatin1String("deleted")) {
+                ++deletedSeen;
                 continue;
+            }
             QStringList fileProblems;
             const auto tags = readKeyFiles(runDir.filePath(QStringLiteral("tags")), fileProblems);
             // 2.x keeps the name in run_name; 1.x has name: '' and the tag.
@@ -301,9 +309,16 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
     if (badMetricLines)
         problems << QStringLiteral("%1 malformed metric line(s) skipped").arg(badMetricLines);
     table->sortColumns();
+    QStringList notes;
+    if (const QStringList models = registeredModels(); !models.isEmpty())
+        notes << QStringLiteral("model registry: %1 registered model(s): %2")
+                     .arg(models.size())
+                     .arg(models.join(QStringLiteral(", ")));
+    if (!includeDeleted_ && deletedSeen)
+        notes << QStringLiteral("%1 deleted run(s) or experiment(s) left out (show them with --deleted)").arg(deletedSeen);
     if (progress)
         progress(1.0);
-    return LoadedRuns{std::move(table), problems};
+    return LoadedRuns{std::move(table), problems, notes};
 }
 
 Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)

@@ -203,9 +203,26 @@ Result<LoadedRuns> MlflowSqliteReader::loadRuns(const ProgressCallback& progress
             if (table->name(r).isEmpty())
                 table->setName(r, table->id(r).left(8));
         table->sortColumns();
+        QStringList notes;
+        if (!includeDeleted_) {
+            auto del = db_->prepare("SELECT count(*) FROM runs r LEFT JOIN experiments e ON e.experiment_id = "
+                                    "r.experiment_id WHERE r.lifecycle_stage = 'deleted' OR e.lifecycle_stage = 'deleted'");
+            if (del.step() && del.int64(0) > 0)
+                notes << QStringLiteral("%1 deleted run(s) left out (show them with --deleted)").arg(del.int64(0));
+        }
+        if (db_->tableExists("registered_models")) {
+            auto models = db_->prepare("SELECT name FROM registered_models ORDER BY name");
+            QStringList names;
+            while (models.step())
+                names << qs(models.text(0));
+            if (!names.isEmpty())
+                notes << QStringLiteral("model registry: %1 registered model(s): %2")
+                             .arg(names.size())
+                             .arg(names.join(QStringLiteral(", ")));
+        }
         if (progress)
             progress(1.0);
-        return LoadedRuns{std::move(table), problems};
+        return LoadedRuns{std::move(table), problems, notes};
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};
     }

@@ -14,7 +14,7 @@
 
 namespace runlens {
 
-Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QString& kind)
+Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QString& kind, bool includeDeleted)
 {
     const QFileInfo info(path);
     if (!info.exists())
@@ -46,7 +46,7 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
         return std::unique_ptr<StoreReader>(std::move(*tb));
     }
     if (kind == QLatin1String("mlflow-file") || (kind.isEmpty() && info.isDir())) {
-        auto mlflow = MlflowFileStoreReader::open(path);
+        auto mlflow = MlflowFileStoreReader::open(path, includeDeleted);
         if (mlflow)
             return std::unique_ptr<StoreReader>(std::move(*mlflow));
         if (info.isDir() && kind.isEmpty())
@@ -73,7 +73,7 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
         }
     }
     if (mlflow) {
-        auto reader = MlflowSqliteReader::open(path);
+        auto reader = MlflowSqliteReader::open(path, includeDeleted);
         if (!reader)
             return Failure{reader.error()};
         return std::unique_ptr<StoreReader>(std::move(*reader));

@@ -26,6 +26,7 @@ using ProgressCallback = std::function<bool(double fraction)>;
 struct LoadedRuns {
     std::shared_ptr<const RunTable> table;
     QStringList problems; // parts that could not be read; the rest loaded
+    QStringList notes;    // what the store holds besides runs (a model registry, deleted runs left out)
 };
 
 class StoreReader {
@@ -41,7 +42,9 @@ public:
 };
 
 // Opens whatever `path` holds, read-only. `kind` forces a format ("runlens");
-// empty detects it from the contents.
-Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QString& kind = {});
+// empty detects it from the contents. `includeDeleted` also reads what the
+// other tool has deleted but kept (MLflow's deleted runs and .trash).
+Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QString& kind = {},
+                                               bool includeDeleted = false);
 
 } // namespace runlens

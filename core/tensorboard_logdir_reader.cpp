@@ -162,7 +162,7 @@ Result<LoadedRuns> TensorboardLogdirReader::loadRuns(const ProgressCallback& pro
     table->sortColumns();
     if (progress)
         progress(1.0);
-    return LoadedRuns{std::move(table), problems};
+    return LoadedRuns{std::move(table), problems, {}};
 }
 
 Result<RunDetails> TensorboardLogdirReader::loadDetails(const QString& runId)

@@ -150,6 +150,7 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
     }
     it->table = runs->table;
     it->problems = runs->problems;
+    it->notes = runs->notes;
     it->stamp = stamp;
     rebuildMerged();
 }

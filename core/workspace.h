@@ -51,6 +51,7 @@ public:
         std::shared_ptr<StoreReader> reader;
         std::shared_ptr<const RunTable> table;
         QStringList problems;
+        QStringList notes;   // a model registry, deleted runs left out
         QString stamp;   // file sizes and times, to notice writes
         std::shared_ptr<SeriesCache> cache;
     };

@@ -175,11 +175,17 @@ private slots:
         QCOMPARE(d->artifacts.size(), size_t(1));
         QCOMPARE(d->artifacts[0].path, QStringLiteral("model.pt"));
         QCOMPARE(reader->registeredModels(), QStringList{QStringLiteral("churn-model")});
+        const QString notes = runs->notes.join(QLatin1Char(' '));
+        QVERIFY2(notes.contains(QStringLiteral("model registry: 1 registered model(s): churn-model")), qPrintable(notes));
+        QVERIFY(notes.contains(QStringLiteral("2 deleted run(s) or experiment(s) left out")));   // bbb222, .trash/7
         QCOMPARE(treeHash(made_), before);
     }
 
     void deletedPartsOnRequest()
     {
+        auto viaOpenStore = openStore(made_, {}, /*includeDeleted=*/true);
+        QVERIFY(viaOpenStore);
+        QCOMPARE((*viaOpenStore)->loadRuns()->table->rowCount(), 4);
         auto r = MlflowFileStoreReader::open(made_, /*includeDeleted=*/true);
         QVERIFY(r);
         auto runs = (*r)->loadRuns();

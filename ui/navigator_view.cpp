@@ -36,9 +36,10 @@ void NavigatorView::rebuild()
     for (int s = 0; s < workspace_.storeCount(); ++s) {
         const auto& store = workspace_.store(s);
         auto* item = new QTreeWidgetItem(this, {QFileInfo(store.path).fileName(), QString::number(store.table->rowCount())});
-        item->setToolTip(0, QStringLiteral("%1\n%2 store%3").arg(store.path, store.kind,
-                                                                   store.problems.isEmpty() ? QString()
-                                                                                            : QStringLiteral("\n") + store.problems.join(QLatin1Char('\n'))));
+        QStringList lines = {store.path, store.kind + QStringLiteral(" store")};
+        lines += store.notes;
+        lines += store.problems;
+        item->setToolTip(0, lines.join(QLatin1Char('\n')));
         item->setData(0, kStoreRole, s);
         QMap<QString, int> counts;
         for (int r = 0; r < store.table->rowCount(); ++r)
