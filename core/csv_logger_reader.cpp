@@ -1,6 +1,8 @@
 #include "csv_logger_reader.h"
 
 #include "delimited_file.h"
+#include "number_parse.h"
+#include "run_details.h"
 #include "yaml_params.h"
 
 #include <QDirIterator>
@@ -9,32 +11,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <charconv>
 #include <cmath>
 
 namespace runlens {
 
 namespace {
-
-bool number(const std::string& s, double& out)
-{
-    if (s.empty())
-        return false;
-    if (s == "nan" || s == "NaN") {
-        out = NAN;
-        return true;
-    }
-    if (s == "inf" || s == "Infinity") {
-        out = INFINITY;
-        return true;
-    }
-    if (s == "-inf" || s == "-Infinity") {
-        out = -INFINITY;
-        return true;
-    }
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && p == s.data() + s.size();
-}
 
 QStringList foldersWith(const QDir& root, const QString& marker, bool markerIsDir)
 {
@@ -116,10 +97,10 @@ QHash<QString, MetricSeries> CsvLoggerReader::readRun(const QString& folder, QSt
             for (size_t r = 0; r < csv->rows.size(); ++r) {
                 const auto& row = csv->rows[r];
                 double v, step = double(r);
-                if (c >= row.size() || !number(row[c], v))
+                if (c >= row.size() || !parseNumber(row[c], v))
                     continue;   // sparse: this row logged other columns
                 if (stepCol >= 0 && size_t(stepCol) < row.size())
-                    number(row[size_t(stepCol)], step);
+                    parseNumber(row[size_t(stepCol)], step);
                 s.steps.push_back(int64_t(step));
                 s.wallTimes.push_back(0);   // the CSVLogger keeps no time
                 s.values.push_back(v);
@@ -148,12 +129,12 @@ QHash<QString, MetricSeries> CsvLoggerReader::readRun(const QString& folder, QSt
         for (size_t r = 0; r < tsv->rows.size(); ++r) {
             const auto& row = tsv->rows[r];
             double v, step = double(r), t = 0;
-            if (size_t(vc) >= row.size() || !number(row[size_t(vc)], v))
+            if (size_t(vc) >= row.size() || !parseNumber(row[size_t(vc)], v))
                 continue;
             if (st >= 0 && size_t(st) < row.size())
-                number(row[size_t(st)], step);
+                parseNumber(row[size_t(st)], step);
             if (ts >= 0 && size_t(ts) < row.size())
-                number(row[size_t(ts)], t);
+                parseNumber(row[size_t(ts)], t);
             s.steps.push_back(int64_t(step));
             s.wallTimes.push_back(t / 1000.0);
             s.values.push_back(v);
@@ -221,19 +202,8 @@ Result<LoadedRuns> CsvLoggerReader::loadRuns(const ProgressCallback& progress)
         }
         const auto series = readRun(folders[i], problems);
         for (auto it = series.cbegin(); it != series.cend(); ++it) {
-            const MetricSeries& s = it.value();
-            size_t last = 0;
-            double lo = INFINITY, hi = -INFINITY;
-            for (size_t k = 0; k < s.size(); ++k) {
-                if (s.steps[k] >= s.steps[last])
-                    last = k;
-                if (!std::isnan(s.values[k])) {
-                    lo = std::min(lo, s.values[k]);
-                    hi = std::max(hi, s.values[k]);
-                }
-            }
-            table->setMetric(row, it.key(), s.values[last], lo <= hi ? lo : NAN, lo <= hi ? hi : NAN, int64_t(s.size()),
-                             s.steps[last]);
+            const MetricSummary m = summarizeSeries(it.key(), it.value());
+            table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep);
         }
     }
     table->sortColumns();
@@ -258,29 +228,8 @@ Result<RunDetails> CsvLoggerReader::loadDetails(const QString& runId)
         d.params.push_back({it.key(), QStringLiteral("string"), it.value()});
     std::sort(d.params.begin(), d.params.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     const auto series = readRun(folder, problems);
-    for (auto it = series.cbegin(); it != series.cend(); ++it) {
-        const MetricSeries& s = it.value();
-        MetricSummary m;
-        m.key = it.key();
-        m.count = int64_t(s.size());
-        m.firstStep = *std::min_element(s.steps.begin(), s.steps.end());
-        m.min = INFINITY;
-        m.max = -INFINITY;
-        size_t last = 0;
-        for (size_t k = 0; k < s.size(); ++k) {
-            if (s.steps[k] >= s.steps[last])
-                last = k;
-            if (std::isnan(s.values[k]))
-                ++m.nanCount;
-            else {
-                m.min = std::min(m.min, s.values[k]);
-                m.max = std::max(m.max, s.values[k]);
-            }
-        }
-        m.last = s.values[last];
-        m.lastStep = s.steps[last];
-        d.metrics.push_back(m);
-    }
+    for (auto it = series.cbegin(); it != series.cend(); ++it)
+        d.metrics.push_back(summarizeSeries(it.key(), it.value()));
     std::sort(d.metrics.begin(), d.metrics.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     d.environment.emplace_back(QStringLiteral("log folder"), folder);
     return d;

@@ -20,3 +20,13 @@ struct MetricSeries {
 };
 
 } // namespace runlens
+
+namespace runlens {
+
+struct MetricSummary;
+
+// count, first and last step, the value at the highest step (the later one
+// on ties), min and max over values that are not NaN (NaN when none is).
+MetricSummary summarizeSeries(const QString& key, const MetricSeries& series);
+
+} // namespace runlens

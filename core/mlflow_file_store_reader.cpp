@@ -1,5 +1,7 @@
 #include "mlflow_file_store_reader.h"
 
+#include "number_parse.h"
+
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
@@ -82,24 +84,6 @@ QHash<QString, QString> readKeyFiles(const QString& dir, QStringList& problems)
     return out;
 }
 
-bool parseDouble(std::string_view s, double& out)
-{
-    if (s == "nan" || s == "NaN") {
-        out = NAN;
-        return true;
-    }
-    if (s == "inf" || s == "Infinity") {
-        out = INFINITY;
-        return true;
-    }
-    if (s == "-inf" || s == "-Infinity") {
-        out = -INFINITY;
-        return true;
-    }
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && p == s.data() + s.size();
-}
-
 } // namespace
 
 MetricSeries parseMlflowMetricFile(const QByteArray& bytes, int* badLines)
@@ -129,7 +113,7 @@ MetricSeries parseMlflowMetricFile(const QByteArray& bytes, int* badLines)
         int64_t ts = 0, step = 0;
         double value = 0;
         const bool ok = n >= 2 && std::from_chars(f[0].data(), f[0].data() + f[0].size(), ts).ec == std::errc()
-            && parseDouble(f[1], value)
+            && parseNumber(f[1], value)
             && (n < 3 || std::from_chars(f[2].data(), f[2].data() + f[2].size(), step).ec == std::errc());
         if (!ok) {
             ++bad;
@@ -286,18 +270,8 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
                 if (s.size() == 0)
                     continue;
                 // Last: the point with the highest step, the later one on ties (as MLflow's latest_metrics).
-                size_t last = 0;
-                double lo = INFINITY, hi = -INFINITY;
-                for (size_t i = 0; i < s.size(); ++i) {
-                    if (s.steps[i] > s.steps[last] || (s.steps[i] == s.steps[last] && s.wallTimes[i] >= s.wallTimes[last]))
-                        last = i;
-                    if (!std::isnan(s.values[i])) {
-                        lo = std::min(lo, s.values[i]);
-                        hi = std::max(hi, s.values[i]);
-                    }
-                }
-                table->setMetric(row, metricsDir.relativeFilePath(file), s.values[last], lo <= hi ? lo : NAN,
-                                 lo <= hi ? hi : NAN, int64_t(s.size()), s.steps[last]);
+                const MetricSummary m = summarizeSeries(metricsDir.relativeFilePath(file), s);
+                table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep);
             }
             problems += fileProblems;
         }
@@ -373,27 +347,7 @@ Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)
         const MetricSeries s = parseMlflowMetricFile(f.readAll());
         if (s.size() == 0)
             continue;
-        MetricSummary m;
-        m.key = metricsDir.relativeFilePath(file);
-        m.count = int64_t(s.size());
-        m.firstStep = *std::min_element(s.steps.begin(), s.steps.end());
-        size_t last = 0;
-        m.min = INFINITY;
-        m.max = -INFINITY;
-        for (size_t i = 0; i < s.size(); ++i) {
-            if (s.steps[i] > s.steps[last] || (s.steps[i] == s.steps[last] && s.wallTimes[i] >= s.wallTimes[last]))
-                last = i;
-            if (std::isnan(s.values[i]))
-                ++m.nanCount;
-            else {
-                m.min = std::min(m.min, s.values[i]);
-                m.max = std::max(m.max, s.values[i]);
-            }
-        }
-        m.last = s.values[last];
-        m.lastStep = s.steps[last];
-        if (m.min > m.max)
-            m.min = m.max = NAN;
+        const MetricSummary m = summarizeSeries(metricsDir.relativeFilePath(file), s);
         d.metrics.push_back(m);
     }
     std::sort(d.metrics.begin(), d.metrics.end(), [](const auto& a, const auto& b) { return a.key < b.key; });

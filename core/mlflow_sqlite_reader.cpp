@@ -31,21 +31,6 @@ bool hasColumn(SqliteDb& db, const char* table, const char* column)
     return st.step();
 }
 
-class Snapshot {
-public:
-    explicit Snapshot(SqliteDb& db) : db_(db) { db_.exec("BEGIN"); }
-    ~Snapshot()
-    {
-        try {
-            db_.exec("COMMIT");
-        } catch (...) {
-        }
-    }
-
-private:
-    SqliteDb& db_;
-};
-
 } // namespace
 
 bool MlflowSqliteReader::isMlflowDatabase(SqliteDb& db)
@@ -97,7 +82,7 @@ Result<LoadedRuns> MlflowSqliteReader::loadRuns(const ProgressCallback& progress
 {
     std::lock_guard lock(mutex_);
     try {
-        Snapshot snapshot(*db_);
+        SqliteReadTransaction snapshot(*db_);
         auto table = std::make_shared<RunTable>();
         QStringList problems;
         const std::string deleted = includeDeleted_ ? "" : " WHERE r.lifecycle_stage IS NOT 'deleted' AND "
@@ -232,7 +217,7 @@ Result<RunDetails> MlflowSqliteReader::loadDetails(const QString& runId)
 {
     std::lock_guard lock(mutex_);
     try {
-        Snapshot snapshot(*db_);
+        SqliteReadTransaction snapshot(*db_);
         const std::string id = runId.toStdString();
         auto run = db_->prepare("SELECT r.run_uuid, r.name, e.name, r.status, r.start_time, r.end_time, r.user_id, "
                                 "r.artifact_uri FROM runs r LEFT JOIN experiments e ON e.experiment_id = r.experiment_id "

@@ -1,5 +1,6 @@
 #include "runlens_store_reader.h"
 
+#include "number_parse.h"
 #include "runlens/chunk_codec.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
@@ -55,14 +56,8 @@ std::optional<double> numberOf(std::string_view type, std::string_view text)
         return text == "true" ? 1.0 : 0.0;
     if (type == "json" || text.empty())
         return std::nullopt;
-    if (text == "inf")
-        return INFINITY;
-    if (text == "-inf")
-        return -INFINITY;
     double d = 0;
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data() + (text.front() == '+' ? 1 : 0), end, d);
-    if (ec != std::errc() || ptr != end || std::isnan(d))
+    if (!parseNumber(text, d) || std::isnan(d))
         return std::nullopt;
     return d;
 }
@@ -90,26 +85,6 @@ private:
     };
     MakeColumn make_;
     std::unordered_map<std::string, int, Hash, std::equal_to<>> map_;
-};
-
-// A read transaction gives every statement of one load the same snapshot.
-class ReadSnapshot {
-public:
-    explicit ReadSnapshot(SqliteDb& db)
-        : db_(db)
-    {
-        db_.exec("BEGIN");
-    }
-    ~ReadSnapshot()
-    {
-        try {
-            db_.exec("COMMIT");
-        } catch (...) {
-        }
-    }
-
-private:
-    SqliteDb& db_;
 };
 
 } // namespace
@@ -145,7 +120,7 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
 {
     std::lock_guard lock(mutex_);
     try {
-        ReadSnapshot snapshot(*db_);
+        SqliteReadTransaction snapshot(*db_);
         auto table = std::make_shared<RunTable>();
         const int64_t now = QDateTime::currentMSecsSinceEpoch();
         const std::string localHost = utf8(QSysInfo::machineHostName());
@@ -238,7 +213,7 @@ Result<RunDetails> RunlensStoreReader::loadDetails(const QString& runId)
 {
     std::lock_guard lock(mutex_);
     try {
-        ReadSnapshot snapshot(*db_);
+        SqliteReadTransaction snapshot(*db_);
         const std::string id = utf8(runId);
         RunDetails d;
         auto run = db_->prepare(
@@ -308,7 +283,7 @@ Result<MetricSeries> RunlensStoreReader::loadSeries(const QString& runId, const 
 {
     std::lock_guard lock(mutex_);
     try {
-        ReadSnapshot snapshot(*db_);
+        SqliteReadTransaction snapshot(*db_);
         auto meta = db_->prepare("SELECT id, count FROM metrics WHERE run_id=? AND key=?");
         meta.bind(1, utf8(runId)).bind(2, utf8(key));
         if (!meta.step())

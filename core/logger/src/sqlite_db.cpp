@@ -281,4 +281,11 @@ void SqliteTransaction::commit()
     done_ = true;
 }
 
+SqliteReadTransaction::SqliteReadTransaction(SqliteDb& db) : db_(db) { db_.exec("BEGIN"); }
+
+SqliteReadTransaction::~SqliteReadTransaction()
+{
+    sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr);
+}
+
 } // namespace runlens

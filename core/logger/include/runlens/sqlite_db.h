@@ -107,4 +107,17 @@ private:
     bool done_ = false;
 };
 
+// BEGIN ... COMMIT around reads: every statement in between sees one
+// snapshot, however the store is written meanwhile.
+class SqliteReadTransaction {
+public:
+    explicit SqliteReadTransaction(SqliteDb& db);
+    ~SqliteReadTransaction();
+    SqliteReadTransaction(const SqliteReadTransaction&) = delete;
+    SqliteReadTransaction& operator=(const SqliteReadTransaction&) = delete;
+
+private:
+    SqliteDb& db_;
+};
+
 } // namespace runlens
