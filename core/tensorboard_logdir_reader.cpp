@@ -1,5 +1,6 @@
 #include "tensorboard_logdir_reader.h"
 
+#include "run_details.h"
 #include "yaml_params.h"
 
 #include <QDateTime>
@@ -22,6 +23,19 @@ QString runIdOf(const QDir& root, const QString& folder)
 {
     const QString rel = root.relativeFilePath(folder);
     return rel.isEmpty() || rel == QLatin1String(".") ? root.dirName() : rel;
+}
+
+// The scalars of a run as one series per tag, in file order.
+QHash<QString, MetricSeries> seriesByTag(const DecodedEvents& ev)
+{
+    QHash<QString, MetricSeries> out;
+    for (const auto& e : ev.scalars) {
+        MetricSeries& s = out[e.tag];
+        s.steps.push_back(e.step);
+        s.wallTimes.push_back(e.wallTime);
+        s.values.push_back(e.value);
+    }
+    return out;
 }
 
 } // namespace
@@ -129,28 +143,10 @@ Result<LoadedRuns> TensorboardLogdirReader::loadRuns(const ProgressCallback& pro
             const double d = it.value().toDouble(&ok);
             table->setParam(row, it.key(), it.value().toString(), ok ? std::optional(d) : std::nullopt);
         }
-        // Per tag: count, min, max, and the value at the highest step (the later on ties).
-        struct Summary {
-            int64_t count = 0, lastStep = 0;
-            double last = 0, lo = INFINITY, hi = -INFINITY;
-        };
-        QHash<QString, Summary> tags;
-        for (const auto& s : ev.scalars) {
-            Summary& m = tags[s.tag];
-            if (m.count == 0 || s.step >= m.lastStep) {
-                m.lastStep = s.step;
-                m.last = s.value;
-            }
-            ++m.count;
-            if (!std::isnan(s.value)) {
-                m.lo = std::min(m.lo, s.value);
-                m.hi = std::max(m.hi, s.value);
-            }
-        }
-        for (auto it = tags.cbegin(); it != tags.cend(); ++it) {
-            const Summary& m = it.value();
-            table->setMetric(row, it.key(), m.last, m.lo <= m.hi ? m.lo : NAN, m.lo <= m.hi ? m.hi : NAN, m.count,
-                             m.lastStep);
+        const auto series = seriesByTag(ev);
+        for (auto it = series.cbegin(); it != series.cend(); ++it) {
+            const MetricSummary m = summarizeSeries(it.key(), it.value());
+            table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep);
         }
     }
     if (badCrc)
@@ -183,30 +179,9 @@ Result<RunDetails> TensorboardLogdirReader::loadDetails(const QString& runId)
     for (auto it = hp.cbegin(); it != hp.cend(); ++it)
         d.params.push_back({it.key(), QStringLiteral("string"), it.value().toString()});
     std::sort(d.params.begin(), d.params.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-    QHash<QString, MetricSummary> metrics;
-    for (const auto& s : ev.scalars) {
-        MetricSummary& m = metrics[s.tag];
-        if (m.count == 0) {
-            m.key = s.tag;
-            m.firstStep = s.step;
-            m.min = INFINITY;
-            m.max = -INFINITY;
-        }
-        m.firstStep = std::min(m.firstStep, s.step);
-        if (m.count == 0 || s.step >= m.lastStep) {
-            m.lastStep = s.step;
-            m.last = s.value;
-        }
-        ++m.count;
-        if (std::isnan(s.value))
-            ++m.nanCount;
-        else {
-            m.min = std::min(m.min, s.value);
-            m.max = std::max(m.max, s.value);
-        }
-    }
-    for (auto& m : metrics)
-        d.metrics.push_back(m);
+    const auto series = seriesByTag(ev);
+    for (auto it = series.cbegin(); it != series.cend(); ++it)
+        d.metrics.push_back(summarizeSeries(it.key(), it.value()));
     std::sort(d.metrics.begin(), d.metrics.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     d.environment.emplace_back(QStringLiteral("logdir"), folder);
     d.environment.emplace_back(QStringLiteral("event files"), QString::number(eventFiles(folder).size()));
@@ -220,14 +195,8 @@ Result<MetricSeries> TensorboardLogdirReader::loadSeries(const QString& runId, c
     if (folder.isEmpty())
         return Failure{QStringLiteral("no run '%1' in '%2'").arg(runId, root_.path())};
     const DecodedEvents ev = decodeRun(folder);
-    MetricSeries s;
-    for (const auto& e : ev.scalars) {
-        if (e.tag != key)
-            continue;
-        s.steps.push_back(e.step);
-        s.wallTimes.push_back(e.wallTime);
-        s.values.push_back(e.value);
-    }
+    auto all = seriesByTag(ev);
+    MetricSeries s = all.take(key);
     if (s.size() == 0)
         return Failure{QStringLiteral("run '%1' has no scalar '%2'").arg(runId, key)};
     if (ev.badCrc)
