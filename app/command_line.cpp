@@ -3,6 +3,7 @@
 #include "run_diff.h"
 #include "run_json.h"
 #include "run_query.h"
+#include "seed_statistics.h"
 #include "store_importer.h"
 #include "store_reader.h"
 
@@ -20,7 +21,8 @@ namespace runlens::cli {
 namespace {
 
 const QStringList kCommands = {QStringLiteral("runs"), QStringLiteral("metric"), QStringLiteral("show"),
-    QStringLiteral("diff"), QStringLiteral("import"), QStringLiteral("help"), QStringLiteral("version")};
+    QStringLiteral("diff"), QStringLiteral("import"), QStringLiteral("seeds"), QStringLiteral("help"),
+    QStringLiteral("version")};
 
 QString usageText()
 {
@@ -33,6 +35,8 @@ QString usageText()
         "       runlens snapshot STORE... --view table|curves|window [--runs ID,...] [--query Q]\n"
         "                        [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]] [--size WxH] -o out.png\n"
         "       runlens import SRC DEST [--kind K]       copy runs into a Runlens store (again: only new ones)\n"
+        "       runlens seeds STORE --metric M [--query Q] [--seed-keys k1,*_seed] [--format text|json]\n"
+        "                                                runs that differ only by seed: n, mean, sd; Welch's t-test\n"
         "       runlens version\n"
         "\n"
         "STORE is a Runlens store, an MLflow mlruns folder or mlflow.db, a TensorBoard logdir, Lightning CSV logs\n"
@@ -235,6 +239,86 @@ int cmdRuns(
     return Ok;
 }
 
+int cmdSeeds(const QString& metric, const QStringList& seedKeys, const QString& query, const QString& format,
+             Opened& s, QTextStream& out, QTextStream& err)
+{
+    const RunTable& t = *s.runs.table;
+    const auto selection = RunQuery(query).select(t);
+    if (selection.error) {
+        err << "runlens: invalid query, " << selection.error->describe() << '\n';
+        return BadQuery;
+    }
+    // Only runs that have the metric take part (a sweep's parent run has none).
+    std::vector<int> withMetric;
+    for (int r : selection.rows)
+        if (!metricValues(t, {r}, metric).empty())
+            withMetric.push_back(r);
+    if (withMetric.empty()) {
+        err << "runlens seeds: no run has metric '" << metric << "'\n";
+        return RunNotFound;
+    }
+    struct Row {
+        SeedGroup group;
+        SampleStats stats;
+    };
+    std::vector<Row> rows;
+    for (auto& g : groupBySeed(t, withMetric, seedKeys.isEmpty() ? defaultSeedKeys() : seedKeys)) {
+        const auto stats = sampleStats(metricValues(t, g.rows, metric));
+        if (stats.n > 0)
+            rows.push_back({std::move(g), stats});
+    }
+    // Best mean first; each other group is tested against it.
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.stats.mean > b.stats.mean; });
+    if (format == QLatin1String("json")) {
+        QJsonArray arr;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const auto& r = rows[i];
+            QJsonObject o{{QStringLiteral("config"), r.group.label},
+                          {QStringLiteral("n"), r.stats.n},
+                          {QStringLiteral("mean"), jsonNumber(r.stats.mean)},
+                          {QStringLiteral("sd"), jsonNumber(r.stats.sd)},
+                          {QStringLiteral("min"), jsonNumber(r.stats.min)},
+                          {QStringLiteral("max"), jsonNumber(r.stats.max)}};
+            QJsonArray ids;
+            for (int row : r.group.rows)
+                ids.append(t.id(row));
+            o.insert(QStringLiteral("runs"), ids);
+            if (i > 0) {
+                const auto w = welchTTest(rows[0].stats, r.stats);
+                o.insert(QStringLiteral("welch_vs_best"),
+                         w.valid ? QJsonValue(QJsonObject{{QStringLiteral("t"), w.t},
+                                                          {QStringLiteral("df"), w.df},
+                                                          {QStringLiteral("p"), w.p}})
+                                 : QJsonValue(QJsonValue::Null));
+            }
+            if (!r.stats.warning.isEmpty())
+                o.insert(QStringLiteral("warning"), r.stats.warning);
+            arr.append(o);
+        }
+        out << QString::fromUtf8(QJsonDocument(arr).toJson(QJsonDocument::Indented));
+        return Ok;
+    }
+    std::vector<QStringList> lines;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        QString test = QStringLiteral("(best)");
+        if (i > 0) {
+            const auto w = welchTTest(rows[0].stats, r.stats);
+            test = w.valid ? QStringLiteral("p = %1").arg(QString::number(w.p, 'g', 3)) : QStringLiteral("-");
+        }
+        lines.push_back({elide(r.group.label, 60), QString::number(r.stats.n),
+                         QStringLiteral("%1 ± %2").arg(QString::number(r.stats.mean, 'g', 5), QString::number(r.stats.sd, 'g', 3)),
+                         QString::number(r.stats.min, 'g', 5), QString::number(r.stats.max, 'g', 5), test,
+                         r.stats.n < 3 ? QStringLiteral("fewer than 3 runs") : QString()});
+    }
+    out << "Metric " << metric << " by config (runs that differ only by seed), best mean first;\n"
+        << "p: Welch's t-test against the best group (two-sided)\n\n";
+    printAligned(out, {QStringLiteral("CONFIG"), QStringLiteral("N"), QStringLiteral("MEAN ± SD"), QStringLiteral("MIN"),
+                       QStringLiteral("MAX"), QStringLiteral("VS BEST"), QStringLiteral("NOTE")},
+                 lines);
+    return Ok;
+}
+
 int cmdMetric(
     const QString& runName, const QString& key, const QString& format, Opened& s, QTextStream& out, QTextStream& err)
 {
@@ -424,10 +508,14 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
         {QStringLiteral("query"), QStringLiteral("q")}, QStringLiteral("Run query."), QStringLiteral("query"));
     const QCommandLineOption kindOpt(QStringLiteral("kind"), QStringLiteral("Store kind."), QStringLiteral("kind"));
     const QCommandLineOption deletedOpt(QStringLiteral("deleted"), QStringLiteral("Include deleted runs."));
+    const QCommandLineOption metricOpt(QStringLiteral("metric"), QStringLiteral("Metric."), QStringLiteral("metric"));
+    const QCommandLineOption seedKeysOpt(QStringLiteral("seed-keys"), QStringLiteral("Seed keys."), QStringLiteral("keys"));
     parser.addOption(formatOpt);
     parser.addOption(queryOpt);
     parser.addOption(kindOpt);
     parser.addOption(deletedOpt);
+    parser.addOption(metricOpt);
+    parser.addOption(seedKeysOpt);
     QStringList argv = arguments;
     argv.front() = QStringLiteral("runlens"); // the parser expects a program name first
     if (!parser.parse(argv)) {
@@ -462,6 +550,24 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
             << pos[1] << "; " << done->skipped << " already there\n";
         return Ok;
     }
+    if (command == QLatin1String("seeds")) {
+        if (pos.size() != 1 || !parser.isSet(metricOpt)) {
+            err << "runlens seeds: expected STORE and --metric M\n\n" << usageText();
+            return Usage;
+        }
+        const QString fmt = parser.value(formatOpt);
+        if (!fmt.isEmpty() && fmt != QLatin1String("text") && fmt != QLatin1String("json")) {
+            err << "runlens seeds: unknown format '" << fmt << "' (use text|json)\n";
+            return Usage;
+        }
+        int code = Ok;
+        auto store = openAndLoad(pos[0], parser.value(kindOpt), parser.isSet(deletedOpt), err, code);
+        if (!store)
+            return code;
+        return cmdSeeds(parser.value(metricOpt),
+                        parser.value(seedKeysOpt).split(QLatin1Char(','), Qt::SkipEmptyParts),
+                        parser.value(queryOpt), fmt, *store, out, err);
+    }
     const Spec spec = command == QLatin1String("runs")
         ? Spec{1, {QStringLiteral("table"), QStringLiteral("json"), QStringLiteral("csv")}}
         : command == QLatin1String("metric") ? Spec{3, {QStringLiteral("csv"), QStringLiteral("json")}}
@@ -478,7 +584,7 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
             << spec.formats.join(QLatin1Char('|')) << ")\n";
         return Usage;
     }
-    if (parser.isSet(queryOpt) && command != QLatin1String("runs")) {
+    if (parser.isSet(queryOpt) && command != QLatin1String("runs") && command != QLatin1String("seeds")) {
         err << "runlens " << command << ": --query only applies to 'runs'\n";
         return Usage;
     }

@@ -22,7 +22,7 @@ jobs=${JOBS:-2}
 packages=(
   cmake ninja-build g++ pkg-config ccache git python3
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
-  libgit2-dev libsqlite3-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcsv-dev
+  libgit2-dev libsqlite3-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcsv-dev libboost-math-dev
   libgtest-dev libbenchmark-dev xvfb xauth clang libclang-rt-14-dev
 )
 missing=()

@@ -161,6 +161,38 @@ private slots:
         QVERIFY(o.out.contains(QStringLiteral("No differences.")));
     }
 
+    void seedStatistics()
+    {
+        // Two configs x three seeds; one config clearly better.
+        const QString store = dir_.filePath(QStringLiteral("seeds.db"));
+        for (int lr = 0; lr < 2; ++lr)
+            for (int seed = 0; seed < 3; ++seed) {
+                RunOptions o;
+                o.name = "s" + std::to_string(lr) + std::to_string(seed);
+                o.capture_git = false;
+                auto run = Run::start(store.toStdString(), o);
+                run.logParam("lr", lr ? 0.1 : 0.01);
+                run.logParam("seed", seed);
+                run.logMetric("auc", (lr ? 0.9 : 0.5) + seed * 0.01, 0);
+                run.finish();
+            }
+        auto o = cli({QStringLiteral("seeds"), store, QStringLiteral("--metric"), QStringLiteral("auc"),
+                      QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(o.code, 0);
+        const auto groups = QJsonDocument::fromJson(o.out.toUtf8()).array();
+        QCOMPARE(groups.size(), 2);
+        QCOMPARE(groups[0].toObject()[QStringLiteral("config")].toString(), QStringLiteral("lr=0.1"));
+        QCOMPARE(groups[0].toObject()[QStringLiteral("n")].toInt(), 3);
+        QVERIFY(std::abs(groups[0].toObject()[QStringLiteral("mean")].toDouble() - 0.91) < 1e-12);
+        QVERIFY(std::abs(groups[0].toObject()[QStringLiteral("sd")].toDouble() - 0.01) < 1e-12);
+        const auto welch = groups[1].toObject()[QStringLiteral("welch_vs_best")].toObject();
+        QVERIFY(std::abs(welch[QStringLiteral("df")].toDouble() - 4.0) < 1e-9);
+        QVERIFY(welch[QStringLiteral("p")].toDouble() < 1e-4);
+        o = cli({QStringLiteral("seeds"), store, QStringLiteral("--metric"), QStringLiteral("nope")});
+        QCOMPARE(o.code, int(cli::RunNotFound));
+        QCOMPARE(cli({QStringLiteral("seeds"), store}).code, int(cli::Usage));
+    }
+
     void errorsAndExitCodes()
     {
         QCOMPARE(cli({QStringLiteral("show"), store_, QStringLiteral("nobody")}).code, int(cli::RunNotFound));
@@ -176,13 +208,17 @@ private slots:
         QVERIFY(!cli::isCommand({store_}));
     }
 
-    void ambiguousPrefix()
+    void ambiguousNames()
     {
-        // Both ids are hex: a one-character prefix shared by both is ambiguous,
-        // unless they differ at the first character.
-        if (idA_[0] != idB_[0])
-            QSKIP("ids differ in their first character");
-        const auto o = cli({QStringLiteral("show"), store_, idA_.left(1)});
+        // Two runs with one name: the name alone cannot say which.
+        const QString store = dir_.filePath(QStringLiteral("twins.db"));
+        for (int i = 0; i < 2; ++i) {
+            RunOptions o;
+            o.name = "twin";
+            o.capture_git = false;
+            Run::start(store.toStdString(), o).finish();
+        }
+        const auto o = cli({QStringLiteral("show"), store, QStringLiteral("twin")});
         QCOMPARE(o.code, int(cli::RunNotFound));
         QVERIFY(o.err.contains(QStringLiteral("several runs")));
     }

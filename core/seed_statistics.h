@@ -1,0 +1,47 @@
+// Is a gain real or seed noise? Runs that differ only by their seed form a
+// group; per group n, mean, sample standard deviation, min and max of a
+// metric; Welch's t-test between two groups (Boost.Math's Student's t).
+#pragma once
+
+#include "run_table.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace runlens {
+
+// Param keys taken as seeds: "seed", and keys ending in ".seed" or "_seed"
+// ("*suffix" patterns). Configurable: pass another list.
+QStringList defaultSeedKeys();
+bool isSeedKey(const QString& key, const QStringList& seedKeys);
+
+struct SeedGroup {
+    QString label;          // the config the runs share: "lr=0.1, hidden=32"
+    std::vector<int> rows;  // table rows, in the order given
+};
+
+// Groups `rows` by every param except the seed keys.
+std::vector<SeedGroup> groupBySeed(const RunTable& table, const std::vector<int>& rows,
+                                   const QStringList& seedKeys = defaultSeedKeys());
+
+struct SampleStats {
+    int n = 0;              // runs with a finite value
+    double mean = 0, sd = 0, min = 0, max = 0;   // sd: sample (n - 1); 0 when n < 2
+    QString warning;        // set when n < 3
+};
+
+SampleStats sampleStats(const std::vector<double>& values);
+// The last value of `metric` (or .min / .max when `stat` says) over the rows.
+std::vector<double> metricValues(const RunTable& table, const std::vector<int>& rows, const QString& metric);
+
+struct WelchTest {
+    bool valid = false;     // false when a group has fewer than 2 values or no variance
+    double t = 0, df = 0, p = 1;   // two-sided p
+    QString warning;
+};
+
+WelchTest welchTTest(const SampleStats& a, const SampleStats& b);
+
+} // namespace runlens
