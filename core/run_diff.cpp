@@ -3,6 +3,9 @@
 #include <QCryptographicHash>
 #include <QMap>
 
+#include <algorithm>
+#include <cmath>
+
 namespace runlens {
 
 namespace {
@@ -72,33 +75,117 @@ Section gitSection(const GitRecord& g)
     return s;
 }
 
+// Every section of a run, in the order the views show them.
+std::vector<std::pair<QString, Section>> sectionsOf(const RunDetails& d)
+{
+    Section run;
+    run.insert(QStringLiteral("experiment"), d.experiment);
+    run.insert(QStringLiteral("status"), statusName(d.status));
+    run.insert(QStringLiteral("reproducibility hash"), d.reproHash);
+    Section params;
+    for (const auto& p : d.params)
+        params.insert(p.key, p.value);
+    return {{QStringLiteral("run"), run},
+            {QStringLiteral("params"), params},
+            {QStringLiteral("tags"), fromPairs(d.tags)},
+            {QStringLiteral("metrics"), metricSection(d.metrics)},
+            {QStringLiteral("data"), fromPairs(d.dataVersions)},
+            {QStringLiteral("git"), gitSection(d.git)},
+            {QStringLiteral("environment"), fromPairs(d.environment)}};
+}
+
 } // namespace
 
 std::vector<DiffEntry> diffRuns(const RunDetails& a, const RunDetails& b)
 {
     std::vector<DiffEntry> out;
-    Section ra, rb;
-    ra.insert(QStringLiteral("experiment"), a.experiment);
-    rb.insert(QStringLiteral("experiment"), b.experiment);
-    ra.insert(QStringLiteral("status"), statusName(a.status));
-    rb.insert(QStringLiteral("status"), statusName(b.status));
-    ra.insert(QStringLiteral("reproducibility hash"), a.reproHash);
-    rb.insert(QStringLiteral("reproducibility hash"), b.reproHash);
-    diffSection(QStringLiteral("run"), ra, rb, out);
+    const auto sa = sectionsOf(a), sb = sectionsOf(b);
+    for (size_t i = 0; i < sa.size(); ++i)
+        diffSection(sa[i].first, sa[i].second, sb[i].second, out);
+    return out;
+}
 
-    Section pa, pb;
-    for (const auto& p : a.params)
-        pa.insert(p.key, p.value);
-    for (const auto& p : b.params)
-        pb.insert(p.key, p.value);
-    diffSection(QStringLiteral("params"), pa, pb, out);
-    diffSection(QStringLiteral("tags"), fromPairs(a.tags), fromPairs(b.tags), out);
-    diffSection(QStringLiteral("metrics"), metricSection(a.metrics), metricSection(b.metrics), out);
-    diffSection(QStringLiteral("data"), fromPairs(a.dataVersions), fromPairs(b.dataVersions), out);
-    diffSection(QStringLiteral("git"), gitSection(a.git), gitSection(b.git), out);
+RunComparison compareRuns(const std::vector<RunDetails>& runs)
+{
+    RunComparison c;
+    std::vector<std::vector<std::pair<QString, Section>>> sections;
+    for (const auto& r : runs) {
+        c.runIds.push_back(r.id);
+        c.runNames.push_back(r.name);
+        sections.push_back(sectionsOf(r));
+    }
+    if (runs.empty())
+        return c;
+    for (size_t s = 0; s < sections.front().size(); ++s) {
+        QMap<QString, bool> keys;
+        for (const auto& run : sections)
+            for (auto it = run[s].second.cbegin(); it != run[s].second.cend(); ++it)
+                keys.insert(it.key(), true);
+        for (auto k = keys.cbegin(); k != keys.cend(); ++k) {
+            ComparisonRow row;
+            row.section = sections.front()[s].first;
+            row.key = k.key();
+            for (const auto& run : sections) {
+                const Section& sec = run[s].second;
+                row.values.push_back(sec.contains(k.key()) ? std::optional(sec.value(k.key())) : std::nullopt);
+            }
+            row.differs = std::any_of(row.values.begin(), row.values.end(),
+                                      [&](const auto& v) { return v != row.values.front(); });
+            c.rows.push_back(std::move(row));
+        }
+    }
+    return c;
+}
 
-    Section ea = fromPairs(a.environment), eb = fromPairs(b.environment);
-    diffSection(QStringLiteral("environment"), ea, eb, out);
+std::optional<Delta> deltaOf(const std::optional<QString>& value, const std::optional<QString>& baseline)
+{
+    if (!value || !baseline)
+        return std::nullopt;
+    bool okA = false, okB = false;
+    const double v = value->toDouble(&okA), b = baseline->toDouble(&okB);
+    if (!okA || !okB || !std::isfinite(v) || !std::isfinite(b))
+        return std::nullopt;
+    Delta d;
+    d.absolute = v - b;
+    if (b != 0)
+        d.percent = (v - b) / std::abs(b) * 100.0;
+    return d;
+}
+
+QString comparisonToMarkdown(const RunComparison& c, bool onlyDifferences, int baseline)
+{
+    auto cell = [](QString s) {
+        s.replace(QLatin1Char('|'), QStringLiteral("\\|"));
+        s.replace(QLatin1Char('\n'), QStringLiteral(" "));
+        return s;
+    };
+    QString out = QStringLiteral("| section | key |");
+    for (size_t i = 0; i < c.runNames.size(); ++i)
+        out += QLatin1Char(' ') + cell(c.runNames[i]) + (int(i) == baseline ? QStringLiteral(" (baseline)") : QString())
+            + QStringLiteral(" |");
+    out += QStringLiteral("\n|---|---|");
+    for (size_t i = 0; i < c.runNames.size(); ++i)
+        out += QStringLiteral("---|");
+    out += QLatin1Char('\n');
+    for (const auto& row : c.rows) {
+        if (onlyDifferences && !row.differs)
+            continue;
+        out += QStringLiteral("| %1 | %2 |").arg(row.section, cell(row.key));
+        for (size_t i = 0; i < row.values.size(); ++i) {
+            QString v = row.values[i] ? cell(*row.values[i]) : QStringLiteral("—");
+            if (baseline >= 0 && int(i) != baseline && size_t(baseline) < row.values.size()) {
+                if (const auto d = deltaOf(row.values[i], row.values[size_t(baseline)]); d && d->absolute != 0)
+                    v += QStringLiteral(" (%1%2%3)")
+                             .arg(d->absolute > 0 ? QStringLiteral("+") : QString())
+                             .arg(QString::number(d->absolute, 'g', 4))
+                             .arg(d->percent ? QStringLiteral(", %1%2%").arg(*d->percent > 0 ? QStringLiteral("+") : QString())
+                                                   .arg(QString::number(*d->percent, 'f', 1))
+                                             : QString());
+            }
+            out += QLatin1Char(' ') + v + QStringLiteral(" |");
+        }
+        out += QLatin1Char('\n');
+    }
     return out;
 }
 

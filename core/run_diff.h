@@ -1,23 +1,50 @@
-// What differs between two runs: params, tags, metric summaries, data
-// versions, environment and git. The CLI's `diff` and the diff view use it.
+// What differs between runs: params, tags, metric summaries, data versions,
+// environment and git, section by section. Two runs for `runlens diff`; up
+// to dozens side by side for the diff view, with deltas against a baseline.
 #pragma once
 
 #include "run_details.h"
 
 #include <QString>
 
+#include <optional>
 #include <vector>
 
 namespace runlens {
 
 struct DiffEntry {
-    QString section; // params, tags, metrics, data, environment, git, run
+    QString section;   // run, params, tags, metrics, data, git, environment
     QString key;
-    QString a, b; // as text; empty with present false where the run lacks it
+    QString a, b;      // as text; empty with present false where the run lacks it
     bool inA = true, inB = true;
 };
 
 // Only the entries that differ, grouped by section, keys sorted.
 std::vector<DiffEntry> diffRuns(const RunDetails& a, const RunDetails& b);
+
+// Several runs side by side: one row per (section, key) any of them has.
+struct ComparisonRow {
+    QString section;
+    QString key;
+    std::vector<std::optional<QString>> values;   // per run; nullopt where the run lacks it
+    bool differs = false;
+};
+
+struct RunComparison {
+    std::vector<QString> runIds, runNames;
+    std::vector<ComparisonRow> rows;   // sections in a fixed order, keys sorted
+};
+
+RunComparison compareRuns(const std::vector<RunDetails>& runs);
+
+// value - baseline and its percentage, when both read as numbers.
+struct Delta {
+    double absolute = 0;
+    std::optional<double> percent;   // none when the baseline is 0
+};
+std::optional<Delta> deltaOf(const std::optional<QString>& value, const std::optional<QString>& baseline);
+
+// A Markdown table (pipes and newlines in values escaped).
+QString comparisonToMarkdown(const RunComparison& c, bool onlyDifferences, int baseline = -1);
 
 } // namespace runlens

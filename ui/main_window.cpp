@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "diff_view.h"
 #include "navigator_view.h"
 #include "query_bar.h"
 #include "run_colors.h"
@@ -26,6 +27,8 @@
 #include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QStatusBar>
 #include <QTextStream>
 #include <QToolButton>
@@ -56,9 +59,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::m
     topLayout->addWidget(table_, 1);
 
     curves_ = new CurvesView(*workspace_);
+    diff_ = new DiffView;
+    views_ = new QTabWidget;
+    views_->setDocumentMode(true);
+    views_->addTab(curves_, tr("Curves"));
+    views_->addTab(diff_, tr("Compare"));
+    connect(views_, &QTabWidget::currentChanged, this, [this] { updateDiff(); });
     centre_ = new QSplitter(Qt::Vertical);
     centre_->addWidget(top);
-    centre_->addWidget(curves_);
+    centre_->addWidget(views_);
     centre_->setStretchFactor(0, 2);
     centre_->setStretchFactor(1, 3);
     setCentralWidget(centre_);
@@ -343,6 +352,24 @@ void MainWindow::onSelectionChanged()
             details_->showMessage(d.error());
     }
     curves_->setRuns(rows);
+    updateDiff();
+}
+
+void MainWindow::updateDiff()
+{
+    // Details are read only while the Compare tab shows.
+    if (views_->currentWidget() != diff_)
+        return;
+    const auto table = workspace_->runs();
+    auto rows = table_->selectedTableRows();
+    if (rows.size() > size_t(DiffView::kMaxRuns))
+        rows.resize(size_t(DiffView::kMaxRuns));
+    std::vector<RunDetails> runs;
+    if (rows.size() >= 2)
+        for (int r : rows)
+            if (auto d = workspace_->details(r))
+                runs.push_back(std::move(*d));
+    diff_->setRuns(runs);
 }
 
 void MainWindow::updateGrouping()
@@ -369,10 +396,13 @@ void MainWindow::prepareSnapshot(SnapshotView view)
     detailsDock_->hide();
     menuBar()->hide();
     statusBar()->hide();
-    if (view == SnapshotView::Table)
-        curves_->hide();
-    else
+    if (view == SnapshotView::Table) {
+        views_->hide();
+    } else {
         centre_->widget(0)->hide();
+        views_->setCurrentWidget(view == SnapshotView::Diff ? static_cast<QWidget*>(diff_) : curves_);
+        views_->tabBar()->hide();
+    }
 }
 
 void MainWindow::exportTableCsv()

@@ -14,6 +14,7 @@ class QLabel;
 class QProgressBar;
 class QToolButton;
 class QSplitter;
+class QTabWidget;
 class QDockWidget;
 
 namespace runlens {
@@ -22,6 +23,7 @@ class Workspace;
 
 namespace runlens::ui {
 
+class DiffView;
 class NavigatorView;
 class QueryBar;
 class RunDetailsView;
@@ -47,11 +49,12 @@ public:
     RunTableView* tableView() const { return table_; }
     QueryBar* queryBar() const { return query_; }
     CurvesView* curvesView() const { return curves_; }
+    DiffView* diffView() const { return diff_; }
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves };
+    enum class SnapshotView { Window, Table, Curves, Diff };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
@@ -68,6 +71,7 @@ private:
     void refilter();
     void onSelectionChanged();
     void updateGrouping();
+    void updateDiff();
     void updateRecentMenu();
     void addRecent(const QString& path);
     void exportTableCsv();
@@ -80,6 +84,8 @@ private:
     RunTableModel* model_;
     RunTableView* table_;
     CurvesView* curves_;
+    DiffView* diff_;
+    QTabWidget* views_;
     RunDetailsView* details_;
     QSplitter* centre_;
     QDockWidget* navigatorDock_;

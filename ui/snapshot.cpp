@@ -78,9 +78,16 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         view = MainWindow::SnapshotView::Table;
     else if (o.view == QLatin1String("curves"))
         view = MainWindow::SnapshotView::Curves;
+    else if (o.view == QLatin1String("diff"))
+        view = MainWindow::SnapshotView::Diff;
     else if (o.view != QLatin1String("window")) {
-        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, window)\n";
+        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, window)\n";
         return 2;
+    }
+    if (view == MainWindow::SnapshotView::Diff && o.runs.isEmpty()) {
+        // The diff needs a selection: the first shown runs, as many as fit.
+        const auto shown = window.tableModel()->displayedRows();
+        window.selectRuns(std::vector<int>(shown.begin(), shown.begin() + std::min<ptrdiff_t>(6, ptrdiff_t(shown.size()))));
     }
     window.prepareSnapshot(view);
     window.resize(o.size);

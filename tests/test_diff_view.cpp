@@ -1,0 +1,112 @@
+// The comparison of several runs: rows, differences, deltas against a
+// baseline, Markdown; and the view's model.
+#include "diff_view.h"
+
+#include <QAbstractItemModelTester>
+#include <QtTest>
+
+using namespace runlens;
+using namespace runlens::ui;
+
+namespace {
+
+RunDetails run(const char* id, double lr, double auc, const char* note = nullptr)
+{
+    RunDetails d;
+    d.id = QString::fromLatin1(id);
+    d.name = QStringLiteral("run-") + d.id;
+    d.experiment = QStringLiteral("exp");
+    d.status = RunStatus::Finished;
+    d.params = {{QStringLiteral("epochs"), QStringLiteral("int"), QStringLiteral("10")},
+                {QStringLiteral("lr"), QStringLiteral("float"), QString::number(lr)}};
+    MetricSummary m;
+    m.key = QStringLiteral("auc");
+    m.count = 5;
+    m.last = m.max = auc;
+    m.min = 0.5;
+    m.lastStep = 4;
+    d.metrics = {m};
+    if (note)
+        d.tags = {{QStringLiteral("note"), QString::fromLatin1(note)}};
+    return d;
+}
+
+} // namespace
+
+class TestDiffView : public QObject {
+    Q_OBJECT
+
+private slots:
+    void comparesSeveralRuns()
+    {
+        const auto c = compareRuns({run("a", 0.1, 0.8), run("b", 0.2, 0.9, "with|pipe"), run("c", 0.1, 0.8)});
+        QCOMPARE(c.runIds.size(), size_t(3));
+        auto find = [&](const char* section, const char* key) -> const ComparisonRow* {
+            for (const auto& r : c.rows)
+                if (r.section == QLatin1String(section) && r.key == QLatin1String(key))
+                    return &r;
+            return nullptr;
+        };
+        QVERIFY(find("params", "lr")->differs);
+        QVERIFY(!find("params", "epochs")->differs);
+        QVERIFY(find("metrics", "auc.last")->differs);
+        QVERIFY(!find("metrics", "auc.min")->differs);
+        const auto* note = find("tags", "note");
+        QVERIFY(note && note->differs);
+        QVERIFY(!note->values[0].has_value());   // a and c lack the tag
+        QCOMPARE(*note->values[1], QStringLiteral("with|pipe"));
+        // Exactly these differ: lr, auc.last, auc.max, note.
+        int differing = 0;
+        for (const auto& r : c.rows)
+            differing += r.differs;
+        QCOMPARE(differing, 4);
+
+        const auto d = deltaOf(QStringLiteral("0.9"), QStringLiteral("0.8"));
+        QVERIFY(d);
+        QVERIFY(std::abs(d->absolute - 0.1) < 1e-12);
+        QVERIFY(std::abs(*d->percent - 12.5) < 1e-9);
+        QVERIFY(!deltaOf(QStringLiteral("adam"), QStringLiteral("sgd")));
+        QVERIFY(!deltaOf(QStringLiteral("1"), QStringLiteral("0"))->percent);
+
+        const QString md = comparisonToMarkdown(c, true, 0);
+        QVERIFY(md.startsWith(QStringLiteral("| section | key | run-a (baseline) | run-b | run-c |")));
+        QVERIFY(md.contains(QStringLiteral("| params | lr | 0.1 | 0.2 (+0.1, +100.0%) | 0.1 |")));
+        QVERIFY(md.contains(QStringLiteral("with\\|pipe")));   // escaped
+        QVERIFY(!md.contains(QStringLiteral("epochs")));       // only differences
+        QVERIFY(comparisonToMarkdown(c, false).contains(QStringLiteral("epochs")));
+    }
+
+    void modelShowsDifferencesAndDeltas()
+    {
+        RunComparisonModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setComparison(compareRuns({run("a", 0.1, 0.8), run("b", 0.2, 0.9)}));
+        QCOMPARE(model.columnCount(), 4);
+        QCOMPARE(model.baseline(), 0);
+        const int differing = model.rowCount();
+        model.setOnlyDifferences(false);
+        QVERIFY(model.rowCount() > differing);
+        model.setOnlyDifferences(true);
+        QCOMPARE(model.rowCount(), differing);
+        QString lrCell;
+        for (int r = 0; r < model.rowCount(); ++r)
+            if (model.index(r, 1).data().toString() == QLatin1String("lr"))
+                lrCell = model.index(r, 3).data().toString();
+        QCOMPARE(lrCell, QStringLiteral("0.2  (+0.1, +100.0%)"));
+        QVERIFY(model.headerData(2, Qt::Horizontal).toString().endsWith(QStringLiteral("(baseline)")));
+        model.setBaseline(1);
+        QVERIFY(model.headerData(3, Qt::Horizontal).toString().endsWith(QStringLiteral("(baseline)")));
+    }
+
+    void viewCopiesWhatItShows()
+    {
+        DiffView view;
+        view.setRuns({run("a", 0.1, 0.8), run("b", 0.2, 0.9)});
+        QVERIFY(view.markdown().contains(QStringLiteral("| params | lr |")));
+        view.setRuns({run("a", 0.1, 0.8)});
+        QCOMPARE(view.model()->rowCount(), 0);   // one run: nothing differs
+    }
+};
+
+QTEST_MAIN(TestDiffView)
+#include "test_diff_view.moc"
