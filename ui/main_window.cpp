@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "code_diff_view.h"
 #include "diff_view.h"
 #include "navigator_view.h"
 #include "query_bar.h"
@@ -64,6 +65,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::m
     views_->setDocumentMode(true);
     views_->addTab(curves_, tr("Curves"));
     views_->addTab(diff_, tr("Compare"));
+    codeDiff_ = new CodeDiffView;
+    views_->addTab(codeDiff_, tr("Code"));
     connect(views_, &QTabWidget::currentChanged, this, [this] { updateDiff(); });
     centre_ = new QSplitter(Qt::Vertical);
     centre_->addWidget(top);
@@ -358,7 +361,7 @@ void MainWindow::onSelectionChanged()
 void MainWindow::updateDiff()
 {
     // Details are read only while the Compare tab shows.
-    if (views_->currentWidget() != diff_)
+    if (views_->currentWidget() != diff_ && views_->currentWidget() != codeDiff_)
         return;
     const auto table = workspace_->runs();
     auto rows = table_->selectedTableRows();
@@ -369,7 +372,10 @@ void MainWindow::updateDiff()
         for (int r : rows)
             if (auto d = workspace_->details(r))
                 runs.push_back(std::move(*d));
-    diff_->setRuns(runs);
+    if (views_->currentWidget() == diff_)
+        diff_->setRuns(runs);
+    else
+        codeDiff_->setRuns(runs);
 }
 
 void MainWindow::updateGrouping()
@@ -400,7 +406,9 @@ void MainWindow::prepareSnapshot(SnapshotView view)
         views_->hide();
     } else {
         centre_->widget(0)->hide();
-        views_->setCurrentWidget(view == SnapshotView::Diff ? static_cast<QWidget*>(diff_) : curves_);
+        views_->setCurrentWidget(view == SnapshotView::Diff       ? static_cast<QWidget*>(diff_)
+                                 : view == SnapshotView::CodeDiff ? static_cast<QWidget*>(codeDiff_)
+                                                                  : curves_);
         views_->tabBar()->hide();
     }
 }

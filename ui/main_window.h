@@ -23,6 +23,7 @@ class Workspace;
 
 namespace runlens::ui {
 
+class CodeDiffView;
 class DiffView;
 class NavigatorView;
 class QueryBar;
@@ -50,11 +51,12 @@ public:
     QueryBar* queryBar() const { return query_; }
     CurvesView* curvesView() const { return curves_; }
     DiffView* diffView() const { return diff_; }
+    CodeDiffView* codeDiffView() const { return codeDiff_; }
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves, Diff };
+    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
@@ -85,6 +87,7 @@ private:
     RunTableView* table_;
     CurvesView* curves_;
     DiffView* diff_;
+    CodeDiffView* codeDiff_;
     QTabWidget* views_;
     RunDetailsView* details_;
     QSplitter* centre_;

@@ -80,14 +80,17 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         view = MainWindow::SnapshotView::Curves;
     else if (o.view == QLatin1String("diff"))
         view = MainWindow::SnapshotView::Diff;
+    else if (o.view == QLatin1String("codediff"))
+        view = MainWindow::SnapshotView::CodeDiff;
     else if (o.view != QLatin1String("window")) {
-        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, window)\n";
+        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, codediff, window)\n";
         return 2;
     }
-    if (view == MainWindow::SnapshotView::Diff && o.runs.isEmpty()) {
-        // The diff needs a selection: the first shown runs, as many as fit.
+    if ((view == MainWindow::SnapshotView::Diff || view == MainWindow::SnapshotView::CodeDiff) && o.runs.isEmpty()) {
+        // These views need a selection: the first shown runs (two for code).
         const auto shown = window.tableModel()->displayedRows();
-        window.selectRuns(std::vector<int>(shown.begin(), shown.begin() + std::min<ptrdiff_t>(6, ptrdiff_t(shown.size()))));
+        const ptrdiff_t n = view == MainWindow::SnapshotView::Diff ? 6 : 2;
+        window.selectRuns(std::vector<int>(shown.begin(), shown.begin() + std::min<ptrdiff_t>(n, ptrdiff_t(shown.size()))));
     }
     window.prepareSnapshot(view);
     window.resize(o.size);
