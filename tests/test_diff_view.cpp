@@ -1,6 +1,10 @@
 // The comparison of several runs: rows, differences, deltas against a
 // baseline, Markdown; and the view's model.
 #include "diff_view.h"
+#include "seeds_view.h"
+
+#include <QPushButton>
+#include <QTableWidget>
 
 #include <QAbstractItemModelTester>
 #include <QtTest>
@@ -96,6 +100,37 @@ private slots:
         QVERIFY(model.headerData(2, Qt::Horizontal).toString().endsWith(QStringLiteral("(baseline)")));
         model.setBaseline(1);
         QVERIFY(model.headerData(3, Qt::Horizontal).toString().endsWith(QStringLiteral("(baseline)")));
+    }
+
+    void seedsViewGroupsTestsAndBands()
+    {
+        auto table = std::make_shared<RunTable>();
+        for (int lr = 0; lr < 2; ++lr)
+            for (int seed = 0; seed < 3; ++seed) {
+                const int r = table->addRun(QStringLiteral("id%1%2").arg(lr).arg(seed), QStringLiteral("r"),
+                                            QStringLiteral("e"), RunStatus::Finished, 0, 1);
+                table->setParam(r, QStringLiteral("lr"), lr ? QStringLiteral("0.1") : QStringLiteral("0.01"), lr ? 0.1 : 0.01);
+                table->setParam(r, QStringLiteral("seed"), QString::number(seed), seed);
+                table->setMetric(r, QStringLiteral("auc"), (lr ? 0.9 : 0.5) + seed * 0.01, 0, 1, 1, 0);
+            }
+        table->sortColumns();
+        SeedsView view;
+        view.setRuns(table, {0, 1, 2, 3, 4, 5});
+        QCOMPARE(view.metric(), QStringLiteral("auc"));
+        QCOMPARE(view.table()->rowCount(), 2);
+        QCOMPARE(view.table()->item(0, 0)->text(), QStringLiteral("lr=0.1"));   // best first
+        QCOMPARE(view.table()->item(0, 1)->text(), QStringLiteral("3"));
+        QVERIFY(view.table()->item(1, 5)->text().startsWith(QStringLiteral("p = ")));
+        QStringList labels;
+        QHash<int, int> groups;
+        connect(&view, &SeedsView::bandsRequested, this, [&](const QStringList& l, const QHash<int, int>& g) {
+            labels = l;
+            groups = g;
+        });
+        view.findChild<QPushButton*>()->click();
+        QCOMPARE(labels.size(), 2);
+        QCOMPARE(groups.size(), 6);
+        QCOMPARE(groups.value(3), 0);   // a lr=0.1 run is in the first (best) group
     }
 
     void viewCopiesWhatItShows()

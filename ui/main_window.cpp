@@ -2,6 +2,7 @@
 
 #include "code_diff_view.h"
 #include "diff_view.h"
+#include "seeds_view.h"
 #include "navigator_view.h"
 #include "query_bar.h"
 #include "run_colors.h"
@@ -67,6 +68,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::m
     views_->addTab(diff_, tr("Compare"));
     codeDiff_ = new CodeDiffView;
     views_->addTab(codeDiff_, tr("Code"));
+    seeds_ = new SeedsView;
+    views_->addTab(seeds_, tr("Seeds"));
+    connect(seeds_, &SeedsView::bandsRequested, this, [this](const QStringList& labels, const QHash<int, int>& groupOf) {
+        curves_->setGrouping(labels, groupOf);
+        CurveSettings s = curves_->settings();
+        s.groupBands = true;
+        curves_->setSettings(s);
+        views_->setCurrentWidget(curves_);
+    });
     connect(views_, &QTabWidget::currentChanged, this, [this] { updateDiff(); });
     centre_ = new QSplitter(Qt::Vertical);
     centre_->addWidget(top);
@@ -360,6 +370,11 @@ void MainWindow::onSelectionChanged()
 
 void MainWindow::updateDiff()
 {
+    if (views_->currentWidget() == seeds_) {
+        // Seeds look at every shown run: seed groups need all of a sweep.
+        seeds_->setRuns(workspace_->runs(), model_->displayedRows());
+        return;
+    }
     // Details are read only while the Compare tab shows.
     if (views_->currentWidget() != diff_ && views_->currentWidget() != codeDiff_)
         return;
@@ -408,6 +423,7 @@ void MainWindow::prepareSnapshot(SnapshotView view)
         centre_->widget(0)->hide();
         views_->setCurrentWidget(view == SnapshotView::Diff       ? static_cast<QWidget*>(diff_)
                                  : view == SnapshotView::CodeDiff ? static_cast<QWidget*>(codeDiff_)
+                                 : view == SnapshotView::Seeds    ? static_cast<QWidget*>(seeds_)
                                                                   : curves_);
         views_->tabBar()->hide();
     }

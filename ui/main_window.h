@@ -25,6 +25,7 @@ namespace runlens::ui {
 
 class CodeDiffView;
 class DiffView;
+class SeedsView;
 class NavigatorView;
 class QueryBar;
 class RunDetailsView;
@@ -52,11 +53,12 @@ public:
     CurvesView* curvesView() const { return curves_; }
     DiffView* diffView() const { return diff_; }
     CodeDiffView* codeDiffView() const { return codeDiff_; }
+    SeedsView* seedsView() const { return seeds_; }
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff };
+    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
@@ -88,6 +90,7 @@ private:
     CurvesView* curves_;
     DiffView* diff_;
     CodeDiffView* codeDiff_;
+    SeedsView* seeds_;
     QTabWidget* views_;
     RunDetailsView* details_;
     QSplitter* centre_;

@@ -3,6 +3,7 @@
 #include "main_window.h"
 #include "run_table_model.h"
 #include "run_table_view.h"
+#include "seeds_view.h"
 #include "workspace.h"
 
 #include <QApplication>
@@ -82,8 +83,10 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         view = MainWindow::SnapshotView::Diff;
     else if (o.view == QLatin1String("codediff"))
         view = MainWindow::SnapshotView::CodeDiff;
+    else if (o.view == QLatin1String("seeds"))
+        view = MainWindow::SnapshotView::Seeds;
     else if (o.view != QLatin1String("window")) {
-        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, codediff, window)\n";
+        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, codediff, seeds, window)\n";
         return 2;
     }
     if ((view == MainWindow::SnapshotView::Diff || view == MainWindow::SnapshotView::CodeDiff) && o.runs.isEmpty()) {
@@ -93,6 +96,8 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         window.selectRuns(std::vector<int>(shown.begin(), shown.begin() + std::min<ptrdiff_t>(n, ptrdiff_t(shown.size()))));
     }
     window.prepareSnapshot(view);
+    if (view == MainWindow::SnapshotView::Seeds && !o.metrics.isEmpty())
+        window.seedsView()->setMetric(o.metrics.first());
     window.resize(o.size);
     window.show();
     QCoreApplication::processEvents();

@@ -1,0 +1,148 @@
+#include "seeds_view.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace runlens::ui {
+
+SeedsView::SeedsView(QWidget* parent) : QWidget(parent)
+{
+    metric_ = new QComboBox;
+    metric_->setMinimumContentsLength(20);
+    seedKeys_ = new QLineEdit(defaultSeedKeys().join(QStringLiteral(", ")));
+    seedKeys_->setToolTip(tr("Params that count as seeds; *suffix matches by ending"));
+    auto* bands = new QPushButton(tr("Bands in Curves"));
+    bands->setToolTip(tr("Draw each group's mean and spread in the curves"));
+    table_ = new QTableWidget;
+    table_->setColumnCount(7);
+    table_->setHorizontalHeaderLabels({tr("Config (runs that differ only by seed)"), tr("n"), tr("Mean ± SD"), tr("Min"),
+                                       tr("Max"), tr("vs best (Welch)"), tr("Note")});
+    table_->verticalHeader()->hide();
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table_->setTextElideMode(Qt::ElideMiddle);
+    summary_ = new QLabel;
+    summary_->setWordWrap(true);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Metric:")));
+    bar->addWidget(metric_);
+    bar->addWidget(new QLabel(tr("Seed keys:")));
+    bar->addWidget(seedKeys_, 1);
+    bar->addWidget(bands);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(table_, 1);
+    layout->addWidget(summary_);
+    connect(metric_, &QComboBox::currentIndexChanged, this, &SeedsView::recompute);
+    connect(seedKeys_, &QLineEdit::editingFinished, this, &SeedsView::recompute);
+    connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
+        // Two groups chosen: the test between them.
+        QList<int> picked;
+        for (const auto& i : table_->selectionModel()->selectedRows())
+            picked << i.row();
+        if (picked.size() != 2)
+            return;
+        const auto w = welchTTest(stats_[size_t(picked[0])], stats_[size_t(picked[1])]);
+        summary_->setText(w.valid ? tr("Welch's t-test between the two selected groups: t = %1, df = %2, p = %3%4")
+                                        .arg(QString::number(w.t, 'g', 4), QString::number(w.df, 'g', 4),
+                                             QString::number(w.p, 'g', 3),
+                                             w.warning.isEmpty() ? QString() : QStringLiteral(" (") + w.warning + QLatin1Char(')'))
+                                  : w.warning);
+    });
+    connect(bands, &QPushButton::clicked, this, [this] {
+        QStringList labels;
+        QHash<int, int> groupOf;
+        for (size_t g = 0; g < groups_.size(); ++g) {
+            labels << groups_[g].label;
+            for (int r : groups_[g].rows)
+                groupOf.insert(r, int(g));
+        }
+        emit bandsRequested(labels, groupOf);
+    });
+}
+
+void SeedsView::setRuns(std::shared_ptr<const RunTable> table, const std::vector<int>& rows)
+{
+    runs_ = std::move(table);
+    rows_ = rows;
+    const QString keep = metric_->currentText();
+    const QSignalBlocker block(metric_);
+    metric_->clear();
+    for (const auto& m : runs_->metrics())
+        if (std::any_of(rows_.begin(), rows_.end(), [&](int r) { return m.has(r); }))
+            metric_->addItem(m.key);
+    const int i = metric_->findText(keep);
+    metric_->setCurrentIndex(i >= 0 ? i : 0);
+    recompute();
+}
+
+void SeedsView::setMetric(const QString& metric)
+{
+    const int i = metric_->findText(metric);
+    if (i >= 0)
+        metric_->setCurrentIndex(i);
+}
+
+QString SeedsView::metric() const { return metric_->currentText(); }
+
+void SeedsView::recompute()
+{
+    table_->setRowCount(0);
+    groups_.clear();
+    stats_.clear();
+    if (!runs_ || metric_->currentText().isEmpty()) {
+        summary_->setText(tr("No metric among the shown runs."));
+        return;
+    }
+    const QString metric = metric_->currentText();
+    std::vector<int> withMetric;
+    for (int r : rows_)
+        if (!metricValues(*runs_, {r}, metric).empty())
+            withMetric.push_back(r);
+    QStringList keys;
+    for (const auto& k : seedKeys_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        keys << k.trimmed();
+    auto groups = groupBySeed(*runs_, withMetric, keys);
+    std::vector<std::pair<SeedGroup, SampleStats>> rows;
+    for (auto& g : groups)
+        rows.emplace_back(std::move(g), sampleStats(metricValues(*runs_, g.rows, metric)));
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.mean > b.second.mean; });
+    table_->setRowCount(int(rows.size()));
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const auto& [g, s] = rows[i];
+        groups_.push_back(g);
+        stats_.push_back(s);
+        QString vs = tr("(best)");
+        if (i > 0) {
+            const auto w = welchTTest(rows[0].second, s);
+            vs = w.valid ? QStringLiteral("p = %1").arg(QString::number(w.p, 'g', 3)) : QStringLiteral("—");
+        }
+        const QStringList cells = {g.label, QString::number(s.n),
+                                   QStringLiteral("%1 ± %2").arg(QString::number(s.mean, 'g', 5), QString::number(s.sd, 'g', 3)),
+                                   QString::number(s.min, 'g', 5), QString::number(s.max, 'g', 5), vs, s.warning};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            item->setToolTip(cells[c]);
+            if (c == 6 && !s.warning.isEmpty())
+                item->setForeground(QColor(0xe6, 0x51, 0x00));
+            table_->setItem(int(i), c, item);
+        }
+    }
+    for (int c = 1; c < 7; ++c)
+        table_->resizeColumnToContents(c);
+    summary_->setText(tr("%1 groups from %2 runs with %3. p: Welch's t-test against the best group; select two groups to "
+                         "test them against each other.")
+                          .arg(rows.size())
+                          .arg(withMetric.size())
+                          .arg(metric));
+}
+
+} // namespace runlens::ui
