@@ -698,6 +698,22 @@ std::optional<int> RunQuery::limit() const
     return ast_ ? ast_->limit : std::nullopt;
 }
 
+QStringList RunQuery::orderKeys() const
+{
+    QStringList keys;
+    if (!ast_)
+        return keys;
+    for (const auto& item : ast_->order) {
+        switch (item.field.kind) {
+        case FieldKind::Param: keys << QStringLiteral("params.") + item.field.path; break;
+        case FieldKind::Metric: keys << QStringLiteral("metrics.") + item.field.path; break;
+        case FieldKind::Tag: keys << QStringLiteral("tags.") + item.field.path; break;
+        default: keys << text_.mid(item.field.pos, item.field.len); break;
+        }
+    }
+    return keys;
+}
+
 QuerySelection RunQuery::select(const RunTable& table) const
 {
     QuerySelection out;

@@ -51,6 +51,8 @@ public:
     const std::optional<QueryError>& error() const { return error_; }
     bool hasOrder() const;
     std::optional<int> limit() const;
+    // The fields of `order by`, as written ("metrics.val_auc"), first key first.
+    QStringList orderKeys() const;
 
     // The rows of `table` that match, in the query's order (else table order).
     QuerySelection select(const RunTable& table) const;

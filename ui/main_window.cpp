@@ -2,6 +2,7 @@
 
 #include "code_diff_view.h"
 #include "diff_view.h"
+#include "parallel_coordinates_view.h"
 #include "seeds_view.h"
 #include "navigator_view.h"
 #include "query_bar.h"
@@ -70,6 +71,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::m
     views_->addTab(codeDiff_, tr("Code"));
     seeds_ = new SeedsView;
     views_->addTab(seeds_, tr("Seeds"));
+    parcoords_ = new ParallelCoordinatesView;
+    views_->addTab(parcoords_, tr("Parallel"));
+    connect(parcoords_, &ParallelCoordinatesView::brushChanged, this, [this](const std::vector<int>& kept, bool any) {
+        if (any)
+            brushRows_ = QSet<int>(kept.begin(), kept.end());
+        else
+            brushRows_.reset();
+        applyShownRows();
+    });
     connect(seeds_, &SeedsView::bandsRequested, this, [this](const QStringList& labels, const QHash<int, int>& groupOf) {
         curves_->setGrouping(labels, groupOf);
         CurveSettings s = curves_->settings();
@@ -314,12 +324,35 @@ void MainWindow::refilter()
             continue;
         rows.push_back(r);
     }
+    baseRows_ = rows;
+    if (table != parcoordsTable_ || rows != parcoordsRows_) {
+        // The axes see the runs before brushing; their brush narrows the table.
+        parcoordsTable_ = table;
+        parcoordsRows_ = rows;
+        // The metric the table sorts by (a header, else the query's order by).
+        QString sortCol = model_->sortColumn() >= 0 ? model_->columns()[size_t(model_->sortColumn())].key : QString();
+        if (!sortCol.startsWith(QLatin1String("metrics.")))
+            sortCol = RunQuery(lastGoodQuery_).orderKeys().value(0);
+        parcoords_->setRuns(table, rows,
+                            sortCol.startsWith(QLatin1String("metrics.")) ? sortCol.mid(8) : QString());
+    }
+    applyShownRows();
+}
+
+void MainWindow::applyShownRows()
+{
+    const auto table = workspace_->runs();
+    std::vector<int> rows;
+    for (int r : baseRows_)
+        if (!brushRows_ || brushRows_->contains(r))
+            rows.push_back(r);
     const QStringList keep = selectedIds_;
     model_->setRows(rows);
     if (model_->groupCount() > 0)
         table_->expandAll();
-    summary_->setText(table->rowCount() == 1 ? tr("%1 of 1 run").arg(rows.size())
-                                             : tr("%1 of %2 runs").arg(rows.size()).arg(table->rowCount()));
+    summary_->setText((table->rowCount() == 1 ? tr("%1 of 1 run").arg(rows.size())
+                                              : tr("%1 of %2 runs").arg(rows.size()).arg(table->rowCount()))
+                      + (brushRows_ ? tr(" (brushed)") : QString()));
     selectedIds_ = keep;
     selectRunIds(keep);
     updateGrouping();
@@ -424,6 +457,7 @@ void MainWindow::prepareSnapshot(SnapshotView view)
         views_->setCurrentWidget(view == SnapshotView::Diff       ? static_cast<QWidget*>(diff_)
                                  : view == SnapshotView::CodeDiff ? static_cast<QWidget*>(codeDiff_)
                                  : view == SnapshotView::Seeds    ? static_cast<QWidget*>(seeds_)
+                                 : view == SnapshotView::Parallel ? static_cast<QWidget*>(parcoords_)
                                                                   : curves_);
         views_->tabBar()->hide();
     }

@@ -5,10 +5,14 @@
 #pragma once
 
 #include "curves_view.h"
+#include "run_table.h"
 
 #include <QMainWindow>
 
+#include <QSet>
+
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QProgressBar;
@@ -26,6 +30,7 @@ namespace runlens::ui {
 class CodeDiffView;
 class DiffView;
 class SeedsView;
+class ParallelCoordinatesView;
 class NavigatorView;
 class QueryBar;
 class RunDetailsView;
@@ -54,11 +59,12 @@ public:
     DiffView* diffView() const { return diff_; }
     CodeDiffView* codeDiffView() const { return codeDiff_; }
     SeedsView* seedsView() const { return seeds_; }
+    ParallelCoordinatesView* parallelView() const { return parcoords_; }
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds };
+    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
@@ -73,6 +79,7 @@ private:
     void buildMenus();
     void onRunsChanged();
     void refilter();
+    void applyShownRows();
     void onSelectionChanged();
     void updateGrouping();
     void updateDiff();
@@ -91,6 +98,11 @@ private:
     DiffView* diff_;
     CodeDiffView* codeDiff_;
     SeedsView* seeds_;
+    ParallelCoordinatesView* parcoords_;
+    std::vector<int> baseRows_;                   // query and navigator applied
+    std::optional<QSet<int>> brushRows_;          // the parallel axes' brush, when any
+    std::shared_ptr<const runlens::RunTable> parcoordsTable_;
+    std::vector<int> parcoordsRows_;
     QTabWidget* views_;
     RunDetailsView* details_;
     QSplitter* centre_;

@@ -85,8 +85,10 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         view = MainWindow::SnapshotView::CodeDiff;
     else if (o.view == QLatin1String("seeds"))
         view = MainWindow::SnapshotView::Seeds;
+    else if (o.view == QLatin1String("parcoords"))
+        view = MainWindow::SnapshotView::Parallel;
     else if (o.view != QLatin1String("window")) {
-        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, codediff, seeds, window)\n";
+        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, codediff, seeds, parcoords, window)\n";
         return 2;
     }
     if ((view == MainWindow::SnapshotView::Diff || view == MainWindow::SnapshotView::CodeDiff) && o.runs.isEmpty()) {

@@ -1,0 +1,215 @@
+#include "parallel_axes.h"
+
+#include "natural_compare.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace runlens {
+
+QStringList ParallelAxes::defaultKeys(const RunTable& table, const std::vector<int>& rows, const QString& sortMetric)
+{
+    QStringList keys;
+    for (const auto& c : table.params()) {
+        if (rows.empty())
+            break;
+        const int first = rows.front();
+        const bool varies = std::any_of(rows.begin(), rows.end(), [&](int r) {
+            return c.has(r) != c.has(first) || c.text[size_t(r)] != c.text[size_t(first)];
+        });
+        if (varies)
+            keys << QStringLiteral("params.") + c.key;
+    }
+    QString metric = sortMetric;
+    if (metric.isEmpty() || !table.metric(metric))
+        for (const auto& m : table.metrics())
+            if (std::any_of(rows.begin(), rows.end(), [&](int r) { return m.has(r); })) {
+                metric = m.key;
+                break;
+            }
+    if (!metric.isEmpty())
+        keys << QStringLiteral("metrics.") + metric;
+    return keys;
+}
+
+void ParallelAxes::build(const RunTable& table, const std::vector<int>& rows, const QStringList& keys)
+{
+    table_ = &table;
+    rows_ = rows;
+    axes_.clear();
+    columns_.clear();
+    for (const auto& key : keys) {
+        Column col;
+        ParallelAxis axis;
+        axis.key = key;
+        if (key.startsWith(QLatin1String("params."))) {
+            axis.title = key.mid(7);
+            col.value = table.param(axis.title);
+        } else if (key.startsWith(QLatin1String("metrics."))) {
+            axis.title = key.mid(8);
+            col.metric = table.metric(axis.title);
+        } else if (key.startsWith(QLatin1String("tags."))) {
+            axis.title = key.mid(5);
+            col.value = table.tag(axis.title);
+        }
+        if (!col.value && !col.metric)
+            continue;
+        columns_.push_back(col);
+        axes_.push_back(axis);
+        const int a = int(axes_.size()) - 1;
+        ParallelAxis& ax = axes_.back();
+        // Numeric when every present value is a finite number.
+        bool numeric = true, any = false;
+        double lo = INFINITY, hi = -INFINITY;
+        QStringList cats;
+        for (int r : rows) {
+            if (const auto t = text(a, r)) {
+                any = true;
+                const auto n = number(a, r);
+                if (!n || !std::isfinite(*n))
+                    numeric = false;
+                else {
+                    lo = std::min(lo, *n);
+                    hi = std::max(hi, *n);
+                }
+                if (!cats.contains(*t))
+                    cats << *t;
+            }
+        }
+        ax.categorical = !numeric || !any;
+        if (ax.categorical) {
+            std::sort(cats.begin(), cats.end(), [](const QString& x, const QString& y) { return naturalCompare(x, y) < 0; });
+            ax.categories = cats;
+        } else {
+            ax.min = lo;
+            ax.max = hi;
+            ax.canLog = lo > 0;
+            // Values spread over decades read better on a log axis.
+            ax.log = ax.canLog && hi / lo >= 1000;
+            if (ax.log) {
+                ax.min = std::log10(lo);
+                ax.max = std::log10(hi);
+            }
+        }
+    }
+}
+
+std::optional<double> ParallelAxes::number(int axis, int row) const
+{
+    const Column& c = columns_[size_t(axis)];
+    if (c.metric)
+        return c.metric->has(row) ? std::optional(c.metric->last[size_t(row)]) : std::nullopt;
+    if (!c.value->has(row) || std::isnan(c.value->number[size_t(row)]))
+        return std::nullopt;
+    return c.value->number[size_t(row)];
+}
+
+std::optional<QString> ParallelAxes::text(int axis, int row) const
+{
+    const Column& c = columns_[size_t(axis)];
+    if (c.metric)
+        return c.metric->has(row) ? std::optional(QString::number(c.metric->last[size_t(row)], 'g', 6)) : std::nullopt;
+    return c.value->has(row) ? std::optional(c.value->text[size_t(row)]) : std::nullopt;
+}
+
+void ParallelAxes::setLog(int axis, bool log)
+{
+    ParallelAxis& a = axes_[size_t(axis)];
+    if (a.categorical || (log && !a.canLog) || a.log == log)
+        return;
+    a.min = log ? std::log10(a.min) : std::pow(10.0, a.min);
+    a.max = log ? std::log10(a.max) : std::pow(10.0, a.max);
+    a.log = log;
+    a.brush.reset();   // fractions change meaning
+}
+
+void ParallelAxes::setFlipped(int axis, bool flipped)
+{
+    ParallelAxis& a = axes_[size_t(axis)];
+    if (a.flipped != flipped && a.brush)
+        a.brush = std::pair(1 - a.brush->second, 1 - a.brush->first);
+    a.flipped = flipped;
+}
+
+void ParallelAxes::setBrush(int axis, std::optional<std::pair<double, double>> brush)
+{
+    if (brush && brush->first > brush->second)
+        std::swap(brush->first, brush->second);
+    axes_[size_t(axis)].brush = brush;
+}
+
+void ParallelAxes::clearBrushes()
+{
+    for (auto& a : axes_)
+        a.brush.reset();
+}
+
+void ParallelAxes::moveAxis(int from, int to)
+{
+    if (from == to || from < 0 || to < 0 || from >= int(axes_.size()) || to >= int(axes_.size()))
+        return;
+    auto a = axes_[size_t(from)];
+    auto c = columns_[size_t(from)];
+    axes_.erase(axes_.begin() + from);
+    columns_.erase(columns_.begin() + from);
+    axes_.insert(axes_.begin() + to, a);
+    columns_.insert(columns_.begin() + to, c);
+}
+
+double ParallelAxes::fraction(int axis, int row) const
+{
+    const ParallelAxis& a = axes_[size_t(axis)];
+    double f;
+    if (a.categorical) {
+        const auto t = text(axis, row);
+        if (!t)
+            return kMissing;
+        const auto n = a.categories.size();
+        f = n <= 1 ? 0.5 : double(a.categories.indexOf(*t)) / double(n - 1);
+    } else {
+        const auto v = number(axis, row);
+        if (!v || !std::isfinite(*v) || (a.log && *v <= 0))
+            return kMissing;
+        const double x = a.log ? std::log10(*v) : *v;
+        f = a.max > a.min ? (x - a.min) / (a.max - a.min) : 0.5;
+    }
+    return a.flipped ? 1 - f : f;
+}
+
+QString ParallelAxes::labelAt(int axis, double fraction) const
+{
+    const ParallelAxis& a = axes_[size_t(axis)];
+    const double f = a.flipped ? 1 - fraction : fraction;
+    if (a.categorical) {
+        if (a.categories.isEmpty())
+            return {};
+        const auto i = qsizetype(std::lround(f * double(a.categories.size() - 1)));
+        return a.categories.value(std::clamp<qsizetype>(i, 0, a.categories.size() - 1));
+    }
+    const double x = a.min + f * (a.max - a.min);
+    return QString::number(a.log ? std::pow(10.0, x) : x, 'g', 4);
+}
+
+bool ParallelAxes::passes(int row) const
+{
+    for (size_t a = 0; a < axes_.size(); ++a) {
+        const auto& b = axes_[a].brush;
+        if (!b)
+            continue;
+        const double f = fraction(int(a), row);
+        if (f == kMissing || f < b->first - 1e-12 || f > b->second + 1e-12)
+            return false;
+    }
+    return true;
+}
+
+std::vector<int> ParallelAxes::brushed() const
+{
+    std::vector<int> out;
+    for (int r : rows_)
+        if (passes(r))
+            out.push_back(r);
+    return out;
+}
+
+} // namespace runlens

@@ -1,0 +1,112 @@
+// Parallel coordinates: axis mapping (linear, log, categorical, flipped,
+// missing) and brushing that keeps exactly the runs inside every range.
+#include "parallel_axes.h"
+#include "parallel_coordinates_view.h"
+
+#include <QtTest>
+
+using namespace runlens;
+
+class TestParallelAxes : public QObject {
+    Q_OBJECT
+
+    std::shared_ptr<RunTable> table_ = std::make_shared<RunTable>();
+    std::vector<int> rows_;
+
+private slots:
+    void initTestCase()
+    {
+        // lr over four decades, an optimizer, an auc; run 4 lacks the auc.
+        const double lrs[] = {1e-4, 1e-3, 1e-2, 1e-1, 1e-2};
+        const char* opts[] = {"sgd", "adam", "adamw", "sgd", "a very long optimizer name that goes on"};
+        const double aucs[] = {0.5, 0.6, 0.7, 0.9, NAN};
+        for (int i = 0; i < 5; ++i) {
+            const int r = table_->addRun(QStringLiteral("id%1").arg(i), QStringLiteral("r%1").arg(i), QStringLiteral("e"),
+                                         RunStatus::Finished, i, i + 1);
+            table_->setParam(r, QStringLiteral("lr"), QString::number(lrs[i]), lrs[i]);
+            table_->setParam(r, QStringLiteral("optimizer"), QString::fromLatin1(opts[i]), std::nullopt);
+            table_->setParam(r, QStringLiteral("epochs"), QStringLiteral("10"), 10.0);
+            if (!std::isnan(aucs[i]))
+                table_->setMetric(r, QStringLiteral("auc"), aucs[i], aucs[i], aucs[i], 1, 0);
+            rows_.push_back(r);
+        }
+        table_->sortColumns();
+    }
+
+    void defaultAxesAreVaryingParamsThenTheSortMetric()
+    {
+        QCOMPARE(ParallelAxes::defaultKeys(*table_, rows_, QStringLiteral("auc")),
+                 (QStringList{QStringLiteral("params.lr"), QStringLiteral("params.optimizer"), QStringLiteral("metrics.auc")}));
+    }
+
+    void mapsLogCategoricalAndMissing()
+    {
+        ParallelAxes axes;
+        axes.build(*table_, rows_, {QStringLiteral("params.lr"), QStringLiteral("params.optimizer"), QStringLiteral("metrics.auc")});
+        const auto& lr = axes.axes()[0];
+        QVERIFY(!lr.categorical);
+        QVERIFY(lr.log);   // three decades or more: log by default
+        QCOMPARE(axes.fraction(0, 0), 0.0);
+        QVERIFY(std::abs(axes.fraction(0, 1) - 1.0 / 3) < 1e-12);   // evenly spaced decades
+        QCOMPARE(axes.fraction(0, 3), 1.0);
+        axes.setLog(0, false);
+        QVERIFY(std::abs(axes.fraction(0, 2) - (1e-2 - 1e-4) / (1e-1 - 1e-4)) < 1e-12);
+        QCOMPARE(axes.labelAt(0, 1.0), QStringLiteral("0.1"));
+        const auto& opt = axes.axes()[1];
+        QVERIFY(opt.categorical);
+        QCOMPARE(opt.categories.size(), 4);   // distinct, in natural order
+        QCOMPARE(opt.categories.first(), QStringLiteral("a very long optimizer name that goes on"));
+        QCOMPARE(axes.fraction(1, 0), axes.fraction(1, 3));   // both sgd
+        QCOMPARE(axes.fraction(1, 0), 1.0);
+        QCOMPARE(axes.labelAt(1, 1.0), QStringLiteral("sgd"));
+        QCOMPARE(axes.fraction(2, 4), ParallelAxes::kMissing);
+        axes.setFlipped(2, true);
+        QCOMPARE(axes.fraction(2, 0), 1.0);   // the lowest auc now at the top
+        QCOMPARE(axes.labelAt(2, 1.0), QStringLiteral("0.5"));
+    }
+
+    void brushingKeepsExactlyTheRunsInside()
+    {
+        ParallelAxes axes;
+        axes.build(*table_, rows_, {QStringLiteral("params.lr"), QStringLiteral("params.optimizer"), QStringLiteral("metrics.auc")});
+        QCOMPARE(axes.brushed(), rows_);
+        // auc in [0.6, 0.9]: fractions (0.6-0.5)/0.4 = 0.25 .. 1.0.
+        axes.setBrush(2, std::pair(1.0, 0.25));   // given upside down: normalised
+        QCOMPARE(axes.brushed(), (std::vector<int>{1, 2, 3}));   // run 4 has no auc: never brushed in
+        // And lr >= 1e-2 on the log axis: fraction 2/3 .. 1.
+        axes.setBrush(0, std::pair(2.0 / 3 - 1e-9, 1.0));
+        QCOMPARE(axes.brushed(), (std::vector<int>{2, 3}));
+        // A brush on a flipped axis keeps selecting the same runs.
+        axes.setFlipped(2, true);
+        QCOMPARE(axes.brushed(), (std::vector<int>{2, 3}));
+        axes.moveAxis(2, 0);
+        QCOMPARE(axes.axes()[0].key, QStringLiteral("metrics.auc"));
+        QCOMPARE(axes.brushed(), (std::vector<int>{2, 3}));
+        axes.clearBrushes();
+        QCOMPARE(axes.brushed().size(), size_t(5));
+    }
+
+    void viewReportsBrushes()
+    {
+        ui::ParallelCoordinatesView view;
+        view.resize(900, 400);
+        std::vector<int> kept;
+        bool any = false;
+        connect(&view, &ui::ParallelCoordinatesView::brushChanged, this, [&](const std::vector<int>& k, bool a) {
+            kept = k;
+            any = a;
+        });
+        view.setRuns(table_, rows_, QStringLiteral("auc"));
+        QCOMPARE(kept.size(), size_t(5));
+        QVERIFY(!any);
+        view.setBrush(2, std::pair(0.25, 1.0));
+        QVERIFY(any);
+        QCOMPARE(kept, (std::vector<int>{1, 2, 3}));
+        QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
+        view.render(&image);
+        QCOMPARE(view.lastRenderedLines(), 5);
+    }
+};
+
+QTEST_MAIN(TestParallelAxes)
+#include "test_parallel_axes.moc"
