@@ -2,6 +2,7 @@
 // missing) and brushing that keeps exactly the runs inside every range.
 #include "parallel_axes.h"
 #include "parallel_coordinates_view.h"
+#include "scatter_view.h"
 
 #include <QtTest>
 
@@ -84,6 +85,17 @@ private slots:
         QCOMPARE(axes.brushed(), (std::vector<int>{2, 3}));
         axes.clearBrushes();
         QCOMPARE(axes.brushed().size(), size_t(5));
+    }
+
+    void scatterPlotsRunsWithBothValues()
+    {
+        ui::ScatterView view;
+        view.resize(600, 400);
+        view.setRuns(table_, rows_, QStringLiteral("auc"));
+        view.setAxes(QStringLiteral("params.lr"), QStringLiteral("auc"));
+        QCOMPARE(view.pointCount(), 4);   // run 4 has no auc
+        view.setRuns(table_, {0, 1}, QStringLiteral("auc"));
+        QCOMPARE(view.pointCount(), 2);
     }
 
     void viewReportsBrushes()

@@ -2,6 +2,7 @@
 
 #include "code_diff_view.h"
 #include "diff_view.h"
+#include "scatter_view.h"
 #include "parallel_coordinates_view.h"
 #include "seeds_view.h"
 #include "navigator_view.h"
@@ -73,6 +74,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::m
     views_->addTab(seeds_, tr("Seeds"));
     parcoords_ = new ParallelCoordinatesView;
     views_->addTab(parcoords_, tr("Parallel"));
+    scatter_ = new ScatterView;
+    views_->addTab(scatter_, tr("Scatter"));
     connect(parcoords_, &ParallelCoordinatesView::brushChanged, this, [this](const std::vector<int>& kept, bool any) {
         if (any)
             brushRows_ = QSet<int>(kept.begin(), kept.end());
@@ -403,6 +406,12 @@ void MainWindow::onSelectionChanged()
 
 void MainWindow::updateDiff()
 {
+    if (views_->currentWidget() == scatter_) {
+        const QString sortCol = RunQuery(lastGoodQuery_).orderKeys().value(0);
+        scatter_->setRuns(workspace_->runs(), model_->displayedRows(),
+                          sortCol.startsWith(QLatin1String("metrics.")) ? sortCol.mid(8) : QString());
+        return;
+    }
     if (views_->currentWidget() == seeds_) {
         // Seeds look at every shown run: seed groups need all of a sweep.
         seeds_->setRuns(workspace_->runs(), model_->displayedRows());
@@ -458,6 +467,7 @@ void MainWindow::prepareSnapshot(SnapshotView view)
                                  : view == SnapshotView::CodeDiff ? static_cast<QWidget*>(codeDiff_)
                                  : view == SnapshotView::Seeds    ? static_cast<QWidget*>(seeds_)
                                  : view == SnapshotView::Parallel ? static_cast<QWidget*>(parcoords_)
+                                 : view == SnapshotView::Scatter  ? static_cast<QWidget*>(scatter_)
                                                                   : curves_);
         views_->tabBar()->hide();
     }

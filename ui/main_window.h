@@ -30,6 +30,7 @@ namespace runlens::ui {
 class CodeDiffView;
 class DiffView;
 class SeedsView;
+class ScatterView;
 class ParallelCoordinatesView;
 class NavigatorView;
 class QueryBar;
@@ -60,11 +61,12 @@ public:
     CodeDiffView* codeDiffView() const { return codeDiff_; }
     SeedsView* seedsView() const { return seeds_; }
     ParallelCoordinatesView* parallelView() const { return parcoords_; }
+    ScatterView* scatterView() const { return scatter_; }
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel };
+    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
@@ -99,6 +101,7 @@ private:
     CodeDiffView* codeDiff_;
     SeedsView* seeds_;
     ParallelCoordinatesView* parcoords_;
+    ScatterView* scatter_;
     std::vector<int> baseRows_;                   // query and navigator applied
     std::optional<QSet<int>> brushRows_;          // the parallel axes' brush, when any
     std::shared_ptr<const runlens::RunTable> parcoordsTable_;

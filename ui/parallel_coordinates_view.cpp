@@ -12,7 +12,7 @@ namespace runlens::ui {
 
 namespace {
 
-constexpr double kLeft = 40, kRight = 90, kTop = 46, kBottom = 44;
+constexpr double kLeft = 60, kRight = 90, kTop = 46, kBottom = 44;
 constexpr double kMissingGap = 24;   // the missing band sits this far below the axes
 
 // A perceptual-ish ramp (viridis end points and middle).

@@ -87,8 +87,10 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         view = MainWindow::SnapshotView::Seeds;
     else if (o.view == QLatin1String("parcoords"))
         view = MainWindow::SnapshotView::Parallel;
+    else if (o.view == QLatin1String("scatter"))
+        view = MainWindow::SnapshotView::Scatter;
     else if (o.view != QLatin1String("window")) {
-        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, codediff, seeds, parcoords, window)\n";
+        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, codediff, seeds, parcoords, scatter, window)\n";
         return 2;
     }
     if ((view == MainWindow::SnapshotView::Diff || view == MainWindow::SnapshotView::CodeDiff) && o.runs.isEmpty()) {

@@ -1,0 +1,46 @@
+// Scatter: any param or metric (x) against a metric (y), one point per run
+// in its colour, linear or log axes, hover names the run. Qt Charts carries
+// this well: it is at most a few thousand points.
+#pragma once
+
+#include "run_table.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+
+class QChartView;
+class QScatterSeries;
+
+namespace runlens::ui {
+
+class ScatterView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ScatterView(QWidget* parent = nullptr);
+    void setRuns(std::shared_ptr<const RunTable> table, const std::vector<int>& rows, const QString& metric = {});
+    void setAxes(const QString& xKey, const QString& yMetric);
+    int pointCount() const;
+    QChartView* chartView() const { return view_; }
+
+private:
+    void rebuild();
+    std::optional<double> valueOf(const QString& key, int row) const;
+
+    std::shared_ptr<const RunTable> table_;
+    std::vector<int> rows_;
+    std::vector<int> pointRows_;   // the row behind each point
+    QComboBox* x_;
+    QComboBox* y_;
+    QCheckBox* logX_;
+    QCheckBox* logY_;
+    QChartView* view_;
+    QScatterSeries* series_ = nullptr;
+};
+
+} // namespace runlens::ui
