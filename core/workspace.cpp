@@ -1,5 +1,6 @@
 #include "workspace.h"
 
+#include "baselines.h"
 #include "series_cache.h"
 
 #include <QFileInfo>
@@ -149,6 +150,7 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
             }
     }
     it->table = runs->table;
+    it->baselines = readBaselines(*it->reader);
     it->problems = runs->problems;
     it->notes = runs->notes;
     it->stamp = stamp;
@@ -193,6 +195,58 @@ void Workspace::refresh(bool force)
 void Workspace::cancel()
 {
     ++generation_;
+}
+
+int Workspace::baselineRowFor(int row) const
+{
+    if (row < 0 || row >= merged_->rowCount())
+        return -1;
+    const int s = merged_->storeIndex(row);
+    if (s >= storeCount())
+        return -1;
+    const QString id = stores_[size_t(s)].baselines.value(merged_->experiment(row));
+    if (id.isEmpty())
+        return -1;
+    // The same id may sit in another store too: take the one in this store.
+    for (int r = 0; r < merged_->rowCount(); ++r)
+        if (merged_->storeIndex(r) == s && merged_->id(r) == id)
+            return r;
+    return -1;
+}
+
+std::vector<int> Workspace::baselineRows() const
+{
+    std::vector<int> out(size_t(merged_->rowCount()), -1);
+    QHash<QString, int> rowOf;   // store index + id -> row
+    for (int r = 0; r < merged_->rowCount(); ++r)
+        rowOf.insert(QString::number(merged_->storeIndex(r)) + QLatin1Char('\n') + merged_->id(r), r);
+    for (int r = 0; r < merged_->rowCount(); ++r) {
+        const int s = merged_->storeIndex(r);
+        if (s >= storeCount())
+            continue;
+        const QString id = stores_[size_t(s)].baselines.value(merged_->experiment(r));
+        if (!id.isEmpty())
+            out[size_t(r)] = rowOf.value(QString::number(s) + QLatin1Char('\n') + id, -1);
+    }
+    return out;
+}
+
+Result<bool> Workspace::setBaseline(int row, bool mark)
+{
+    if (row < 0 || row >= merged_->rowCount())
+        return Failure{QStringLiteral("no such run")};
+    Store& store = stores_[size_t(merged_->storeIndex(row))];
+    const QString experiment = merged_->experiment(row);
+    auto done = writeBaseline(*store.reader, experiment, mark ? merged_->id(row) : QString());
+    if (!done)
+        return done;
+    if (mark)
+        store.baselines.insert(experiment, merged_->id(row));
+    else
+        store.baselines.remove(experiment);
+    store.stamp = stampOf(store.path);   // our own write is not news from a live run
+    emit runsChanged();
+    return true;
 }
 
 Result<RunDetails> Workspace::details(int row) const

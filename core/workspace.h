@@ -54,6 +54,7 @@ public:
         QStringList notes;   // a model registry, deleted runs left out
         QString stamp;   // file sizes and times, to notice writes
         std::shared_ptr<SeriesCache> cache;
+        QHash<QString, QString> baselines;   // experiment -> run id
     };
 
     explicit Workspace(QObject* parent = nullptr);
@@ -73,6 +74,13 @@ public:
     int storeCount() const { return int(stores_.size()); }
     const Store& store(int i) const { return stores_[size_t(i)]; }
     std::shared_ptr<const RunTable> runs() const { return merged_; }
+
+    // The baseline run of a row's experiment in its store: its row, or -1.
+    int baselineRowFor(int row) const;
+    // baselineRowFor for every row of the merged table, in one pass.
+    std::vector<int> baselineRows() const;
+    // Marks `row` as its experiment's baseline (clear: false removes it).
+    Result<bool> setBaseline(int row, bool mark = true);
 
     // Everything about a run of the merged table (fast: one run's rows).
     Result<RunDetails> details(int row) const;

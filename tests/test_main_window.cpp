@@ -7,6 +7,7 @@
 #include "run_table_model.h"
 #include "run_table_view.h"
 #include "runlens/runlens.h"
+#include "test_support.h"
 #include "workspace.h"
 
 #include <QSettings>
@@ -188,6 +189,65 @@ private slots:
         QCOMPARE(w.workspace().runs()->status(rowOf(w, "third")), RunStatus::Running);
         run.finish();
         QTRY_COMPARE_WITH_TIMEOUT(w.workspace().runs()->status(rowOf(w, "third")), RunStatus::Finished, 5000);
+    }
+
+    void baselinesGiveDeltaColumnsAndPersist()
+    {
+        const QString path = dir_.filePath(QStringLiteral("baseline.db"));
+        for (const char* name : {"base", "better"}) {
+            auto run = Run::start(path.toStdString(), quiet(name));
+            run.logMetric("auc", std::string_view(name) == "base" ? 0.8 : 0.85, 0);
+            run.finish();
+        }
+        {
+            MainWindow w;
+            w.openStores({path});
+            wait(w);
+            QVERIFY(w.tableModel()->columnOf(QStringLiteral("delta.auc")) < 0);   // no baseline yet
+            QVERIFY(w.workspace().setBaseline(rowOf(w, "base")));
+            const int col = w.tableModel()->columnOf(QStringLiteral("delta.auc"));
+            QVERIFY(col > 0);
+            const QModelIndex better = w.tableModel()->indexOfTableRow(rowOf(w, "better"), col);
+            QVERIFY(better.data().toString().startsWith(QStringLiteral("+0.05")));
+            QCOMPARE(w.tableModel()->indexOfTableRow(rowOf(w, "base"), col).data().toString(), QStringLiteral("baseline"));
+        }
+        // Kept in our own store: a new window (and any copy of the file) knows it.
+        MainWindow again;
+        again.openStores({path});
+        wait(again);
+        QCOMPARE(again.workspace().baselineRowFor(rowOf(again, "better")), rowOf(again, "base"));
+    }
+
+    void foreignBaselinesStayOutOfTheirStores()
+    {
+        const QString root = dir_.filePath(QStringLiteral("foreign/mlruns"));
+        QDir().mkpath(root + QStringLiteral("/0/r1/metrics"));
+        QDir().mkpath(root + QStringLiteral("/0/r2/metrics"));
+        auto put = [](const QString& p, const QByteArray& b) {
+            QFile f(p);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(b);
+        };
+        put(root + QStringLiteral("/0/meta.yaml"), "experiment_id: '0'\nname: Default\n");
+        put(root + QStringLiteral("/0/r1/meta.yaml"), "run_id: r1\nrun_name: one\nstatus: 3\n");
+        put(root + QStringLiteral("/0/r2/meta.yaml"), "run_id: r2\nrun_name: two\nstatus: 3\n");
+        put(root + QStringLiteral("/0/r1/metrics/acc"), "1 0.5 0\n");
+        put(root + QStringLiteral("/0/r2/metrics/acc"), "1 0.75 0\n");
+        const auto before = test::fileHash(root + QStringLiteral("/0/r1/meta.yaml"));
+        {
+            MainWindow w;
+            w.openStores({root});
+            wait(w);
+            QVERIFY(w.workspace().setBaseline(rowOf(w, "one")));
+            const int col = w.tableModel()->columnOf(QStringLiteral("delta.acc"));
+            QCOMPARE(w.tableModel()->indexOfTableRow(rowOf(w, "two"), col).data().toString(), QStringLiteral("+0.25"));
+        }
+        MainWindow again;
+        again.openStores({root});
+        wait(again);
+        QCOMPARE(again.workspace().baselineRowFor(rowOf(again, "two")), rowOf(again, "one"));
+        QCOMPARE(test::fileHash(root + QStringLiteral("/0/r1/meta.yaml")), before);
+        QCOMPARE(QDir(root).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).size(), 1);   // nothing added
     }
 
     void unreadableStoreIsReportedNotFatal()

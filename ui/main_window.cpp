@@ -155,6 +155,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::m
         updateGrouping();
     });
     connect(curves_, &CurvesView::settingsChanged, this, [this] { saveSettings(); });
+    connect(table_, &RunTableView::baselineRequested, this, [this](int row, bool mark) {
+        if (auto done = workspace_->setBaseline(row, mark); !done)
+            statusBar()->showMessage(done.error(), 10000);
+    });
 
     buildMenus();
     loadSettings();
@@ -259,6 +263,7 @@ void MainWindow::onRunsChanged()
     // Keep the selection by run id across the reset.
     const QStringList keep = selectedIds_;
     model_->setTable(table, {}, storeNames);
+    model_->setBaselines(workspace_->baselineRows());
     QStringList params, metrics, tags;
     for (const auto& c : table->params())
         params << c.key;

@@ -67,6 +67,21 @@ void RunTableModel::setRows(std::vector<int> rows)
     endResetModel();
 }
 
+void RunTableModel::setBaselines(std::vector<int> baselineOfRow)
+{
+    beginResetModel();
+    baselines_ = std::move(baselineOfRow);
+    rebuildColumns();
+    sortColumn_ = columnOf(sortKey_);
+    regroup();
+    endResetModel();
+}
+
+int RunTableModel::baselineOf(int tableRow) const
+{
+    return tableRow >= 0 && size_t(tableRow) < baselines_.size() ? baselines_[size_t(tableRow)] : -1;
+}
+
 void RunTableModel::setGroupBy(const QString& key)
 {
     beginResetModel();
@@ -93,6 +108,12 @@ void RunTableModel::rebuildColumns()
         const auto& key = table_->metrics()[i].key;
         columns_.push_back({ColumnKind::Metric, int(i), QStringLiteral("metrics.") + key, key});
     }
+    // With a baseline anywhere, each metric gets its difference to it.
+    if (std::any_of(baselines_.begin(), baselines_.end(), [](int b) { return b >= 0; }))
+        for (size_t i = 0; i < table_->metrics().size(); ++i) {
+            const auto& key = table_->metrics()[i].key;
+            columns_.push_back({ColumnKind::MetricDelta, int(i), QStringLiteral("delta.") + key, QStringLiteral("Δ ") + key});
+        }
     for (size_t i = 0; i < table_->tags().size(); ++i) {
         const auto& key = table_->tags()[i].key;
         columns_.push_back({ColumnKind::Tag, int(i), QStringLiteral("tags.") + key, key});
@@ -136,6 +157,16 @@ RunTableModel::Cell RunTableModel::cell(int r, const Column& c) const
         if (!m.has(r))
             return {};
         return {true, m.last[size_t(r)], numberText(m.last[size_t(r)])};
+    }
+    case ColumnKind::MetricDelta: {
+        const MetricColumn& m = t.metrics()[size_t(c.index)];
+        const int b = baselineOf(r);
+        if (b < 0 || !m.has(r) || !m.has(b))
+            return {};
+        if (b == r)
+            return {true, 0, tr("baseline")};
+        const double d = m.last[size_t(r)] - m.last[size_t(b)];
+        return {true, d, (d > 0 ? QStringLiteral("+") : QString()) + numberText(d)};
     }
     }
     return {};
@@ -421,9 +452,21 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         if (c.kind == ColumnKind::Status)
             return statusIcon(table_->status(r));
         return {};
+    case Qt::FontRole:
+        if (c.kind == ColumnKind::Name && baselineOf(r) == r) {
+            QFont f;
+            f.setBold(true);
+            return f;
+        }
+        return {};
     case Qt::ToolTipRole: {
         if (c.kind == ColumnKind::Name)
-            return tr("%1\nid %2").arg(table_->name(r), table_->id(r));
+            return tr("%1\nid %2%3").arg(table_->name(r), table_->id(r),
+                                         baselineOf(r) == r ? tr("\nbaseline of %1").arg(table_->experiment(r)) : QString());
+        if (c.kind == ColumnKind::MetricDelta) {
+            const int b = baselineOf(r);
+            return b >= 0 && b != r ? tr("against the baseline %1").arg(table_->name(b)) : QVariant();
+        }
         if (c.kind == ColumnKind::Metric) {
             const MetricColumn& m = table_->metrics()[size_t(c.index)];
             if (!m.has(r))
@@ -439,8 +482,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         return x.present && x.text.size() > 24 ? x.text : QVariant();
     }
     case Qt::TextAlignmentRole:
-        if (c.kind == ColumnKind::Metric || (c.kind == ColumnKind::Param && table_->params()[size_t(c.index)].allNumeric)
-            || c.kind == ColumnKind::Duration)
+        if (c.kind == ColumnKind::Metric || c.kind == ColumnKind::MetricDelta
+            || (c.kind == ColumnKind::Param && table_->params()[size_t(c.index)].allNumeric) || c.kind == ColumnKind::Duration)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case TableRowRole: return r;

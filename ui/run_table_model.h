@@ -22,7 +22,7 @@ class RunTableModel : public QAbstractItemModel {
     Q_OBJECT
 
 public:
-    enum class ColumnKind { Name, Status, Experiment, Store, Start, Duration, Param, Metric, Tag };
+    enum class ColumnKind { Name, Status, Experiment, Store, Start, Duration, Param, Metric, MetricDelta, Tag };
     struct Column {
         ColumnKind kind;
         int index = -1;   // into the table's params/metrics/tags
@@ -36,6 +36,9 @@ public:
     // A new table (a store opened or refreshed) and which of its rows to show.
     void setTable(std::shared_ptr<const RunTable> table, std::vector<int> rows, QStringList storeNames = {});
     void setRows(std::vector<int> rows);
+    // Each table row's baseline row (-1: none); metrics get Δ columns against it.
+    void setBaselines(std::vector<int> baselineOfRow);
+    int baselineOf(int tableRow) const;
     const RunTable& table() const { return *table_; }
     std::shared_ptr<const RunTable> tableShared() const { return table_; }
     const std::vector<int>& shownRows() const { return rows_; }
@@ -84,6 +87,7 @@ private:
 
     std::shared_ptr<const RunTable> table_;
     std::vector<int> rows_;   // shown table rows (query and navigator applied), sorted
+    std::vector<int> baselines_;
     std::vector<Column> columns_;
     std::vector<char> constant_;
     QStringList storeNames_;

@@ -29,6 +29,18 @@ RunTableView::RunTableView(QWidget* parent) : QTreeView(parent)
     header()->setDefaultSectionSize(90);
     header()->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(header(), &QHeaderView::customContextMenuRequested, this, &RunTableView::headerMenu);
+    setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(this, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const int row = model_ ? model_->tableRow(indexAt(pos)) : -1;
+        if (row < 0)
+            return;
+        QMenu menu(this);
+        const bool isBaseline = model_->baselineOf(row) == row;
+        menu.addAction(isBaseline ? tr("Clear the baseline of %1").arg(model_->table().experiment(row))
+                                  : tr("Mark as the baseline of %1").arg(model_->table().experiment(row)),
+                       this, [this, row, isBaseline] { emit baselineRequested(row, !isBaseline); });
+        menu.exec(viewport()->mapToGlobal(pos));
+    });
 }
 
 void RunTableView::setRunModel(RunTableModel* model)

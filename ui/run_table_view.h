@@ -34,6 +34,7 @@ public:
 
 signals:
     void groupByRequested(const QString& key);
+    void baselineRequested(int tableRow, bool mark);
     void columnsChanged();
 
 private:

@@ -1,0 +1,21 @@
+// The run each experiment is compared against. In our own store it is kept
+// in the store (store_meta, key "baseline:<experiment>"), so it travels with
+// the file; for other tools' stores, which are never written, it is kept in
+// the app's settings under the store's path.
+#pragma once
+
+#include "result.h"
+
+#include <QHash>
+#include <QString>
+
+namespace runlens {
+
+class StoreReader;
+
+// experiment -> run id
+QHash<QString, QString> readBaselines(const StoreReader& store);
+// An empty run id clears the experiment's baseline.
+Result<bool> writeBaseline(const StoreReader& store, const QString& experiment, const QString& runId);
+
+} // namespace runlens
