@@ -87,6 +87,7 @@ int main(int argc, char** argv)
         std::vector<int> all(10000);
         std::iota(all.begin(), all.end(), 0);
         ParallelCoordinatesView view;
+        view.setSynchronous(true);   // measure the drawing itself
         view.resize(1400, 600);
         view.setRuns(table, all, QStringLiteral("auc"));
         QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);

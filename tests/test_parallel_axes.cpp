@@ -98,6 +98,26 @@ private slots:
         QCOMPARE(view.pointCount(), 2);
     }
 
+    void manyRunsDrawOffTheGuiThread()
+    {
+        auto big = std::make_shared<RunTable>();
+        std::vector<int> rows;
+        for (int i = 0; i < 3000; ++i) {
+            const int r = big->addRun(QString::number(i), QString::number(i), QStringLiteral("e"), RunStatus::Finished, i, i + 1);
+            big->setParam(r, QStringLiteral("x"), QString::number(i % 17), double(i % 17));
+            big->setMetric(r, QStringLiteral("y"), i * 0.001, 0, 1, 1, 0);
+            rows.push_back(r);
+        }
+        big->sortColumns();
+        ui::ParallelCoordinatesView view;
+        view.resize(800, 400);
+        view.setRuns(big, rows, QStringLiteral("y"));
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.repaint();   // starts the pool thread; the GUI thread does not wait
+        QTRY_COMPARE(view.lastRenderedLines(), 3000);
+    }
+
     void viewReportsBrushes()
     {
         ui::ParallelCoordinatesView view;

@@ -4,6 +4,9 @@
 #include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QApplication>
+#include <QPointer>
+#include <QThreadPool>
 #include <QToolTip>
 
 #include <cmath>
@@ -25,6 +28,80 @@ QColor ramp(double t)
                                 float(x.blueF() + (y.blueF() - x.blueF()) * u));
     };
     return t < 0.5 ? mix(a, b, t * 2) : mix(b, c, (t - 0.5) * 2);
+}
+
+QRectF plotRectFor(QSizeF size)
+{
+    return QRectF(kLeft, kTop, size.width() - kLeft - kRight, size.height() - kTop - kBottom - kMissingGap);
+}
+
+double axisXFor(const QRectF& r, int axes, int axis)
+{
+    return axes <= 1 ? r.center().x() : r.left() + r.width() * axis / (axes - 1);
+}
+
+double yOfFor(const QRectF& r, double fraction)
+{
+    return fraction == ParallelAxes::kMissing ? r.bottom() + kMissingGap : r.bottom() - fraction * r.height();
+}
+
+QColor colorFor(const ParallelAxes& axes, int row)
+{
+    const int last = int(axes.axes().size()) - 1;
+    if (last < 0)
+        return Qt::gray;
+    const double f = axes.fraction(last, row);
+    if (f == ParallelAxes::kMissing)
+        return QColor(150, 150, 150);
+    return ramp(axes.axes()[size_t(last)].flipped ? 1 - f : f);
+}
+
+// Draws every run's line: kept ones in colour over the others in grey.
+// Runs on a pool thread for large tables; touches nothing but its arguments.
+QImage drawLines(const ParallelAxes& axes, QSize size, qreal dpr, int* count)
+{
+    QImage image(size * dpr, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(dpr);
+    image.fill(Qt::transparent);
+    *count = 0;
+    const int n = int(axes.axes().size());
+    if (n == 0)
+        return image;
+    const QRectF rect = plotRectFor(size);
+    QPainter p(&image);
+    const auto& rows = axes.rows();
+    const bool many = rows.size() > 500;
+    p.setRenderHint(QPainter::Antialiasing, !many);
+    std::vector<QPointF> pts(static_cast<size_t>(n));
+    auto line = [&](int r) {
+        for (int a = 0; a < n; ++a)
+            pts[size_t(a)] = QPointF(axisXFor(rect, n, a), yOfFor(rect, axes.fraction(a, r)));
+        p.drawPolyline(pts.data(), n);
+        ++*count;
+    };
+    // QPainter's raster engine draws translucent lines some 40 times slower
+    // than opaque ones (measured: 2.3 s against 59 ms for 2,000 polylines),
+    // so many lines are drawn opaque in light tints.
+    QPen faint(many ? QColor(225, 225, 225) : QColor(160, 160, 160, 60));
+    faint.setCosmetic(true);
+    p.setPen(faint);
+    std::vector<int> kept;
+    for (int r : rows) {
+        if (axes.passes(r))
+            kept.push_back(r);
+        else
+            line(r);
+    }
+    for (int r : kept) {
+        QColor c = colorFor(axes, r);
+        if (!many)
+            c.setAlpha(200);
+        QPen pen(c, many ? 1 : 1.4);
+        pen.setCosmetic(true);
+        p.setPen(pen);
+        line(r);
+    }
+    return image;
 }
 
 } // namespace
@@ -76,22 +153,17 @@ void ParallelCoordinatesView::emitBrush()
 
 QRectF ParallelCoordinatesView::plotRect() const
 {
-    return QRectF(kLeft, kTop, width() - kLeft - kRight, height() - kTop - kBottom - kMissingGap);
+    return plotRectFor(size());
 }
 
 double ParallelCoordinatesView::axisX(int axis) const
 {
-    const QRectF r = plotRect();
-    const int n = int(axes_.axes().size());
-    return n <= 1 ? r.center().x() : r.left() + r.width() * axis / (n - 1);
+    return axisXFor(plotRect(), int(axes_.axes().size()), axis);
 }
 
 double ParallelCoordinatesView::yOf(double fraction) const
 {
-    const QRectF r = plotRect();
-    if (fraction == ParallelAxes::kMissing)
-        return r.bottom() + kMissingGap;
-    return r.bottom() - fraction * r.height();
+    return yOfFor(plotRect(), fraction);
 }
 
 double ParallelCoordinatesView::fractionAt(double y) const
@@ -110,60 +182,44 @@ int ParallelCoordinatesView::axisNear(double x, double tolerance) const
 
 QColor ParallelCoordinatesView::colorOf(int row) const
 {
-    const int last = int(axes_.axes().size()) - 1;
-    if (last < 0)
-        return Qt::gray;
-    const double f = axes_.fraction(last, row);
-    if (f == ParallelAxes::kMissing)
-        return QColor(150, 150, 150);
-    return ramp(axes_.axes()[size_t(last)].flipped ? 1 - f : f);
+    return colorFor(axes_, row);
 }
 
 void ParallelCoordinatesView::renderLines()
 {
-    const qreal dpr = devicePixelRatioF();
-    lines_ = QImage((size() * dpr), QImage::Format_ARGB32_Premultiplied);
-    lines_.setDevicePixelRatio(dpr);
-    lines_.fill(Qt::transparent);
-    lastLines_ = 0;
-    const int n = int(axes_.axes().size());
-    if (!table_ || n == 0)
-        return;
-    QPainter p(&lines_);
-    const auto& rows = axes_.rows();
-    // Many lines: thin and translucent so density shows; few: antialiased.
-    const bool many = rows.size() > 500;
-    p.setRenderHint(QPainter::Antialiasing, !many);
-    std::vector<QPointF> pts(static_cast<size_t>(n));
-    auto line = [&](int r) {
-        for (int a = 0; a < n; ++a)
-            pts[size_t(a)] = QPointF(axisX(a), yOf(axes_.fraction(a, r)));
-        p.drawPolyline(pts.data(), n);
-        ++lastLines_;
-    };
-    // QPainter's raster engine draws translucent lines some 40 times slower
-    // than opaque ones (measured: 2.3 s against 59 ms for 2,000 polylines),
-    // so many lines are drawn opaque in light tints.
-    QPen faint(many ? QColor(225, 225, 225) : QColor(160, 160, 160, 60));
-    faint.setCosmetic(true);
-    p.setPen(faint);
-    std::vector<int> kept;
-    for (int r : rows) {
-        if (axes_.passes(r))
-            kept.push_back(r);
-        else
-            line(r);
-    }
-    for (int r : kept) {
-        QColor c = colorOf(r);
-        if (!many)
-            c.setAlpha(200);
-        QPen pen(c, many ? 1 : 1.4);
-        pen.setCosmetic(true);
-        p.setPen(pen);
-        line(r);
-    }
     dirty_ = false;
+    if (!table_) {
+        lines_ = QImage();
+        return;
+    }
+    // Up to a few thousand runs a frame costs little: draw now. More goes to
+    // a pool thread; the last image stays on screen until the new one lands,
+    // and an image for a superseded state is dropped.
+    if (synchronous_ || axes_.rows().size() <= 2000) {
+        lines_ = drawLines(axes_, size(), devicePixelRatioF(), &lastLines_);
+        return;
+    }
+    const quint64 generation = ++generation_;
+    rendering_ = true;
+    QPointer<ParallelCoordinatesView> self(this);
+    QThreadPool::globalInstance()->start([self, generation, axes = axes_, table = table_, size = size(),
+                                          dpr = devicePixelRatioF()] {
+        int count = 0;
+        QImage image = drawLines(axes, size, dpr, &count);
+        QMetaObject::invokeMethod(qApp, [self, generation, image = std::move(image), count]() mutable {
+            if (!self || generation != self->generation_)
+                return;
+            self->lines_ = std::move(image);
+            self->lastLines_ = count;
+            self->rendering_ = false;
+            self->update();
+        });
+    });
+}
+
+void ParallelCoordinatesView::setSynchronous(bool synchronous)
+{
+    synchronous_ = synchronous;
 }
 
 void ParallelCoordinatesView::resizeEvent(QResizeEvent*)
@@ -193,7 +249,12 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*)
     small.setPointSizeF(font().pointSizeF() * 0.85);
     p.setFont(small);
     p.drawText(QRectF(0, r.bottom() + kMissingGap - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter, tr("missing"));
-    p.drawImage(QPointF(0, 0), lines_);
+    if (!lines_.isNull())
+        p.drawImage(QPointF(0, 0), lines_);
+    if (rendering_) {
+        p.setPen(pal.color(QPalette::PlaceholderText));
+        p.drawText(QRectF(0, height() - 18, width() - 8, 16), Qt::AlignRight, tr("drawing %1 runs…").arg(axes_.rows().size()));
+    }
 
     const QFontMetrics fm(small);
     const double spacing = axes.size() > 1 ? r.width() / double(axes.size() - 1) : r.width();

@@ -4,7 +4,10 @@
 // axis to brush a range (any number of axes; click to clear); drag an axis
 // title to reorder; right-click a title to flip it, switch log scale or
 // remove it. Hover shows a run's values. Lines are drawn into a cached
-// image, so a brush redraws lines once, not per mouse move elsewhere.
+// image, so a brush redraws lines once, not per mouse move elsewhere; with
+// thousands of runs that image is drawn on a pool thread.
+//
+// Threading: GUI thread; the line image is drawn from copies of the axes.
 #pragma once
 
 #include "parallel_axes.h"
@@ -29,6 +32,8 @@ public:
     // Lines drawn in the last full render (for the benchmark).
     int lastRenderedLines() const { return lastLines_; }
     void invalidate();
+    // Draw every frame on the GUI thread (snapshots, benchmarks).
+    void setSynchronous(bool synchronous);
 
 signals:
     void brushChanged(const std::vector<int>& keptRows, bool anyBrush);
@@ -56,6 +61,9 @@ private:
     QImage lines_;
     bool dirty_ = true;
     bool customAxes_ = false;   // the user reordered or removed axes: keep them
+    bool synchronous_ = false;
+    bool rendering_ = false;    // a pool thread is drawing the lines
+    quint64 generation_ = 0;
     int lastLines_ = 0;
     double colorMin_ = 0, colorMax_ = 1;
     // Interaction.

@@ -3,6 +3,8 @@
 #include "main_window.h"
 #include "run_table_model.h"
 #include "run_table_view.h"
+#include "parallel_coordinates_view.h"
+#include "scatter_view.h"
 #include "seeds_view.h"
 #include "workspace.h"
 
@@ -99,9 +101,18 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         const ptrdiff_t n = view == MainWindow::SnapshotView::Diff ? 6 : 2;
         window.selectRuns(std::vector<int>(shown.begin(), shown.begin() + std::min<ptrdiff_t>(n, ptrdiff_t(shown.size()))));
     }
+    window.parallelView()->setSynchronous(true);
     window.prepareSnapshot(view);
     if (view == MainWindow::SnapshotView::Seeds && !o.metrics.isEmpty())
         window.seedsView()->setMetric(o.metrics.first());
+    if (view == MainWindow::SnapshotView::Scatter && !o.metrics.isEmpty()) {
+        // --metrics Y or X,Y (X may be params.K or metrics.K).
+        const QString y = o.metrics.last();
+        QString x = o.metrics.size() > 1 ? o.metrics.first() : QString();
+        if (!x.isEmpty() && !x.startsWith(QLatin1String("params.")) && !x.startsWith(QLatin1String("metrics.")))
+            x = QStringLiteral("metrics.") + x;
+        window.scatterView()->setAxes(x, y);
+    }
     window.resize(o.size);
     window.show();
     QCoreApplication::processEvents();
