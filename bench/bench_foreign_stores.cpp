@@ -40,19 +40,6 @@ double readAllBytes(const QString& root, qint64& total)
     return sw.seconds();
 }
 
-QByteArray tfRecord(const QByteArray& data)
-{
-    QByteArray r;
-    const uint64_t len = uint64_t(data.size());
-    r.append(reinterpret_cast<const char*>(&len), 8);
-    uint32_t c = maskedCrc32c(reinterpret_cast<const uint8_t*>(&len), 8);
-    r.append(reinterpret_cast<const char*>(&c), 4);
-    r.append(data);
-    c = maskedCrc32c(reinterpret_cast<const uint8_t*>(data.constData()), size_t(data.size()));
-    r.append(reinterpret_cast<const char*>(&c), 4);
-    return r;
-}
-
 // Event{wall_time=1, step=2, summary=5{value=1{tag=1, simple_value=2}}}
 QByteArray scalarEvent(const QByteArray& tag, int64_t step, double wall, float v)
 {
@@ -72,7 +59,7 @@ QByteArray scalarEvent(const QByteArray& tag, int64_t step, double wall, float v
         ev.append(char((s & 0x7f) | 0x80));
     }
     ev.append(char(0x2a)).append(char(summary.size())).append(summary);
-    return tfRecord(ev);
+    return frameRecord(ev);
 }
 
 } // namespace

@@ -402,6 +402,19 @@ uint32_t maskedCrc32c(const uint8_t* data, size_t size)
     return ((c >> 15) | (c << 17)) + 0xa282ead8u;
 }
 
+QByteArray frameRecord(const QByteArray& data)
+{
+    QByteArray r;
+    const uint64_t len = uint64_t(data.size());
+    r.append(reinterpret_cast<const char*>(&len), 8);
+    uint32_t c = maskedCrc32c(reinterpret_cast<const uint8_t*>(&len), 8);
+    r.append(reinterpret_cast<const char*>(&c), 4);
+    r.append(data);
+    c = maskedCrc32c(reinterpret_cast<const uint8_t*>(data.constData()), size_t(data.size()));
+    r.append(reinterpret_cast<const char*>(&c), 4);
+    return r;
+}
+
 void decodeEventFile(const QByteArray& bytes, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar)
 {
     const auto* p = reinterpret_cast<const uint8_t*>(bytes.constData());

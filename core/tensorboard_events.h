@@ -19,6 +19,8 @@ namespace runlens {
 
 uint32_t crc32c(const uint8_t* data, size_t size);
 uint32_t maskedCrc32c(const uint8_t* data, size_t size);
+// One TFRecord frame around `data` (what writers do; tests and benchmarks use it).
+QByteArray frameRecord(const QByteArray& data);
 
 struct ScalarEvent {
     QString tag;

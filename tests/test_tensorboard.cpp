@@ -51,14 +51,9 @@ struct Pb {
 
 QByteArray record(const QByteArray& data, bool corrupt = false)
 {
-    QByteArray r;
-    const uint64_t len = uint64_t(data.size());
-    r.append(reinterpret_cast<const char*>(&len), 8);
-    uint32_t c = maskedCrc32c(reinterpret_cast<const uint8_t*>(&len), 8);
-    r.append(reinterpret_cast<const char*>(&c), 4);
-    r.append(data);
-    c = maskedCrc32c(reinterpret_cast<const uint8_t*>(data.constData()), size_t(data.size())) ^ (corrupt ? 1u : 0u);
-    r.append(reinterpret_cast<const char*>(&c), 4);
+    QByteArray r = frameRecord(data);
+    if (corrupt)
+        r[r.size() - 1] = char(r[r.size() - 1] ^ 1);   // the data checksum's last byte
     return r;
 }
 
