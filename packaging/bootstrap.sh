@@ -16,6 +16,8 @@ case "$mode" in
 esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# ccache hits across checkouts in other folders (CI clones afresh).
+export CCACHE_BASEDIR="$root"
 build=${BUILD_DIR:-$root/build}
 jobs=${JOBS:-2}
 
