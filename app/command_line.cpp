@@ -37,6 +37,7 @@ QString usageText()
         "       runlens import SRC DEST [--kind K]       copy runs into a Runlens store (again: only new ones)\n"
         "       runlens seeds STORE --metric M [--query Q] [--seed-keys k1,*_seed] [--format text|json]\n"
         "                                                runs that differ only by seed: n, mean, sd; Welch's t-test\n"
+        "       runlens report STORE... (--runs A,B | --query Q) [--metrics m1,m2] [--title T] -o report.html\n"
         "       runlens version\n"
         "\n"
         "STORE is a Runlens store, an MLflow mlruns folder or mlflow.db, a TensorBoard logdir, Lightning CSV logs\n"

@@ -1,12 +1,16 @@
 // runlens: the desktop app, or with a sub-command the headless CLI.
 #include "command_line.h"
 #include "main_window.h"
+#include "report_writer.h"
+#include "run_query.h"
 #include "snapshot.h"
+#include "workspace.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QSaveFile>
 #include <QSettings>
 #include <QTextStream>
 
@@ -70,6 +74,83 @@ int snapshot(int argc, char* argv[])
     return runlens::ui::renderSnapshot(o, err);
 }
 
+int report(int argc, char* argv[])
+{
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    setIdentity();
+    QTextStream err(stderr);
+    QStringList args = QCoreApplication::arguments();
+    args.removeAt(1);   // "report"
+    QCommandLineParser parser;
+    const QCommandLineOption runs(QStringLiteral("runs"), QStringLiteral("Runs"), QStringLiteral("ids"));
+    const QCommandLineOption query(QStringLiteral("query"), QStringLiteral("Run query"), QStringLiteral("query"));
+    const QCommandLineOption metrics(QStringLiteral("metrics"), QStringLiteral("Metrics"), QStringLiteral("m1,m2"));
+    const QCommandLineOption title(QStringLiteral("title"), QStringLiteral("Title"), QStringLiteral("title"));
+    const QCommandLineOption notes(QStringLiteral("notes"), QStringLiteral("Notes"), QStringLiteral("text"));
+    const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("HTML file"),
+                                    QStringLiteral("file"));
+    parser.addOptions({runs, query, metrics, title, notes, output});
+    if (!parser.parse(args) || parser.positionalArguments().isEmpty() || !parser.isSet(output)
+        || parser.isSet(runs) == parser.isSet(query)) {
+        err << "usage: runlens report STORE... (--runs A,B,C | --query Q) [--metrics m1,m2] [--title T] [--notes N] "
+               "-o report.html\n";
+        return 2;
+    }
+    if (!parser.value(output).endsWith(QLatin1String(".html"), Qt::CaseInsensitive)) {
+        err << "runlens report: this build writes HTML reports (-o report.html); PDF is not written yet\n";
+        return 2;
+    }
+    runlens::Workspace workspace;
+    QString failure;
+    QObject::connect(&workspace, &runlens::Workspace::storeFailed, &app,
+                     [&failure](const QString&, const QString& message) { failure = message; });
+    workspace.open(parser.positionalArguments());
+    workspace.waitForIdle();
+    QCoreApplication::processEvents();
+    if (!failure.isEmpty() || workspace.storeCount() == 0) {
+        err << "runlens report: " << (failure.isEmpty() ? QStringLiteral("no store opened") : failure) << '\n';
+        return 3;
+    }
+    const auto table = workspace.runs();
+    std::vector<int> rows;
+    if (parser.isSet(query)) {
+        const auto sel = runlens::RunQuery(parser.value(query)).select(*table);
+        if (sel.error) {
+            err << "runlens report: invalid query, " << sel.error->describe() << '\n';
+            return 5;
+        }
+        rows = sel.rows;
+    } else {
+        for (const auto& r : parser.value(runs).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const int row = table->findRun(r);
+            if (row < 0) {
+                err << "runlens report: " << (row == -2 ? "ambiguous run '" : "no run '") << r << "'\n";
+                return 4;
+            }
+            rows.push_back(row);
+        }
+    }
+    runlens::ui::ReportOptions o;
+    if (parser.isSet(title))
+        o.title = parser.value(title);
+    o.notes = parser.value(notes);
+    if (parser.isSet(metrics))
+        o.metrics = parser.value(metrics).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    QSaveFile file(parser.value(output));
+    if (!file.open(QIODevice::WriteOnly)) {
+        err << "runlens report: cannot write '" << parser.value(output) << "': " << file.errorString() << '\n';
+        return 1;
+    }
+    file.write(runlens::ui::buildHtmlReport(workspace, rows, o).toUtf8());
+    if (!file.commit()) {
+        err << "runlens report: " << file.errorString() << '\n';
+        return 1;
+    }
+    return 0;
+}
+
 // The demo store the README's first command makes, next to the build.
 QString demoStore()
 {
@@ -86,6 +167,8 @@ int main(int argc, char* argv[])
         raw << QString::fromLocal8Bit(argv[i]);
     if (!raw.isEmpty() && raw.first() == QLatin1String("snapshot"))
         return snapshot(argc, argv);
+    if (!raw.isEmpty() && raw.first() == QLatin1String("report"))
+        return report(argc, argv);
     if (runlens::cli::isCommand(raw)) {
         QCoreApplication app(argc, argv);
         setIdentity();
