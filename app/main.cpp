@@ -23,16 +23,28 @@ void setIdentity()
     QCoreApplication::setApplicationVersion(QStringLiteral(RUNLENS_VERSION));
 }
 
-int snapshot(int argc, char* argv[])
+// Rendering needs no display: without one, draw offscreen. Call before the QApplication exists.
+void renderWithoutDisplay()
 {
-    // Rendering needs no display.
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+}
+
+// argv for a sub-command's parser: the program, then what follows the sub-command.
+QStringList subcommandArguments()
+{
+    QStringList args = QCoreApplication::arguments();
+    args.removeAt(1);
+    return args;
+}
+
+int snapshot(int argc, char* argv[])
+{
+    renderWithoutDisplay();
     QApplication app(argc, argv);
     setIdentity();
     QTextStream err(stderr);
-    QStringList args = QCoreApplication::arguments();
-    args.removeAt(1);   // "snapshot"
+    const QStringList args = subcommandArguments();
     QCommandLineParser parser;
     const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("table, curves or window"), QStringLiteral("view"),
                                   QStringLiteral("table"));
@@ -76,13 +88,11 @@ int snapshot(int argc, char* argv[])
 
 int report(int argc, char* argv[])
 {
-    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    renderWithoutDisplay();
     QApplication app(argc, argv);
     setIdentity();
     QTextStream err(stderr);
-    QStringList args = QCoreApplication::arguments();
-    args.removeAt(1);   // "report"
+    const QStringList args = subcommandArguments();
     QCommandLineParser parser;
     const QCommandLineOption runs(QStringLiteral("runs"), QStringLiteral("Runs"), QStringLiteral("ids"));
     const QCommandLineOption query(QStringLiteral("query"), QStringLiteral("Run query"), QStringLiteral("query"));
@@ -103,14 +113,8 @@ int report(int argc, char* argv[])
         return 2;
     }
     runlens::Workspace workspace;
-    QString failure;
-    QObject::connect(&workspace, &runlens::Workspace::storeFailed, &app,
-                     [&failure](const QString&, const QString& message) { failure = message; });
-    workspace.open(parser.positionalArguments());
-    workspace.waitForIdle();
-    QCoreApplication::processEvents();
-    if (!failure.isEmpty() || workspace.storeCount() == 0) {
-        err << "runlens report: " << (failure.isEmpty() ? QStringLiteral("no store opened") : failure) << '\n';
+    if (const QString failure = workspace.openAndWait(parser.positionalArguments()); !failure.isEmpty()) {
+        err << "runlens report: " << failure << '\n';
         return 3;
     }
     const auto table = workspace.runs();

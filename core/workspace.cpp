@@ -350,6 +350,20 @@ std::shared_ptr<const PlotSeries> Workspace::loadSeriesNow(const SeriesKey& key)
     return buildSeries(key, cacheFor(key), &error);
 }
 
+QString Workspace::openAndWait(const QStringList& paths)
+{
+    QString failure;
+    const auto connection = connect(this, &Workspace::storeFailed, this,
+                                    [&failure](const QString&, const QString& message) { failure = message; });
+    open(paths);
+    waitForIdle();
+    QCoreApplication::processEvents();
+    disconnect(connection);
+    if (failure.isEmpty() && storeCount() == 0)
+        failure = QStringLiteral("no store opened");
+    return failure;
+}
+
 void Workspace::waitForIdle()
 {
     while (loading_ > 0 || !pending_.isEmpty()) {

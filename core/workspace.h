@@ -93,6 +93,9 @@ public:
     std::shared_ptr<const PlotSeries> loadSeriesNow(const SeriesKey& key);
     // Blocks until nothing is loading (headless use).
     void waitForIdle();
+    // Opens `paths` and waits for them (headless use): empty when every store
+    // opened, else why one did not.
+    QString openAndWait(const QStringList& paths);
 
 signals:
     void loadingChanged(bool loading);

@@ -25,15 +25,9 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
 
     MainWindow window;
-    QString failure;
-    QObject::connect(&window.workspace(), &Workspace::storeFailed, &window,
-                     [&failure](const QString&, const QString& message) { failure = message; });
     window.workspace().setLiveInterval(0);
-    window.workspace().open(o.stores);
-    window.workspace().waitForIdle();
-    QCoreApplication::processEvents();
-    if (!failure.isEmpty() || window.workspace().storeCount() == 0) {
-        err << "runlens snapshot: " << (failure.isEmpty() ? QStringLiteral("no store opened") : failure) << '\n';
+    if (const QString failure = window.workspace().openAndWait(o.stores); !failure.isEmpty()) {
+        err << "runlens snapshot: " << failure << '\n';
         return 3;
     }
     if (!o.query.isEmpty()) {
