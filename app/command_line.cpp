@@ -3,6 +3,7 @@
 #include "run_diff.h"
 #include "run_json.h"
 #include "run_query.h"
+#include "run_table_csv.h"
 #include "seed_statistics.h"
 #include "store_importer.h"
 #include "store_reader.h"
@@ -54,31 +55,15 @@ QString elide(const QString& s, int width)
     return flat.size() <= width ? flat : flat.left(width - 1) + QChar(0x2026);
 }
 
-QString csvField(const QString& s)
-{
-    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n'))
-        && !s.contains(QLatin1Char('\r')))
-        return s;
-    QString q = s;
-    q.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + q + QLatin1Char('"');
-}
-
 QString timeText(int64_t ms)
 {
     return ms < 0 ? QString() : QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
-QString durationText(int64_t startMs, int64_t endMs)
+// "-" while the run is still going.
+QString runDuration(int64_t startMs, int64_t endMs)
 {
-    if (endMs < 0)
-        return QStringLiteral("-");
-    const int64_t s = (endMs - startMs) / 1000;
-    if (s < 60)
-        return QStringLiteral("%1s").arg(s);
-    if (s < 3600)
-        return QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+    return endMs < 0 ? QStringLiteral("-") : durationText(endMs - startMs);
 }
 
 void printAligned(QTextStream& out, const QStringList& header, const std::vector<QStringList>& rows)
@@ -166,31 +151,7 @@ int cmdRuns(
         return Ok;
     }
     if (format == QLatin1String("csv")) {
-        QStringList header = {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("experiment"),
-            QStringLiteral("status"), QStringLiteral("start_time"), QStringLiteral("end_time")};
-        for (const auto& c : t.params())
-            header << QStringLiteral("params.") + c.key;
-        for (const auto& m : t.metrics())
-            header << QStringLiteral("metrics.") + m.key;
-        for (const auto& c : t.tags())
-            header << QStringLiteral("tags.") + c.key;
-        QStringList quoted;
-        for (const auto& h : header)
-            quoted << csvField(h);
-        out << quoted.join(QLatin1Char(',')) << '\n';
-        for (int r : rows) {
-            QStringList cells = {t.id(r), t.name(r), t.experiment(r), statusName(t.status(r)),
-                QString::number(t.startTime(r)), t.endTime(r) < 0 ? QString() : QString::number(t.endTime(r))};
-            for (const auto& c : t.params())
-                cells << (c.has(r) ? c.text[size_t(r)] : QString());
-            for (const auto& m : t.metrics())
-                cells << (m.has(r) ? numberText(m.last[size_t(r)]) : QString());
-            for (const auto& c : t.tags())
-                cells << (c.has(r) ? c.text[size_t(r)] : QString());
-            for (auto& cell : cells)
-                cell = csvField(cell);
-            out << cells.join(QLatin1Char(',')) << '\n';
-        }
+        writeRunTableCsv(t, rows, out);
         return Ok;
     }
     // A terminal table: identity, then the params that vary and the metrics.
@@ -228,7 +189,7 @@ int cmdRuns(
     std::vector<QStringList> lines;
     for (int r : rows) {
         QStringList cells = {t.id(r).left(8), elide(t.name(r), 32), elide(t.experiment(r), 20), statusName(t.status(r)),
-            timeText(t.startTime(r)), durationText(t.startTime(r), t.endTime(r))};
+            timeText(t.startTime(r)), runDuration(t.startTime(r), t.endTime(r))};
         for (const auto* c : params)
             cells << (c->has(r) ? elide(c->text[size_t(r)], 20) : QStringLiteral("-"));
         for (const auto* m : metrics)
@@ -377,7 +338,7 @@ int cmdShow(const QString& runName, const QString& format, Opened& s, QTextStrea
     std::vector<QStringList> head = {{QStringLiteral("experiment"), d->experiment},
         {QStringLiteral("status"), statusName(d->status)}, {QStringLiteral("started"), timeText(d->startTime)},
         {QStringLiteral("ended"), d->endTime < 0 ? QStringLiteral("-") : timeText(d->endTime)},
-        {QStringLiteral("duration"), durationText(d->startTime, d->endTime)},
+        {QStringLiteral("duration"), runDuration(d->startTime, d->endTime)},
         {QStringLiteral("host / pid"), QStringLiteral("%1 / %2").arg(d->host).arg(d->pid)},
         {QStringLiteral("reproducibility hash"), d->reproHash}};
     if (!d->parentId.isEmpty())

@@ -1,7 +1,7 @@
 // runlens: the desktop app, or with a sub-command the headless CLI.
 #include "command_line.h"
 #include "main_window.h"
-#include "report_writer.h"
+#include "comparison_report.h"
 #include "run_query.h"
 #include "snapshot.h"
 #include "workspace.h"
@@ -10,7 +10,6 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QSettings>
 #include <QTextStream>
 
@@ -99,18 +98,44 @@ int report(int argc, char* argv[])
     const QCommandLineOption metrics(QStringLiteral("metrics"), QStringLiteral("Metrics"), QStringLiteral("m1,m2"));
     const QCommandLineOption title(QStringLiteral("title"), QStringLiteral("Title"), QStringLiteral("title"));
     const QCommandLineOption notes(QStringLiteral("notes"), QStringLiteral("Notes"), QStringLiteral("text"));
-    const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("HTML file"),
-                                    QStringLiteral("file"));
-    parser.addOptions({runs, query, metrics, title, notes, output});
+    const QCommandLineOption sections(QStringLiteral("sections"),
+                                      QStringLiteral("runs,differences,curves,parallel,seeds,provenance"),
+                                      QStringLiteral("list"));
+    const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("report.html or report.pdf"), QStringLiteral("file"));
+    parser.addOptions({runs, query, metrics, title, notes, sections, output});
+    const QString usage = QStringLiteral(
+        "usage: runlens report STORE... (--runs A,B,C | --query Q) [--metrics m1,m2] [--title T] [--notes N]\n"
+        "                      [--sections runs,differences,curves,parallel,seeds,provenance] -o report.html|report.pdf\n");
     if (!parser.parse(args) || parser.positionalArguments().isEmpty() || !parser.isSet(output)
         || parser.isSet(runs) == parser.isSet(query)) {
-        err << "usage: runlens report STORE... (--runs A,B,C | --query Q) [--metrics m1,m2] [--title T] [--notes N] "
-               "-o report.html\n";
+        err << usage;
+        if (!parser.errorText().isEmpty())
+            err << parser.errorText() << '\n';
         return 2;
     }
-    if (!parser.value(output).endsWith(QLatin1String(".html"), Qt::CaseInsensitive)) {
-        err << "runlens report: this build writes HTML reports (-o report.html); PDF is not written yet\n";
+    const QString suffix = QFileInfo(parser.value(output)).suffix().toLower();
+    if (suffix != QLatin1String("html") && suffix != QLatin1String("htm") && suffix != QLatin1String("pdf")) {
+        err << "runlens report: -o names an .html or a .pdf file\n" << usage;
         return 2;
+    }
+    runlens::ui::ReportOptions o;
+    if (parser.isSet(sections)) {
+        o.sections = {false, false, false, false, false, false};
+        for (const auto& name : parser.value(sections).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            bool* flag = name == QLatin1String("runs")          ? &o.sections.runs
+                : name == QLatin1String("differences")         ? &o.sections.differences
+                : name == QLatin1String("curves")              ? &o.sections.curves
+                : name == QLatin1String("parallel")            ? &o.sections.parallel
+                : name == QLatin1String("seeds")               ? &o.sections.seeds
+                : name == QLatin1String("provenance")          ? &o.sections.provenance
+                                                               : nullptr;
+            if (!flag) {
+                err << "runlens report: no section '" << name << "'\n" << usage;
+                return 2;
+            }
+            *flag = true;
+        }
     }
     runlens::Workspace workspace;
     if (const QString failure = workspace.openAndWait(parser.positionalArguments()); !failure.isEmpty()) {
@@ -136,20 +161,19 @@ int report(int argc, char* argv[])
             rows.push_back(row);
         }
     }
-    runlens::ui::ReportOptions o;
+    if (rows.empty()) {
+        err << "runlens report: no runs to report\n";
+        return 4;
+    }
     if (parser.isSet(title))
         o.title = parser.value(title);
     o.notes = parser.value(notes);
     if (parser.isSet(metrics))
         o.metrics = parser.value(metrics).split(QLatin1Char(','), Qt::SkipEmptyParts);
-    QSaveFile file(parser.value(output));
-    if (!file.open(QIODevice::WriteOnly)) {
-        err << "runlens report: cannot write '" << parser.value(output) << "': " << file.errorString() << '\n';
-        return 1;
-    }
-    file.write(runlens::ui::buildHtmlReport(workspace, rows, o).toUtf8());
-    if (!file.commit()) {
-        err << "runlens report: " << file.errorString() << '\n';
+    const auto report = runlens::ui::ComparisonReport::build(
+        workspace, rows, o, [&](const runlens::SeriesKey& key) { return workspace.loadSeriesNow(key); });
+    if (const auto saved = report.save(parser.value(output)); !saved) {
+        err << "runlens report: " << saved.error() << '\n';
         return 1;
     }
     return 0;

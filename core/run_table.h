@@ -22,6 +22,8 @@
 namespace runlens {
 
 QString statusName(RunStatus status);
+// A duration as people read it: 42s, 3m 05s, 2h 10m; empty when negative.
+QString durationText(int64_t ms);
 std::optional<RunStatus> statusFromName(const QString& name);
 
 // A param or tag column. Values are kept as text (as logged) and, where they

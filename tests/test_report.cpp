@@ -1,11 +1,15 @@
-// The HTML report: sections present, values right, user strings escaped, no
-// external resources.
-#include "report_writer.h"
+// The comparison report: sections present, values right, user strings
+// escaped, no external resources; sections chosen; the PDF written; the
+// metrics a report picks by default. (tests/python/test_report_e2e.py opens
+// the files in Chromium and poppler.)
+#include "comparison_report.h"
+#include "metric_priority.h"
 #include "runlens/runlens.h"
 #include "workspace.h"
 
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QtTest>
 
 using namespace runlens;
@@ -39,8 +43,11 @@ private slots:
         ui::ReportOptions o;
         o.title = QStringLiteral("A <b>bold</b> title");
         o.notes = QStringLiteral("line one\nline <two>");
-        const QString html = ui::buildHtmlReport(ws, {0, 1}, o);
-        for (const char* id : {"runs", "diff", "curves", "seeds", "provenance", "notes"})
+        const auto report = ui::ComparisonReport::build(ws, {0, 1}, o, [&](const SeriesKey& k) { return ws.loadSeriesNow(k); });
+        // One curve (loss) and the parallel coordinates (lr does not vary, seed and loss do).
+        QCOMPARE(report.figureCount(), 2);
+        const QString html = report.html();
+        for (const char* id : {"runs", "differences", "curves", "parallel", "seeds", "provenance", "notes"})
             QVERIFY2(html.contains(QStringLiteral("<section id=\"%1\">").arg(QLatin1String(id))), id);
         // Every user string escaped.
         QVERIFY(!html.contains(QStringLiteral("<script>")));
@@ -59,6 +66,75 @@ private slots:
         QVERIFY(!external.match(html).hasMatch());
         QVERIFY(!html.contains(QStringLiteral("<link")));
         QVERIFY(!html.contains(QStringLiteral("<script")));
+        QVERIFY(!html.contains(QStringLiteral("<runlens-figure")));
+        QCOMPARE(html.count(QStringLiteral("<svg")), 2);
+
+        // The document behind the PDF and the preview: the same text, figures as objects.
+        const auto doc = report.document();
+        const QString text = doc->toPlainText();
+        QVERIFY(text.contains(QStringLiteral("<script>alert(1)</script>")));
+        QVERIFY(text.contains(QStringLiteral("Provenance")));
+        QCOMPARE(text.count(QChar::ObjectReplacementCharacter), 2);
+
+        const QString pdf = dir_.filePath(QStringLiteral("report.pdf"));
+        const auto saved = report.save(pdf);
+        QVERIFY2(saved.ok(), qPrintable(saved.ok() ? QString() : saved.error()));
+        QFile file(pdf);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        QVERIFY(bytes.startsWith("%PDF-"));
+        QVERIFY(bytes.trimmed().endsWith("%%EOF"));
+        QVERIFY(bytes.size() > 10'000);
+        QVERIFY(!report.save(dir_.filePath(QStringLiteral("report.docx"))).ok());
+    }
+
+    void sectionsAreChosen()
+    {
+        const QString store = dir_.filePath(QStringLiteral("sections.db"));
+        for (int i = 0; i < 3; ++i) {
+            RunOptions o;
+            o.name = "run" + std::to_string(i);
+            o.capture_git = false;
+            auto run = Run::start(store.toStdString(), o);
+            run.logParam("lr", 0.1 * (i + 1));
+            for (int s = 0; s < 50; ++s) {
+                run.logMetric("val_loss", 1.0 / (s + 1 + i), s);
+                run.logMetric("epoch", s, s);
+            }
+            run.finish();
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait({store}).isEmpty());
+        ui::ReportOptions o;
+        o.sections = {};
+        o.sections.runs = o.sections.provenance = o.sections.differences = o.sections.parallel = o.sections.seeds = false;
+        o.metrics = {QStringLiteral("epoch")};
+        const auto report = ui::ComparisonReport::build(ws, {0, 1, 2}, o, [&](const SeriesKey& k) { return ws.loadSeriesNow(k); });
+        QCOMPARE(report.figureCount(), 1);
+        const QString html = report.html();
+        QVERIFY(html.contains(QStringLiteral("<section id=\"curves\">")));
+        for (const char* id : {"runs", "differences", "parallel", "seeds", "provenance"})
+            QVERIFY2(!html.contains(QStringLiteral("<section id=\"%1\">").arg(QLatin1String(id))), id);
+        // The chosen metric is charted; the default one is not.
+        QVERIFY(html.contains(QStringLiteral("<title>epoch</title>")));
+        QVERIFY(!html.contains(QStringLiteral("<title>val_loss</title>")));
+        // By default the loss comes before the epoch counter.
+        QCOMPARE(ui::ComparisonReport::defaultMetrics(*ws.runs(), {0, 1, 2}).value(0), QStringLiteral("val_loss"));
+    }
+
+    void preferredMetricsPutLossesAndScoresFirst()
+    {
+        const QStringList available = {QStringLiteral("epoch"), QStringLiteral("lr"), QStringLiteral("train/acc"),
+            QStringLiteral("train/loss"), QStringLiteral("val/acc"), QStringLiteral("val/loss"), QStringLiteral("val_auc"),
+            QStringLiteral("throughput")};
+        // One of each kind first (held-out before training), then the rest.
+        QCOMPARE(preferredMetrics(available, 4),
+                 (QStringList{QStringLiteral("val/loss"), QStringLiteral("val/acc"), QStringLiteral("val_auc"),
+                     QStringLiteral("train/loss")}));
+        QCOMPARE(preferredMetrics(available, 100).size(), available.size());
+        QCOMPARE(preferredMetrics({QStringLiteral("b"), QStringLiteral("a10"), QStringLiteral("a9")}, 2),
+                 (QStringList{QStringLiteral("a9"), QStringLiteral("a10")}));
+        QVERIFY(preferredMetrics({}, 4).isEmpty());
     }
 };
 

@@ -1,5 +1,8 @@
 #include "curve_plot.h"
 
+#include "figure_export.h"
+
+#include <QContextMenuEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -656,6 +659,11 @@ void CurvePlot::wheelEvent(QWheelEvent* e)
     setInteracting();
     emit xRangeChanged(xView_->first, xView_->second);
     update();
+}
+
+void CurvePlot::contextMenuEvent(QContextMenuEvent* e)
+{
+    showFigureMenu(*this, e->globalPos(), title_);
 }
 
 void CurvePlot::leaveEvent(QEvent*)

@@ -1,5 +1,6 @@
 #include "curves_view.h"
 
+#include "metric_priority.h"
 #include "run_colors.h"
 #include "workspace.h"
 
@@ -225,23 +226,9 @@ void CurvesView::setMetrics(const QStringList& metrics)
 void CurvesView::rebuildMetricList()
 {
     const auto table = workspace_.runs();
-    // Metrics that at least one of the runs has.
-    QStringList available;
-    for (const auto& m : table->metrics())
-        if (std::any_of(rows_.begin(), rows_.end(), [&](int r) { return r < table->rowCount() && m.has(r); }))
-            available << m.key;
-    if (!userChoseMetrics_) {
-        // Losses and scores people look at first, then the rest in order.
-        QStringList preferred;
-        for (const auto& k : available)
-            if (k.contains(QLatin1String("loss"), Qt::CaseInsensitive) || k.contains(QLatin1String("acc"), Qt::CaseInsensitive)
-                || k.contains(QLatin1String("auc"), Qt::CaseInsensitive))
-                preferred << k;
-        for (const auto& k : available)
-            if (!preferred.contains(k))
-                preferred << k;
-        chosen_ = preferred.mid(0, 4);
-    }
+    const QStringList available = metricsPresentIn(*table, rows_);
+    if (!userChoseMetrics_)
+        chosen_ = preferredMetrics(available, 4);
     const QSignalBlocker block(metricList_);
     metricList_->clear();
     for (const auto& k : available) {

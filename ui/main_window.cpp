@@ -11,6 +11,7 @@
 #include "run_details_view.h"
 #include "run_json.h"
 #include "run_query.h"
+#include "run_table_csv.h"
 #include "run_table_model.h"
 #include "run_table_view.h"
 #include "workspace.h"
@@ -186,8 +187,11 @@ void MainWindow::buildMenus()
     file->addSeparator();
     auto* refresh = file->addAction(tr("&Refresh"), this, [this] { workspace_->refresh(true); });
     refresh->setShortcut(QKeySequence::Refresh);
-    auto* exportCsv = file->addAction(tr("&Export Run Table as CSV…"), this, &MainWindow::exportTableCsv);
+    auto* exportReport = file->addAction(tr("Export &Report…"), this, &MainWindow::exportReport);
+    exportReport->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+    auto* exportCsv = file->addAction(tr("&Export Run Table as CSV (Shown Columns)…"), this, [this] { exportTableCsv(false); });
     exportCsv->setShortcut(QKeySequence(tr("Ctrl+E")));
+    file->addAction(tr("Export Run Table as CSV (&All Columns)…"), this, [this] { exportTableCsv(true); });
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -478,7 +482,7 @@ void MainWindow::prepareSnapshot(SnapshotView view)
     }
 }
 
-void MainWindow::exportTableCsv()
+void MainWindow::exportTableCsv(bool allColumns)
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export run table"), QStringLiteral("runs.csv"),
                                                       tr("CSV (*.csv)"));
@@ -490,33 +494,36 @@ void MainWindow::exportTableCsv()
         return;
     }
     QTextStream out(&file);
-    auto csv = [](QString s) {
-        if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains(QLatin1Char('\n')))
-            s = QLatin1Char('"') + s.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
-        return s;
-    };
-    // The columns as shown, in their visual order.
-    std::vector<int> cols;
-    for (int v = 0; v < model_->columnCount(); ++v) {
-        const int c = table_->header()->logicalIndex(v);
-        if (!table_->isColumnHidden(c))
-            cols.push_back(c);
-    }
-    QStringList header{QStringLiteral("id")};
-    for (int c : cols)
-        header << csv(model_->columns()[size_t(c)].key);
-    out << header.join(QLatin1Char(',')) << '\n';
-    for (int r : model_->displayedRows()) {
-        QStringList line{model_->table().id(r)};
+    if (allColumns) {
+        writeRunTableCsv(model_->table(), model_->displayedRows(), out);
+    } else {
+        // The columns as shown, in their visual order, as they read on screen.
+        std::vector<int> cols;
+        for (int v = 0; v < model_->columnCount(); ++v) {
+            const int c = table_->header()->logicalIndex(v);
+            if (!table_->isColumnHidden(c))
+                cols.push_back(c);
+        }
+        QStringList header{QStringLiteral("id")};
         for (int c : cols)
-            line << csv(model_->index(0, 0).isValid() ? model_->data(model_->indexOfTableRow(r, c)).toString() : QString());
-        out << line.join(QLatin1Char(',')) << '\n';
+            header << csvField(model_->columns()[size_t(c)].key);
+        out << header.join(QLatin1Char(',')) << '\n';
+        for (int r : model_->displayedRows()) {
+            QStringList line{csvField(model_->table().id(r))};
+            for (int c : cols)
+                line << csvField(model_->data(model_->indexOfTableRow(r, c)).toString());
+            out << line.join(QLatin1Char(',')) << '\n';
+        }
     }
     out.flush();
     if (!file.commit())
         QMessageBox::warning(this, tr("Export"), file.errorString());
     else
         statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+}
+
+void MainWindow::exportReport()
+{
 }
 
 void MainWindow::addRecent(const QString& path)

@@ -87,7 +87,9 @@ private:
     void updateDiff();
     void updateRecentMenu();
     void addRecent(const QString& path);
-    void exportTableCsv();
+    // allColumns: every param, metric and tag; else the columns shown, as shown.
+    void exportTableCsv(bool allColumns);
+    void exportReport();
     void loadSettings();
     void saveSettings() const;
 

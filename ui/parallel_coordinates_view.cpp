@@ -1,8 +1,11 @@
 #include "parallel_coordinates_view.h"
 
+#include "figure_export.h"
+
 #include <QContextMenuEvent>
 #include <QMenu>
 #include <QMouseEvent>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QApplication>
 #include <QPointer>
@@ -58,17 +61,13 @@ QColor colorFor(const ParallelAxes& axes, int row)
 
 // Draws every run's line: kept ones in colour over the others in grey.
 // Runs on a pool thread for large tables; touches nothing but its arguments.
-QImage drawLines(const ParallelAxes& axes, QSize size, qreal dpr, int* count)
+void drawLines(QPainter& p, const ParallelAxes& axes, QSize size, int* count)
 {
-    QImage image(size * dpr, QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(dpr);
-    image.fill(Qt::transparent);
     *count = 0;
     const int n = int(axes.axes().size());
     if (n == 0)
-        return image;
+        return;
     const QRectF rect = plotRectFor(size);
-    QPainter p(&image);
     const auto& rows = axes.rows();
     const bool many = rows.size() > 500;
     p.setRenderHint(QPainter::Antialiasing, !many);
@@ -101,6 +100,15 @@ QImage drawLines(const ParallelAxes& axes, QSize size, qreal dpr, int* count)
         p.setPen(pen);
         line(r);
     }
+}
+
+QImage drawLines(const ParallelAxes& axes, QSize size, qreal dpr, int* count)
+{
+    QImage image(size * dpr, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(dpr);
+    image.fill(Qt::transparent);
+    QPainter p(&image);
+    drawLines(p, axes, size, count);
     return image;
 }
 
@@ -229,9 +237,12 @@ void ParallelCoordinatesView::resizeEvent(QResizeEvent*)
 
 void ParallelCoordinatesView::paintEvent(QPaintEvent*)
 {
-    if (dirty_)
-        renderLines();
     QPainter p(this);
+    // Rendered into an SVG or PDF (a saved chart, a report), the lines are
+    // vectors; on screen they come from the cached image.
+    const bool vector = p.paintEngine() && p.paintEngine()->type() != QPaintEngine::Raster;
+    if (dirty_ && !vector)
+        renderLines();
     const QPalette pal = palette();
     p.fillRect(rect(), pal.color(QPalette::Base));
     const QRectF r = plotRect();
@@ -249,9 +260,15 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*)
     small.setPointSizeF(font().pointSizeF() * 0.85);
     p.setFont(small);
     p.drawText(QRectF(0, r.bottom() + kMissingGap - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter, tr("missing"));
-    if (!lines_.isNull())
+    if (vector) {
+        p.save();
+        int count = 0;
+        drawLines(p, axes_, size(), &count);
+        p.restore();
+    } else if (!lines_.isNull()) {
         p.drawImage(QPointF(0, 0), lines_);
-    if (rendering_) {
+    }
+    if (rendering_ && !vector) {
         p.setPen(pal.color(QPalette::PlaceholderText));
         p.drawText(QRectF(0, height() - 18, width() - 8, 16), Qt::AlignRight, tr("drawing %1 runs…").arg(axes_.rows().size()));
     }
@@ -415,8 +432,10 @@ void ParallelCoordinatesView::mouseReleaseEvent(QMouseEvent* e)
 void ParallelCoordinatesView::contextMenuEvent(QContextMenuEvent* e)
 {
     const int a = axisNear(e->pos().x(), 14);
-    if (a < 0)
+    if (a < 0) {
+        showFigureMenu(*this, e->globalPos(), QStringLiteral("parallel-coordinates"));
         return;
+    }
     const ParallelAxis& ax = axes_.axes()[size_t(a)];
     QMenu menu(this);
     auto* flip = menu.addAction(tr("Flip"));

@@ -14,18 +14,6 @@ namespace runlens::ui {
 
 namespace {
 
-QString durationText(int64_t ms)
-{
-    if (ms < 0)
-        return {};
-    const int64_t s = ms / 1000;
-    if (s < 60)
-        return QStringLiteral("%1s").arg(s);
-    if (s < 3600)
-        return QStringLiteral("%1m %2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1h %2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-}
-
 QString numberText(double v)
 {
     if (std::isnan(v))

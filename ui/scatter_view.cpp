@@ -1,5 +1,7 @@
 #include "scatter_view.h"
 
+#include "figure_export.h"
+
 #include "run_colors.h"
 
 #include <QChart>
@@ -28,6 +30,10 @@ ScatterView::ScatterView(QWidget* parent) : QWidget(parent)
     logY_ = new QCheckBox(tr("Log Y"));
     view_ = new QChartView;
     view_->setRenderHint(QPainter::Antialiasing);
+    view_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(view_, &QWidget::customContextMenuRequested, this, [this](QPoint pos) {
+        showFigureMenu(*view_, view_->mapToGlobal(pos), y_->currentText() + QStringLiteral("-vs-") + x_->currentText());
+    });
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("X:")));
     bar->addWidget(x_);

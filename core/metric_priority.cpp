@@ -1,0 +1,80 @@
+#include "metric_priority.h"
+
+#include "natural_compare.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace runlens {
+
+namespace {
+
+// Kinds of metric in the order a reviewer looks for them.
+int kindOf(const QString& key)
+{
+    static const QRegularExpression kinds[] = {
+        QRegularExpression(QStringLiteral("loss"), QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(QStringLiteral("acc"), QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(QStringLiteral("auc|roc"), QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(QStringLiteral("(^|[^a-z])f1|fscore|f_score"), QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(QStringLiteral("precision|recall|map\\b|iou|dice"), QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(QStringLiteral("err|mae|mse|rmse|perplexity|ppl|bleu|rouge|wer"),
+                           QRegularExpression::CaseInsensitiveOption),
+    };
+    for (int i = 0; i < int(std::size(kinds)); ++i)
+        if (kinds[i].match(key).hasMatch())
+            return i;
+    return int(std::size(kinds));
+}
+
+bool isHeldOut(const QString& key)
+{
+    static const QRegularExpression heldOut(QStringLiteral("(^|[^a-z])(val|valid|validation|eval|test|dev)([^a-z]|$)"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    return heldOut.match(key).hasMatch();
+}
+
+} // namespace
+
+QStringList metricsPresentIn(const RunTable& table, const std::vector<int>& rows)
+{
+    QStringList present;
+    for (const auto& m : table.metrics())
+        if (std::any_of(rows.begin(), rows.end(), [&](int r) { return r >= 0 && r < table.rowCount() && m.has(r); }))
+            present << m.key;
+    return present;
+}
+
+QStringList preferredMetrics(const QStringList& available, int limit)
+{
+    struct Candidate {
+        QString key;
+        int kind;
+        bool heldOut;
+    };
+    std::vector<Candidate> all;
+    for (const auto& k : available)
+        all.push_back({k, kindOf(k), isHeldOut(k)});
+    std::stable_sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
+        if (a.kind != b.kind)
+            return a.kind < b.kind;
+        if (a.heldOut != b.heldOut)
+            return a.heldOut;
+        return naturalCompare(a.key, b.key) < 0;
+    });
+    // One of each known kind first, so loss and accuracy both make it in.
+    QStringList chosen;
+    int lastKind = -1;
+    for (const auto& c : all)
+        if (c.kind != lastKind && c.kind < kindOf(QString()) && chosen.size() < limit) {
+            chosen << c.key;
+            lastKind = c.kind;
+        }
+    for (const auto& c : all)
+        if (chosen.size() < limit && !chosen.contains(c.key))
+            chosen << c.key;
+    return chosen;
+}
+
+} // namespace runlens

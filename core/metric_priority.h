@@ -1,0 +1,21 @@
+// Which metrics to show when the user has not chosen: the ones people compare
+// runs on first (losses, accuracy, AUC, F1, ...; validation before training),
+// one of each kind before a second of any, then the rest in natural order.
+// The curves view and the comparison report both start from this.
+#pragma once
+
+#include "run_table.h"
+
+#include <QStringList>
+
+#include <vector>
+
+namespace runlens {
+
+// The metric keys at least one of `rows` has, in the table's order.
+QStringList metricsPresentIn(const RunTable& table, const std::vector<int>& rows);
+
+// `available` reordered by how likely they are to matter; at most `limit`.
+QStringList preferredMetrics(const QStringList& available, int limit);
+
+} // namespace runlens

@@ -1,0 +1,424 @@
+#include "comparison_report.h"
+
+#include "curve_plot.h"
+#include "figure_export.h"
+#include "metric_priority.h"
+#include "parallel_coordinates_view.h"
+#include "run_colors.h"
+#include "run_diff.h"
+#include "seed_statistics.h"
+#include "svg_text_object.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QPageLayout>
+#include <QPdfWriter>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QTextDocument>
+
+#include <algorithm>
+#include <cmath>
+
+namespace runlens::ui {
+
+namespace {
+
+constexpr int kFigureWidth = 680;   // an A4 page's text width at 96 dpi: no scaling in print
+constexpr int kMaxMetrics = 4;
+constexpr int kMaxTableParams = 6;   // params that vary, as run table columns
+
+QString esc(const QString& s) { return s.toHtmlEscaped(); }
+
+QString number(double v, int precision = 5)
+{
+    if (std::isnan(v))
+        return QStringLiteral("NaN");
+    if (std::isinf(v))
+        return v > 0 ? QStringLiteral("inf") : QStringLiteral("−inf");
+    return QString::number(v, 'g', precision);
+}
+
+// Long numbers to six digits, long text to 300 characters.
+QString shortValue(const QString& value)
+{
+    bool isNumber = false;
+    const double v = value.toDouble(&isNumber);
+    if (isNumber && value.size() > 8)
+        return number(v, 6);
+    return value.size() > 300 ? value.left(299) + QChar(0x2026) : value;
+}
+
+// Content hashes to their first 12 digits, as git shows commits.
+QString shortHashes(QString text)
+{
+    static const QRegularExpression hash(QStringLiteral("\\b([0-9a-f]{12})[0-9a-f]{20,}\\b"));
+    return text.replace(hash, QStringLiteral("\\1…"));
+}
+
+// Which colour is which run, under a chart (the run table has the same swatches).
+QString legend(const RunTable& table, const std::vector<int>& rows, const QString& metric)
+{
+    const MetricColumn* m = table.metric(metric);
+    QStringList entries;
+    for (int r : rows)
+        if (m && m->has(r))
+            entries << QStringLiteral("<span style=\"color:%1\">■</span>&nbsp;%2").arg(runColor(table.id(r)).name(), esc(table.name(r)));
+    if (entries.size() > 30)
+        return {};
+    return QStringLiteral("<br>") + entries.join(QStringLiteral(" &nbsp; "));
+}
+
+QString placeholder(int figure) { return QStringLiteral("<runlens-figure index=\"%1\"/>").arg(figure); }
+
+// Tables carry their borders as attributes too: QTextDocument (the PDF)
+// reads those, browsers read the style sheet.
+const QString kTableOpen = QStringLiteral("<table width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"4\">");
+
+// The browser's page: centred and bounded. (Print has its own margins, and a
+// proportional line height in QTextDocument would stretch figure lines.)
+const QString kScreenStyle = QStringLiteral("body{margin:2em auto;max-width:1100px;padding:0 1em;line-height:1.4}");
+const QString kStyle = QStringLiteral(
+    "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;color:#1f2328}"
+    "h1{font-size:22pt;margin-bottom:0.2em}h2{font-size:15pt;margin-top:1.6em;border-bottom:1px solid #d0d7de}"
+    "table{border-collapse:collapse;margin:0.6em 0;border-color:#d0d7de}"
+    "td,th{border:1px solid #d0d7de;padding:3px 8px;font-size:10pt;text-align:left;vertical-align:top}"
+    "th{background-color:#f3f4f6}td.nowrap{white-space:nowrap}"
+    "td.num{text-align:right}"
+    "td.changed{background-color:#fff4ce}span.swatch{font-size:12pt}"
+    ".stamp{color:#57606a;font-size:9pt}.warn{color:#9a6700}.muted{color:#57606a}"
+    "div.figure{margin:1em 0}p.caption{color:#57606a;font-size:9pt;margin-top:0}svg{max-width:100%;height:auto}");
+
+QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, const QString& metric,
+                       const SeriesSource& source)
+{
+    const MetricColumn* column = table.metric(metric);
+    if (!column)
+        return {};
+    std::vector<CurveSeries> series;
+    for (int r : rows) {
+        if (!column->has(r))
+            continue;
+        const SeriesKey key{table.storeIndex(r), table.id(r), metric, XAxis::Step, Smoothing::None, 0};
+        if (auto plot = source(key))
+            series.push_back({table.id(r), table.name(r), runColor(table.id(r)), std::move(plot), nullptr, -1});
+    }
+    if (series.empty())
+        return {};
+    CurvePlot plot;
+    plot.setObjectName(metric);
+    plot.resize(kFigureWidth, 280);
+    plot.setTitle(metric);
+    plot.setXLabel(QStringLiteral("step"));
+    plot.setSeries(std::move(series));
+    return figureSvg(plot);
+}
+
+QByteArray parallelFigure(std::shared_ptr<const RunTable> table, const std::vector<int>& rows, const QString& colourBy)
+{
+    ParallelCoordinatesView view;
+    view.setObjectName(QStringLiteral("parallel coordinates"));
+    view.setSynchronous(true);
+    view.resize(kFigureWidth, 340);
+    view.setRuns(std::move(table), rows, colourBy);
+    if (view.axes().axes().size() < 2)
+        return {};
+    return figureSvg(view);
+}
+
+// The keys of params whose values differ across `rows`.
+QStringList varyingParams(const RunTable& table, const std::vector<int>& rows)
+{
+    QStringList keys;
+    for (const auto& c : table.params()) {
+        std::optional<QString> first;
+        bool varies = false;
+        for (int r : rows) {
+            const QString v = c.has(r) ? c.text[size_t(r)] : QString();
+            if (!first)
+                first = v;
+            else if (v != *first) {
+                varies = true;
+                break;
+            }
+        }
+        if (varies)
+            keys << c.key;
+    }
+    return keys;
+}
+
+QString environmentSummary(const RunDetails& d)
+{
+    QStringList parts;
+    for (const auto& [k, v] : d.environment)
+        if (k == QLatin1String("host") || k == QLatin1String("os") || k == QLatin1String("python")
+            || k == QLatin1String("gpu") || k.startsWith(QLatin1String("seed")))
+            parts << esc(k) + QStringLiteral(": ") + esc(v.left(80));
+    return parts.join(QStringLiteral("<br>"));
+}
+
+} // namespace
+
+QStringList ComparisonReport::defaultMetrics(const RunTable& table, const std::vector<int>& rows)
+{
+    return preferredMetrics(metricsPresentIn(table, rows), kMaxMetrics);
+}
+
+std::vector<SeriesKey> ComparisonReport::seriesKeys(const RunTable& table, const std::vector<int>& rows,
+                                                    const QStringList& metrics)
+{
+    std::vector<SeriesKey> keys;
+    for (const auto& metric : metrics)
+        if (const MetricColumn* m = table.metric(metric))
+            for (int r : rows)
+                if (m->has(r))
+                    keys.push_back({table.storeIndex(r), table.id(r), metric, XAxis::Step, Smoothing::None, 0});
+    return keys;
+}
+
+ComparisonReport ComparisonReport::build(const Workspace& workspace, const std::vector<int>& rows,
+                                         const ReportOptions& options, const SeriesSource& series)
+{
+    ComparisonReport report;
+    report.title_ = options.title;
+    report.runCount_ = int(rows.size());
+    const auto tablePtr = workspace.runs();
+    const RunTable& table = *tablePtr;
+    const QStringList metrics = options.metrics.isEmpty() ? defaultMetrics(table, rows) : options.metrics;
+    const ReportSections& want = options.sections;
+    QString& h = report.body_;
+
+    h += QStringLiteral("<h1>%1</h1>\n").arg(esc(options.title));
+    QStringList stores;
+    for (int s = 0; s < workspace.storeCount(); ++s)
+        stores << QFileInfo(workspace.store(s).path).fileName();
+    QStringList experiments;
+    for (int r : rows)
+        if (!experiments.contains(table.experiment(r)))
+            experiments << table.experiment(r);
+    const bool oneExperiment = experiments.size() == 1;
+    h += QStringLiteral("<p class=\"stamp\">%1 runs%2 from %3 · generated %4 · Runlens %5</p>\n")
+             .arg(rows.size())
+             .arg(oneExperiment ? QStringLiteral(" of ") + esc(experiments.front()) : QString(),
+                  esc(stores.join(QStringLiteral(", "))), QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                  QStringLiteral(RUNLENS_VERSION));
+    if (!options.notes.trimmed().isEmpty())
+        h += QStringLiteral("<section id=\"notes\"><h2>Notes</h2><p>%1</p></section>\n")
+                 .arg(esc(options.notes.trimmed()).replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+
+    if (want.runs) {
+        const QStringList params = varyingParams(table, rows).mid(0, kMaxTableParams);
+        h += QStringLiteral("<section id=\"runs\"><h2>Runs</h2>") + kTableOpen
+            + QStringLiteral("<thead><tr><th>Run</th><th>Status</th>%1<th>Started</th><th>Duration</th>")
+                  .arg(oneExperiment ? QString() : QStringLiteral("<th>Experiment</th>"));
+        for (const auto& p : params)
+            h += QStringLiteral("<th>%1</th>").arg(esc(p));
+        for (const auto& m : metrics)
+            h += QStringLiteral("<th>%1</th>").arg(esc(m));
+        h += QStringLiteral("</tr></thead>\n");
+        for (int r : rows) {
+            h += QStringLiteral("<tr><td><span class=\"swatch\" style=\"color:%1\">■</span> %2</td><td>%3</td>%4"
+                                "<td class=\"nowrap\">%5</td><td class=\"num\">%6</td>")
+                     .arg(runColor(table.id(r)).name(), esc(table.name(r)), statusName(table.status(r)),
+                          oneExperiment ? QString() : QStringLiteral("<td>%1</td>").arg(esc(table.experiment(r))),
+                          QDateTime::fromMSecsSinceEpoch(table.startTime(r)).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                          table.endTime(r) < 0 ? QStringLiteral("running") : durationText(table.endTime(r) - table.startTime(r)));
+            for (const auto& key : params) {
+                const ValueColumn* c = table.param(key);
+                h += QStringLiteral("<td>%1</td>").arg(c && c->has(r) ? esc(c->text[size_t(r)].left(120)) : QStringLiteral("—"));
+            }
+            for (const auto& key : metrics) {
+                const MetricColumn* m = table.metric(key);
+                h += QStringLiteral("<td class=\"num\">%1</td>").arg(m && m->has(r) ? number(m->last[size_t(r)], 6) : QStringLiteral("—"));
+            }
+            h += QStringLiteral("</tr>\n");
+        }
+        h += QStringLiteral("</table><p class=\"muted\">Metrics are last values.</p></section>\n");
+    }
+
+    std::vector<RunDetails> details;
+    if (want.differences || want.provenance)
+        for (int r : rows)
+            if (auto d = workspace.details(r))
+                details.push_back(std::move(*d));
+
+    if (want.differences && details.size() >= 2) {
+        // Deltas against the experiment's baseline when it is in the report, else the first run.
+        int baseline = 0;
+        if (const int b = workspace.baselineRowFor(rows.front()); b >= 0)
+            if (auto it = std::find(rows.begin(), rows.end(), b); it != rows.end())
+                baseline = int(it - rows.begin());
+        const RunComparison c = compareRuns(details);
+        h += QStringLiteral("<section id=\"differences\"><h2>What differs</h2><p>Only what differs; deltas against %1.</p>")
+                 .arg(esc(details[size_t(baseline)].name))
+            + kTableOpen + QStringLiteral("<thead><tr><th>Section</th><th>Key</th>");
+        for (size_t i = 0; i < c.runNames.size(); ++i)
+            h += QStringLiteral("<th>%1%2</th>").arg(esc(c.runNames[i]), int(i) == baseline ? QStringLiteral(" (baseline)") : QString());
+        h += QStringLiteral("</tr></thead>\n");
+        int shown = 0;
+        for (const auto& row : c.rows) {
+            // Metrics have the run table and the curves; the hash has the provenance.
+            if (!row.differs || row.section == QLatin1String("metrics") || row.key == QLatin1String("reproducibility hash"))
+                continue;
+            ++shown;
+            h += QStringLiteral("<tr><td>%1</td><td>%2</td>").arg(esc(row.section), esc(row.key));
+            const auto& base = row.values[size_t(baseline)];
+            for (size_t i = 0; i < row.values.size(); ++i) {
+                QString v = row.values[i] ? esc(shortValue(*row.values[i])) : QStringLiteral("—");
+                if (int(i) != baseline)
+                    if (const auto d = deltaOf(row.values[i], base); d && d->absolute != 0)
+                        v += QStringLiteral(" <span class=\"muted\">(%1%2%3)</span>")
+                                 .arg(d->absolute > 0 ? QStringLiteral("+") : QString(), number(d->absolute, 4),
+                                      d->percent ? QStringLiteral(", %1%2%").arg(*d->percent > 0 ? QStringLiteral("+") : QString(),
+                                                                                 QString::number(*d->percent, 'f', 1))
+                                                 : QString());
+                const bool changed = int(i) != baseline && row.values[i] != base;
+                h += QStringLiteral("<td%1>%2</td>").arg(changed ? QStringLiteral(" class=\"changed\"") : QString(), v);
+            }
+            h += QStringLiteral("</tr>\n");
+        }
+        h += QStringLiteral("</table>");
+        if (shown == 0)
+            h += QStringLiteral("<p>The runs agree on every param, tag and recorded setting.</p>");
+        h += QStringLiteral("</section>\n");
+    }
+
+    if (want.curves && !metrics.isEmpty()) {
+        h += QStringLiteral("<section id=\"curves\"><h2>Curves</h2>\n");
+        for (const auto& m : metrics) {
+            QByteArray svg = curveFigure(table, rows, m, series);
+            if (svg.isEmpty()) {
+                h += QStringLiteral("<p class=\"muted\">%1: no values recorded for these runs.</p>\n").arg(esc(m));
+                continue;
+            }
+            h += QStringLiteral("<div class=\"figure\">%1<p class=\"caption\">%2 by step; every run's extremes kept.%3</p></div>\n")
+                     .arg(placeholder(int(report.figures_.size())), esc(m), legend(table, rows, m));
+            report.figures_.push_back(std::move(svg));
+        }
+        h += QStringLiteral("</section>\n");
+    }
+
+    if (want.parallel && rows.size() >= 2) {
+        QByteArray svg = parallelFigure(tablePtr, rows, metrics.value(0));
+        if (!svg.isEmpty()) {
+            h += QStringLiteral("<section id=\"parallel\"><h2>Parallel coordinates</h2><div class=\"figure\">%1<p class=\"caption\">"
+                                "The params that vary, then %2; lines coloured by the last axis.</p></div></section>\n")
+                     .arg(placeholder(int(report.figures_.size())), esc(metrics.value(0)));
+            report.figures_.push_back(std::move(svg));
+        }
+    }
+
+    if (want.seeds && !metrics.isEmpty()) {
+        const auto groups = groupBySeed(table, rows);
+        if (std::any_of(groups.begin(), groups.end(), [](const SeedGroup& g) { return g.rows.size() > 1; })) {
+            h += QStringLiteral("<section id=\"seeds\"><h2>Seed statistics</h2><p>Runs that differ only by their seed, "
+                                "grouped: mean ± sample SD [min, max] of the last value.</p>")
+                + kTableOpen + QStringLiteral("<thead><tr><th>Config</th><th>n</th>");
+            for (const auto& m : metrics)
+                h += QStringLiteral("<th>%1</th>").arg(esc(m));
+            h += QStringLiteral("</tr></thead>\n");
+            for (const auto& g : groups) {
+                h += QStringLiteral("<tr><td>%1</td><td class=\"num\">%2</td>").arg(esc(g.label)).arg(g.rows.size());
+                for (const auto& m : metrics) {
+                    const auto s = sampleStats(metricValues(table, g.rows, m));
+                    h += s.n == 0 ? QStringLiteral("<td>—</td>")
+                                  : QStringLiteral("<td class=\"num\">%1 ± %2 [%3, %4]%5</td>")
+                                        .arg(number(s.mean), number(s.sd, 3), number(s.min), number(s.max),
+                                             s.warning.isEmpty() ? QString()
+                                                                 : QStringLiteral("<br><span class=\"warn\">%1</span>").arg(esc(s.warning)));
+                }
+                h += QStringLiteral("</tr>\n");
+            }
+            h += QStringLiteral("</table></section>\n");
+        }
+    }
+
+    if (want.provenance && !details.empty()) {
+        h += QStringLiteral("<section id=\"provenance\"><h2>Provenance</h2>") + kTableOpen
+            + QStringLiteral("<thead><tr><th>Run</th><th>Commit</th><th>Uncommitted changes</th><th>Data</th><th>Environment</th>"
+                             "<th>Reproducibility hash</th></tr></thead>\n");
+        for (const auto& d : details) {
+            QStringList data;
+            for (const auto& [k, v] : d.dataVersions)
+                data << esc(k) + QStringLiteral(": ") + esc(shortHashes(v).left(80));
+            const QString commit = d.git.present
+                ? esc(d.git.commit.left(12)) + (d.git.branch.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(esc(d.git.branch)))
+                : QStringLiteral("—");
+            h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td></tr>\n")
+                     .arg(esc(d.name), commit,
+                          d.git.present ? (d.git.dirty ? QStringLiteral("yes") : QStringLiteral("no")) : QStringLiteral("—"),
+                          data.join(QStringLiteral("<br>")), environmentSummary(d), esc(d.reproHash.left(16)));
+        }
+        h += QStringLiteral("</table></section>\n");
+    }
+    return report;
+}
+
+QString ComparisonReport::html() const
+{
+    QString body = body_;
+    for (size_t i = 0; i < figures_.size(); ++i) {
+        QString svg = QString::fromUtf8(figures_[i]);
+        // The generator writes an XML prolog; inline SVG in HTML starts at <svg.
+        svg = svg.mid(std::max<qsizetype>(0, svg.indexOf(QLatin1String("<svg"))));
+        body.replace(placeholder(int(i)), svg);
+    }
+    return QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                          "<meta name=\"generator\" content=\"Runlens %1\"><title>%2</title>\n<style>%3</style></head>\n<body>\n")
+               .arg(QStringLiteral(RUNLENS_VERSION), esc(title_), kStyle + kScreenStyle)
+        + body + QStringLiteral("</body></html>\n");
+}
+
+std::unique_ptr<QTextDocument> ComparisonReport::document() const
+{
+    QString body = body_;
+    for (size_t i = 0; i < figures_.size(); ++i)
+        body.replace(placeholder(int(i)), QStringLiteral("<img src=\"%1%2\">").arg(QLatin1String(SvgTextObject::kImagePrefix)).arg(i));
+    auto doc = std::make_unique<QTextDocument>();
+    doc->setDefaultStyleSheet(kStyle);
+    doc->setMetaInformation(QTextDocument::DocumentTitle, title_);
+    doc->setHtml(QStringLiteral("<html><body>") + body + QStringLiteral("</body></html>"));
+    SvgTextObject::install(*doc, figures_);
+    return doc;
+}
+
+Result<bool> ComparisonReport::writePdf(const QString& path) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Failure{QStringLiteral("cannot write '%1': %2").arg(path, file.errorString())};
+    {
+        QPdfWriter pdf(&file);
+        pdf.setTitle(title_);
+        pdf.setCreator(QStringLiteral("Runlens %1").arg(QStringLiteral(RUNLENS_VERSION)));
+        // Wide comparisons get a landscape page.
+        pdf.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), runCount_ > 5 ? QPageLayout::Landscape : QPageLayout::Portrait,
+                                      QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter));
+        pdf.setResolution(300);
+        // Laid out at 96 dpi on the page's text area and scaled to the
+        // printer: figures keep the size they were drawn at.
+        const auto doc = document();
+        doc->setPageSize(pdf.pageLayout().paintRectPixels(96).size());
+        doc->print(&pdf);
+    }
+    if (!file.commit())
+        return Failure{QStringLiteral("cannot write '%1': %2").arg(path, file.errorString())};
+    return true;
+}
+
+Result<bool> ComparisonReport::save(const QString& path) const
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("pdf"))
+        return writePdf(path);
+    if (suffix != QLatin1String("html") && suffix != QLatin1String("htm"))
+        return Failure{QStringLiteral("reports are written as .html or .pdf, not '%1'").arg(QFileInfo(path).fileName())};
+    QSaveFile file(path);
+    const QByteArray bytes = html().toUtf8();
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return Failure{QStringLiteral("cannot write '%1': %2").arg(path, file.errorString())};
+    return true;
+}
+
+} // namespace runlens::ui

@@ -1,0 +1,80 @@
+// A comparison report of chosen runs, to read away from the workstation:
+// title and notes, the run table, what differs (with deltas against the
+// baseline), metric curves, the parallel coordinates, seed statistics where
+// runs share a config, and each run's provenance; stamped with the stores,
+// the time and the Runlens version.
+//
+// Built once, written two ways: a self-contained HTML file (figures as
+// inline SVG; no scripts, no external resources, opens offline in any
+// browser) or a PDF (the same HTML laid out by QTextDocument with the
+// figures drawn as vectors). The report dialog previews that document.
+// Every user string is escaped.
+//
+// Threading: build() and the writers run on the GUI thread (the figures are
+// drawn by the app's own chart widgets); load the series first, off it.
+#pragma once
+
+#include "result.h"
+#include "workspace.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QTextDocument;
+
+namespace runlens::ui {
+
+struct ReportSections {
+    bool runs = true;
+    bool differences = true;
+    bool curves = true;
+    bool parallel = true;
+    bool seeds = true;
+    bool provenance = true;
+};
+
+struct ReportOptions {
+    QString title = QStringLiteral("Run comparison");
+    QString notes;
+    QStringList metrics;   // empty: defaultMetrics()
+    ReportSections sections;
+};
+
+// Where a report's curves come from: the workspace's cache after
+// requestSeries(), or Workspace::loadSeriesNow headless.
+using SeriesSource = std::function<std::shared_ptr<const PlotSeries>(const SeriesKey&)>;
+
+class ComparisonReport {
+public:
+    // The metrics a report shows when none are chosen: losses and scores first.
+    static QStringList defaultMetrics(const RunTable& table, const std::vector<int>& rows);
+    // Every series a report of `rows` draws, to load before build().
+    static std::vector<SeriesKey> seriesKeys(const RunTable& table, const std::vector<int>& rows,
+                                             const QStringList& metrics);
+
+    // `rows` are rows of the workspace's merged table, in report order.
+    static ComparisonReport build(const Workspace& workspace, const std::vector<int>& rows, const ReportOptions& options,
+                                  const SeriesSource& series);
+
+    QString html() const;
+    // For PDF and the preview; figures are vector objects.
+    std::unique_ptr<QTextDocument> document() const;
+    Result<bool> writePdf(const QString& path) const;
+    // By suffix: .html / .htm or .pdf.
+    Result<bool> save(const QString& path) const;
+
+    int figureCount() const { return int(figures_.size()); }
+    int runCount() const { return runCount_; }
+
+private:
+    QString title_;
+    QString body_;                   // HTML with <runlens-figure index="N"/> where figures go
+    std::vector<QByteArray> figures_;   // SVG documents
+    int runCount_ = 0;
+};
+
+} // namespace runlens::ui
