@@ -45,7 +45,7 @@ int snapshot(int argc, char* argv[])
     QTextStream err(stderr);
     const QStringList args = subcommandArguments();
     QCommandLineParser parser;
-    const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("table, curves or window"), QStringLiteral("view"),
+    const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("table, curves, diff, codediff, seeds, parcoords, scatter, report or window"), QStringLiteral("view"),
                                   QStringLiteral("table"));
     const QCommandLineOption runs(QStringLiteral("runs"), QStringLiteral("Runs to select"), QStringLiteral("ids"));
     const QCommandLineOption query(QStringLiteral("query"), QStringLiteral("Run query"), QStringLiteral("query"));
@@ -59,7 +59,7 @@ int snapshot(int argc, char* argv[])
                                     QStringLiteral("PNG file"), QStringLiteral("file"));
     parser.addOptions({view, runs, query, metrics, group, bands, size, output});
     if (!parser.parse(args) || parser.positionalArguments().isEmpty() || !parser.isSet(output)) {
-        err << "usage: runlens snapshot STORE... --view table|curves|window [--runs ID,...] [--query Q] "
+        err << "usage: runlens snapshot STORE... --view table|curves|diff|codediff|seeds|parcoords|scatter|report|window [--runs ID,...] [--query Q] "
                "[--metrics m1,m2] [--group-by KEY [--bands minmax|sd]] [--size WxH] -o out.png\n";
         if (!parser.errorText().isEmpty())
             err << parser.errorText() << '\n';

@@ -4,10 +4,15 @@
 // the files in Chromium and poppler.)
 #include "comparison_report.h"
 #include "metric_priority.h"
+#include "report_dialog.h"
 #include "runlens/runlens.h"
 #include "workspace.h"
 
+#include <QCheckBox>
+#include <QListWidget>
 #include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTextBrowser>
 #include <QTemporaryDir>
 #include <QTextDocument>
 #include <QtTest>
@@ -120,6 +125,69 @@ private slots:
         QVERIFY(!html.contains(QStringLiteral("<title>val_loss</title>")));
         // By default the loss comes before the epoch counter.
         QCOMPARE(ui::ComparisonReport::defaultMetrics(*ws.runs(), {0, 1, 2}).value(0), QStringLiteral("val_loss"));
+    }
+
+    void dialogPreviewsFollowsChoicesAndSaves()
+    {
+        const QString store = dir_.filePath(QStringLiteral("dialog.db"));
+        for (int i = 0; i < 4; ++i) {
+            RunOptions o;
+            o.name = "dialog-run-" + std::to_string(i);
+            o.capture_git = false;
+            auto run = Run::start(store.toStdString(), o);
+            run.logParam("lr", 0.1 * (i + 1));
+            run.logParam("width", 32 << i);
+            for (int s = 0; s < 300; ++s) {
+                run.logMetric("val_loss", 1.0 / (s + 1 + i), s);
+                run.logMetric("val_acc", 1.0 - 1.0 / (s + 2 + i), s);
+            }
+            run.finish();
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait({store}).isEmpty());
+        ui::ReportDialog dialog(ws, {0, 1, 2, 3});
+        QSignalSpy updated(&dialog, &ui::ReportDialog::previewUpdated);
+        QVERIFY(updated.wait(10'000));
+        // Both metrics charted, and the parallel coordinates.
+        QVERIFY(dialog.report());
+        QCOMPARE(dialog.report()->figureCount(), 3);
+        auto* preview = dialog.findChild<QTextBrowser*>();
+        QVERIFY(preview);
+        QVERIFY(preview->document()->toPlainText().contains(QStringLiteral("dialog-run-3")));
+        QCOMPARE(preview->document()->toPlainText().count(QChar::ObjectReplacementCharacter), 3);
+
+        // Leave out the curves: only the parallel coordinates remain.
+        QCheckBox* curves = nullptr;
+        for (auto* box : dialog.findChildren<QCheckBox*>())
+            if (box->text() == QLatin1String("Metric curves"))
+                curves = box;
+        QVERIFY(curves);
+        curves->setChecked(false);
+        QVERIFY(updated.wait(10'000));
+        QCOMPARE(dialog.report()->figureCount(), 1);
+        QVERIFY(!dialog.options().sections.curves);
+        QVERIFY(!dialog.report()->html().contains(QStringLiteral("<section id=\"curves\">")));
+
+        // Uncheck every metric: none is charted or tabled, not the default ones.
+        curves->setChecked(true);
+        auto* metrics = dialog.findChild<QListWidget*>();
+        for (int i = 0; i < metrics->count(); ++i)
+            metrics->item(i)->setCheckState(Qt::Unchecked);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isBuilding(), 10'000);
+        QVERIFY(dialog.options().metrics && dialog.options().metrics->isEmpty());
+        QVERIFY(!dialog.report()->html().contains(QStringLiteral("<th>val_loss</th>")));
+
+        // Saved on a pool thread; a bad suffix is refused with a message.
+        QSignalSpy saved(&dialog, &ui::ReportDialog::saved);
+        QSignalSpy failed(&dialog, &ui::ReportDialog::saveFailed);
+        const QString pdf = dir_.filePath(QStringLiteral("dialog.pdf"));
+        dialog.saveAs(pdf);
+        QVERIFY(saved.wait(20'000));
+        QCOMPARE(saved.first().first().toString(), pdf);
+        QVERIFY(QFileInfo(pdf).size() > 1000);
+        dialog.saveAs(dir_.filePath(QStringLiteral("dialog.txt")));
+        QVERIFY(failed.wait(20'000));
+        QVERIFY(failed.first().first().toString().contains(QStringLiteral(".html or .pdf")));
     }
 
     void preferredMetricsPutLossesAndScoresFirst()

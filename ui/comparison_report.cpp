@@ -185,7 +185,7 @@ ComparisonReport ComparisonReport::build(const Workspace& workspace, const std::
     report.runCount_ = int(rows.size());
     const auto tablePtr = workspace.runs();
     const RunTable& table = *tablePtr;
-    const QStringList metrics = options.metrics.isEmpty() ? defaultMetrics(table, rows) : options.metrics;
+    const QStringList metrics = options.metrics ? *options.metrics : defaultMetrics(table, rows);
     const ReportSections& want = options.sections;
     QString& h = report.body_;
 

@@ -22,6 +22,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QTextDocument;
@@ -40,7 +41,7 @@ struct ReportSections {
 struct ReportOptions {
     QString title = QStringLiteral("Run comparison");
     QString notes;
-    QStringList metrics;   // empty: defaultMetrics()
+    std::optional<QStringList> metrics;   // none: defaultMetrics()
     ReportSections sections;
 };
 

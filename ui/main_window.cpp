@@ -7,6 +7,7 @@
 #include "seeds_view.h"
 #include "navigator_view.h"
 #include "query_bar.h"
+#include "report_dialog.h"
 #include "run_colors.h"
 #include "run_details_view.h"
 #include "run_json.h"
@@ -522,8 +523,40 @@ void MainWindow::exportTableCsv(bool allColumns)
         statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
 }
 
+std::vector<int> MainWindow::reportRows(QString* note) const
+{
+    // The selected runs, else those shown (the first ones only: a report of
+    // hundreds reads badly; select to choose).
+    std::vector<int> rows = table_->selectedTableRows();
+    if (rows.empty()) {
+        rows = model_->displayedRows();
+        if (rows.size() > kMaxReportRuns) {
+            if (note)
+                *note = tr("The report has the first %1 of %2 shown runs; select runs to choose them.")
+                            .arg(kMaxReportRuns)
+                            .arg(rows.size());
+            rows.resize(kMaxReportRuns);
+        }
+    }
+    return rows;
+}
+
 void MainWindow::exportReport()
 {
+    QString note;
+    std::vector<int> rows = reportRows(&note);
+    if (!note.isEmpty())
+        statusBar()->showMessage(note, 10000);
+    if (rows.empty()) {
+        QMessageBox::information(this, tr("Export Report"), tr("Open a store and select the runs to compare first."));
+        return;
+    }
+    auto* dialog = new ReportDialog(*workspace_, std::move(rows), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ReportDialog::saved, this, [this](const QString& path) {
+        statusBar()->showMessage(tr("Report saved to %1").arg(path), 10000);
+    });
+    dialog->show();
 }
 
 void MainWindow::addRecent(const QString& path)

@@ -65,12 +65,17 @@ public:
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
 
+    // The runs File > Export Report takes; `note` says when some were left out.
+    std::vector<int> reportRows(QString* note = nullptr) const;
+
     // Shows one view alone, for `runlens snapshot`.
     enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
     static constexpr int kDefaultCurveRuns = 20;
+    // File > Export Report takes at most this many runs when none are selected.
+    static constexpr size_t kMaxReportRuns = 50;
 
 protected:
     void closeEvent(QCloseEvent* event) override;

@@ -4,11 +4,15 @@
 #include "run_table_model.h"
 #include "run_table_view.h"
 #include "parallel_coordinates_view.h"
+#include "report_dialog.h"
 #include "scatter_view.h"
 #include "seeds_view.h"
 #include "workspace.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QListWidget>
 #include <QImage>
 #include <QPixmap>
 #include <QSettings>
@@ -16,6 +20,37 @@
 #include <QTextStream>
 
 namespace runlens::ui {
+
+namespace {
+
+// The Export Report dialog with its preview built.
+int renderReportDialog(MainWindow& window, const SnapshotOptions& o, QTextStream& err)
+{
+    ReportDialog dialog(window.workspace(), window.reportRows(), &window);
+    if (o.metrics.size() > 0) {
+        // Check exactly the metrics asked for.
+        auto* list = dialog.findChild<QListWidget*>();
+        for (int i = 0; list && i < list->count(); ++i)
+            list->item(i)->setCheckState(o.metrics.contains(list->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+    }
+    dialog.resize(o.size);
+    dialog.show();
+    QElapsedTimer waited;
+    waited.start();
+    while ((dialog.isBuilding() || !dialog.report()) && waited.elapsed() < 60'000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 50);
+    if (!dialog.report()) {
+        err << "runlens snapshot: the report preview did not build\n";
+        return 1;
+    }
+    if (!dialog.grab().toImage().save(o.output)) {
+        err << "runlens snapshot: cannot write '" << o.output << "'\n";
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace
 
 int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
 {
@@ -70,6 +105,8 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         window.curvesView()->setSettings(s);
     }
 
+    if (o.view == QLatin1String("report"))
+        return renderReportDialog(window, o, err);
     MainWindow::SnapshotView view = MainWindow::SnapshotView::Window;
     if (o.view == QLatin1String("table"))
         view = MainWindow::SnapshotView::Table;
@@ -86,7 +123,7 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
     else if (o.view == QLatin1String("scatter"))
         view = MainWindow::SnapshotView::Scatter;
     else if (o.view != QLatin1String("window")) {
-        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, codediff, seeds, parcoords, scatter, window)\n";
+        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, codediff, seeds, parcoords, scatter, report, window)\n";
         return 2;
     }
     if ((view == MainWindow::SnapshotView::Diff || view == MainWindow::SnapshotView::CodeDiff) && o.runs.isEmpty()) {

@@ -1,0 +1,248 @@
+#include "report_dialog.h"
+
+#include "metric_priority.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QTextBrowser>
+#include <QTextDocument>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace runlens::ui {
+
+namespace {
+
+// Tickets of the workspace's series requests are shared with other views;
+// the dialog's carry a high bit so they never match theirs.
+constexpr quint64 kTicketBase = quint64(1) << 62;
+
+} // namespace
+
+ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget* parent)
+    : QDialog(parent), workspace_(workspace), rows_(std::move(rows)), ticket_(kTicketBase)
+{
+    setWindowTitle(tr("Export Report"));
+    const auto table = workspace_.runs();
+
+    title_ = new QLineEdit(QSettings().value(QStringLiteral("report/title"), tr("Run comparison")).toString());
+    notes_ = new QPlainTextEdit;
+    notes_->setPlaceholderText(tr("What was tried, what came out, what to do next…"));
+    notes_->setMaximumHeight(110);
+
+    auto* sectionsBox = new QGroupBox(tr("Sections"));
+    auto* sectionsLayout = new QVBoxLayout(sectionsBox);
+    const std::pair<QString, bool ReportSections::*> names[] = {
+        {tr("Run table"), &ReportSections::runs},
+        {tr("What differs (deltas against the baseline)"), &ReportSections::differences},
+        {tr("Metric curves"), &ReportSections::curves},
+        {tr("Parallel coordinates"), &ReportSections::parallel},
+        {tr("Seed statistics"), &ReportSections::seeds},
+        {tr("Provenance (git, data, environment)"), &ReportSections::provenance},
+    };
+    for (const auto& [label, member] : names) {
+        auto* box = new QCheckBox(label);
+        box->setChecked(true);
+        sectionsLayout->addWidget(box);
+        sections_.emplace_back(box, member);
+        connect(box, &QCheckBox::toggled, this, &ReportDialog::scheduleRebuild);
+    }
+
+    metricFilter_ = new QLineEdit;
+    metricFilter_->setPlaceholderText(tr("Filter metrics"));
+    metricFilter_->setClearButtonEnabled(true);
+    metrics_ = new QListWidget;
+    const QStringList present = metricsPresentIn(*table, rows_);
+    const QStringList chosen = ComparisonReport::defaultMetrics(*table, rows_);
+    for (const auto& key : present) {
+        auto* item = new QListWidgetItem(key, metrics_);
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        item->setCheckState(chosen.contains(key) ? Qt::Checked : Qt::Unchecked);
+    }
+    connect(metricFilter_, &QLineEdit::textChanged, this, [this](const QString& text) {
+        for (int i = 0; i < metrics_->count(); ++i)
+            metrics_->item(i)->setHidden(!metrics_->item(i)->text().contains(text, Qt::CaseInsensitive));
+    });
+    connect(metrics_, &QListWidget::itemChanged, this, &ReportDialog::scheduleRebuild);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Title:"), title_);
+    form->addRow(tr("Notes:"), notes_);
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addLayout(form);
+    leftLayout->addWidget(sectionsBox);
+    leftLayout->addWidget(new QLabel(tr("Metrics (curves, run table, seed statistics):")));
+    leftLayout->addWidget(metricFilter_);
+    leftLayout->addWidget(metrics_, 1);
+    auto* runsLabel = new QLabel(tr("%n run(s) in the report.", nullptr, int(rows_.size())));
+    runsLabel->setWordWrap(true);
+    leftLayout->addWidget(runsLabel);
+
+    preview_ = new QTextBrowser;
+    preview_->setOpenLinks(false);
+    auto* splitter = new QSplitter;
+    splitter->addWidget(left);
+    splitter->addWidget(preview_);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({320, 800});
+
+    status_ = new QLabel;
+    busy_ = new QProgressBar;
+    busy_->setRange(0, 0);
+    busy_->setMaximumWidth(160);
+    busy_->hide();
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+    save_ = buttons->addButton(tr("Save…"), QDialogButtonBox::AcceptRole);
+    save_->setEnabled(false);
+    disconnect(buttons, &QDialogButtonBox::accepted, nullptr, nullptr);
+    connect(save_, &QPushButton::clicked, this, &ReportDialog::save);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(busy_);
+    bottom->addWidget(status_, 1);
+    bottom->addWidget(buttons);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(splitter, 1);
+    layout->addLayout(bottom);
+    resize(1180, 780);
+
+    connect(title_, &QLineEdit::textChanged, this, &ReportDialog::scheduleRebuild);
+    connect(notes_, &QPlainTextEdit::textChanged, this, &ReportDialog::scheduleRebuild);
+    debounce_.setSingleShot(true);
+    debounce_.setInterval(250);
+    connect(&debounce_, &QTimer::timeout, this, &ReportDialog::rebuild);
+    connect(&workspace_, &Workspace::seriesReady, this, [this](quint64 ticket) {
+        if (ticket == ticket_)
+            build();
+    });
+    connect(&writer_, &QFutureWatcher<Result<bool>>::finished, this, [this] {
+        busy_->hide();
+        save_->setEnabled(report_.has_value());
+        const Result<bool> result = writer_.result();
+        if (!result) {
+            status_->setText(tr("Not saved: %1").arg(result.error()));
+            emit saveFailed(result.error());
+            return;
+        }
+        const QString path = writer_.property("path").toString();
+        status_->setText(tr("Saved %1").arg(path));
+        emit saved(path);
+    });
+    rebuild();
+}
+
+ReportDialog::~ReportDialog()
+{
+    preview_->setDocument(nullptr);
+    // A file being written finishes; its result is not reported.
+    writer_.waitForFinished();
+}
+
+ReportOptions ReportDialog::options() const
+{
+    ReportOptions o;
+    o.title = title_->text().trimmed().isEmpty() ? tr("Run comparison") : title_->text().trimmed();
+    o.notes = notes_->toPlainText();
+    for (const auto& [box, member] : sections_)
+        o.sections.*member = box->isChecked();
+    o.metrics.emplace();
+    for (int i = 0; i < metrics_->count(); ++i)
+        if (metrics_->item(i)->checkState() == Qt::Checked)
+            o.metrics->append(metrics_->item(i)->text());
+    return o;
+}
+
+void ReportDialog::scheduleRebuild()
+{
+    debounce_.start();
+}
+
+void ReportDialog::rebuild()
+{
+    const ReportOptions o = options();
+    const auto keys = o.sections.curves ? ComparisonReport::seriesKeys(*workspace_.runs(), rows_, *o.metrics)
+                                        : std::vector<SeriesKey>{};
+    ++ticket_;   // what is still loading for an older choice is not waited for
+    building_ = true;
+    save_->setEnabled(false);
+    busy_->show();
+    status_->setText(keys.empty() ? tr("Building the report…") : tr("Loading %n curve(s)…", nullptr, int(keys.size())));
+    workspace_.requestSeries(keys, ticket_);
+}
+
+void ReportDialog::build()
+{
+    const auto report = ComparisonReport::build(workspace_, rows_, options(), [this](const SeriesKey& key) {
+        // Cached by the request just answered; loaded here if evicted since.
+        auto series = workspace_.cachedSeries(key);
+        return series ? series : workspace_.loadSeriesNow(key);
+    });
+    report_ = report;
+    building_ = false;
+    // The preview keeps its place while the document under it is replaced;
+    // the old one goes once the browser no longer shows it.
+    const int scroll = preview_->verticalScrollBar()->value();
+    auto doc = report.document();
+    preview_->setDocument(doc.get());
+    shown_ = std::move(doc);
+    preview_->verticalScrollBar()->setValue(scroll);
+    busy_->hide();
+    save_->setEnabled(!writer_.isRunning());
+    status_->setText(tr("%n figure(s).", nullptr, report.figureCount()));
+    emit previewUpdated();
+}
+
+void ReportDialog::save()
+{
+    if (!report_ || writer_.isRunning())
+        return;
+    QSettings settings;
+    settings.setValue(QStringLiteral("report/title"), title_->text());
+    QString name = title_->text().trimmed().toLower();
+    name.replace(QRegularExpression(QStringLiteral("[^a-z0-9_-]+")), QStringLiteral("-"));
+    const QString dir = settings.value(QStringLiteral("report/dir")).toString();
+    QString selected;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save report"), QDir(dir).filePath((name.isEmpty() ? QStringLiteral("report") : name) + QStringLiteral(".html")),
+        tr("Self-contained HTML (*.html);;PDF (*.pdf)"), &selected);
+    if (path.isEmpty())
+        return;
+    QString target = path;
+    if (QFileInfo(target).suffix().isEmpty())
+        target += selected.contains(QLatin1String("pdf")) ? QStringLiteral(".pdf") : QStringLiteral(".html");
+    settings.setValue(QStringLiteral("report/dir"), QFileInfo(target).absolutePath());
+    saveAs(target);
+}
+
+void ReportDialog::saveAs(const QString& target)
+{
+    if (!report_ || writer_.isRunning())
+        return;
+    save_->setEnabled(false);
+    busy_->show();
+    status_->setText(tr("Writing %1…").arg(QFileInfo(target).fileName()));
+    writer_.setProperty("path", target);
+    // The report is plain data; writing it (the PDF lays out and prints a
+    // QTextDocument) needs no widget, so it runs off the GUI thread.
+    writer_.setFuture(QtConcurrent::run([report = *report_, target] { return report.save(target); }));
+}
+
+} // namespace runlens::ui

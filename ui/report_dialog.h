@@ -1,0 +1,80 @@
+// File > Export Report: what goes into the comparison report (title, notes,
+// sections, metrics) beside a live preview of it, then Save as HTML or PDF.
+// The preview is the very document the PDF is printed from.
+//
+// Threading: the curves load on the workspace's pool (a busy bar shows it;
+// closing the dialog drops what is in flight); the report is assembled on
+// the GUI thread from cached series, and the file is written on a pool
+// thread (a PDF of many pages takes a while).
+#pragma once
+
+#include "comparison_report.h"
+
+#include <QDialog>
+#include <QFutureWatcher>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTextBrowser;
+class QTextDocument;
+
+namespace runlens::ui {
+
+class ReportDialog : public QDialog {
+    Q_OBJECT
+
+public:
+    // `rows` are rows of the workspace's merged table, in report order.
+    ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget* parent = nullptr);
+    ~ReportDialog() override;
+
+    ReportOptions options() const;
+    // The report as last built (what the preview shows); none while curves load.
+    const std::optional<ComparisonReport>& report() const { return report_; }
+    // A change is waiting for the preview to follow it.
+    bool isBuilding() const { return debounce_.isActive() || building_; }
+    // Writes the current report on a pool thread (.html or .pdf); saved()
+    // follows, or a warning. The Save button asks for the path, then this.
+    void saveAs(const QString& path);
+
+signals:
+    void previewUpdated();
+    void saved(const QString& path);
+    void saveFailed(const QString& message);
+
+private:
+    void scheduleRebuild();
+    void rebuild();
+    void build();
+    void save();
+
+    Workspace& workspace_;
+    std::vector<int> rows_;
+    QLineEdit* title_;
+    QPlainTextEdit* notes_;
+    std::vector<std::pair<QCheckBox*, bool ReportSections::*>> sections_;
+    QLineEdit* metricFilter_;
+    QListWidget* metrics_;
+    QTextBrowser* preview_;
+    QLabel* status_;
+    QProgressBar* busy_;
+    QPushButton* save_;
+    QTimer debounce_;
+    quint64 ticket_;
+    bool building_ = false;
+    std::optional<ComparisonReport> report_;
+    std::unique_ptr<QTextDocument> shown_;   // the preview's document
+    QFutureWatcher<Result<bool>> writer_;
+};
+
+} // namespace runlens::ui
