@@ -32,7 +32,7 @@ QString usageText()
         "       runlens runs STORE [--query Q] [--format table|json|csv] [--deleted]\n"
         "       runlens metric STORE RUN KEY [--format csv|json]\n"
         "       runlens show STORE RUN [--format text|json]\n"
-        "       runlens diff STORE RUN_A RUN_B [--format text|json]\n"
+        "       runlens diff STORE RUN_A RUN_B [--format text|json|markdown|latex]\n"
         "       runlens snapshot STORE... --view table|curves|window [--runs ID,...] [--query Q]\n"
         "                        [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]] [--size WxH] -o out.png\n"
         "       runlens import SRC DEST [--kind K]       copy runs into a Runlens store (again: only new ones)\n"
@@ -406,6 +406,12 @@ int cmdDiff(
         err << "runlens: " << (a ? b.error() : a.error()) << '\n';
         return Failed;
     }
+    if (format == QLatin1String("markdown") || format == QLatin1String("latex")) {
+        // What differs, B's deltas against A: a table to paste into notes or a paper.
+        const RunComparison c = compareRuns({*a, *b});
+        out << (format == QLatin1String("latex") ? comparisonToLatex(c, true, 0) : comparisonToMarkdown(c, true, 0));
+        return Ok;
+    }
     const auto entries = diffRuns(*a, *b);
     if (format == QLatin1String("json")) {
         QJsonArray arr;
@@ -534,7 +540,8 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
         ? Spec{1, {QStringLiteral("table"), QStringLiteral("json"), QStringLiteral("csv")}}
         : command == QLatin1String("metric") ? Spec{3, {QStringLiteral("csv"), QStringLiteral("json")}}
         : command == QLatin1String("show")   ? Spec{2, {QStringLiteral("text"), QStringLiteral("json")}}
-                                             : Spec{3, {QStringLiteral("text"), QStringLiteral("json")}};
+                                             : Spec{3, {QStringLiteral("text"), QStringLiteral("json"),
+                                                        QStringLiteral("markdown"), QStringLiteral("latex")}};
     if (pos.size() != spec.positionals) {
         err << "runlens " << command << ": expected " << spec.positionals << " argument(s), got " << pos.size()
             << "\n\n"

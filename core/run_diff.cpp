@@ -152,27 +152,27 @@ std::optional<Delta> deltaOf(const std::optional<QString>& value, const std::opt
     return d;
 }
 
-QString comparisonToMarkdown(const RunComparison& c, bool onlyDifferences, int baseline)
+namespace {
+
+// The comparison as plain cells: a header, then one line per shown row,
+// deltas against the baseline appended. Markdown and LaTeX escape these.
+struct ComparisonCells {
+    QStringList header;
+    std::vector<QStringList> rows;
+};
+
+ComparisonCells comparisonCells(const RunComparison& c, bool onlyDifferences, int baseline)
 {
-    auto cell = [](QString s) {
-        s.replace(QLatin1Char('|'), QStringLiteral("\\|"));
-        s.replace(QLatin1Char('\n'), QStringLiteral(" "));
-        return s;
-    };
-    QString out = QStringLiteral("| section | key |");
+    ComparisonCells out;
+    out.header = {QStringLiteral("section"), QStringLiteral("key")};
     for (size_t i = 0; i < c.runNames.size(); ++i)
-        out += QLatin1Char(' ') + cell(c.runNames[i]) + (int(i) == baseline ? QStringLiteral(" (baseline)") : QString())
-            + QStringLiteral(" |");
-    out += QStringLiteral("\n|---|---|");
-    for (size_t i = 0; i < c.runNames.size(); ++i)
-        out += QStringLiteral("---|");
-    out += QLatin1Char('\n');
+        out.header << c.runNames[i] + (int(i) == baseline ? QStringLiteral(" (baseline)") : QString());
     for (const auto& row : c.rows) {
         if (onlyDifferences && !row.differs)
             continue;
-        out += QStringLiteral("| %1 | %2 |").arg(row.section, cell(row.key));
+        QStringList cells = {row.section, row.key};
         for (size_t i = 0; i < row.values.size(); ++i) {
-            QString v = row.values[i] ? cell(*row.values[i]) : QStringLiteral("—");
+            QString v = row.values[i] ? *row.values[i] : QStringLiteral("—");
             if (baseline >= 0 && int(i) != baseline && size_t(baseline) < row.values.size()) {
                 if (const auto d = deltaOf(row.values[i], row.values[size_t(baseline)]); d && d->absolute != 0)
                     v += QStringLiteral(" (%1%2%3)")
@@ -182,11 +182,73 @@ QString comparisonToMarkdown(const RunComparison& c, bool onlyDifferences, int b
                                                    .arg(QString::number(*d->percent, 'f', 1))
                                              : QString());
             }
-            out += QLatin1Char(' ') + v + QStringLiteral(" |");
+            cells << v;
         }
-        out += QLatin1Char('\n');
+        out.rows.push_back(cells);
     }
     return out;
+}
+
+} // namespace
+
+QString comparisonToMarkdown(const RunComparison& c, bool onlyDifferences, int baseline)
+{
+    auto cell = [](QString s) {
+        s.replace(QLatin1Char('|'), QStringLiteral("\\|"));
+        s.replace(QLatin1Char('\n'), QStringLiteral(" "));
+        return s;
+    };
+    const ComparisonCells cells = comparisonCells(c, onlyDifferences, baseline);
+    auto line = [&](const QStringList& values) {
+        QString l = QStringLiteral("|");
+        for (const auto& v : values)
+            l += QLatin1Char(' ') + cell(v) + QStringLiteral(" |");
+        return l + QLatin1Char('\n');
+    };
+    QString out = line(cells.header) + QStringLiteral("|") + QStringLiteral("---|").repeated(cells.header.size()) + QLatin1Char('\n');
+    for (const auto& row : cells.rows)
+        out += line(row);
+    return out;
+}
+
+QString latexEscape(const QString& text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar ch : text) {
+        switch (ch.unicode()) {
+        case '\\': out += QStringLiteral("\\textbackslash{}"); break;
+        case '&': case '%': case '$': case '#': case '_': case '{': case '}':
+            out += QLatin1Char('\\') + ch;
+            break;
+        case '~': out += QStringLiteral("\\textasciitilde{}"); break;
+        case '^': out += QStringLiteral("\\textasciicircum{}"); break;
+        case '<': out += QStringLiteral("\\textless{}"); break;
+        case '>': out += QStringLiteral("\\textgreater{}"); break;
+        case '|': out += QStringLiteral("\\textbar{}"); break;
+        case '\n': case '\r': case '\t': out += QLatin1Char(' '); break;
+        case 0x2014: out += QStringLiteral("---"); break;   // the missing-value dash
+        default: out += ch;
+        }
+    }
+    return out;
+}
+
+QString comparisonToLatex(const RunComparison& c, bool onlyDifferences, int baseline)
+{
+    const ComparisonCells cells = comparisonCells(c, onlyDifferences, baseline);
+    auto line = [](const QStringList& values) {
+        QStringList escaped;
+        for (const auto& v : values)
+            escaped << latexEscape(v);
+        return escaped.join(QStringLiteral(" & ")) + QStringLiteral(" \\\\\n");
+    };
+    QString out = QStringLiteral("% Runlens run comparison; uses \\usepackage{booktabs}\n\\begin{tabular}{ll%1}\n\\toprule\n")
+                      .arg(QString(qsizetype(c.runNames.size()), QLatin1Char('l')));
+    out += line(cells.header) + QStringLiteral("\\midrule\n");
+    for (const auto& row : cells.rows)
+        out += line(row);
+    return out + QStringLiteral("\\bottomrule\n\\end{tabular}\n");
 }
 
 } // namespace runlens

@@ -46,5 +46,9 @@ std::optional<Delta> deltaOf(const std::optional<QString>& value, const std::opt
 
 // A Markdown table (pipes and newlines in values escaped).
 QString comparisonToMarkdown(const RunComparison& c, bool onlyDifferences, int baseline = -1);
+// A booktabs LaTeX tabular (every LaTeX special character escaped).
+QString comparisonToLatex(const RunComparison& c, bool onlyDifferences, int baseline = -1);
+// Text as it reads in LaTeX: \ & % $ # _ { } ~ ^ < > | escaped, line breaks as spaces.
+QString latexEscape(const QString& text);
 
 } // namespace runlens

@@ -159,6 +159,22 @@ private slots:
         o = cli({QStringLiteral("diff"), store_, QStringLiteral("wide"), QStringLiteral("wide")});
         QCOMPARE(o.code, 0);
         QVERIFY(o.out.contains(QStringLiteral("No differences.")));
+
+        // The same differences as tables to paste: the second run's deltas against the first.
+        o = cli({QStringLiteral("diff"), store_, idA_, QStringLiteral("wide"), QStringLiteral("--format"),
+            QStringLiteral("markdown")});
+        QCOMPARE(o.code, 0);
+        QVERIFY(o.out.contains(QStringLiteral("(baseline) | wide |")));
+        QVERIFY(o.out.contains(QStringLiteral("| params | optimizer |")));
+        QVERIFY(!o.out.contains(QStringLiteral("| params | epochs |")));
+        o = cli({QStringLiteral("diff"), store_, idA_, QStringLiteral("wide"), QStringLiteral("--format"),
+            QStringLiteral("latex")});
+        QCOMPARE(o.code, 0);
+        QVERIFY(o.out.contains(QStringLiteral("\\toprule")));
+        QVERIFY(o.out.contains(QStringLiteral("params & optimizer & ")));
+        o = cli({QStringLiteral("diff"), store_, idA_, QStringLiteral("wide"), QStringLiteral("--format"),
+            QStringLiteral("docx")});
+        QCOMPARE(o.code, 2);
     }
 
     void seedStatistics()

@@ -78,6 +78,23 @@ private slots:
         QVERIFY(md.contains(QStringLiteral("with\\|pipe")));   // escaped
         QVERIFY(!md.contains(QStringLiteral("epochs")));       // only differences
         QVERIFY(comparisonToMarkdown(c, false).contains(QStringLiteral("epochs")));
+        QVERIFY(md.contains(QStringLiteral("|---|---|---|---|---|\n")));
+
+        const QString tex = comparisonToLatex(c, true, 0);
+        QVERIFY(tex.contains(QStringLiteral("\\begin{tabular}{lllll}")));
+        QVERIFY(tex.contains(QStringLiteral("section & key & run-a (baseline) & run-b & run-c \\\\\n")));
+        QVERIFY(tex.contains(QStringLiteral("params & lr & 0.1 & 0.2 (+0.1, +100.0\\%) & 0.1 \\\\\n")));
+        QVERIFY(tex.contains(QStringLiteral("tags & note & --- & with\\textbar{}pipe & --- \\\\")));
+        QVERIFY(tex.trimmed().endsWith(QStringLiteral("\\bottomrule\n\\end{tabular}")));
+        QVERIFY(!tex.contains(QStringLiteral("epochs")));
+    }
+
+    void latexEscapesEverySpecialCharacter()
+    {
+        QCOMPARE(latexEscape(QStringLiteral("a_b & 50% $x$ #1 {y} ~z ^2 \\cmd <t>\nnext")),
+                 QStringLiteral("a\\_b \\& 50\\% \\$x\\$ \\#1 \\{y\\} \\textasciitilde{}z \\textasciicircum{}2 "
+                                "\\textbackslash{}cmd \\textless{}t\\textgreater{} next"));
+        QCOMPARE(latexEscape(QStringLiteral("plain 0.1")), QStringLiteral("plain 0.1"));
     }
 
     void modelShowsDifferencesAndDeltas()

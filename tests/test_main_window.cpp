@@ -92,6 +92,35 @@ private slots:
         QCOMPARE(w.tableModel()->table().name(w.tableModel()->displayedRows().front()), QStringLiteral("spiky"));
     }
 
+    void tableExportsShownOrAllColumns()
+    {
+        MainWindow w;
+        w.openStores({store_});
+        wait(w);
+        QVERIFY(w.applyQuery(QStringLiteral("params.lr >= 0.1 order by params.seed desc")).isEmpty());
+        const int seed = w.tableModel()->columnOf(QStringLiteral("params.seed"));
+        QVERIFY(seed >= 0);
+        w.tableView()->setColumnHidden(seed, true);
+        auto csv = [&](bool all) {
+            QString text;
+            QTextStream out(&text);
+            w.writeTableCsv(out, all);
+            out.flush();
+            return text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        };
+        const QStringList shown = csv(false), all = csv(true);
+        // The rows the query shows, in its order, in both.
+        QCOMPARE(shown.size(), 5);
+        QCOMPARE(all.size(), 5);
+        QVERIFY(shown[1].contains(QStringLiteral("spiky")));
+        QVERIFY(all[1].contains(QStringLiteral("spiky")));
+        // The hidden column is left out of the shown export only.
+        QVERIFY(!shown[0].contains(QStringLiteral("params.seed")));
+        QVERIFY(all[0].contains(QStringLiteral("params.seed")));
+        QVERIFY(all[0].startsWith(QStringLiteral("id,name,experiment,status,start_time,end_time,")));
+        QCOMPARE(all[1].split(QLatin1Char(',')).size(), all[0].split(QLatin1Char(',')).size());
+    }
+
     void selectionDrivesTheCurves()
     {
         MainWindow w;

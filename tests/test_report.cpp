@@ -3,12 +3,15 @@
 // metrics a report picks by default. (tests/python/test_report_e2e.py opens
 // the files in Chromium and poppler.)
 #include "comparison_report.h"
+#include "figure_export.h"
 #include "metric_priority.h"
+#include "parallel_coordinates_view.h"
 #include "report_dialog.h"
 #include "runlens/runlens.h"
 #include "workspace.h"
 
 #include <QCheckBox>
+#include <QImage>
 #include <QListWidget>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -16,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTextDocument>
 #include <QtTest>
+
+#include <numeric>
 
 using namespace runlens;
 
@@ -188,6 +193,45 @@ private slots:
         dialog.saveAs(dir_.filePath(QStringLiteral("dialog.txt")));
         QVERIFY(failed.wait(20'000));
         QVERIFY(failed.first().first().toString().contains(QStringLiteral(".html or .pdf")));
+    }
+
+    void chartsSaveAsVectorSvgAndSharpPng()
+    {
+        const QString store = dir_.filePath(QStringLiteral("figures.db"));
+        for (int i = 0; i < 40; ++i) {
+            RunOptions o;
+            o.name = "fig-" + std::to_string(i);
+            o.capture_git = false;
+            auto run = Run::start(store.toStdString(), o);
+            run.logParam("lr", 0.001 * (i + 1));
+            run.logParam("depth", i % 4);
+            run.logMetric("score", i * 0.5, 0);
+            run.finish();
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait({store}).isEmpty());
+        std::vector<int> rows(40);
+        std::iota(rows.begin(), rows.end(), 0);
+        ui::ParallelCoordinatesView view;
+        view.resize(700, 360);
+        view.setRuns(ws.runs(), rows, QStringLiteral("score"));
+        QCOMPARE(int(view.axes().axes().size()), 3);
+        // The lines are vectors in the SVG (on screen they come from an image).
+        const QString svg = QString::fromUtf8(ui::figureSvg(view));
+        QVERIFY(svg.count(QStringLiteral("<polyline")) >= 40);
+        QVERIFY(!svg.contains(QStringLiteral("<image")));
+        QVERIFY(svg.contains(QStringLiteral("sans-serif")));
+
+        const QString png = dir_.filePath(QStringLiteral("parallel.png"));
+        QVERIFY(ui::saveFigure(view, png).ok());
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1400, 720));   // twice the widget, for slides and print
+        const QString svgPath = dir_.filePath(QStringLiteral("parallel.svg"));
+        QVERIFY(ui::saveFigure(view, svgPath).ok());
+        QVERIFY(QFileInfo(svgPath).size() > 1000);
+        const auto refused = ui::saveFigure(view, dir_.filePath(QStringLiteral("parallel.jpg2")));
+        QVERIFY(!refused.ok());
+        QVERIFY(refused.error().contains(QStringLiteral(".png or .svg")));
     }
 
     void preferredMetricsPutLossesAndScoresFirst()

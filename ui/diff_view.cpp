@@ -6,12 +6,17 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace runlens::ui {
@@ -136,12 +141,30 @@ DiffView::DiffView(QWidget* parent) : QWidget(parent)
     baseline_ = new QComboBox;
     baseline_->setMinimumContentsLength(24);
     summary_ = new QLabel;
+    // The table leaves as Markdown (notes, issues) or LaTeX (papers).
     auto* copy = new QPushButton(tr("Copy as Markdown"));
+    auto* more = new QToolButton;
+    more->setText(tr("Export"));
+    more->setPopupMode(QToolButton::InstantPopup);
+    auto* exportMenu = new QMenu(more);
+    exportMenu->addAction(tr("Copy as LaTeX"), this, [this] { QApplication::clipboard()->setText(latex()); });
+    exportMenu->addAction(tr("Save as Markdown or LaTeX…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save comparison"), QStringLiteral("comparison.md"),
+                                                          tr("Markdown (*.md);;LaTeX (*.tex)"));
+        if (path.isEmpty())
+            return;
+        const QByteArray text = (path.endsWith(QLatin1String(".tex"), Qt::CaseInsensitive) ? latex() : markdown()).toUtf8();
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit())
+            QMessageBox::warning(this, tr("Save comparison"), file.errorString());
+    });
+    more->setMenu(exportMenu);
     auto* bar = new QHBoxLayout;
     bar->addWidget(only_);
     bar->addWidget(new QLabel(tr("Baseline:")));
     bar->addWidget(baseline_);
     bar->addWidget(copy);
+    bar->addWidget(more);
     bar->addStretch(1);
     bar->addWidget(summary_);
     auto* layout = new QVBoxLayout(this);
@@ -181,6 +204,11 @@ void DiffView::setRuns(const std::vector<RunDetails>& runs)
 QString DiffView::markdown() const
 {
     return comparisonToMarkdown(model_->comparison(), model_->onlyDifferences(), model_->baseline());
+}
+
+QString DiffView::latex() const
+{
+    return comparisonToLatex(model_->comparison(), model_->onlyDifferences(), model_->baseline());
 }
 
 } // namespace runlens::ui

@@ -1,7 +1,7 @@
 // The selected runs side by side (2 to 50): params, tags, metric summaries,
 // data versions, environment and git, with only the differences shown by
 // default, one run as the baseline and the others' deltas against it, and
-// a Markdown copy of what is shown.
+// a Markdown or LaTeX copy of what is shown.
 #pragma once
 
 #include "run_diff.h"
@@ -49,6 +49,7 @@ public:
     void setRuns(const std::vector<RunDetails>& runs);
     RunComparisonModel* model() const { return model_; }
     QString markdown() const;
+    QString latex() const;
     static constexpr int kMaxRuns = 50;
 
 private:

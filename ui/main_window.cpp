@@ -495,32 +495,37 @@ void MainWindow::exportTableCsv(bool allColumns)
         return;
     }
     QTextStream out(&file);
-    if (allColumns) {
-        writeRunTableCsv(model_->table(), model_->displayedRows(), out);
-    } else {
-        // The columns as shown, in their visual order, as they read on screen.
-        std::vector<int> cols;
-        for (int v = 0; v < model_->columnCount(); ++v) {
-            const int c = table_->header()->logicalIndex(v);
-            if (!table_->isColumnHidden(c))
-                cols.push_back(c);
-        }
-        QStringList header{QStringLiteral("id")};
-        for (int c : cols)
-            header << csvField(model_->columns()[size_t(c)].key);
-        out << header.join(QLatin1Char(',')) << '\n';
-        for (int r : model_->displayedRows()) {
-            QStringList line{csvField(model_->table().id(r))};
-            for (int c : cols)
-                line << csvField(model_->data(model_->indexOfTableRow(r, c)).toString());
-            out << line.join(QLatin1Char(',')) << '\n';
-        }
-    }
+    writeTableCsv(out, allColumns);
     out.flush();
     if (!file.commit())
         QMessageBox::warning(this, tr("Export"), file.errorString());
     else
         statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+}
+
+void MainWindow::writeTableCsv(QTextStream& out, bool allColumns) const
+{
+    if (allColumns) {
+        writeRunTableCsv(model_->table(), model_->displayedRows(), out);
+        return;
+    }
+    // The columns as shown, in their visual order, as they read on screen.
+    std::vector<int> cols;
+    for (int v = 0; v < model_->columnCount(); ++v) {
+        const int c = table_->header()->logicalIndex(v);
+        if (!table_->isColumnHidden(c))
+            cols.push_back(c);
+    }
+    QStringList header{QStringLiteral("id")};
+    for (int c : cols)
+        header << csvField(model_->columns()[size_t(c)].key);
+    out << header.join(QLatin1Char(',')) << '\n';
+    for (int r : model_->displayedRows()) {
+        QStringList line{csvField(model_->table().id(r))};
+        for (int c : cols)
+            line << csvField(model_->data(model_->indexOfTableRow(r, c)).toString());
+        out << line.join(QLatin1Char(',')) << '\n';
+    }
 }
 
 std::vector<int> MainWindow::reportRows(QString* note) const

@@ -18,6 +18,7 @@ class QLabel;
 class QProgressBar;
 class QToolButton;
 class QSplitter;
+class QTextStream;
 class QTabWidget;
 class QDockWidget;
 
@@ -64,6 +65,9 @@ public:
     ScatterView* scatterView() const { return scatter_; }
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
+
+    // The run table as CSV, the rows shown: every column, or those shown as shown.
+    void writeTableCsv(QTextStream& out, bool allColumns) const;
 
     // The runs File > Export Report takes; `note` says when some were left out.
     std::vector<int> reportRows(QString* note = nullptr) const;
