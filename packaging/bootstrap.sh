@@ -27,6 +27,8 @@ packages=(
   libgit2-dev libsqlite3-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcsv-dev libboost-math-dev
   libgtest-dev libbenchmark-dev xvfb xauth clang libclang-rt-14-dev
 )
+# The report tests open reports the way their readers do: in Chromium and poppler.
+[ "$mode" = test ] && packages+=(chromium poppler-utils fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -79,7 +79,7 @@ const QString kTableOpen = QStringLiteral("<table width=\"100%\" border=\"1\" ce
 // proportional line height in QTextDocument would stretch figure lines.)
 const QString kScreenStyle = QStringLiteral("body{margin:2em auto;max-width:1100px;padding:0 1em;line-height:1.4}");
 const QString kStyle = QStringLiteral(
-    "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;color:#1f2328}"
+    "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;color:#1f2328;overflow-wrap:anywhere}"
     "h1{font-size:22pt;margin-bottom:0.2em}h2{font-size:15pt;margin-top:1.6em;border-bottom:1px solid #d0d7de}"
     "table{border-collapse:collapse;margin:0.6em 0;border-color:#d0d7de}"
     "td,th{border:1px solid #d0d7de;padding:3px 8px;font-size:10pt;text-align:left;vertical-align:top}"

@@ -1,0 +1,193 @@
+"""Comparison reports as their readers open them: the HTML in headless
+Chromium (no console messages, no network requests, hostile names shown as
+text, a screenshot to look at) and the PDF through poppler (pages, title,
+text, a page image). The store is made by the Python package, the reports by
+`runlens report`.
+
+Needs PYTHONPATH=<build>/python, RUNLENS_BIN, CHROMIUM and the poppler tools
+(pdfinfo, pdftotext, pdftoppm) on PATH; REPORT_ARTIFACTS names a folder for
+the screenshots. ctest sets them.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unicodedata
+import unittest
+import zlib
+
+RUNLENS = os.environ.get("RUNLENS_BIN", "runlens")
+CHROMIUM = os.environ.get("CHROMIUM", "chromium")
+ARTIFACTS = os.environ.get("REPORT_ARTIFACTS")
+
+HOSTILE = "<script>alert(1)</script>"
+LONG = "a-very-long-run-name-" + "x" * 120 + "-end"
+
+
+def chromium(args, profile, timeout=120):
+    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-default-apps", "--user-data-dir=" + profile]
+    return subprocess.run(base + args, capture_output=True, text=True, timeout=timeout)
+
+
+def open_in_chromium(html, workdir, screenshot):
+    """Loads `html` and takes a screenshot (headless Chromium quits after it);
+    returns (console messages, URLs the page requested)."""
+    profile = tempfile.mkdtemp(dir=workdir)
+    netlog = os.path.join(workdir, "net-%d.json" % len(os.listdir(workdir)))
+    args = ["--enable-logging=stderr", "--v=0", "--log-net-log=" + netlog, "--hide-scrollbars",
+            "--window-size=1280,2400", "--screenshot=" + screenshot]
+    proc = chromium(args + ["file://" + html], profile)
+    console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
+    with open(netlog) as f:
+        log = json.load(f)
+    start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    requested = set()
+    for event in log["events"]:
+        params = event.get("params", {})
+        # The page's own requests carry its origin; Chromium's background
+        # services (updates, accounts) carry none.
+        if event["type"] == start_job and params.get("initiator") != "not an origin" and "url" in params:
+            requested.add(params["url"])
+    return console, requested
+
+
+def png_size_and_colours(path):
+    """Width, height and how many distinct bytes the image data holds."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    pos, idat = 8, b""
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    return width, height, len(set(zlib.decompress(idat)))
+
+
+class ReportInReaders(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = cls.tmp.name
+        cls.store = os.path.join(cls.dir, "report.db")
+        script = f"""
+            import math
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({cls.store!r})
+            mlflow.set_experiment("report-e2e")
+            names = [{HOSTILE!r}, "O'Brien & \\"quotes\\"", {LONG!r}, "wide-s1", "wide-s2", "wide-s3"]
+            for i, name in enumerate(names):
+                with mlflow.start_run(run_name=name):
+                    lr = 0.01 if i < 3 else 0.1
+                    mlflow.log_params({{"lr": lr, "seed": i % 3, "note": "a<b & c>d"}})
+                    mlflow.set_tag("owner", f"<img src=x onerror=alert({{i}})>")
+                    for step in range(2000):
+                        loss = 1.0 / (step + 1) + lr + 0.001 * i
+                        if i == 4 and step == 1234:
+                            loss = 25.0   # one spike the charts must keep
+                        mlflow.log_metric("loss", loss, step=step)
+                        if step % 100 == 0:
+                            mlflow.log_metric("val_acc", 0.5 + step / 5000 + 0.01 * i, step=step)
+        """
+        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        cls.html = os.path.join(cls.dir, "report.html")
+        cls.pdf = os.path.join(cls.dir, "report.pdf")
+        for out in (cls.html, cls.pdf):
+            proc = subprocess.run([RUNLENS, "report", cls.store, "--query", "params.lr > 0", "--title",
+                                   "Seeds <b>&</b> spikes", "--notes", "Is lr=0.1 worth it?\nSee <below>.", "-o", out],
+                                  capture_output=True, text=True, timeout=120)
+            assert proc.returncode == 0, proc.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def keep(self, path, name):
+        if ARTIFACTS:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            shutil.copy(path, os.path.join(ARTIFACTS, name))
+
+    def test_html_is_self_contained(self):
+        with open(self.html, encoding="utf-8") as f:
+            text = f.read()
+        for section in ("runs", "differences", "curves", "parallel", "seeds", "provenance", "notes"):
+            self.assertIn('<section id="%s">' % section, text)
+        self.assertNotIn("<script", text)
+        self.assertNotIn("<link", text)
+        self.assertNotIn("@import", text)
+        self.assertIsNone(re.search(r"""(src|href)\s*=\s*["']?(https?:|//|file:)""", text))
+        self.assertIsNone(re.search(r"url\(", text))
+        self.assertTrue("&lt;script&gt;alert(1)&lt;/script&gt;" in text)
+        self.assertTrue("&lt;img src=x onerror=alert(2)&gt;" in text)
+        self.assertFalse("<img" in text)
+        # Two metric charts and the parallel coordinates, inline.
+        self.assertEqual(text.count("<svg"), 3)
+
+    def test_chromium_renders_it_quietly_and_offline(self):
+        shot = os.path.join(self.dir, "report.png")
+        console, requested = open_in_chromium(self.html, self.dir, screenshot=shot)
+        self.assertEqual(console, [])
+        self.assertEqual(requested, set())
+        width, height, colours = png_size_and_colours(shot)
+        self.assertEqual((width, height), (1280, 2400))
+        self.assertGreater(colours, 50)   # drawn, not blank
+        self.keep(shot, "report-chromium.png")
+        # The DOM Chromium built: hostile names are text, nothing runs.
+        dom = chromium(["--dump-dom", "file://" + self.html], tempfile.mkdtemp(dir=self.dir)).stdout
+        self.assertTrue("<title>Seeds &lt;b&gt;&amp;&lt;/b&gt; spikes</title>" in dom)
+        self.assertTrue("&lt;script&gt;alert(1)&lt;/script&gt;" in dom)
+        self.assertFalse("<script" in dom)
+        self.assertEqual(dom.count("<svg"), 3)
+
+    def test_the_checks_catch_a_page_that_misbehaves(self):
+        bad = os.path.join(self.dir, "bad.html")
+        with open(bad, "w") as f:
+            f.write('<html><body><img src="http://example.invalid/x.png">'
+                    '<script>console.error("boom")</script></body></html>')
+        console, requested = open_in_chromium(bad, self.dir, os.path.join(self.dir, "bad.png"))
+        self.assertTrue(any("boom" in line for line in console), console)
+        self.assertIn("http://example.invalid/x.png", requested)
+
+    def test_pdf_pages_and_text(self):
+        info = subprocess.run(["pdfinfo", self.pdf], capture_output=True, text=True, timeout=60).stdout
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        self.assertGreaterEqual(pages, 2)
+        self.assertLess(pages, 20)
+        self.assertTrue("Seeds <b>&</b> spikes" in info, info)
+        def pdftotext(*args):
+            out = subprocess.run(["pdftotext", *args, self.pdf, "-"], capture_output=True, text=True, timeout=60)
+            return unicodedata.normalize("NFKC", out.stdout)   # the PDF's fonts set "ff" as a ligature
+        # In reading order, table cells wrapped onto several lines joined again.
+        flat = " ".join(pdftotext().split())
+        text = pdftotext("-layout")
+        for expected in ("Seeds <b>&</b> spikes", "Is lr=0.1 worth it?", "See <below>.", HOSTILE, "wide-s3",
+                         "<img src=x onerror=alert(2)>", "What differs", "Curves", "Parallel coordinates",
+                         "Seed statistics", "Provenance"):
+            self.assertTrue(expected in flat, expected)
+        # The seed groups: three runs each, lr 0.01 and 0.1.
+        self.assertRegex(text, r"lr=0\.01\s+3")
+        self.assertRegex(text, r"lr=0\.1\s+3")
+        prefix = os.path.join(self.dir, "page")
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "2", self.pdf, prefix], check=True,
+                       timeout=60)
+        first = sorted(p for p in os.listdir(self.dir) if p.startswith("page") and p.endswith(".png"))
+        self.assertEqual(len(first), 2)
+        width, height, colours = png_size_and_colours(os.path.join(self.dir, first[1]))
+        self.assertGreater(colours, 20)
+        self.keep(os.path.join(self.dir, first[0]), "report-pdf-page1.png")
+        self.keep(os.path.join(self.dir, first[1]), "report-pdf-page2.png")
+
+
+if __name__ == "__main__":
+    unittest.main()
