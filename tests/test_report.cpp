@@ -132,6 +132,37 @@ private slots:
         QCOMPARE(ui::ComparisonReport::defaultMetrics(*ws.runs(), {0, 1, 2}).value(0), QStringLiteral("val_loss"));
     }
 
+    void manyRunsGetARowEachAndSharedProvenanceOnce()
+    {
+        const QString store = dir_.filePath(QStringLiteral("many.db"));
+        for (int i = 0; i < 9; ++i) {
+            RunOptions o;
+            o.name = "many-" + std::to_string(i);
+            o.capture_git = false;
+            auto run = Run::start(store.toStdString(), o);
+            run.logParam("lr", i < 3 ? 0.1 : 0.2);
+            run.logParam("seed", i % 3);
+            run.logDataVersion("train", "v2");
+            run.logMetric("loss", 1.0 / (i + 1), 0);
+            run.finish();
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait({store}).isEmpty());
+        std::vector<int> rows(9);
+        std::iota(rows.begin(), rows.end(), 0);
+        const QString html = ui::ComparisonReport::build(ws, rows, {}, [&](const SeriesKey& k) { return ws.loadSeriesNow(k); }).html();
+        const QString differences = html.section(QStringLiteral("<section id=\"differences\">"), 1).section(QStringLiteral("</section>"), 0, 0);
+        // Nine runs: a row each, the differing keys as columns (not nine run columns).
+        QVERIFY(differences.contains(QStringLiteral("<thead><tr><th>Run</th><th>lr</th><th>seed</th></tr></thead>")));
+        QCOMPARE(differences.count(QStringLiteral("<tr><td>many-")), 9);
+        QVERIFY(differences.contains(QStringLiteral("<td class=\"changed\">0.2 <span class=\"muted\">(+0.1, +100.0%)</span></td>")));
+        // What every run shares is said once, not nine times.
+        const QString provenance = html.section(QStringLiteral("<section id=\"provenance\">"), 1).section(QStringLiteral("</section>"), 0, 0);
+        QVERIFY(provenance.contains(QStringLiteral("<p>Every run: ")));
+        QCOMPARE(provenance.count(QStringLiteral("data train: v2")), 1);
+        QCOMPARE(provenance.count(QStringLiteral("<tr><td>many-")), 9);
+    }
+
     void dialogPreviewsFollowsChoicesAndSaves()
     {
         const QString store = dir_.filePath(QStringLiteral("dialog.db"));

@@ -27,6 +27,8 @@ namespace {
 constexpr int kFigureWidth = 680;   // an A4 page's text width at 96 dpi: no scaling in print
 constexpr int kMaxMetrics = 4;
 constexpr int kMaxTableParams = 6;   // params that vary, as run table columns
+constexpr size_t kMaxSideBySideRuns = 6;   // more runs: a row each in the differences
+constexpr size_t kKeysPerTable = 7;        // differing keys per table, when runs are rows
 
 QString esc(const QString& s) { return s.toHtmlEscaped(); }
 
@@ -148,14 +150,122 @@ QStringList varyingParams(const RunTable& table, const std::vector<int>& rows)
     return keys;
 }
 
-QString environmentSummary(const RunDetails& d)
+QString deltaText(const std::optional<QString>& value, const std::optional<QString>& base)
 {
-    QStringList parts;
-    for (const auto& [k, v] : d.environment)
-        if (k == QLatin1String("host") || k == QLatin1String("os") || k == QLatin1String("python")
-            || k == QLatin1String("gpu") || k.startsWith(QLatin1String("seed")))
-            parts << esc(k) + QStringLiteral(": ") + esc(v.left(80));
-    return parts.join(QStringLiteral("<br>"));
+    const auto d = deltaOf(value, base);
+    if (!d || d->absolute == 0)
+        return {};
+    return QStringLiteral(" <span class=\"muted\">(%1%2%3)</span>")
+        .arg(d->absolute > 0 ? QStringLiteral("+") : QString(), number(d->absolute, 4),
+             d->percent ? QStringLiteral(", %1%2%").arg(*d->percent > 0 ? QStringLiteral("+") : QString(),
+                                                        QString::number(*d->percent, 'f', 1))
+                        : QString());
+}
+
+// What differs between the runs. A few runs sit side by side (a column
+// each); many runs get a row each with the differing keys as columns, a
+// table per few keys, so neither the page nor the reader runs out of width.
+QString differencesSection(const std::vector<RunDetails>& details, int baseline)
+{
+    const RunComparison c = compareRuns(details);
+    std::vector<const ComparisonRow*> rows;
+    for (const auto& row : c.rows)
+        // Metrics have the run table and the curves; the hash has the provenance.
+        if (row.differs && row.section != QLatin1String("metrics") && row.key != QLatin1String("reproducibility hash"))
+            rows.push_back(&row);
+    QString h = QStringLiteral("<section id=\"differences\"><h2>What differs</h2><p>Only what differs; deltas against %1 "
+                               "(baseline).</p>")
+                    .arg(esc(details[size_t(baseline)].name));
+    if (rows.empty())
+        return h + QStringLiteral("<p>The runs agree on every param, tag and recorded setting.</p></section>\n");
+    auto cell = [&](const ComparisonRow& row, size_t run) {
+        const auto& base = row.values[size_t(baseline)];
+        QString v = row.values[run] ? esc(shortValue(*row.values[run])) : QStringLiteral("—");
+        if (int(run) != baseline)
+            v += deltaText(row.values[run], base);
+        const bool changed = int(run) != baseline && row.values[run] != base;
+        return QStringLiteral("<td%1>%2</td>").arg(changed ? QStringLiteral(" class=\"changed\"") : QString(), v);
+    };
+    if (c.runNames.size() <= kMaxSideBySideRuns) {
+        h += kTableOpen + QStringLiteral("<thead><tr><th>Section</th><th>Key</th>");
+        for (size_t i = 0; i < c.runNames.size(); ++i)
+            h += QStringLiteral("<th>%1%2</th>").arg(esc(c.runNames[i]), int(i) == baseline ? QStringLiteral(" (baseline)") : QString());
+        h += QStringLiteral("</tr></thead>\n");
+        for (const ComparisonRow* row : rows) {
+            h += QStringLiteral("<tr><td>%1</td><td>%2</td>").arg(esc(row->section), esc(row->key));
+            for (size_t i = 0; i < row->values.size(); ++i)
+                h += cell(*row, i);
+            h += QStringLiteral("</tr>\n");
+        }
+        return h + QStringLiteral("</table></section>\n");
+    }
+    for (size_t first = 0; first < rows.size(); first += kKeysPerTable) {
+        const size_t last = std::min(rows.size(), first + kKeysPerTable);
+        h += kTableOpen + QStringLiteral("<thead><tr><th>Run</th>");
+        for (size_t k = first; k < last; ++k)
+            h += QStringLiteral("<th>%1</th>").arg(esc(rows[k]->section == QLatin1String("params")
+                                                           ? rows[k]->key
+                                                           : rows[k]->section + QLatin1Char('.') + rows[k]->key));
+        h += QStringLiteral("</tr></thead>\n");
+        for (size_t i = 0; i < c.runNames.size(); ++i) {
+            h += QStringLiteral("<tr><td>%1%2</td>")
+                     .arg(esc(c.runNames[i]), int(i) == baseline ? QStringLiteral(" <span class=\"muted\">(baseline)</span>") : QString());
+            for (size_t k = first; k < last; ++k)
+                h += cell(*rows[k], i);
+            h += QStringLiteral("</tr>\n");
+        }
+        h += QStringLiteral("</table>\n");
+    }
+    return h + QStringLiteral("</section>\n");
+}
+
+// Each run's provenance. What every run shares is said once; the table
+// keeps what differs between them, and the reproducibility hash.
+QString provenanceSection(const std::vector<RunDetails>& details)
+{
+    using Facts = std::vector<std::pair<QString, QString>>;   // label, HTML
+    std::vector<Facts> facts;
+    for (const auto& d : details) {
+        Facts f;
+        f.emplace_back(QStringLiteral("commit"),
+                       d.git.present ? esc(d.git.commit.left(12))
+                               + (d.git.branch.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(esc(d.git.branch)))
+                                     : QStringLiteral("—"));
+        f.emplace_back(QStringLiteral("uncommitted changes"),
+                       d.git.present ? (d.git.dirty ? QStringLiteral("yes") : QStringLiteral("no")) : QStringLiteral("—"));
+        for (const auto& [k, v] : d.dataVersions)
+            f.emplace_back(QStringLiteral("data ") + esc(k), esc(shortHashes(v).left(120)));
+        for (const auto& [k, v] : d.environment)
+            if (k == QLatin1String("host") || k == QLatin1String("os") || k == QLatin1String("python")
+                || k == QLatin1String("gpu") || k.startsWith(QLatin1String("seed")))
+                f.emplace_back(esc(k), esc(v.left(80)));
+        facts.push_back(std::move(f));
+    }
+    // A fact is shared when every run has it with the same value.
+    auto sharedByAll = [&](const std::pair<QString, QString>& fact) {
+        return details.size() > 1 && std::all_of(facts.begin(), facts.end(), [&](const Facts& f) {
+            return std::find(f.begin(), f.end(), fact) != f.end();
+        });
+    };
+    QStringList shared;
+    for (const auto& fact : facts.front())
+        if (sharedByAll(fact))
+            shared << QStringLiteral("%1: %2").arg(fact.first, fact.second);
+    QString h = QStringLiteral("<section id=\"provenance\"><h2>Provenance</h2>");
+    if (!shared.isEmpty())
+        h += QStringLiteral("<p>Every run: %1.</p>").arg(shared.join(QStringLiteral("; ")));
+    h += kTableOpen + QStringLiteral("<thead><tr><th>Run</th><th>%1</th><th>Reproducibility hash</th></tr></thead>\n")
+                          .arg(shared.isEmpty() ? QStringLiteral("Commit, data, environment") : QStringLiteral("Its own"));
+    for (size_t i = 0; i < details.size(); ++i) {
+        QStringList own;
+        for (const auto& fact : facts[i])
+            if (!sharedByAll(fact))
+                own << QStringLiteral("%1: %2").arg(fact.first, fact.second);
+        h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>\n")
+                 .arg(esc(details[i].name), own.isEmpty() ? QStringLiteral("—") : own.join(QStringLiteral("<br>")),
+                      esc(details[i].reproHash.left(16)));
+    }
+    return h + QStringLiteral("</table></section>\n");
 }
 
 } // namespace
@@ -249,39 +359,7 @@ ComparisonReport ComparisonReport::build(const Workspace& workspace, const std::
         if (const int b = workspace.baselineRowFor(rows.front()); b >= 0)
             if (auto it = std::find(rows.begin(), rows.end(), b); it != rows.end())
                 baseline = int(it - rows.begin());
-        const RunComparison c = compareRuns(details);
-        h += QStringLiteral("<section id=\"differences\"><h2>What differs</h2><p>Only what differs; deltas against %1.</p>")
-                 .arg(esc(details[size_t(baseline)].name))
-            + kTableOpen + QStringLiteral("<thead><tr><th>Section</th><th>Key</th>");
-        for (size_t i = 0; i < c.runNames.size(); ++i)
-            h += QStringLiteral("<th>%1%2</th>").arg(esc(c.runNames[i]), int(i) == baseline ? QStringLiteral(" (baseline)") : QString());
-        h += QStringLiteral("</tr></thead>\n");
-        int shown = 0;
-        for (const auto& row : c.rows) {
-            // Metrics have the run table and the curves; the hash has the provenance.
-            if (!row.differs || row.section == QLatin1String("metrics") || row.key == QLatin1String("reproducibility hash"))
-                continue;
-            ++shown;
-            h += QStringLiteral("<tr><td>%1</td><td>%2</td>").arg(esc(row.section), esc(row.key));
-            const auto& base = row.values[size_t(baseline)];
-            for (size_t i = 0; i < row.values.size(); ++i) {
-                QString v = row.values[i] ? esc(shortValue(*row.values[i])) : QStringLiteral("—");
-                if (int(i) != baseline)
-                    if (const auto d = deltaOf(row.values[i], base); d && d->absolute != 0)
-                        v += QStringLiteral(" <span class=\"muted\">(%1%2%3)</span>")
-                                 .arg(d->absolute > 0 ? QStringLiteral("+") : QString(), number(d->absolute, 4),
-                                      d->percent ? QStringLiteral(", %1%2%").arg(*d->percent > 0 ? QStringLiteral("+") : QString(),
-                                                                                 QString::number(*d->percent, 'f', 1))
-                                                 : QString());
-                const bool changed = int(i) != baseline && row.values[i] != base;
-                h += QStringLiteral("<td%1>%2</td>").arg(changed ? QStringLiteral(" class=\"changed\"") : QString(), v);
-            }
-            h += QStringLiteral("</tr>\n");
-        }
-        h += QStringLiteral("</table>");
-        if (shown == 0)
-            h += QStringLiteral("<p>The runs agree on every param, tag and recorded setting.</p>");
-        h += QStringLiteral("</section>\n");
+        h += differencesSection(details, baseline);
     }
 
     if (want.curves && !metrics.isEmpty()) {
@@ -334,24 +412,8 @@ ComparisonReport ComparisonReport::build(const Workspace& workspace, const std::
         }
     }
 
-    if (want.provenance && !details.empty()) {
-        h += QStringLiteral("<section id=\"provenance\"><h2>Provenance</h2>") + kTableOpen
-            + QStringLiteral("<thead><tr><th>Run</th><th>Commit</th><th>Uncommitted changes</th><th>Data</th><th>Environment</th>"
-                             "<th>Reproducibility hash</th></tr></thead>\n");
-        for (const auto& d : details) {
-            QStringList data;
-            for (const auto& [k, v] : d.dataVersions)
-                data << esc(k) + QStringLiteral(": ") + esc(shortHashes(v).left(80));
-            const QString commit = d.git.present
-                ? esc(d.git.commit.left(12)) + (d.git.branch.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(esc(d.git.branch)))
-                : QStringLiteral("—");
-            h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td></tr>\n")
-                     .arg(esc(d.name), commit,
-                          d.git.present ? (d.git.dirty ? QStringLiteral("yes") : QStringLiteral("no")) : QStringLiteral("—"),
-                          data.join(QStringLiteral("<br>")), environmentSummary(d), esc(d.reproHash.left(16)));
-        }
-        h += QStringLiteral("</table></section>\n");
-    }
+    if (want.provenance && !details.empty())
+        h += provenanceSection(details);
     return report;
 }
 

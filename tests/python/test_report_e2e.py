@@ -159,6 +159,24 @@ class ReportInReaders(unittest.TestCase):
         self.assertTrue(any("boom" in line for line in console), console)
         self.assertIn("http://example.invalid/x.png", requested)
 
+    def test_cli_choices_and_refusals(self):
+        def report(*args):
+            return subprocess.run([RUNLENS, "report", self.store, *args], capture_output=True, text=True, timeout=120)
+        only = os.path.join(self.dir, "only-curves.html")
+        proc = report("--runs", "wide-s1,wide-s2", "--sections", "curves", "--metrics", "val_acc", "-o", only)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(only, encoding="utf-8") as f:
+            text = f.read()
+        self.assertEqual(re.findall(r'<section id="(\w+)">', text), ["curves"])
+        self.assertEqual(text.count("<svg"), 1)
+        self.assertTrue("<title>val_acc</title>" in text)
+        self.assertEqual(report("--runs", "wide-s1", "-o", os.path.join(self.dir, "r.docx")).returncode, 2)
+        self.assertEqual(report("--runs", "wide-s1", "--sections", "bogus", "-o", only).returncode, 2)
+        self.assertEqual(report("--runs", "nope", "-o", only).returncode, 4)
+        self.assertEqual(report("--query", "params.lr >", "-o", only).returncode, 5)
+        self.assertEqual(report("--query", "params.lr > 5", "-o", only).returncode, 4)   # no runs
+        self.assertEqual(report("-o", only).returncode, 2)   # neither --runs nor --query
+
     def test_pdf_pages_and_text(self):
         info = subprocess.run(["pdfinfo", self.pdf], capture_output=True, text=True, timeout=60).stdout
         pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
