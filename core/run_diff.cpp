@@ -1,5 +1,7 @@
 #include "run_diff.h"
 
+#include "seed_statistics.h"
+
 #include <QCryptographicHash>
 #include <QMap>
 
@@ -131,6 +133,9 @@ RunComparison compareRuns(const std::vector<RunDetails>& runs)
             }
             row.differs = std::any_of(row.values.begin(), row.values.end(),
                                       [&](const auto& v) { return v != row.values.front(); });
+            // A seed is a label: seed 3 is not "+2" on seed 1.
+            row.quantity = !(row.section == QLatin1String("params") && isSeedKey(row.key, defaultSeedKeys()))
+                && !(row.section == QLatin1String("environment") && row.key.startsWith(QLatin1String("seed")));
             c.rows.push_back(std::move(row));
         }
     }
@@ -173,14 +178,9 @@ ComparisonCells comparisonCells(const RunComparison& c, bool onlyDifferences, in
         QStringList cells = {row.section, row.key};
         for (size_t i = 0; i < row.values.size(); ++i) {
             QString v = row.values[i] ? *row.values[i] : QStringLiteral("—");
-            if (baseline >= 0 && int(i) != baseline && size_t(baseline) < row.values.size()) {
+            if (row.quantity && baseline >= 0 && int(i) != baseline && size_t(baseline) < row.values.size()) {
                 if (const auto d = deltaOf(row.values[i], row.values[size_t(baseline)]); d && d->absolute != 0)
-                    v += QStringLiteral(" (%1%2%3)")
-                             .arg(d->absolute > 0 ? QStringLiteral("+") : QString())
-                             .arg(QString::number(d->absolute, 'g', 4))
-                             .arg(d->percent ? QStringLiteral(", %1%2%").arg(*d->percent > 0 ? QStringLiteral("+") : QString())
-                                                   .arg(QString::number(*d->percent, 'f', 1))
-                                             : QString());
+                    v += QStringLiteral(" (%1)").arg(deltaText(*d));
             }
             cells << v;
         }
@@ -190,6 +190,14 @@ ComparisonCells comparisonCells(const RunComparison& c, bool onlyDifferences, in
 }
 
 } // namespace
+
+QString deltaText(const Delta& d)
+{
+    QString text = (d.absolute > 0 ? QStringLiteral("+") : QString()) + QString::number(d.absolute, 'g', 4);
+    if (d.percent)
+        text += QStringLiteral(", %1%2%").arg(*d.percent > 0 ? QStringLiteral("+") : QString(), QString::number(*d.percent, 'f', 1));
+    return text;
+}
 
 QString comparisonToMarkdown(const RunComparison& c, bool onlyDifferences, int baseline)
 {

@@ -28,6 +28,7 @@ struct ComparisonRow {
     QString key;
     std::vector<std::optional<QString>> values;   // per run; nullopt where the run lacks it
     bool differs = false;
+    bool quantity = true;   // deltas make sense (not for seeds, which are labels)
 };
 
 struct RunComparison {
@@ -43,6 +44,8 @@ struct Delta {
     std::optional<double> percent;   // none when the baseline is 0
 };
 std::optional<Delta> deltaOf(const std::optional<QString>& value, const std::optional<QString>& baseline);
+// "+0.1, +100.0%" (the percentage left out when there is none).
+QString deltaText(const Delta& delta);
 
 // A Markdown table (pipes and newlines in values escaped).
 QString comparisonToMarkdown(const RunComparison& c, bool onlyDifferences, int baseline = -1);

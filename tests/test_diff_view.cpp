@@ -89,6 +89,27 @@ private slots:
         QVERIFY(!tex.contains(QStringLiteral("epochs")));
     }
 
+    void seedsAreLabelsWithoutDeltas()
+    {
+        RunDetails a = run("a", 0.1, 0.8), b = run("b", 0.3, 0.8);
+        a.params.push_back({QStringLiteral("data.seed"), QStringLiteral("int"), QStringLiteral("1")});
+        b.params.push_back({QStringLiteral("data.seed"), QStringLiteral("int"), QStringLiteral("3")});
+        const auto c = compareRuns({a, b});
+        const QString md = comparisonToMarkdown(c, true, 0);
+        QVERIFY(md.contains(QStringLiteral("| params | data.seed | 1 | 3 |")));
+        QVERIFY(md.contains(QStringLiteral("| params | lr | 0.1 | 0.3 (+0.2, +200.0%) |")));
+        RunComparisonModel model;
+        model.setComparison(c);
+        model.setBaseline(0);
+        bool seen = false;
+        for (int r = 0; r < model.rowCount(); ++r)
+            if (model.index(r, 1).data().toString() == QLatin1String("data.seed")) {
+                QCOMPARE(model.index(r, 3).data().toString(), QStringLiteral("3"));
+                seen = true;
+            }
+        QVERIFY(seen);
+    }
+
     void latexEscapesEverySpecialCharacter()
     {
         QCOMPARE(latexEscape(QStringLiteral("a_b & 50% $x$ #1 {y} ~z ^2 \\cmd <t>\nnext")),

@@ -40,6 +40,7 @@ private slots:
             auto run = Run::start(store.toStdString(), o);
             run.logParam("lr", 0.1);
             run.logParam("seed", seed);
+            run.setTag("gpu_mem_gb", std::to_string(16 << seed));
             run.logParam("note", "a<b");
             run.logDataVersion("train", "v\"3\"");
             for (int s = 0; s < 200; ++s)
@@ -69,7 +70,9 @@ private slots:
         // Values: the seed differs, lr does not; the second run's loss is 1 higher.
         QVERIFY(html.contains(QStringLiteral("<td>params</td><td>seed</td>")));
         QVERIFY(!html.contains(QStringLiteral("<td>params</td><td>lr</td>")));
-        QVERIFY(html.contains(QStringLiteral("(+1)")));
+        // A delta for a quantity, none for a seed (a label).
+        QVERIFY(html.contains(QStringLiteral("<td class=\"changed\">32 <span class=\"muted\">(+16, +100.0%)</span></td>")));
+        QVERIFY(html.contains(QStringLiteral("<td>params</td><td>seed</td><td>0</td><td class=\"changed\">1</td>")));
         // The curve is inline SVG; nothing is fetched from elsewhere.
         QVERIFY(html.contains(QStringLiteral("<svg")));
         static const QRegularExpression external(QStringLiteral("(src|href)\\s*=\\s*[\"']?(https?:|//)"));

@@ -150,18 +150,6 @@ QStringList varyingParams(const RunTable& table, const std::vector<int>& rows)
     return keys;
 }
 
-QString deltaText(const std::optional<QString>& value, const std::optional<QString>& base)
-{
-    const auto d = deltaOf(value, base);
-    if (!d || d->absolute == 0)
-        return {};
-    return QStringLiteral(" <span class=\"muted\">(%1%2%3)</span>")
-        .arg(d->absolute > 0 ? QStringLiteral("+") : QString(), number(d->absolute, 4),
-             d->percent ? QStringLiteral(", %1%2%").arg(*d->percent > 0 ? QStringLiteral("+") : QString(),
-                                                        QString::number(*d->percent, 'f', 1))
-                        : QString());
-}
-
 // What differs between the runs. A few runs sit side by side (a column
 // each); many runs get a row each with the differing keys as columns, a
 // table per few keys, so neither the page nor the reader runs out of width.
@@ -181,8 +169,9 @@ QString differencesSection(const std::vector<RunDetails>& details, int baseline)
     auto cell = [&](const ComparisonRow& row, size_t run) {
         const auto& base = row.values[size_t(baseline)];
         QString v = row.values[run] ? esc(shortValue(*row.values[run])) : QStringLiteral("—");
-        if (int(run) != baseline)
-            v += deltaText(row.values[run], base);
+        if (int(run) != baseline && row.quantity)
+            if (const auto d = deltaOf(row.values[run], base); d && d->absolute != 0)
+                v += QStringLiteral(" <span class=\"muted\">(%1)</span>").arg(deltaText(*d));
         const bool changed = int(run) != baseline && row.values[run] != base;
         return QStringLiteral("<td%1>%2</td>").arg(changed ? QStringLiteral(" class=\"changed\"") : QString(), v);
     };

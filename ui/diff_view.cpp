@@ -83,14 +83,9 @@ QVariant RunComparisonModel::data(const QModelIndex& index, int role) const
             return QStringLiteral("—");
         QString text = *value;
         text.replace(QLatin1Char('\n'), QStringLiteral(" ↵ "));
-        if (baseline_ >= 0 && int(run) != baseline_)
+        if (row.quantity && baseline_ >= 0 && int(run) != baseline_)
             if (const auto d = deltaOf(value, row.values[size_t(baseline_)]); d && d->absolute != 0)
-                text += QStringLiteral("  (%1%2%3)")
-                            .arg(d->absolute > 0 ? QStringLiteral("+") : QString())
-                            .arg(QString::number(d->absolute, 'g', 4))
-                            .arg(d->percent ? QStringLiteral(", %1%2%").arg(*d->percent > 0 ? QStringLiteral("+") : QString())
-                                                  .arg(QString::number(*d->percent, 'f', 1))
-                                            : QString());
+                text += QStringLiteral("  (%1)").arg(deltaText(*d));
         return text;
     }
     case Qt::ToolTipRole:
