@@ -7,6 +7,7 @@
 #include "metric_priority.h"
 #include "parallel_coordinates_view.h"
 #include "report_dialog.h"
+#include "run_colors.h"
 #include "runlens/runlens.h"
 #include "workspace.h"
 
@@ -20,6 +21,7 @@
 #include <QTextDocument>
 #include <QtTest>
 
+#include <cmath>
 #include <numeric>
 
 using namespace runlens;
@@ -133,6 +135,48 @@ private slots:
         QVERIFY(!html.contains(QStringLiteral("<title>val_loss</title>")));
         // By default the loss comes before the epoch counter.
         QCOMPARE(ui::ComparisonReport::defaultMetrics(*ws.runs(), {0, 1, 2}).value(0), QStringLiteral("val_loss"));
+    }
+
+    void reportChartsKeepASpike()
+    {
+        // One point in 100,000 at 100 over a flat 0.5: decimated for a page,
+        // the chart must still reach the top at that step.
+        const QString store = dir_.filePath(QStringLiteral("spike.db"));
+        {
+            RunOptions o;
+            o.name = "spiky";
+            o.capture_git = false;
+            auto run = Run::start(store.toStdString(), o);
+            for (int s = 0; s < 100000; ++s)
+                run.logMetric("loss", s == 61234 ? 100.0 : 0.5 + 0.001 * std::sin(s * 0.01), s);
+            run.finish();
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait({store}).isEmpty());
+        const auto report = ui::ComparisonReport::build(ws, {0}, {}, [&](const SeriesKey& k) { return ws.loadSeriesNow(k); });
+        QCOMPARE(report.figureCount(), 1);
+        const QString html = report.html();
+        const QString colour = ui::runColor(ws.runs()->id(0)).name();
+        static const QRegularExpression polyline(QStringLiteral("stroke=\"%1\"[^>]*>\\s*<polyline[^>]*points=\"([^\"]*)\"").arg(colour));
+        double top = 1e9, bottom = -1e9, spikeX = 0;
+        int points = 0;
+        for (auto it = polyline.globalMatch(html); it.hasNext();) {
+            for (const auto& pair : it.next().captured(1).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+                const double x = pair.section(QLatin1Char(','), 0, 0).toDouble(), y = pair.section(QLatin1Char(','), 1, 1).toDouble();
+                ++points;
+                bottom = std::max(bottom, y);
+                if (y < top) {
+                    top = y;
+                    spikeX = x;
+                }
+            }
+        }
+        QVERIFY(points > 100);
+        QVERIFY(points < 2000);   // decimated: not 100,000
+        // The plot area runs from y 26 to 244 and x 62 to 666: the spike is at the top, at 61% across.
+        QVERIFY2(top < 40, qPrintable(QString::number(top)));
+        QVERIFY(bottom > 200);
+        QVERIFY2(std::abs(spikeX - (62 + 604 * 0.61234)) < 4, qPrintable(QString::number(spikeX)));
     }
 
     void manyRunsGetARowEachAndSharedProvenanceOnce()

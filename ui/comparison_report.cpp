@@ -112,6 +112,7 @@ QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, cons
     plot.resize(kFigureWidth, 280);
     plot.setTitle(metric);
     plot.setXLabel(QStringLiteral("step"));
+    plot.setPixelsPerColumn(2);
     plot.setSeries(std::move(series));
     return figureSvg(plot);
 }
@@ -279,131 +280,184 @@ std::vector<SeriesKey> ComparisonReport::seriesKeys(const RunTable& table, const
 ComparisonReport ComparisonReport::build(const Workspace& workspace, const std::vector<int>& rows,
                                          const ReportOptions& options, const SeriesSource& series)
 {
-    ComparisonReport report;
-    report.title_ = options.title;
-    report.runCount_ = int(rows.size());
-    const auto tablePtr = workspace.runs();
-    const RunTable& table = *tablePtr;
-    const QStringList metrics = options.metrics ? *options.metrics : defaultMetrics(table, rows);
-    const ReportSections& want = options.sections;
-    QString& h = report.body_;
+    Builder builder(workspace, rows, options, series);
+    while (!builder.done())
+        builder.step();
+    return builder.take();
+}
 
-    h += QStringLiteral("<h1>%1</h1>\n").arg(esc(options.title));
+ComparisonReport::Builder::Builder(const Workspace& workspace, std::vector<int> rows, ReportOptions options,
+                                   SeriesSource series)
+    : workspace_(workspace), rows_(std::move(rows)), options_(std::move(options)), series_(std::move(series)),
+      table_(workspace.runs())
+{
+    report_.title_ = options_.title;
+    report_.runCount_ = int(rows_.size());
+    metrics_ = options_.metrics ? *options_.metrics : defaultMetrics(*table_, rows_);
+    const ReportSections& want = options_.sections;
+    pieces_.push_back([this] { header(); });
+    if (want.runs)
+        pieces_.push_back([this] { runsSection(); });
+    if (want.differences || want.provenance)
+        pieces_.push_back([this] {
+            for (int r : rows_)
+                if (auto d = workspace_.details(r))
+                    details_.push_back(std::move(*d));
+        });
+    if (want.differences)
+        pieces_.push_back([this] {
+            if (details_.size() < 2)
+                return;
+            // Deltas against the experiment's baseline when it is in the report, else the first run.
+            int baseline = 0;
+            if (const int b = workspace_.baselineRowFor(rows_.front()); b >= 0)
+                if (auto it = std::find(rows_.begin(), rows_.end(), b); it != rows_.end())
+                    baseline = int(it - rows_.begin());
+            report_.body_ += differencesSection(details_, baseline);
+        });
+    if (want.curves && !metrics_.isEmpty()) {
+        // A figure per step: each is the bulk of a step's time.
+        for (qsizetype i = 0; i < metrics_.size(); ++i)
+            pieces_.push_back([this, i] { curve(i); });
+    }
+    if (want.parallel && rows_.size() >= 2)
+        pieces_.push_back([this] { parallelSection(); });
+    if (want.seeds && !metrics_.isEmpty())
+        pieces_.push_back([this] { seedsSection(); });
+    if (want.provenance)
+        pieces_.push_back([this] {
+            if (!details_.empty())
+                report_.body_ += provenanceSection(details_);
+        });
+}
+
+ComparisonReport::Builder::~Builder() = default;
+
+void ComparisonReport::Builder::step()
+{
+    if (!done())
+        pieces_[next_++]();
+}
+
+ComparisonReport ComparisonReport::Builder::take()
+{
+    while (!done())
+        step();
+    return std::move(report_);
+}
+
+void ComparisonReport::Builder::header()
+{
+    const RunTable& table = *table_;
+    QString& h = report_.body_;
+    h += QStringLiteral("<h1>%1</h1>\n").arg(esc(options_.title));
     QStringList stores;
-    for (int s = 0; s < workspace.storeCount(); ++s)
-        stores << QFileInfo(workspace.store(s).path).fileName();
-    QStringList experiments;
-    for (int r : rows)
-        if (!experiments.contains(table.experiment(r)))
-            experiments << table.experiment(r);
-    const bool oneExperiment = experiments.size() == 1;
+    for (int s = 0; s < workspace_.storeCount(); ++s)
+        stores << QFileInfo(workspace_.store(s).path).fileName();
+    for (int r : rows_)
+        if (!experiments_.contains(table.experiment(r)))
+            experiments_ << table.experiment(r);
     h += QStringLiteral("<p class=\"stamp\">%1 runs%2 from %3 · generated %4 · Runlens %5</p>\n")
-             .arg(rows.size())
-             .arg(oneExperiment ? QStringLiteral(" of ") + esc(experiments.front()) : QString(),
+             .arg(rows_.size())
+             .arg(experiments_.size() == 1 ? QStringLiteral(" of ") + esc(experiments_.front()) : QString(),
                   esc(stores.join(QStringLiteral(", "))), QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
                   QStringLiteral(RUNLENS_VERSION));
-    if (!options.notes.trimmed().isEmpty())
+    if (!options_.notes.trimmed().isEmpty())
         h += QStringLiteral("<section id=\"notes\"><h2>Notes</h2><p>%1</p></section>\n")
-                 .arg(esc(options.notes.trimmed()).replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+                 .arg(esc(options_.notes.trimmed()).replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+}
 
-    if (want.runs) {
-        const QStringList params = varyingParams(table, rows).mid(0, kMaxTableParams);
-        h += QStringLiteral("<section id=\"runs\"><h2>Runs</h2>") + kTableOpen
-            + QStringLiteral("<thead><tr><th>Run</th><th>Status</th>%1<th>Started</th><th>Duration</th>")
-                  .arg(oneExperiment ? QString() : QStringLiteral("<th>Experiment</th>"));
-        for (const auto& p : params)
-            h += QStringLiteral("<th>%1</th>").arg(esc(p));
-        for (const auto& m : metrics)
-            h += QStringLiteral("<th>%1</th>").arg(esc(m));
-        h += QStringLiteral("</tr></thead>\n");
-        for (int r : rows) {
-            h += QStringLiteral("<tr><td><span class=\"swatch\" style=\"color:%1\">■</span> %2</td><td>%3</td>%4"
-                                "<td class=\"nowrap\">%5</td><td class=\"num\">%6</td>")
-                     .arg(runColor(table.id(r)).name(), esc(table.name(r)), statusName(table.status(r)),
-                          oneExperiment ? QString() : QStringLiteral("<td>%1</td>").arg(esc(table.experiment(r))),
-                          QDateTime::fromMSecsSinceEpoch(table.startTime(r)).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                          table.endTime(r) < 0 ? QStringLiteral("running") : durationText(table.endTime(r) - table.startTime(r)));
-            for (const auto& key : params) {
-                const ValueColumn* c = table.param(key);
-                h += QStringLiteral("<td>%1</td>").arg(c && c->has(r) ? esc(c->text[size_t(r)].left(120)) : QStringLiteral("—"));
-            }
-            for (const auto& key : metrics) {
-                const MetricColumn* m = table.metric(key);
-                h += QStringLiteral("<td class=\"num\">%1</td>").arg(m && m->has(r) ? number(m->last[size_t(r)], 6) : QStringLiteral("—"));
-            }
-            h += QStringLiteral("</tr>\n");
+void ComparisonReport::Builder::runsSection()
+{
+    const RunTable& table = *table_;
+    QString& h = report_.body_;
+    const bool oneExperiment = experiments_.size() == 1;
+    const QStringList params = varyingParams(table, rows_).mid(0, kMaxTableParams);
+    h += QStringLiteral("<section id=\"runs\"><h2>Runs</h2>") + kTableOpen
+        + QStringLiteral("<thead><tr><th>Run</th><th>Status</th>%1<th>Started</th><th>Duration</th>")
+              .arg(oneExperiment ? QString() : QStringLiteral("<th>Experiment</th>"));
+    for (const auto& p : params)
+        h += QStringLiteral("<th>%1</th>").arg(esc(p));
+    for (const auto& m : metrics_)
+        h += QStringLiteral("<th>%1</th>").arg(esc(m));
+    h += QStringLiteral("</tr></thead>\n");
+    for (int r : rows_) {
+        h += QStringLiteral("<tr><td><span class=\"swatch\" style=\"color:%1\">■</span> %2</td><td>%3</td>%4"
+                            "<td class=\"nowrap\">%5</td><td class=\"num\">%6</td>")
+                 .arg(runColor(table.id(r)).name(), esc(table.name(r)), statusName(table.status(r)),
+                      oneExperiment ? QString() : QStringLiteral("<td>%1</td>").arg(esc(table.experiment(r))),
+                      QDateTime::fromMSecsSinceEpoch(table.startTime(r)).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                      table.endTime(r) < 0 ? QStringLiteral("running") : durationText(table.endTime(r) - table.startTime(r)));
+        for (const auto& key : params) {
+            const ValueColumn* c = table.param(key);
+            h += QStringLiteral("<td>%1</td>").arg(c && c->has(r) ? esc(c->text[size_t(r)].left(120)) : QStringLiteral("—"));
         }
-        h += QStringLiteral("</table><p class=\"muted\">Metrics are last values.</p></section>\n");
+        for (const auto& key : metrics_) {
+            const MetricColumn* m = table.metric(key);
+            h += QStringLiteral("<td class=\"num\">%1</td>").arg(m && m->has(r) ? number(m->last[size_t(r)], 6) : QStringLiteral("—"));
+        }
+        h += QStringLiteral("</tr>\n");
     }
+    h += QStringLiteral("</table><p class=\"muted\">Metrics are last values.</p></section>\n");
+}
 
-    std::vector<RunDetails> details;
-    if (want.differences || want.provenance)
-        for (int r : rows)
-            if (auto d = workspace.details(r))
-                details.push_back(std::move(*d));
-
-    if (want.differences && details.size() >= 2) {
-        // Deltas against the experiment's baseline when it is in the report, else the first run.
-        int baseline = 0;
-        if (const int b = workspace.baselineRowFor(rows.front()); b >= 0)
-            if (auto it = std::find(rows.begin(), rows.end(), b); it != rows.end())
-                baseline = int(it - rows.begin());
-        h += differencesSection(details, baseline);
-    }
-
-    if (want.curves && !metrics.isEmpty()) {
+void ComparisonReport::Builder::curve(qsizetype index)
+{
+    const RunTable& table = *table_;
+    QString& h = report_.body_;
+    const QString& m = metrics_[index];
+    if (index == 0)
         h += QStringLiteral("<section id=\"curves\"><h2>Curves</h2>\n");
-        for (const auto& m : metrics) {
-            QByteArray svg = curveFigure(table, rows, m, series);
-            if (svg.isEmpty()) {
-                h += QStringLiteral("<p class=\"muted\">%1: no values recorded for these runs.</p>\n").arg(esc(m));
-                continue;
-            }
-            h += QStringLiteral("<div class=\"figure\">%1<p class=\"caption\">%2 by step; every run's extremes kept.%3</p></div>\n")
-                     .arg(placeholder(int(report.figures_.size())), esc(m), legend(table, rows, m));
-            report.figures_.push_back(std::move(svg));
-        }
+    QByteArray svg = curveFigure(table, rows_, m, series_);
+    if (svg.isEmpty()) {
+        h += QStringLiteral("<p class=\"muted\">%1: no values recorded for these runs.</p>\n").arg(esc(m));
+    } else {
+        h += QStringLiteral("<div class=\"figure\">%1<p class=\"caption\">%2 by step; every run's extremes kept.%3</p></div>\n")
+                 .arg(placeholder(int(report_.figures_.size())), esc(m), legend(table, rows_, m));
+        report_.figures_.push_back(std::move(svg));
+    }
+    if (index == metrics_.size() - 1)
         h += QStringLiteral("</section>\n");
-    }
+}
 
-    if (want.parallel && rows.size() >= 2) {
-        QByteArray svg = parallelFigure(tablePtr, rows, metrics.value(0));
-        if (!svg.isEmpty()) {
-            h += QStringLiteral("<section id=\"parallel\"><h2>Parallel coordinates</h2><div class=\"figure\">%1<p class=\"caption\">"
-                                "The params that vary, then %2; lines coloured by the last axis.</p></div></section>\n")
-                     .arg(placeholder(int(report.figures_.size())), esc(metrics.value(0)));
-            report.figures_.push_back(std::move(svg));
+void ComparisonReport::Builder::parallelSection()
+{
+    QByteArray svg = parallelFigure(table_, rows_, metrics_.value(0));
+    if (svg.isEmpty())
+        return;
+    report_.body_ += QStringLiteral("<section id=\"parallel\"><h2>Parallel coordinates</h2><div class=\"figure\">%1"
+                                    "<p class=\"caption\">The params that vary, then %2; lines coloured by the last axis.</p>"
+                                    "</div></section>\n")
+                         .arg(placeholder(int(report_.figures_.size())), esc(metrics_.value(0)));
+    report_.figures_.push_back(std::move(svg));
+}
+
+void ComparisonReport::Builder::seedsSection()
+{
+    const RunTable& table = *table_;
+    const auto groups = groupBySeed(table, rows_);
+    if (std::none_of(groups.begin(), groups.end(), [](const SeedGroup& g) { return g.rows.size() > 1; }))
+        return;
+    QString& h = report_.body_;
+    h += QStringLiteral("<section id=\"seeds\"><h2>Seed statistics</h2><p>Runs that differ only by their seed, "
+                        "grouped: mean ± sample SD [min, max] of the last value.</p>")
+        + kTableOpen + QStringLiteral("<thead><tr><th>Config</th><th>n</th>");
+    for (const auto& m : metrics_)
+        h += QStringLiteral("<th>%1</th>").arg(esc(m));
+    h += QStringLiteral("</tr></thead>\n");
+    for (const auto& g : groups) {
+        h += QStringLiteral("<tr><td>%1</td><td class=\"num\">%2</td>").arg(esc(g.label)).arg(g.rows.size());
+        for (const auto& m : metrics_) {
+            const auto s = sampleStats(metricValues(table, g.rows, m));
+            h += s.n == 0 ? QStringLiteral("<td>—</td>")
+                          : QStringLiteral("<td class=\"num\">%1 ± %2 [%3, %4]%5</td>")
+                                .arg(number(s.mean), number(s.sd, 3), number(s.min), number(s.max),
+                                     s.warning.isEmpty() ? QString()
+                                                         : QStringLiteral("<br><span class=\"warn\">%1</span>").arg(esc(s.warning)));
         }
+        h += QStringLiteral("</tr>\n");
     }
-
-    if (want.seeds && !metrics.isEmpty()) {
-        const auto groups = groupBySeed(table, rows);
-        if (std::any_of(groups.begin(), groups.end(), [](const SeedGroup& g) { return g.rows.size() > 1; })) {
-            h += QStringLiteral("<section id=\"seeds\"><h2>Seed statistics</h2><p>Runs that differ only by their seed, "
-                                "grouped: mean ± sample SD [min, max] of the last value.</p>")
-                + kTableOpen + QStringLiteral("<thead><tr><th>Config</th><th>n</th>");
-            for (const auto& m : metrics)
-                h += QStringLiteral("<th>%1</th>").arg(esc(m));
-            h += QStringLiteral("</tr></thead>\n");
-            for (const auto& g : groups) {
-                h += QStringLiteral("<tr><td>%1</td><td class=\"num\">%2</td>").arg(esc(g.label)).arg(g.rows.size());
-                for (const auto& m : metrics) {
-                    const auto s = sampleStats(metricValues(table, g.rows, m));
-                    h += s.n == 0 ? QStringLiteral("<td>—</td>")
-                                  : QStringLiteral("<td class=\"num\">%1 ± %2 [%3, %4]%5</td>")
-                                        .arg(number(s.mean), number(s.sd, 3), number(s.min), number(s.max),
-                                             s.warning.isEmpty() ? QString()
-                                                                 : QStringLiteral("<br><span class=\"warn\">%1</span>").arg(esc(s.warning)));
-                }
-                h += QStringLiteral("</tr>\n");
-            }
-            h += QStringLiteral("</table></section>\n");
-        }
-    }
-
-    if (want.provenance && !details.empty())
-        h += provenanceSection(details);
-    return report;
+    h += QStringLiteral("</table></section>\n");
 }
 
 QString ComparisonReport::html() const

@@ -51,13 +51,16 @@ using SeriesSource = std::function<std::shared_ptr<const PlotSeries>(const Serie
 
 class ComparisonReport {
 public:
+    class Builder;
+
     // The metrics a report shows when none are chosen: losses and scores first.
     static QStringList defaultMetrics(const RunTable& table, const std::vector<int>& rows);
     // Every series a report of `rows` draws, to load before build().
     static std::vector<SeriesKey> seriesKeys(const RunTable& table, const std::vector<int>& rows,
                                              const QStringList& metrics);
 
-    // `rows` are rows of the workspace's merged table, in report order.
+    // `rows` are rows of the workspace's merged table, in report order. All
+    // at once; Builder does the same a piece at a time.
     static ComparisonReport build(const Workspace& workspace, const std::vector<int>& rows, const ReportOptions& options,
                                   const SeriesSource& series);
 
@@ -72,10 +75,49 @@ public:
     int runCount() const { return runCount_; }
 
 private:
+    friend class Builder;
+
     QString title_;
     QString body_;                   // HTML with <runlens-figure index="N"/> where figures go
     std::vector<QByteArray> figures_;   // SVG documents
     int runCount_ = 0;
+};
+
+// Assembles a report a piece at a time (a table, or one figure, per step),
+// so the window builds it between events rather than in one long block.
+// Keeps references to the workspace: use it while the workspace lives.
+class ComparisonReport::Builder {
+public:
+    Builder(const Workspace& workspace, std::vector<int> rows, ReportOptions options, SeriesSource series);
+    ~Builder();
+    Builder(const Builder&) = delete;
+    Builder& operator=(const Builder&) = delete;
+
+    bool done() const { return next_ >= pieces_.size(); }
+    int stepCount() const { return int(pieces_.size()); }
+    int stepsDone() const { return int(next_); }
+    void step();
+    // The report (finishing what is left).
+    ComparisonReport take();
+
+private:
+    void header();
+    void runsSection();
+    void curve(qsizetype index);
+    void parallelSection();
+    void seedsSection();
+
+    const Workspace& workspace_;
+    std::vector<int> rows_;
+    ReportOptions options_;
+    SeriesSource series_;
+    std::shared_ptr<const RunTable> table_;
+    QStringList metrics_;
+    QStringList experiments_;
+    std::vector<RunDetails> details_;
+    std::vector<std::function<void()>> pieces_;
+    size_t next_ = 0;
+    ComparisonReport report_;
 };
 
 } // namespace runlens::ui

@@ -240,8 +240,15 @@ std::pair<double, double> CurvePlot::autoYRange(double x0, double x1) const
     return rangeOf(decimateAll(x0, x1, std::max(1, plotArea().width())), x0, x1);
 }
 
+void CurvePlot::setPixelsPerColumn(int pixels)
+{
+    pixelsPerColumn_ = std::max(1, pixels);
+    update();
+}
+
 void CurvePlot::prepareFrame(double x0, double x1, int columns)
 {
+    columns = std::max(1, columns / pixelsPerColumn_);
     // While the view moves, two pixels a column: half the work, and the
     // full-resolution frame follows as soon as the motion stops.
     if (interacting_)

@@ -51,6 +51,9 @@ public:
     void setSeries(std::vector<CurveSeries> series);
     const std::vector<CurveSeries>& series() const { return series_; }
     void setLogY(bool log);
+    // Decimate to a column per `pixels` pixels (1: every pixel). Vector
+    // exports use 2: half the points, no visible change, extremes kept.
+    void setPixelsPerColumn(int pixels);
     void setShowRaw(bool show);   // the raw line, faint behind a smoothed one
     // Group mode: one line per group (the mean) with a band.
     void setGroups(std::vector<CurveGroup> groups, BandKind band);
@@ -114,6 +117,7 @@ private:
     bool showRaw_ = true;
     std::optional<std::pair<double, double>> xView_, yView_;   // transformed y for yView_
     // Mouse state.
+    int pixelsPerColumn_ = 1;
     enum class Drag { None, Zoom, Pan } drag_ = Drag::None;
     QPoint dragStart_, dragNow_;
     std::pair<double, double> panX_, panY_;

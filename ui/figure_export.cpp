@@ -14,6 +14,10 @@
 #include <QSvgGenerator>
 #include <QWidget>
 
+#include <charconv>
+#include <climits>
+#include <cmath>
+
 namespace runlens::ui {
 
 namespace {
@@ -28,6 +32,86 @@ QImage figureImage(QWidget& figure)
     QPainter p(&image);
     figure.render(&p);
     return image;
+}
+
+// Polyline points to a tenth of a pixel (a thousandth of an inch in print),
+// repeats dropped: curves decimated per pixel column repeat many points, and
+// the generator writes six digits. Halves a report's size.
+void appendTenths(long long tenths, QByteArray& out)
+{
+    // A tenth of a pixel as decimal text without the locale or a trailing ".0".
+    if (tenths < 0) {
+        out += '-';
+        tenths = -tenths;
+    }
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, tenths / 10);
+    out.append(digits, end - digits);
+    if (tenths % 10) {
+        out += '.';
+        out += char('0' + tenths % 10);
+    }
+}
+
+void compactPoints(const char* begin, const char* end, QByteArray& out)
+{
+    long long last[2] = {LLONG_MIN, LLONG_MIN}, pair[2] = {0, 0};
+    int have = 0;
+    bool first = true;
+    for (const char* p = begin; p < end;) {
+        double v = 0;
+        const auto [next, ec] = std::from_chars(p, end, v);
+        if (ec != std::errc()) {   // a separator
+            ++p;
+            continue;
+        }
+        p = next;
+        pair[have++] = std::llround(v * 10);
+        if (have < 2)
+            continue;
+        have = 0;
+        if (pair[0] == last[0] && pair[1] == last[1])
+            continue;
+        last[0] = pair[0];
+        last[1] = pair[1];
+        if (!first)
+            out += ' ';
+        first = false;
+        appendTenths(pair[0], out);
+        out += ',';
+        appendTenths(pair[1], out);
+    }
+}
+
+// Qt names its own font ("Sans Serif"), which browsers may not know: a
+// generic family follows it. Polylines are compacted.
+QByteArray compactSvg(const QByteArray& svg)
+{
+    static const QByteArray family = "font-family=\"";
+    static const QByteArray fallback = ", DejaVu Sans, Helvetica, Arial, sans-serif";
+    static const QByteArray points = "points=\"";
+    QByteArray out;
+    out.reserve(svg.size() / 2);
+    qsizetype at = 0;
+    while (at < svg.size()) {
+        const qsizetype f = svg.indexOf(family, at), q = svg.indexOf(points, at);
+        if (f < 0 && q < 0)
+            break;
+        const bool isFamily = f >= 0 && (q < 0 || f < q);
+        const qsizetype start = (isFamily ? f + family.size() : q + points.size());
+        const qsizetype close = svg.indexOf('"', start);
+        if (close < 0)
+            break;
+        out += svg.mid(at, start - at);
+        if (isFamily) {
+            out += svg.mid(start, close - start) + fallback;
+        } else {
+            compactPoints(svg.constData() + start, svg.constData() + close, out);
+        }
+        at = close;
+    }
+    out += svg.mid(at);
+    return out;
 }
 
 } // namespace
@@ -46,12 +130,7 @@ QByteArray figureSvg(QWidget& figure)
         QPainter p(&svg);
         figure.render(&p);
     }
-    // Qt names its own font ("Sans Serif"), which browsers may not know:
-    // give them a generic family to fall back on.
-    QString text = QString::fromUtf8(buffer.data());
-    static const QRegularExpression family(QStringLiteral("font-family=\"([^\"]*)\""));
-    text.replace(family, QStringLiteral("font-family=\"\\1, DejaVu Sans, Helvetica, Arial, sans-serif\""));
-    return text.toUtf8();
+    return compactSvg(buffer.data());
 }
 
 Result<bool> saveFigure(QWidget& figure, const QString& path)

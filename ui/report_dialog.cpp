@@ -181,6 +181,7 @@ void ReportDialog::rebuild()
     const auto keys = o.sections.curves ? ComparisonReport::seriesKeys(*workspace_.runs(), rows_, *o.metrics)
                                         : std::vector<SeriesKey>{};
     ++ticket_;   // what is still loading for an older choice is not waited for
+    builder_.reset();   // nor what is still drawing
     building_ = true;
     save_->setEnabled(false);
     busy_->show();
@@ -190,23 +191,39 @@ void ReportDialog::rebuild()
 
 void ReportDialog::build()
 {
-    const auto report = ComparisonReport::build(workspace_, rows_, options(), [this](const SeriesKey& key) {
+    builder_ = std::make_unique<ComparisonReport::Builder>(workspace_, rows_, options(), [this](const SeriesKey& key) {
         // Cached by the request just answered; loaded here if evicted since.
         auto series = workspace_.cachedSeries(key);
         return series ? series : workspace_.loadSeriesNow(key);
     });
-    report_ = report;
+    buildStep();
+}
+
+void ReportDialog::buildStep()
+{
+    if (!builder_)
+        return;   // a newer choice started over
+    // A piece per turn of the event loop: a figure takes tens of
+    // milliseconds, the whole report can take a second.
+    builder_->step();
+    if (!builder_->done()) {
+        status_->setText(tr("Drawing the report: %1 of %2…").arg(builder_->stepsDone()).arg(builder_->stepCount()));
+        QTimer::singleShot(0, this, &ReportDialog::buildStep);
+        return;
+    }
+    report_ = builder_->take();
+    builder_.reset();
     building_ = false;
     // The preview keeps its place while the document under it is replaced;
     // the old one goes once the browser no longer shows it.
     const int scroll = preview_->verticalScrollBar()->value();
-    auto doc = report.document();
+    auto doc = report_->document();
     preview_->setDocument(doc.get());
     shown_ = std::move(doc);
     preview_->verticalScrollBar()->setValue(scroll);
     busy_->hide();
     save_->setEnabled(!writer_.isRunning());
-    status_->setText(tr("%n figure(s).", nullptr, report.figureCount()));
+    status_->setText(tr("%n figure(s).", nullptr, report_->figureCount()));
     emit previewUpdated();
 }
 

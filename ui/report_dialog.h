@@ -4,8 +4,9 @@
 //
 // Threading: the curves load on the workspace's pool (a busy bar shows it;
 // closing the dialog drops what is in flight); the report is assembled on
-// the GUI thread from cached series, and the file is written on a pool
-// thread (a PDF of many pages takes a while).
+// the GUI thread from cached series a piece per event-loop turn (the
+// figures are drawn by widgets), and the file is written on a pool thread
+// (a PDF of many pages takes a second).
 #pragma once
 
 #include "comparison_report.h"
@@ -56,6 +57,7 @@ private:
     void scheduleRebuild();
     void rebuild();
     void build();
+    void buildStep();
     void save();
 
     Workspace& workspace_;
@@ -72,6 +74,7 @@ private:
     QTimer debounce_;
     quint64 ticket_;
     bool building_ = false;
+    std::unique_ptr<ComparisonReport::Builder> builder_;
     std::optional<ComparisonReport> report_;
     std::unique_ptr<QTextDocument> shown_;   // the preview's document
     QFutureWatcher<Result<bool>> writer_;
