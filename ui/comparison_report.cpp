@@ -15,6 +15,10 @@
 #include <QPdfWriter>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QAbstractTextDocumentLayout>
+#include <QTextBlock>
+#include <QTextLayout>
+#include <QTextCursor>
 #include <QTextDocument>
 
 #include <algorithm>
@@ -256,6 +260,40 @@ QString provenanceSection(const std::vector<RunDetails>& details)
                       esc(details[i].reproHash.left(16)));
     }
     return h + QStringLiteral("</table></section>\n");
+}
+
+// QTextDocument has no "keep with next": a heading can end a page with its
+// table or figure on the next. Such a heading moves to the next page. Blocks
+// are checked in order, so each move is seen by the checks after it.
+void keepHeadingsWithTheirContent(QTextDocument& doc)
+{
+    const qreal pageHeight = doc.pageSize().height();
+    if (pageHeight <= 0)
+        return;
+    // Where a block's first line sits: a line that does not fit is pushed to
+    // the next page while its block's frame stays put.
+    auto pageOf = [&](const QTextBlock& b) {
+        doc.documentLayout()->documentSize();   // the layout is lazy: finish it
+        qreal top = doc.documentLayout()->blockBoundingRect(b).top();
+        if (b.layout() && b.layout()->lineCount() > 0)
+            top += b.layout()->lineAt(0).y();
+        return int(top / pageHeight);
+    };
+    for (QTextBlock block = doc.begin(); block.isValid(); block = block.next()) {
+        if (block.blockFormat().headingLevel() == 0)
+            continue;
+        // The heading's content: the next block, or the one after a short
+        // introduction ("Only what differs...").
+        QTextBlock content = block.next();
+        if (content.isValid() && content.text().size() < 200 && content.next().isValid() && !content.text().contains(QChar::ObjectReplacementCharacter))
+            content = content.next();
+        if (content.isValid() && pageOf(content) > pageOf(block)) {
+            QTextCursor cursor(block);
+            QTextBlockFormat format = block.blockFormat();
+            format.setPageBreakPolicy(QTextFormat::PageBreak_AlwaysBefore);
+            cursor.setBlockFormat(format);
+        }
+    }
 }
 
 } // namespace
@@ -505,6 +543,7 @@ Result<bool> ComparisonReport::writePdf(const QString& path) const
         // printer: figures keep the size they were drawn at.
         const auto doc = document();
         doc->setPageSize(pdf.pageLayout().paintRectPixels(96).size());
+        keepHeadingsWithTheirContent(*doc);
         doc->print(&pdf);
     }
     if (!file.commit())

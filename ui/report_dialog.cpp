@@ -67,9 +67,10 @@ ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget*
     metricFilter_->setPlaceholderText(tr("Filter metrics"));
     metricFilter_->setClearButtonEnabled(true);
     metrics_ = new QListWidget;
+    // Listed in the order a reviewer looks for them; the report follows the list.
     const QStringList present = metricsPresentIn(*table, rows_);
     const QStringList chosen = ComparisonReport::defaultMetrics(*table, rows_);
-    for (const auto& key : present) {
+    for (const auto& key : preferredMetrics(present, int(present.size()))) {
         auto* item = new QListWidgetItem(key, metrics_);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
         item->setCheckState(chosen.contains(key) ? Qt::Checked : Qt::Unchecked);
