@@ -9,6 +9,7 @@
 #include "report_dialog.h"
 #include "run_colors.h"
 #include "runlens/runlens.h"
+#include "test_support.h"
 #include "workspace.h"
 
 #include <QCheckBox>
@@ -36,10 +37,7 @@ private slots:
     {
         const QString store = dir_.filePath(QStringLiteral("report.db"));
         for (int seed = 0; seed < 2; ++seed) {
-            RunOptions o;
-            o.name = seed ? "<script>alert(1)</script>" : "plain & simple";
-            o.capture_git = false;
-            auto run = Run::start(store.toStdString(), o);
+            auto run = Run::start(store.toStdString(), test::testRun(seed ? "<script>alert(1)</script>" : "plain & simple"));
             run.logParam("lr", 0.1);
             run.logParam("seed", seed);
             run.setTag("gpu_mem_gb", std::to_string(16 << seed));
@@ -107,10 +105,7 @@ private slots:
     {
         const QString store = dir_.filePath(QStringLiteral("sections.db"));
         for (int i = 0; i < 3; ++i) {
-            RunOptions o;
-            o.name = "run" + std::to_string(i);
-            o.capture_git = false;
-            auto run = Run::start(store.toStdString(), o);
+            auto run = Run::start(store.toStdString(), test::testRun("run" + std::to_string(i)));
             run.logParam("lr", 0.1 * (i + 1));
             for (int s = 0; s < 50; ++s) {
                 run.logMetric("val_loss", 1.0 / (s + 1 + i), s);
@@ -143,10 +138,7 @@ private slots:
         // the chart must still reach the top at that step.
         const QString store = dir_.filePath(QStringLiteral("spike.db"));
         {
-            RunOptions o;
-            o.name = "spiky";
-            o.capture_git = false;
-            auto run = Run::start(store.toStdString(), o);
+            auto run = Run::start(store.toStdString(), test::testRun("spiky"));
             for (int s = 0; s < 100000; ++s)
                 run.logMetric("loss", s == 61234 ? 100.0 : 0.5 + 0.001 * std::sin(s * 0.01), s);
             run.finish();
@@ -183,10 +175,7 @@ private slots:
     {
         const QString store = dir_.filePath(QStringLiteral("many.db"));
         for (int i = 0; i < 9; ++i) {
-            RunOptions o;
-            o.name = "many-" + std::to_string(i);
-            o.capture_git = false;
-            auto run = Run::start(store.toStdString(), o);
+            auto run = Run::start(store.toStdString(), test::testRun("many-" + std::to_string(i)));
             run.logParam("lr", i < 3 ? 0.1 : 0.2);
             run.logParam("seed", i % 3);
             run.logDataVersion("train", "v2");
@@ -214,10 +203,7 @@ private slots:
     {
         const QString store = dir_.filePath(QStringLiteral("dialog.db"));
         for (int i = 0; i < 4; ++i) {
-            RunOptions o;
-            o.name = "dialog-run-" + std::to_string(i);
-            o.capture_git = false;
-            auto run = Run::start(store.toStdString(), o);
+            auto run = Run::start(store.toStdString(), test::testRun("dialog-run-" + std::to_string(i)));
             run.logParam("lr", 0.1 * (i + 1));
             run.logParam("width", 32 << i);
             for (int s = 0; s < 300; ++s) {
@@ -277,10 +263,7 @@ private slots:
     {
         const QString store = dir_.filePath(QStringLiteral("figures.db"));
         for (int i = 0; i < 40; ++i) {
-            RunOptions o;
-            o.name = "fig-" + std::to_string(i);
-            o.capture_git = false;
-            auto run = Run::start(store.toStdString(), o);
+            auto run = Run::start(store.toStdString(), test::testRun("fig-" + std::to_string(i)));
             run.logParam("lr", 0.001 * (i + 1));
             run.logParam("depth", i % 4);
             run.logMetric("score", i * 0.5, 0);

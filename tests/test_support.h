@@ -1,6 +1,7 @@
 // Small helpers shared by the tests.
 #pragma once
 
+#include "runlens/runlens.h"
 #include "runlens_store_reader.h"
 
 #include <QCryptographicHash>
@@ -9,9 +10,19 @@
 #include <QtTest>
 
 #include <memory>
+#include <string>
 #include <stdexcept>
 
 namespace runlens::test {
+
+// A run for a test's own store: named, no git lookup of the test's folder.
+inline RunOptions testRun(std::string name)
+{
+    RunOptions o;
+    o.name = std::move(name);
+    o.capture_git = false;
+    return o;
+}
 
 inline QByteArray fileHash(const QString& path)
 {
