@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace runlens::ui {
 
@@ -30,7 +31,8 @@ namespace {
 
 constexpr int kFigureWidth = 680;   // an A4 page's text width at 96 dpi: no scaling in print
 constexpr int kMaxMetrics = 4;
-constexpr int kMaxTableParams = 6;   // params that vary, as run table columns
+constexpr int kMaxTableParams = 4;   // params that vary, as run table columns (the differences have them all)
+constexpr size_t kMaxParallelAxes = 8;
 constexpr size_t kMaxSideBySideRuns = 6;   // more runs: a row each in the differences
 constexpr size_t kKeysPerTable = 7;        // differing keys per table, when runs are rows
 
@@ -121,16 +123,47 @@ QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, cons
     return figureSvg(plot);
 }
 
-QByteArray parallelFigure(std::shared_ptr<const RunTable> table, const std::vector<int>& rows, const QString& colourBy)
+struct Figure {
+    QByteArray svg;   // empty: nothing to draw
+    QString caption;
+};
+
+Figure parallelFigure(std::shared_ptr<const RunTable> table, const std::vector<int>& rows, const QString& colourBy)
 {
     ParallelCoordinatesView view;
     view.setObjectName(QStringLiteral("parallel coordinates"));
     view.setSynchronous(true);
     view.resize(kFigureWidth, 340);
-    view.setRuns(std::move(table), rows, colourBy);
-    if (view.axes().axes().size() < 2)
+    view.setRuns(table, rows, colourBy);
+    const auto& axes = view.axes().axes();
+    if (axes.size() < 2)
         return {};
-    return figureSvg(view);
+    const QString last = axes.back().title;
+    QString caption = QStringLiteral("The params that vary, then %1; lines coloured by it.").arg(esc(last));
+    // A page holds a handful of readable axes: the params most runs have
+    // (in their order), then the last axis.
+    if (axes.size() > kMaxParallelAxes) {
+        caption = QStringLiteral("The %1 params most runs have of the %2 that vary, then %3; lines coloured by it.")
+                      .arg(kMaxParallelAxes - 1)
+                      .arg(axes.size() - 1)
+                      .arg(esc(last));
+        auto coverage = [&](const ParallelAxis& axis) {
+            const ValueColumn* c = axis.key.startsWith(QLatin1String("params.")) ? table->param(axis.key.mid(7)) : nullptr;
+            return c ? std::count_if(rows.begin(), rows.end(), [&](int r) { return c->has(r); }) : 0;
+        };
+        std::vector<size_t> order(axes.size() - 1);
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return coverage(axes[a]) > coverage(axes[b]); });
+        order.resize(kMaxParallelAxes - 1);
+        std::sort(order.begin(), order.end());
+        QStringList keys;
+        for (size_t a : order)
+            keys << axes[a].key;
+        keys << axes.back().key;
+        view.axes().build(*table, rows, keys);
+        view.invalidate();
+    }
+    return {figureSvg(view), caption};
 }
 
 // The keys of params whose values differ across `rows`.
@@ -460,14 +493,13 @@ void ComparisonReport::Builder::curve(qsizetype index)
 
 void ComparisonReport::Builder::parallelSection()
 {
-    QByteArray svg = parallelFigure(table_, rows_, metrics_.value(0));
-    if (svg.isEmpty())
+    Figure figure = parallelFigure(table_, rows_, metrics_.value(0));
+    if (figure.svg.isEmpty())
         return;
     report_.body_ += QStringLiteral("<section id=\"parallel\"><h2>Parallel coordinates</h2><div class=\"figure\">%1"
-                                    "<p class=\"caption\">The params that vary, then %2; lines coloured by the last axis.</p>"
-                                    "</div></section>\n")
-                         .arg(placeholder(int(report_.figures_.size())), esc(metrics_.value(0)));
-    report_.figures_.push_back(std::move(svg));
+                                    "<p class=\"caption\">%2</p></div></section>\n")
+                         .arg(placeholder(int(report_.figures_.size())), figure.caption);
+    report_.figures_.push_back(std::move(figure.svg));
 }
 
 void ComparisonReport::Builder::seedsSection()
