@@ -121,6 +121,25 @@ private slots:
         QCOMPARE(all[1].split(QLatin1Char(',')).size(), all[0].split(QLatin1Char(',')).size());
     }
 
+    void reportTakesTheSelectionElseTheShownRuns()
+    {
+        MainWindow w;
+        w.openStores({store_});
+        wait(w);
+        QVERIFY(w.applyQuery(QStringLiteral("params.lr < 0.05 order by name desc")).isEmpty());
+        // Nothing selected: the runs shown, in their order.
+        QString note;
+        QCOMPARE(w.reportRows(&note), w.tableModel()->displayedRows());
+        QVERIFY(note.isEmpty());
+        const std::vector<int> chosen = {rowOf(w, "run-2"), rowOf(w, "run-0")};
+        w.selectRuns(chosen);
+        auto rows = w.reportRows();
+        std::sort(rows.begin(), rows.end());
+        auto expected = chosen;
+        std::sort(expected.begin(), expected.end());
+        QCOMPARE(rows, expected);
+    }
+
     void selectionDrivesTheCurves()
     {
         MainWindow w;

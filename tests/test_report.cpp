@@ -199,6 +199,31 @@ private slots:
         QCOMPARE(provenance.count(QStringLiteral("<tr><td>many-")), 9);
     }
 
+    void parallelCoordinatesKeepToAPageOfAxes()
+    {
+        // Twelve varying params, one of them on every run and the rest on some.
+        const QString store = dir_.filePath(QStringLiteral("wide.db"));
+        for (int i = 0; i < 6; ++i) {
+            auto run = Run::start(store.toStdString(), test::testRun("wide-" + std::to_string(i)));
+            run.logParam("z_everywhere", i);   // last by name, first by coverage
+            for (int p = 0; p < 11; ++p)
+                if ((i + p) % 3 != 0)
+                    run.logParam("p" + std::to_string(p), i * p);
+            run.logMetric("score", i, 0);
+            run.finish();
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait({store}).isEmpty());
+        ui::ReportOptions o;
+        o.sections = {false, false, false, true, false, false};
+        const QString html = ui::ComparisonReport::build(ws, {0, 1, 2, 3, 4, 5}, o, [&](const SeriesKey& k) { return ws.loadSeriesNow(k); }).html();
+        QVERIFY(html.contains(QStringLiteral("The 7 params most runs have of the 12 that vary, then score")));
+        // The param every run has is among the axes drawn (an axis title is SVG
+        // text, elided in the middle to the axis spacing), and p9 is not.
+        QVERIFY(html.contains(QRegularExpression(QStringLiteral(">\\s*z_ev[^<]*</text>"))));
+        QVERIFY(!html.contains(QRegularExpression(QStringLiteral(">\\s*p9\\s*</text>"))));
+    }
+
     void dialogPreviewsFollowsChoicesAndSaves()
     {
         const QString store = dir_.filePath(QStringLiteral("dialog.db"));
