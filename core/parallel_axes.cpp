@@ -2,6 +2,9 @@
 
 #include "natural_compare.h"
 
+#include <QHash>
+#include <QSet>
+
 #include <algorithm>
 #include <cmath>
 
@@ -61,7 +64,7 @@ void ParallelAxes::build(const RunTable& table, const std::vector<int>& rows, co
         // Numeric when every present value is a finite number.
         bool numeric = true, any = false;
         double lo = INFINITY, hi = -INFINITY;
-        QStringList cats;
+        QSet<QString> seen;   // a list's contains() made 10,000 distinct values quadratic
         for (int r : rows) {
             if (const auto t = text(a, r)) {
                 any = true;
@@ -72,12 +75,17 @@ void ParallelAxes::build(const RunTable& table, const std::vector<int>& rows, co
                     lo = std::min(lo, *n);
                     hi = std::max(hi, *n);
                 }
-                if (!cats.contains(*t))
-                    cats << *t;
+                if (!numeric)
+                    seen.insert(*t);
             }
         }
         ax.categorical = !numeric || !any;
         if (ax.categorical) {
+            // Every value, now that the axis is known to be categorical.
+            for (int r : rows)
+                if (const auto t = text(a, r))
+                    seen.insert(*t);
+            QStringList cats(seen.begin(), seen.end());
             std::sort(cats.begin(), cats.end(), [](const QString& x, const QString& y) { return naturalCompare(x, y) < 0; });
             ax.categories = cats;
         } else {
@@ -91,6 +99,7 @@ void ParallelAxes::build(const RunTable& table, const std::vector<int>& rows, co
                 ax.max = std::log10(hi);
             }
         }
+        computeFractions(a);
     }
 }
 
@@ -121,6 +130,7 @@ void ParallelAxes::setLog(int axis, bool log)
     a.max = log ? std::log10(a.max) : std::pow(10.0, a.max);
     a.log = log;
     a.brush.reset();   // fractions change meaning
+    computeFractions(axis);
 }
 
 void ParallelAxes::setFlipped(int axis, bool flipped)
@@ -156,24 +166,42 @@ void ParallelAxes::moveAxis(int from, int to)
     columns_.insert(columns_.begin() + to, c);
 }
 
+void ParallelAxes::computeFractions(int axis)
+{
+    // Every frame asks for every run's place on every axis, and a brush asks
+    // again: computed once per axis here (a categorical lookup is a search).
+    const ParallelAxis& a = axes_[size_t(axis)];
+    std::vector<double>& out = columns_[size_t(axis)].fractions;
+    out.assign(size_t(table_->rowCount()), kMissing);
+    QHash<QString, int> categoryIndex;
+    for (qsizetype i = 0; i < a.categories.size(); ++i)
+        categoryIndex.insert(a.categories[i], int(i));
+    for (int row = 0; row < table_->rowCount(); ++row) {
+        if (a.categorical) {
+            const auto t = text(axis, row);
+            if (!t)
+                continue;
+            const auto n = a.categories.size();
+            const int index = categoryIndex.value(*t, -1);
+            if (index < 0)
+                continue;   // a run outside the rows the axis was built for
+            out[size_t(row)] = n <= 1 ? 0.5 : double(index) / double(n - 1);
+        } else {
+            const auto v = number(axis, row);
+            if (!v || !std::isfinite(*v) || (a.log && *v <= 0))
+                continue;
+            const double x = a.log ? std::log10(*v) : *v;
+            out[size_t(row)] = a.max > a.min ? (x - a.min) / (a.max - a.min) : 0.5;
+        }
+    }
+}
+
 double ParallelAxes::fraction(int axis, int row) const
 {
-    const ParallelAxis& a = axes_[size_t(axis)];
-    double f;
-    if (a.categorical) {
-        const auto t = text(axis, row);
-        if (!t)
-            return kMissing;
-        const auto n = a.categories.size();
-        f = n <= 1 ? 0.5 : double(a.categories.indexOf(*t)) / double(n - 1);
-    } else {
-        const auto v = number(axis, row);
-        if (!v || !std::isfinite(*v) || (a.log && *v <= 0))
-            return kMissing;
-        const double x = a.log ? std::log10(*v) : *v;
-        f = a.max > a.min ? (x - a.min) / (a.max - a.min) : 0.5;
-    }
-    return a.flipped ? 1 - f : f;
+    const double f = columns_[size_t(axis)].fractions[size_t(row)];
+    if (f == kMissing)
+        return kMissing;
+    return axes_[size_t(axis)].flipped ? 1 - f : f;
 }
 
 QString ParallelAxes::labelAt(int axis, double fraction) const

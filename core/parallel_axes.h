@@ -55,7 +55,9 @@ private:
     struct Column {
         const ValueColumn* value = nullptr;
         const MetricColumn* metric = nullptr;
+        std::vector<double> fractions;   // per table row, unflipped; kMissing where absent
     };
+    void computeFractions(int axis);
     std::optional<double> number(int axis, int row) const;
     std::optional<QString> text(int axis, int row) const;
 

@@ -1,6 +1,7 @@
 // Parallel coordinates: axis mapping (linear, log, categorical, flipped,
 // missing) and brushing that keeps exactly the runs inside every range.
 #include "parallel_axes.h"
+#include "line_rasterizer.h"
 #include "parallel_coordinates_view.h"
 #include "scatter_view.h"
 
@@ -116,6 +117,95 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         view.repaint();   // starts the pool thread; the GUI thread does not wait
         QTRY_COMPARE(view.lastRenderedLines(), 3000);
+    }
+
+    void rasterizerDrawsConnectedLinesInsideTheImage()
+    {
+        QImage image(40, 30, QImage::Format_ARGB32_Premultiplied);
+        auto set = [&](int x, int y) { return image.pixel(x, y) == qRgb(255, 0, 0); };
+        auto count = [&] {
+            int n = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    n += set(x, y);
+            return n;
+        };
+        ui::LineRasterizer raster(image);
+        // Horizontal, vertical, diagonal: exactly their pixels, ends included.
+        image.fill(Qt::transparent);
+        raster.drawLine({2, 3}, {12, 3}, qRgb(255, 0, 0));
+        QCOMPARE(count(), 11);
+        QVERIFY(set(2, 3) && set(12, 3));
+        image.fill(Qt::transparent);
+        raster.drawLine({5, 25}, {5, 1}, qRgb(255, 0, 0));
+        QCOMPARE(count(), 25);
+        image.fill(Qt::transparent);
+        raster.drawLine({0, 0}, {9, 9}, qRgb(255, 0, 0));
+        QCOMPARE(count(), 10);
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(set(i, i));
+        // Steep (as parallel coordinates mostly are): one pixel a row, each
+        // within a pixel of the last, from one end to the other.
+        image.fill(Qt::transparent);
+        raster.drawLine({3, 28}, {17, 2}, qRgb(255, 0, 0));
+        QCOMPARE(count(), 27);
+        QVERIFY(set(3, 28) && set(17, 2));
+        int lastX = 3;
+        for (int y = 28; y >= 2; --y) {
+            int found = -1;
+            for (int x = 0; x < image.width(); ++x)
+                if (set(x, y))
+                    found = x;
+            QVERIFY2(found >= 0 && std::abs(found - lastX) <= 1, qPrintable(QStringLiteral("row %1").arg(y)));
+            lastX = found;
+        }
+        // Partly or wholly outside, or not a number: clipped, no crash, no stray pixels.
+        image.fill(Qt::transparent);
+        raster.drawLine({-100, -50}, {140, 70}, qRgb(255, 0, 0));
+        QVERIFY(count() > 20 && count() <= 40);
+        raster.drawLine({-5, -5}, {-1, 100}, qRgb(255, 0, 0));
+        raster.drawLine({1e300, 0}, {-1e300, 10}, qRgb(255, 0, 0));
+        raster.drawLine({NAN, 0}, {10, 10}, qRgb(255, 0, 0));
+        QVERIFY(count() <= 80);
+    }
+
+    void manyRunsDrawTheSameKeptAndGreyLines()
+    {
+        // Above the antialiased limit the view draws with LineRasterizer: kept
+        // runs in colour over the grey rest. One kept run among 600 must show
+        // its colour at its axis points, the others only grey.
+        auto big = std::make_shared<RunTable>();
+        std::vector<int> rows;
+        for (int i = 0; i < 600; ++i) {
+            const int r = big->addRun(QString::number(i), QString::number(i), QStringLiteral("e"), RunStatus::Finished, i, i + 1);
+            big->setParam(r, QStringLiteral("x"), QString::number(i), double(i));
+            big->setMetric(r, QStringLiteral("y"), i, 0, 1, 1, 0);
+            rows.push_back(r);
+        }
+        big->sortColumns();
+        ui::ParallelCoordinatesView view;
+        view.setSynchronous(true);
+        view.resize(600, 400);
+        view.setRuns(big, rows, QStringLiteral("y"));
+        view.setBrush(0, std::pair(0.999, 1.0));   // only the top run, x = 599
+        QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::white);
+        view.render(&image);
+        QCOMPARE(view.axes().brushed().size(), size_t(1));
+        // Its line runs along the top between the axes (away from the brush
+        // box): the kept run's colour over the grey.
+        bool colouredAtTop = false;
+        for (int y = 42; y < 52 && !colouredAtTop; ++y)
+            for (int x = 200; x < 300; ++x) {
+                const QColor c = image.pixelColor(x, y);
+                if (c.saturation() > 60)
+                    colouredAtTop = true;
+            }
+        QVERIFY(colouredAtTop);
+        // Without the brush every run is kept: no grey under the top line's colour either.
+        view.setBrush(0, std::nullopt);
+        view.render(&image);
+        QCOMPARE(view.axes().brushed().size(), size_t(600));
     }
 
     void viewReportsBrushes()
