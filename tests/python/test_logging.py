@@ -165,6 +165,22 @@ class LoggingEndToEnd(unittest.TestCase):
         self.assertEqual(details["data_versions"], {"train": "v3"})
         self.assertEqual(details["configs"]["config"]["model"]["depth"], 4)
 
+    def test_every_run_of_a_sweep_records_the_packages(self):
+        # The package list is read once a process; each run still records it.
+        self.script("""
+            import runlens
+            for i in range(3):
+                with runlens.init(experiment="sweep", name=f"s{i}") as run:
+                    run.log({"loss": 1.0}, step=0)
+            """, env={"RUNLENS_STORE": self.store})
+        packages = []
+        for i in range(3):
+            env = self.show(f"s{i}")["environment"]
+            packages.append({k: v for k, v in env.items() if k.startswith("package.")})
+        self.assertGreater(len(packages[0]), 0)
+        self.assertEqual(packages[0], packages[1])
+        self.assertEqual(packages[0], packages[2])
+
     def test_only_rank_zero_logs(self):
         self.script(f"""
             import runlens.mlflow as mlflow
