@@ -224,6 +224,34 @@ private slots:
         QVERIFY(!html.contains(QRegularExpression(QStringLiteral(">\\s*p9\\s*</text>"))));
     }
 
+    void chartsDrawAtMostSixtyRuns()
+    {
+        const QString store = dir_.filePath(QStringLiteral("seventy.db"));
+        for (int i = 0; i < 70; ++i) {
+            auto run = Run::start(store.toStdString(), test::testRun("r" + std::to_string(i)));
+            run.logMetric("loss", 1.0 / (i + 1), 0);
+            run.logMetric("loss", 0.5 / (i + 1), 1);
+            run.finish();
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait({store}).isEmpty());
+        std::vector<int> rows(70);
+        std::iota(rows.begin(), rows.end(), 0);
+        // Only the drawn runs' series are loaded...
+        QCOMPARE(ui::ComparisonReport::seriesKeys(*ws.runs(), rows, {QStringLiteral("loss")}).size(), size_t(60));
+        ui::ReportOptions o;
+        o.sections = {true, false, true, false, false, false};
+        int loaded = 0;
+        const QString html = ui::ComparisonReport::build(ws, rows, o, [&](const SeriesKey& k) {
+                                 ++loaded;
+                                 return ws.loadSeriesNow(k);
+                             }).html();
+        // ...and drawn, and the caption says so; the run table still lists all 70.
+        QCOMPARE(loaded, 60);
+        QVERIFY(html.contains(QStringLiteral("The first 60 of the 70 runs that have it.")));
+        QCOMPARE(html.count(QStringLiteral("<span class=\"swatch\"")), 70);
+    }
+
     void dialogPreviewsFollowsChoicesAndSaves()
     {
         const QString store = dir_.filePath(QStringLiteral("dialog.db"));

@@ -33,6 +33,7 @@ constexpr int kFigureWidth = 680;   // an A4 page's text width at 96 dpi: no sca
 constexpr int kMaxMetrics = 4;
 constexpr int kMaxTableParams = 4;   // params that vary, as run table columns (the differences have them all)
 constexpr size_t kMaxParallelAxes = 8;
+constexpr size_t kMaxChartRuns = 60;
 constexpr size_t kMaxSideBySideRuns = 6;   // more runs: a row each in the differences
 constexpr size_t kKeysPerTable = 7;        // differing keys per table, when runs are rows
 
@@ -96,6 +97,24 @@ const QString kStyle = QStringLiteral(
     "td.changed{background-color:#fff4ce}span.swatch{font-size:12pt}"
     ".stamp{color:#57606a;font-size:9pt}.warn{color:#9a6700}.muted{color:#57606a}"
     "div.figure{margin:1em 0}p.caption{color:#57606a;font-size:9pt;margin-top:0}svg{max-width:100%;height:auto}");
+
+// The runs a chart of `metric` draws: those that have it, the first
+// kMaxChartRuns of them (past that a chart is a blur and its SVG tens of MB).
+std::vector<int> chartRows(const RunTable& table, const std::vector<int>& rows, const QString& metric, int* having = nullptr)
+{
+    std::vector<int> out;
+    const MetricColumn* column = table.metric(metric);
+    int count = 0;
+    for (int r : rows)
+        if (column && column->has(r)) {
+            ++count;
+            if (out.size() < kMaxChartRuns)
+                out.push_back(r);
+        }
+    if (having)
+        *having = count;
+    return out;
+}
 
 QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, const QString& metric,
                        const SeriesSource& source)
@@ -341,10 +360,8 @@ std::vector<SeriesKey> ComparisonReport::seriesKeys(const RunTable& table, const
 {
     std::vector<SeriesKey> keys;
     for (const auto& metric : metrics)
-        if (const MetricColumn* m = table.metric(metric))
-            for (int r : rows)
-                if (m->has(r))
-                    keys.push_back({table.storeIndex(r), table.id(r), metric, XAxis::Step, Smoothing::None, 0});
+        for (int r : chartRows(table, rows, metric))
+            keys.push_back({table.storeIndex(r), table.id(r), metric, XAxis::Step, Smoothing::None, 0});
     return keys;
 }
 
@@ -479,12 +496,17 @@ void ComparisonReport::Builder::curve(qsizetype index)
     const QString& m = metrics_[index];
     if (index == 0)
         h += QStringLiteral("<section id=\"curves\"><h2>Curves</h2>\n");
-    QByteArray svg = curveFigure(table, rows_, m, series_);
+    int having = 0;
+    const std::vector<int> drawn = chartRows(table, rows_, m, &having);
+    QByteArray svg = curveFigure(table, drawn, m, series_);
     if (svg.isEmpty()) {
         h += QStringLiteral("<p class=\"muted\">%1: no values recorded for these runs.</p>\n").arg(esc(m));
     } else {
-        h += QStringLiteral("<div class=\"figure\">%1<p class=\"caption\">%2 by step; every run's extremes kept.%3</p></div>\n")
-                 .arg(placeholder(int(report_.figures_.size())), esc(m), legend(table, rows_, m));
+        const QString which = int(drawn.size()) < having
+            ? QStringLiteral(" The first %1 of the %2 runs that have it.").arg(drawn.size()).arg(having)
+            : QString();
+        h += QStringLiteral("<div class=\"figure\">%1<p class=\"caption\">%2 by step; every run's extremes kept.%3%4</p></div>\n")
+                 .arg(placeholder(int(report_.figures_.size())), esc(m), which, legend(table, drawn, m));
         report_.figures_.push_back(std::move(svg));
     }
     if (index == metrics_.size() - 1)
