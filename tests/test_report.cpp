@@ -43,8 +43,12 @@ private slots:
             run.setTag("gpu_mem_gb", std::to_string(16 << seed));
             run.logParam("note", "a<b");
             run.logDataVersion("train", "v\"3\"");
-            for (int s = 0; s < 200; ++s)
+            // Ends in _seed: a seed key, so it differs per run without splitting the seed group.
+            run.logParam("<img src=x onerror=alert(3)>_seed", seed * 2);
+            for (int s = 0; s < 200; ++s) {
                 run.logMetric("loss", 1.0 / (s + 1) + seed, s);
+                run.logMetric("<script>alert(2)</script>", s, s);   // a metric name goes into chart titles
+            }
             run.finish();
         }
         Workspace ws;
@@ -55,8 +59,8 @@ private slots:
         o.title = QStringLiteral("A <b>bold</b> title");
         o.notes = QStringLiteral("line one\nline <two>");
         const auto report = ui::ComparisonReport::build(ws, {0, 1}, o, [&](const SeriesKey& k) { return ws.loadSeriesNow(k); });
-        // One curve (loss) and the parallel coordinates (lr does not vary, seed and loss do).
-        QCOMPARE(report.figureCount(), 2);
+        // Two curves and the parallel coordinates (lr does not vary, seed and loss do).
+        QCOMPARE(report.figureCount(), 3);
         const QString html = report.html();
         for (const char* id : {"runs", "differences", "curves", "parallel", "seeds", "provenance", "notes"})
             QVERIFY2(html.contains(QStringLiteral("<section id=\"%1\">").arg(QLatin1String(id))), id);
@@ -80,14 +84,17 @@ private slots:
         QVERIFY(!html.contains(QStringLiteral("<link")));
         QVERIFY(!html.contains(QStringLiteral("<script")));
         QVERIFY(!html.contains(QStringLiteral("<runlens-figure")));
-        QCOMPARE(html.count(QStringLiteral("<svg")), 2);
+        QCOMPARE(html.count(QStringLiteral("<svg")), 3);
+        QVERIFY(!html.contains(QStringLiteral("<img")));
+        QVERIFY(html.contains(QStringLiteral("&lt;img src=x onerror=alert(3)&gt;_seed")));
+        QVERIFY(html.contains(QStringLiteral("<title>&lt;script&gt;alert(2)&lt;/script&gt;</title>")));
 
         // The document behind the PDF and the preview: the same text, figures as objects.
         const auto doc = report.document();
         const QString text = doc->toPlainText();
         QVERIFY(text.contains(QStringLiteral("<script>alert(1)</script>")));
         QVERIFY(text.contains(QStringLiteral("Provenance")));
-        QCOMPARE(text.count(QChar::ObjectReplacementCharacter), 2);
+        QCOMPARE(text.count(QChar::ObjectReplacementCharacter), 3);
 
         const QString pdf = dir_.filePath(QStringLiteral("report.pdf"));
         const auto saved = report.save(pdf);

@@ -124,7 +124,9 @@ QByteArray figureSvg(QWidget& figure)
     svg.setOutputDevice(&buffer);
     svg.setSize(figure.size());
     svg.setViewBox(QRect(QPoint(0, 0), figure.size()));
-    svg.setTitle(figure.objectName());
+    // The generator writes the title into <title> as it is; it is often a
+    // user's metric name, and inline SVG runs <script>: escape it here.
+    svg.setTitle(figure.objectName().toHtmlEscaped());
     svg.setDescription(QStringLiteral("Runlens %1").arg(QStringLiteral(RUNLENS_VERSION)));
     {
         QPainter p(&svg);

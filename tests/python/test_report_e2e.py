@@ -97,6 +97,7 @@ class ReportInReaders(unittest.TestCase):
                         mlflow.log_metric("loss", loss, step=step)
                         if step % 100 == 0:
                             mlflow.log_metric("val_acc", 0.5 + step / 5000 + 0.01 * i, step=step)
+                            mlflow.log_metric("<script>alert(4)</script>", step * i, step=step)
         """
         proc = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
                               timeout=120)
@@ -130,13 +131,14 @@ class ReportInReaders(unittest.TestCase):
         self.assert_escaped_and_inert(text)
 
     def assert_escaped_and_inert(self, html):
-        """Hostile names are text, nothing can run, and the three figures are inline."""
+        """Hostile names are text, nothing can run, and the four figures are inline."""
         self.assertTrue("&lt;script&gt;alert(1)&lt;/script&gt;" in html)
+        self.assertTrue("&lt;script&gt;alert(4)&lt;/script&gt;" in html)   # a metric: chart titles too
         self.assertTrue("&lt;img src=x onerror=alert(2)&gt;" in html)
         self.assertFalse("<script" in html)
         self.assertFalse("<img" in html)
-        # Two metric charts and the parallel coordinates.
-        self.assertEqual(html.count("<svg"), 3)
+        # Three metric charts and the parallel coordinates.
+        self.assertEqual(html.count("<svg"), 4)
 
     def test_chromium_renders_it_quietly_and_offline(self):
         shot = os.path.join(self.dir, "report.png")
