@@ -81,15 +81,15 @@ void Workspace::open(const QStringList& paths)
     }
 }
 
-void Workspace::startLoad(const QString& path, int storeIndex)
+void Workspace::startLoad(const QString& path, int storeIndex, bool reopen)
 {
     const quint64 generation = generation_.load();
-    std::shared_ptr<StoreReader> reader = storeIndex >= 0 ? stores_[size_t(storeIndex)].reader : nullptr;
+    std::shared_ptr<StoreReader> reader = storeIndex >= 0 && !reopen ? stores_[size_t(storeIndex)].reader : nullptr;
     setLoading(+1);
     pool_.start([this, path, reader, generation]() mutable {
         const QString stamp = stampOf(path);
         if (!reader) {
-            auto opened = openStore(path);
+            auto opened = openStore(path, {}, includeDeleted_);
             if (!opened) {
                 QMetaObject::invokeMethod(this, [this, path, error = opened.error(), generation] {
                     finishLoad(path, nullptr, Failure{error}, {}, generation);
@@ -131,6 +131,14 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
         s.cache = std::make_shared<SeriesCache>(*reader);
         stores_.push_back(std::move(s));
         it = stores_.end() - 1;
+    } else if (reader != it->reader) {
+        // Opened again (another choice of what to read): nothing cached from
+        // the old reader holds.
+        it->reader = reader;
+        it->cache = std::make_shared<SeriesCache>(*reader);
+        std::lock_guard lock(plotMutex_);
+        plotCache_.clear();
+        plotBytes_ = 0;
     } else {
         // Live runs grew: forget their series so they load again.
         for (int r = 0; r < it->table->rowCount(); ++r)
@@ -190,6 +198,23 @@ void Workspace::refresh(bool force)
         refreshing_.insert(i);
         startLoad(stores_[size_t(i)].path, i);
     }
+}
+
+void Workspace::setIncludeDeleted(bool include)
+{
+    if (include == includeDeleted_)
+        return;
+    includeDeleted_ = include;
+    // Whatever is loading was opened with the other choice: drop it, and
+    // open every store, open or opening, again.
+    ++generation_;
+    refreshing_.clear();
+    for (int i = 0; i < storeCount(); ++i) {
+        refreshing_.insert(i);
+        startLoad(stores_[size_t(i)].path, i, true);
+    }
+    for (const QString& path : QStringList(pending_))
+        startLoad(path, -1);
 }
 
 void Workspace::cancel()

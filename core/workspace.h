@@ -65,6 +65,10 @@ public:
     void close(int store);
     // Reloads every store whose files changed (live runs); `force` reloads all.
     void refresh(bool force = false);
+    // Also read what another tool deleted but kept (MLflow's deleted runs,
+    // .trash); reopens the stores open now. Off by default.
+    void setIncludeDeleted(bool include);
+    bool includeDeleted() const { return includeDeleted_; }
     // Stops what is loading; what was loaded stays.
     void cancel();
     bool isLoading() const { return loading_ > 0; }
@@ -106,7 +110,8 @@ signals:
     void seriesFailed(const QString& key, const QString& message);
 
 private:
-    void startLoad(const QString& path, int storeIndex);
+    // reopen: a new reader even for a store already open.
+    void startLoad(const QString& path, int storeIndex, bool reopen = false);
     void finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs, QString stamp,
                     quint64 generation);
     void rebuildMerged();
@@ -122,6 +127,7 @@ private:
     QThreadPool pool_;
     std::atomic<quint64> generation_{0};
     int loading_ = 0;
+    bool includeDeleted_ = false;
     QStringList pending_;   // paths being opened
     QSet<int> refreshing_;
     QTimer liveTimer_;

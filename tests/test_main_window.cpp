@@ -140,6 +140,33 @@ private slots:
         QCOMPARE(rows, expected);
     }
 
+    void deletedMlflowRunsShowOnlyWhenAsked()
+    {
+        const QString root = dir_.filePath(QStringLiteral("deleted/mlruns"));
+        auto write = [](const QString& path, const QByteArray& text) {
+            QDir().mkpath(QFileInfo(path).path());
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        };
+        write(root + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: exp\nlifecycle_stage: active\n");
+        write(root + QStringLiteral("/1/aaa/meta.yaml"), "run_id: aaa\nrun_name: kept\nlifecycle_stage: active\nstatus: 3\nstart_time: 1\n");
+        write(root + QStringLiteral("/1/bbb/meta.yaml"), "run_id: bbb\nrun_name: gone\nlifecycle_stage: deleted\nstatus: 3\nstart_time: 2\n");
+        const QByteArray before = test::fileHash(root + QStringLiteral("/1/bbb/meta.yaml"));
+        MainWindow w;
+        w.openStores({root});
+        wait(w);
+        QCOMPARE(w.workspace().runs()->rowCount(), 1);
+        w.workspace().setIncludeDeleted(true);
+        wait(w);
+        QCOMPARE(w.workspace().runs()->rowCount(), 2);
+        QVERIFY(w.workspace().runs()->findRun(QStringLiteral("gone")) >= 0);
+        w.workspace().setIncludeDeleted(false);
+        wait(w);
+        QCOMPARE(w.workspace().runs()->rowCount(), 1);
+        QCOMPARE(test::fileHash(root + QStringLiteral("/1/bbb/meta.yaml")), before);   // read, never changed
+    }
+
     void selectionDrivesTheCurves()
     {
         MainWindow w;

@@ -32,6 +32,7 @@
 #include <QProgressBar>
 #include <QSaveFile>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTabBar>
 #include <QTabWidget>
@@ -215,6 +216,18 @@ void MainWindow::buildMenus()
     });
     connect(view, &QMenu::aboutToShow, constant, [this, constant] { constant->setChecked(table_->showConstantColumns()); });
     view->addAction(tr("Choose Co&lumns…"), table_, &RunTableView::chooseColumns);
+    // Other tools keep what their users deleted (MLflow's deleted runs and
+    // .trash); hidden unless asked for, and never restored into their files.
+    auto* deleted = view->addAction(tr("Show &Deleted Runs (MLflow)"));
+    deleted->setCheckable(true);
+    connect(deleted, &QAction::toggled, this, [this](bool on) {
+        workspace_->setIncludeDeleted(on);
+        saveSettings();
+    });
+    connect(view, &QMenu::aboutToShow, deleted, [this, deleted] {
+        const QSignalBlocker block(deleted);
+        deleted->setChecked(workspace_->includeDeleted());
+    });
     view->addAction(tr("&Ungroup"), this, [this] {
         model_->setGroupBy(QString());
         updateGrouping();
@@ -596,6 +609,7 @@ void MainWindow::loadSettings()
     if (!s.contains(QStringLiteral("window/geometry")))
         resize(1500, 950);
     table_->setShowConstantColumns(s.value(QStringLiteral("table/showConstant"), false).toBool());
+    workspace_->setIncludeDeleted(s.value(QStringLiteral("stores/showDeleted"), false).toBool());
     table_->setHiddenColumns(s.value(QStringLiteral("table/hidden")).toStringList());
     table_->setPinnedColumns(s.value(QStringLiteral("table/pinned")).toStringList());
     query_->setHistory(s.value(QStringLiteral("query/history")).toStringList());
@@ -616,6 +630,7 @@ void MainWindow::saveSettings() const
 {
     QSettings s;
     s.setValue(QStringLiteral("table/showConstant"), table_->showConstantColumns());
+    s.setValue(QStringLiteral("stores/showDeleted"), workspace_->includeDeleted());
     s.setValue(QStringLiteral("table/hidden"), table_->hiddenColumns());
     s.setValue(QStringLiteral("table/pinned"), table_->pinnedColumns());
     s.setValue(QStringLiteral("query/history"), query_->history());
