@@ -108,6 +108,44 @@ private slots:
         }
     }
 
+    void aCrashedRunResumesButALiveOneDoesNot()
+    {
+        const QString store = dir_.filePath(QStringLiteral("resume.db"));
+        QProcess writer;
+        startWriter(writer, store, QStringLiteral("preempted"), 1000000, 1000, 100);
+        QVERIFY(writer.waitForStarted());
+        QVERIFY(writer.waitForReadyRead(10000));   // the run row exists
+        QTest::qWait(400);                          // and some points are on disk
+        const QString id = mustLoad(*mustOpen(store))->id(0);
+
+        // Still logged by a live process: refused, with who is logging it.
+        try {
+            Run::resume(store.toStdString(), id.toStdString());
+            QFAIL("resumed a run another process is logging");
+        } catch (const Error& e) {
+            QVERIFY2(std::string(e.what()).find("still being logged by process") != std::string::npos, e.what());
+        }
+
+        // Preempted: the process dies; the restart carries the run on.
+        ::kill(static_cast<pid_t>(writer.processId()), SIGKILL);
+        QVERIFY(writer.waitForFinished());
+        QCOMPARE(mustLoad(*mustOpen(store))->status(0), RunStatus::Crashed);
+        const int64_t before = mustLoad(*mustOpen(store))->metric(QStringLiteral("x"))->count[0];
+        QVERIFY(before > 0);
+        {
+            RunOptions o;
+            o.capture_git = false;
+            auto run = Run::resume(store.toStdString(), id.toStdString(), o);
+            QCOMPARE(mustLoad(*mustOpen(store))->status(0), RunStatus::Running);
+            for (int i = 0; i < 100; ++i)
+                run.logMetric("x", -1.0, before + i);
+            run.finish();
+        }
+        auto table = mustLoad(*mustOpen(store));
+        QCOMPARE(table->status(0), RunStatus::Finished);
+        QCOMPARE(table->metric(QStringLiteral("x"))->count[0], before + 100);
+    }
+
     void readingWhileAWriterWrites()
     {
         const QString store = dir_.filePath(QStringLiteral("live.db"));

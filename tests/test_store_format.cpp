@@ -183,6 +183,76 @@ private slots:
         QCOMPARE(d->reproHash.size(), 64);
     }
 
+    void resumedRunCarriesOn()
+    {
+        // A job logs 1,500 points (a partial tail chunk), stops; the restart
+        // resumes the run and logs 1,500 more and a new metric.
+        const QString path = store("resume.db");
+        std::string id;
+        QString hashBefore;
+        int64_t started = 0;
+        {
+            RunOptions o = quiet("long-job");
+            o.experiment = "pretraining";
+            auto run = Run::start(path.toStdString(), o);
+            id = run.id();
+            run.logParam("lr", 0.1);
+            run.logDataVersion("train", "v7");
+            for (int i = 0; i < 1500; ++i)
+                run.logMetric("loss", 3000.0 - i, i, 1000.0 + i);
+            run.finish(RunStatus::Killed);
+            auto reader = mustOpen(path);
+            auto details = reader->loadDetails(QString::fromStdString(id));
+            hashBefore = details->reproHash;
+            started = details->startTime;
+        }
+        {
+            RunOptions o = quiet("ignored: a resumed run keeps its name");
+            o.experiment = "ignored too";
+            auto run = Run::resume(path.toStdString(), id, o);
+            QCOMPARE(run.id(), id);
+            QCOMPARE(run.name(), std::string("long-job"));
+            QCOMPARE(run.experiment(), std::string("pretraining"));
+            for (int i = 1500; i < 3000; ++i) {
+                run.logMetric("loss", 3000.0 - i, i, 1000.0 + i);
+                run.logMetric("lr_now", 0.1, i);
+            }
+            run.finish(RunStatus::Finished);
+        }
+        auto reader = mustOpen(path);
+        auto table = mustLoad(*reader);
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->status(0), RunStatus::Finished);
+        QCOMPARE(table->experiment(0), QStringLiteral("pretraining"));
+        const MetricColumn* loss = table->metric(QStringLiteral("loss"));
+        QCOMPARE(loss->count[0], int64_t(3000));
+        QCOMPARE(loss->lastStep[0], int64_t(2999));
+        QCOMPARE(loss->last[0], 1.0);
+        QCOMPARE(loss->min[0], 1.0);
+        QCOMPARE(loss->max[0], 3000.0);
+        QCOMPARE(table->metric(QStringLiteral("lr_now"))->count[0], int64_t(1500));
+        auto series = reader->loadSeries(QString::fromStdString(id), QStringLiteral("loss"));
+        QVERIFY(series);
+        QCOMPARE(series->size(), size_t(3000));
+        for (int i = 0; i < 3000; ++i) {
+            QCOMPARE(series->steps[size_t(i)], int64_t(i));
+            QCOMPARE(series->values[size_t(i)], 3000.0 - i);
+        }
+        auto details = reader->loadDetails(QString::fromStdString(id));
+        QCOMPARE(details->startTime, started);
+        QCOMPARE(details->params.size(), size_t(1));
+        QCOMPARE(details->reproHash, hashBefore);   // same params and data: the hash does not move
+
+        // No such run: a clear refusal, nothing written.
+        try {
+            Run::resume(path.toStdString(), "0123456789abcdef", quiet("x"));
+            QFAIL("resumed a run that does not exist");
+        } catch (const Error& e) {
+            QVERIFY(std::string(e.what()).find("there is no run") != std::string::npos);
+        }
+        QCOMPARE(mustLoad(*mustOpen(path))->rowCount(), 1);
+    }
+
     void reproHashFollowsConfigNotSeedOrName()
     {
         const QString path = store("repro.db");

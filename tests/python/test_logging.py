@@ -165,6 +165,43 @@ class LoggingEndToEnd(unittest.TestCase):
         self.assertEqual(details["data_versions"], {"train": "v3"})
         self.assertEqual(details["configs"]["config"]["model"]["depth"], 4)
 
+    def test_mlflow_run_resumes_by_run_id(self):
+        # A job checkpoints and dies; its restart passes the run id back to start_run.
+        out = self.script(f"""
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({self.store!r})
+            mlflow.set_experiment("long")
+            with mlflow.start_run(run_name="job") as run:
+                mlflow.log_param("lr", 0.1)
+                for step in range(100):
+                    mlflow.log_metric("loss", 100 - step, step=step)
+                print(run.info.run_id)
+            """)
+        run_id = out.stdout.strip()
+        self.script(f"""
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({self.store!r})
+            with mlflow.start_run(run_id={run_id!r}) as run:
+                assert run.info.run_id == {run_id!r}
+                assert run.info.run_name == "job", run.info.run_name
+                assert run.info.experiment_id == "long", run.info.experiment_id
+                for step in range(100, 200):
+                    mlflow.log_metric("loss", 200 - step, step=step)
+            try:
+                mlflow.start_run(run_id="no-such-run")
+            except mlflow.MlflowException as e:
+                assert "there is no run" in str(e), e
+            else:
+                raise AssertionError("resumed a run that does not exist")
+            """)
+        runs = self.runs()
+        self.assertEqual(len(runs), 1)
+        job = runs["job"]
+        self.assertEqual(job["status"], "finished")
+        self.assertEqual(job["params"]["lr"], 0.1)
+        self.assertEqual(job["metrics"]["loss"]["count"], 200)
+        self.assertEqual(job["metrics"]["loss"]["last"], 1)
+
     def test_every_run_of_a_sweep_records_the_packages(self):
         # The package list is read once a process; each run still records it.
         self.script("""

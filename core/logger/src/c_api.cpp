@@ -81,6 +81,28 @@ rl_run* rl_run_start(const char* store_path, const char* experiment, const char*
     }
 }
 
+rl_run* rl_run_resume(const char* store_path, const char* run_id, int flush_interval_ms, unsigned flags)
+{
+    try {
+        if (!store_path || !*store_path)
+            throw runlens::Error("no store path given");
+        if (!run_id || !*run_id)
+            throw runlens::Error("no run id given");
+        runlens::RunOptions options;
+        if (flush_interval_ms > 0)
+            options.flush_interval = std::chrono::milliseconds(flush_interval_ms);
+        options.capture_git = !(flags & RL_NO_GIT);
+        options.capture_environment = !(flags & RL_NO_ENVIRONMENT);
+        options.log_all_ranks = (flags & RL_ALL_RANKS) != 0;
+        auto handle = std::make_unique<rl_run>(rl_run{runlens::Run::resume(store_path, run_id, options)});
+        t_error.clear();
+        return handle.release();
+    } catch (const std::exception& e) {
+        t_error = e.what();
+        return nullptr;
+    }
+}
+
 void rl_run_free(rl_run* run)
 {
     std::unique_ptr<rl_run> owned(run); // its destructor finishes an open run
@@ -93,6 +115,10 @@ const char* rl_run_id(rl_run* run)
 const char* rl_run_name(rl_run* run)
 {
     return run ? run->run.name().c_str() : "";
+}
+const char* rl_run_experiment(rl_run* run)
+{
+    return run ? run->run.experiment().c_str() : "";
 }
 int rl_run_enabled(rl_run* run)
 {

@@ -7,6 +7,8 @@
 #include "runlens/store_schema.h"
 #include "sha256.h"
 
+#include <csignal>
+#include <cerrno>
 #include <unistd.h>
 
 #include <algorithm>
@@ -534,15 +536,33 @@ Run::~Run()
     }
 }
 
-Run Run::start(const std::string& store_path, const RunOptions& options)
+namespace {
+
+// A run that another process is still logging: its heartbeat is fresh and,
+// on this host, its process is alive.
+bool loggedElsewhere(const std::string& status, int64_t heartbeat, int64_t interval_ms, const std::string& host, int64_t pid)
+{
+    if (status != "running")
+        return false;
+    if (nowMs() - heartbeat > 3 * std::max<int64_t>(interval_ms, 1000) + 5000)
+        return false;   // stale: crashed
+    if (host != detail::hostName())
+        return true;
+    if (pid <= 0 || pid == getpid())
+        return false;
+    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+} // namespace
+
+std::unique_ptr<Run::Impl> Run::open(const std::string& store_path, const RunOptions& options)
 {
     auto impl = std::make_unique<Impl>();
     impl->store_path = store_path;
     impl->options = options;
     impl->enabled = !(isNonZeroRank() && !options.log_all_ranks && !std::getenv("RUNLENS_ALL_RANKS"));
     if (!impl->enabled)
-        return Run(std::move(impl));
-
+        return impl;
     for (const auto& [what, text] : {std::pair{"experiment", std::string_view(options.experiment)},
              std::pair{"run", std::string_view(options.name)}}) {
         if (text.empty() && std::string_view(what) == "run")
@@ -550,18 +570,43 @@ Run Run::start(const std::string& store_path, const RunOptions& options)
         if (auto why = checkKey(what, text); !why.empty())
             throw Error(why);
     }
+    for (const auto& [k, v] : options.tags)
+        if (auto why = checkKey("tag", k); !why.empty())
+            throw Error(why);
     if (options.flush_interval.count() <= 0)
         throw Error("the flush interval must be positive");
-
-    impl->id = randomHexId();
-    impl->name = options.name.empty() ? "run-" + impl->id.substr(0, 8) : options.name;
     std::error_code ec;
     impl->cwd = fs::current_path(ec);
     impl->db
         = std::make_unique<SqliteDb>(openStoreForWriting(store_path, static_cast<int>(options.busy_timeout.count())));
-    SqliteDb& db = *impl->db;
-    db.exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384");
+    impl->db->exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384");
+    return impl;
+}
 
+Run Run::launch(std::unique_ptr<Impl> impl)
+{
+    Impl* raw = impl.get();
+    impl->writer = std::thread([raw] {
+        try {
+            SqliteTransaction tx(*raw->db);
+            raw->writeProvenance();
+            tx.commit();
+        } catch (const std::exception& e) {
+            raw->setError(std::string("recording provenance failed: ") + e.what());
+        }
+        raw->writerLoop();
+    });
+    return Run(std::move(impl));
+}
+
+Run Run::start(const std::string& store_path, const RunOptions& options)
+{
+    auto impl = open(store_path, options);
+    if (!impl->enabled)
+        return Run(std::move(impl));
+    impl->id = randomHexId();
+    impl->name = options.name.empty() ? "run-" + impl->id.substr(0, 8) : options.name;
+    SqliteDb& db = *impl->db;
     {
         SqliteTransaction tx(db);
         const int64_t now = nowMs();
@@ -585,26 +630,81 @@ Run Run::start(const std::string& store_path, const RunOptions& options)
             ins.bind(9, options.parent_id);
         ins.bind(10, options.notes).bind(11, options.hypothesis).run();
         auto tag = db.prepare("INSERT OR REPLACE INTO tags(run_id, key, value) VALUES(?, ?, ?)");
-        for (const auto& [k, v] : options.tags) {
-            if (auto why = checkKey("tag", k); !why.empty())
-                throw Error(why);
+        for (const auto& [k, v] : options.tags)
             tag.bind(1, impl->id).bind(2, k).bind(3, v).run();
-        }
         tx.commit();
     }
+    return launch(std::move(impl));
+}
 
-    Impl* raw = impl.get();
-    impl->writer = std::thread([raw] {
-        try {
-            SqliteTransaction tx(*raw->db);
-            raw->writeProvenance();
-            tx.commit();
-        } catch (const std::exception& e) {
-            raw->setError(std::string("recording provenance failed: ") + e.what());
-        }
-        raw->writerLoop();
-    });
-    return Run(std::move(impl));
+Run Run::resume(const std::string& store_path, std::string_view run_id, const RunOptions& options)
+{
+    auto impl = open(store_path, options);
+    if (!impl->enabled)
+        return Run(std::move(impl));
+    impl->id = std::string(run_id);
+    SqliteDb& db = *impl->db;
+    SqliteTransaction tx(db);
+    auto run = db.prepare("SELECT r.name, r.status, r.heartbeat, r.heartbeat_interval_ms, r.host, r.pid, e.name FROM runs "
+                          "r JOIN experiments e ON e.id = r.experiment_id WHERE r.id=?");
+    run.bind(1, impl->id);
+    if (!run.step())
+        throw Error("there is no run '" + impl->id + "' in " + store_path);
+    impl->name = run.text(0);
+    impl->options.experiment = run.text(6);
+    const std::string host(run.text(4));
+    if (loggedElsewhere(std::string(run.text(1)), run.int64(2), run.int64(3), host, run.int64(5)))
+        throw Error("run '" + impl->id + "' is still being logged by process " + std::to_string(run.int64(5)) + " on "
+                    + host + "; finish it there first");
+    const int64_t now = nowMs();
+    auto up = db.prepare("UPDATE runs SET status='running', end_time=NULL, heartbeat=?, heartbeat_interval_ms=?, host=?, "
+                         "pid=? WHERE id=?");
+    up.bind(1, now).bind(2, static_cast<int64_t>(options.flush_interval.count())).bind(3, detail::hostName());
+    up.bind(4, static_cast<int64_t>(getpid())).bind(5, impl->id).run();
+    auto tag = db.prepare("INSERT OR REPLACE INTO tags(run_id, key, value) VALUES(?, ?, ?)");
+    for (const auto& [k, v] : options.tags)
+        tag.bind(1, impl->id).bind(2, k).bind(3, v).run();
+
+    // Series continue after their last chunk (a partial tail chunk stays as
+    // it is; new points start a new one), with their summaries carried on.
+    auto series = db.prepare("SELECT m.id, m.key, m.count, m.nan_count, m.first_step, m.last_step, m.last_value, "
+                             "m.last_time, m.min_value, m.max_value, (SELECT MAX(seq) FROM metric_chunks c WHERE "
+                             "c.metric_id = m.id) FROM metrics m WHERE m.run_id=? ORDER BY m.id");
+    series.bind(1, impl->id);
+    while (series.step()) {
+        SeriesOnDisk s;
+        s.metric_id = series.int64(0);
+        s.count = series.int64(2);
+        s.nan_count = series.int64(3);
+        s.first_step = series.int64(4);
+        s.last_step = series.int64(5);
+        s.last_value = series.isNull(6) ? 0.0 : series.real(6);
+        s.last_time = series.isNull(7) ? 0.0 : series.real(7);
+        s.min_value = series.isNull(8) ? INFINITY : series.real(8);
+        s.max_value = series.isNull(9) ? -INFINITY : series.real(9);
+        s.seq = series.isNull(10) ? 0 : series.int64(10) + 1;
+        const std::string key(series.text(1));
+        impl->series_index.emplace(key, impl->series_keys.size());
+        impl->series_keys.push_back(key);
+        impl->pending.emplace_back();
+        impl->on_disk.push_back(std::move(s));
+    }
+    // The reproducibility hash covers everything the run has, not just what
+    // this process logs.
+    auto params = db.prepare("SELECT key, type, value FROM params WHERE run_id=?");
+    params.bind(1, impl->id);
+    while (params.step())
+        impl->params_for_hash[std::string(params.text(0))] = std::string(params.text(1)) + ":" + std::string(params.text(2));
+    auto data = db.prepare("SELECT name, version FROM data_versions WHERE run_id=?");
+    data.bind(1, impl->id);
+    while (data.step())
+        impl->data_for_hash[std::string(data.text(0))] = std::string(data.text(1));
+    auto git = db.prepare("SELECT commit_sha, diff FROM git_info WHERE run_id=?");
+    git.bind(1, impl->id);
+    if (git.step())   // replaced when this process records its own git state
+        impl->git_for_hash = std::string(git.text(0)) + "\n" + detail::sha256Hex(std::string(git.text(1)));
+    tx.commit();
+    return launch(std::move(impl));
 }
 
 bool Run::enabled() const
@@ -614,6 +714,10 @@ bool Run::enabled() const
 const std::string& Run::id() const
 {
     return impl_->id;
+}
+const std::string& Run::experiment() const
+{
+    return impl_->options.experiment;
 }
 const std::string& Run::name() const
 {

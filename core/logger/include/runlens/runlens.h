@@ -54,6 +54,13 @@ public:
     // Error when the store cannot be written (not a store, newer schema,
     // read-only, locked for longer than the busy timeout).
     static Run start(const std::string& store_path, const RunOptions& options = {});
+    // Carries on a run of the store (a training job restarted from a
+    // checkpoint): its status is running again, its series continue, and
+    // its params, tags and summaries stay. `options` gives the flush
+    // interval and what to capture; its experiment, name and parent are the
+    // run's own. Throws Error when there is no such run or another live
+    // process is still logging it.
+    static Run resume(const std::string& store_path, std::string_view run_id, const RunOptions& options = {});
 
     Run(Run&&) noexcept;
     Run& operator=(Run&&) noexcept;
@@ -63,6 +70,7 @@ public:
     bool enabled() const;
     const std::string& id() const;
     const std::string& name() const;
+    const std::string& experiment() const;
     const std::string& storePath() const;
 
     // The hot path. Returns false (and records lastError()) for an invalid key
@@ -110,6 +118,8 @@ public:
 private:
     struct Impl;
     explicit Run(std::unique_ptr<Impl> impl);
+    static std::unique_ptr<Impl> open(const std::string& store_path, const RunOptions& options);
+    static Run launch(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
 

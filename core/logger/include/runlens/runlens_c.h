@@ -37,11 +37,14 @@ const char* rl_last_error(void);
  * flush_interval_ms <= 0 takes the default (1000). */
 rl_run* rl_run_start(const char* store_path, const char* experiment, const char* name, const char* parent_id,
     int flush_interval_ms, unsigned flags);
+/* Carries on a run of the store (see runlens::Run::resume). NULL on failure. */
+rl_run* rl_run_resume(const char* store_path, const char* run_id, int flush_interval_ms, unsigned flags);
 /* Finishes the run as finished if still open, and frees it. */
 void rl_run_free(rl_run* run);
 
 const char* rl_run_id(rl_run* run);
 const char* rl_run_name(rl_run* run);
+const char* rl_run_experiment(rl_run* run);
 int rl_run_enabled(rl_run* run);
 const char* rl_run_last_error(rl_run* run);
 

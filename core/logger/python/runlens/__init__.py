@@ -76,17 +76,23 @@ class Run:
     """One training run. Use init() to make one; every method is thread-safe."""
 
     def __init__(self, store=None, experiment="default", name=None, parent=None, config=None, tags=None,
-                 notes=None, hypothesis=None, flush_interval=1.0, git=True, environment=True, all_ranks=False):
+                 notes=None, hypothesis=None, flush_interval=1.0, git=True, environment=True, all_ranks=False,
+                 resume=None):
+        """resume: the id of a run of the store to carry on (a job restarted
+        from a checkpoint); its experiment and name stay its own."""
         self.store = os.fspath(store) if store is not None else default_store()
         flags = (0 if git else _native.NO_GIT) | (0 if environment else _native.NO_ENVIRONMENT)
         flags |= _native.ALL_RANKS if all_ranks else 0
-        parent_id = parent.id if isinstance(parent, Run) else parent
-        handle = _lib.rl_run_start(_b(self.store), _b(experiment or "default"), _b(name or ""),
-                                   _b(parent_id or ""), int(flush_interval * 1000), flags)
+        if resume:
+            handle = _lib.rl_run_resume(_b(self.store), _b(resume), int(flush_interval * 1000), flags)
+        else:
+            parent_id = parent.id if isinstance(parent, Run) else parent
+            handle = _lib.rl_run_start(_b(self.store), _b(experiment or "default"), _b(name or ""),
+                                       _b(parent_id or ""), int(flush_interval * 1000), flags)
         if not handle:
             raise RunlensError(_lib.rl_last_error().decode())
         self._h = handle
-        self.experiment = experiment or "default"
+        self.experiment = _lib.rl_run_experiment(handle).decode() or experiment or "default"
         self.id = _lib.rl_run_id(handle).decode()
         self.name = _lib.rl_run_name(handle).decode()
         self.enabled = bool(_lib.rl_run_enabled(handle))

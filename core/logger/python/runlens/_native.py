@@ -37,6 +37,8 @@ _signatures = {
     "rl_version": (_c, []),
     "rl_last_error": (_c, []),
     "rl_run_start": (_run, [_c, _c, _c, _c, _int, ctypes.c_uint]),
+    "rl_run_resume": (_run, [_c, _c, _int, ctypes.c_uint]),
+    "rl_run_experiment": (_c, [_run]),
     "rl_run_free": (None, [_run]),
     "rl_run_id": (_c, [_run]),
     "rl_run_name": (_c, [_run]),

@@ -129,16 +129,23 @@ def start_run(run_id=None, experiment_id=None, run_name=None, nested=False, pare
               description=None, log_system_metrics=None):
     global _last_run
     stack = _stack()
-    if run_id is not None:
-        raise MlflowException("resuming a run by run_id is not supported by Runlens yet")
     if stack and not nested and parent_run_id is None:
         raise MlflowException(
             f"Run with UUID {stack[-1].info.run_id} is already active. To start a nested run, call start_run "
             "with nested=True")
     parent = parent_run_id or (stack[-1].info.run_id if stack and nested else None)
     experiment = str(experiment_id) if experiment_id is not None else (_experiment_name or "Default")
-    run = _runlens.Run(store=_store_path(get_tracking_uri()), experiment=experiment, name=run_name,
-                       parent=parent, tags=tags, notes=description)
+    if run_id is not None:
+        # Carry on an existing run (a job restarted from a checkpoint), as MLflow does.
+        try:
+            run = _runlens.Run(store=_store_path(get_tracking_uri()), resume=str(run_id), tags=tags,
+                               notes=description)
+        except _runlens.RunlensError as e:
+            raise MlflowException(str(e)) from None
+        experiment = run.experiment
+    else:
+        run = _runlens.Run(store=_store_path(get_tracking_uri()), experiment=experiment, name=run_name,
+                           parent=parent, tags=tags, notes=description)
     active = ActiveRun(run, experiment)
     if tags:
         active.data.tags.update({k: str(v) for k, v in tags.items()})
