@@ -143,12 +143,7 @@ private slots:
     void deletedMlflowRunsShowOnlyWhenAsked()
     {
         const QString root = dir_.filePath(QStringLiteral("deleted/mlruns"));
-        auto write = [](const QString& path, const QByteArray& text) {
-            QDir().mkpath(QFileInfo(path).path());
-            QFile f(path);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(text);
-        };
+        const auto write = test::writeFile;
         write(root + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: exp\nlifecycle_stage: active\n");
         write(root + QStringLiteral("/1/aaa/meta.yaml"), "run_id: aaa\nrun_name: kept\nlifecycle_stage: active\nstatus: 3\nstart_time: 1\n");
         write(root + QStringLiteral("/1/bbb/meta.yaml"), "run_id: bbb\nrun_name: gone\nlifecycle_stage: deleted\nstatus: 3\nstart_time: 2\n");
@@ -296,13 +291,7 @@ private slots:
     void foreignBaselinesStayOutOfTheirStores()
     {
         const QString root = dir_.filePath(QStringLiteral("foreign/mlruns"));
-        QDir().mkpath(root + QStringLiteral("/0/r1/metrics"));
-        QDir().mkpath(root + QStringLiteral("/0/r2/metrics"));
-        auto put = [](const QString& p, const QByteArray& b) {
-            QFile f(p);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(b);
-        };
+        const auto put = test::writeFile;
         put(root + QStringLiteral("/0/meta.yaml"), "experiment_id: '0'\nname: Default\n");
         put(root + QStringLiteral("/0/r1/meta.yaml"), "run_id: r1\nrun_name: one\nstatus: 3\n");
         put(root + QStringLiteral("/0/r2/meta.yaml"), "run_id: r2\nrun_name: two\nstatus: 3\n");

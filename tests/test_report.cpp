@@ -32,6 +32,14 @@ class TestReport : public QObject {
 
     QTemporaryDir dir_;
 
+    // Every run of the workspace's table, in order.
+    static std::vector<int> allRows(const Workspace& ws)
+    {
+        std::vector<int> rows(size_t(ws.runs()->rowCount()));
+        std::iota(rows.begin(), rows.end(), 0);
+        return rows;
+    }
+
 private slots:
     void selfContainedEscapedAndComplete()
     {
@@ -191,8 +199,7 @@ private slots:
         }
         Workspace ws;
         QVERIFY(ws.openAndWait({store}).isEmpty());
-        std::vector<int> rows(9);
-        std::iota(rows.begin(), rows.end(), 0);
+        const std::vector<int> rows = allRows(ws);
         const QString html = ui::ComparisonReport::build(ws, rows, {}, [&](const SeriesKey& k) { return ws.loadSeriesNow(k); }).html();
         const QString differences = html.section(QStringLiteral("<section id=\"differences\">"), 1).section(QStringLiteral("</section>"), 0, 0);
         // Nine runs: a row each, the differing keys as columns (not nine run columns).
@@ -242,8 +249,7 @@ private slots:
         }
         Workspace ws;
         QVERIFY(ws.openAndWait({store}).isEmpty());
-        std::vector<int> rows(70);
-        std::iota(rows.begin(), rows.end(), 0);
+        const std::vector<int> rows = allRows(ws);
         // Only the drawn runs' series are loaded...
         QCOMPARE(ui::ComparisonReport::seriesKeys(*ws.runs(), rows, {QStringLiteral("loss")}).size(), size_t(60));
         ui::ReportOptions o;
@@ -331,8 +337,7 @@ private slots:
         }
         Workspace ws;
         QVERIFY(ws.openAndWait({store}).isEmpty());
-        std::vector<int> rows(40);
-        std::iota(rows.begin(), rows.end(), 0);
+        const std::vector<int> rows = allRows(ws);
         ui::ParallelCoordinatesView view;
         view.resize(700, 360);
         view.setRuns(ws.runs(), rows, QStringLiteral("score"));

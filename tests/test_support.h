@@ -5,7 +5,9 @@
 #include "runlens_store_reader.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QString>
 #include <QtTest>
 
@@ -22,6 +24,15 @@ inline RunOptions testRun(std::string name)
     o.name = std::move(name);
     o.capture_git = false;
     return o;
+}
+
+// Writes a small file of a hand-made store, making its folders.
+inline void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
+        throw std::runtime_error("cannot write " + path.toStdString());
 }
 
 inline QByteArray fileHash(const QString& path)
