@@ -214,6 +214,39 @@ private slots:
         QVERIFY(plot->lastFramePoints() <= 200);
     }
 
+    void panFramesKeepColumnsAndTheSpike()
+    {
+        // While panning, a frame keeps the columns it had and decimates only
+        // those scrolled in: the line stays in order, reaches both borders,
+        // and the spike shows when it scrolls in from the right.
+        auto reader = test::mustOpen(store_);
+        auto table = test::mustLoad(*reader);
+        auto raw = reader->loadSeries(table->id(table->findRun(QStringLiteral("spiky"))), QStringLiteral("loss"));
+        QVERIFY(raw);
+        auto series = std::make_shared<const PlotSeries>(
+            std::vector<double>(raw->steps.begin(), raw->steps.end()), std::vector<double>(raw->values.begin(), raw->values.end()));
+        CurvePlot plot;
+        plot.resize(900, 400);
+        plot.setSeries({{QStringLiteral("s"), QStringLiteral("spiky"), Qt::blue, series, nullptr, -1}});
+        QImage image(plot.size(), QImage::Format_ARGB32_Premultiplied);
+        plot.render(&image);
+        for (int k = 0; k < 25; ++k) {
+            const double x0 = 40000 + 1000.0 * k, x1 = x0 + 20000;
+            plot.beginInteraction();
+            plot.setXRange(std::pair(x0, x1));
+            plot.render(&image);
+            const auto& pts = plot.framePoints(0);
+            QVERIFY(!pts.empty());
+            QVERIFY2(std::is_sorted(pts.begin(), pts.end(), [](const PlotPoint& a, const PlotPoint& b) { return a.x < b.x; }),
+                     qPrintable(QStringLiteral("frame %1 out of order").arg(k)));
+            QVERIFY(pts.front().x <= x0 && pts.back().x >= x1);
+            QVERIFY(pts.size() <= size_t(plot.plotArea().width()) * 2 + 8);   // half the columns while moving
+            const bool spikeInView = x0 <= 61234 && 61234 <= x1;
+            const bool spikeDrawn = std::any_of(pts.begin(), pts.end(), [](const PlotPoint& p) { return p.x == 61234 && p.y == 100.0; });
+            QCOMPARE(spikeDrawn, spikeInView);
+        }
+    }
+
     void nearlyEqualValuesDrawWithoutHanging()
     {
         // Two runs ending on the same score but for the last bit once made the

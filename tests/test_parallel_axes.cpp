@@ -163,6 +163,12 @@ private slots:
         image.fill(Qt::transparent);
         raster.drawLine({-100, -50}, {140, 70}, qRgb(255, 0, 0));
         QVERIFY(count() > 20 && count() <= 40);
+        // Steep through the whole image: only its rows inside are drawn, one each.
+        image.fill(Qt::transparent);
+        raster.drawLine({10, -400}, {14, 470}, qRgb(255, 0, 0));
+        QCOMPARE(count(), 30);
+        for (int y = 0; y < 30; ++y)
+            QVERIFY(set(10, y) || set(11, y) || set(12, y) || set(13, y) || set(14, y));
         raster.drawLine({-5, -5}, {-1, 100}, qRgb(255, 0, 0));
         raster.drawLine({1e300, 0}, {-1e300, 10}, qRgb(255, 0, 0));
         raster.drawLine({NAN, 0}, {10, 10}, qRgb(255, 0, 0));

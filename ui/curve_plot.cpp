@@ -1,9 +1,11 @@
 #include "curve_plot.h"
 
 #include "figure_export.h"
+#include "line_rasterizer.h"
 
 #include <QContextMenuEvent>
 #include <QMouseEvent>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
 #include <QWheelEvent>
@@ -93,6 +95,7 @@ void CurvePlot::setXLabel(const QString& label)
 
 void CurvePlot::setSeries(std::vector<CurveSeries> series)
 {
+    panGrid_.reset();
     series_ = std::move(series);
     update();
 }
@@ -108,12 +111,14 @@ void CurvePlot::setLogY(bool log)
 
 void CurvePlot::setShowRaw(bool show)
 {
+    panGrid_.reset();
     showRaw_ = show;
     update();
 }
 
 void CurvePlot::setGroups(std::vector<CurveGroup> groups, BandKind band)
 {
+    panGrid_.reset();
     groups_ = std::move(groups);
     band_ = band;
     update();
@@ -121,6 +126,7 @@ void CurvePlot::setGroups(std::vector<CurveGroup> groups, BandKind band)
 
 void CurvePlot::clearGroups()
 {
+    panGrid_.reset();
     groups_.clear();
     update();
 }
@@ -242,6 +248,7 @@ std::pair<double, double> CurvePlot::autoYRange(double x0, double x1) const
 
 void CurvePlot::setPixelsPerColumn(int pixels)
 {
+    panGrid_.reset();
     pixelsPerColumn_ = std::max(1, pixels);
     update();
 }
@@ -251,9 +258,68 @@ void CurvePlot::prepareFrame(double x0, double x1, int columns)
     columns = std::max(1, columns / pixelsPerColumn_);
     // While the view moves, two pixels a column: half the work, and the
     // full-resolution frame follows as soon as the motion stops.
-    if (interacting_)
-        columns = std::max(1, columns / 2);
+    if (interacting_) {
+        preparePanFrame(x0, x1, std::max(1, columns / 2));
+        return;
+    }
+    panGrid_.reset();
     frame_ = decimateAll(x0, x1, columns);
+}
+
+void CurvePlot::preparePanFrame(double x0, double x1, int columns)
+{
+    double width = (x1 - x0) / columns;
+    const bool sameZoom = panGrid_ && std::abs(width - panGrid_->width) <= 1e-9 * width;
+    if (sameZoom)
+        width = panGrid_->width;   // a pan keeps the span up to rounding: keep the grid exact
+    const double from = std::floor(x0 / width) * width, to = std::ceil(x1 / width) * width;
+    auto span = [&](double a, double b) { return std::max(1, int(std::lround((b - a) / width))); };
+    // A zoom, a first frame, or a jump past most of the last frame: all anew.
+    if (!sameZoom || from >= panGrid_->to || to <= panGrid_->from
+        || (panGrid_->from - from) + (to - panGrid_->to) > (to - from) / 2) {
+        frame_ = decimateAll(from, to, span(from, to));
+        panGrid_ = PanGrid{width, from, to};
+        return;
+    }
+    // Columns scrolled in on either side, decimated on the same grid.
+    const double keptFrom = std::max(from, panGrid_->from), keptTo = std::min(to, panGrid_->to);
+    const auto left = from < keptFrom ? decimateAll(from, keptFrom, span(from, keptFrom)) : std::vector<FrameSeries>();
+    const auto right = keptTo < to ? decimateAll(keptTo, to, span(keptTo, to)) : std::vector<FrameSeries>();
+    auto stitch = [&](const std::vector<PlotPoint>* l, const std::vector<PlotPoint>& kept, const std::vector<PlotPoint>* r) {
+        std::vector<PlotPoint> out;
+        out.reserve(kept.size() + (l ? l->size() : 0) + (r ? r->size() : 0));
+        // Left of the kept columns: the new ones (with the point beyond the
+        // edge that lets the line reach the border), else the last kept
+        // point before the view.
+        if (l) {
+            for (const auto& p : *l)
+                if (p.x < keptFrom)
+                    out.push_back(p);
+        } else {
+            auto before = std::find_if(kept.rbegin(), kept.rend(), [&](const PlotPoint& p) { return p.x < from; });
+            if (before != kept.rend())
+                out.push_back(*before);
+        }
+        for (const auto& p : kept)
+            if (p.x >= keptFrom && p.x < keptTo)
+                out.push_back(p);
+        if (r) {
+            for (const auto& p : *r)
+                if (p.x >= keptTo)
+                    out.push_back(p);
+        } else {
+            auto after = std::find_if(kept.begin(), kept.end(), [&](const PlotPoint& p) { return p.x >= to; });
+            if (after != kept.end())
+                out.push_back(*after);
+        }
+        return out;
+    };
+    for (size_t i = 0; i < frame_.size(); ++i) {
+        frame_[i].raw = stitch(left.empty() ? nullptr : &left[i].raw, frame_[i].raw, right.empty() ? nullptr : &right[i].raw);
+        frame_[i].smoothed = stitch(left.empty() ? nullptr : &left[i].smoothed, frame_[i].smoothed,
+                                    right.empty() ? nullptr : &right[i].smoothed);
+    }
+    panGrid_ = PanGrid{width, from, to};
 }
 
 std::pair<double, double> CurvePlot::yRange() const
@@ -384,8 +450,26 @@ void CurvePlot::drawAxes(QPainter& p, const QRectF& area)
 void CurvePlot::drawSeries(QPainter& p, const QRectF& area)
 {
     // Antialiasing costs more than the lines; drop it while the view moves.
-    p.setRenderHint(QPainter::Antialiasing, !interacting_ && series_.size() <= 60);
+    const bool antialias = !interacting_ && series_.size() <= 60;
+    p.setRenderHint(QPainter::Antialiasing, antialias);
     lastFramePoints_ = 0;
+    // Wide pens go through the stroker; with many runs, 1 px lines read as
+    // well and draw several times faster.
+    const bool thin = interacting_ || series_.size() > 20;
+    // Unsmoothed 1 px lines on screen go through LineRasterizer into a layer
+    // over the plot: QPainter spent ~40 ms a pan frame on 100 runs' lines,
+    // nearly all of it per-segment overhead. Vector output (SVG, PDF) and
+    // antialiased frames keep QPainter.
+    std::optional<QImage> layer;
+    std::optional<LineRasterizer> raster;
+    const qreal dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
+    if (thin && !antialias && p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster) {
+        layer.emplace((area.size() * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
+        layer->fill(Qt::transparent);
+        layer->setDevicePixelRatio(dpr);
+        raster.emplace(*layer);
+    }
+    const QColor base = palette().color(QPalette::Base);
     std::vector<QPointF> line;
     // The rasterizer walks every pixel of a segment, even off screen: the
     // points beyond the edges (and far-out values) are brought to the border.
@@ -404,7 +488,18 @@ void CurvePlot::drawSeries(QPainter& p, const QRectF& area)
         }
         for (auto& pt : line)
             pt.setY(std::clamp(pt.y(), top, bottom));
-        drawPolyline(p, line);
+        if (raster && line.size() > 1) {
+            // Opaque: a translucent pen becomes its colour over the background.
+            const QColor c = p.pen().color();
+            const double a = c.alphaF();
+            const QRgb colour = qRgb(int(c.red() * a + base.red() * (1 - a)), int(c.green() * a + base.green() * (1 - a)),
+                                     int(c.blue() * a + base.blue() * (1 - a)));
+            for (auto& pt : line)
+                pt = (pt - area.topLeft()) * dpr;
+            raster->drawPolyline(line, colour);
+        } else {
+            drawPolyline(p, line);
+        }
         line.clear();
     };
     auto draw = [&](const std::vector<PlotPoint>& pts, QPen pen) {
@@ -423,9 +518,6 @@ void CurvePlot::drawSeries(QPainter& p, const QRectF& area)
         }
         flush();
     };
-    // Wide pens go through the stroker; with many runs, 1 px lines read as
-    // well and draw several times faster.
-    const bool thin = interacting_ || series_.size() > 20;
     for (size_t i = 0; i < series_.size(); ++i) {
         const auto& s = series_[i];
         if (!s.raw)
@@ -441,6 +533,8 @@ void CurvePlot::drawSeries(QPainter& p, const QRectF& area)
             draw(frame_[i].raw, QPen(s.color, thin ? 1 : 1.3));
         }
     }
+    if (layer)
+        p.drawImage(area.topLeft(), *layer);
 }
 
 void CurvePlot::drawGroups(QPainter& p, const QRectF& area)

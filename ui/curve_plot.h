@@ -67,6 +67,8 @@ public:
 
     // Points drawn in the last frame (for tests and the benchmark).
     size_t lastFramePoints() const { return lastFramePoints_; }
+    // The raw points the last frame decimated for a series (tests).
+    const std::vector<PlotPoint>& framePoints(int seriesIndex) const { return frame_[size_t(seriesIndex)].raw; }
     // Decimated points of one series at the current view and width.
     std::vector<PlotPoint> visiblePoints(int seriesIndex) const;
     QRect plotArea() const;
@@ -97,7 +99,15 @@ private:
     std::pair<double, double> rangeOf(const std::vector<FrameSeries>& frames, double x0, double x1) const;
     // Decimates every series once for a frame; y range and drawing share it.
     void prepareFrame(double x0, double x1, int columns);
+    // While panning, columns sit on a grid fixed in data space, so a frame
+    // keeps the previous one's columns and decimates only those scrolled in.
+    void preparePanFrame(double x0, double x1, int columns);
     std::vector<FrameSeries> frame_;
+    struct PanGrid {
+        double width = 0;   // of a column, in x units
+        double from = 0, to = 0;   // the grid span frame_ covers: [from, to)
+    };
+    std::optional<PanGrid> panGrid_;   // reset whenever what is decimated changes
     double toPixelX(double x, const QRectF& area) const;
     double toPixelY(double y, const QRectF& area) const;
     double fromPixelX(double px, const QRectF& area) const;

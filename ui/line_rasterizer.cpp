@@ -48,20 +48,26 @@ void LineRasterizer::drawLine(QPointF from, QPointF to, QRgb colour)
                 break;
         }
     } else {
+        // Only the rows inside the image are walked: a curve's points far
+        // above or below the plot are brought to a few heights out, and
+        // their segments would otherwise spend most steps off the image.
         const int step = dy > 0 ? 1 : -1;
         const int64_t slope = (int64_t(dx) << 16) / std::abs(dy);
-        int64_t x = (int64_t(x0) << 16) + (1 << 15);
-        if (inside) {
-            QRgb* row = pixels_ + qsizetype(y0) * stride_;
-            const qsizetype rowStep = step * stride_;
-            for (int n = std::abs(dy); n >= 0; --n, row += rowStep, x += slope)
+        const int first = step > 0 ? std::max(0, -y0) : std::max(0, y0 - (height_ - 1));
+        const int last = step > 0 ? std::min(dy, height_ - 1 - y0) : std::min(-dy, y0);
+        if (first > last)
+            return;
+        int64_t x = (int64_t(x0) << 16) + (1 << 15) + slope * first;
+        const int xFirst = int(x >> 16), xLast = int((x + slope * (last - first)) >> 16);
+        QRgb* row = pixels_ + qsizetype(y0 + step * first) * stride_;
+        const qsizetype rowStep = step * stride_;
+        if (std::min(xFirst, xLast) >= 0 && std::max(xFirst, xLast) < width_) {
+            for (int n = last - first; n >= 0; --n, row += rowStep, x += slope)
                 row[x >> 16] = colour;
         } else {
-            for (int y = y0;; y += step, x += slope) {
-                plot(int(x >> 16), y);
-                if (y == y1)
-                    break;
-            }
+            for (int n = last - first; n >= 0; --n, row += rowStep, x += slope)
+                if (unsigned(x >> 16) < unsigned(width_))
+                    row[x >> 16] = colour;
         }
     }
 }
