@@ -12,6 +12,7 @@
 
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QListWidget>
 #include <QtTest>
 
 using namespace runlens;
@@ -212,6 +213,31 @@ private slots:
         // A frame draws the decimated points, not all 100,000.
         plot->repaint();
         QVERIFY(plot->lastFramePoints() <= 200);
+    }
+
+    void curveLegendDropsTheSharedStartOfNames()
+    {
+        MainWindow w;
+        w.openStores({store_});
+        wait(w);
+        w.selectRuns({rowOf(w, "run-1"), rowOf(w, "run-4")});
+        w.curvesView()->loadNow();
+        auto* legend = w.curvesView()->findChild<QListWidget*>(QStringLiteral("runLegend"));
+        QVERIFY(legend);
+        QStringList shown;
+        for (int i = 0; i < legend->count(); ++i)
+            shown << legend->item(i)->text();
+        shown.sort();
+        QCOMPARE(shown, (QStringList{QStringLiteral("…1"), QStringLiteral("…4")}));
+        QCOMPARE(legend->item(0)->toolTip().left(4), QStringLiteral("run-"));   // the whole name on hover
+        // Nothing shared: names as they are.
+        w.selectRuns({rowOf(w, "run-1"), rowOf(w, "spiky")});
+        w.curvesView()->loadNow();
+        shown.clear();
+        for (int i = 0; i < legend->count(); ++i)
+            shown << legend->item(i)->text();
+        shown.sort();
+        QCOMPARE(shown, (QStringList{QStringLiteral("run-1"), QStringLiteral("spiky")}));
     }
 
     void panFramesKeepColumnsAndTheSpike()

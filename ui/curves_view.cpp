@@ -57,6 +57,7 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
     metricList_ = new QListWidget;
     metricList_->setUniformItemSizes(true);
     legend_ = new QListWidget;
+    legend_->setObjectName(QStringLiteral("runLegend"));
     legend_->setUniformItemSizes(true);
     legend_->setTextElideMode(Qt::ElideMiddle);
     legend_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -293,6 +294,29 @@ void CurvesView::loadNow()
     rebuildPlots();
 }
 
+namespace {
+
+// The length of the start every name shares, cut back to a separator so a
+// token is never split; 0 when that is short or there is only one name.
+qsizetype sharedNamePrefix(const QStringList& names)
+{
+    if (names.size() < 2)
+        return 0;
+    qsizetype n = names.front().size();
+    for (const auto& name : names) {
+        qsizetype i = 0;
+        while (i < n && i < name.size() && name[i] == names.front()[i])
+            ++i;
+        n = i;
+    }
+    static const QString separators = QStringLiteral("-_/. =:");
+    while (n > 0 && !separators.contains(names.front()[n - 1]))
+        --n;
+    return n >= 4 ? n : 0;
+}
+
+} // namespace
+
 void CurvesView::rebuildPlots()
 {
     const auto table = workspace_.runs();
@@ -312,10 +336,19 @@ void CurvesView::rebuildPlots()
                 item->setToolTip(groupLabels_[g]);
             }
         }
+        // Sweeps name runs alike ("mlp-h32-b16-lr0.1-s1"): the legend is
+        // narrow, so the part every name shares goes and the rest shows.
+        QStringList names;
+        for (int r : rows_)
+            if (r < table->rowCount())
+                names << table->name(r);
+        const qsizetype shared = sharedNamePrefix(names);
         for (int r : rows_) {
             if (r >= table->rowCount())
                 continue;
-            auto* item = new QListWidgetItem(swatch(runColor(table->id(r))), table->name(r), legend_);
+            const QString& name = table->name(r);
+            auto* item = new QListWidgetItem(swatch(runColor(table->id(r))),
+                                             shared > 0 ? QChar(0x2026) + name.mid(shared) : name, legend_);
             item->setData(Qt::UserRole, table->id(r));
             item->setToolTip(table->name(r));
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
