@@ -10,6 +10,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <climits>
+#include <cstring>
+
 #include <cmath>
 
 using namespace runlens;
@@ -35,20 +38,46 @@ private:
 private slots:
     void chunkCodecRoundTrips()
     {
-        std::vector<MetricPoint> pts = {{0, 1.5, NAN}, {7, 2.5, INFINITY}, {-3, 3.5, -0.0}, {1LL << 40, 4.5, 1e-300}};
+        std::vector<MetricPoint> pts = {{0, 1.5, NAN}, {7, 2.5, INFINITY}, {-3, 3.5, -0.0}, {1LL << 40, 4.5, 1e-300},
+            {INT64_MIN, 5.5, 1}, {INT64_MAX, 6.5, 2}, {INT64_MAX, 7.5, 3}};
         const auto blob = encodeChunk(pts);
-        QCOMPARE(blob.size(), 4 + pts.size() * 24);
         std::vector<int64_t> steps;
         std::vector<double> walls, values;
         QVERIFY(decodeChunk(blob, steps, walls, values));
-        QCOMPARE(steps, (std::vector<int64_t>{0, 7, -3, 1LL << 40}));
+        QCOMPARE(steps, (std::vector<int64_t>{0, 7, -3, 1LL << 40, INT64_MIN, INT64_MAX, INT64_MAX}));
         QVERIFY(std::isnan(values[0]));
         QVERIFY(std::isinf(values[1]) && values[1] > 0);
+        QVERIFY(std::signbit(values[2]));
         QCOMPARE(values[3], 1e-300);
         QCOMPARE(walls[2], 3.5);
-        // A truncated blob is refused and appends nothing.
+        // Steps one apart, as most series log them, take a byte each: 17 bytes a point.
+        std::vector<MetricPoint> run;
+        for (int i = 0; i < 1024; ++i)
+            run.push_back({1000 + i, 1.7e9 + i, i * 0.5});
+        QCOMPARE(encodeChunk(run).size(), size_t(8 + 1024 * 17 + 1));   // the first step, 1000, takes two
+        // A truncated blob, a damaged step and trailing bytes are refused and append nothing.
         QVERIFY(!decodeChunk(std::span(blob).first(blob.size() - 1), steps, walls, values));
-        QCOMPARE(steps.size(), size_t(4));
+        auto damaged = blob;
+        damaged.back() = std::byte{0x80};   // a varint that never ends
+        QVERIFY(!decodeChunk(damaged, steps, walls, values));
+        auto longer = blob;
+        longer.push_back(std::byte{0});
+        QVERIFY(!decodeChunk(longer, steps, walls, values));
+        QCOMPARE(steps.size(), size_t(7));
+        // Layout v1, as stores written before v2 hold it, still reads.
+        std::vector<std::byte> v1(4 + 2 * 24);
+        const uint32_t n = 2;
+        const int64_t s1[] = {5, 6};
+        const double w1[] = {10.0, 11.0}, v1v[] = {0.25, NAN};
+        std::memcpy(v1.data(), &n, 4);
+        std::memcpy(v1.data() + 4, s1, 16);
+        std::memcpy(v1.data() + 20, w1, 16);
+        std::memcpy(v1.data() + 36, v1v, 16);
+        QVERIFY(decodeChunk(v1, steps, walls, values));
+        QCOMPARE(steps.back(), int64_t(6));
+        QCOMPARE(walls.back(), 11.0);
+        QVERIFY(std::isnan(values.back()));
+        QCOMPARE(values[values.size() - 2], 0.25);
     }
 
     void seriesAcrossChunksAndFlushes()

@@ -18,8 +18,11 @@ struct MetricPoint {
 // Points per full chunk; the last chunk of a series may hold fewer.
 inline constexpr size_t kChunkCapacity = 1024;
 
-// Layout v1, little-endian: u32 count, then count i64 steps, count f64 wall
-// times, count f64 values (columnar, so a reader can take one column).
+// Layout v2 (written), little-endian: u32 magic "RLC2", u32 count, count f64
+// wall times, count f64 values, then count steps as zigzag varints of the
+// difference from the previous step (the first from 0). Layout v1 (still
+// read): u32 count, count i64 steps, count f64 wall times, count f64 values.
+// See docs/store-format.md.
 std::vector<std::byte> encodeChunk(std::span<const MetricPoint> points);
 // The same into `out` (resized), so a writer can reuse one buffer.
 void encodeChunk(std::span<const MetricPoint> points, std::vector<std::byte>& out);
