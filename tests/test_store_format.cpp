@@ -282,6 +282,45 @@ private slots:
         QCOMPARE(mustLoad(*mustOpen(path))->rowCount(), 1);
     }
 
+    void aVersionOneStoreMovesToTwoAndKeepsItsChunks()
+    {
+        // A store written before chunk layout v2: its chunks in layout v1, schema 1.
+        const QString path = store("v1.db");
+        std::string id;
+        {
+            auto run = Run::start(path.toStdString(), quiet("old"));
+            id = run.id();
+            run.finish();
+        }
+        {
+            SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("UPDATE store_meta SET value='1' WHERE key='schema_version'");
+            db.exec("INSERT INTO metrics(run_id, key, count, first_step, last_step, last_value, last_time, min_value, "
+                    "max_value) VALUES('" + id + "', 'loss', 2, 0, 1, 0.5, 11, 0.5, 1)");
+            std::vector<std::byte> v1(4 + 2 * 24);
+            const uint32_t n = 2;
+            const int64_t steps[] = {0, 1};
+            const double walls[] = {10.0, 11.0}, values[] = {1.0, 0.5};
+            std::memcpy(v1.data(), &n, 4);
+            std::memcpy(v1.data() + 4, steps, 16);
+            std::memcpy(v1.data() + 20, walls, 16);
+            std::memcpy(v1.data() + 36, values, 16);
+            auto put = db.prepare("INSERT INTO metric_chunks(metric_id, seq, first_step, last_step, count, points) "
+                                  "SELECT id, 0, 0, 1, 2, ? FROM metrics WHERE key='loss'");
+            put.bindBlobNoCopy(1, v1).run();
+        }
+        // Read as it is, then moved to schema 2 by a writer; the v1 chunk still reads.
+        QCOMPARE(mustOpen(path)->loadSeries(QString::fromStdString(id), QStringLiteral("loss"))->values,
+                 (std::vector<double>{1.0, 0.5}));
+        Run::start(path.toStdString(), quiet("new")).finish();
+        SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadOnly);
+        QCOMPARE(storeSchemaVersion(db), 2);
+        auto series = mustOpen(path)->loadSeries(QString::fromStdString(id), QStringLiteral("loss"));
+        QVERIFY(series);
+        QCOMPARE(series->steps, (std::vector<int64_t>{0, 1}));
+        QCOMPARE(series->wallTimes, (std::vector<double>{10.0, 11.0}));
+    }
+
     void reproHashFollowsConfigNotSeedOrName()
     {
         const QString path = store("repro.db");

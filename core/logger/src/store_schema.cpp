@@ -101,6 +101,8 @@ using Migration = std::function<void(SqliteDb&)>;
 // migrations[i] takes a store from version i to i + 1.
 const std::array<Migration, kStoreSchemaVersion> kMigrations = {
     [](SqliteDb& db) { db.exec(kSchemaV1); },
+    // v2: chunk layout v2 (steps as varint deltas). The tables stay; v1 chunks stay readable.
+    [](SqliteDb&) {},
 };
 
 } // namespace

@@ -8,7 +8,9 @@ namespace runlens {
 
 class SqliteDb;
 
-inline constexpr int kStoreSchemaVersion = 1;
+// 2: metric chunks may use chunk layout v2 (no table changes; the version
+// makes an older Runlens refuse the store instead of reading v2 chunks as damaged).
+inline constexpr int kStoreSchemaVersion = 2;
 inline constexpr const char* kStoreApplicationId = "runlens";
 
 // Schema version of an open store; 0 when the file holds no Runlens schema.
