@@ -18,9 +18,10 @@ int kindOf(const QString& key)
         QRegularExpression(QStringLiteral("acc"), QRegularExpression::CaseInsensitiveOption),
         QRegularExpression(QStringLiteral("auc|roc"), QRegularExpression::CaseInsensitiveOption),
         QRegularExpression(QStringLiteral("(^|[^a-z])f1|fscore|f_score"), QRegularExpression::CaseInsensitiveOption),
-        QRegularExpression(QStringLiteral("precision|recall|map\\b|iou|dice"), QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(
+            QStringLiteral("precision|recall|map\\b|iou|dice"), QRegularExpression::CaseInsensitiveOption),
         QRegularExpression(QStringLiteral("err|mae|mse|rmse|perplexity|ppl|bleu|rouge|wer"),
-                           QRegularExpression::CaseInsensitiveOption),
+            QRegularExpression::CaseInsensitiveOption),
     };
     for (int i = 0; i < int(std::size(kinds)); ++i)
         if (kinds[i].match(key).hasMatch())
@@ -31,7 +32,7 @@ int kindOf(const QString& key)
 bool isHeldOut(const QString& key)
 {
     static const QRegularExpression heldOut(QStringLiteral("(^|[^a-z])(val|valid|validation|eval|test|dev)([^a-z]|$)"),
-                                            QRegularExpression::CaseInsensitiveOption);
+        QRegularExpression::CaseInsensitiveOption);
     return heldOut.match(key).hasMatch();
 }
 

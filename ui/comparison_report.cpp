@@ -9,17 +9,17 @@
 #include "seed_statistics.h"
 #include "svg_text_object.h"
 
+#include <QAbstractTextDocumentLayout>
 #include <QDateTime>
 #include <QFileInfo>
 #include <QPageLayout>
 #include <QPdfWriter>
 #include <QRegularExpression>
 #include <QSaveFile>
-#include <QAbstractTextDocumentLayout>
 #include <QTextBlock>
-#include <QTextLayout>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTextLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -29,15 +29,18 @@ namespace runlens::ui {
 
 namespace {
 
-constexpr int kFigureWidth = 680;   // an A4 page's text width at 96 dpi: no scaling in print
+constexpr int kFigureWidth = 680; // an A4 page's text width at 96 dpi: no scaling in print
 constexpr int kMaxMetrics = 4;
-constexpr int kMaxTableParams = 4;   // params that vary, as run table columns (the differences have them all)
+constexpr int kMaxTableParams = 4; // params that vary, as run table columns (the differences have them all)
 constexpr size_t kMaxParallelAxes = 8;
 constexpr size_t kMaxChartRuns = 60;
-constexpr size_t kMaxSideBySideRuns = 6;   // more runs: a row each in the differences
-constexpr size_t kKeysPerTable = 7;        // differing keys per table, when runs are rows
+constexpr size_t kMaxSideBySideRuns = 6; // more runs: a row each in the differences
+constexpr size_t kKeysPerTable = 7; // differing keys per table, when runs are rows
 
-QString esc(const QString& s) { return s.toHtmlEscaped(); }
+QString esc(const QString& s)
+{
+    return s.toHtmlEscaped();
+}
 
 QString number(double v, int precision = 5)
 {
@@ -72,13 +75,17 @@ QString legend(const RunTable& table, const std::vector<int>& rows, const QStrin
     QStringList entries;
     for (int r : rows)
         if (m && m->has(r))
-            entries << QStringLiteral("<span style=\"color:%1\">■</span>&nbsp;%2").arg(runColor(table.id(r)).name(), esc(table.name(r)));
+            entries << QStringLiteral("<span style=\"color:%1\">■</span>&nbsp;%2")
+                           .arg(runColor(table.id(r)).name(), esc(table.name(r)));
     if (entries.size() > 30)
         return {};
     return QStringLiteral("<br>") + entries.join(QStringLiteral(" &nbsp; "));
 }
 
-QString placeholder(int figure) { return QStringLiteral("<runlens-figure index=\"%1\"/>").arg(figure); }
+QString placeholder(int figure)
+{
+    return QStringLiteral("<runlens-figure index=\"%1\"/>").arg(figure);
+}
 
 // Tables carry their borders as attributes too: QTextDocument (the PDF)
 // reads those, browsers read the style sheet.
@@ -100,7 +107,8 @@ const QString kStyle = QStringLiteral(
 
 // The runs a chart of `metric` draws: those that have it, the first
 // kMaxChartRuns of them (past that a chart is a blur and its SVG tens of MB).
-std::vector<int> chartRows(const RunTable& table, const std::vector<int>& rows, const QString& metric, int* having = nullptr)
+std::vector<int> chartRows(
+    const RunTable& table, const std::vector<int>& rows, const QString& metric, int* having = nullptr)
 {
     std::vector<int> out;
     const MetricColumn* column = table.metric(metric);
@@ -116,8 +124,8 @@ std::vector<int> chartRows(const RunTable& table, const std::vector<int>& rows, 
     return out;
 }
 
-QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, const QString& metric,
-                       const SeriesSource& source)
+QByteArray curveFigure(
+    const RunTable& table, const std::vector<int>& rows, const QString& metric, const SeriesSource& source)
 {
     const MetricColumn* column = table.metric(metric);
     if (!column)
@@ -143,7 +151,7 @@ QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, cons
 }
 
 struct Figure {
-    QByteArray svg;   // empty: nothing to draw
+    QByteArray svg; // empty: nothing to draw
     QString caption;
 };
 
@@ -167,12 +175,14 @@ Figure parallelFigure(std::shared_ptr<const RunTable> table, const std::vector<i
                       .arg(axes.size() - 1)
                       .arg(esc(last));
         auto coverage = [&](const ParallelAxis& axis) {
-            const ValueColumn* c = axis.key.startsWith(QLatin1String("params.")) ? table->param(axis.key.mid(7)) : nullptr;
+            const ValueColumn* c
+                = axis.key.startsWith(QLatin1String("params.")) ? table->param(axis.key.mid(7)) : nullptr;
             return c ? std::count_if(rows.begin(), rows.end(), [&](int r) { return c->has(r); }) : 0;
         };
         std::vector<size_t> order(axes.size() - 1);
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return coverage(axes[a]) > coverage(axes[b]); });
+        std::stable_sort(
+            order.begin(), order.end(), [&](size_t a, size_t b) { return coverage(axes[a]) > coverage(axes[b]); });
         order.resize(kMaxParallelAxes - 1);
         std::sort(order.begin(), order.end());
         QStringList keys;
@@ -218,9 +228,10 @@ QString differencesSection(const std::vector<RunDetails>& details, int baseline)
         // Metrics have the run table and the curves; the hash has the provenance.
         if (row.differs && row.section != QLatin1String("metrics") && row.key != QLatin1String("reproducibility hash"))
             rows.push_back(&row);
-    QString h = QStringLiteral("<section id=\"differences\"><h2>What differs</h2><p>Only what differs; deltas against %1 "
-                               "(baseline).</p>")
-                    .arg(esc(details[size_t(baseline)].name));
+    QString h
+        = QStringLiteral("<section id=\"differences\"><h2>What differs</h2><p>Only what differs; deltas against %1 "
+                         "(baseline).</p>")
+              .arg(esc(details[size_t(baseline)].name));
     if (rows.empty())
         return h + QStringLiteral("<p>The runs agree on every param, tag and recorded setting.</p></section>\n");
     auto cell = [&](const ComparisonRow& row, size_t run) {
@@ -235,7 +246,8 @@ QString differencesSection(const std::vector<RunDetails>& details, int baseline)
     if (c.runNames.size() <= kMaxSideBySideRuns) {
         h += kTableOpen + QStringLiteral("<thead><tr><th>Section</th><th>Key</th>");
         for (size_t i = 0; i < c.runNames.size(); ++i)
-            h += QStringLiteral("<th>%1%2</th>").arg(esc(c.runNames[i]), int(i) == baseline ? QStringLiteral(" (baseline)") : QString());
+            h += QStringLiteral("<th>%1%2</th>")
+                     .arg(esc(c.runNames[i]), int(i) == baseline ? QStringLiteral(" (baseline)") : QString());
         h += QStringLiteral("</tr></thead>\n");
         for (const ComparisonRow* row : rows) {
             h += QStringLiteral("<tr><td>%1</td><td>%2</td>").arg(esc(row->section), esc(row->key));
@@ -249,13 +261,15 @@ QString differencesSection(const std::vector<RunDetails>& details, int baseline)
         const size_t last = std::min(rows.size(), first + kKeysPerTable);
         h += kTableOpen + QStringLiteral("<thead><tr><th>Run</th>");
         for (size_t k = first; k < last; ++k)
-            h += QStringLiteral("<th>%1</th>").arg(esc(rows[k]->section == QLatin1String("params")
-                                                           ? rows[k]->key
-                                                           : rows[k]->section + QLatin1Char('.') + rows[k]->key));
+            h += QStringLiteral("<th>%1</th>")
+                     .arg(esc(rows[k]->section == QLatin1String("params")
+                             ? rows[k]->key
+                             : rows[k]->section + QLatin1Char('.') + rows[k]->key));
         h += QStringLiteral("</tr></thead>\n");
         for (size_t i = 0; i < c.runNames.size(); ++i) {
             h += QStringLiteral("<tr><td>%1%2</td>")
-                     .arg(esc(c.runNames[i]), int(i) == baseline ? QStringLiteral(" <span class=\"muted\">(baseline)</span>") : QString());
+                     .arg(esc(c.runNames[i]),
+                         int(i) == baseline ? QStringLiteral(" <span class=\"muted\">(baseline)</span>") : QString());
             for (size_t k = first; k < last; ++k)
                 h += cell(*rows[k], i);
             h += QStringLiteral("</tr>\n");
@@ -269,16 +283,16 @@ QString differencesSection(const std::vector<RunDetails>& details, int baseline)
 // keeps what differs between them, and the reproducibility hash.
 QString provenanceSection(const std::vector<RunDetails>& details)
 {
-    using Facts = std::vector<std::pair<QString, QString>>;   // label, HTML
+    using Facts = std::vector<std::pair<QString, QString>>; // label, HTML
     std::vector<Facts> facts;
     for (const auto& d : details) {
         Facts f;
         f.emplace_back(QStringLiteral("commit"),
-                       d.git.present ? esc(d.git.commit.left(12))
-                               + (d.git.branch.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(esc(d.git.branch)))
-                                     : QStringLiteral("—"));
+            d.git.present ? esc(d.git.commit.left(12))
+                    + (d.git.branch.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(esc(d.git.branch)))
+                          : QStringLiteral("—"));
         f.emplace_back(QStringLiteral("uncommitted changes"),
-                       d.git.present ? (d.git.dirty ? QStringLiteral("yes") : QStringLiteral("no")) : QStringLiteral("—"));
+            d.git.present ? (d.git.dirty ? QStringLiteral("yes") : QStringLiteral("no")) : QStringLiteral("—"));
         for (const auto& [k, v] : d.dataVersions)
             f.emplace_back(QStringLiteral("data ") + esc(k), esc(shortHashes(v).left(120)));
         for (const auto& [k, v] : d.environment)
@@ -300,8 +314,9 @@ QString provenanceSection(const std::vector<RunDetails>& details)
     QString h = QStringLiteral("<section id=\"provenance\"><h2>Provenance</h2>");
     if (!shared.isEmpty())
         h += QStringLiteral("<p>Every run: %1.</p>").arg(shared.join(QStringLiteral("; ")));
-    h += kTableOpen + QStringLiteral("<thead><tr><th>Run</th><th>%1</th><th>Reproducibility hash</th></tr></thead>\n")
-                          .arg(shared.isEmpty() ? QStringLiteral("Commit, data, environment") : QStringLiteral("Its own"));
+    h += kTableOpen
+        + QStringLiteral("<thead><tr><th>Run</th><th>%1</th><th>Reproducibility hash</th></tr></thead>\n")
+              .arg(shared.isEmpty() ? QStringLiteral("Commit, data, environment") : QStringLiteral("Its own"));
     for (size_t i = 0; i < details.size(); ++i) {
         QStringList own;
         for (const auto& fact : facts[i])
@@ -309,7 +324,7 @@ QString provenanceSection(const std::vector<RunDetails>& details)
                 own << QStringLiteral("%1: %2").arg(fact.first, fact.second);
         h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>\n")
                  .arg(esc(details[i].name), own.isEmpty() ? QStringLiteral("—") : own.join(QStringLiteral("<br>")),
-                      esc(details[i].reproHash.left(16)));
+                     esc(details[i].reproHash.left(16)));
     }
     return h + QStringLiteral("</table></section>\n");
 }
@@ -325,7 +340,7 @@ void keepHeadingsWithTheirContent(QTextDocument& doc)
     // Where a block's first line sits: a line that does not fit is pushed to
     // the next page while its block's frame stays put.
     auto pageOf = [&](const QTextBlock& b) {
-        doc.documentLayout()->documentSize();   // the layout is lazy: finish it
+        doc.documentLayout()->documentSize(); // the layout is lazy: finish it
         qreal top = doc.documentLayout()->blockBoundingRect(b).top();
         if (b.layout() && b.layout()->lineCount() > 0)
             top += b.layout()->lineAt(0).y();
@@ -337,7 +352,8 @@ void keepHeadingsWithTheirContent(QTextDocument& doc)
         // The heading's content: the next block, or the one after a short
         // introduction ("Only what differs...").
         QTextBlock content = block.next();
-        if (content.isValid() && content.text().size() < 200 && content.next().isValid() && !content.text().contains(QChar::ObjectReplacementCharacter))
+        if (content.isValid() && content.text().size() < 200 && content.next().isValid()
+            && !content.text().contains(QChar::ObjectReplacementCharacter))
             content = content.next();
         if (content.isValid() && pageOf(content) > pageOf(block)) {
             QTextCursor cursor(block);
@@ -355,8 +371,8 @@ QStringList ComparisonReport::defaultMetrics(const RunTable& table, const std::v
     return preferredMetrics(metricsPresentIn(table, rows), kMaxMetrics);
 }
 
-std::vector<SeriesKey> ComparisonReport::seriesKeys(const RunTable& table, const std::vector<int>& rows,
-                                                    const QStringList& metrics)
+std::vector<SeriesKey> ComparisonReport::seriesKeys(
+    const RunTable& table, const std::vector<int>& rows, const QStringList& metrics)
 {
     std::vector<SeriesKey> keys;
     for (const auto& metric : metrics)
@@ -365,8 +381,8 @@ std::vector<SeriesKey> ComparisonReport::seriesKeys(const RunTable& table, const
     return keys;
 }
 
-ComparisonReport ComparisonReport::build(const Workspace& workspace, const std::vector<int>& rows,
-                                         const ReportOptions& options, const SeriesSource& series)
+ComparisonReport ComparisonReport::build(
+    const Workspace& workspace, const std::vector<int>& rows, const ReportOptions& options, const SeriesSource& series)
 {
     Builder builder(workspace, rows, options, series);
     while (!builder.done())
@@ -374,10 +390,13 @@ ComparisonReport ComparisonReport::build(const Workspace& workspace, const std::
     return builder.take();
 }
 
-ComparisonReport::Builder::Builder(const Workspace& workspace, std::vector<int> rows, ReportOptions options,
-                                   SeriesSource series)
-    : workspace_(workspace), rows_(std::move(rows)), options_(std::move(options)), series_(std::move(series)),
-      table_(workspace.runs())
+ComparisonReport::Builder::Builder(
+    const Workspace& workspace, std::vector<int> rows, ReportOptions options, SeriesSource series)
+    : workspace_(workspace)
+    , rows_(std::move(rows))
+    , options_(std::move(options))
+    , series_(std::move(series))
+    , table_(workspace.runs())
 {
     report_.title_ = options_.title;
     report_.runCount_ = int(rows_.size());
@@ -448,8 +467,9 @@ void ComparisonReport::Builder::header()
     h += QStringLiteral("<p class=\"stamp\">%1 runs%2 from %3 · generated %4 · Runlens %5</p>\n")
              .arg(rows_.size())
              .arg(experiments_.size() == 1 ? QStringLiteral(" of ") + esc(experiments_.front()) : QString(),
-                  esc(stores.join(QStringLiteral(", "))), QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                  QStringLiteral(RUNLENS_VERSION));
+                 esc(stores.join(QStringLiteral(", "))),
+                 QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                 QStringLiteral(RUNLENS_VERSION));
     if (!options_.notes.trimmed().isEmpty())
         h += QStringLiteral("<section id=\"notes\"><h2>Notes</h2><p>%1</p></section>\n")
                  .arg(esc(options_.notes.trimmed()).replace(QLatin1Char('\n'), QStringLiteral("<br>")));
@@ -473,16 +493,19 @@ void ComparisonReport::Builder::runsSection()
         h += QStringLiteral("<tr><td><span class=\"swatch\" style=\"color:%1\">■</span> %2</td><td>%3</td>%4"
                             "<td class=\"nowrap\">%5</td><td class=\"num\">%6</td>")
                  .arg(runColor(table.id(r)).name(), esc(table.name(r)), statusName(table.status(r)),
-                      oneExperiment ? QString() : QStringLiteral("<td>%1</td>").arg(esc(table.experiment(r))),
-                      QDateTime::fromMSecsSinceEpoch(table.startTime(r)).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                      table.endTime(r) < 0 ? QStringLiteral("running") : durationText(table.endTime(r) - table.startTime(r)));
+                     oneExperiment ? QString() : QStringLiteral("<td>%1</td>").arg(esc(table.experiment(r))),
+                     QDateTime::fromMSecsSinceEpoch(table.startTime(r)).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                     table.endTime(r) < 0 ? QStringLiteral("running")
+                                          : durationText(table.endTime(r) - table.startTime(r)));
         for (const auto& key : params) {
             const ValueColumn* c = table.param(key);
-            h += QStringLiteral("<td>%1</td>").arg(c && c->has(r) ? esc(c->text[size_t(r)].left(120)) : QStringLiteral("—"));
+            h += QStringLiteral("<td>%1</td>")
+                     .arg(c && c->has(r) ? esc(c->text[size_t(r)].left(120)) : QStringLiteral("—"));
         }
         for (const auto& key : metrics_) {
             const MetricColumn* m = table.metric(key);
-            h += QStringLiteral("<td class=\"num\">%1</td>").arg(m && m->has(r) ? number(m->last[size_t(r)], 6) : QStringLiteral("—"));
+            h += QStringLiteral("<td class=\"num\">%1</td>")
+                     .arg(m && m->has(r) ? number(m->last[size_t(r)], 6) : QStringLiteral("—"));
         }
         h += QStringLiteral("</tr>\n");
     }
@@ -505,7 +528,8 @@ void ComparisonReport::Builder::curve(qsizetype index)
         const QString which = int(drawn.size()) < having
             ? QStringLiteral(" The first %1 of the %2 runs that have it.").arg(drawn.size()).arg(having)
             : QString();
-        h += QStringLiteral("<div class=\"figure\">%1<p class=\"caption\">%2 by step; every run's extremes kept.%3%4</p></div>\n")
+        h += QStringLiteral(
+            "<div class=\"figure\">%1<p class=\"caption\">%2 by step; every run's extremes kept.%3%4</p></div>\n")
                  .arg(placeholder(int(report_.figures_.size())), esc(m), which, legend(table, drawn, m));
         report_.figures_.push_back(std::move(svg));
     }
@@ -544,8 +568,9 @@ void ComparisonReport::Builder::seedsSection()
             h += s.n == 0 ? QStringLiteral("<td>—</td>")
                           : QStringLiteral("<td class=\"num\">%1 ± %2 [%3, %4]%5</td>")
                                 .arg(number(s.mean), number(s.sd, 3), number(s.min), number(s.max),
-                                     s.warning.isEmpty() ? QString()
-                                                         : QStringLiteral("<br><span class=\"warn\">%1</span>").arg(esc(s.warning)));
+                                    s.warning.isEmpty()
+                                        ? QString()
+                                        : QStringLiteral("<br><span class=\"warn\">%1</span>").arg(esc(s.warning)));
         }
         h += QStringLiteral("</tr>\n");
     }
@@ -561,8 +586,9 @@ QString ComparisonReport::html() const
         svg = svg.mid(std::max<qsizetype>(0, svg.indexOf(QLatin1String("<svg"))));
         body.replace(placeholder(int(i)), svg);
     }
-    return QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                          "<meta name=\"generator\" content=\"Runlens %1\"><title>%2</title>\n<style>%3</style></head>\n<body>\n")
+    return QStringLiteral(
+               "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+               "<meta name=\"generator\" content=\"Runlens %1\"><title>%2</title>\n<style>%3</style></head>\n<body>\n")
                .arg(QStringLiteral(RUNLENS_VERSION), esc(title_), kStyle + kScreenStyle)
         + body + QStringLiteral("</body></html>\n");
 }
@@ -571,7 +597,8 @@ std::unique_ptr<QTextDocument> ComparisonReport::document() const
 {
     QString body = body_;
     for (size_t i = 0; i < figures_.size(); ++i)
-        body.replace(placeholder(int(i)), QStringLiteral("<img src=\"%1%2\">").arg(QLatin1String(SvgTextObject::kImagePrefix)).arg(i));
+        body.replace(placeholder(int(i)),
+            QStringLiteral("<img src=\"%1%2\">").arg(QLatin1String(SvgTextObject::kImagePrefix)).arg(i));
     auto doc = std::make_unique<QTextDocument>();
     doc->setDefaultStyleSheet(kStyle);
     doc->setMetaInformation(QTextDocument::DocumentTitle, title_);
@@ -590,8 +617,9 @@ Result<bool> ComparisonReport::writePdf(const QString& path) const
         pdf.setTitle(title_);
         pdf.setCreator(QStringLiteral("Runlens %1").arg(QStringLiteral(RUNLENS_VERSION)));
         // Wide comparisons get a landscape page.
-        pdf.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), runCount_ > 5 ? QPageLayout::Landscape : QPageLayout::Portrait,
-                                      QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter));
+        pdf.setPageLayout(
+            QPageLayout(QPageSize(QPageSize::A4), runCount_ > 5 ? QPageLayout::Landscape : QPageLayout::Portrait,
+                QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter));
         pdf.setResolution(300);
         // Laid out at 96 dpi on the page's text area and scaled to the
         // printer: figures keep the size they were drawn at.
@@ -611,7 +639,8 @@ Result<bool> ComparisonReport::save(const QString& path) const
     if (suffix == QLatin1String("pdf"))
         return writePdf(path);
     if (suffix != QLatin1String("html") && suffix != QLatin1String("htm"))
-        return Failure{QStringLiteral("reports are written as .html or .pdf, not '%1'").arg(QFileInfo(path).fileName())};
+        return Failure{
+            QStringLiteral("reports are written as .html or .pdf, not '%1'").arg(QFileInfo(path).fileName())};
     QSaveFile file(path);
     const QByteArray bytes = html().toUtf8();
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())

@@ -41,7 +41,7 @@ struct ReportSections {
 struct ReportOptions {
     QString title = QStringLiteral("Run comparison");
     QString notes;
-    std::optional<QStringList> metrics;   // none: defaultMetrics()
+    std::optional<QStringList> metrics; // none: defaultMetrics()
     ReportSections sections;
 };
 
@@ -56,13 +56,13 @@ public:
     // The metrics a report shows when none are chosen: losses and scores first.
     static QStringList defaultMetrics(const RunTable& table, const std::vector<int>& rows);
     // Every series a report of `rows` draws, to load before build().
-    static std::vector<SeriesKey> seriesKeys(const RunTable& table, const std::vector<int>& rows,
-                                             const QStringList& metrics);
+    static std::vector<SeriesKey> seriesKeys(
+        const RunTable& table, const std::vector<int>& rows, const QStringList& metrics);
 
     // `rows` are rows of the workspace's merged table, in report order. All
     // at once; Builder does the same a piece at a time.
-    static ComparisonReport build(const Workspace& workspace, const std::vector<int>& rows, const ReportOptions& options,
-                                  const SeriesSource& series);
+    static ComparisonReport build(const Workspace& workspace, const std::vector<int>& rows,
+        const ReportOptions& options, const SeriesSource& series);
 
     QString html() const;
     // For PDF and the preview; figures are vector objects.
@@ -78,8 +78,8 @@ private:
     friend class Builder;
 
     QString title_;
-    QString body_;                   // HTML with <runlens-figure index="N"/> where figures go
-    std::vector<QByteArray> figures_;   // SVG documents
+    QString body_; // HTML with <runlens-figure index="N"/> where figures go
+    std::vector<QByteArray> figures_; // SVG documents
     int runCount_ = 0;
 };
 

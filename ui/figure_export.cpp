@@ -61,7 +61,7 @@ void compactPoints(const char* begin, const char* end, QByteArray& out)
     for (const char* p = begin; p < end;) {
         double v = 0;
         const auto [next, ec] = std::from_chars(p, end, v);
-        if (ec != std::errc()) {   // a separator
+        if (ec != std::errc()) { // a separator
             ++p;
             continue;
         }
@@ -166,8 +166,8 @@ void showFigureMenu(QWidget& figure, QPoint globalPos, const QString& suggestedN
     } else if (chosen == save) {
         QString name = suggestedName;
         name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("_"));
-        const QString path = QFileDialog::getSaveFileName(&figure, QObject::tr("Save chart"), name + QStringLiteral(".png"),
-                                                          QObject::tr("PNG image (*.png);;SVG drawing (*.svg)"));
+        const QString path = QFileDialog::getSaveFileName(&figure, QObject::tr("Save chart"),
+            name + QStringLiteral(".png"), QObject::tr("PNG image (*.png);;SVG drawing (*.svg)"));
         if (path.isEmpty())
             return;
         if (const auto saved = saveFigure(figure, path); !saved)

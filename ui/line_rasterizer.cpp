@@ -9,8 +9,10 @@
 namespace runlens::ui {
 
 LineRasterizer::LineRasterizer(QImage& image)
-    : pixels_(reinterpret_cast<QRgb*>(image.bits())), stride_(image.bytesPerLine() / qsizetype(sizeof(QRgb))),
-      width_(image.width()), height_(image.height())
+    : pixels_(reinterpret_cast<QRgb*>(image.bits()))
+    , stride_(image.bytesPerLine() / qsizetype(sizeof(QRgb)))
+    , width_(image.width())
+    , height_(image.height())
 {
     Q_ASSERT(image.format() == QImage::Format_ARGB32_Premultiplied || image.format() == QImage::Format_RGB32);
 }
@@ -23,12 +25,15 @@ void LineRasterizer::drawLine(QPointF from, QPointF to, QRgb colour)
     // the hot one; it walks rows, which is as cache-friendly as a line gets.
     if (!std::isfinite(from.x()) || !std::isfinite(from.y()) || !std::isfinite(to.x()) || !std::isfinite(to.y()))
         return;
-    constexpr double kFar = 1 << 14;   // beyond any image; keeps 16.16 fixed point in range
-    const int x0 = int(std::lround(std::clamp(from.x(), -kFar, kFar))), y0 = int(std::lround(std::clamp(from.y(), -kFar, kFar)));
-    const int x1 = int(std::lround(std::clamp(to.x(), -kFar, kFar))), y1 = int(std::lround(std::clamp(to.y(), -kFar, kFar)));
+    constexpr double kFar = 1 << 14; // beyond any image; keeps 16.16 fixed point in range
+    const int x0 = int(std::lround(std::clamp(from.x(), -kFar, kFar))),
+              y0 = int(std::lround(std::clamp(from.y(), -kFar, kFar)));
+    const int x1 = int(std::lround(std::clamp(to.x(), -kFar, kFar))),
+              y1 = int(std::lround(std::clamp(to.y(), -kFar, kFar)));
     if (std::max(x0, x1) < 0 || std::min(x0, x1) >= width_ || std::max(y0, y1) < 0 || std::min(y0, y1) >= height_)
-        return;   // wholly outside
-    const bool inside = std::min(x0, x1) >= 0 && std::max(x0, x1) < width_ && std::min(y0, y1) >= 0 && std::max(y0, y1) < height_;
+        return; // wholly outside
+    const bool inside
+        = std::min(x0, x1) >= 0 && std::max(x0, x1) < width_ && std::min(y0, y1) >= 0 && std::max(y0, y1) < height_;
     auto plot = [&](int x, int y) {
         if (inside || (unsigned(x) < unsigned(width_) && unsigned(y) < unsigned(height_)))
             pixels_[qsizetype(y) * stride_ + x] = colour;

@@ -26,7 +26,7 @@ public:
 
 private:
     QRgb* pixels_;
-    qsizetype stride_;   // in pixels
+    qsizetype stride_; // in pixels
     int width_, height_;
 };
 

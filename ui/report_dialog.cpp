@@ -35,7 +35,10 @@ constexpr quint64 kTicketBase = quint64(1) << 62;
 } // namespace
 
 ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget* parent)
-    : QDialog(parent), workspace_(workspace), rows_(std::move(rows)), ticket_(kTicketBase)
+    : QDialog(parent)
+    , workspace_(workspace)
+    , rows_(std::move(rows))
+    , ticket_(kTicketBase)
 {
     setWindowTitle(tr("Export Report"));
     const auto table = workspace_.runs();
@@ -181,8 +184,8 @@ void ReportDialog::rebuild()
     const ReportOptions o = options();
     const auto keys = o.sections.curves ? ComparisonReport::seriesKeys(*workspace_.runs(), rows_, *o.metrics)
                                         : std::vector<SeriesKey>{};
-    ++ticket_;   // what is still loading for an older choice is not waited for
-    builder_.reset();   // nor what is still drawing
+    ++ticket_; // what is still loading for an older choice is not waited for
+    builder_.reset(); // nor what is still drawing
     building_ = true;
     save_->setEnabled(false);
     busy_->show();
@@ -203,7 +206,7 @@ void ReportDialog::build()
 void ReportDialog::buildStep()
 {
     if (!builder_)
-        return;   // a newer choice started over
+        return; // a newer choice started over
     // A piece per turn of the event loop: a figure takes tens of
     // milliseconds, the whole report can take a second.
     builder_->step();
@@ -238,8 +241,8 @@ void ReportDialog::save()
     name.replace(QRegularExpression(QStringLiteral("[^a-z0-9_-]+")), QStringLiteral("-"));
     const QString dir = settings.value(QStringLiteral("report/dir")).toString();
     QString selected;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Save report"), QDir(dir).filePath((name.isEmpty() ? QStringLiteral("report") : name) + QStringLiteral(".html")),
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save report"),
+        QDir(dir).filePath((name.isEmpty() ? QStringLiteral("report") : name) + QStringLiteral(".html")),
         tr("Self-contained HTML (*.html);;PDF (*.pdf)"), &selected);
     if (path.isEmpty())
         return;

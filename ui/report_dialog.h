@@ -76,7 +76,7 @@ private:
     bool building_ = false;
     std::unique_ptr<ComparisonReport::Builder> builder_;
     std::optional<ComparisonReport> report_;
-    std::unique_ptr<QTextDocument> shown_;   // the preview's document
+    std::unique_ptr<QTextDocument> shown_; // the preview's document
     QFutureWatcher<Result<bool>> writer_;
 };
 

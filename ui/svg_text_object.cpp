@@ -16,7 +16,10 @@ constexpr int kFigureProperty = QTextFormat::UserProperty + 1;
 
 } // namespace
 
-SvgTextObject::SvgTextObject(QObject* parent) : QObject(parent) {}
+SvgTextObject::SvgTextObject(QObject* parent)
+    : QObject(parent)
+{
+}
 
 SvgTextObject::~SvgTextObject() = default;
 
@@ -57,8 +60,9 @@ void SvgTextObject::install(QTextDocument& document, const std::vector<QByteArra
 QSvgRenderer* SvgTextObject::figure(const QTextFormat& format) const
 {
     const int index = format.property(kFigureProperty).toInt();
-    return index >= 0 && size_t(index) < figures_.size() && figures_[size_t(index)]->isValid() ? figures_[size_t(index)].get()
-                                                                                               : nullptr;
+    return index >= 0 && size_t(index) < figures_.size() && figures_[size_t(index)]->isValid()
+        ? figures_[size_t(index)].get()
+        : nullptr;
 }
 
 QSizeF SvgTextObject::intrinsicSize(QTextDocument* document, int, const QTextFormat& format)

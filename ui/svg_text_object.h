@@ -31,7 +31,7 @@ public:
 
     QSizeF intrinsicSize(QTextDocument* document, int position, const QTextFormat& format) override;
     void drawObject(QPainter* painter, const QRectF& rect, QTextDocument* document, int position,
-                    const QTextFormat& format) override;
+        const QTextFormat& format) override;
 
 private:
     explicit SvgTextObject(QObject* parent);

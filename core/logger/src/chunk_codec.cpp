@@ -9,8 +9,8 @@ namespace runlens {
 
 namespace {
 
-constexpr uint32_t kMagicV2 = 0x32434C52;   // "RLC2"; a v1 blob starts with its count (<= 1024)
-constexpr uint32_t kMaxCount = 1u << 20;    // far above any chunk the writer makes
+constexpr uint32_t kMagicV2 = 0x32434C52; // "RLC2"; a v1 blob starts with its count (<= 1024)
+constexpr uint32_t kMaxCount = 1u << 20; // far above any chunk the writer makes
 
 uint64_t zigzag(int64_t v)
 {
@@ -94,7 +94,7 @@ bool decodeV2(std::span<const std::byte> blob, std::vector<int64_t>& steps, std:
     uint32_t n = 0;
     std::memcpy(&n, blob.data() + sizeof(uint32_t), sizeof n);
     const size_t fixed = 2 * sizeof(uint32_t) + size_t(n) * 2 * sizeof(double);
-    if (n > kMaxCount || blob.size() < fixed + n)   // every step takes at least a byte
+    if (n > kMaxCount || blob.size() < fixed + n) // every step takes at least a byte
         return false;
     // Steps first; a damaged varint stream takes back what it appended.
     const size_t base = steps.size();
@@ -109,7 +109,7 @@ bool decodeV2(std::span<const std::byte> blob, std::vector<int64_t>& steps, std:
             return false;
         }
         uint64_t u = *p++;
-        if (u >= 0x80) {   // more than one byte: rarer, steps mostly move by small amounts
+        if (u >= 0x80) { // more than one byte: rarer, steps mostly move by small amounts
             u &= 0x7F;
             for (int shift = 7;; shift += 7) {
                 if (p == end || shift > 63) {
