@@ -337,29 +337,39 @@ void keepHeadingsWithTheirContent(QTextDocument& doc)
     const qreal pageHeight = doc.pageSize().height();
     if (pageHeight <= 0)
         return;
-    // Where a block's first line sits: a line that does not fit is pushed to
-    // the next page while its block's frame stays put.
-    auto pageOf = [&](const QTextBlock& b) {
+    // Where a block's line sits: a line that does not fit is pushed to the
+    // next page while its block's frame stays put.
+    auto pageOf = [&](const QTextBlock& b, bool lastLine = false) {
         doc.documentLayout()->documentSize(); // the layout is lazy: finish it
         qreal top = doc.documentLayout()->blockBoundingRect(b).top();
         if (b.layout() && b.layout()->lineCount() > 0)
-            top += b.layout()->lineAt(0).y();
+            top += b.layout()->lineAt(lastLine ? b.layout()->lineCount() - 1 : 0).y();
         return int(top / pageHeight);
     };
+    auto breakBefore = [](const QTextBlock& b) {
+        QTextCursor cursor(b);
+        QTextBlockFormat format = b.blockFormat();
+        format.setPageBreakPolicy(QTextFormat::PageBreak_AlwaysBefore);
+        cursor.setBlockFormat(format);
+    };
     for (QTextBlock block = doc.begin(); block.isValid(); block = block.next()) {
-        if (block.blockFormat().headingLevel() == 0)
-            continue;
-        // The heading's content: the next block, or the one after a short
-        // introduction ("Only what differs...").
-        QTextBlock content = block.next();
-        if (content.isValid() && content.text().size() < 200 && content.next().isValid()
-            && !content.text().contains(QChar::ObjectReplacementCharacter))
-            content = content.next();
-        if (content.isValid() && pageOf(content) > pageOf(block)) {
-            QTextCursor cursor(block);
-            QTextBlockFormat format = block.blockFormat();
-            format.setPageBreakPolicy(QTextFormat::PageBreak_AlwaysBefore);
-            cursor.setBlockFormat(format);
+        if (block.blockFormat().headingLevel() > 0) {
+            // The heading's content: the next block, or the one after a short
+            // introduction ("Only what differs...").
+            QTextBlock content = block.next();
+            if (content.isValid() && content.text().size() < 200 && content.next().isValid()
+                && !content.text().contains(QChar::ObjectReplacementCharacter))
+                content = content.next();
+            if (content.isValid() && pageOf(content) > pageOf(block))
+                breakBefore(block);
+        } else if (block.text().contains(QChar::ObjectReplacementCharacter)) {
+            // A figure and its caption (with the legend) on one page; a
+            // heading just above goes with them.
+            const QTextBlock caption = block.next();
+            if (caption.isValid() && pageOf(caption, true) > pageOf(block)) {
+                const QTextBlock previous = block.previous();
+                breakBefore(previous.isValid() && previous.blockFormat().headingLevel() > 0 ? previous : block);
+            }
         }
     }
 }
