@@ -49,6 +49,8 @@ private slots:
             run.logParam("lr", 0.1);
             run.logParam("seed", seed);
             run.setTag("gpu_mem_gb", std::to_string(16 << seed));
+            run.setTag("slurm_job", std::to_string(4812345670 + seed));   // an id: shown whole
+            run.setTag("ratio", seed ? "0.333333333333" : "0.25");          // a long fraction: six digits
             run.logParam("note", "a<b");
             run.logDataVersion("train", "v\"3\"");
             // Ends in _seed: a seed key, so it differs per run without splitting the seed group.
@@ -85,6 +87,8 @@ private slots:
         // A delta for a quantity, none for a seed (a label).
         QVERIFY(html.contains(QStringLiteral("<td class=\"changed\">32 <span class=\"muted\">(+16, +100.0%)</span></td>")));
         QVERIFY(html.contains(QStringLiteral("<td>params</td><td>seed</td><td>0</td><td class=\"changed\">1</td>")));
+        QVERIFY(html.contains(QStringLiteral(">4812345671 ")));
+        QVERIFY(html.contains(QStringLiteral(">0.333333 ")));
         // The curve is inline SVG; nothing is fetched from elsewhere.
         QVERIFY(html.contains(QStringLiteral("<svg")));
         static const QRegularExpression external(QStringLiteral("(src|href)\\s*=\\s*[\"']?(https?:|//)"));

@@ -51,12 +51,14 @@ QString number(double v, int precision = 5)
     return QString::number(v, 'g', precision);
 }
 
-// Long numbers to six digits, long text to 300 characters.
+// Long fractions to six digits (0.991208791208 -> 0.991209), long text to
+// 300 characters. Integers stay whole: they are often ids (a job, a commit).
 QString shortValue(const QString& value)
 {
     bool isNumber = false;
     const double v = value.toDouble(&isNumber);
-    if (isNumber && value.size() > 8)
+    const bool fraction = value.contains(QLatin1Char('.')) || value.contains(QLatin1Char('e'), Qt::CaseInsensitive);
+    if (isNumber && fraction && value.size() > 8)
         return number(v, 6);
     return value.size() > 300 ? value.left(299) + QChar(0x2026) : value;
 }
