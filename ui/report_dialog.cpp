@@ -71,6 +71,8 @@ ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget*
     metricFilter_->setClearButtonEnabled(true);
     metrics_ = new QListWidget;
     // Listed in the order a reviewer looks for them; the report follows the list.
+    for (int r : rows_)
+        runIds_ << table->id(r);
     const QStringList present = metricsPresentIn(*table, rows_);
     const QStringList chosen = ComparisonReport::defaultMetrics(*table, rows_);
     for (const auto& key : preferredMetrics(present, int(present.size()))) {
@@ -181,6 +183,13 @@ void ReportDialog::scheduleRebuild()
 
 void ReportDialog::rebuild()
 {
+    // The window may have reloaded or opened stores since: the runs are
+    // found again by id, so the report keeps to the runs the user chose.
+    const auto table = workspace_.runs();
+    rows_.clear();
+    for (const auto& id : runIds_)
+        if (const int r = table->findRun(id); r >= 0)
+            rows_.push_back(r);
     const ReportOptions o = options();
     const auto keys = o.sections.curves ? ComparisonReport::seriesKeys(*workspace_.runs(), rows_, *o.metrics)
                                         : std::vector<SeriesKey>{};

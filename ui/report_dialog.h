@@ -61,7 +61,8 @@ private:
     void save();
 
     Workspace& workspace_;
-    std::vector<int> rows_;
+    QStringList runIds_;     // what the user chose, by id
+    std::vector<int> rows_;  // where they are in the workspace's table now
     QLineEdit* title_;
     QPlainTextEdit* notes_;
     std::vector<std::pair<QCheckBox*, bool ReportSections::*>> sections_;
