@@ -364,6 +364,38 @@ private slots:
         QVERIFY(refused.error().contains(QStringLiteral(".png or .svg")));
     }
 
+    void dialogKeepsItsRunsWhenStoresChange()
+    {
+        QStringList stores;
+        for (const char* name : {"first", "second"}) {
+            const QString store = dir_.filePath(QStringLiteral("%1.db").arg(QLatin1String(name)));
+            for (int i = 0; i < 2; ++i) {
+                auto run = Run::start(store.toStdString(), test::testRun(std::string(name) + "-" + std::to_string(i)));
+                run.logMetric("loss", i, 0);
+                run.finish();
+            }
+            stores << store;
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait(stores).isEmpty());
+        const int a = ws.runs()->findRun(QStringLiteral("second-0")), b = ws.runs()->findRun(QStringLiteral("second-1"));
+        QVERIFY(a >= 2 && b >= 2);
+        ui::ReportDialog dialog(ws, {a, b});
+        QSignalSpy updated(&dialog, &ui::ReportDialog::previewUpdated);
+        QVERIFY(updated.wait(10'000));
+        // The first store closes: the second's runs move up the table.
+        ws.close(ws.store(0).path.endsWith(QLatin1String("first.db")) ? 0 : 1);
+        QCOMPARE(ws.runs()->rowCount(), 2);
+        for (auto* box : dialog.findChildren<QCheckBox*>())
+            if (box->text() == QLatin1String("Seed statistics"))
+                box->setChecked(false);   // any change rebuilds
+        QVERIFY(updated.wait(10'000));
+        QCOMPARE(dialog.report()->runCount(), 2);
+        const QString html = dialog.report()->html();
+        QVERIFY(html.contains(QStringLiteral("second-0")) && html.contains(QStringLiteral("second-1")));
+        QVERIFY(!html.contains(QStringLiteral("first-")));
+    }
+
     void preferredMetricsPutLossesAndScoresFirst()
     {
         const QStringList available = {QStringLiteral("epoch"), QStringLiteral("lr"), QStringLiteral("train/acc"),
