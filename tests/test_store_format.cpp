@@ -9,6 +9,9 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <thread>
+#include <mutex>
+#include <atomic>
 
 #include <climits>
 #include <cstring>
@@ -319,6 +322,33 @@ private slots:
         QVERIFY(series);
         QCOMPARE(series->steps, (std::vector<int64_t>{0, 1}));
         QCOMPARE(series->wallTimes, (std::vector<double>{10.0, 11.0}));
+    }
+
+    void writersCreatingOneStoreAtOnceAllSucceed()
+    {
+        // Eight writers open a store that does not exist yet, at once: one
+        // creates it, the others must see either nothing or all of it (a
+        // check straddling the creation once called it "not a Runlens store").
+        for (int round = 0; round < 40; ++round) {
+            const std::string path = store(QStringLiteral("race-%1.db").arg(round).toUtf8().constData()).toStdString();
+            std::atomic<int> failures{0};
+            std::string message;
+            std::mutex mu;
+            std::vector<std::thread> writers;
+            for (int w = 0; w < 8; ++w)
+                writers.emplace_back([&] {
+                    try {
+                        openStoreForWriting(path, 10000);
+                    } catch (const std::exception& e) {
+                        ++failures;
+                        std::lock_guard lock(mu);
+                        message = e.what();
+                    }
+                });
+            for (auto& t : writers)
+                t.join();
+            QVERIFY2(failures == 0, message.c_str());
+        }
     }
 
     void reproHashFollowsConfigNotSeedOrName()

@@ -3,7 +3,9 @@
 #include "runlens/sqlite_db.h"
 
 #include <array>
+#include <chrono>
 #include <functional>
+#include <thread>
 
 namespace runlens {
 
@@ -109,10 +111,13 @@ const std::array<Migration, kStoreSchemaVersion> kMigrations = {
 
 int storeSchemaVersion(SqliteDb& db)
 {
-    if (!db.tableExists("store_meta")) {
-        auto st = db.prepare("SELECT count(*) FROM sqlite_master WHERE type='table'");
-        st.step();
-        if (st.int64(0) > 0)
+    // One statement, one snapshot: asked separately, "no store_meta" and
+    // "some tables" could straddle another process creating the store.
+    auto tables
+        = db.prepare("SELECT count(*), coalesce(sum(name = 'store_meta'), 0) FROM sqlite_master WHERE type='table'");
+    tables.step();
+    if (tables.int64(1) == 0) {
+        if (tables.int64(0) > 0)
             throw Error("'" + db.path() + "' is a SQLite database but not a Runlens store");
         return 0;
     }
@@ -134,7 +139,20 @@ SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms)
         db.exec("PRAGMA foreign_keys=ON");
         return db;
     }
-    db.exec("PRAGMA journal_mode=WAL");
+    // Switching to WAL takes the whole file; SQLite reports a busy file at
+    // once here rather than through the busy timeout, so wait for it (other
+    // writers creating the same store hold it for milliseconds).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    for (;;) {
+        try {
+            db.exec("PRAGMA journal_mode=WAL");
+            break;
+        } catch (const Error&) {
+            if (std::chrono::steady_clock::now() >= deadline)
+                throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    }
     db.exec("PRAGMA foreign_keys=ON");
     SqliteTransaction tx(db);
     // Another process may have created or migrated it while we waited for the lock.
