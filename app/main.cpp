@@ -103,10 +103,13 @@ int report(int argc, char* argv[])
                                       QStringLiteral("list"));
     const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("report.html or report.pdf"), QStringLiteral("file"));
-    parser.addOptions({runs, query, metrics, title, notes, sections, output});
+    const QCommandLineOption axis(QStringLiteral("x"), QStringLiteral("Curves by step, elapsed (time since start) or time"),
+                                  QStringLiteral("axis"), QStringLiteral("step"));
+    parser.addOptions({runs, query, metrics, title, notes, sections, axis, output});
     const QString usage = QStringLiteral(
         "usage: runlens report STORE... (--runs A,B,C | --query Q) [--metrics m1,m2] [--title T] [--notes N]\n"
-        "                      [--sections runs,differences,curves,parallel,seeds,provenance] -o report.html|report.pdf\n");
+        "                      [--sections runs,differences,curves,parallel,seeds,provenance] [--x step|elapsed|time]\n"
+        "                      -o report.html|report.pdf\n");
     if (!parser.parse(args) || parser.positionalArguments().isEmpty() || !parser.isSet(output)
         || parser.isSet(runs) == parser.isSet(query)) {
         err << usage;
@@ -120,6 +123,17 @@ int report(int argc, char* argv[])
         return 2;
     }
     runlens::ui::ReportOptions o;
+    const QString x = parser.value(axis);
+    if (x == QLatin1String("step"))
+        o.axis = runlens::XAxis::Step;
+    else if (x == QLatin1String("elapsed"))
+        o.axis = runlens::XAxis::RelativeTime;
+    else if (x == QLatin1String("time"))
+        o.axis = runlens::XAxis::WallTime;
+    else {
+        err << "runlens report: --x takes step, elapsed or time\n" << usage;
+        return 2;
+    }
     if (parser.isSet(sections)) {
         o.sections = {false, false, false, false, false, false};
         for (const auto& name : parser.value(sections).split(QLatin1Char(','), Qt::SkipEmptyParts)) {

@@ -6,6 +6,16 @@
 
 namespace runlens {
 
+QString xAxisLabel(XAxis axis)
+{
+    switch (axis) {
+    case XAxis::Step: return QStringLiteral("step");
+    case XAxis::WallTime: return QStringLiteral("wall time (s since epoch)");
+    case XAxis::RelativeTime: return QStringLiteral("time since start (s)");
+    }
+    return {};
+}
+
 PlotSeries::PlotSeries(const MetricSeries& series, XAxis axis)
 {
     const size_t n = series.size();

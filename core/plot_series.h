@@ -10,6 +10,8 @@
 // Threading: immutable after construction; share across threads.
 #pragma once
 
+#include <QString>
+
 #include "metric_series.h"
 
 #include <cstdint>
@@ -19,6 +21,8 @@
 namespace runlens {
 
 enum class XAxis { Step, WallTime, RelativeTime };
+// As an axis title says it: "step", "wall time (s since epoch)", "time since start (s)".
+QString xAxisLabel(XAxis axis);
 
 struct PlotPoint {
     double x, y;

@@ -147,6 +147,16 @@ private slots:
         // The chosen metric is charted; the default one is not.
         QVERIFY(html.contains(QStringLiteral("<title>epoch</title>")));
         QVERIFY(!html.contains(QStringLiteral("<title>val_loss</title>")));
+        // Curves against time since start: the axis and the caption say so.
+        o.axis = XAxis::RelativeTime;
+        bool allRelative = true;
+        const QString timed = ui::ComparisonReport::build(ws, {0, 1, 2}, o, [&](const SeriesKey& k) {
+                                  allRelative = allRelative && k.axis == XAxis::RelativeTime;
+                                  return ws.loadSeriesNow(k);
+                              }).html();
+        QVERIFY(allRelative);
+        QVERIFY(timed.contains(QStringLiteral("epoch by time since start (s);")));
+        QVERIFY(timed.contains(QStringLiteral(">time since start (s)</text>")));
         // By default the loss comes before the epoch counter.
         QCOMPARE(ui::ComparisonReport::defaultMetrics(*ws.runs(), {0, 1, 2}).value(0), QStringLiteral("val_loss"));
     }

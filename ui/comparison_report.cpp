@@ -126,8 +126,8 @@ std::vector<int> chartRows(
     return out;
 }
 
-QByteArray curveFigure(
-    const RunTable& table, const std::vector<int>& rows, const QString& metric, const SeriesSource& source)
+QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, const QString& metric, XAxis axis,
+    const SeriesSource& source)
 {
     const MetricColumn* column = table.metric(metric);
     if (!column)
@@ -136,7 +136,7 @@ QByteArray curveFigure(
     for (int r : rows) {
         if (!column->has(r))
             continue;
-        const SeriesKey key{table.storeIndex(r), table.id(r), metric, XAxis::Step, Smoothing::None, 0};
+        const SeriesKey key{table.storeIndex(r), table.id(r), metric, axis, Smoothing::None, 0};
         if (auto plot = source(key))
             series.push_back({table.id(r), table.name(r), runColor(table.id(r)), std::move(plot), nullptr, -1});
     }
@@ -146,7 +146,7 @@ QByteArray curveFigure(
     plot.setObjectName(metric);
     plot.resize(kFigureWidth, 280);
     plot.setTitle(metric);
-    plot.setXLabel(QStringLiteral("step"));
+    plot.setXLabel(xAxisLabel(axis));
     plot.setPixelsPerColumn(2);
     plot.setSeries(std::move(series));
     return figureSvg(plot);
@@ -384,12 +384,12 @@ QStringList ComparisonReport::defaultMetrics(const RunTable& table, const std::v
 }
 
 std::vector<SeriesKey> ComparisonReport::seriesKeys(
-    const RunTable& table, const std::vector<int>& rows, const QStringList& metrics)
+    const RunTable& table, const std::vector<int>& rows, const QStringList& metrics, XAxis axis)
 {
     std::vector<SeriesKey> keys;
     for (const auto& metric : metrics)
         for (int r : chartRows(table, rows, metric))
-            keys.push_back({table.storeIndex(r), table.id(r), metric, XAxis::Step, Smoothing::None, 0});
+            keys.push_back({table.storeIndex(r), table.id(r), metric, axis, Smoothing::None, 0});
     return keys;
 }
 
@@ -533,7 +533,7 @@ void ComparisonReport::Builder::curve(qsizetype index)
         h += QStringLiteral("<section id=\"curves\"><h2>Curves</h2>\n");
     int having = 0;
     const std::vector<int> drawn = chartRows(table, rows_, m, &having);
-    QByteArray svg = curveFigure(table, drawn, m, series_);
+    QByteArray svg = curveFigure(table, drawn, m, options_.axis, series_);
     if (svg.isEmpty()) {
         h += QStringLiteral("<p class=\"muted\">%1: no values recorded for these runs.</p>\n").arg(esc(m));
     } else {
@@ -541,8 +541,9 @@ void ComparisonReport::Builder::curve(qsizetype index)
             ? QStringLiteral(" The first %1 of the %2 runs that have it.").arg(drawn.size()).arg(having)
             : QString();
         h += QStringLiteral(
-            "<div class=\"figure\">%1<p class=\"caption\">%2 by step; every run's extremes kept.%3%4</p></div>\n")
-                 .arg(placeholder(int(report_.figures_.size())), esc(m), which, legend(table, drawn, m));
+            "<div class=\"figure\">%1<p class=\"caption\">%2 by %3; every run's extremes kept.%4%5</p></div>\n")
+                 .arg(placeholder(int(report_.figures_.size())), esc(m), xAxisLabel(options_.axis), which,
+                      legend(table, drawn, m));
         report_.figures_.push_back(std::move(svg));
     }
     if (index == metrics_.size() - 1)

@@ -42,6 +42,7 @@ struct ReportOptions {
     QString title = QStringLiteral("Run comparison");
     QString notes;
     std::optional<QStringList> metrics; // none: defaultMetrics()
+    XAxis axis = XAxis::Step;            // what the curves plot against
     ReportSections sections;
 };
 
@@ -57,7 +58,7 @@ public:
     static QStringList defaultMetrics(const RunTable& table, const std::vector<int>& rows);
     // Every series a report of `rows` draws, to load before build().
     static std::vector<SeriesKey> seriesKeys(
-        const RunTable& table, const std::vector<int>& rows, const QStringList& metrics);
+        const RunTable& table, const std::vector<int>& rows, const QStringList& metrics, XAxis axis = XAxis::Step);
 
     // `rows` are rows of the workspace's merged table, in report order. All
     // at once; Builder does the same a piece at a time.

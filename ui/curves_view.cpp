@@ -33,15 +33,6 @@ QIcon swatch(const QColor& c)
     return QIcon(pm);
 }
 
-QString axisLabel(XAxis a)
-{
-    switch (a) {
-    case XAxis::Step: return QObject::tr("step");
-    case XAxis::WallTime: return QObject::tr("wall time (s since epoch)");
-    case XAxis::RelativeTime: return QObject::tr("time since start (s)");
-    }
-    return {};
-}
 
 } // namespace
 
@@ -382,7 +373,7 @@ void CurvesView::rebuildPlots()
         CurvePlot* plot = plots_[i];
         const QString& metric = chosen_[qsizetype(i)];
         plot->setTitle(metric);
-        plot->setXLabel(axisLabel(settings_.axis));
+        plot->setXLabel(xAxisLabel(settings_.axis));
         plot->setLogY(settings_.logY);
         plot->setShowRaw(settings_.showRaw);
         std::vector<CurveSeries> series;

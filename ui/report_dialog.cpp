@@ -3,6 +3,7 @@
 #include "metric_priority.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -86,9 +87,15 @@ ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget*
     });
     connect(metrics_, &QListWidget::itemChanged, this, &ReportDialog::scheduleRebuild);
 
+    axis_ = new QComboBox;
+    axis_->addItem(tr("Step"), int(XAxis::Step));
+    axis_->addItem(tr("Time since start"), int(XAxis::RelativeTime));
+    axis_->addItem(tr("Wall time"), int(XAxis::WallTime));
+    connect(axis_, &QComboBox::currentIndexChanged, this, &ReportDialog::scheduleRebuild);
     auto* form = new QFormLayout;
     form->addRow(tr("Title:"), title_);
     form->addRow(tr("Notes:"), notes_);
+    form->addRow(tr("Curves by:"), axis_);
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
@@ -169,6 +176,7 @@ ReportOptions ReportDialog::options() const
     o.notes = notes_->toPlainText();
     for (const auto& [box, member] : sections_)
         o.sections.*member = box->isChecked();
+    o.axis = XAxis(axis_->currentData().toInt());
     o.metrics.emplace();
     for (int i = 0; i < metrics_->count(); ++i)
         if (metrics_->item(i)->checkState() == Qt::Checked)
@@ -191,7 +199,7 @@ void ReportDialog::rebuild()
         if (const int r = table->findRun(id); r >= 0)
             rows_.push_back(r);
     const ReportOptions o = options();
-    const auto keys = o.sections.curves ? ComparisonReport::seriesKeys(*workspace_.runs(), rows_, *o.metrics)
+    const auto keys = o.sections.curves ? ComparisonReport::seriesKeys(*workspace_.runs(), rows_, *o.metrics, o.axis)
                                         : std::vector<SeriesKey>{};
     ++ticket_; // what is still loading for an older choice is not waited for
     builder_.reset(); // nor what is still drawing

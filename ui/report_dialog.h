@@ -20,6 +20,7 @@
 #include <vector>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -65,6 +66,7 @@ private:
     std::vector<int> rows_;  // where they are in the workspace's table now
     QLineEdit* title_;
     QPlainTextEdit* notes_;
+    QComboBox* axis_;
     std::vector<std::pair<QCheckBox*, bool ReportSections::*>> sections_;
     QLineEdit* metricFilter_;
     QListWidget* metrics_;

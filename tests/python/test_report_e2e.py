@@ -176,6 +176,11 @@ class ReportInReaders(unittest.TestCase):
         self.assertTrue("<title>val_acc</title>" in text)
         self.assertEqual(report("--runs", "wide-s1", "-o", os.path.join(self.dir, "r.docx")).returncode, 2)
         self.assertEqual(report("--runs", "wide-s1", "--sections", "bogus", "-o", only).returncode, 2)
+        self.assertEqual(report("--runs", "wide-s1", "--x", "bogus", "-o", only).returncode, 2)
+        proc = report("--runs", "wide-s1", "--sections", "curves", "--metrics", "loss", "--x", "elapsed", "-o", only)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(only, encoding="utf-8") as f:
+            self.assertIn("loss by time since start (s);", f.read())
         self.assertEqual(report("--runs", "nope", "-o", only).returncode, 4)
         self.assertEqual(report("--query", "params.lr >", "-o", only).returncode, 5)
         self.assertEqual(report("--query", "params.lr > 5", "-o", only).returncode, 4)   # no runs
