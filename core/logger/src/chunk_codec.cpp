@@ -67,6 +67,15 @@ void encodeChunk(std::span<const MetricPoint> points, std::vector<std::byte>& ou
 
 namespace {
 
+// Appends `n` doubles stored at `from` to `column`; returns what follows them.
+const std::byte* appendDoubles(std::vector<double>& column, const std::byte* from, size_t n)
+{
+    const size_t base = column.size();
+    column.resize(base + n);
+    std::memcpy(column.data() + base, from, n * sizeof(double));
+    return from + n * sizeof(double);
+}
+
 bool decodeV1(std::span<const std::byte> blob, std::vector<int64_t>& steps, std::vector<double>& wallTimes,
     std::vector<double>& values)
 {
@@ -80,11 +89,7 @@ bool decodeV1(std::span<const std::byte> blob, std::vector<int64_t>& steps, std:
     steps.resize(base + n);
     std::memcpy(steps.data() + base, p, n * sizeof(int64_t));
     p += n * sizeof(int64_t);
-    wallTimes.resize(base + n);
-    std::memcpy(wallTimes.data() + base, p, n * sizeof(double));
-    p += n * sizeof(double);
-    values.resize(base + n);
-    std::memcpy(values.data() + base, p, n * sizeof(double));
+    appendDoubles(values, appendDoubles(wallTimes, p, n), n);
     return true;
 }
 
@@ -129,12 +134,7 @@ bool decodeV2(std::span<const std::byte> blob, std::vector<int64_t>& steps, std:
         steps.resize(base);
         return false;
     }
-    const std::byte* q = blob.data() + 2 * sizeof(uint32_t);
-    wallTimes.resize(base + n);
-    std::memcpy(wallTimes.data() + base, q, n * sizeof(double));
-    q += n * sizeof(double);
-    values.resize(base + n);
-    std::memcpy(values.data() + base, q, n * sizeof(double));
+    appendDoubles(values, appendDoubles(wallTimes, blob.data() + 2 * sizeof(uint32_t), n), n);
     return true;
 }
 
