@@ -408,6 +408,27 @@ private slots:
         QVERIFY(!html.contains(gone + QStringLiteral("-")));
     }
 
+    void runsWithoutSeedsOrProvenanceSayNothingFalse()
+    {
+        // Like another tool's runs: no params, no git, no environment.
+        const QString store = dir_.filePath(QStringLiteral("bare.db"));
+        for (int i = 0; i < 3; ++i) {
+            RunOptions o = test::testRun("bare-" + std::to_string(i));
+            o.capture_environment = false;
+            auto run = Run::start(store.toStdString(), o);
+            run.logMetric("loss", i, 0);
+            run.finish();
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait({store}).isEmpty());
+        const QString html
+            = ui::ComparisonReport::build(ws, allRows(ws), {}, [&](const SeriesKey& k) { return ws.loadSeriesNow(k); }).html();
+        // Three runs with no params are not "a seed group"; no commit is not a commit.
+        QVERIFY(!html.contains(QStringLiteral("<section id=\"seeds\">")));
+        QVERIFY(!html.contains(QStringLiteral("commit: —")));
+        QVERIFY(html.contains(QStringLiteral("No git state, data versions or environment recorded")));
+    }
+
     void preferredMetricsPutLossesAndScoresFirst()
     {
         const QStringList available = {QStringLiteral("epoch"), QStringLiteral("lr"), QStringLiteral("train/acc"),

@@ -289,12 +289,12 @@ QString provenanceSection(const std::vector<RunDetails>& details)
     std::vector<Facts> facts;
     for (const auto& d : details) {
         Facts f;
-        f.emplace_back(QStringLiteral("commit"),
-            d.git.present ? esc(d.git.commit.left(12))
-                    + (d.git.branch.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(esc(d.git.branch)))
-                          : QStringLiteral("—"));
-        f.emplace_back(QStringLiteral("uncommitted changes"),
-            d.git.present ? (d.git.dirty ? QStringLiteral("yes") : QStringLiteral("no")) : QStringLiteral("—"));
+        if (d.git.present) {   // other tools' runs often have none: then it is not listed
+            f.emplace_back(QStringLiteral("commit"),
+                esc(d.git.commit.left(12))
+                    + (d.git.branch.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(esc(d.git.branch))));
+            f.emplace_back(QStringLiteral("uncommitted changes"), d.git.dirty ? QStringLiteral("yes") : QStringLiteral("no"));
+        }
         for (const auto& [k, v] : d.dataVersions)
             f.emplace_back(QStringLiteral("data ") + esc(k), esc(shortHashes(v).left(120)));
         for (const auto& [k, v] : d.environment)
@@ -316,6 +316,8 @@ QString provenanceSection(const std::vector<RunDetails>& details)
     QString h = QStringLiteral("<section id=\"provenance\"><h2>Provenance</h2>");
     if (!shared.isEmpty())
         h += QStringLiteral("<p>Every run: %1.</p>").arg(shared.join(QStringLiteral("; ")));
+    if (std::all_of(facts.begin(), facts.end(), [](const Facts& f) { return f.empty(); }))
+        h += QStringLiteral("<p class=\"muted\">No git state, data versions or environment recorded for these runs.</p>");
     h += kTableOpen
         + QStringLiteral("<thead><tr><th>Run</th><th>%1</th><th>Reproducibility hash</th></tr></thead>\n")
               .arg(shared.isEmpty() ? QStringLiteral("Commit, data, environment") : QStringLiteral("Its own"));
@@ -564,8 +566,17 @@ void ComparisonReport::Builder::parallelSection()
 void ComparisonReport::Builder::seedsSection()
 {
     const RunTable& table = *table_;
+    // Only where seeds were recorded and differ: runs of another tool with
+    // no params at all would otherwise form one "group".
+    const bool seedsVary = std::any_of(table.params().begin(), table.params().end(), [&](const ValueColumn& c) {
+        if (!isSeedKey(c.key, defaultSeedKeys()))
+            return false;
+        return std::any_of(rows_.begin(), rows_.end(), [&](int r) {
+            return c.has(r) != c.has(rows_.front()) || (c.has(r) && c.text[size_t(r)] != c.text[size_t(rows_.front())]);
+        });
+    });
     const auto groups = groupBySeed(table, rows_);
-    if (std::none_of(groups.begin(), groups.end(), [](const SeedGroup& g) { return g.rows.size() > 1; }))
+    if (!seedsVary || std::none_of(groups.begin(), groups.end(), [](const SeedGroup& g) { return g.rows.size() > 1; }))
         return;
     QString& h = report_.body_;
     h += QStringLiteral("<section id=\"seeds\"><h2>Seed statistics</h2><p>Runs that differ only by their seed, "
