@@ -96,6 +96,8 @@ private slots:
         QVERIFY(!html.contains(QStringLiteral("<link")));
         QVERIFY(!html.contains(QStringLiteral("<script")));
         QVERIFY(!html.contains(QStringLiteral("<runlens-figure")));
+        // Printed from a browser, figures stay whole.
+        QVERIFY(html.contains(QStringLiteral("@media print{")) && html.contains(QStringLiteral("div.figure,tr{break-inside:avoid}")));
         QCOMPARE(html.count(QStringLiteral("<svg")), 3);
         QVERIFY(!html.contains(QStringLiteral("<img")));
         QVERIFY(html.contains(QStringLiteral("&lt;img src=x onerror=alert(3)&gt;_seed")));

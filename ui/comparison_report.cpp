@@ -95,7 +95,11 @@ const QString kTableOpen = QStringLiteral("<table width=\"100%\" border=\"1\" ce
 
 // The browser's page: centred and bounded. (Print has its own margins, and a
 // proportional line height in QTextDocument would stretch figure lines.)
-const QString kScreenStyle = QStringLiteral("body{margin:2em auto;max-width:1100px;padding:0 1em;line-height:1.4}");
+const QString kScreenStyle = QStringLiteral(
+    "body{margin:2em auto;max-width:1100px;padding:0 1em;line-height:1.4}"
+    // Printed from a browser: figures and table rows whole, headings with what follows.
+    "@media print{body{margin:0;max-width:none}td,th{font-size:8pt;padding:2px 4px}"
+    "div.figure,tr{break-inside:avoid}h2{break-after:avoid}}");
 const QString kStyle = QStringLiteral(
     "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;color:#1f2328;overflow-wrap:anywhere}"
     "h1{font-size:22pt;margin-bottom:0.2em}h2{font-size:15pt;margin-top:1.6em;border-bottom:1px solid #d0d7de}"
