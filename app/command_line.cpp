@@ -120,12 +120,12 @@ std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool
 
 int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
 {
-    const int row = table.findRun(which);
-    if (row == -2)
-        err << "runlens: '" << which << "' matches several runs; give more of the id\n";
-    else if (row < 0)
-        err << "runlens: no run '" << which << "' (give an id, a unique id prefix or a unique name)\n";
-    return row;
+    const auto rows = table.findRuns({which});
+    if (!rows) {
+        err << "runlens: " << rows.error() << '\n';
+        return -1;
+    }
+    return rows->front();
 }
 
 int cmdRuns(

@@ -166,14 +166,12 @@ int report(int argc, char* argv[])
         }
         rows = sel.rows;
     } else {
-        for (const auto& r : parser.value(runs).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            const int row = table->findRun(r);
-            if (row < 0) {
-                err << "runlens report: " << (row == -2 ? "ambiguous run '" : "no run '") << r << "'\n";
-                return 4;
-            }
-            rows.push_back(row);
+        const auto found = table->findRuns(parser.value(runs).split(QLatin1Char(','), Qt::SkipEmptyParts));
+        if (!found) {
+            err << "runlens report: " << found.error() << '\n';
+            return 4;
         }
+        rows = *found;
     }
     if (rows.empty()) {
         err << "runlens report: no runs to report\n";

@@ -189,6 +189,20 @@ const MetricColumn* RunTable::metric(const QString& key) const
     return it == metricIndex_.constEnd() ? nullptr : &metrics_[static_cast<size_t>(*it)];
 }
 
+Result<std::vector<int>> RunTable::findRuns(const QStringList& idsOrNames) const
+{
+    std::vector<int> rows;
+    for (const auto& which : idsOrNames) {
+        const int row = findRun(which);
+        if (row == -2)
+            return Failure{QStringLiteral("'%1' matches several runs; give more of the id").arg(which)};
+        if (row < 0)
+            return Failure{QStringLiteral("no run '%1' (give an id, a unique id prefix or a unique name)").arg(which)};
+        rows.push_back(row);
+    }
+    return rows;
+}
+
 int RunTable::findRun(const QString& idOrName) const
 {
     if (idOrName.isEmpty())

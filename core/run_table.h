@@ -7,6 +7,8 @@
 // std::shared_ptr<const RunTable> across threads.
 #pragma once
 
+#include "result.h"
+
 #include "runlens/run_status.h"
 
 #include <QHash>
@@ -95,6 +97,9 @@ public:
     // Row of a run: by id, by unique id prefix, or by unique name. -1 if none;
     // -2 if ambiguous.
     int findRun(const QString& idOrName) const;
+    // Rows of several runs named that way, in the order given; a failure
+    // says which one is missing or ambiguous.
+    Result<std::vector<int>> findRuns(const QStringList& idsOrNames) const;
 
     // Keeps column order stable and alphabetical after loading.
     void sortColumns();

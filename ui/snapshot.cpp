@@ -80,17 +80,12 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         emit window.tableView()->groupByRequested(o.groupBy);
     }
     if (!o.runs.isEmpty()) {
-        const auto table = window.workspace().runs();
-        std::vector<int> rows;
-        for (const auto& r : o.runs) {
-            const int row = table->findRun(r);
-            if (row < 0) {
-                err << "runlens snapshot: " << (row == -2 ? "ambiguous run '" : "no run '") << r << "'\n";
-                return 4;
-            }
-            rows.push_back(row);
+        const auto rows = window.workspace().runs()->findRuns(o.runs);
+        if (!rows) {
+            err << "runlens snapshot: " << rows.error() << '\n';
+            return 4;
         }
-        window.selectRuns(rows);
+        window.selectRuns(*rows);
     }
     if (!o.metrics.isEmpty())
         window.curvesView()->setMetrics(o.metrics);
