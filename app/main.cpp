@@ -22,28 +22,24 @@ void setIdentity()
     QCoreApplication::setApplicationVersion(QStringLiteral(RUNLENS_VERSION));
 }
 
-// Rendering needs no display: without one, draw offscreen. Call before the QApplication exists.
-void renderWithoutDisplay()
+// A sub-command that draws widgets but shows none (snapshot, report): it
+// gets the arguments for its parser (the program, then what follows the
+// sub-command) and stderr. Rendering needs no display: without one, draw
+// offscreen, which must be chosen before the QApplication exists.
+int runRendering(int argc, char* argv[], int (*command)(const QStringList& args, QTextStream& err))
 {
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-}
-
-// argv for a sub-command's parser: the program, then what follows the sub-command.
-QStringList subcommandArguments()
-{
-    QStringList args = QCoreApplication::arguments();
-    args.removeAt(1);
-    return args;
-}
-
-int snapshot(int argc, char* argv[])
-{
-    renderWithoutDisplay();
     QApplication app(argc, argv);
     setIdentity();
     QTextStream err(stderr);
-    const QStringList args = subcommandArguments();
+    QStringList args = QCoreApplication::arguments();
+    args.removeAt(1);
+    return command(args, err);
+}
+
+int snapshot(const QStringList& args, QTextStream& err)
+{
     QCommandLineParser parser;
     const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("table, curves, diff, codediff, seeds, parcoords, scatter, report or window"), QStringLiteral("view"),
                                   QStringLiteral("table"));
@@ -85,13 +81,8 @@ int snapshot(int argc, char* argv[])
     return runlens::ui::renderSnapshot(o, err);
 }
 
-int report(int argc, char* argv[])
+int report(const QStringList& args, QTextStream& err)
 {
-    renderWithoutDisplay();
-    QApplication app(argc, argv);
-    setIdentity();
-    QTextStream err(stderr);
-    const QStringList args = subcommandArguments();
     QCommandLineParser parser;
     const QCommandLineOption runs(QStringLiteral("runs"), QStringLiteral("Runs"), QStringLiteral("ids"));
     const QCommandLineOption query(QStringLiteral("query"), QStringLiteral("Run query"), QStringLiteral("query"));
@@ -206,9 +197,9 @@ int main(int argc, char* argv[])
     for (int i = 1; i < argc; ++i)
         raw << QString::fromLocal8Bit(argv[i]);
     if (!raw.isEmpty() && raw.first() == QLatin1String("snapshot"))
-        return snapshot(argc, argv);
+        return runRendering(argc, argv, snapshot);
     if (!raw.isEmpty() && raw.first() == QLatin1String("report"))
-        return report(argc, argv);
+        return runRendering(argc, argv, report);
     if (runlens::cli::isCommand(raw)) {
         QCoreApplication app(argc, argv);
         setIdentity();
