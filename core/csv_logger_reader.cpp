@@ -227,10 +227,7 @@ Result<RunDetails> CsvLoggerReader::loadDetails(const QString& runId)
     for (auto it = p.cbegin(); it != p.cend(); ++it)
         d.params.push_back({it.key(), QStringLiteral("string"), it.value()});
     std::sort(d.params.begin(), d.params.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-    const auto series = readRun(folder, problems);
-    for (auto it = series.cbegin(); it != series.cend(); ++it)
-        d.metrics.push_back(summarizeSeries(it.key(), it.value()));
-    std::sort(d.metrics.begin(), d.metrics.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    d.metrics = summarizeSeries(readRun(folder, problems));
     d.environment.emplace_back(QStringLiteral("log folder"), folder);
     return d;
 }

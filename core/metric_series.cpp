@@ -2,6 +2,7 @@
 
 #include "run_details.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace runlens {
@@ -33,6 +34,16 @@ MetricSummary summarizeSeries(const QString& key, const MetricSeries& s)
     if (m.min > m.max)
         m.min = m.max = NAN;
     return m;
+}
+
+std::vector<MetricSummary> summarizeSeries(const QHash<QString, MetricSeries>& series)
+{
+    std::vector<MetricSummary> out;
+    out.reserve(size_t(series.size()));
+    for (auto it = series.cbegin(); it != series.cend(); ++it)
+        out.push_back(summarizeSeries(it.key(), it.value()));
+    std::sort(out.begin(), out.end(), [](const MetricSummary& a, const MetricSummary& b) { return a.key < b.key; });
+    return out;
 }
 
 } // namespace runlens

@@ -1,6 +1,7 @@
 // The points of one metric of one run, columnar, in the order they were logged.
 #pragma once
 
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
@@ -28,5 +29,7 @@ struct MetricSummary;
 // count, first and last step, the value at the highest step (the later one
 // on ties), min and max over values that are not NaN (NaN when none is).
 MetricSummary summarizeSeries(const QString& key, const MetricSeries& series);
+// Every series of a run summarized, in key order (a run's details list them so).
+std::vector<MetricSummary> summarizeSeries(const QHash<QString, MetricSeries>& series);
 
 } // namespace runlens

@@ -179,10 +179,7 @@ Result<RunDetails> TensorboardLogdirReader::loadDetails(const QString& runId)
     for (auto it = hp.cbegin(); it != hp.cend(); ++it)
         d.params.push_back({it.key(), QStringLiteral("string"), it.value().toString()});
     std::sort(d.params.begin(), d.params.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-    const auto series = seriesByTag(ev);
-    for (auto it = series.cbegin(); it != series.cend(); ++it)
-        d.metrics.push_back(summarizeSeries(it.key(), it.value()));
-    std::sort(d.metrics.begin(), d.metrics.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    d.metrics = summarizeSeries(seriesByTag(ev));
     d.environment.emplace_back(QStringLiteral("logdir"), folder);
     d.environment.emplace_back(QStringLiteral("event files"), QString::number(eventFiles(folder).size()));
     return d;
