@@ -34,6 +34,24 @@ double maxY(const std::vector<PlotPoint>& pts)
 
 } // namespace
 
+namespace {
+
+// 200,000 points of noise with NaN at 5,000-5,099: the series both
+// decimation checks run on.
+std::vector<double> noiseWithAGap()
+{
+    std::mt19937 rng(3);
+    std::normal_distribution<double> noise;
+    std::vector<double> values(200000);
+    for (auto& v : values)
+        v = noise(rng);
+    for (size_t i = 5000; i < 5100; ++i)
+        values[i] = NAN;
+    return values;
+}
+
+} // namespace
+
 class TestPlotSeries : public QObject {
     Q_OBJECT
 
@@ -60,14 +78,8 @@ private slots:
 
     void columnExtremesMatchABruteForceScan()
     {
-        std::mt19937 rng(3);
-        std::normal_distribution<double> noise;
-        const size_t n = 200000;
-        std::vector<double> values(n);
-        for (auto& v : values)
-            v = noise(rng);
-        for (size_t i = 5000; i < 5100; ++i)
-            values[i] = NAN;   // a gap
+        const std::vector<double> values = noiseWithAGap();
+        const size_t n = values.size();
         const PlotSeries s(makeSeries(n, [&](size_t i) { return values[i]; }), XAxis::Step);
         for (const auto& [x0, x1, cols] : {std::tuple{0.0, double(n - 1), 500}, std::tuple{1234.0, 98765.0, 333},
                                            std::tuple{4000.0, 6000.0, 100}}) {
@@ -98,14 +110,8 @@ private slots:
 
     void everyColumnKeepsItsExtremesWithRealPoints()
     {
-        std::mt19937 rng(3);
-        std::normal_distribution<double> noise;
-        const size_t n = 200000;
-        std::vector<double> values(n);
-        for (auto& v : values)
-            v = noise(rng);
-        for (size_t i = 5000; i < 5100; ++i)
-            values[i] = NAN;   // a gap
+        const std::vector<double> values = noiseWithAGap();
+        const size_t n = values.size();
         const PlotSeries s(makeSeries(n, [&](size_t i) { return values[i]; }), XAxis::Step);
         // Dense windows (whole pyramid blocks) and a sparse one (raw scans).
         for (const auto& [x0, x1, cols] : {std::tuple{0.0, double(n - 1), 500}, std::tuple{1234.0, 98765.0, 333},
