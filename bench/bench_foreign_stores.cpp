@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Opening other tools' stores: an MLflow mlruns of 1,000 runs x 20 metrics
 // x 1,000 steps, and a TensorBoard logdir of 100 runs x 10 tags x 10,000
 // steps, each against reading the same files' bytes without parsing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The desktop app's hot paths, offscreen: building the run table for 10,000
 // runs x 50 params x 20 metrics, and curves for 100 runs x 1,000,000 steps
 // (first paint once loaded, and time per pan / zoom frame), each against a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Logging: the cost of one logMetric call, and points per second to disk,
 // against raw SQLite inserts (one row per point, and 1,024-point blobs).
 #include "bench_timer.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Python logging cost: run.log_metric per call, against a bare ctypes call
 into the same library (the floor of any ctypes binding) measured in the same run.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Comparison reports: 50 runs x 4 metrics x 100,000 steps (3 seeds per
 // config) through the logger, then the report the way the app makes it:
 // series loaded (the baseline: reading them is the floor any report pays),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A store of many runs written straight into the schema (the logger would
 // take minutes for 10,000 runs one by one), shared by the benchmarks.
 #pragma once

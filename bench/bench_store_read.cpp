@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reading: opening a store of 10,000 runs x 50 params x 20 metric keys into
 // the run table, querying it, and loading a 1,000,000-point series; each
 // against a raw SQLite scan of the same rows or blobs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "baselines.h"
 
 #include "runlens/sqlite_db.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run each experiment is compared against. In our own store it is kept
 // in the store (store_meta, key "baseline:<experiment>"), so it travels with
 // the file; for other tools' stores, which are never written, it is kept in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What changed in the code between two runs: the diff between their commits
 // (libgit2, in the repository recorded at log time or one the user names),
 // and each run's recorded uncommitted patch. Missing repositories and

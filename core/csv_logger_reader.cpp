@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "csv_logger_reader.h"
 
 #include "delimited_file.h"

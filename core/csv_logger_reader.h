@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads the logs of CSV-writing loggers as they are, read-only:
 // - Lightning's CSVLogger: every folder with a metrics.csv (version_N/) is a
 //   run; sparse columns; `step` gives the x, `epoch` is a metric too;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reading CSV and TSV files (libcsv): a header and rows of fields, as the
 // CSV loggers write them. Quoted fields, embedded separators and CRLF are
 // libcsv's business.

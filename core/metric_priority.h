@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Which metrics to show when the user has not chosen: the ones people compare
 // runs on first (losses, accuracy, AUC, F1, ...; validation before training),
 // one of each kind before a second of any, then the rest in natural order.

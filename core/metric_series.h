@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The points of one metric of one run, columnar, in the order they were logged.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflow_file_store_reader.h"
 
 #include "number_parse.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads an MLflow file store (`mlruns/`) as it is, read-only: experiments
 // from <exp>/meta.yaml, runs from <exp>/<run>/meta.yaml, params/ and tags/
 // (one file per key, nested folders for keys with '/'), metrics/ (a line

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflow_sqlite_reader.h"
 
 #include "runlens/sqlite_db.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads an MLflow SQL store kept in SQLite (`mlflow.db`), read-only, for every
 // schema revision from 1.x to 3.x: only the columns every revision has are
 // required, optional ones (metrics.step, metrics.is_nan) are looked up, and

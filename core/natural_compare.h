@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Order for names as people read them: "run-9" before "run-10".
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Numbers as other tools write them in text: decimal or exponent notation,
 // and NaN / Infinity in the spellings Python, MLflow and pandas use.
 #pragma once

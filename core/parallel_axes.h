@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The axes of a parallel-coordinates plot over runs, without drawing: each
 // axis maps a param or metric to [0, 1] (linear, log, or categorical), can
 // be flipped and brushed; a run is kept when it lies inside every brush.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A metric series prepared for plotting: sorted by x, with a min/max pyramid
 // so that decimating to a pixel grid costs the same at 1k or 1M points.
 //

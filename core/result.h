@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Errors as values: what core/ returns instead of throwing across its API.
 #pragma once
 

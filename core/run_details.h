@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Everything recorded about one run, as `runlens show` and the details panel
 // present it. Loaded on demand, one run at a time.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What differs between runs: params, tags, metric summaries, data versions,
 // environment and git, section by section. Two runs for `runlens diff`; up
 // to dozens side by side for the diff view, with deltas against a baseline.

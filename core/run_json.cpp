@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_json.h"
 
 #include "runlens/number_format.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // JSON forms of runs, details and series: the CLI's --format json and the
 // exports. NaN is written as null and infinities as "inf" / "-inf", since
 // JSON has no such numbers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run query language:
 //
 //   params.lr < 1e-3 and (status = finished or tags.stage in (prod, 'canary'))

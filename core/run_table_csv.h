@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run table as CSV (RFC 4180 quoting): `runlens runs --format csv` and
 // the window's File > Export Run Table both write it.
 #pragma once

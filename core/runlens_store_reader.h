@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads a Runlens store (SQLite, docs/store-format.md) read-only. A store
 // being written by live runs reads consistently: each load is one snapshot.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Is a gain real or seed noise? Runs that differ only by their seed form a
 // group; per group n, mean, sample standard deviation, min and max of a
 // metric; Welch's t-test between two groups (Boost.Math's Student's t).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Metric series loaded on first use and kept within a memory budget, least
 // recently used first out. Live runs call invalidate() when they grow.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Smoothing of metric curves, applied to the raw points before decimation.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Copies runs from any store Runlens reads into one of its own, with where
 // they came from (source kind, path and original id, as runlens.import.*
 // tags). Importing the same source again adds nothing twice: a run's new id

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Decoding TensorBoard event files (events.out.tfevents.*): the TFRecord
 // framing with masked CRC32C, and the few protobuf messages a scalar needs
 // (Event, Summary, Summary.Value, SummaryMetadata, TensorProto), read with a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "tensorboard_logdir_reader.h"
 
 #include "run_details.h"

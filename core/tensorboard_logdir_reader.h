@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads a TensorBoard logdir as it is, read-only: every folder holding event
 // files is a run (its files merged in name order, i.e. time order); scalar
 // tags become metrics; hparams come from the hparams plugin or a sibling

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Shares one QString among equal values read as UTF-8 bytes: a sweep repeats
 // a handful of values across thousands of runs, and decoding each again
 // costs more than a hash lookup.

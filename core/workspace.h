@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The stores open in one window, side by side, and everything loaded from
 // them: the merged run table and metric series prepared for plotting.
 //

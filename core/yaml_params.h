@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Params from YAML files that other tools write beside their logs
 // (Lightning's hparams.yaml, DVCLive's params.yaml): nested maps become
 // dotted keys, lists stay whole as flow-style text.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A small real training program: binary classification of the Breast Cancer
 // Wisconsin data with a one-hidden-layer MLP (ReLU, sigmoid output, SGD with
 // momentum), logging through the Runlens C++ API.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Bad input gets a clear error or a clean partial result, never a crash or a
 // changed file: foreign files, newer schemas, locks, damaged chunks, odd names.
 #include "runlens/runlens.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Code diff between runs, on a repository this test makes with libgit2:
 // two commits, then an uncommitted change; runs logged at each state.
 #include "code_diff.h"

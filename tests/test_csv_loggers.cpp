@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Lightning CSVLogger and DVCLive output, generated here in their layouts,
 // read through openStore's detection.
 #include "csv_logger_reader.h"

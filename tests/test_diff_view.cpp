@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The comparison of several runs: rows, differences, deltas against a
 // baseline, Markdown; and the view's model.
 #include "diff_view.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `runlens import`: runs copied with their provenance, series intact, and a
 // second import adding nothing.
 #include "runlens/runlens.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The window against a real store: the query bar, selection driving the
 // curves, decimation and zoom in a chart, and live refresh.
 #include "curve_plot.h"

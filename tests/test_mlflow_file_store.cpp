@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The MLflow file store reader: the real 1.x store in shared/fixtures, and
 // generated 2.x layouts with the odd and damaged parts MLflow leaves behind.
 #include "mlflow_file_store_reader.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The MLflow SQLite reader: the two real stores in shared/fixtures (schema
 // revisions acf3f17fdcc7 and 770bee3ae1dd), and a generated old revision
 // with NaN, Inf, a deleted run, a name only in a tag and a stale

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Parallel coordinates: axis mapping (linear, log, categorical, flipped,
 // missing) and brushing that keeps exactly the runs inside every range.
 #include "parallel_axes.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Several processes and a store: a writer killed with SIGKILL, eight writers
 // at once, and a reader alongside a writer.
 #include "test_support.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The comparison report: sections present, values right, user strings
 // escaped, no external resources; sections chosen; the PDF written; the
 // metrics a report picks by default. (tests/python/test_report_e2e.py opens

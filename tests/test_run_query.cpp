@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The query language: syntax, errors with positions, and what each operator
 // selects on a small hand-made table.
 #include "run_query.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run table model against the core table: model invariants, sorting,
 // constant columns, grouping.
 #include "run_table_model.h"

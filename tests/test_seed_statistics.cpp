@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Seed statistics: grouping runs that differ only by seed, sample statistics,
 // and Welch's t-test against values worked out by hand and a published example.
 #include "seed_statistics.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The store format as written by the logger and read by core: params, series
 // across chunk boundaries, summaries, provenance, NaN and Inf.
 #include "runlens/chunk_codec.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // TensorBoard logdirs: the PyTorch-written runs in shared/fixtures (values
 // checked against an independent decode), and event files this test writes:
 // TF2 tensor scalars of four dtypes with metadata on the first value only,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The code of two runs: the diff between their commits and each run's
 // uncommitted patch, coloured as a unified diff, with a way to point at the
 // repository when the recorded one is not on this machine.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A comparison report of chosen runs, to read away from the workstation:
 // title and notes, the run table, what differs (with deltas against the
 // baseline), metric curves, the parallel coordinates, seed statistics where

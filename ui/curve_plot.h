@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One chart of overlaid metric curves. A QPainter raster plot: each frame
 // draws series decimated to the plot's pixel columns (M4, see
 // core/plot_series.h), so a frame costs the same for 1k or 1M points and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The metric curves of the chosen runs: one chart per metric in a grid, all
 // runs overlaid, X synced across charts. The controls choose metrics (with
 // search), the x axis, log y, smoothing and group bands; the legend hides

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The selected runs side by side (2 to 50): params, tags, metric summaries,
 // data versions, environment and git, with only the differences shown by
 // default, one run as the baseline and the others' deltas against it, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Charts leave the app as files: any figure widget (a curve chart, the
 // parallel coordinates, the scatter plot) saved as PNG (at twice the screen
 // resolution, for slides) or SVG (vector, for papers), or copied to the

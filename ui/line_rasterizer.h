@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Opaque one-pixel lines written straight into a 32-bit image. QPainter's
 // raster engine spends most of a parallel-coordinates frame on per-line pen
 // setup, clipping and span generation; 10,000 runs x 19 segments did not fit

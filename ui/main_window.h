@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The main window assembles the views around one Workspace: the navigator
 // (left), the query bar and run table (centre top), the curves (centre
 // bottom) and the run details (right). It holds no data of its own and runs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The stores and their experiments as a tree with run counts; choosing one
 // narrows the run table to it.
 #pragma once

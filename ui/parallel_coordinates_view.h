@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Parallel coordinates over runs (Qt Charts has none): one vertical axis per
 // param or metric, a line per run coloured by the last axis' metric (colour
 // bar on the right), missing values on a band below the axes. Drag along an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The query bar: a line edit for the run query language with the error
 // underlined where it is, completion of fields and keys, and a history
 // (Up / Down).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // File > Export Report: what goes into the comparison report (title, notes,
 // sections, metrics) beside a live preview of it, then Save as HTML or PDF.
 // The preview is the very document the PDF is printed from.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The colour of a run, the same in every view. Runs are numbered in the order
 // the window first sees them (a sweep in start order), and consecutive
 // numbers step the hue by the golden angle, so runs shown together differ;

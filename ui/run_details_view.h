@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Everything recorded about the current run, in sections: params, tags,
 // notes, git, data versions, environment, artifacts.
 #pragma once

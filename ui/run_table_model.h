@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run table: a model over the core's RunTable, fast at 10,000+ runs.
 // It reads the columnar table directly (no per-cell items), sorts and groups
 // itself, and reports which columns are constant across the shown runs so

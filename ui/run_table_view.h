@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run table's view: hides columns that are constant across the shown
 // runs (unless asked), lets the user choose, pin and hide columns, group by
 // a column, and sort by clicking a header.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "scatter_view.h"
 
 #include "figure_export.h"

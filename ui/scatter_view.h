@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scatter: any param or metric (x) against a metric (y), one point per run
 // in its colour, linear or log axes, hover names the run. Qt Charts carries
 // this well: it is at most a few thousand points.

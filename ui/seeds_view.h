@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Seed statistics of the shown runs: runs that differ only by their seed
 // form a group; per group n, mean ± SD, min and max of a metric, and Welch's
 // t-test of each group against the best (or between two chosen groups).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Figures inside a QTextDocument as vectors: QTextDocument's HTML has no
 // inline SVG, so the report's document marks each figure as an image named
 // `runlens-figure:N` and this handler swaps those for objects that draw the

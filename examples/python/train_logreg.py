@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Logistic regression on the Breast Cancer Wisconsin data, in plain Python,
 written against MLflow's tracking API. The only Runlens-specific line is the
 import: `import runlens.mlflow as mlflow`.

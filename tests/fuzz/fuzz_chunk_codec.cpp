@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: a metric chunk's decoder on arbitrary bytes (a damaged
 // store hands it anything). A blob that decodes must encode back to points
 // that decode the same; one that does not must append nothing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: the MLflow file store reader on an mlruns folder whose
 // run meta.yaml, one param and one metric file are the fuzzer's bytes.
 #include "mlflow_file_store_reader.h"

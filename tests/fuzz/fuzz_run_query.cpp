@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: the query language's parser and evaluator on arbitrary text.
 #include "run_query.h"
 

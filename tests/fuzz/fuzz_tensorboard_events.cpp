@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: the TensorBoard event-file decoder on arbitrary bytes.
 #include "tensorboard_events.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Comparison reports as their readers open them: the HTML in headless
 Chromium (no console messages, no network requests, hostile names shown as
 text, a screenshot to look at) and the PDF through poppler (pages, title,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A stand-in training process for the e2e tests: logs a known series and says
 // how far it got, so a test can kill it, run many at once, or read alongside.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runlens/runlens_c.h"
 
 #include "runlens/runlens.h"

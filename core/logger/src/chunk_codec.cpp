@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runlens/chunk_codec.h"
 
 #include <bit>

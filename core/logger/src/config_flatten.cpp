@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "config_flatten.h"
 
 #include "runlens/number_format.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Nested configurations (JSON) flattened into typed, dotted params.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runlens/number_format.h"
 
 #include <charconv>

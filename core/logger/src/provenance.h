@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a run records about where it came from: the git state of the code and
 // the machine it ran on. Captured on the run's writer thread.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runlens/runlens.h"
 
 #include "config_flatten.h"

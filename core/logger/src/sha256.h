@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SHA-256 helpers for artifacts and the reproducibility hash (OpenSSL).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Encoding of a metric chunk: the unit in which series are stored (see
 // docs/store-format.md). Shared by the writer and every reader of our store.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runlens logging library, C++ API.
 //
 //   auto run = runlens::Run::start("runs.runlens", {.experiment = "mnist", .name = "lr-0.1"});

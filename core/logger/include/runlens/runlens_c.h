@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Runlens logging library, C ABI.
  *
  * Stable across releases: functions are only ever added. Strings are UTF-8,

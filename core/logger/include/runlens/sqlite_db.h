@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Thin RAII layer over the SQLite C API, shared by the logger (writes) and
 // the core reader (reads) so both speak to the store the same way.
 //

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """ctypes binding of the Runlens C ABI (runlens_c.h). Internal."""
 import ctypes
 import ctypes.util

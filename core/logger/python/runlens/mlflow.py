@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """MLflow's fluent tracking API over a Runlens store.
 
     import runlens.mlflow as mlflow
