@@ -1,4 +1,6 @@
-#include "command_line.h"
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The sub-commands that run headless over core/: runs, show, diff, metric, seeds, import.
+#include "cli_command.h"
 
 #include "run_diff.h"
 #include "run_json.h"
@@ -20,33 +22,6 @@
 namespace runlens::cli {
 
 namespace {
-
-const QStringList kCommands = {QStringLiteral("runs"), QStringLiteral("metric"), QStringLiteral("show"),
-    QStringLiteral("diff"), QStringLiteral("import"), QStringLiteral("seeds"), QStringLiteral("help"),
-    QStringLiteral("version")};
-
-QString usageText()
-{
-    return QStringLiteral(
-        "usage: runlens [STORE...]                      open the desktop app\n"
-        "       runlens runs STORE [--query Q] [--format table|json|csv] [--deleted]\n"
-        "       runlens metric STORE RUN KEY [--format csv|json]\n"
-        "       runlens show STORE RUN [--format text|json]\n"
-        "       runlens diff STORE RUN_A RUN_B [--format text|json|markdown|latex]\n"
-        "       runlens snapshot STORE... --view table|curves|window [--runs ID,...] [--query Q]\n"
-        "                        [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]] [--size WxH] -o out.png\n"
-        "       runlens import SRC DEST [--kind K]       copy runs into a Runlens store (again: only new ones)\n"
-        "       runlens seeds STORE --metric M [--query Q] [--seed-keys k1,*_seed] [--format text|json]\n"
-        "                                                runs that differ only by seed: n, mean, sd; Welch's t-test\n"
-        "       runlens report STORE... (--runs A,B | --query Q) [--metrics m1,m2] [--title T] -o report.html\n"
-        "       runlens version\n"
-        "\n"
-        "STORE is a Runlens store, an MLflow mlruns folder or mlflow.db, a TensorBoard logdir, Lightning CSV logs\n"
-        "or DVCLive output; --kind runlens|mlflow-file|mlflow-sqlite|tensorboard|lightning|dvclive forces one.\n"
-        "RUN is a run id, a unique id prefix or a unique run name.\n"
-        "Queries: params.lr < 1e-3 and status = finished order by metrics.val_auc desc limit 10\n"
-        "Exit codes: 0 ok, 1 failed, 2 usage, 3 store cannot be opened, 4 run not found, 5 invalid query.\n");
-}
 
 QString elide(const QString& s, int width)
 {
@@ -97,7 +72,7 @@ struct Opened {
 };
 
 std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool deleted, QTextStream& err,
-                                  int& code)
+                                  ExitCode& code)
 {
     auto reader = openStore(path, kind, deleted);
     if (!reader) {
@@ -128,7 +103,7 @@ int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
     return rows->front();
 }
 
-int cmdRuns(
+ExitCode cmdRuns(
     const QStringList& args, const QString& format, const QString& query, Opened& s, QTextStream& out, QTextStream& err)
 {
     Q_UNUSED(args);
@@ -201,7 +176,7 @@ int cmdRuns(
     return Ok;
 }
 
-int cmdSeeds(const QString& metric, const QStringList& seedKeys, const QString& query, const QString& format,
+ExitCode cmdSeeds(const QString& metric, const QStringList& seedKeys, const QString& query, const QString& format,
              Opened& s, QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
@@ -281,7 +256,7 @@ int cmdSeeds(const QString& metric, const QStringList& seedKeys, const QString& 
     return Ok;
 }
 
-int cmdMetric(
+ExitCode cmdMetric(
     const QString& runName, const QString& key, const QString& format, Opened& s, QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
@@ -319,7 +294,7 @@ void printSection(QTextStream& out, const QString& title, const std::vector<QStr
     printAligned(out, header, rows);
 }
 
-int cmdShow(const QString& runName, const QString& format, Opened& s, QTextStream& out, QTextStream& err)
+ExitCode cmdShow(const QString& runName, const QString& format, Opened& s, QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
     const int row = findRunOrFail(t, runName, err);
@@ -390,7 +365,7 @@ int cmdShow(const QString& runName, const QString& format, Opened& s, QTextStrea
     return Ok;
 }
 
-int cmdDiff(
+ExitCode cmdDiff(
     const QString& nameA, const QString& nameB, const QString& format, Opened& s, QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
@@ -447,128 +422,77 @@ int cmdDiff(
     return Ok;
 }
 
-} // namespace
 
-bool isCommand(const QStringList& arguments)
+// The store a call names first, opened with its --kind and --deleted.
+std::optional<Opened> openCallStore(const CliCall& call, ExitCode& code)
 {
-    return !arguments.isEmpty()
-        && (kCommands.contains(arguments.first()) || arguments.first() == QLatin1String("--help")
-            || arguments.first() == QLatin1String("-h") || arguments.first() == QLatin1String("--version"));
+    return openAndLoad(call.positionals.first(), call.value(QStringLiteral("kind")),
+                       call.isSet(QStringLiteral("deleted")), call.err, code);
 }
 
-int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
-{
-    if (arguments.isEmpty() || arguments.first() == QLatin1String("help") || arguments.first() == QLatin1String("-h")
-        || arguments.first() == QLatin1String("--help")) {
-        out << usageText();
-        return Ok;
-    }
-    if (arguments.first() == QLatin1String("version") || arguments.first() == QLatin1String("--version")) {
-        out << "runlens " << RUNLENS_VERSION << '\n';
-        return Ok;
-    }
-    const QString command = arguments.first();
-    QCommandLineParser parser;
-    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption formatOpt(
-        QStringLiteral("format"), QStringLiteral("Output format."), QStringLiteral("format"));
-    const QCommandLineOption queryOpt(
-        {QStringLiteral("query"), QStringLiteral("q")}, QStringLiteral("Run query."), QStringLiteral("query"));
-    const QCommandLineOption kindOpt(QStringLiteral("kind"), QStringLiteral("Store kind."), QStringLiteral("kind"));
-    const QCommandLineOption deletedOpt(QStringLiteral("deleted"), QStringLiteral("Include deleted runs."));
-    const QCommandLineOption metricOpt(QStringLiteral("metric"), QStringLiteral("Metric."), QStringLiteral("metric"));
-    const QCommandLineOption seedKeysOpt(QStringLiteral("seed-keys"), QStringLiteral("Seed keys."), QStringLiteral("keys"));
-    parser.addOption(formatOpt);
-    parser.addOption(queryOpt);
-    parser.addOption(kindOpt);
-    parser.addOption(deletedOpt);
-    parser.addOption(metricOpt);
-    parser.addOption(seedKeysOpt);
-    QStringList argv = arguments;
-    argv.front() = QStringLiteral("runlens"); // the parser expects a program name first
-    if (!parser.parse(argv)) {
-        err << "runlens " << command << ": " << parser.errorText() << "\n\n" << usageText();
-        return Usage;
-    }
-    const QStringList pos = parser.positionalArguments();
-    const QString format = parser.value(formatOpt);
+} // namespace
 
-    struct Spec {
-        int positionals;
-        QStringList formats;
-    };
-    if (command == QLatin1String("import")) {
-        if (pos.size() != 2) {
-            err << "runlens import: expected SRC DEST\n\n" << usageText();
-            return Usage;
-        }
-        auto source = openStore(pos[0], parser.value(kindOpt), parser.isSet(deletedOpt));
-        if (!source) {
-            err << "runlens: " << source.error() << '\n';
-            return StoreError;
-        }
-        auto done = importStore(**source, pos[1]);
-        if (!done) {
-            err << "runlens import: " << done.error() << '\n';
-            return Failed;
-        }
-        for (const auto& p : done->problems)
-            err << "runlens: warning: " << p << '\n';
-        out << "imported " << done->imported << " run(s) from " << (*source)->kind() << " store " << pos[0] << " into "
-            << pos[1] << "; " << done->skipped << " already there\n";
-        return Ok;
-    }
-    if (command == QLatin1String("seeds")) {
-        if (pos.size() != 1 || !parser.isSet(metricOpt)) {
-            err << "runlens seeds: expected STORE and --metric M\n\n" << usageText();
-            return Usage;
-        }
-        const QString fmt = parser.value(formatOpt);
-        if (!fmt.isEmpty() && fmt != QLatin1String("text") && fmt != QLatin1String("json")) {
-            err << "runlens seeds: unknown format '" << fmt << "' (use text|json)\n";
-            return Usage;
-        }
-        int code = Ok;
-        auto store = openAndLoad(pos[0], parser.value(kindOpt), parser.isSet(deletedOpt), err, code);
-        if (!store)
-            return code;
-        return cmdSeeds(parser.value(metricOpt),
-                        parser.value(seedKeysOpt).split(QLatin1Char(','), Qt::SkipEmptyParts),
-                        parser.value(queryOpt), fmt, *store, out, err);
-    }
-    const Spec spec = command == QLatin1String("runs")
-        ? Spec{1, {QStringLiteral("table"), QStringLiteral("json"), QStringLiteral("csv")}}
-        : command == QLatin1String("metric") ? Spec{3, {QStringLiteral("csv"), QStringLiteral("json")}}
-        : command == QLatin1String("show")   ? Spec{2, {QStringLiteral("text"), QStringLiteral("json")}}
-                                             : Spec{3, {QStringLiteral("text"), QStringLiteral("json"),
-                                                        QStringLiteral("markdown"), QStringLiteral("latex")}};
-    if (pos.size() != spec.positionals) {
-        err << "runlens " << command << ": expected " << spec.positionals << " argument(s), got " << pos.size()
-            << "\n\n"
-            << usageText();
+ExitCode runsCommand(const CliCall& call)
+{
+    ExitCode code = Ok;
+    auto store = openCallStore(call, code);
+    return store ? cmdRuns(call.positionals, call.format, call.value(QStringLiteral("query")), *store, call.out, call.err)
+                 : code;
+}
+
+ExitCode showCommand(const CliCall& call)
+{
+    ExitCode code = Ok;
+    auto store = openCallStore(call, code);
+    return store ? cmdShow(call.positionals[1], call.format, *store, call.out, call.err) : code;
+}
+
+ExitCode diffCommand(const CliCall& call)
+{
+    ExitCode code = Ok;
+    auto store = openCallStore(call, code);
+    return store ? cmdDiff(call.positionals[1], call.positionals[2], call.format, *store, call.out, call.err) : code;
+}
+
+ExitCode metricCommand(const CliCall& call)
+{
+    ExitCode code = Ok;
+    auto store = openCallStore(call, code);
+    return store ? cmdMetric(call.positionals[1], call.positionals[2], call.format, *store, call.out, call.err) : code;
+}
+
+ExitCode seedsCommand(const CliCall& call)
+{
+    if (!call.isSet(QStringLiteral("metric"))) {
+        call.err << "runlens seeds: expected --metric M\n\n" << commandHelp(*findCommand(QStringLiteral("seeds")));
         return Usage;
     }
-    if (!format.isEmpty() && !spec.formats.contains(format)) {
-        err << "runlens " << command << ": unknown format '" << format << "' (use "
-            << spec.formats.join(QLatin1Char('|')) << ")\n";
-        return Usage;
+    ExitCode code = Ok;
+    auto store = openCallStore(call, code);
+    return store ? cmdSeeds(call.value(QStringLiteral("metric")), call.list(QStringLiteral("seed-keys")),
+                            call.value(QStringLiteral("query")), call.format, *store, call.out, call.err)
+                 : code;
+}
+
+ExitCode importCommand(const CliCall& call)
+{
+    const QString& from = call.positionals[0];
+    const QString& into = call.positionals[1];
+    auto source = openStore(from, call.value(QStringLiteral("kind")), call.isSet(QStringLiteral("deleted")));
+    if (!source) {
+        call.err << "runlens: " << source.error() << '\n';
+        return StoreError;
     }
-    if (parser.isSet(queryOpt) && command != QLatin1String("runs") && command != QLatin1String("seeds")) {
-        err << "runlens " << command << ": --query only applies to 'runs'\n";
-        return Usage;
+    auto done = importStore(**source, into);
+    if (!done) {
+        call.err << "runlens import: " << done.error() << '\n';
+        return Failed;
     }
-    int code = Ok;
-    auto store = openAndLoad(pos[0], parser.value(kindOpt), parser.isSet(deletedOpt), err, code);
-    if (!store)
-        return code;
-    const QString fmt = format.isEmpty() ? spec.formats.first() : format;
-    if (command == QLatin1String("runs"))
-        return cmdRuns(pos, fmt, parser.value(queryOpt), *store, out, err);
-    if (command == QLatin1String("metric"))
-        return cmdMetric(pos[1], pos[2], fmt, *store, out, err);
-    if (command == QLatin1String("show"))
-        return cmdShow(pos[1], fmt, *store, out, err);
-    return cmdDiff(pos[1], pos[2], fmt, *store, out, err);
+    for (const auto& p : done->problems)
+        call.err << "runlens: warning: " << p << '\n';
+    call.out << "imported " << done->imported << " run(s) from " << (*source)->kind() << " store " << from << " into "
+             << into << "; " << done->skipped << " already there\n";
+    return Ok;
 }
 
 } // namespace runlens::cli

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_table.h"
 
 #include <QSet>
@@ -10,9 +11,14 @@ QString durationText(int64_t ms)
 {
     if (ms < 0)
         return {};
+    // A sub-second run is common (a smoke test, a crashed start): "0s" hid it.
+    if (ms < 1000)
+        return QStringLiteral("%1 s").arg(QString::number(double(ms) / 1000.0, 'g', ms < 100 ? 1 : 2));
+    if (ms < 10000)
+        return QStringLiteral("%1 s").arg(QString::number(double(ms) / 1000.0, 'f', 1));
     const int64_t s = ms / 1000;
     if (s < 60)
-        return QStringLiteral("%1s").arg(s);
+        return QStringLiteral("%1 s").arg(s);
     if (s < 3600)
         return QStringLiteral("%1m %2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1h %2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The columnar in-memory model of a store's runs: what the run table, the
 // query language and the CLI read. One column per param, tag and metric
 // summary, each a typed vector indexed by row, so 10,000 runs x 70 columns
@@ -24,7 +25,7 @@
 namespace runlens {
 
 QString statusName(RunStatus status);
-// A duration as people read it: 42s, 3m 05s, 2h 10m; empty when negative.
+// A duration as people read it: 0.4 s, 3.2 s, 42 s, 3m 05s, 2h 10m; empty when negative.
 QString durationText(int64_t ms);
 std::optional<RunStatus> statusFromName(const QString& name);
 

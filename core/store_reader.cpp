@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "store_reader.h"
 
 #include "csv_logger_reader.h"
@@ -14,14 +15,20 @@
 
 namespace runlens {
 
+const QStringList& storeKinds()
+{
+    static const QStringList kinds = {QStringLiteral("runlens"), QStringLiteral("mlflow-file"),
+                                      QStringLiteral("mlflow-sqlite"), QStringLiteral("tensorboard"),
+                                      QStringLiteral("lightning"), QStringLiteral("dvclive")};
+    return kinds;
+}
+
 Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QString& kind, bool includeDeleted)
 {
     const QFileInfo info(path);
     if (!info.exists())
         return Failure{QStringLiteral("'%1' does not exist").arg(path)};
-    static const QStringList kinds = {QStringLiteral("runlens"), QStringLiteral("mlflow-file"),
-                                      QStringLiteral("mlflow-sqlite"), QStringLiteral("tensorboard"),
-                                      QStringLiteral("lightning"), QStringLiteral("dvclive")};
+    const QStringList& kinds = storeKinds();
     if (!kind.isEmpty() && !kinds.contains(kind))
         return Failure{QStringLiteral("unknown store kind '%1'; this build reads: %2").arg(kind, kinds.join(QStringLiteral(", ")))};
     if (kind == QLatin1String("lightning") || kind == QLatin1String("dvclive")) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What every store format offers the rest of Runlens: runs as a RunTable,
 // one run's details, and metric series on demand. Readers never write to
 // what they read.
@@ -40,6 +41,9 @@ public:
     virtual Result<RunDetails> loadDetails(const QString& runId) = 0;
     virtual Result<MetricSeries> loadSeries(const QString& runId, const QString& key) = 0;
 };
+
+// The kinds this build reads, as `kind` below (and --kind) names them.
+const QStringList& storeKinds();
 
 // Opens whatever `path` holds, read-only. `kind` forces a format ("runlens");
 // empty detects it from the contents. `includeDeleted` also reads what the

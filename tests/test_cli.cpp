@@ -1,5 +1,8 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The CLI as a script sees it: output formats, exit codes and messages.
 #include "command_line.h"
+#include "run_table.h"
+#include "snapshot.h"
 #include "runlens/runlens.h"
 
 #include <QJsonArray>
@@ -237,6 +240,69 @@ private slots:
         const auto o = cli({QStringLiteral("show"), store, QStringLiteral("twin")});
         QCOMPARE(o.code, int(cli::RunNotFound));
         QVERIFY(o.err.contains(QStringLiteral("several runs")));
+    }
+
+    void helpForEveryCommand()
+    {
+        // `runlens help NAME` and `runlens NAME --help` give the command's
+        // synopsis and every option it takes; the overview lists every command.
+        const auto overview = cli({QStringLiteral("help")});
+        QCOMPARE(overview.code, 0);
+        QCOMPARE(cli({}).out, overview.out);
+        QVERIFY(cli::commands().size() >= 10);
+        for (const auto& command : cli::commands()) {
+            QVERIFY2(overview.out.contains(QRegularExpression(QStringLiteral("\\n  %1[ \\n]").arg(command.name))),
+                     qPrintable(command.name));
+            const auto help = cli({QStringLiteral("help"), command.name});
+            QCOMPARE(help.code, 0);
+            QVERIFY2(help.out.startsWith(QStringLiteral("usage: runlens ") + command.name), qPrintable(help.out));
+            QCOMPARE(cli({command.name, QStringLiteral("--help")}).out, help.out);
+            for (const auto& option : command.options)
+                QVERIFY2(help.out.contains(QStringLiteral("--") + option.names.first()),
+                         qPrintable(command.name + QStringLiteral(" --") + option.names.first()));
+        }
+        const auto unknown = cli({QStringLiteral("help"), QStringLiteral("nosuch")});
+        QCOMPARE(unknown.code, int(cli::Usage));
+        QVERIFY(unknown.err.contains(QStringLiteral("no command 'nosuch'")));
+        // Every view a snapshot can take is in its help (the usage once listed 3 of 9).
+        const auto snapshot = cli({QStringLiteral("help"), QStringLiteral("snapshot")}).out;
+        QCOMPARE(ui::snapshotViews().size(), 9);
+        for (const auto& view : ui::snapshotViews())
+            QVERIFY2(snapshot.contains(view), qPrintable(view));
+    }
+
+    void versionAndUsageErrors()
+    {
+        for (const char* spelling : {"--version", "version"}) {
+            const auto o = cli({QString::fromLatin1(spelling)});
+            QCOMPARE(o.code, 0);
+            QCOMPARE(o.out, QStringLiteral("runlens " RUNLENS_VERSION "\n"));
+        }
+        // A usage error names what was expected and shows that command's help.
+        const auto o = cli({QStringLiteral("diff"), store_, idA_});
+        QCOMPARE(o.code, int(cli::Usage));
+        QVERIFY2(o.err.contains(QStringLiteral("expected STORE RUN_A RUN_B, got 2")), qPrintable(o.err));
+        QVERIFY(o.err.contains(QStringLiteral("usage: runlens diff")));
+        QCOMPARE(cli({QStringLiteral("report"), store_, QStringLiteral("-o"), QStringLiteral("r.html")}).code,
+                 int(cli::Usage)); // neither --runs nor --query
+        QCOMPARE(cli({QStringLiteral("nosuch-command-but-a-path/")}).code, int(cli::Usage));
+    }
+
+    void durationsReadAsPeopleSayThem()
+    {
+        QCOMPARE(durationText(0), QStringLiteral("0 s"));
+        QCOMPARE(durationText(40), QStringLiteral("0.04 s"));
+        QCOMPARE(durationText(400), QStringLiteral("0.4 s"));
+        QCOMPARE(durationText(450), QStringLiteral("0.45 s"));
+        QCOMPARE(durationText(3240), QStringLiteral("3.2 s"));
+        QCOMPARE(durationText(42'000), QStringLiteral("42 s"));
+        QCOMPARE(durationText(185'000), QStringLiteral("3m 05s"));
+        QCOMPARE(durationText(2 * 3600'000 + 600'000), QStringLiteral("2h 10m"));
+        QCOMPARE(durationText(-1), QString());
+        // The runs of this test take well under a second: the table says how long, not "0s".
+        const auto table = cli({QStringLiteral("runs"), store_}).out;
+        QVERIFY2(!table.contains(QStringLiteral(" 0s")), qPrintable(table));
+        QVERIFY2(table.contains(QRegularExpression(QStringLiteral(" 0(\\.\\d+)? s"))), qPrintable(table));
     }
 };
 

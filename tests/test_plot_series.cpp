@@ -1,5 +1,7 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Decimation for the curves: every spike kept, pixel-exact extremes per
 // column, full resolution when zoomed in; and the smoothing filters.
+#include "axis_ticks.h"
 #include "plot_series.h"
 #include "series_smoothing.h"
 
@@ -212,6 +214,42 @@ private slots:
         QCOMPARE(r[2], 2.5);
         QVERIFY(std::isnan(r[3]));
         QCOMPARE(r[4], 4.0);
+    }
+
+    void tickLabelsNeverRepeat()
+    {
+        // A TensorBoard epoch_val_loss axis was labelled 2.95e-05, 2.95e-05,
+        // 2.94e-05, 2.94e-05: ticks that differ must read differently.
+        const double lo = 2.9405e-05, hi = 2.9515e-05;
+        const auto ticks = niceTicks(lo, hi, 8);
+        QVERIFY(ticks.size() >= 4);
+        const QStringList labels = tickLabels(ticks, hi - lo);
+        QCOMPARE(labels.size(), qsizetype(ticks.size()));
+        for (qsizetype i = 1; i < labels.size(); ++i)
+            QVERIFY2(labels[i] != labels[i - 1], qPrintable(labels.join(QStringLiteral(", "))));
+        for (qsizetype i = 0; i < labels.size(); ++i) // each label still reads as its value
+            QVERIFY(std::abs(labels[i].toDouble() - ticks[size_t(i)]) <= (hi - lo) / 10);
+        // Ordinary ranges keep their short labels.
+        const std::vector<double> unit = {0.0, 0.2, 0.4, 0.6, 0.8, 1.0};
+        QCOMPARE(tickLabels(unit, 1.0).join(QLatin1Char(',')), QStringLiteral("0,0.2,0.4,0.6,0.8,1.0"));
+        const std::vector<double> steps = {0, 2000, 4000};
+        QCOMPARE(tickLabels(steps, 5000).join(QLatin1Char(',')), QStringLiteral("0,2000,4000"));
+        // Large values close together (wall-clock milliseconds) are told apart too.
+        const std::vector<double> wall = {1.7000000001e12, 1.7000000002e12, 1.7000000003e12};
+        const QStringList w = tickLabels(wall, 2e2);
+        QVERIFY2(w[0] != w[1] && w[1] != w[2], qPrintable(w.join(QStringLiteral(", "))));
+        // A log axis zoomed near 1 (exponents about 0) once read "1, 1, 0.999, 0.999".
+        const auto exps = niceTicks(std::log10(0.9985), std::log10(1.0012), 6);
+        const QStringList l = logTickLabels(exps);
+        QVERIFY(l.size() >= 3);
+        for (qsizetype i = 1; i < l.size(); ++i)
+            QVERIFY2(l[i] != l[i - 1], qPrintable(l.join(QStringLiteral(", "))));
+        const std::vector<double> decades = {-2, -1, 0, 1};
+        QCOMPARE(logTickLabels(decades).join(QLatin1Char(',')), QStringLiteral("0.01,0.1,1,10"));
+        // Degenerate ranges give no ticks rather than an endless loop.
+        QVERIFY(niceTicks(1.0, 1.0, 5).empty());
+        QVERIFY(niceTicks(0, std::numeric_limits<double>::infinity(), 5).empty());
+        QVERIFY(niceTicks(1.0, std::nextafter(1.0, 2.0), 5).size() <= 15);
     }
 };
 

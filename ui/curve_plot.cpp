@@ -1,5 +1,7 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "curve_plot.h"
 
+#include "axis_ticks.h"
 #include "figure_export.h"
 #include "line_rasterizer.h"
 
@@ -19,40 +21,6 @@ namespace runlens::ui {
 namespace {
 
 constexpr int kLeft = 62, kRight = 14, kTop = 26, kBottom = 36;
-
-// "Nice" tick positions: steps of 1, 2 or 5 times a power of ten.
-std::vector<double> niceTicks(double lo, double hi, int maxTicks)
-{
-    std::vector<double> ticks;
-    if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi))
-        return ticks;
-    const double raw = (hi - lo) / std::max(1, maxTicks);
-    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = mag;
-    for (double m : {1.0, 2.0, 5.0, 10.0})
-        if (raw <= m * mag) {
-            step = m * mag;
-            break;
-        }
-    // A range a few ulps wide would step by less than the values' precision
-    // and never reach `hi`: the tick count is bounded whatever the range.
-    const int most = std::max(2, maxTicks) * 3;
-    double t = std::ceil(lo / step) * step;
-    for (int i = 0; i < most && t <= hi + step * 1e-9; ++i, t = std::ceil(lo / step) * step + i * step)
-        ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
-    return ticks;
-}
-
-QString tickText(double v, double span)
-{
-    if (v == 0)
-        return QStringLiteral("0");
-    const double a = std::abs(v);
-    if (a >= 1e6 || a < 1e-3)
-        return QString::number(v, 'g', 3);
-    const int decimals = std::clamp(int(std::ceil(-std::log10(std::max(span, 1e-12)))) + 1, 0, 6);
-    return QString::number(v, 'f', decimals);
-}
 
 void drawPolyline(QPainter& p, const std::vector<QPointF>& pts)
 {
@@ -416,22 +384,22 @@ void CurvePlot::drawAxes(QPainter& p, const QRectF& area)
         if (whole.size() >= 2)
             yt = whole;
     }
-    for (double t : yt) {
-        const double py = toPixelY(t, area);
+    const QStringList yLabels = logY_ ? logTickLabels(yt) : tickLabels(yt, y1 - y0);
+    for (size_t i = 0; i < yt.size(); ++i) {
+        const double py = toPixelY(yt[i], area);
         p.setPen(grid);
         p.drawLine(QPointF(area.left(), py), QPointF(area.right(), py));
         p.setPen(axisText);
-        const QString label = logY_ ? QString::number(std::pow(10.0, t), 'g', 3) : tickText(t, y1 - y0);
-        p.drawText(QRectF(0, py - 8, kLeft - 6, 16), Qt::AlignRight | Qt::AlignVCenter, label);
+        p.drawText(QRectF(0, py - 8, kLeft - 6, 16), Qt::AlignRight | Qt::AlignVCenter, yLabels[qsizetype(i)]);
     }
     const std::vector<double> xt = niceTicks(x0, x1, std::max(2, int(area.width() / 70)));
-    for (double t : xt) {
-        const double px = toPixelX(t, area);
+    const QStringList xLabels = tickLabels(xt, x1 - x0);
+    for (size_t i = 0; i < xt.size(); ++i) {
+        const double px = toPixelX(xt[i], area);
         p.setPen(grid);
         p.drawLine(QPointF(px, area.top()), QPointF(px, area.bottom()));
         p.setPen(axisText);
-        const QString label = std::abs(t) >= 1e6 ? QString::number(t, 'g', 4) : tickText(t, x1 - x0);
-        p.drawText(QRectF(px - 45, area.bottom() + 3, 90, 16), Qt::AlignHCenter | Qt::AlignTop, label);
+        p.drawText(QRectF(px - 45, area.bottom() + 3, 90, 16), Qt::AlignHCenter | Qt::AlignTop, xLabels[qsizetype(i)]);
     }
     p.setPen(axisText);
     p.drawRect(area);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "snapshot.h"
 
 #include "main_window.h"
@@ -24,7 +25,7 @@ namespace runlens::ui {
 namespace {
 
 // The Export Report dialog with its preview built.
-int renderReportDialog(MainWindow& window, const SnapshotOptions& o, QTextStream& err)
+SnapshotError renderReportDialog(MainWindow& window, const SnapshotOptions& o, QTextStream& err)
 {
     ReportDialog dialog(window.workspace(), window.reportRows(), &window);
     if (o.metrics.size() > 0) {
@@ -41,18 +42,26 @@ int renderReportDialog(MainWindow& window, const SnapshotOptions& o, QTextStream
         QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 50);
     if (!dialog.report()) {
         err << "runlens snapshot: the report preview did not build\n";
-        return 1;
+        return SnapshotError::Failed;
     }
     if (!dialog.grab().toImage().save(o.output)) {
         err << "runlens snapshot: cannot write '" << o.output << "'\n";
-        return 1;
+        return SnapshotError::Failed;
     }
-    return 0;
+    return SnapshotError::None;
 }
 
 } // namespace
 
-int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
+const QStringList& snapshotViews()
+{
+    static const QStringList views = {QStringLiteral("table"), QStringLiteral("curves"), QStringLiteral("diff"),
+        QStringLiteral("codediff"), QStringLiteral("seeds"), QStringLiteral("parcoords"), QStringLiteral("scatter"),
+        QStringLiteral("report"), QStringLiteral("window")};
+    return views;
+}
+
+SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
 {
     // Settings from a scratch place: a snapshot neither reads nor changes the user's.
     QTemporaryDir settingsDir;
@@ -63,19 +72,19 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
     window.workspace().setLiveInterval(0);
     if (const QString failure = window.workspace().openAndWait(o.stores); !failure.isEmpty()) {
         err << "runlens snapshot: " << failure << '\n';
-        return 3;
+        return SnapshotError::StoreUnreadable;
     }
     if (!o.query.isEmpty()) {
         const QString error = window.applyQuery(o.query);
         if (!error.isEmpty()) {
             err << "runlens snapshot: invalid query, " << error << '\n';
-            return 5;
+            return SnapshotError::BadQuery;
         }
     }
     if (!o.groupBy.isEmpty()) {
         if (window.tableModel()->columnOf(o.groupBy) < 0) {
             err << "runlens snapshot: no column '" << o.groupBy << "' to group by\n";
-            return 1;
+            return SnapshotError::Failed;
         }
         emit window.tableView()->groupByRequested(o.groupBy);
     }
@@ -83,7 +92,7 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         const auto rows = window.workspace().runs()->findRuns(o.runs);
         if (!rows) {
             err << "runlens snapshot: " << rows.error() << '\n';
-            return 4;
+            return SnapshotError::RunNotFound;
         }
         window.selectRuns(*rows);
     }
@@ -92,7 +101,7 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
     if (!o.bands.isEmpty()) {
         if (o.bands != QLatin1String("minmax") && o.bands != QLatin1String("sd")) {
             err << "runlens snapshot: --bands takes minmax or sd\n";
-            return 2;
+            return SnapshotError::BadOption;
         }
         CurveSettings s = window.curvesView()->settings();
         s.groupBands = true;
@@ -118,8 +127,8 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
     else if (o.view == QLatin1String("scatter"))
         view = MainWindow::SnapshotView::Scatter;
     else if (o.view != QLatin1String("window")) {
-        err << "runlens snapshot: unknown view '" << o.view << "' (table, curves, diff, codediff, seeds, parcoords, scatter, report, window)\n";
-        return 2;
+        err << "runlens snapshot: unknown view '" << o.view << "' (" << snapshotViews().join(QStringLiteral(", ")) << ")\n";
+        return SnapshotError::BadOption;
     }
     if ((view == MainWindow::SnapshotView::Diff || view == MainWindow::SnapshotView::CodeDiff) && o.runs.isEmpty()) {
         // These views need a selection: the first shown runs (two for code).
@@ -147,9 +156,9 @@ int renderSnapshot(const SnapshotOptions& o, QTextStream& err)
     const QImage image = window.grab().toImage();
     if (!image.save(o.output)) {
         err << "runlens snapshot: cannot write '" << o.output << "'\n";
-        return 1;
+        return SnapshotError::Failed;
     }
-    return 0;
+    return SnapshotError::None;
 }
 
 } // namespace runlens::ui

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Renders a view of a store to a PNG without a display, as the window would
 // show it: `runlens snapshot`. Used by the GUI tests and the README's
 // screenshots.
@@ -13,7 +14,7 @@ namespace runlens::ui {
 
 struct SnapshotOptions {
     QStringList stores;
-    QString view = QStringLiteral("table");   // table, curves, window
+    QString view = QStringLiteral("table");   // one of snapshotViews()
     QStringList runs;                         // ids, id prefixes or names; empty: as on opening
     QString query;
     QStringList metrics;                      // empty: the first metrics
@@ -23,8 +24,14 @@ struct SnapshotOptions {
     QString output;
 };
 
-// Returns a process exit code (0, or 3 store / 4 run / 5 query / 1 other) and
-// writes what went wrong to `err`. Needs a QApplication.
-int renderSnapshot(const SnapshotOptions& options, QTextStream& err);
+// The views a snapshot can show, as --view names them.
+const QStringList& snapshotViews();
+
+// What stopped a snapshot; the caller decides what it means (the CLI maps it
+// to an exit code). The message has been written to `err`.
+enum class SnapshotError { None, StoreUnreadable, RunNotFound, BadQuery, BadOption, Failed };
+
+// Renders the view and saves it to options.output. Needs a QApplication.
+SnapshotError renderSnapshot(const SnapshotOptions& options, QTextStream& err);
 
 } // namespace runlens::ui

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The runlens sub-commands as one table: parsing, `runlens --help`,
+// `runlens help COMMAND`, the man page's and the shell completion's tests
+// all read it, so a command or option exists in one place.
+#pragma once
+
+#include <QStringList>
+
+#include <vector>
+
+class QCommandLineParser;
+class QTextStream;
+
+namespace runlens::cli {
+
+enum ExitCode { Ok = 0, Failed = 1, Usage = 2, StoreError = 3, RunNotFound = 4, BadQuery = 5 };
+
+struct CliOption {
+    QStringList names;    // long name first ("query", "q")
+    QString valueName;    // empty: a flag
+    QString description;
+    QString defaultValue;
+};
+
+// What a handler gets: the parsed options and where to write.
+struct CliCall {
+    const QCommandLineParser& parser;
+    QStringList positionals;
+    QString format; // --format, or the command's default
+    QTextStream& out;
+    QTextStream& err;
+
+    QString value(const QString& option) const;
+    bool isSet(const QString& option) const;
+    // A comma-separated option as a list (empty entries dropped).
+    QStringList list(const QString& option) const;
+};
+
+struct CliCommand {
+    QString name;
+    QString arguments;    // the synopsis after the name, e.g. "STORE RUN [--format text|json]"
+    QString summary;      // one line for `runlens --help`
+    QString description;  // a paragraph for `runlens help NAME`
+    std::vector<CliOption> options;
+    int minPositionals = 0;
+    int maxPositionals = 0; // -1: any number
+    QStringList formats;    // for --format; the first is the default
+    // Draws widgets offscreen: main() makes a QApplication before running it.
+    bool renders = false;
+    ExitCode (*run)(const CliCall&) = nullptr;
+};
+
+// Every sub-command, in the order `runlens --help` lists them.
+const std::vector<CliCommand>& commands();
+const CliCommand* findCommand(const QString& name);
+
+QString usageText();
+QString commandHelp(const CliCommand& command);
+
+// The handlers, by where they live: command_line.cpp (headless, over core/)
+// and render_commands.cpp (snapshot and report, over ui/).
+ExitCode runsCommand(const CliCall& call);
+ExitCode showCommand(const CliCall& call);
+ExitCode diffCommand(const CliCall& call);
+ExitCode metricCommand(const CliCall& call);
+ExitCode seedsCommand(const CliCall& call);
+ExitCode importCommand(const CliCall& call);
+ExitCode reportCommand(const CliCall& call);
+ExitCode snapshotCommand(const CliCall& call);
+
+} // namespace runlens::cli

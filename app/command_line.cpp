@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "command_line.h"
+
+#include "seed_statistics.h"
+#include "snapshot.h"
+#include "store_reader.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+#include <algorithm>
+
+namespace runlens::cli {
+
+namespace {
+
+CliOption formatOption(const QStringList& formats)
+{
+    return {{QStringLiteral("format")}, formats.join(QLatin1Char('|')),
+        QStringLiteral("Output format (default: %1).").arg(formats.first()), {}};
+}
+
+CliOption kindOption()
+{
+    return {{QStringLiteral("kind")}, QStringLiteral("KIND"),
+        QStringLiteral("Read STORE as this kind instead of detecting it: %1.").arg(storeKinds().join(QStringLiteral(", "))),
+        {}};
+}
+
+CliOption deletedOption()
+{
+    return {{QStringLiteral("deleted")}, {}, QStringLiteral("Include runs the other tool deleted but kept (MLflow)."), {}};
+}
+
+CliOption queryOption()
+{
+    return {{QStringLiteral("query"), QStringLiteral("q")}, QStringLiteral("Q"),
+        QStringLiteral("Only the runs this query selects, e.g. \"params.lr < 1e-3 and status = finished\"."), {}};
+}
+
+CliOption outputOption(const QString& what)
+{
+    return {{QStringLiteral("output"), QStringLiteral("o")}, QStringLiteral("FILE"), what, {}};
+}
+
+std::vector<CliCommand> makeCommands()
+{
+    const QStringList runsFormats = {QStringLiteral("table"), QStringLiteral("json"), QStringLiteral("csv")};
+    const QStringList textJson = {QStringLiteral("text"), QStringLiteral("json")};
+    const QStringList diffFormats
+        = {QStringLiteral("text"), QStringLiteral("json"), QStringLiteral("markdown"), QStringLiteral("latex")};
+    const QStringList metricFormats = {QStringLiteral("csv"), QStringLiteral("json")};
+    std::vector<CliCommand> c;
+    c.push_back({QStringLiteral("runs"), QStringLiteral("STORE [--query Q] [--format table|json|csv] [--kind K] [--deleted]"),
+        QStringLiteral("list the runs of a store, or those a query selects"),
+        QStringLiteral("Lists the runs of STORE: id, name, experiment, status, start, duration, the params that vary "
+                       "and the metrics' last values. json and csv carry every column."),
+        {queryOption(), formatOption(runsFormats), kindOption(), deletedOption()}, 1, 1, runsFormats, false,
+        &runsCommand});
+    c.push_back({QStringLiteral("show"), QStringLiteral("STORE RUN [--format text|json]"),
+        QStringLiteral("everything recorded about a run"),
+        QStringLiteral("Shows a run's params, metric summaries, tags, notes and hypothesis, git state, data "
+                       "versions, environment, artifacts and configs."),
+        {formatOption(textJson), kindOption(), deletedOption()}, 2, 2, textJson, false, &showCommand});
+    c.push_back({QStringLiteral("diff"), QStringLiteral("STORE RUN_A RUN_B [--format text|json|markdown|latex]"),
+        QStringLiteral("params, tags, metrics, data, git and environment that differ"),
+        QStringLiteral("Compares two runs. markdown and latex give a table of what differs with B's deltas "
+                       "against A, to paste into notes or a paper."),
+        {formatOption(diffFormats), kindOption(), deletedOption()}, 3, 3, diffFormats, false, &diffCommand});
+    c.push_back({QStringLiteral("metric"), QStringLiteral("STORE RUN KEY [--format csv|json]"),
+        QStringLiteral("every point of a metric: step, timestamp, value"),
+        QStringLiteral("Prints every recorded point of one metric of a run."),
+        {formatOption(metricFormats), kindOption(), deletedOption()}, 3, 3, metricFormats, false, &metricCommand});
+    c.push_back({QStringLiteral("seeds"),
+        QStringLiteral("STORE --metric M [--query Q] [--seed-keys k1,*_seed] [--format text|json]"),
+        QStringLiteral("runs that differ only by seed: n, mean, sd; Welch's t-test"),
+        QStringLiteral("Groups runs that differ only by their seed params and compares each group's metric M "
+                       "with the best group's (Welch's t-test, two-sided)."),
+        {{{QStringLiteral("metric")}, QStringLiteral("M"), QStringLiteral("The metric to compare (its last value)."), {}},
+            queryOption(),
+            {{QStringLiteral("seed-keys")}, QStringLiteral("KEYS"),
+                QStringLiteral("Params that are seeds, comma-separated; * matches any text (default: %1).")
+                    .arg(defaultSeedKeys().join(QStringLiteral(", "))),
+                {}},
+            formatOption(textJson), kindOption(), deletedOption()},
+        1, 1, textJson, false, &seedsCommand});
+    c.push_back({QStringLiteral("import"), QStringLiteral("SRC DEST [--kind K] [--deleted]"),
+        QStringLiteral("copy another store's runs into a Runlens store (again: only new ones)"),
+        QStringLiteral("Copies the runs of SRC (any kind Runlens reads) into the Runlens store DEST, with where "
+                       "they came from. Run again, it copies only the runs DEST does not have yet."),
+        {kindOption(), deletedOption()}, 2, 2, {}, false, &importCommand});
+    c.push_back({QStringLiteral("report"),
+        QStringLiteral("STORE... (--runs A,B | --query Q) [--metrics m1,m2] [--title T] [--notes N]\n"
+                       "               [--sections S,...] [--x step|elapsed|time] -o report.html|report.pdf"),
+        QStringLiteral("a comparison report of runs as HTML or PDF"),
+        QStringLiteral("Writes a comparison report: the run table, what differs with deltas against the baseline, "
+                       "metric curves, parallel coordinates, seed statistics and each run's provenance. HTML is one "
+                       "self-contained file; PDF has vector figures."),
+        {{{QStringLiteral("runs")}, QStringLiteral("A,B"), QStringLiteral("The runs: ids, id prefixes or names."), {}},
+            queryOption(),
+            {{QStringLiteral("metrics")}, QStringLiteral("m1,m2"), QStringLiteral("The metrics to chart."), {}},
+            {{QStringLiteral("title")}, QStringLiteral("T"), QStringLiteral("The report's title."), {}},
+            {{QStringLiteral("notes")}, QStringLiteral("N"), QStringLiteral("Notes printed under the title."), {}},
+            {{QStringLiteral("sections")}, QStringLiteral("S,..."),
+                QStringLiteral("Sections to include: runs, differences, curves, parallel, seeds, provenance "
+                               "(default: all)."),
+                {}},
+            {{QStringLiteral("x")}, QStringLiteral("AXIS"),
+                QStringLiteral("Curves by step, elapsed (time since start) or time (wall time)."), QStringLiteral("step")},
+            outputOption(QStringLiteral("The report: a .html or a .pdf file."))},
+        1, -1, {}, true, &reportCommand});
+    c.push_back({QStringLiteral("snapshot"),
+        QStringLiteral("STORE... --view %1\n"
+                       "               [--runs ID,...] [--query Q] [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]]\n"
+                       "               [--size WxH] -o out.png")
+            .arg(ui::snapshotViews().join(QLatin1Char('|'))),
+        QStringLiteral("render a view of the app to PNG, without a display"),
+        QStringLiteral("Renders a view as the window would show it, to a PNG file; no display is needed."),
+        {{{QStringLiteral("view")}, QStringLiteral("VIEW"),
+             QStringLiteral("The view: %1.").arg(ui::snapshotViews().join(QStringLiteral(", "))), QStringLiteral("table")},
+            {{QStringLiteral("runs")}, QStringLiteral("ID,..."), QStringLiteral("Runs to select: ids, id prefixes or names."),
+                {}},
+            queryOption(),
+            {{QStringLiteral("metrics")}, QStringLiteral("m1,m2"),
+                QStringLiteral("Metrics to chart (scatter: Y, or X,Y)."), {}},
+            {{QStringLiteral("group-by")}, QStringLiteral("KEY"), QStringLiteral("A column to group by, e.g. params.lr."), {}},
+            {{QStringLiteral("bands")}, QStringLiteral("minmax|sd"), QStringLiteral("With --group-by: draw group bands."), {}},
+            {{QStringLiteral("size")}, QStringLiteral("WxH"), QStringLiteral("The image size."), QStringLiteral("1400x900")},
+            outputOption(QStringLiteral("The PNG file."))},
+        1, -1, {}, true, &snapshotCommand});
+    c.push_back({QStringLiteral("help"), QStringLiteral("[COMMAND]"), QStringLiteral("this overview, or one command's options"),
+        QStringLiteral("Without COMMAND, lists the commands; with one, its arguments and options."), {}, 0, 1, {}, false,
+        nullptr});
+    c.push_back({QStringLiteral("version"), QString(), QStringLiteral("the version of Runlens (also --version)"),
+        QStringLiteral("Prints the version of Runlens."), {}, 0, 0, {}, false, nullptr});
+    return c;
+}
+
+QString optionSpelling(const CliOption& o)
+{
+    QStringList spelled;
+    for (const auto& n : o.names)
+        spelled << (n.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + n;
+    QString text = spelled.join(QStringLiteral(", "));
+    if (!o.valueName.isEmpty())
+        text += QLatin1Char(' ') + o.valueName;
+    return text;
+}
+
+// The positional part of a synopsis: "STORE RUN_A RUN_B" of "STORE RUN_A RUN_B [--format ...]".
+QString positionalSynopsis(const CliCommand& c)
+{
+    QStringList words;
+    for (const auto& w : c.arguments.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (w.startsWith(QLatin1Char('[')) || w.startsWith(QLatin1Char('-')) || w.startsWith(QLatin1Char('(')))
+            break;
+        words << w;
+    }
+    return words.join(QLatin1Char(' '));
+}
+
+// Words filled to `width` columns; lines after the first indented by `indent`.
+QString wrapped(const QString& text, int width, int indent)
+{
+    QString out, line;
+    for (const auto& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && indent + line.size() + 1 + word.size() > width) {
+            out += line + QLatin1Char('\n') + QString(indent, QLatin1Char(' '));
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+    }
+    return out + line;
+}
+
+QString versionText()
+{
+    return QStringLiteral("runlens %1\n").arg(QStringLiteral(RUNLENS_VERSION));
+}
+
+} // namespace
+
+QString CliCall::value(const QString& option) const
+{
+    return parser.value(option);
+}
+
+bool CliCall::isSet(const QString& option) const
+{
+    return parser.isSet(option);
+}
+
+QStringList CliCall::list(const QString& option) const
+{
+    return parser.value(option).split(QLatin1Char(','), Qt::SkipEmptyParts);
+}
+
+const std::vector<CliCommand>& commands()
+{
+    static const std::vector<CliCommand> table = makeCommands();
+    return table;
+}
+
+const CliCommand* findCommand(const QString& name)
+{
+    const auto& table = commands();
+    const auto it = std::find_if(table.begin(), table.end(), [&](const CliCommand& c) { return c.name == name; });
+    return it == table.end() ? nullptr : &*it;
+}
+
+QString usageText()
+{
+    QString text = QStringLiteral("usage: runlens [STORE...]             open the desktop app on these stores\n"
+                                  "       runlens COMMAND [ARGUMENTS...]\n\ncommands:\n");
+    for (const auto& c : commands()) {
+        const QString head = QStringLiteral("  %1 %2").arg(c.name, positionalSynopsis(c));
+        text += (head.size() < 30 ? head.leftJustified(30) : head + QLatin1Char('\n') + QString(30, QLatin1Char(' ')))
+            + c.summary + QLatin1Char('\n');
+    }
+    text += QStringLiteral(
+        "\n"
+        "`runlens help COMMAND` gives a command's arguments and options.\n"
+        "STORE is a Runlens store, an MLflow mlruns folder or mlflow.db, a TensorBoard logdir, Lightning CSV logs\n"
+        "or DVCLive output; --kind %1 forces one.\n"
+        "RUN is a run id, a unique id prefix or a unique run name.\n"
+        "Queries: params.lr < 1e-3 and status = finished order by metrics.val_auc desc limit 10\n"
+        "Exit codes: 0 ok, 1 failed, 2 usage, 3 store cannot be opened, 4 run not found, 5 invalid query.\n")
+                .arg(storeKinds().join(QLatin1Char('|')));
+    return text;
+}
+
+QString commandHelp(const CliCommand& c)
+{
+    constexpr int kWidth = 100, kIndent = 24;
+    QString text = QStringLiteral("usage: runlens %1%2\n\n%3\n")
+                       .arg(c.name, c.arguments.isEmpty() ? QString() : QLatin1Char(' ') + c.arguments,
+                            wrapped(c.description, kWidth, 0));
+    if (!c.options.empty()) {
+        text += QStringLiteral("\nOptions:\n");
+        for (const auto& o : c.options) {
+            QString line = QStringLiteral("  ") + optionSpelling(o);
+            line = line.size() < kIndent ? line.leftJustified(kIndent)
+                                         : line + QLatin1Char('\n') + QString(kIndent, QLatin1Char(' '));
+            QString about = o.description;
+            if (!o.defaultValue.isEmpty())
+                about += QStringLiteral(" Default: %1.").arg(o.defaultValue);
+            text += line + wrapped(about, kWidth, kIndent) + QLatin1Char('\n');
+        }
+    }
+    return text;
+}
+
+const CliCommand* commandOf(const QStringList& arguments)
+{
+    return arguments.isEmpty() ? nullptr : findCommand(arguments.first());
+}
+
+bool isCommand(const QStringList& arguments)
+{
+    return commandOf(arguments) != nullptr
+        || (!arguments.isEmpty()
+            && (arguments.first() == QLatin1String("--help") || arguments.first() == QLatin1String("-h")
+                || arguments.first() == QLatin1String("--version")));
+}
+
+int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
+{
+    if (arguments.isEmpty() || arguments.first() == QLatin1String("-h") || arguments.first() == QLatin1String("--help")) {
+        out << usageText();
+        return Ok;
+    }
+    if (arguments.first() == QLatin1String("--version")) {
+        out << versionText();
+        return Ok;
+    }
+    const CliCommand* command = commandOf(arguments);
+    if (!command) {
+        err << "runlens: no command '" << arguments.first() << "'\n\n" << usageText();
+        return Usage;
+    }
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    for (const auto& o : command->options)
+        parser.addOption(QCommandLineOption(o.names, o.description, o.valueName, o.defaultValue));
+    const QCommandLineOption helpOption({QStringLiteral("help"), QStringLiteral("h")}, QStringLiteral("This help."));
+    parser.addOption(helpOption);
+    QStringList argv = arguments;
+    argv.front() = QStringLiteral("runlens"); // the parser expects a program name first
+    if (!parser.parse(argv)) {
+        err << "runlens " << command->name << ": " << parser.errorText() << "\n\n" << commandHelp(*command);
+        return Usage;
+    }
+    if (parser.isSet(helpOption)) {
+        out << commandHelp(*command);
+        return Ok;
+    }
+    const QStringList positionals = parser.positionalArguments();
+    const auto count = positionals.size();
+    if (count < command->minPositionals || (command->maxPositionals >= 0 && count > command->maxPositionals)) {
+        err << "runlens " << command->name << ": expected " << positionalSynopsis(*command) << ", got " << count
+            << " argument(s)\n\n"
+            << commandHelp(*command);
+        return Usage;
+    }
+    if (!command->formats.isEmpty()) {
+        const QString format = parser.value(QStringLiteral("format"));
+        if (!format.isEmpty() && !command->formats.contains(format)) {
+            err << "runlens " << command->name << ": unknown format '" << format << "' (use "
+                << command->formats.join(QLatin1Char('|')) << ")\n";
+            return Usage;
+        }
+    }
+    if (command->name == QLatin1String("version")) {
+        out << versionText();
+        return Ok;
+    }
+    if (command->name == QLatin1String("help")) {
+        if (positionals.isEmpty()) {
+            out << usageText();
+            return Ok;
+        }
+        const CliCommand* about = findCommand(positionals.first());
+        if (!about) {
+            err << "runlens help: no command '" << positionals.first() << "'\n\n" << usageText();
+            return Usage;
+        }
+        out << commandHelp(*about);
+        return Ok;
+    }
+    QString format = parser.value(QStringLiteral("format"));
+    if (format.isEmpty() && !command->formats.isEmpty())
+        format = command->formats.first();
+    return command->run(CliCall{parser, positionals, format, out, err});
+}
+
+} // namespace runlens::cli
