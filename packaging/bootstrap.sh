@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Sets up a Debian/Ubuntu machine for Runlens, builds it, and then either
 # opens the app on a demo store made by the example training programs, or runs
 # the whole test suite.
@@ -11,8 +12,8 @@ set -euo pipefail
 
 mode=${1:-}
 case "$mode" in
-  demo|test) ;;
-  *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+  demo|test|packages) ;;
+  *) echo "usage: $0 demo|test|packages" >&2; exit 2 ;;
 esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,14 +22,30 @@ export CCACHE_BASEDIR="$root"
 build=${BUILD_DIR:-$root/build}
 jobs=${JOBS:-2}
 
+# What the build needs. packaging/dependencies.txt says which CMake lookup each
+# one serves; tests/packaging checks that every lookup of the CMake tree has its
+# package here (qt6-charts-dev, for one, needs libqt6opengl6-dev beside it and
+# does not pull it in without recommends).
 packages=(
   cmake ninja-build g++ pkg-config ccache git python3
-  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
   libgit2-dev libsqlite3-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcsv-dev libboost-math-dev
-  libgtest-dev libbenchmark-dev xvfb xauth clang libclang-rt-14-dev
 )
-# The report tests open reports the way their readers do: in Chromium and poppler.
-[ "$mode" = test ] && packages+=(chromium poppler-utils fonts-dejavu-core)
+# The tests also fuzz the parsers (clang's libFuzzer), run the app under Xvfb, open
+# reports the way their readers do (Chromium, poppler), build and check the .deb
+# (dpkg-dev, desktop-file-utils, appstream, groff, bash-completion, shared-mime-info)
+# and pip-install the Python package into a venv offline.
+test_packages=(
+  clang libclang-rt-14-dev xvfb xauth
+  chromium poppler-utils fonts-dejavu-core
+  dpkg-dev file desktop-file-utils appstream groff-base bash-completion shared-mime-info
+  python3-venv python3-setuptools-whl python3-wheel-whl
+)
+[ "$mode" = demo ] || packages+=("${test_packages[@]}")
+if [ "$mode" = packages ]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -41,7 +58,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The demo needs the app and the examples only; the test command builds
+# everything (the tests, the benchmarks) in the same folder.
+with_tests=OFF
+[ "$mode" = test ] && with_tests=ON
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DBUILD_TESTING=$with_tests -DRUNLENS_BUILD_BENCH=$with_tests
 cmake --build "$build" -j "$jobs"
 
 if [ "$mode" = test ]; then

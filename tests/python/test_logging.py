@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Python package and the MLflow drop-in, end to end: a script logs in a
 child process, `runlens runs --format json` / `show --format json` read it back.
 
@@ -203,18 +204,25 @@ class LoggingEndToEnd(unittest.TestCase):
         self.assertEqual(job["metrics"]["loss"]["last"], 1)
 
     def test_every_run_of_a_sweep_records_the_packages(self):
-        # The package list is read once a process; each run still records it.
+        # The package list is read once a process; each run still records it. The test
+        # makes the distribution it expects (a fresh Python has no third-party ones).
+        site = os.path.join(self.tmp.name, "site")
+        dist_info = os.path.join(site, "runlens_probe_dist-1.2.3.dist-info")
+        os.makedirs(dist_info)
+        with open(os.path.join(dist_info, "METADATA"), "w") as f:
+            f.write("Metadata-Version: 2.1\nName: runlens-probe-dist\nVersion: 1.2.3\n")
         self.script("""
             import runlens
             for i in range(3):
                 with runlens.init(experiment="sweep", name=f"s{i}") as run:
                     run.log({"loss": 1.0}, step=0)
-            """, env={"RUNLENS_STORE": self.store})
+            """, env={"RUNLENS_STORE": self.store,
+                      "PYTHONPATH": os.pathsep.join([site, os.environ.get("PYTHONPATH", "")])})
         packages = []
         for i in range(3):
             env = self.show(f"s{i}")["environment"]
             packages.append({k: v for k, v in env.items() if k.startswith("package.")})
-        self.assertGreater(len(packages[0]), 0)
+        self.assertEqual(packages[0].get("package.runlens-probe-dist"), "1.2.3")
         self.assertEqual(packages[0], packages[1])
         self.assertEqual(packages[0], packages[2])
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runlens/store_schema.h"
 
 #include "runlens/sqlite_db.h"
@@ -162,6 +163,7 @@ SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms)
     auto set = db.prepare("INSERT OR REPLACE INTO store_meta(key, value) VALUES(?, ?)");
     set.bind(1, "schema_version").bind(2, std::to_string(kStoreSchemaVersion)).run();
     set.bind(1, "application").bind(2, kStoreApplicationId).run();
+    db.exec("PRAGMA application_id=" + std::to_string(kSqliteApplicationId));
     tx.commit();
     return db;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Runlens store schema (docs/store-format.md): its version, its creation
 // and the forward migrations from older versions.
 #pragma once
@@ -12,6 +13,9 @@ class SqliteDb;
 // makes an older Runlens refuse the store instead of reading v2 chunks as damaged).
 inline constexpr int kStoreSchemaVersion = 2;
 inline constexpr const char* kStoreApplicationId = "runlens";
+// SQLite's application_id in the file header ("RLNS"): lets file managers
+// (resources/runlens-mime.xml) tell a store from any other SQLite file.
+inline constexpr int kSqliteApplicationId = 0x524C4E53;
 
 // Schema version of an open store; 0 when the file holds no Runlens schema.
 // Throws Error when the file is a SQLite database that is not a Runlens store.

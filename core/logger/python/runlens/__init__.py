@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Runlens: log training runs to a Runlens store.
 
     import runlens
@@ -23,7 +24,7 @@ import weakref
 
 from . import _native
 
-__all__ = ["Run", "RunlensError", "init", "default_store", "version"]
+__all__ = ["Run", "RunlensError", "init", "default_store", "version", "__version__"]
 
 _lib = _native.lib
 DEFAULT_STORE = "runlens.db"
@@ -35,6 +36,10 @@ class RunlensError(ValueError):
 
 def version():
     return _lib.rl_version().decode()
+
+
+# The native library's version: the package and the library it drives are one release.
+__version__ = version()
 
 
 def default_store():
