@@ -3,7 +3,7 @@
 
 #include "seed_statistics.h"
 #include "snapshot.h"
-#include "store_reader.h"
+#include "store_registry.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>

@@ -8,7 +8,7 @@
 #include "run_table_csv.h"
 #include "seed_statistics.h"
 #include "store_importer.h"
-#include "store_reader.h"
+#include "store_registry.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -136,21 +136,7 @@ ExitCode cmdRuns(
     for (const auto& c : t.params()) {
         if (params.size() >= 8)
             break;
-        if (std::none_of(rows.begin(), rows.end(), [&](int r) { return c.has(r); }))
-            continue;
-        QString first;
-        bool varies = false, seen = false;
-        for (int r : rows) {
-            const QString v = c.has(r) ? c.text[size_t(r)] : QString();
-            if (!seen) {
-                first = v;
-                seen = true;
-            } else if (v != first) {
-                varies = true;
-                break;
-            }
-        }
-        if (varies)
+        if (c.variesAcross(rows))
             params.push_back(&c);
     }
     std::vector<const MetricColumn*> metrics;

@@ -3,7 +3,7 @@
 // changed file: foreign files, newer schemas, locks, damaged chunks, odd names.
 #include "runlens/runlens.h"
 #include "runlens/sqlite_db.h"
-#include "store_reader.h"
+#include "store_registry.h"
 #include "test_support.h"
 
 #include <QTemporaryDir>

@@ -65,6 +65,25 @@ private slots:
         QCOMPARE(s->steps, (std::vector<int64_t>{49, 99}));
         QCOMPARE(s->values, (std::vector<double>{0.8, 0.5}));
         QCOMPARE(test::fileHash(root + QStringLiteral("/version_0/metrics.csv")), before);
+        QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
+    }
+
+    void aRunAtTheRootIsOneExperimentEverywhere()
+    {
+        // A single CSVLogger folder opened itself: the table named its
+        // experiment after the folder, the details after the folder's parent.
+        const QString root = dir_.filePath(QStringLiteral("parent/just_one_run"));
+        write(root + QStringLiteral("/metrics.csv"), "step,loss\n0,1.0\n1,0.5\n");
+        write(root + QStringLiteral("/hparams.yaml"), "lr: 0.1\n");
+        auto opened = openStore(root);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        const auto table = test::mustLoad(**opened);
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->experiment(0), QStringLiteral("just_one_run"));
+        const auto details = (*opened)->loadDetails(table->id(0));
+        QVERIFY(details);
+        QCOMPARE(details->experiment, QStringLiteral("just_one_run"));
+        QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
     }
 
     void dvcLive()
@@ -96,6 +115,7 @@ private slots:
         auto d = (*opened)->loadDetails(t.id(0));
         QVERIFY(d);
         QCOMPARE(d->params.size(), size_t(3));
+        QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
     }
 
     void damagedFiles()

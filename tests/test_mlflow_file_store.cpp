@@ -197,14 +197,15 @@ private slots:
 
     void detectionAndDamage()
     {
-        QVERIFY(MlflowFileStoreReader::looksLikeStore(made_));
-        QVERIFY(!MlflowFileStoreReader::looksLikeStore(dir_.path()));
+        QVERIFY(MlflowFileStoreReader::recognise(StoreProbe{made_, true, false, {}}) > 0);
+        QVERIFY(MlflowFileStoreReader::recognise(StoreProbe{dir_.path(), true, false, {}}) == 0);
         auto notStore = openStore(dir_.path());
         QVERIFY(!notStore);
         QVERIFY(notStore.error().contains(QStringLiteral("not a store this build reads")));
         auto viaOpenStore = openStore(made_);
         QVERIFY(viaOpenStore);
         QCOMPARE((*viaOpenStore)->kind(), QStringLiteral("mlflow-file"));
+        QCOMPARE(test::detailsDisagreeWithTable(**viaOpenStore), QStringList());
         // Garbage YAML in an experiment: reported, the rest loads.
         QTemporaryDir d;
         write(d.filePath(QStringLiteral("mlruns/0/meta.yaml")), "experiment_id: '0'\nname: ok\n");

@@ -48,6 +48,7 @@ private slots:
         auto d = (*opened)->loadDetails(t.id(rf));
         QVERIFY(d);
         QCOMPARE(d->params.size(), size_t(20));
+        QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
         QCOMPARE(d->metrics.size(), size_t(5));
         auto s = (*opened)->loadSeries(t.id(rf), QStringLiteral("precision"));
         QVERIFY(s);

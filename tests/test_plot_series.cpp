@@ -2,6 +2,7 @@
 // Decimation for the curves: every spike kept, pixel-exact extremes per
 // column, full resolution when zoomed in; and the smoothing filters.
 #include "axis_ticks.h"
+#include "group_bands.h"
 #include "plot_series.h"
 #include "series_smoothing.h"
 
@@ -250,6 +251,41 @@ private slots:
         QVERIFY(niceTicks(1.0, 1.0, 5).empty());
         QVERIFY(niceTicks(0, std::numeric_limits<double>::infinity(), 5).empty());
         QVERIFY(niceTicks(1.0, std::nextafter(1.0, 2.0), 5).size() <= 15);
+    }
+
+    void groupBandsAverageMembersPerBucket()
+    {
+        // Two runs at 1 and 3 everywhere, a third at 5 over the first half only.
+        auto line = [](double y, int n) {
+            std::vector<double> xs, ys;
+            for (int i = 0; i < n; ++i) {
+                xs.push_back(i);
+                ys.push_back(y);
+            }
+            return PlotSeries(std::move(xs), std::move(ys));
+        };
+        const PlotSeries a = line(1, 100), b = line(3, 100), half = line(5, 50);
+        auto band = groupBand({&a, &b}, 0, 100, 10, BandKind::MinMax);
+        QCOMPARE(band.size(), size_t(10));
+        for (const auto& p : band) {
+            QCOMPARE(p.mean, 2.0);
+            QCOMPARE(p.lower, 1.0);
+            QCOMPARE(p.upper, 3.0);
+            QCOMPARE(p.members, 2);
+        }
+        band = groupBand({&a, &b}, 0, 100, 10, BandKind::StdDev);
+        QCOMPARE(band[0].upper - band[0].mean, std::sqrt(2.0)); // sample SD of {1, 3}
+        band = groupBand({&a, &b, &half}, 0, 100, 10, BandKind::MinMax);
+        QCOMPARE(band.front().members, 3);
+        QCOMPARE(band.front().mean, 3.0);
+        QCOMPARE(band.back().members, 2); // the short run does not reach the end
+        QCOMPARE(band.back().upper, 3.0);
+        // Through the axis transform, non-finite values left out; an empty range gives nothing.
+        band = groupBand({&a, &b}, 0, 100, 5, BandKind::MinMax, [](double y) { return std::log10(y - 1); });
+        QCOMPARE(band.front().members, 1); // log10(0) is -inf: only b counts
+        QCOMPARE(band.front().mean, std::log10(2.0));
+        QVERIFY(groupBand({&a}, 5, 5, 10, BandKind::MinMax).empty());
+        QVERIFY(groupBand({}, 0, 1, 10, BandKind::MinMax).empty());
     }
 };
 

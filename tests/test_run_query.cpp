@@ -30,6 +30,30 @@ class TestRunQuery : public QObject {
     }
 
 private slots:
+    void paramsVaryWhenAnyRunDiffersOrLacksThem()
+    {
+        // The one rule the parallel axes, seed groups, reports and the CLI share.
+        RunTable t;
+        for (int i = 0; i < 4; ++i)
+            t.addRun(QStringLiteral("r%1").arg(i), QStringLiteral("r%1").arg(i), QStringLiteral("e"),
+                     RunStatus::Finished, 0, 1);
+        for (int i = 0; i < 4; ++i) {
+            t.setParam(i, QStringLiteral("same"), QStringLiteral("1"), 1.0);
+            t.setParam(i, QStringLiteral("lr"), QString::number(i < 2 ? 0.1 : 0.01), i < 2 ? 0.1 : 0.01);
+        }
+        t.setParam(0, QStringLiteral("sometimes"), QString(), std::nullopt); // present, empty text
+        t.setParam(3, QStringLiteral("late"), QStringLiteral("x"), std::nullopt);
+        const std::vector<int> all = {0, 1, 2, 3}, firstTwo = {0, 1};
+        QVERIFY(!t.param(QStringLiteral("same"))->variesAcross(all));
+        QVERIFY(t.param(QStringLiteral("lr"))->variesAcross(all));
+        QVERIFY(!t.param(QStringLiteral("lr"))->variesAcross(firstTwo));
+        // Present-but-empty differs from missing; missing everywhere does not vary.
+        QVERIFY(t.param(QStringLiteral("sometimes"))->variesAcross(firstTwo));
+        QVERIFY(t.param(QStringLiteral("late"))->variesAcross(all));
+        QVERIFY(!t.param(QStringLiteral("late"))->variesAcross(firstTwo));
+        QVERIFY(!t.param(QStringLiteral("lr"))->variesAcross({}));
+    }
+
     void initTestCase()
     {
         // name, lr, optimizer, loss last/min, status, start (ms)

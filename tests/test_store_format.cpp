@@ -2,6 +2,7 @@
 // The store format as written by the logger and read by core: params, series
 // across chunk boundaries, summaries, provenance, NaN and Inf.
 #include "runlens/chunk_codec.h"
+#include "runlens/run_liveness.h"
 #include "runlens/runlens.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
@@ -40,6 +41,26 @@ private:
     }
 
 private slots:
+    void oneLivenessRuleForLoggerAndReaders()
+    {
+        // runlens/run_liveness.h: the logger's resume check and the readers'
+        // "crashed" once used different thresholds (8 s and 30 s).
+        const int64_t now = 1'000'000'000;
+        const std::string here = "this-host";
+        RunHeartbeat fresh{now - 1000, 1000, "other-host", 12345};
+        QCOMPARE(runLiveness(fresh, now, here), Liveness::Alive); // another host: the heartbeat decides
+        RunHeartbeat late{now - kMinStaleMs - 1, 1000, "other-host", 12345};
+        QCOMPARE(runLiveness(late, now, here), Liveness::Stale);
+        RunHeartbeat slowLogger{now - kMinStaleMs - 1, 60000, "other-host", 12345}; // flushes every minute
+        QCOMPARE(runLiveness(slowLogger, now, here), Liveness::Alive);
+        RunHeartbeat mine{now - 1000, 1000, here, int64_t(QCoreApplication::applicationPid())};
+        QCOMPARE(runLiveness(mine, now, here), Liveness::Alive);
+        // A process of this host that is gone (past any pid_max): crashed at
+        // once, whatever the heartbeat says.
+        RunHeartbeat gone{now - 1000, 1000, here, 999'999'999};
+        QCOMPARE(runLiveness(gone, now, here), Liveness::ProcessGone);
+    }
+
     void chunkCodecRoundTrips()
     {
         std::vector<MetricPoint> pts = {{0, 1.5, NAN}, {7, 2.5, INFINITY}, {-3, 3.5, -0.0}, {1LL << 40, 4.5, 1e-300},
@@ -116,6 +137,7 @@ private slots:
         QCOMPARE(m->last[0], 1.0 / 2500);
         QCOMPARE(m->max[0], INFINITY); // Inf counts, NaN does not
         QCOMPARE(m->min[0], 1.0 / 2500);
+        QCOMPARE(test::detailsDisagreeWithTable(*reader), QStringList());
 
         auto series = reader->loadSeries(table->id(0), QStringLiteral("loss"));
         QVERIFY2(series, qPrintable(series ? QString() : series.error()));

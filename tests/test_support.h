@@ -4,6 +4,7 @@
 
 #include "runlens/runlens.h"
 #include "runlens_store_reader.h"
+#include "store_registry.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -61,6 +62,41 @@ inline std::shared_ptr<const RunTable> mustLoad(StoreReader& reader)
     if (!runs)
         throw std::runtime_error(runs.error().toStdString());
     return runs->table;
+}
+
+// Where a run's details disagree with its row of the run table (experiment,
+// status, times, params, metric counts): empty when they agree. Every reader's
+// test runs it, because the two are read by different code in some formats.
+inline QStringList detailsDisagreeWithTable(StoreReader& reader)
+{
+    QStringList out;
+    const auto table = mustLoad(reader);
+    for (int r = 0; r < table->rowCount(); ++r) {
+        const QString id = table->id(r);
+        const auto d = reader.loadDetails(id);
+        if (!d) {
+            out << id + QStringLiteral(": ") + d.error();
+            continue;
+        }
+        auto differ = [&](const char* what, const QString& inTable, const QString& inDetails) {
+            if (inTable != inDetails)
+                out << QStringLiteral("%1: %2 is '%3' in the table, '%4' in the details")
+                           .arg(id, QLatin1String(what), inTable, inDetails);
+        };
+        differ("name", table->name(r), d->name);
+        differ("experiment", table->experiment(r), d->experiment);
+        differ("status", statusName(table->status(r)), statusName(d->status));
+        differ("start", QString::number(table->startTime(r)), QString::number(d->startTime));
+        differ("end", QString::number(table->endTime(r)), QString::number(d->endTime));
+        for (const auto& p : d->params)
+            if (const auto* c = table->param(p.key); !c || !c->has(r) || c->text[size_t(r)] != p.value)
+                differ(qPrintable(QStringLiteral("param ") + p.key), c && c->has(r) ? c->text[size_t(r)] : QString(), p.value);
+        for (const auto& m : d->metrics)
+            if (const auto* c = table->metric(m.key); !c || !c->has(r) || c->count[size_t(r)] != m.count)
+                differ(qPrintable(QStringLiteral("count of ") + m.key),
+                       c && c->has(r) ? QString::number(c->count[size_t(r)]) : QString(), QString::number(m.count));
+    }
+    return out;
 }
 
 } // namespace runlens::test

@@ -148,6 +148,7 @@ private slots:
         QCOMPARE(s->size(), size_t(100));
         QCOMPARE(s->steps[1], int64_t(5));
         QCOMPARE(s->values[0], double(1.4962565898895264f));
+        QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
     }
 
     void decodesTf2TensorsHparamsAndSkipsTheRest()
@@ -220,6 +221,30 @@ private slots:
         QCOMPARE(s->steps, (std::vector<int64_t>{0, 1, 3}));
         QCOMPARE(s->wallTimes[2], 1003.0);
         QCOMPARE(test::fileHash(logdir + QStringLiteral("/run_a/events.out.tfevents.1000.host.1.0")), before);
+        QCOMPARE(test::detailsDisagreeWithTable(**reader), QStringList());
+    }
+
+    void aLiveRunIsRunningInItsDetailsToo()
+    {
+        // Written a moment ago: the table says running, and so must the
+        // details (they once said finished, with an end time).
+        const QString logdir = dir_.filePath(QStringLiteral("live"));
+        const QString file = logdir + QStringLiteral("/run_live/events.out.tfevents.5000.host.5.0");
+        writeFile(file, record(makeEvent(0, 5000.0, simpleValue("loss", 1.0f))));
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(QDateTime::currentDateTime(), QFileDevice::FileModificationTime));
+        }
+        auto reader = openStore(logdir);
+        QVERIFY(reader);
+        const auto table = test::mustLoad(**reader);
+        QCOMPARE(table->status(0), RunStatus::Running);
+        const auto details = (*reader)->loadDetails(table->id(0));
+        QVERIFY(details);
+        QCOMPARE(details->status, RunStatus::Running);
+        QCOMPARE(details->endTime, int64_t(-1));
+        QCOMPARE(test::detailsDisagreeWithTable(**reader), QStringList());
     }
 
     void hostileBytesNeverCrash()

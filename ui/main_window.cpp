@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window.h"
 
+#include "column_key.h"
 #include "code_diff_view.h"
 #include "diff_view.h"
 #include "scatter_view.h"
@@ -13,6 +14,7 @@
 #include "run_details_view.h"
 #include "run_json.h"
 #include "run_query.h"
+#include "run_session.h"
 #include "run_table_csv.h"
 #include "run_table_model.h"
 #include "run_table_view.h"
@@ -32,6 +34,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSaveFile>
+#include <QScopedValueRollback>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -44,7 +47,8 @@
 
 namespace runlens::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::make_unique<Workspace>())
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), workspace_(std::make_unique<Workspace>()), session_(new RunSession(*workspace_, this))
 {
     setWindowTitle(tr("Runlens"));
     setAcceptDrops(true);
@@ -80,12 +84,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::m
     views_->addTab(parcoords_, tr("Parallel"));
     scatter_ = new ScatterView;
     views_->addTab(scatter_, tr("Scatter"));
-    connect(parcoords_, &ParallelCoordinatesView::brushChanged, this, [this](const std::vector<int>& kept, bool any) {
-        if (any)
-            brushRows_ = QSet<int>(kept.begin(), kept.end());
-        else
-            brushRows_.reset();
-        applyShownRows();
+    connect(parcoords_, &ParallelCoordinatesView::brushChanged, session_, [this](const std::vector<int>& kept, bool any) {
+        session_->setBrush(any ? std::optional<std::vector<int>>(kept) : std::nullopt);
     });
     connect(seeds_, &SeedsView::bandsRequested, this, [this](const QStringList& labels, const QHash<int, int>& groupOf) {
         curves_->setGrouping(labels, groupOf);
@@ -144,8 +144,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), workspace_(std::m
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
     });
-    connect(workspace_.get(), &Workspace::runsChanged, this, &MainWindow::onRunsChanged);
-    connect(navigator_, &NavigatorView::filterChanged, this, &MainWindow::refilter);
+    connect(session_, &RunSession::tableChanged, this, &MainWindow::onTableChanged);
+    connect(session_, &RunSession::filteredRowsChanged, this, &MainWindow::onFilteredRowsChanged);
+    connect(session_, &RunSession::shownRowsChanged, this, &MainWindow::applyShownRows);
+    connect(session_, &RunSession::queryErrorChanged, this, [this] { query_->setError(session_->queryError()); });
+    connect(navigator_, &NavigatorView::filterChanged, this, [this] {
+        const NavigatorFilter f = navigator_->filter();
+        session_->setScope({f.store, f.experiment});
+    });
     connect(query_, &QueryBar::queryEdited, this, [this](const QString& text) { applyQuery(text); });
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::onSelectionChanged);
     connect(model_, &QAbstractItemModel::modelReset, this, [this] {
@@ -262,9 +268,9 @@ void MainWindow::openStores(const QStringList& paths)
     workspace_->open(paths);
 }
 
-void MainWindow::onRunsChanged()
+void MainWindow::onTableChanged()
 {
-    const auto table = workspace_->runs();
+    const auto table = session_->table();
     QStringList storeNames;
     for (int s = 0; s < workspace_->storeCount(); ++s)
         storeNames << QFileInfo(workspace_->store(s).path).fileName();
@@ -279,9 +285,11 @@ void MainWindow::onRunsChanged()
             ids << table->id(r);
         registerRunColors(ids);
     }
-    // Keep the selection by run id across the reset.
-    const QStringList keep = selectedIds_;
-    model_->setTable(table, {}, storeNames);
+    {
+        // The session keeps the selection by id; the model's reset is not the user's.
+        const QScopedValueRollback rebuilding(rebuildingViews_, true);
+        model_->setTable(table, {}, storeNames);
+    }
     model_->setBaselines(workspace_->baselineRows());
     QStringList params, metrics, tags;
     for (const auto& c : table->params())
@@ -291,8 +299,10 @@ void MainWindow::onRunsChanged()
     for (const auto& c : table->tags())
         tags << c.key;
     query_->setKeys(params, metrics, tags);
-    navigator_->rebuild();
-    refilter();
+    {
+        const QSignalBlocker block(navigator_);
+        navigator_->rebuild();
+    }
     QString title = tr("Runlens");
     if (workspace_->storeCount() == 1)
         title = QFileInfo(workspace_->store(0).path).fileName() + QStringLiteral(" — Runlens");
@@ -304,84 +314,52 @@ void MainWindow::onRunsChanged()
         problems += workspace_->store(s).problems;
     if (!problems.isEmpty())
         statusBar()->showMessage(problems.join(QStringLiteral("; ")), 15000);
-    selectedIds_ = keep;
-    selectRunIds(keep);
 }
 
 QString MainWindow::applyQuery(const QString& text)
 {
     query_->setText(text);
-    const RunQuery q(text);
-    const auto sel = q.select(*workspace_->runs());
-    query_->setError(sel.error);
-    if (sel.error) {
-        // A bad query keeps the last good result on screen.
-        summary_->setText(QStringLiteral("<span style='color:#e53935'>%1</span>").arg(sel.error->describe().toHtmlEscaped()));
-        return sel.error->describe();
-    }
-    lastGoodQuery_ = text;
-    queryRows_ = sel.rows;
-    if (q.hasOrder()) {
+    const RunQuery parsed(text);
+    const bool ordered = parsed.isValid() && parsed.hasOrder();
+    if (ordered) {
         // The query's order wins until a header is clicked.
         model_->setSortKey(QString(), Qt::AscendingOrder);
         table_->header()->setSortIndicator(-1, Qt::AscendingOrder);
     }
-    refilter();
+    const quint64 shownBefore = shownUpdates_;
+    const auto error = session_->setQuery(text);
+    query_->setError(error);
+    if (error) {
+        // A bad query keeps the last good result on screen.
+        summary_->setText(QStringLiteral("<span style='color:#e53935'>%1</span>").arg(error->describe().toHtmlEscaped()));
+        return error->describe();
+    }
+    if (ordered && shownUpdates_ == shownBefore)
+        applyShownRows(); // the same runs, in the query's order now
     return {};
 }
 
-void MainWindow::refilter()
+void MainWindow::onFilteredRowsChanged()
 {
-    const auto table = workspace_->runs();
-    if (!lastGoodQuery_.isEmpty()) {
-        const auto sel = RunQuery(lastGoodQuery_).select(*table);
-        queryRows_ = sel.error ? std::vector<int>() : sel.rows;
-        if (sel.error)
-            query_->setError(sel.error);
-    } else {
-        queryRows_.resize(size_t(table->rowCount()));
-        std::iota(queryRows_.begin(), queryRows_.end(), 0);
-    }
-    const NavigatorFilter f = navigator_->filter();
-    std::vector<int> rows;
-    for (int r : queryRows_) {
-        if (f.store >= 0 && table->storeIndex(r) != f.store)
-            continue;
-        if (!f.experiment.isEmpty() && table->experiment(r) != f.experiment)
-            continue;
-        rows.push_back(r);
-    }
-    baseRows_ = rows;
-    if (table != parcoordsTable_ || rows != parcoordsRows_) {
-        // The axes see the runs before brushing; their brush narrows the table.
-        parcoordsTable_ = table;
-        parcoordsRows_ = rows;
-        // The metric the table sorts by (a header, else the query's order by).
-        QString sortCol = model_->sortColumn() >= 0 ? model_->columns()[size_t(model_->sortColumn())].key : QString();
-        if (!sortCol.startsWith(QLatin1String("metrics.")))
-            sortCol = RunQuery(lastGoodQuery_).orderKeys().value(0);
-        parcoords_->setRuns(table, rows,
-                            sortCol.startsWith(QLatin1String("metrics.")) ? sortCol.mid(8) : QString());
-    }
-    applyShownRows();
+    // The axes see the runs before brushing; their brush narrows the table.
+    // Their colour: the metric the table sorts by (a header, else the query's order by).
+    const ColumnKey sorted = ColumnKey::parse(
+        model_->sortColumn() >= 0 ? model_->columns()[size_t(model_->sortColumn())].key : QString());
+    const QString sortMetric = sorted.isMetric() ? sorted.name : session_->queryOrderMetric();
+    parcoords_->setRuns(session_->table(), session_->filteredRows(), sortMetric);
 }
 
 void MainWindow::applyShownRows()
 {
-    const auto table = workspace_->runs();
-    std::vector<int> rows;
-    for (int r : baseRows_)
-        if (!brushRows_ || brushRows_->contains(r))
-            rows.push_back(r);
-    const QStringList keep = selectedIds_;
-    model_->setRows(rows);
-    if (model_->groupCount() > 0)
-        table_->expandAll();
-    summary_->setText((table->rowCount() == 1 ? tr("%1 of 1 run").arg(rows.size())
-                                              : tr("%1 of %2 runs").arg(rows.size()).arg(table->rowCount()))
-                      + (brushRows_ ? tr(" (brushed)") : QString()));
-    selectedIds_ = keep;
-    selectRunIds(keep);
+    ++shownUpdates_;
+    {
+        const QScopedValueRollback rebuilding(rebuildingViews_, true);
+        model_->setRows(session_->shownRows());
+        if (model_->groupCount() > 0)
+            table_->expandAll();
+        selectRunIds(session_->selectedIds());
+    }
+    summary_->setText(session_->summary());
     updateGrouping();
     onSelectionChanged();
 }
@@ -407,11 +385,10 @@ void MainWindow::selectRunIds(const QStringList& idsOrNames)
 
 void MainWindow::onSelectionChanged()
 {
-    const auto table = workspace_->runs();
+    if (rebuildingViews_)
+        return;
     auto rows = table_->selectedTableRows();
-    selectedIds_.clear();
-    for (int r : rows)
-        selectedIds_ << table->id(r);
+    session_->setSelectedRows(rows);
     if (rows.empty()) {
         // Nothing chosen: the curves show the first runs in table order.
         const auto shown = model_->displayedRows();
@@ -431,9 +408,7 @@ void MainWindow::onSelectionChanged()
 void MainWindow::updateDiff()
 {
     if (views_->currentWidget() == scatter_) {
-        const QString sortCol = RunQuery(lastGoodQuery_).orderKeys().value(0);
-        scatter_->setRuns(workspace_->runs(), model_->displayedRows(),
-                          sortCol.startsWith(QLatin1String("metrics.")) ? sortCol.mid(8) : QString());
+        scatter_->setRuns(workspace_->runs(), model_->displayedRows(), session_->queryOrderMetric());
         return;
     }
     if (views_->currentWidget() == seeds_) {

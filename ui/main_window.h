@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The main window assembles the views around one Workspace: the navigator
+// The main window assembles the views around one Workspace and one RunSession:
+// it wires the views to the session, which computes what they show; the navigator
 // (left), the query bar and run table (centre top), the curves (centre
 // bottom) and the run details (right). It holds no data of its own and runs
 // no SQL; the views read core/ through models.
@@ -24,6 +25,7 @@ class QTabWidget;
 class QDockWidget;
 
 namespace runlens {
+class RunSession;
 class Workspace;
 }
 
@@ -48,6 +50,8 @@ public:
     ~MainWindow() override;
 
     Workspace& workspace() { return *workspace_; }
+    // What the window shows: query, scope, brush and selection (core/workspace/run_session.h).
+    RunSession& session() { return *session_; }
     void openStores(const QStringList& paths);
 
     // Applies a query as if typed; returns the error text, empty when valid.
@@ -89,8 +93,9 @@ protected:
 
 private:
     void buildMenus();
-    void onRunsChanged();
-    void refilter();
+    // The session's signals, applied to the views.
+    void onTableChanged();
+    void onFilteredRowsChanged();
     void applyShownRows();
     void onSelectionChanged();
     void updateGrouping();
@@ -114,10 +119,6 @@ private:
     SeedsView* seeds_;
     ParallelCoordinatesView* parcoords_;
     ScatterView* scatter_;
-    std::vector<int> baseRows_;                   // query and navigator applied
-    std::optional<QSet<int>> brushRows_;          // the parallel axes' brush, when any
-    std::shared_ptr<const runlens::RunTable> parcoordsTable_;
-    std::vector<int> parcoordsRows_;
     QTabWidget* views_;
     RunDetailsView* details_;
     QSplitter* centre_;
@@ -127,9 +128,10 @@ private:
     QProgressBar* progress_;
     QToolButton* cancel_;
     QMenu* recentMenu_ = nullptr;
-    QString lastGoodQuery_;
-    std::vector<int> queryRows_;   // rows the last valid query selected, in its order
-    QStringList selectedIds_;      // kept across refreshes
+    RunSession* session_;
+    // Set while the views are rebuilt: their selection resets then are not the user's.
+    bool rebuildingViews_ = false;
+    quint64 shownUpdates_ = 0;
 };
 
 } // namespace runlens::ui

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "snapshot.h"
 
+#include "column_key.h"
 #include "main_window.h"
 #include "run_table_model.h"
 #include "run_table_view.h"
@@ -144,8 +145,8 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         // --metrics Y or X,Y (X may be params.K or metrics.K).
         const QString y = o.metrics.last();
         QString x = o.metrics.size() > 1 ? o.metrics.first() : QString();
-        if (!x.isEmpty() && !x.startsWith(QLatin1String("params.")) && !x.startsWith(QLatin1String("metrics.")))
-            x = QStringLiteral("metrics.") + x;
+        if (!x.isEmpty())
+            x = ColumnKey::parseMetric(x).text();
         window.scatterView()->setAxes(x, y);
     }
     window.resize(o.size);

@@ -347,7 +347,12 @@ class DebianPackage(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertEqual([r["name"] for r in json.loads(cli("runs", str(store), "--format", "json"))],
                          ["from-an-installed-runlens"])
-        pc_dir = next(prefix.rglob("runlens-logger.pc")).parent
+        # The package is all a training program needs: no other -dev package.
+        config = next(prefix.rglob("RunlensLoggerConfig.cmake")).read_text()
+        self.assertNotIn("find_dependency", config)
+        pc_file = next(prefix.rglob("runlens-logger.pc"))
+        self.assertNotRegex(pc_file.read_text(), r"(?m)^Requires")
+        pc_dir = pc_file.parent
         flags = run(["pkg-config", "--cflags", "--libs", "runlens-logger"],
                     env={**os.environ, "PKG_CONFIG_PATH": str(pc_dir)}).stdout
         self.assertIn("-lrunlens", flags)

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "runlens/runlens.h"
 
+#include "runlens/run_liveness.h"
+#include "runlens/series_writer.h"
+
 #include "config_flatten.h"
 #include "provenance.h"
 #include "runlens/chunk_codec.h"
@@ -159,17 +162,6 @@ struct StringHash {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
-// What the writer knows about one series on disk.
-struct SeriesOnDisk {
-    int64_t metric_id = -1;
-    int64_t seq = 0; // sequence number of the tail chunk
-    std::vector<MetricPoint> tail; // points of the not yet full last chunk
-    int64_t count = 0, nan_count = 0;
-    int64_t first_step = 0, last_step = 0;
-    double last_value = 0, last_time = 0;
-    double min_value = INFINITY, max_value = -INFINITY;
-};
-
 } // namespace
 
 struct Run::Impl {
@@ -193,9 +185,8 @@ struct Run::Impl {
 
     // Writer thread only.
     std::unique_ptr<SqliteDb> db;
-    std::vector<SeriesOnDisk> on_disk;
+    std::vector<std::optional<SeriesWriter>> on_disk; // empty until a series is first written
     std::vector<std::vector<MetricPoint>> spare;
-    std::vector<std::byte> chunk_buffer;
     std::map<std::string, std::string> params_for_hash, data_for_hash;
     std::string git_for_hash;
     bool hash_dirty = true;
@@ -249,7 +240,8 @@ struct Run::Impl {
 
     void writerLoop();
     void writeBatch(std::vector<Record>& batch, size_t series_count);
-    void writeSeries(size_t index, const std::vector<MetricPoint>& points, SeriesOnDisk& s);
+    // The writer of series `index`, its metrics row made on first use.
+    SeriesWriter writerFor(size_t index);
     void writeRecord(const Record& record);
     void writeProvenance();
     void updateReproHash();
@@ -319,11 +311,12 @@ void Run::Impl::writeBatch(std::vector<Record>& batch, size_t series_count)
     for (const auto& record : batch)
         writeRecord(record);
     // Series state changes only once the transaction has committed.
-    std::vector<std::pair<size_t, SeriesOnDisk>> staged;
+    std::vector<std::pair<size_t, SeriesWriter>> staged;
     for (size_t i = 0; i < series_count; ++i) {
         if (!spare[i].empty()) {
-            staged.emplace_back(i, on_disk[i]);
-            writeSeries(i, spare[i], staged.back().second);
+            // A copy: the writer on record changes only once the transaction commits.
+            staged.emplace_back(i, writerFor(i));
+            staged.back().second.append(*db, spare[i]);
         }
     }
     if (hash_dirty)
@@ -335,77 +328,16 @@ void Run::Impl::writeBatch(std::vector<Record>& batch, size_t series_count)
         on_disk[i] = std::move(state);
 }
 
-void Run::Impl::writeSeries(size_t index, const std::vector<MetricPoint>& points, SeriesOnDisk& s)
+SeriesWriter Run::Impl::writerFor(size_t index)
 {
-    if (s.metric_id < 0) {
-        auto ins = db->prepare("INSERT INTO metrics(run_id, key) VALUES(?, ?) ON CONFLICT(run_id, key) DO NOTHING");
-        ins.bind(1, id).bind(2, series_keys[index]).run();
-        auto sel = db->prepare("SELECT id FROM metrics WHERE run_id=? AND key=?");
-        sel.bind(1, id).bind(2, series_keys[index]);
-        sel.step();
-        s.metric_id = sel.int64(0);
-    }
-    for (const auto& p : points) {
-        if (s.count == 0) {
-            s.first_step = s.last_step = p.step;
-            s.last_value = p.value;
-            s.last_time = p.wall_time;
-        } else {
-            s.first_step = std::min(s.first_step, p.step);
-            if (p.step >= s.last_step) {
-                s.last_step = p.step;
-                s.last_value = p.value;
-                s.last_time = p.wall_time;
-            }
-        }
-        ++s.count;
-        if (std::isnan(p.value)) {
-            ++s.nan_count;
-        } else {
-            s.min_value = std::min(s.min_value, p.value);
-            s.max_value = std::max(s.max_value, p.value);
-        }
-    }
-
-    auto putChunk
-        = db->prepare("INSERT OR REPLACE INTO metric_chunks(metric_id, seq, first_step, last_step, count, points) "
-                      "VALUES(?, ?, ?, ?, ?, ?)");
-    auto writeChunk = [&](std::span<const MetricPoint> chunk) {
-        const auto [lo, hi] = std::minmax_element(
-            chunk.begin(), chunk.end(), [](const auto& a, const auto& b) { return a.step < b.step; });
-        encodeChunk(chunk, chunk_buffer);
-        putChunk.bind(1, s.metric_id).bind(2, s.seq).bind(3, lo->step).bind(4, hi->step);
-        putChunk.bind(5, static_cast<int64_t>(chunk.size())).bindBlobNoCopy(6, chunk_buffer).run();
-    };
-
-    // Fill the tail chunk first, then write whole chunks straight from the batch.
-    std::span<const MetricPoint> rest(points);
-    const size_t room = kChunkCapacity - s.tail.size();
-    const size_t into_tail = std::min(room, rest.size());
-    s.tail.insert(s.tail.end(), rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(into_tail));
-    rest = rest.subspan(into_tail);
-    if (s.tail.size() == kChunkCapacity) {
-        writeChunk(s.tail);
-        s.tail.clear();
-        ++s.seq;
-        while (rest.size() >= kChunkCapacity) {
-            writeChunk(rest.first(kChunkCapacity));
-            rest = rest.subspan(kChunkCapacity);
-            ++s.seq;
-        }
-        s.tail.assign(rest.begin(), rest.end());
-    }
-    if (!s.tail.empty())
-        writeChunk(s.tail);
-
-    auto sum
-        = db->prepare("UPDATE metrics SET count=?, first_step=?, last_step=?, last_value=?, last_time=?, min_value=?, "
-                      "max_value=?, nan_count=? WHERE id=?");
-    const bool any_number = s.count > s.nan_count;
-    sum.bind(1, s.count).bind(2, s.first_step).bind(3, s.last_step).bind(4, s.last_value).bind(5, s.last_time);
-    sum.bind(6, any_number ? std::optional(s.min_value) : std::nullopt);
-    sum.bind(7, any_number ? std::optional(s.max_value) : std::nullopt);
-    sum.bind(8, s.nan_count).bind(9, s.metric_id).run();
+    if (on_disk[index])
+        return *on_disk[index];
+    auto ins = db->prepare("INSERT INTO metrics(run_id, key) VALUES(?, ?) ON CONFLICT(run_id, key) DO NOTHING");
+    ins.bind(1, id).bind(2, series_keys[index]).run();
+    auto sel = db->prepare("SELECT id FROM metrics WHERE run_id=? AND key=?");
+    sel.bind(1, id).bind(2, series_keys[index]);
+    sel.step();
+    return SeriesWriter(sel.int64(0));
 }
 
 void Run::Impl::writeRecord(const Record& record)
@@ -545,13 +477,10 @@ bool loggedElsewhere(const std::string& status, int64_t heartbeat, int64_t inter
 {
     if (status != "running")
         return false;
-    if (nowMs() - heartbeat > 3 * std::max<int64_t>(interval_ms, 1000) + 5000)
-        return false;   // stale: crashed
-    if (host != detail::hostName())
-        return true;
-    if (pid <= 0 || pid == getpid())
-        return false;
-    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+    const std::string localHost = detail::hostName();
+    if (host == localHost && pid == getpid())
+        return false; // this process: a run it finished and resumes
+    return runLiveness({heartbeat, interval_ms, host, pid}, nowMs(), localHost) == Liveness::Alive;
 }
 
 } // namespace
@@ -673,22 +602,21 @@ Run Run::resume(const std::string& store_path, std::string_view run_id, const Ru
                              "c.metric_id = m.id) FROM metrics m WHERE m.run_id=? ORDER BY m.id");
     series.bind(1, impl->id);
     while (series.step()) {
-        SeriesOnDisk s;
-        s.metric_id = series.int64(0);
-        s.count = series.int64(2);
-        s.nan_count = series.int64(3);
-        s.first_step = series.int64(4);
-        s.last_step = series.int64(5);
-        s.last_value = series.isNull(6) ? 0.0 : series.real(6);
-        s.last_time = series.isNull(7) ? 0.0 : series.real(7);
-        s.min_value = series.isNull(8) ? INFINITY : series.real(8);
-        s.max_value = series.isNull(9) ? -INFINITY : series.real(9);
-        s.seq = series.isNull(10) ? 0 : series.int64(10) + 1;
+        SeriesSummary summary;
+        summary.count = series.int64(2);
+        summary.nanCount = series.int64(3);
+        summary.firstStep = series.int64(4);
+        summary.lastStep = series.int64(5);
+        summary.lastValue = series.isNull(6) ? 0.0 : series.real(6);
+        summary.lastTime = series.isNull(7) ? 0.0 : series.real(7);
+        summary.minValue = series.isNull(8) ? INFINITY : series.real(8);
+        summary.maxValue = series.isNull(9) ? -INFINITY : series.real(9);
         const std::string key(series.text(1));
         impl->series_index.emplace(key, impl->series_keys.size());
         impl->series_keys.push_back(key);
         impl->pending.emplace_back();
-        impl->on_disk.push_back(std::move(s));
+        impl->on_disk.emplace_back(
+            SeriesWriter(series.int64(0), summary, series.isNull(10) ? 0 : series.int64(10) + 1));
     }
     // The reproducibility hash covers everything the run has, not just what
     // this process logs.

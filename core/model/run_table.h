@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The columnar in-memory model of a store's runs: what the run table, the
+// query language and the CLI read. One column per param, tag and metric
+// summary, each a typed vector indexed by row, so 10,000 runs x 70 columns
+// stay compact and a column scans fast.
+//
+// Threading: built on a loader thread, then read-only; share it as
+// std::shared_ptr<const RunTable> across threads.
+#pragma once
+
+#include "result.h"
+
+#include "runlens/run_status.h"
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace runlens {
+
+QString statusName(RunStatus status);
+// A duration as people read it: 0.4 s, 3.2 s, 42 s, 3m 05s, 2h 10m; empty when negative.
+QString durationText(int64_t ms);
+std::optional<RunStatus> statusFromName(const QString& name);
+
+// A param or tag column. Values are kept as text (as logged) and, where they
+// read as numbers (int, float, bool), as a double too for sorting and queries.
+struct ValueColumn {
+    QString key;
+    std::vector<QString> text; // empty where missing
+    std::vector<double> number; // NaN where missing or not a number
+    std::vector<uint8_t> present;
+    bool allNumeric = true; // every present value reads as a number
+
+    bool has(int row) const { return present[static_cast<size_t>(row)] != 0; }
+    int distinctCount() const; // over present values; missing counts as one more value
+    // True when the value differs across `rows`. A run without the key differs
+    // from one with it: "missing" is a value of its own. The one rule for "the
+    // params that vary" (parallel axes, seed groups, reports, the CLI's table).
+    bool variesAcross(std::span<const int> rows) const;
+};
+
+// Summary of one metric key for every run (count 0: the run has no such metric).
+struct MetricColumn {
+    QString key;
+    std::vector<double> last, min, max;
+    std::vector<int64_t> count, lastStep;
+
+    bool has(int row) const { return count[static_cast<size_t>(row)] > 0; }
+};
+
+class RunTable {
+public:
+    // Appends a run and returns its row; param/tag/metric cells start missing.
+    int addRun(const QString& id, const QString& name, const QString& experiment, RunStatus status, int64_t startTime,
+        int64_t endTime);
+
+    int rowCount() const { return static_cast<int>(ids_.size()); }
+    const QString& id(int row) const { return ids_[size_t(row)]; }
+    const QString& name(int row) const { return names_[size_t(row)]; }
+    const QString& experiment(int row) const { return experiments_[experimentIndex_[size_t(row)]]; }
+    RunStatus status(int row) const { return status_[size_t(row)]; }
+    int64_t startTime(int row) const { return start_[size_t(row)]; }
+    int64_t endTime(int row) const { return end_[size_t(row)]; } // -1 while running
+    const QString& parentId(int row) const { return parent_[size_t(row)]; }
+    void setParentId(int row, const QString& parent) { parent_[size_t(row)] = parent; }
+    void setName(int row, const QString& name) { names_[size_t(row)] = name; }
+    const QStringList& experiments() const { return experiments_; }
+
+    // Columns. A reader that fills many cells asks for a column index once
+    // per key and then sets cells by index.
+    int paramColumn(const QString& key);
+    int tagColumn(const QString& key);
+    int metricColumn(const QString& key);
+    void setParamAt(int column, int row, const QString& text, std::optional<double> number);
+    void setTagAt(int column, int row, const QString& value);
+    void setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep);
+
+    void setParam(int row, const QString& key, const QString& text, std::optional<double> number)
+    {
+        setParamAt(paramColumn(key), row, text, number);
+    }
+    void setTag(int row, const QString& key, const QString& value) { setTagAt(tagColumn(key), row, value); }
+    void setMetric(int row, const QString& key, double last, double min, double max, int64_t count, int64_t lastStep)
+    {
+        setMetricAt(metricColumn(key), row, last, min, max, count, lastStep);
+    }
+
+    const std::vector<ValueColumn>& params() const { return params_; }
+    const std::vector<ValueColumn>& tags() const { return tags_; }
+    const std::vector<MetricColumn>& metrics() const { return metrics_; }
+    const ValueColumn* param(const QString& key) const;
+    const ValueColumn* tag(const QString& key) const;
+    const MetricColumn* metric(const QString& key) const;
+
+    // Row of a run: by id, by unique id prefix, or by unique name. -1 if none;
+    // -2 if ambiguous.
+    int findRun(const QString& idOrName) const;
+    // Rows of several runs named that way, in the order given; a failure
+    // says which one is missing or ambiguous.
+    Result<std::vector<int>> findRuns(const QStringList& idsOrNames) const;
+
+    // Keeps column order stable and alphabetical after loading.
+    void sortColumns();
+
+    // Several stores side by side: their runs in one table, each row
+    // remembering the store it came from (its index in `tables`).
+    static RunTable merge(const std::vector<std::shared_ptr<const RunTable>>& tables);
+    int storeIndex(int row) const { return storeIndex_.empty() ? 0 : storeIndex_[size_t(row)]; }
+
+private:
+    int column(std::vector<ValueColumn>& cols, QHash<QString, int>& index, const QString& key);
+
+    std::vector<QString> ids_, names_, parent_;
+    std::vector<int> storeIndex_;
+    std::vector<int> experimentIndex_;
+    QStringList experiments_;
+    std::vector<RunStatus> status_;
+    std::vector<int64_t> start_, end_;
+    std::vector<ValueColumn> params_, tags_;
+    std::vector<MetricColumn> metrics_;
+    QHash<QString, int> paramIndex_, tagIndex_, metricIndex_, rowById_;
+};
+
+} // namespace runlens

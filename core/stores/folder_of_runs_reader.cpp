@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "folder_of_runs_reader.h"
+
+#include "run_details.h"
+
+#include <QFileInfo>
+
+#include <algorithm>
+
+namespace runlens {
+
+FolderOfRunsReader::FolderOfRunsReader(QDir root) : root_(std::move(root)) {}
+
+QString FolderOfRunsReader::runIdOf(const QString& folder) const
+{
+    const QString rel = root_.relativeFilePath(folder);
+    return rel.isEmpty() || rel == QLatin1String(".") ? root_.dirName() : rel;
+}
+
+QString FolderOfRunsReader::experimentOf(const QString& folder) const
+{
+    return QDir(folder) == root_ ? root_.dirName() : QFileInfo(folder).dir().dirName();
+}
+
+Result<QString> FolderOfRunsReader::folderOf(const QString& runId) const
+{
+    const QString folder = folders_.value(runId);
+    if (folder.isEmpty())
+        return Failure{QStringLiteral("no run '%1' in '%2'").arg(runId, root_.path())};
+    return folder;
+}
+
+Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress)
+{
+    std::lock_guard lock(mutex_);
+    auto table = std::make_shared<RunTable>();
+    QStringList problems;
+    folders_.clear();
+    const QStringList folders = runFolders();
+    for (qsizetype i = 0; i < folders.size(); ++i) {
+        if (progress && !progress(double(i) / double(std::max<qsizetype>(1, folders.size()))))
+            return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
+        const QString& folder = folders[i];
+        const QString id = runIdOf(folder);
+        const RunFolder run = readRun(folder);
+        const int row = table->addRun(id, id, experimentOf(folder), run.status, run.startMs, run.endMs);
+        folders_.insert(id, folder);
+        for (auto it = run.params.cbegin(); it != run.params.cend(); ++it) {
+            bool ok = false;
+            const double d = it.value().toDouble(&ok);
+            table->setParam(row, it.key(), it.value(), ok ? std::optional(d) : std::nullopt);
+        }
+        for (auto it = run.series.cbegin(); it != run.series.cend(); ++it) {
+            const MetricSummary m = summarizeSeries(it.key(), it.value());
+            table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep);
+        }
+        for (const auto& p : run.problems)
+            problems << QStringLiteral("%1: %2").arg(id, p);
+    }
+    table->sortColumns();
+    if (progress)
+        progress(1.0);
+    return LoadedRuns{std::move(table), problems, {}};
+}
+
+Result<RunDetails> FolderOfRunsReader::loadDetails(const QString& runId)
+{
+    std::lock_guard lock(mutex_);
+    const auto folder = folderOf(runId);
+    if (!folder)
+        return Failure{folder.error()};
+    const RunFolder run = readRun(*folder);
+    RunDetails d;
+    d.id = d.name = runId;
+    d.experiment = experimentOf(*folder);
+    d.status = run.status;
+    d.startTime = run.startMs;
+    d.endTime = run.endMs;
+    for (auto it = run.params.cbegin(); it != run.params.cend(); ++it)
+        d.params.push_back({it.key(), QStringLiteral("string"), it.value()});
+    std::sort(d.params.begin(), d.params.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    d.metrics = summarizeSeries(run.series);
+    d.environment = run.environment;
+    return d;
+}
+
+Result<MetricSeries> FolderOfRunsReader::loadSeries(const QString& runId, const QString& key)
+{
+    std::lock_guard lock(mutex_);
+    const auto folder = folderOf(runId);
+    if (!folder)
+        return Failure{folder.error()};
+    RunFolder run = readRun(*folder);
+    if (!run.series.contains(key))
+        return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
+    MetricSeries s = run.series.take(key);
+    s.problems = run.problems;
+    return s;
+}
+
+} // namespace runlens

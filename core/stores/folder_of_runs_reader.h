@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The shared shape of formats whose runs are folders under a root
+// (TensorBoard logdirs, Lightning CSV logs, DVCLive, and the W&B, Sacred and
+// Guild folders to come). A format says which folders are runs and what one
+// run folder holds; this class turns that one read into the run table, a
+// run's details and its series, so the three cannot disagree about a run's
+// experiment, status or times.
+//
+// Threading: as StoreReader; reads are serialised.
+#pragma once
+
+#include "store_reader.h"
+
+#include <QDir>
+#include <QHash>
+
+#include <mutex>
+
+namespace runlens {
+
+class FolderOfRunsReader : public StoreReader {
+public:
+    QString location() const final { return root_.absolutePath(); }
+    Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) final;
+    Result<RunDetails> loadDetails(const QString& runId) final;
+    Result<MetricSeries> loadSeries(const QString& runId, const QString& key) final;
+
+protected:
+    explicit FolderOfRunsReader(QDir root);
+
+    // Everything a format reads from one run's folder.
+    struct RunFolder {
+        RunStatus status = RunStatus::Finished;
+        int64_t startMs = -1;
+        int64_t endMs = -1; // -1 while running
+        QHash<QString, QString> params;
+        QHash<QString, MetricSeries> series;
+        KeyValues environment; // shown with the run's details
+        QStringList problems;  // what could not be read; the rest was
+    };
+    // The run folders under the root, sorted.
+    virtual QStringList runFolders() const = 0;
+    virtual RunFolder readRun(const QString& folder) const = 0;
+
+    const QDir& root() const { return root_; }
+
+private:
+    // A run's id and name: its folder relative to the root ("version_0", "lr0.1/run_2").
+    QString runIdOf(const QString& folder) const;
+    // A run's experiment: the folder holding it (the root's name for a run at the root).
+    QString experimentOf(const QString& folder) const;
+    Result<QString> folderOf(const QString& runId) const;
+
+    QDir root_;
+    std::mutex mutex_;
+    QHash<QString, QString> folders_; // run id -> folder, from the last loadRuns
+};
+
+} // namespace runlens

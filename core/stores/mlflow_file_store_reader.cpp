@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "mlflow_file_store_reader.h"
+
+#include "number_parse.h"
+
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cmath>
+
+namespace runlens {
+
+namespace {
+
+struct Meta {
+    YAML::Node node;
+    QString error;
+};
+
+Meta readYaml(const QString& file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return {{}, QStringLiteral("%1: %2").arg(file, f.errorString())};
+    const QByteArray bytes = f.read(1 << 20);   // a meta.yaml is small; a huge one is not ours
+    try {
+        YAML::Node n = YAML::Load(bytes.toStdString());
+        if (!n.IsMap())
+            return {{}, QStringLiteral("%1: not a YAML mapping").arg(file)};
+        return {n, {}};
+    } catch (const std::exception& e) {
+        return {{}, QStringLiteral("%1: %2").arg(file, QString::fromUtf8(e.what()))};
+    }
+}
+
+QString text(const YAML::Node& n, const char* key)
+{
+    const YAML::Node v = n[key];
+    if (!v || v.IsNull() || !v.IsScalar())
+        return {};
+    return QString::fromStdString(v.Scalar());
+}
+
+int64_t integer(const YAML::Node& n, const char* key, int64_t fallback)
+{
+    const YAML::Node v = n[key];
+    if (!v || v.IsNull() || !v.IsScalar())
+        return fallback;
+    int64_t out = fallback;
+    const std::string& s = v.Scalar();
+    std::from_chars(s.data(), s.data() + s.size(), out);
+    return out;
+}
+
+RunStatus statusOf(int64_t code)
+{
+    // 1 RUNNING, 2 SCHEDULED, 3 FINISHED, 4 FAILED, 5 KILLED; missing means running.
+    switch (code) {
+    case 3: return RunStatus::Finished;
+    case 4: return RunStatus::Failed;
+    case 5: return RunStatus::Killed;
+    default: return RunStatus::Running;
+    }
+}
+
+// Every file under `dir`, keyed by its path relative to `dir` (nested keys).
+QHash<QString, QString> readKeyFiles(const QString& dir, QStringList& problems)
+{
+    QHash<QString, QString> out;
+    QDirIterator it(dir, QDir::Files | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
+    const QDir base(dir);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly)) {
+            problems << QStringLiteral("%1: %2").arg(file, f.errorString());
+            continue;
+        }
+        out.insert(base.relativeFilePath(file), QString::fromUtf8(f.read(1 << 20)));
+    }
+    return out;
+}
+
+} // namespace
+
+MetricSeries parseMlflowMetricFile(const QByteArray& bytes, int* badLines)
+{
+    MetricSeries s;
+    int bad = 0;
+    std::string_view rest(bytes.constData(), size_t(bytes.size()));
+    while (!rest.empty()) {
+        const size_t nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+            line.remove_suffix(1);
+        if (line.empty())
+            continue;
+        // "timestamp value [step]"
+        std::string_view f[3];
+        int n = 0;
+        size_t pos = 0;
+        while (n < 3 && pos < line.size()) {
+            const size_t sp = line.find(' ', pos);
+            f[n++] = line.substr(pos, sp == std::string_view::npos ? std::string_view::npos : sp - pos);
+            if (sp == std::string_view::npos)
+                break;
+            pos = sp + 1;
+        }
+        int64_t ts = 0, step = 0;
+        double value = 0;
+        const bool ok = n >= 2 && std::from_chars(f[0].data(), f[0].data() + f[0].size(), ts).ec == std::errc()
+            && parseNumber(f[1], value)
+            && (n < 3 || std::from_chars(f[2].data(), f[2].data() + f[2].size(), step).ec == std::errc());
+        if (!ok) {
+            ++bad;
+            continue;
+        }
+        s.steps.push_back(step);
+        s.wallTimes.push_back(double(ts) / 1000.0);
+        s.values.push_back(value);
+    }
+    if (badLines)
+        *badLines = bad;
+    return s;
+}
+
+MlflowFileStoreReader::MlflowFileStoreReader(QDir root, bool includeDeleted)
+    : root_(std::move(root)), includeDeleted_(includeDeleted)
+{
+}
+
+namespace {
+
+bool looksLikeStore(const QString& path)
+{
+    const QDir dir(path);
+    if (!dir.exists())
+        return false;
+    for (const auto& e : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (e == QLatin1String(".trash") || e == QLatin1String("models"))
+            continue;
+        const QString meta = dir.filePath(e + QStringLiteral("/meta.yaml"));
+        if (QFileInfo::exists(meta)) {
+            QFile f(meta);
+            if (f.open(QIODevice::ReadOnly)) {
+                const QByteArray head = f.read(4096);
+                if (head.contains("experiment_id") && head.contains("name"))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+int MlflowFileStoreReader::recognise(const StoreProbe& probe)
+{
+    return probe.isDir && (looksLikeStore(probe.path) || looksLikeStore(QDir(probe.path).filePath(QStringLiteral("mlruns"))))
+        ? 100
+        : 0;
+}
+
+StoreFormat MlflowFileStoreReader::format()
+{
+    return {QStringLiteral("mlflow-file"), QStringLiteral("an MLflow mlruns folder or a folder holding one"),
+        StoreCapability::Read | StoreCapability::Live, &recognise,
+        [](const QString& path, const StoreOpenOptions& options) { return asStoreReader(open(path, options.includeDeleted)); }};
+}
+
+Result<std::unique_ptr<MlflowFileStoreReader>> MlflowFileStoreReader::open(const QString& path, bool includeDeleted)
+{
+    QString root = path;
+    if (!looksLikeStore(root) && looksLikeStore(QDir(path).filePath(QStringLiteral("mlruns"))))
+        root = QDir(path).filePath(QStringLiteral("mlruns"));
+    if (!looksLikeStore(root))
+        return Failure{QStringLiteral("'%1' is not an MLflow file store: no experiment folder with a meta.yaml").arg(path)};
+    // Absolute, so that keys come out as paths relative to their folders.
+    return std::unique_ptr<MlflowFileStoreReader>(
+        new MlflowFileStoreReader(QDir(QFileInfo(root).absoluteFilePath()), includeDeleted));
+}
+
+Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progress)
+{
+    std::lock_guard lock(mutex_);
+    auto table = std::make_shared<RunTable>();
+    QStringList problems;
+    runDirs_.clear();
+    experimentNames_.clear();
+
+    QStringList experimentDirs;
+    for (const auto& e : root_.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+        if (e != QLatin1String(".trash") && e != QLatin1String("models"))
+            experimentDirs << root_.filePath(e);
+    if (includeDeleted_) {
+        const QDir trash(root_.filePath(QStringLiteral(".trash")));
+        for (const auto& e : trash.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+            experimentDirs << trash.filePath(e);
+    }
+
+    int badMetricLines = 0, deletedSeen = 0;
+    QStringList unreadableMetrics;
+    if (!includeDeleted_) {
+        const QDir trash(root_.filePath(QStringLiteral(".trash")));
+        deletedSeen += int(trash.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
+    }
+    for (qsizetype ei = 0; ei < experimentDirs.size(); ++ei) {
+        if (progress && !progress(double(ei) / double(std::max<qsizetype>(1, experimentDirs.size()))))
+            return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
+        const QDir expDir(experimentDirs[ei]);
+        const Meta expMeta = readYaml(expDir.filePath(QStringLiteral("meta.yaml")));
+        if (!expMeta.error.isEmpty()) {
+            if (QFileInfo::exists(expDir.filePath(QStringLiteral("meta.yaml"))))
+                problems << QStringLiteral("experiment skipped: %1").arg(expMeta.error);
+            continue;
+        }
+        if (!includeDeleted_ && text(expMeta.node, "lifecycle_stage") == QLatin1String("deleted")) {
+            ++deletedSeen;
+            continue;
+        }
+        QString expName = text(expMeta.node, "name");
+        if (expName.isEmpty())
+            expName = text(expMeta.node, "experiment_id");
+
+        for (const auto& r : expDir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+            const QDir runDir(expDir.filePath(r));
+            const QString metaFile = runDir.filePath(QStringLiteral("meta.yaml"));
+            if (!QFileInfo::exists(metaFile))
+                continue;   // tags/, datasets/, traces/ of the experiment: not runs
+            const Meta meta = readYaml(metaFile);
+            if (!meta.error.isEmpty()) {
+                problems << QStringLiteral("run skipped: %1").arg(meta.error);
+                continue;
+            }
+            QString id = text(meta.node, "run_id");
+            if (id.isEmpty())
+                id = text(meta.node, "run_uuid");
+            if (id.isEmpty())
+                id = r;
+            if (!includeDeleted_ && text(meta.node, "lifecycle_stage") == QLatin1String("deleted")) {
+                ++deletedSeen;
+                continue;
+            }
+            QStringList fileProblems;
+            const auto tags = readKeyFiles(runDir.filePath(QStringLiteral("tags")), fileProblems);
+            // 2.x keeps the name in run_name; 1.x has name: '' and the tag.
+            QString name = text(meta.node, "run_name");
+            if (name.isEmpty())
+                name = text(meta.node, "name");
+            if (name.isEmpty())
+                name = tags.value(QStringLiteral("mlflow.runName"));
+            if (name.isEmpty())
+                name = id.left(8);
+            const int64_t start = integer(meta.node, "start_time", 0);
+            const int64_t end = integer(meta.node, "end_time", -1);
+            const int row = table->addRun(id, name, expName, statusOf(integer(meta.node, "status", 1)), start, end);
+            const QString parent = tags.value(QStringLiteral("mlflow.parentRunId"));
+            if (!parent.isEmpty())
+                table->setParentId(row, parent);
+            runDirs_.insert(id, runDir.path());
+            experimentNames_.insert(id, expName);
+
+            const auto params = readKeyFiles(runDir.filePath(QStringLiteral("params")), fileProblems);
+            for (auto it = params.cbegin(); it != params.cend(); ++it) {
+                bool ok = false;
+                const double d = it.value().toDouble(&ok);
+                table->setParam(row, it.key(), it.value(), ok ? std::optional(d) : std::nullopt);
+            }
+            for (auto it = tags.cbegin(); it != tags.cend(); ++it)
+                table->setTag(row, it.key(), it.value());
+
+            const QDir metricsDir(runDir.filePath(QStringLiteral("metrics")));
+            QDirIterator mit(metricsDir.path(), QDir::Files, QDirIterator::Subdirectories);
+            while (mit.hasNext()) {
+                const QString file = mit.next();
+                QFile f(file);
+                if (!f.open(QIODevice::ReadOnly)) {
+                    unreadableMetrics << file;
+                    continue;
+                }
+                int bad = 0;
+                const MetricSeries s = parseMlflowMetricFile(f.readAll(), &bad);
+                badMetricLines += bad;
+                if (s.size() == 0)
+                    continue;
+                // Last: the point with the highest step, the later one on ties (as MLflow's latest_metrics).
+                const MetricSummary m = summarizeSeries(metricsDir.relativeFilePath(file), s);
+                table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep);
+            }
+            problems += fileProblems;
+        }
+    }
+    if (!unreadableMetrics.isEmpty())
+        problems << QStringLiteral("%1 metric file(s) unreadable: %2")
+                        .arg(unreadableMetrics.size())
+                        .arg(unreadableMetrics.mid(0, 5).join(QStringLiteral(", ")));
+    if (badMetricLines)
+        problems << QStringLiteral("%1 malformed metric line(s) skipped").arg(badMetricLines);
+    table->sortColumns();
+    QStringList notes;
+    if (const QStringList models = registeredModels(); !models.isEmpty())
+        notes << QStringLiteral("model registry: %1 registered model(s): %2")
+                     .arg(models.size())
+                     .arg(models.join(QStringLiteral(", ")));
+    if (!includeDeleted_ && deletedSeen)
+        notes << QStringLiteral("%1 deleted run(s) or experiment(s) left out (show them with --deleted)").arg(deletedSeen);
+    if (progress)
+        progress(1.0);
+    return LoadedRuns{std::move(table), problems, notes};
+}
+
+Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)
+{
+    std::lock_guard lock(mutex_);
+    const QString dir = runDirs_.value(runId);
+    if (dir.isEmpty())
+        return Failure{QStringLiteral("no run with id '%1' in '%2'").arg(runId, root_.path())};
+    const Meta meta = readYaml(QDir(dir).filePath(QStringLiteral("meta.yaml")));
+    if (!meta.error.isEmpty())
+        return Failure{meta.error};
+    RunDetails d;
+    QStringList problems;
+    d.id = runId;
+    d.experiment = experimentNames_.value(runId);
+    d.status = statusOf(integer(meta.node, "status", 1));
+    d.startTime = integer(meta.node, "start_time", 0);
+    d.endTime = integer(meta.node, "end_time", -1);
+    const auto tags = readKeyFiles(QDir(dir).filePath(QStringLiteral("tags")), problems);
+    d.name = text(meta.node, "run_name");
+    if (d.name.isEmpty())
+        d.name = text(meta.node, "name");
+    if (d.name.isEmpty())
+        d.name = tags.value(QStringLiteral("mlflow.runName"), runId.left(8));
+    d.parentId = tags.value(QStringLiteral("mlflow.parentRunId"));
+    d.notes = tags.value(QStringLiteral("mlflow.note.content"));
+    const auto params = readKeyFiles(QDir(dir).filePath(QStringLiteral("params")), problems);
+    for (auto it = params.cbegin(); it != params.cend(); ++it)
+        d.params.push_back({it.key(), QStringLiteral("string"), it.value()});
+    std::sort(d.params.begin(), d.params.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    for (auto it = tags.cbegin(); it != tags.cend(); ++it)
+        d.tags.emplace_back(it.key(), it.value());
+    std::sort(d.tags.begin(), d.tags.end());
+    // What MLflow records of the code and the machine lives in system tags.
+    d.git.commit = tags.value(QStringLiteral("mlflow.source.git.commit"));
+    d.git.branch = tags.value(QStringLiteral("mlflow.source.git.branch"));
+    d.git.remote = tags.value(QStringLiteral("mlflow.source.git.repoURL"));
+    d.git.present = !d.git.commit.isEmpty();
+    for (const char* key : {"mlflow.user", "mlflow.source.name", "mlflow.source.type"})
+        if (tags.contains(QLatin1String(key)))
+            d.environment.emplace_back(QString::fromLatin1(key).mid(7), tags.value(QLatin1String(key)));
+    if (!text(meta.node, "user_id").isEmpty())
+        d.environment.emplace_back(QStringLiteral("user"), text(meta.node, "user_id"));
+    std::sort(d.environment.begin(), d.environment.end());
+    const QDir metricsDir(QDir(dir).filePath(QStringLiteral("metrics")));
+    QDirIterator mit(metricsDir.path(), QDir::Files, QDirIterator::Subdirectories);
+    while (mit.hasNext()) {
+        const QString file = mit.next();
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        const MetricSeries s = parseMlflowMetricFile(f.readAll());
+        if (s.size() == 0)
+            continue;
+        const MetricSummary m = summarizeSeries(metricsDir.relativeFilePath(file), s);
+        d.metrics.push_back(m);
+    }
+    std::sort(d.metrics.begin(), d.metrics.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    const QString artifactUri = text(meta.node, "artifact_uri");
+    const QDir artifacts(QDir(dir).filePath(QStringLiteral("artifacts")));
+    QDirIterator ait(artifacts.path(), QDir::Files, QDirIterator::Subdirectories);
+    while (ait.hasNext()) {
+        const QString file = ait.next();
+        d.artifacts.push_back({artifacts.relativeFilePath(file), QStringLiteral("file://") + file, {}, QFileInfo(file).size()});
+    }
+    if (d.artifacts.empty() && !artifactUri.isEmpty())
+        d.artifacts.push_back({QStringLiteral("(artifact root)"), artifactUri, {}, -1});
+    return d;
+}
+
+Result<MetricSeries> MlflowFileStoreReader::loadSeries(const QString& runId, const QString& key)
+{
+    std::lock_guard lock(mutex_);
+    const QString dir = runDirs_.value(runId);
+    if (dir.isEmpty())
+        return Failure{QStringLiteral("no run with id '%1' in '%2'").arg(runId, root_.path())};
+    // The key is a relative path; it must stay inside the run's metrics folder.
+    const QString file = QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics/") + key));
+    if (!file.startsWith(QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics"))) + QLatin1Char('/')))
+        return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
+    int bad = 0;
+    MetricSeries s = parseMlflowMetricFile(f.readAll(), &bad);
+    if (bad)
+        s.problems << QStringLiteral("%1 malformed line(s) in %2 skipped").arg(bad).arg(file);
+    return s;
+}
+
+QStringList MlflowFileStoreReader::registeredModels() const
+{
+    const QDir models(root_.filePath(QStringLiteral("models")));
+    return models.exists() ? models.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name) : QStringList();
+}
+
+} // namespace runlens

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "mlflow_sqlite_reader.h"
+
+#include "utf8.h"
+
+#include "runlens/sqlite_db.h"
+
+#include <QHash>
+
+#include <cfloat>
+#include <cmath>
+
+namespace runlens {
+
+namespace {
+
+
+RunStatus statusOf(std::string_view s)
+{
+    if (s == "FINISHED")
+        return RunStatus::Finished;
+    if (s == "FAILED")
+        return RunStatus::Failed;
+    if (s == "KILLED")
+        return RunStatus::Killed;
+    return RunStatus::Running;   // RUNNING, SCHEDULED
+}
+
+bool hasColumn(SqliteDb& db, const char* table, const char* column)
+{
+    auto st = db.prepare(std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name=?");
+    st.bind(1, column);
+    return st.step();
+}
+
+} // namespace
+
+namespace {
+
+bool isMlflowDatabase(SqliteDb& db)
+{
+    return db.tableExists("alembic_version") && db.tableExists("runs") && db.tableExists("experiments")
+        && db.tableExists("metrics") && db.tableExists("params");
+}
+
+} // namespace
+
+int MlflowSqliteReader::recognise(const StoreProbe& probe)
+{
+    if (!probe.isSqlite())
+        return 0;
+    try {
+        SqliteDb db(probe.path.toStdString(), SqliteDb::Mode::ReadOnly);
+        return isMlflowDatabase(db) ? 100 : 0;
+    } catch (const std::exception&) {
+        return 0; // damaged: the fallback reader says how
+    }
+}
+
+StoreFormat MlflowSqliteReader::format()
+{
+    return {QStringLiteral("mlflow-sqlite"), QStringLiteral("an MLflow SQLite database (mlflow.db)"),
+        StoreCapability::Read | StoreCapability::Live, &recognise,
+        [](const QString& path, const StoreOpenOptions& options) { return asStoreReader(open(path, options.includeDeleted)); }};
+}
+
+MlflowSqliteReader::MlflowSqliteReader(QString path, std::unique_ptr<SqliteDb> db, bool includeDeleted)
+    : path_(std::move(path)), db_(std::move(db)), includeDeleted_(includeDeleted)
+{
+}
+
+MlflowSqliteReader::~MlflowSqliteReader() = default;
+
+Result<std::unique_ptr<MlflowSqliteReader>> MlflowSqliteReader::open(const QString& path, bool includeDeleted)
+{
+    try {
+        auto db = std::make_unique<SqliteDb>(path.toStdString(), SqliteDb::Mode::ReadOnly);
+        if (!isMlflowDatabase(*db))
+            return Failure{QStringLiteral("'%1' is a SQLite database but not an MLflow store (no alembic_version, "
+                                          "runs, experiments, metrics and params tables)")
+                               .arg(path)};
+        std::unique_ptr<MlflowSqliteReader> r(new MlflowSqliteReader(path, std::move(db), includeDeleted));
+        auto rev = r->db_->prepare("SELECT version_num FROM alembic_version");
+        if (rev.step())
+            r->revision_ = fromUtf8(rev.text(0));
+        r->hasStep_ = hasColumn(*r->db_, "metrics", "step");
+        r->hasIsNan_ = hasColumn(*r->db_, "metrics", "is_nan");
+        return r;
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+double MlflowSqliteReader::valueOf(double stored, bool isNan) const
+{
+    // MLflow stores NaN as 0 with is_nan set, and +-Inf as +-DBL_MAX.
+    if (isNan)
+        return NAN;
+    if (stored >= DBL_MAX)
+        return INFINITY;
+    if (stored <= -DBL_MAX)
+        return -INFINITY;
+    return stored;
+}
+
+Result<LoadedRuns> MlflowSqliteReader::loadRuns(const ProgressCallback& progress)
+{
+    std::lock_guard lock(mutex_);
+    try {
+        SqliteReadTransaction snapshot(*db_);
+        auto table = std::make_shared<RunTable>();
+        QStringList problems;
+        const std::string deleted = includeDeleted_ ? "" : " WHERE r.lifecycle_stage IS NOT 'deleted' AND "
+                                                           "e.lifecycle_stage IS NOT 'deleted'";
+        auto runs = db_->prepare("SELECT r.run_uuid, r.name, e.name, r.status, r.start_time, r.end_time FROM runs r "
+                                 "LEFT JOIN experiments e ON e.experiment_id = r.experiment_id"
+                                 + deleted + " ORDER BY r.start_time, r.run_uuid");
+        QHash<QString, int> rowOf;
+        while (runs.step()) {
+            const QString id = fromUtf8(runs.text(0));
+            const int row = table->addRun(id, fromUtf8(runs.text(1)), fromUtf8(runs.text(2)), statusOf(runs.text(3)),
+                                          runs.int64(4), runs.isNull(5) ? -1 : runs.int64(5));
+            rowOf.insert(id, row);
+        }
+        if (progress && !progress(0.1))
+            return Failure{QStringLiteral("loading '%1' was cancelled").arg(path_)};
+
+        auto params = db_->prepare("SELECT run_uuid, key, value FROM params");
+        while (params.step()) {
+            const int row = rowOf.value(fromUtf8(params.text(0)), -1);
+            if (row < 0)
+                continue;
+            const QString v = fromUtf8(params.text(2));
+            bool ok = false;
+            const double d = v.toDouble(&ok);
+            table->setParam(row, fromUtf8(params.text(1)), v, ok ? std::optional(d) : std::nullopt);
+        }
+        auto tags = db_->prepare("SELECT run_uuid, key, value FROM tags");
+        QHash<int, QString> runNameTags;
+        while (tags.step()) {
+            const int row = rowOf.value(fromUtf8(tags.text(0)), -1);
+            if (row < 0)
+                continue;
+            const QString key = fromUtf8(tags.text(1));
+            table->setTag(row, key, fromUtf8(tags.text(2)));
+            if (key == QLatin1String("mlflow.parentRunId"))
+                table->setParentId(row, fromUtf8(tags.text(2)));
+        }
+        if (progress && !progress(0.3))
+            return Failure{QStringLiteral("loading '%1' was cancelled").arg(path_)};
+
+        // One ordered pass: each (run, key) group ends on its last point.
+        const std::string step = hasStep_ ? "step" : "0";
+        const std::string isNan = hasIsNan_ ? "is_nan" : "0";
+        auto metrics = db_->prepare("SELECT run_uuid, key, value, " + isNan + ", " + step
+                                    + " FROM metrics ORDER BY run_uuid, key, " + (hasStep_ ? "step, " : "") + "timestamp");
+        std::string lastRun, lastKey;
+        int row = -1;
+        double last = 0, lo = INFINITY, hi = -INFINITY;
+        int64_t count = 0, lastStep = 0;
+        QHash<QString, double> computedLast;   // "run\nkey" -> last, for the cross-check
+        auto flush = [&] {
+            if (row >= 0 && count > 0) {
+                table->setMetric(row, fromUtf8(lastKey), last, lo <= hi ? lo : NAN, lo <= hi ? hi : NAN, count, lastStep);
+                computedLast.insert(fromUtf8(lastRun) + QLatin1Char('\n') + fromUtf8(lastKey), last);
+            }
+        };
+        while (metrics.step()) {
+            if (metrics.text(0) != lastRun || metrics.text(1) != lastKey) {
+                flush();
+                lastRun.assign(metrics.text(0));
+                lastKey.assign(metrics.text(1));
+                row = rowOf.value(fromUtf8(lastRun), -1);
+                count = 0;
+                lo = INFINITY;
+                hi = -INFINITY;
+            }
+            const double v = valueOf(metrics.real(2), metrics.int64(3) != 0);
+            ++count;
+            last = v;
+            lastStep = metrics.int64(4);
+            if (!std::isnan(v)) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+        }
+        flush();
+
+        if (db_->tableExists("latest_metrics")) {
+            auto latest = db_->prepare("SELECT run_uuid, key, value, " + std::string(hasIsNan_ ? "is_nan" : "0")
+                                       + " FROM latest_metrics");
+            int disagree = 0;
+            while (latest.step()) {
+                const QString k = fromUtf8(latest.text(0)) + QLatin1Char('\n') + fromUtf8(latest.text(1));
+                if (!computedLast.contains(k) || !rowOf.contains(fromUtf8(latest.text(0))))
+                    continue;
+                const double a = computedLast.value(k), b = valueOf(latest.real(2), latest.int64(3) != 0);
+                if (!(a == b || (std::isnan(a) && std::isnan(b))))
+                    ++disagree;
+            }
+            if (disagree)
+                problems << QStringLiteral("latest_metrics disagrees with metrics for %1 series; the values shown come "
+                                           "from metrics")
+                                .arg(disagree);
+        }
+        // MLflow 1.x left runs.name empty and kept the name in a tag.
+        if (const ValueColumn* nameTag = table->tag(QStringLiteral("mlflow.runName"))) {
+            for (int r = 0; r < table->rowCount(); ++r)
+                if (table->name(r).isEmpty() && nameTag->has(r))
+                    table->setName(r, nameTag->text[size_t(r)]);
+        }
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (table->name(r).isEmpty())
+                table->setName(r, table->id(r).left(8));
+        table->sortColumns();
+        QStringList notes;
+        if (!includeDeleted_) {
+            auto del = db_->prepare("SELECT count(*) FROM runs r LEFT JOIN experiments e ON e.experiment_id = "
+                                    "r.experiment_id WHERE r.lifecycle_stage = 'deleted' OR e.lifecycle_stage = 'deleted'");
+            if (del.step() && del.int64(0) > 0)
+                notes << QStringLiteral("%1 deleted run(s) left out (show them with --deleted)").arg(del.int64(0));
+        }
+        if (db_->tableExists("registered_models")) {
+            auto models = db_->prepare("SELECT name FROM registered_models ORDER BY name");
+            QStringList names;
+            while (models.step())
+                names << fromUtf8(models.text(0));
+            if (!names.isEmpty())
+                notes << QStringLiteral("model registry: %1 registered model(s): %2")
+                             .arg(names.size())
+                             .arg(names.join(QStringLiteral(", ")));
+        }
+        if (progress)
+            progress(1.0);
+        return LoadedRuns{std::move(table), problems, notes};
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+Result<RunDetails> MlflowSqliteReader::loadDetails(const QString& runId)
+{
+    std::lock_guard lock(mutex_);
+    try {
+        SqliteReadTransaction snapshot(*db_);
+        const std::string id = runId.toStdString();
+        auto run = db_->prepare("SELECT r.run_uuid, r.name, e.name, r.status, r.start_time, r.end_time, r.user_id, "
+                                "r.artifact_uri FROM runs r LEFT JOIN experiments e ON e.experiment_id = r.experiment_id "
+                                "WHERE r.run_uuid = ?");
+        run.bind(1, id);
+        if (!run.step())
+            return Failure{QStringLiteral("no run with id '%1' in '%2'").arg(runId, path_)};
+        RunDetails d;
+        d.id = fromUtf8(run.text(0));
+        d.name = fromUtf8(run.text(1));
+        d.experiment = fromUtf8(run.text(2));
+        d.status = statusOf(run.text(3));
+        d.startTime = run.int64(4);
+        d.endTime = run.isNull(5) ? -1 : run.int64(5);
+        if (!run.isNull(6))
+            d.environment.emplace_back(QStringLiteral("user"), fromUtf8(run.text(6)));
+        const QString artifactUri = fromUtf8(run.text(7));
+        auto params = db_->prepare("SELECT key, value FROM params WHERE run_uuid=? ORDER BY key");
+        params.bind(1, id);
+        while (params.step())
+            d.params.push_back({fromUtf8(params.text(0)), QStringLiteral("string"), fromUtf8(params.text(1))});
+        auto tags = db_->prepare("SELECT key, value FROM tags WHERE run_uuid=? ORDER BY key");
+        tags.bind(1, id);
+        while (tags.step()) {
+            const QString k = fromUtf8(tags.text(0)), v = fromUtf8(tags.text(1));
+            d.tags.emplace_back(k, v);
+            if (k == QLatin1String("mlflow.runName") && d.name.isEmpty())
+                d.name = v;
+            else if (k == QLatin1String("mlflow.note.content"))
+                d.notes = v;
+            else if (k == QLatin1String("mlflow.parentRunId"))
+                d.parentId = v;
+            else if (k == QLatin1String("mlflow.source.git.commit"))
+                d.git.commit = v;
+            else if (k == QLatin1String("mlflow.source.git.branch"))
+                d.git.branch = v;
+            else if (k == QLatin1String("mlflow.source.git.repoURL"))
+                d.git.remote = v;
+            else if (k == QLatin1String("mlflow.source.name"))
+                d.environment.emplace_back(QStringLiteral("source.name"), v);
+        }
+        d.git.present = !d.git.commit.isEmpty();
+        std::sort(d.environment.begin(), d.environment.end());
+        const std::string step = hasStep_ ? "step" : "0";
+        const std::string isNan = hasIsNan_ ? "is_nan" : "0";
+        auto metrics = db_->prepare("SELECT key, value, " + isNan + ", " + step + " FROM metrics WHERE run_uuid=? ORDER BY key, "
+                                    + (hasStep_ ? "step, " : "") + "timestamp");
+        metrics.bind(1, id);
+        MetricSummary m;
+        auto flush = [&] {
+            if (m.count) {
+                if (m.min > m.max)
+                    m.min = m.max = NAN;
+                d.metrics.push_back(m);
+            }
+        };
+        while (metrics.step()) {
+            const QString key = fromUtf8(metrics.text(0));
+            if (key != m.key || m.count == 0) {
+                flush();
+                m = MetricSummary{};
+                m.key = key;
+                m.min = INFINITY;
+                m.max = -INFINITY;
+                m.firstStep = metrics.int64(3);
+            }
+            const double v = valueOf(metrics.real(1), metrics.int64(2) != 0);
+            ++m.count;
+            m.last = v;
+            m.lastStep = metrics.int64(3);
+            if (std::isnan(v))
+                ++m.nanCount;
+            else {
+                m.min = std::min(m.min, v);
+                m.max = std::max(m.max, v);
+            }
+        }
+        flush();
+        if (!artifactUri.isEmpty())
+            d.artifacts.push_back({QStringLiteral("(artifact root)"), artifactUri, {}, -1});
+        return d;
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+Result<MetricSeries> MlflowSqliteReader::loadSeries(const QString& runId, const QString& key)
+{
+    std::lock_guard lock(mutex_);
+    try {
+        const std::string step = hasStep_ ? "step" : "0";
+        const std::string isNan = hasIsNan_ ? "is_nan" : "0";
+        auto st = db_->prepare("SELECT " + step + ", timestamp, value, " + isNan
+                               + " FROM metrics WHERE run_uuid=? AND key=? ORDER BY " + (hasStep_ ? "step, " : "") + "timestamp");
+        st.bind(1, runId.toStdString()).bind(2, key.toStdString());
+        MetricSeries s;
+        while (st.step()) {
+            s.steps.push_back(st.int64(0));
+            s.wallTimes.push_back(double(st.int64(1)) / 1000.0);
+            s.values.push_back(valueOf(st.real(2), st.int64(3) != 0));
+        }
+        if (s.size() == 0)
+            return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
+        return s;
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+} // namespace runlens

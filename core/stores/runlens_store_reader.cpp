@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "runlens_store_reader.h"
+
+#include "utf8.h"
+
+#include "number_parse.h"
+#include "runlens/chunk_codec.h"
+#include "runlens/run_liveness.h"
+#include "runlens/sqlite_db.h"
+#include "runlens/store_schema.h"
+#include "text_interner.h"
+
+#include <QDateTime>
+#include <QSysInfo>
+
+#include <signal.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <string_view>
+#include <unordered_map>
+
+namespace runlens {
+
+namespace {
+
+std::string utf8(const QString& s)
+{
+    return s.toStdString();
+}
+
+RunStatus effectiveStatus(std::string_view stored, int64_t heartbeat, int64_t intervalMs, std::string_view host,
+    int64_t pid, int64_t now, const std::string& localHost)
+{
+    const auto status = statusFromName(fromUtf8(stored)).value_or(RunStatus::Finished);
+    if (status != RunStatus::Running)
+        return status;
+    return runLiveness({heartbeat, intervalMs, host, pid}, now, localHost) == Liveness::Alive ? RunStatus::Running
+                                                                                            : RunStatus::Crashed;
+}
+
+std::optional<double> numberOf(std::string_view type, std::string_view text)
+{
+    if (type == "bool")
+        return text == "true" ? 1.0 : 0.0;
+    if (type == "json" || text.empty())
+        return std::nullopt;
+    double d = 0;
+    if (!parseNumber(text, d) || std::isnan(d))
+        return std::nullopt;
+    return d;
+}
+
+// Column index by the key's UTF-8 bytes, so a key is decoded once per load.
+template <class MakeColumn> class ColumnLookup {
+public:
+    explicit ColumnLookup(MakeColumn make)
+        : make_(std::move(make))
+    {
+    }
+    int operator()(std::string_view key)
+    {
+        if (auto it = map_.find(key); it != map_.end())
+            return it->second;
+        const int column = make_(fromUtf8(key));
+        map_.emplace(std::string(key), column);
+        return column;
+    }
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    MakeColumn make_;
+    std::unordered_map<std::string, int, Hash, std::equal_to<>> map_;
+};
+
+} // namespace
+
+RunlensStoreReader::RunlensStoreReader(QString path, std::unique_ptr<SqliteDb> db)
+    : path_(std::move(path))
+    , db_(std::move(db))
+{
+}
+
+RunlensStoreReader::~RunlensStoreReader() = default;
+
+int RunlensStoreReader::recognise(const StoreProbe& probe)
+{
+    return probe.isSqlite() ? 10 : 0;
+}
+
+StoreFormat RunlensStoreReader::format()
+{
+    return {QStringLiteral("runlens"), QStringLiteral("a Runlens store"),
+        StoreCapability::Read | StoreCapability::Live | StoreCapability::WriteAnnotations, &recognise,
+        [](const QString& path, const StoreOpenOptions&) { return asStoreReader(open(path)); }};
+}
+
+Result<std::unique_ptr<RunlensStoreReader>> RunlensStoreReader::open(const QString& path)
+{
+    try {
+        auto db = std::make_unique<SqliteDb>(utf8(path), SqliteDb::Mode::ReadOnly);
+        const int version = storeSchemaVersion(*db);
+        if (version == 0)
+            return Failure{QStringLiteral("'%1' is an empty SQLite file, not a Runlens store").arg(path)};
+        if (version > kStoreSchemaVersion)
+            return Failure{QStringLiteral("'%1' was written by a newer Runlens (store schema %2; this build reads "
+                                          "up to %3). Upgrade Runlens to open it.")
+                               .arg(path)
+                               .arg(version)
+                               .arg(kStoreSchemaVersion)};
+        return std::unique_ptr<RunlensStoreReader>(new RunlensStoreReader(path, std::move(db)));
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress)
+{
+    std::lock_guard lock(mutex_);
+    try {
+        SqliteReadTransaction snapshot(*db_);
+        auto table = std::make_shared<RunTable>();
+        const int64_t now = QDateTime::currentMSecsSinceEpoch();
+        const std::string localHost = utf8(QSysInfo::machineHostName());
+
+        auto count = db_->prepare("SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM params), "
+                                  "(SELECT count(*) FROM metrics), (SELECT count(*) FROM tags)");
+        count.step();
+        const double total = 1.0 + double(count.int64(0) + count.int64(1) + count.int64(2) + count.int64(3));
+        double done = 0;
+        auto tick = [&](int64_t n) {
+            done += double(n);
+            return !progress || progress(done / total);
+        };
+        const auto cancelled = Failure{QStringLiteral("loading '%1' was cancelled").arg(path_)};
+
+        auto runs = db_->prepare(
+            "SELECT r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.heartbeat, r.heartbeat_interval_ms, "
+            "r.host, r.pid, r.parent_id FROM runs r JOIN experiments e ON e.id = r.experiment_id "
+            "ORDER BY r.start_time, r.id");
+        QHash<QString, int> rowOf;
+        while (runs.step()) {
+            const auto status = effectiveStatus(
+                runs.text(3), runs.int64(6), runs.int64(7), runs.text(8), runs.int64(9), now, localHost);
+            const QString id = fromUtf8(runs.text(0));
+            const int row = table->addRun(
+                id, fromUtf8(runs.text(1)), fromUtf8(runs.text(2)), status, runs.int64(4), runs.isNull(5) ? -1 : runs.int64(5));
+            if (!runs.isNull(10))
+                table->setParentId(row, fromUtf8(runs.text(10)));
+            rowOf.insert(id, row);
+            if ((row & 1023) == 0 && !tick(1024))
+                return cancelled;
+        }
+
+        // Rows arrive grouped by run (primary key order): remember the last id.
+        auto rowFor = [&, lastId = std::string(), lastRow = -1](std::string_view id) mutable {
+            if (id != lastId) {
+                lastId.assign(id);
+                lastRow = rowOf.value(fromUtf8(id), -1);
+            }
+            return lastRow;
+        };
+
+        TextInterner interner;
+        ColumnLookup paramColumn([&](const QString& key) { return table->paramColumn(key); });
+        auto params = db_->prepare("SELECT run_id, key, type, value FROM params");
+        for (int64_t n = 0; params.step(); ++n) {
+            const int row = rowFor(params.text(0));
+            if (row < 0)
+                continue;
+            const std::string_view type = params.text(2), value = params.text(3);
+            // Floats rarely repeat; everything else (choices, ints, bools) does.
+            const QString text = type == "float" ? TextInterner::decode(value) : interner.get(value);
+            table->setParamAt(paramColumn(params.text(1)), row, text, numberOf(type, value));
+            if ((n & 16383) == 0 && !tick(16384))
+                return cancelled;
+        }
+
+        ColumnLookup tagColumn([&](const QString& key) { return table->tagColumn(key); });
+        auto tags = db_->prepare("SELECT run_id, key, value FROM tags");
+        for (int64_t n = 0; tags.step(); ++n) {
+            const int row = rowFor(tags.text(0));
+            if (row >= 0)
+                table->setTagAt(tagColumn(tags.text(1)), row, interner.get(tags.text(2)));
+            if ((n & 16383) == 0 && !tick(16384))
+                return cancelled;
+        }
+
+        ColumnLookup metricColumn([&](const QString& key) { return table->metricColumn(key); });
+        auto metrics = db_->prepare(
+            "SELECT run_id, key, last_value, min_value, max_value, count, last_step FROM metrics WHERE count > 0 "
+            "ORDER BY run_id");
+        for (int64_t n = 0; metrics.step(); ++n) {
+            const int row = rowFor(metrics.text(0));
+            if (row >= 0)
+                table->setMetricAt(metricColumn(metrics.text(1)), row, metrics.real(2), metrics.real(3),
+                    metrics.real(4), metrics.int64(5), metrics.int64(6));
+            if ((n & 16383) == 0 && !tick(16384))
+                return cancelled;
+        }
+        table->sortColumns();
+        if (progress)
+            progress(1.0);
+        return LoadedRuns{std::move(table), {}, {}};
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+Result<RunDetails> RunlensStoreReader::loadDetails(const QString& runId)
+{
+    std::lock_guard lock(mutex_);
+    try {
+        SqliteReadTransaction snapshot(*db_);
+        const std::string id = utf8(runId);
+        RunDetails d;
+        auto run = db_->prepare(
+            "SELECT r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.heartbeat, r.heartbeat_interval_ms, "
+            "r.host, r.pid, r.parent_id, r.notes, r.hypothesis, r.repro_hash FROM runs r "
+            "JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?");
+        run.bind(1, id);
+        if (!run.step())
+            return Failure{QStringLiteral("no run with id '%1' in '%2'").arg(runId, path_)};
+        d.id = fromUtf8(run.text(0));
+        d.name = fromUtf8(run.text(1));
+        d.experiment = fromUtf8(run.text(2));
+        d.status = effectiveStatus(run.text(3), run.int64(6), run.int64(7), run.text(8), run.int64(9),
+            QDateTime::currentMSecsSinceEpoch(), utf8(QSysInfo::machineHostName()));
+        d.startTime = run.int64(4);
+        d.endTime = run.isNull(5) ? -1 : run.int64(5);
+        d.heartbeat = run.int64(6);
+        d.host = fromUtf8(run.text(8));
+        d.pid = run.int64(9);
+        d.parentId = fromUtf8(run.text(10));
+        d.notes = fromUtf8(run.text(11));
+        d.hypothesis = fromUtf8(run.text(12));
+        d.reproHash = fromUtf8(run.text(13));
+
+        auto pairs = [&](const char* sql, KeyValues& out) {
+            auto st = db_->prepare(sql);
+            st.bind(1, id);
+            while (st.step())
+                out.emplace_back(fromUtf8(st.text(0)), fromUtf8(st.text(1)));
+        };
+        pairs("SELECT name, json FROM configs WHERE run_id=? ORDER BY name", d.configs);
+        pairs("SELECT key, value FROM tags WHERE run_id=? ORDER BY key", d.tags);
+        pairs("SELECT name, version FROM data_versions WHERE run_id=? ORDER BY name", d.dataVersions);
+        pairs("SELECT key, value FROM environment WHERE run_id=? ORDER BY key", d.environment);
+
+        auto params = db_->prepare("SELECT key, type, value FROM params WHERE run_id=? ORDER BY key");
+        params.bind(1, id);
+        while (params.step())
+            d.params.push_back({fromUtf8(params.text(0)), fromUtf8(params.text(1)), fromUtf8(params.text(2))});
+
+        auto metrics = db_->prepare("SELECT key, count, first_step, last_step, last_value, min_value, max_value, "
+                                    "nan_count FROM metrics WHERE run_id=? AND count > 0 ORDER BY key");
+        metrics.bind(1, id);
+        while (metrics.step())
+            d.metrics.push_back({fromUtf8(metrics.text(0)), metrics.int64(1), metrics.int64(2), metrics.int64(3),
+                metrics.real(4), metrics.real(5), metrics.real(6), metrics.int64(7)});
+
+        auto git = db_->prepare("SELECT repo_path, commit_sha, branch, remote, dirty, diff, diff_truncated "
+                                "FROM git_info WHERE run_id=?");
+        git.bind(1, id);
+        if (git.step()) {
+            d.git = {true, fromUtf8(git.text(0)), fromUtf8(git.text(1)), fromUtf8(git.text(2)), fromUtf8(git.text(3)), fromUtf8(git.text(5)),
+                git.int64(4) != 0, git.int64(6) != 0};
+        }
+        auto artifacts = db_->prepare("SELECT path, uri, sha256, size FROM artifacts WHERE run_id=? ORDER BY path");
+        artifacts.bind(1, id);
+        while (artifacts.step())
+            d.artifacts.push_back({fromUtf8(artifacts.text(0)), fromUtf8(artifacts.text(1)), fromUtf8(artifacts.text(2)),
+                artifacts.isNull(3) ? -1 : artifacts.int64(3)});
+        return d;
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+Result<MetricSeries> RunlensStoreReader::loadSeries(const QString& runId, const QString& key)
+{
+    std::lock_guard lock(mutex_);
+    try {
+        SqliteReadTransaction snapshot(*db_);
+        auto meta = db_->prepare("SELECT id, count FROM metrics WHERE run_id=? AND key=?");
+        meta.bind(1, utf8(runId)).bind(2, utf8(key));
+        if (!meta.step())
+            return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
+        const int64_t metricId = meta.int64(0);
+        MetricSeries series;
+        const auto expected = static_cast<size_t>(meta.int64(1));
+        series.steps.reserve(expected);
+        series.wallTimes.reserve(expected);
+        series.values.reserve(expected);
+        auto chunks = db_->prepare("SELECT seq, points FROM metric_chunks WHERE metric_id=? ORDER BY seq");
+        chunks.bind(1, metricId);
+        while (chunks.step()) {
+            if (!decodeChunk(chunks.blob(1), series.steps, series.wallTimes, series.values))
+                series.problems.append(
+                    QStringLiteral("chunk %1 of metric '%2' is damaged and was skipped").arg(chunks.int64(0)).arg(key));
+        }
+        return series;
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+} // namespace runlens

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Reads a Runlens store (SQLite, docs/store-format.md) read-only. A store
+// being written by live runs reads consistently: each load is one snapshot.
+#pragma once
+
+#include "store_format.h"
+#include "store_reader.h"
+
+#include <memory>
+#include <mutex>
+
+namespace runlens {
+
+class SqliteDb;
+
+class RunlensStoreReader final : public StoreReader {
+public:
+    // Fails for a file that is not a Runlens store, or one of a newer schema.
+    static Result<std::unique_ptr<RunlensStoreReader>> open(const QString& path);
+    // Any SQLite file that no other format claims: open() says what it is not.
+    static int recognise(const StoreProbe& probe);
+    static StoreFormat format();
+    ~RunlensStoreReader() override;
+
+    QString kind() const override { return QStringLiteral("runlens"); }
+    QString location() const override { return path_; }
+
+    Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) override;
+    Result<RunDetails> loadDetails(const QString& runId) override;
+    Result<MetricSeries> loadSeries(const QString& runId, const QString& key) override;
+
+    // A run still marked running reads as crashed when runLiveness()
+    // (runlens/run_liveness.h, shared with the logger) says it is not alive.
+
+private:
+    RunlensStoreReader(QString path, std::unique_ptr<SqliteDb> db);
+
+    QString path_;
+    std::unique_ptr<SqliteDb> db_;
+    std::mutex mutex_; // one statement at a time on the connection
+};
+
+} // namespace runlens

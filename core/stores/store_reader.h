@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What every store format offers the rest of Runlens: runs as a RunTable,
+// one run's details, and metric series on demand. Readers never write to
+// what they read.
+//
+// Threading: a reader may be called from any thread; implementations
+// serialise access to their connection or files.
+#pragma once
+
+#include "metric_series.h"
+#include "result.h"
+#include "run_details.h"
+#include "run_table.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace runlens {
+
+// Progress in [0, 1]; return false from the callback to cancel.
+using ProgressCallback = std::function<bool(double fraction)>;
+
+struct LoadedRuns {
+    std::shared_ptr<const RunTable> table;
+    QStringList problems; // parts that could not be read; the rest loaded
+    QStringList notes;    // what the store holds besides runs (a model registry, deleted runs left out)
+};
+
+class StoreReader {
+public:
+    virtual ~StoreReader() = default;
+
+    virtual QString kind() const = 0; // "runlens", "mlflow-file", ...
+    virtual QString location() const = 0; // the path that was opened
+
+    virtual Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) = 0;
+    virtual Result<RunDetails> loadDetails(const QString& runId) = 0;
+    virtual Result<MetricSeries> loadSeries(const QString& runId, const QString& key) = 0;
+};
+
+} // namespace runlens

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "store_registry.h"
+
+#include "csv_logger_reader.h"
+#include "mlflow_file_store_reader.h"
+#include "mlflow_sqlite_reader.h"
+#include "runlens_store_reader.h"
+#include "tensorboard_logdir_reader.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+
+namespace runlens {
+
+const std::vector<StoreFormat>& storeFormats()
+{
+    // One line per format.
+    static const std::vector<StoreFormat> formats = {
+        RunlensStoreReader::format(),
+        MlflowFileStoreReader::format(),
+        MlflowSqliteReader::format(),
+        TensorboardLogdirReader::format(),
+        CsvLoggerReader::format(CsvLoggerReader::Kind::Lightning),
+        CsvLoggerReader::format(CsvLoggerReader::Kind::DvcLive),
+    };
+    return formats;
+}
+
+const StoreFormat* findStoreFormat(const QString& kind)
+{
+    const auto& formats = storeFormats();
+    const auto it = std::find_if(formats.begin(), formats.end(), [&](const StoreFormat& f) { return f.kind == kind; });
+    return it == formats.end() ? nullptr : &*it;
+}
+
+QStringList storeKinds()
+{
+    QStringList kinds;
+    for (const auto& f : storeFormats())
+        kinds << f.kind;
+    return kinds;
+}
+
+namespace {
+
+// stat(), not QFileInfo: a named pipe or a device must be told apart before
+// anything opens it (opening a FIFO for reading blocks until a writer comes).
+Result<StoreProbe> probe(const QString& path)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return Failure{QStringLiteral("'%1' does not exist").arg(path)};
+    StoreProbe p;
+    p.path = path;
+    p.isDir = S_ISDIR(st.st_mode);
+    p.isRegularFile = S_ISREG(st.st_mode);
+    if (!p.isDir && !p.isRegularFile)
+        return Failure{QStringLiteral("'%1' is not a store: it is neither a file nor a folder (a pipe or a device?)").arg(path)};
+    if (p.isRegularFile) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return Failure{QStringLiteral("cannot read '%1': %2").arg(path, file.errorString())};
+        p.head = file.read(100);
+    }
+    return p;
+}
+
+QString formatList()
+{
+    QStringList described;
+    for (const auto& f : storeFormats())
+        described << f.description;
+    return described.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QString& kind, bool includeDeleted)
+{
+    const StoreOpenOptions options{includeDeleted};
+    const StoreFormat* chosen = nullptr;
+    if (!kind.isEmpty()) {
+        chosen = findStoreFormat(kind);
+        if (!chosen)
+            return Failure{QStringLiteral("unknown store kind '%1'; this build reads: %2")
+                               .arg(kind, storeKinds().join(QStringLiteral(", ")))};
+        if (!QFileInfo::exists(path))
+            return Failure{QStringLiteral("'%1' does not exist").arg(path)};
+        return chosen->open(path, options);
+    }
+    const auto probed = probe(path);
+    if (!probed)
+        return Failure{probed.error()};
+    int best = 0;
+    for (const auto& f : storeFormats())
+        if (const int score = f.recognise(*probed); score > best) {
+            best = score;
+            chosen = &f;
+        }
+    if (chosen)
+        return chosen->open(path, options);
+    if (probed->isDir)
+        return Failure{QStringLiteral("'%1' is a folder but not a store this build reads (%2)").arg(path, formatList())};
+    return Failure{QStringLiteral("'%1' is not a store: it is not a SQLite database").arg(path)};
+}
+
+} // namespace runlens

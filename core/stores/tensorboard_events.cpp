@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "tensorboard_events.h"
+
+#include "utf8.h"
+
+#include <array>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+namespace runlens {
+
+namespace {
+
+// CRC32C (Castagnoli), reflected polynomial 0x82F63B78. Debian has no
+// maintained C library for it; the table is the whole algorithm.
+const std::array<uint32_t, 256>& crcTable()
+{
+    static const auto table = [] {
+        std::array<uint32_t, 256> t{};
+        for (uint32_t i = 0; i < 256; ++i) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; ++k)
+                c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+            t[i] = c;
+        }
+        return t;
+    }();
+    return table;
+}
+
+// The protobuf wire format, as much as these messages use.
+class Wire {
+public:
+    explicit Wire(std::string_view data) : p_(data.data()), end_(data.data() + data.size()) {}
+
+    bool next(uint32_t& field, uint32_t& type)
+    {
+        if (p_ >= end_)
+            return false;
+        uint64_t key;
+        if (!varint(key))
+            return fail();
+        field = uint32_t(key >> 3);
+        type = uint32_t(key & 7);
+        return field != 0;
+    }
+    bool varint(uint64_t& v)
+    {
+        v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (p_ >= end_)
+                return fail();
+            const auto b = uint8_t(*p_++);
+            v |= uint64_t(b & 0x7f) << shift;
+            if (b < 0x80)
+                return true;
+        }
+        return fail();
+    }
+    bool fixed64(uint64_t& v) { return fixed(v); }
+    bool fixed32(uint32_t& v) { return fixed(v); }
+    bool bytes(std::string_view& v)
+    {
+        uint64_t n;
+        if (!varint(n) || n > uint64_t(end_ - p_))
+            return fail();
+        v = std::string_view(p_, size_t(n));
+        p_ += n;
+        return true;
+    }
+    bool skip(uint32_t type)
+    {
+        uint64_t u;
+        uint32_t w;
+        std::string_view s;
+        switch (type) {
+        case 0: return varint(u);
+        case 1: return fixed64(u);
+        case 2: return bytes(s);
+        case 5: return fixed32(w);
+        default: return fail();
+        }
+    }
+    bool ok() const { return ok_; }
+
+private:
+    template <class T>
+    bool fixed(T& v)
+    {
+        if (size_t(end_ - p_) < sizeof(T))
+            return fail();
+        std::memcpy(&v, p_, sizeof(T));
+        p_ += sizeof(T);
+        return true;
+    }
+    bool fail()
+    {
+        ok_ = false;
+        p_ = end_;
+        return false;
+    }
+    const char* p_;
+    const char* end_;
+    bool ok_ = true;
+};
+
+double asDouble(uint64_t bits)
+{
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+float asFloat(uint32_t bits)
+{
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+
+// TensorProto -> the first element as a double (a scalar is rank 0).
+std::optional<double> tensorScalar(std::string_view msg)
+{
+    Wire w(msg);
+    uint32_t f, t;
+    uint64_t dtype = 0;
+    std::string_view content;
+    std::optional<double> packed;
+    while (w.next(f, t)) {
+        if (f == 1 && t == 0) {
+            if (!w.varint(dtype))
+                return std::nullopt;
+        } else if (f == 4 && t == 2) {
+            if (!w.bytes(content))
+                return std::nullopt;
+        } else if ((f == 5 || f == 6 || f == 7 || f == 10) && !packed) {
+            // float_val / double_val / int_val / int64_val, packed or not.
+            if (t == 2) {
+                std::string_view s;
+                if (!w.bytes(s) || s.empty())
+                    continue;
+                Wire inner(s);
+                if (f == 5) {
+                    uint32_t v;
+                    if (inner.fixed32(v))
+                        packed = asFloat(v);
+                } else if (f == 6) {
+                    uint64_t v;
+                    if (inner.fixed64(v))
+                        packed = asDouble(v);
+                } else {
+                    uint64_t v;
+                    if (inner.varint(v))
+                        packed = f == 7 ? double(int32_t(uint32_t(v))) : double(int64_t(v));
+                }
+            } else if (t == 5 && f == 5) {
+                uint32_t v;
+                if (w.fixed32(v))
+                    packed = asFloat(v);
+            } else if (t == 1 && f == 6) {
+                uint64_t v;
+                if (w.fixed64(v))
+                    packed = asDouble(v);
+            } else if (t == 0) {
+                uint64_t v;
+                if (w.varint(v))
+                    packed = f == 7 ? double(int32_t(uint32_t(v))) : double(int64_t(v));
+            } else if (!w.skip(t)) {
+                return std::nullopt;
+            }
+        } else if (!w.skip(t)) {
+            return std::nullopt;
+        }
+    }
+    if (!w.ok())
+        return std::nullopt;
+    if (packed)
+        return packed;
+    // tensor_content: raw little-endian values of dtype.
+    switch (dtype) {
+    case 1:   // DT_FLOAT
+        if (content.size() >= 4) {
+            uint32_t v;
+            std::memcpy(&v, content.data(), 4);
+            return asFloat(v);
+        }
+        break;
+    case 2:   // DT_DOUBLE
+        if (content.size() >= 8) {
+            uint64_t v;
+            std::memcpy(&v, content.data(), 8);
+            return asDouble(v);
+        }
+        break;
+    case 3: {   // DT_INT32
+        if (content.size() >= 4) {
+            int32_t v;
+            std::memcpy(&v, content.data(), 4);
+            return double(v);
+        }
+        break;
+    }
+    case 9: {   // DT_INT64
+        if (content.size() >= 8) {
+            int64_t v;
+            std::memcpy(&v, content.data(), 8);
+            return double(v);
+        }
+        break;
+    }
+    default: break;
+    }
+    return std::nullopt;
+}
+
+// SummaryMetadata -> (plugin name, content).
+std::pair<QString, std::string_view> pluginOf(std::string_view msg)
+{
+    Wire w(msg);
+    uint32_t f, t;
+    QString name;
+    std::string_view content;
+    while (w.next(f, t)) {
+        if (f == 1 && t == 2) {
+            std::string_view pd;
+            if (!w.bytes(pd))
+                break;
+            Wire p(pd);
+            uint32_t pf, pt;
+            while (p.next(pf, pt)) {
+                std::string_view s;
+                if ((pf == 1 || pf == 2) && pt == 2 && p.bytes(s)) {
+                    if (pf == 1)
+                        name = fromUtf8(s);
+                    else
+                        content = s;
+                } else if (!p.skip(pt)) {
+                    break;
+                }
+            }
+        } else if (!w.skip(t)) {
+            break;
+        }
+    }
+    return {name, content};
+}
+
+// HParamsPluginData.session_start_info(3).hparams(1): map<string, Value>.
+void readHparams(std::string_view content, QHash<QString, QVariant>& out)
+{
+    Wire w(content);
+    uint32_t f, t;
+    while (w.next(f, t)) {
+        std::string_view ssi;
+        if (f != 3 || t != 2) {
+            if (!w.skip(t))
+                return;
+            continue;
+        }
+        if (!w.bytes(ssi))
+            return;
+        Wire s(ssi);
+        uint32_t sf, st;
+        while (s.next(sf, st)) {
+            std::string_view entry;
+            if (sf != 1 || st != 2) {
+                if (!s.skip(st))
+                    return;
+                continue;
+            }
+            if (!s.bytes(entry))
+                return;
+            Wire e(entry);
+            uint32_t ef, et;
+            QString key;
+            QVariant value;
+            while (e.next(ef, et)) {
+                std::string_view b;
+                if (ef == 1 && et == 2 && e.bytes(b)) {
+                    key = fromUtf8(b);
+                } else if (ef == 2 && et == 2 && e.bytes(b)) {
+                    // google.protobuf.Value: number 2, string 3, bool 4.
+                    Wire v(b);
+                    uint32_t vf, vt;
+                    while (v.next(vf, vt)) {
+                        uint64_t u;
+                        std::string_view sv;
+                        if (vf == 2 && vt == 1 && v.fixed64(u))
+                            value = asDouble(u);
+                        else if (vf == 3 && vt == 2 && v.bytes(sv))
+                            value = fromUtf8(sv);
+                        else if (vf == 4 && vt == 0 && v.varint(u))
+                            value = u != 0;
+                        else if (!v.skip(vt))
+                            break;
+                    }
+                } else if (!e.skip(et)) {
+                    break;
+                }
+            }
+            if (!key.isEmpty() && value.isValid())
+                out.insert(key, value);
+        }
+    }
+}
+
+bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar)
+{
+    Wire w(rec);
+    uint32_t f, t;
+    double wall = 0;
+    int64_t step = 0;
+    std::vector<std::string_view> summaries;
+    while (w.next(f, t)) {
+        uint64_t u;
+        if (f == 1 && t == 1) {
+            if (!w.fixed64(u))
+                return false;
+            wall = asDouble(u);
+        } else if (f == 2 && t == 0) {
+            if (!w.varint(u))
+                return false;
+            step = int64_t(u);
+        } else if (f == 5 && t == 2) {
+            std::string_view s;
+            if (!w.bytes(s))
+                return false;
+            summaries.push_back(s);
+        } else if (!w.skip(t)) {
+            return false;
+        }
+    }
+    if (!w.ok())
+        return false;
+    if (wall > 0) {
+        if (out.firstWallTime == 0)
+            out.firstWallTime = wall;
+        out.lastWallTime = std::max(out.lastWallTime, wall);
+    }
+    for (const auto& summary : summaries) {
+        Wire sw(summary);
+        uint32_t sf, st;
+        while (sw.next(sf, st)) {
+            std::string_view value;
+            if (sf != 1 || st != 2) {
+                if (!sw.skip(st))
+                    return false;
+                continue;
+            }
+            if (!sw.bytes(value))
+                return false;
+            Wire vw(value);
+            uint32_t vf, vt;
+            QString tag;
+            std::optional<double> simple, tensor;
+            std::string_view metadata;
+            bool hasMetadata = false;
+            while (vw.next(vf, vt)) {
+                std::string_view b;
+                uint32_t u32;
+                if (vf == 1 && vt == 2 && vw.bytes(b))
+                    tag = fromUtf8(b);
+                else if (vf == 2 && vt == 5 && vw.fixed32(u32))
+                    simple = asFloat(u32);
+                else if (vf == 9 && vt == 2 && vw.bytes(b)) {
+                    metadata = b;
+                    hasMetadata = true;
+                } else if (vf == 8 && vt == 2 && vw.bytes(b))
+                    tensor = tensorScalar(b);
+                else if (!vw.skip(vt))
+                    return false;
+            }
+            if (hasMetadata) {
+                const auto [plugin, content] = pluginOf(metadata);
+                if (plugin == QLatin1String("hparams"))
+                    readHparams(content, out.hparams);
+                tensorTagIsScalar.insert(tag, plugin == QLatin1String("scalars"));
+            }
+            if (simple)
+                out.scalars.push_back({tag, step, wall, *simple});
+            else if (tensor && tensorTagIsScalar.value(tag, false))
+                out.scalars.push_back({tag, step, wall, *tensor});
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+uint32_t crc32c(const uint8_t* data, size_t size)
+{
+    const auto& table = crcTable();
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < size; ++i)
+        c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+uint32_t maskedCrc32c(const uint8_t* data, size_t size)
+{
+    const uint32_t c = crc32c(data, size);
+    return ((c >> 15) | (c << 17)) + 0xa282ead8u;
+}
+
+QByteArray frameRecord(const QByteArray& data)
+{
+    QByteArray r;
+    const uint64_t len = uint64_t(data.size());
+    r.append(reinterpret_cast<const char*>(&len), 8);
+    uint32_t c = maskedCrc32c(reinterpret_cast<const uint8_t*>(&len), 8);
+    r.append(reinterpret_cast<const char*>(&c), 4);
+    r.append(data);
+    c = maskedCrc32c(reinterpret_cast<const uint8_t*>(data.constData()), size_t(data.size()));
+    r.append(reinterpret_cast<const char*>(&c), 4);
+    return r;
+}
+
+void decodeEventFile(const QByteArray& bytes, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar)
+{
+    const auto* p = reinterpret_cast<const uint8_t*>(bytes.constData());
+    const size_t n = size_t(bytes.size());
+    size_t i = 0;
+    while (i < n) {
+        if (n - i < 12) {
+            out.truncatedTail = true;
+            return;
+        }
+        uint64_t len;
+        uint32_t lenCrc;
+        std::memcpy(&len, p + i, 8);
+        std::memcpy(&lenCrc, p + i + 8, 4);
+        if (maskedCrc32c(p + i, 8) != lenCrc) {
+            // A broken length leaves nothing to resynchronise on: stop here.
+            // At the very start the file is not an event file at all.
+            ++(i == 0 ? out.undecodable : out.badCrc);
+            return;
+        }
+        if (len > n - i - 12 || n - i - 12 - len < 4) {
+            out.truncatedTail = true;   // the writer was still at it
+            return;
+        }
+        const uint8_t* data = p + i + 12;
+        uint32_t dataCrc;
+        std::memcpy(&dataCrc, data + len, 4);
+        ++out.records;
+        if (maskedCrc32c(data, size_t(len)) != dataCrc)
+            ++out.badCrc;
+        else if (!decodeEvent(std::string_view(reinterpret_cast<const char*>(data), size_t(len)), out, tensorTagIsScalar))
+            ++out.undecodable;
+        i += 12 + size_t(len) + 4;
+    }
+}
+
+} // namespace runlens

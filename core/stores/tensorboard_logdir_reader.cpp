@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "tensorboard_logdir_reader.h"
+
+#include "run_details.h"
+#include "yaml_params.h"
+
+#include <QDateTime>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+
+
+#include <cmath>
+
+namespace runlens {
+
+namespace {
+
+const QString kEventPattern = QStringLiteral("events.out.tfevents.*");
+constexpr int kMaxDepth = 6;
+constexpr qint64 kLiveMs = 60000;   // written this recently: still running
+
+// The scalars of a run as one series per tag, in file order.
+QHash<QString, MetricSeries> seriesByTag(const DecodedEvents& ev)
+{
+    QHash<QString, MetricSeries> out;
+    for (const auto& e : ev.scalars) {
+        MetricSeries& s = out[e.tag];
+        s.steps.push_back(e.step);
+        s.wallTimes.push_back(e.wallTime);
+        s.values.push_back(e.value);
+    }
+    return out;
+}
+
+} // namespace
+
+TensorboardLogdirReader::TensorboardLogdirReader(QDir root) : FolderOfRunsReader(std::move(root)) {}
+
+namespace {
+
+bool looksLikeLogdir(const QString& dir)
+{
+    QDirIterator it(dir, {kEventPattern}, QDir::Files, QDirIterator::Subdirectories);
+    const int depth = QDir(dir).absolutePath().count(QLatin1Char('/'));
+    while (it.hasNext()) {
+        const QString f = it.next();
+        if (QFileInfo(f).absolutePath().count(QLatin1Char('/')) - depth <= kMaxDepth)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int TensorboardLogdirReader::recognise(const StoreProbe& probe)
+{
+    // Below MLflow's file store (its artifacts may hold event files), above
+    // the CSV loggers (Lightning writes both into one folder).
+    return probe.isDir && looksLikeLogdir(probe.path) ? 60 : 0;
+}
+
+StoreFormat TensorboardLogdirReader::format()
+{
+    return {QStringLiteral("tensorboard"), QStringLiteral("a TensorBoard logdir"),
+        StoreCapability::Read | StoreCapability::Live, &recognise,
+        [](const QString& path, const StoreOpenOptions&) { return asStoreReader(open(path)); }};
+}
+
+Result<std::unique_ptr<TensorboardLogdirReader>> TensorboardLogdirReader::open(const QString& path)
+{
+    if (!QFileInfo(path).isDir() || !looksLikeLogdir(path))
+        return Failure{QStringLiteral("'%1' is not a TensorBoard logdir: no events.out.tfevents.* files in it").arg(path)};
+    return std::unique_ptr<TensorboardLogdirReader>(new TensorboardLogdirReader(QDir(QFileInfo(path).absoluteFilePath())));
+}
+
+QStringList TensorboardLogdirReader::runFolders() const
+{
+    QStringList folders;
+    QDirIterator it(root().path(), {kEventPattern}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString folder = QFileInfo(it.next()).absolutePath();
+        if (!folders.contains(folder))
+            folders << folder;
+    }
+    folders.sort();
+    return folders;
+}
+
+QStringList TensorboardLogdirReader::eventFiles(const QString& folder) const
+{
+    QStringList files = QDir(folder).entryList({kEventPattern}, QDir::Files, QDir::Name);
+    for (auto& f : files)
+        f = QDir(folder).filePath(f);
+    return files;
+}
+
+DecodedEvents TensorboardLogdirReader::decodeRun(const QString& folder) const
+{
+    DecodedEvents events;
+    QHash<QString, bool> tensorTags;
+    for (const auto& file : eventFiles(folder)) {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly)) {
+            ++events.undecodable;
+            continue;
+        }
+        const bool wasTruncated = events.truncatedTail;
+        decodeEventFile(f.readAll(), events, tensorTags);
+        events.truncatedTail = wasTruncated || events.truncatedTail;
+    }
+    return events;
+}
+
+FolderOfRunsReader::RunFolder TensorboardLogdirReader::readRun(const QString& folder) const
+{
+    RunFolder run;
+    const DecodedEvents ev = decodeRun(folder);
+    qint64 lastWrite = 0;
+    const QStringList files = eventFiles(folder);
+    for (const auto& f : files)
+        lastWrite = std::max(lastWrite, QFileInfo(f).lastModified().toMSecsSinceEpoch());
+    // Event files carry no end: written to lately means the run goes on.
+    const bool live = QDateTime::currentMSecsSinceEpoch() - lastWrite < kLiveMs;
+    run.status = live ? RunStatus::Running : RunStatus::Finished;
+    run.startMs = int64_t(ev.firstWallTime * 1000);
+    run.endMs = live ? -1 : int64_t(ev.lastWallTime * 1000);
+    for (auto it = ev.hparams.cbegin(); it != ev.hparams.cend(); ++it)
+        run.params.insert(it.key(), it.value().toString());
+    // Lightning writes hparams.yaml beside the event files.
+    const auto fromYaml = readYamlParams(QDir(folder).filePath(QStringLiteral("hparams.yaml")), &run.problems);
+    for (auto it = fromYaml.cbegin(); it != fromYaml.cend(); ++it)
+        run.params.insert(it.key(), it.value());
+    run.series = seriesByTag(ev);
+    run.environment.emplace_back(QStringLiteral("event files"), QString::number(files.size()));
+    run.environment.emplace_back(QStringLiteral("logdir"), folder);
+    if (ev.badCrc)
+        run.problems << QStringLiteral("%1 record(s) with a bad checksum skipped").arg(ev.badCrc);
+    if (ev.undecodable)
+        run.problems << QStringLiteral("%1 record(s) or file(s) could not be decoded").arg(ev.undecodable);
+    if (ev.truncatedTail && !live)
+        run.problems << QStringLiteral("half-written last record");
+    return run;
+}
+
+} // namespace runlens

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "workspace.h"
+
+#include "baselines.h"
+#include "series_cache.h"
+
+#include <QFileInfo>
+#include <QSet>
+
+namespace runlens {
+
+namespace {
+constexpr size_t kPlotCacheBytes = size_t(2) << 30;   // prepared series kept for replotting
+}
+
+QString SeriesKey::text() const
+{
+    return QString::number(store) + QLatin1Char('\n') + runId + QLatin1Char('\n') + metric + QLatin1Char('\n')
+        + QString::number(int(axis)) + QLatin1Char('\n') + QString::number(int(smoothing)) + QLatin1Char(':')
+        + QString::number(smoothingParam);
+}
+
+SeriesKey SeriesKey::unsmoothed() const
+{
+    SeriesKey k = *this;
+    k.smoothing = Smoothing::None;
+    k.smoothingParam = 0;
+    return k;
+}
+
+Workspace::Workspace(QObject* parent) : QObject(parent), plotCache_(kPlotCacheBytes)
+{
+    pool_.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+    merged_ = std::make_shared<const RunTable>();
+    connect(&liveTimer_, &QTimer::timeout, this, [this] { refresh(false); });
+}
+
+Workspace::~Workspace()
+{
+    cancel();
+    pool_.waitForDone();
+}
+
+void Workspace::setLiveInterval(int ms)
+{
+    if (ms <= 0)
+        liveTimer_.stop();
+    else
+        liveTimer_.start(ms);
+}
+
+void Workspace::setLoading(int delta)
+{
+    const bool was = loading_ > 0;
+    loading_ += delta;
+    if (was != (loading_ > 0))
+        emit loadingChanged(loading_ > 0);
+}
+
+QString Workspace::stampOf(const QString& path)
+{
+    QString s;
+    for (const auto& p : {path, path + QStringLiteral("-wal")}) {
+        const QFileInfo fi(p);
+        if (fi.exists())
+            s += QString::number(fi.size()) + QLatin1Char(':')
+                + QString::number(fi.lastModified().toMSecsSinceEpoch()) + QLatin1Char(';');
+    }
+    return s;
+}
+
+void Workspace::open(const QStringList& paths)
+{
+    for (const auto& raw : paths) {
+        const QString path = QFileInfo(raw).absoluteFilePath();
+        const bool known = pending_.contains(path)
+            || std::any_of(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+        if (known)
+            continue;
+        pending_.append(path);
+        startLoad(path, -1);
+    }
+}
+
+void Workspace::startLoad(const QString& path, int storeIndex, bool reopen)
+{
+    const quint64 generation = generation_.load();
+    std::shared_ptr<StoreReader> reader = storeIndex >= 0 && !reopen ? stores_[size_t(storeIndex)].reader : nullptr;
+    setLoading(+1);
+    pool_.start([this, path, reader, generation]() mutable {
+        const QString stamp = stampOf(path);
+        if (!reader) {
+            auto opened = openStore(path, {}, includeDeleted_);
+            if (!opened) {
+                QMetaObject::invokeMethod(this, [this, path, error = opened.error(), generation] {
+                    finishLoad(path, nullptr, Failure{error}, {}, generation);
+                }, Qt::QueuedConnection);
+                return;
+            }
+            reader = std::shared_ptr<StoreReader>(std::move(*opened));
+        }
+        const QString name = QFileInfo(path).fileName();
+        auto runs = reader->loadRuns([this, generation, name](double f) {
+            QMetaObject::invokeMethod(this, [this, f, name] { emit progress(f, name); }, Qt::QueuedConnection);
+            return generation_.load() == generation;
+        });
+        QMetaObject::invokeMethod(this, [this, path, reader, runs = std::move(runs), stamp, generation]() mutable {
+            finishLoad(path, reader, std::move(runs), stamp, generation);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs,
+                           QString stamp, quint64 generation)
+{
+    setLoading(-1);
+    pending_.removeAll(path);
+    auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+    if (it != stores_.end())
+        refreshing_.remove(int(it - stores_.begin()));
+    if (generation != generation_.load())
+        return;   // cancelled or superseded
+    if (!runs) {
+        emit storeFailed(path, runs.error());
+        return;
+    }
+    if (it == stores_.end()) {
+        Store s;
+        s.path = path;
+        s.kind = reader->kind();
+        s.reader = reader;
+        s.cache = std::make_shared<SeriesCache>(*reader);
+        stores_.push_back(std::move(s));
+        it = stores_.end() - 1;
+    } else if (reader != it->reader) {
+        // Opened again (another choice of what to read): nothing cached from
+        // the old reader holds.
+        it->reader = reader;
+        it->cache = std::make_shared<SeriesCache>(*reader);
+        plotCache_.clear();
+    } else {
+        // Live runs grew: forget their series so they load again.
+        for (int r = 0; r < it->table->rowCount(); ++r)
+            if (it->table->status(r) == RunStatus::Running) {
+                it->cache->invalidate(it->table->id(r));
+                const QString prefix = QString::number(int(it - stores_.begin())) + QLatin1Char('\n')
+                    + it->table->id(r) + QLatin1Char('\n');
+                plotCache_.removeIf([&](const QString& k) { return k.startsWith(prefix); });
+            }
+    }
+    it->table = runs->table;
+    it->baselines = readBaselines(*it->reader);
+    it->problems = runs->problems;
+    it->notes = runs->notes;
+    it->stamp = stamp;
+    rebuildMerged();
+}
+
+void Workspace::rebuildMerged()
+{
+    std::vector<std::shared_ptr<const RunTable>> tables;
+    for (const auto& s : stores_)
+        tables.push_back(s.table);
+    merged_ = std::make_shared<const RunTable>(RunTable::merge(tables));
+    emit runsChanged();
+}
+
+void Workspace::close(int store)
+{
+    if (store < 0 || store >= storeCount())
+        return;
+    ++generation_;   // loads in flight refer to old indices
+    stores_.erase(stores_.begin() + store);
+    plotCache_.clear();
+    rebuildMerged();
+}
+
+void Workspace::refresh(bool force)
+{
+    for (int i = 0; i < storeCount(); ++i) {
+        if (refreshing_.contains(i))
+            continue;
+        if (!force && stampOf(stores_[size_t(i)].path) == stores_[size_t(i)].stamp)
+            continue;
+        refreshing_.insert(i);
+        startLoad(stores_[size_t(i)].path, i);
+    }
+}
+
+void Workspace::setIncludeDeleted(bool include)
+{
+    if (include == includeDeleted_)
+        return;
+    includeDeleted_ = include;
+    // Whatever is loading was opened with the other choice: drop it, and
+    // open every store, open or opening, again.
+    ++generation_;
+    refreshing_.clear();
+    for (int i = 0; i < storeCount(); ++i) {
+        refreshing_.insert(i);
+        startLoad(stores_[size_t(i)].path, i, true);
+    }
+    for (const QString& path : QStringList(pending_))
+        startLoad(path, -1);
+}
+
+void Workspace::cancel()
+{
+    ++generation_;
+}
+
+int Workspace::baselineRowFor(int row) const
+{
+    if (row < 0 || row >= merged_->rowCount())
+        return -1;
+    const int s = merged_->storeIndex(row);
+    if (s >= storeCount())
+        return -1;
+    const QString id = stores_[size_t(s)].baselines.value(merged_->experiment(row));
+    if (id.isEmpty())
+        return -1;
+    // The same id may sit in another store too: take the one in this store.
+    for (int r = 0; r < merged_->rowCount(); ++r)
+        if (merged_->storeIndex(r) == s && merged_->id(r) == id)
+            return r;
+    return -1;
+}
+
+std::vector<int> Workspace::baselineRows() const
+{
+    std::vector<int> out(size_t(merged_->rowCount()), -1);
+    QHash<QString, int> rowOf;   // store index + id -> row
+    for (int r = 0; r < merged_->rowCount(); ++r)
+        rowOf.insert(QString::number(merged_->storeIndex(r)) + QLatin1Char('\n') + merged_->id(r), r);
+    for (int r = 0; r < merged_->rowCount(); ++r) {
+        const int s = merged_->storeIndex(r);
+        if (s >= storeCount())
+            continue;
+        const QString id = stores_[size_t(s)].baselines.value(merged_->experiment(r));
+        if (!id.isEmpty())
+            out[size_t(r)] = rowOf.value(QString::number(s) + QLatin1Char('\n') + id, -1);
+    }
+    return out;
+}
+
+Result<bool> Workspace::setBaseline(int row, bool mark)
+{
+    if (row < 0 || row >= merged_->rowCount())
+        return Failure{QStringLiteral("no such run")};
+    Store& store = stores_[size_t(merged_->storeIndex(row))];
+    const QString experiment = merged_->experiment(row);
+    auto done = writeBaseline(*store.reader, experiment, mark ? merged_->id(row) : QString());
+    if (!done)
+        return done;
+    if (mark)
+        store.baselines.insert(experiment, merged_->id(row));
+    else
+        store.baselines.remove(experiment);
+    store.stamp = stampOf(store.path);   // our own write is not news from a live run
+    emit runsChanged();
+    return true;
+}
+
+Result<RunDetails> Workspace::details(int row) const
+{
+    if (row < 0 || row >= merged_->rowCount())
+        return Failure{QStringLiteral("no such run")};
+    const int s = merged_->storeIndex(row);
+    if (s >= storeCount())
+        return Failure{QStringLiteral("the run's store is closed")};
+    return stores_[size_t(s)].reader->loadDetails(merged_->id(row));
+}
+
+std::shared_ptr<SeriesCache> Workspace::cacheFor(const SeriesKey& key) const
+{
+    return key.store >= 0 && key.store < storeCount() ? stores_[size_t(key.store)].cache : nullptr;
+}
+
+std::shared_ptr<const PlotSeries> Workspace::buildSeries(const SeriesKey& key, const std::shared_ptr<SeriesCache>& cache,
+                                                         QString* error)
+{
+    if (auto cached = cachedSeries(key))
+        return cached;
+    if (key.smoothing != Smoothing::None) {
+        auto raw = buildSeries(key.unsmoothed(), cache, error);
+        if (!raw)
+            return nullptr;
+        std::vector<double> ys = key.smoothing == Smoothing::Ema ? emaDebiased(raw->ys(), key.smoothingParam)
+                                                                 : runningMean(raw->ys(), int(key.smoothingParam));
+        auto smoothed = std::make_shared<const PlotSeries>(std::vector<double>(raw->xs().begin(), raw->xs().end()),
+                                                           std::move(ys));
+        plotCache_.put(key.text(), smoothed, smoothed->size() * 16);
+        return smoothed;
+    }
+    if (!cache) {
+        *error = QStringLiteral("the store is closed");
+        return nullptr;
+    }
+    auto raw = cache->get(key.runId, key.metric);
+    if (!raw) {
+        *error = raw.error();
+        return nullptr;
+    }
+    auto plot = std::make_shared<const PlotSeries>(**raw, key.axis);
+    plotCache_.put(key.text(), plot, plot->size() * 16);
+    return plot;
+}
+
+void Workspace::requestSeries(const std::vector<SeriesKey>& keys, quint64 ticket)
+{
+    std::vector<SeriesKey> missing;
+    for (const auto& k : keys)
+        if (!cachedSeries(k))
+            missing.push_back(k);
+    if (missing.empty()) {
+        QMetaObject::invokeMethod(this, [this, ticket] { emit seriesReady(ticket); }, Qt::QueuedConnection);
+        return;
+    }
+    setLoading(+1);
+    // One task per series, so two cores prepare two series at once; the last
+    // to finish reports the ticket.
+    auto remaining = std::make_shared<std::atomic<int>>(int(missing.size()));
+    const quint64 generation = generation_.load();
+    for (const auto& k : missing) {
+        // The store's cache is taken here, on the GUI thread that owns stores_.
+        pool_.start([this, k, cache = cacheFor(k), ticket, remaining, generation] {
+            QString error;
+            if (generation_.load() == generation && !buildSeries(k, cache, &error) && !error.isEmpty())
+                QMetaObject::invokeMethod(this, [this, key = k.runId + QLatin1Char('/') + k.metric, error] {
+                    emit seriesFailed(key, error);
+                }, Qt::QueuedConnection);
+            if (--*remaining == 0)
+                QMetaObject::invokeMethod(this, [this, ticket] {
+                    setLoading(-1);
+                    emit seriesReady(ticket);
+                }, Qt::QueuedConnection);
+        });
+    }
+}
+
+std::shared_ptr<const PlotSeries> Workspace::cachedSeries(const SeriesKey& key) const
+{
+    return plotCache_.get(key.text());
+}
+
+void Workspace::setPlotCacheBudget(size_t bytes)
+{
+    plotCache_.setBudget(bytes);
+}
+
+size_t Workspace::plotCacheBytes() const
+{
+    return plotCache_.bytes();
+}
+
+std::shared_ptr<const PlotSeries> Workspace::loadSeriesNow(const SeriesKey& key)
+{
+    QString error;
+    return buildSeries(key, cacheFor(key), &error);
+}
+
+QString Workspace::openAndWait(const QStringList& paths)
+{
+    QString failure;
+    const auto connection = connect(this, &Workspace::storeFailed, this,
+                                    [&failure](const QString&, const QString& message) { failure = message; });
+    open(paths);
+    waitForIdle();
+    QCoreApplication::processEvents();
+    disconnect(connection);
+    if (failure.isEmpty() && storeCount() == 0)
+        failure = QStringLiteral("no store opened");
+    return failure;
+}
+
+void Workspace::waitForIdle()
+{
+    while (loading_ > 0 || !pending_.isEmpty()) {
+        pool_.waitForDone(50);
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    }
+}
+
+} // namespace runlens

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The stores open in one window, side by side, and everything loaded from
+// them: the merged run table and metric series prepared for plotting.
+//
+// Threading: a Workspace lives on the GUI thread. Opening, refreshing and
+// series loading run on its own thread pool; results come back as queued
+// signals. Each load carries a generation number and results of a load that
+// was cancelled or superseded are dropped. The destructor cancels and waits.
+#pragma once
+
+#include "lru_byte_cache.h"
+#include "plot_series.h"
+#include "run_table.h"
+#include "series_smoothing.h"
+#include "store_registry.h"
+
+#include <QDateTime>
+#include <QCoreApplication>
+#include <QHash>
+#include <QPointer>
+#include <QSet>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace runlens {
+
+class SeriesCache;
+
+struct SeriesKey {
+    int store = 0;
+    QString runId;
+    QString metric;
+    XAxis axis = XAxis::Step;
+    Smoothing smoothing = Smoothing::None;   // computed on the loading thread
+    double smoothingParam = 0;               // EMA weight, or running-mean window
+    QString text() const;
+    SeriesKey unsmoothed() const;
+};
+
+class Workspace : public QObject {
+    Q_OBJECT
+
+public:
+    struct Store {
+        QString path;
+        QString kind;
+        std::shared_ptr<StoreReader> reader;
+        std::shared_ptr<const RunTable> table;
+        QStringList problems;
+        QStringList notes;   // a model registry, deleted runs left out
+        QString stamp;   // file sizes and times, to notice writes
+        std::shared_ptr<SeriesCache> cache;
+        QHash<QString, QString> baselines;   // experiment -> run id
+    };
+
+    explicit Workspace(QObject* parent = nullptr);
+    ~Workspace() override;
+
+    // Opens stores in the background; already open paths are skipped.
+    void open(const QStringList& paths);
+    void close(int store);
+    // Reloads every store whose files changed (live runs); `force` reloads all.
+    void refresh(bool force = false);
+    // Also read what another tool deleted but kept (MLflow's deleted runs,
+    // .trash); reopens the stores open now. Off by default.
+    void setIncludeDeleted(bool include);
+    bool includeDeleted() const { return includeDeleted_; }
+    // Stops what is loading; what was loaded stays.
+    void cancel();
+    bool isLoading() const { return loading_ > 0; }
+    // Polls the stores for writes every `ms` milliseconds (0 turns it off).
+    void setLiveInterval(int ms);
+
+    int storeCount() const { return int(stores_.size()); }
+    const Store& store(int i) const { return stores_[size_t(i)]; }
+    std::shared_ptr<const RunTable> runs() const { return merged_; }
+
+    // The baseline run of a row's experiment in its store: its row, or -1.
+    int baselineRowFor(int row) const;
+    // baselineRowFor for every row of the merged table, in one pass.
+    std::vector<int> baselineRows() const;
+    // Marks `row` as its experiment's baseline (clear: false removes it).
+    Result<bool> setBaseline(int row, bool mark = true);
+
+    // Everything about a run of the merged table (fast: one run's rows).
+    Result<RunDetails> details(int row) const;
+
+    // Loads series in the background; seriesReady(ticket) follows, after
+    // which cachedSeries() has each one that loaded (failures: seriesFailed).
+    void requestSeries(const std::vector<SeriesKey>& keys, quint64 ticket);
+    std::shared_ptr<const PlotSeries> cachedSeries(const SeriesKey& key) const;
+    // Synchronous form for headless rendering and tests.
+    std::shared_ptr<const PlotSeries> loadSeriesNow(const SeriesKey& key);
+    // The prepared series' memory: its budget (2 GiB unless set) and use.
+    void setPlotCacheBudget(size_t bytes);
+    size_t plotCacheBytes() const;
+    // Blocks until nothing is loading (headless use).
+    void waitForIdle();
+    // Opens `paths` and waits for them (headless use): empty when every store
+    // opened, else why one did not.
+    QString openAndWait(const QStringList& paths);
+
+signals:
+    void loadingChanged(bool loading);
+    void progress(double fraction, const QString& what);
+    void runsChanged();
+    void storeFailed(const QString& path, const QString& message);
+    void seriesReady(quint64 ticket);
+    void seriesFailed(const QString& key, const QString& message);
+
+private:
+    // reopen: a new reader even for a store already open.
+    void startLoad(const QString& path, int storeIndex, bool reopen = false);
+    void finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs, QString stamp,
+                    quint64 generation);
+    void rebuildMerged();
+    static QString stampOf(const QString& path);
+    std::shared_ptr<SeriesCache> cacheFor(const SeriesKey& key) const;
+    // Runs on pool threads: touches only the cache it is given and plotCache_.
+    std::shared_ptr<const PlotSeries> buildSeries(const SeriesKey& key, const std::shared_ptr<SeriesCache>& cache,
+                                                  QString* error);
+    void setLoading(int delta);
+
+    std::vector<Store> stores_;
+    std::shared_ptr<const RunTable> merged_;
+    QThreadPool pool_;
+    std::atomic<quint64> generation_{0};
+    int loading_ = 0;
+    bool includeDeleted_ = false;
+    QStringList pending_;   // paths being opened
+    QSet<int> refreshing_;
+    QTimer liveTimer_;
+
+    // Prepared series kept for replotting (raw and smoothed), within a budget.
+    mutable LruByteCache<PlotSeries> plotCache_;
+};
+
+} // namespace runlens

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The stores layer's one way in: every format in the registry recognises its
+// own stores (and only the surest wins), declares what it can do, and a path
+// that is no store gets a clear answer, never a hang.
+#include "runlens/runlens.h"
+#include "store_registry.h"
+#include "test_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sys/stat.h>
+
+using namespace runlens;
+
+class TestStoreRegistry : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+
+    QString makeRunlensStore()
+    {
+        const QString path = dir_.filePath(QStringLiteral("ours.db"));
+        auto run = Run::start(path.toStdString(), test::testRun("r"));
+        run.logMetric("loss", 1.0, 0);
+        run.finish();
+        return path;
+    }
+
+    QString makeMlflowFileStore()
+    {
+        const QString root = dir_.filePath(QStringLiteral("project"));
+        test::writeFile(root + QStringLiteral("/mlruns/0/meta.yaml"), "experiment_id: '0'\nname: Default\n");
+        test::writeFile(root + QStringLiteral("/mlruns/0/abc/meta.yaml"), "run_id: abc\nrun_name: one\nstatus: 3\n");
+        return root; // a folder holding mlruns/
+    }
+
+    QString makeCsvLogs(const char* marker, const QByteArray& content)
+    {
+        const QString root = dir_.filePath(QString::fromLatin1(marker).section(QLatin1Char('/'), 0, 0) + QStringLiteral("_logs"));
+        test::writeFile(root + QStringLiteral("/version_0/") + QString::fromLatin1(marker), content);
+        return root;
+    }
+
+private slots:
+    void formatsAreDeclaredOnce()
+    {
+        QSet<QString> seen;
+        for (const auto& f : storeFormats()) {
+            QVERIFY2(!seen.contains(f.kind), qPrintable(f.kind));
+            seen.insert(f.kind);
+            QVERIFY(!f.description.isEmpty());
+            QVERIFY(f.recognise && f.open);
+            QVERIFY(f.capabilities.testFlag(StoreCapability::Read));
+            QCOMPARE(findStoreFormat(f.kind), &f);
+        }
+        QCOMPARE(storeKinds().size(), qsizetype(storeFormats().size()));
+        // Only our own store keeps the app's annotations; other tools' files are never written.
+        for (const auto& f : storeFormats())
+            QCOMPARE(f.capabilities.testFlag(StoreCapability::WriteAnnotations), f.kind == QLatin1String("runlens"));
+        QVERIFY(!findStoreFormat(QStringLiteral("nosuch")));
+    }
+
+    void eachFormatRecognisesItsOwnStores()
+    {
+        const QString fixtures = QStringLiteral(RUNLENS_SHARED_FIXTURES);
+        const std::vector<std::pair<QString, QString>> stores = {
+            {makeRunlensStore(), QStringLiteral("runlens")},
+            {makeMlflowFileStore(), QStringLiteral("mlflow-file")},
+            {fixtures + QStringLiteral("/mlflow-sqlite/mlflow.db"), QStringLiteral("mlflow-sqlite")},
+            {fixtures + QStringLiteral("/tensorboard"), QStringLiteral("tensorboard")},
+            {makeCsvLogs("metrics.csv", "step,loss\n0,1\n"), QStringLiteral("lightning")},
+            {makeCsvLogs("plots/metrics/loss.tsv", "step\tloss\n0\t1\n"), QStringLiteral("dvclive")},
+        };
+        QSet<QString> covered;
+        for (const auto& [path, kind] : stores) {
+            QVERIFY2(QFileInfo::exists(path), qPrintable(path + QStringLiteral(" is missing (shared fixtures?)")));
+            auto detected = openStore(path);
+            QVERIFY2(detected, qPrintable(path + QStringLiteral(": ") + (detected ? QString() : detected.error())));
+            QCOMPARE((*detected)->kind(), kind);
+            auto forced = openStore(path, kind);
+            QVERIFY2(forced, qPrintable(forced ? QString() : forced.error()));
+            QCOMPARE((*forced)->kind(), kind);
+            covered.insert(kind);
+        }
+        // A format added to the registry gets a line above, or this fails.
+        QCOMPARE(covered.size(), qsizetype(storeFormats().size()));
+    }
+
+    void whatIsNoStoreSaysSo()
+    {
+        auto missing = openStore(dir_.filePath(QStringLiteral("nothing")));
+        QVERIFY(!missing);
+        QVERIFY(missing.error().contains(QStringLiteral("does not exist")));
+
+        const QString text = dir_.filePath(QStringLiteral("notes.txt"));
+        test::writeFile(text, "hello");
+        auto notSqlite = openStore(text);
+        QVERIFY(!notSqlite);
+        QVERIFY(notSqlite.error().contains(QStringLiteral("not a SQLite database")));
+
+        const QString folder = dir_.filePath(QStringLiteral("empty-folder"));
+        QDir().mkpath(folder);
+        auto emptyFolder = openStore(folder);
+        QVERIFY(!emptyFolder);
+        QVERIFY(emptyFolder.error().contains(QStringLiteral("not a store this build reads")));
+        for (const auto& f : storeFormats())
+            QVERIFY2(emptyFolder.error().contains(f.description), qPrintable(f.description));
+
+        auto unknown = openStore(folder, QStringLiteral("wandb-cloud"));
+        QVERIFY(!unknown);
+        QVERIFY(unknown.error().contains(storeKinds().join(QStringLiteral(", "))));
+    }
+
+    void aNamedPipeIsRefusedWithoutWaiting()
+    {
+        // Opening a FIFO for reading blocks until a writer comes: never open one.
+        const QString fifo = dir_.filePath(QStringLiteral("pipe.db"));
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        auto opened = openStore(fifo); // a hang here is the failure (ctest's timeout ends it)
+        QVERIFY(!opened);
+        QVERIFY2(opened.error().contains(QStringLiteral("neither a file nor a folder")), qPrintable(opened.error()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreRegistry)
+#include "test_store_registry.moc"

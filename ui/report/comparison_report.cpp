@@ -1,0 +1,669 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "comparison_report.h"
+
+#include "column_key.h"
+#include "curve_plot.h"
+#include "figure_export.h"
+#include "metric_priority.h"
+#include "parallel_coordinates_view.h"
+#include "run_colors.h"
+#include "run_diff.h"
+#include "seed_statistics.h"
+#include "svg_text_object.h"
+
+#include <QAbstractTextDocumentLayout>
+#include <QDateTime>
+#include <QFileInfo>
+#include <QPageLayout>
+#include <QPdfWriter>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QTextLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace runlens::ui {
+
+namespace {
+
+constexpr int kFigureWidth = 680; // an A4 page's text width at 96 dpi: no scaling in print
+constexpr int kMaxMetrics = 4;
+constexpr int kMaxTableParams = 4; // params that vary, as run table columns (the differences have them all)
+constexpr size_t kMaxParallelAxes = 8;
+constexpr size_t kMaxChartRuns = 60;
+constexpr size_t kMaxSideBySideRuns = 6; // more runs: a row each in the differences
+constexpr size_t kKeysPerTable = 7; // differing keys per table, when runs are rows
+
+QString esc(const QString& s)
+{
+    return s.toHtmlEscaped();
+}
+
+QString number(double v, int precision = 5)
+{
+    if (std::isnan(v))
+        return QStringLiteral("NaN");
+    if (std::isinf(v))
+        return v > 0 ? QStringLiteral("inf") : QStringLiteral("−inf");
+    return QString::number(v, 'g', precision);
+}
+
+// Long fractions to six digits (0.991208791208 -> 0.991209), long text to
+// 300 characters. Integers stay whole: they are often ids (a job, a commit).
+QString shortValue(const QString& value)
+{
+    bool isNumber = false;
+    const double v = value.toDouble(&isNumber);
+    const bool fraction = value.contains(QLatin1Char('.')) || value.contains(QLatin1Char('e'), Qt::CaseInsensitive);
+    if (isNumber && fraction && value.size() > 8)
+        return number(v, 6);
+    return value.size() > 300 ? value.left(299) + QChar(0x2026) : value;
+}
+
+// Content hashes to their first 12 digits, as git shows commits.
+QString shortHashes(QString text)
+{
+    static const QRegularExpression hash(QStringLiteral("\\b([0-9a-f]{12})[0-9a-f]{20,}\\b"));
+    return text.replace(hash, QStringLiteral("\\1…"));
+}
+
+// Which colour is which run, under a chart (the run table has the same swatches).
+QString legend(const RunTable& table, const std::vector<int>& rows, const QString& metric)
+{
+    const MetricColumn* m = table.metric(metric);
+    QStringList entries;
+    for (int r : rows)
+        if (m && m->has(r))
+            entries << QStringLiteral("<span style=\"color:%1\">■</span>&nbsp;%2")
+                           .arg(runColor(table.id(r)).name(), esc(table.name(r)));
+    if (entries.size() > 30)
+        return {};
+    return QStringLiteral("<br>") + entries.join(QStringLiteral(" &nbsp; "));
+}
+
+QString placeholder(int figure)
+{
+    return QStringLiteral("<runlens-figure index=\"%1\"/>").arg(figure);
+}
+
+// Tables carry their borders as attributes too: QTextDocument (the PDF)
+// reads those, browsers read the style sheet.
+const QString kTableOpen = QStringLiteral("<table width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"4\">");
+
+// The browser's page: centred and bounded. (Print has its own margins, and a
+// proportional line height in QTextDocument would stretch figure lines.)
+const QString kScreenStyle = QStringLiteral(
+    "body{margin:2em auto;max-width:1100px;padding:0 1em;line-height:1.4}"
+    // Printed from a browser: figures and table rows whole, headings with what follows.
+    "@media print{body{margin:0;max-width:none}td,th{font-size:8pt;padding:2px 4px}"
+    "div.figure,tr{break-inside:avoid}h2{break-after:avoid}}");
+const QString kStyle = QStringLiteral(
+    "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;color:#1f2328;overflow-wrap:anywhere}"
+    "h1{font-size:22pt;margin-bottom:0.2em}h2{font-size:15pt;margin-top:1.6em;border-bottom:1px solid #d0d7de}"
+    "table{border-collapse:collapse;margin:0.6em 0;border-color:#d0d7de}"
+    "td,th{border:1px solid #d0d7de;padding:3px 8px;font-size:10pt;text-align:left;vertical-align:top}"
+    "th{background-color:#f3f4f6}td.nowrap{white-space:nowrap}"
+    "td.num{text-align:right}"
+    "td.changed{background-color:#fff4ce}span.swatch{font-size:12pt}"
+    ".stamp{color:#57606a;font-size:9pt}.warn{color:#9a6700}.muted{color:#57606a}"
+    "div.figure{margin:1em 0}p.caption{color:#57606a;font-size:9pt;margin-top:0}svg{max-width:100%;height:auto}");
+
+// The runs a chart of `metric` draws: those that have it, the first
+// kMaxChartRuns of them (past that a chart is a blur and its SVG tens of MB).
+std::vector<int> chartRows(
+    const RunTable& table, const std::vector<int>& rows, const QString& metric, int* having = nullptr)
+{
+    std::vector<int> out;
+    const MetricColumn* column = table.metric(metric);
+    int count = 0;
+    for (int r : rows)
+        if (column && column->has(r)) {
+            ++count;
+            if (out.size() < kMaxChartRuns)
+                out.push_back(r);
+        }
+    if (having)
+        *having = count;
+    return out;
+}
+
+QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, const QString& metric, XAxis axis,
+    const SeriesSource& source)
+{
+    const MetricColumn* column = table.metric(metric);
+    if (!column)
+        return {};
+    std::vector<CurveSeries> series;
+    for (int r : rows) {
+        if (!column->has(r))
+            continue;
+        const SeriesKey key{table.storeIndex(r), table.id(r), metric, axis, Smoothing::None, 0};
+        if (auto plot = source(key))
+            series.push_back({table.id(r), table.name(r), runColor(table.id(r)), std::move(plot), nullptr, -1});
+    }
+    if (series.empty())
+        return {};
+    CurvePlot plot;
+    plot.setObjectName(metric);
+    plot.resize(kFigureWidth, 280);
+    plot.setTitle(metric);
+    plot.setXLabel(xAxisLabel(axis));
+    plot.setPixelsPerColumn(2);
+    plot.setSeries(std::move(series));
+    return figureSvg(plot);
+}
+
+struct Figure {
+    QByteArray svg; // empty: nothing to draw
+    QString caption;
+};
+
+Figure parallelFigure(std::shared_ptr<const RunTable> table, const std::vector<int>& rows, const QString& colourBy)
+{
+    ParallelCoordinatesView view;
+    view.setObjectName(QStringLiteral("parallel coordinates"));
+    view.setSynchronous(true);
+    view.resize(kFigureWidth, 340);
+    view.setRuns(table, rows, colourBy);
+    const auto& axes = view.axes().axes();
+    if (axes.size() < 2)
+        return {};
+    const QString last = axes.back().title;
+    QString caption = QStringLiteral("The params that vary, then %1; lines coloured by it.").arg(esc(last));
+    // A page holds a handful of readable axes: the params most runs have
+    // (in their order), then the last axis.
+    if (axes.size() > kMaxParallelAxes) {
+        caption = QStringLiteral("The %1 params most runs have of the %2 that vary, then %3; lines coloured by it.")
+                      .arg(kMaxParallelAxes - 1)
+                      .arg(axes.size() - 1)
+                      .arg(esc(last));
+        auto coverage = [&](const ParallelAxis& axis) {
+            const ColumnKey key = ColumnKey::parse(axis.key);
+            const ValueColumn* c = key.isParam() ? table->param(key.name) : nullptr;
+            return c ? std::count_if(rows.begin(), rows.end(), [&](int r) { return c->has(r); }) : 0;
+        };
+        std::vector<size_t> order(axes.size() - 1);
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(
+            order.begin(), order.end(), [&](size_t a, size_t b) { return coverage(axes[a]) > coverage(axes[b]); });
+        order.resize(kMaxParallelAxes - 1);
+        std::sort(order.begin(), order.end());
+        QStringList keys;
+        for (size_t a : order)
+            keys << axes[a].key;
+        keys << axes.back().key;
+        view.axes().build(*table, rows, keys);
+        view.invalidate();
+    }
+    return {figureSvg(view), caption};
+}
+
+// The keys of params whose values differ across `rows`.
+QStringList varyingParams(const RunTable& table, const std::vector<int>& rows)
+{
+    QStringList keys;
+    for (const auto& c : table.params())
+        if (c.variesAcross(rows))
+            keys << c.key;
+    return keys;
+}
+
+// What differs between the runs. A few runs sit side by side (a column
+// each); many runs get a row each with the differing keys as columns, a
+// table per few keys, so neither the page nor the reader runs out of width.
+QString differencesSection(const std::vector<RunDetails>& details, int baseline)
+{
+    const RunComparison c = compareRuns(details);
+    std::vector<const ComparisonRow*> rows;
+    for (const auto& row : c.rows)
+        // Metrics have the run table and the curves; the hash has the provenance.
+        if (row.differs && row.section != QLatin1String("metrics") && row.key != QLatin1String("reproducibility hash"))
+            rows.push_back(&row);
+    QString h
+        = QStringLiteral("<section id=\"differences\"><h2>What differs</h2><p>Only what differs; deltas against %1 "
+                         "(baseline).</p>")
+              .arg(esc(details[size_t(baseline)].name));
+    if (rows.empty())
+        return h + QStringLiteral("<p>The runs agree on every param, tag and recorded setting.</p></section>\n");
+    auto cell = [&](const ComparisonRow& row, size_t run) {
+        const auto& base = row.values[size_t(baseline)];
+        QString v = row.values[run] ? esc(shortValue(*row.values[run])) : QStringLiteral("—");
+        if (int(run) != baseline && row.quantity)
+            if (const auto d = deltaOf(row.values[run], base); d && d->absolute != 0)
+                v += QStringLiteral(" <span class=\"muted\">(%1)</span>").arg(deltaText(*d));
+        const bool changed = int(run) != baseline && row.values[run] != base;
+        return QStringLiteral("<td%1>%2</td>").arg(changed ? QStringLiteral(" class=\"changed\"") : QString(), v);
+    };
+    if (c.runNames.size() <= kMaxSideBySideRuns) {
+        h += kTableOpen + QStringLiteral("<thead><tr><th>Section</th><th>Key</th>");
+        for (size_t i = 0; i < c.runNames.size(); ++i)
+            h += QStringLiteral("<th>%1%2</th>")
+                     .arg(esc(c.runNames[i]), int(i) == baseline ? QStringLiteral(" (baseline)") : QString());
+        h += QStringLiteral("</tr></thead>\n");
+        for (const ComparisonRow* row : rows) {
+            h += QStringLiteral("<tr><td>%1</td><td>%2</td>").arg(esc(row->section), esc(row->key));
+            for (size_t i = 0; i < row->values.size(); ++i)
+                h += cell(*row, i);
+            h += QStringLiteral("</tr>\n");
+        }
+        return h + QStringLiteral("</table></section>\n");
+    }
+    for (size_t first = 0; first < rows.size(); first += kKeysPerTable) {
+        const size_t last = std::min(rows.size(), first + kKeysPerTable);
+        h += kTableOpen + QStringLiteral("<thead><tr><th>Run</th>");
+        for (size_t k = first; k < last; ++k)
+            h += QStringLiteral("<th>%1</th>")
+                     .arg(esc(rows[k]->section == QLatin1String("params")
+                             ? rows[k]->key
+                             : rows[k]->section + QLatin1Char('.') + rows[k]->key));
+        h += QStringLiteral("</tr></thead>\n");
+        for (size_t i = 0; i < c.runNames.size(); ++i) {
+            h += QStringLiteral("<tr><td>%1%2</td>")
+                     .arg(esc(c.runNames[i]),
+                         int(i) == baseline ? QStringLiteral(" <span class=\"muted\">(baseline)</span>") : QString());
+            for (size_t k = first; k < last; ++k)
+                h += cell(*rows[k], i);
+            h += QStringLiteral("</tr>\n");
+        }
+        h += QStringLiteral("</table>\n");
+    }
+    return h + QStringLiteral("</section>\n");
+}
+
+// Each run's provenance. What every run shares is said once; the table
+// keeps what differs between them, and the reproducibility hash.
+QString provenanceSection(const std::vector<RunDetails>& details)
+{
+    using Facts = std::vector<std::pair<QString, QString>>; // label, HTML
+    std::vector<Facts> facts;
+    for (const auto& d : details) {
+        Facts f;
+        if (d.git.present) {   // other tools' runs often have none: then it is not listed
+            f.emplace_back(QStringLiteral("commit"),
+                esc(d.git.commit.left(12))
+                    + (d.git.branch.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(esc(d.git.branch))));
+            f.emplace_back(QStringLiteral("uncommitted changes"), d.git.dirty ? QStringLiteral("yes") : QStringLiteral("no"));
+        }
+        for (const auto& [k, v] : d.dataVersions)
+            f.emplace_back(QStringLiteral("data ") + esc(k), esc(shortHashes(v).left(120)));
+        for (const auto& [k, v] : d.environment)
+            if (k == QLatin1String("host") || k == QLatin1String("os") || k == QLatin1String("python")
+                || k == QLatin1String("gpu") || k.startsWith(QLatin1String("seed")))
+                f.emplace_back(esc(k), esc(v.left(80)));
+        facts.push_back(std::move(f));
+    }
+    // A fact is shared when every run has it with the same value.
+    auto sharedByAll = [&](const std::pair<QString, QString>& fact) {
+        return details.size() > 1 && std::all_of(facts.begin(), facts.end(), [&](const Facts& f) {
+            return std::find(f.begin(), f.end(), fact) != f.end();
+        });
+    };
+    QStringList shared;
+    for (const auto& fact : facts.front())
+        if (sharedByAll(fact))
+            shared << QStringLiteral("%1: %2").arg(fact.first, fact.second);
+    QString h = QStringLiteral("<section id=\"provenance\"><h2>Provenance</h2>");
+    if (!shared.isEmpty())
+        h += QStringLiteral("<p>Every run: %1.</p>").arg(shared.join(QStringLiteral("; ")));
+    if (std::all_of(facts.begin(), facts.end(), [](const Facts& f) { return f.empty(); }))
+        h += QStringLiteral("<p class=\"muted\">No git state, data versions or environment recorded for these runs.</p>");
+    h += kTableOpen
+        + QStringLiteral("<thead><tr><th>Run</th><th>%1</th><th>Reproducibility hash</th></tr></thead>\n")
+              .arg(shared.isEmpty() ? QStringLiteral("Commit, data, environment") : QStringLiteral("Its own"));
+    for (size_t i = 0; i < details.size(); ++i) {
+        QStringList own;
+        for (const auto& fact : facts[i])
+            if (!sharedByAll(fact))
+                own << QStringLiteral("%1: %2").arg(fact.first, fact.second);
+        h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>\n")
+                 .arg(esc(details[i].name), own.isEmpty() ? QStringLiteral("—") : own.join(QStringLiteral("<br>")),
+                     esc(details[i].reproHash.left(16)));
+    }
+    return h + QStringLiteral("</table></section>\n");
+}
+
+// QTextDocument has no "keep with next": a heading can end a page with its
+// table or figure on the next. Such a heading moves to the next page. Blocks
+// are checked in order, so each move is seen by the checks after it.
+void keepHeadingsWithTheirContent(QTextDocument& doc)
+{
+    const qreal pageHeight = doc.pageSize().height();
+    if (pageHeight <= 0)
+        return;
+    // Where a block's line sits: a line that does not fit is pushed to the
+    // next page while its block's frame stays put.
+    auto pageOf = [&](const QTextBlock& b, bool lastLine = false) {
+        doc.documentLayout()->documentSize(); // the layout is lazy: finish it
+        qreal top = doc.documentLayout()->blockBoundingRect(b).top();
+        if (b.layout() && b.layout()->lineCount() > 0)
+            top += b.layout()->lineAt(lastLine ? b.layout()->lineCount() - 1 : 0).y();
+        return int(top / pageHeight);
+    };
+    auto breakBefore = [](const QTextBlock& b) {
+        QTextCursor cursor(b);
+        QTextBlockFormat format = b.blockFormat();
+        format.setPageBreakPolicy(QTextFormat::PageBreak_AlwaysBefore);
+        cursor.setBlockFormat(format);
+    };
+    for (QTextBlock block = doc.begin(); block.isValid(); block = block.next()) {
+        if (block.blockFormat().headingLevel() > 0) {
+            // The heading's content: the next block, or the one after a short
+            // introduction ("Only what differs...").
+            QTextBlock content = block.next();
+            if (content.isValid() && content.text().size() < 200 && content.next().isValid()
+                && !content.text().contains(QChar::ObjectReplacementCharacter))
+                content = content.next();
+            if (content.isValid() && pageOf(content) > pageOf(block))
+                breakBefore(block);
+        } else if (block.text().contains(QChar::ObjectReplacementCharacter)) {
+            // A figure and its caption (with the legend) on one page; a
+            // heading just above goes with them.
+            const QTextBlock caption = block.next();
+            if (caption.isValid() && pageOf(caption, true) > pageOf(block)) {
+                const QTextBlock previous = block.previous();
+                breakBefore(previous.isValid() && previous.blockFormat().headingLevel() > 0 ? previous : block);
+            }
+        }
+    }
+}
+
+} // namespace
+
+QStringList ComparisonReport::defaultMetrics(const RunTable& table, const std::vector<int>& rows)
+{
+    return preferredMetrics(metricsPresentIn(table, rows), kMaxMetrics);
+}
+
+std::vector<SeriesKey> ComparisonReport::seriesKeys(
+    const RunTable& table, const std::vector<int>& rows, const QStringList& metrics, XAxis axis)
+{
+    std::vector<SeriesKey> keys;
+    for (const auto& metric : metrics)
+        for (int r : chartRows(table, rows, metric))
+            keys.push_back({table.storeIndex(r), table.id(r), metric, axis, Smoothing::None, 0});
+    return keys;
+}
+
+ComparisonReport ComparisonReport::build(
+    const Workspace& workspace, const std::vector<int>& rows, const ReportOptions& options, const SeriesSource& series)
+{
+    Builder builder(workspace, rows, options, series);
+    while (!builder.done())
+        builder.step();
+    return builder.take();
+}
+
+ComparisonReport::Builder::Builder(
+    const Workspace& workspace, std::vector<int> rows, ReportOptions options, SeriesSource series)
+    : workspace_(workspace)
+    , rows_(std::move(rows))
+    , options_(std::move(options))
+    , series_(std::move(series))
+    , table_(workspace.runs())
+{
+    report_.title_ = options_.title;
+    report_.runCount_ = int(rows_.size());
+    metrics_ = options_.metrics ? *options_.metrics : defaultMetrics(*table_, rows_);
+    const ReportSections& want = options_.sections;
+    pieces_.push_back([this] { header(); });
+    if (want.runs)
+        pieces_.push_back([this] { runsSection(); });
+    if (want.differences || want.provenance)
+        pieces_.push_back([this] {
+            for (int r : rows_)
+                if (auto d = workspace_.details(r))
+                    details_.push_back(std::move(*d));
+        });
+    if (want.differences)
+        pieces_.push_back([this] {
+            if (details_.size() < 2)
+                return;
+            // Deltas against the experiment's baseline when it is in the report, else the first run.
+            int baseline = 0;
+            if (const int b = workspace_.baselineRowFor(rows_.front()); b >= 0)
+                if (auto it = std::find(rows_.begin(), rows_.end(), b); it != rows_.end())
+                    baseline = int(it - rows_.begin());
+            report_.body_ += differencesSection(details_, baseline);
+        });
+    if (want.curves && !metrics_.isEmpty()) {
+        // A figure per step: each is the bulk of a step's time.
+        for (qsizetype i = 0; i < metrics_.size(); ++i)
+            pieces_.push_back([this, i] { curve(i); });
+    }
+    if (want.parallel && rows_.size() >= 2)
+        pieces_.push_back([this] { parallelSection(); });
+    if (want.seeds && !metrics_.isEmpty())
+        pieces_.push_back([this] { seedsSection(); });
+    if (want.provenance)
+        pieces_.push_back([this] {
+            if (!details_.empty())
+                report_.body_ += provenanceSection(details_);
+        });
+}
+
+ComparisonReport::Builder::~Builder() = default;
+
+void ComparisonReport::Builder::step()
+{
+    if (!done())
+        pieces_[next_++]();
+}
+
+ComparisonReport ComparisonReport::Builder::take()
+{
+    while (!done())
+        step();
+    return std::move(report_);
+}
+
+void ComparisonReport::Builder::header()
+{
+    const RunTable& table = *table_;
+    QString& h = report_.body_;
+    h += QStringLiteral("<h1>%1</h1>\n").arg(esc(options_.title));
+    QStringList stores;
+    for (int s = 0; s < workspace_.storeCount(); ++s)
+        stores << QFileInfo(workspace_.store(s).path).fileName();
+    for (int r : rows_)
+        if (!experiments_.contains(table.experiment(r)))
+            experiments_ << table.experiment(r);
+    h += QStringLiteral("<p class=\"stamp\">%1 runs%2 from %3 · generated %4 · Runlens %5</p>\n")
+             .arg(rows_.size())
+             .arg(experiments_.size() == 1 ? QStringLiteral(" of ") + esc(experiments_.front()) : QString(),
+                 esc(stores.join(QStringLiteral(", "))),
+                 QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                 QStringLiteral(RUNLENS_VERSION));
+    if (!options_.notes.trimmed().isEmpty())
+        h += QStringLiteral("<section id=\"notes\"><h2>Notes</h2><p>%1</p></section>\n")
+                 .arg(esc(options_.notes.trimmed()).replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+}
+
+void ComparisonReport::Builder::runsSection()
+{
+    const RunTable& table = *table_;
+    QString& h = report_.body_;
+    const bool oneExperiment = experiments_.size() == 1;
+    const QStringList params = varyingParams(table, rows_).mid(0, kMaxTableParams);
+    h += QStringLiteral("<section id=\"runs\"><h2>Runs</h2>") + kTableOpen
+        + QStringLiteral("<thead><tr><th>Run</th><th>Status</th>%1<th>Started</th><th>Duration</th>")
+              .arg(oneExperiment ? QString() : QStringLiteral("<th>Experiment</th>"));
+    for (const auto& p : params)
+        h += QStringLiteral("<th>%1</th>").arg(esc(p));
+    for (const auto& m : metrics_)
+        h += QStringLiteral("<th>%1</th>").arg(esc(m));
+    h += QStringLiteral("</tr></thead>\n");
+    for (int r : rows_) {
+        h += QStringLiteral("<tr><td><span class=\"swatch\" style=\"color:%1\">■</span> %2</td><td>%3</td>%4"
+                            "<td class=\"nowrap\">%5</td><td class=\"num\">%6</td>")
+                 .arg(runColor(table.id(r)).name(), esc(table.name(r)), statusName(table.status(r)),
+                     oneExperiment ? QString() : QStringLiteral("<td>%1</td>").arg(esc(table.experiment(r))),
+                     QDateTime::fromMSecsSinceEpoch(table.startTime(r)).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                     table.endTime(r) < 0 ? QStringLiteral("running")
+                                          : durationText(table.endTime(r) - table.startTime(r)));
+        for (const auto& key : params) {
+            const ValueColumn* c = table.param(key);
+            h += QStringLiteral("<td>%1</td>")
+                     .arg(c && c->has(r) ? esc(c->text[size_t(r)].left(120)) : QStringLiteral("—"));
+        }
+        for (const auto& key : metrics_) {
+            const MetricColumn* m = table.metric(key);
+            h += QStringLiteral("<td class=\"num\">%1</td>")
+                     .arg(m && m->has(r) ? number(m->last[size_t(r)], 6) : QStringLiteral("—"));
+        }
+        h += QStringLiteral("</tr>\n");
+    }
+    h += QStringLiteral("</table><p class=\"muted\">Metrics are last values.</p></section>\n");
+}
+
+void ComparisonReport::Builder::curve(qsizetype index)
+{
+    const RunTable& table = *table_;
+    QString& h = report_.body_;
+    const QString& m = metrics_[index];
+    if (index == 0)
+        h += QStringLiteral("<section id=\"curves\"><h2>Curves</h2>\n");
+    int having = 0;
+    const std::vector<int> drawn = chartRows(table, rows_, m, &having);
+    QByteArray svg = curveFigure(table, drawn, m, options_.axis, series_);
+    if (svg.isEmpty()) {
+        h += QStringLiteral("<p class=\"muted\">%1: no values recorded for these runs.</p>\n").arg(esc(m));
+    } else {
+        const QString which = int(drawn.size()) < having
+            ? QStringLiteral(" The first %1 of the %2 runs that have it.").arg(drawn.size()).arg(having)
+            : QString();
+        h += QStringLiteral(
+            "<div class=\"figure\">%1<p class=\"caption\">%2 by %3; every run's extremes kept.%4%5</p></div>\n")
+                 .arg(placeholder(int(report_.figures_.size())), esc(m), xAxisLabel(options_.axis), which,
+                      legend(table, drawn, m));
+        report_.figures_.push_back(std::move(svg));
+    }
+    if (index == metrics_.size() - 1)
+        h += QStringLiteral("</section>\n");
+}
+
+void ComparisonReport::Builder::parallelSection()
+{
+    Figure figure = parallelFigure(table_, rows_, metrics_.value(0));
+    if (figure.svg.isEmpty())
+        return;
+    report_.body_ += QStringLiteral("<section id=\"parallel\"><h2>Parallel coordinates</h2><div class=\"figure\">%1"
+                                    "<p class=\"caption\">%2</p></div></section>\n")
+                         .arg(placeholder(int(report_.figures_.size())), figure.caption);
+    report_.figures_.push_back(std::move(figure.svg));
+}
+
+void ComparisonReport::Builder::seedsSection()
+{
+    const RunTable& table = *table_;
+    // Only where seeds were recorded and differ: runs of another tool with
+    // no params at all would otherwise form one "group".
+    const bool seedsVary = std::any_of(table.params().begin(), table.params().end(), [&](const ValueColumn& c) {
+        if (!isSeedKey(c.key, defaultSeedKeys()))
+            return false;
+        return std::any_of(rows_.begin(), rows_.end(), [&](int r) {
+            return c.has(r) != c.has(rows_.front()) || (c.has(r) && c.text[size_t(r)] != c.text[size_t(rows_.front())]);
+        });
+    });
+    const auto groups = groupBySeed(table, rows_);
+    if (!seedsVary || std::none_of(groups.begin(), groups.end(), [](const SeedGroup& g) { return g.rows.size() > 1; }))
+        return;
+    QString& h = report_.body_;
+    h += QStringLiteral("<section id=\"seeds\"><h2>Seed statistics</h2><p>Runs that differ only by their seed, "
+                        "grouped: mean ± sample SD [min, max] of the last value.</p>")
+        + kTableOpen + QStringLiteral("<thead><tr><th>Config</th><th>n</th>");
+    for (const auto& m : metrics_)
+        h += QStringLiteral("<th>%1</th>").arg(esc(m));
+    h += QStringLiteral("</tr></thead>\n");
+    for (const auto& g : groups) {
+        h += QStringLiteral("<tr><td>%1</td><td class=\"num\">%2</td>").arg(esc(g.label)).arg(g.rows.size());
+        for (const auto& m : metrics_) {
+            const auto s = sampleStats(metricValues(table, g.rows, m));
+            h += s.n == 0 ? QStringLiteral("<td>—</td>")
+                          : QStringLiteral("<td class=\"num\">%1 ± %2 [%3, %4]%5</td>")
+                                .arg(number(s.mean), number(s.sd, 3), number(s.min), number(s.max),
+                                    s.warning.isEmpty()
+                                        ? QString()
+                                        : QStringLiteral("<br><span class=\"warn\">%1</span>").arg(esc(s.warning)));
+        }
+        h += QStringLiteral("</tr>\n");
+    }
+    h += QStringLiteral("</table></section>\n");
+}
+
+QString ComparisonReport::html() const
+{
+    QString body = body_;
+    for (size_t i = 0; i < figures_.size(); ++i) {
+        QString svg = QString::fromUtf8(figures_[i]);
+        // The generator writes an XML prolog; inline SVG in HTML starts at <svg.
+        svg = svg.mid(std::max<qsizetype>(0, svg.indexOf(QLatin1String("<svg"))));
+        body.replace(placeholder(int(i)), svg);
+    }
+    return QStringLiteral(
+               "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+               "<meta name=\"generator\" content=\"Runlens %1\"><title>%2</title>\n<style>%3</style></head>\n<body>\n")
+               .arg(QStringLiteral(RUNLENS_VERSION), esc(title_), kStyle + kScreenStyle)
+        + body + QStringLiteral("</body></html>\n");
+}
+
+std::unique_ptr<QTextDocument> ComparisonReport::document() const
+{
+    QString body = body_;
+    for (size_t i = 0; i < figures_.size(); ++i)
+        body.replace(placeholder(int(i)),
+            QStringLiteral("<img src=\"%1%2\">").arg(QLatin1String(SvgTextObject::kImagePrefix)).arg(i));
+    auto doc = std::make_unique<QTextDocument>();
+    doc->setDefaultStyleSheet(kStyle);
+    doc->setMetaInformation(QTextDocument::DocumentTitle, title_);
+    doc->setHtml(QStringLiteral("<html><body>") + body + QStringLiteral("</body></html>"));
+    SvgTextObject::install(*doc, figures_);
+    return doc;
+}
+
+Result<bool> ComparisonReport::writePdf(const QString& path) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Failure{QStringLiteral("cannot write '%1': %2").arg(path, file.errorString())};
+    {
+        QPdfWriter pdf(&file);
+        pdf.setTitle(title_);
+        pdf.setCreator(QStringLiteral("Runlens %1").arg(QStringLiteral(RUNLENS_VERSION)));
+        // Wide comparisons get a landscape page.
+        pdf.setPageLayout(
+            QPageLayout(QPageSize(QPageSize::A4), runCount_ > 5 ? QPageLayout::Landscape : QPageLayout::Portrait,
+                QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter));
+        pdf.setResolution(300);
+        // Laid out at 96 dpi on the page's text area and scaled to the
+        // printer: figures keep the size they were drawn at.
+        const auto doc = document();
+        doc->setPageSize(pdf.pageLayout().paintRectPixels(96).size());
+        keepHeadingsWithTheirContent(*doc);
+        doc->print(&pdf);
+    }
+    if (!file.commit())
+        return Failure{QStringLiteral("cannot write '%1': %2").arg(path, file.errorString())};
+    return true;
+}
+
+Result<bool> ComparisonReport::save(const QString& path) const
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("pdf"))
+        return writePdf(path);
+    if (suffix != QLatin1String("html") && suffix != QLatin1String("htm"))
+        return Failure{
+            QStringLiteral("reports are written as .html or .pdf, not '%1'").arg(QFileInfo(path).fileName())};
+    QSaveFile file(path);
+    const QByteArray bytes = html().toUtf8();
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return Failure{QStringLiteral("cannot write '%1': %2").arg(path, file.errorString())};
+    return true;
+}
+
+} // namespace runlens::ui
