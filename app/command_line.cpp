@@ -327,9 +327,12 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err)
         out << commandHelp(*about);
         return Ok;
     }
-    QString format = parser.value(QStringLiteral("format"));
-    if (format.isEmpty() && !command->formats.isEmpty())
-        format = command->formats.first();
+    QString format;
+    if (!command->formats.isEmpty()) {
+        format = parser.value(QStringLiteral("format"));
+        if (format.isEmpty())
+            format = command->formats.first();
+    }
     return command->run(CliCall{parser, positionals, format, out, err});
 }
 

@@ -6,6 +6,7 @@
 #include "figure_export.h"
 #include "metric_priority.h"
 #include "parallel_coordinates_view.h"
+#include "report_content.h"
 #include "run_colors.h"
 #include "run_diff.h"
 #include "seed_statistics.h"
@@ -32,10 +33,7 @@ namespace runlens::ui {
 namespace {
 
 constexpr int kFigureWidth = 680; // an A4 page's text width at 96 dpi: no scaling in print
-constexpr int kMaxMetrics = 4;
-constexpr int kMaxTableParams = 4; // params that vary, as run table columns (the differences have them all)
 constexpr size_t kMaxParallelAxes = 8;
-constexpr size_t kMaxChartRuns = 60;
 constexpr size_t kMaxSideBySideRuns = 6; // more runs: a row each in the differences
 constexpr size_t kKeysPerTable = 7; // differing keys per table, when runs are rows
 
@@ -66,12 +64,6 @@ QString shortValue(const QString& value)
 }
 
 // Content hashes to their first 12 digits, as git shows commits.
-QString shortHashes(QString text)
-{
-    static const QRegularExpression hash(QStringLiteral("\\b([0-9a-f]{12})[0-9a-f]{20,}\\b"));
-    return text.replace(hash, QStringLiteral("\\1…"));
-}
-
 // Which colour is which run, under a chart (the run table has the same swatches).
 QString legend(const RunTable& table, const std::vector<int>& rows, const QString& metric)
 {
@@ -112,25 +104,6 @@ const QString kStyle = QStringLiteral(
     "td.changed{background-color:#fff4ce}span.swatch{font-size:12pt}"
     ".stamp{color:#57606a;font-size:9pt}.warn{color:#9a6700}.muted{color:#57606a}"
     "div.figure{margin:1em 0}p.caption{color:#57606a;font-size:9pt;margin-top:0}svg{max-width:100%;height:auto}");
-
-// The runs a chart of `metric` draws: those that have it, the first
-// kMaxChartRuns of them (past that a chart is a blur and its SVG tens of MB).
-std::vector<int> chartRows(
-    const RunTable& table, const std::vector<int>& rows, const QString& metric, int* having = nullptr)
-{
-    std::vector<int> out;
-    const MetricColumn* column = table.metric(metric);
-    int count = 0;
-    for (int r : rows)
-        if (column && column->has(r)) {
-            ++count;
-            if (out.size() < kMaxChartRuns)
-                out.push_back(r);
-        }
-    if (having)
-        *having = count;
-    return out;
-}
 
 QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, const QString& metric, XAxis axis,
     const SeriesSource& source)
@@ -204,30 +177,19 @@ Figure parallelFigure(std::shared_ptr<const RunTable> table, const std::vector<i
 }
 
 // The keys of params whose values differ across `rows`.
-QStringList varyingParams(const RunTable& table, const std::vector<int>& rows)
-{
-    QStringList keys;
-    for (const auto& c : table.params())
-        if (c.variesAcross(rows))
-            keys << c.key;
-    return keys;
-}
-
 // What differs between the runs. A few runs sit side by side (a column
 // each); many runs get a row each with the differing keys as columns, a
 // table per few keys, so neither the page nor the reader runs out of width.
-QString differencesSection(const std::vector<RunDetails>& details, int baseline)
+QString differencesSection(const ReportContent& content)
 {
-    const RunComparison c = compareRuns(details);
+    const int baseline = content.baseline;
     std::vector<const ComparisonRow*> rows;
-    for (const auto& row : c.rows)
-        // Metrics have the run table and the curves; the hash has the provenance.
-        if (row.differs && row.section != QLatin1String("metrics") && row.key != QLatin1String("reproducibility hash"))
-            rows.push_back(&row);
+    for (const auto& row : content.differences)
+        rows.push_back(&row);
     QString h
         = QStringLiteral("<section id=\"differences\"><h2>What differs</h2><p>Only what differs; deltas against %1 "
                          "(baseline).</p>")
-              .arg(esc(details[size_t(baseline)].name));
+              .arg(esc(content.runNames[baseline]));
     if (rows.empty())
         return h + QStringLiteral("<p>The runs agree on every param, tag and recorded setting.</p></section>\n");
     auto cell = [&](const ComparisonRow& row, size_t run) {
@@ -239,11 +201,12 @@ QString differencesSection(const std::vector<RunDetails>& details, int baseline)
         const bool changed = int(run) != baseline && row.values[run] != base;
         return QStringLiteral("<td%1>%2</td>").arg(changed ? QStringLiteral(" class=\"changed\"") : QString(), v);
     };
-    if (c.runNames.size() <= kMaxSideBySideRuns) {
+    const QStringList& names = content.runNames;
+    if (size_t(names.size()) <= kMaxSideBySideRuns) {
         h += kTableOpen + QStringLiteral("<thead><tr><th>Section</th><th>Key</th>");
-        for (size_t i = 0; i < c.runNames.size(); ++i)
+        for (qsizetype i = 0; i < names.size(); ++i)
             h += QStringLiteral("<th>%1%2</th>")
-                     .arg(esc(c.runNames[i]), int(i) == baseline ? QStringLiteral(" (baseline)") : QString());
+                     .arg(esc(names[i]), int(i) == baseline ? QStringLiteral(" (baseline)") : QString());
         h += QStringLiteral("</tr></thead>\n");
         for (const ComparisonRow* row : rows) {
             h += QStringLiteral("<tr><td>%1</td><td>%2</td>").arg(esc(row->section), esc(row->key));
@@ -262,12 +225,12 @@ QString differencesSection(const std::vector<RunDetails>& details, int baseline)
                              ? rows[k]->key
                              : rows[k]->section + QLatin1Char('.') + rows[k]->key));
         h += QStringLiteral("</tr></thead>\n");
-        for (size_t i = 0; i < c.runNames.size(); ++i) {
+        for (qsizetype i = 0; i < names.size(); ++i) {
             h += QStringLiteral("<tr><td>%1%2</td>")
-                     .arg(esc(c.runNames[i]),
+                     .arg(esc(names[i]),
                          int(i) == baseline ? QStringLiteral(" <span class=\"muted\">(baseline)</span>") : QString());
             for (size_t k = first; k < last; ++k)
-                h += cell(*rows[k], i);
+                h += cell(*rows[k], size_t(i));
             h += QStringLiteral("</tr>\n");
         }
         h += QStringLiteral("</table>\n");
@@ -277,49 +240,25 @@ QString differencesSection(const std::vector<RunDetails>& details, int baseline)
 
 // Each run's provenance. What every run shares is said once; the table
 // keeps what differs between them, and the reproducibility hash.
-QString provenanceSection(const std::vector<RunDetails>& details)
+QString provenanceSection(const ReportContent& content, const std::vector<RunDetails>& details)
 {
-    using Facts = std::vector<std::pair<QString, QString>>; // label, HTML
-    std::vector<Facts> facts;
-    for (const auto& d : details) {
-        Facts f;
-        if (d.git.present) {   // other tools' runs often have none: then it is not listed
-            f.emplace_back(QStringLiteral("commit"),
-                esc(d.git.commit.left(12))
-                    + (d.git.branch.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(esc(d.git.branch))));
-            f.emplace_back(QStringLiteral("uncommitted changes"), d.git.dirty ? QStringLiteral("yes") : QStringLiteral("no"));
-        }
-        for (const auto& [k, v] : d.dataVersions)
-            f.emplace_back(QStringLiteral("data ") + esc(k), esc(shortHashes(v).left(120)));
-        for (const auto& [k, v] : d.environment)
-            if (k == QLatin1String("host") || k == QLatin1String("os") || k == QLatin1String("python")
-                || k == QLatin1String("gpu") || k.startsWith(QLatin1String("seed")))
-                f.emplace_back(esc(k), esc(v.left(80)));
-        facts.push_back(std::move(f));
-    }
-    // A fact is shared when every run has it with the same value.
-    auto sharedByAll = [&](const std::pair<QString, QString>& fact) {
-        return details.size() > 1 && std::all_of(facts.begin(), facts.end(), [&](const Facts& f) {
-            return std::find(f.begin(), f.end(), fact) != f.end();
-        });
+    auto facts = [](const std::vector<ReportContent::Fact>& list) {
+        QStringList out;
+        for (const auto& [label, value] : list)
+            out << QStringLiteral("%1: %2").arg(esc(label), esc(value));
+        return out;
     };
-    QStringList shared;
-    for (const auto& fact : facts.front())
-        if (sharedByAll(fact))
-            shared << QStringLiteral("%1: %2").arg(fact.first, fact.second);
+    const QStringList shared = facts(content.sharedFacts);
     QString h = QStringLiteral("<section id=\"provenance\"><h2>Provenance</h2>");
     if (!shared.isEmpty())
         h += QStringLiteral("<p>Every run: %1.</p>").arg(shared.join(QStringLiteral("; ")));
-    if (std::all_of(facts.begin(), facts.end(), [](const Facts& f) { return f.empty(); }))
+    if (!content.anyFacts)
         h += QStringLiteral("<p class=\"muted\">No git state, data versions or environment recorded for these runs.</p>");
     h += kTableOpen
         + QStringLiteral("<thead><tr><th>Run</th><th>%1</th><th>Reproducibility hash</th></tr></thead>\n")
               .arg(shared.isEmpty() ? QStringLiteral("Commit, data, environment") : QStringLiteral("Its own"));
     for (size_t i = 0; i < details.size(); ++i) {
-        QStringList own;
-        for (const auto& fact : facts[i])
-            if (!sharedByAll(fact))
-                own << QStringLiteral("%1: %2").arg(fact.first, fact.second);
+        const QStringList own = facts(content.ownFacts[i]);
         h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>\n")
                  .arg(esc(details[i].name), own.isEmpty() ? QStringLiteral("—") : own.join(QStringLiteral("<br>")),
                      esc(details[i].reproHash.left(16)));
@@ -376,15 +315,17 @@ void keepHeadingsWithTheirContent(QTextDocument& doc)
 
 QStringList ComparisonReport::defaultMetrics(const RunTable& table, const std::vector<int>& rows)
 {
-    return preferredMetrics(metricsPresentIn(table, rows), kMaxMetrics);
+    return ReportContent::defaultMetrics(table, rows);
 }
 
 std::vector<SeriesKey> ComparisonReport::seriesKeys(
     const RunTable& table, const std::vector<int>& rows, const QStringList& metrics, XAxis axis)
 {
     std::vector<SeriesKey> keys;
+    ReportContent content;
+    content.rows = rows;
     for (const auto& metric : metrics)
-        for (int r : chartRows(table, rows, metric))
+        for (int r : content.chartRows(table, metric))
             keys.push_back({table.storeIndex(r), table.id(r), metric, axis, Smoothing::None, 0});
     return keys;
 }
@@ -408,7 +349,8 @@ ComparisonReport::Builder::Builder(
 {
     report_.title_ = options_.title;
     report_.runCount_ = int(rows_.size());
-    metrics_ = options_.metrics ? *options_.metrics : defaultMetrics(*table_, rows_);
+    // What needs no run details now (the pieces depend on the metrics); the rest once they are read.
+    content_ = decideReportContent(*table_, rows_, {}, 0, options_.metrics);
     const ReportSections& want = options_.sections;
     pieces_.push_back([this] { header(); });
     if (want.runs)
@@ -418,31 +360,31 @@ ComparisonReport::Builder::Builder(
             for (int r : rows_)
                 if (auto d = workspace_.details(r))
                     details_.push_back(std::move(*d));
-        });
-    if (want.differences)
-        pieces_.push_back([this] {
-            if (details_.size() < 2)
-                return;
             // Deltas against the experiment's baseline when it is in the report, else the first run.
             int baseline = 0;
             if (const int b = workspace_.baselineRowFor(rows_.front()); b >= 0)
                 if (auto it = std::find(rows_.begin(), rows_.end(), b); it != rows_.end())
                     baseline = int(it - rows_.begin());
-            report_.body_ += differencesSection(details_, baseline);
+            content_ = decideReportContent(*table_, rows_, details_, baseline, content_.metrics);
         });
-    if (want.curves && !metrics_.isEmpty()) {
+    if (want.differences)
+        pieces_.push_back([this] {
+            if (details_.size() >= 2)
+                report_.body_ += differencesSection(content_);
+        });
+    if (want.curves && !content_.metrics.isEmpty()) {
         // A figure per step: each is the bulk of a step's time.
-        for (qsizetype i = 0; i < metrics_.size(); ++i)
+        for (qsizetype i = 0; i < content_.metrics.size(); ++i)
             pieces_.push_back([this, i] { curve(i); });
     }
     if (want.parallel && rows_.size() >= 2)
         pieces_.push_back([this] { parallelSection(); });
-    if (want.seeds && !metrics_.isEmpty())
+    if (want.seeds && !content_.metrics.isEmpty())
         pieces_.push_back([this] { seedsSection(); });
     if (want.provenance)
         pieces_.push_back([this] {
             if (!details_.empty())
-                report_.body_ += provenanceSection(details_);
+                report_.body_ += provenanceSection(content_, details_);
         });
 }
 
@@ -463,18 +405,15 @@ ComparisonReport ComparisonReport::Builder::take()
 
 void ComparisonReport::Builder::header()
 {
-    const RunTable& table = *table_;
     QString& h = report_.body_;
     h += QStringLiteral("<h1>%1</h1>\n").arg(esc(options_.title));
     QStringList stores;
     for (int s = 0; s < workspace_.storeCount(); ++s)
         stores << QFileInfo(workspace_.store(s).path).fileName();
-    for (int r : rows_)
-        if (!experiments_.contains(table.experiment(r)))
-            experiments_ << table.experiment(r);
+    const QStringList& experiments = content_.experiments;
     h += QStringLiteral("<p class=\"stamp\">%1 runs%2 from %3 · generated %4 · Runlens %5</p>\n")
              .arg(rows_.size())
-             .arg(experiments_.size() == 1 ? QStringLiteral(" of ") + esc(experiments_.front()) : QString(),
+             .arg(experiments.size() == 1 ? QStringLiteral(" of ") + esc(experiments.front()) : QString(),
                  esc(stores.join(QStringLiteral(", "))),
                  QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
                  QStringLiteral(RUNLENS_VERSION));
@@ -487,14 +426,14 @@ void ComparisonReport::Builder::runsSection()
 {
     const RunTable& table = *table_;
     QString& h = report_.body_;
-    const bool oneExperiment = experiments_.size() == 1;
-    const QStringList params = varyingParams(table, rows_).mid(0, kMaxTableParams);
+    const bool oneExperiment = content_.experiments.size() == 1;
+    const QStringList& params = content_.tableParams;
     h += QStringLiteral("<section id=\"runs\"><h2>Runs</h2>") + kTableOpen
         + QStringLiteral("<thead><tr><th>Run</th><th>Status</th>%1<th>Started</th><th>Duration</th>")
               .arg(oneExperiment ? QString() : QStringLiteral("<th>Experiment</th>"));
     for (const auto& p : params)
         h += QStringLiteral("<th>%1</th>").arg(esc(p));
-    for (const auto& m : metrics_)
+    for (const auto& m : content_.metrics)
         h += QStringLiteral("<th>%1</th>").arg(esc(m));
     h += QStringLiteral("</tr></thead>\n");
     for (int r : rows_) {
@@ -510,7 +449,7 @@ void ComparisonReport::Builder::runsSection()
             h += QStringLiteral("<td>%1</td>")
                      .arg(c && c->has(r) ? esc(c->text[size_t(r)].left(120)) : QStringLiteral("—"));
         }
-        for (const auto& key : metrics_) {
+        for (const auto& key : content_.metrics) {
             const MetricColumn* m = table.metric(key);
             h += QStringLiteral("<td class=\"num\">%1</td>")
                      .arg(m && m->has(r) ? number(m->last[size_t(r)], 6) : QStringLiteral("—"));
@@ -524,11 +463,11 @@ void ComparisonReport::Builder::curve(qsizetype index)
 {
     const RunTable& table = *table_;
     QString& h = report_.body_;
-    const QString& m = metrics_[index];
+    const QString& m = content_.metrics[index];
     if (index == 0)
         h += QStringLiteral("<section id=\"curves\"><h2>Curves</h2>\n");
     int having = 0;
-    const std::vector<int> drawn = chartRows(table, rows_, m, &having);
+    const std::vector<int> drawn = content_.chartRows(table, m, &having);
     QByteArray svg = curveFigure(table, drawn, m, options_.axis, series_);
     if (svg.isEmpty()) {
         h += QStringLiteral("<p class=\"muted\">%1: no values recorded for these runs.</p>\n").arg(esc(m));
@@ -542,13 +481,13 @@ void ComparisonReport::Builder::curve(qsizetype index)
                       legend(table, drawn, m));
         report_.figures_.push_back(std::move(svg));
     }
-    if (index == metrics_.size() - 1)
+    if (index == content_.metrics.size() - 1)
         h += QStringLiteral("</section>\n");
 }
 
 void ComparisonReport::Builder::parallelSection()
 {
-    Figure figure = parallelFigure(table_, rows_, metrics_.value(0));
+    Figure figure = parallelFigure(table_, rows_, content_.metrics.value(0));
     if (figure.svg.isEmpty())
         return;
     report_.body_ += QStringLiteral("<section id=\"parallel\"><h2>Parallel coordinates</h2><div class=\"figure\">%1"
@@ -559,30 +498,18 @@ void ComparisonReport::Builder::parallelSection()
 
 void ComparisonReport::Builder::seedsSection()
 {
-    const RunTable& table = *table_;
-    // Only where seeds were recorded and differ: runs of another tool with
-    // no params at all would otherwise form one "group".
-    const bool seedsVary = std::any_of(table.params().begin(), table.params().end(), [&](const ValueColumn& c) {
-        if (!isSeedKey(c.key, defaultSeedKeys()))
-            return false;
-        return std::any_of(rows_.begin(), rows_.end(), [&](int r) {
-            return c.has(r) != c.has(rows_.front()) || (c.has(r) && c.text[size_t(r)] != c.text[size_t(rows_.front())]);
-        });
-    });
-    const auto groups = groupBySeed(table, rows_);
-    if (!seedsVary || std::none_of(groups.begin(), groups.end(), [](const SeedGroup& g) { return g.rows.size() > 1; }))
+    if (content_.seedGroups.empty())
         return;
     QString& h = report_.body_;
     h += QStringLiteral("<section id=\"seeds\"><h2>Seed statistics</h2><p>Runs that differ only by their seed, "
                         "grouped: mean ± sample SD [min, max] of the last value.</p>")
         + kTableOpen + QStringLiteral("<thead><tr><th>Config</th><th>n</th>");
-    for (const auto& m : metrics_)
+    for (const auto& m : content_.metrics)
         h += QStringLiteral("<th>%1</th>").arg(esc(m));
     h += QStringLiteral("</tr></thead>\n");
-    for (const auto& g : groups) {
-        h += QStringLiteral("<tr><td>%1</td><td class=\"num\">%2</td>").arg(esc(g.label)).arg(g.rows.size());
-        for (const auto& m : metrics_) {
-            const auto s = sampleStats(metricValues(table, g.rows, m));
+    for (const auto& g : content_.seedGroups) {
+        h += QStringLiteral("<tr><td>%1</td><td class=\"num\">%2</td>").arg(esc(g.label)).arg(g.runs);
+        for (const auto& s : g.stats) {
             h += s.n == 0 ? QStringLiteral("<td>—</td>")
                           : QStringLiteral("<td class=\"num\">%1 ± %2 [%3, %4]%5</td>")
                                 .arg(number(s.mean), number(s.sd, 3), number(s.min), number(s.max),

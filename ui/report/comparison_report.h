@@ -15,6 +15,7 @@
 // drawn by the app's own chart widgets); load the series first, off it.
 #pragma once
 
+#include "report_content.h"
 #include "result.h"
 #include "workspace.h"
 
@@ -114,8 +115,7 @@ private:
     ReportOptions options_;
     SeriesSource series_;
     std::shared_ptr<const RunTable> table_;
-    QStringList metrics_;
-    QStringList experiments_;
+    ReportContent content_; // what the report says; this class only writes it
     std::vector<RunDetails> details_;
     std::vector<std::function<void()>> pieces_;
     size_t next_ = 0;
