@@ -27,6 +27,10 @@
 
 namespace runlens {
 
+namespace query {
+struct Ast;
+}
+
 struct QueryError {
     int position = 0; // 0-based offset into the query text
     int length = 1;
@@ -59,12 +63,10 @@ public:
     // The rows of `table` that match, in the query's order (else table order).
     QuerySelection select(const RunTable& table) const;
 
-    struct Ast;
-
 private:
     QString text_;
     std::optional<QueryError> error_;
-    std::unique_ptr<Ast> ast_;
+    std::unique_ptr<query::Ast> ast_;
 };
 
 } // namespace runlens

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "query_evaluation.h"
+
+#include "natural_compare.h"
+
+#include <QDateTime>
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <numeric>
+
+namespace runlens::query {
+
+namespace {
+
+enum class MetricStat { Last, Min, Max, Count, LastStep };
+
+QString formatNumber(double v)
+{
+    return QString::number(v, 'g', 17);
+}
+
+// Dates in queries on time fields: '2026-11-01', '2026-11-01 14:00', ISO 8601.
+std::optional<double> parseTime(const QString& text)
+{
+    for (const auto* fmt : {"yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"}) {
+        const auto dt = QDateTime::fromString(text, QLatin1String(fmt));
+        if (dt.isValid())
+            return double(dt.toMSecsSinceEpoch());
+    }
+    const auto iso = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (iso.isValid())
+        return double(iso.toMSecsSinceEpoch());
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<Getter> resolve(const Field& f, const RunTable& t, std::optional<QueryError>& error)
+{
+    auto unknown = [&](const QString& what) {
+        error = QueryError{f.pos, f.len, what};
+        return std::nullopt;
+    };
+    switch (f.kind) {
+    case FieldKind::Param:
+    case FieldKind::Tag: {
+        const ValueColumn* c = f.kind == FieldKind::Param ? t.param(f.path) : t.tag(f.path);
+        if (!c)
+            return unknown(
+                QStringLiteral("no run has %1 '%2'")
+                    .arg(f.kind == FieldKind::Param ? QStringLiteral("param") : QStringLiteral("tag"), f.path));
+        return Getter([c](int r) {
+            return c->has(r) ? CellValue{true, c->number[size_t(r)], c->text[size_t(r)]} : CellValue{};
+        });
+    }
+    case FieldKind::Metric: {
+        const MetricColumn* c = t.metric(f.path);
+        MetricStat stat = MetricStat::Last;
+        if (!c) {
+            static const std::pair<const char*, MetricStat> stats[]
+                = {{".last", MetricStat::Last}, {".min", MetricStat::Min}, {".max", MetricStat::Max},
+                    {".count", MetricStat::Count}, {".last_step", MetricStat::LastStep}};
+            for (const auto& [suffix, s] : stats) {
+                if (f.path.endsWith(QLatin1String(suffix))) {
+                    c = t.metric(f.path.left(f.path.size() - static_cast<qsizetype>(std::strlen(suffix))));
+                    stat = s;
+                    if (c)
+                        break;
+                }
+            }
+        }
+        if (!c)
+            return unknown(QStringLiteral("no run has metric '%1'").arg(f.path));
+        return Getter([c, stat](int r) {
+            if (!c->has(r))
+                return CellValue{};
+            const auto i = size_t(r);
+            const double v = stat == MetricStat::Last ? c->last[i]
+                : stat == MetricStat::Min             ? c->min[i]
+                : stat == MetricStat::Max             ? c->max[i]
+                : stat == MetricStat::Count           ? double(c->count[i])
+                                                      : double(c->lastStep[i]);
+            return CellValue{true, v, formatNumber(v)};
+        });
+    }
+    case FieldKind::Name:
+        return Getter([&t](int r) { return CellValue{true, NAN, t.name(r)}; });
+    case FieldKind::Id:
+        return Getter([&t](int r) { return CellValue{true, NAN, t.id(r)}; });
+    case FieldKind::Experiment:
+        return Getter([&t](int r) { return CellValue{true, NAN, t.experiment(r)}; });
+    case FieldKind::Status:
+        return Getter([&t](int r) { return CellValue{true, NAN, statusName(t.status(r))}; });
+    case FieldKind::StartTime:
+        return Getter([&t](int r) { return CellValue{true, double(t.startTime(r)), QString::number(t.startTime(r))}; });
+    case FieldKind::EndTime:
+        return Getter([&t](int r) {
+            return t.endTime(r) < 0 ? CellValue{}
+                                    : CellValue{true, double(t.endTime(r)), QString::number(t.endTime(r))};
+        });
+    case FieldKind::Duration:
+        return Getter([&t, now = QDateTime::currentMSecsSinceEpoch()](int r) {
+            const int64_t end = t.endTime(r) < 0 ? now : t.endTime(r);
+            const double secs = double(end - t.startTime(r)) / 1000.0;
+            return CellValue{true, secs, formatNumber(secs)};
+        });
+    }
+    return std::nullopt;
+}
+
+
+std::optional<Predicate> compile(const Node& node, const RunTable& table, std::optional<QueryError>& error)
+{
+    if (node.kind != Node::Compare) {
+        std::vector<Predicate> kids;
+        for (const auto& child : node.children) {
+            auto p = compile(*child, table, error);
+            if (!p)
+                return std::nullopt;
+            kids.push_back(std::move(*p));
+        }
+        if (node.kind == Node::Not)
+            return Predicate([p = kids[0]](int r) { return !p(r); });
+        if (node.kind == Node::And)
+            return Predicate([a = kids[0], b = kids[1]](int r) { return a(r) && b(r); });
+        return Predicate([a = kids[0], b = kids[1]](int r) { return a(r) || b(r); });
+    }
+
+    auto getter = resolve(node.field, table, error);
+    if (!getter)
+        return std::nullopt;
+    const bool timeField = node.field.kind == FieldKind::StartTime || node.field.kind == FieldKind::EndTime;
+    const bool caseless = node.field.kind == FieldKind::Status;
+
+    std::vector<Literal> values = node.values;
+    for (auto& lit : values) {
+        if (timeField && !lit.isNumber) {
+            const auto ms = parseTime(lit.text);
+            if (!ms) {
+                error = QueryError{lit.pos, lit.len,
+                    QStringLiteral("'%1' is not a date; write it as '2026-11-01' or "
+                                   "'2026-11-01 14:30'")
+                        .arg(lit.text)};
+                return std::nullopt;
+            }
+            lit.isNumber = true;
+            lit.number = *ms;
+        } else if (!lit.isNumber) {
+            // A quoted number compares as a number against numeric values.
+            bool ok = false;
+            const double d = lit.text.toDouble(&ok);
+            if (ok)
+                lit.number = d;
+            else
+                lit.number = NAN;
+        }
+    }
+
+    if (node.cmp == Cmp::Match || node.cmp == Cmp::NoMatch) {
+        QRegularExpression re(values[0].text);
+        if (!re.isValid()) {
+            error = QueryError{
+                values[0].pos, values[0].len, QStringLiteral("invalid regular expression: %1").arg(re.errorString())};
+            return std::nullopt;
+        }
+        re.optimize();
+        const bool want = node.cmp == Cmp::Match;
+        return Predicate([get = *getter, re, want](int r) {
+            const CellValue v = get(r);
+            return v.present && re.match(v.text).hasMatch() == want;
+        });
+    }
+
+    // Three-way comparison; nullopt when the two cannot be ordered.
+    auto compare = [caseless](const CellValue& v, const Literal& lit) -> std::optional<int> {
+        const bool litNumeric = lit.isNumber || !std::isnan(lit.number);
+        if (litNumeric && !std::isnan(v.number)) {
+            if (std::isnan(lit.number))
+                return std::nullopt;
+            return v.number < lit.number ? -1 : v.number > lit.number ? 1 : 0;
+        }
+        if (lit.isNumber && std::isnan(lit.number))
+            return std::nullopt; // nan matches nothing, like in IEEE arithmetic
+        return v.text.compare(lit.text, caseless ? Qt::CaseInsensitive : Qt::CaseSensitive);
+    };
+
+    const Cmp cmp = node.cmp;
+    return Predicate([get = *getter, values, cmp, compare](int r) {
+        const CellValue v = get(r);
+        if (!v.present)
+            return false;
+        if (cmp == Cmp::In || cmp == Cmp::NotIn) {
+            const bool found = std::any_of(values.begin(), values.end(), [&](const Literal& lit) {
+                const auto c = compare(v, lit);
+                return c && *c == 0;
+            });
+            return found == (cmp == Cmp::In);
+        }
+        const auto c = compare(v, values[0]);
+        if (!c)
+            return cmp == Cmp::Ne;
+        switch (cmp) {
+        case Cmp::Eq:
+            return *c == 0;
+        case Cmp::Ne:
+            return *c != 0;
+        case Cmp::Lt:
+            return *c < 0;
+        case Cmp::Le:
+            return *c <= 0;
+        case Cmp::Gt:
+            return *c > 0;
+        case Cmp::Ge:
+            return *c >= 0;
+        default:
+            return false;
+        }
+    });
+}
+
+} // namespace runlens::query

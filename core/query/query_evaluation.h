@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Evaluating a syntax tree against a run table: a field resolves to a getter
+// of its cell, a condition compiles to a predicate over rows. An unknown key
+// is an error with its position.
+#pragma once
+
+#include "query_ast.h"
+#include "run_query.h"
+
+#include <cmath>
+#include <functional>
+
+namespace runlens::query {
+
+struct CellValue {
+    bool present = false;
+    double number = NAN; // NaN when not a number
+    QString text;
+};
+
+using Getter = std::function<CellValue(int row)>;
+
+using Predicate = std::function<bool(int row)>;
+
+// Resolves a field against the table; nullopt and `error` when the key is unknown.
+std::optional<Getter> resolve(const Field& field, const RunTable& table, std::optional<QueryError>& error);
+std::optional<Predicate> compile(const Node& node, const RunTable& table, std::optional<QueryError>& error);
+
+} // namespace runlens::query
