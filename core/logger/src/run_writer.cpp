@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+// The writer thread: applies a run's records and series to the store in one
+// transaction per flush, and keeps the provenance and reproducibility hash.
+#include "run_internal.h"
+
+#include "config_flatten.h"
+#include "provenance.h"
+#include "runlens/number_format.h"
+#include "sha256.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace runlens {
+
+void Run::Impl::writerLoop()
+{
+    // What a failed write leaves in `batch` and `spare` is written again next
+    // time, before anything logged later: a busy store delays, never loses.
+    std::vector<Record> batch;
+    bool first = true;
+    int failures_while_stopping = 0;
+    for (;;) {
+        size_t series_count = 0;
+        uint64_t serving = 0;
+        bool stop = false;
+        {
+            std::unique_lock lock(mu);
+            if (!first)
+                wake.wait_for(lock, options.flush_interval, [&] { return stopping || flush_requested != flush_done; });
+            first = false;
+            serving = flush_requested;
+            stop = stopping;
+            std::move(records.begin(), records.end(), std::back_inserter(batch));
+            records.clear();
+            series_count = series_keys.size();
+            spare.resize(series_count);
+            for (size_t i = 0; i < series_count; ++i) {
+                if (spare[i].empty()) {
+                    pending[i].swap(spare[i]);
+                } else {
+                    spare[i].insert(spare[i].end(), pending[i].begin(), pending[i].end());
+                    pending[i].clear();
+                }
+            }
+        }
+        bool written = false;
+        try {
+            writeBatch(batch, series_count);
+            written = true;
+        } catch (const std::exception& e) {
+            setError(std::string("writing to the store failed (will retry): ") + e.what());
+            std::fprintf(stderr, "runlens: writing to the store failed (will retry): %s\n", e.what());
+        }
+        if (written) {
+            batch.clear();
+            for (size_t i = 0; i < series_count; ++i)
+                spare[i].clear();
+        }
+        {
+            std::lock_guard lock(mu);
+            flush_done = serving;
+        }
+        flushed.notify_all();
+        if (stop && (written || ++failures_while_stopping >= 3))
+            return;
+    }
+}
+
+void Run::Impl::writeBatch(std::vector<Record>& batch, size_t series_count)
+{
+    if (!db)
+        return;
+    SqliteTransaction tx(*db);
+    if (on_disk.size() < series_count)
+        on_disk.resize(series_count);
+    for (const auto& record : batch)
+        writeRecord(record);
+    // Series state changes only once the transaction has committed.
+    std::vector<std::pair<size_t, SeriesWriter>> staged;
+    for (size_t i = 0; i < series_count; ++i) {
+        if (!spare[i].empty()) {
+            // A copy: the writer on record changes only once the transaction commits.
+            staged.emplace_back(i, writerFor(i));
+            staged.back().second.append(*db, spare[i]);
+        }
+    }
+    if (hash_dirty)
+        updateReproHash();
+    auto beat = db->prepare("UPDATE runs SET heartbeat=? WHERE id=?");
+    beat.bind(1, nowMs()).bind(2, id).run();
+    tx.commit();
+    for (auto& [i, state] : staged)
+        on_disk[i] = std::move(state);
+}
+
+SeriesWriter Run::Impl::writerFor(size_t index)
+{
+    if (on_disk[index])
+        return *on_disk[index];
+    auto ins = db->prepare("INSERT INTO metrics(run_id, key) VALUES(?, ?) ON CONFLICT(run_id, key) DO NOTHING");
+    ins.bind(1, id).bind(2, series_keys[index]).run();
+    auto sel = db->prepare("SELECT id FROM metrics WHERE run_id=? AND key=?");
+    sel.bind(1, id).bind(2, series_keys[index]);
+    sel.step();
+    return SeriesWriter(sel.int64(0));
+}
+
+void Run::Impl::writeRecord(const Record& record)
+{
+    std::visit(
+        [&](const auto& r) {
+            using T = std::decay_t<decltype(r)>;
+            if constexpr (std::is_same_v<T, ParamRecord>) {
+                db->prepare("INSERT OR REPLACE INTO params(run_id, key, type, value) VALUES(?, ?, ?, ?)")
+                    .bind(1, id)
+                    .bind(2, r.key)
+                    .bind(3, r.type)
+                    .bind(4, r.value)
+                    .run();
+                params_for_hash[r.key] = r.type + ":" + r.value;
+                hash_dirty = true;
+            } else if constexpr (std::is_same_v<T, ConfigRecord>) {
+                db->prepare("INSERT OR REPLACE INTO configs(run_id, name, json) VALUES(?, ?, ?)")
+                    .bind(1, id)
+                    .bind(2, r.name)
+                    .bind(3, r.json)
+                    .run();
+            } else if constexpr (std::is_same_v<T, TagRecord>) {
+                db->prepare("INSERT OR REPLACE INTO tags(run_id, key, value) VALUES(?, ?, ?)")
+                    .bind(1, id)
+                    .bind(2, r.key)
+                    .bind(3, r.value)
+                    .run();
+            } else if constexpr (std::is_same_v<T, RunTextRecord>) {
+                // The column name comes from this file, never from the caller.
+                const std::string sql = "UPDATE runs SET " + r.column + "=? WHERE id=?";
+                db->prepare(sql).bind(1, r.value).bind(2, id).run();
+            } else if constexpr (std::is_same_v<T, DataVersionRecord>) {
+                db->prepare("INSERT OR REPLACE INTO data_versions(run_id, name, version) VALUES(?, ?, ?)")
+                    .bind(1, id)
+                    .bind(2, r.name)
+                    .bind(3, r.version)
+                    .run();
+                data_for_hash[r.name] = r.version;
+                hash_dirty = true;
+            } else if constexpr (std::is_same_v<T, EnvRecord>) {
+                db->prepare("INSERT OR REPLACE INTO environment(run_id, key, value) VALUES(?, ?, ?)")
+                    .bind(1, id)
+                    .bind(2, r.key)
+                    .bind(3, r.value)
+                    .run();
+            } else if constexpr (std::is_same_v<T, ArtifactRecord>) {
+                auto st = db->prepare(
+                    "INSERT OR REPLACE INTO artifacts(run_id, path, uri, size, sha256) VALUES(?, ?, ?, ?, ?)");
+                st.bind(1, id).bind(2, r.path).bind(3, r.uri);
+                if (r.size >= 0)
+                    st.bind(4, r.size);
+                st.bind(5, r.sha256).run();
+            } else if constexpr (std::is_same_v<T, FinishRecord>) {
+                db->prepare("UPDATE runs SET status=?, end_time=?, heartbeat=? WHERE id=?")
+                    .bind(1, statusText(r.status))
+                    .bind(2, r.end_ms)
+                    .bind(3, r.end_ms)
+                    .bind(4, id)
+                    .run();
+            }
+        },
+        record);
+}
+
+void Run::Impl::writeProvenance()
+{
+    if (options.capture_git) {
+        const auto git = detail::captureGit(cwd, options.max_diff_bytes);
+        if (git.found) {
+            db->prepare("INSERT OR REPLACE INTO git_info(run_id, repo_path, commit_sha, branch, remote, dirty, diff, "
+                        "diff_truncated) VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(1, id)
+                .bind(2, git.repo_path)
+                .bind(3, git.commit)
+                .bind(4, git.branch)
+                .bind(5, git.remote)
+                .bind(6, int64_t(git.dirty))
+                .bind(7, git.diff)
+                .bind(8, int64_t(git.diff_truncated))
+                .run();
+            git_for_hash = git.commit + "\n" + detail::sha256Hex(git.diff);
+        }
+    }
+    if (options.capture_environment) {
+        auto st = db->prepare("INSERT OR REPLACE INTO environment(run_id, key, value) VALUES(?, ?, ?)");
+        for (const auto& [k, v] : detail::captureEnvironment())
+            st.bind(1, id).bind(2, k).bind(3, v).run();
+    }
+}
+
+void Run::Impl::updateReproHash()
+{
+    // Runs that should agree share this: same code (commit and uncommitted
+    // diff), same data versions, same configuration.
+    std::string text = "runlens-repro-v1\ncode:" + git_for_hash + "\ndata:";
+    for (const auto& [k, v] : data_for_hash)
+        text += k + "=" + v + "\n";
+    text += "config:";
+    for (const auto& [k, v] : params_for_hash)
+        text += k + "=" + v + "\n";
+    db->prepare("UPDATE runs SET repro_hash=? WHERE id=?").bind(1, detail::sha256Hex(text)).bind(2, id).run();
+    hash_dirty = false;
+}
+
+} // namespace runlens
