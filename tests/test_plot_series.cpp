@@ -3,6 +3,8 @@
 // column, full resolution when zoomed in; and the smoothing filters.
 #include "axis_ticks.h"
 #include "group_bands.h"
+#include "pan_frame.h"
+#include "view_motion.h"
 #include "plot_series.h"
 #include "series_smoothing.h"
 
@@ -286,6 +288,73 @@ private slots:
         QCOMPARE(band.front().mean, std::log10(2.0));
         QVERIFY(groupBand({&a}, 5, 5, 10, BandKind::MinMax).empty());
         QVERIFY(groupBand({}, 0, 1, 10, BandKind::MinMax).empty());
+    }
+
+    void panFramesEqualDecimatingTheWholeWindow()
+    {
+        // The pan path keeps the columns still in view and decimates only those
+        // scrolled in: inside the window it must give what decimating the whole
+        // new window on the same grid gives, for a slide either way.
+        std::mt19937 rng(11);
+        std::normal_distribution<double> noise;
+        std::vector<double> xs, ys;
+        // Samples off the column edges: a sample exactly on an edge belongs to
+        // the column left of it, so a window starting there has it as its
+        // first point where the kept frame had it as a last one (a difference
+        // of where one point is drawn in a column, not of what is drawn).
+        for (int i = 0; i < 50000; ++i) {
+            xs.push_back(i * 0.5 + 0.1);
+            ys.push_back(i % 997 == 0 ? NAN : noise(rng));
+        }
+        const PlotSeries series(std::move(xs), std::move(ys));
+        const int columns = 400;
+        const double width = 12.5, from0 = 5000, to0 = from0 + columns * width;
+        const auto kept = series.decimate(from0, to0, columns);
+        auto inside = [](const std::vector<PlotPoint>& points, double a, double b) {
+            std::vector<std::pair<double, double>> out;
+            for (const auto& p : points)
+                if (p.x >= a && p.x < b)
+                    out.emplace_back(p.x, std::isnan(p.y) ? -1e300 : p.y);
+            return out;
+        };
+        for (int shift : {7, -7, 150, -150}) {
+            const double from = from0 + shift * width, to = to0 + shift * width;
+            const double keptFrom = std::max(from, from0), keptTo = std::min(to, to0);
+            std::vector<PlotPoint> left, right;
+            if (from < keptFrom)
+                left = series.decimate(from, keptFrom, int(std::lround((keptFrom - from) / width)));
+            if (keptTo < to)
+                right = series.decimate(keptTo, to, int(std::lround((to - keptTo) / width)));
+            const auto stitched = stitchPanFrame(left.empty() ? nullptr : &left, kept, right.empty() ? nullptr : &right,
+                                                 from, keptFrom, keptTo, to);
+            const auto direct = series.decimate(from, to, columns);
+            const auto got = inside(stitched, from, to), want = inside(direct, from, to);
+            const auto diff = std::mismatch(got.begin(), got.end(), want.begin(), want.end());
+            QVERIFY2(diff.first == got.end() && diff.second == want.end(),
+                     qPrintable(QStringLiteral("shift %1: %2 points against %3; first difference at x = %4 (stitched) / %5")
+                                    .arg(shift).arg(got.size()).arg(want.size())
+                                    .arg(diff.first == got.end() ? -1.0 : diff.first->first)
+                                    .arg(diff.second == want.end() ? -1.0 : diff.second->first)));
+            // The line still reaches both borders.
+            QVERIFY(std::any_of(stitched.begin(), stitched.end(), [&](const PlotPoint& p) { return p.x < from; }));
+            QVERIFY(std::any_of(stitched.begin(), stitched.end(), [&](const PlotPoint& p) { return p.x >= to; }));
+        }
+    }
+
+    void viewMotions()
+    {
+        // Panner: dragging right by a quarter of the width shows what was a quarter to the left.
+        const auto [x, y] = pannedView({0, 100}, {0, 10}, 50, -20, 200, 100);
+        QCOMPARE(x, (AxisRange{-25, 75}));
+        QCOMPARE(y, (AxisRange{-2, 8})); // dragging up shows what was below
+        // Magnifier: the anchor stays put; a notch in narrows, a notch out widens back.
+        const AxisRange in = magnifiedRange({0, 100}, 25, wheelZoomFactor(120));
+        QCOMPARE(in.lo, 25 - 25 * 0.85);
+        QCOMPARE(in.hi, 25 + 75 * 0.85);
+        QVERIFY(std::abs((in.span() / 100) - 0.85) < 1e-12);
+        const AxisRange back = magnifiedRange(in, 25, wheelZoomFactor(-120));
+        QVERIFY(std::abs(back.lo - 0) < 1e-9 && std::abs(back.hi - 100) < 1e-9);
+        QCOMPARE(wheelZoomFactor(0), 1.0);
     }
 };
 

@@ -3,6 +3,8 @@
 
 #include "axis_ticks.h"
 #include "group_bands.h"
+#include "pan_frame.h"
+#include "view_motion.h"
 #include "figure_export.h"
 #include "line_rasterizer.h"
 
@@ -254,39 +256,11 @@ void CurvePlot::preparePanFrame(double x0, double x1, int columns)
     const double keptFrom = std::max(from, panGrid_->from), keptTo = std::min(to, panGrid_->to);
     const auto left = from < keptFrom ? decimateAll(from, keptFrom, span(from, keptFrom)) : std::vector<FrameSeries>();
     const auto right = keptTo < to ? decimateAll(keptTo, to, span(keptTo, to)) : std::vector<FrameSeries>();
-    auto stitch = [&](const std::vector<PlotPoint>* l, const std::vector<PlotPoint>& kept, const std::vector<PlotPoint>* r) {
-        std::vector<PlotPoint> out;
-        out.reserve(kept.size() + (l ? l->size() : 0) + (r ? r->size() : 0));
-        // Left of the kept columns: the new ones (with the point beyond the
-        // edge that lets the line reach the border), else the last kept
-        // point before the view.
-        if (l) {
-            for (const auto& p : *l)
-                if (p.x < keptFrom)
-                    out.push_back(p);
-        } else {
-            auto before = std::find_if(kept.rbegin(), kept.rend(), [&](const PlotPoint& p) { return p.x < from; });
-            if (before != kept.rend())
-                out.push_back(*before);
-        }
-        for (const auto& p : kept)
-            if (p.x >= keptFrom && p.x < keptTo)
-                out.push_back(p);
-        if (r) {
-            for (const auto& p : *r)
-                if (p.x >= keptTo)
-                    out.push_back(p);
-        } else {
-            auto after = std::find_if(kept.begin(), kept.end(), [&](const PlotPoint& p) { return p.x >= to; });
-            if (after != kept.end())
-                out.push_back(*after);
-        }
-        return out;
-    };
     for (size_t i = 0; i < frame_.size(); ++i) {
-        frame_[i].raw = stitch(left.empty() ? nullptr : &left[i].raw, frame_[i].raw, right.empty() ? nullptr : &right[i].raw);
-        frame_[i].smoothed = stitch(left.empty() ? nullptr : &left[i].smoothed, frame_[i].smoothed,
-                                    right.empty() ? nullptr : &right[i].smoothed);
+        frame_[i].raw = stitchPanFrame(left.empty() ? nullptr : &left[i].raw, frame_[i].raw,
+                                       right.empty() ? nullptr : &right[i].raw, from, keptFrom, keptTo, to);
+        frame_[i].smoothed = stitchPanFrame(left.empty() ? nullptr : &left[i].smoothed, frame_[i].smoothed,
+                                            right.empty() ? nullptr : &right[i].smoothed, from, keptFrom, keptTo, to);
     }
     panGrid_ = PanGrid{width, from, to};
 }
@@ -638,10 +612,10 @@ void CurvePlot::mouseMoveEvent(QMouseEvent* e)
     hover_ = e->pos();
     if (drag_ == Drag::Pan) {
         const QRectF a = plotArea();
-        const double dx = double(e->pos().x() - dragStart_.x()) / a.width() * (panX_.second - panX_.first);
-        const double dy = double(e->pos().y() - dragStart_.y()) / a.height() * (panY_.second - panY_.first);
-        xView_ = std::pair(panX_.first - dx, panX_.second - dx);
-        yView_ = std::pair(panY_.first + dy, panY_.second + dy);
+        const auto [x, y] = pannedView({panX_.first, panX_.second}, {panY_.first, panY_.second},
+                                       e->pos().x() - dragStart_.x(), e->pos().y() - dragStart_.y(), a.width(), a.height());
+        xView_ = std::pair(x.lo, x.hi);
+        yView_ = std::pair(y.lo, y.hi);
         setInteracting();
         emit xRangeChanged(xView_->first, xView_->second);
     } else if (drag_ == Drag::Zoom) {
@@ -654,14 +628,14 @@ void CurvePlot::mouseReleaseEvent(QMouseEvent* e)
 {
     if (drag_ == Drag::Zoom) {
         const QRect r = QRect(dragStart_, e->pos()).normalized();
-        if (r.width() > 4 && r.height() > 4) {
+        if (r.width() >= kMinZoomBandPixels && r.height() >= kMinZoomBandPixels) {
             const QRectF a = plotArea();
             const double xa = fromPixelX(r.left(), a), xb = fromPixelX(r.right(), a);
             const double ya = fromPixelY(r.bottom(), a), yb = fromPixelY(r.top(), a);
             xView_ = std::pair(xa, xb);
             yView_ = std::pair(ya, yb);
             emit xRangeChanged(xa, xb);
-        } else if (r.width() > 4) {
+        } else if (r.width() >= kMinZoomBandPixels) {
             const QRectF a = plotArea();
             xView_ = std::pair(fromPixelX(r.left(), a), fromPixelX(r.right(), a));
             yView_.reset();
@@ -683,10 +657,9 @@ void CurvePlot::wheelEvent(QWheelEvent* e)
     const QRectF a = plotArea();
     if (!a.contains(e->position()))
         return;
-    const double factor = std::pow(0.85, e->angleDelta().y() / 120.0);
     const auto [x0, x1] = xRange();
-    const double at = fromPixelX(e->position().x(), a);
-    xView_ = std::pair(at - (at - x0) * factor, at + (x1 - at) * factor);
+    const AxisRange x = magnifiedRange({x0, x1}, fromPixelX(e->position().x(), a), wheelZoomFactor(e->angleDelta().y()));
+    xView_ = std::pair(x.lo, x.hi);
     yView_.reset();
     setInteracting();
     emit xRangeChanged(xView_->first, xView_->second);
