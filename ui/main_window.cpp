@@ -34,6 +34,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSaveFile>
+#include <QScreen>
 #include <QScopedValueRollback>
 #include <QSettings>
 #include <QSignalBlocker>
@@ -582,8 +583,13 @@ void MainWindow::loadSettings()
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     centre_->restoreState(s.value(QStringLiteral("window/centre")).toByteArray());
-    if (!s.contains(QStringLiteral("window/geometry")))
-        resize(1500, 950);
+    if (!s.contains(QStringLiteral("window/geometry"))) {
+        // A first start fits the screen (a laptop's, or Xvfb's 1400 x 900).
+        QSize size(1500, 950);
+        if (const QScreen* display = screen())
+            size = size.boundedTo(display->availableGeometry().size());
+        resize(size);
+    }
     table_->setShowConstantColumns(s.value(QStringLiteral("table/showConstant"), false).toBool());
     workspace_->setIncludeDeleted(s.value(QStringLiteral("stores/showDeleted"), false).toBool());
     table_->setHiddenColumns(s.value(QStringLiteral("table/hidden")).toStringList());
