@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <thread>
@@ -54,6 +55,58 @@ class TestBadInput : public QObject {
     }
 
 private slots:
+    void pipesInsideOtherToolsStoresAreSkipped()
+    {
+        // A named pipe where a store has a file blocks whoever opens it for
+        // reading: every reader must pass it by with a message, not hang
+        // (a hang here ends in ctest's timeout).
+        auto fifo = [](const QString& path) {
+            QDir().mkpath(QFileInfo(path).path());
+            QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+        };
+        QTemporaryDir dir;
+        // MLflow: one run's meta.yaml and another's metric file are pipes.
+        const QString mlruns = dir.filePath(QStringLiteral("mlruns"));
+        test::writeFile(mlruns + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: exp\n");
+        test::writeFile(mlruns + QStringLiteral("/1/good/meta.yaml"), "run_id: good\nrun_name: good\nstatus: 3\n");
+        test::writeFile(mlruns + QStringLiteral("/1/good/metrics/loss"), "1700000000000 0.5 0\n");
+        fifo(mlruns + QStringLiteral("/1/good/metrics/pipe"));
+        fifo(mlruns + QStringLiteral("/1/piped/meta.yaml"));
+        auto ml = openStore(mlruns);
+        QVERIFY2(ml, qPrintable(ml ? QString() : ml.error()));
+        auto mlRuns = (*ml)->loadRuns();
+        QVERIFY(mlRuns);
+        QVERIFY(mlRuns->table->findRun(QStringLiteral("good")) >= 0);
+        QVERIFY2(mlRuns->problems.join(QLatin1Char(' ')).contains(QStringLiteral("not a regular file")),
+                 qPrintable(mlRuns->problems.join(QLatin1Char('\n'))));
+        QVERIFY(!(*ml)->loadSeries(QStringLiteral("good"), QStringLiteral("pipe")));
+
+        // Lightning: hparams.yaml is a pipe.
+        const QString lightning = dir.filePath(QStringLiteral("lightning_logs"));
+        test::writeFile(lightning + QStringLiteral("/version_0/metrics.csv"), "step,loss\n0,1\n");
+        fifo(lightning + QStringLiteral("/version_0/hparams.yaml"));
+        auto lt = openStore(lightning);
+        QVERIFY(lt);
+        auto ltRuns = (*lt)->loadRuns();
+        QVERIFY(ltRuns);
+        QCOMPARE(ltRuns->table->rowCount(), 1);
+        QVERIFY(ltRuns->problems.join(QLatin1Char(' ')).contains(QStringLiteral("not a regular file")));
+        QVERIFY((*lt)->loadDetails(ltRuns->table->id(0)));
+
+        // DVCLive: params.yaml and metrics.json are pipes.
+        const QString dvc = dir.filePath(QStringLiteral("project"));
+        test::writeFile(dvc + QStringLiteral("/dvclive/plots/metrics/acc.tsv"), "step\tacc\n0\t0.5\n");
+        fifo(dvc + QStringLiteral("/dvclive/params.yaml"));
+        fifo(dvc + QStringLiteral("/dvclive/metrics.json"));
+        auto dv = openStore(dvc);
+        QVERIFY(dv);
+        auto dvRuns = (*dv)->loadRuns();
+        QVERIFY(dvRuns);
+        QCOMPARE(dvRuns->table->rowCount(), 1);
+        QVERIFY(dvRuns->table->metric(QStringLiteral("acc")));
+        QCOMPARE(dvRuns->problems.join(QLatin1Char(' ')).count(QStringLiteral("not a regular file")), 2);
+    }
+
     void fileThatIsNotADatabase()
     {
         const QString p = path("random.bin");

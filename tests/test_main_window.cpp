@@ -14,6 +14,7 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QListWidget>
+#include <QProcess>
 #include <QtTest>
 
 using namespace runlens;
@@ -319,6 +320,34 @@ private slots:
         QCOMPARE(w.workspace().runs()->status(rowOf(w, "third")), RunStatus::Running);
         run.finish();
         QTRY_COMPARE_WITH_TIMEOUT(w.workspace().runs()->status(rowOf(w, "third")), RunStatus::Finished, 5000);
+    }
+
+    void aRunStartedByAnotherProcessAppears()
+    {
+        // The app is open on a store; then training starts in another process,
+        // in a new experiment, with a new metric. Within the live interval and
+        // a flush the table, the navigator and the metric list show it.
+        const QString live = dir_.filePath(QStringLiteral("other-process.db"));
+        Run::start(live.toStdString(), quiet("before")).finish();
+        MainWindow w;
+        w.openStores({live});
+        wait(w);
+        QCOMPARE(w.tableModel()->rowCount(), 1);
+        w.workspace().setLiveInterval(500);
+        QProcess writer;
+        writer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        writer.start(QStringLiteral(RUNLENS_TEST_WRITER),
+                     {live, QStringLiteral("later"), QStringLiteral("1000000"), QStringLiteral("500"),
+                      QStringLiteral("200"), QStringLiteral("finish")});
+        QVERIFY(writer.waitForStarted());
+        QTRY_COMPARE_WITH_TIMEOUT(w.tableModel()->rowCount(), 2, 2500);
+        QCOMPARE(w.workspace().runs()->status(rowOf(w, "later")), RunStatus::Running);
+        QTRY_VERIFY_WITH_TIMEOUT(w.workspace().runs()->metric(QStringLiteral("x")) != nullptr, 2500);
+        auto* metrics = w.curvesView()->findChild<QListWidget*>();
+        QVERIFY(metrics);
+        QTRY_VERIFY_WITH_TIMEOUT(!metrics->findItems(QStringLiteral("x"), Qt::MatchExactly).isEmpty(), 2500);
+        writer.kill();
+        writer.waitForFinished();
     }
 
     void baselinesGiveDeltaColumnsAndPersist()

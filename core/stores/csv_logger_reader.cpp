@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "csv_logger_reader.h"
 
+#include "regular_file.h"
 #include "delimited_file.h"
 #include "number_parse.h"
 #include "run_details.h"
@@ -147,7 +148,11 @@ QHash<QString, MetricSeries> CsvLoggerReader::readSeries(const QString& folder, 
     }
     // metrics.json: final values of metrics that have no history.
     QFile json(QDir(folder).filePath(QStringLiteral("metrics.json")));
-    if (json.open(QIODevice::ReadOnly)) {
+    if (!json.exists()) {
+        // No final values written: nothing to add.
+    } else if (const QString why = openRegularFile(json); !why.isEmpty()) {
+        problems << why;
+    } else {
         QJsonParseError error;
         const auto doc = QJsonDocument::fromJson(json.readAll(), &error);
         if (!doc.isObject()) {

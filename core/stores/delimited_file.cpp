@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "delimited_file.h"
 
+#include "regular_file.h"
 #include <QFile>
 
 #include <csv.h>
@@ -60,8 +61,8 @@ struct Parser {
 Result<DelimitedFile> readDelimitedFile(const QString& path, char separator)
 {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Failure{QStringLiteral("%1: %2").arg(path, f.errorString())};
+    if (const QString why = openRegularFile(f); !why.isEmpty())
+        return Failure{why};
     Parser parser(separator);
     if (!parser.ok)
         return Failure{QStringLiteral("%1: cannot start the CSV parser").arg(path)};

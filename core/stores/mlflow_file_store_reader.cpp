@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflow_file_store_reader.h"
 
+#include "regular_file.h"
 #include "number_parse.h"
 
 #include <QDirIterator>
@@ -24,8 +25,8 @@ struct Meta {
 Meta readYaml(const QString& file)
 {
     QFile f(file);
-    if (!f.open(QIODevice::ReadOnly))
-        return {{}, QStringLiteral("%1: %2").arg(file, f.errorString())};
+    if (const QString why = openRegularFile(f); !why.isEmpty())
+        return {{}, why};
     const QByteArray bytes = f.read(1 << 20);   // a meta.yaml is small; a huge one is not ours
     try {
         YAML::Node n = YAML::Load(bytes.toStdString());
@@ -147,7 +148,7 @@ bool looksLikeStore(const QString& path)
         const QString meta = dir.filePath(e + QStringLiteral("/meta.yaml"));
         if (QFileInfo::exists(meta)) {
             QFile f(meta);
-            if (f.open(QIODevice::ReadOnly)) {
+            if (openRegularFile(f).isEmpty()) {
                 const QByteArray head = f.read(4096);
                 if (head.contains("experiment_id") && head.contains("name"))
                     return true;
@@ -393,7 +394,7 @@ Result<MetricSeries> MlflowFileStoreReader::loadSeries(const QString& runId, con
     if (!file.startsWith(QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics"))) + QLatin1Char('/')))
         return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
     QFile f(file);
-    if (!f.open(QIODevice::ReadOnly))
+    if (!openRegularFile(f).isEmpty())
         return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
     int bad = 0;
     MetricSeries s = parseMlflowMetricFile(f.readAll(), &bad);

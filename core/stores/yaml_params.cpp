@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "yaml_params.h"
 
+#include "regular_file.h"
 #include <QFile>
 #include <QFileInfo>
 
@@ -38,9 +39,9 @@ QHash<QString, QString> readYamlParams(const QString& path, QStringList* problem
     if (!QFileInfo::exists(path))
         return out;
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
+    if (const QString why = openRegularFile(f); !why.isEmpty()) {
         if (problems)
-            *problems << QStringLiteral("%1: %2").arg(path, f.errorString());
+            *problems << why;
         return out;
     }
     try {
