@@ -51,12 +51,18 @@ std::vector<CliCommand> makeCommands()
         = {QStringLiteral("text"), QStringLiteral("json"), QStringLiteral("markdown"), QStringLiteral("latex")};
     const QStringList metricFormats = {QStringLiteral("csv"), QStringLiteral("json")};
     std::vector<CliCommand> c;
-    c.push_back({QStringLiteral("runs"), QStringLiteral("STORE [--query Q] [--format table|json|csv] [--kind K] [--deleted]"),
+    c.push_back({QStringLiteral("runs"),
+        QStringLiteral("STORE [--query Q] [--format table|json|csv] [--columns C,...] [--kind K] [--deleted]"),
         QStringLiteral("list the runs of a store, or those a query selects"),
-        QStringLiteral("Lists the runs of STORE: id, name, experiment, status, start, duration, the params that vary "
-                       "and the metrics' last values. json and csv carry every column."),
-        {queryOption(), formatOption(runsFormats), kindOption(), deletedOption()}, 1, 1, runsFormats, false,
-        &runsCommand});
+        QStringLiteral("Lists the runs of STORE: id, name, experiment, status, start, duration, every param that "
+                       "varies and every metric's last value. json and csv carry every column."),
+        {queryOption(), formatOption(runsFormats),
+            {{QStringLiteral("columns")}, QStringLiteral("C,..."),
+                QStringLiteral("The table's params and metrics, in this order (params.lr, metrics.val/auc, or bare "
+                               "names)."),
+                {}},
+            kindOption(), deletedOption()},
+        1, 1, runsFormats, false, &runsCommand});
     c.push_back({QStringLiteral("show"), QStringLiteral("STORE RUN [--format text|json]"),
         QStringLiteral("everything recorded about a run"),
         QStringLiteral("Shows a run's params, metric summaries, tags, notes and hypothesis, git state, data "

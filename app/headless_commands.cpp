@@ -2,6 +2,8 @@
 // The sub-commands that run headless over core/: runs, show, diff, metric, seeds, import.
 #include "cli_command.h"
 
+#include "column_key.h"
+
 #include "run_diff.h"
 #include "run_json.h"
 #include "run_query.h"
@@ -103,10 +105,9 @@ int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
     return rows->front();
 }
 
-ExitCode cmdRuns(
-    const QStringList& args, const QString& format, const QString& query, Opened& s, QTextStream& out, QTextStream& err)
+ExitCode cmdRuns(const QStringList& columns, const QString& format, const QString& query, Opened& s, QTextStream& out,
+                 QTextStream& err)
 {
-    Q_UNUSED(args);
     const RunTable& t = *s.runs.table;
     const RunQuery q(query);
     const auto selection = q.select(t);
@@ -132,29 +133,44 @@ ExitCode cmdRuns(
     // A terminal table: identity, then the params that vary and the metrics.
     QStringList header = {QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("EXPERIMENT"),
         QStringLiteral("STATUS"), QStringLiteral("STARTED"), QStringLiteral("DURATION")};
-    std::vector<const ValueColumn*> params;
-    for (const auto& c : t.params()) {
-        if (params.size() >= 8)
-            break;
-        if (c.variesAcross(rows))
-            params.push_back(&c);
+    // Every param that varies and every metric the runs have, unless --columns
+    // chooses (in its order): a column left out silently is a result the user never sees.
+    struct Column {
+        const ValueColumn* param = nullptr;
+        const MetricColumn* metric = nullptr;
+    };
+    std::vector<Column> shown;
+    if (!columns.isEmpty()) {
+        for (const auto& name : columns) {
+            const ColumnKey key = ColumnKey::parse(name);
+            const ValueColumn* p = key.kind == ColumnKey::Kind::Metric ? nullptr
+                : t.param(key.kind == ColumnKey::Kind::Param ? key.name : name);
+            const MetricColumn* m = p || key.kind == ColumnKey::Kind::Param
+                ? nullptr
+                : t.metric(key.kind == ColumnKey::Kind::Metric ? key.name : name);
+            if (!p && !m) {
+                err << "runlens runs: no param or metric '" << name << "'\n";
+                return Usage;
+            }
+            shown.push_back({p, m});
+        }
+    } else {
+        for (const auto& c : t.params())
+            if (c.variesAcross(rows))
+                shown.push_back({&c, nullptr});
+        for (const auto& m : t.metrics())
+            if (std::any_of(rows.begin(), rows.end(), [&](int r) { return m.has(r); }))
+                shown.push_back({nullptr, &m});
     }
-    std::vector<const MetricColumn*> metrics;
-    for (const auto& m : t.metrics())
-        if (metrics.size() < 6 && std::any_of(rows.begin(), rows.end(), [&](int r) { return m.has(r); }))
-            metrics.push_back(&m);
-    for (const auto* c : params)
-        header << elide(c->key, 20);
-    for (const auto* m : metrics)
-        header << elide(m->key, 20);
+    for (const auto& c : shown)
+        header << elide(c.param ? c.param->key : c.metric->key, 20);
     std::vector<QStringList> lines;
     for (int r : rows) {
         QStringList cells = {t.id(r).left(8), elide(t.name(r), 32), elide(t.experiment(r), 20), statusName(t.status(r)),
             timeText(t.startTime(r)), runDuration(t.startTime(r), t.endTime(r))};
-        for (const auto* c : params)
-            cells << (c->has(r) ? elide(c->text[size_t(r)], 20) : QStringLiteral("-"));
-        for (const auto* m : metrics)
-            cells << (m->has(r) ? QString::number(m->last[size_t(r)], 'g', 5) : QStringLiteral("-"));
+        for (const auto& c : shown)
+            cells << (c.param ? (c.param->has(r) ? elide(c.param->text[size_t(r)], 20) : QStringLiteral("-"))
+                              : (c.metric->has(r) ? QString::number(c.metric->last[size_t(r)], 'g', 5) : QStringLiteral("-")));
         lines.push_back(cells);
     }
     printAligned(out, header, lines);
@@ -422,7 +438,8 @@ ExitCode runsCommand(const CliCall& call)
 {
     ExitCode code = Ok;
     auto store = openCallStore(call, code);
-    return store ? cmdRuns(call.positionals, call.format, call.value(QStringLiteral("query")), *store, call.out, call.err)
+    return store ? cmdRuns(call.list(QStringLiteral("columns")), call.format, call.value(QStringLiteral("query")), *store,
+                           call.out, call.err)
                  : code;
 }
 

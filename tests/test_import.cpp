@@ -20,7 +20,7 @@ private slots:
     {
         const QString src = QStringLiteral(RUNLENS_SHARED_FIXTURES "/mlflow-filestore-v1");
         if (!QFileInfo::exists(src))
-            QSKIP("shared fixtures not present");
+            QFAIL(test::kMissingFixtures);
         const QString dest = dir_.filePath(QStringLiteral("imported.db"));
         auto source = openStore(src);
         QVERIFY(source);

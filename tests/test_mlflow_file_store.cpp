@@ -94,7 +94,7 @@ private slots:
     {
         const QString path = QStringLiteral(RUNLENS_SHARED_FIXTURES "/mlflow-filestore-v1");
         if (!QFileInfo::exists(path))
-            QSKIP("shared fixtures not present");
+            QFAIL(test::kMissingFixtures);
         const auto before = treeHash(path);
         auto reader = open(path);
         auto runs = reader->loadRuns();

@@ -29,7 +29,7 @@ private slots:
     {
         const QString path = fixture("mlflow.db");
         if (!QFileInfo::exists(path))
-            QSKIP("shared fixtures not present");
+            QFAIL(test::kMissingFixtures);
         const auto before = test::fileHash(path);
         auto opened = openStore(path);
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
@@ -63,7 +63,7 @@ private slots:
     {
         const QString path = fixture("mlflow-failed-runs.db");
         if (!QFileInfo::exists(path))
-            QSKIP("shared fixtures not present");
+            QFAIL(test::kMissingFixtures);
         auto r = MlflowSqliteReader::open(path);
         QVERIFY(r);
         QCOMPARE((*r)->schemaRevision(), QStringLiteral("acf3f17fdcc7"));

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QDateTime>
 #include <QtTest>
 
 #include <signal.h>
@@ -70,6 +71,11 @@ private slots:
         auto table = mustLoad(*reader);
         QCOMPARE(table->rowCount(), 1);
         QCOMPARE(table->status(0), RunStatus::Crashed); // its process is gone from this host
+        // It ended when it was last alive: a duration, not "running" (in the table and the details).
+        QVERIFY(table->endTime(0) >= table->startTime(0));
+        QVERIFY(table->endTime(0) <= QDateTime::currentMSecsSinceEpoch());
+        QCOMPARE(reader->loadDetails(table->id(0))->endTime, table->endTime(0));
+        QVERIFY(!durationText(table->endTime(0) - table->startTime(0)).isEmpty());
         auto series = reader->loadSeries(table->id(0), QStringLiteral("x"));
         QVERIFY(series);
         QVERIFY2(series->size() >= size_t(mustHave + 1),

@@ -398,7 +398,7 @@ private slots:
         QTemporaryDir repo;
         const QString git = QStandardPaths::findExecutable(QStringLiteral("git"));
         if (git.isEmpty())
-            QSKIP("git is not installed");
+            QFAIL("git is missing; packaging/bootstrap.sh installs it");
         auto sh = [&](const QStringList& args) {
             QProcess p;
             p.setWorkingDirectory(repo.path());

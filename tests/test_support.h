@@ -19,6 +19,11 @@
 
 namespace runlens::test {
 
+// The shared fixtures are part of the test data, not an option: a missing
+// folder fails the test rather than skipping it (ctest would still say 100%).
+inline constexpr const char* kMissingFixtures =
+    "../shared/fixtures is missing (tests read it from RUNLENS_SHARED_FIXTURES); it sits beside the checkout";
+
 // A run for a test's own store: named, no git lookup of the test's folder.
 inline RunOptions testRun(std::string name)
 {

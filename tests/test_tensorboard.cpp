@@ -120,7 +120,7 @@ private slots:
     {
         const QString root = QStringLiteral(RUNLENS_SHARED_FIXTURES "/tensorboard");
         if (!QFileInfo::exists(root))
-            QSKIP("shared fixtures not present");
+            QFAIL(test::kMissingFixtures);
         auto opened = openStore(root);
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
         QCOMPARE((*opened)->kind(), QStringLiteral("tensorboard"));

@@ -40,6 +40,15 @@ RunStatus effectiveStatus(std::string_view stored, int64_t heartbeat, int64_t in
                                                                                             : RunStatus::Crashed;
 }
 
+// A crashed run never wrote its end: its last heartbeat is when it was last
+// alive, so its duration reads as how long it ran, not as "running".
+int64_t endTimeOf(RunStatus status, bool endIsNull, int64_t storedEnd, int64_t heartbeat)
+{
+    if (!endIsNull)
+        return storedEnd;
+    return status == RunStatus::Crashed ? heartbeat : -1;
+}
+
 std::optional<double> numberOf(std::string_view type, std::string_view text)
 {
     if (type == "bool")
@@ -147,8 +156,8 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
             const auto status = effectiveStatus(
                 runs.text(3), runs.int64(6), runs.int64(7), runs.text(8), runs.int64(9), now, localHost);
             const QString id = fromUtf8(runs.text(0));
-            const int row = table->addRun(
-                id, fromUtf8(runs.text(1)), fromUtf8(runs.text(2)), status, runs.int64(4), runs.isNull(5) ? -1 : runs.int64(5));
+            const int row = table->addRun(id, fromUtf8(runs.text(1)), fromUtf8(runs.text(2)), status, runs.int64(4),
+                endTimeOf(status, runs.isNull(5), runs.int64(5), runs.int64(6)));
             if (!runs.isNull(10))
                 table->setParentId(row, fromUtf8(runs.text(10)));
             rowOf.insert(id, row);
@@ -231,7 +240,7 @@ Result<RunDetails> RunlensStoreReader::loadDetails(const QString& runId)
         d.status = effectiveStatus(run.text(3), run.int64(6), run.int64(7), run.text(8), run.int64(9),
             QDateTime::currentMSecsSinceEpoch(), utf8(QSysInfo::machineHostName()));
         d.startTime = run.int64(4);
-        d.endTime = run.isNull(5) ? -1 : run.int64(5);
+        d.endTime = endTimeOf(d.status, run.isNull(5), run.int64(5), run.int64(6));
         d.heartbeat = run.int64(6);
         d.host = fromUtf8(run.text(8));
         d.pid = run.int64(9);

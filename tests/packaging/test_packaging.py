@@ -173,9 +173,10 @@ class DesktopIntegration(unittest.TestCase):
         page = SOURCE / "packaging" / "runlens.1"
         proc = run([need("groff"), "-man", "-Tutf8", "-ww", "-z", str(page)])
         self.assertEqual(proc.stderr, "", "groff warns about the man page")
-        text = run([need("groff"), "-man", "-Tutf8", "-P", "-cbou", str(page)],
+        text = run([need("groff"), "-man", "-rHY=0", "-Tutf8", "-P", "-cbou", str(page)],
                    env={**os.environ, "GROFF_NO_SGR": "1"}).stdout
         text = text.replace("\u2010", "-").replace("\u2212", "-")
+        text = re.sub(r"[ \t]+", " ", text)  # justified lines pad with spaces
         for command in commands():
             self.assertRegex(text, rf"runlens {command}\b", f"the man page has no section on {command}")
             for option in options_of(command):
