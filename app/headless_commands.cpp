@@ -354,7 +354,7 @@ ExitCode cmdShow(const QString& runName, const QString& format, Opened& s, QText
                     d->git.dirty ? QStringLiteral("yes (%1 lines of diff%2)")
                                        .arg(d->git.diff.count(QLatin1Char('\n')))
                                        .arg(d->git.diffTruncated ? QStringLiteral(", truncated") : QString())
-                                 : QStringLiteral("no")}});
+                                 : d->git.dirtyText()}});
     }
     printSection(out, QStringLiteral("Environment"), kv(d->environment));
     rows.clear();

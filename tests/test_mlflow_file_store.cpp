@@ -124,6 +124,9 @@ private slots:
         auto d = reader->loadDetails(t.id(row));
         QVERIFY(d);
         QCOMPARE(d->git.commit, QStringLiteral("3fbc4a046f43c7c2f977f23e0c3ab88e560766d8"));
+        // MLflow records the commit, not the working tree: "not recorded", never "no".
+        QVERIFY(!d->git.dirtyRecorded);
+        QCOMPARE(d->git.dirtyText(), QStringLiteral("not recorded"));
         QCOMPARE(treeHash(path), before);   // nothing written
     }
 

@@ -24,7 +24,7 @@ std::vector<ReportContent::Fact> provenanceFacts(const RunDetails& d)
     if (d.git.present) { // other tools' runs often have none: then it is not listed
         f.emplace_back(QStringLiteral("commit"),
                        d.git.commit.left(12) + (d.git.branch.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(d.git.branch)));
-        f.emplace_back(QStringLiteral("uncommitted changes"), d.git.dirty ? QStringLiteral("yes") : QStringLiteral("no"));
+        f.emplace_back(QStringLiteral("uncommitted changes"), d.git.dirtyText());
     }
     for (const auto& [k, v] : d.dataVersions)
         f.emplace_back(QStringLiteral("data ") + k, shortHashes(v).left(120));

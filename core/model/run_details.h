@@ -33,7 +33,16 @@ struct GitRecord {
     bool present = false;
     QString repoPath, commit, branch, remote, diff;
     bool dirty = false;
+    // Whether the working tree's state was recorded at all: other tools record
+    // a commit but not uncommitted changes ("not recorded", not "no").
+    bool dirtyRecorded = true;
     bool diffTruncated = false;
+
+    // "yes", "no" or "not recorded".
+    QString dirtyText() const
+    {
+        return !dirtyRecorded ? QStringLiteral("not recorded") : dirty ? QStringLiteral("yes") : QStringLiteral("no");
+    }
 };
 
 struct ArtifactRecord {

@@ -139,7 +139,7 @@ QJsonObject detailsToJson(const RunDetails& d)
         o.insert(QStringLiteral("git"),
             QJsonObject{{QStringLiteral("repo_path"), d.git.repoPath}, {QStringLiteral("commit"), d.git.commit},
                 {QStringLiteral("branch"), d.git.branch}, {QStringLiteral("remote"), d.git.remote},
-                {QStringLiteral("dirty"), d.git.dirty}, {QStringLiteral("diff"), d.git.diff},
+                {QStringLiteral("dirty"), d.git.dirtyRecorded ? QJsonValue(d.git.dirty) : QJsonValue()}, {QStringLiteral("diff"), d.git.diff},
                 {QStringLiteral("diff_truncated"), d.git.diffTruncated}});
     o.insert(QStringLiteral("data_versions"), pairs(d.dataVersions));
     o.insert(QStringLiteral("environment"), pairs(d.environment));

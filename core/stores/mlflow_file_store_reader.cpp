@@ -351,6 +351,7 @@ Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)
     d.git.branch = tags.value(QStringLiteral("mlflow.source.git.branch"));
     d.git.remote = tags.value(QStringLiteral("mlflow.source.git.repoURL"));
     d.git.present = !d.git.commit.isEmpty();
+    d.git.dirtyRecorded = false; // MLflow records the commit, not the working tree
     for (const char* key : {"mlflow.user", "mlflow.source.name", "mlflow.source.type"})
         if (tags.contains(QLatin1String(key)))
             d.environment.emplace_back(QString::fromLatin1(key).mid(7), tags.value(QLatin1String(key)));

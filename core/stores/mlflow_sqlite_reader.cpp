@@ -285,6 +285,7 @@ Result<RunDetails> MlflowSqliteReader::loadDetails(const QString& runId)
                 d.environment.emplace_back(QStringLiteral("source.name"), v);
         }
         d.git.present = !d.git.commit.isEmpty();
+        d.git.dirtyRecorded = false; // MLflow records the commit, not the working tree
         std::sort(d.environment.begin(), d.environment.end());
         const std::string step = hasStep_ ? "step" : "0";
         const std::string isNan = hasIsNan_ ? "is_nan" : "0";

@@ -110,7 +110,7 @@ void RunDetailsView::showRun(const RunDetails& d)
         add(git, tr("repository"), d.git.repoPath);
         auto* dirty = add(git, tr("uncommitted changes"),
                           d.git.dirty ? tr("yes, %n diff line(s)", nullptr, int(d.git.diff.count(QLatin1Char('\n'))))
-                                      : tr("no"));
+                                      : d.git.dirtyText());
         if (d.git.dirty)
             dirty->setToolTip(1, d.git.diff.left(6000));
     } else {
