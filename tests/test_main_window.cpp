@@ -350,6 +350,50 @@ private slots:
         writer.waitForFinished();
     }
 
+    void aRefreshNeverBlanksTheCurves()
+    {
+        // A live run's series is dropped on refresh to load again; until it
+        // is back the chart keeps drawing what it had, never an empty chart.
+        const QString live = dir_.filePath(QStringLiteral("no-blank.db"));
+        {
+            auto done = Run::start(live.toStdString(), quiet("done"));
+            for (int i = 0; i < 100; ++i)
+                done.logMetric("loss", 1.0 / (i + 1), i);
+            done.finish();
+        }
+        auto running = Run::start(live.toStdString(), quiet("running"));
+        for (int i = 0; i < 100; ++i)
+            running.logMetric("loss", 2.0 / (i + 1), i);
+        running.flush();
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        w.openStores({live});
+        wait(w);
+        w.curvesView()->setMetrics({QStringLiteral("loss")});
+        auto seriesShown = [&] {
+            int n = 0;
+            for (auto* plot : w.curvesView()->findChildren<CurvePlot*>())
+                n += int(plot->series().size());
+            return n;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(seriesShown(), 2, 5000);
+        std::optional<int> duringRefresh;
+        // Connected after the window's own: runs once the views have taken the new table.
+        connect(&w.workspace(), &Workspace::runsChanged, this, [&] {
+            if (!duringRefresh)
+                duringRefresh = seriesShown();
+        });
+        for (int i = 100; i < 200; ++i)
+            running.logMetric("loss", 2.0 / (i + 1), i);
+        running.flush();
+        w.workspace().refresh(true);
+        QTRY_VERIFY_WITH_TIMEOUT(duringRefresh.has_value(), 5000);
+        QCOMPARE(*duringRefresh, 2);
+        QTRY_COMPARE_WITH_TIMEOUT(seriesShown(), 2, 5000);
+        running.finish();
+    }
+
     void baselinesGiveDeltaColumnsAndPersist()
     {
         const QString path = dir_.filePath(QStringLiteral("baseline.db"));

@@ -274,6 +274,19 @@ void CurvesView::request()
     workspace_.requestSeries(keys, ticket_);
 }
 
+std::shared_ptr<const PlotSeries> CurvesView::shownSeries(const SeriesKey& key)
+{
+    const QString text = key.text();
+    auto series = workspace_.cachedSeries(key);
+    // A refresh dropped a live run's series to load it again: until the new
+    // one arrives, the chart keeps what it showed rather than going blank.
+    if (!series && loading_)
+        series = lastShown_.value(text);
+    if (series)
+        shownNow_.insert(text, series);
+    return series;
+}
+
 void CurvesView::loadNow()
 {
     for (const auto& k : keysFor(false))
@@ -311,6 +324,7 @@ qsizetype sharedNamePrefix(const QStringList& names)
 
 void CurvesView::rebuildPlots()
 {
+    shownNow_.clear();
     const auto table = workspace_.runs();
     const bool bands = settings_.groupBands && !groupLabels_.isEmpty();
     auto groupColor = [](int g) { return QColor::fromHsl((g * 67) % 360, 190, 120); };
@@ -385,7 +399,7 @@ void CurvesView::rebuildPlots()
             s.runId = k.key.runId;
             s.label = table->name(k.row);
             s.color = runColor(k.key.runId);
-            s.raw = workspace_.cachedSeries(k.key);
+            s.raw = shownSeries(k.key);
             if (!s.raw)
                 continue;
             if (settings_.smoothing != Smoothing::None) {
@@ -393,7 +407,7 @@ void CurvesView::rebuildPlots()
                 sk.smoothing = settings_.smoothing;
                 sk.smoothingParam = settings_.smoothing == Smoothing::Ema ? settings_.emaWeight
                                                                           : double(settings_.meanWindow);
-                s.smoothed = workspace_.cachedSeries(sk);
+                s.smoothed = shownSeries(sk);
             }
             s.group = bands ? groupOfRow_.value(k.row, -1) : -1;
             series.push_back(std::move(s));
@@ -411,6 +425,8 @@ void CurvesView::rebuildPlots()
     }
     if (!loading_)
         status_->setText(chosen_.isEmpty() ? tr("Choose metrics on the left") : QString());
+    // Only what is on screen is kept for the next frame to fall back on.
+    lastShown_ = std::move(shownNow_);
 }
 
 } // namespace runlens::ui

@@ -9,6 +9,7 @@
 #include "curve_plot.h"
 #include "series_smoothing.h"
 
+#include <QHash>
 #include <QSet>
 #include <QWidget>
 
@@ -26,6 +27,7 @@ class QScrollArea;
 
 namespace runlens {
 class Workspace;
+struct SeriesKey;
 }
 
 namespace runlens::ui {
@@ -71,6 +73,8 @@ private:
     void rebuildMetricList();
     void request();
     void rebuildPlots();
+    // The series to draw: the workspace's, else while loading the one shown before.
+    std::shared_ptr<const PlotSeries> shownSeries(const SeriesKey& key);
     std::vector<struct SeriesKeyLite> keysFor(bool smoothed) const;
     void syncControls();
 
@@ -84,6 +88,7 @@ private:
     QSet<QString> hidden_;   // run ids
     quint64 ticket_ = 0;
     bool loading_ = false;
+    QHash<QString, std::shared_ptr<const PlotSeries>> lastShown_, shownNow_; // by SeriesKey::text()
 
     QLineEdit* metricFilter_;
     QListWidget* metricList_;
