@@ -172,6 +172,27 @@ private slots:
         QCOMPARE(groups.value(3), 0);   // a lr=0.1 run is in the first (best) group
     }
 
+    void seedsDefaultToTheMetricThatMatters()
+    {
+        // `epoch` sorts first by name; the validation score is what seeds are compared on.
+        auto table = std::make_shared<RunTable>();
+        for (int r = 0; r < 4; ++r) {
+            table->addRun(QStringLiteral("r%1").arg(r), QStringLiteral("r%1").arg(r), QStringLiteral("e"),
+                          RunStatus::Finished, 0, 1);
+            table->setParam(r, QStringLiteral("seed"), QString::number(r), r);
+            table->setMetric(r, QStringLiteral("epoch"), 9, 0, 9, 10, 9);
+            table->setMetric(r, QStringLiteral("val/auc"), 0.9 + r * 0.01, 0.5, 0.95, 10, 9);
+        }
+        table->sortColumns();
+        SeedsView view;
+        view.setRuns(table, {0, 1, 2, 3});
+        QCOMPARE(view.metric(), QStringLiteral("val/auc"));
+        // A choice the user made stays across new runs.
+        view.setMetric(QStringLiteral("epoch"));
+        view.setRuns(table, {0, 1, 2});
+        QCOMPARE(view.metric(), QStringLiteral("epoch"));
+    }
+
     void viewCopiesWhatItShows()
     {
         DiffView view;

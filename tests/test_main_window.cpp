@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QListWidget>
 #include <QProcess>
+#include <QTabWidget>
 #include <QtTest>
 
 using namespace runlens;
@@ -348,6 +349,28 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!metrics->findItems(QStringLiteral("x"), Qt::MatchExactly).isEmpty(), 2500);
         writer.kill();
         writer.waitForFinished();
+    }
+
+    void ctrlTabSwitchesViewsFromAnywhere()
+    {
+        MainWindow w;
+        w.show();
+        w.openStores({store_});
+        wait(w);
+        auto* tabs = w.findChild<QTabWidget*>();
+        QVERIFY(tabs);
+        tabs->setCurrentIndex(0);
+        w.tableView()->setFocus();
+        QTest::keyClick(w.tableView(), Qt::Key_Tab, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), 1);
+        QTest::keyClick(w.tableView(), Qt::Key_PageDown, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), 2);
+        QTest::keyClick(w.tableView(), Qt::Key_PageUp, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), 1);
+        QTest::keyClick(w.tableView(), Qt::Key_Backtab, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(tabs->currentIndex(), 0);
+        QTest::keyClick(w.tableView(), Qt::Key_Backtab, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(tabs->currentIndex(), tabs->count() - 1); // round the end
     }
 
     void aRefreshNeverBlanksTheCurves()

@@ -241,6 +241,19 @@ void MainWindow::buildMenus()
         updateGrouping();
     });
     view->addSeparator();
+    // From anywhere in the window, as in browsers and IDEs.
+    auto* nextView = view->addAction(tr("&Next View"), this, [this] {
+        views_->setCurrentIndex((views_->currentIndex() + 1) % views_->count());
+    });
+    nextView->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
+    auto* previousView = view->addAction(tr("&Previous View"), this, [this] {
+        views_->setCurrentIndex((views_->currentIndex() + views_->count() - 1) % views_->count());
+    });
+    previousView->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
+    for (QAction* a : {nextView, previousView})
+        a->setShortcutContext(Qt::WindowShortcut);
+    view->addSeparator();
     view->addAction(navigatorDock_->toggleViewAction());
     view->addAction(detailsDock_->toggleViewAction());
 

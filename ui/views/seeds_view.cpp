@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seeds_view.h"
 
+#include "metric_priority.h"
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -80,8 +82,14 @@ void SeedsView::setRuns(std::shared_ptr<const RunTable> table, const std::vector
     for (const auto& m : runs_->metrics())
         if (std::any_of(rows_.begin(), rows_.end(), [&](int r) { return m.has(r); }))
             metric_->addItem(m.key);
-    const int i = metric_->findText(keep);
-    metric_->setCurrentIndex(i >= 0 ? i : 0);
+    // The metric chosen before, else the one that most likely matters (a
+    // validation score or loss, not `epoch`, the first in name order).
+    int i = metric_->findText(keep);
+    if (i < 0) {
+        const QStringList preferred = preferredMetrics(metricsPresentIn(*runs_, rows_), 1);
+        i = preferred.isEmpty() ? 0 : std::max(0, metric_->findText(preferred.front()));
+    }
+    metric_->setCurrentIndex(i);
     recompute();
 }
 
