@@ -356,6 +356,29 @@ private slots:
         QVERIFY(std::abs(back.lo - 0) < 1e-9 && std::abs(back.hi - 100) < 1e-9);
         QCOMPARE(wheelZoomFactor(0), 1.0);
     }
+
+    void hoverReadsTheNearestPointOrNothing()
+    {
+        std::vector<double> xs, ys;
+        for (int i = 0; i <= 32; ++i) {
+            xs.push_back(i * 10);
+            ys.push_back(i);
+        }
+        const PlotSeries s(std::move(xs), std::move(ys));
+        double x = 0, y = 0;
+        QVERIFY(s.nearestPoint(43, 5, x, y));
+        QCOMPARE(x, 40.0);
+        QCOMPARE(y, 4.0);
+        QVERIFY(s.nearestPoint(47, 5, x, y));
+        QCOMPARE(x, 50.0);
+        QVERIFY(!s.nearestPoint(45, 4, x, y)); // no point within reach: nothing, not the one before
+        // A run that ended at 320 says nothing for a cursor at 860 (it once said "x = 320").
+        QVERIFY(!s.nearestPoint(860, 6, x, y));
+        QVERIFY(s.valueAt(860, x, y) && x == 320); // what the old read-out used
+        QVERIFY(!s.nearestPoint(-10, 6, x, y));
+        QVERIFY(s.nearestPoint(-3, 6, x, y) && x == 0);
+        QVERIFY(!PlotSeries().nearestPoint(0, 1, x, y));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPlotSeries)

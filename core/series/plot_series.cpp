@@ -246,6 +246,21 @@ std::vector<PlotPoint> PlotSeries::decimate(double x0, double x1, int columns) c
     return out;
 }
 
+bool PlotSeries::nearestPoint(double x, double tolerance, double& xFound, double& y) const
+{
+    if (xs_.empty())
+        return false;
+    const auto it = std::lower_bound(xs_.begin(), xs_.end(), x);
+    size_t best = size_t(std::min(it, xs_.end() - 1) - xs_.begin());
+    if (it != xs_.begin() && (it == xs_.end() || x - *(it - 1) <= *it - x))
+        best = size_t(it - xs_.begin()) - 1;
+    if (!(std::abs(xs_[best] - x) <= tolerance))
+        return false;
+    xFound = xs_[best];
+    y = ys_[best];
+    return true;
+}
+
 bool PlotSeries::valueAt(double x, double& xFound, double& y) const
 {
     auto it = std::upper_bound(xs_.begin(), xs_.end(), x);

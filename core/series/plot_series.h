@@ -54,8 +54,11 @@ public:
     // in the output marks a gap.
     std::vector<PlotPoint> decimate(double x0, double x1, int columns) const;
 
-    // Last finite-or-not value at x <= `x` (for hover read-outs); false if none.
+    // Last finite-or-not value at x <= `x`; false if none.
     bool valueAt(double x, double& xFound, double& y) const;
+    // The point nearest `x` within `tolerance` (hover read-outs: a run that
+    // ended before the cursor, or has no point near it, says nothing).
+    bool nearestPoint(double x, double tolerance, double& xFound, double& y) const;
 
 private:
     void buildPyramid();

@@ -24,6 +24,7 @@ namespace runlens::ui {
 namespace {
 
 constexpr int kLeft = 62, kRight = 14, kTop = 26, kBottom = 36;
+constexpr int kHoverPixels = 6; // how near the cursor a point must be to be read out
 
 void drawPolyline(QPainter& p, const std::vector<QPointF>& pts)
 {
@@ -532,10 +533,12 @@ void CurvePlot::drawHover(QPainter& p, const QRectF& area)
         double at;
     };
     std::vector<Row> rows;
+    // Each run's value at the cursor: its nearest point within a few pixels.
+    const double tolerance = std::abs(fromPixelX(hover_->x() + kHoverPixels, area) - x);
     for (const auto& s : series_) {
         const auto& src = s.smoothed ? s.smoothed : s.raw;
         double xf, v;
-        if (src && src->valueAt(x, xf, v))
+        if (src && src->nearestPoint(x, tolerance, xf, v))
             rows.push_back({s.color, s.label, v, xf});
     }
     if (rows.empty())
@@ -557,6 +560,13 @@ void CurvePlot::drawHover(QPainter& p, const QRectF& area)
     QRect box(hover_->x() + 14, int(area.top()) + 6, boxW, boxH);
     if (box.right() > area.right())
         box.moveRight(hover_->x() - 14);
+    // Inside the chart's widget whatever the cursor's place.
+    if (box.left() < 0)
+        box.moveLeft(0);
+    if (box.bottom() > height() - 1)
+        box.moveBottom(height() - 1);
+    if (box.top() < 0)
+        box.moveTop(0);
     QColor bg = palette().color(QPalette::ToolTipBase);
     bg.setAlpha(235);
     p.setPen(palette().color(QPalette::Mid));
@@ -565,7 +575,7 @@ void CurvePlot::drawHover(QPainter& p, const QRectF& area)
     p.setPen(palette().color(QPalette::ToolTipText));
     int yText = box.top() + 4;
     p.drawText(QRect(box.left() + 6, yText, boxW - 12, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-               tr("x = %1").arg(QString::number(rows.front().at, 'g', 8)));
+               tr("x = %1").arg(QString::number(x, 'g', 8)));
     yText += lineH;
     for (size_t i = 0; i < shown; ++i) {
         const Row& r = rows[i];
