@@ -4,6 +4,7 @@
 // was opened.
 #include "run_session.h"
 #include "runlens/runlens.h"
+#include "test_support.h"
 #include "workspace.h"
 
 #include <QSignalSpy>
@@ -140,6 +141,34 @@ private slots:
         QCOMPARE(session.selectedIds(), QStringList({session.table()->id(session.table()->findRun(QStringLiteral("first")))}));
         QCOMPARE(names(session, session.selectedRows()), L("first"));
         run.finish();
+    }
+
+    void aStoreOpenedBeforeTrainingCreatesIt()
+    {
+        // "Open the app, then start training": the path is watched, then opened.
+        const QString store = dir_.filePath(QStringLiteral("not-yet.db"));
+        Workspace workspace;
+        workspace.setWaitForMissingStores(true);
+        RunSession session(workspace);
+        QSignalSpy failed(&workspace, &Workspace::storeFailed);
+        QSignalSpy awaited(&workspace, &Workspace::storeAwaited);
+        workspace.open({store});
+        QCOMPARE(awaited.count(), 1);
+        QCOMPARE(workspace.waitingFor(), QStringList{QFileInfo(store).absoluteFilePath()});
+        workspace.setLiveInterval(100);
+        QTest::qWait(300);
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(workspace.storeCount(), 0);
+        auto run = Run::start(store.toStdString(), test::testRun("first-of-the-day"));
+        run.logMetric("loss", 1.0, 0);
+        run.flush();
+        QTRY_COMPARE_WITH_TIMEOUT(session.table()->rowCount(), 1, 5000);
+        QVERIFY(workspace.waitingFor().isEmpty());
+        run.finish();
+        // Headless callers (snapshot, report) still get an error for a missing store.
+        Workspace headless;
+        headless.setWaitForMissingStores(true);
+        QVERIFY(headless.openAndWait({dir_.filePath(QStringLiteral("never.db"))}).contains(QStringLiteral("does not exist")));
     }
 };
 

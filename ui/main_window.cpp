@@ -146,6 +146,10 @@ MainWindow::MainWindow(QWidget* parent)
         box->open();
     });
     connect(session_, &RunSession::tableChanged, this, &MainWindow::onTableChanged);
+    connect(workspace_.get(), &Workspace::storeAwaited, this, [this](const QString& path) {
+        statusBar()->showMessage(
+            tr("Waiting for %1: it opens as soon as training creates it").arg(QFileInfo(path).fileName()));
+    });
     connect(session_, &RunSession::filteredRowsChanged, this, &MainWindow::onFilteredRowsChanged);
     connect(session_, &RunSession::shownRowsChanged, this, &MainWindow::applyShownRows);
     connect(session_, &RunSession::queryErrorChanged, this, [this] { query_->setError(session_->queryError()); });
@@ -173,6 +177,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     buildMenus();
     loadSettings();
+    workspace_->setWaitForMissingStores(true);
     workspace_->setLiveInterval(1000);
 }
 

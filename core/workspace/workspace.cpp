@@ -75,8 +75,13 @@ void Workspace::open(const QStringList& paths)
         const QString path = QFileInfo(raw).absoluteFilePath();
         const bool known = pending_.contains(path)
             || std::any_of(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
-        if (known)
+        if (known || waiting_.contains(path))
             continue;
+        if (waitForMissing_ && !QFileInfo::exists(path)) {
+            waiting_.append(path);
+            emit storeAwaited(path);
+            continue;
+        }
         pending_.append(path);
         startLoad(path, -1);
     }
@@ -177,6 +182,13 @@ void Workspace::close(int store)
 
 void Workspace::refresh(bool force)
 {
+    // A store the user opened before training started it: open it once it is there.
+    const QStringList waiting = waiting_;
+    for (const QString& path : waiting)
+        if (QFileInfo::exists(path)) {
+            waiting_.removeAll(path);
+            open({path});
+        }
     for (int i = 0; i < storeCount(); ++i) {
         if (refreshing_.contains(i))
             continue;
@@ -364,7 +376,10 @@ QString Workspace::openAndWait(const QStringList& paths)
     QString failure;
     const auto connection = connect(this, &Workspace::storeFailed, this,
                                     [&failure](const QString&, const QString& message) { failure = message; });
+    // Headless, a store that is not there is an error, not something to wait for.
+    const bool wait = std::exchange(waitForMissing_, false);
     open(paths);
+    waitForMissing_ = wait;
     waitForIdle();
     QCoreApplication::processEvents();
     disconnect(connection);

@@ -64,6 +64,11 @@ public:
 
     // Opens stores in the background; already open paths are skipped.
     void open(const QStringList& paths);
+    // "Open the app, then start training": a store path that does not exist
+    // yet is watched (at the live interval) and opened once it appears,
+    // instead of failing. Off by default (the CLI wants the error).
+    void setWaitForMissingStores(bool wait) { waitForMissing_ = wait; }
+    QStringList waitingFor() const { return waiting_; }
     void close(int store);
     // Reloads every store whose files changed (live runs); `force` reloads all.
     void refresh(bool force = false);
@@ -111,6 +116,8 @@ signals:
     void progress(double fraction, const QString& what);
     void runsChanged();
     void storeFailed(const QString& path, const QString& message);
+    // A path watched until a store appears there (setWaitForMissingStores).
+    void storeAwaited(const QString& path);
     void seriesReady(quint64 ticket);
     void seriesFailed(const QString& key, const QString& message);
 
@@ -133,6 +140,8 @@ private:
     std::atomic<quint64> generation_{0};
     int loading_ = 0;
     bool includeDeleted_ = false;
+    bool waitForMissing_ = false;
+    QStringList waiting_; // paths to open once they exist
     QStringList pending_;   // paths being opened
     QSet<int> refreshing_;
     QTimer liveTimer_;
