@@ -13,6 +13,7 @@
 
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QIcon>
 #include <QListWidget>
 #include <QProcess>
 #include <QTabWidget>
@@ -349,6 +350,15 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!metrics->findItems(QStringLiteral("x"), Qt::MatchExactly).isEmpty(), 2500);
         writer.kill();
         writer.waitForFinished();
+    }
+
+    void theAppIconResourceIsThere()
+    {
+        // The icon sits in a static library, whose resources register only
+        // when named (main() does the same); without that the window had none.
+        Q_INIT_RESOURCE(runlens);
+        QVERIFY(QFile::exists(QStringLiteral(":/runlens/runlens.svg")));
+        QVERIFY(!QIcon(QStringLiteral(":/runlens/runlens.svg")).pixmap(32, 32).isNull());
     }
 
     void ctrlTabSwitchesViewsFromAnywhere()
