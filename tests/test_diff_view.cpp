@@ -90,6 +90,20 @@ private slots:
         QVERIFY(!tex.contains(QStringLiteral("epochs")));
     }
 
+    void markdownCellsAreText()
+    {
+        // Pasted into a README, a wiki or a notebook, a run's name is never markup.
+        RunDetails a = run("<img src=x onerror=alert(2)>", 0.1, 0.8), b = run("[x](javascript:alert(1))", 0.2, 0.8);
+        a.tags = {{QStringLiteral("note"), QStringLiteral("<!-- & <details ontoggle=alert(3)>")}};
+        b.tags = {{QStringLiteral("note"), QStringLiteral("C:\\data|set")}};
+        const QString md = comparisonToMarkdown(compareRuns({a, b}), true, 0);
+        QVERIFY2(!md.contains(QLatin1Char('<')) && !md.contains(QLatin1Char('>')), qPrintable(md));
+        QVERIFY(md.contains(QStringLiteral("&lt;img src=x onerror=alert(2)&gt;")));
+        QVERIFY(md.contains(QStringLiteral("&lt;!-- &amp; &lt;details ontoggle=alert(3)&gt;")));
+        QVERIFY(md.contains(QStringLiteral("\\[x\\](javascript:alert(1))")));
+        QVERIFY(md.contains(QStringLiteral("C:\\\\data\\|set")));
+    }
+
     void seedsAreLabelsWithoutDeltas()
     {
         RunDetails a = run("a", 0.1, 0.8), b = run("b", 0.3, 0.8);

@@ -202,10 +202,26 @@ QString deltaText(const Delta& d)
 
 QString comparisonToMarkdown(const RunComparison& c, bool onlyDifferences, int baseline)
 {
-    auto cell = [](QString s) {
-        s.replace(QLatin1Char('|'), QStringLiteral("\\|"));
-        s.replace(QLatin1Char('\n'), QStringLiteral(" "));
-        return s;
+    // A cell is text, wherever the Markdown is rendered: HTML-significant
+    // characters are escaped (a run named <img onerror=...> stays a name) and
+    // link brackets too ([x](javascript:...) is no link).
+    auto cell = [](const QString& s) {
+        QString out;
+        out.reserve(s.size());
+        for (const QChar ch : s) {
+            switch (ch.unicode()) {
+            case '&': out += QStringLiteral("&amp;"); break;
+            case '<': out += QStringLiteral("&lt;"); break;
+            case '>': out += QStringLiteral("&gt;"); break;
+            case '|': case '[': case ']': case '\\':
+                out += QLatin1Char('\\');
+                out += ch;
+                break;
+            case '\n': case '\r': out += QLatin1Char(' '); break;
+            default: out += ch;
+            }
+        }
+        return out;
     };
     const ComparisonCells cells = comparisonCells(c, onlyDifferences, baseline);
     auto line = [&](const QStringList& values) {

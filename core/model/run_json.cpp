@@ -156,7 +156,8 @@ QJsonArray seriesToJson(const MetricSeries& s)
 {
     QJsonArray out;
     for (size_t i = 0; i < s.size(); ++i)
-        out.append(QJsonObject{{QStringLiteral("step"), double(s.steps[i])},
+        // Steps are whole numbers and stay exact past 2^53 (a double would round them).
+        out.append(QJsonObject{{QStringLiteral("step"), QJsonValue(qint64(s.steps[i]))},
             {QStringLiteral("timestamp"), s.wallTimes[i]}, {QStringLiteral("value"), jsonNumber(s.values[i])}});
     return out;
 }

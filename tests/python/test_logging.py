@@ -226,6 +226,33 @@ class LoggingEndToEnd(unittest.TestCase):
         self.assertEqual(packages[0], packages[1])
         self.assertEqual(packages[0], packages[2])
 
+    def test_what_would_be_stored_wrong_is_refused(self):
+        # A NUL would end the key early ("a\0b" merged into "a"), a lone
+        # surrogate would be stored as invalid UTF-8, 2**63 would wrap to -2**63.
+        out = self.script(f"""
+            import runlens
+            with runlens.init(store={self.store!r}, name="strict") as run:
+                run.log_metric("a", 1.0, step=0)
+                for attempt in (lambda: run.log_metric("a\\0b", 2.0, step=1),
+                                lambda: run.log_metric("\\ud800", 2.0, step=1),
+                                lambda: run.log_metric("a", 2.0, step=2**63),
+                                lambda: run.log({{"a": 2.0}}, step=-2**63 - 1),
+                                lambda: run.log_param("p", "x\\0y"),
+                                lambda: run.set_tag("t\\ud800", "v")):
+                    try:
+                        attempt()
+                        print("accepted")
+                    except runlens.RunlensError as e:
+                        print("refused:", e)
+                run.log_metric("a", 3.0, step=2**63 - 1)  # the largest step is fine
+            """)
+        lines = out.stdout.splitlines()
+        self.assertEqual(len(lines), 6, out.stdout)
+        self.assertTrue(all(line.startswith("refused:") for line in lines), out.stdout)
+        points = json.loads(self.cli("metric", self.store, "strict", "a", "--format", "json"))
+        self.assertEqual([p["step"] for p in points], [0, 2**63 - 1])
+        self.assertEqual([p["value"] for p in points], [1.0, 3.0])
+
     def test_only_rank_zero_logs(self):
         self.script(f"""
             import runlens.mlflow as mlflow

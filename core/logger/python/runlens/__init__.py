@@ -47,7 +47,22 @@ def default_store():
 
 
 def _b(text):
-    return text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    # Lone surrogates pass through so that the library refuses them with its
+    # message; a NUL would end the C string early ("a\0b" stored as "a").
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    if b"\0" in data:
+        raise RunlensError(f"{text[:40]!r} contains a NUL character")
+    return data
+
+
+_STEP_MIN, _STEP_MAX = -2**63, 2**63 - 1
+
+
+def _step(step):
+    step = int(step)
+    if step < _STEP_MIN or step > _STEP_MAX:
+        raise RunlensError(f"step {step} does not fit in 64 bits")
+    return step
 
 
 _open_runs = weakref.WeakSet()
@@ -138,17 +153,18 @@ class Run:
     # -- metrics -----------------------------------------------------------
     def log_metric(self, key, value, step=0, wall_time=None):
         if wall_time is None:
-            rc = _lib.rl_log_metric(self._h, self._key(key), float(value), int(step))
+            rc = _lib.rl_log_metric(self._h, self._key(key), float(value), _step(step))
         else:
-            rc = _lib.rl_log_metric_at(self._h, self._key(key), float(value), int(step), float(wall_time))
+            rc = _lib.rl_log_metric_at(self._h, self._key(key), float(value), _step(step), float(wall_time))
         if rc:
             self._check(rc)
 
     def log(self, metrics, step=0):
         """Logs a dict of metrics at one step."""
         h, key = self._h, self._key
+        step = _step(step)
         for k, v in metrics.items():
-            rc = _lib.rl_log_metric(h, key(k), float(v), int(step))
+            rc = _lib.rl_log_metric(h, key(k), float(v), step)
             if rc:
                 self._check(rc)
 
