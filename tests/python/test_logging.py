@@ -253,6 +253,27 @@ class LoggingEndToEnd(unittest.TestCase):
         self.assertEqual([p["step"] for p in points], [0, 2**63 - 1])
         self.assertEqual([p["value"] for p in points], [1.0, 3.0])
 
+    def test_a_config_nested_without_end_is_refused_not_fatal(self):
+        # 50,000 levels (300 KB, under the size cap) once overflowed the stack
+        # of the training process in the flattener; through the C ABI as any
+        # binding would pass it.
+        out = self.script(f"""
+            import runlens
+            from runlens import _native
+            with runlens.init(store={self.store!r}, name="deep") as run:
+                deep = b'{{"a":' * 50000 + b'1' + b'}}' * 50000
+                print("config", _native.lib.rl_log_config(run._h, b"cfg", deep) != _native.RL_OK)
+                print("param", _native.lib.rl_log_param_json(run._h, b"p", b'[' * 50000 + b']' * 50000) != _native.RL_OK)
+                print(_native.lib.rl_run_last_error(run._h).decode())
+                run.log_config({{"ok": {{"depth": 2}}}})
+            print("alive")
+            """)
+        lines = out.stdout.splitlines()
+        self.assertEqual(lines[:2], ["config True", "param True"], out.stdout)
+        self.assertIn("nests deeper than 64 levels", lines[2])
+        self.assertEqual(lines[-1], "alive")
+        self.assertEqual(self.show("deep")["params"]["ok.depth"], 2)  # a sane config still lands
+
     def test_only_rank_zero_logs(self):
         self.script(f"""
             import runlens.mlflow as mlflow

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace runlens::detail {
 
 namespace {
@@ -41,8 +43,33 @@ void flatten(const json& node, const std::string& key, std::vector<FlatParam>& o
 
 } // namespace
 
+int jsonDepth(std::string_view text)
+{
+    int depth = 0, deepest = 0;
+    bool inString = false, escaped = false;
+    for (const char c : text) {
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 std::optional<std::vector<FlatParam>> flattenConfig(std::string_view text, std::string_view prefix)
 {
+    if (jsonDepth(text) > kMaxJsonDepth)
+        return std::nullopt;
     const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded() || !doc.is_object())
         return std::nullopt;
@@ -53,6 +80,8 @@ std::optional<std::vector<FlatParam>> flattenConfig(std::string_view text, std::
 
 std::optional<std::string> canonicalJson(std::string_view text)
 {
+    if (jsonDepth(text) > kMaxJsonDepth)
+        return std::nullopt;
     const json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded())
         return std::nullopt;

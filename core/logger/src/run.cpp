@@ -133,7 +133,9 @@ bool Run::logParamJson(std::string_view key, std::string_view json)
             return (impl_->setError(why), false);
     auto canonical = detail::canonicalJson(json);
     if (!canonical)
-        return (impl_->setError("param '" + std::string(key) + "' is not valid JSON"), false);
+        return (impl_->setError("param '" + std::string(key) + "' is not valid JSON, or nests deeper than "
+                                    + std::to_string(detail::kMaxJsonDepth) + " levels"),
+            false);
     return impl_->push(ParamRecord{std::string(key), "json", *canonical});
 }
 
@@ -143,7 +145,9 @@ bool Run::logConfig(std::string_view name, std::string_view json)
         return (impl_->setError(why), false);
     auto flat = detail::flattenConfig(json, name);
     if (!flat)
-        return (impl_->setError("config '" + std::string(name) + "' is not a valid JSON object"), false);
+        return (impl_->setError("config '" + std::string(name) + "' is not a valid JSON object, or nests deeper than "
+                                    + std::to_string(detail::kMaxJsonDepth) + " levels"),
+            false);
     if (!impl_->push(ConfigRecord{name.empty() ? "config" : std::string(name), std::string(json)}))
         return false;
     for (auto& p : *flat) {
