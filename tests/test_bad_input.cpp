@@ -137,6 +137,26 @@ private slots:
         QCOMPARE(fileHash(p), before);
     }
 
+    void aRecursiveViewInPlaceOfATableIsRefused()
+    {
+        // `runs` replaced by a recursive view: reading it never ends. Refused
+        // at open, as damaged, and the file is left as it was.
+        const QString p = makeStore("hostile-view.db");
+        {
+            SqliteDb db(p.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("PRAGMA foreign_keys=OFF; ALTER TABLE runs RENAME TO runs_kept;"
+                    "CREATE VIEW runs AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+                    "SELECT n AS id, n AS name, 1 AS experiment_id, 'running' AS status, 0 AS start_time, "
+                    "NULL AS end_time, 0 AS heartbeat, 0 AS heartbeat_interval_ms, '' AS host, 0 AS pid, "
+                    "NULL AS parent_id, '' AS notes, '' AS hypothesis, '' AS repro_hash FROM r");
+        }
+        const auto before = fileHash(p);
+        auto r = openStore(p); // a hang here is the failure (ctest's timeout ends it)
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QStringLiteral("'runs' is missing or not a table")), qPrintable(r.error()));
+        QCOMPARE(fileHash(p), before);
+    }
+
     void storeFromANewerSchema()
     {
         const QString p = makeStore("newer.db");

@@ -39,8 +39,9 @@ namespace {
 
 bool isMlflowDatabase(SqliteDb& db)
 {
+    // Tables, not views: a view in their place (a recursive one spins without end) is no MLflow store.
     return db.tableExists("alembic_version") && db.tableExists("runs") && db.tableExists("experiments")
-        && db.tableExists("metrics") && db.tableExists("params");
+        && db.tableExists("metrics") && db.tableExists("params") && db.tableExists("tags");
 }
 
 } // namespace

@@ -121,6 +121,13 @@ Result<std::unique_ptr<RunlensStoreReader>> RunlensStoreReader::open(const QStri
                                .arg(path)
                                .arg(version)
                                .arg(kStoreSchemaVersion)};
+        // Every table read must be a table: a view in its place (a recursive
+        // one spins without end) is a damaged or hostile file, refused.
+        for (const char* table : {"experiments", "runs", "params", "configs", "tags", "metrics", "metric_chunks",
+                                  "artifacts", "git_info", "data_versions", "environment", "store_meta"})
+            if (!db->tableExists(table))
+                return Failure{QStringLiteral("'%1' is a damaged Runlens store: '%2' is missing or not a table")
+                                   .arg(path, QString::fromLatin1(table))};
         return std::unique_ptr<RunlensStoreReader>(new RunlensStoreReader(path, std::move(db)));
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};
