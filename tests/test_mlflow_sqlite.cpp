@@ -25,6 +25,32 @@ class TestMlflowSqlite : public QObject {
     }
 
 private slots:
+    void aWalModeDatabaseGainsNoFilesBesideIt()
+    {
+        // A colleague's mlflow.db in WAL mode, nobody writing it: reading it
+        // must not create -wal and -shm in their folder.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("mlflow.db"));
+        QVERIFY(QFile::copy(fixture("mlflow.db"), path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        {
+            SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("PRAGMA journal_mode=WAL");
+        }
+        const QStringList before = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::System);
+        QCOMPARE(before, QStringList{QStringLiteral("mlflow.db")});
+        const auto hash = test::fileHash(path);
+        auto opened = openStore(path);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        QCOMPARE((*opened)->kind(), QStringLiteral("mlflow-sqlite"));
+        auto runs = (*opened)->loadRuns();
+        QVERIFY(runs);
+        QCOMPARE(runs->table->rowCount(), 3);
+        QVERIFY((*opened)->loadDetails(runs->table->id(0)));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::System), before);
+        QCOMPARE(test::fileHash(path), hash);
+    }
+
     void readsTheCurrentRevision()
     {
         const QString path = fixture("mlflow.db");

@@ -51,7 +51,7 @@ int MlflowSqliteReader::recognise(const StoreProbe& probe)
     if (!probe.isSqlite())
         return 0;
     try {
-        SqliteDb db(probe.path.toStdString(), SqliteDb::Mode::ReadOnly);
+        SqliteDb db(probe.path.toStdString(), SqliteDb::Mode::ReadOnlyForeign);
         return isMlflowDatabase(db) ? 100 : 0;
     } catch (const std::exception&) {
         return 0; // damaged: the fallback reader says how
@@ -75,7 +75,7 @@ MlflowSqliteReader::~MlflowSqliteReader() = default;
 Result<std::unique_ptr<MlflowSqliteReader>> MlflowSqliteReader::open(const QString& path, bool includeDeleted)
 {
     try {
-        auto db = std::make_unique<SqliteDb>(path.toStdString(), SqliteDb::Mode::ReadOnly);
+        auto db = std::make_unique<SqliteDb>(path.toStdString(), SqliteDb::Mode::ReadOnlyForeign);
         if (!isMlflowDatabase(*db))
             return Failure{QStringLiteral("'%1' is a SQLite database but not an MLflow store (no alembic_version, "
                                           "runs, experiments, metrics and params tables)")

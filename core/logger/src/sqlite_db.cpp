@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <utility>
 
@@ -46,7 +47,7 @@ std::string describe(int code, std::string_view message)
 SqliteDb::SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms)
     : path_(path)
 {
-    const bool readOnly = mode == Mode::ReadOnly;
+    const bool readOnly = mode != Mode::ReadWriteCreate;
     if (readOnly && !std::filesystem::exists(path))
         throw Error("cannot open '" + path + "': no such file");
 
@@ -68,7 +69,17 @@ SqliteDb::SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms)
         return rc;
     };
 
-    int rc = tryOpen(false);
+    // Header bytes 18 and 19 are 2 in a WAL-mode database.
+    bool walWithoutWriter = false;
+    if (mode == Mode::ReadOnlyForeign && !std::filesystem::exists(path + "-wal")) {
+        if (FILE* f = std::fopen(path.c_str(), "rb")) {
+            unsigned char header[20] = {};
+            walWithoutWriter = std::fread(header, 1, sizeof header, f) == sizeof header && header[18] == 2
+                && header[19] == 2;
+            std::fclose(f);
+        }
+    }
+    int rc = tryOpen(walWithoutWriter);
     if (rc == SQLITE_CANTOPEN && readOnly) {
         // A WAL store in a directory we may not write to: read it as a snapshot.
         sqlite3_close(db_);

@@ -27,7 +27,11 @@ class SqliteStatement;
 
 class SqliteDb {
 public:
-    enum class Mode { ReadOnly, ReadWriteCreate };
+    // ReadOnlyForeign: another tool's database, which must not gain files
+    // beside it either: a WAL-mode file with no -wal beside it (nobody is
+    // writing it) is read as an immutable snapshot, where a plain read-only
+    // open would create -wal and -shm in the owner's folder.
+    enum class Mode { ReadOnly, ReadWriteCreate, ReadOnlyForeign };
 
     // Opens `path`. ReadOnly never writes to the file; when the directory is
     // not writable (a WAL store mailed by a colleague), it falls back to
