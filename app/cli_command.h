@@ -56,6 +56,8 @@ const CliCommand* findCommand(const QString& name);
 
 QString usageText();
 QString commandHelp(const CliCommand& command);
+// "runlens NAME: MESSAGE" and the command's help on `err`; returns Usage.
+ExitCode usageError(const QString& command, const QString& message, QTextStream& err);
 
 // The handlers, by where they live: command_line.cpp (headless, over core/)
 // and render_commands.cpp (snapshot and report, over ui/).

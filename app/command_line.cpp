@@ -256,6 +256,12 @@ QString commandHelp(const CliCommand& c)
     return text;
 }
 
+ExitCode usageError(const QString& command, const QString& message, QTextStream& err)
+{
+    err << "runlens " << command << ": " << message << "\n\n" << commandHelp(*findCommand(command));
+    return Usage;
+}
+
 const CliCommand* commandOf(const QStringList& arguments)
 {
     return arguments.isEmpty() ? nullptr : findCommand(arguments.first());

@@ -425,56 +425,54 @@ ExitCode cmdDiff(
 }
 
 
-// The store a call names first, opened with its --kind and --deleted.
-std::optional<Opened> openCallStore(const CliCall& call, ExitCode& code)
+// Runs `command` on the store a call names first, opened with its --kind and
+// --deleted; a store that cannot be opened ends the call with its exit code.
+template <class Command>
+ExitCode withStore(const CliCall& call, Command&& command)
 {
-    return openAndLoad(call.positionals.first(), call.value(QStringLiteral("kind")),
-                       call.isSet(QStringLiteral("deleted")), call.err, code);
+    ExitCode code = Ok;
+    auto store = openAndLoad(call.positionals.first(), call.value(QStringLiteral("kind")),
+                             call.isSet(QStringLiteral("deleted")), call.err, code);
+    return store ? command(*store) : code;
 }
 
 } // namespace
 
 ExitCode runsCommand(const CliCall& call)
 {
-    ExitCode code = Ok;
-    auto store = openCallStore(call, code);
-    return store ? cmdRuns(call.list(QStringLiteral("columns")), call.format, call.value(QStringLiteral("query")), *store,
-                           call.out, call.err)
-                 : code;
+    return withStore(call, [&](Opened& store) {
+        return cmdRuns(call.list(QStringLiteral("columns")), call.format, call.value(QStringLiteral("query")), store,
+                       call.out, call.err);
+    });
 }
 
 ExitCode showCommand(const CliCall& call)
 {
-    ExitCode code = Ok;
-    auto store = openCallStore(call, code);
-    return store ? cmdShow(call.positionals[1], call.format, *store, call.out, call.err) : code;
+    return withStore(call, [&](Opened& store) { return cmdShow(call.positionals[1], call.format, store, call.out, call.err); });
 }
 
 ExitCode diffCommand(const CliCall& call)
 {
-    ExitCode code = Ok;
-    auto store = openCallStore(call, code);
-    return store ? cmdDiff(call.positionals[1], call.positionals[2], call.format, *store, call.out, call.err) : code;
+    return withStore(call, [&](Opened& store) {
+        return cmdDiff(call.positionals[1], call.positionals[2], call.format, store, call.out, call.err);
+    });
 }
 
 ExitCode metricCommand(const CliCall& call)
 {
-    ExitCode code = Ok;
-    auto store = openCallStore(call, code);
-    return store ? cmdMetric(call.positionals[1], call.positionals[2], call.format, *store, call.out, call.err) : code;
+    return withStore(call, [&](Opened& store) {
+        return cmdMetric(call.positionals[1], call.positionals[2], call.format, store, call.out, call.err);
+    });
 }
 
 ExitCode seedsCommand(const CliCall& call)
 {
-    if (!call.isSet(QStringLiteral("metric"))) {
-        call.err << "runlens seeds: expected --metric M\n\n" << commandHelp(*findCommand(QStringLiteral("seeds")));
-        return Usage;
-    }
-    ExitCode code = Ok;
-    auto store = openCallStore(call, code);
-    return store ? cmdSeeds(call.value(QStringLiteral("metric")), call.list(QStringLiteral("seed-keys")),
-                            call.value(QStringLiteral("query")), call.format, *store, call.out, call.err)
-                 : code;
+    if (!call.isSet(QStringLiteral("metric")))
+        return usageError(QStringLiteral("seeds"), QStringLiteral("expected --metric M"), call.err);
+    return withStore(call, [&](Opened& store) {
+        return cmdSeeds(call.value(QStringLiteral("metric")), call.list(QStringLiteral("seed-keys")),
+                        call.value(QStringLiteral("query")), call.format, store, call.out, call.err);
+    });
 }
 
 ExitCode importCommand(const CliCall& call)

@@ -13,16 +13,6 @@
 
 namespace runlens::cli {
 
-namespace {
-
-ExitCode usageError(const QString& command, const QString& message, QTextStream& err)
-{
-    err << "runlens " << command << ": " << message << "\n\n" << commandHelp(*findCommand(command));
-    return Usage;
-}
-
-} // namespace
-
 ExitCode snapshotCommand(const CliCall& call)
 {
     if (!call.isSet(QStringLiteral("output")))

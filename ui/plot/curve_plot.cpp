@@ -530,7 +530,6 @@ void CurvePlot::drawHover(QPainter& p, const QRectF& area)
         QColor color;
         QString label;
         double value;
-        double at;
     };
     std::vector<Row> rows;
     // Each run's value at the cursor: its nearest point within a few pixels.
@@ -539,7 +538,7 @@ void CurvePlot::drawHover(QPainter& p, const QRectF& area)
         const auto& src = s.smoothed ? s.smoothed : s.raw;
         double xf, v;
         if (src && src->nearestPoint(x, tolerance, xf, v))
-            rows.push_back({s.color, s.label, v, xf});
+            rows.push_back({s.color, s.label, v});
     }
     if (rows.empty())
         return;

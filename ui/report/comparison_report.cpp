@@ -349,24 +349,26 @@ ComparisonReport::Builder::Builder(
 {
     report_.title_ = options_.title;
     report_.runCount_ = int(rows_.size());
-    // What needs no run details now (the pieces depend on the metrics); the rest once they are read.
-    content_ = decideReportContent(*table_, rows_, {}, 0, options_.metrics);
+    // The metrics decide how many pieces there are; the rest of what the report
+    // says is decided once, by the first piece, with the details it needs.
+    content_.metrics = options_.metrics ? *options_.metrics : ReportContent::defaultMetrics(*table_, rows_);
     const ReportSections& want = options_.sections;
-    pieces_.push_back([this] { header(); });
-    if (want.runs)
-        pieces_.push_back([this] { runsSection(); });
-    if (want.differences || want.provenance)
-        pieces_.push_back([this] {
+    pieces_.push_back([this, withDetails = want.differences || want.provenance] {
+        int baseline = 0;
+        if (withDetails) {
             for (int r : rows_)
                 if (auto d = workspace_.details(r))
                     details_.push_back(std::move(*d));
             // Deltas against the experiment's baseline when it is in the report, else the first run.
-            int baseline = 0;
             if (const int b = workspace_.baselineRowFor(rows_.front()); b >= 0)
                 if (auto it = std::find(rows_.begin(), rows_.end(), b); it != rows_.end())
                     baseline = int(it - rows_.begin());
-            content_ = decideReportContent(*table_, rows_, details_, baseline, content_.metrics);
-        });
+        }
+        content_ = decideReportContent(*table_, rows_, details_, baseline, content_.metrics);
+        header();
+    });
+    if (want.runs)
+        pieces_.push_back([this] { runsSection(); });
     if (want.differences)
         pieces_.push_back([this] {
             if (details_.size() >= 2)
