@@ -352,6 +352,60 @@ private slots:
         writer.waitForFinished();
     }
 
+    void aRunStartedFromPythonAppears()
+    {
+        // As users do it: the store was written by an earlier Python run that
+        // has exited (so no writer holds it open and its WAL was folded in),
+        // the app opens it, then a new Python run starts logging slowly into a
+        // new experiment with new keys. Runs, experiments and keys show within
+        // two seconds of their flush.
+        const QString live = dir_.filePath(QStringLiteral("python-live.db"));
+        auto python = [&](const QString& script) {
+            auto p = std::make_unique<QProcess>();
+            auto env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("PYTHONPATH"), QStringLiteral(RUNLENS_PYTHON_DIR));
+            p->setProcessEnvironment(env);
+            p->setProcessChannelMode(QProcess::ForwardedChannels);
+            p->start(QStringLiteral(RUNLENS_PYTHON), {QStringLiteral("-c"), script, live});
+            return p;
+        };
+        auto first = python(QStringLiteral(
+            "import sys, runlens\n"
+            "r = runlens.init(store=sys.argv[1], experiment='old', name='earlier')\n"
+            "r.log_metric('loss', 1.0, step=0)\n"
+            "r.finish()\n"));
+        QVERIFY(first->waitForFinished(30000));
+        QCOMPARE(first->exitCode(), 0);
+        QVERIFY(!QFileInfo::exists(live + QStringLiteral("-wal")));
+
+        MainWindow w;
+        w.openStores({live});
+        wait(w);
+        QCOMPARE(w.tableModel()->rowCount(), 1);
+        w.workspace().setLiveInterval(250);
+        auto later = python(QStringLiteral(
+            "import sys, time, runlens\n"
+            "r = runlens.init(store=sys.argv[1], experiment='new-experiment', name='from-python', flush_interval=0.2)\n"
+            "r.log_param('lr', 0.5)\n"
+            "for i in range(200):\n"
+            "    r.log_metric('fresh/metric', i * 0.5, step=i)\n"
+            "    time.sleep(0.05)\n"
+            "r.finish()\n"));
+        QVERIFY(later->waitForStarted());
+        QTRY_COMPARE_WITH_TIMEOUT(w.tableModel()->rowCount(), 2, 4000);
+        const int row = rowOf(w, "from-python");
+        QVERIFY(row >= 0);
+        QCOMPARE(w.workspace().runs()->experiment(row), QStringLiteral("new-experiment"));
+        QCOMPARE(w.workspace().runs()->status(row), RunStatus::Running);
+        QTRY_VERIFY_WITH_TIMEOUT(w.workspace().runs()->metric(QStringLiteral("fresh/metric")) != nullptr, 2500);
+        auto* metrics = w.curvesView()->findChild<QListWidget*>();
+        QVERIFY(metrics);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !metrics->findItems(QStringLiteral("fresh/metric"), Qt::MatchExactly).isEmpty(), 2500);
+        later->kill();
+        later->waitForFinished();
+    }
+
     void theAppIconResourceIsThere()
     {
         // The icon sits in a static library, whose resources register only
