@@ -3,6 +3,7 @@
 // escaped, no external resources; sections chosen; the PDF written; the
 // metrics a report picks by default. (tests/python/test_report_e2e.py opens
 // the files in Chromium and poppler.)
+#include "column_fit.h"
 #include "comparison_report.h"
 #include "figure_export.h"
 #include "metric_priority.h"
@@ -20,7 +21,12 @@
 #include <QSignalSpy>
 #include <QTextBrowser>
 #include <QTemporaryDir>
+#include <QAbstractTextDocumentLayout>
+#include <QTextBlock>
+#include <QTextCursor>
 #include <QTextDocument>
+#include <QTextLayout>
+#include <QTextTable>
 #include <QtTest>
 
 #include <cmath>
@@ -228,6 +234,118 @@ private slots:
         QVERIFY(provenance.contains(QStringLiteral("<p>Every run: ")));
         QCOMPARE(provenance.count(QStringLiteral("data train: v2")), 1);
         QCOMPARE(provenance.count(QStringLiteral("<tr><td>many-")), 9);
+    }
+
+    void pageTablesUseTheWidthAndNeverBreakNumbers()
+    {
+        // Twelve runs with long hyphenated names, params with long names and
+        // long-fraction metrics: the page's table must fill the page, keep
+        // every number and header word on one line, and wrap names only at
+        // their separators. (It was squeezed into equal columns: "Statu s",
+        // "finish ed", "0. 03460 8".)
+        const QString store = dir_.filePath(QStringLiteral("page-tables.db"));
+        for (int i = 0; i < 12; ++i) {
+            auto run = Run::start(store.toStdString(),
+                test::testRun("resnet50-imagenet-cosine-warmup-lr0.0" + std::to_string(i) + "-seed" + std::to_string(i)));
+            run.logParam("learning_rate", 0.001 * (i + 1));
+            run.logParam("batch_size", 16 << (i % 3));
+            run.logParam("optimizer", i % 2 ? "adamw" : "sgd");
+            run.logParam("seed", i);
+            for (const char* m : {"val/loss", "val/accuracy", "train/epoch_loss", "val/auc"})
+                run.logMetric(m, 0.0346081234 + i * 0.001, 0);
+            run.finish();
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait({store}).isEmpty());
+        const auto report = ui::ComparisonReport::build(ws, allRows(ws), {}, [&](const SeriesKey& k) { return ws.loadSeriesNow(k); });
+        QCOMPARE(report.pageLayout().orientation(), QPageLayout::Landscape);
+        const auto doc = report.document();
+        doc->documentLayout()->documentSize(); // lay it all out
+        const qreal pageWidth = report.pageLayout().paintRectPixels(96).width();
+        const QTextTable* runs = nullptr;
+        for (QTextFrame* frame : doc->rootFrame()->childFrames())
+            if (auto* t = qobject_cast<QTextTable*>(frame); t && !runs)
+                runs = t;
+        QVERIFY(runs);
+        const QRectF box = doc->documentLayout()->frameBoundingRect(const_cast<QTextTable*>(runs));
+        QVERIFY2(box.width() > 0.95 * pageWidth && box.width() <= pageWidth + 1,
+            qPrintable(QStringLiteral("table %1 px on a %2 px page").arg(box.width()).arg(pageWidth)));
+        auto linesOf = [&](int row, int column) {
+            const QTextTableCell cell = runs->cellAt(row, column);
+            int lines = 0;
+            for (auto it = cell.begin(); !it.atEnd(); ++it)
+                if (it.currentBlock().layout())
+                    lines += it.currentBlock().layout()->lineCount();
+            return lines;
+        };
+        auto textOf = [&](int row, int column) {
+            const QTextTableCell cell = runs->cellAt(row, column);
+            QTextCursor c(doc.get());
+            c.setPosition(cell.firstPosition());
+            c.setPosition(cell.lastPosition(), QTextCursor::KeepAnchor);
+            return c.selectedText();
+        };
+        QCOMPARE(runs->rows(), 13);
+        for (int column = 0; column < runs->columns(); ++column) {
+            const QString header = textOf(0, column);
+            // Header words whole: one line unless the header has a separator.
+            if (!header.contains(QLatin1Char('/')) && !header.contains(QLatin1Char(' ')))
+                QVERIFY2(linesOf(0, column) == 1, qPrintable(header));
+            for (int row = 1; row < runs->rows(); ++row) {
+                const QString text = textOf(row, column);
+                bool isNumber = false;
+                text.toDouble(&isNumber);
+                if (isNumber || header == QLatin1String("Status"))
+                    QVERIFY2(linesOf(row, column) == 1, qPrintable(header + QLatin1String(": ") + text));
+            }
+        }
+        // Names wrap only between their pieces: no line of the name column
+        // ends inside a piece.
+        for (int row = 1; row < runs->rows(); ++row) {
+            const QTextTableCell cell = runs->cellAt(row, 0);
+            const QTextBlock block = doc->findBlock(cell.firstPosition());
+            QTextLayout* layout = block.layout();
+            for (int l = 0; l + 1 < layout->lineCount(); ++l) {
+                const QTextLine line = layout->lineAt(l);
+                const QChar last = block.text().at(line.textStart() + line.textLength() - 1);
+                QVERIFY2(last == QLatin1Char('-') || last.isSpace(),
+                    qPrintable(block.text() + QStringLiteral(" broke after '%1'").arg(last)));
+            }
+        }
+    }
+
+    void tablesTooWideForThePageSplitTheirColumns()
+    {
+        // Fourteen columns that each need 100 px on a 700 px page: parts,
+        // each starting with the key column, covering every column once.
+        std::vector<ui::ColumnNeed> needs(14, ui::ColumnNeed{100, 150});
+        needs[0] = {120, 300};
+        const auto parts = ui::fitColumns(needs, 700, 1);
+        QVERIFY(parts.size() >= 3);
+        std::vector<int> seen(needs.size());
+        for (const auto& part : parts) {
+            QCOMPARE(part.columns.front(), 0);
+            double sum = 0;
+            for (size_t i = 0; i < part.columns.size(); ++i) {
+                QVERIFY(part.widths[i] >= needs[size_t(part.columns[i])].minimum);
+                sum += part.widths[i];
+                ++seen[size_t(part.columns[i])];
+            }
+            QVERIFY(std::abs(sum - 700) < 1e-6);
+        }
+        QCOMPARE(seen[0], int(parts.size()));
+        for (size_t c = 1; c < seen.size(); ++c)
+            QCOMPARE(seen[c], 1);
+        // What fits stays one table; spare width goes to every column.
+        const auto one = ui::fitColumns(std::vector<ui::ColumnNeed>(3, ui::ColumnNeed{50, 100}), 700, 1);
+        QCOMPARE(one.size(), size_t(1));
+        for (double w : one.front().widths)
+            QVERIFY(w > 100);
+        // A piece wider than the page (a 300-character param) is capped so
+        // the columns beside it keep their room.
+        const auto capped = ui::fitColumns(std::vector<ui::ColumnNeed>{{80, 80}, {2000, 2000}, {60, 60}}, 700, 1);
+        QCOMPARE(capped.size(), size_t(1));
+        QVERIFY(capped.front().widths[2] >= 60);
     }
 
     void parallelCoordinatesKeepToAPageOfAxes()

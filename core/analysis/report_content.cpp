@@ -11,13 +11,6 @@ namespace runlens {
 
 namespace {
 
-// Long digests (sha256 of data files) read as their first 12 characters.
-QString shortHashes(QString text)
-{
-    static const QRegularExpression hex(QStringLiteral("\\b([0-9a-f]{12})[0-9a-f]{20,}\\b"));
-    return text.replace(hex, QStringLiteral("\\1…"));
-}
-
 std::vector<ReportContent::Fact> provenanceFacts(const RunDetails& d)
 {
     std::vector<ReportContent::Fact> f;
@@ -27,7 +20,7 @@ std::vector<ReportContent::Fact> provenanceFacts(const RunDetails& d)
         f.emplace_back(QStringLiteral("uncommitted changes"), d.git.dirtyText());
     }
     for (const auto& [k, v] : d.dataVersions)
-        f.emplace_back(QStringLiteral("data ") + k, shortHashes(v).left(120));
+        f.emplace_back(QStringLiteral("data ") + k, shortDigests(v).left(120));
     for (const auto& [k, v] : d.environment)
         if (k == QLatin1String("host") || k == QLatin1String("os") || k == QLatin1String("python")
             || k == QLatin1String("gpu") || k.startsWith(QLatin1String("seed")))
@@ -118,6 +111,12 @@ ReportContent decideReportContent(const RunTable& table, const std::vector<int>&
         c.anyFacts = c.anyFacts || !f.empty();
     }
     return c;
+}
+
+QString shortDigests(QString text)
+{
+    static const QRegularExpression hex(QStringLiteral("\\b([0-9a-f]{12})[0-9a-f]{20,}\\b"));
+    return text.replace(hex, QStringLiteral("\\1…"));
 }
 
 } // namespace runlens

@@ -63,4 +63,8 @@ ReportContent decideReportContent(const RunTable& table, const std::vector<int>&
                                   const std::vector<RunDetails>& details, int baseline,
                                   const std::optional<QStringList>& metrics);
 
+// Long digests (sha256 of data files) as their first 12 characters, as git
+// shows commits: a reader compares the start, and a table keeps its width.
+QString shortDigests(QString text);
+
 } // namespace runlens

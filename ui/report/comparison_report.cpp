@@ -7,6 +7,7 @@
 #include "metric_priority.h"
 #include "parallel_coordinates_view.h"
 #include "report_content.h"
+#include "report_table.h"
 #include "run_colors.h"
 #include "run_diff.h"
 #include "seed_statistics.h"
@@ -60,10 +61,10 @@ QString shortValue(const QString& value)
     const bool fraction = value.contains(QLatin1Char('.')) || value.contains(QLatin1Char('e'), Qt::CaseInsensitive);
     if (isNumber && fraction && value.size() > 8)
         return number(v, 6);
-    return value.size() > 300 ? value.left(299) + QChar(0x2026) : value;
+    const QString shown = shortDigests(value);
+    return shown.size() > 300 ? shown.left(299) + QChar(0x2026) : shown;
 }
 
-// Content hashes to their first 12 digits, as git shows commits.
 // Which colour is which run, under a chart (the run table has the same swatches).
 QString legend(const RunTable& table, const std::vector<int>& rows, const QString& metric)
 {
@@ -83,9 +84,17 @@ QString placeholder(int figure)
     return QStringLiteral("<runlens-figure index=\"%1\"/>").arg(figure);
 }
 
-// Tables carry their borders as attributes too: QTextDocument (the PDF)
-// reads those, browsers read the style sheet.
-const QString kTableOpen = QStringLiteral("<table width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"4\">");
+QString tablePlaceholder(int table)
+{
+    return QStringLiteral("<runlens-table index=\"%1\"/>").arg(table);
+}
+
+// Where `table` goes in the body; written when the page is known.
+QString place(std::vector<ReportTable>& tables, ReportTable table)
+{
+    tables.push_back(std::move(table));
+    return tablePlaceholder(int(tables.size() - 1));
+}
 
 // The browser's page: centred and bounded. (Print has its own margins, and a
 // proportional line height in QTextDocument would stretch figure lines.)
@@ -180,7 +189,7 @@ Figure parallelFigure(std::shared_ptr<const RunTable> table, const std::vector<i
 // What differs between the runs. A few runs sit side by side (a column
 // each); many runs get a row each with the differing keys as columns, a
 // table per few keys, so neither the page nor the reader runs out of width.
-QString differencesSection(const ReportContent& content)
+QString differencesSection(const ReportContent& content, std::vector<ReportTable>& tables)
 {
     const int baseline = content.baseline;
     std::vector<const ComparisonRow*> rows;
@@ -194,53 +203,52 @@ QString differencesSection(const ReportContent& content)
         return h + QStringLiteral("<p>The runs agree on every param, tag and recorded setting.</p></section>\n");
     auto cell = [&](const ComparisonRow& row, size_t run) {
         const auto& base = row.values[size_t(baseline)];
-        QString v = row.values[run] ? esc(shortValue(*row.values[run])) : QStringLiteral("—");
+        ReportCell c = ReportCell::text(row.values[run] ? esc(shortValue(*row.values[run])) : QStringLiteral("—"));
         if (int(run) != baseline && row.quantity)
             if (const auto d = deltaOf(row.values[run], base); d && d->absolute != 0)
-                v += QStringLiteral(" <span class=\"muted\">(%1)</span>").arg(deltaText(*d));
-        const bool changed = int(run) != baseline && row.values[run] != base;
-        return QStringLiteral("<td%1>%2</td>").arg(changed ? QStringLiteral(" class=\"changed\"") : QString(), v);
+                c.html += QStringLiteral(" <span class=\"muted\">(%1)</span>").arg(deltaText(*d));
+        c.changed = int(run) != baseline && row.values[run] != base;
+        return c;
     };
     const QStringList& names = content.runNames;
     if (size_t(names.size()) <= kMaxSideBySideRuns) {
-        h += kTableOpen + QStringLiteral("<thead><tr><th>Section</th><th>Key</th>");
+        ReportTable t;
+        t.keyColumns = 2;
+        t.header = {QStringLiteral("Section"), QStringLiteral("Key")};
         for (qsizetype i = 0; i < names.size(); ++i)
-            h += QStringLiteral("<th>%1%2</th>")
-                     .arg(esc(names[i]), int(i) == baseline ? QStringLiteral(" (baseline)") : QString());
-        h += QStringLiteral("</tr></thead>\n");
+            t.header.push_back(esc(names[i]) + (int(i) == baseline ? QStringLiteral(" (baseline)") : QString()));
         for (const ComparisonRow* row : rows) {
-            h += QStringLiteral("<tr><td>%1</td><td>%2</td>").arg(esc(row->section), esc(row->key));
+            std::vector<ReportCell> cells{ReportCell::text(esc(row->section)), ReportCell::text(esc(row->key))};
             for (size_t i = 0; i < row->values.size(); ++i)
-                h += cell(*row, i);
-            h += QStringLiteral("</tr>\n");
+                cells.push_back(cell(*row, i));
+            t.rows.push_back(std::move(cells));
         }
-        return h + QStringLiteral("</table></section>\n");
+        return h + place(tables, std::move(t)) + QStringLiteral("</section>\n");
     }
     for (size_t first = 0; first < rows.size(); first += kKeysPerTable) {
         const size_t last = std::min(rows.size(), first + kKeysPerTable);
-        h += kTableOpen + QStringLiteral("<thead><tr><th>Run</th>");
+        ReportTable t;
+        t.header = {QStringLiteral("Run")};
         for (size_t k = first; k < last; ++k)
-            h += QStringLiteral("<th>%1</th>")
-                     .arg(esc(rows[k]->section == QLatin1String("params")
-                             ? rows[k]->key
-                             : rows[k]->section + QLatin1Char('.') + rows[k]->key));
-        h += QStringLiteral("</tr></thead>\n");
+            t.header.push_back(esc(rows[k]->section == QLatin1String("params")
+                    ? rows[k]->key
+                    : rows[k]->section + QLatin1Char('.') + rows[k]->key));
         for (qsizetype i = 0; i < names.size(); ++i) {
-            h += QStringLiteral("<tr><td>%1%2</td>")
-                     .arg(esc(names[i]),
-                         int(i) == baseline ? QStringLiteral(" <span class=\"muted\">(baseline)</span>") : QString());
+            std::vector<ReportCell> cells{ReportCell::text(esc(names[i])
+                + (int(i) == baseline ? QStringLiteral(" <span class=\"muted\">(baseline)</span>") : QString()))};
             for (size_t k = first; k < last; ++k)
-                h += cell(*rows[k], size_t(i));
-            h += QStringLiteral("</tr>\n");
+                cells.push_back(cell(*rows[k], size_t(i)));
+            t.rows.push_back(std::move(cells));
         }
-        h += QStringLiteral("</table>\n");
+        h += place(tables, std::move(t));
     }
     return h + QStringLiteral("</section>\n");
 }
 
 // Each run's provenance. What every run shares is said once; the table
 // keeps what differs between them, and the reproducibility hash.
-QString provenanceSection(const ReportContent& content, const std::vector<RunDetails>& details)
+QString provenanceSection(
+    const ReportContent& content, const std::vector<RunDetails>& details, std::vector<ReportTable>& tables)
 {
     auto facts = [](const std::vector<ReportContent::Fact>& list) {
         QStringList out;
@@ -254,16 +262,17 @@ QString provenanceSection(const ReportContent& content, const std::vector<RunDet
         h += QStringLiteral("<p>Every run: %1.</p>").arg(shared.join(QStringLiteral("; ")));
     if (!content.anyFacts)
         h += QStringLiteral("<p class=\"muted\">No git state, data versions or environment recorded for these runs.</p>");
-    h += kTableOpen
-        + QStringLiteral("<thead><tr><th>Run</th><th>%1</th><th>Reproducibility hash</th></tr></thead>\n")
-              .arg(shared.isEmpty() ? QStringLiteral("Commit, data, environment") : QStringLiteral("Its own"));
+    ReportTable t;
+    t.header = {QStringLiteral("Run"),
+        shared.isEmpty() ? QStringLiteral("Commit, data, environment") : QStringLiteral("Its own"),
+        QStringLiteral("Reproducibility hash")};
     for (size_t i = 0; i < details.size(); ++i) {
         const QStringList own = facts(content.ownFacts[i]);
-        h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>\n")
-                 .arg(esc(details[i].name), own.isEmpty() ? QStringLiteral("—") : own.join(QStringLiteral("<br>")),
-                     esc(details[i].reproHash.left(16)));
+        t.rows.push_back({ReportCell::text(esc(details[i].name)),
+            ReportCell::text(own.isEmpty() ? QStringLiteral("—") : own.join(QStringLiteral("<br>"))),
+            ReportCell::whole(esc(details[i].reproHash.left(16)))});
     }
-    return h + QStringLiteral("</table></section>\n");
+    return h + place(tables, std::move(t)) + QStringLiteral("</section>\n");
 }
 
 // QTextDocument has no "keep with next": a heading can end a page with its
@@ -372,7 +381,7 @@ ComparisonReport::Builder::Builder(
     if (want.differences)
         pieces_.push_back([this] {
             if (details_.size() >= 2)
-                report_.body_ += differencesSection(content_);
+                report_.body_ += differencesSection(content_, report_.tables_);
         });
     if (want.curves && !content_.metrics.isEmpty()) {
         // A figure per step: each is the bulk of a step's time.
@@ -386,7 +395,7 @@ ComparisonReport::Builder::Builder(
     if (want.provenance)
         pieces_.push_back([this] {
             if (!details_.empty())
-                report_.body_ += provenanceSection(content_, details_);
+                report_.body_ += provenanceSection(content_, details_, report_.tables_);
         });
 }
 
@@ -427,38 +436,47 @@ void ComparisonReport::Builder::header()
 void ComparisonReport::Builder::runsSection()
 {
     const RunTable& table = *table_;
-    QString& h = report_.body_;
     const bool oneExperiment = content_.experiments.size() == 1;
     const QStringList& params = content_.tableParams;
-    h += QStringLiteral("<section id=\"runs\"><h2>Runs</h2>") + kTableOpen
-        + QStringLiteral("<thead><tr><th>Run</th><th>Status</th>%1<th>Started</th><th>Duration</th>")
-              .arg(oneExperiment ? QString() : QStringLiteral("<th>Experiment</th>"));
+    ReportTable t;
+    t.header = {QStringLiteral("Run"), QStringLiteral("Status")};
+    if (!oneExperiment)
+        t.header.push_back(QStringLiteral("Experiment"));
+    t.header.push_back(QStringLiteral("Started"));
+    t.header.push_back(QStringLiteral("Duration"));
     for (const auto& p : params)
-        h += QStringLiteral("<th>%1</th>").arg(esc(p));
+        t.header.push_back(esc(p));
     for (const auto& m : content_.metrics)
-        h += QStringLiteral("<th>%1</th>").arg(esc(m));
-    h += QStringLiteral("</tr></thead>\n");
+        t.header.push_back(esc(m));
     for (int r : rows_) {
-        h += QStringLiteral("<tr><td><span class=\"swatch\" style=\"color:%1\">■</span> %2</td><td>%3</td>%4"
-                            "<td class=\"nowrap\">%5</td><td class=\"num\">%6</td>")
-                 .arg(runColor(table.id(r)).name(), esc(table.name(r)), statusName(table.status(r)),
-                     oneExperiment ? QString() : QStringLiteral("<td>%1</td>").arg(esc(table.experiment(r))),
-                     QDateTime::fromMSecsSinceEpoch(table.startTime(r)).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                     table.endTime(r) < 0 ? QStringLiteral("running")
-                                          : durationText(table.endTime(r) - table.startTime(r)));
+        std::vector<ReportCell> cells{
+            ReportCell::text(QStringLiteral("<span class=\"swatch\" style=\"color:%1\">■</span> %2")
+                                 .arg(runColor(table.id(r)).name(), esc(table.name(r)))),
+            ReportCell::whole(statusName(table.status(r)))};
+        if (!oneExperiment)
+            cells.push_back(ReportCell::text(esc(table.experiment(r))));
+        // Date and time may sit on two lines when the page is short of room.
+        cells.push_back(ReportCell::text(
+            QDateTime::fromMSecsSinceEpoch(table.startTime(r)).toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+        cells.push_back(ReportCell::number(table.endTime(r) < 0 ? QStringLiteral("running")
+                                                                : durationText(table.endTime(r) - table.startTime(r))));
         for (const auto& key : params) {
             const ValueColumn* c = table.param(key);
-            h += QStringLiteral("<td>%1</td>")
-                     .arg(c && c->has(r) ? esc(c->text[size_t(r)].left(120)) : QStringLiteral("—"));
+            if (!c || !c->has(r))
+                cells.push_back(ReportCell::text(QStringLiteral("—")));
+            else if (!std::isnan(c->number[size_t(r)]))
+                cells.push_back(ReportCell::number(esc(c->text[size_t(r)])));
+            else
+                cells.push_back(ReportCell::text(esc(c->text[size_t(r)].left(120))));
         }
         for (const auto& key : content_.metrics) {
             const MetricColumn* m = table.metric(key);
-            h += QStringLiteral("<td class=\"num\">%1</td>")
-                     .arg(m && m->has(r) ? number(m->last[size_t(r)], 6) : QStringLiteral("—"));
+            cells.push_back(ReportCell::number(m && m->has(r) ? number(m->last[size_t(r)], 6) : QStringLiteral("—")));
         }
-        h += QStringLiteral("</tr>\n");
+        t.rows.push_back(std::move(cells));
     }
-    h += QStringLiteral("</table><p class=\"muted\">Metrics are last values.</p></section>\n");
+    report_.body_ += QStringLiteral("<section id=\"runs\"><h2>Runs</h2>") + place(report_.tables_, std::move(t))
+        + QStringLiteral("<p class=\"muted\">Metrics are last values.</p></section>\n");
 }
 
 void ComparisonReport::Builder::curve(qsizetype index)
@@ -502,26 +520,26 @@ void ComparisonReport::Builder::seedsSection()
 {
     if (content_.seedGroups.empty())
         return;
-    QString& h = report_.body_;
-    h += QStringLiteral("<section id=\"seeds\"><h2>Seed statistics</h2><p>Runs that differ only by their seed, "
-                        "grouped: mean ± sample SD [min, max] of the last value.</p>")
-        + kTableOpen + QStringLiteral("<thead><tr><th>Config</th><th>n</th>");
+    ReportTable t;
+    t.header = {QStringLiteral("Config"), QStringLiteral("n")};
     for (const auto& m : content_.metrics)
-        h += QStringLiteral("<th>%1</th>").arg(esc(m));
-    h += QStringLiteral("</tr></thead>\n");
+        t.header.push_back(esc(m));
     for (const auto& g : content_.seedGroups) {
-        h += QStringLiteral("<tr><td>%1</td><td class=\"num\">%2</td>").arg(esc(g.label)).arg(g.runs);
+        std::vector<ReportCell> cells{ReportCell::text(esc(g.label)), ReportCell::number(QString::number(g.runs))};
         for (const auto& s : g.stats) {
-            h += s.n == 0 ? QStringLiteral("<td>—</td>")
-                          : QStringLiteral("<td class=\"num\">%1 ± %2 [%3, %4]%5</td>")
-                                .arg(number(s.mean), number(s.sd, 3), number(s.min), number(s.max),
-                                    s.warning.isEmpty()
-                                        ? QString()
-                                        : QStringLiteral("<br><span class=\"warn\">%1</span>").arg(esc(s.warning)));
+            // The statistic breaks only between its parts, never in a number.
+            cells.push_back(s.n == 0 ? ReportCell::text(QStringLiteral("—"))
+                                     : ReportCell::text(QStringLiteral("%1&nbsp;±&nbsp;%2 [%3,&nbsp;%4]%5")
+                                             .arg(number(s.mean), number(s.sd, 3), number(s.min), number(s.max),
+                                                 s.warning.isEmpty() ? QString()
+                                                                     : QStringLiteral("<br><span class=\"warn\">%1</span>")
+                                                                           .arg(esc(s.warning)))));
         }
-        h += QStringLiteral("</tr>\n");
+        t.rows.push_back(std::move(cells));
     }
-    h += QStringLiteral("</table></section>\n");
+    report_.body_ += QStringLiteral("<section id=\"seeds\"><h2>Seed statistics</h2><p>Runs that differ only by their "
+                                    "seed, grouped: mean ± sample SD [min, max] of the last value.</p>")
+        + place(report_.tables_, std::move(t)) + QStringLiteral("</section>\n");
 }
 
 QString ComparisonReport::html() const
@@ -533,6 +551,8 @@ QString ComparisonReport::html() const
         svg = svg.mid(std::max<qsizetype>(0, svg.indexOf(QLatin1String("<svg"))));
         body.replace(placeholder(int(i)), svg);
     }
+    for (size_t i = 0; i < tables_.size(); ++i)
+        body.replace(tablePlaceholder(int(i)), tables_[i].html());
     return QStringLiteral(
                "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                "<meta name=\"generator\" content=\"Runlens %1\"><title>%2</title>\n<style>%3</style></head>\n<body>\n")
@@ -540,16 +560,31 @@ QString ComparisonReport::html() const
         + body + QStringLiteral("</body></html>\n");
 }
 
+QPageLayout ComparisonReport::pageLayout() const
+{
+    // Wide comparisons get a landscape page.
+    return QPageLayout(QPageSize(QPageSize::A4), runCount_ > 5 ? QPageLayout::Landscape : QPageLayout::Portrait,
+        QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter);
+}
+
 std::unique_ptr<QTextDocument> ComparisonReport::document() const
 {
+    // Laid out at 96 dpi on the page's text area, and scaled to the printer:
+    // figures keep the size they were drawn at, tables fit the page.
+    const QSizeF page = pageLayout().paintRectPixels(96).size();
+    QFont cellFont(QStringLiteral("DejaVu Sans"));
+    cellFont.setPointSizeF(10);
     QString body = body_;
+    for (size_t i = 0; i < tables_.size(); ++i)
+        body.replace(tablePlaceholder(int(i)), tables_[i].pagedHtml(page.width(), cellFont));
     for (size_t i = 0; i < figures_.size(); ++i)
         body.replace(placeholder(int(i)),
             QStringLiteral("<img src=\"%1%2\">").arg(QLatin1String(SvgTextObject::kImagePrefix)).arg(i));
     auto doc = std::make_unique<QTextDocument>();
-    doc->setDefaultStyleSheet(kStyle);
+    doc->setDefaultStyleSheet(kStyle + ReportTable::kPageTableStyle);
     doc->setMetaInformation(QTextDocument::DocumentTitle, title_);
     doc->setHtml(QStringLiteral("<html><body>") + body + QStringLiteral("</body></html>"));
+    doc->setPageSize(page);
     SvgTextObject::install(*doc, figures_);
     return doc;
 }
@@ -563,15 +598,9 @@ Result<bool> ComparisonReport::writePdf(const QString& path) const
         QPdfWriter pdf(&file);
         pdf.setTitle(title_);
         pdf.setCreator(QStringLiteral("Runlens %1").arg(QStringLiteral(RUNLENS_VERSION)));
-        // Wide comparisons get a landscape page.
-        pdf.setPageLayout(
-            QPageLayout(QPageSize(QPageSize::A4), runCount_ > 5 ? QPageLayout::Landscape : QPageLayout::Portrait,
-                QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter));
+        pdf.setPageLayout(pageLayout());
         pdf.setResolution(300);
-        // Laid out at 96 dpi on the page's text area and scaled to the
-        // printer: figures keep the size they were drawn at.
         const auto doc = document();
-        doc->setPageSize(pdf.pageLayout().paintRectPixels(96).size());
         keepHeadingsWithTheirContent(*doc);
         doc->print(&pdf);
     }

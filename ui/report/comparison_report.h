@@ -22,6 +22,10 @@
 #include <QString>
 #include <QStringList>
 
+#include "report_table.h"
+
+#include <QPageLayout>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -68,7 +72,10 @@ public:
         const ReportOptions& options, const SeriesSource& series);
 
     QString html() const;
-    // For PDF and the preview; figures are vector objects.
+    // The page a PDF is printed on.
+    QPageLayout pageLayout() const;
+    // For PDF and the preview: laid out on pageLayout(), figures as vector
+    // objects, tables sized to the page.
     std::unique_ptr<QTextDocument> document() const;
     Result<bool> writePdf(const QString& path) const;
     // By suffix: .html / .htm or .pdf.
@@ -81,8 +88,9 @@ private:
     friend class Builder;
 
     QString title_;
-    QString body_; // HTML with <runlens-figure index="N"/> where figures go
+    QString body_; // HTML with <runlens-figure index="N"/> and <runlens-table index="N"/>
     std::vector<QByteArray> figures_; // SVG documents
+    std::vector<ReportTable> tables_;
     int runCount_ = 0;
 };
 
