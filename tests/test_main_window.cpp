@@ -11,6 +11,7 @@
 #include "test_support.h"
 #include "workspace.h"
 
+#include <QComboBox>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QIcon>
@@ -404,6 +405,56 @@ private slots:
             !metrics->findItems(QStringLiteral("fresh/metric"), Qt::MatchExactly).isEmpty(), 2500);
         later->kill();
         later->waitForFinished();
+    }
+
+    void groupsUseEveryShownRunOrTheSelection()
+    {
+        // 24 runs in three lr groups. Drawn as groups with nothing selected,
+        // every shown run enters its group (only the first 20 did, leaving
+        // a group short); with two runs selected the legend counts the two
+        // the means are made of (it said "8 runs"). Ungrouped, the combo goes
+        // back to "Runs", as drawn.
+        const QString store = dir_.filePath(QStringLiteral("groups.db"));
+        for (int i = 0; i < 24; ++i) {
+            const std::string name = "g-" + std::to_string(i);
+            auto run = Run::start(store.toStdString(), quiet(name.c_str()));
+            run.logParam("lr", i % 3 == 0 ? 0.1 : i % 3 == 1 ? 0.01 : 0.001);
+            for (int s = 0; s < 100; s += 1 + i % 4)
+                run.logMetric("loss", 1.0 / (s + 1), s);
+            run.finish();
+        }
+        MainWindow w;
+        w.openStores({store});
+        wait(w);
+        emit w.tableView()->groupByRequested(QStringLiteral("params.lr"));
+        CurveSettings settings = w.curvesView()->settings();
+        settings.groupBands = true;
+        w.curvesView()->setSettings(settings);
+        emit w.curvesView()->settingsChanged();
+        auto* legend = w.curvesView()->findChild<QListWidget*>(QStringLiteral("runLegend"));
+        QVERIFY(legend);
+        auto legendTexts = [&] {
+            QStringList texts;
+            for (int i = 0; i < legend->count(); ++i)
+                texts << legend->item(i)->text();
+            return texts;
+        };
+        QTRY_COMPARE(legend->count(), 3 + 24);
+        QStringList texts = legendTexts();
+        QCOMPARE(texts.filter(QStringLiteral(" · 8 runs")).size(), 3);
+
+        w.selectRuns({rowOf(w, "g-0"), rowOf(w, "g-1")});
+        QTRY_COMPARE(legend->count(), 2 + 2);
+        texts = legendTexts();
+        QCOMPARE(texts.filter(QStringLiteral(" · 1 run")).size(), 2);
+        QVERIFY(texts.filter(QStringLiteral("runs")).isEmpty());
+
+        auto* bands = w.curvesView()->findChild<QComboBox*>(QStringLiteral("groupMode"));
+        QVERIFY(bands);
+        QVERIFY(bands->currentText().startsWith(QStringLiteral("Groups")));
+        emit w.tableView()->groupByRequested(QString());
+        QCOMPARE(bands->currentIndex(), 0);
+        QVERIFY(!w.curvesView()->settings().groupBands);
     }
 
     void theAppIconResourceIsThere()

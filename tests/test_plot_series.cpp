@@ -290,6 +290,42 @@ private slots:
         QVERIFY(groupBand({}, 0, 1, 10, BandKind::MinMax).empty());
     }
 
+    void groupBandsAlignRunsThatLogAtDifferentSteps()
+    {
+        // One run logs every 29 steps at 1, another every 8 steps at 0, to
+        // step 580 and 1000. Buckets of 5 steps hold a point of either, both
+        // or neither: each run is read along its line, so the mean is 0.5
+        // wherever both runs are (it zigzagged between 0, 0.5 and 1), and past
+        // the sparse run's last point only the other counts (no extrapolation).
+        auto every = [](int stride, int last, double y) {
+            std::vector<double> xs, ys;
+            for (int x = 0; x <= last; x += stride) {
+                xs.push_back(x);
+                ys.push_back(y);
+            }
+            return PlotSeries(std::move(xs), std::move(ys));
+        };
+        const PlotSeries sparse = every(29, 580, 1.0), dense = every(8, 1000, 0.0);
+        const auto band = groupBand({&sparse, &dense}, 0, 1000, 200, BandKind::MinMax);
+        QVERIFY(band.size() >= 190);
+        int both = 0;
+        for (const auto& p : band) {
+            if (p.x >= 8 && p.x <= 576) {
+                QCOMPARE(p.members, 2);
+                QCOMPARE(p.mean, 0.5);
+                ++both;
+            } else if (p.x > 585) {
+                QCOMPARE(p.members, 1);
+                QCOMPARE(p.mean, 0.0);
+            }
+        }
+        QVERIFY(both > 100);
+        // A line that changes is read between its points, not held.
+        const PlotSeries ramp(std::vector<double>{0, 100}, std::vector<double>{0, 100});
+        for (const auto& p : groupBand({&ramp}, 0, 100, 10, BandKind::MinMax))
+            QVERIFY2(std::abs(p.mean - p.x) < 1e-9 || p.x < 10 || p.x > 90, qPrintable(QString::number(p.x)));
+    }
+
     void panFramesEqualDecimatingTheWholeWindow()
     {
         // The pan path keeps the columns still in view and decimates only those

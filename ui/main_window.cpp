@@ -169,7 +169,11 @@ MainWindow::MainWindow(QWidget* parent)
         table_->expandAll();
         updateGrouping();
     });
-    connect(curves_, &CurvesView::settingsChanged, this, [this] { saveSettings(); });
+    connect(curves_, &CurvesView::settingsChanged, this, [this] {
+        saveSettings();
+        if (table_->selectedTableRows().empty())
+            onSelectionChanged(); // runs or groups: a different default set of runs
+    });
     connect(table_, &RunTableView::baselineRequested, this, [this](int row, bool mark) {
         if (auto done = workspace_->setBaseline(row, mark); !done)
             statusBar()->showMessage(done.error(), 10000);
@@ -409,9 +413,13 @@ void MainWindow::onSelectionChanged()
     auto rows = table_->selectedTableRows();
     session_->setSelectedRows(rows);
     if (rows.empty()) {
-        // Nothing chosen: the curves show the first runs in table order.
+        // Nothing chosen: the curves show the first runs in table order, or
+        // as groups every shown run (a group of the first twenty alone
+        // would leave whole groups out).
         const auto shown = model_->displayedRows();
-        rows.assign(shown.begin(), shown.begin() + std::min<ptrdiff_t>(kDefaultCurveRuns, ptrdiff_t(shown.size())));
+        const bool groups = curves_->settings().groupBands && model_->groupCount() > 0;
+        rows.assign(shown.begin(), shown.begin()
+                + std::min<ptrdiff_t>(groups ? kMaxGroupedCurveRuns : kDefaultCurveRuns, ptrdiff_t(shown.size())));
         details_->showMessage(tr("Select a run to see everything recorded about it."));
     } else {
         auto d = workspace_->details(rows.front());
@@ -461,7 +469,7 @@ void MainWindow::updateGrouping()
     if (!key.isEmpty()) {
         for (int g = 0; g < model_->rowCount(); ++g) {
             const QModelIndex gi = model_->index(g, 0);
-            labels << gi.data().toString();
+            labels << model_->groupName(g);
             for (int i = 0; i < model_->rowCount(gi); ++i)
                 groupOf.insert(model_->tableRow(model_->index(i, 0, gi)), g);
         }

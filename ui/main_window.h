@@ -83,6 +83,7 @@ public:
 
     // The runs the curves show when nothing is selected.
     static constexpr int kDefaultCurveRuns = 20;
+    static constexpr int kMaxGroupedCurveRuns = 2000;
     // File > Export Report takes at most this many runs when none are selected.
     static constexpr size_t kMaxReportRuns = 50;
 

@@ -23,13 +23,36 @@ std::vector<BandPoint> groupBand(const std::vector<const PlotSeries*>& members, 
         std::fill(n.begin(), n.end(), 0);
         // Decimated to the buckets: every extreme is among the points, and the
         // mean of a bucket's points stands for the member there.
+        std::vector<PlotPoint> points;
         for (const auto& pt : series->decimate(x0, x1, buckets)) {
             const double y = transform ? transform(pt.y) : pt.y;
+            if (!std::isfinite(y))
+                continue;
+            points.push_back({pt.x, y});
             const int b = int((pt.x - x0) / width);
-            if (b < 0 || b >= buckets || !std::isfinite(y))
+            if (pt.x < x0 || b < 0 || b >= buckets)
                 continue;
             sum[size_t(b)] += y;
             ++n[size_t(b)];
+        }
+        // A bucket between two of the member's points but holding none of
+        // them (a run that logs every 29 steps, drawn at 8 steps a bucket)
+        // reads the member's line at the bucket's centre. Without this the
+        // mean zigzags between buckets with and without that member. Past
+        // either end of the member's points nothing is made up.
+        size_t next = 0;
+        for (int b = 0; b < buckets; ++b) {
+            if (n[size_t(b)])
+                continue;
+            const double x = x0 + width * (b + 0.5);
+            while (next < points.size() && points[next].x < x)
+                ++next;
+            if (next == 0 || next == points.size())
+                continue;
+            const PlotPoint& l = points[next - 1];
+            const PlotPoint& r = points[next];
+            sum[size_t(b)] = r.x > l.x ? l.y + (r.y - l.y) * (x - l.x) / (r.x - l.x) : r.y;
+            n[size_t(b)] = 1;
         }
         for (int b = 0; b < buckets; ++b)
             if (n[size_t(b)])

@@ -16,6 +16,7 @@
 #include <QPainter>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 namespace runlens::ui {
@@ -69,6 +70,7 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
     smoothingParam_ = new QDoubleSpinBox;
     showRaw_ = new QCheckBox(tr("Raw behind"));
     bands_ = new QComboBox;
+    bands_->setObjectName(QStringLiteral("groupMode"));
     bands_->addItems({tr("Runs"), tr("Groups: mean, min-max"), tr("Groups: mean ± SD")});
     bands_->setToolTip(tr("Group the runs as the run table groups them"));
     status_ = new QLabel;
@@ -184,6 +186,13 @@ void CurvesView::syncControls()
     showRaw_->setChecked(settings_.showRaw);
     showRaw_->setEnabled(settings_.smoothing != Smoothing::None);
     bands_->setCurrentIndex(settings_.groupBands ? (settings_.band == BandKind::StdDev ? 2 : 1) : 0);
+    // Groups come from the run table's Group by (or the Seeds view).
+    if (auto* model = qobject_cast<QStandardItemModel*>(bands_->model()))
+        for (int i = 1; i < model->rowCount(); ++i)
+            model->item(i)->setEnabled(!groupLabels_.isEmpty());
+    bands_->setToolTip(groupLabels_.isEmpty() ? tr("Group the run table (right-click a column, Group by) to draw "
+                                                   "each group as its mean and band")
+                                              : tr("Draw each group of the run table as its mean and band"));
 }
 
 void CurvesView::setSettings(const CurveSettings& s)
@@ -204,6 +213,14 @@ void CurvesView::setGrouping(const QStringList& labels, const QHash<int, int>& g
 {
     groupLabels_ = labels;
     groupOfRow_ = groupOfRow;
+    // Without groups the choice cannot hold: the combo says what is drawn.
+    if (labels.isEmpty() && settings_.groupBands) {
+        settings_.groupBands = false;
+        syncControls();
+        emit settingsChanged();
+    } else {
+        syncControls();
+    }
     if (settings_.groupBands)
         rebuildPlots();
 }
@@ -333,8 +350,17 @@ void CurvesView::rebuildPlots()
         const QSignalBlocker block(legend_);
         legend_->clear();
         if (bands) {
+            // Each group with the runs that make its mean: those drawn here.
+            std::vector<int> members(size_t(groupLabels_.size()));
+            for (int r : rows_)
+                if (const int g = groupOfRow_.value(r, -1); g >= 0 && g < int(members.size()))
+                    ++members[size_t(g)];
             for (int g = 0; g < groupLabels_.size(); ++g) {
-                auto* item = new QListWidgetItem(swatch(groupColor(g)), groupLabels_[g], legend_);
+                if (members[size_t(g)] == 0)
+                    continue;
+                auto* item = new QListWidgetItem(swatch(groupColor(g)),
+                    members[size_t(g)] == 1 ? tr("%1 · 1 run").arg(groupLabels_[g])
+                                           : tr("%1 · %2 runs").arg(groupLabels_[g]).arg(members[size_t(g)]), legend_);
                 QFont f = item->font();
                 f.setBold(true);
                 item->setFont(f);

@@ -182,6 +182,13 @@ bool RunTableModel::isConstant(int column) const
     return column >= 0 && size_t(column) < constant_.size() && constant_[size_t(column)];
 }
 
+QString RunTableModel::groupName(int g) const
+{
+    if (g < 0 || g >= groupCount())
+        return {};
+    return tr("%1 = %2").arg(columns_[size_t(columnOf(groupBy_))].title, groups_[size_t(g)].label);
+}
+
 void RunTableModel::regroup()
 {
     // Constant columns are judged over the shown runs, on the raw values:
@@ -419,9 +426,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         if (index.column() != 0)
             return {};
         if (role == Qt::DisplayRole)
-            return tr("%1 = %2 · %3")
-                .arg(columns_[size_t(columnOf(groupBy_))].title, g.label,
-                     g.rows.size() == 1 ? tr("1 run") : tr("%1 runs").arg(g.rows.size()));
+            return tr("%1 · %2").arg(groupName(index.row()),
+                g.rows.size() == 1 ? tr("1 run") : tr("%1 runs").arg(g.rows.size()));
         if (role == Qt::FontRole) {
             QFont f;
             f.setBold(true);

@@ -48,6 +48,8 @@ public:
     void setGroupBy(const QString& key);
     const QString& groupBy() const { return groupBy_; }
     int groupCount() const { return grouped() ? int(groups_.size()) : 0; }
+    // "optimizer = adam": what group `g` shares, without its count.
+    QString groupName(int g) const;
 
     const std::vector<Column>& columns() const { return columns_; }
     int columnOf(const QString& key) const;
