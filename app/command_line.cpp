@@ -38,6 +38,14 @@ CliOption queryOption()
         QStringLiteral("Only the runs this query selects, e.g. \"params.lr < 1e-3 and status = finished\"."), {}};
 }
 
+CliOption xAxisOption()
+{
+    return {{QStringLiteral("x")}, QStringLiteral("AXIS"),
+        QStringLiteral("Curves by step, elapsed (time since start), time (wall time), or another metric of each "
+                       "run, e.g. epoch."),
+        QStringLiteral("step")};
+}
+
 CliOption outputOption(const QString& what)
 {
     return {{QStringLiteral("output"), QStringLiteral("o")}, QStringLiteral("FILE"), what, {}};
@@ -111,14 +119,13 @@ std::vector<CliCommand> makeCommands()
                 QStringLiteral("Sections to include: runs, differences, curves, parallel, seeds, provenance "
                                "(default: all)."),
                 {}},
-            {{QStringLiteral("x")}, QStringLiteral("AXIS"),
-                QStringLiteral("Curves by step, elapsed (time since start) or time (wall time)."), QStringLiteral("step")},
+            xAxisOption(),
             outputOption(QStringLiteral("The report: a .html or a .pdf file."))},
         1, -1, {}, true, &reportCommand});
     c.push_back({QStringLiteral("snapshot"),
         QStringLiteral("STORE... --view %1\n"
                        "               [--runs ID,...] [--query Q] [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]]\n"
-                       "               [--size WxH] -o out.png")
+                       "               [--x AXIS] [--size WxH] -o out.png")
             .arg(ui::snapshotViews().join(QLatin1Char('|'))),
         QStringLiteral("render a view of the app to PNG, without a display"),
         QStringLiteral("Renders a view as the window would show it, to a PNG file; no display is needed."),
@@ -131,6 +138,7 @@ std::vector<CliCommand> makeCommands()
                 QStringLiteral("Metrics to chart (scatter: Y, or X,Y)."), {}},
             {{QStringLiteral("group-by")}, QStringLiteral("KEY"), QStringLiteral("A column to group by, e.g. params.lr."), {}},
             {{QStringLiteral("bands")}, QStringLiteral("minmax|sd"), QStringLiteral("With --group-by: draw group bands."), {}},
+            xAxisOption(),
             {{QStringLiteral("size")}, QStringLiteral("WxH"), QStringLiteral("The image size."), QStringLiteral("1400x900")},
             outputOption(QStringLiteral("The PNG file."))},
         1, -1, {}, true, &snapshotCommand});

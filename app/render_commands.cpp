@@ -13,6 +13,23 @@
 
 namespace runlens::cli {
 
+namespace {
+
+// --x: step, elapsed, time, or the name of a metric to plot against.
+std::pair<XAxis, QString> xAxisOf(const CliCall& call)
+{
+    const QString x = call.value(QStringLiteral("x"));
+    if (x == QLatin1String("step") || x.isEmpty())
+        return {XAxis::Step, {}};
+    if (x == QLatin1String("elapsed"))
+        return {XAxis::RelativeTime, {}};
+    if (x == QLatin1String("time"))
+        return {XAxis::WallTime, {}};
+    return {XAxis::Metric, x};
+}
+
+} // namespace
+
 ExitCode snapshotCommand(const CliCall& call)
 {
     if (!call.isSet(QStringLiteral("output")))
@@ -25,6 +42,7 @@ ExitCode snapshotCommand(const CliCall& call)
     o.metrics = call.list(QStringLiteral("metrics"));
     o.groupBy = call.value(QStringLiteral("group-by"));
     o.bands = call.value(QStringLiteral("bands"));
+    std::tie(o.axis, o.xMetric) = xAxisOf(call);
     const QStringList wh = call.value(QStringLiteral("size")).split(QLatin1Char('x'));
     if (wh.size() != 2 || wh[0].toInt() < 200 || wh[1].toInt() < 150)
         return usageError(QStringLiteral("snapshot"), QStringLiteral("--size takes WxH, e.g. 1400x900"), call.err);
@@ -60,15 +78,7 @@ ExitCode reportCommand(const CliCall& call)
     if (suffix != QLatin1String("html") && suffix != QLatin1String("htm") && suffix != QLatin1String("pdf"))
         return usageError(name, QStringLiteral("-o names an .html or a .pdf file"), call.err);
     ui::ReportOptions o;
-    const QString x = call.value(QStringLiteral("x"));
-    if (x == QLatin1String("step"))
-        o.axis = XAxis::Step;
-    else if (x == QLatin1String("elapsed"))
-        o.axis = XAxis::RelativeTime;
-    else if (x == QLatin1String("time"))
-        o.axis = XAxis::WallTime;
-    else
-        return usageError(name, QStringLiteral("--x takes step, elapsed or time"), call.err);
+    std::tie(o.axis, o.xMetric) = xAxisOf(call);
     if (call.isSet(QStringLiteral("sections"))) {
         o.sections = {false, false, false, false, false, false};
         for (const auto& section : call.list(QStringLiteral("sections"))) {
@@ -90,6 +100,9 @@ ExitCode reportCommand(const CliCall& call)
         return StoreError;
     }
     const auto table = workspace.runs();
+    if (o.axis == XAxis::Metric && !table->metric(o.xMetric))
+        return usageError(name,
+            QStringLiteral("--x takes step, elapsed, time or a metric; no run has '%1'").arg(o.xMetric), call.err);
     std::vector<int> rows;
     if (!byRuns) {
         const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(*table);

@@ -15,6 +15,7 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QIcon>
+#include <QLabel>
 #include <QListWidget>
 #include <QProcess>
 #include <QTabWidget>
@@ -455,6 +456,52 @@ private slots:
         emit w.tableView()->groupByRequested(QString());
         QCOMPARE(bands->currentIndex(), 0);
         QVERIFY(!w.curvesView()->settings().groupBands);
+    }
+
+    void curvesLineUpByAnotherMetric()
+    {
+        // Batch 16 and batch 64 log 1,160 and 320 steps for the same 40
+        // epochs: by step they end far apart, by epoch together.
+        const QString store = dir_.filePath(QStringLiteral("by-epoch.db"));
+        for (const int perEpoch : {29, 8}) {
+            const std::string name = "b" + std::to_string(perEpoch);
+            auto run = Run::start(store.toStdString(), quiet(name.c_str()));
+            for (int e = 1; e <= 40; ++e) {
+                for (int b = 1; b <= perEpoch; ++b)
+                    run.logMetric("loss", 1.0 / e, int64_t(e - 1) * perEpoch + b);
+                run.logMetric("epoch", e, int64_t(e) * perEpoch);
+            }
+            run.finish();
+        }
+        MainWindow w;
+        w.openStores({store});
+        wait(w);
+        w.curvesView()->setMetrics({QStringLiteral("loss")});
+        auto* axis = w.curvesView()->findChild<QComboBox*>(QStringLiteral("xAxis"));
+        QVERIFY(axis);
+        const int byEpoch = axis->findData(QStringLiteral("epoch"));
+        QVERIFY(byEpoch > 3);   // offered, after step and the times
+        QCOMPARE(axis->itemText(byEpoch), QStringLiteral("By epoch"));
+        axis->setCurrentIndex(byEpoch);
+        QCOMPARE(w.curvesView()->settings().axis, XAxis::Metric);
+        QCOMPARE(w.curvesView()->settings().xMetric, QStringLiteral("epoch"));
+        QTRY_VERIFY(!w.curvesView()->plots().empty() && w.curvesView()->plots().front()->series().size() == 2);
+        const auto [x0, x1] = w.curvesView()->plots().front()->xRange();
+        QVERIFY2(x1 <= 41 && x0 >= 0, qPrintable(QStringLiteral("%1..%2").arg(x0).arg(x1)));
+        QCOMPARE(w.curvesView()->plots().front()->xLabel(), QStringLiteral("epoch"));
+
+        // The choice is kept; a store without epoch draws by step, and says so.
+        MainWindow other;
+        other.openStores({dir_.filePath(QStringLiteral("gui.db"))});
+        wait(other);
+        QCOMPARE(other.curvesView()->settings().xMetric, QStringLiteral("epoch"));
+        QTRY_VERIFY(!other.curvesView()->plots().empty() && !other.curvesView()->plots().front()->series().empty());
+        QCOMPARE(other.curvesView()->plots().front()->xLabel(), QStringLiteral("step"));
+        QTRY_VERIFY(other.curvesView()->findChildren<QLabel*>().size() > 0);
+        bool said = false;
+        for (auto* label : other.curvesView()->findChildren<QLabel*>())
+            said = said || label->text().contains(QStringLiteral("No run here has epoch"));
+        QVERIFY(said);
     }
 
     void theAppIconResourceIsThere()

@@ -326,6 +326,56 @@ private slots:
             QVERIFY2(std::abs(p.mean - p.x) < 1e-9 || p.x < 10 || p.x > 90, qPrintable(QString::number(p.x)));
     }
 
+    void seriesPlotAgainstAnotherMetric()
+    {
+        // Batch 16 logs 29 steps an epoch, batch 64 logs 8: by step the two
+        // cannot be lined up; against their own epoch metric both end at 40.
+        auto run = [](int stepsPerEpoch) {
+            MetricSeries loss, epoch;
+            for (int e = 1; e <= 40; ++e) {
+                for (int b = 1; b <= stepsPerEpoch; ++b) {
+                    const int64_t step = int64_t(e - 1) * stepsPerEpoch + b;
+                    loss.steps.push_back(step);
+                    loss.wallTimes.push_back(0);
+                    loss.values.push_back(1.0 / e);
+                }
+                epoch.steps.push_back(int64_t(e) * stepsPerEpoch); // logged at the epoch's last step
+                epoch.wallTimes.push_back(0);
+                epoch.values.push_back(e);
+            }
+            return PlotSeries::againstMetric(loss, epoch);
+        };
+        const PlotSeries b16 = run(29), b64 = run(8);
+        QCOMPARE(b16.xMax(), 40.0);
+        QCOMPARE(b64.xMax(), 40.0);
+        // Steps inside the first epoch come before epoch's first point: no x, left out.
+        QCOMPARE(b16.xMin(), 1.0);
+        QCOMPARE(b16.size(), size_t(39 * 29 + 1));
+        // Between two epoch points x is read along the line: step 29 + 14.5 is epoch 1.5.
+        double x = 0, y = 0;
+        const PlotSeries halfway = run(2);
+        QVERIFY(halfway.valueAt(1.5, x, y));
+        QCOMPARE(x, 1.5);
+        // NaN x points are skipped; a step logged twice takes its last value;
+        // an x that runs backwards still plots in x order.
+        MetricSeries v, odd;
+        for (int i = 0; i < 4; ++i) {
+            v.steps.push_back(i);
+            v.wallTimes.push_back(0);
+            v.values.push_back(i);
+        }
+        odd.steps = {0, 1, 1, 2, 3};
+        odd.wallTimes = {0, 0, 0, 0, 0};
+        odd.values = {10, 7, 9, std::nan(""), 5};
+        const PlotSeries against = PlotSeries::againstMetric(v, odd);
+        QCOMPARE(against.size(), size_t(4));
+        QVERIFY(std::is_sorted(against.xs().begin(), against.xs().end()));
+        QCOMPARE(against.xs()[0], 5.0);  // step 3
+        QCOMPARE(against.xs()[1], 7.0);  // step 2: between 9 (step 1) and 5 (step 3)
+        QCOMPARE(against.xs()[2], 9.0);  // step 1: its last value
+        QCOMPARE(against.xs()[3], 10.0); // step 0
+    }
+
     void panFramesEqualDecimatingTheWholeWindow()
     {
         // The pan path keeps the columns still in view and decimates only those

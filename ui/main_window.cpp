@@ -623,6 +623,9 @@ void MainWindow::loadSettings()
     query_->setHistory(s.value(QStringLiteral("query/history")).toStringList());
     CurveSettings c;
     c.axis = XAxis(s.value(QStringLiteral("curves/axis"), int(c.axis)).toInt());
+    c.xMetric = s.value(QStringLiteral("curves/xMetric")).toString();
+    if (c.axis == XAxis::Metric && c.xMetric.isEmpty())
+        c.axis = XAxis::Step;
     c.logY = s.value(QStringLiteral("curves/logY"), c.logY).toBool();
     c.smoothing = Smoothing(s.value(QStringLiteral("curves/smoothing"), int(c.smoothing)).toInt());
     c.emaWeight = s.value(QStringLiteral("curves/emaWeight"), c.emaWeight).toDouble();
@@ -644,6 +647,7 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("query/history"), query_->history());
     const CurveSettings& c = curves_->settings();
     s.setValue(QStringLiteral("curves/axis"), int(c.axis));
+    s.setValue(QStringLiteral("curves/xMetric"), c.xMetric);
     s.setValue(QStringLiteral("curves/logY"), c.logY);
     s.setValue(QStringLiteral("curves/smoothing"), int(c.smoothing));
     s.setValue(QStringLiteral("curves/emaWeight"), c.emaWeight);

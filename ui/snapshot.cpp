@@ -99,16 +99,22 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
     }
     if (!o.metrics.isEmpty())
         window.curvesView()->setMetrics(o.metrics);
+    CurveSettings s = window.curvesView()->settings();
     if (!o.bands.isEmpty()) {
         if (o.bands != QLatin1String("minmax") && o.bands != QLatin1String("sd")) {
             err << "runlens snapshot: --bands takes minmax or sd\n";
             return SnapshotError::BadOption;
         }
-        CurveSettings s = window.curvesView()->settings();
         s.groupBands = true;
         s.band = o.bands == QLatin1String("sd") ? BandKind::StdDev : BandKind::MinMax;
-        window.curvesView()->setSettings(s);
     }
+    if (o.axis == XAxis::Metric && !window.workspace().runs()->metric(o.xMetric)) {
+        err << "runlens snapshot: --x takes step, elapsed, time or a metric; no run has '" << o.xMetric << "'\n";
+        return SnapshotError::BadOption;
+    }
+    s.axis = o.axis;
+    s.xMetric = o.xMetric;
+    window.curvesView()->setSettings(s);
 
     if (o.view == QLatin1String("report"))
         return renderReportDialog(window, o, err);

@@ -4,6 +4,8 @@
 // screenshots.
 #pragma once
 
+#include "plot_series.h"
+
 #include <QSize>
 #include <QString>
 #include <QStringList>
@@ -20,6 +22,8 @@ struct SnapshotOptions {
     QStringList metrics;                      // empty: the first metrics
     QString groupBy;                          // a column key, e.g. params.lr
     QString bands;                            // with groupBy: "minmax" or "sd" draws group bands
+    XAxis axis = XAxis::Step;                 // the curves' x
+    QString xMetric;                          // with XAxis::Metric
     QSize size{1400, 900};
     QString output;
 };

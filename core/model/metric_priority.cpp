@@ -79,4 +79,13 @@ QStringList preferredMetrics(const QStringList& available, int limit)
     return chosen;
 }
 
+QStringList xAxisMetrics(QStringList available)
+{
+    static const QRegularExpression counter(QStringLiteral("epoch|sample|token|example|step|iter|batch|images|seen"),
+        QRegularExpression::CaseInsensitiveOption);
+    std::stable_partition(
+        available.begin(), available.end(), [](const QString& m) { return counter.match(m).hasMatch(); });
+    return available;
+}
+
 } // namespace runlens

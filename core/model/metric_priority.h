@@ -19,4 +19,8 @@ QStringList metricsPresentIn(const RunTable& table, const std::vector<int>& rows
 // `available` reordered by how likely they are to matter; at most `limit`.
 QStringList preferredMetrics(const QStringList& available, int limit);
 
+// `available` as choices for a chart's x axis: counters first (epoch,
+// samples or tokens seen, global step), then the rest in their order.
+QStringList xAxisMetrics(QStringList available);
+
 } // namespace runlens

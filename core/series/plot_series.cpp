@@ -7,12 +7,13 @@
 
 namespace runlens {
 
-QString xAxisLabel(XAxis axis)
+QString xAxisLabel(XAxis axis, const QString& xMetric)
 {
     switch (axis) {
     case XAxis::Step: return QStringLiteral("step");
     case XAxis::WallTime: return QStringLiteral("wall time (s since epoch)");
     case XAxis::RelativeTime: return QStringLiteral("time since start (s)");
+    case XAxis::Metric: return xMetric;
     }
     return {};
 }
@@ -24,7 +25,7 @@ PlotSeries::PlotSeries(const MetricSeries& series, XAxis axis)
     ys_ = series.values;
     const double t0 = n ? series.wallTimes.front() : 0;
     for (size_t i = 0; i < n; ++i) {
-        xs_[i] = axis == XAxis::Step ? double(series.steps[i])
+        xs_[i] = axis == XAxis::Step || axis == XAxis::Metric ? double(series.steps[i])
             : axis == XAxis::WallTime ? series.wallTimes[i]
                                       : series.wallTimes[i] - t0;
     }
@@ -47,6 +48,44 @@ PlotSeries::PlotSeries(const MetricSeries& series, XAxis axis)
 PlotSeries::PlotSeries(std::vector<double> xs, std::vector<double> ys) : xs_(std::move(xs)), ys_(std::move(ys))
 {
     buildPyramid();
+}
+
+PlotSeries PlotSeries::againstMetric(const MetricSeries& series, const MetricSeries& x)
+{
+    // x's finite points by step; a step logged twice keeps its last value.
+    std::vector<std::pair<int64_t, double>> along;
+    along.reserve(x.size());
+    for (size_t i = 0; i < x.size(); ++i)
+        if (std::isfinite(x.values[i]))
+            along.emplace_back(x.steps[i], x.values[i]);
+    std::stable_sort(along.begin(), along.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    // Unique from the back keeps each step's last value, gathered at the end.
+    const auto kept = std::unique(along.rbegin(), along.rend(), [](const auto& a, const auto& b) { return a.first == b.first; });
+    along.erase(along.begin(), kept.base());
+    std::vector<std::pair<double, double>> points;
+    points.reserve(series.size());
+    for (size_t i = 0; i < series.size(); ++i) {
+        const int64_t step = series.steps[i];
+        auto hi = std::lower_bound(along.begin(), along.end(), step, [](const auto& p, int64_t s) { return p.first < s; });
+        if (hi == along.end())
+            continue;
+        double xv = hi->second;
+        if (hi->first != step) {
+            if (hi == along.begin())
+                continue;
+            const auto lo = hi - 1;
+            xv = lo->second + (hi->second - lo->second) * double(step - lo->first) / double(hi->first - lo->first);
+        }
+        points.emplace_back(xv, series.values[i]);
+    }
+    // An x that is not monotonic (a counter reset on resume) still plots in x order.
+    std::stable_sort(points.begin(), points.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<double> xs(points.size()), ys(points.size());
+    for (size_t i = 0; i < points.size(); ++i) {
+        xs[i] = points[i].first;
+        ys[i] = points[i].second;
+    }
+    return PlotSeries(std::move(xs), std::move(ys));
 }
 
 void PlotSeries::buildPyramid()

@@ -21,9 +21,12 @@
 
 namespace runlens {
 
-enum class XAxis { Step, WallTime, RelativeTime };
-// As an axis title says it: "step", "wall time (s since epoch)", "time since start (s)".
-QString xAxisLabel(XAxis axis);
+// Metric: another metric of the same run (epoch, samples seen), read at
+// each point's step; see PlotSeries::againstMetric.
+enum class XAxis { Step, WallTime, RelativeTime, Metric };
+// As an axis title says it: "step", "wall time (s since epoch)", "time since
+// start (s)", or the metric's name.
+QString xAxisLabel(XAxis axis, const QString& xMetric = {});
 
 struct PlotPoint {
     double x, y;
@@ -36,6 +39,12 @@ public:
     PlotSeries(const MetricSeries& series, XAxis axis);
     // From raw x/y (e.g. a smoothed copy); x must be sorted ascending.
     PlotSeries(std::vector<double> xs, std::vector<double> ys);
+    // `series` against another metric of its run: each point's x is `x`'s
+    // value at the point's step, read along `x`'s line between the steps
+    // it was logged at (a loss logged per batch against an epoch logged per
+    // epoch lands at fractional epochs). Points before `x`'s first step or
+    // after its last have no x and are left out; nothing is extrapolated.
+    static PlotSeries againstMetric(const MetricSeries& series, const MetricSeries& x);
 
     size_t size() const { return xs_.size(); }
     bool empty() const { return xs_.empty(); }

@@ -16,7 +16,8 @@ constexpr size_t kPlotCacheBytes = size_t(2) << 30;   // prepared series kept fo
 QString SeriesKey::text() const
 {
     return QString::number(store) + QLatin1Char('\n') + runId + QLatin1Char('\n') + metric + QLatin1Char('\n')
-        + QString::number(int(axis)) + QLatin1Char('\n') + QString::number(int(smoothing)) + QLatin1Char(':')
+        + QString::number(int(axis)) + QLatin1Char(':') + xMetric + QLatin1Char('\n')
+        + QString::number(int(smoothing)) + QLatin1Char(':')
         + QString::number(smoothingParam);
 }
 
@@ -313,7 +314,17 @@ std::shared_ptr<const PlotSeries> Workspace::buildSeries(const SeriesKey& key, c
         *error = raw.error();
         return nullptr;
     }
-    auto plot = std::make_shared<const PlotSeries>(**raw, key.axis);
+    std::shared_ptr<const PlotSeries> plot;
+    if (key.axis == XAxis::Metric) {
+        auto x = cache->get(key.runId, key.xMetric);
+        if (!x) {
+            *error = x.error();
+            return nullptr;
+        }
+        plot = std::make_shared<const PlotSeries>(PlotSeries::againstMetric(**raw, **x));
+    } else {
+        plot = std::make_shared<const PlotSeries>(**raw, key.axis);
+    }
     plotCache_.put(key.text(), plot, plot->size() * 16);
     return plot;
 }

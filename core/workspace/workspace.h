@@ -37,6 +37,7 @@ struct SeriesKey {
     QString runId;
     QString metric;
     XAxis axis = XAxis::Step;
+    QString xMetric;                         // with XAxis::Metric: the metric giving x
     Smoothing smoothing = Smoothing::None;   // computed on the loading thread
     double smoothingParam = 0;               // EMA weight, or running-mean window
     QString text() const;

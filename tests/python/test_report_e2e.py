@@ -182,6 +182,11 @@ class ReportInReaders(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         with open(only, encoding="utf-8") as f:
             self.assertIn("loss by time since start (s);", f.read())
+        # Against another metric of each run.
+        proc = report("--runs", "wide-s1", "--sections", "curves", "--metrics", "loss", "--x", "val_acc", "-o", only)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(only, encoding="utf-8") as f:
+            self.assertIn("loss by val_acc;", f.read())
         self.assertEqual(report("--runs", "nope", "-o", only).returncode, 4)
         self.assertEqual(report("--query", "params.lr >", "-o", only).returncode, 5)
         self.assertEqual(report("--query", "params.lr > 5", "-o", only).returncode, 4)   # no runs

@@ -48,6 +48,7 @@ public:
     void setTitle(const QString& title);
     const QString& title() const { return title_; }
     void setXLabel(const QString& label);
+    const QString& xLabel() const { return xLabel_; }
     void setSeries(std::vector<CurveSeries> series);
     const std::vector<CurveSeries>& series() const { return series_; }
     void setLogY(bool log);

@@ -115,7 +115,7 @@ const QString kStyle = QStringLiteral(
     "div.figure{margin:1em 0}p.caption{color:#57606a;font-size:9pt;margin-top:0}svg{max-width:100%;height:auto}");
 
 QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, const QString& metric, XAxis axis,
-    const SeriesSource& source)
+    const QString& xMetric, const SeriesSource& source)
 {
     const MetricColumn* column = table.metric(metric);
     if (!column)
@@ -124,7 +124,7 @@ QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, cons
     for (int r : rows) {
         if (!column->has(r))
             continue;
-        const SeriesKey key{table.storeIndex(r), table.id(r), metric, axis, Smoothing::None, 0};
+        const SeriesKey key{table.storeIndex(r), table.id(r), metric, axis, xMetric, Smoothing::None, 0};
         if (auto plot = source(key))
             series.push_back({table.id(r), table.name(r), runColor(table.id(r)), std::move(plot), nullptr, -1});
     }
@@ -134,7 +134,7 @@ QByteArray curveFigure(const RunTable& table, const std::vector<int>& rows, cons
     plot.setObjectName(metric);
     plot.resize(kFigureWidth, 280);
     plot.setTitle(metric);
-    plot.setXLabel(xAxisLabel(axis));
+    plot.setXLabel(xAxisLabel(axis, xMetric));
     plot.setPixelsPerColumn(2);
     plot.setSeries(std::move(series));
     return figureSvg(plot);
@@ -328,14 +328,14 @@ QStringList ComparisonReport::defaultMetrics(const RunTable& table, const std::v
 }
 
 std::vector<SeriesKey> ComparisonReport::seriesKeys(
-    const RunTable& table, const std::vector<int>& rows, const QStringList& metrics, XAxis axis)
+    const RunTable& table, const std::vector<int>& rows, const QStringList& metrics, XAxis axis, const QString& xMetric)
 {
     std::vector<SeriesKey> keys;
     ReportContent content;
     content.rows = rows;
     for (const auto& metric : metrics)
         for (int r : content.chartRows(table, metric))
-            keys.push_back({table.storeIndex(r), table.id(r), metric, axis, Smoothing::None, 0});
+            keys.push_back({table.storeIndex(r), table.id(r), metric, axis, xMetric, Smoothing::None, 0});
     return keys;
 }
 
@@ -488,7 +488,7 @@ void ComparisonReport::Builder::curve(qsizetype index)
         h += QStringLiteral("<section id=\"curves\"><h2>Curves</h2>\n");
     int having = 0;
     const std::vector<int> drawn = content_.chartRows(table, m, &having);
-    QByteArray svg = curveFigure(table, drawn, m, options_.axis, series_);
+    QByteArray svg = curveFigure(table, drawn, m, options_.axis, options_.xMetric, series_);
     if (svg.isEmpty()) {
         h += QStringLiteral("<p class=\"muted\">%1: no values recorded for these runs.</p>\n").arg(esc(m));
     } else {
@@ -497,7 +497,7 @@ void ComparisonReport::Builder::curve(qsizetype index)
             : QString();
         h += QStringLiteral(
             "<div class=\"figure\">%1<p class=\"caption\">%2 by %3; every run's extremes kept.%4%5</p></div>\n")
-                 .arg(placeholder(int(report_.figures_.size())), esc(m), xAxisLabel(options_.axis), which,
+                 .arg(placeholder(int(report_.figures_.size())), esc(m), esc(xAxisLabel(options_.axis, options_.xMetric)), which,
                       legend(table, drawn, m));
         report_.figures_.push_back(std::move(svg));
     }

@@ -49,6 +49,7 @@ struct ReportOptions {
     QString notes;
     std::optional<QStringList> metrics; // none: defaultMetrics()
     XAxis axis = XAxis::Step;            // what the curves plot against
+    QString xMetric;                     // with XAxis::Metric: the metric giving x
     ReportSections sections;
 };
 
@@ -64,7 +65,8 @@ public:
     static QStringList defaultMetrics(const RunTable& table, const std::vector<int>& rows);
     // Every series a report of `rows` draws, to load before build().
     static std::vector<SeriesKey> seriesKeys(
-        const RunTable& table, const std::vector<int>& rows, const QStringList& metrics, XAxis axis = XAxis::Step);
+        const RunTable& table, const std::vector<int>& rows, const QStringList& metrics, XAxis axis = XAxis::Step,
+        const QString& xMetric = {});
 
     // `rows` are rows of the workspace's merged table, in report order. All
     // at once; Builder does the same a piece at a time.

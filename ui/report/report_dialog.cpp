@@ -92,6 +92,13 @@ ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget*
     axis_->addItem(tr("Step"), int(XAxis::Step));
     axis_->addItem(tr("Time since start"), int(XAxis::RelativeTime));
     axis_->addItem(tr("Wall time"), int(XAxis::WallTime));
+    {
+        const QStringList xMetrics = xAxisMetrics(metricsPresentIn(*workspace_.runs(), rows_));
+        if (!xMetrics.isEmpty())
+            axis_->insertSeparator(axis_->count());
+        for (const auto& m : xMetrics)
+            axis_->addItem(tr("By %1").arg(m), m);
+    }
     connect(axis_, &QComboBox::currentIndexChanged, this, &ReportDialog::scheduleRebuild);
     auto* form = new QFormLayout;
     form->addRow(tr("Title:"), title_);
@@ -177,7 +184,10 @@ ReportOptions ReportDialog::options() const
     o.notes = notes_->toPlainText();
     for (const auto& [box, member] : sections_)
         o.sections.*member = box->isChecked();
-    o.axis = XAxis(axis_->currentData().toInt());
+    const QVariant x = axis_->currentData();
+    o.axis = x.typeId() == QMetaType::QString ? XAxis::Metric : XAxis(x.toInt());
+    if (o.axis == XAxis::Metric)
+        o.xMetric = x.toString();
     o.metrics.emplace();
     for (int i = 0; i < metrics_->count(); ++i)
         if (metrics_->item(i)->checkState() == Qt::Checked)
@@ -200,7 +210,7 @@ void ReportDialog::rebuild()
         if (const int r = table->findRun(id); r >= 0)
             rows_.push_back(r);
     const ReportOptions o = options();
-    const auto keys = o.sections.curves ? ComparisonReport::seriesKeys(*workspace_.runs(), rows_, *o.metrics, o.axis)
+    const auto keys = o.sections.curves ? ComparisonReport::seriesKeys(*workspace_.runs(), rows_, *o.metrics, o.axis, o.xMetric)
                                         : std::vector<SeriesKey>{};
     ++ticket_; // what is still loading for an older choice is not waited for
     builder_.reset(); // nor what is still drawing

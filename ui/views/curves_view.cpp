@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStandardItemModel>
@@ -63,7 +64,13 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
 
     auto* controls = new QHBoxLayout;
     axis_ = new QComboBox;
+    axis_->setObjectName(QStringLiteral("xAxis"));
     axis_->addItems({tr("Step"), tr("Wall time"), tr("Relative time")});
+    axis_->setToolTip(tr("X axis: the step, time, or another metric of each run (epoch, samples seen) to line up "
+                         "runs that log at different rates"));
+    // Metric names can be long: the combo keeps its width, the list shows them whole.
+    axis_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    axis_->setMinimumContentsLength(10);
     logY_ = new QCheckBox(tr("Log Y"));
     smoothing_ = new QComboBox;
     smoothing_->addItems({tr("No smoothing"), tr("EMA (debiased)"), tr("Running mean")});
@@ -74,6 +81,8 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
     bands_->addItems({tr("Runs"), tr("Groups: mean, min-max"), tr("Groups: mean ± SD")});
     bands_->setToolTip(tr("Group the runs as the run table groups them"));
     status_ = new QLabel;
+    // What the status says must never widen the window (it may be long).
+    status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     controls->addWidget(new QLabel(tr("X:")));
     controls->addWidget(axis_);
     controls->addWidget(logY_);
@@ -134,7 +143,9 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
         rebuildPlots();
     });
     auto changed = [this] {
-        settings_.axis = XAxis(axis_->currentIndex());
+        const QString xMetric = axis_->currentData().toString();
+        settings_.axis = xMetric.isEmpty() ? XAxis(axis_->currentIndex()) : XAxis::Metric;
+        settings_.xMetric = xMetric;
         settings_.logY = logY_->isChecked();
         settings_.smoothing = Smoothing(smoothing_->currentIndex());
         if (settings_.smoothing == Smoothing::Ema)
@@ -166,7 +177,7 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
 void CurvesView::syncControls()
 {
     const QSignalBlocker b1(axis_), b2(logY_), b3(smoothing_), b4(smoothingParam_), b5(showRaw_), b6(bands_);
-    axis_->setCurrentIndex(int(settings_.axis));
+    syncAxisChoices();
     logY_->setChecked(settings_.logY);
     smoothing_->setCurrentIndex(int(settings_.smoothing));
     if (settings_.smoothing == Smoothing::RunningMean) {
@@ -195,10 +206,31 @@ void CurvesView::syncControls()
                                               : tr("Draw each group of the run table as its mean and band"));
 }
 
+void CurvesView::syncAxisChoices()
+{
+    // Step and times, then the metrics that can serve as x: the counters
+    // first (epoch, samples, tokens), then the rest.
+    const QSignalBlocker block(axis_);
+    while (axis_->count() > 3)
+        axis_->removeItem(3);
+    const auto table = workspace_.runs();
+    QStringList metrics = xAxisMetrics(metricsPresentIn(*table, rows_));
+    if (settings_.axis == XAxis::Metric && !metrics.contains(settings_.xMetric))
+        metrics.prepend(settings_.xMetric); // chosen before: kept, even while no shown run has it
+    if (!metrics.isEmpty())
+        axis_->insertSeparator(3);
+    for (const auto& m : metrics)
+        axis_->addItem(tr("By %1").arg(m), m);
+    axis_->setCurrentIndex(settings_.axis == XAxis::Metric ? axis_->findData(settings_.xMetric) : int(settings_.axis));
+}
+
 void CurvesView::setSettings(const CurveSettings& s)
 {
+    const bool changed = !(s == settings_);
     settings_ = s;
     syncControls();
+    if (changed)
+        emit settingsChanged();
     request();
 }
 
@@ -239,6 +271,7 @@ void CurvesView::rebuildMetricList()
     const QStringList available = metricsPresentIn(*table, rows_);
     if (!userChoseMetrics_)
         chosen_ = preferredMetrics(available, 4);
+    syncAxisChoices();
     const QSignalBlocker block(metricList_);
     metricList_->clear();
     for (const auto& k : available) {
@@ -249,10 +282,23 @@ void CurvesView::rebuildMetricList()
     }
 }
 
+XAxis CurvesView::axisNow() const
+{
+    // "By epoch" chosen for one store, then another opened that has no
+    // epoch: its runs draw by step rather than not at all.
+    if (settings_.axis != XAxis::Metric)
+        return settings_.axis;
+    const auto table = workspace_.runs();
+    const MetricColumn* x = table->metric(settings_.xMetric);
+    const bool any = x && std::any_of(rows_.begin(), rows_.end(), [&](int r) { return r < table->rowCount() && x->has(r); });
+    return any ? XAxis::Metric : XAxis::Step;
+}
+
 std::vector<SeriesKeyLite> CurvesView::keysFor(bool smoothed) const
 {
     std::vector<SeriesKeyLite> keys;
     const auto table = workspace_.runs();
+    const XAxis axis = axisNow();
     for (const auto& metric : chosen_) {
         const MetricColumn* m = table->metric(metric);
         if (!m)
@@ -264,7 +310,9 @@ std::vector<SeriesKeyLite> CurvesView::keysFor(bool smoothed) const
             k.store = table->storeIndex(r);
             k.runId = table->id(r);
             k.metric = metric;
-            k.axis = settings_.axis;
+            k.axis = axis;
+            if (axis == XAxis::Metric)
+                k.xMetric = settings_.xMetric;
             if (smoothed) {
                 k.smoothing = settings_.smoothing;
                 k.smoothingParam = settings_.smoothing == Smoothing::Ema ? settings_.emaWeight
@@ -414,7 +462,7 @@ void CurvesView::rebuildPlots()
         CurvePlot* plot = plots_[i];
         const QString& metric = chosen_[qsizetype(i)];
         plot->setTitle(metric);
-        plot->setXLabel(xAxisLabel(settings_.axis));
+        plot->setXLabel(xAxisLabel(axisNow(), settings_.xMetric));
         plot->setLogY(settings_.logY);
         plot->setShowRaw(settings_.showRaw);
         std::vector<CurveSeries> series;
@@ -450,7 +498,9 @@ void CurvesView::rebuildPlots()
         }
     }
     if (!loading_)
-        status_->setText(chosen_.isEmpty() ? tr("Choose metrics on the left") : QString());
+        status_->setText(chosen_.isEmpty()                  ? tr("Choose metrics on the left")
+                : axisNow() != settings_.axis ? tr("No run here has %1: by step").arg(settings_.xMetric)
+                                              : QString());
     // Only what is on screen is kept for the next frame to fall back on.
     lastShown_ = std::move(shownNow_);
 }

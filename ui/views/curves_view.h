@@ -34,6 +34,7 @@ namespace runlens::ui {
 
 struct CurveSettings {
     XAxis axis = XAxis::Step;
+    QString xMetric; // with XAxis::Metric: epoch, samples seen, ...
     bool logY = false;
     Smoothing smoothing = Smoothing::Ema;
     double emaWeight = 0.6;
@@ -42,6 +43,8 @@ struct CurveSettings {
     bool groupBands = false;
     BandKind band = BandKind::MinMax;
     int columns = 2;
+
+    bool operator==(const CurveSettings&) const = default;
 };
 
 class CurvesView : public QWidget {
@@ -77,6 +80,9 @@ private:
     std::shared_ptr<const PlotSeries> shownSeries(const SeriesKey& key);
     std::vector<struct SeriesKeyLite> keysFor(bool smoothed) const;
     void syncControls();
+    void syncAxisChoices();
+    // The x axis drawn: the one chosen, or step when no run has its metric.
+    XAxis axisNow() const;
 
     Workspace& workspace_;
     std::vector<int> rows_;
