@@ -9,6 +9,7 @@
 #include "run_table_view.h"
 #include "runlens/runlens.h"
 #include "test_support.h"
+#include "value_bars.h"
 #include "workspace.h"
 
 #include <QComboBox>
@@ -502,6 +503,38 @@ private slots:
         for (auto* label : other.curvesView()->findChildren<QLabel*>())
             said = said || label->text().contains(QStringLiteral("No run here has epoch"));
         QVERIFY(said);
+    }
+
+    void oneValueMetricsAreBarsNotDots()
+    {
+        // A test accuracy logged once per run was a dot per run at step 0:
+        // it is drawn as a bar per run with its value; curves stay curves.
+        const QString store = dir_.filePath(QStringLiteral("one-value.db"));
+        for (int i = 0; i < 5; ++i) {
+            const std::string name = "final-" + std::to_string(i);
+            auto run = Run::start(store.toStdString(), quiet(name.c_str()));
+            for (int s = 0; s < 50; ++s)
+                run.logMetric("loss", 1.0 / (s + 1 + i), s);
+            run.logMetric("test/accuracy", 0.9 + 0.01 * i, 49);
+            run.finish();
+        }
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        w.openStores({store});
+        wait(w);
+        w.curvesView()->setMetrics({QStringLiteral("loss"), QStringLiteral("test/accuracy")});
+        const auto bars = w.curvesView()->findChildren<ui::ValueBars*>();
+        QCOMPARE(bars.size(), 2);
+        QVERIFY(!bars[0]->isVisible());
+        QVERIFY(bars[1]->isVisible());
+        QCOMPARE(bars[1]->title(), QStringLiteral("test/accuracy"));
+        QCOMPARE(int(bars[1]->bars().size()), 5);
+        QCOMPARE(bars[1]->bars()[2].value, 0.92);
+        QVERIFY(!w.curvesView()->plots()[1]->isVisible());
+        QVERIFY(w.curvesView()->plots()[0]->isVisible());
+        QTRY_COMPARE(int(w.curvesView()->plots()[0]->series().size()), 5);
+        QVERIFY(!bars[1]->grab().isNull());
     }
 
     void theAppIconResourceIsThere()

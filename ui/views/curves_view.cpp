@@ -3,6 +3,7 @@
 
 #include "metric_priority.h"
 #include "run_colors.h"
+#include "value_bars.h"
 #include "workspace.h"
 
 #include <QCheckBox>
@@ -282,6 +283,23 @@ void CurvesView::rebuildMetricList()
     }
 }
 
+bool CurvesView::oneValuePerRun(const QString& metric) const
+{
+    const auto table = workspace_.runs();
+    const MetricColumn* m = table->metric(metric);
+    if (!m)
+        return false;
+    bool any = false;
+    for (int r : rows_) {
+        if (r >= table->rowCount() || !m->has(r))
+            continue;
+        if (m->count[size_t(r)] > 1)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
 XAxis CurvesView::axisNow() const
 {
     // "By epoch" chosen for one store, then another opened that has no
@@ -301,8 +319,8 @@ std::vector<SeriesKeyLite> CurvesView::keysFor(bool smoothed) const
     const XAxis axis = axisNow();
     for (const auto& metric : chosen_) {
         const MetricColumn* m = table->metric(metric);
-        if (!m)
-            continue;
+        if (!m || oneValuePerRun(metric))
+            continue; // nothing to load: the table has the values
         for (int r : rows_) {
             if (r >= table->rowCount() || !m->has(r))
                 continue;
@@ -439,6 +457,8 @@ void CurvesView::rebuildPlots()
     while (int(plots_.size()) > int(chosen_.size())) {
         delete plots_.back();
         plots_.pop_back();
+        delete valueBars_.back();
+        valueBars_.pop_back();
     }
     while (plots_.size() < size_t(chosen_.size())) {
         auto* plot = new CurvePlot;
@@ -454,13 +474,37 @@ void CurvesView::rebuildPlots()
                     other->resetView();
         });
         plots_.push_back(plot);
+        valueBars_.push_back(new ValueBars);
     }
-    for (size_t i = 0; i < plots_.size(); ++i)
+    for (size_t i = 0; i < plots_.size(); ++i) {
         gridLayout_->addWidget(plots_[i], int(i) / settings_.columns, int(i) % settings_.columns);
+        gridLayout_->addWidget(valueBars_[i], int(i) / settings_.columns, int(i) % settings_.columns);
+    }
 
     for (size_t i = 0; i < plots_.size(); ++i) {
         CurvePlot* plot = plots_[i];
         const QString& metric = chosen_[qsizetype(i)];
+        const bool bars = oneValuePerRun(metric);
+        plot->setVisible(!bars);
+        valueBars_[i]->setVisible(bars);
+        if (bars) {
+            std::vector<ValueBar> values;
+            const MetricColumn* m = table->metric(metric);
+            QStringList names;
+            for (int r : rows_)
+                if (r < table->rowCount() && m->has(r) && !hidden_.contains(table->id(r)))
+                    names << table->name(r);
+            // As the legend: the start every name shares goes, the rest shows.
+            const qsizetype shared = sharedNamePrefix(names);
+            for (int r : rows_)
+                if (r < table->rowCount() && m->has(r) && !hidden_.contains(table->id(r)))
+                    values.push_back({shared > 0 ? QChar(0x2026) + table->name(r).mid(shared) : table->name(r),
+                        runColor(table->id(r)), m->last[size_t(r)]});
+            valueBars_[i]->setTitle(metric);
+            valueBars_[i]->setBars(std::move(values));
+            plot->setSeries({});
+            continue;
+        }
         plot->setTitle(metric);
         plot->setXLabel(xAxisLabel(axisNow(), settings_.xMetric));
         plot->setLogY(settings_.logY);

@@ -8,6 +8,7 @@
 
 #include "curve_plot.h"
 #include "series_smoothing.h"
+#include "value_bars.h"
 
 #include <QHash>
 #include <QSet>
@@ -83,6 +84,8 @@ private:
     void syncAxisChoices();
     // The x axis drawn: the one chosen, or step when no run has its metric.
     XAxis axisNow() const;
+    // Every shown run that has `metric` has one value of it: bars, not curves.
+    bool oneValuePerRun(const QString& metric) const;
 
     Workspace& workspace_;
     std::vector<int> rows_;
@@ -110,6 +113,7 @@ private:
     QWidget* grid_;
     QGridLayout* gridLayout_;
     std::vector<CurvePlot*> plots_;
+    std::vector<ValueBars*> valueBars_; // beside each plot; shown instead for one-value metrics
 };
 
 } // namespace runlens::ui
