@@ -42,6 +42,77 @@ private slots:
                  (QStringList{QStringLiteral("params.lr"), QStringLiteral("params.optimizer"), QStringLiteral("metrics.auc")}));
     }
 
+    void severalStoresGetAFewSharedAxesNotNinety()
+    {
+        // Three stores side by side: 90 params, each on a third of the runs,
+        // and three on every run. The default axes are capped, the shared
+        // ones first; constant params stay out; the count of those that vary
+        // is said.
+        RunTable table;
+        std::vector<int> rows;
+        for (int i = 0; i < 30; ++i) {
+            const int r = table.addRun(QStringLiteral("id%1").arg(i), QStringLiteral("r%1").arg(i),
+                QStringLiteral("e"), RunStatus::Finished, i, i + 1);
+            for (const char* shared : {"lr", "seed", "zz_batch"})
+                table.setParam(r, QString::fromLatin1(shared), QString::number(i), double(i));
+            table.setParam(r, QStringLiteral("constant"), QStringLiteral("1"), 1.0);
+            for (int p = 0; p < 30; ++p) {
+                const QString key = QStringLiteral("store%1_p%2").arg(i % 3).arg(p, 2, 10, QLatin1Char('0'));
+                table.setParam(r, key, QString::number(i), double(i));
+            }
+            table.setMetric(r, QStringLiteral("acc"), 0.99, 0.99, 0.99, 1, 0);
+            rows.push_back(r);
+        }
+        table.sortColumns();
+        int varying = 0;
+        const QStringList keys = ParallelAxes::defaultKeys(table, rows, QStringLiteral("acc"), 12, &varying);
+        QCOMPARE(varying, 93);
+        QCOMPARE(keys.size(), 13);
+        QVERIFY(keys.contains(QStringLiteral("params.lr")));
+        QVERIFY(keys.contains(QStringLiteral("params.zz_batch")));
+        QVERIFY(!keys.contains(QStringLiteral("params.constant")));
+        QCOMPARE(keys.back(), QStringLiteral("metrics.acc"));
+
+        // Every run has acc 0.99: the view says so rather than drawing a
+        // scale from 0.99 to 0.99. The user adds an axis and picks the colour.
+        auto shared = std::make_shared<RunTable>(table);
+        ui::ParallelCoordinatesView view;
+        view.resize(900, 400);
+        view.setRuns(shared, rows, QStringLiteral("acc"));
+        QCOMPARE(int(view.axes().axes().size()), 13);
+        QVERIFY(view.colourIsConstant());
+        QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
+        view.render(&image);
+        QVERIFY(view.axisChoices().contains(QStringLiteral("params.store2_p29")));
+        QVERIFY(!view.axisChoices().contains(QStringLiteral("params.lr")));
+        view.addAxis(QStringLiteral("params.store2_p29"));
+        QCOMPARE(view.axes().axes()[12].key, QStringLiteral("params.store2_p29"));
+        QCOMPARE(view.axes().axes().back().key, QStringLiteral("metrics.acc"));
+        view.colourBy(QStringLiteral("acc"));
+        QCOMPARE(int(view.axes().axes().size()), 14);
+        // Kept across a refresh of the same table: the layout is the user's now.
+        view.setRuns(shared, rows, QStringLiteral("acc"));
+        QCOMPARE(int(view.axes().axes().size()), 14);
+    }
+
+    void colourByAnotherMetricReplacesTheColourAxis()
+    {
+        ui::ParallelCoordinatesView view;
+        view.resize(900, 400);
+        auto table = std::make_shared<RunTable>(*table_);
+        const int r = 0;
+        table->setMetric(r, QStringLiteral("loss"), 0.3, 0.3, 0.3, 1, 0);
+        table->setMetric(1, QStringLiteral("loss"), 0.1, 0.1, 0.1, 1, 0);
+        table->sortColumns();
+        view.setRuns(table, rows_, QStringLiteral("auc"));
+        QVERIFY(!view.colourIsConstant());
+        view.colourBy(QStringLiteral("loss"));
+        QStringList keys;
+        for (const auto& a : view.axes().axes())
+            keys << a.key;
+        QCOMPARE(keys, (QStringList{QStringLiteral("params.lr"), QStringLiteral("params.optimizer"), QStringLiteral("metrics.loss")}));
+    }
+
     void mapsLogCategoricalAndMissing()
     {
         ParallelAxes axes;

@@ -12,13 +12,25 @@
 
 namespace runlens {
 
-QStringList ParallelAxes::defaultKeys(const RunTable& table, const std::vector<int>& rows, const QString& sortMetric)
+QStringList ParallelAxes::defaultKeys(const RunTable& table, const std::vector<int>& rows, const QString& sortMetric,
+    int maxParams, int* varyingParams)
 {
-    QStringList keys;
-    for (const auto& c : table.params()) {
+    std::vector<std::pair<const ValueColumn*, ptrdiff_t>> varying;
+    for (const auto& c : table.params())
         if (c.variesAcross(rows))
-            keys << QStringLiteral("params.") + c.key;
+            varying.emplace_back(&c, std::count_if(rows.begin(), rows.end(), [&](int r) { return c.has(r); }));
+    if (varyingParams)
+        *varyingParams = int(varying.size());
+    if (int(varying.size()) > maxParams) {
+        std::stable_sort(varying.begin(), varying.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        varying.resize(size_t(std::max(0, maxParams)));
+        std::sort(varying.begin(), varying.end(), [](const auto& a, const auto& b) {
+            return naturalCompare(a.first->key, b.first->key) < 0;
+        });
     }
+    QStringList keys;
+    for (const auto& [c, coverage] : varying)
+        keys << QStringLiteral("params.") + c->key;
     QString metric = sortMetric;
     if (metric.isEmpty() || !table.metric(metric))
         for (const auto& m : table.metrics())

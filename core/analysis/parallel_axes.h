@@ -32,7 +32,11 @@ public:
     static constexpr double kMissing = -1;
 
     // Params that vary across the rows, then `sortMetric` (or the first metric).
-    static QStringList defaultKeys(const RunTable& table, const std::vector<int>& rows, const QString& sortMetric = {});
+    // At most `maxParams`: those most of the rows have (several stores side
+    // by side share few params; ninety axes read as none), in name order.
+    // `varyingParams` gets how many vary in all.
+    static QStringList defaultKeys(const RunTable& table, const std::vector<int>& rows, const QString& sortMetric = {},
+        int maxParams = 12, int* varyingParams = nullptr);
 
     void build(const RunTable& table, const std::vector<int>& rows, const QStringList& keys);
     const std::vector<ParallelAxis>& axes() const { return axes_; }

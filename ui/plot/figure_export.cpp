@@ -156,24 +156,28 @@ Result<bool> saveFigure(QWidget& figure, const QString& path)
     return true;
 }
 
+void addFigureActions(QMenu& menu, QWidget& figure, const QString& suggestedName)
+{
+    QObject::connect(menu.addAction(QObject::tr("Save Chart As…")), &QAction::triggered, &figure,
+        [&figure, suggestedName] {
+            QString name = suggestedName;
+            name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("_"));
+            const QString path = QFileDialog::getSaveFileName(&figure, QObject::tr("Save chart"),
+                name + QStringLiteral(".png"), QObject::tr("PNG image (*.png);;SVG drawing (*.svg)"));
+            if (path.isEmpty())
+                return;
+            if (const auto saved = saveFigure(figure, path); !saved)
+                QMessageBox::warning(&figure, QObject::tr("Save chart"), saved.error());
+        });
+    QObject::connect(menu.addAction(QObject::tr("Copy Chart")), &QAction::triggered, &figure,
+        [&figure] { QApplication::clipboard()->setImage(figureImage(figure)); });
+}
+
 void showFigureMenu(QWidget& figure, QPoint globalPos, const QString& suggestedName)
 {
     QMenu menu(&figure);
-    QAction* save = menu.addAction(QObject::tr("Save Chart As…"));
-    QAction* copy = menu.addAction(QObject::tr("Copy Chart"));
-    QAction* chosen = menu.exec(globalPos);
-    if (chosen == copy) {
-        QApplication::clipboard()->setImage(figureImage(figure));
-    } else if (chosen == save) {
-        QString name = suggestedName;
-        name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("_"));
-        const QString path = QFileDialog::getSaveFileName(&figure, QObject::tr("Save chart"),
-            name + QStringLiteral(".png"), QObject::tr("PNG image (*.png);;SVG drawing (*.svg)"));
-        if (path.isEmpty())
-            return;
-        if (const auto saved = saveFigure(figure, path); !saved)
-            QMessageBox::warning(&figure, QObject::tr("Save chart"), saved.error());
-    }
+    addFigureActions(menu, figure, suggestedName);
+    menu.exec(globalPos);
 }
 
 } // namespace runlens::ui

@@ -13,6 +13,7 @@
 #include <QPoint>
 #include <QString>
 
+class QMenu;
 class QWidget;
 
 namespace runlens::ui {
@@ -25,5 +26,7 @@ Result<bool> saveFigure(QWidget& figure, const QString& path);
 
 // The figure's context menu: Save Chart As…, Copy Chart.
 void showFigureMenu(QWidget& figure, QPoint globalPos, const QString& suggestedName);
+// The same two actions, added to a menu of the figure's own.
+void addFigureActions(QMenu& menu, QWidget& figure, const QString& suggestedName);
 
 } // namespace runlens::ui

@@ -147,45 +147,30 @@ struct Figure {
 
 Figure parallelFigure(std::shared_ptr<const RunTable> table, const std::vector<int>& rows, const QString& colourBy)
 {
+    // A page holds a handful of readable axes: the params most runs have
+    // (in their order), then the colour metric.
+    int varying = 0;
+    const QStringList keys = ParallelAxes::defaultKeys(*table, rows, colourBy, int(kMaxParallelAxes) - 1, &varying);
     ParallelCoordinatesView view;
     view.setObjectName(QStringLiteral("parallel coordinates"));
     view.setSynchronous(true);
     view.resize(kFigureWidth, 340);
     view.setRuns(table, rows, colourBy);
+    view.axes().build(*table, rows, keys);
+    view.invalidate();
     const auto& axes = view.axes().axes();
     if (axes.size() < 2)
         return {};
-    const QString last = axes.back().title;
-    QString caption = QStringLiteral("The params that vary, then %1; lines coloured by it.").arg(esc(last));
-    // A page holds a handful of readable axes: the params most runs have
-    // (in their order), then the last axis.
-    if (axes.size() > kMaxParallelAxes) {
-        caption = QStringLiteral("The %1 params most runs have of the %2 that vary, then %3; lines coloured by it.")
-                      .arg(kMaxParallelAxes - 1)
-                      .arg(axes.size() - 1)
-                      .arg(esc(last));
-        auto coverage = [&](const ParallelAxis& axis) {
-            const ColumnKey key = ColumnKey::parse(axis.key);
-            const ValueColumn* c = key.isParam() ? table->param(key.name) : nullptr;
-            return c ? std::count_if(rows.begin(), rows.end(), [&](int r) { return c->has(r); }) : 0;
-        };
-        std::vector<size_t> order(axes.size() - 1);
-        std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(
-            order.begin(), order.end(), [&](size_t a, size_t b) { return coverage(axes[a]) > coverage(axes[b]); });
-        order.resize(kMaxParallelAxes - 1);
-        std::sort(order.begin(), order.end());
-        QStringList keys;
-        for (size_t a : order)
-            keys << axes[a].key;
-        keys << axes.back().key;
-        view.axes().build(*table, rows, keys);
-        view.invalidate();
-    }
+    const QString last = esc(axes.back().title);
+    const QString caption = varying > int(axes.size()) - 1
+        ? QStringLiteral("The %1 params most runs have of the %2 that vary, then %3; lines coloured by it.")
+              .arg(axes.size() - 1)
+              .arg(varying)
+              .arg(last)
+        : QStringLiteral("The params that vary, then %1; lines coloured by it.").arg(last);
     return {figureSvg(view), caption};
 }
 
-// The keys of params whose values differ across `rows`.
 // What differs between the runs. A few runs sit side by side (a column
 // each); many runs get a row each with the differing keys as columns, a
 // table per few keys, so neither the page nor the reader runs out of width.

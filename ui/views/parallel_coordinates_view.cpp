@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "parallel_coordinates_view.h"
 
+#include "column_key.h"
 #include "figure_export.h"
 #include "line_rasterizer.h"
 
@@ -52,11 +53,21 @@ double yOfFor(const QRectF& r, double fraction)
     return fraction == ParallelAxes::kMissing ? r.bottom() + kMissingGap : r.bottom() - fraction * r.height();
 }
 
+bool constantColour(const ParallelAxes& axes)
+{
+    if (axes.axes().empty())
+        return false;
+    const ParallelAxis& last = axes.axes().back();
+    return last.categorical ? last.categories.size() < 2 : !(last.max > last.min);
+}
+
 QColor colorFor(const ParallelAxes& axes, int row)
 {
     const int last = int(axes.axes().size()) - 1;
     if (last < 0)
         return Qt::gray;
+    if (constantColour(axes))
+        return ramp(0.5);
     const double f = axes.fraction(last, row);
     if (f == ParallelAxes::kMissing)
         return QColor(150, 150, 150);
@@ -235,6 +246,63 @@ int ParallelCoordinatesView::axisNear(double x, double tolerance) const
     return -1;
 }
 
+bool ParallelCoordinatesView::colourIsConstant() const
+{
+    return constantColour(axes_);
+}
+
+QStringList ParallelCoordinatesView::axisChoices() const
+{
+    QStringList shown, out;
+    for (const auto& a : axes_.axes())
+        shown << a.key;
+    if (!table_)
+        return out;
+    const auto& rows = axes_.rows();
+    auto anyHas = [&](const auto& column) { return std::any_of(rows.begin(), rows.end(), [&](int r) { return column.has(r); }); };
+    for (const auto& c : table_->params())
+        if (anyHas(c) && !shown.contains(QStringLiteral("params.") + c.key))
+            out << QStringLiteral("params.") + c.key;
+    for (const auto& m : table_->metrics())
+        if (anyHas(m) && !shown.contains(QStringLiteral("metrics.") + m.key))
+            out << QStringLiteral("metrics.") + m.key;
+    return out;
+}
+
+void ParallelCoordinatesView::rebuildAxes(const QStringList& keys)
+{
+    if (!table_)
+        return;
+    axes_.build(*table_, axes_.rows(), keys);
+    customAxes_ = true;
+    invalidate();
+    emitBrush();
+}
+
+void ParallelCoordinatesView::addAxis(const QString& key)
+{
+    QStringList keys;
+    for (const auto& a : axes_.axes())
+        keys << a.key;
+    if (keys.contains(key))
+        return;
+    keys.insert(std::max<qsizetype>(0, keys.size() - 1), key);
+    rebuildAxes(keys);
+}
+
+void ParallelCoordinatesView::colourBy(const QString& metric)
+{
+    const QString key = QStringLiteral("metrics.") + metric;
+    QStringList keys;
+    for (const auto& a : axes_.axes())
+        if (a.key != key)
+            keys << a.key;
+    if (!keys.isEmpty() && keys.back().startsWith(QLatin1String("metrics.")))
+        keys.removeLast(); // the old colour metric: one colour axis at a time
+    keys << key;
+    rebuildAxes(keys);
+}
+
 QColor ParallelCoordinatesView::colorOf(int row) const
 {
     return colorFor(axes_, row);
@@ -368,14 +436,23 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*)
             p.drawRect(box);
         }
     }
-    // Colour bar for the last axis.
+    // Colour bar for the last axis; one value for every run has no scale.
     const ParallelAxis& last = axes.back();
-    const QRectF bar(width() - kRight + 44, r.top(), 12, r.height());
-    for (int i = 0; i < int(bar.height()); ++i)
-        p.fillRect(QRectF(bar.left(), bar.bottom() - i - 1, bar.width(), 1), ramp(i / bar.height()));
-    p.setPen(pal.color(QPalette::Text));
-    p.drawRect(bar);
-    if (!last.categorical) {
+    if (constantColour(axes_)) {
+        p.setPen(pal.color(QPalette::PlaceholderText));
+        p.drawText(QRectF(width() - kRight + 8, r.top(), kRight - 12, r.height()), Qt::AlignCenter | Qt::TextWordWrap,
+            tr("%1 is %2 for every run: one colour").arg(last.title, last.categorical
+                    ? last.categories.value(0)
+                    : axes_.labelAt(int(axes.size()) - 1, 0)));
+    } else {
+        const QRectF bar(width() - kRight + 44, r.top(), 12, r.height());
+        for (int i = 0; i < int(bar.height()); ++i)
+            p.fillRect(QRectF(bar.left(), bar.bottom() - i - 1, bar.width(), 1), ramp(i / bar.height()));
+        p.setPen(pal.color(QPalette::Text));
+        p.drawRect(bar);
+    }
+    if (!last.categorical && !constantColour(axes_)) {
+        const QRectF bar(width() - kRight + 44, r.top(), 12, r.height());
         const int lastAxis = int(axes.size()) - 1;
         p.drawText(QRectF(bar.left() - 40, bar.top() - 18, 90, 16), Qt::AlignHCenter,
                    axes_.labelAt(lastAxis, last.flipped ? 0 : 1));
@@ -480,7 +557,21 @@ void ParallelCoordinatesView::contextMenuEvent(QContextMenuEvent* e)
 {
     const int a = axisNear(e->pos().x(), 14);
     if (a < 0) {
-        showFigureMenu(*this, e->globalPos(), QStringLiteral("parallel-coordinates"));
+        QMenu menu(this);
+        const QStringList choices = axisChoices();
+        QMenu* add = menu.addMenu(tr("Add Axis"));
+        QMenu* colour = menu.addMenu(tr("Colour By"));
+        for (const auto& key : choices) {
+            const ColumnKey column = ColumnKey::parse(key);
+            add->addAction(key, this, [this, key] { addAxis(key); });
+            if (column.kind == ColumnKey::Kind::Metric)
+                colour->addAction(column.name, this, [this, name = column.name] { colourBy(name); });
+        }
+        add->setEnabled(!add->isEmpty());
+        colour->setEnabled(!colour->isEmpty());
+        menu.addSeparator();
+        addFigureActions(menu, *this, QStringLiteral("parallel-coordinates"));
+        menu.exec(e->globalPos());
         return;
     }
     const ParallelAxis& ax = axes_.axes()[size_t(a)];

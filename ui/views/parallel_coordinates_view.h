@@ -35,6 +35,14 @@ public:
     void invalidate();
     // Draw every frame on the GUI thread (snapshots, benchmarks).
     void setSynchronous(bool synchronous);
+    // Params and metrics not on an axis, that the shown runs have.
+    QStringList axisChoices() const;
+    // Adds an axis before the colour axis; the layout is then the user's.
+    void addAxis(const QString& key);
+    // Colours the lines by a metric: the last axis becomes it.
+    void colourBy(const QString& metric);
+    // The colour axis has one value for every shown run: no scale to read.
+    bool colourIsConstant() const;
 
 signals:
     void brushChanged(const std::vector<int>& keptRows, bool anyBrush);
@@ -55,6 +63,7 @@ private:
     int axisNear(double x, double tolerance) const;
     QColor colorOf(int row) const;
     void renderLines();
+    void rebuildAxes(const QStringList& keys);
     void emitBrush();
 
     std::shared_ptr<const RunTable> table_;
