@@ -2,7 +2,12 @@
 // Lightning CSVLogger and DVCLive output, generated here in their layouts,
 // read through openStore's detection.
 #include "csv_logger_reader.h"
+#include "run_details.h"
+#include "run_json.h"
 #include "test_support.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -17,6 +22,18 @@ void write(const QString& path, const QByteArray& content)
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(content);
+}
+
+// A run's params as its details give them: key -> "type value".
+QHash<QString, QString> typedParams(StoreReader& reader, const QString& runId)
+{
+    QHash<QString, QString> out;
+    const auto d = reader.loadDetails(runId);
+    if (!d)
+        return out;
+    for (const auto& p : d->params)
+        out.insert(p.key, p.type + QLatin1Char(' ') + p.value);
+    return out;
 }
 
 } // namespace
@@ -65,6 +82,49 @@ private slots:
         QCOMPARE(s->steps, (std::vector<int64_t>{49, 99}));
         QCOMPARE(s->values, (std::vector<double>{0.8, 0.5}));
         QCOMPARE(test::fileHash(root + QStringLiteral("/version_0/metrics.csv")), before);
+        QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
+    }
+
+    void hparamsAreTypedAndListsAreJson()
+    {
+        // Every param was a string, and lists showed as YAML flow text.
+        // YAML's core schema types plain scalars; a quoted one is a string.
+        const QString root = dir_.filePath(QStringLiteral("typed_logs"));
+        write(root + QStringLiteral("/version_0/metrics.csv"), "step,loss\n0,1.0\n");
+        write(root + QStringLiteral("/version_0/hparams.yaml"),
+              "lr: 1.0e-03\nquoted: \"1e-3\"\nbatch_size: 64\nhex: 0x1F\namp: true\nname: resnet\n"
+              "nothing: null\ntilde: ~\nbig: -.inf\nundefined: .nan\n"
+              "layers:\n- 24\n- 24\nblocks:\n- {depth: 2, act: relu}\n- [1, 2.5, \"x\", null, false]\n"
+              "model:\n  depth: 18\n  opt:\n    name: sgd\nempty: {}\n");
+        auto opened = openStore(root);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        const auto table = test::mustLoad(**opened);
+        const auto p = typedParams(**opened, QStringLiteral("version_0"));
+        QCOMPARE(p.value(QStringLiteral("lr")), QStringLiteral("float 1.0e-03"));
+        QCOMPARE(p.value(QStringLiteral("quoted")), QStringLiteral("string 1e-3"));
+        QCOMPARE(p.value(QStringLiteral("batch_size")), QStringLiteral("int 64"));
+        QCOMPARE(p.value(QStringLiteral("hex")), QStringLiteral("int 31"));
+        QCOMPARE(p.value(QStringLiteral("amp")), QStringLiteral("bool true"));
+        QCOMPARE(p.value(QStringLiteral("name")), QStringLiteral("string resnet"));
+        // null is JSON's null, as our own store keeps it (its params have no null type).
+        QCOMPARE(p.value(QStringLiteral("nothing")), QStringLiteral("json null"));
+        QCOMPARE(p.value(QStringLiteral("tilde")), QStringLiteral("json null"));
+        QCOMPARE(p.value(QStringLiteral("big")), QStringLiteral("float -inf"));
+        QCOMPARE(p.value(QStringLiteral("undefined")), QStringLiteral("float nan"));
+        QCOMPARE(p.value(QStringLiteral("layers")), QStringLiteral("json [24, 24]"));
+        QCOMPARE(p.value(QStringLiteral("blocks")),
+                 QStringLiteral(R"(json [{"depth": 2, "act": "relu"}, [1, 2.5, "x", null, false]])"));
+        QCOMPARE(p.value(QStringLiteral("model.depth")), QStringLiteral("int 18"));
+        QCOMPARE(p.value(QStringLiteral("model.opt.name")), QStringLiteral("string sgd"));
+        QCOMPARE(p.value(QStringLiteral("empty")), QStringLiteral("json {}"));
+        QCOMPARE(p.size(), 15);
+        QCOMPARE(table->param(QStringLiteral("lr"))->number[0], 0.001);
+        QCOMPARE(table->param(QStringLiteral("batch_size"))->number[0], 64.0);
+        QCOMPARE(table->param(QStringLiteral("layers"))->text[0], QStringLiteral("[24, 24]"));
+        QVERIFY(std::isnan(table->param(QStringLiteral("layers"))->number[0]));
+        // Exports read the JSON as JSON.
+        const QJsonObject json = runToJson(*table, 0).value(QStringLiteral("params")).toObject();
+        QCOMPARE(json.value(QStringLiteral("layers")).toArray().size(), 2);
         QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
     }
 

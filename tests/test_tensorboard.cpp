@@ -90,6 +90,22 @@ QByteArray raw(T v)
     return QByteArray(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
+// The hparams plugin's session_start_info as an event: each entry's value
+// is a google.protobuf.Value, made with numberValue/stringValue/boolValue.
+QByteArray hparamsEvent(const std::vector<std::pair<const char*, QByteArray>>& entries)
+{
+    Pb ssi;
+    for (const auto& [key, value] : entries)
+        ssi.bytes(1, Pb().bytes(1, key).bytes(2, value).b);
+    const QByteArray content = Pb().bytes(3, ssi.b).b;
+    return makeEvent(0, 1000.0, Pb().bytes(1, "_hparams_/session_start_info")
+                                    .bytes(9, metadata("hparams", content))
+                                    .bytes(8, Pb().u(1, 7).b).b);
+}
+QByteArray numberValue(double v) { return Pb().f64(2, v).b; }
+QByteArray stringValue(const char* v) { return Pb().bytes(3, v).b; }
+QByteArray boolValue(bool v) { return Pb().u(4, v ? 1 : 0).b; }
+
 void writeFile(const QString& path, const QByteArray& bytes)
 {
     QDir().mkpath(QFileInfo(path).path());
@@ -221,6 +237,40 @@ private slots:
         QCOMPARE(s->steps, (std::vector<int64_t>{0, 1, 3}));
         QCOMPARE(s->wallTimes[2], 1003.0);
         QCOMPARE(test::fileHash(logdir + QStringLiteral("/run_a/events.out.tfevents.1000.host.1.0")), before);
+        QCOMPARE(test::detailsDisagreeWithTable(**reader), QStringList());
+    }
+
+    void lightningHparamsOncePerKeyAndTyped()
+    {
+        // Lightning's TensorBoardLogger writes hparams twice: hparams.yaml
+        // (nested maps, typed lists) and the hparams plugin, flattened with
+        // '/' and lists turned into Python's text. Both showed, as strings.
+        const QString logdir = dir_.filePath(QStringLiteral("lightning_tb"));
+        QByteArray events = record(hparamsEvent({{"config/OutputCh", stringValue("[24, 24]")},
+                                                 {"lr", numberValue(0.01)},
+                                                 {"optimizer", stringValue("adam")},
+                                                 {"extra/amp", boolValue(true)},
+                                                 {"extra/wd", numberValue(0.5)}}));
+        events += record(makeEvent(0, 1000.5, simpleValue("loss", 1.0f)));
+        writeFile(logdir + QStringLiteral("/version_0/events.out.tfevents.1000.host.1.0"), events);
+        writeFile(logdir + QStringLiteral("/version_0/hparams.yaml"),
+                  "config:\n  OutputCh:\n  - 24\n  - 24\nlr: 0.001\noptimizer: adam\n");
+        auto reader = openStore(logdir);
+        QVERIFY2(reader, qPrintable(reader ? QString() : reader.error()));
+        QCOMPARE((*reader)->kind(), QStringLiteral("tensorboard"));
+        const auto table = test::mustLoad(**reader);
+        const auto d = (*reader)->loadDetails(QStringLiteral("version_0"));
+        QVERIFY2(d, qPrintable(d ? QString() : d.error()));
+        QStringList params;
+        for (const auto& p : d->params)
+            params << QStringLiteral("%1 %2 %3").arg(p.key, p.type, p.value);
+        QCOMPARE(params, (QStringList{QStringLiteral("config.OutputCh json [24, 24]"),
+                                      QStringLiteral("extra/amp bool true"),
+                                      QStringLiteral("extra/wd float 0.5"),
+                                      QStringLiteral("lr float 0.001"),   // hparams.yaml's, not the plugin's
+                                      QStringLiteral("optimizer string adam")}));
+        QVERIFY(!table->param(QStringLiteral("config/OutputCh")));
+        QCOMPARE(table->param(QStringLiteral("lr"))->number[0], 0.001);
         QCOMPARE(test::detailsDisagreeWithTable(**reader), QStringList());
     }
 

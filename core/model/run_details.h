@@ -16,7 +16,7 @@ using KeyValues = std::vector<std::pair<QString, QString>>; // sorted by key
 
 struct ParamValue {
     QString key;
-    QString type; // int, float, bool, string, json
+    QString type; // int, float, bool, string, json (a null is json "null")
     QString value;
 };
 

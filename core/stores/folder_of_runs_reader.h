@@ -9,6 +9,7 @@
 // Threading: as StoreReader; reads are serialised.
 #pragma once
 
+#include "run_details.h"
 #include "store_reader.h"
 
 #include <QDir>
@@ -33,7 +34,7 @@ protected:
         RunStatus status = RunStatus::Finished;
         int64_t startMs = -1;
         int64_t endMs = -1; // -1 while running
-        QHash<QString, QString> params;
+        std::vector<ParamValue> params; // one per key, typed as the format read them
         QHash<QString, MetricSeries> series;
         KeyValues environment; // shown with the run's details
         QStringList problems;  // what could not be read; the rest was
@@ -43,6 +44,8 @@ protected:
     virtual RunFolder readRun(const QString& folder) const = 0;
 
     const QDir& root() const { return root_; }
+    // Adds the params of `more` whose keys `params` lacks: the first source read wins.
+    static void addMissingParams(std::vector<ParamValue>& params, const std::vector<ParamValue>& more);
 
 private:
     // A run's id and name: its folder relative to the root ("version_0", "lr0.1/run_2").

@@ -2,13 +2,14 @@
 #include "tensorboard_logdir_reader.h"
 
 #include "run_details.h"
+#include "runlens/number_format.h"
 #include "yaml_params.h"
 
 #include <QDateTime>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
-
+#include <QSet>
 
 #include <cmath>
 
@@ -125,12 +126,28 @@ FolderOfRunsReader::RunFolder TensorboardLogdirReader::readRun(const QString& fo
     run.status = live ? RunStatus::Running : RunStatus::Finished;
     run.startMs = int64_t(ev.firstWallTime * 1000);
     run.endMs = live ? -1 : int64_t(ev.lastWallTime * 1000);
-    for (auto it = ev.hparams.cbegin(); it != ev.hparams.cend(); ++it)
-        run.params.insert(it.key(), it.value().toString());
-    // Lightning writes hparams.yaml beside the event files.
-    const auto fromYaml = readYamlParams(QDir(folder).filePath(QStringLiteral("hparams.yaml")), &run.problems);
-    for (auto it = fromYaml.cbegin(); it != fromYaml.cend(); ++it)
-        run.params.insert(it.key(), it.value());
+    // Lightning writes its hparams twice: hparams.yaml beside the event files,
+    // typed and nested, and the hparams plugin, flattened with '/' and its
+    // lists turned into Python's text. The YAML's are the ones to show; the
+    // plugin adds only keys the YAML lacks.
+    run.params = readYamlParams(QDir(folder).filePath(QStringLiteral("hparams.yaml")), &run.problems);
+    QSet<QString> fromYaml;
+    for (const auto& p : run.params)
+        fromYaml.insert(p.key);
+    std::vector<ParamValue> fromPlugin;
+    for (auto it = ev.hparams.cbegin(); it != ev.hparams.cend(); ++it) {
+        if (fromYaml.contains(QString(it.key()).replace(QLatin1Char('/'), QLatin1Char('.'))))
+            continue;
+        const QVariant& v = it.value();
+        // The plugin's values are protobuf Values: a number, a string or a bool.
+        const QString type = v.typeId() == QMetaType::Double ? QStringLiteral("float")
+                             : v.typeId() == QMetaType::Bool ? QStringLiteral("bool")
+                                                             : QStringLiteral("string");
+        fromPlugin.push_back({it.key(), type, v.typeId() == QMetaType::Double
+                                                  ? QString::fromStdString(formatDouble(v.toDouble()))
+                                                  : v.toString()});
+    }
+    addMissingParams(run.params, fromPlugin);
     run.series = seriesByTag(ev);
     run.environment.emplace_back(QStringLiteral("event files"), QString::number(files.size()));
     run.environment.emplace_back(QStringLiteral("logdir"), folder);
