@@ -6,6 +6,7 @@
 #include "run_json.h"
 #include "test_support.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -125,6 +126,111 @@ private slots:
         // Exports read the JSON as JSON.
         const QJsonObject json = runToJson(*table, 0).value(QStringLiteral("params")).toObject();
         QCOMPARE(json.value(QStringLiteral("layers")).toArray().size(), 2);
+        QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
+    }
+
+    void realHparamsWithPythonTagsAnchorsAndBinary()
+    {
+        // What Lightning's save_hparams_to_yaml (PyYAML's yaml.dump, not
+        // safe_dump) writes for an argparse Namespace, a tuple, a class, numpy
+        // scalars (a dtype anchored once and aliased after) and an enum, with
+        // a merge key. yaml-cpp refused the numpy scalars' "- !!binary |"
+        // entries, so the run lost every param.
+        const QString root = dir_.filePath(QStringLiteral("python_tags"));
+        write(root + QStringLiteral("/version_0/metrics.csv"), "step,loss\n0,1.0\n");
+        write(root + QStringLiteral("/version_0/hparams.yaml"),
+              "args: !!python/object:argparse.Namespace\n"
+              "  lr: 0.1\n"
+              "  dims: !!python/tuple\n"
+              "  - 64\n"
+              "  - 32\n"
+              "shape: !!python/tuple\n- 3\n- 224\n"
+              "act: !!python/name:torch.nn.ReLU ''\n"
+              "weights: !!binary |\n  AAEC\n"
+              "base: &base\n  depth: 18\n  width: 64\n"
+              "model:\n  <<: *base\n  width: 128\n"
+              "lr_np: !!python/object/apply:numpy.core.multiarray.scalar\n"
+              "- &id001 !!python/object/apply:numpy.dtype\n"
+              "  args:\n  - f8\n  - false\n  - true\n"
+              "  state: !!python/tuple\n  - 3\n  - <\n  - null\n  - null\n  - null\n  - -1\n  - -1\n  - 0\n"
+              "- !!binary |\n  /Knx0k1iUD8=\n"
+              "wd_np: !!python/object/apply:numpy.core.multiarray.scalar\n"
+              "- *id001\n"
+              "- !!binary |\n  AAAAAAAA8D8=\n"
+              "precision: !!python/object/apply:lightning.fabric.utilities.enums.PrecisionType\n- '16'\n"
+              "epochs: 10\n");
+        // Cut off mid-write: what precedes the broken value and follows it is read.
+        write(root + QStringLiteral("/version_1/metrics.csv"), "step,loss\n0,1.0\n");
+        write(root + QStringLiteral("/version_1/hparams.yaml"),
+              "lr: 0.1\nlayers: [64, 32\nepochs: 3\nopt: {name: sgd\n");
+        auto opened = openStore(root);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        auto runs = (*opened)->loadRuns();
+        QVERIFY(runs);
+        const auto p = typedParams(**opened, QStringLiteral("version_0"));
+        QCOMPARE(p.value(QStringLiteral("args.lr")), QStringLiteral("float 0.1"));   // an object's fields, flattened
+        QCOMPARE(p.value(QStringLiteral("args.dims")), QStringLiteral("json [64, 32]"));
+        QCOMPARE(p.value(QStringLiteral("shape")), QStringLiteral("json [3, 224]"));   // a tuple reads as a list
+        QCOMPARE(p.value(QStringLiteral("act")), QStringLiteral("string torch.nn.ReLU"));
+        QCOMPARE(p.value(QStringLiteral("base.depth")), QStringLiteral("int 18"));
+        QCOMPARE(p.value(QStringLiteral("model.depth")), QStringLiteral("int 18"));   // merged from the anchor
+        QCOMPARE(p.value(QStringLiteral("model.width")), QStringLiteral("int 128"));  // its own value wins
+        QCOMPARE(p.value(QStringLiteral("lr_np")), QStringLiteral("float 0.001"));    // numpy float64, decoded
+        QCOMPARE(p.value(QStringLiteral("wd_np")), QStringLiteral("float 1"));
+        QCOMPARE(p.value(QStringLiteral("epochs")), QStringLiteral("int 10"));
+        QVERIFY(!p.contains(QStringLiteral("weights")));
+        QVERIFY(!p.contains(QStringLiteral("precision")));
+        QVERIFY(!p.contains(QStringLiteral("model.<<")));
+        QCOMPARE(p.size(), 11);
+        // One line says what was skipped, by key.
+        const QStringList v0 = runs->problems.filter(QStringLiteral("version_0/hparams.yaml"));
+        QCOMPARE(v0.size(), 1);
+        QVERIFY2(v0[0].contains(QStringLiteral("weights")) && v0[0].contains(QStringLiteral("precision")), qPrintable(v0[0]));
+        QVERIFY2(v0[0].contains(QStringLiteral("binary")), qPrintable(v0[0]));
+
+        const auto p1 = typedParams(**opened, QStringLiteral("version_1"));
+        QCOMPARE(p1.value(QStringLiteral("lr")), QStringLiteral("float 0.1"));
+        QCOMPARE(p1.value(QStringLiteral("epochs")), QStringLiteral("int 3"));
+        QCOMPARE(p1.size(), 2);
+        const QStringList v1 = runs->problems.filter(QStringLiteral("version_1/hparams.yaml"));
+        QCOMPARE(v1.size(), 1);
+        QVERIFY2(v1[0].contains(QStringLiteral("layers (line 2")) && v1[0].contains(QStringLiteral("opt (line 4")),
+                 qPrintable(v1[0]));
+        QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
+    }
+
+    void hostileHparamsNeverHang()
+    {
+        // Aliases that expand to 10^9 values, a list and a map that hold
+        // themselves, and nesting past yaml-cpp's limit: each costs its key
+        // and says so; the keys beside them are read.
+        const QString root = dir_.filePath(QStringLiteral("hostile_yaml"));
+        QByteArray laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+        for (int i = 1; i < 10; ++i)
+            laughs += QStringLiteral("a%1: &a%1 [*a%2, *a%2, *a%2, *a%2, *a%2, *a%2, *a%2, *a%2, *a%2, *a%2]\n")
+                          .arg(i).arg(i - 1).toUtf8();
+        write(root + QStringLiteral("/version_0/metrics.csv"), "step,loss\n0,1.0\n");
+        write(root + QStringLiteral("/version_0/hparams.yaml"),
+              "lr: 0.1\n" + laughs + "selfish: &s [*s]\nloop: &m {k: *m}\ndeep: " + QByteArray(5000, '[')
+                  + QByteArray(5000, ']') + "\nepochs: 3\n");
+        auto opened = openStore(root);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        QElapsedTimer timer;
+        timer.start();
+        auto runs = (*opened)->loadRuns();
+        QVERIFY(runs);
+        QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+        const auto p = typedParams(**opened, QStringLiteral("version_0"));
+        QCOMPARE(p.value(QStringLiteral("lr")), QStringLiteral("float 0.1"));
+        QCOMPARE(p.value(QStringLiteral("epochs")), QStringLiteral("int 3"));
+        QCOMPARE(p.value(QStringLiteral("a0")), QStringLiteral(R"(json ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"])"));
+        QVERIFY(!p.contains(QStringLiteral("a9")));
+        QVERIFY(!p.contains(QStringLiteral("selfish")));
+        QVERIFY(!p.contains(QStringLiteral("deep")));
+        const QString problems = runs->problems.join(QLatin1Char('\n'));
+        QVERIFY2(problems.contains(QStringLiteral("a9")) && problems.contains(QStringLiteral("selfish"))
+                     && problems.contains(QStringLiteral("loop")) && problems.contains(QStringLiteral("deep")),
+                 qPrintable(problems));
         QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
     }
 
