@@ -6,11 +6,13 @@
 #include "run_json.h"
 #include "test_support.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QtTest>
 
 using namespace runlens;
@@ -231,6 +233,80 @@ private slots:
         QVERIFY2(problems.contains(QStringLiteral("a9")) && problems.contains(QStringLiteral("selfish"))
                      && problems.contains(QStringLiteral("loop")) && problems.contains(QStringLiteral("deep")),
                  qPrintable(problems));
+        QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
+    }
+
+    void aRunThatDiedBeforeLoggingIsShown()
+    {
+        // CSVLogger writes hparams.yaml at the start and metrics.csv at the
+        // first flush: a run that died between the two was not shown.
+        const QString root = dir_.filePath(QStringLiteral("died_logs"));
+        write(root + QStringLiteral("/version_0/metrics.csv"), "step,loss\n0,1.0\n");
+        write(root + QStringLiteral("/version_0/hparams.yaml"), "lr: 0.1\n");
+        write(root + QStringLiteral("/version_1/hparams.yaml"), "lr: 0.2\n");
+        auto opened = openStore(root);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        const auto table = test::mustLoad(**opened);
+        QCOMPARE(table->rowCount(), 2);
+        const int v1 = table->findRun(QStringLiteral("version_1"));
+        QVERIFY(v1 >= 0);
+        QVERIFY(table->param(QStringLiteral("lr")));
+        QCOMPARE(table->param(QStringLiteral("lr"))->number[size_t(v1)], 0.2);
+        QVERIFY(!table->metric(QStringLiteral("loss"))->has(v1));
+        QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
+
+        // Alone in its logs folder, a version_N folder is still Lightning's.
+        const QString lone = dir_.filePath(QStringLiteral("lone_dead"));
+        write(lone + QStringLiteral("/version_3/hparams.yaml"), "lr: 0.3\n");
+        auto loneOpened = openStore(lone);
+        QVERIFY2(loneOpened, qPrintable(loneOpened ? QString() : loneOpened.error()));
+        QCOMPARE((*loneOpened)->kind(), QStringLiteral("lightning"));
+        QCOMPARE(test::mustLoad(**loneOpened)->rowCount(), 1);
+        QCOMPARE(test::detailsDisagreeWithTable(**loneOpened), QStringList());
+
+        // Any other folder with an hparams.yaml is no store.
+        write(dir_.filePath(QStringLiteral("configs/exp/hparams.yaml")), "lr: 0.1\n");
+        QVERIFY(!openStore(dir_.filePath(QStringLiteral("configs"))));
+    }
+
+    void testTubeLogs()
+    {
+        // Lightning's older TestTubeLogger (test_tube.Experiment.save, read in
+        // williamFalcon/test-tube's test_tube/log.py): hparams as key,value
+        // rows in meta_tags.csv, metrics.csv from a pandas DataFrame with a
+        // created_at column (str(datetime.utcnow())) and no step column,
+        // meta.experiment (JSON) with the run's created_at.
+        const QString root = dir_.filePath(QStringLiteral("test_tube_data"));
+        const QString run = root + QStringLiteral("/default/version_0");
+        write(run + QStringLiteral("/meta_tags.csv"), "key,value\nlr,0.01\nbatch_size,32\nlayers,\"[64, 32]\"\n");
+        write(run + QStringLiteral("/metrics.csv"),
+              "loss,val_acc,created_at\n0.9,,2020-03-01 10:00:01.500000\n0.7,0.6,2020-03-01 10:00:02.250000\n"
+              "0.5,0.7,2020-03-01 10:00:03\n");
+        write(run + QStringLiteral("/meta.experiment"),
+              R"({"name": "default", "version": 0, "autosave": false, "description": null, )"
+              R"("created_at": "2020-03-01 10:00:00.000000", "exp_hash": "default_v0"})");
+        auto opened = openStore(root);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        QCOMPARE((*opened)->kind(), QStringLiteral("lightning"));
+        auto runs = (*opened)->loadRuns();
+        QVERIFY(runs);
+        QVERIFY2(runs->problems.isEmpty(), qPrintable(runs->problems.join(QLatin1Char('\n'))));
+        const RunTable& t = *runs->table;
+        QCOMPARE(t.rowCount(), 1);
+        QCOMPARE(t.id(0), QStringLiteral("default/version_0"));
+        QVERIFY(t.param(QStringLiteral("lr")) && t.param(QStringLiteral("layers")) && t.metric(QStringLiteral("val_acc")));
+        QCOMPARE(t.param(QStringLiteral("lr"))->number[0], 0.01);
+        QCOMPARE(t.param(QStringLiteral("layers"))->text[0], QStringLiteral("[64, 32]"));
+        QVERIFY(!t.metric(QStringLiteral("created_at")));
+        QCOMPARE(t.metric(QStringLiteral("val_acc"))->count[0], int64_t(2));
+        QCOMPARE(t.metric(QStringLiteral("val_acc"))->lastStep[0], int64_t(2));   // the row index
+        const int64_t created = QDateTime(QDate(2020, 3, 1), QTime(10, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+        QCOMPARE(t.startTime(0), created);
+        QCOMPARE(t.endTime(0), created + 3000);
+        auto s = (*opened)->loadSeries(t.id(0), QStringLiteral("loss"));
+        QVERIFY(s);
+        QCOMPARE(s->steps, (std::vector<int64_t>{0, 1, 2}));
+        QCOMPARE(s->wallTimes, (std::vector<double>{created / 1000.0 + 1.5, created / 1000.0 + 2.25, created / 1000.0 + 3}));
         QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
     }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "csv_logger_reader.h"
 
-#include "regular_file.h"
 #include "delimited_file.h"
+#include "lightning_version.h"
 #include "number_parse.h"
+#include "regular_file.h"
 #include "run_details.h"
 #include "yaml_params.h"
 
@@ -12,6 +13,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 
 #include <cmath>
 
@@ -35,6 +37,35 @@ QStringList foldersWith(const QDir& root, const QString& marker, bool markerIsDi
     return out;
 }
 
+// Lightning's runs: every folder with a metrics.csv, and a folder with only
+// hparams.yaml (CSVLogger writes it first, metrics.csv at the first flush: a
+// run that died between) where it is Lightning's: named version_N, or beside
+// a folder with a metrics.csv. Any other folder with an hparams.yaml is not.
+QStringList lightningRunFolders(const QDir& root)
+{
+    QStringList withMetrics, paramsOnly;
+    auto check = [&](const QString& dir) {
+        const QDir d(dir);
+        if (QFileInfo(d.filePath(QStringLiteral("metrics.csv"))).isFile())
+            withMetrics << dir;
+        else if (QFileInfo(d.filePath(QStringLiteral("hparams.yaml"))).isFile())
+            paramsOnly << dir;
+    };
+    check(root.path());
+    QDirIterator it(root.path(), QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        check(it.next());
+    QSet<QString> parentsOfRuns;
+    for (const auto& f : withMetrics)
+        parentsOfRuns.insert(QFileInfo(f).absolutePath());
+    QStringList out = withMetrics;
+    for (const auto& f : paramsOnly)
+        if (isLightningVersionName(QDir(f).dirName()) || parentsOfRuns.contains(QFileInfo(f).absolutePath()))
+            out << f;
+    out.sort();
+    return out;
+}
+
 std::optional<CsvLoggerReader::Kind> detect(const QString& dir)
 {
     const QDir d(dir);
@@ -42,7 +73,7 @@ std::optional<CsvLoggerReader::Kind> detect(const QString& dir)
         return std::nullopt;
     if (!foldersWith(d, QStringLiteral("plots/metrics"), true).isEmpty())
         return CsvLoggerReader::Kind::DvcLive;
-    if (!foldersWith(d, QStringLiteral("metrics.csv"), false).isEmpty())
+    if (!lightningRunFolders(d).isEmpty())
         return CsvLoggerReader::Kind::Lightning;
     return std::nullopt;
 }
@@ -79,41 +110,12 @@ Result<std::unique_ptr<CsvLoggerReader>> CsvLoggerReader::open(const QString& pa
 
 QStringList CsvLoggerReader::runFolders() const
 {
-    return kind_ == Kind::Lightning ? foldersWith(root(), QStringLiteral("metrics.csv"), false)
-                                    : foldersWith(root(), QStringLiteral("plots/metrics"), true);
+    return kind_ == Kind::Lightning ? lightningRunFolders(root()) : foldersWith(root(), QStringLiteral("plots/metrics"), true);
 }
 
 QHash<QString, MetricSeries> CsvLoggerReader::readSeries(const QString& folder, QStringList& problems) const
 {
     QHash<QString, MetricSeries> out;
-    if (kind_ == Kind::Lightning) {
-        auto csv = readDelimitedFile(QDir(folder).filePath(QStringLiteral("metrics.csv")), ',');
-        if (!csv) {
-            problems << csv.error();
-            return out;
-        }
-        const int stepCol = csv->column("step");
-        for (size_t c = 0; c < csv->header.size(); ++c) {
-            if (int(c) == stepCol)
-                continue;
-            const QString key = QString::fromStdString(csv->header[c]);
-            MetricSeries s;
-            for (size_t r = 0; r < csv->rows.size(); ++r) {
-                const auto& row = csv->rows[r];
-                double v, step = double(r);
-                if (c >= row.size() || !parseNumber(row[c], v))
-                    continue;   // sparse: this row logged other columns
-                if (stepCol >= 0 && size_t(stepCol) < row.size())
-                    parseNumber(row[size_t(stepCol)], step);
-                s.steps.push_back(int64_t(step));
-                s.wallTimes.push_back(0);   // the CSVLogger keeps no time
-                s.values.push_back(v);
-            }
-            if (s.size())
-                out.insert(key, std::move(s));
-        }
-        return out;
-    }
     const QDir plots(QDir(folder).filePath(QStringLiteral("plots/metrics")));
     QDirIterator it(plots.path(), {QStringLiteral("*.tsv")}, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
@@ -183,17 +185,28 @@ FolderOfRunsReader::RunFolder CsvLoggerReader::readRun(const QString& folder) co
 {
     RunFolder run;
     const QDir dir(folder);
-    // These loggers keep no run times: the files' own times stand in.
-    const QFileInfo marker(kind_ == Kind::Lightning ? dir.filePath(QStringLiteral("metrics.csv"))
-                                                    : dir.filePath(QStringLiteral("plots/metrics")));
-    const int64_t end = marker.lastModified().toMSecsSinceEpoch();
-    const int64_t start = marker.birthTime().isValid() ? marker.birthTime().toMSecsSinceEpoch() : end;
-    run.startMs = std::min(start, end);
-    run.endMs = end;
-    run.params = readYamlParams(dir.filePath(kind_ == Kind::Lightning ? QStringLiteral("hparams.yaml")
-                                                                      : QStringLiteral("params.yaml")),
-                                &run.problems);
-    run.series = readSeries(folder, run.problems);
+    int64_t startMs = -1, endMs = -1;
+    if (kind_ == Kind::Lightning) {
+        run.params = readLightningParams(folder, run.problems);
+        LightningLog log = readLightningLog(folder, run.problems);
+        run.series = std::move(log.series);
+        startMs = log.startMs;
+        endMs = log.endMs;
+    } else {
+        run.params = readYamlParams(dir.filePath(QStringLiteral("params.yaml")), &run.problems);
+        run.series = readSeries(folder, run.problems);
+    }
+    if (startMs < 0) {
+        // These loggers keep no run times: the files' own times stand in
+        // (hparams.yaml's for a run that died before its first metrics).
+        QFileInfo marker(dir.filePath(kind_ == Kind::Lightning ? QStringLiteral("metrics.csv") : QStringLiteral("plots/metrics")));
+        if (!marker.exists())
+            marker.setFile(dir.filePath(QStringLiteral("hparams.yaml")));
+        endMs = marker.lastModified().toMSecsSinceEpoch();
+        startMs = std::min<int64_t>(marker.birthTime().isValid() ? marker.birthTime().toMSecsSinceEpoch() : endMs, endMs);
+    }
+    run.startMs = startMs;
+    run.endMs = endMs;
     run.environment.emplace_back(QStringLiteral("log folder"), folder);
     return run;
 }

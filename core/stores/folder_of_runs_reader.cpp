@@ -5,7 +5,6 @@
 #include "run_details.h"
 
 #include <QFileInfo>
-#include <QSet>
 
 #include <algorithm>
 
@@ -30,18 +29,6 @@ Result<QString> FolderOfRunsReader::folderOf(const QString& runId) const
     if (folder.isEmpty())
         return Failure{QStringLiteral("no run '%1' in '%2'").arg(runId, root_.path())};
     return folder;
-}
-
-void FolderOfRunsReader::addMissingParams(std::vector<ParamValue>& params, const std::vector<ParamValue>& more)
-{
-    QSet<QString> keys;
-    for (const auto& p : params)
-        keys.insert(p.key);
-    for (const auto& p : more)
-        if (!keys.contains(p.key)) {
-            keys.insert(p.key);
-            params.push_back(p);
-        }
 }
 
 Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress)

@@ -44,8 +44,6 @@ protected:
     virtual RunFolder readRun(const QString& folder) const = 0;
 
     const QDir& root() const { return root_; }
-    // Adds the params of `more` whose keys `params` lacks: the first source read wins.
-    static void addMissingParams(std::vector<ParamValue>& params, const std::vector<ParamValue>& more);
 
 private:
     // A run's id and name: its folder relative to the root ("version_0", "lr0.1/run_2").
