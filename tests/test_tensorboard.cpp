@@ -274,6 +274,55 @@ private slots:
         QCOMPARE(test::detailsDisagreeWithTable(**reader), QStringList());
     }
 
+    void csvLogsAndEventFilesInOneVersionFolderAreOneRun()
+    {
+        // Lightning with a CSVLogger and a TensorBoardLogger (sub_dir "tf")
+        // writes one version folder; the test-tube logger writes its events
+        // to version_N/tf beside metrics.csv and meta_tags.csv. Each showed
+        // as "version_0/tf" beside nothing, its CSV columns and params lost.
+        const QString logdir = dir_.filePath(QStringLiteral("both_loggers"));
+        QByteArray tf = record(makeEvent(0, 1000.5, simpleValue("loss", 1.0f)));
+        tf += record(makeEvent(1, 1001.0, simpleValue("loss", 0.5f)));
+        tf += record(makeEvent(1, 1001.0, simpleValue("val_loss", 0.75f)));
+        writeFile(logdir + QStringLiteral("/version_0/tf/events.out.tfevents.1000.host.1.0"), tf);
+        writeFile(logdir + QStringLiteral("/version_0/metrics.csv"),
+                  "epoch,step,loss,val_acc\n0,0,1.0,\n0,1,0.5,0.6\n");
+        writeFile(logdir + QStringLiteral("/version_0/hparams.yaml"), "lr: 0.001\n");
+        // Events beside metrics.csv.
+        writeFile(logdir + QStringLiteral("/version_1/events.out.tfevents.1000.host.1.0"), tf);
+        writeFile(logdir + QStringLiteral("/version_1/metrics.csv"), "step,loss,val_acc\n0,1.0,\n1,0.5,0.7\n");
+        // test-tube.
+        writeFile(logdir + QStringLiteral("/version_2/tf/events.out.tfevents.1000.host.1.0"), tf);
+        writeFile(logdir + QStringLiteral("/version_2/metrics.csv"),
+                  "loss,val_acc,created_at\n1.0,,2020-03-01 10:00:01\n0.5,0.8,2020-03-01 10:00:02\n");
+        writeFile(logdir + QStringLiteral("/version_2/meta_tags.csv"), "key,value\nlr,0.01\n");
+        auto reader = openStore(logdir);
+        QVERIFY2(reader, qPrintable(reader ? QString() : reader.error()));
+        QCOMPARE((*reader)->kind(), QStringLiteral("tensorboard"));
+        auto runs = (*reader)->loadRuns();
+        QVERIFY(runs);
+        const RunTable& t = *runs->table;
+        QStringList ids;
+        for (int r = 0; r < t.rowCount(); ++r)
+            ids << t.id(r);
+        ids.sort();
+        QCOMPARE(ids, (QStringList{QStringLiteral("version_0"), QStringLiteral("version_1"), QStringLiteral("version_2")}));
+        QVERIFY(t.metric(QStringLiteral("val_acc")) && t.metric(QStringLiteral("val_loss")) && t.param(QStringLiteral("lr")));
+        for (const QString& id : ids) {
+            const int r = t.findRun(id);
+            QCOMPARE(t.metric(QStringLiteral("loss"))->count[size_t(r)], int64_t(2));   // the events', not twice
+            QCOMPARE(t.metric(QStringLiteral("val_loss"))->count[size_t(r)], int64_t(1));
+            QCOMPARE(t.metric(QStringLiteral("val_acc"))->count[size_t(r)], int64_t(1));   // the CSV's only
+            QCOMPARE(t.startTime(r), int64_t(1000500));
+        }
+        QCOMPARE(t.param(QStringLiteral("lr"))->number[size_t(t.findRun(QStringLiteral("version_0")))], 0.001);
+        QCOMPARE(t.param(QStringLiteral("lr"))->number[size_t(t.findRun(QStringLiteral("version_2")))], 0.01);
+        auto s = (*reader)->loadSeries(QStringLiteral("version_0"), QStringLiteral("val_acc"));
+        QVERIFY(s);
+        QCOMPARE(s->steps, (std::vector<int64_t>{1}));
+        QCOMPARE(test::detailsDisagreeWithTable(**reader), QStringList());
+    }
+
     void aLiveRunIsRunningInItsDetailsToo()
     {
         // Written a moment ago: the table says running, and so must the
