@@ -360,6 +360,69 @@ private slots:
         QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
     }
 
+    void olderDvcLiveLayouts()
+    {
+        // Read in iterative/dvclive's history (src/dvclive/live.py and the
+        // Scalar/Metric classes at each tag):
+        // - 0.4.0-0.5.x: Live.summary_path is dir + ".json" (dvclive.json,
+        //   beside the folder); data/scalar.py writes <dir>/<name>.tsv with
+        //   columns timestamp, step and the full name (train/acc).
+        // - 0.6.0-0.12.x: Scalar.subfolder "scalars": <dir>/scalars/<name>.tsv,
+        //   the summary still dvclive.json; params.yaml in <dir> since 0.11.
+        // - 1.0 on (dvcLive() above): <dir>/plots/metrics/<name>.tsv,
+        //   <dir>/metrics.json, <dir>/params.yaml.
+        const QString v04 = dir_.filePath(QStringLiteral("dvclive_04"));
+        write(v04 + QStringLiteral("/dvclive/loss.tsv"),
+              "timestamp\tstep\tloss\n1600000000000\t0\t1.0\n1600000001000\t1\t0.5\n");
+        write(v04 + QStringLiteral("/dvclive/train/acc.tsv"),
+              "timestamp\tstep\ttrain/acc\n1600000000000\t0\t0.5\n1600000001000\t1\t0.6\n");
+        write(v04 + QStringLiteral("/dvclive.json"),
+              "{\n    \"step\": 1,\n    \"loss\": 0.5,\n    \"train\": {\"acc\": 0.6},\n    \"test_auc\": 0.9\n}");
+        const QString v010 = dir_.filePath(QStringLiteral("dvclive_010"));
+        write(v010 + QStringLiteral("/dvclive/scalars/loss.tsv"),
+              "timestamp\tstep\tloss\n1600000000000\t0\t1.0\n1600000001000\t1\t0.5\n1600000002000\t2\t0.25\n");
+        write(v010 + QStringLiteral("/dvclive/scalars/eval/f1.tsv"),
+              "timestamp\tstep\teval/f1\n1600000002000\t2\t0.8\n");
+        write(v010 + QStringLiteral("/dvclive.json"), "{\"step\": 2, \"loss\": 0.25, \"eval\": {\"f1\": 0.8}, \"best\": 3.0}");
+        write(v010 + QStringLiteral("/dvclive/params.yaml"), "lr: 0.01\n");
+        write(v010 + QStringLiteral("/dvclive/report.html"), "<html></html>");
+
+        for (const QString& root : {v04, v010, v04 + QStringLiteral("/dvclive")}) {
+            auto opened = openStore(root);
+            QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+            QCOMPARE((*opened)->kind(), QStringLiteral("dvclive"));
+            auto runs = (*opened)->loadRuns();
+            QVERIFY(runs);
+            QVERIFY2(runs->problems.isEmpty(), qPrintable(runs->problems.join(QLatin1Char('\n'))));
+            const RunTable& t = *runs->table;
+            QCOMPARE(t.rowCount(), 1);
+            QCOMPARE(t.name(0), QStringLiteral("dvclive"));
+            QVERIFY(t.metric(QStringLiteral("loss")));
+            auto s = (*opened)->loadSeries(t.id(0), QStringLiteral("loss"));
+            QVERIFY(s);
+            QCOMPARE(s->wallTimes[1], 1600000001.0);
+            if (root == v010) {
+                QCOMPARE(t.metric(QStringLiteral("loss"))->count[0], int64_t(3));
+                QVERIFY(t.metric(QStringLiteral("eval/f1")) && t.metric(QStringLiteral("best")) && t.param(QStringLiteral("lr")));
+                QCOMPARE(t.metric(QStringLiteral("eval/f1"))->count[0], int64_t(1));
+                QCOMPARE(t.metric(QStringLiteral("best"))->lastStep[0], int64_t(2));   // the summary's only
+                QCOMPARE(t.param(QStringLiteral("lr"))->number[0], 0.01);
+            } else {
+                QCOMPARE(t.metric(QStringLiteral("loss"))->count[0], int64_t(2));
+                QVERIFY(t.metric(QStringLiteral("train/acc")) && t.metric(QStringLiteral("test_auc")));
+                QCOMPARE(t.metric(QStringLiteral("train/acc"))->last[0], 0.6);   // the full name's column
+                QCOMPARE(t.metric(QStringLiteral("test_auc"))->last[0], 0.9);
+            }
+            QCOMPARE(test::detailsDisagreeWithTable(**opened), QStringList());
+        }
+
+        // TSV files and a JSON file of the folder's name are no DVCLive output
+        // unless the TSVs are DVCLive's (timestamp, step, value).
+        write(dir_.filePath(QStringLiteral("tables/data/a.tsv")), "name\tcount\nx\t1\n");
+        write(dir_.filePath(QStringLiteral("tables/data.json")), "{}");
+        QVERIFY(!openStore(dir_.filePath(QStringLiteral("tables"))));
+    }
+
     void damagedFiles()
     {
         const QString root = dir_.filePath(QStringLiteral("damaged"));

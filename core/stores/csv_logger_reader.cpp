@@ -21,20 +21,57 @@ namespace runlens {
 
 namespace {
 
-QStringList foldersWith(const QDir& root, const QString& marker, bool markerIsDir)
+// Where a DVCLive run keeps its metrics' histories and its summary, in each
+// layout since 0.4 (olderDvcLiveLayouts in tests/test_csv_loggers.cpp says
+// where each was read): 1.0 on, <dir>/plots/metrics/*.tsv and
+// <dir>/metrics.json; 0.6-0.12, <dir>/scalars/*.tsv; 0.4-0.5, <dir>/*.tsv;
+// before 1.0 the summary beside the folder, <dir>.json.
+struct DvcLiveLayout {
+    QString histories;
+    QString summary;
+};
+
+// The older layouts' folder names are common words: their TSVs must be
+// DVCLive's, which always began with a timestamp and a step before 1.0.
+bool holdsDvcLiveTsv(const QString& dir)
+{
+    QDirIterator it(dir, {QStringLiteral("*.tsv")}, QDir::Files, QDirIterator::Subdirectories);
+    if (!it.hasNext())
+        return false;
+    QFile f(it.next());
+    return openRegularFile(f).isEmpty() && f.readLine(64).startsWith("timestamp\tstep\t");
+}
+
+std::optional<DvcLiveLayout> dvcLiveLayout(const QString& dir)
+{
+    const QDir d(dir);
+    const QString beside = QDir::cleanPath(dir) + QStringLiteral(".json");
+    if (QFileInfo(d.filePath(QStringLiteral("plots/metrics"))).isDir())
+        return DvcLiveLayout{d.filePath(QStringLiteral("plots/metrics")), d.filePath(QStringLiteral("metrics.json"))};
+    if (QFileInfo(d.filePath(QStringLiteral("scalars"))).isDir() && holdsDvcLiveTsv(d.filePath(QStringLiteral("scalars"))))
+        return DvcLiveLayout{d.filePath(QStringLiteral("scalars")), beside};
+    if (QFileInfo(beside).isFile() && holdsDvcLiveTsv(dir))
+        return DvcLiveLayout{dir, beside};
+    return std::nullopt;
+}
+
+// Every folder under `root` (and `root`) that `isRun` accepts, sorted.
+template <class IsRun> QStringList foldersWhere(const QDir& root, IsRun isRun)
 {
     QStringList out;
+    if (isRun(root.path()))
+        out << root.path();
     QDirIterator it(root.path(), QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    auto check = [&](const QString& dir) {
-        const QFileInfo fi(QDir(dir).filePath(marker));
-        if (markerIsDir ? fi.isDir() : fi.isFile())
-            out << dir;
-    };
-    check(root.path());
     while (it.hasNext())
-        check(it.next());
+        if (const QString dir = it.next(); isRun(dir))
+            out << dir;
     out.sort();
     return out;
+}
+
+QStringList dvcLiveRunFolders(const QDir& root)
+{
+    return foldersWhere(root, [](const QString& dir) { return dvcLiveLayout(dir).has_value(); });
 }
 
 // Lightning's runs: every folder with a metrics.csv, and a folder with only
@@ -43,18 +80,13 @@ QStringList foldersWith(const QDir& root, const QString& marker, bool markerIsDi
 // a folder with a metrics.csv. Any other folder with an hparams.yaml is not.
 QStringList lightningRunFolders(const QDir& root)
 {
-    QStringList withMetrics, paramsOnly;
-    auto check = [&](const QString& dir) {
+    const QStringList withMetrics = foldersWhere(
+        root, [](const QString& dir) { return QFileInfo(QDir(dir).filePath(QStringLiteral("metrics.csv"))).isFile(); });
+    const QStringList paramsOnly = foldersWhere(root, [](const QString& dir) {
         const QDir d(dir);
-        if (QFileInfo(d.filePath(QStringLiteral("metrics.csv"))).isFile())
-            withMetrics << dir;
-        else if (QFileInfo(d.filePath(QStringLiteral("hparams.yaml"))).isFile())
-            paramsOnly << dir;
-    };
-    check(root.path());
-    QDirIterator it(root.path(), QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        check(it.next());
+        return !QFileInfo(d.filePath(QStringLiteral("metrics.csv"))).isFile()
+               && QFileInfo(d.filePath(QStringLiteral("hparams.yaml"))).isFile();
+    });
     QSet<QString> parentsOfRuns;
     for (const auto& f : withMetrics)
         parentsOfRuns.insert(QFileInfo(f).absolutePath());
@@ -71,7 +103,7 @@ std::optional<CsvLoggerReader::Kind> detect(const QString& dir)
     const QDir d(dir);
     if (!d.exists())
         return std::nullopt;
-    if (!foldersWith(d, QStringLiteral("plots/metrics"), true).isEmpty())
+    if (!dvcLiveRunFolders(d).isEmpty())
         return CsvLoggerReader::Kind::DvcLive;
     if (!lightningRunFolders(d).isEmpty())
         return CsvLoggerReader::Kind::Lightning;
@@ -104,19 +136,22 @@ Result<std::unique_ptr<CsvLoggerReader>> CsvLoggerReader::open(const QString& pa
         return Failure{QStringLiteral("'%1' holds no %2 logs").arg(
             path, !kind ? QStringLiteral("Lightning CSV or DVCLive")
                         : *kind == Kind::Lightning ? QStringLiteral("Lightning CSV (metrics.csv)")
-                                                   : QStringLiteral("DVCLive (plots/metrics)"))};
+                                                   : QStringLiteral("DVCLive (plots/metrics, scalars or dvclive.json)"))};
     return std::unique_ptr<CsvLoggerReader>(new CsvLoggerReader(QDir(QFileInfo(path).absoluteFilePath()), *found));
 }
 
 QStringList CsvLoggerReader::runFolders() const
 {
-    return kind_ == Kind::Lightning ? lightningRunFolders(root()) : foldersWith(root(), QStringLiteral("plots/metrics"), true);
+    return kind_ == Kind::Lightning ? lightningRunFolders(root()) : dvcLiveRunFolders(root());
 }
 
 QHash<QString, MetricSeries> CsvLoggerReader::readSeries(const QString& folder, QStringList& problems) const
 {
     QHash<QString, MetricSeries> out;
-    const QDir plots(QDir(folder).filePath(QStringLiteral("plots/metrics")));
+    const auto layout = dvcLiveLayout(folder);
+    if (!layout)
+        return out;   // gone since the folders were listed
+    const QDir plots(layout->histories);
     QDirIterator it(plots.path(), {QStringLiteral("*.tsv")}, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString file = it.next();
@@ -148,8 +183,8 @@ QHash<QString, MetricSeries> CsvLoggerReader::readSeries(const QString& folder, 
         if (s.size())
             out.insert(key, std::move(s));
     }
-    // metrics.json: final values of metrics that have no history.
-    QFile json(QDir(folder).filePath(QStringLiteral("metrics.json")));
+    // The summary: final values of metrics that have no history.
+    QFile json(layout->summary);
     if (!json.exists()) {
         // No final values written: nothing to add.
     } else if (const QString why = openRegularFile(json); !why.isEmpty()) {
@@ -199,7 +234,8 @@ FolderOfRunsReader::RunFolder CsvLoggerReader::readRun(const QString& folder) co
     if (startMs < 0) {
         // These loggers keep no run times: the files' own times stand in
         // (hparams.yaml's for a run that died before its first metrics).
-        QFileInfo marker(dir.filePath(kind_ == Kind::Lightning ? QStringLiteral("metrics.csv") : QStringLiteral("plots/metrics")));
+        const auto dvcLive = kind_ == Kind::DvcLive ? dvcLiveLayout(folder) : std::nullopt;
+        QFileInfo marker(dvcLive ? dvcLive->histories : dir.filePath(QStringLiteral("metrics.csv")));
         if (!marker.exists())
             marker.setFile(dir.filePath(QStringLiteral("hparams.yaml")));
         endMs = marker.lastModified().toMSecsSinceEpoch();

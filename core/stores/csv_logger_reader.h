@@ -5,9 +5,11 @@
 //   version folder with only hparams.yaml (a run that died before its first
 //   metrics); sparse columns; `step` gives the x, `epoch` is a metric too;
 //   hparams.yaml (test-tube: meta_tags.csv) beside it gives params.
-// - DVCLive: every folder with plots/metrics/*.tsv (timestamp, step, value;
-//   nested names in subfolders) is a run; params.yaml gives params;
-//   metrics.json (the final values) fills in metrics without a history.
+// - DVCLive, every layout since 0.4: every folder with plots/metrics/*.tsv,
+//   scalars/*.tsv, or *.tsv and a <folder>.json beside it (timestamp, step,
+//   value; nested names in subfolders) is a run; params.yaml gives params;
+//   the summary (metrics.json, before 1.0 <folder>.json) fills in metrics
+//   without a history.
 #pragma once
 
 #include "folder_of_runs_reader.h"
