@@ -55,23 +55,24 @@ std::optional<DvcLiveLayout> dvcLiveLayout(const QString& dir)
     return std::nullopt;
 }
 
-// Every folder under `root` (and `root`) that `isRun` accepts, sorted.
-template <class IsRun> QStringList foldersWhere(const QDir& root, IsRun isRun)
+// Calls `visit` with `root` and every folder below it.
+template <class Visit> void forEachFolder(const QDir& root, Visit visit)
 {
-    QStringList out;
-    if (isRun(root.path()))
-        out << root.path();
+    visit(root.path());
     QDirIterator it(root.path(), QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     while (it.hasNext())
-        if (const QString dir = it.next(); isRun(dir))
-            out << dir;
-    out.sort();
-    return out;
+        visit(it.next());
 }
 
 QStringList dvcLiveRunFolders(const QDir& root)
 {
-    return foldersWhere(root, [](const QString& dir) { return dvcLiveLayout(dir).has_value(); });
+    QStringList out;
+    forEachFolder(root, [&](const QString& dir) {
+        if (dvcLiveLayout(dir))
+            out << dir;
+    });
+    out.sort();
+    return out;
 }
 
 // Lightning's runs: every folder with a metrics.csv, and a folder with only
@@ -80,17 +81,17 @@ QStringList dvcLiveRunFolders(const QDir& root)
 // a folder with a metrics.csv. Any other folder with an hparams.yaml is not.
 QStringList lightningRunFolders(const QDir& root)
 {
-    const QStringList withMetrics = foldersWhere(
-        root, [](const QString& dir) { return QFileInfo(QDir(dir).filePath(QStringLiteral("metrics.csv"))).isFile(); });
-    const QStringList paramsOnly = foldersWhere(root, [](const QString& dir) {
-        const QDir d(dir);
-        return !QFileInfo(d.filePath(QStringLiteral("metrics.csv"))).isFile()
-               && QFileInfo(d.filePath(QStringLiteral("hparams.yaml"))).isFile();
-    });
+    QStringList out, paramsOnly;
     QSet<QString> parentsOfRuns;
-    for (const auto& f : withMetrics)
-        parentsOfRuns.insert(QFileInfo(f).absolutePath());
-    QStringList out = withMetrics;
+    forEachFolder(root, [&](const QString& dir) {
+        const QDir d(dir);
+        if (QFileInfo(d.filePath(QStringLiteral("metrics.csv"))).isFile()) {
+            out << dir;
+            parentsOfRuns.insert(QFileInfo(dir).absolutePath());
+        } else if (QFileInfo(d.filePath(QStringLiteral("hparams.yaml"))).isFile()) {
+            paramsOnly << dir;
+        }
+    });
     for (const auto& f : paramsOnly)
         if (isLightningVersionName(QDir(f).dirName()) || parentsOfRuns.contains(QFileInfo(f).absolutePath()))
             out << f;

@@ -95,15 +95,18 @@ QString TensorboardLogdirReader::runFolderOf(const QString& eventFolder) const
 
 QStringList TensorboardLogdirReader::runFolders() const
 {
-    QStringList folders;
+    QSet<QString> eventFolders, folders;
     QDirIterator it(root().path(), {kEventPattern}, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
-        const QString folder = runFolderOf(QFileInfo(it.next()).absolutePath());
-        if (!folders.contains(folder))
-            folders << folder;
+        const QString eventFolder = QFileInfo(it.next()).absolutePath();
+        if (!eventFolders.contains(eventFolder)) {
+            eventFolders.insert(eventFolder);
+            folders.insert(runFolderOf(eventFolder));
+        }
     }
-    folders.sort();
-    return folders;
+    QStringList sorted(folders.cbegin(), folders.cend());
+    sorted.sort();
+    return sorted;
 }
 
 QStringList TensorboardLogdirReader::eventFiles(const QString& folder) const
