@@ -16,7 +16,11 @@
 namespace runlens {
 
 // Reads `path`, one param per key in file order; a missing file gives
-// nothing, a broken one gives nothing and a line in `problems`.
+// nothing. What cannot be read (Python objects, binary data, a value
+// yaml-cpp refuses, aliases expanding without end) costs its key only, and
+// one line in `problems` names the keys skipped. Tags PyYAML writes are read
+// where they hold plain data: objects' attributes flattened under their
+// key, tuples as lists, numpy scalars as their number, a class as its name.
 std::vector<ParamValue> readYamlParams(const QString& path, QStringList* problems = nullptr);
 
 } // namespace runlens
