@@ -59,6 +59,32 @@ private slots:
         QCOMPARE(d->git.commit, QStringLiteral("3fbc4a046f43c7c2f977f23e0c3ab88e560766d8"));
     }
 
+    void typedParamsOfAFolderStoreImport()
+    {
+        // Lightning's hparams are typed (int, float, bool, string, json; a
+        // null is JSON's null): every type is one our store's params take.
+        const QString src = dir_.filePath(QStringLiteral("lightning_logs"));
+        test::writeFile(src + QStringLiteral("/version_0/metrics.csv"), "step,loss\n0,1.0\n");
+        test::writeFile(src + QStringLiteral("/version_0/hparams.yaml"),
+                        "epochs: 3\nlr: 0.1\namp: true\nname: resnet\nlayers: [24, 24]\nscheduler: null\n");
+        auto source = openStore(src);
+        QVERIFY(source);
+        const QString dest = dir_.filePath(QStringLiteral("imported_lightning.db"));
+        auto imported = importStore(**source, dest);
+        QVERIFY2(imported, qPrintable(imported ? QString() : imported.error()));
+        QCOMPARE(imported->imported, 1);
+        auto reader = test::mustOpen(dest);
+        const auto table = test::mustLoad(*reader);
+        const auto d = reader->loadDetails(table->id(0));
+        QVERIFY(d);
+        QStringList params;
+        for (const auto& p : d->params)
+            params << QStringLiteral("%1 %2 %3").arg(p.key, p.type, p.value);
+        QCOMPARE(params, (QStringList{QStringLiteral("amp bool true"), QStringLiteral("epochs int 3"),
+                                      QStringLiteral("layers json [24, 24]"), QStringLiteral("lr float 0.1"),
+                                      QStringLiteral("name string resnet"), QStringLiteral("scheduler json null")}));
+    }
+
     void ourOwnStoreRoundTripsExactly()
     {
         const QString src = dir_.filePath(QStringLiteral("ours.db"));

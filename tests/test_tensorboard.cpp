@@ -90,6 +90,22 @@ QByteArray raw(T v)
     return QByteArray(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
+// The hparams plugin's session_start_info as an event: each entry's value
+// is a google.protobuf.Value, made with numberValue/stringValue/boolValue.
+QByteArray hparamsEvent(const std::vector<std::pair<const char*, QByteArray>>& entries)
+{
+    Pb ssi;
+    for (const auto& [key, value] : entries)
+        ssi.bytes(1, Pb().bytes(1, key).bytes(2, value).b);
+    const QByteArray content = Pb().bytes(3, ssi.b).b;
+    return makeEvent(0, 1000.0, Pb().bytes(1, "_hparams_/session_start_info")
+                                    .bytes(9, metadata("hparams", content))
+                                    .bytes(8, Pb().u(1, 7).b).b);
+}
+QByteArray numberValue(double v) { return Pb().f64(2, v).b; }
+QByteArray stringValue(const char* v) { return Pb().bytes(3, v).b; }
+QByteArray boolValue(bool v) { return Pb().u(4, v ? 1 : 0).b; }
+
 void writeFile(const QString& path, const QByteArray& bytes)
 {
     QDir().mkpath(QFileInfo(path).path());
@@ -221,6 +237,89 @@ private slots:
         QCOMPARE(s->steps, (std::vector<int64_t>{0, 1, 3}));
         QCOMPARE(s->wallTimes[2], 1003.0);
         QCOMPARE(test::fileHash(logdir + QStringLiteral("/run_a/events.out.tfevents.1000.host.1.0")), before);
+        QCOMPARE(test::detailsDisagreeWithTable(**reader), QStringList());
+    }
+
+    void lightningHparamsOncePerKeyAndTyped()
+    {
+        // Lightning's TensorBoardLogger writes hparams twice: hparams.yaml
+        // (nested maps, typed lists) and the hparams plugin, flattened with
+        // '/' and lists turned into Python's text. Both showed, as strings.
+        const QString logdir = dir_.filePath(QStringLiteral("lightning_tb"));
+        QByteArray events = record(hparamsEvent({{"config/OutputCh", stringValue("[24, 24]")},
+                                                 {"lr", numberValue(0.01)},
+                                                 {"optimizer", stringValue("adam")},
+                                                 {"extra/amp", boolValue(true)},
+                                                 {"extra/wd", numberValue(0.5)}}));
+        events += record(makeEvent(0, 1000.5, simpleValue("loss", 1.0f)));
+        writeFile(logdir + QStringLiteral("/version_0/events.out.tfevents.1000.host.1.0"), events);
+        writeFile(logdir + QStringLiteral("/version_0/hparams.yaml"),
+                  "config:\n  OutputCh:\n  - 24\n  - 24\nlr: 0.001\noptimizer: adam\n");
+        auto reader = openStore(logdir);
+        QVERIFY2(reader, qPrintable(reader ? QString() : reader.error()));
+        QCOMPARE((*reader)->kind(), QStringLiteral("tensorboard"));
+        const auto table = test::mustLoad(**reader);
+        const auto d = (*reader)->loadDetails(QStringLiteral("version_0"));
+        QVERIFY2(d, qPrintable(d ? QString() : d.error()));
+        QStringList params;
+        for (const auto& p : d->params)
+            params << QStringLiteral("%1 %2 %3").arg(p.key, p.type, p.value);
+        QCOMPARE(params, (QStringList{QStringLiteral("config.OutputCh json [24, 24]"),
+                                      QStringLiteral("extra/amp bool true"),
+                                      QStringLiteral("extra/wd float 0.5"),
+                                      QStringLiteral("lr float 0.001"),   // hparams.yaml's, not the plugin's
+                                      QStringLiteral("optimizer string adam")}));
+        QVERIFY(!table->param(QStringLiteral("config/OutputCh")));
+        QCOMPARE(table->param(QStringLiteral("lr"))->number[0], 0.001);
+        QCOMPARE(test::detailsDisagreeWithTable(**reader), QStringList());
+    }
+
+    void csvLogsAndEventFilesInOneVersionFolderAreOneRun()
+    {
+        // Lightning with a CSVLogger and a TensorBoardLogger (sub_dir "tf")
+        // writes one version folder; the test-tube logger writes its events
+        // to version_N/tf beside metrics.csv and meta_tags.csv. Each showed
+        // as "version_0/tf" beside nothing, its CSV columns and params lost.
+        const QString logdir = dir_.filePath(QStringLiteral("both_loggers"));
+        QByteArray tf = record(makeEvent(0, 1000.5, simpleValue("loss", 1.0f)));
+        tf += record(makeEvent(1, 1001.0, simpleValue("loss", 0.5f)));
+        tf += record(makeEvent(1, 1001.0, simpleValue("val_loss", 0.75f)));
+        writeFile(logdir + QStringLiteral("/version_0/tf/events.out.tfevents.1000.host.1.0"), tf);
+        writeFile(logdir + QStringLiteral("/version_0/metrics.csv"),
+                  "epoch,step,loss,val_acc\n0,0,1.0,\n0,1,0.5,0.6\n");
+        writeFile(logdir + QStringLiteral("/version_0/hparams.yaml"), "lr: 0.001\n");
+        // Events beside metrics.csv.
+        writeFile(logdir + QStringLiteral("/version_1/events.out.tfevents.1000.host.1.0"), tf);
+        writeFile(logdir + QStringLiteral("/version_1/metrics.csv"), "step,loss,val_acc\n0,1.0,\n1,0.5,0.7\n");
+        // test-tube.
+        writeFile(logdir + QStringLiteral("/version_2/tf/events.out.tfevents.1000.host.1.0"), tf);
+        writeFile(logdir + QStringLiteral("/version_2/metrics.csv"),
+                  "loss,val_acc,created_at\n1.0,,2020-03-01 10:00:01\n0.5,0.8,2020-03-01 10:00:02\n");
+        writeFile(logdir + QStringLiteral("/version_2/meta_tags.csv"), "key,value\nlr,0.01\n");
+        auto reader = openStore(logdir);
+        QVERIFY2(reader, qPrintable(reader ? QString() : reader.error()));
+        QCOMPARE((*reader)->kind(), QStringLiteral("tensorboard"));
+        auto runs = (*reader)->loadRuns();
+        QVERIFY(runs);
+        const RunTable& t = *runs->table;
+        QStringList ids;
+        for (int r = 0; r < t.rowCount(); ++r)
+            ids << t.id(r);
+        ids.sort();
+        QCOMPARE(ids, (QStringList{QStringLiteral("version_0"), QStringLiteral("version_1"), QStringLiteral("version_2")}));
+        QVERIFY(t.metric(QStringLiteral("val_acc")) && t.metric(QStringLiteral("val_loss")) && t.param(QStringLiteral("lr")));
+        for (const QString& id : ids) {
+            const int r = t.findRun(id);
+            QCOMPARE(t.metric(QStringLiteral("loss"))->count[size_t(r)], int64_t(2));   // the events', not twice
+            QCOMPARE(t.metric(QStringLiteral("val_loss"))->count[size_t(r)], int64_t(1));
+            QCOMPARE(t.metric(QStringLiteral("val_acc"))->count[size_t(r)], int64_t(1));   // the CSV's only
+            QCOMPARE(t.startTime(r), int64_t(1000500));
+        }
+        QCOMPARE(t.param(QStringLiteral("lr"))->number[size_t(t.findRun(QStringLiteral("version_0")))], 0.001);
+        QCOMPARE(t.param(QStringLiteral("lr"))->number[size_t(t.findRun(QStringLiteral("version_2")))], 0.01);
+        auto s = (*reader)->loadSeries(QStringLiteral("version_0"), QStringLiteral("val_acc"));
+        QVERIFY(s);
+        QCOMPARE(s->steps, (std::vector<int64_t>{1}));
         QCOMPARE(test::detailsDisagreeWithTable(**reader), QStringList());
     }
 

@@ -25,4 +25,16 @@ bool parseNumber(std::string_view s, double& out)
     return ec == std::errc() && p == s.data() + s.size();
 }
 
+std::optional<double> paramNumber(std::string_view type, std::string_view text)
+{
+    if (type == "bool")
+        return text == "true" ? 1.0 : 0.0;
+    if (type == "json" || text.empty())
+        return std::nullopt;
+    double d = 0;
+    if (!parseNumber(text, d) || std::isnan(d))
+        return std::nullopt;
+    return d;
+}
+
 } // namespace runlens

@@ -5,6 +5,7 @@
 
 #include "run_table.h"
 
+#include <QSet>
 #include <QString>
 
 #include <utility>
@@ -16,9 +17,23 @@ using KeyValues = std::vector<std::pair<QString, QString>>; // sorted by key
 
 struct ParamValue {
     QString key;
-    QString type; // int, float, bool, string, json
+    QString type; // int, float, bool, string, json (a null is json "null")
     QString value;
 };
+
+// Adds the params of `more` whose keys `params` lacks: where a run's params
+// come from several files, the first one read wins.
+inline void addMissingParams(std::vector<ParamValue>& params, const std::vector<ParamValue>& more)
+{
+    QSet<QString> keys;
+    for (const auto& p : params)
+        keys.insert(p.key);
+    for (const auto& p : more)
+        if (!keys.contains(p.key)) {
+            keys.insert(p.key);
+            params.push_back(p);
+        }
+}
 
 struct MetricSummary {
     QString key;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "csv_logger_reader.h"
 
-#include "regular_file.h"
 #include "delimited_file.h"
+#include "lightning_version.h"
 #include "number_parse.h"
+#include "regular_file.h"
 #include "run_details.h"
 #include "yaml_params.h"
 
@@ -12,6 +13,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 
 #include <cmath>
 
@@ -19,18 +21,80 @@ namespace runlens {
 
 namespace {
 
-QStringList foldersWith(const QDir& root, const QString& marker, bool markerIsDir)
+// Where a DVCLive run keeps its metrics' histories and its summary, in each
+// layout since 0.4 (olderDvcLiveLayouts in tests/test_csv_loggers.cpp says
+// where each was read): 1.0 on, <dir>/plots/metrics/*.tsv and
+// <dir>/metrics.json; 0.6-0.12, <dir>/scalars/*.tsv; 0.4-0.5, <dir>/*.tsv;
+// before 1.0 the summary beside the folder, <dir>.json.
+struct DvcLiveLayout {
+    QString histories;
+    QString summary;
+};
+
+// The older layouts' folder names are common words: their TSVs must be
+// DVCLive's, which always began with a timestamp and a step before 1.0.
+bool holdsDvcLiveTsv(const QString& dir)
+{
+    QDirIterator it(dir, {QStringLiteral("*.tsv")}, QDir::Files, QDirIterator::Subdirectories);
+    if (!it.hasNext())
+        return false;
+    QFile f(it.next());
+    return openRegularFile(f).isEmpty() && f.readLine(64).startsWith("timestamp\tstep\t");
+}
+
+std::optional<DvcLiveLayout> dvcLiveLayout(const QString& dir)
+{
+    const QDir d(dir);
+    const QString beside = QDir::cleanPath(dir) + QStringLiteral(".json");
+    if (QFileInfo(d.filePath(QStringLiteral("plots/metrics"))).isDir())
+        return DvcLiveLayout{d.filePath(QStringLiteral("plots/metrics")), d.filePath(QStringLiteral("metrics.json"))};
+    if (QFileInfo(d.filePath(QStringLiteral("scalars"))).isDir() && holdsDvcLiveTsv(d.filePath(QStringLiteral("scalars"))))
+        return DvcLiveLayout{d.filePath(QStringLiteral("scalars")), beside};
+    if (QFileInfo(beside).isFile() && holdsDvcLiveTsv(dir))
+        return DvcLiveLayout{dir, beside};
+    return std::nullopt;
+}
+
+// Calls `visit` with `root` and every folder below it.
+template <class Visit> void forEachFolder(const QDir& root, Visit visit)
+{
+    visit(root.path());
+    QDirIterator it(root.path(), QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        visit(it.next());
+}
+
+QStringList dvcLiveRunFolders(const QDir& root)
 {
     QStringList out;
-    QDirIterator it(root.path(), QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    auto check = [&](const QString& dir) {
-        const QFileInfo fi(QDir(dir).filePath(marker));
-        if (markerIsDir ? fi.isDir() : fi.isFile())
+    forEachFolder(root, [&](const QString& dir) {
+        if (dvcLiveLayout(dir))
             out << dir;
-    };
-    check(root.path());
-    while (it.hasNext())
-        check(it.next());
+    });
+    out.sort();
+    return out;
+}
+
+// Lightning's runs: every folder with a metrics.csv, and a folder with only
+// hparams.yaml (CSVLogger writes it first, metrics.csv at the first flush: a
+// run that died between) where it is Lightning's: named version_N, or beside
+// a folder with a metrics.csv. Any other folder with an hparams.yaml is not.
+QStringList lightningRunFolders(const QDir& root)
+{
+    QStringList out, paramsOnly;
+    QSet<QString> parentsOfRuns;
+    forEachFolder(root, [&](const QString& dir) {
+        const QDir d(dir);
+        if (QFileInfo(d.filePath(QStringLiteral("metrics.csv"))).isFile()) {
+            out << dir;
+            parentsOfRuns.insert(QFileInfo(dir).absolutePath());
+        } else if (QFileInfo(d.filePath(QStringLiteral("hparams.yaml"))).isFile()) {
+            paramsOnly << dir;
+        }
+    });
+    for (const auto& f : paramsOnly)
+        if (isLightningVersionName(QDir(f).dirName()) || parentsOfRuns.contains(QFileInfo(f).absolutePath()))
+            out << f;
     out.sort();
     return out;
 }
@@ -40,9 +104,9 @@ std::optional<CsvLoggerReader::Kind> detect(const QString& dir)
     const QDir d(dir);
     if (!d.exists())
         return std::nullopt;
-    if (!foldersWith(d, QStringLiteral("plots/metrics"), true).isEmpty())
+    if (!dvcLiveRunFolders(d).isEmpty())
         return CsvLoggerReader::Kind::DvcLive;
-    if (!foldersWith(d, QStringLiteral("metrics.csv"), false).isEmpty())
+    if (!lightningRunFolders(d).isEmpty())
         return CsvLoggerReader::Kind::Lightning;
     return std::nullopt;
 }
@@ -73,48 +137,22 @@ Result<std::unique_ptr<CsvLoggerReader>> CsvLoggerReader::open(const QString& pa
         return Failure{QStringLiteral("'%1' holds no %2 logs").arg(
             path, !kind ? QStringLiteral("Lightning CSV or DVCLive")
                         : *kind == Kind::Lightning ? QStringLiteral("Lightning CSV (metrics.csv)")
-                                                   : QStringLiteral("DVCLive (plots/metrics)"))};
+                                                   : QStringLiteral("DVCLive (plots/metrics, scalars or dvclive.json)"))};
     return std::unique_ptr<CsvLoggerReader>(new CsvLoggerReader(QDir(QFileInfo(path).absoluteFilePath()), *found));
 }
 
 QStringList CsvLoggerReader::runFolders() const
 {
-    return kind_ == Kind::Lightning ? foldersWith(root(), QStringLiteral("metrics.csv"), false)
-                                    : foldersWith(root(), QStringLiteral("plots/metrics"), true);
+    return kind_ == Kind::Lightning ? lightningRunFolders(root()) : dvcLiveRunFolders(root());
 }
 
 QHash<QString, MetricSeries> CsvLoggerReader::readSeries(const QString& folder, QStringList& problems) const
 {
     QHash<QString, MetricSeries> out;
-    if (kind_ == Kind::Lightning) {
-        auto csv = readDelimitedFile(QDir(folder).filePath(QStringLiteral("metrics.csv")), ',');
-        if (!csv) {
-            problems << csv.error();
-            return out;
-        }
-        const int stepCol = csv->column("step");
-        for (size_t c = 0; c < csv->header.size(); ++c) {
-            if (int(c) == stepCol)
-                continue;
-            const QString key = QString::fromStdString(csv->header[c]);
-            MetricSeries s;
-            for (size_t r = 0; r < csv->rows.size(); ++r) {
-                const auto& row = csv->rows[r];
-                double v, step = double(r);
-                if (c >= row.size() || !parseNumber(row[c], v))
-                    continue;   // sparse: this row logged other columns
-                if (stepCol >= 0 && size_t(stepCol) < row.size())
-                    parseNumber(row[size_t(stepCol)], step);
-                s.steps.push_back(int64_t(step));
-                s.wallTimes.push_back(0);   // the CSVLogger keeps no time
-                s.values.push_back(v);
-            }
-            if (s.size())
-                out.insert(key, std::move(s));
-        }
-        return out;
-    }
-    const QDir plots(QDir(folder).filePath(QStringLiteral("plots/metrics")));
+    const auto layout = dvcLiveLayout(folder);
+    if (!layout)
+        return out;   // gone since the folders were listed
+    const QDir plots(layout->histories);
     QDirIterator it(plots.path(), {QStringLiteral("*.tsv")}, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString file = it.next();
@@ -146,8 +184,8 @@ QHash<QString, MetricSeries> CsvLoggerReader::readSeries(const QString& folder, 
         if (s.size())
             out.insert(key, std::move(s));
     }
-    // metrics.json: final values of metrics that have no history.
-    QFile json(QDir(folder).filePath(QStringLiteral("metrics.json")));
+    // The summary: final values of metrics that have no history.
+    QFile json(layout->summary);
     if (!json.exists()) {
         // No final values written: nothing to add.
     } else if (const QString why = openRegularFile(json); !why.isEmpty()) {
@@ -183,17 +221,29 @@ FolderOfRunsReader::RunFolder CsvLoggerReader::readRun(const QString& folder) co
 {
     RunFolder run;
     const QDir dir(folder);
-    // These loggers keep no run times: the files' own times stand in.
-    const QFileInfo marker(kind_ == Kind::Lightning ? dir.filePath(QStringLiteral("metrics.csv"))
-                                                    : dir.filePath(QStringLiteral("plots/metrics")));
-    const int64_t end = marker.lastModified().toMSecsSinceEpoch();
-    const int64_t start = marker.birthTime().isValid() ? marker.birthTime().toMSecsSinceEpoch() : end;
-    run.startMs = std::min(start, end);
-    run.endMs = end;
-    run.params = readYamlParams(dir.filePath(kind_ == Kind::Lightning ? QStringLiteral("hparams.yaml")
-                                                                      : QStringLiteral("params.yaml")),
-                                &run.problems);
-    run.series = readSeries(folder, run.problems);
+    int64_t startMs = -1, endMs = -1;
+    if (kind_ == Kind::Lightning) {
+        run.params = readLightningParams(folder, run.problems);
+        LightningLog log = readLightningLog(folder, run.problems);
+        run.series = std::move(log.series);
+        startMs = log.startMs;
+        endMs = log.endMs;
+    } else {
+        run.params = readYamlParams(dir.filePath(QStringLiteral("params.yaml")), &run.problems);
+        run.series = readSeries(folder, run.problems);
+    }
+    if (startMs < 0) {
+        // These loggers keep no run times: the files' own times stand in
+        // (hparams.yaml's for a run that died before its first metrics).
+        const auto dvcLive = kind_ == Kind::DvcLive ? dvcLiveLayout(folder) : std::nullopt;
+        QFileInfo marker(dvcLive ? dvcLive->histories : dir.filePath(QStringLiteral("metrics.csv")));
+        if (!marker.exists())
+            marker.setFile(dir.filePath(QStringLiteral("hparams.yaml")));
+        endMs = marker.lastModified().toMSecsSinceEpoch();
+        startMs = std::min<int64_t>(marker.birthTime().isValid() ? marker.birthTime().toMSecsSinceEpoch() : endMs, endMs);
+    }
+    run.startMs = startMs;
+    run.endMs = endMs;
     run.environment.emplace_back(QStringLiteral("log folder"), folder);
     return run;
 }

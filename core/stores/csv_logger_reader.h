@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Reads the logs of CSV-writing loggers as they are, read-only:
-// - Lightning's CSVLogger: every folder with a metrics.csv (version_N/) is a
-//   run; sparse columns; `step` gives the x, `epoch` is a metric too;
-//   hparams.yaml beside it gives params.
-// - DVCLive: every folder with plots/metrics/*.tsv (timestamp, step, value;
-//   nested names in subfolders) is a run; params.yaml gives params;
-//   metrics.json (the final values) fills in metrics without a history.
+// - Lightning's CSVLogger and older test-tube logger (lightning_version.h):
+//   every folder with a metrics.csv (version_N/) is a run, and so is a
+//   version folder with only hparams.yaml (a run that died before its first
+//   metrics); sparse columns; `step` gives the x, `epoch` is a metric too;
+//   hparams.yaml (test-tube: meta_tags.csv) beside it gives params.
+// - DVCLive, every layout since 0.4: every folder with plots/metrics/*.tsv,
+//   scalars/*.tsv, or *.tsv and a <folder>.json beside it (timestamp, step,
+//   value; nested names in subfolders) is a run; params.yaml gives params;
+//   the summary (metrics.json, before 1.0 <folder>.json) fills in metrics
+//   without a history.
 #pragma once
 
 #include "folder_of_runs_reader.h"
@@ -34,7 +38,7 @@ private:
     CsvLoggerReader(QDir root, Kind kind);
     QStringList runFolders() const override;
     RunFolder readRun(const QString& folder) const override;
-    // Every metric series of a run, by key.
+    // Every metric series of a DVCLive run, by key.
     QHash<QString, MetricSeries> readSeries(const QString& folder, QStringList& problems) const;
 
     Kind kind_;

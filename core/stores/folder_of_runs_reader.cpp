@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "folder_of_runs_reader.h"
 
+#include "number_parse.h"
 #include "run_details.h"
 
 #include <QFileInfo>
@@ -45,11 +46,8 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
         const RunFolder run = readRun(folder);
         const int row = table->addRun(id, id, experimentOf(folder), run.status, run.startMs, run.endMs);
         folders_.insert(id, folder);
-        for (auto it = run.params.cbegin(); it != run.params.cend(); ++it) {
-            bool ok = false;
-            const double d = it.value().toDouble(&ok);
-            table->setParam(row, it.key(), it.value(), ok ? std::optional(d) : std::nullopt);
-        }
+        for (const auto& p : run.params)
+            table->setParam(row, p.key, p.value, paramNumber(p.type.toStdString(), p.value.toStdString()));
         for (auto it = run.series.cbegin(); it != run.series.cend(); ++it) {
             const MetricSummary m = summarizeSeries(it.key(), it.value());
             table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep);
@@ -76,8 +74,7 @@ Result<RunDetails> FolderOfRunsReader::loadDetails(const QString& runId)
     d.status = run.status;
     d.startTime = run.startMs;
     d.endTime = run.endMs;
-    for (auto it = run.params.cbegin(); it != run.params.cend(); ++it)
-        d.params.push_back({it.key(), QStringLiteral("string"), it.value()});
+    d.params = run.params;
     std::sort(d.params.begin(), d.params.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     d.metrics = summarizeSeries(run.series);
     d.environment = run.environment;

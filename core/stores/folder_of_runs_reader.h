@@ -9,6 +9,7 @@
 // Threading: as StoreReader; reads are serialised.
 #pragma once
 
+#include "run_details.h"
 #include "store_reader.h"
 
 #include <QDir>
@@ -33,7 +34,7 @@ protected:
         RunStatus status = RunStatus::Finished;
         int64_t startMs = -1;
         int64_t endMs = -1; // -1 while running
-        QHash<QString, QString> params;
+        std::vector<ParamValue> params; // one per key, typed as the format read them
         QHash<QString, MetricSeries> series;
         KeyValues environment; // shown with the run's details
         QStringList problems;  // what could not be read; the rest was

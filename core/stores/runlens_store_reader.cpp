@@ -49,18 +49,6 @@ int64_t endTimeOf(RunStatus status, bool endIsNull, int64_t storedEnd, int64_t h
     return status == RunStatus::Crashed ? heartbeat : -1;
 }
 
-std::optional<double> numberOf(std::string_view type, std::string_view text)
-{
-    if (type == "bool")
-        return text == "true" ? 1.0 : 0.0;
-    if (type == "json" || text.empty())
-        return std::nullopt;
-    double d = 0;
-    if (!parseNumber(text, d) || std::isnan(d))
-        return std::nullopt;
-    return d;
-}
-
 // Column index by the key's UTF-8 bytes, so a key is decoded once per load.
 template <class MakeColumn> class ColumnLookup {
 public:
@@ -191,7 +179,7 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
             const std::string_view type = params.text(2), value = params.text(3);
             // Floats rarely repeat; everything else (choices, ints, bools) does.
             const QString text = type == "float" ? TextInterner::decode(value) : interner.get(value);
-            table->setParamAt(paramColumn(params.text(1)), row, text, numberOf(type, value));
+            table->setParamAt(paramColumn(params.text(1)), row, text, paramNumber(type, value));
             if ((n & 16383) == 0 && !tick(16384))
                 return cancelled;
         }

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tensorboard_logdir_reader.h"
 
+#include "lightning_version.h"
 #include "run_details.h"
+#include "runlens/number_format.h"
 #include "yaml_params.h"
 
 #include <QDateTime>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
-
+#include <QSet>
 
 #include <cmath>
 
@@ -18,6 +20,7 @@ namespace {
 
 const QString kEventPattern = QStringLiteral("events.out.tfevents.*");
 constexpr int kMaxDepth = 6;
+constexpr int kLightningSubDirDepth = 2;   // version_0/tf, version_0/a/b: a logger's sub_dir
 constexpr qint64 kLiveMs = 60000;   // written this recently: still running
 
 // The scalars of a run as one series per tag, in file order.
@@ -74,32 +77,70 @@ Result<std::unique_ptr<TensorboardLogdirReader>> TensorboardLogdirReader::open(c
     return std::unique_ptr<TensorboardLogdirReader>(new TensorboardLogdirReader(QDir(QFileInfo(path).absoluteFilePath())));
 }
 
+QString TensorboardLogdirReader::runFolderOf(const QString& eventFolder) const
+{
+    // Lightning's version folder when the events sit in it or below it
+    // (TensorBoardLogger's sub_dir, test-tube's tf/) beside a CSV logger's
+    // files: one run, not "version_0/tf" beside "version_0".
+    QString folder = eventFolder;
+    for (int up = 0; up <= kLightningSubDirDepth; ++up) {
+        if (holdsLightningCsv(QDir(folder)))
+            return folder;
+        if (QDir(folder) == root())
+            break;
+        folder = QFileInfo(folder).absolutePath();
+    }
+    return eventFolder;
+}
+
 QStringList TensorboardLogdirReader::runFolders() const
 {
-    QStringList folders;
+    QSet<QString> eventFolders, folders;
     QDirIterator it(root().path(), {kEventPattern}, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
-        const QString folder = QFileInfo(it.next()).absolutePath();
-        if (!folders.contains(folder))
-            folders << folder;
+        const QString eventFolder = QFileInfo(it.next()).absolutePath();
+        if (!eventFolders.contains(eventFolder)) {
+            eventFolders.insert(eventFolder);
+            folders.insert(runFolderOf(eventFolder));
+        }
     }
-    folders.sort();
-    return folders;
+    QStringList sorted(folders.cbegin(), folders.cend());
+    sorted.sort();
+    return sorted;
 }
 
 QStringList TensorboardLogdirReader::eventFiles(const QString& folder) const
 {
-    QStringList files = QDir(folder).entryList({kEventPattern}, QDir::Files, QDir::Name);
-    for (auto& f : files)
-        f = QDir(folder).filePath(f);
+    QStringList folders{folder};
+    if (holdsLightningCsv(QDir(folder))) {
+        // The version folder's own subfolders that hold its events.
+        QStringList level{folder};
+        for (int depth = 0; depth < kLightningSubDirDepth; ++depth) {
+            QStringList next;
+            for (const auto& dir : level)
+                for (const auto& sub : QDir(dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+                    next << QDir(dir).filePath(sub);
+            for (const auto& dir : next)
+                if (runFolderOf(dir) == folder)
+                    folders << dir;
+            level = next;
+        }
+    }
+    QStringList files;
+    for (const auto& dir : folders)
+        for (const auto& f : QDir(dir).entryList({kEventPattern}, QDir::Files, QDir::Name))
+            files << QDir(dir).filePath(f);
+    // Across folders too, by name: the names start with the time they were begun.
+    std::stable_sort(files.begin(), files.end(),
+                     [](const QString& a, const QString& b) { return QFileInfo(a).fileName() < QFileInfo(b).fileName(); });
     return files;
 }
 
-DecodedEvents TensorboardLogdirReader::decodeRun(const QString& folder) const
+DecodedEvents TensorboardLogdirReader::decodeRun(const QStringList& files) const
 {
     DecodedEvents events;
     QHash<QString, bool> tensorTags;
-    for (const auto& file : eventFiles(folder)) {
+    for (const auto& file : files) {
         QFile f(file);
         if (!f.open(QIODevice::ReadOnly)) {
             ++events.undecodable;
@@ -115,9 +156,9 @@ DecodedEvents TensorboardLogdirReader::decodeRun(const QString& folder) const
 FolderOfRunsReader::RunFolder TensorboardLogdirReader::readRun(const QString& folder) const
 {
     RunFolder run;
-    const DecodedEvents ev = decodeRun(folder);
-    qint64 lastWrite = 0;
     const QStringList files = eventFiles(folder);
+    const DecodedEvents ev = decodeRun(files);
+    qint64 lastWrite = 0;
     for (const auto& f : files)
         lastWrite = std::max(lastWrite, QFileInfo(f).lastModified().toMSecsSinceEpoch());
     // Event files carry no end: written to lately means the run goes on.
@@ -125,13 +166,44 @@ FolderOfRunsReader::RunFolder TensorboardLogdirReader::readRun(const QString& fo
     run.status = live ? RunStatus::Running : RunStatus::Finished;
     run.startMs = int64_t(ev.firstWallTime * 1000);
     run.endMs = live ? -1 : int64_t(ev.lastWallTime * 1000);
-    for (auto it = ev.hparams.cbegin(); it != ev.hparams.cend(); ++it)
-        run.params.insert(it.key(), it.value().toString());
-    // Lightning writes hparams.yaml beside the event files.
-    const auto fromYaml = readYamlParams(QDir(folder).filePath(QStringLiteral("hparams.yaml")), &run.problems);
-    for (auto it = fromYaml.cbegin(); it != fromYaml.cend(); ++it)
-        run.params.insert(it.key(), it.value());
+    // Lightning writes its hparams twice: hparams.yaml beside the event files,
+    // typed and nested, and the hparams plugin, flattened with '/' and its
+    // lists turned into Python's text. The YAML's are the ones to show; the
+    // plugin adds only keys the YAML lacks.
+    const bool lightningCsv = holdsLightningCsv(QDir(folder));
+    run.params = lightningCsv ? readLightningParams(folder, run.problems)
+                              : readYamlParams(QDir(folder).filePath(QStringLiteral("hparams.yaml")), &run.problems);
+    QSet<QString> eventFolders;
+    for (const auto& f : files)
+        eventFolders.insert(QFileInfo(f).absolutePath());
+    eventFolders.remove(folder);
+    for (const auto& sub : eventFolders)   // a sub_dir TensorBoardLogger writes its hparams.yaml there
+        addMissingParams(run.params, readYamlParams(QDir(sub).filePath(QStringLiteral("hparams.yaml")), &run.problems));
+    QSet<QString> fromYaml;
+    for (const auto& p : run.params)
+        fromYaml.insert(p.key);
+    std::vector<ParamValue> fromPlugin;
+    for (auto it = ev.hparams.cbegin(); it != ev.hparams.cend(); ++it) {
+        if (fromYaml.contains(QString(it.key()).replace(QLatin1Char('/'), QLatin1Char('.'))))
+            continue;
+        const QVariant& v = it.value();
+        // The plugin's values are protobuf Values: a number, a string or a bool.
+        const QString type = v.typeId() == QMetaType::Double ? QStringLiteral("float")
+                             : v.typeId() == QMetaType::Bool ? QStringLiteral("bool")
+                                                             : QStringLiteral("string");
+        fromPlugin.push_back({it.key(), type, v.typeId() == QMetaType::Double
+                                                  ? QString::fromStdString(formatDouble(v.toDouble()))
+                                                  : v.toString()});
+    }
+    addMissingParams(run.params, fromPlugin);
     run.series = seriesByTag(ev);
+    if (lightningCsv) {
+        // The CSV logger's columns the event files lack (the same metrics logged twice are the events').
+        LightningLog log = readLightningLog(folder, run.problems);
+        for (auto it = log.series.begin(); it != log.series.end(); ++it)
+            if (!run.series.contains(it.key()))
+                run.series.insert(it.key(), std::move(it.value()));
+    }
     run.environment.emplace_back(QStringLiteral("event files"), QString::number(files.size()));
     run.environment.emplace_back(QStringLiteral("logdir"), folder);
     if (ev.badCrc)

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Reads a TensorBoard logdir as it is, read-only: every folder holding event
-// files is a run (its files merged in name order, i.e. time order); scalar
-// tags become metrics; hparams come from the hparams plugin or a sibling
-// hparams.yaml (Lightning). Records with a bad checksum are skipped and
-// counted; a half-written last record (a live writer) is tolerated.
+// files is a run (its files merged in name order, i.e. time order), unless
+// it is, or is below, a Lightning version folder with CSV logs: then that
+// folder is the run, its series the events' and the CSV columns they lack.
+// Scalar tags become metrics; hparams come from a sibling hparams.yaml
+// (Lightning), then the hparams plugin. Records with a bad checksum are
+// skipped and counted; a half-written last record (a live writer) is
+// tolerated.
 #pragma once
 
 #include "folder_of_runs_reader.h"
@@ -30,8 +33,11 @@ private:
     explicit TensorboardLogdirReader(QDir root);
     QStringList runFolders() const override;
     RunFolder readRun(const QString& folder) const override;
+    // The run an event folder belongs to: itself, or the Lightning version folder holding it.
+    QString runFolderOf(const QString& eventFolder) const;
+    // A run's event files, in time order.
     QStringList eventFiles(const QString& folder) const;
-    DecodedEvents decodeRun(const QString& folder) const;
+    DecodedEvents decodeRun(const QStringList& files) const;
 };
 
 } // namespace runlens
