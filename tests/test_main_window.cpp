@@ -8,11 +8,15 @@
 #include "run_table_model.h"
 #include "run_table_view.h"
 #include "runlens/runlens.h"
+#include "scatter_view.h"
 #include "test_support.h"
 #include "value_bars.h"
 #include "workspace.h"
 
 #include <QComboBox>
+#include <QScatterSeries>
+#include <QChart>
+#include <QChartView>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QIcon>
@@ -535,6 +539,32 @@ private slots:
         QVERIFY(w.curvesView()->plots()[0]->isVisible());
         QTRY_COMPARE(int(w.curvesView()->plots()[0]->series().size()), 5);
         QVERIFY(!bars[1]->grab().isNull());
+    }
+
+    void scatterClickSelectsTheRun()
+    {
+        // Scatter: a point names its run and a click selects it in the
+        // table (Ctrl+click adds it); the selected runs are drawn larger.
+        MainWindow w;
+        w.openStores({store_});
+        wait(w);
+        auto* tabs = w.findChild<QTabWidget*>();
+        tabs->setCurrentWidget(w.scatterView());
+        w.scatterView()->setAxes(QStringLiteral("params.lr"), QStringLiteral("loss"));
+        auto* series = qobject_cast<QScatterSeries*>(w.scatterView()->chartView()->chart()->series().value(0));
+        QVERIFY(series);
+        QVERIFY(series->count() >= 6);
+        const QPointF point = series->at(2);
+        const int row = w.scatterView()->rowAt(point);
+        QVERIFY(row >= 0);
+        emit series->clicked(point);
+        QCOMPARE(w.tableView()->selectedTableRows(), std::vector<int>{row});
+        series = qobject_cast<QScatterSeries*>(w.scatterView()->chartView()->chart()->series().value(0));
+        int large = 0;
+        for (int i = 0; i < series->count(); ++i)
+            large += series->pointConfiguration(i).value(QXYSeries::PointConfiguration::Size).toDouble() > 9 ? 1 : 0;
+        QCOMPARE(large, 1);
+        QCOMPARE(w.scatterView()->rowAt(QPointF(-12345, 6789)), -1);
     }
 
     void theAppIconResourceIsThere()

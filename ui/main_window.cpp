@@ -85,6 +85,12 @@ MainWindow::MainWindow(QWidget* parent)
     views_->addTab(parcoords_, tr("Parallel"));
     scatter_ = new ScatterView;
     views_->addTab(scatter_, tr("Scatter"));
+    connect(scatter_, &ScatterView::runClicked, this, [this](int row, bool add) {
+        auto rows = add ? table_->selectedTableRows() : std::vector<int>{};
+        if (std::find(rows.begin(), rows.end(), row) == rows.end())
+            rows.push_back(row);
+        selectRuns(rows);
+    });
     connect(parcoords_, &ParallelCoordinatesView::brushChanged, session_, [this](const std::vector<int>& kept, bool any) {
         session_->setBrush(any ? std::optional<std::vector<int>>(kept) : std::nullopt);
     });
@@ -436,6 +442,7 @@ void MainWindow::updateDiff()
 {
     if (views_->currentWidget() == scatter_) {
         scatter_->setRuns(workspace_->runs(), model_->displayedRows(), session_->queryOrderMetric());
+        scatter_->setSelectedRows(table_->selectedTableRows());
         return;
     }
     if (views_->currentWidget() == seeds_) {

@@ -10,6 +10,7 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLogValueAxis>
@@ -161,24 +162,51 @@ void ScatterView::rebuild()
     series_->attachAxis(ax);
     series_->attachAxis(ay);
     connect(series_, &QScatterSeries::hovered, this, [this](const QPointF& point, bool state) {
-        if (!state) {
+        const int r = rowAt(point);
+        if (!state || r < 0) {
             QToolTip::hideText();
             return;
         }
-        for (int i = 0; i < series_->count(); ++i)
-            if (series_->at(i) == point) {
-                const int r = pointRows_[size_t(i)];
-                QToolTip::showText(QCursor::pos(), QStringLiteral("<b>%1</b><br>%2 = %3<br>%4 = %5")
-                                                       .arg(table_->name(r).toHtmlEscaped(), x_->currentText().toHtmlEscaped())
-                                                       .arg(point.x())
-                                                       .arg(y_->currentText().toHtmlEscaped())
-                                                       .arg(point.y()));
-                return;
-            }
+        QToolTip::showText(QCursor::pos(), QStringLiteral("<b>%1</b><br>%2 = %3<br>%4 = %5")
+                                               .arg(table_->name(r).toHtmlEscaped(), x_->currentText().toHtmlEscaped())
+                                               .arg(point.x())
+                                               .arg(y_->currentText().toHtmlEscaped())
+                                               .arg(point.y()));
+    });
+    connect(series_, &QScatterSeries::clicked, this, [this](const QPointF& point) {
+        if (const int r = rowAt(point); r >= 0)
+            emit runClicked(r, QGuiApplication::keyboardModifiers() & Qt::ControlModifier);
     });
     QChart* old = view_->chart();
     view_->setChart(chart);
     delete old;
+    markSelected();
+}
+
+int ScatterView::rowAt(const QPointF& point) const
+{
+    if (!series_)
+        return -1;
+    for (int i = 0; i < series_->count(); ++i)
+        if (series_->at(i) == point)
+            return pointRows_[size_t(i)];
+    return -1;
+}
+
+void ScatterView::setSelectedRows(const std::vector<int>& rows)
+{
+    selected_ = rows;
+    markSelected();
+}
+
+void ScatterView::markSelected()
+{
+    if (!series_)
+        return;
+    for (size_t i = 0; i < pointRows_.size(); ++i) {
+        const bool chosen = std::find(selected_.begin(), selected_.end(), pointRows_[i]) != selected_.end();
+        series_->setPointConfiguration(int(i), QXYSeries::PointConfiguration::Size, chosen ? 16.0 : 9.0);
+    }
 }
 
 } // namespace runlens::ui

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Scatter: any param or metric (x) against a metric (y), one point per run
-// in its colour, linear or log axes, hover names the run. Qt Charts carries
+// in its colour, linear or log axes, hover names the run, a click selects it
+// (Ctrl+click adds it), selected runs are drawn larger. Qt Charts carries
 // this well: it is at most a few thousand points.
 #pragma once
 
@@ -28,14 +29,24 @@ public:
     void setAxes(const QString& xKey, const QString& yMetric);
     int pointCount() const;
     QChartView* chartView() const { return view_; }
+    // Runs drawn larger (the table's selection).
+    void setSelectedRows(const std::vector<int>& rows);
+    // The run behind a point; -1 for none.
+    int rowAt(const QPointF& point) const;
+
+signals:
+    // A point was clicked: its run, and whether to add it to the selection.
+    void runClicked(int row, bool add);
 
 private:
     void rebuild();
+    void markSelected();
     std::optional<double> valueOf(const QString& key, int row) const;
 
     std::shared_ptr<const RunTable> table_;
     std::vector<int> rows_;
     std::vector<int> pointRows_;   // the row behind each point
+    std::vector<int> selected_;
     QComboBox* x_;
     QComboBox* y_;
     QCheckBox* logX_;
