@@ -17,6 +17,8 @@
 #include <QScatterSeries>
 #include <QChart>
 #include <QChartView>
+#include <QDockWidget>
+#include <QGridLayout>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QIcon>
@@ -565,6 +567,55 @@ private slots:
             large += series->pointConfiguration(i).value(QXYSeries::PointConfiguration::Size).toDouble() > 9 ? 1 : 0;
         QCOMPARE(large, 1);
         QCOMPARE(w.scatterView()->rowAt(QPointF(-12345, 6789)), -1);
+    }
+
+    void layoutHoldsAt1024AndRecovers()
+    {
+        // At 1024x700 the window stays 1024 wide with its side panels
+        // readable; grown back, the panels get their width again (they stayed
+        // squeezed) and the charts their two columns.
+        QSettings().clear();
+        const QString store = dir_.filePath(QStringLiteral("layout.db"));
+        for (int i = 0; i < 12; ++i) {
+            const std::string name = "resnet50-imagenet-cosine-warmup-" + std::to_string(i);
+            auto run = Run::start(store.toStdString(), quiet(name.c_str()));
+            for (int s = 0; s < 100; ++s) {
+                run.logMetric("train/loss", 1.0 / (s + 1 + i), s);
+                run.logMetric("val/accuracy", 1.0 - 1.0 / (s + 2 + i), s);
+            }
+            run.finish();
+        }
+        MainWindow w;
+        w.resize(1024, 700);
+        w.show();
+        w.openStores({store});
+        wait(w);
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.width(), 1024);
+        auto* navigator = w.findChild<QDockWidget*>(QStringLiteral("navigator"));
+        auto* details = w.findChild<QDockWidget*>(QStringLiteral("details"));
+        QVERIFY(navigator && details);
+        QVERIFY(navigator->width() >= MainWindow::kNavigatorMinWidth);
+        QVERIFY(details->width() >= MainWindow::kDetailsMinWidth);
+        auto* grid = w.curvesView()->plots().front()->parentWidget();
+        auto* layout = qobject_cast<QGridLayout*>(grid->layout());
+        QVERIFY(layout);
+        QVERIFY(w.curvesView()->plots().size() >= 2);
+        auto columnOfSecond = [&] {
+            int row = 0, column = 0, rowSpan = 0, columnSpan = 0;
+            layout->getItemPosition(layout->indexOf(w.curvesView()->plots()[1]), &row, &column, &rowSpan, &columnSpan);
+            return column;
+        };
+        QTRY_COMPARE(columnOfSecond(), 0);
+
+        w.resize(1600, 1000);
+        QTRY_VERIFY2(navigator->width() >= MainWindow::kNavigatorWidth - 2,
+            qPrintable(QString::number(navigator->width())));
+        QTRY_VERIFY2(details->width() >= MainWindow::kDetailsWidth - 2, qPrintable(QString::number(details->width())));
+        QTRY_COMPARE(columnOfSecond(), 1);
+        // A long summary in the Compare tab wraps rather than widening the window.
+        w.resize(1024, 700);
+        QTRY_COMPARE(w.width(), 1024);
     }
 
     void theAppIconResourceIsThere()

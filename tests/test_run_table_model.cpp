@@ -2,6 +2,7 @@
 // The run table model against the core table: model invariants, sorting,
 // constant columns, grouping.
 #include "run_table_model.h"
+#include "run_table_view.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>
@@ -136,6 +137,29 @@ private slots:
         QCOMPARE(model.parent(model.index(1, 3, last)), last.siblingAtColumn(0));
         QCOMPARE(model.indexOfTableRow(3).parent(), model.index(0, 0));   // run-1 in 0.001
         QCOMPARE(model.displayedRows().size(), size_t(4));
+    }
+
+    void groupedColumnsFitTheRunsNotTheGroupRows()
+    {
+        // Grouped, the top level is group rows with text in the first column
+        // only: columns were fitted to those and Name and Status shrank to a
+        // few letters. They fit the runs' text.
+        const int row = table_->addRun(QStringLiteral("long-id"), QStringLiteral("resnet50-imagenet-cosine-warmup-lr0.1"),
+            QStringLiteral("exp"), RunStatus::Finished, 9000, 9500);
+        table_->setParam(row, QStringLiteral("lr"), QStringLiteral("0.1"), 0.1);
+        RunTableModel model;
+        model.setTable(table_, all());
+        model.setGroupBy(QStringLiteral("params.lr"));
+        RunTableView view;
+        view.setRunModel(&model);
+        view.applyColumns();
+        const QFontMetrics fm(view.font());
+        const int name = model.columnOf(QStringLiteral("name"));
+        const int status = model.columnOf(QStringLiteral("status"));
+        QVERIFY(name >= 0 && status >= 0);
+        QVERIFY2(view.columnWidth(name) >= fm.horizontalAdvance(QStringLiteral("resnet50-imagenet-cosine-warmup-lr0.1")),
+            qPrintable(QString::number(view.columnWidth(name))));
+        QVERIFY(view.columnWidth(status) >= fm.horizontalAdvance(QStringLiteral("finished")));
     }
 };
 

@@ -119,7 +119,11 @@ MainWindow::MainWindow(QWidget* parent)
     detailsDock_->setObjectName(QStringLiteral("details"));
     detailsDock_->setWidget(details_);
     addDockWidget(Qt::RightDockWidgetArea, detailsDock_);
-    resizeDocks({navigatorDock_, detailsDock_}, {230, 340}, Qt::Horizontal);
+    // Narrower than this the panels read as "Stor…" and "Key / Va": at
+    // 1024 px the centre gives way instead.
+    navigatorDock_->setMinimumWidth(kNavigatorMinWidth);
+    detailsDock_->setMinimumWidth(kDetailsMinWidth);
+    resizeDocks({navigatorDock_, detailsDock_}, {kNavigatorWidth, kDetailsWidth}, Qt::Horizontal);
 
     progress_ = new QProgressBar;
     progress_->setRange(0, 1000);
@@ -391,6 +395,31 @@ void MainWindow::applyShownRows()
     summary_->setText(session_->summary());
     updateGrouping();
     onSelectionChanged();
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    // Qt gives a growing window's width to the centre: side panels squeezed
+    // at a small size would stay squeezed. They get back what they lack, as
+    // far as the centre's spare width allows.
+    const int spare = centralWidget()->width() - centralWidget()->minimumSizeHint().width();
+    QList<QDockWidget*> docks;
+    QList<int> lacks;
+    int lack = 0;
+    for (auto [dock, wanted] : {std::pair(navigatorDock_, kNavigatorWidth), std::pair(detailsDock_, kDetailsWidth)})
+        if (dock->isVisible() && !dock->isFloating() && dock->width() < wanted) {
+            docks << dock;
+            lacks << wanted - dock->width();
+            lack += lacks.back();
+        }
+    if (spare <= 0 || lack == 0)
+        return;
+    const double share = std::min(1.0, double(spare) / double(lack));
+    QList<int> widths;
+    for (qsizetype i = 0; i < docks.size(); ++i)
+        widths << docks[i]->width() + int(lacks[i] * share);
+    resizeDocks(docks, widths, Qt::Horizontal);
 }
 
 void MainWindow::selectRuns(const std::vector<int>& tableRows)

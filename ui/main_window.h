@@ -84,6 +84,9 @@ public:
     // The runs the curves show when nothing is selected.
     static constexpr int kDefaultCurveRuns = 20;
     static constexpr int kMaxGroupedCurveRuns = 2000;
+    // The side panels' widths: wished for, and the least they get.
+    static constexpr int kNavigatorWidth = 230, kNavigatorMinWidth = 140;
+    static constexpr int kDetailsWidth = 340, kDetailsMinWidth = 220;
     // File > Export Report takes at most this many runs when none are selected.
     static constexpr size_t kMaxReportRuns = 50;
 
@@ -91,6 +94,7 @@ protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void buildMenus();

@@ -71,19 +71,24 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
                          "runs that log at different rates"));
     // Metric names can be long: the combo keeps its width, the list shows them whole.
     axis_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    axis_->setMinimumContentsLength(10);
+    axis_->setMinimumContentsLength(6);
     logY_ = new QCheckBox(tr("Log Y"));
     smoothing_ = new QComboBox;
+    smoothing_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    smoothing_->setMinimumContentsLength(6);
     smoothing_->addItems({tr("No smoothing"), tr("EMA (debiased)"), tr("Running mean")});
     smoothingParam_ = new QDoubleSpinBox;
-    showRaw_ = new QCheckBox(tr("Raw behind"));
+    showRaw_ = new QCheckBox(tr("Raw"));
+    showRaw_->setToolTip(tr("Draw the unsmoothed curves faintly behind the smoothed ones"));
     bands_ = new QComboBox;
+    bands_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    bands_->setMinimumContentsLength(6);
     bands_->setObjectName(QStringLiteral("groupMode"));
     bands_->addItems({tr("Runs"), tr("Groups: mean, min-max"), tr("Groups: mean ± SD")});
     bands_->setToolTip(tr("Group the runs as the run table groups them"));
     status_ = new QLabel;
-    // What the status says must never widen the window (it may be long).
-    status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    // What the status says must never widen the window: a long one wraps.
+    status_->setWordWrap(true);
     controls->addWidget(new QLabel(tr("X:")));
     controls->addWidget(axis_);
     controls->addWidget(logY_);
@@ -91,8 +96,7 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
     controls->addWidget(smoothingParam_);
     controls->addWidget(showRaw_);
     controls->addWidget(bands_);
-    controls->addStretch(1);
-    controls->addWidget(status_);
+    controls->addWidget(status_, 1);
 
     grid_ = new QWidget;
     gridLayout_ = new QGridLayout(grid_);
@@ -101,6 +105,7 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
     scroll_ = new QScrollArea;
     scroll_->setWidgetResizable(true);
     scroll_->setWidget(grid_);
+    scroll_->viewport()->installEventFilter(this);
     scroll_->setFrameShape(QFrame::NoFrame);
 
     auto* right = new QWidget;
@@ -281,6 +286,22 @@ void CurvesView::rebuildMetricList()
         item->setCheckState(chosen_.contains(k) ? Qt::Checked : Qt::Unchecked);
         item->setHidden(!k.contains(metricFilter_->text(), Qt::CaseInsensitive));
     }
+}
+
+int CurvesView::columnsNow() const
+{
+    // A chart narrower than this reads poorly: fewer columns, not a scrollbar.
+    constexpr int kMinChartWidth = 320;
+    return std::clamp(scroll_->viewport()->width() / kMinChartWidth, 1, std::max(1, settings_.columns));
+}
+
+bool CurvesView::eventFilter(QObject* watched, QEvent* event)
+{
+    // The charts' viewport, once laid out at its new width.
+    if (watched == scroll_->viewport() && event->type() == QEvent::Resize && !plots_.empty()
+        && columnsNow() != columnsShown_)
+        QMetaObject::invokeMethod(this, [this] { rebuildPlots(); }, Qt::QueuedConnection);
+    return QWidget::eventFilter(watched, event);
 }
 
 bool CurvesView::oneValuePerRun(const QString& metric) const
@@ -477,8 +498,9 @@ void CurvesView::rebuildPlots()
         valueBars_.push_back(new ValueBars);
     }
     for (size_t i = 0; i < plots_.size(); ++i) {
-        gridLayout_->addWidget(plots_[i], int(i) / settings_.columns, int(i) % settings_.columns);
-        gridLayout_->addWidget(valueBars_[i], int(i) / settings_.columns, int(i) % settings_.columns);
+        const int columns = columnsShown_ = columnsNow();
+        gridLayout_->addWidget(plots_[i], int(i) / columns, int(i) % columns);
+        gridLayout_->addWidget(valueBars_[i], int(i) / columns, int(i) % columns);
     }
 
     for (size_t i = 0; i < plots_.size(); ++i) {
@@ -542,7 +564,8 @@ void CurvesView::rebuildPlots()
         }
     }
     if (!loading_)
-        status_->setText(chosen_.isEmpty()                  ? tr("Choose metrics on the left")
+        status_->setText(metricList_->count() == 0 && !rows_.empty() ? tr("No metrics logged by these runs")
+                : chosen_.isEmpty()                  ? tr("Choose metrics on the left")
                 : axisNow() != settings_.axis ? tr("No run here has %1: by step").arg(settings_.xMetric)
                                               : QString());
     // Only what is on screen is kept for the next frame to fall back on.

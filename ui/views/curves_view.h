@@ -73,6 +73,9 @@ signals:
     void settingsChanged();
     void metricsChanged(const QStringList& metrics);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void rebuildMetricList();
     void request();
@@ -84,6 +87,8 @@ private:
     void syncAxisChoices();
     // The x axis drawn: the one chosen, or step when no run has its metric.
     XAxis axisNow() const;
+    // As many chart columns as the width holds, up to the setting's.
+    int columnsNow() const;
     // Every shown run that has `metric` has one value of it: bars, not curves.
     bool oneValuePerRun(const QString& metric) const;
 
@@ -113,6 +118,7 @@ private:
     QWidget* grid_;
     QGridLayout* gridLayout_;
     std::vector<CurvePlot*> plots_;
+    int columnsShown_ = 0;
     std::vector<ValueBars*> valueBars_; // beside each plot; shown instead for one-value metrics
 };
 

@@ -135,8 +135,11 @@ DiffView::DiffView(QWidget* parent) : QWidget(parent)
     only_ = new QCheckBox(tr("Only differences"));
     only_->setChecked(true);
     baseline_ = new QComboBox;
-    baseline_->setMinimumContentsLength(24);
+    // Run names are long: the combo elides them rather than widen the window.
+    baseline_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    baseline_->setMinimumContentsLength(14);
     summary_ = new QLabel;
+    summary_->setWordWrap(true); // a long summary takes two lines, not the window's width
     // The table leaves as Markdown (notes, issues) or LaTeX (papers).
     auto* copy = new QPushButton(tr("Copy as Markdown"));
     auto* more = new QToolButton;
@@ -161,8 +164,7 @@ DiffView::DiffView(QWidget* parent) : QWidget(parent)
     bar->addWidget(baseline_);
     bar->addWidget(copy);
     bar->addWidget(more);
-    bar->addStretch(1);
-    bar->addWidget(summary_);
+    bar->addWidget(summary_, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
     layout->addLayout(bar);

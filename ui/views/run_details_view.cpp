@@ -56,7 +56,10 @@ void RunDetailsView::showRun(const RunDetails& d)
     header_->setText(QStringLiteral("<span style='color:%1'>&#9632;</span> <b>%2</b> &nbsp; <span style='color:%3'>%4</span><br>"
                                     "<small>%5 · %6</small>")
                          .arg(c.name(), d.name.toHtmlEscaped(), statusColor(d.status).name(), statusName(d.status),
-                              d.experiment.toHtmlEscaped(), d.id));
+                              d.experiment.toHtmlEscaped(),
+                              // A long id is one word: whole, it would set the panel's width.
+                              (d.id.size() > 16 ? d.id.left(12) + QChar(0x2026) : d.id).toHtmlEscaped()));
+    header_->setToolTip(d.id);
     tree_->clear();
     auto section = [&](const QString& title, int count = -1) {
         auto* item = new QTreeWidgetItem(tree_, {count < 0 ? title : QStringLiteral("%1 (%2)").arg(title).arg(count)});
@@ -73,6 +76,7 @@ void RunDetailsView::showRun(const RunDetails& d)
         return item;
     };
     auto* run = section(tr("Run"));
+    add(run, tr("id"), d.id);
     add(run, tr("started"), time(d.startTime));
     add(run, tr("ended"), d.endTime < 0 ? tr("(running)") : time(d.endTime));
     add(run, tr("host / pid"), QStringLiteral("%1 / %2").arg(d.host).arg(d.pid));

@@ -100,14 +100,19 @@ void RunTableView::applyColumns()
     // Fit the columns to their header and the first rows' text: asking the
     // view for a size hint walks every row, which at 10,000 runs costs more
     // than loading them.
+    // Runs, not group rows: grouped, the top level is groups, which hold
+    // text in the first column only (and squeezed every other to its header).
     const QFontMetrics fm(font());
-    const int sample = std::min(model_->rowCount(), 60);
+    const auto shown = model_->displayedRows();
+    const size_t sample = std::min<size_t>(shown.size(), 60);
+    const int indent = model_->groupCount() > 0 ? indentation() : 0;
     for (int c = 0; c < int(cols.size()); ++c) {
         if (isColumnHidden(c))
             continue;
         int fit = h->sectionSizeHint(c);
-        for (int r = 0; r < sample; ++r)
-            fit = std::max(fit, fm.horizontalAdvance(model_->index(r, c).data().toString()) + (c < 2 ? 26 : 12));
+        for (size_t i = 0; i < sample; ++i)
+            fit = std::max(fit, fm.horizontalAdvance(model_->indexOfTableRow(shown[i], c).data().toString())
+                    + (c < 2 ? 26 : 12) + (c == 0 ? indent : 0));
         h->resizeSection(c, std::clamp(fit, 60, c == 0 ? 320 : 200));
     }
     if (model_->sortColumn() >= 0)
