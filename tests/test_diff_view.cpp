@@ -8,6 +8,7 @@
 #include <QTableWidget>
 
 #include <QAbstractItemModelTester>
+#include <QLineEdit>
 #include <QtTest>
 
 using namespace runlens;
@@ -205,6 +206,44 @@ private slots:
         view.setMetric(QStringLiteral("epoch"));
         view.setRuns(table, {0, 1, 2});
         QCOMPARE(view.metric(), QStringLiteral("epoch"));
+    }
+
+    void seedsGroupByOneParamWithTheRestPooledAndLossesBestLowest()
+    {
+        // lr x batch x seed. "Which lr is best across everything else":
+        // grouped by lr, batch sizes and seeds pooled; the metric is a loss,
+        // so the best group is the lowest (it was the highest), and the
+        // summary says which test ran on what.
+        auto table = std::make_shared<RunTable>();
+        std::vector<int> rows;
+        int n = 0;
+        for (double lr : {0.1, 0.01, 0.001})
+            for (int batch : {16, 64})
+                for (int seed : {1, 2, 3}) {
+                    const int r = table->addRun(QStringLiteral("r%1").arg(n), QStringLiteral("r%1").arg(n),
+                        QStringLiteral("e"), RunStatus::Finished, n, n + 1);
+                    ++n;
+                    table->setParam(r, QStringLiteral("lr"), QString::number(lr), lr);
+                    table->setParam(r, QStringLiteral("batch"), QString::number(batch), batch);
+                    table->setParam(r, QStringLiteral("seed"), QString::number(seed), seed);
+                    const double loss = (lr == 0.01 ? 0.2 : 0.5) + batch * 0.001 + seed * 0.01;
+                    table->setMetric(r, QStringLiteral("val/loss"), loss, loss, loss, 1, 0);
+                    rows.push_back(r);
+                }
+        table->sortColumns();
+        SeedsView view;
+        view.setRuns(table, rows);
+        QCOMPARE(view.table()->rowCount(), 6); // by seed: lr x batch
+        QCOMPARE(view.table()->item(0, 0)->text(), QStringLiteral("batch=16, lr=0.01")); // lowest loss first
+        view.setGroupBy(QStringLiteral("lr"));
+        QCOMPARE(view.table()->rowCount(), 3);
+        QCOMPARE(view.table()->item(0, 0)->text(), QStringLiteral("lr=0.01"));
+        QCOMPARE(view.table()->item(0, 1)->text(), QStringLiteral("6"));
+        QVERIFY(view.table()->item(1, 5)->text().startsWith(QStringLiteral("p = ")));
+        QVERIFY(view.summary().contains(QStringLiteral("grouped by lr with every other param pooled")));
+        QVERIFY(view.summary().contains(QStringLiteral("Welch's two-sided t-test")));
+        QVERIFY(view.summary().contains(QStringLiteral("lowest")));
+        QVERIFY(!view.findChild<QLineEdit*>()->isEnabled()); // seed keys do not apply
     }
 
     void viewCopiesWhatItShows()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Seed statistics: grouping runs that differ only by seed, sample statistics,
 // and Welch's t-test against values worked out by hand and a published example.
+#include "metric_priority.h"
 #include "seed_statistics.h"
 
 #include <QtTest>
@@ -42,6 +43,32 @@ private slots:
         QVERIFY(std::abs(s.mean - 1.02) < 1e-12);
         QVERIFY(std::abs(s.sd - 0.01) < 1e-12);
         QVERIFY(s.warning.isEmpty());
+    }
+
+    void groupsByOneParamPoolingTheRest()
+    {
+        RunTable t;
+        const double lrs[] = {0.1, 0.01, 0.1, 0.001, NAN, 0.01};
+        for (int i = 0; i < 6; ++i) {
+            const int r = t.addRun(QStringLiteral("id%1").arg(i), QStringLiteral("r%1").arg(i), QStringLiteral("e"),
+                RunStatus::Finished, i, i + 1);
+            if (!std::isnan(lrs[i]))
+                t.setParam(r, QStringLiteral("lr"), QString::number(lrs[i]), lrs[i]);
+            t.setParam(r, QStringLiteral("batch"), QString::number(16 << i), 16 << i);
+        }
+        t.sortColumns();
+        const auto groups = groupByParam(t, {0, 1, 2, 3, 4, 5}, QStringLiteral("lr"));
+        QCOMPARE(groups.size(), size_t(4));
+        QCOMPARE(groups[0].label, QStringLiteral("lr=0.001")); // numeric order, not text
+        QCOMPARE(groups[1].rows, (std::vector<int>{1, 5}));
+        QCOMPARE(groups[2].rows, (std::vector<int>{0, 2}));
+        QCOMPARE(groups[3].label, QStringLiteral("lr missing"));
+        QVERIFY(groupByParam(t, {0, 1}, QStringLiteral("nope")).empty());
+        QVERIFY(lowerIsBetter(QStringLiteral("val/loss")));
+        QVERIFY(lowerIsBetter(QStringLiteral("test_error_rate")));
+        QVERIFY(lowerIsBetter(QStringLiteral("perplexity")));
+        QVERIFY(!lowerIsBetter(QStringLiteral("val/accuracy")));
+        QVERIFY(!lowerIsBetter(QStringLiteral("auc")));
     }
 
     void sampleStatisticsAndWarnings()

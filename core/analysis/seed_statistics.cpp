@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seed_statistics.h"
 
+#include "natural_compare.h"
+
 #include <QMap>
 
 #include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace runlens {
 
@@ -51,6 +54,42 @@ std::vector<SeedGroup> groupBySeed(const RunTable& table, const std::vector<int>
         groups[*it].rows.push_back(r);
     }
     return groups;
+}
+
+std::vector<SeedGroup> groupByParam(const RunTable& table, const std::vector<int>& rows, const QString& key)
+{
+    std::vector<SeedGroup> groups;
+    const ValueColumn* c = table.param(key);
+    if (!c)
+        return groups;
+    QMap<QString, size_t> index;
+    std::vector<std::pair<double, QString>> order; // per group: its number (NaN for text) and text
+    for (int r : rows) {
+        const bool has = c->has(r);
+        const QString label = has ? key + QLatin1Char('=') + c->text[size_t(r)] : key + QStringLiteral(" missing");
+        auto it = index.find(label);
+        if (it == index.end()) {
+            it = index.insert(label, groups.size());
+            groups.push_back({label, {}});
+            order.emplace_back(has ? c->number[size_t(r)] : std::nan(""), has ? c->text[size_t(r)] : QString());
+        }
+        groups[*it].rows.push_back(r);
+    }
+    std::vector<size_t> sorted(groups.size());
+    std::iota(sorted.begin(), sorted.end(), 0);
+    std::stable_sort(sorted.begin(), sorted.end(), [&](size_t a, size_t b) {
+        const auto& [na, ta] = order[a];
+        const auto& [nb, tb] = order[b];
+        if (ta.isNull() != tb.isNull())
+            return tb.isNull(); // missing last
+        if (!std::isnan(na) && !std::isnan(nb))
+            return na < nb;
+        return naturalCompare(ta, tb) < 0;
+    });
+    std::vector<SeedGroup> out;
+    for (size_t i : sorted)
+        out.push_back(std::move(groups[i]));
+    return out;
 }
 
 std::vector<double> metricValues(const RunTable& table, const std::vector<int>& rows, const QString& metric)

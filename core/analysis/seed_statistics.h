@@ -27,6 +27,11 @@ struct SeedGroup {
 std::vector<SeedGroup> groupBySeed(const RunTable& table, const std::vector<int>& rows,
                                    const QStringList& seedKeys = defaultSeedKeys());
 
+// Groups `rows` by one param's value ("lr=0.1"; runs without it in "lr
+// missing"), pooling every other param: "which lr is best across the rest".
+// Groups in the param's order (numbers numerically).
+std::vector<SeedGroup> groupByParam(const RunTable& table, const std::vector<int>& rows, const QString& key);
+
 struct SampleStats {
     int n = 0;              // runs with a finite value
     double mean = 0, sd = 0, min = 0, max = 0;   // sd: sample (n - 1); 0 when n < 2

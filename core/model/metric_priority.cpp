@@ -79,6 +79,14 @@ QStringList preferredMetrics(const QStringList& available, int limit)
     return chosen;
 }
 
+bool lowerIsBetter(const QString& metric)
+{
+    static const QRegularExpression lower(
+        QStringLiteral("loss|err|mae|mse|rmse|perplexity|ppl|wer|cer|nll|regret|distance|latency|(^|[^a-z])time"),
+        QRegularExpression::CaseInsensitiveOption);
+    return lower.match(metric).hasMatch();
+}
+
 QStringList xAxisMetrics(QStringList available)
 {
     static const QRegularExpression counter(QStringLiteral("epoch|sample|token|example|step|iter|batch|images|seen"),

@@ -19,6 +19,10 @@ QStringList metricsPresentIn(const RunTable& table, const std::vector<int>& rows
 // `available` reordered by how likely they are to matter; at most `limit`.
 QStringList preferredMetrics(const QStringList& available, int limit);
 
+// Whether a smaller value of `metric` is the better one (losses, errors,
+// perplexity), by its name; scores otherwise.
+bool lowerIsBetter(const QString& metric);
+
 // `available` as choices for a chart's x axis: counters first (epoch,
 // samples or tokens seen, global step), then the rest in their order.
 QStringList xAxisMetrics(QStringList available);

@@ -18,6 +18,11 @@ SeedsView::SeedsView(QWidget* parent) : QWidget(parent)
 {
     metric_ = new QComboBox;
     metric_->setMinimumContentsLength(20);
+    groupBy_ = new QComboBox;
+    groupBy_->setToolTip(tr("Which runs form a group: those that differ only by their seed, or those that share "
+                            "one param's value with every other param pooled"));
+    groupBy_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    groupBy_->setMinimumContentsLength(10);
     seedKeys_ = new QLineEdit(defaultSeedKeys().join(QStringLiteral(", ")));
     seedKeys_->setToolTip(tr("Params that count as seeds; *suffix matches by ending"));
     auto* bands = new QPushButton(tr("Bands in Curves"));
@@ -36,6 +41,8 @@ SeedsView::SeedsView(QWidget* parent) : QWidget(parent)
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Metric:")));
     bar->addWidget(metric_);
+    bar->addWidget(new QLabel(tr("Group:")));
+    bar->addWidget(groupBy_);
     bar->addWidget(new QLabel(tr("Seed keys:")));
     bar->addWidget(seedKeys_, 1);
     bar->addWidget(bands);
@@ -46,6 +53,10 @@ SeedsView::SeedsView(QWidget* parent) : QWidget(parent)
     layout->addWidget(summary_);
     connect(metric_, &QComboBox::currentIndexChanged, this, &SeedsView::recompute);
     connect(seedKeys_, &QLineEdit::editingFinished, this, &SeedsView::recompute);
+    connect(groupBy_, &QComboBox::currentIndexChanged, this, [this] {
+        seedKeys_->setEnabled(groupBy_->currentData().toString().isEmpty());
+        recompute();
+    });
     connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
         // Two groups chosen: the test between them.
         QList<int> picked;
@@ -90,8 +101,27 @@ void SeedsView::setRuns(std::shared_ptr<const RunTable> table, const std::vector
         i = preferred.isEmpty() ? 0 : std::max(0, metric_->findText(preferred.front()));
     }
     metric_->setCurrentIndex(i);
+    {
+        // By seed, or by any param that varies here.
+        const QSignalBlocker blockGroup(groupBy_);
+        const QString keepGroup = groupBy_->currentData().toString();
+        groupBy_->clear();
+        groupBy_->addItem(tr("Same config, seeds apart"), QString());
+        for (const auto& c : runs_->params())
+            if (!isSeedKey(c.key, defaultSeedKeys()) && c.variesAcross(rows_))
+                groupBy_->addItem(tr("By %1, rest pooled").arg(c.key), c.key);
+        groupBy_->setCurrentIndex(std::max(0, groupBy_->findData(keepGroup)));
+        seedKeys_->setEnabled(groupBy_->currentData().toString().isEmpty());
+    }
     recompute();
 }
+
+void SeedsView::setGroupBy(const QString& paramKey)
+{
+    groupBy_->setCurrentIndex(std::max(0, groupBy_->findData(paramKey)));
+}
+
+QString SeedsView::summary() const { return summary_->text(); }
 
 void SeedsView::setMetric(const QString& metric)
 {
@@ -119,11 +149,16 @@ void SeedsView::recompute()
     QStringList keys;
     for (const auto& k : seedKeys_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
         keys << k.trimmed();
-    auto groups = groupBySeed(*runs_, withMetric, keys);
+    const QString byParam = groupBy_->currentData().toString();
+    auto groups = byParam.isEmpty() ? groupBySeed(*runs_, withMetric, keys) : groupByParam(*runs_, withMetric, byParam);
     std::vector<std::pair<SeedGroup, SampleStats>> rows;
     for (auto& g : groups)
         rows.emplace_back(std::move(g), sampleStats(metricValues(*runs_, g.rows, metric)));
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.mean > b.second.mean; });
+    // Best first: the lowest mean of a loss or an error, else the highest.
+    const bool lower = lowerIsBetter(metric);
+    std::stable_sort(rows.begin(), rows.end(), [lower](const auto& a, const auto& b) {
+        return lower ? a.second.mean < b.second.mean : a.second.mean > b.second.mean;
+    });
     table_->setRowCount(int(rows.size()));
     for (size_t i = 0; i < rows.size(); ++i) {
         const auto& [g, s] = rows[i];
@@ -147,11 +182,16 @@ void SeedsView::recompute()
     }
     for (int c = 1; c < 7; ++c)
         table_->resizeColumnToContents(c);
-    summary_->setText(tr("%1 groups from %2 runs with %3. p: Welch's t-test against the best group; select two groups to "
-                         "test them against each other.")
+    // Say which test ran on what, so a p-value is read for what it is.
+    summary_->setText(tr("%1 groups from %2 runs with %3%4. p: Welch's two-sided t-test (unequal variances) of each "
+                         "group's last %3 against the best group (the %5 mean); select two groups to test them "
+                         "against each other.")
                           .arg(rows.size())
                           .arg(withMetric.size())
-                          .arg(metric));
+                          .arg(metric,
+                              byParam.isEmpty() ? tr(", grouped where only the seed differs")
+                                                : tr(", grouped by %1 with every other param pooled").arg(byParam),
+                              lower ? tr("lowest") : tr("highest")));
 }
 
 } // namespace runlens::ui

@@ -27,6 +27,11 @@ public:
     explicit SeedsView(QWidget* parent = nullptr);
     void setRuns(std::shared_ptr<const RunTable> table, const std::vector<int>& rows);
     void setMetric(const QString& metric);
+    // Group by one param (its values, the rest pooled); empty: by seed.
+    void setGroupBy(const QString& paramKey);
+    // The groups shown, best first, and what the summary says.
+    const std::vector<SeedGroup>& groups() const { return groups_; }
+    QString summary() const;
     QString metric() const;
     QTableWidget* table() const { return table_; }
 
@@ -42,6 +47,7 @@ private:
     std::vector<SeedGroup> groups_;
     std::vector<SampleStats> stats_;
     QComboBox* metric_;
+    QComboBox* groupBy_; // runs that differ only by seed, or one param's values
     QLineEdit* seedKeys_;
     QTableWidget* table_;
     QLabel* summary_;
