@@ -106,7 +106,7 @@ void SeedsView::setRuns(std::shared_ptr<const RunTable> table, const std::vector
         const QSignalBlocker blockGroup(groupBy_);
         const QString keepGroup = groupBy_->currentData().toString();
         groupBy_->clear();
-        groupBy_->addItem(tr("Same config, seeds apart"), QString());
+        groupBy_->addItem(tr("By seed"), QString());
         for (const auto& c : runs_->params())
             if (!isSeedKey(c.key, defaultSeedKeys()) && c.variesAcross(rows_))
                 groupBy_->addItem(tr("By %1, rest pooled").arg(c.key), c.key);
@@ -156,7 +156,10 @@ void SeedsView::recompute()
         rows.emplace_back(std::move(g), sampleStats(metricValues(*runs_, g.rows, metric)));
     // Best first: the lowest mean of a loss or an error, else the highest.
     const bool lower = lowerIsBetter(metric);
+    // Groups without a finite value (diverged runs) last.
     std::stable_sort(rows.begin(), rows.end(), [lower](const auto& a, const auto& b) {
+        if ((a.second.n == 0) != (b.second.n == 0))
+            return b.second.n == 0;
         return lower ? a.second.mean < b.second.mean : a.second.mean > b.second.mean;
     });
     table_->setRowCount(int(rows.size()));
@@ -169,9 +172,10 @@ void SeedsView::recompute()
             const auto w = welchTTest(rows[0].second, s);
             vs = w.valid ? QStringLiteral("p = %1").arg(QString::number(w.p, 'g', 3)) : QStringLiteral("—");
         }
+        const QString none = QStringLiteral("—");
         const QStringList cells = {g.label, QString::number(s.n),
-                                   QStringLiteral("%1 ± %2").arg(QString::number(s.mean, 'g', 5), QString::number(s.sd, 'g', 3)),
-                                   QString::number(s.min, 'g', 5), QString::number(s.max, 'g', 5), vs, s.warning};
+            s.n ? QStringLiteral("%1 ± %2").arg(QString::number(s.mean, 'g', 5), QString::number(s.sd, 'g', 3)) : none,
+            s.n ? QString::number(s.min, 'g', 5) : none, s.n ? QString::number(s.max, 'g', 5) : none, vs, s.warning};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             item->setToolTip(cells[c]);
