@@ -340,7 +340,7 @@ void MainWindow::onTableChanged()
     if (workspace_->storeCount() == 1)
         title = QFileInfo(workspace_->store(0).path).fileName() + QStringLiteral(" — Runlens");
     else if (workspace_->storeCount() > 1)
-        title = tr("%n stores — Runlens", nullptr, workspace_->storeCount());
+        title = tr("%1 stores — Runlens").arg(workspace_->storeCount());
     setWindowTitle(title);
     QStringList problems;
     for (int s = 0; s < workspace_->storeCount(); ++s)

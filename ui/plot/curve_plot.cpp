@@ -587,7 +587,7 @@ void CurvePlot::drawHover(QPainter& p, const QRectF& area)
     }
     if (rows.size() > shown)
         p.drawText(QRect(box.left() + 18, yText, labelW, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-                   tr("… %n more", nullptr, int(rows.size() - shown)));
+                   tr("… %1 more").arg(rows.size() - shown));
     p.setFont(font());
 }
 

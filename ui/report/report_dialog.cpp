@@ -112,7 +112,7 @@ ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget*
     leftLayout->addWidget(new QLabel(tr("Metrics (curves, run table, seed statistics):")));
     leftLayout->addWidget(metricFilter_);
     leftLayout->addWidget(metrics_, 1);
-    auto* runsLabel = new QLabel(tr("%n run(s) in the report.", nullptr, int(rows_.size())));
+    auto* runsLabel = new QLabel((rows_.size() == 1 ? tr("1 run in the report.") : tr("%1 runs in the report.").arg(rows_.size())));
     runsLabel->setWordWrap(true);
     leftLayout->addWidget(runsLabel);
 
@@ -217,7 +217,7 @@ void ReportDialog::rebuild()
     building_ = true;
     save_->setEnabled(false);
     busy_->show();
-    status_->setText(keys.empty() ? tr("Building the report…") : tr("Loading %n curve(s)…", nullptr, int(keys.size())));
+    status_->setText(keys.empty() ? tr("Building the report…") : (keys.size() == 1 ? tr("Loading 1 curve…") : tr("Loading %1 curves…").arg(keys.size())));
     workspace_.requestSeries(keys, ticket_);
 }
 
@@ -255,7 +255,7 @@ void ReportDialog::buildStep()
     preview_->verticalScrollBar()->setValue(scroll);
     busy_->hide();
     save_->setEnabled(!writer_.isRunning());
-    status_->setText(tr("%n figure(s).", nullptr, report_->figureCount()));
+    status_->setText((report_->figureCount() == 1 ? tr("1 figure.") : tr("%1 figures.").arg(report_->figureCount())));
     emit previewUpdated();
 }
 

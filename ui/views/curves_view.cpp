@@ -373,7 +373,7 @@ void CurvesView::request()
             keys.push_back(k.key);
     ++ticket_;
     loading_ = !keys.empty();
-    status_->setText(loading_ ? tr("Loading %n series…", nullptr, int(keys.size())) : QString());
+    status_->setText(loading_ ? tr("Loading %1 series…").arg(keys.size()) : QString());
     rebuildPlots();   // what is cached already shows at once
     workspace_.requestSeries(keys, ticket_);
 }

@@ -113,7 +113,7 @@ void RunDetailsView::showRun(const RunDetails& d)
         add(git, tr("remote"), d.git.remote);
         add(git, tr("repository"), d.git.repoPath);
         auto* dirty = add(git, tr("uncommitted changes"),
-                          d.git.dirty ? tr("yes, %n diff line(s)", nullptr, int(d.git.diff.count(QLatin1Char('\n'))))
+                          d.git.dirty ? (d.git.diff.count(QLatin1Char('\n')) == 1 ? tr("yes, 1 diff line") : tr("yes, %1 diff lines").arg(d.git.diff.count(QLatin1Char('\n'))))
                                       : d.git.dirtyText());
         if (d.git.dirty)
             dirty->setToolTip(1, d.git.diff.left(6000));
@@ -139,7 +139,7 @@ void RunDetailsView::showRun(const RunDetails& d)
         }
     }
     if (packages)
-        packages->setText(1, tr("%n package(s)", nullptr, packages->childCount()));
+        packages->setText(1, (packages->childCount() == 1 ? tr("1 package") : tr("%1 packages").arg(packages->childCount())));
     artifactFolder_.clear();
     if (!d.artifacts.empty()) {
         auto* art = section(tr("Artifacts"), int(d.artifacts.size()));
