@@ -275,8 +275,13 @@ void CurvesView::rebuildMetricList()
 {
     const auto table = workspace_.runs();
     const QStringList available = metricsPresentIn(*table, rows_);
-    if (!userChoseMetrics_)
-        chosen_ = preferredMetrics(available, 4);
+    if (!userChoseMetrics_) {
+        // Curves first: a metric with one value per run is a bar, worth a
+        // look only when nothing has a history.
+        chosen_ = preferredMetrics(available, int(available.size()));
+        std::stable_partition(chosen_.begin(), chosen_.end(), [this](const QString& m) { return !oneValuePerRun(m); });
+        chosen_ = chosen_.mid(0, 4);
+    }
     syncAxisChoices();
     const QSignalBlocker block(metricList_);
     metricList_->clear();

@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Retakes the README's screenshots from the demo store, headless:
+#   docs/screenshots/retake.sh [BUILD_DIR]
+# `packaging/bootstrap.sh demo` makes the build and the demo store; the HTML
+# and PDF pages need chromium and poppler-utils (`bootstrap.sh test`).
+set -eu
+cd "$(dirname "$0")/../.."
+BUILD=${1:-build}
+STORE=$BUILD/demo/runlens-demo.db
+OUT=docs/screenshots
+FIXTURES=../shared/fixtures
+snap() { "$BUILD/bin/runlens" snapshot "$@" 2>/dev/null; }
+MLP="experiment = 'breast-cancer-mlp'"
+
+snap "$STORE" --view window --size 1500x950 -o $OUT/window.png
+snap "$STORE" --view table --size 1400x700 -o $OUT/table.png
+snap "$STORE" --view curves --query "params.hidden = 32" --metrics val/auc,val/loss --size 1400x900 -o $OUT/curves.png
+snap "$STORE" --view curves --query "$MLP" --group-by params.batch_size --bands sd --x epoch \
+    --metrics val/loss,train/epoch_loss --size 1400x850 -o $OUT/curves-groups.png
+snap "$STORE" --view seeds --query "$MLP" --size 1300x600 -o $OUT/seeds.png
+snap "$STORE" --view parcoords --query "$MLP" --size 1300x600 -o $OUT/parcoords.png
+snap "$STORE" --view scatter --query "$MLP" --metrics val/auc --size 1000x600 -o $OUT/scatter.png
+RUNS=$("$BUILD/bin/runlens" runs "$STORE" --query "$MLP and params.hidden = 32 limit 3" --format csv 2>/dev/null |
+    tail -n +2 | cut -d, -f1 | paste -sd, -)
+snap "$STORE" --view diff --runs "$RUNS" --size 1400x700 -o $OUT/diff.png
+snap "$STORE" --view codediff --runs "$RUNS" --size 1300x700 -o $OUT/codediff.png
+snap "$STORE" --view report --runs "$RUNS" --size 1400x900 -o $OUT/report-dialog.png
+if [ -d "$FIXTURES" ]; then
+    snap "$STORE" "$FIXTURES/mlflow-filestore-v1" "$FIXTURES/tensorboard/strict" "$FIXTURES/mlflow-sqlite/mlflow.db" \
+        --view window --size 1600x1000 -o $OUT/several-stores.png
+fi
+
+# The report as its readers see it: Chromium for the HTML, poppler for the PDF.
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+"$BUILD/bin/runlens" report "$STORE" --query "$MLP and params.lr = 0.01" --title "Width and batch at lr 0.01" \
+    --notes "Demo sweep: which width and batch size, seeds pooled?" -o "$TMP/report.html" 2>/dev/null
+"$BUILD/bin/runlens" report "$STORE" --query "$MLP and params.lr = 0.01" --title "Width and batch at lr 0.01" \
+    -o "$TMP/report.pdf" 2>/dev/null
+if command -v chromium >/dev/null; then
+    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,4200 \
+        --screenshot="$OUT/report-html.png" "file://$(realpath "$TMP/report.html")" 2>/dev/null
+fi
+if command -v pdftoppm >/dev/null; then
+    pdftoppm -r 90 -png -f 1 -l 1 -singlefile "$TMP/report.pdf" "$OUT/report-pdf"
+fi
+echo "screenshots in $OUT"
