@@ -10,10 +10,13 @@
 #include "runlens/runlens.h"
 #include "scatter_view.h"
 #include "test_support.h"
+#include "run_details_view.h"
 #include "value_bars.h"
 #include "workspace.h"
 
+#include <QClipboard>
 #include <QComboBox>
+#include <QPushButton>
 #include <QScatterSeries>
 #include <QChart>
 #include <QChartView>
@@ -616,6 +619,75 @@ private slots:
         // A long summary in the Compare tab wraps rather than widening the window.
         w.resize(1024, 700);
         QTRY_COMPARE(w.width(), 1024);
+    }
+
+    void artifactsFolderWithoutAFileManagerIsSaid()
+    {
+        // "Open artifacts folder" did nothing visible where no file manager
+        // exists: the window says so, with the folder's path to copy.
+        const QString store = dir_.filePath(QStringLiteral("artifacts.db"));
+        const QString file = dir_.filePath(QStringLiteral("weights.bin"));
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("0123456789");
+        }
+        auto run = Run::start(store.toStdString(), quiet("with-artifact"));
+        QVERIFY(run.logArtifact(file.toStdString()));
+        run.finish();
+        MainWindow w;
+        w.openStores({store});
+        wait(w);
+        w.selectRuns({rowOf(w, "with-artifact")});
+        auto* details = w.detailsView();
+        QStringList opened;
+        details->setFolderOpener([&](const QUrl& url) {
+            opened << url.toLocalFile();
+            return false; // as QDesktopServices answers without a file manager
+        });
+        details->openArtifactsFolder();
+        QCOMPARE(opened.size(), 1);
+        QVERIFY(QFileInfo(opened.front()).isDir());
+        QVERIFY2(details->artifactsNote().contains(QStringLiteral("No file manager")), qPrintable(details->artifactsNote()));
+        QVERIFY(details->artifactsNote().contains(QDir::toNativeSeparators(opened.front())));
+        for (auto* button : details->findChildren<QPushButton*>())
+            if (button->text() == QStringLiteral("Copy Path"))
+                button->click();
+        QCOMPARE(QGuiApplication::clipboard()->text(), QDir::toNativeSeparators(opened.front()));
+        // A file manager that opens it: nothing more to say.
+        details->setFolderOpener([](const QUrl&) { return true; });
+        details->openArtifactsFolder();
+        QVERIFY(details->artifactsNote().isEmpty());
+    }
+
+    void aRunWithoutMetricsKeepsThePanelsAndSaysSo()
+    {
+        // Selecting a run that logged no metrics squeezed the Metrics/Runs
+        // panel to a few pixels; it keeps its width and the view says why
+        // nothing is drawn.
+        const QString store = dir_.filePath(QStringLiteral("no-metrics.db"));
+        Run::start(store.toStdString(), quiet("params-only")).finish();
+        {
+            auto run = Run::start(store.toStdString(), quiet("with-loss"));
+            for (int s = 0; s < 10; ++s)
+                run.logMetric("loss", 1.0 / (s + 1), s);
+            run.finish();
+        }
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        w.openStores({store});
+        wait(w);
+        auto* side = w.curvesView()->findChild<QListWidget*>(QStringLiteral("runLegend"))->parentWidget();
+        const int before = side->width();
+        QVERIFY(before > 100);
+        w.selectRuns({rowOf(w, "params-only")});
+        QCoreApplication::processEvents();
+        QVERIFY2(side->width() >= before - 2, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(side->width())));
+        bool said = false;
+        for (auto* label : w.curvesView()->findChildren<QLabel*>())
+            said = said || label->text() == QStringLiteral("No metrics logged by these runs");
+        QVERIFY(said);
     }
 
     void theAppIconResourceIsThere()

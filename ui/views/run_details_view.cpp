@@ -3,10 +3,13 @@
 
 #include "run_colors.h"
 
+#include <QClipboard>
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
@@ -30,13 +33,28 @@ RunDetailsView::RunDetailsView(QWidget* parent) : QWidget(parent)
     tree_->setColumnWidth(0, 180);
     openArtifacts_ = new QPushButton(tr("Open artifacts folder"));
     openArtifacts_->setVisible(false);
-    connect(openArtifacts_, &QPushButton::clicked, this,
-            [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(artifactFolder_)); });
+    connect(openArtifacts_, &QPushButton::clicked, this, &RunDetailsView::openArtifactsFolder);
+    opener_ = [](const QUrl& url) { return QDesktopServices::openUrl(url); };
+    // Without a file manager (a server, a minimal desktop) the click would
+    // do nothing visible: the path is said, with a way to copy it.
+    artifactsNote_ = new QWidget;
+    artifactsNoteText_ = new QLabel;
+    artifactsNoteText_->setWordWrap(true);
+    artifactsNoteText_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* copyPath = new QPushButton(tr("Copy Path"));
+    connect(copyPath, &QPushButton::clicked, this,
+        [this] { QGuiApplication::clipboard()->setText(QDir::toNativeSeparators(artifactFolder_)); });
+    auto* noteLayout = new QHBoxLayout(artifactsNote_);
+    noteLayout->setContentsMargins(0, 0, 0, 0);
+    noteLayout->addWidget(artifactsNoteText_, 1);
+    noteLayout->addWidget(copyPath);
+    artifactsNote_->setVisible(false);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(header_);
     layout->addWidget(tree_, 1);
     layout->addWidget(openArtifacts_);
+    layout->addWidget(artifactsNote_);
     showMessage(tr("Select a run to see everything recorded about it."));
 }
 
@@ -45,6 +63,25 @@ void RunDetailsView::showMessage(const QString& message)
     header_->setText(message);
     tree_->clear();
     openArtifacts_->setVisible(false);
+    artifactsNote_->setVisible(false);
+}
+
+void RunDetailsView::openArtifactsFolder()
+{
+    if (artifactFolder_.isEmpty())
+        return;
+    const bool opened = QFileInfo(artifactFolder_).isDir() && opener_(QUrl::fromLocalFile(artifactFolder_));
+    artifactsNoteText_->setText(opened ? QString()
+            : QFileInfo(artifactFolder_).isDir()
+            ? tr("No file manager opened it. The folder: %1").arg(QDir::toNativeSeparators(artifactFolder_))
+            : tr("The folder is not there (moved, or on another machine): %1")
+                  .arg(QDir::toNativeSeparators(artifactFolder_)));
+    artifactsNote_->setVisible(!opened);
+}
+
+QString RunDetailsView::artifactsNote() const
+{
+    return artifactsNote_->isHidden() ? QString() : artifactsNoteText_->text();
 }
 
 void RunDetailsView::showRun(const RunDetails& d)
@@ -153,6 +190,7 @@ void RunDetailsView::showRun(const RunDetails& d)
         }
     }
     openArtifacts_->setVisible(!artifactFolder_.isEmpty());
+    artifactsNote_->setVisible(false);
 }
 
 } // namespace runlens::ui

@@ -5,7 +5,10 @@
 
 #include "run_details.h"
 
+#include <QUrl>
 #include <QWidget>
+
+#include <functional>
 
 class QLabel;
 class QTreeWidget;
@@ -21,12 +24,20 @@ public:
     void showRun(const RunDetails& details);
     void showMessage(const QString& message);
     QTreeWidget* tree() const { return tree_; }
+    // What opens a folder: the desktop's file manager unless a test says.
+    void setFolderOpener(std::function<bool(const QUrl&)> opener) { opener_ = std::move(opener); }
+    void openArtifactsFolder();
+    // Said under the button when no file manager opened the folder.
+    QString artifactsNote() const;
 
 private:
     QLabel* header_;
     QTreeWidget* tree_;
     QPushButton* openArtifacts_;
+    QWidget* artifactsNote_;
+    QLabel* artifactsNoteText_;
     QString artifactFolder_;
+    std::function<bool(const QUrl&)> opener_;
 };
 
 } // namespace runlens::ui
