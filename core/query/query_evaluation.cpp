@@ -120,11 +120,16 @@ std::optional<Predicate> compile(const Node& node, const RunTable& table, std::o
                 return std::nullopt;
             kids.push_back(std::move(*p));
         }
+        // Moved, not copied: a copy of a child copies its whole subtree.
         if (node.kind == Node::Not)
-            return Predicate([p = kids[0]](int r) { return !p(r); });
+            return Predicate([p = std::move(kids[0])](int r) { return !p(r); });
         if (node.kind == Node::And)
-            return Predicate([a = kids[0], b = kids[1]](int r) { return a(r) && b(r); });
-        return Predicate([a = kids[0], b = kids[1]](int r) { return a(r) || b(r); });
+            return Predicate([kids = std::move(kids)](int r) {
+                return std::all_of(kids.begin(), kids.end(), [r](const Predicate& p) { return p(r); });
+            });
+        return Predicate([kids = std::move(kids)](int r) {
+            return std::any_of(kids.begin(), kids.end(), [r](const Predicate& p) { return p(r); });
+        });
     }
 
     auto getter = resolve(node.field, table, error);

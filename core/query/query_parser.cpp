@@ -78,38 +78,33 @@ private:
         return nullptr;
     }
 
-    std::unique_ptr<Node> parseOr()
-    {
-        auto left = parseAnd();
-        while (left && isKeyword(peek(), "or")) {
-            next();
-            auto right = parseAnd();
-            if (!right)
-                return nullptr;
-            auto node = std::make_unique<Node>();
-            node->kind = Node::Or;
-            node->children.push_back(std::move(left));
-            node->children.push_back(std::move(right));
-            left = std::move(node);
-        }
-        return left;
-    }
+    // "a or b or c" is one node with three children, not a chain two
+    // deep per term: thousands of terms (a pasted list of ids) stay flat, so
+    // compiling and evaluating them is linear and needs no deep stack.
+    std::unique_ptr<Node> parseOr() { return parseList(Node::Or, "or", &Parser::parseAnd); }
+    std::unique_ptr<Node> parseAnd() { return parseList(Node::And, "and", &Parser::parseUnary); }
 
-    std::unique_ptr<Node> parseAnd()
+    std::unique_ptr<Node> parseList(Node::Kind kind, const char* keyword, std::unique_ptr<Node> (Parser::*term)())
     {
-        auto left = parseUnary();
-        while (left && isKeyword(peek(), "and")) {
+        auto first = (this->*term)();
+        if (!first || !isKeyword(peek(), keyword))
+            return first;
+        auto node = std::make_unique<Node>();
+        node->kind = kind;
+        node->children.push_back(std::move(first));
+        while (isKeyword(peek(), keyword)) {
+            if (int(node->children.size()) >= kMaxTerms)
+                return failAt(peek(), QStringLiteral("the query has more than %1 terms joined by '%2'; "
+                                                     "narrow it, or use 'in (...)' for a list of values")
+                                          .arg(kMaxTerms)
+                                          .arg(QLatin1String(keyword)));
             next();
-            auto right = parseUnary();
-            if (!right)
+            auto another = (this->*term)();
+            if (!another)
                 return nullptr;
-            auto node = std::make_unique<Node>();
-            node->kind = Node::And;
-            node->children.push_back(std::move(left));
-            node->children.push_back(std::move(right));
-            left = std::move(node);
+            node->children.push_back(std::move(another));
         }
-        return left;
+        return node;
     }
 
     std::unique_ptr<Node> parseUnary()
@@ -270,6 +265,7 @@ private:
     }
 
     static constexpr int kMaxDepth = 200;
+    static constexpr int kMaxTerms = 20000;
     std::vector<Token> t_;
     size_t i_ = 0;
     int depth_ = 0;
