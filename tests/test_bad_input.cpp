@@ -178,8 +178,55 @@ private slots:
         QFile empty(path("empty.db"));
         QVERIFY(empty.open(QIODevice::WriteOnly));
         empty.close();
-        QVERIFY(openStore(empty.fileName()).error().contains(QStringLiteral("not a SQLite database")));
+        // Empty: said as such, with what to do (it read "not a SQLite database").
+        QString error = openStore(empty.fileName()).error();
+        QVERIFY2(error.contains(QStringLiteral("is empty (0 bytes)")), qPrintable(error));
+        QVERIFY(error.contains(QStringLiteral("Log a run to it again")));
+        QVERIFY(!error.contains(QStringLiteral("beside it")));
+        // What a writer killed while creating the store leaves: the journal is named.
+        QFile journal(path("empty.db-journal"));
+        QVERIFY(journal.open(QIODevice::WriteOnly));
+        journal.write(QByteArray(512, '\0'));
+        journal.close();
+        error = openStore(empty.fileName()).error();
+        QVERIFY2(error.contains(QStringLiteral("with empty.db-journal beside it")), qPrintable(error));
         QVERIFY(!openStore(dir_.path()));
+        // Links: a loop and a dangling link say what they are, not "does not exist".
+        QVERIFY(QFile::link(path("loop-a"), path("loop-b")) && QFile::link(path("loop-b"), path("loop-a")));
+        error = openStore(path("loop-a")).error();
+        QVERIFY2(error.contains(QStringLiteral("leads back to itself")), qPrintable(error));
+        QVERIFY(QFile::link(path("gone.db"), path("dangling.db")));
+        error = openStore(path("dangling.db")).error();
+        QVERIFY2(error.contains(QStringLiteral("symbolic link to")) && error.contains(QStringLiteral("gone.db")),
+            qPrintable(error));
+        // A file that is not a store names what this build reads.
+        QFile text(path("notes.txt"));
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("just some notes\n");
+        text.close();
+        error = openStore(text.fileName()).error();
+        QVERIFY2(error.contains(QStringLiteral("not a SQLite database")) && error.contains(QStringLiteral("MLflow")),
+            qPrintable(error));
+    }
+
+    void damagedSummaryCountSaysWhatIsWrong()
+    {
+        // A summary whose point count is negative made the reader throw
+        // "vector::reserve"; the series reads from its chunks all the same.
+        const QString p = makeStore("bad-count.db", 100);
+        {
+            SqliteDb db(p.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("UPDATE metrics SET count = -5");
+        }
+        auto r = openStore(p);
+        QVERIFY(r);
+        auto runs = (*r)->loadRuns();
+        QVERIFY(runs);
+        const QString id = runs->table->id(0);
+        const QString key = QStringLiteral("x");
+        const auto series = (*r)->loadSeries(id, key);
+        QVERIFY2(series.ok(), qPrintable(series.ok() ? QString() : series.error()));
+        QVERIFY(series->size() > 0);
     }
 
     void truncatedStore()

@@ -296,7 +296,10 @@ Result<MetricSeries> RunlensStoreReader::loadSeries(const QString& runId, const 
             return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
         const int64_t metricId = meta.int64(0);
         MetricSeries series;
-        const auto expected = static_cast<size_t>(meta.int64(1));
+        // The summary's count sizes the arrays, but a damaged store may say
+        // anything (a negative count threw "vector::reserve"): trusted only
+        // within reason; the arrays grow past it as chunks decode.
+        const auto expected = static_cast<size_t>(std::clamp<int64_t>(meta.int64(1), 0, int64_t(1) << 24));
         series.steps.reserve(expected);
         series.wallTimes.reserve(expected);
         series.values.reserve(expected);

@@ -52,8 +52,21 @@ namespace {
 Result<StoreProbe> probe(const QString& path)
 {
     struct stat st {};
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+    const QByteArray native = QFile::encodeName(path);
+    if (::stat(native.constData(), &st) != 0) {
+        const int error = errno;
+        struct stat link {};
+        if (error == ELOOP)
+            return Failure{QStringLiteral("'%1' is a symbolic link that leads back to itself (a loop); point it at the "
+                                          "store").arg(path)};
+        if (error == EACCES)
+            return Failure{QStringLiteral("cannot read '%1': permission denied (a folder on its path is not readable "
+                                          "by you)").arg(path)};
+        if (::lstat(native.constData(), &link) == 0 && S_ISLNK(link.st_mode))
+            return Failure{QStringLiteral("'%1' is a symbolic link to '%2', which does not exist")
+                               .arg(path, QFileInfo(path).symLinkTarget())};
         return Failure{QStringLiteral("'%1' does not exist").arg(path)};
+    }
     StoreProbe p;
     p.path = path;
     p.isDir = S_ISDIR(st.st_mode);
@@ -105,7 +118,22 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
         return chosen->open(path, options);
     if (probed->isDir)
         return Failure{QStringLiteral("'%1' is a folder but not a store this build reads (%2)").arg(path, formatList())};
-    return Failure{QStringLiteral("'%1' is not a store: it is not a SQLite database").arg(path)};
+    if (probed->head.isEmpty()) {
+        // What a training process that died while creating its store leaves:
+        // the file, empty, and maybe SQLite's journal beside it.
+        QStringList beside;
+        for (const char* suffix : {"-journal", "-wal"})
+            if (QFileInfo::exists(path + QLatin1String(suffix)))
+                beside << QFileInfo(path).fileName() + QLatin1String(suffix);
+        return Failure{QStringLiteral("'%1' is empty (0 bytes)%2: a training run that stopped while creating it leaves "
+                                      "this. Log a run to it again (the logger finishes what was begun), or delete it%3.")
+                           .arg(path,
+                               beside.isEmpty() ? QString()
+                                                : QStringLiteral(", with %1 beside it").arg(beside.join(QStringLiteral(" and "))),
+                               beside.isEmpty() ? QString() : QStringLiteral(" and what is beside it"))};
+    }
+    return Failure{QStringLiteral("'%1' is not a store: not a SQLite database, nor a folder of runs. This build reads: %2")
+                       .arg(path, formatList())};
 }
 
 } // namespace runlens

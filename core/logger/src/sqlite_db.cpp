@@ -29,17 +29,27 @@ std::string uriEscape(std::string_view path)
     return out;
 }
 
+// What went wrong, as a sentence about the file ("it is ..."), in the
+// user's terms; SQLite's own words follow where they add something.
 std::string describe(int code, std::string_view message)
 {
     if (code == SQLITE_NOTADB)
-        return "is not a SQLite database (or is encrypted or damaged)";
+        return "it is not a SQLite database (or is encrypted or damaged)";
     if (code == SQLITE_CORRUPT)
-        return "is damaged (SQLite reports corruption): " + std::string(message);
+        return "it is damaged (SQLite reports corruption: " + std::string(message) + ")";
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-        return "is locked by another process: " + std::string(message);
+        return "it is locked by another process; try again when that process is done";
     if (code == SQLITE_READONLY)
-        return "is read-only: " + std::string(message);
-    return std::string(message);
+        return "it is read-only (" + std::string(message) + ")";
+    if (code == SQLITE_CANTOPEN)
+        return "SQLite cannot open it (is it a folder, or is its folder unreadable?)";
+    if (code == SQLITE_FULL)
+        return "the disk is full";
+    if (code == SQLITE_IOERR)
+        return "the disk reported an input/output error (" + std::string(message) + ")";
+    if (code == SQLITE_PERM || code == SQLITE_AUTH)
+        return "permission denied";
+    return "SQLite says: " + std::string(message);
 }
 
 } // namespace
@@ -90,7 +100,7 @@ SqliteDb::SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms)
         const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
         db_ = nullptr;
-        throw Error("cannot open '" + path + "': it " + describe(rc, msg));
+        throw Error("cannot open '" + path + "': " + describe(rc, msg));
     }
 }
 
