@@ -9,6 +9,7 @@
 #include "series_cache.h"
 #include "test_support.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <thread>
@@ -506,6 +507,40 @@ private slots:
         QCOMPARE(table->status(table->findRun(QStringLiteral("alive"))), RunStatus::Running);
         QCOMPARE(table->status(table->findRun(QStringLiteral("silent"))), RunStatus::Crashed);
         QCOMPARE(table->status(table->findRun(QStringLiteral("fresh"))), RunStatus::Finished);
+    }
+
+    void browsingAStoreLeavesItsFolderAsItWas()
+    {
+        // A colleague's store that nobody writes: reading it (runs, a
+        // series, details, baselines) creates nothing beside it (it gained
+        // -wal and -shm). A writer that starts later is seen all the same.
+        QTemporaryDir folder;
+        const QString path = folder.filePath(QStringLiteral("colleague.db"));
+        {
+            auto run = Run::start(path.toStdString(), quiet("theirs"));
+            run.logMetric("loss", 1.0, 0);
+            run.finish();
+        }
+        const QStringList before = QDir(folder.path()).entryList(QDir::Files);
+        QCOMPARE(before, QStringList{QStringLiteral("colleague.db")});
+        const QByteArray bytes = test::fileHash(path);
+        auto reader = mustOpen(path);
+        auto table = mustLoad(*reader);
+        QCOMPARE(table->rowCount(), 1);
+        QVERIFY(reader->loadSeries(table->id(0), QStringLiteral("loss")).ok());
+        QVERIFY(reader->loadDetails(table->id(0)).ok());
+        QCOMPARE(QDir(folder.path()).entryList(QDir::Files), before);
+        QCOMPARE(test::fileHash(path), bytes);
+
+        auto later = Run::start(path.toStdString(), quiet("later"));
+        later.logMetric("loss", 2.0, 0);
+        later.flush();
+        table = mustLoad(*reader);
+        QCOMPARE(table->rowCount(), 2);
+        QVERIFY(table->findRun(QStringLiteral("later")) >= 0);
+        later.finish();
+        table = mustLoad(*reader);
+        QCOMPARE(table->status(table->findRun(QStringLiteral("later"))), RunStatus::Finished);
     }
 
     void schemaVersionIsRecorded()

@@ -35,7 +35,7 @@ QHash<QString, QString> readBaselines(const StoreReader& store)
     QHash<QString, QString> out;
     if (keepsAnnotations(store)) {
         try {
-            SqliteDb db(store.location().toStdString(), SqliteDb::Mode::ReadOnly);
+            SqliteDb db(store.location().toStdString(), SqliteDb::Mode::ReadOnlyForeign);
             auto st = db.prepare("SELECT key, value FROM store_meta WHERE key LIKE 'baseline:%'");
             while (st.step()) {
                 const std::string_view key = st.text(0);

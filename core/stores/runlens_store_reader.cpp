@@ -11,6 +11,7 @@
 #include "text_interner.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QSysInfo>
 
 #include <signal.h>
@@ -84,6 +85,29 @@ RunlensStoreReader::RunlensStoreReader(QString path, std::unique_ptr<SqliteDb> d
 
 RunlensStoreReader::~RunlensStoreReader() = default;
 
+QString RunlensStoreReader::writeStamp(const QString& path)
+{
+    const QFileInfo file(path);
+    return QStringLiteral("%1:%2:%3")
+        .arg(file.size())
+        .arg(file.lastModified().toMSecsSinceEpoch())
+        .arg(QFileInfo::exists(path + QStringLiteral("-wal")));
+}
+
+void RunlensStoreReader::reopenIfWritten()
+{
+    // A snapshot does not see later writes: once the file changed or a
+    // writer's -wal appeared, open it again (as a live read-only connection
+    // while the -wal is there).
+    if (!db_->isSnapshot())
+        return;
+    const QString stamp = writeStamp(path_);
+    if (stamp == openedStamp_)
+        return;
+    db_ = std::make_unique<SqliteDb>(utf8(path_), SqliteDb::Mode::ReadOnlyForeign);
+    openedStamp_ = stamp;
+}
+
 int RunlensStoreReader::recognise(const StoreProbe& probe)
 {
     return probe.isSqlite() ? 10 : 0;
@@ -99,7 +123,11 @@ StoreFormat RunlensStoreReader::format()
 Result<std::unique_ptr<RunlensStoreReader>> RunlensStoreReader::open(const QString& path)
 {
     try {
-        auto db = std::make_unique<SqliteDb>(utf8(path), SqliteDb::Mode::ReadOnly);
+        // As other tools' databases: browsing a store nobody writes must not
+        // leave -wal and -shm in its owner's folder, so it is read as a
+        // snapshot until a writer appears (reopenIfWritten).
+        const QString stamp = writeStamp(path);
+        auto db = std::make_unique<SqliteDb>(utf8(path), SqliteDb::Mode::ReadOnlyForeign);
         const int version = storeSchemaVersion(*db);
         if (version == 0)
             return Failure{QStringLiteral("'%1' is an empty SQLite file, not a Runlens store").arg(path)};
@@ -116,7 +144,9 @@ Result<std::unique_ptr<RunlensStoreReader>> RunlensStoreReader::open(const QStri
             if (!db->tableExists(table))
                 return Failure{QStringLiteral("'%1' is a damaged Runlens store: '%2' is missing or not a table")
                                    .arg(path, QString::fromLatin1(table))};
-        return std::unique_ptr<RunlensStoreReader>(new RunlensStoreReader(path, std::move(db)));
+        auto reader = std::unique_ptr<RunlensStoreReader>(new RunlensStoreReader(path, std::move(db)));
+        reader->openedStamp_ = stamp;
+        return reader;
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};
     }
@@ -126,6 +156,7 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
 {
     std::lock_guard lock(mutex_);
     try {
+        reopenIfWritten();
         SqliteReadTransaction snapshot(*db_);
         auto table = std::make_shared<RunTable>();
         const int64_t now = QDateTime::currentMSecsSinceEpoch();
@@ -219,6 +250,7 @@ Result<RunDetails> RunlensStoreReader::loadDetails(const QString& runId)
 {
     std::lock_guard lock(mutex_);
     try {
+        reopenIfWritten();
         SqliteReadTransaction snapshot(*db_);
         const std::string id = utf8(runId);
         RunDetails d;
@@ -289,6 +321,7 @@ Result<MetricSeries> RunlensStoreReader::loadSeries(const QString& runId, const 
 {
     std::lock_guard lock(mutex_);
     try {
+        reopenIfWritten();
         SqliteReadTransaction snapshot(*db_);
         auto meta = db_->prepare("SELECT id, count FROM metrics WHERE run_id=? AND key=?");
         meta.bind(1, utf8(runId)).bind(2, utf8(key));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Reads a Runlens store (SQLite, docs/store-format.md) read-only. A store
 // being written by live runs reads consistently: each load is one snapshot.
+// A store nobody writes is read without creating anything beside it.
 #pragma once
 
 #include "store_format.h"
@@ -34,8 +35,11 @@ public:
 
 private:
     RunlensStoreReader(QString path, std::unique_ptr<SqliteDb> db);
+    static QString writeStamp(const QString& path);
+    void reopenIfWritten();
 
     QString path_;
+    QString openedStamp_; // the file as it was when db_ was opened
     std::unique_ptr<SqliteDb> db_;
     std::mutex mutex_; // one statement at a time on the connection
 };

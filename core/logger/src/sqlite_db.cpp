@@ -90,11 +90,13 @@ SqliteDb::SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms)
         }
     }
     int rc = tryOpen(walWithoutWriter);
+    snapshot_ = walWithoutWriter;
     if (rc == SQLITE_CANTOPEN && readOnly) {
         // A WAL store in a directory we may not write to: read it as a snapshot.
         sqlite3_close(db_);
         db_ = nullptr;
         rc = tryOpen(true);
+        snapshot_ = true;
     }
     if (rc != SQLITE_OK) {
         const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -113,6 +115,7 @@ SqliteDb::~SqliteDb()
 SqliteDb::SqliteDb(SqliteDb&& other) noexcept
     : db_(std::exchange(other.db_, nullptr))
     , path_(std::move(other.path_))
+    , snapshot_(other.snapshot_)
 {
 }
 
@@ -123,6 +126,7 @@ SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept
             sqlite3_close_v2(db_);
         db_ = std::exchange(other.db_, nullptr);
         path_ = std::move(other.path_);
+        snapshot_ = other.snapshot_;
     }
     return *this;
 }

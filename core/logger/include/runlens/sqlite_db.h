@@ -50,6 +50,9 @@ public:
     int changes() const;
     const std::string& path() const { return path_; }
     sqlite3* handle() const { return db_; }
+    // Opened as an immutable snapshot: later writes by others are not seen
+    // (reopen to see them).
+    bool isSnapshot() const { return snapshot_; }
 
     // Raises Error built from the connection's last message.
     [[noreturn]] void fail(std::string_view what) const;
@@ -57,6 +60,7 @@ public:
 private:
     sqlite3* db_ = nullptr;
     std::string path_;
+    bool snapshot_ = false;
 };
 
 // A prepared statement; bind with 1-based indices like SQLite itself.
