@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Several processes and a store: a writer killed with SIGKILL, eight writers
 // at once, and a reader alongside a writer.
+#include "killed_writer.h"
 #include "test_support.h"
 
 #include <QElapsedTimer>
@@ -34,37 +35,12 @@ private slots:
     {
         const QString store = dir_.filePath(QStringLiteral("crash.db"));
         const int flushMs = 200;
-        QProcess writer;
-        startWriter(writer, store, QStringLiteral("doomed"), 1000000, 1000, flushMs);
-        QVERIFY(writer.waitForStarted());
-
-        // Read "step N" lines as they come, remembering when each was logged.
-        QElapsedTimer clock;
-        clock.start();
-        std::vector<std::pair<qint64, long>> logged; // (ms, step)
-        QByteArray buffer;
-        while (clock.elapsed() < 1500) {
-            writer.waitForReadyRead(50);
-            buffer += writer.readAllStandardOutput();
-            qsizetype nl;
-            while ((nl = buffer.indexOf('\n')) >= 0) {
-                const QByteArray line = buffer.left(nl);
-                buffer.remove(0, nl + 1);
-                if (line.startsWith("step "))
-                    logged.emplace_back(clock.elapsed(), line.mid(5).toLong());
-            }
-        }
-        ::kill(static_cast<pid_t>(writer.processId()), SIGKILL);
-        const qint64 killedAt = clock.elapsed();
-        QVERIFY(writer.waitForFinished());
-        QVERIFY(!logged.empty());
-
+        const KilledWriter killed = runAndKill(QStringLiteral(RUNLENS_TEST_WRITER), store, QStringLiteral("doomed"), 1500, flushMs);
+        QVERIFY(killed.started);
+        QVERIFY(!killed.logged.empty());
         // Every point logged more than a flush interval (plus scheduling slack)
         // before the kill must be on disk.
-        long mustHave = -1;
-        for (const auto& [ms, step] : logged)
-            if (ms < killedAt - 2 * flushMs - 100)
-                mustHave = step;
+        const long mustHave = killed.mustHave(flushMs);
         QVERIFY2(mustHave > 100, "the writer logged too little to judge");
 
         auto reader = mustOpen(store);
