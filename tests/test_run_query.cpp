@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <set>
+
 using namespace runlens;
 
 class TestRunQuery : public QObject {
@@ -246,6 +248,37 @@ private slots:
         QVERIFY2(error->message.contains(QStringLiteral("more than 20000 terms")), qPrintable(error->message));
         QVERIFY(error->message.contains(QStringLiteral("in (...)")));
         QCOMPARE(huge.mid(error->position, 2), QStringLiteral("or"));
+    }
+
+    void longListsMatchWhatEachTermMatches()
+    {
+        // Long "in" lists (and "or" chains over one field, read as one) use
+        // a lookup; they must select exactly the union of their terms, with
+        // numbers, words, quoted numbers, names and a case-blind status.
+        const QStringList fields = {QStringLiteral("params.lr"), QStringLiteral("params.optimizer"),
+            QStringLiteral("name"), QStringLiteral("status")};
+        const QStringList values = {QStringLiteral("0.1"), QStringLiteral("1e-2"), QStringLiteral("'0.001'"),
+            QStringLiteral("sgd"), QStringLiteral("'adam'"), QStringLiteral("run-2"), QStringLiteral("FINISHED"),
+            QStringLiteral("-0"), QStringLiteral("nan"), QStringLiteral("'x y'"), QStringLiteral("42")};
+        for (const auto& field : fields) {
+            std::set<int> expected;
+            QStringList terms;
+            for (const auto& v : values) {
+                const auto one = RunQuery(field + QStringLiteral(" = ") + v).select(table_);
+                QVERIFY2(!one.error, qPrintable(field + QStringLiteral(" = ") + v));
+                expected.insert(one.rows.begin(), one.rows.end());
+                terms << field + QStringLiteral(" = ") + v;
+            }
+            const auto in = RunQuery(field + QStringLiteral(" in (") + values.join(QStringLiteral(", ")) + QLatin1Char(')')).select(table_);
+            const auto ors = RunQuery(terms.join(QStringLiteral(" or "))).select(table_);
+            QVERIFY(!in.error && !ors.error);
+            const std::set<int> gotIn(in.rows.begin(), in.rows.end()), gotOr(ors.rows.begin(), ors.rows.end());
+            QCOMPARE(gotIn, expected);
+            QCOMPARE(gotOr, expected);
+            const auto notIn = RunQuery(field + QStringLiteral(" not in (") + values.join(QStringLiteral(", ")) + QLatin1Char(')')).select(table_);
+            for (int r : notIn.rows)
+                QVERIFY(!expected.count(r));
+        }
     }
 
     void hostileInputNeverCrashes()

@@ -4,10 +4,13 @@
 #include "natural_compare.h"
 
 #include <QDateTime>
+#include <QSet>
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
+#include <unordered_set>
 
 namespace runlens::query {
 
@@ -110,8 +113,32 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, std::optional<Q
 }
 
 
+// "x = 1 or x = 2 or ..." over one field (a pasted list of ids) is the
+// same as "x in (1, 2, ...)", which evaluates as one lookup per run rather
+// than a comparison per term: the node as an "in", or null.
+std::unique_ptr<Node> asInList(const Node& node)
+{
+    if (node.kind != Node::Or || node.children.size() < 8)
+        return nullptr;
+    const Field& first = node.children.front()->field;
+    for (const auto& child : node.children)
+        if (child->kind != Node::Compare || child->cmp != Cmp::Eq || child->field.kind != first.kind
+            || child->field.path != first.path)
+            return nullptr;
+    auto in = std::make_unique<Node>();
+    in->kind = Node::Compare;
+    in->cmp = Cmp::In;
+    in->field = first;
+    in->opPos = node.children.front()->opPos;
+    for (const auto& child : node.children)
+        in->values.insert(in->values.end(), child->values.begin(), child->values.end());
+    return in;
+}
+
 std::optional<Predicate> compile(const Node& node, const RunTable& table, std::optional<QueryError>& error)
 {
+    if (const auto in = asInList(node))
+        return compile(*in, table, error);
     if (node.kind != Node::Compare) {
         std::vector<Predicate> kids;
         for (const auto& child : node.children) {
@@ -191,6 +218,35 @@ std::optional<Predicate> compile(const Node& node, const RunTable& table, std::o
     };
 
     const Cmp cmp = node.cmp;
+    if ((cmp == Cmp::In || cmp == Cmp::NotIn) && values.size() > 8) {
+        // A long list (pasted ids): one lookup per run, by the same rules as
+        // compare() — numbers against numbers, text against the rest.
+        struct Sets {
+            std::unordered_set<double> numbers;
+            QSet<QString> wordTexts;   // literals that are not numbers
+            QSet<QString> numberTexts; // numeric literals, against values that are not numbers
+        };
+        auto sets = std::make_shared<Sets>();
+        auto key = [caseless](const QString& text) { return caseless ? text.toCaseFolded() : text; };
+        for (const auto& lit : values) {
+            const bool numeric = lit.isNumber || !std::isnan(lit.number);
+            if (numeric && !std::isnan(lit.number)) {
+                sets->numbers.insert(lit.number == 0 ? 0.0 : lit.number); // -0 equals 0
+                sets->numberTexts.insert(key(lit.text));
+            } else if (!lit.isNumber) {
+                sets->wordTexts.insert(key(lit.text));
+            }
+        }
+        return Predicate([get = *getter, sets, cmp, key](int r) {
+            const CellValue v = get(r);
+            if (!v.present)
+                return false;
+            const bool found = std::isnan(v.number)
+                ? sets->wordTexts.contains(key(v.text)) || sets->numberTexts.contains(key(v.text))
+                : sets->numbers.contains(v.number == 0 ? 0.0 : v.number) || sets->wordTexts.contains(key(v.text));
+            return found == (cmp == Cmp::In);
+        });
+    }
     return Predicate([get = *getter, values, cmp, compare](int r) {
         const CellValue v = get(r);
         if (!v.present)
