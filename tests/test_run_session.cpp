@@ -143,6 +143,56 @@ private slots:
         run.finish();
     }
 
+    void liveRefreshSeesOtherToolsFoldersGrow()
+    {
+        // MLflow and Lightning write plain files: a live run appends metric
+        // lines, a new run is a new folder. Live refresh alone (no forced
+        // refresh) shows both; it looked only at the root folder and missed them.
+        auto append = [](const QString& path, const QByteArray& bytes) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::Append));
+            QCOMPARE(f.write(bytes), bytes.size());
+        };
+        const QString mlruns = dir_.filePath(QStringLiteral("live-mlflow/mlruns"));
+        test::writeFile(mlruns + QStringLiteral("/1/meta.yaml"),
+            "experiment_id: '1'\nlifecycle_stage: active\nname: live\n");
+        auto mlflowRun = [&](const char* id) {
+            const QString run = mlruns + QStringLiteral("/1/") + QLatin1String(id);
+            test::writeFile(run + QStringLiteral("/meta.yaml"),
+                QByteArray("experiment_id: '1'\nlifecycle_stage: active\nrun_id: ") + id + "\nrun_name: " + id
+                    + "\nstart_time: 1700000000000\nstatus: 1\n");
+            test::writeFile(run + QStringLiteral("/metrics/loss"), "1700000000001 1.0 0\n");
+            return run;
+        };
+        const QString first = mlflowRun("aaa");
+        const QString lightning = dir_.filePath(QStringLiteral("live-lightning"));
+        test::writeFile(lightning + QStringLiteral("/version_0/metrics.csv"), "step,loss\n0,1.0\n");
+
+        Workspace workspace;
+        QCOMPARE(workspace.openAndWait({mlruns, lightning}), QString());
+        const auto table = [&] { return workspace.runs(); };
+        auto lossCount = [&](const char* name) {
+            const int row = table()->findRun(QString::fromLatin1(name));
+            const MetricColumn* m = table()->metric(QStringLiteral("loss"));
+            return row >= 0 && m ? m->count[size_t(row)] : int64_t(-1);
+        };
+        QCOMPARE(table()->rowCount(), 2);
+        QCOMPARE(lossCount("aaa"), int64_t(1));
+        QCOMPARE(lossCount("version_0"), int64_t(1));
+        workspace.setLiveInterval(100);
+
+        append(first + QStringLiteral("/metrics/loss"), "1700000000002 0.5 1\n");
+        append(lightning + QStringLiteral("/version_0/metrics.csv"), "1,0.5\n");
+        QTRY_COMPARE_WITH_TIMEOUT(lossCount("aaa"), int64_t(2), 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(lossCount("version_0"), int64_t(2), 3000);
+
+        mlflowRun("bbb");
+        test::writeFile(lightning + QStringLiteral("/version_1/metrics.csv"), "step,loss\n0,2.0\n");
+        QTRY_COMPARE_WITH_TIMEOUT(table()->rowCount(), 4, 3000);
+        QVERIFY(table()->findRun(QStringLiteral("bbb")) >= 0);
+        QVERIFY(table()->findRun(QStringLiteral("version_1")) >= 0);
+    }
+
     void aStoreOpenedBeforeTrainingCreatesIt()
     {
         // "Open the app, then start training": the path is watched, then opened.

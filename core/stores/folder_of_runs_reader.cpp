@@ -5,10 +5,16 @@
 #include "run_details.h"
 
 #include <QFileInfo>
+#include <QSet>
 
 #include <algorithm>
 
 namespace runlens {
+
+namespace {
+// Files written in the last ten minutes may still grow (a run logging).
+constexpr qint64 kRecentMs = 10 * 60 * 1000;
+} // namespace
 
 FolderOfRunsReader::FolderOfRunsReader(QDir root) : root_(std::move(root)) {}
 
@@ -56,9 +62,32 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
             problems << QStringLiteral("%1: %2").arg(id, p);
     }
     table->sortColumns();
+    // Live refresh: the root and every folder down to each run (a new run
+    // or experiment folder), each run folder (a new file), and the files
+    // written lately, which may still grow.
+    watch_.clear();
+    QSet<QString> watched;
+    for (const auto& folder : folders_) {
+        for (QString f = folder; f.startsWith(root_.absolutePath()) && !watched.contains(f);
+             f = QFileInfo(f).absolutePath()) {
+            watched.insert(f);
+            if (f == root_.absolutePath())
+                break;
+        }
+        watch_.addRecentFiles(folder, kRecentMs, true);
+    }
+    watched.insert(root_.absolutePath());
+    for (const auto& f : watched)
+        watch_.add(f);
     if (progress)
         progress(1.0);
     return LoadedRuns{std::move(table), problems, {}};
+}
+
+QString FolderOfRunsReader::changeStamp() const
+{
+    std::lock_guard lock(mutex_);
+    return watch_.size() ? watch_.stamp() : ChangeWatch::stampOf({root_.absolutePath()});
 }
 
 Result<RunDetails> FolderOfRunsReader::loadDetails(const QString& runId)

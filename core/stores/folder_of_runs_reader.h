@@ -10,6 +10,7 @@
 #pragma once
 
 #include "run_details.h"
+#include "change_watch.h"
 #include "store_reader.h"
 
 #include <QDir>
@@ -25,6 +26,7 @@ public:
     Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) final;
     Result<RunDetails> loadDetails(const QString& runId) final;
     Result<MetricSeries> loadSeries(const QString& runId, const QString& key) final;
+    QString changeStamp() const final;
 
 protected:
     explicit FolderOfRunsReader(QDir root);
@@ -53,7 +55,8 @@ private:
     Result<QString> folderOf(const QString& runId) const;
 
     QDir root_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
+    ChangeWatch watch_; // from the last loadRuns
     QHash<QString, QString> folders_; // run id -> folder, from the last loadRuns
 };
 

@@ -312,7 +312,26 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
         notes << QStringLiteral("%1 deleted run(s) or experiment(s) left out (show them with --deleted)").arg(deletedSeen);
     if (progress)
         progress(1.0);
+    // Live refresh: a new experiment (the root), a new run (its experiment
+    // folder), a new metric or tag (the run's folders), a status or end time
+    // (meta.yaml, rewritten in place), and metric files written lately.
+    watch_.clear();
+    watch_.add(root_.absolutePath());
+    for (const auto& e : experimentDirs)
+        watch_.add(e);
+    for (const auto& dir : std::as_const(runDirs_)) {
+        watch_.add(dir);
+        for (const char* part : {"meta.yaml", "metrics", "params", "tags"})
+            watch_.add(QDir(dir).filePath(QLatin1String(part)));
+        watch_.addRecentFiles(QDir(dir).filePath(QStringLiteral("metrics")), 10 * 60 * 1000, true);
+    }
     return LoadedRuns{std::move(table), problems, notes};
+}
+
+QString MlflowFileStoreReader::changeStamp() const
+{
+    std::lock_guard lock(mutex_);
+    return watch_.size() ? watch_.stamp() : ChangeWatch::stampOf({root_.absolutePath()});
 }
 
 Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)

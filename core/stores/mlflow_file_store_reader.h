@@ -32,6 +32,7 @@ public:
     Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) override;
     Result<RunDetails> loadDetails(const QString& runId) override;
     Result<MetricSeries> loadSeries(const QString& runId, const QString& key) override;
+    QString changeStamp() const override;
 
     // The registered models found under models/, by name (listed, not loaded as runs).
     QStringList registeredModels() const;
@@ -41,7 +42,8 @@ private:
 
     QDir root_;
     bool includeDeleted_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
+    ChangeWatch watch_; // from the last loadRuns
     QHash<QString, QString> runDirs_;          // run id -> its folder
     QHash<QString, QString> experimentNames_;  // run id -> experiment name
 };

@@ -7,6 +7,7 @@
 // serialise access to their connection or files.
 #pragma once
 
+#include "change_watch.h"
 #include "metric_series.h"
 #include "result.h"
 #include "run_details.h"
@@ -40,6 +41,13 @@ public:
     virtual Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) = 0;
     virtual Result<RunDetails> loadDetails(const QString& runId) = 0;
     virtual Result<MetricSeries> loadSeries(const QString& runId, const QString& key) = 0;
+
+    // Changes whenever what loadRuns() read changed (live refresh compares
+    // it). A file store: the file and its -wal; folder stores say more.
+    virtual QString changeStamp() const
+    {
+        return ChangeWatch::stampOf({location(), location() + QStringLiteral("-wal")});
+    }
 };
 
 } // namespace runlens

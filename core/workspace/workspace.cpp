@@ -58,18 +58,6 @@ void Workspace::setLoading(int delta)
         emit loadingChanged(loading_ > 0);
 }
 
-QString Workspace::stampOf(const QString& path)
-{
-    QString s;
-    for (const auto& p : {path, path + QStringLiteral("-wal")}) {
-        const QFileInfo fi(p);
-        if (fi.exists())
-            s += QString::number(fi.size()) + QLatin1Char(':')
-                + QString::number(fi.lastModified().toMSecsSinceEpoch()) + QLatin1Char(';');
-    }
-    return s;
-}
-
 void Workspace::open(const QStringList& paths)
 {
     for (const auto& raw : paths) {
@@ -94,7 +82,6 @@ void Workspace::startLoad(const QString& path, int storeIndex, bool reopen)
     std::shared_ptr<StoreReader> reader = storeIndex >= 0 && !reopen ? stores_[size_t(storeIndex)].reader : nullptr;
     setLoading(+1);
     pool_.start([this, path, reader, generation]() mutable {
-        const QString stamp = stampOf(path);
         if (!reader) {
             auto opened = openStore(path, {}, includeDeleted_);
             if (!opened) {
@@ -110,6 +97,8 @@ void Workspace::startLoad(const QString& path, int storeIndex, bool reopen)
             QMetaObject::invokeMethod(this, [this, f, name] { emit progress(f, name); }, Qt::QueuedConnection);
             return generation_.load() == generation;
         });
+        // After the load: a folder store watches what this load found.
+        const QString stamp = reader->changeStamp();
         QMetaObject::invokeMethod(this, [this, path, reader, runs = std::move(runs), stamp, generation]() mutable {
             finishLoad(path, reader, std::move(runs), stamp, generation);
         }, Qt::QueuedConnection);
@@ -191,12 +180,28 @@ void Workspace::refresh(bool force)
             open({path});
         }
     for (int i = 0; i < storeCount(); ++i) {
-        if (refreshing_.contains(i))
+        if (refreshing_.contains(i) || checking_.contains(stores_[size_t(i)].path))
             continue;
-        if (!force && stampOf(stores_[size_t(i)].path) == stores_[size_t(i)].stamp)
+        if (force) {
+            refreshing_.insert(i);
+            startLoad(stores_[size_t(i)].path, i);
             continue;
-        refreshing_.insert(i);
-        startLoad(stores_[size_t(i)].path, i);
+        }
+        // Stamping a folder store stats thousands of paths: off the GUI thread.
+        const QString path = stores_[size_t(i)].path;
+        checking_.insert(path);
+        pool_.start([this, path, reader = stores_[size_t(i)].reader] {
+            QString stamp = reader->changeStamp();
+            QMetaObject::invokeMethod(this, [this, path, stamp = std::move(stamp)] {
+                checking_.remove(path);
+                const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+                const int index = int(it - stores_.begin());
+                if (it == stores_.end() || it->stamp == stamp || refreshing_.contains(index))
+                    return;
+                refreshing_.insert(index);
+                startLoad(path, index);
+            }, Qt::QueuedConnection);
+        });
     }
 }
 
@@ -269,7 +274,7 @@ Result<bool> Workspace::setBaseline(int row, bool mark)
         store.baselines.insert(experiment, merged_->id(row));
     else
         store.baselines.remove(experiment);
-    store.stamp = stampOf(store.path);   // our own write is not news from a live run
+    store.stamp = store.reader->changeStamp();   // our own write is not news from a live run
     emit runsChanged();
     return true;
 }

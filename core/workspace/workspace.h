@@ -128,7 +128,6 @@ private:
     void finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs, QString stamp,
                     quint64 generation);
     void rebuildMerged();
-    static QString stampOf(const QString& path);
     std::shared_ptr<SeriesCache> cacheFor(const SeriesKey& key) const;
     // Runs on pool threads: touches only the cache it is given and plotCache_.
     std::shared_ptr<const PlotSeries> buildSeries(const SeriesKey& key, const std::shared_ptr<SeriesCache>& cache,
@@ -145,6 +144,7 @@ private:
     QStringList waiting_; // paths to open once they exist
     QStringList pending_;   // paths being opened
     QSet<int> refreshing_;
+    QSet<QString> checking_; // stores whose change stamp is being taken
     QTimer liveTimer_;
 
     // Prepared series kept for replotting (raw and smoothed), within a budget.
