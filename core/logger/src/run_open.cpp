@@ -70,8 +70,8 @@ std::unique_ptr<Run::Impl> Run::open(const std::string& store_path, const RunOpt
         throw Error("the flush interval must be positive");
     std::error_code ec;
     impl->cwd = fs::current_path(ec);
-    impl->db
-        = std::make_unique<SqliteDb>(openStoreForWriting(store_path, static_cast<int>(options.busy_timeout.count())));
+    impl->db = std::make_unique<SqliteDb>(
+        openStoreForWriting(store_path, static_cast<int>(options.busy_timeout.count()), options.vfs_name));
     impl->db->exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384");
     return impl;
 }

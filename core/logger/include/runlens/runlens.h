@@ -43,6 +43,10 @@ struct RunOptions {
     // In distributed training only rank 0 logs (RANK / LOCAL_RANK); set this
     // (or RUNLENS_ALL_RANKS=1) to log from every rank.
     bool log_all_ranks = false;
+    // The SQLite VFS to open the store with, by its registered name
+    // (sqlite3_vfs_register); empty: SQLite's default. The tests use one that
+    // fails writes on demand to play a full disk.
+    std::string vfs_name;
 };
 
 // Limits on what a store accepts; larger input is refused with a message.
