@@ -80,6 +80,10 @@ struct StringHash {
 
 using namespace detail;
 
+// How soon the first points of a run are written: a run killed before its
+// first flush interval (5 s, say) would otherwise keep none.
+inline constexpr std::chrono::milliseconds kFirstFlushDelay{100};
+
 struct Run::Impl {
     std::string store_path, id, name;
     RunOptions options;
@@ -94,6 +98,9 @@ struct Run::Impl {
     std::vector<std::string> series_keys;
     std::vector<std::vector<MetricPoint>> pending;
     std::vector<Record> records;
+    bool first_point_logged = false;
+    bool first_point_due = false; // logged, and the writer has not taken it yet
+    std::chrono::steady_clock::time_point first_point_at;
     uint64_t flush_requested = 0, flush_done = 0;
     bool stopping = false;
     bool finished = false;
@@ -151,10 +158,18 @@ struct Run::Impl {
             index = it->second;
         }
         pending[index].push_back({step, wall, value});
+        if (!first_point_logged) [[unlikely]] {
+            first_point_logged = first_point_due = true;
+            first_point_at = std::chrono::steady_clock::now();
+            wake.notify_one();
+        }
         return true;
     }
 
     void writerLoop();
+    // Waits for the next write: the flush interval, a flush() or finish(),
+    // the first point.
+    void waitForWork(std::unique_lock<std::mutex>& lock);
     void writeBatch(std::vector<Record>& batch, size_t series_count);
     // The writer of series `index`, its metrics row made on first use.
     SeriesWriter writerFor(size_t index);

@@ -13,6 +13,14 @@
 
 namespace runlens {
 
+void Run::Impl::waitForWork(std::unique_lock<std::mutex>& lock)
+{
+    const auto urgent = [&] { return stopping || flush_requested != flush_done; };
+    wake.wait_for(lock, options.flush_interval, [&] { return urgent() || first_point_due; });
+    if (first_point_due && !urgent()) // gather what comes with the first point, briefly
+        wake.wait_until(lock, first_point_at + std::min(kFirstFlushDelay, options.flush_interval), urgent);
+}
+
 void Run::Impl::writerLoop()
 {
     // What a failed write leaves in `batch` and `spare` is written again next
@@ -27,10 +35,11 @@ void Run::Impl::writerLoop()
         {
             std::unique_lock lock(mu);
             if (!first)
-                wake.wait_for(lock, options.flush_interval, [&] { return stopping || flush_requested != flush_done; });
+                waitForWork(lock);
             first = false;
             serving = flush_requested;
             stop = stopping;
+            first_point_due = false;
             std::move(records.begin(), records.end(), std::back_inserter(batch));
             records.clear();
             series_count = series_keys.size();

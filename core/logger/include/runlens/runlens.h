@@ -8,8 +8,10 @@
 //
 // Threading: a Run may be used from any number of threads. logMetric() only
 // appends to an in-memory buffer under a short lock; a writer thread owned by
-// the Run writes batches to the store every flush interval, so a crash loses at
-// most that interval. Nothing on the logging path waits for the disk.
+// the Run writes batches to the store every flush interval (the first points
+// 100 ms after they are logged, so that a run killed early keeps them), so a
+// crash loses at most that interval. Nothing on the logging path waits for the
+// disk.
 #pragma once
 
 #include "runlens/run_status.h"

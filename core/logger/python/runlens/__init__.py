@@ -7,9 +7,10 @@
             run.log({"loss": loss}, step=step)
 
 Logging never waits for the disk: the native library buffers points and a
-background thread writes them every flush interval. A run left open ends as
-finished at exit, as failed after an uncaught exception and as killed after
-Ctrl-C; a process killed outright reads as crashed.
+background thread writes them every flush interval (the first ones within
+0.1 s). A run left open ends as finished at exit, as failed after an uncaught
+exception and as killed after Ctrl-C; a process killed outright reads as
+crashed.
 
 The store is `store=`, else $RUNLENS_STORE, else ./runlens.db.
 """
