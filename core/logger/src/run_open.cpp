@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -68,6 +69,9 @@ std::unique_ptr<Run::Impl> Run::open(const std::string& store_path, const RunOpt
             throw Error(why);
     if (options.flush_interval.count() <= 0)
         throw Error("the flush interval must be positive");
+    if (options.max_buffered_points == 0)
+        throw Error("max_buffered_points must be positive");
+    impl->drain_at = std::max<size_t>(1, options.max_buffered_points / 2);
     std::error_code ec;
     impl->cwd = fs::current_path(ec);
     impl->db = std::make_unique<SqliteDb>(
