@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The logger when the disk fails under it: a full disk, played by a SQLite VFS
-// that refuses writes on demand (full_disk_vfs.h). What is buffered stays
-// bounded, nothing is claimed written that was not, and nothing buffered is
-// lost once the disk takes writes again.
+// The logger when the disk fails under it: a full disk (played by a SQLite VFS
+// that refuses writes on demand, full_disk_vfs.h) and a store file deleted or
+// replaced while a run logs. What is buffered stays bounded, nothing is
+// claimed written that was not, and nothing buffered is lost once the disk
+// takes writes again.
 #include "full_disk_vfs.h"
 #include "test_support.h"
 
@@ -13,6 +14,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 using namespace runlens;
@@ -211,6 +213,43 @@ private slots:
         QVERIFY(clock.elapsed() >= 350);
         QVERIFY2(mentions(run.lastError(), "100 points"), run.lastError().c_str());
         QVERIFY2(mentions(run.lastError(), "full"), run.lastError().c_str());
+    }
+
+    void aDeletedStoreFailsFlushAndFinish()
+    {
+        const auto path = store("deleted.db");
+        RunOptions options = testRun("deleted");
+        options.flush_interval = std::chrono::milliseconds(50);
+        auto run = Run::start(path, options);
+        QVERIFY(run.logMetric("x", 0.0, 0));
+        QVERIFY(run.flush());
+        std::filesystem::remove(path); // `rm runs.db` while training goes on
+        QVERIFY(run.logMetric("x", 0.5, 1));
+        QVERIFY2(!run.flush(), "flush() said the point was written to a deleted store");
+        QVERIFY2(mentions(run.lastError(), "was deleted while the run was logging"), run.lastError().c_str());
+        QVERIFY2(!run.finish(), "finish() reported success on a deleted store");
+        QVERIFY2(mentions(run.lastError(), "was deleted while the run was logging"), run.lastError().c_str());
+        QVERIFY(!std::filesystem::exists(path)); // and no new, empty store appeared in its place
+    }
+
+    void aReplacedStoreFailsFlushAndIsLeftAlone()
+    {
+        const auto path = store("replaced.db");
+        const auto other = store("other.db");
+        Run::start(other, testRun("the other store's run")).finish();
+        const QByteArray otherHash = fileHash(QString::fromStdString(other));
+
+        RunOptions options = testRun("replaced");
+        options.flush_interval = std::chrono::milliseconds(50);
+        auto run = Run::start(path, options);
+        QVERIFY(run.logMetric("x", 0.0, 0));
+        QVERIFY(run.flush());
+        std::filesystem::rename(other, path); // a copy from elsewhere put in its place
+        QVERIFY(run.logMetric("x", 0.5, 1));
+        QVERIFY2(!run.flush(), "flush() said the point was written to a replaced store");
+        QVERIFY2(mentions(run.lastError(), "was replaced by another file while the run was logging"), run.lastError().c_str());
+        QVERIFY(!run.finish());
+        QCOMPARE(fileHash(QString::fromStdString(path)), otherHash); // the file now there is not written
     }
 };
 

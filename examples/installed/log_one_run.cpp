@@ -15,7 +15,7 @@ int main(int argc, char** argv)
     run.logParam("lr", 0.01);
     for (int step = 0; step < 100; ++step)
         run.logMetric("loss", std::exp(-0.05 * step), step);
-    // False when something logged did not reach the disk (a full disk, say).
+    // False when something logged did not reach the disk (full, or the store deleted).
     if (!run.finish(runlens::RunStatus::Finished)) {
         std::fprintf(stderr, "log_one_run: %s\n", run.lastError().c_str());
         return 1;

@@ -245,14 +245,16 @@ bool Run::logArtifactUri(std::string_view path, std::string_view uri, int64_t si
 
 bool Run::Impl::makeRoom(std::unique_lock<std::mutex>& lock)
 {
-    if (options.when_buffer_full == WhenBufferFull::Block) {
+    if (options.when_buffer_full == WhenBufferFull::Block && !store_lost) {
         wake.notify_one();
-        room.wait(lock, [&] { return buffered_points < options.max_buffered_points || finished; });
-        if (!finished)
+        room.wait(lock, [&] { return buffered_points < options.max_buffered_points || finished || store_lost; });
+        if (finished) {
+            last_error = "the run has finished; nothing more is logged";
+            t_point_dropped = false;
+            return false;
+        }
+        if (!store_lost)
             return true;
-        last_error = "the run has finished; nothing more is logged";
-        t_point_dropped = false;
-        return false;
     }
     // Drop: the caller does not wait. Counted, recorded in the store and
     // reported by flush() and finish(); the message is built once an episode.
@@ -285,8 +287,9 @@ bool Run::flush()
     if (impl_->write_failing) {
         const size_t n = impl_->buffered_points;
         why = impl_->write_error + "; ";
-        why += points(n) + (n == 1 ? " waits" : " wait") + " in memory for the next try, every "
-            + std::to_string(impl_->options.flush_interval.count()) + " ms";
+        why += impl_->store_lost ? "what is logged is not saved (" + points(n) + " in memory)"
+                                 : points(n) + (n == 1 ? " waits" : " wait") + " in memory for the next try, every "
+                + std::to_string(impl_->options.flush_interval.count()) + " ms";
     }
     if (impl_->dropped_points > impl_->dropped_reported) {
         if (!why.empty())

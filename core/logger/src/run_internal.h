@@ -124,6 +124,7 @@ struct Run::Impl {
     uint64_t flush_requested = 0, flush_done = 0;
     bool write_failing = false;     // the writer's last attempt failed ...
     std::string write_error;        // ... for this reason
+    bool store_lost = false;        // the store file was deleted or replaced: for good
     std::string finish_error;       // what finishing could not save; empty if all
     bool finish_ok = true;
     bool stopping = false;
@@ -132,6 +133,7 @@ struct Run::Impl {
 
     // Writer thread only.
     std::unique_ptr<SqliteDb> db;
+    uint64_t store_dev = 0, store_ino = 0; // the store file as opened
     std::vector<std::optional<SeriesWriter>> on_disk; // empty until a series is first written
     std::vector<std::vector<MetricPoint>> spare;
     uint64_t dropped_on_disk = 0; // the runlens.dropped_points tag as last committed
@@ -200,7 +202,8 @@ struct Run::Impl {
     }
 
     // The buffer is full: waits for the writer to make room (Block) or drops
-    // the point (Drop). True when the point may go in.
+    // the point (Drop, or a store that will never take writes again). True
+    // when the point may go in.
     bool makeRoom(std::unique_lock<std::mutex>& lock);
 
     void writerLoop();
@@ -211,6 +214,8 @@ struct Run::Impl {
     // After finish() could not write everything: the end of the run and how
     // many points are missing, without the points, if the store takes that.
     void recordEndWithoutPoints(const std::vector<Record>& batch, uint64_t missing, const std::string& why);
+    // Throws Error when the file at store_path is no longer the one opened.
+    void checkStoreIdentity();
     // The writer of series `index`, its metrics row made on first use.
     SeriesWriter writerFor(size_t index);
     void writeRecord(const Record& record);

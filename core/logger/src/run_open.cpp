@@ -8,6 +8,7 @@
 #include "runlens/store_schema.h"
 #include "sha256.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -77,6 +78,12 @@ std::unique_ptr<Run::Impl> Run::open(const std::string& store_path, const RunOpt
     impl->db = std::make_unique<SqliteDb>(
         openStoreForWriting(store_path, static_cast<int>(options.busy_timeout.count()), options.vfs_name));
     impl->db->exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384");
+    // The file as opened, for the writer to notice it deleted or replaced.
+    struct stat st {};
+    if (::stat(store_path.c_str(), &st) != 0)
+        throw Error("cannot open '" + store_path + "': it vanished as it was opened");
+    impl->store_dev = uint64_t(st.st_dev);
+    impl->store_ino = uint64_t(st.st_ino);
     return impl;
 }
 

@@ -8,6 +8,8 @@
 #include "runlens/number_format.h"
 #include "sha256.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
@@ -95,7 +97,7 @@ void Run::Impl::writerLoop()
                 spare[i].clear();
             dropped_on_disk = dropped;
         }
-        bool dropping = false;
+        bool lost = false, dropping = false;
         size_t waiting = 0;
         {
             std::lock_guard lock(mu);
@@ -105,13 +107,14 @@ void Run::Impl::writerLoop()
                 buffered_points -= in_flight;
                 write_error.clear();
             } else {
-                write_error = "writing to the store failed: " + error;
+                write_error = store_lost ? error : "writing to the store failed: " + error;
                 last_error = write_error;
                 // Points dropped before this attempt found the store failing
                 // were dropped because of it: say so in the store.
                 if (dropped_points > dropped_on_disk)
                     drop_reason = "the buffer was full (" + points(options.max_buffered_points) + ") while " + write_error;
             }
+            lost = store_lost;
             waiting = buffered_points;
             dropping = dropped_points > dropped_seen;
             dropped_seen = dropped_points;
@@ -127,8 +130,11 @@ void Run::Impl::writerLoop()
                 waiting);
         }
         if (!written && !failing) {
-            std::fprintf(stderr, "runlens: writing to the store failed (%zu points wait in memory; retried every %s): %s\n",
-                waiting, seconds(options.flush_interval).c_str(), error.c_str());
+            if (lost)
+                std::fprintf(stderr, "runlens: %s; nothing logged from now on is saved\n", error.c_str());
+            else
+                std::fprintf(stderr, "runlens: writing to the store failed (%zu points wait in memory; retried every %s): %s\n",
+                    waiting, seconds(options.flush_interval).c_str(), error.c_str());
         } else if (written && failing) {
             std::fprintf(stderr, "runlens: the store takes writes again; what was buffered is written\n");
         }
@@ -142,10 +148,11 @@ void Run::Impl::writerLoop()
         const auto now = std::chrono::steady_clock::now();
         if (!give_up_at)
             give_up_at = now + options.finish_timeout;
-        if (now >= *give_up_at) {
-            const std::string why
-                = "finishing gave up after " + seconds(options.finish_timeout) + ": writing to the store failed: " + error;
-            recordEndWithoutPoints(batch, dropped + in_flight, why);
+        if (lost || now >= *give_up_at) {
+            const std::string why = lost ? error
+                : "finishing gave up after " + seconds(options.finish_timeout) + ": writing to the store failed: " + error;
+            if (!lost)
+                recordEndWithoutPoints(batch, dropped + in_flight, why);
             std::lock_guard lock(mu);
             finish_error = in_flight ? "not saved: " + points(in_flight) + "; " + why : why;
             return;
@@ -153,10 +160,29 @@ void Run::Impl::writerLoop()
     }
 }
 
+void Run::Impl::checkStoreIdentity()
+{
+    // A store deleted (or replaced by another file) while the run logs would
+    // take every write into a file nobody can open again. Said, not hidden.
+    struct stat now {};
+    const bool gone = ::stat(store_path.c_str(), &now) != 0;
+    if (!gone && uint64_t(now.st_dev) == store_dev && uint64_t(now.st_ino) == store_ino)
+        return;
+    const std::string what = "the store file '" + store_path + "' was "
+        + (gone ? "deleted" : "replaced by another file") + " while the run was logging";
+    {
+        std::lock_guard lock(mu);
+        store_lost = true;
+    }
+    room.notify_all(); // loggers waiting for room (Block) would wait forever
+    throw Error(what);
+}
+
 void Run::Impl::writeBatch(std::vector<Record>& batch, size_t series_count, uint64_t dropped, const std::string& drop_why)
 {
     if (!db)
         return;
+    checkStoreIdentity();
     SqliteTransaction tx(*db);
     if (on_disk.size() < series_count)
         on_disk.resize(series_count);
@@ -180,6 +206,8 @@ void Run::Impl::writeBatch(std::vector<Record>& batch, size_t series_count, uint
     auto beat = db->prepare("UPDATE runs SET heartbeat=? WHERE id=?");
     beat.bind(1, nowMs()).bind(2, id).run();
     tx.commit();
+    // Committed to a file that is no longer at the path: not saved after all.
+    checkStoreIdentity();
     for (auto& [i, state] : staged)
         on_disk[i] = std::move(state);
 }

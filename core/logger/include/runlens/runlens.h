@@ -13,7 +13,7 @@
 // crash loses at most that interval. Nothing on the logging path waits for the
 // disk, unless you choose WhenBufferFull::Block.
 //
-// When the disk fails (full, say): the buffer is
+// When the disk fails (full, or the store file deleted): the buffer is
 // bounded (RunOptions::max_buffered_points), what it holds is retried until
 // the store takes it, and flush() and finish() return false with the reason in
 // lastError() rather than claim a write that did not land.
@@ -47,7 +47,8 @@ enum class WhenBufferFull {
     // Wait until the writer has made room: nothing is lost, but training
     // stalls for as long as the store refuses writes. Logging faster than the
     // disk takes points (replaying a log) then goes at the disk's pace rather
-    // than dropping.
+    // than dropping. A store file that was deleted or replaced will never
+    // take writes again: its points are dropped even under Block.
     Block,
 };
 
@@ -150,8 +151,8 @@ public:
     // Writes everything buffered so far and waits until the writer has tried.
     // True when it is on disk. False, with the reason in lastError(), when the
     // store refused the write (what is buffered stays buffered and is
-    // retried every flush interval), or when points were dropped since the
-    // previous flush().
+    // retried every flush interval), when the store file was deleted or
+    // replaced, or when points were dropped since the previous flush().
     bool flush();
     // Flushes and records the end; further logging is refused. While the
     // store refuses writes it retries for up to RunOptions::finish_timeout.

@@ -93,8 +93,9 @@ int rl_log_artifact(rl_run* run, const char* local_path, const char* artifact_di
 int rl_log_artifact_uri(rl_run* run, const char* path, const char* uri, int64_t size, const char* sha256);
 
 /* RL_ERROR when something logged is not on disk: the store refused the write
- * (it stays buffered and is retried), or points were dropped (since the last
- * rl_flush; for rl_finish, during the run). rl_run_last_error says which. */
+ * (it stays buffered and is retried), the store file was deleted or replaced,
+ * or points were dropped (since the last rl_flush; for rl_finish, during the
+ * run). rl_run_last_error says which. */
 int rl_flush(rl_run* run);
 int rl_finish(rl_run* run, int status);
 

@@ -12,7 +12,7 @@ background thread writes them every flush interval (the first ones within
 exception and as killed after Ctrl-C; a process killed outright reads as
 crashed.
 
-When the disk fails (full, say), flush() and finish() raise
+When the disk fails (full, or the store deleted), flush() and finish() raise
 RunlensError rather than pretend; the buffer is bounded (max_buffered_points)
 and points beyond it are dropped and counted (dropped_points, a warning, the
 run's tag runlens.dropped_points), or with when_buffer_full="block" wait.
@@ -264,8 +264,8 @@ class Run:
     # -- lifecycle ---------------------------------------------------------
     def flush(self):
         """Writes what is buffered and waits for it. Raises RunlensError when
-        it is not all on disk (the store refused the write) or points were
-        dropped since the last flush."""
+        it is not all on disk (the store refused the write, or its file was
+        deleted or replaced) or points were dropped since the last flush."""
         self._check(_lib.rl_flush(self._h))
 
     def finish(self, status="finished"):
