@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Several processes and a store: a writer killed with SIGKILL, eight writers
-// at once, and a reader alongside a writer.
+// Several processes and a store: a writer killed with SIGKILL (well into its
+// run, and before its first flush interval), eight writers at once, and a
+// reader alongside a writer.
 #include "killed_writer.h"
 #include "test_support.h"
 
@@ -23,11 +24,12 @@ class TestProcesses : public QObject {
     QTemporaryDir dir_;
 
     static void startWriter(QProcess& p, const QString& store, const QString& name, int points, int pauseUs,
-        int flushMs, const QString& mode = QStringLiteral("finish"))
+        int flushMs, const QString& mode = QStringLiteral("finish"), int delayMs = 0)
     {
         p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         p.start(QStringLiteral(RUNLENS_TEST_WRITER),
-            {store, name, QString::number(points), QString::number(pauseUs), QString::number(flushMs), mode});
+            {store, name, QString::number(points), QString::number(pauseUs), QString::number(flushMs), mode,
+                QString::number(delayMs)});
     }
 
 private slots:
@@ -63,6 +65,37 @@ private slots:
             QCOMPARE(series->values[i], double(i) * 0.5);
         }
         QCOMPARE(table->metric(QStringLiteral("x"))->count[0], int64_t(series->size()));
+    }
+
+    void aRunKilledBeforeItsFirstFlushIntervalKeepsItsFirstPoints()
+    {
+        // A job that dies early (a bad batch, an OOM kill) with a 5 s flush
+        // interval: the first points are flushed ~100 ms after they are logged,
+        // not at the end of the first interval. They come 300 ms after the
+        // run starts (loading data), after the writer's first write at start.
+        const QString store = dir_.filePath(QStringLiteral("early.db"));
+        QProcess writer;
+        startWriter(writer, store, QStringLiteral("early"), 5, 0, 5000, QStringLiteral("hang"), 300);
+        QVERIFY(writer.waitForStarted());
+        QElapsedTimer clock;
+        clock.start();
+        QByteArray out;
+        while (!out.contains("hanging") && clock.elapsed() < 20000) {
+            writer.waitForReadyRead(50);
+            out += writer.readAllStandardOutput();
+        }
+        QVERIFY2(out.contains("hanging"), out.constData()); // the five points are handed to the logger
+        QTest::qWait(400); // well inside the 5 s interval
+        ::kill(static_cast<pid_t>(writer.processId()), SIGKILL);
+        QVERIFY(writer.waitForFinished());
+
+        auto reader = mustOpen(store);
+        auto table = mustLoad(*reader);
+        QCOMPARE(table->rowCount(), 1);
+        auto series = reader->loadSeries(table->id(0), QStringLiteral("x"));
+        QVERIFY2(series, "no point of the killed run is on disk");
+        QCOMPARE(series->size(), size_t(5));
+        QCOMPARE(series->values.back(), 2.0);
     }
 
     void eightWritersAtOnceLoseNothing()

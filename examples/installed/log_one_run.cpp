@@ -15,6 +15,10 @@ int main(int argc, char** argv)
     run.logParam("lr", 0.01);
     for (int step = 0; step < 100; ++step)
         run.logMetric("loss", std::exp(-0.05 * step), step);
-    run.finish(runlens::RunStatus::Finished);
+    // False when something logged did not reach the disk (full, or the store deleted).
+    if (!run.finish(runlens::RunStatus::Finished)) {
+        std::fprintf(stderr, "log_one_run: %s\n", run.lastError().c_str());
+        return 1;
+    }
     return 0;
 }

@@ -289,6 +289,76 @@ class LoggingEndToEnd(unittest.TestCase):
             """, env={"RANK": "0", "LOCAL_RANK": "0"})
         self.assertEqual(set(self.runs()), {"rank0"})
 
+    def test_a_deleted_store_raises_instead_of_claiming_the_write(self):
+        # `rm` of the store while training: flush() and finish() raise with
+        # the reason; they used to return as if everything was saved.
+        out = self.script(f"""
+            import os, runlens
+            run = runlens.init(store={self.store!r}, name="gone", flush_interval=0.05, git=False)
+            run.log({{"loss": 1.0}}, step=0)
+            run.flush()
+            os.remove({self.store!r})
+            run.log({{"loss": 2.0}}, step=1)
+            for what in (run.flush, run.finish):
+                try:
+                    what()
+                    print(what.__name__, "claimed success")
+                except runlens.RunlensError as e:
+                    print(what.__name__, "raised:", e)
+            """)
+        lines = out.stdout.splitlines()
+        self.assertEqual(len(lines), 2, out.stdout)
+        self.assertTrue(lines[0].startswith("flush raised:"), out.stdout)
+        self.assertTrue(lines[1].startswith("finish raised:"), out.stdout)
+        self.assertIn("was deleted while the run was logging", lines[0])
+        self.assertIn("was deleted while the run was logging", lines[1])
+
+    def test_a_with_block_on_a_deleted_store_ends_in_an_error(self):
+        proc = self.script(f"""
+            import os, runlens
+            with runlens.init(store={self.store!r}, name="gone", git=False) as run:
+                run.log({{"loss": 1.0}}, step=0)
+                run.flush()
+                os.remove({self.store!r})
+                run.log({{"loss": 2.0}}, step=1)
+            """, expect_rc=1)
+        self.assertIn("RunlensError", proc.stderr)
+        self.assertIn("was deleted while the run was logging", proc.stderr)
+
+    def test_a_full_buffer_drops_counts_and_warns_without_stopping_training(self):
+        # The buffer is bounded (max_buffered_points); with the store gone
+        # nothing drains it, so points beyond it are dropped and counted, and
+        # logging goes on (a warning, not an exception, in the training loop).
+        out = self.script(f"""
+            import os, warnings, runlens
+            warnings.simplefilter("always")
+            run = runlens.init(store={self.store!r}, name="bounded", git=False, max_buffered_points=100)
+            run.flush()
+            os.remove({self.store!r})
+            try:
+                run.flush()
+            except runlens.RunlensError:
+                pass
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                for step in range(500):
+                    run.log({{"loss": 1.0}}, step=step)
+            print("dropped", run.dropped_points)
+            print("warnings", len(caught), caught[0].message if caught else "")
+            for policy in ("block", "wait"):
+                try:
+                    runlens.init(store={self.store!r} + "2", git=False, when_buffer_full=policy).finish()
+                    print(policy, "accepted")
+                except runlens.RunlensError as e:
+                    print(policy, "refused:", e)
+            """)
+        lines = out.stdout.splitlines()
+        self.assertEqual(lines[0], "dropped 400", out.stdout)
+        self.assertTrue(lines[1].startswith("warnings 1 "), out.stdout)
+        self.assertIn("dropped", lines[1])
+        self.assertEqual(lines[2], "block accepted", out.stdout)
+        self.assertTrue(lines[3].startswith("wait refused:"), out.stdout)
+
     def test_refusals_raise_clear_errors(self):
         proc = self.script(f"""
             import runlens, runlens.mlflow as mlflow

@@ -2,10 +2,11 @@
 // A stand-in training process for the e2e tests: logs a known series and says
 // how far it got, so a test can kill it, run many at once, or read alongside.
 //
-//   runlens_test_writer STORE NAME POINTS PAUSE_US FLUSH_MS [finish|hang]
+//   runlens_test_writer STORE NAME POINTS PAUSE_US FLUSH_MS [finish|hang] [DELAY_MS]
 //
 // Point i of metric "x" is step i with value i * 0.5; "step i" is printed
-// (and flushed) after each point is handed to the logger.
+// (and flushed) after each point is handed to the logger. DELAY_MS: a pause
+// between starting the run and the first point, as a script loading its data.
 #include "runlens/runlens.h"
 
 #include <chrono>
@@ -17,7 +18,7 @@
 int main(int argc, char** argv)
 {
     if (argc < 6) {
-        std::fprintf(stderr, "usage: %s STORE NAME POINTS PAUSE_US FLUSH_MS [finish|hang]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s STORE NAME POINTS PAUSE_US FLUSH_MS [finish|hang] [DELAY_MS]\n", argv[0]);
         return 2;
     }
     const std::string store = argv[1];
@@ -25,6 +26,7 @@ int main(int argc, char** argv)
     const long pause_us = std::atol(argv[4]);
     const long flush_ms = std::atol(argv[5]);
     const std::string mode = argc > 6 ? argv[6] : "finish";
+    const long delay_ms = argc > 7 ? std::atol(argv[7]) : 0;
     try {
         runlens::RunOptions options;
         options.experiment = "e2e";
@@ -35,6 +37,7 @@ int main(int argc, char** argv)
         run.logParam("points", static_cast<int64_t>(points));
         std::printf("started %s\n", run.id().c_str());
         std::fflush(stdout);
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
         for (long i = 0; i < points; ++i) {
             run.logMetric("x", static_cast<double>(i) * 0.5, i);
             if (pause_us > 0) {

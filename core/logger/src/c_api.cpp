@@ -3,9 +3,13 @@
 
 #include "runlens/runlens.h"
 
+#include "run_internal.h" // detail::t_point_dropped
+
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 
 struct rl_run {
     runlens::Run run;
@@ -32,6 +36,14 @@ int result(bool ok)
     return ok ? RL_OK : RL_ERROR;
 }
 
+// A point refused: dropped (the buffer was full) or refused outright.
+int pointResult(bool ok)
+{
+    if (ok)
+        return RL_OK;
+    return std::exchange(runlens::detail::t_point_dropped, false) ? RL_DROPPED : RL_ERROR;
+}
+
 template <class F> int guarded(rl_run* run, F&& f)
 {
     if (!run)
@@ -42,6 +54,21 @@ template <class F> int guarded(rl_run* run, F&& f)
         t_error = e.what();
         return RL_ERROR;
     }
+}
+
+// What rl_run_start and rl_run_resume share; <= 0 takes the default.
+runlens::RunOptions optionsFrom(int flush_interval_ms, unsigned flags, int64_t max_buffered_points)
+{
+    runlens::RunOptions options;
+    if (flush_interval_ms > 0)
+        options.flush_interval = std::chrono::milliseconds(flush_interval_ms);
+    if (max_buffered_points > 0)
+        options.max_buffered_points = static_cast<size_t>(max_buffered_points);
+    options.capture_git = !(flags & RL_NO_GIT);
+    options.capture_environment = !(flags & RL_NO_ENVIRONMENT);
+    options.log_all_ranks = (flags & RL_ALL_RANKS) != 0;
+    options.when_buffer_full = (flags & RL_BLOCK_WHEN_FULL) ? runlens::WhenBufferFull::Block : runlens::WhenBufferFull::Drop;
+    return options;
 }
 
 } // namespace
@@ -57,23 +84,42 @@ const char* rl_last_error(void)
     return t_error.c_str();
 }
 
-rl_run* rl_run_start(const char* store_path, const char* experiment, const char* name, const char* parent_id,
-    int flush_interval_ms, unsigned flags)
+rl_run* rl_run_start_ex(const char* store_path, const char* experiment, const char* name, const char* parent_id,
+    int flush_interval_ms, unsigned flags, int64_t max_buffered_points)
 {
     try {
         if (!store_path || !*store_path)
             throw runlens::Error("no store path given");
-        runlens::RunOptions options;
+        runlens::RunOptions options = optionsFrom(flush_interval_ms, flags, max_buffered_points);
         if (experiment && *experiment)
             options.experiment = experiment;
         options.name = sv(name);
         options.parent_id = sv(parent_id);
-        if (flush_interval_ms > 0)
-            options.flush_interval = std::chrono::milliseconds(flush_interval_ms);
-        options.capture_git = !(flags & RL_NO_GIT);
-        options.capture_environment = !(flags & RL_NO_ENVIRONMENT);
-        options.log_all_ranks = (flags & RL_ALL_RANKS) != 0;
         auto handle = std::make_unique<rl_run>(rl_run{runlens::Run::start(store_path, options)});
+        t_error.clear();
+        return handle.release();
+    } catch (const std::exception& e) {
+        t_error = e.what();
+        return nullptr;
+    }
+}
+
+rl_run* rl_run_start(const char* store_path, const char* experiment, const char* name, const char* parent_id,
+    int flush_interval_ms, unsigned flags)
+{
+    return rl_run_start_ex(store_path, experiment, name, parent_id, flush_interval_ms, flags, 0);
+}
+
+rl_run* rl_run_resume_ex(
+    const char* store_path, const char* run_id, int flush_interval_ms, unsigned flags, int64_t max_buffered_points)
+{
+    try {
+        if (!store_path || !*store_path)
+            throw runlens::Error("no store path given");
+        if (!run_id || !*run_id)
+            throw runlens::Error("no run id given");
+        const auto options = optionsFrom(flush_interval_ms, flags, max_buffered_points);
+        auto handle = std::make_unique<rl_run>(rl_run{runlens::Run::resume(store_path, run_id, options)});
         t_error.clear();
         return handle.release();
     } catch (const std::exception& e) {
@@ -84,24 +130,7 @@ rl_run* rl_run_start(const char* store_path, const char* experiment, const char*
 
 rl_run* rl_run_resume(const char* store_path, const char* run_id, int flush_interval_ms, unsigned flags)
 {
-    try {
-        if (!store_path || !*store_path)
-            throw runlens::Error("no store path given");
-        if (!run_id || !*run_id)
-            throw runlens::Error("no run id given");
-        runlens::RunOptions options;
-        if (flush_interval_ms > 0)
-            options.flush_interval = std::chrono::milliseconds(flush_interval_ms);
-        options.capture_git = !(flags & RL_NO_GIT);
-        options.capture_environment = !(flags & RL_NO_ENVIRONMENT);
-        options.log_all_ranks = (flags & RL_ALL_RANKS) != 0;
-        auto handle = std::make_unique<rl_run>(rl_run{runlens::Run::resume(store_path, run_id, options)});
-        t_error.clear();
-        return handle.release();
-    } catch (const std::exception& e) {
-        t_error = e.what();
-        return nullptr;
-    }
+    return rl_run_resume_ex(store_path, run_id, flush_interval_ms, flags, 0);
 }
 
 void rl_run_free(rl_run* run)
@@ -129,25 +158,33 @@ const char* rl_run_last_error(rl_run* run)
 {
     return run ? keep(run->run.lastError()) : "no run";
 }
+int64_t rl_run_dropped_points(rl_run* run)
+{
+    return run ? static_cast<int64_t>(run->run.droppedPoints()) : 0;
+}
 
 int rl_log_metric(rl_run* run, const char* key, double value, int64_t step)
 {
-    return run ? result(run->run.logMetric(sv(key), value, step)) : RL_ERROR;
+    return run ? pointResult(run->run.logMetric(sv(key), value, step)) : RL_ERROR;
 }
 
 int rl_log_metric_at(rl_run* run, const char* key, double value, int64_t step, double wall_time)
 {
-    return run ? result(run->run.logMetric(sv(key), value, step, wall_time)) : RL_ERROR;
+    return run ? pointResult(run->run.logMetric(sv(key), value, step, wall_time)) : RL_ERROR;
 }
 
 int rl_log_metrics(rl_run* run, const char* const* keys, const double* values, size_t n, int64_t step)
 {
     if (!run || (n && (!keys || !values)))
         return RL_ERROR;
-    for (size_t i = 0; i < n; ++i)
-        if (!run->run.logMetric(sv(keys[i]), values[i], step))
+    int rc = RL_OK;
+    for (size_t i = 0; i < n; ++i) {
+        const int one = pointResult(run->run.logMetric(sv(keys[i]), values[i], step));
+        if (one == RL_ERROR)
             return RL_ERROR;
-    return RL_OK;
+        rc = std::max(rc, one); // a dropped point does not stop the others
+    }
+    return rc;
 }
 
 int rl_log_param_int(rl_run* run, const char* key, int64_t value)
@@ -227,10 +264,7 @@ int rl_log_artifact_uri(rl_run* run, const char* path, const char* uri, int64_t 
 
 int rl_flush(rl_run* run)
 {
-    return guarded(run, [](runlens::Run& r) {
-        r.flush();
-        return true;
-    });
+    return guarded(run, [](runlens::Run& r) { return r.flush(); });
 }
 
 int rl_finish(rl_run* run, int status)
@@ -238,10 +272,7 @@ int rl_finish(rl_run* run, int status)
     const auto s = status == RL_STATUS_FAILED ? runlens::RunStatus::Failed
         : status == RL_STATUS_KILLED          ? runlens::RunStatus::Killed
                                               : runlens::RunStatus::Finished;
-    return guarded(run, [&](runlens::Run& r) {
-        r.finish(s);
-        return true;
-    });
+    return guarded(run, [&](runlens::Run& r) { return r.finish(s); });
 }
 
 } // extern "C"

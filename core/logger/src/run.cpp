@@ -243,36 +243,107 @@ bool Run::logArtifactUri(std::string_view path, std::string_view uri, int64_t si
     return impl_->push(ArtifactRecord{std::string(path), std::string(uri), size, std::string(sha256)});
 }
 
-void Run::flush()
+bool Run::Impl::makeRoom(std::unique_lock<std::mutex>& lock)
+{
+    if (options.when_buffer_full == WhenBufferFull::Block && !store_lost) {
+        wake.notify_one();
+        room.wait(lock, [&] { return buffered_points < options.max_buffered_points || finished || store_lost; });
+        if (finished) {
+            last_error = "the run has finished; nothing more is logged";
+            t_point_dropped = false;
+            return false;
+        }
+        if (!store_lost)
+            return true;
+    }
+    // Drop: the caller does not wait. Counted, recorded in the store and
+    // reported by flush() and finish(); the message is built once an episode.
+    ++dropped_points;
+    t_point_dropped = true;
+    static constexpr std::string_view kFull = "the buffer is full";
+    if (!last_error.starts_with(kFull)) {
+        drop_reason = "the buffer was full (" + points(options.max_buffered_points) + ") while "
+            + (write_failing ? write_error : std::string("points came faster than the store took them"));
+        last_error = std::string(kFull) + " (" + points(options.max_buffered_points)
+            + " wait for the store); points are dropped until it takes them: "
+            + (write_failing ? write_error : std::string("they come faster than the store takes them"));
+    }
+    return false;
+}
+
+bool Run::flush()
 {
     if (!impl_->enabled)
-        return;
+        return true;
     std::unique_lock lock(impl_->mu);
     if (impl_->finished)
-        return;
+        return impl_->finish_ok;
     const uint64_t ticket = ++impl_->flush_requested;
     impl_->wake.notify_one();
     impl_->flushed.wait(lock, [&] { return impl_->flush_done >= ticket; });
+    // The writer's latest attempt covers everything logged before the ticket
+    // (what failed before is retried first), so its outcome is the answer.
+    std::string why;
+    if (impl_->write_failing) {
+        const size_t n = impl_->buffered_points;
+        why = impl_->write_error + "; ";
+        why += impl_->store_lost ? "what is logged is not saved (" + points(n) + " in memory)"
+                                 : points(n) + (n == 1 ? " waits" : " wait") + " in memory for the next try, every "
+                + std::to_string(impl_->options.flush_interval.count()) + " ms";
+    }
+    if (impl_->dropped_points > impl_->dropped_reported) {
+        if (!why.empty())
+            why += "; ";
+        const uint64_t n = impl_->dropped_points - impl_->dropped_reported;
+        why += points(n) + (n == 1 ? " was" : " were") + " dropped since the last flush: " + impl_->drop_reason;
+        impl_->dropped_reported = impl_->dropped_points;
+    }
+    if (why.empty())
+        return true;
+    impl_->last_error = std::move(why);
+    return false;
 }
 
-void Run::finish(RunStatus status)
+bool Run::finish(RunStatus status)
 {
     if (!impl_->enabled) {
         impl_->finished = true;
-        return;
+        return true;
     }
     {
         std::lock_guard lock(impl_->mu);
         if (impl_->finished)
-            return;
+            return impl_->finish_ok;
         impl_->records.push_back(FinishRecord{status == RunStatus::Running ? RunStatus::Finished : status, nowMs()});
         impl_->finished = true;
         impl_->stopping = true;
     }
     impl_->wake.notify_one();
+    impl_->room.notify_all(); // loggers waiting for room: the run is over
     if (impl_->writer.joinable())
         impl_->writer.join();
     impl_->db.reset();
+    std::lock_guard lock(impl_->mu);
+    std::string why = impl_->finish_error;
+    if (impl_->dropped_points > 0) {
+        if (!why.empty())
+            why += "; ";
+        const uint64_t n = impl_->dropped_points;
+        // The writer has ended: its record of what the store holds is ours to read.
+        const bool recorded = impl_->dropped_on_disk == n;
+        why += points(n) + (n == 1 ? " was" : " were") + " dropped during the run"
+            + (recorded ? " (its tag runlens.dropped_points says so): " : ": ") + impl_->drop_reason;
+    }
+    impl_->finish_ok = why.empty();
+    if (!impl_->finish_ok)
+        impl_->last_error = "finishing the run: " + why;
+    return impl_->finish_ok;
+}
+
+uint64_t Run::droppedPoints() const
+{
+    std::lock_guard lock(impl_->mu);
+    return impl_->dropped_points;
 }
 
 bool Run::finished() const

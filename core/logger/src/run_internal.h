@@ -36,6 +36,18 @@ inline double nowSeconds()
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// "1 point", "2 points": for messages.
+inline std::string points(uint64_t n)
+{
+    return std::to_string(n) + (n == 1 ? " point" : " points");
+}
+
+// Set on the logging thread when logMetric() returned false because it
+// dropped the point (the buffer was full), cleared when it returned false for
+// another reason: the C ABI tells the two apart by it (RL_DROPPED), which
+// lastError() cannot do race-free while the writer also reports there.
+inline thread_local bool t_point_dropped = false;
+
 // Empty when acceptable, else why not (record_checks.cpp).
 std::string checkKey(std::string_view what, std::string_view key);
 std::string checkValue(std::string_view what, std::string_view value);
@@ -80,29 +92,51 @@ struct StringHash {
 
 using namespace detail;
 
+// How soon the first points of a run are written: a run killed before its
+// first flush interval (5 s, say) would otherwise keep none.
+inline constexpr std::chrono::milliseconds kFirstFlushDelay{100};
+
 struct Run::Impl {
     std::string store_path, id, name;
     RunOptions options;
     bool enabled = true;
     std::filesystem::path cwd;
+    // The writer drains the buffer early once it holds this many points.
+    size_t drain_at = 1;
 
     // Shared between loggers and the writer, guarded by mu.
     mutable std::mutex mu;
     std::condition_variable wake; // writer waits on it
     std::condition_variable flushed; // flush() waits on it
+    std::condition_variable room; // logMetric waits on it when the buffer is full (Block)
     std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> series_index;
     std::vector<std::string> series_keys;
     std::vector<std::vector<MetricPoint>> pending;
     std::vector<Record> records;
+    // Points logged and not yet committed: `pending` and the writer's `spare`.
+    size_t buffered_points = 0;
+    uint64_t dropped_points = 0;
+    uint64_t dropped_reported = 0; // what flush() has already reported
+    std::string drop_reason;       // why the buffer was full when points were last dropped
+    bool first_point_logged = false;
+    bool first_point_due = false; // logged, and the writer has not taken it yet
+    std::chrono::steady_clock::time_point first_point_at;
     uint64_t flush_requested = 0, flush_done = 0;
+    bool write_failing = false;     // the writer's last attempt failed ...
+    std::string write_error;        // ... for this reason
+    bool store_lost = false;        // the store file was deleted or replaced: for good
+    std::string finish_error;       // what finishing could not save; empty if all
+    bool finish_ok = true;
     bool stopping = false;
     bool finished = false;
     std::string last_error;
 
     // Writer thread only.
     std::unique_ptr<SqliteDb> db;
+    uint64_t store_dev = 0, store_ino = 0; // the store file as opened
     std::vector<std::optional<SeriesWriter>> on_disk; // empty until a series is first written
     std::vector<std::vector<MetricPoint>> spare;
+    uint64_t dropped_on_disk = 0; // the runlens.dropped_points tag as last committed
     std::map<std::string, std::string> params_for_hash, data_for_hash;
     std::string git_for_hash;
     bool hash_dirty = true;
@@ -131,9 +165,10 @@ struct Run::Impl {
     {
         if (!enabled)
             return true;
-        std::lock_guard lock(mu);
+        std::unique_lock lock(mu);
         if (finished) [[unlikely]] {
             last_error = "the run has finished; nothing more is logged";
+            t_point_dropped = false;
             return false;
         }
         auto it = series_index.find(key);
@@ -141,6 +176,7 @@ struct Run::Impl {
         if (it == series_index.end()) [[unlikely]] {
             if (auto why = checkKey("metric", key); !why.empty()) {
                 last_error = why;
+                t_point_dropped = false;
                 return false;
             }
             index = series_keys.size();
@@ -150,12 +186,36 @@ struct Run::Impl {
         } else {
             index = it->second;
         }
+        if (buffered_points >= options.max_buffered_points) [[unlikely]] {
+            if (!makeRoom(lock))
+                return false;
+        }
         pending[index].push_back({step, wall, value});
+        if (++buffered_points == drain_at || !first_point_logged) [[unlikely]] {
+            if (!first_point_logged) {
+                first_point_logged = first_point_due = true;
+                first_point_at = std::chrono::steady_clock::now();
+            }
+            wake.notify_one();
+        }
         return true;
     }
 
+    // The buffer is full: waits for the writer to make room (Block) or drops
+    // the point (Drop, or a store that will never take writes again). True
+    // when the point may go in.
+    bool makeRoom(std::unique_lock<std::mutex>& lock);
+
     void writerLoop();
-    void writeBatch(std::vector<Record>& batch, size_t series_count);
+    // Waits for the next write: the flush interval, a flush() or finish(), a
+    // buffer half full, the first point; while finishing, the retry delay.
+    void waitForWork(std::unique_lock<std::mutex>& lock);
+    void writeBatch(std::vector<Record>& batch, size_t series_count, uint64_t dropped, const std::string& drop_why);
+    // After finish() could not write everything: the end of the run and how
+    // many points are missing, without the points, if the store takes that.
+    void recordEndWithoutPoints(const std::vector<Record>& batch, uint64_t missing, const std::string& why);
+    // Throws Error when the file at store_path is no longer the one opened.
+    void checkStoreIdentity();
     // The writer of series `index`, its metrics row made on first use.
     SeriesWriter writerFor(size_t index);
     void writeRecord(const Record& record);

@@ -8,8 +8,10 @@
 #include "runlens/store_schema.h"
 #include "sha256.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -68,11 +70,20 @@ std::unique_ptr<Run::Impl> Run::open(const std::string& store_path, const RunOpt
             throw Error(why);
     if (options.flush_interval.count() <= 0)
         throw Error("the flush interval must be positive");
+    if (options.max_buffered_points == 0)
+        throw Error("max_buffered_points must be positive");
+    impl->drain_at = std::max<size_t>(1, options.max_buffered_points / 2);
     std::error_code ec;
     impl->cwd = fs::current_path(ec);
-    impl->db
-        = std::make_unique<SqliteDb>(openStoreForWriting(store_path, static_cast<int>(options.busy_timeout.count())));
+    impl->db = std::make_unique<SqliteDb>(
+        openStoreForWriting(store_path, static_cast<int>(options.busy_timeout.count()), options.vfs_name));
     impl->db->exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384");
+    // The file as opened, for the writer to notice it deleted or replaced.
+    struct stat st {};
+    if (::stat(store_path.c_str(), &st) != 0)
+        throw Error("cannot open '" + store_path + "': it vanished as it was opened");
+    impl->store_dev = uint64_t(st.st_dev);
+    impl->store_ino = uint64_t(st.st_ino);
     return impl;
 }
 

@@ -8,29 +8,66 @@
 #include "runlens/number_format.h"
 #include "sha256.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 
 namespace runlens {
 
+namespace {
+
+std::string seconds(std::chrono::milliseconds ms)
+{
+    return ms.count() % 1000 == 0 ? std::to_string(ms.count() / 1000) + " s" : std::to_string(ms.count()) + " ms";
+}
+
+} // namespace
+
+void Run::Impl::waitForWork(std::unique_lock<std::mutex>& lock)
+{
+    if (stopping && write_failing) {
+        // finish() is waiting and the last attempt failed: retry soon, but
+        // not so often that a large buffer is re-encoded back to back.
+        wake.wait_for(lock, std::min(options.flush_interval, std::chrono::milliseconds(500)));
+        return;
+    }
+    // While the store refuses writes a full buffer is no reason to retry
+    // before the interval is up; a flush() or finish() is.
+    const auto urgent = [&] {
+        return stopping || flush_requested != flush_done || (!write_failing && buffered_points >= drain_at);
+    };
+    wake.wait_for(lock, options.flush_interval, [&] { return urgent() || first_point_due; });
+    if (first_point_due && !urgent()) // gather what comes with the first point, briefly
+        wake.wait_until(lock, first_point_at + std::min(kFirstFlushDelay, options.flush_interval), urgent);
+}
+
 void Run::Impl::writerLoop()
 {
     // What a failed write leaves in `batch` and `spare` is written again next
-    // time, before anything logged later: a busy store delays, never loses.
+    // time, before anything logged later: a busy or full store delays, never
+    // loses (the buffer is bounded: logMetric drops or waits beyond it).
     std::vector<Record> batch;
     bool first = true;
-    int failures_while_stopping = 0;
+    bool failing = false, drop_told = false;
+    uint64_t dropped_seen = 0;
+    std::optional<std::chrono::steady_clock::time_point> give_up_at; // once finishing has failed
     for (;;) {
         size_t series_count = 0;
-        uint64_t serving = 0;
+        uint64_t serving = 0, dropped = 0;
+        std::string drop_why;
         bool stop = false;
         {
             std::unique_lock lock(mu);
             if (!first)
-                wake.wait_for(lock, options.flush_interval, [&] { return stopping || flush_requested != flush_done; });
+                waitForWork(lock);
             first = false;
             serving = flush_requested;
             stop = stopping;
+            first_point_due = false;
+            dropped = dropped_points;
+            drop_why = drop_reason;
             std::move(records.begin(), records.end(), std::back_inserter(batch));
             records.clear();
             series_count = series_keys.size();
@@ -44,33 +81,108 @@ void Run::Impl::writerLoop()
                 }
             }
         }
-        bool written = false;
+        size_t in_flight = 0;
+        for (size_t i = 0; i < series_count; ++i)
+            in_flight += spare[i].size();
+        std::string error;
         try {
-            writeBatch(batch, series_count);
-            written = true;
+            writeBatch(batch, series_count, dropped, drop_why);
         } catch (const std::exception& e) {
-            setError(std::string("writing to the store failed (will retry): ") + e.what());
-            std::fprintf(stderr, "runlens: writing to the store failed (will retry): %s\n", e.what());
+            error = e.what();
         }
+        const bool written = error.empty();
         if (written) {
             batch.clear();
             for (size_t i = 0; i < series_count; ++i)
                 spare[i].clear();
+            dropped_on_disk = dropped;
         }
+        bool lost = false, dropping = false;
+        size_t waiting = 0;
         {
             std::lock_guard lock(mu);
             flush_done = serving;
+            write_failing = !written;
+            if (written) {
+                buffered_points -= in_flight;
+                write_error.clear();
+            } else {
+                write_error = store_lost ? error : "writing to the store failed: " + error;
+                last_error = write_error;
+                // Points dropped before this attempt found the store failing
+                // were dropped because of it: say so in the store.
+                if (dropped_points > dropped_on_disk)
+                    drop_reason = "the buffer was full (" + points(options.max_buffered_points) + ") while " + write_error;
+            }
+            lost = store_lost;
+            waiting = buffered_points;
+            dropping = dropped_points > dropped_seen;
+            dropped_seen = dropped_points;
         }
         flushed.notify_all();
-        if (stop && (written || ++failures_while_stopping >= 3))
+        room.notify_all();
+        // Said once a failure, not once a retry: a full disk can last hours.
+        if (dropping && !drop_told) {
+            drop_told = true;
+            std::fprintf(stderr,
+                "runlens: the buffer is full (%zu points wait for the store); points logged meanwhile are dropped and "
+                "counted (RunOptions::max_buffered_points, when_buffer_full)\n",
+                waiting);
+        }
+        if (!written && !failing) {
+            if (lost)
+                std::fprintf(stderr, "runlens: %s; nothing logged from now on is saved\n", error.c_str());
+            else
+                std::fprintf(stderr, "runlens: writing to the store failed (%zu points wait in memory; retried every %s): %s\n",
+                    waiting, seconds(options.flush_interval).c_str(), error.c_str());
+        } else if (written && failing) {
+            std::fprintf(stderr, "runlens: the store takes writes again; what was buffered is written\n");
+        }
+        failing = !written;
+        if (written)
+            drop_told = false;
+        if (!stop)
+            continue;
+        if (written)
             return;
+        const auto now = std::chrono::steady_clock::now();
+        if (!give_up_at)
+            give_up_at = now + options.finish_timeout;
+        if (lost || now >= *give_up_at) {
+            const std::string why = lost ? error
+                : "finishing gave up after " + seconds(options.finish_timeout) + ": writing to the store failed: " + error;
+            if (!lost)
+                recordEndWithoutPoints(batch, dropped + in_flight, why);
+            std::lock_guard lock(mu);
+            finish_error = in_flight ? "not saved: " + points(in_flight) + "; " + why : why;
+            return;
+        }
     }
 }
 
-void Run::Impl::writeBatch(std::vector<Record>& batch, size_t series_count)
+void Run::Impl::checkStoreIdentity()
+{
+    // A store deleted (or replaced by another file) while the run logs would
+    // take every write into a file nobody can open again. Said, not hidden.
+    struct stat now {};
+    const bool gone = ::stat(store_path.c_str(), &now) != 0;
+    if (!gone && uint64_t(now.st_dev) == store_dev && uint64_t(now.st_ino) == store_ino)
+        return;
+    const std::string what = "the store file '" + store_path + "' was "
+        + (gone ? "deleted" : "replaced by another file") + " while the run was logging";
+    {
+        std::lock_guard lock(mu);
+        store_lost = true;
+    }
+    room.notify_all(); // loggers waiting for room (Block) would wait forever
+    throw Error(what);
+}
+
+void Run::Impl::writeBatch(std::vector<Record>& batch, size_t series_count, uint64_t dropped, const std::string& drop_why)
 {
     if (!db)
         return;
+    checkStoreIdentity();
     SqliteTransaction tx(*db);
     if (on_disk.size() < series_count)
         on_disk.resize(series_count);
@@ -85,13 +197,35 @@ void Run::Impl::writeBatch(std::vector<Record>& batch, size_t series_count)
             staged.back().second.append(*db, spare[i]);
         }
     }
+    if (dropped != dropped_on_disk) {
+        writeRecord(TagRecord{"runlens.dropped_points", std::to_string(dropped)});
+        writeRecord(TagRecord{"runlens.dropped_reason", drop_why});
+    }
     if (hash_dirty)
         updateReproHash();
     auto beat = db->prepare("UPDATE runs SET heartbeat=? WHERE id=?");
     beat.bind(1, nowMs()).bind(2, id).run();
     tx.commit();
+    // Committed to a file that is no longer at the path: not saved after all.
+    checkStoreIdentity();
     for (auto& [i, state] : staged)
         on_disk[i] = std::move(state);
+}
+
+void Run::Impl::recordEndWithoutPoints(const std::vector<Record>& batch, uint64_t missing, const std::string& why)
+{
+    // A little may fit where the points did not: then the run reads as ended,
+    // with what it is missing, instead of as crashed.
+    try {
+        SqliteTransaction tx(*db);
+        for (const auto& record : batch)
+            writeRecord(record);
+        writeRecord(TagRecord{"runlens.dropped_points", std::to_string(missing)});
+        writeRecord(TagRecord{"runlens.dropped_reason", why});
+        tx.commit();
+    } catch (const std::exception&) {
+        // The run keeps its last heartbeat and reads as crashed.
+    }
 }
 
 SeriesWriter Run::Impl::writerFor(size_t index)

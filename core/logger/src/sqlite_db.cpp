@@ -54,7 +54,7 @@ std::string describe(int code, std::string_view message)
 
 } // namespace
 
-SqliteDb::SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms)
+SqliteDb::SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms, const std::string& vfs)
     : path_(path)
 {
     const bool readOnly = mode != Mode::ReadWriteCreate;
@@ -68,7 +68,7 @@ SqliteDb::SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms)
             uri += "&immutable=1";
         const int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
             | (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-        const int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr);
+        const int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, vfs.empty() ? nullptr : vfs.c_str());
         if (rc == SQLITE_OK) {
             sqlite3_busy_timeout(db_, busy_timeout_ms);
             sqlite3_extended_result_codes(db_, 0);

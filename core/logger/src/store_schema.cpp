@@ -128,9 +128,9 @@ int storeSchemaVersion(SqliteDb& db)
     return std::stoi(std::string(st.text(0)));
 }
 
-SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms)
+SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms, const std::string& vfs)
 {
-    SqliteDb db(path, SqliteDb::Mode::ReadWriteCreate, busy_timeout_ms);
+    SqliteDb db(path, SqliteDb::Mode::ReadWriteCreate, busy_timeout_ms, vfs);
     // Read before changing anything: a foreign or newer file stays untouched.
     int version = storeSchemaVersion(db);
     if (version > kStoreSchemaVersion)

@@ -8,8 +8,15 @@
 //
 // Threading: a Run may be used from any number of threads. logMetric() only
 // appends to an in-memory buffer under a short lock; a writer thread owned by
-// the Run writes batches to the store every flush interval, so a crash loses at
-// most that interval. Nothing on the logging path waits for the disk.
+// the Run writes batches to the store every flush interval (the first points
+// 100 ms after they are logged, so that a run killed early keeps them), so a
+// crash loses at most that interval. Nothing on the logging path waits for the
+// disk, unless you choose WhenBufferFull::Block.
+//
+// When the disk fails (full, or the store file deleted): the buffer is
+// bounded (RunOptions::max_buffered_points), what it holds is retried until
+// the store takes it, and flush() and finish() return false with the reason in
+// lastError() rather than claim a write that did not land.
 #pragma once
 
 #include "runlens/run_status.h"
@@ -27,6 +34,24 @@ namespace runlens {
 
 std::string_view statusText(RunStatus status);
 
+// What logMetric() does with a point that finds the buffer full (see
+// RunOptions::max_buffered_points).
+enum class WhenBufferFull {
+    // The default: never wait. The point is dropped and counted
+    // (Run::droppedPoints(), the run's tag `runlens.dropped_points`),
+    // logMetric() returns false, and flush() and finish() return false. Why
+    // the default: the logger must not stop training, and a full disk can
+    // last for hours; a job blocked that long holds its GPUs and is likely
+    // to be killed by its scheduler, losing the buffer anyway.
+    Drop,
+    // Wait until the writer has made room: nothing is lost, but training
+    // stalls for as long as the store refuses writes. Logging faster than the
+    // disk takes points (replaying a log) then goes at the disk's pace rather
+    // than dropping. A store file that was deleted or replaced will never
+    // take writes again: its points are dropped even under Block.
+    Block,
+};
+
 struct RunOptions {
     std::string experiment = "default";
     std::string name; // empty: a generated name
@@ -43,6 +68,22 @@ struct RunOptions {
     // In distributed training only rank 0 logs (RANK / LOCAL_RANK); set this
     // (or RUNLENS_ALL_RANKS=1) to log from every rank.
     bool log_all_ranks = false;
+    // At most this many metric points wait in memory for the disk (24 bytes
+    // each: the default is about 100 MB, 150 MB with the vectors' headroom).
+    // The writer drains the buffer as soon as it is half full, so a working
+    // disk keeps it well below; it fills when the store refuses writes (a
+    // full disk) or points come faster than the disk takes them, and then
+    // `when_buffer_full` decides.
+    size_t max_buffered_points = 4'000'000;
+    WhenBufferFull when_buffer_full = WhenBufferFull::Drop;
+    // How long finish() keeps retrying a store that refuses writes (a full
+    // disk) before it gives up on what is still buffered: time for someone
+    // to clear space, not so long that a finished job hangs at its end.
+    std::chrono::milliseconds finish_timeout{60000};
+    // The SQLite VFS to open the store with, by its registered name
+    // (sqlite3_vfs_register); empty: SQLite's default. The tests use one that
+    // fails writes on demand to play a full disk.
+    std::string vfs_name;
 };
 
 // Limits on what a store accepts; larger input is refused with a message.
@@ -107,11 +148,21 @@ public:
     // Records an artifact that stays where it is (s3://..., a shared disk).
     bool logArtifactUri(std::string_view path, std::string_view uri, int64_t size = -1, std::string_view sha256 = {});
 
-    // Writes everything buffered so far and waits until it is on disk.
-    void flush();
-    // Flushes and records the end. Further logging is refused.
-    void finish(RunStatus status = RunStatus::Finished);
+    // Writes everything buffered so far and waits until the writer has tried.
+    // True when it is on disk. False, with the reason in lastError(), when the
+    // store refused the write (what is buffered stays buffered and is
+    // retried every flush interval), when the store file was deleted or
+    // replaced, or when points were dropped since the previous flush().
+    bool flush();
+    // Flushes and records the end; further logging is refused. While the
+    // store refuses writes it retries for up to RunOptions::finish_timeout.
+    // True when everything logged is on disk; false, with the reason in
+    // lastError(), when some of it is not or points were dropped during the
+    // run. A second call returns the first one's answer.
+    bool finish(RunStatus status = RunStatus::Finished);
     bool finished() const;
+    // Points logMetric() dropped because the buffer was full.
+    uint64_t droppedPoints() const;
 
     // The last problem seen (invalid input, a failed write); empty if none.
     std::string lastError() const;

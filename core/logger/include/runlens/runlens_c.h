@@ -3,8 +3,9 @@
  *
  * Stable across releases: functions are only ever added. Strings are UTF-8,
  * NUL-terminated; returned strings stay valid until the next call on the same
- * thread. Functions returning int give RL_OK or RL_ERROR; the message is then
- * in rl_last_error() (start) or rl_run_last_error() (everything else).
+ * thread. Functions returning int give RL_OK or RL_ERROR (rl_log_metric* also
+ * RL_DROPPED); the message is then in rl_last_error() (start) or
+ * rl_run_last_error() (everything else).
  * Thread-safety: as the C++ Run (any thread may log to a run). */
 #ifndef RUNLENS_C_H
 #define RUNLENS_C_H
@@ -18,6 +19,10 @@ extern "C" {
 
 #define RL_OK 0
 #define RL_ERROR 1
+/* rl_log_metric*: the buffer was full and the point was dropped (counted, see
+ * rl_run_dropped_points; rl_flush and rl_finish then give RL_ERROR). Training
+ * may go on: nothing is wrong with the call. */
+#define RL_DROPPED 2
 
 /* Run status codes, for rl_finish. */
 #define RL_STATUS_FINISHED 1
@@ -28,6 +33,9 @@ extern "C" {
 #define RL_NO_GIT 1u
 #define RL_NO_ENVIRONMENT 2u
 #define RL_ALL_RANKS 4u
+/* A point that finds the buffer full waits for room instead of being dropped
+ * (runlens::WhenBufferFull::Block; see runlens.h for which to choose). */
+#define RL_BLOCK_WHEN_FULL 8u
 
 typedef struct rl_run rl_run;
 
@@ -40,6 +48,13 @@ rl_run* rl_run_start(const char* store_path, const char* experiment, const char*
     int flush_interval_ms, unsigned flags);
 /* Carries on a run of the store (see runlens::Run::resume). NULL on failure. */
 rl_run* rl_run_resume(const char* store_path, const char* run_id, int flush_interval_ms, unsigned flags);
+/* As the two above, with at most max_buffered_points points waiting in memory
+ * for the disk (<= 0 takes the default, 4,000,000; see
+ * RunOptions::max_buffered_points). */
+rl_run* rl_run_start_ex(const char* store_path, const char* experiment, const char* name, const char* parent_id,
+    int flush_interval_ms, unsigned flags, int64_t max_buffered_points);
+rl_run* rl_run_resume_ex(
+    const char* store_path, const char* run_id, int flush_interval_ms, unsigned flags, int64_t max_buffered_points);
 /* Finishes the run as finished if still open, and frees it. */
 void rl_run_free(rl_run* run);
 
@@ -49,9 +64,15 @@ const char* rl_run_experiment(rl_run* run);
 int rl_run_enabled(rl_run* run);
 const char* rl_run_last_error(rl_run* run);
 
+/* Points rl_log_metric* dropped because the buffer was full. */
+int64_t rl_run_dropped_points(rl_run* run);
+
+/* RL_ERROR for an invalid key or after rl_finish; RL_DROPPED for a point
+ * dropped because the buffer is full. */
 int rl_log_metric(rl_run* run, const char* key, double value, int64_t step);
 int rl_log_metric_at(rl_run* run, const char* key, double value, int64_t step, double wall_time);
-/* n metrics at one step; stops at the first refused key. */
+/* n metrics at one step; stops at the first refused key (RL_ERROR); RL_DROPPED
+ * when some were dropped. */
 int rl_log_metrics(rl_run* run, const char* const* keys, const double* values, size_t n, int64_t step);
 
 int rl_log_param_int(rl_run* run, const char* key, int64_t value);
@@ -71,6 +92,10 @@ int rl_log_environment(rl_run* run, const char* key, const char* value);
 int rl_log_artifact(rl_run* run, const char* local_path, const char* artifact_dir);
 int rl_log_artifact_uri(rl_run* run, const char* path, const char* uri, int64_t size, const char* sha256);
 
+/* RL_ERROR when something logged is not on disk: the store refused the write
+ * (it stays buffered and is retried), the store file was deleted or replaced,
+ * or points were dropped (since the last rl_flush; for rl_finish, during the
+ * run). rl_run_last_error says which. */
 int rl_flush(rl_run* run);
 int rl_finish(rl_run* run, int status);
 

@@ -35,8 +35,9 @@ public:
 
     // Opens `path`. ReadOnly never writes to the file; when the directory is
     // not writable (a WAL store mailed by a colleague), it falls back to
-    // SQLite's immutable mode. Throws Error with a message naming the file.
-    SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms = 10000);
+    // SQLite's immutable mode. `vfs`: a registered SQLite VFS by name, empty
+    // for the default. Throws Error with a message naming the file.
+    SqliteDb(const std::string& path, Mode mode, int busy_timeout_ms = 10000, const std::string& vfs = {});
     ~SqliteDb();
     SqliteDb(const SqliteDb&) = delete;
     SqliteDb& operator=(const SqliteDb&) = delete;

@@ -23,7 +23,7 @@ int storeSchemaVersion(SqliteDb& db);
 
 // Opens `path` for writing, creating it (WAL mode) or migrating it forward as
 // needed. Throws Error for a file that is not a store, or one written by a
-// newer Runlens, leaving such a file untouched.
-SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms = 10000);
+// newer Runlens, leaving such a file untouched. `vfs`: as SqliteDb's.
+SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms = 10000, const std::string& vfs = {});
 
 } // namespace runlens

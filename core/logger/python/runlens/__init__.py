@@ -7,9 +7,15 @@
             run.log({"loss": loss}, step=step)
 
 Logging never waits for the disk: the native library buffers points and a
-background thread writes them every flush interval. A run left open ends as
-finished at exit, as failed after an uncaught exception and as killed after
-Ctrl-C; a process killed outright reads as crashed.
+background thread writes them every flush interval (the first ones within
+0.1 s). A run left open ends as finished at exit, as failed after an uncaught
+exception and as killed after Ctrl-C; a process killed outright reads as
+crashed.
+
+When the disk fails (full, or the store deleted), flush() and finish() raise
+RunlensError rather than pretend; the buffer is bounded (max_buffered_points)
+and points beyond it are dropped and counted (dropped_points, a warning, the
+run's tag runlens.dropped_points), or with when_buffer_full="block" wait.
 
 The store is `store=`, else $RUNLENS_STORE, else ./runlens.db.
 """
@@ -20,6 +26,7 @@ import os
 import platform
 import sys
 import threading
+import warnings
 import weakref
 
 from . import _native
@@ -97,18 +104,30 @@ class Run:
 
     def __init__(self, store=None, experiment="default", name=None, parent=None, config=None, tags=None,
                  notes=None, hypothesis=None, flush_interval=1.0, git=True, environment=True, all_ranks=False,
-                 resume=None):
+                 resume=None, max_buffered_points=None, when_buffer_full="drop"):
         """resume: the id of a run of the store to carry on (a job restarted
-        from a checkpoint); its experiment and name stay its own."""
+        from a checkpoint); its experiment and name stay its own.
+
+        max_buffered_points: at most this many points wait in memory for the
+        disk (default 4,000,000, about 100 MB). when_buffer_full: "drop" (the
+        default: training never waits; dropped points are counted, warned
+        about once and recorded) or "block" (log() waits for room: nothing is
+        lost, but training stalls while the disk refuses writes)."""
         self.store = os.fspath(store) if store is not None else default_store()
+        if when_buffer_full not in ("drop", "block"):
+            raise RunlensError(f"when_buffer_full is 'drop' or 'block', not {when_buffer_full!r}")
         flags = (0 if git else _native.NO_GIT) | (0 if environment else _native.NO_ENVIRONMENT)
         flags |= _native.ALL_RANKS if all_ranks else 0
+        flags |= _native.BLOCK_WHEN_FULL if when_buffer_full == "block" else 0
+        max_points = int(max_buffered_points or 0)
+        if max_buffered_points is not None and max_points <= 0:
+            raise RunlensError(f"max_buffered_points must be positive, not {max_buffered_points!r}")
         if resume:
-            handle = _lib.rl_run_resume(_b(self.store), _b(resume), int(flush_interval * 1000), flags)
+            handle = _lib.rl_run_resume_ex(_b(self.store), _b(resume), int(flush_interval * 1000), flags, max_points)
         else:
             parent_id = parent.id if isinstance(parent, Run) else parent
-            handle = _lib.rl_run_start(_b(self.store), _b(experiment or "default"), _b(name or ""),
-                                       _b(parent_id or ""), int(flush_interval * 1000), flags)
+            handle = _lib.rl_run_start_ex(_b(self.store), _b(experiment or "default"), _b(name or ""),
+                                          _b(parent_id or ""), int(flush_interval * 1000), flags, max_points)
         if not handle:
             raise RunlensError(_lib.rl_last_error().decode())
         self._h = handle
@@ -117,6 +136,7 @@ class Run:
         self.name = _lib.rl_run_name(handle).decode()
         self.enabled = bool(_lib.rl_run_enabled(handle))
         self._finished = False
+        self._dropped_warned = False
         self._key_cache = {}
         with _lock:
             _open_runs.add(self)
@@ -135,6 +155,19 @@ class Run:
     def _check(self, rc):
         if rc != _native.RL_OK:
             raise RunlensError(_lib.rl_run_last_error(self._h).decode())
+
+    def _check_point(self, rc):
+        # A point dropped because the buffer is full must not stop training:
+        # it is counted, recorded, warned about once, and flush() and finish()
+        # raise. Anything else refused (a bad key) raises here.
+        if rc == _native.RL_OK:
+            return
+        message = _lib.rl_run_last_error(self._h).decode()
+        if rc != _native.RL_DROPPED:
+            raise RunlensError(message)
+        if not self._dropped_warned:
+            self._dropped_warned = True
+            warnings.warn(f"runlens: points are being dropped: {message}", RuntimeWarning, stacklevel=3)
 
     def _key(self, key):
         k = self._key_cache.get(key)
@@ -157,7 +190,7 @@ class Run:
         else:
             rc = _lib.rl_log_metric_at(self._h, self._key(key), float(value), _step(step), float(wall_time))
         if rc:
-            self._check(rc)
+            self._check_point(rc)
 
     def log(self, metrics, step=0):
         """Logs a dict of metrics at one step."""
@@ -166,7 +199,12 @@ class Run:
         for k, v in metrics.items():
             rc = _lib.rl_log_metric(h, key(k), float(v), step)
             if rc:
-                self._check(rc)
+                self._check_point(rc)
+
+    @property
+    def dropped_points(self):
+        """Points dropped because the buffer was full."""
+        return _lib.rl_run_dropped_points(self._h)
 
     # -- params and config -------------------------------------------------
     def log_param(self, key, value):
@@ -225,19 +263,24 @@ class Run:
 
     # -- lifecycle ---------------------------------------------------------
     def flush(self):
+        """Writes what is buffered and waits for it. Raises RunlensError when
+        it is not all on disk (the store refused the write, or its file was
+        deleted or replaced) or points were dropped since the last flush."""
         self._check(_lib.rl_flush(self._h))
 
     def finish(self, status="finished"):
-        """Ends the run: status is finished, failed or killed."""
+        """Ends the run: status is finished, failed or killed. Raises
+        RunlensError when something logged is not on disk or points were
+        dropped during the run; the run is ended either way."""
         if self._finished:
             return
         code = _native.STATUS.get(str(status).lower())
         if code is None:
             raise RunlensError(f"unknown status {status!r}: use finished, failed or killed")
         self._finished = True
-        _lib.rl_finish(self._h, code)
         with _lock:
             _open_runs.discard(self)
+        self._check(_lib.rl_finish(self._h, code))
 
     @property
     def finished(self):
@@ -248,11 +291,12 @@ class Run:
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
-            self.finish("finished")
-        elif issubclass(exc_type, KeyboardInterrupt):
-            self.finish("killed")
-        else:
-            self.finish("failed")
+            self.finish("finished")   # raises if what was logged is not saved
+            return False
+        try:
+            self.finish("killed" if issubclass(exc_type, KeyboardInterrupt) else "failed")
+        except RunlensError as e:   # the block's own exception is the one to see
+            print(f"runlens: {e}", file=sys.stderr)
         return False
 
     def __del__(self):
@@ -282,8 +326,8 @@ def _finish_open_runs():
     for run in runs:
         try:
             run.finish(_exit_status)
-        except Exception:
-            pass
+        except Exception as e:   # too late to raise: say it
+            print(f"runlens: run {run.name}: {e}", file=sys.stderr)
 
 
 _previous_hook = sys.excepthook

@@ -39,6 +39,9 @@ _signatures = {
     "rl_last_error": (_c, []),
     "rl_run_start": (_run, [_c, _c, _c, _c, _int, ctypes.c_uint]),
     "rl_run_resume": (_run, [_c, _c, _int, ctypes.c_uint]),
+    "rl_run_start_ex": (_run, [_c, _c, _c, _c, _int, ctypes.c_uint, _i64]),
+    "rl_run_resume_ex": (_run, [_c, _c, _int, ctypes.c_uint, _i64]),
+    "rl_run_dropped_points": (_i64, [_run]),
     "rl_run_experiment": (_c, [_run]),
     "rl_run_free": (None, [_run]),
     "rl_run_id": (_c, [_run]),
@@ -73,5 +76,6 @@ for _name, (_res, _args) in _signatures.items():
     _fn.argtypes = _args
 
 RL_OK = 0
+RL_DROPPED = 2
 STATUS = {"finished": 1, "failed": 2, "killed": 3}
-NO_GIT, NO_ENVIRONMENT, ALL_RANKS = 1, 2, 4
+NO_GIT, NO_ENVIRONMENT, ALL_RANKS, BLOCK_WHEN_FULL = 1, 2, 4, 8

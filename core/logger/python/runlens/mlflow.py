@@ -9,6 +9,7 @@ store is $RUNLENS_STORE, else ./runlens.db. Params keep their Python types.
 """
 import json
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -119,7 +120,13 @@ class ActiveRun:
             status = "KILLED"
         else:
             status = "FAILED"
-        end_run(status, _run=self)
+        if exc_type is None:
+            end_run(status, _run=self)
+            return False
+        try:
+            end_run(status, _run=self)
+        except _runlens.RunlensError as e:   # the block's own exception is the one to see
+            print(f"runlens: {e}", file=sys.stderr)
         return False
 
     def __repr__(self):
@@ -161,11 +168,14 @@ def end_run(status="FINISHED", _run=None):
     if target is None:
         return
     mapping = {"FINISHED": "finished", "FAILED": "failed", "KILLED": "killed"}
-    target._run.finish(mapping.get(str(status).upper(), "finished"))
-    target.info.status = str(status).upper()
-    target.info.end_time = int(time.time() * 1000)
-    if target in stack:
-        stack.remove(target)
+    try:
+        # Raises when what was logged is not all saved; the run is ended either way.
+        target._run.finish(mapping.get(str(status).upper(), "finished"))
+    finally:
+        target.info.status = str(status).upper()
+        target.info.end_time = int(time.time() * 1000)
+        if target in stack:
+            stack.remove(target)
 
 
 def active_run():
