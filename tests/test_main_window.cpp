@@ -762,6 +762,18 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(duringRefresh.has_value(), 5000);
         QCOMPARE(*duringRefresh, 2);
         QTRY_COMPARE_WITH_TIMEOUT(seriesShown(), 2, 5000);
+        // The running run's curve grew with its points (its cached series
+        // was dropped and loaded again); the finished run's stayed.
+        auto pointsOf = [&](const char* name) -> size_t {
+            const QString id = w.workspace().runs()->id(rowOf(w, name));
+            for (auto* plot : w.curvesView()->findChildren<CurvePlot*>())
+                for (const auto& s : plot->series())
+                    if (s.runId == id && s.raw)
+                        return s.raw->size();
+            return 0;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(pointsOf("running"), size_t(200), 5000);
+        QCOMPARE(pointsOf("done"), size_t(100));
         running.finish();
     }
 
