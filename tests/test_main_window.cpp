@@ -8,6 +8,7 @@
 #include "run_table_model.h"
 #include "run_table_view.h"
 #include "runlens/runlens.h"
+#include "runlens/sqlite_db.h"
 #include "scatter_view.h"
 #include "test_support.h"
 #include "run_details_view.h"
@@ -16,6 +17,8 @@
 
 #include <QClipboard>
 #include <QComboBox>
+#include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QChart>
@@ -802,6 +805,41 @@ private slots:
         again.openStores({path});
         wait(again);
         QCOMPARE(again.workspace().baselineRowFor(rowOf(again, "better")), rowOf(again, "base"));
+    }
+
+    void aBaselineSetWhileALoggerHoldsTheStoreDoesNotFreezeTheWindow()
+    {
+        // A logger holds the store's write lock: marking a baseline waited
+        // for it on the GUI thread (up to the 10 s busy timeout). It shows
+        // at once, is kept once the lock is free, and says it is saving.
+        const QString path = dir_.filePath(QStringLiteral("held.db"));
+        for (const char* name : {"base", "other"}) {
+            auto run = Run::start(path.toStdString(), quiet(name));
+            run.logMetric("auc", 0.5, 0);
+            run.finish();
+        }
+        MainWindow w;
+        w.openStores({path});
+        wait(w);
+        QSignalSpy saving(&w.workspace(), &Workspace::baselineSaving);
+        {
+            SqliteDb lock(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            lock.exec("BEGIN IMMEDIATE");
+            QElapsedTimer clock;
+            clock.start();
+            QVERIFY(w.workspace().setBaseline(rowOf(w, "base")));
+            QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+            QCOMPARE(w.workspace().baselineRowFor(rowOf(w, "other")), rowOf(w, "base")); // shown at once
+            QCOMPARE(saving.count(), 1);
+            QCOMPARE(saving.first().first().toBool(), true);
+            QTest::qWait(500); // the window keeps running meanwhile
+            lock.exec("COMMIT");
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!saving.isEmpty() && !saving.last().first().toBool(), 10000);
+        MainWindow again;
+        again.openStores({path});
+        wait(again);
+        QCOMPARE(again.workspace().baselineRowFor(rowOf(again, "other")), rowOf(again, "base"));
     }
 
     void foreignBaselinesStayOutOfTheirStores()

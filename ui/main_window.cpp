@@ -188,6 +188,15 @@ MainWindow::MainWindow(QWidget* parent)
         if (auto done = workspace_->setBaseline(row, mark); !done)
             statusBar()->showMessage(done.error(), 10000);
     });
+    connect(workspace_.get(), &Workspace::baselineSaving, this, [this](bool saving) {
+        if (saving)
+            statusBar()->showMessage(tr("Keeping the baseline in the store…"));
+        else
+            statusBar()->clearMessage();
+    });
+    connect(workspace_.get(), &Workspace::baselineFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("The baseline could not be kept: %1").arg(message), 15000);
+    });
 
     buildMenus();
     loadSettings();

@@ -267,15 +267,40 @@ Result<bool> Workspace::setBaseline(int row, bool mark)
         return Failure{QStringLiteral("no such run")};
     Store& store = stores_[size_t(merged_->storeIndex(row))];
     const QString experiment = merged_->experiment(row);
-    auto done = writeBaseline(*store.reader, experiment, mark ? merged_->id(row) : QString());
-    if (!done)
-        return done;
+    const QString id = merged_->id(row);
+    // Shown at once; written on a pool thread: a logger writing the same
+    // store holds its lock for a moment, and waiting for it on the GUI
+    // thread froze the window for up to the busy timeout.
+    const QString before = store.baselines.value(experiment);
     if (mark)
-        store.baselines.insert(experiment, merged_->id(row));
+        store.baselines.insert(experiment, id);
     else
         store.baselines.remove(experiment);
-    store.stamp = store.reader->changeStamp();   // our own write is not news from a live run
     emit runsChanged();
+    ++baselineWrites_;
+    emit baselineSaving(true);
+    pool_.start([this, reader = store.reader, path = store.path, experiment, id = mark ? id : QString(), before] {
+        auto done = writeBaseline(*reader, experiment, id);
+        QString stamp = reader->changeStamp();
+        QMetaObject::invokeMethod(this, [this, done = std::move(done), stamp = std::move(stamp), path, experiment, before] {
+            --baselineWrites_;
+            emit baselineSaving(baselineWrites_ > 0);
+            const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+            if (it == stores_.end())
+                return;
+            if (!done) {
+                // Not kept: the table goes back to what the store says.
+                if (before.isEmpty())
+                    it->baselines.remove(experiment);
+                else
+                    it->baselines.insert(experiment, before);
+                emit runsChanged();
+                emit baselineFailed(done.error());
+                return;
+            }
+            it->stamp = stamp; // our own write is not news from a live run
+        }, Qt::QueuedConnection);
+    });
     return true;
 }
 
@@ -406,7 +431,7 @@ QString Workspace::openAndWait(const QStringList& paths)
 
 void Workspace::waitForIdle()
 {
-    while (loading_ > 0 || !pending_.isEmpty()) {
+    while (loading_ > 0 || !pending_.isEmpty() || baselineWrites_ > 0) {
         pool_.waitForDone(50);
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     }

@@ -92,6 +92,8 @@ public:
     // baselineRowFor for every row of the merged table, in one pass.
     std::vector<int> baselineRows() const;
     // Marks `row` as its experiment's baseline (clear: false removes it).
+    // Shown at once; kept in the store (or the settings) off the GUI thread:
+    // baselineSaving says while, baselineFailed when it could not be kept.
     Result<bool> setBaseline(int row, bool mark = true);
 
     // Everything about a run of the merged table (fast: one run's rows).
@@ -121,6 +123,8 @@ signals:
     void storeAwaited(const QString& path);
     void seriesReady(quint64 ticket);
     void seriesFailed(const QString& key, const QString& message);
+    void baselineSaving(bool saving);
+    void baselineFailed(const QString& message);
 
 private:
     // reopen: a new reader even for a store already open.
@@ -144,6 +148,7 @@ private:
     QStringList waiting_; // paths to open once they exist
     QStringList pending_;   // paths being opened
     QSet<int> refreshing_;
+    int baselineWrites_ = 0;
     QSet<QString> checking_; // stores whose change stamp is being taken
     QTimer liveTimer_;
 
