@@ -280,10 +280,21 @@ private slots:
                     colouredAtTop = true;
             }
         QVERIFY(colouredAtTop);
-        // Without the brush every run is kept: no grey under the top line's colour either.
+        // Mid-height the lines are the other 599 runs: grey while brushed out...
+        auto colouredInTheMiddle = [&] {
+            for (int y = 150; y < 250; ++y)
+                for (int x = 200; x < 300; ++x)
+                    if (image.pixelColor(x, y).saturation() > 60)
+                        return true;
+            return false;
+        };
+        QVERIFY(!colouredInTheMiddle());
+        // ...and in colour once the brush is cleared: every run is kept again.
         view.setBrush(0, std::nullopt);
+        image.fill(Qt::white);
         view.render(&image);
         QCOMPARE(view.axes().brushed().size(), size_t(600));
+        QVERIFY(colouredInTheMiddle());
     }
 
     void viewReportsBrushes()
