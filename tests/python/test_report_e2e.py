@@ -211,6 +211,23 @@ class ReportInReaders(unittest.TestCase):
         # The seed groups: three runs each, lr 0.01 and 0.1.
         self.assertRegex(text, r"lr=0\.01\s+3")
         self.assertRegex(text, r"lr=0\.1\s+3")
+        # Six runs: landscape pages (width over height), as the report promises.
+        size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+        self.assertGreater(float(size.group(1)), float(size.group(2)), info)
+        # No page ends with a section heading whose content went to the next page.
+        headings = {"Runs", "What differs", "Curves", "Parallel coordinates", "Seed statistics", "Provenance"}
+        for page in range(1, pages + 1):
+            lines = [l.strip() for l in pdftotext("-f", str(page), "-l", str(page), "-layout").splitlines() if l.strip()]
+            if lines and page < pages:
+                self.assertNotIn(lines[-1], headings, f"page {page} ends with its heading")
+        # Two runs: a portrait page.
+        narrow = os.path.join(self.dir, "narrow.pdf")
+        proc = subprocess.run([RUNLENS, "report", self.store, "--runs", "wide-s1,wide-s2", "-o", narrow],
+                              capture_output=True, text=True, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        info = subprocess.run(["pdfinfo", narrow], capture_output=True, text=True, timeout=60).stdout
+        size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+        self.assertLess(float(size.group(1)), float(size.group(2)), info)
         prefix = os.path.join(self.dir, "page")
         subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "2", self.pdf, prefix], check=True,
                        timeout=60)
