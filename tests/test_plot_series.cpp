@@ -3,6 +3,8 @@
 // column, full resolution when zoomed in; and the smoothing filters.
 #include "axis_ticks.h"
 #include "group_bands.h"
+#include "metric_series.h"
+#include "run_details.h"
 #include "pan_frame.h"
 #include "view_motion.h"
 #include "plot_series.h"
@@ -253,6 +255,44 @@ private slots:
         QVERIFY(niceTicks(1.0, 1.0, 5).empty());
         QVERIFY(niceTicks(0, std::numeric_limits<double>::infinity(), 5).empty());
         QVERIFY(niceTicks(1.0, std::nextafter(1.0, 2.0), 5).size() <= 15);
+    }
+
+    void decimationReachesTheEdgesBetweenWholeSteps()
+    {
+        // A window that starts and ends between steps: the points just
+        // outside it come back so lines reach both edges (the border check
+        // held only because x0 was a whole step).
+        std::vector<double> xs, ys;
+        for (int i = 0; i < 1000; ++i) {
+            xs.push_back(i * 10);
+            ys.push_back(i);
+        }
+        const PlotSeries s(std::move(xs), std::move(ys));
+        for (const int columns : {4, 200, 5000}) {
+            const auto pts = s.decimate(1234.5, 5678.5, columns);
+            QVERIFY(!pts.empty());
+            QCOMPARE(pts.front().x, 1230.0);
+            QCOMPARE(pts.back().x, 5680.0);
+        }
+    }
+
+    void summariesKnowTheirFirstAndLastSteps()
+    {
+        // Steps out of order, a repeat, a NaN: the first step is the smallest,
+        // the last value is the one at the largest step (shown by the CLI and
+        // the details view, checked by nothing before).
+        MetricSeries m;
+        m.steps = {5, 3, 9, 4, 9};
+        m.wallTimes = {0, 0, 0, 0, 0};
+        m.values = {0.5, 0.3, 0.9, std::nan(""), 0.95};
+        const MetricSummary sum = summarizeSeries(QStringLiteral("loss"), m);
+        QCOMPARE(sum.firstStep, int64_t(3));
+        QCOMPARE(sum.lastStep, int64_t(9));
+        QCOMPARE(sum.last, 0.95);
+        QCOMPARE(sum.count, int64_t(5));
+        QCOMPARE(sum.nanCount, int64_t(1));
+        QCOMPARE(sum.min, 0.3);
+        QCOMPARE(sum.max, 0.95);
     }
 
     void groupBandsAverageMembersPerBucket()

@@ -281,6 +281,26 @@ private slots:
         }
     }
 
+    void comparisonsAtAnEqualValueAndQuotedNumbers()
+    {
+        // Mutants that survived the suite: ">" evaluated as ">=" (no test
+        // compared at an equal value) and quoted numbers compared as text.
+        const auto at = [&](const QString& q) { return names(q); };
+        const QStringList atOne = at(QStringLiteral("params.lr = 0.01"));
+        QVERIFY(!atOne.isEmpty());
+        for (const auto& n : atOne) {
+            QVERIFY(!at(QStringLiteral("params.lr > 0.01")).contains(n));
+            QVERIFY(at(QStringLiteral("params.lr >= 0.01")).contains(n));
+            QVERIFY(!at(QStringLiteral("params.lr < 0.01")).contains(n));
+            QVERIFY(at(QStringLiteral("params.lr <= 0.01")).contains(n));
+            QVERIFY(!at(QStringLiteral("params.lr != 0.01")).contains(n));
+        }
+        // '0.010' and '1e-2' are the number 0.01, not text that differs from "0.01".
+        QCOMPARE(at(QStringLiteral("params.lr = '0.010'")), atOne);
+        QCOMPARE(at(QStringLiteral("params.lr = '1e-2'")), atOne);
+        QCOMPARE(at(QStringLiteral("params.lr > '0.0099'")).size(), at(QStringLiteral("params.lr > 0.0099")).size());
+    }
+
     void hostileInputNeverCrashes()
     {
         // Odd and huge input: errors, not crashes or hangs.
