@@ -360,6 +360,11 @@ private slots:
             }
         }
         QVERIFY(both > 100);
+        // Nor before its first point: a run that starts late adds nothing
+        // to the buckets before it (the mutation pass found this unguarded).
+        const PlotSeries late(std::vector<double>{500, 1000}, std::vector<double>{7, 7});
+        for (const auto& p : groupBand({&late}, 0, 1000, 10, BandKind::MinMax))
+            QVERIFY2(p.x > 500, qPrintable(QString::number(p.x)));
         // A line that changes is read between its points, not held.
         const PlotSeries ramp(std::vector<double>{0, 100}, std::vector<double>{0, 100});
         for (const auto& p : groupBand({&ramp}, 0, 100, 10, BandKind::MinMax))
