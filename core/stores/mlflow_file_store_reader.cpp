@@ -77,8 +77,8 @@ QHash<QString, QString> readKeyFiles(const QString& dir, QStringList& problems)
     while (it.hasNext()) {
         const QString file = it.next();
         QFile f(file);
-        if (!f.open(QIODevice::ReadOnly)) {
-            problems << QStringLiteral("%1: %2").arg(file, f.errorString());
+        if (const QString why = openRegularFile(f); !why.isEmpty()) {
+            problems << why;
             continue;
         }
         out.insert(base.relativeFilePath(file), QString::fromUtf8(f.read(1 << 20)));
@@ -280,8 +280,8 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
             while (mit.hasNext()) {
                 const QString file = mit.next();
                 QFile f(file);
-                if (!f.open(QIODevice::ReadOnly)) {
-                    unreadableMetrics << file;
+                if (const QString why = openRegularFile(f); !why.isEmpty()) {
+                    unreadableMetrics << why;
                     continue;
                 }
                 int bad = 0;
@@ -299,7 +299,7 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
     if (!unreadableMetrics.isEmpty())
         problems << QStringLiteral("%1 metric file(s) unreadable: %2")
                         .arg(unreadableMetrics.size())
-                        .arg(unreadableMetrics.mid(0, 5).join(QStringLiteral(", ")));
+                        .arg(unreadableMetrics.mid(0, 5).join(QStringLiteral("; ")));
     if (badMetricLines)
         problems << QStringLiteral("%1 malformed metric line(s) skipped").arg(badMetricLines);
     table->sortColumns();
@@ -363,8 +363,8 @@ Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)
     while (mit.hasNext()) {
         const QString file = mit.next();
         QFile f(file);
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
+        if (!openRegularFile(f).isEmpty())
+            continue;   // loadRuns said why
         const MetricSeries s = parseMlflowMetricFile(f.readAll());
         if (s.size() == 0)
             continue;
@@ -394,9 +394,11 @@ Result<MetricSeries> MlflowFileStoreReader::loadSeries(const QString& runId, con
     const QString file = QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics/") + key));
     if (!file.startsWith(QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics"))) + QLatin1Char('/')))
         return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
-    QFile f(file);
-    if (!openRegularFile(f).isEmpty())
+    if (!QFileInfo::exists(file))
         return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
+    QFile f(file);
+    if (const QString why = openRegularFile(f); !why.isEmpty())
+        return Failure{why};
     int bad = 0;
     MetricSeries s = parseMlflowMetricFile(f.readAll(), &bad);
     if (bad)

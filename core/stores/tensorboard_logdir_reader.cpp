@@ -2,6 +2,7 @@
 #include "tensorboard_logdir_reader.h"
 
 #include "lightning_version.h"
+#include "regular_file.h"
 #include "run_details.h"
 #include "runlens/number_format.h"
 #include "yaml_params.h"
@@ -136,14 +137,14 @@ QStringList TensorboardLogdirReader::eventFiles(const QString& folder) const
     return files;
 }
 
-DecodedEvents TensorboardLogdirReader::decodeRun(const QStringList& files) const
+DecodedEvents TensorboardLogdirReader::decodeRun(const QStringList& files, QStringList& problems) const
 {
     DecodedEvents events;
     QHash<QString, bool> tensorTags;
     for (const auto& file : files) {
         QFile f(file);
-        if (!f.open(QIODevice::ReadOnly)) {
-            ++events.undecodable;
+        if (const QString why = openRegularFile(f); !why.isEmpty()) {
+            problems << why;
             continue;
         }
         const bool wasTruncated = events.truncatedTail;
@@ -157,7 +158,7 @@ FolderOfRunsReader::RunFolder TensorboardLogdirReader::readRun(const QString& fo
 {
     RunFolder run;
     const QStringList files = eventFiles(folder);
-    const DecodedEvents ev = decodeRun(files);
+    const DecodedEvents ev = decodeRun(files, run.problems);
     qint64 lastWrite = 0;
     for (const auto& f : files)
         lastWrite = std::max(lastWrite, QFileInfo(f).lastModified().toMSecsSinceEpoch());
