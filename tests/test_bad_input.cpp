@@ -10,9 +10,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <thread>
 
 using namespace runlens;
@@ -58,6 +60,31 @@ class TestBadInput : public QObject {
         ev.append(char(0x10)).append(char(step & 0x7f));
         ev.append(char(0x2a)).append(char(summary.size())).append(summary);
         return frameRecord(ev);
+    }
+
+    // The process's peak resident memory so far, in MB (it only grows).
+    static double peakResidentMb()
+    {
+        rusage u{};
+        ::getrusage(RUSAGE_SELF, &u);
+        return double(u.ru_maxrss) / 1024.0;   // kB on Linux
+    }
+
+    // 3 GB files (sparse: they cost no disk) where other tools keep a metric
+    // file: each read returns, what comes before
+    // the junk is kept, and memory does not grow with the file (each was read
+    // whole: 3 GB resident apiece). Peak resident memory only grows, so the
+    // bound holds for everything since `before`.
+    static constexpr qint64 kHuge = qint64(3) << 30;
+    static void hugeFile(const QString& path, const QByteArray& head)
+    {
+        test::writeFile(path, head);
+        QVERIFY(QFile::resize(path, kHuge));
+    }
+    static void memoryBounded(double before)
+    {
+        const double grown = peakResidentMb() - before;
+        QVERIFY2(grown < 200, qPrintable(QStringLiteral("peak resident memory grew by %1 MB").arg(grown)));
     }
 
     static QString startError(const QString& store, RunOptions o)
@@ -220,6 +247,39 @@ private slots:
         QVERIFY(dvRuns);
         QVERIFY(dvRuns->table->metric(QStringLiteral("acc")));
         QVERIFY(said(dvRuns->problems, QStringLiteral("loss.tsv")));
+    }
+
+    void hugeMlflowMetricFileIsReadInBoundedMemory()
+    {
+        // One good line, 3 GB of NUL bytes (no newline in them), a good line.
+        QTemporaryDir dir;
+        const double before = peakResidentMb();
+        const QString mlruns = dir.filePath(QStringLiteral("mlruns"));
+        test::writeFile(mlruns + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: exp\n");
+        test::writeFile(mlruns + QStringLiteral("/1/big/meta.yaml"), "run_id: big\nrun_name: big\nstatus: 3\n");
+        test::writeFile(mlruns + QStringLiteral("/1/big/metrics/loss"), "1700000000000 0.5 0\n");
+        const QString huge = mlruns + QStringLiteral("/1/big/metrics/huge");
+        hugeFile(huge, "1700000000000 0.25 0\n");
+        {
+            // The junk is passed over, not the rest of the file.
+            QFile f(huge);
+            QVERIFY(f.open(QIODevice::Append));
+            f.write("\n1700000000001 0.125 1\n");
+        }
+        auto ml = openStore(mlruns);
+        QVERIFY(ml);
+        auto runs = (*ml)->loadRuns();
+        const auto details = (*ml)->loadDetails(QStringLiteral("big"));
+        const auto series = (*ml)->loadSeries(QStringLiteral("big"), QStringLiteral("huge"));
+        memoryBounded(before);
+        QVERIFY(runs);
+        QCOMPARE(runs->table->metric(QStringLiteral("huge"))->count[0], int64_t(2));
+        QVERIFY2(runs->problems.join(QLatin1Char(' ')).contains(huge), qPrintable(runs->problems.join(QLatin1Char('\n'))));
+        QVERIFY(details);
+        QVERIFY(series);
+        QCOMPARE(series->size(), size_t(2));
+        QCOMPARE(series->values[1], 0.125);
+        QVERIFY(!series->problems.isEmpty());
     }
 
     void fileThatIsNotADatabase()

@@ -3,7 +3,8 @@
 // file is: a named pipe put where a store has a file (meta.yaml, hparams.yaml,
 // a metric) blocks the open until a writer comes, and a device never ends (a
 // symlink to /dev/zero was read until the process aborted). Refused with a
-// message naming the file.
+// message naming the file. What is opened is read in pieces (chunked_input.h,
+// line_reader.h), never whole.
 #pragma once
 
 #include <QFile>
