@@ -71,7 +71,7 @@ class TestBadInput : public QObject {
     }
 
     // 3 GB files (sparse: they cost no disk) where other tools keep a metric
-    // file: each read returns, what comes before
+    // file or event files: each read returns, what comes before
     // the junk is kept, and memory does not grow with the file (each was read
     // whole: 3 GB resident apiece). Peak resident memory only grows, so the
     // bound holds for everything since `before`.
@@ -280,6 +280,30 @@ private slots:
         QCOMPARE(series->size(), size_t(2));
         QCOMPARE(series->values[1], 0.125);
         QVERIFY(!series->problems.isEmpty());
+    }
+
+    void hugeEventFilesAreReadInBoundedMemory()
+    {
+        // A record then the NULs; a record that says it is 3 GB long; a good file.
+        QTemporaryDir dir;
+        const double before = peakResidentMb();
+        const QString logdir = dir.filePath(QStringLiteral("tb"));
+        hugeFile(logdir + QStringLiteral("/run/events.out.tfevents.1.host"), scalarRecord("loss", 0, 1.7e9, 0.5f));
+        QByteArray header(12, '\0');
+        const uint64_t len = uint64_t(kHuge) - 16;
+        std::memcpy(header.data(), &len, 8);
+        const uint32_t lenCrc = maskedCrc32c(reinterpret_cast<const uint8_t*>(&len), 8);
+        std::memcpy(header.data() + 8, &lenCrc, 4);
+        hugeFile(logdir + QStringLiteral("/run/events.out.tfevents.2.host"), header);
+        test::writeFile(logdir + QStringLiteral("/run/events.out.tfevents.3.host"), scalarRecord("loss", 1, 1.7e9 + 1, 0.25f));
+        auto tb = openStore(logdir);
+        QVERIFY(tb);
+        auto runs = (*tb)->loadRuns();
+        memoryBounded(before);
+        QVERIFY(runs);
+        QCOMPARE(runs->table->metric(QStringLiteral("loss"))->count[0], int64_t(2));
+        QVERIFY2(runs->problems.join(QLatin1Char(' ')).contains(QStringLiteral("events.out.tfevents.2.host: 1 record(s) over 64 MiB")),
+                 qPrintable(runs->problems.join(QLatin1Char('\n'))));
     }
 
     void fileThatIsNotADatabase()

@@ -26,6 +26,11 @@ inline constexpr int64_t kMaxPointsPerSeries = 20'000'000;
 // a longer one is junk, passed over without being held.
 inline constexpr qsizetype kMaxLineBytes = qsizetype(64) << 10;
 
+// One TFRecord in an event file. Scalars take tens of bytes; what is larger
+// is an image, audio or a graph, which are skipped unread. 64 MiB was
+// protobuf's limit on a message until 3.x.
+inline constexpr uint64_t kMaxRecordBytes = uint64_t(64) << 20;
+
 // The problem a series cut at kMaxPointsPerSeries gives, naming it.
 inline QString pointsLeftOutNote(const QString& series, int64_t leftOut)
 {
