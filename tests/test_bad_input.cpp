@@ -71,7 +71,7 @@ class TestBadInput : public QObject {
     }
 
     // 3 GB files (sparse: they cost no disk) where other tools keep a metric
-    // file or event files: each read returns, what comes before
+    // file, metrics.csv or event files: each read returns, what comes before
     // the junk is kept, and memory does not grow with the file (each was read
     // whole: 3 GB resident apiece). Peak resident memory only grows, so the
     // bound holds for everything since `before`.
@@ -280,6 +280,24 @@ private slots:
         QCOMPARE(series->size(), size_t(2));
         QCOMPARE(series->values[1], 0.125);
         QVERIFY(!series->problems.isEmpty());
+    }
+
+    void hugeMetricsCsvIsReadInBoundedMemory()
+    {
+        // A header and a row, then the NULs: one endless field.
+        QTemporaryDir dir;
+        const double before = peakResidentMb();
+        const QString lightning = dir.filePath(QStringLiteral("lightning_logs"));
+        hugeFile(lightning + QStringLiteral("/version_0/metrics.csv"), "step,loss\n0,1.5\n");
+        auto lt = openStore(lightning);
+        QVERIFY(lt);
+        auto runs = (*lt)->loadRuns();
+        memoryBounded(before);
+        QVERIFY(runs);
+        QCOMPARE(runs->table->rowCount(), 1);
+        QCOMPARE(runs->table->metric(QStringLiteral("loss"))->count[0], int64_t(1));
+        QVERIFY2(runs->problems.join(QLatin1Char(' ')).contains(QStringLiteral("metrics.csv: row 3 is longer than")),
+                 qPrintable(runs->problems.join(QLatin1Char('\n'))));
     }
 
     void hugeEventFilesAreReadInBoundedMemory()

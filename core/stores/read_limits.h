@@ -26,10 +26,21 @@ inline constexpr int64_t kMaxPointsPerSeries = 20'000'000;
 // a longer one is junk, passed over without being held.
 inline constexpr qsizetype kMaxLineBytes = qsizetype(64) << 10;
 
+// A row of a CSV or TSV file (Lightning writes one column a metric): a
+// longer one ends the file's reading there.
+inline constexpr qsizetype kMaxRowBytes = qsizetype(16) << 20;
+inline constexpr size_t kMaxRowFields = 100'000;
+
 // One TFRecord in an event file. Scalars take tens of bytes; what is larger
 // is an image, audio or a graph, which are skipped unread. 64 MiB was
 // protobuf's limit on a message until 3.x.
 inline constexpr uint64_t kMaxRecordBytes = uint64_t(64) << 20;
+
+// Params one file may give (test-tube's meta_tags.csv, a row each).
+inline constexpr int64_t kMaxParamsPerFile = 100'000;
+
+// A JSON summary read whole (DVCLive's metrics.json: a few final values).
+inline constexpr qsizetype kMaxJsonBytes = qsizetype(16) << 20;
 
 // The problem a series cut at kMaxPointsPerSeries gives, naming it.
 inline QString pointsLeftOutNote(const QString& series, int64_t leftOut)
