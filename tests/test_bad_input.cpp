@@ -4,15 +4,18 @@
 #include "runlens/runlens.h"
 #include "runlens/sqlite_db.h"
 #include "store_registry.h"
+#include "tensorboard_events.h"
 #include "test_support.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <thread>
 
 using namespace runlens;
@@ -43,6 +46,46 @@ class TestBadInput : public QObject {
             run.logMetric("x", i, i);
         run.finish();
         return p;
+    }
+
+    // Event{wall_time=1, step=2, summary=5{value=1{tag=1, simple_value=2}}}, framed.
+    static QByteArray scalarRecord(const QByteArray& tag, uint8_t step, double wall, float v)
+    {
+        QByteArray value;
+        value.append(char(0x0a)).append(char(tag.size())).append(tag);
+        value.append(char(0x15)).append(reinterpret_cast<const char*>(&v), 4);
+        QByteArray summary;
+        summary.append(char(0x0a)).append(char(value.size())).append(value);
+        QByteArray ev;
+        ev.append(char(0x09)).append(reinterpret_cast<const char*>(&wall), 8);
+        ev.append(char(0x10)).append(char(step & 0x7f));
+        ev.append(char(0x2a)).append(char(summary.size())).append(summary);
+        return frameRecord(ev);
+    }
+
+    // The process's peak resident memory so far, in MB (it only grows).
+    static double peakResidentMb()
+    {
+        rusage u{};
+        ::getrusage(RUSAGE_SELF, &u);
+        return double(u.ru_maxrss) / 1024.0;   // kB on Linux
+    }
+
+    // 3 GB files (sparse: they cost no disk) where other tools keep a metric
+    // file, metrics.csv or event files: each read returns, what comes before
+    // the junk is kept, and memory does not grow with the file (each was read
+    // whole: 3 GB resident apiece). Peak resident memory only grows, so the
+    // bound holds for everything since `before`.
+    static constexpr qint64 kHuge = qint64(3) << 30;
+    static void hugeFile(const QString& path, const QByteArray& head)
+    {
+        test::writeFile(path, head);
+        QVERIFY(QFile::resize(path, kHuge));
+    }
+    static void memoryBounded(double before)
+    {
+        const double grown = peakResidentMb() - before;
+        QVERIFY2(grown < 200, qPrintable(QStringLiteral("peak resident memory grew by %1 MB").arg(grown)));
     }
 
     static QString startError(const QString& store, RunOptions o)
@@ -106,6 +149,180 @@ private slots:
         QCOMPARE(dvRuns->table->rowCount(), 1);
         QVERIFY(dvRuns->table->metric(QStringLiteral("acc")));
         QCOMPARE(dvRuns->problems.join(QLatin1Char(' ')).count(QStringLiteral("not a regular file")), 2);
+    }
+
+    void devicesInPlaceOfFilesAreRefused()
+    {
+        // A symlink to /dev/zero or /dev/urandom where another tool's store has
+        // a file never ends: every reader refuses it with a problem naming the
+        // file and reads the rest. (The MLflow and TensorBoard readers read
+        // such a file until the process aborted, 4 GB later.)
+        auto device = [](const char* dev, const QString& path) {
+            QDir().mkpath(QFileInfo(path).path());
+            QVERIFY(QFile::link(QString::fromLatin1(dev), path));
+        };
+        QTemporaryDir dir;
+        auto said = [](const QStringList& problems, const QString& file) {
+            for (const auto& p : problems)
+                if (p.contains(file) && p.contains(QStringLiteral("not a regular file")))
+                    return true;
+            return false;
+        };
+
+        // MLflow: metric, param and tag files, a run's and an experiment's meta.yaml.
+        const QString mlruns = dir.filePath(QStringLiteral("mlruns"));
+        test::writeFile(mlruns + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: exp\n");
+        test::writeFile(mlruns + QStringLiteral("/1/good/meta.yaml"), "run_id: good\nrun_name: good\nstatus: 3\n");
+        test::writeFile(mlruns + QStringLiteral("/1/good/metrics/loss"), "1700000000000 0.5 0\n");
+        test::writeFile(mlruns + QStringLiteral("/1/good/params/lr"), "0.1");
+        device("/dev/zero", mlruns + QStringLiteral("/1/good/metrics/zero"));
+        device("/dev/urandom", mlruns + QStringLiteral("/1/good/metrics/random"));
+        device("/dev/zero", mlruns + QStringLiteral("/1/good/params/zero"));
+        device("/dev/urandom", mlruns + QStringLiteral("/1/good/tags/random"));
+        QDir().mkpath(mlruns + QStringLiteral("/1/zeroed"));
+        device("/dev/zero", mlruns + QStringLiteral("/1/zeroed/meta.yaml"));
+        QDir().mkpath(mlruns + QStringLiteral("/2"));
+        device("/dev/urandom", mlruns + QStringLiteral("/2/meta.yaml"));
+        auto ml = openStore(mlruns);
+        QVERIFY2(ml, qPrintable(ml ? QString() : ml.error()));
+        auto mlRuns = (*ml)->loadRuns();
+        QVERIFY(mlRuns);
+        const QStringList& mp = mlRuns->problems;
+        QCOMPARE(mlRuns->table->rowCount(), 1);
+        QVERIFY(mlRuns->table->metric(QStringLiteral("loss")));
+        QVERIFY(!mlRuns->table->metric(QStringLiteral("zero")));
+        QVERIFY(mlRuns->table->param(QStringLiteral("lr")));
+        QVERIFY(!mlRuns->table->param(QStringLiteral("zero")));
+        for (const char* file : {"good/metrics/zero", "good/metrics/random", "good/params/zero", "good/tags/random",
+                                 "zeroed/meta.yaml", "2/meta.yaml"})
+            QVERIFY2(said(mp, QString::fromLatin1(file)), qPrintable(QString::fromLatin1(file) + QStringLiteral(" not named in:\n") + mp.join(QLatin1Char('\n'))));
+        const auto details = (*ml)->loadDetails(QStringLiteral("good"));
+        QVERIFY(details);
+        QCOMPARE(details->metrics.size(), size_t(1));
+        const auto zero = (*ml)->loadSeries(QStringLiteral("good"), QStringLiteral("zero"));
+        QVERIFY(!zero);
+        QVERIFY2(zero.error().contains(QStringLiteral("not a regular file")), qPrintable(zero.error()));
+        QCOMPARE((*ml)->loadSeries(QStringLiteral("good"), QStringLiteral("loss"))->size(), size_t(1));
+
+        // TensorBoard: one of a run's event files, another run's only one, an hparams.yaml.
+        const QString logdir = dir.filePath(QStringLiteral("tb"));
+        test::writeFile(logdir + QStringLiteral("/run_a/events.out.tfevents.1.host"), scalarRecord("loss", 0, 1.7e9, 0.5f));
+        device("/dev/zero", logdir + QStringLiteral("/run_a/events.out.tfevents.2.host"));
+        device("/dev/zero", logdir + QStringLiteral("/run_a/hparams.yaml"));
+        device("/dev/urandom", logdir + QStringLiteral("/run_b/events.out.tfevents.1.host"));
+        auto tb = openStore(logdir);
+        QVERIFY2(tb, qPrintable(tb ? QString() : tb.error()));
+        auto tbRuns = (*tb)->loadRuns();
+        QVERIFY(tbRuns);
+        const QStringList& tp = tbRuns->problems;
+        QCOMPARE(tbRuns->table->rowCount(), 2);
+        const int a = tbRuns->table->findRun(QStringLiteral("run_a"));
+        QVERIFY(a >= 0);
+        QCOMPARE(tbRuns->table->metric(QStringLiteral("loss"))->count[size_t(a)], int64_t(1));
+        for (const char* file : {"run_a/events.out.tfevents.2.host", "run_a/hparams.yaml", "run_b/events.out.tfevents.1.host"})
+            QVERIFY2(said(tp, QString::fromLatin1(file)), qPrintable(QString::fromLatin1(file) + QStringLiteral(" not named in:\n") + tp.join(QLatin1Char('\n'))));
+        QCOMPARE((*tb)->loadSeries(QStringLiteral("run_a"), QStringLiteral("loss"))->size(), size_t(1));
+
+        // Lightning: metrics.csv of one version, hparams.yaml of another.
+        const QString lightning = dir.filePath(QStringLiteral("lightning_logs"));
+        test::writeFile(lightning + QStringLiteral("/version_0/hparams.yaml"), "lr: 0.1\n");
+        device("/dev/zero", lightning + QStringLiteral("/version_0/metrics.csv"));
+        test::writeFile(lightning + QStringLiteral("/version_1/metrics.csv"), "step,loss\n0,1\n");
+        device("/dev/urandom", lightning + QStringLiteral("/version_1/hparams.yaml"));
+        auto lt = openStore(lightning);
+        QVERIFY(lt);
+        auto ltRuns = (*lt)->loadRuns();
+        QVERIFY(ltRuns);
+        QCOMPARE(ltRuns->table->rowCount(), 2);
+        QVERIFY(ltRuns->table->metric(QStringLiteral("loss")));
+        for (const char* file : {"version_0/metrics.csv", "version_1/hparams.yaml"})
+            QVERIFY2(said(ltRuns->problems, QString::fromLatin1(file)), qPrintable(ltRuns->problems.join(QLatin1Char('\n'))));
+
+        // DVCLive: one metric's history.
+        const QString dvc = dir.filePath(QStringLiteral("project"));
+        test::writeFile(dvc + QStringLiteral("/dvclive/plots/metrics/acc.tsv"), "step\tacc\n0\t0.5\n");
+        device("/dev/zero", dvc + QStringLiteral("/dvclive/plots/metrics/loss.tsv"));
+        auto dv = openStore(dvc);
+        QVERIFY(dv);
+        auto dvRuns = (*dv)->loadRuns();
+        QVERIFY(dvRuns);
+        QVERIFY(dvRuns->table->metric(QStringLiteral("acc")));
+        QVERIFY(said(dvRuns->problems, QStringLiteral("loss.tsv")));
+    }
+
+    void hugeMlflowMetricFileIsReadInBoundedMemory()
+    {
+        // One good line, 3 GB of NUL bytes (no newline in them), a good line.
+        QTemporaryDir dir;
+        const double before = peakResidentMb();
+        const QString mlruns = dir.filePath(QStringLiteral("mlruns"));
+        test::writeFile(mlruns + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: exp\n");
+        test::writeFile(mlruns + QStringLiteral("/1/big/meta.yaml"), "run_id: big\nrun_name: big\nstatus: 3\n");
+        test::writeFile(mlruns + QStringLiteral("/1/big/metrics/loss"), "1700000000000 0.5 0\n");
+        const QString huge = mlruns + QStringLiteral("/1/big/metrics/huge");
+        hugeFile(huge, "1700000000000 0.25 0\n");
+        {
+            // The junk is passed over, not the rest of the file.
+            QFile f(huge);
+            QVERIFY(f.open(QIODevice::Append));
+            f.write("\n1700000000001 0.125 1\n");
+        }
+        auto ml = openStore(mlruns);
+        QVERIFY(ml);
+        auto runs = (*ml)->loadRuns();
+        const auto details = (*ml)->loadDetails(QStringLiteral("big"));
+        const auto series = (*ml)->loadSeries(QStringLiteral("big"), QStringLiteral("huge"));
+        memoryBounded(before);
+        QVERIFY(runs);
+        QCOMPARE(runs->table->metric(QStringLiteral("huge"))->count[0], int64_t(2));
+        QVERIFY2(runs->problems.join(QLatin1Char(' ')).contains(huge), qPrintable(runs->problems.join(QLatin1Char('\n'))));
+        QVERIFY(details);
+        QVERIFY(series);
+        QCOMPARE(series->size(), size_t(2));
+        QCOMPARE(series->values[1], 0.125);
+        QVERIFY(!series->problems.isEmpty());
+    }
+
+    void hugeMetricsCsvIsReadInBoundedMemory()
+    {
+        // A header and a row, then the NULs: one endless field.
+        QTemporaryDir dir;
+        const double before = peakResidentMb();
+        const QString lightning = dir.filePath(QStringLiteral("lightning_logs"));
+        hugeFile(lightning + QStringLiteral("/version_0/metrics.csv"), "step,loss\n0,1.5\n");
+        auto lt = openStore(lightning);
+        QVERIFY(lt);
+        auto runs = (*lt)->loadRuns();
+        memoryBounded(before);
+        QVERIFY(runs);
+        QCOMPARE(runs->table->rowCount(), 1);
+        QCOMPARE(runs->table->metric(QStringLiteral("loss"))->count[0], int64_t(1));
+        QVERIFY2(runs->problems.join(QLatin1Char(' ')).contains(QStringLiteral("metrics.csv: row 3 is longer than")),
+                 qPrintable(runs->problems.join(QLatin1Char('\n'))));
+    }
+
+    void hugeEventFilesAreReadInBoundedMemory()
+    {
+        // A record then the NULs; a record that says it is 3 GB long; a good file.
+        QTemporaryDir dir;
+        const double before = peakResidentMb();
+        const QString logdir = dir.filePath(QStringLiteral("tb"));
+        hugeFile(logdir + QStringLiteral("/run/events.out.tfevents.1.host"), scalarRecord("loss", 0, 1.7e9, 0.5f));
+        QByteArray header(12, '\0');
+        const uint64_t len = uint64_t(kHuge) - 16;
+        std::memcpy(header.data(), &len, 8);
+        const uint32_t lenCrc = maskedCrc32c(reinterpret_cast<const uint8_t*>(&len), 8);
+        std::memcpy(header.data() + 8, &lenCrc, 4);
+        hugeFile(logdir + QStringLiteral("/run/events.out.tfevents.2.host"), header);
+        test::writeFile(logdir + QStringLiteral("/run/events.out.tfevents.3.host"), scalarRecord("loss", 1, 1.7e9 + 1, 0.25f));
+        auto tb = openStore(logdir);
+        QVERIFY(tb);
+        auto runs = (*tb)->loadRuns();
+        memoryBounded(before);
+        QVERIFY(runs);
+        QCOMPARE(runs->table->metric(QStringLiteral("loss"))->count[0], int64_t(2));
+        QVERIFY2(runs->problems.join(QLatin1Char(' ')).contains(QStringLiteral("events.out.tfevents.2.host: 1 record(s) over 64 MiB")),
+                 qPrintable(runs->problems.join(QLatin1Char('\n'))));
     }
 
     void fileThatIsNotADatabase()

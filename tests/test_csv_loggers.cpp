@@ -438,6 +438,43 @@ private slots:
         QCOMPARE(runs->table->metric(QStringLiteral("loss"))->count[size_t(v1)], int64_t(1));
         QVERIFY(!CsvLoggerReader::open(dir_.filePath(QStringLiteral("nothing-here"))));
     }
+
+    void largeMetricsCsvIsReadRowByRow()
+    {
+        // Rows across the reader's 1 MiB pieces, quoted fields among them;
+        // then, in another run, a row of 200,000 fields ends the reading
+        // there (the rows before it kept) instead of being held.
+        const QString root = dir_.filePath(QStringLiteral("large"));
+        QByteArray csv = "epoch,step,\"train,loss\",val_loss\n";
+        for (int i = 0; i < 150'000; ++i) {
+            csv += "0," + QByteArray::number(i) + ",\"" + QByteArray::number(i * 0.5) + "\",\n";
+            if (i % 10 == 9)
+                csv += "0," + QByteArray::number(i) + ",," + QByteArray::number(i) + '\n';
+        }
+        QVERIFY(csv.size() > 2 * (1 << 20));
+        write(root + QStringLiteral("/version_0/metrics.csv"), csv);
+        write(root + QStringLiteral("/version_1/metrics.csv"), "step,loss\n1,0.5\n" + QByteArray(200'000, ',') + "\n3,0.25\n");
+        auto r = CsvLoggerReader::open(root);
+        QVERIFY(r);
+        auto runs = (*r)->loadRuns();
+        QVERIFY(runs);
+        const int v0 = runs->table->findRun(QStringLiteral("version_0"));
+        const int v1 = runs->table->findRun(QStringLiteral("version_1"));
+        QCOMPARE(runs->table->metric(QStringLiteral("train,loss"))->count[size_t(v0)], int64_t(150'000));
+        QCOMPARE(runs->table->metric(QStringLiteral("val_loss"))->count[size_t(v0)], int64_t(15'000));
+        QCOMPARE(runs->table->metric(QStringLiteral("val_loss"))->lastStep[size_t(v0)], int64_t(149'999));
+        QCOMPARE(runs->table->metric(QStringLiteral("loss"))->count[size_t(v1)], int64_t(1));
+        const QString problems = runs->problems.join(QLatin1Char('\n'));
+        QVERIFY2(runs->problems.size() == 1 && problems.contains(QStringLiteral("version_1/metrics.csv: row 3 is longer than"))
+                     && problems.contains(QStringLiteral("100,000 fields")),
+                 qPrintable(problems));
+        auto s = (*r)->loadSeries(QStringLiteral("version_0"), QStringLiteral("train,loss"));
+        QVERIFY(s);
+        QCOMPARE(s->size(), size_t(150'000));
+        for (size_t i = 0; i < s->size(); ++i)
+            QCOMPARE(s->steps[i], int64_t(i));
+        QCOMPARE(s->values.back(), 149'999 * 0.5);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCsvLoggers)

@@ -4,6 +4,7 @@
 #include "mlflow_file_store_reader.h"
 #include "test_support.h"
 
+#include <QBuffer>
 #include <QDirIterator>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -230,6 +231,37 @@ private slots:
         QCOMPARE(s.wallTimes[0], 0.001);
         QCOMPARE(s.values[1], -INFINITY);
         QCOMPARE(s.steps[2], int64_t(-2));
+    }
+
+    void metricFilesAreReadLineByLineInPieces()
+    {
+        // Lines across the reader's 1 MiB pieces, a line of junk longer than
+        // any metric line (skipped as one bad line, not held), CRLF, and a
+        // last line without a newline.
+        QByteArray text;
+        for (int i = 0; i < 100'000; ++i)
+            text += QByteArray::number(1700000000000LL + i) + ' ' + QByteArray::number(i * 0.5) + ' ' + QByteArray::number(i) + "\r\n";
+        QVERIFY(text.size() > 2 * kReadPieceBytes);
+        text += QByteArray(3 * kMaxLineBytes, 'x') + '\n';
+        text += "1800000000000 7 100000";
+        QBuffer in(&text);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        MetricFileCounts counts;
+        const MetricSeries s = readMlflowMetricFile(in, &counts);
+        QCOMPARE(counts.badLines, int64_t(1));
+        QCOMPARE(counts.leftOut, int64_t(0));
+        QCOMPARE(s.size(), size_t(100'001));
+        for (size_t i = 0; i < s.size(); ++i)
+            QCOMPARE(s.steps[i], int64_t(i));
+        QCOMPARE(s.values[99'999], 99'999 * 0.5);
+        QCOMPARE(s.values[100'000], 7.0);
+
+        // Points past the most a series holds are counted, not kept.
+        QVERIFY(in.seek(0));
+        const MetricSeries capped = readMlflowMetricFile(in, &counts, 1000);
+        QCOMPARE(capped.size(), size_t(1000));
+        QCOMPARE(capped.steps.back(), int64_t(999));
+        QCOMPARE(counts.leftOut, int64_t(99'001));
     }
 };
 

@@ -4,6 +4,7 @@
 #include "delimited_file.h"
 #include "lightning_version.h"
 #include "number_parse.h"
+#include "read_limits.h"
 #include "regular_file.h"
 #include "run_details.h"
 #include "yaml_params.h"
@@ -158,29 +159,38 @@ QHash<QString, MetricSeries> CsvLoggerReader::readSeries(const QString& folder, 
         const QString file = it.next();
         QString key = plots.relativeFilePath(file);
         key.chop(4);
-        auto tsv = readDelimitedFile(file, '\t');
-        if (!tsv) {
-            problems << tsv.error();
-            continue;
-        }
-        const int ts = tsv->column("timestamp"), st = tsv->column("step");
-        int vc = tsv->column(QFileInfo(file).completeBaseName().toStdString());
-        if (vc < 0)
-            vc = int(tsv->header.size()) - 1;
+        int ts = -1, st = -1, vc = -1;
+        int64_t index = 0, leftOut = 0;   // the row's index: x when there is no step column
         MetricSeries s;
-        for (size_t r = 0; r < tsv->rows.size(); ++r) {
-            const auto& row = tsv->rows[r];
-            double v, step = double(r), t = 0;
-            if (size_t(vc) >= row.size() || !parseNumber(row[size_t(vc)], v))
-                continue;
-            if (st >= 0 && size_t(st) < row.size())
-                parseNumber(row[size_t(st)], step);
-            if (ts >= 0 && size_t(ts) < row.size())
-                parseNumber(row[size_t(ts)], t);
-            s.steps.push_back(int64_t(step));
-            s.wallTimes.push_back(t / 1000.0);
-            s.values.push_back(v);
-        }
+        const QString stopped = readDelimitedFile(
+            file, '\t',
+            [&](const DelimitedHeader& header) {
+                ts = header.column("timestamp");
+                st = header.column("step");
+                vc = header.column(QFileInfo(file).completeBaseName().toStdString());
+                if (vc < 0)
+                    vc = int(header.names.size()) - 1;
+            },
+            [&](const DelimitedRow& row) {
+                double v, step = double(index++), t = 0;
+                if (vc < 0 || size_t(vc) >= row.size() || !parseNumber(row[size_t(vc)], v))
+                    return;
+                if (int64_t(s.size()) >= kMaxPointsPerSeries) {
+                    ++leftOut;
+                    return;
+                }
+                if (st >= 0 && size_t(st) < row.size())
+                    parseNumber(row[size_t(st)], step);
+                if (ts >= 0 && size_t(ts) < row.size())
+                    parseNumber(row[size_t(ts)], t);
+                s.steps.push_back(int64_t(step));
+                s.wallTimes.push_back(t / 1000.0);
+                s.values.push_back(v);
+            });
+        if (!stopped.isEmpty())
+            problems << stopped;
+        if (leftOut)
+            problems << pointsLeftOutNote(file, leftOut);
         if (s.size())
             out.insert(key, std::move(s));
     }
@@ -191,9 +201,13 @@ QHash<QString, MetricSeries> CsvLoggerReader::readSeries(const QString& folder, 
     } else if (const QString why = openRegularFile(json); !why.isEmpty()) {
         problems << why;
     } else {
-        QJsonParseError error;
-        const auto doc = QJsonDocument::fromJson(json.readAll(), &error);
-        if (!doc.isObject()) {
+        // A few final values; a file past kMaxJsonBytes is not one.
+        const QByteArray bytes = json.read(kMaxJsonBytes + 1);
+        QJsonParseError error{};
+        QJsonDocument doc;
+        if (bytes.size() > kMaxJsonBytes) {
+            problems << QStringLiteral("%1: larger than %2 MiB; not read").arg(json.fileName()).arg(kMaxJsonBytes >> 20);
+        } else if (doc = QJsonDocument::fromJson(bytes, &error); !doc.isObject()) {
             problems << QStringLiteral("%1: %2").arg(json.fileName(), error.errorString());
         } else {
             const int64_t step = doc.object().value(QStringLiteral("step")).toInteger(0);

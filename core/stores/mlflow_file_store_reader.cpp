@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflow_file_store_reader.h"
 
-#include "regular_file.h"
+#include "line_reader.h"
 #include "number_parse.h"
+#include "regular_file.h"
+#include "series_summarizer.h"
 
+#include <QBuffer>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
@@ -77,26 +80,25 @@ QHash<QString, QString> readKeyFiles(const QString& dir, QStringList& problems)
     while (it.hasNext()) {
         const QString file = it.next();
         QFile f(file);
-        if (!f.open(QIODevice::ReadOnly)) {
-            problems << QStringLiteral("%1: %2").arg(file, f.errorString());
+        if (const QString why = openRegularFile(f); !why.isEmpty()) {
+            problems << why;
             continue;
         }
-        out.insert(base.relativeFilePath(file), QString::fromUtf8(f.read(1 << 20)));
+        out.insert(base.relativeFilePath(file), QString::fromUtf8(f.read(1 << 20)));   // MLflow's values are a few kB at most
     }
     return out;
 }
 
 } // namespace
 
-MetricSeries parseMlflowMetricFile(const QByteArray& bytes, int* badLines)
+MetricFileCounts readMlflowMetricLines(QIODevice& in, const std::function<void(int64_t step, double wallTime, double value)>& point,
+                                       int64_t maxPoints)
 {
-    MetricSeries s;
-    int bad = 0;
-    std::string_view rest(bytes.constData(), size_t(bytes.size()));
-    while (!rest.empty()) {
-        const size_t nl = rest.find('\n');
-        std::string_view line = rest.substr(0, nl);
-        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    MetricFileCounts counts;
+    int64_t kept = 0;
+    LineReader lines(in);
+    while (const auto next = lines.next()) {
+        std::string_view line = *next;
         while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
             line.remove_suffix(1);
         if (line.empty())
@@ -117,16 +119,50 @@ MetricSeries parseMlflowMetricFile(const QByteArray& bytes, int* badLines)
         const bool ok = n >= 2 && std::from_chars(f[0].data(), f[0].data() + f[0].size(), ts).ec == std::errc()
             && parseNumber(f[1], value)
             && (n < 3 || std::from_chars(f[2].data(), f[2].data() + f[2].size(), step).ec == std::errc());
-        if (!ok) {
-            ++bad;
-            continue;
+        if (!ok)
+            ++counts.badLines;
+        else if (kept < maxPoints) {
+            point(step, double(ts) / 1000.0, value);
+            ++kept;
+        } else {
+            ++counts.leftOut;   // read on all the same, to say how many
         }
-        s.steps.push_back(step);
-        s.wallTimes.push_back(double(ts) / 1000.0);
-        s.values.push_back(value);
     }
+    counts.badLines += lines.longLines();
+    return counts;
+}
+
+MetricSeries readMlflowMetricFile(QIODevice& in, MetricFileCounts* counts, int64_t maxPoints)
+{
+    MetricSeries s;
+    // About a point a line, 16 bytes being a short line. Pages never written
+    // are not resident, so reserving costs address space only, and saves
+    // growing's copies (and their doubled peak) on a large file.
+    if (!in.isSequential()) {
+        const auto expected = size_t(std::min<int64_t>(maxPoints, in.size() / 16 + 1));
+        s.steps.reserve(expected);
+        s.wallTimes.reserve(expected);
+        s.values.reserve(expected);
+    }
+    const MetricFileCounts c = readMlflowMetricLines(in, [&s](int64_t step, double wallTime, double value) {
+        s.steps.push_back(step);
+        s.wallTimes.push_back(wallTime);
+        s.values.push_back(value);
+    }, maxPoints);
+    if (counts)
+        *counts = c;
+    return s;
+}
+
+MetricSeries parseMlflowMetricFile(const QByteArray& bytes, int* badLines)
+{
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    MetricFileCounts counts;
+    MetricSeries s = readMlflowMetricFile(buffer, &counts);
     if (badLines)
-        *badLines = bad;
+        *badLines = int(counts.badLines);
     return s;
 }
 
@@ -204,8 +240,9 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
             experimentDirs << trash.filePath(e);
     }
 
-    int badMetricLines = 0, deletedSeen = 0;
-    QStringList unreadableMetrics;
+    int64_t badMetricLines = 0;
+    int deletedSeen = 0;
+    QStringList unreadableMetrics, withBadLines;
     if (!includeDeleted_) {
         const QDir trash(root_.filePath(QStringLiteral(".trash")));
         deletedSeen += int(trash.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
@@ -280,17 +317,24 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
             while (mit.hasNext()) {
                 const QString file = mit.next();
                 QFile f(file);
-                if (!f.open(QIODevice::ReadOnly)) {
-                    unreadableMetrics << file;
+                if (const QString why = openRegularFile(f); !why.isEmpty()) {
+                    unreadableMetrics << why;
                     continue;
                 }
-                int bad = 0;
-                const MetricSeries s = parseMlflowMetricFile(f.readAll(), &bad);
-                badMetricLines += bad;
-                if (s.size() == 0)
+                // The table keeps a summary, so the points are not kept either.
+                SeriesSummarizer summary;
+                const MetricFileCounts counts = readMlflowMetricLines(
+                    f, [&summary](int64_t step, double, double value) { summary.add(step, value); });
+                if (counts.badLines) {
+                    badMetricLines += counts.badLines;
+                    withBadLines << file;
+                }
+                if (counts.leftOut)
+                    problems << pointsLeftOutNote(file, counts.leftOut);
+                if (summary.count() == 0)
                     continue;
                 // Last: the point with the highest step, the later one on ties (as MLflow's latest_metrics).
-                const MetricSummary m = summarizeSeries(metricsDir.relativeFilePath(file), s);
+                const MetricSummary m = summary.summary(metricsDir.relativeFilePath(file));
                 table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep);
             }
             problems += fileProblems;
@@ -299,9 +343,11 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
     if (!unreadableMetrics.isEmpty())
         problems << QStringLiteral("%1 metric file(s) unreadable: %2")
                         .arg(unreadableMetrics.size())
-                        .arg(unreadableMetrics.mid(0, 5).join(QStringLiteral(", ")));
+                        .arg(unreadableMetrics.mid(0, 5).join(QStringLiteral("; ")));
     if (badMetricLines)
-        problems << QStringLiteral("%1 malformed metric line(s) skipped").arg(badMetricLines);
+        problems << QStringLiteral("%1 malformed metric line(s) skipped, in %2")
+                        .arg(badMetricLines)
+                        .arg(withBadLines.mid(0, 5).join(QStringLiteral(", ")));
     table->sortColumns();
     QStringList notes;
     if (const QStringList models = registeredModels(); !models.isEmpty())
@@ -382,13 +428,13 @@ Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)
     while (mit.hasNext()) {
         const QString file = mit.next();
         QFile f(file);
-        if (!f.open(QIODevice::ReadOnly))
+        if (!openRegularFile(f).isEmpty())
+            continue;   // loadRuns said why
+        SeriesSummarizer summary;
+        readMlflowMetricLines(f, [&summary](int64_t step, double, double value) { summary.add(step, value); });
+        if (summary.count() == 0)
             continue;
-        const MetricSeries s = parseMlflowMetricFile(f.readAll());
-        if (s.size() == 0)
-            continue;
-        const MetricSummary m = summarizeSeries(metricsDir.relativeFilePath(file), s);
-        d.metrics.push_back(m);
+        d.metrics.push_back(summary.summary(metricsDir.relativeFilePath(file)));
     }
     std::sort(d.metrics.begin(), d.metrics.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     const QString artifactUri = text(meta.node, "artifact_uri");
@@ -413,13 +459,17 @@ Result<MetricSeries> MlflowFileStoreReader::loadSeries(const QString& runId, con
     const QString file = QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics/") + key));
     if (!file.startsWith(QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics"))) + QLatin1Char('/')))
         return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
-    QFile f(file);
-    if (!openRegularFile(f).isEmpty())
+    if (!QFileInfo::exists(file))
         return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
-    int bad = 0;
-    MetricSeries s = parseMlflowMetricFile(f.readAll(), &bad);
-    if (bad)
-        s.problems << QStringLiteral("%1 malformed line(s) in %2 skipped").arg(bad).arg(file);
+    QFile f(file);
+    if (const QString why = openRegularFile(f); !why.isEmpty())
+        return Failure{why};
+    MetricFileCounts counts;
+    MetricSeries s = readMlflowMetricFile(f, &counts);
+    if (counts.badLines)
+        s.problems << QStringLiteral("%1 malformed line(s) in %2 skipped").arg(counts.badLines).arg(file);
+    if (counts.leftOut)
+        s.problems << pointsLeftOutNote(file, counts.leftOut);
     return s;
 }
 

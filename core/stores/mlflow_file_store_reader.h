@@ -8,12 +8,15 @@
 // not runs. Damaged parts are listed in problems and the rest still loads.
 #pragma once
 
+#include "read_limits.h"
 #include "store_format.h"
 #include "store_reader.h"
 
 #include <QDir>
 #include <QHash>
+#include <QIODevice>
 
+#include <functional>
 #include <mutex>
 
 namespace runlens {
@@ -48,7 +51,20 @@ private:
     QHash<QString, QString> experimentNames_;  // run id -> experiment name
 };
 
-// Parses an MLflow metric file's text; bad lines are counted, not fatal.
+// What reading an MLflow metric file met besides its points.
+struct MetricFileCounts {
+    int64_t badLines = 0;   // not "timestamp value [step]" (a line past kMaxLineBytes is one)
+    int64_t leftOut = 0;    // points past `maxPoints`, counted, not kept
+};
+
+// Reads an MLflow metric file from `in` a line at a time, in pieces, and
+// calls `point` with each of its first `maxPoints` points; bad lines are
+// counted, not fatal. Memory does not grow with the file.
+MetricFileCounts readMlflowMetricLines(QIODevice& in, const std::function<void(int64_t step, double wallTime, double value)>& point,
+                                       int64_t maxPoints = kMaxPointsPerSeries);
+// The same, keeping the points.
+MetricSeries readMlflowMetricFile(QIODevice& in, MetricFileCounts* counts = nullptr, int64_t maxPoints = kMaxPointsPerSeries);
+// An MLflow metric file's text parsed (tests, the fuzzer).
 MetricSeries parseMlflowMetricFile(const QByteArray& text, int* badLines = nullptr);
 
 } // namespace runlens

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tensorboard_events.h"
 
+#include "chunked_input.h"
 #include "utf8.h"
+
+#include <QBuffer>
 
 #include <array>
 #include <cstring>
@@ -306,6 +309,18 @@ void readHparams(std::string_view content, QHash<QString, QVariant>& out)
     }
 }
 
+void addScalar(DecodedEvents& out, const QString& tag, int64_t step, double wall, double value)
+{
+    MetricSeries& s = out.series[tag];
+    if (int64_t(s.size()) >= kMaxPointsPerSeries) {
+        ++out.leftOut[tag];
+        return;
+    }
+    s.steps.push_back(step);
+    s.wallTimes.push_back(wall);
+    s.values.push_back(value);
+}
+
 bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar)
 {
     Wire w(rec);
@@ -379,9 +394,9 @@ bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>&
                 tensorTagIsScalar.insert(tag, plugin == QLatin1String("scalars"));
             }
             if (simple)
-                out.scalars.push_back({tag, step, wall, *simple});
+                addScalar(out, tag, step, wall, *simple);
             else if (tensor && tensorTagIsScalar.value(tag, false))
-                out.scalars.push_back({tag, step, wall, *tensor});
+                addScalar(out, tag, step, wall, *tensor);
         }
     }
     return true;
@@ -417,31 +432,43 @@ QByteArray frameRecord(const QByteArray& data)
     return r;
 }
 
-void decodeEventFile(const QByteArray& bytes, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar)
+void decodeEvents(QIODevice& device, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar)
 {
-    const auto* p = reinterpret_cast<const uint8_t*>(bytes.constData());
-    const size_t n = size_t(bytes.size());
-    size_t i = 0;
-    while (i < n) {
-        if (n - i < 12) {
+    ChunkedInput in(device);
+    bool first = true;
+    while (in.fill(1)) {
+        if (!in.fill(12)) {
             out.truncatedTail = true;
             return;
         }
+        const auto* head = reinterpret_cast<const uint8_t*>(in.data().data());
         uint64_t len;
         uint32_t lenCrc;
-        std::memcpy(&len, p + i, 8);
-        std::memcpy(&lenCrc, p + i + 8, 4);
-        if (maskedCrc32c(p + i, 8) != lenCrc) {
+        std::memcpy(&len, head, 8);
+        std::memcpy(&lenCrc, head + 8, 4);
+        if (maskedCrc32c(head, 8) != lenCrc) {
             // A broken length leaves nothing to resynchronise on: stop here.
             // At the very start the file is not an event file at all.
-            ++(i == 0 ? out.undecodable : out.badCrc);
+            ++(first ? out.undecodable : out.badCrc);
             return;
         }
-        if (len > n - i - 12 || n - i - 12 - len < 4) {
+        first = false;
+        if (len > kMaxRecordBytes) {
+            // No scalar is this large: passed over, not held (nor checked).
+            in.consume(12);
+            if (!in.skip(len + 4)) {
+                out.truncatedTail = true;
+                return;
+            }
+            ++out.records;
+            ++out.oversized;
+            continue;
+        }
+        if (!in.fill(12 + size_t(len) + 4)) {
             out.truncatedTail = true;   // the writer was still at it
             return;
         }
-        const uint8_t* data = p + i + 12;
+        const auto* data = reinterpret_cast<const uint8_t*>(in.data().data()) + 12;
         uint32_t dataCrc;
         std::memcpy(&dataCrc, data + len, 4);
         ++out.records;
@@ -449,8 +476,16 @@ void decodeEventFile(const QByteArray& bytes, DecodedEvents& out, QHash<QString,
             ++out.badCrc;
         else if (!decodeEvent(std::string_view(reinterpret_cast<const char*>(data), size_t(len)), out, tensorTagIsScalar))
             ++out.undecodable;
-        i += 12 + size_t(len) + 4;
+        in.consume(12 + size_t(len) + 4);
     }
+}
+
+void decodeEventFile(const QByteArray& bytes, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar)
+{
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    decodeEvents(buffer, out, tensorTagIsScalar);
 }
 
 } // namespace runlens

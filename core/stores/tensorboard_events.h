@@ -3,13 +3,20 @@
 // framing with masked CRC32C, and the few protobuf messages a scalar needs
 // (Event, Summary, Summary.Value, SummaryMetadata, TensorProto), read with a
 // small wire-format decoder. Images, histograms, audio and graphs are
-// skipped; hparams (plugin "hparams", session_start_info) are read.
+// skipped; hparams (plugin "hparams", session_start_info) are read. A file
+// is decoded record by record as it is read, in pieces: memory holds one
+// record and the points kept, not the file (real ones reach gigabytes).
 //
 // Threading: pure functions.
 #pragma once
 
+#include "metric_series.h"
+#include "read_limits.h"
+
 #include <QByteArray>
 #include <QHash>
+#include <QIODevice>
+#include <QMap>
 #include <QString>
 #include <QVariant>
 
@@ -23,26 +30,25 @@ uint32_t maskedCrc32c(const uint8_t* data, size_t size);
 // One TFRecord frame around `data` (what writers do; tests and benchmarks use it).
 QByteArray frameRecord(const QByteArray& data);
 
-struct ScalarEvent {
-    QString tag;
-    int64_t step = 0;
-    double wallTime = 0;
-    double value = 0;
-};
-
 struct DecodedEvents {
-    std::vector<ScalarEvent> scalars;     // in file order
+    QHash<QString, MetricSeries> series;  // the scalars by tag, in file order, at most kMaxPointsPerSeries a tag
+    QMap<QString, int64_t> leftOut;       // points past kMaxPointsPerSeries, by tag
     QHash<QString, QVariant> hparams;     // from the hparams plugin's session_start_info
     int records = 0;
     int badCrc = 0;          // records skipped for a wrong checksum
     int undecodable = 0;     // records whose protobuf did not parse
+    int oversized = 0;       // records past kMaxRecordBytes, passed over unread
     bool truncatedTail = false;   // the last record was half written
     double firstWallTime = 0, lastWallTime = 0;
 };
 
-// Tags whose values come as tensors are scalars only if their metadata says
-// plugin "scalars"; TensorFlow writes that on a tag's first value only, so
-// the set carries over between the files of one run.
+// Decodes the event file `in` is open on, adding to `out` (the files of one
+// run go into one DecodedEvents, in order). Tags whose values come as
+// tensors are scalars only if their metadata says plugin "scalars";
+// TensorFlow writes that on a tag's first value only, so the set carries
+// over between the files of one run.
+void decodeEvents(QIODevice& in, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar);
+// The same for an event file's bytes in memory (tests, the fuzzer).
 void decodeEventFile(const QByteArray& bytes, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar);
 
 } // namespace runlens

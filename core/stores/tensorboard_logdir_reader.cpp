@@ -2,6 +2,7 @@
 #include "tensorboard_logdir_reader.h"
 
 #include "lightning_version.h"
+#include "regular_file.h"
 #include "run_details.h"
 #include "runlens/number_format.h"
 #include "yaml_params.h"
@@ -22,19 +23,6 @@ const QString kEventPattern = QStringLiteral("events.out.tfevents.*");
 constexpr int kMaxDepth = 6;
 constexpr int kLightningSubDirDepth = 2;   // version_0/tf, version_0/a/b: a logger's sub_dir
 constexpr qint64 kLiveMs = 60000;   // written this recently: still running
-
-// The scalars of a run as one series per tag, in file order.
-QHash<QString, MetricSeries> seriesByTag(const DecodedEvents& ev)
-{
-    QHash<QString, MetricSeries> out;
-    for (const auto& e : ev.scalars) {
-        MetricSeries& s = out[e.tag];
-        s.steps.push_back(e.step);
-        s.wallTimes.push_back(e.wallTime);
-        s.values.push_back(e.value);
-    }
-    return out;
-}
 
 } // namespace
 
@@ -136,20 +124,28 @@ QStringList TensorboardLogdirReader::eventFiles(const QString& folder) const
     return files;
 }
 
-DecodedEvents TensorboardLogdirReader::decodeRun(const QStringList& files) const
+DecodedEvents TensorboardLogdirReader::decodeRun(const QStringList& files, QStringList& problems) const
 {
     DecodedEvents events;
     QHash<QString, bool> tensorTags;
     for (const auto& file : files) {
         QFile f(file);
-        if (!f.open(QIODevice::ReadOnly)) {
-            ++events.undecodable;
+        if (const QString why = openRegularFile(f); !why.isEmpty()) {
+            problems << why;
             continue;
         }
         const bool wasTruncated = events.truncatedTail;
-        decodeEventFile(f.readAll(), events, tensorTags);
+        const int oversized = events.oversized;
+        decodeEvents(f, events, tensorTags);
         events.truncatedTail = wasTruncated || events.truncatedTail;
+        if (events.oversized > oversized)
+            problems << QStringLiteral("%1: %2 record(s) over %3 MiB passed over unread (images, audio or graphs: no scalar is that large)")
+                            .arg(file)
+                            .arg(events.oversized - oversized)
+                            .arg(kMaxRecordBytes >> 20);
     }
+    for (auto it = events.leftOut.cbegin(); it != events.leftOut.cend(); ++it)
+        problems << pointsLeftOutNote(it.key(), it.value());
     return events;
 }
 
@@ -157,7 +153,7 @@ FolderOfRunsReader::RunFolder TensorboardLogdirReader::readRun(const QString& fo
 {
     RunFolder run;
     const QStringList files = eventFiles(folder);
-    const DecodedEvents ev = decodeRun(files);
+    DecodedEvents ev = decodeRun(files, run.problems);
     qint64 lastWrite = 0;
     for (const auto& f : files)
         lastWrite = std::max(lastWrite, QFileInfo(f).lastModified().toMSecsSinceEpoch());
@@ -196,7 +192,7 @@ FolderOfRunsReader::RunFolder TensorboardLogdirReader::readRun(const QString& fo
                                                   : v.toString()});
     }
     addMissingParams(run.params, fromPlugin);
-    run.series = seriesByTag(ev);
+    run.series = std::move(ev.series);
     if (lightningCsv) {
         // The CSV logger's columns the event files lack (the same metrics logged twice are the events').
         LightningLog log = readLightningLog(folder, run.problems);

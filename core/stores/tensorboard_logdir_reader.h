@@ -37,7 +37,8 @@ private:
     QString runFolderOf(const QString& eventFolder) const;
     // A run's event files, in time order.
     QStringList eventFiles(const QString& folder) const;
-    DecodedEvents decodeRun(const QStringList& files) const;
+    // Every event file of a run decoded in order; what was refused or passed over, by file, into `problems`.
+    DecodedEvents decodeRun(const QStringList& files, QStringList& problems) const;
 };
 
 } // namespace runlens
