@@ -233,6 +233,40 @@ private slots:
         QCOMPARE(s.steps[2], int64_t(-2));
     }
 
+    void aHalfWrittenLastLineIsNotAPointYet()
+    {
+        // A live run's metric file caught mid-append: "ts 0.93" of
+        // "ts 0.9312 40" read as a point at step 0. In a file written this
+        // last minute a last line without its newline waits; the rest reads.
+        const QString root = dir_.filePath(QStringLiteral("half/mlruns"));
+        write(root + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: live\n");
+        const QString run = root + QStringLiteral("/1/abc");
+        write(run + QStringLiteral("/meta.yaml"), "run_id: abc\nrun_name: live-run\nstatus: 1\n");
+        write(run + QStringLiteral("/metrics/acc"), "1700000000001 0.5 38\n1700000000002 0.7 39\n1700000000003 0.93");
+        auto reader = MlflowFileStoreReader::open(root);
+        QVERIFY(reader);
+        auto runs = (*reader)->loadRuns();
+        QVERIFY(runs);
+        const MetricColumn* acc = runs->table->metric(QStringLiteral("acc"));
+        QVERIFY(acc);
+        QCOMPARE(acc->count[0], int64_t(2));
+        QCOMPARE(acc->lastStep[0], int64_t(39));
+        auto series = (*reader)->loadSeries(QStringLiteral("abc"), QStringLiteral("acc"));
+        QVERIFY(series);
+        QCOMPARE(series->size(), size_t(2));
+        QVERIFY(series->problems.isEmpty()); // not malformed: unfinished
+        // The writer finishes its line: now it is a point.
+        QFile f(run + QStringLiteral("/metrics/acc"));
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("12 40\n");
+        f.close();
+        series = (*reader)->loadSeries(QStringLiteral("abc"), QStringLiteral("acc"));
+        QVERIFY(series);
+        QCOMPARE(series->size(), size_t(3));
+        QCOMPARE(series->steps.back(), int64_t(40));
+        QCOMPARE(series->values.back(), 0.9312);
+    }
+
     void metricFilesAreReadLineByLineInPieces()
     {
         // Lines across the reader's 1 MiB pieces, a line of junk longer than

@@ -43,6 +43,7 @@ std::optional<std::string_view> LineReader::next()
             in_.consume(d.size());
             if (d.back() == '\r')
                 d.remove_suffix(1);
+            unterminated_ = true;
             return d;
         }
     }

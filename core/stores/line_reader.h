@@ -20,11 +20,15 @@ public:
     // skipped and counted, not returned.
     std::optional<std::string_view> next();
     int64_t longLines() const { return longLines_; }
+    // The line next() returned was the file's last and had no '\n': a
+    // writer may be half way through it.
+    bool lastLineUnterminated() const { return unterminated_; }
 
 private:
     ChunkedInput in_;
     size_t maxLine_;
     int64_t longLines_ = 0;
+    bool unterminated_ = false;
 };
 
 } // namespace runlens

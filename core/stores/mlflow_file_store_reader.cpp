@@ -8,6 +8,7 @@
 
 #include <QBuffer>
 #include <QDirIterator>
+#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 
@@ -97,11 +98,19 @@ MetricFileCounts readMlflowMetricLines(QIODevice& in, const std::function<void(i
     MetricFileCounts counts;
     int64_t kept = 0;
     LineReader lines(in);
+    // MLflow appends a line and its '\n' in one write: a last line without
+    // one in a file written to this last minute is still being written
+    // ("ts 0.93" of "ts 0.9312 40" would read as a point at step 0). In an
+    // older file it is a line whose writer simply left no '\n'.
+    const auto* file = qobject_cast<const QFile*>(&in);
+    const bool mayStillGrow = file
+        && file->fileTime(QFileDevice::FileModificationTime).toMSecsSinceEpoch()
+            > QDateTime::currentMSecsSinceEpoch() - 60000;
     while (const auto next = lines.next()) {
         std::string_view line = *next;
         while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
             line.remove_suffix(1);
-        if (line.empty())
+        if (line.empty() || (mayStillGrow && lines.lastLineUnterminated()))
             continue;
         // "timestamp value [step]"
         std::string_view f[3];
