@@ -227,27 +227,7 @@ int main(int argc, char** argv)
         QByteArray block;
         for (int s = 0; s < 1'000'000; ++s) {
             for (int t = 0; t < 10; ++t) {
-                // Event{wall_time=1, step=2, summary=5{value=1{tag=1, simple_value=2}}}
-                const QByteArray tag = "tag" + QByteArray::number(t);
-                const float v = float(std::sin(s * 1e-3) + t);
-                const double wall = 1.7e9 + s;
-                QByteArray value;
-                value.append(char(0x0a)).append(char(tag.size())).append(tag);
-                value.append(char(0x15)).append(reinterpret_cast<const char*>(&v), 4);
-                QByteArray summary;
-                summary.append(char(0x0a)).append(char(value.size())).append(value);
-                QByteArray ev;
-                ev.append(char(0x09)).append(reinterpret_cast<const char*>(&wall), 8);
-                ev.append(char(0x10));
-                for (uint64_t u = uint64_t(s);; u >>= 7) {
-                    if (u < 0x80) {
-                        ev.append(char(u));
-                        break;
-                    }
-                    ev.append(char((u & 0x7f) | 0x80));
-                }
-                ev.append(char(0x2a)).append(char(summary.size())).append(summary);
-                block += frameRecord(ev);
+                block += scalarEventRecord("tag" + QByteArray::number(t), s, 1.7e9 + s, float(std::sin(s * 1e-3) + t));
             }
             if (block.size() > (1 << 20)) {
                 f.write(block);

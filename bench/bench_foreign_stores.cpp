@@ -41,27 +41,6 @@ double readAllBytes(const QString& root, qint64& total)
     return sw.seconds();
 }
 
-// Event{wall_time=1, step=2, summary=5{value=1{tag=1, simple_value=2}}}
-QByteArray scalarEvent(const QByteArray& tag, int64_t step, double wall, float v)
-{
-    QByteArray value;
-    value.append(char(0x0a)).append(char(tag.size())).append(tag);
-    value.append(char(0x15)).append(reinterpret_cast<const char*>(&v), 4);
-    QByteArray summary;
-    summary.append(char(0x0a)).append(char(value.size())).append(value);
-    QByteArray ev;
-    ev.append(char(0x09)).append(reinterpret_cast<const char*>(&wall), 8);
-    ev.append(char(0x10));
-    for (uint64_t s = uint64_t(step); ; s >>= 7) {
-        if (s < 0x80) {
-            ev.append(char(s));
-            break;
-        }
-        ev.append(char((s & 0x7f) | 0x80));
-    }
-    ev.append(char(0x2a)).append(char(summary.size())).append(summary);
-    return frameRecord(ev);
-}
 
 } // namespace
 
@@ -114,7 +93,7 @@ int main(int argc, char** argv)
         file.reserve(10 * 10000 * 48);
         for (int s = 0; s < 10000; ++s)
             for (int t = 0; t < 10; ++t)
-                file += scalarEvent("tag" + QByteArray::number(t), s, 1.7e9 + s, float(std::sin(s * 1e-3) + t));
+                file += scalarEventRecord("tag" + QByteArray::number(t), s, 1.7e9 + s, float(std::sin(s * 1e-3) + t));
         put(logdir + QStringLiteral("/run%1/events.out.tfevents.1700000000.bench.1.0").arg(r, 3, 10, QLatin1Char('0')), file);
     }
     const double rawTb = readAllBytes(logdir, bytes);

@@ -48,21 +48,6 @@ class TestBadInput : public QObject {
         return p;
     }
 
-    // Event{wall_time=1, step=2, summary=5{value=1{tag=1, simple_value=2}}}, framed.
-    static QByteArray scalarRecord(const QByteArray& tag, uint8_t step, double wall, float v)
-    {
-        QByteArray value;
-        value.append(char(0x0a)).append(char(tag.size())).append(tag);
-        value.append(char(0x15)).append(reinterpret_cast<const char*>(&v), 4);
-        QByteArray summary;
-        summary.append(char(0x0a)).append(char(value.size())).append(value);
-        QByteArray ev;
-        ev.append(char(0x09)).append(reinterpret_cast<const char*>(&wall), 8);
-        ev.append(char(0x10)).append(char(step & 0x7f));
-        ev.append(char(0x2a)).append(char(summary.size())).append(summary);
-        return frameRecord(ev);
-    }
-
     // The process's peak resident memory so far, in MB (it only grows).
     static double peakResidentMb()
     {
@@ -206,7 +191,7 @@ private slots:
 
         // TensorBoard: one of a run's event files, another run's only one, an hparams.yaml.
         const QString logdir = dir.filePath(QStringLiteral("tb"));
-        test::writeFile(logdir + QStringLiteral("/run_a/events.out.tfevents.1.host"), scalarRecord("loss", 0, 1.7e9, 0.5f));
+        test::writeFile(logdir + QStringLiteral("/run_a/events.out.tfevents.1.host"), scalarEventRecord("loss", 0, 1.7e9, 0.5f));
         device("/dev/zero", logdir + QStringLiteral("/run_a/events.out.tfevents.2.host"));
         device("/dev/zero", logdir + QStringLiteral("/run_a/hparams.yaml"));
         device("/dev/urandom", logdir + QStringLiteral("/run_b/events.out.tfevents.1.host"));
@@ -307,14 +292,14 @@ private slots:
         QTemporaryDir dir;
         const double before = peakResidentMb();
         const QString logdir = dir.filePath(QStringLiteral("tb"));
-        hugeFile(logdir + QStringLiteral("/run/events.out.tfevents.1.host"), scalarRecord("loss", 0, 1.7e9, 0.5f));
+        hugeFile(logdir + QStringLiteral("/run/events.out.tfevents.1.host"), scalarEventRecord("loss", 0, 1.7e9, 0.5f));
         QByteArray header(12, '\0');
         const uint64_t len = uint64_t(kHuge) - 16;
         std::memcpy(header.data(), &len, 8);
         const uint32_t lenCrc = maskedCrc32c(reinterpret_cast<const uint8_t*>(&len), 8);
         std::memcpy(header.data() + 8, &lenCrc, 4);
         hugeFile(logdir + QStringLiteral("/run/events.out.tfevents.2.host"), header);
-        test::writeFile(logdir + QStringLiteral("/run/events.out.tfevents.3.host"), scalarRecord("loss", 1, 1.7e9 + 1, 0.25f));
+        test::writeFile(logdir + QStringLiteral("/run/events.out.tfevents.3.host"), scalarEventRecord("loss", 1, 1.7e9 + 1, 0.25f));
         auto tb = openStore(logdir);
         QVERIFY(tb);
         auto runs = (*tb)->loadRuns();

@@ -21,9 +21,9 @@ void ChangeWatch::addRecentFiles(const QString& folder, qint64 recentMs, bool re
     }
 }
 
-QString ChangeWatch::stamp() const
+QString ChangeWatch::stamp(const QString& root) const
 {
-    return stampOf(paths_);
+    return stampOf(paths_.isEmpty() ? QStringList{root} : paths_);
 }
 
 QString ChangeWatch::stampOf(const QStringList& paths)

@@ -20,10 +20,10 @@ public:
     // the last `recentMs`: the ones that may still grow. Older ones are
     // covered by their folder's time and by the run's own files.
     void addRecentFiles(const QString& folder, qint64 recentMs, bool recursive = false);
-    int size() const { return int(paths_.size()); }
 
     // Sizes and times of everything watched; equal stamps: nothing changed.
-    QString stamp() const;
+    // Before the first load has said what to watch: `root`'s.
+    QString stamp(const QString& root) const;
     // The same for paths given directly (a SQLite store and its -wal).
     static QString stampOf(const QStringList& paths);
 

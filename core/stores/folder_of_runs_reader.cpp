@@ -87,7 +87,7 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
 QString FolderOfRunsReader::changeStamp() const
 {
     std::lock_guard lock(mutex_);
-    return watch_.size() ? watch_.stamp() : ChangeWatch::stampOf({root_.absolutePath()});
+    return watch_.stamp(root_.absolutePath());
 }
 
 Result<RunDetails> FolderOfRunsReader::loadDetails(const QString& runId)

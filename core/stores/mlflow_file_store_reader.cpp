@@ -386,7 +386,7 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
 QString MlflowFileStoreReader::changeStamp() const
 {
     std::lock_guard lock(mutex_);
-    return watch_.size() ? watch_.stamp() : ChangeWatch::stampOf({root_.absolutePath()});
+    return watch_.stamp(root_.absolutePath());
 }
 
 Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)

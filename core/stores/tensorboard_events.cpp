@@ -432,6 +432,27 @@ QByteArray frameRecord(const QByteArray& data)
     return r;
 }
 
+QByteArray scalarEventRecord(const QByteArray& tag, int64_t step, double wallTime, float value)
+{
+    QByteArray v;
+    v.append(char(0x0a)).append(char(tag.size())).append(tag);
+    v.append(char(0x15)).append(reinterpret_cast<const char*>(&value), 4);
+    QByteArray summary;
+    summary.append(char(0x0a)).append(char(v.size())).append(v);
+    QByteArray ev;
+    ev.append(char(0x09)).append(reinterpret_cast<const char*>(&wallTime), 8);
+    ev.append(char(0x10));
+    for (uint64_t s = uint64_t(step);; s >>= 7) {
+        if (s < 0x80) {
+            ev.append(char(s));
+            break;
+        }
+        ev.append(char((s & 0x7f) | 0x80));
+    }
+    ev.append(char(0x2a)).append(char(summary.size())).append(summary);
+    return frameRecord(ev);
+}
+
 void decodeEvents(QIODevice& device, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar)
 {
     ChunkedInput in(device);

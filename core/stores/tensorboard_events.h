@@ -29,6 +29,10 @@ uint32_t crc32c(const uint8_t* data, size_t size);
 uint32_t maskedCrc32c(const uint8_t* data, size_t size);
 // One TFRecord frame around `data` (what writers do; tests and benchmarks use it).
 QByteArray frameRecord(const QByteArray& data);
+// A framed scalar event, Event{wall_time=1, step=2, summary=5{value=1{tag=1,
+// simple_value=2}}}, as tf.summary writes one (tests and benchmarks; tags
+// under 128 bytes).
+QByteArray scalarEventRecord(const QByteArray& tag, int64_t step, double wallTime, float value);
 
 struct DecodedEvents {
     QHash<QString, MetricSeries> series;  // the scalars by tag, in file order, at most kMaxPointsPerSeries a tag
