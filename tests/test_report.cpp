@@ -103,7 +103,8 @@ private slots:
         QVERIFY(!html.contains(QStringLiteral("<link")));
         QVERIFY(!html.contains(QStringLiteral("<script")));
         QVERIFY(!html.contains(QStringLiteral("<runlens-figure")));
-        // Printed from a browser, figures stay whole.
+        // Printed from a browser, figures stay whole (the rules are here; their
+        // effect on real page breaks is checked in Chromium by test_report_e2e).
         QVERIFY(html.contains(QStringLiteral("@media print{")) && html.contains(QStringLiteral("div.figure,tr{break-inside:avoid}")));
         QCOMPARE(html.count(QStringLiteral("<svg")), 3);
         QVERIFY(!html.contains(QStringLiteral("<img")));
