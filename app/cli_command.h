@@ -59,14 +59,23 @@ QString commandHelp(const CliCommand& command);
 // "runlens NAME: MESSAGE" and the command's help on `err`; returns Usage.
 ExitCode usageError(const QString& command, const QString& message, QTextStream& err);
 
-// The handlers, by where they live: command_line.cpp (headless, over core/)
-// and render_commands.cpp (snapshot and report, over ui/).
+// The handlers, by where they live: headless_commands.cpp (reading, over
+// core/), edit_commands.cpp (the notebook's edits) and render_commands.cpp
+// (snapshot and report, over ui/).
 ExitCode runsCommand(const CliCall& call);
 ExitCode showCommand(const CliCall& call);
 ExitCode diffCommand(const CliCall& call);
 ExitCode metricCommand(const CliCall& call);
 ExitCode seedsCommand(const CliCall& call);
 ExitCode importCommand(const CliCall& call);
+ExitCode tagCommand(const CliCall& call);
+ExitCode noteCommand(const CliCall& call);
+ExitCode renameCommand(const CliCall& call);
+ExitCode starCommand(const CliCall& call);
+ExitCode trashCommand(const CliCall& call);
+ExitCode restoreCommand(const CliCall& call);
+ExitCode emptyTrashCommand(const CliCall& call);
+ExitCode annotationsCommand(const CliCall& call);
 ExitCode reportCommand(const CliCall& call);
 ExitCode snapshotCommand(const CliCall& call);
 

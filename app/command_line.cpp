@@ -103,6 +103,45 @@ std::vector<CliCommand> makeCommands()
         QStringLiteral("Copies the runs of SRC (any kind Runlens reads) into the Runlens store DEST, with where "
                        "they came from. Run again, it copies only the runs DEST does not have yet."),
         {kindOption(), deletedOption()}, 2, 2, {}, false, &importCommand});
+    const CliOption kindOnly = kindOption();
+    c.push_back({QStringLiteral("tag"), QStringLiteral("STORE RUN... key=value... [-d key]..."),
+        QStringLiteral("set or remove tags of runs"),
+        QStringLiteral("Sets each key=value on every RUN (ids, id prefixes or names) and removes each -d key. Our stores "
+                       "keep the edit with its history; other tools' stores are never written: the edit goes into "
+                       "Runlens's annotations for that store."),
+        {{{QStringLiteral("delete"), QStringLiteral("d")}, QStringLiteral("KEY"), QStringLiteral("Remove this tag (repeatable)."), {}},
+            kindOnly},
+        2, -1, {}, false, &tagCommand});
+    c.push_back({QStringLiteral("note"), QStringLiteral("STORE RUN (TEXT | -) [--hypothesis]"),
+        QStringLiteral("write a run's notes or hypothesis"),
+        QStringLiteral("Replaces the run's notes (Markdown) with TEXT, or with standard input for -. With --hypothesis, "
+                       "its hypothesis instead."),
+        {{{QStringLiteral("hypothesis")}, {}, QStringLiteral("Write the hypothesis, not the notes."), {}}, kindOnly},
+        3, 3, {}, false, &noteCommand});
+    c.push_back({QStringLiteral("rename"), QStringLiteral("STORE RUN NAME"), QStringLiteral("rename a run"),
+        QStringLiteral("Gives RUN the name NAME."), {kindOnly}, 3, 3, {}, false, &renameCommand});
+    c.push_back({QStringLiteral("star"), QStringLiteral("STORE RUN... [--off]"), QStringLiteral("star runs (or unstar)"),
+        QStringLiteral("Marks the runs with a star (the tag runlens.starred); --off takes it away."),
+        {{{QStringLiteral("off")}, {}, QStringLiteral("Remove the star."), {}}, kindOnly}, 2, -1, {}, false, &starCommand});
+    c.push_back({QStringLiteral("trash"), QStringLiteral("STORE RUN..."), QStringLiteral("move runs to the trash"),
+        QStringLiteral("Hides the runs from views and queries (the tag runlens.trashed); `restore` brings them back, "
+                       "`empty-trash` deletes them for good."),
+        {kindOnly}, 2, -1, {}, false, &trashCommand});
+    c.push_back({QStringLiteral("restore"), QStringLiteral("STORE RUN..."), QStringLiteral("take runs out of the trash"),
+        QStringLiteral("Takes the runs out of the trash."), {kindOnly}, 2, -1, {}, false, &restoreCommand});
+    c.push_back({QStringLiteral("empty-trash"), QStringLiteral("STORE --yes [--vacuum]"),
+        QStringLiteral("delete the runs in the trash for good"),
+        QStringLiteral("Deletes the trashed runs of a Runlens store with everything they logged, series included. "
+                       "Asks for --yes; --vacuum then gives the space back to the file system."),
+        {{{QStringLiteral("yes")}, {}, QStringLiteral("Really delete."), {}},
+            {{QStringLiteral("vacuum")}, {}, QStringLiteral("Shrink the file afterwards (VACUUM)."), {}}},
+        1, 1, {}, false, &emptyTrashCommand});
+    c.push_back({QStringLiteral("annotations"), QStringLiteral("(export STORE [-o FILE] | import STORE FILE)"),
+        QStringLiteral("send the notes of another tool's store along with it"),
+        QStringLiteral("Another tool's store keeps Runlens's edits beside it, in the app's data folder. export writes "
+                       "them as JSON (to FILE or standard output); import adds such a file's edits to this store's."),
+        {outputOption(QStringLiteral("Where to write the export (default: standard output).")), kindOnly},
+        2, 3, {}, false, &annotationsCommand});
     c.push_back({QStringLiteral("report"),
         QStringLiteral("STORE... (--runs A,B | --query Q) [--metrics m1,m2] [--title T] [--notes N]\n"
                        "               [--sections S,...] [--x step|elapsed|time] -o report.html|report.pdf"),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The sub-commands that run headless over core/: runs, show, diff, metric, seeds, import.
 #include "cli_command.h"
+#include "opened_store.h"
 
 #include "column_key.h"
 
@@ -68,10 +69,7 @@ void printAligned(QTextStream& out, const QStringList& header, const std::vector
         line(r);
 }
 
-struct Opened {
-    std::unique_ptr<StoreReader> reader;
-    LoadedRuns runs;
-};
+} // namespace
 
 std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool deleted, QTextStream& err,
                                   ExitCode& code)
@@ -104,6 +102,8 @@ int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
     }
     return rows->front();
 }
+
+namespace {
 
 ExitCode cmdRuns(const QStringList& columns, const QString& format, const QString& query, Opened& s, QTextStream& out,
                  QTextStream& err)

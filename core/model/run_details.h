@@ -8,6 +8,7 @@
 #include <QSet>
 #include <QString>
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -65,6 +66,18 @@ struct ArtifactRecord {
     int64_t size = -1;
 };
 
+// One edit of the run made after it ran (core/notebook), as its history
+// keeps it: who, when, which field ("name", "notes", "hypothesis", "tag",
+// "deleted") and the values before and after (none: empty, or no such tag).
+struct RunEvent {
+    QString runId;
+    int64_t time = 0; // ms since epoch
+    QString user;
+    QString field;
+    QString key; // the tag's
+    std::optional<QString> before, after;
+};
+
 struct RunDetails {
     QString id, name, experiment, parentId, notes, hypothesis, reproHash, host;
     RunStatus status = RunStatus::Running;
@@ -78,6 +91,7 @@ struct RunDetails {
     KeyValues dataVersions;
     KeyValues environment;
     std::vector<ArtifactRecord> artifacts;
+    std::vector<RunEvent> events; // oldest first
 };
 
 } // namespace runlens

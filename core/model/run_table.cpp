@@ -176,6 +176,27 @@ void RunTable::setTagAt(int column, int row, const QString& value)
         c.allNumeric = false;
 }
 
+void RunTable::clearTagAt(int column, int row)
+{
+    ValueColumn& c = tags_[static_cast<size_t>(column)];
+    const auto r = static_cast<size_t>(row);
+    c.text[r].clear();
+    c.number[r] = NAN;
+    c.present[r] = 0;
+}
+
+bool RunTable::isStarred(int row) const
+{
+    const ValueColumn* c = tag(kStarredTag);
+    return c && c->has(row);
+}
+
+bool RunTable::isTrashed(int row) const
+{
+    const ValueColumn* c = tag(kTrashedTag);
+    return c && c->has(row);
+}
+
 void RunTable::setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep)
 {
     MetricColumn& m = metrics_[static_cast<size_t>(column)];

@@ -30,6 +30,11 @@ QString statusName(RunStatus status);
 QString durationText(int64_t ms);
 std::optional<RunStatus> statusFromName(const QString& name);
 
+// The lab notebook's marks are reserved tags, so that every view, query,
+// export and other tool's overlay carries them without a field of their own.
+inline const QString kStarredTag = QStringLiteral("runlens.starred");
+inline const QString kTrashedTag = QStringLiteral("runlens.trashed");   // value: when, ISO 8601 UTC
+
 // A param or tag column. Values are kept as text (as logged) and, where they
 // read as numbers (int, float, bool), as a double too for sorting and queries.
 struct ValueColumn {
@@ -81,6 +86,8 @@ public:
     int metricColumn(const QString& key);
     void setParamAt(int column, int row, const QString& text, std::optional<double> number);
     void setTagAt(int column, int row, const QString& value);
+    // The tag is no longer there (a removed tag; the column stays).
+    void clearTagAt(int column, int row);
     void setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep);
 
     void setParam(int row, const QString& key, const QString& text, std::optional<double> number)
@@ -103,6 +110,11 @@ public:
     // Row of a run: by id, by unique id prefix, or by unique name. -1 if none;
     // -2 if ambiguous.
     int findRun(const QString& idOrName) const;
+    // Row of the run with exactly this id, or -1 (no prefixes, no names).
+    int rowOfId(const QString& id) const { return rowById_.value(id, -1); }
+    // The notebook's marks, kept as reserved tags (core/notebook/run_edit.h).
+    bool isStarred(int row) const;
+    bool isTrashed(int row) const;
     // Rows of several runs named that way, in the order given; a failure
     // says which one is missing or ambiguous.
     Result<std::vector<int>> findRuns(const QStringList& idsOrNames) const;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runlens_store_reader.h"
 
+#include "store_run_editor.h"
+
 #include "utf8.h"
 
 #include "number_parse.h"
@@ -311,6 +313,7 @@ Result<RunDetails> RunlensStoreReader::loadDetails(const QString& runId)
         while (artifacts.step())
             d.artifacts.push_back({fromUtf8(artifacts.text(0)), fromUtf8(artifacts.text(1)), fromUtf8(artifacts.text(2)),
                 artifacts.isNull(3) ? -1 : artifacts.int64(3)});
+        d.events = StoreRunEditor::history(*db_, d.id);
         return d;
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store_registry.h"
 
+#include "annotated_store_reader.h"
+
 #include "csv_logger_reader.h"
 #include "mlflow_file_store_reader.h"
 #include "mlflow_sqlite_reader.h"
@@ -90,6 +92,15 @@ QString formatList()
     return described.join(QStringLiteral(", "));
 }
 
+// Every store that does not keep the notebook's edits itself is read with
+// its overlay laid over it.
+Result<std::unique_ptr<StoreReader>> withAnnotations(const StoreFormat& format, Result<std::unique_ptr<StoreReader>> opened)
+{
+    if (!opened || format.capabilities.testFlag(StoreCapability::WriteAnnotations))
+        return opened;
+    return std::unique_ptr<StoreReader>(std::make_unique<AnnotatedStoreReader>(std::move(*opened)));
+}
+
 } // namespace
 
 Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QString& kind, bool includeDeleted)
@@ -103,7 +114,7 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
                                .arg(kind, storeKinds().join(QStringLiteral(", ")))};
         if (!QFileInfo::exists(path))
             return Failure{QStringLiteral("'%1' does not exist").arg(path)};
-        return chosen->open(path, options);
+        return withAnnotations(*chosen, chosen->open(path, options));
     }
     const auto probed = probe(path);
     if (!probed)
@@ -115,7 +126,7 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QStrin
             chosen = &f;
         }
     if (chosen)
-        return chosen->open(path, options);
+        return withAnnotations(*chosen, chosen->open(path, options));
     if (probed->isDir)
         return Failure{QStringLiteral("'%1' is a folder but not a store this build reads (%2)").arg(path, formatList())};
     if (probed->head.isEmpty()) {

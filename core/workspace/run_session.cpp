@@ -93,7 +93,11 @@ void RunSession::recompute(Stage from, bool tableChanged)
     if (from == Stage::Query || from == Stage::Scope) {
         std::vector<int> rows;
         rows.reserve(queryRows_.size());
+        // The trash is out of sight unless it is what is looked at.
+        const ValueColumn* trashed = table.tag(kTrashedTag);
         for (int r : queryRows_) {
+            if ((trashed && trashed->has(r)) != scope_.trash)
+                continue;
             if (scope_.store >= 0 && table.storeIndex(r) != scope_.store)
                 continue;
             if (!scope_.experiment.isEmpty() && table.experiment(r) != scope_.experiment)

@@ -29,6 +29,7 @@ class Workspace;
 struct SessionScope {
     int store = -1;      // -1: every store
     QString experiment;  // empty: every experiment
+    bool trash = false;  // the trashed runs instead of the others
     bool operator==(const SessionScope&) const = default;
 };
 

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workspace.h"
 
+#include "run_edit_writer.h"
+
 #include "baselines.h"
 #include "series_cache.h"
 
 #include <QFileInfo>
 #include <QSet>
+
+#include <map>
 
 namespace runlens {
 
@@ -32,6 +36,7 @@ SeriesKey SeriesKey::unsmoothed() const
 Workspace::Workspace(QObject* parent) : QObject(parent), plotCache_(kPlotCacheBytes)
 {
     pool_.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+    editPool_.setMaxThreadCount(1);
     merged_ = std::make_shared<const RunTable>();
     connect(&liveTimer_, &QTimer::timeout, this, [this] { refresh(false); });
 }
@@ -39,6 +44,7 @@ Workspace::Workspace(QObject* parent) : QObject(parent), plotCache_(kPlotCacheBy
 Workspace::~Workspace()
 {
     cancel();
+    editPool_.waitForDone();   // an edit made is an edit kept
     pool_.waitForDone();
 }
 
@@ -304,6 +310,84 @@ Result<bool> Workspace::setBaseline(int row, bool mark)
     return true;
 }
 
+void Workspace::applyEdit(const RunEdit& edit)
+{
+    // The edit's runs, store by store.
+    std::map<int, std::vector<RunChange>> byStore;
+    for (const RunChange& c : edit.changes()) {
+        const int row = merged_->rowOfId(c.runId);
+        if (row >= 0)
+            byStore[merged_->storeIndex(row)].push_back(c);
+    }
+    for (auto& [index, changes] : byStore) {
+        Store& store = stores_[size_t(index)];
+        const RunEdit part(edit.field(), edit.key(), std::move(changes));
+        auto edited = std::make_shared<RunTable>(*store.table);
+        part.applyTo(*edited);
+        edited->sortColumns();
+        store.table = std::move(edited);
+        store.pendingEdits.push_back(part);
+        ++editWrites_;
+        if (editWrites_ == 1)
+            emit editSaving(true);
+        editPool_.start([this, reader = store.reader, path = store.path, part] {
+            auto done = writeRunEdit(*reader, part);
+            QMetaObject::invokeMethod(this, [this, done = std::move(done), path, part] {
+                if (--editWrites_ == 0)
+                    emit editSaving(false);
+                const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+                if (it != stores_.end() && !it->pendingEdits.empty())
+                    it->pendingEdits.erase(it->pendingEdits.begin());   // kept in order: this one
+                if (done || it == stores_.end())
+                    return;
+                // Not kept: the views go back to what the store says.
+                auto reverted = std::make_shared<RunTable>(*it->table);
+                part.inverse().applyTo(*reverted);
+                reverted->sortColumns();
+                it->table = std::move(reverted);
+                rebuildMerged();
+                emit editFailed(done.error());
+            }, Qt::QueuedConnection);
+        });
+    }
+    if (!byStore.empty())
+        rebuildMerged();
+}
+
+void Workspace::emptyTrash(bool vacuum)
+{
+    for (const Store& store : stores_) {
+        if (!keepsEditsInStore(*store.reader))
+            continue;
+        ++editWrites_;
+        if (editWrites_ == 1)
+            emit editSaving(true);
+        editPool_.start([this, reader = store.reader, path = store.path, vacuum] {
+            auto done = runlens::emptyTrash(*reader, vacuum);
+            QMetaObject::invokeMethod(this, [this, done = std::move(done), path] {
+                if (--editWrites_ == 0)
+                    emit editSaving(false);
+                if (!done) {
+                    emit editFailed(done.error());
+                    return;
+                }
+                const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+                if (it != stores_.end())
+                    startLoad(path, int(it - stores_.begin()));
+                emit emptyTrashDone(*done);
+            }, Qt::QueuedConnection);
+        });
+    }
+}
+
+void Workspace::waitForEdits()
+{
+    while (editWrites_ > 0) {
+        editPool_.waitForDone();
+        QCoreApplication::processEvents();
+    }
+}
+
 Result<RunDetails> Workspace::details(int row) const
 {
     if (row < 0 || row >= merged_->rowCount())
@@ -311,7 +395,11 @@ Result<RunDetails> Workspace::details(int row) const
     const int s = merged_->storeIndex(row);
     if (s >= storeCount())
         return Failure{QStringLiteral("the run's store is closed")};
-    return stores_[size_t(s)].reader->loadDetails(merged_->id(row));
+    auto d = stores_[size_t(s)].reader->loadDetails(merged_->id(row));
+    if (d)
+        for (const RunEdit& e : stores_[size_t(s)].pendingEdits)
+            e.applyTo(*d);
+    return d;
 }
 
 std::shared_ptr<SeriesCache> Workspace::cacheFor(const SeriesKey& key) const

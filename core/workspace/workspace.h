@@ -10,6 +10,7 @@
 
 #include "lru_byte_cache.h"
 #include "plot_series.h"
+#include "run_edit.h"
 #include "run_table.h"
 #include "series_smoothing.h"
 #include "store_registry.h"
@@ -58,6 +59,7 @@ public:
         QString stamp;   // file sizes and times, to notice writes
         std::shared_ptr<SeriesCache> cache;
         QHash<QString, QString> baselines;   // experiment -> run id
+        std::vector<RunEdit> pendingEdits;   // made, not yet kept: details show them
     };
 
     explicit Workspace(QObject* parent = nullptr);
@@ -96,6 +98,18 @@ public:
     // baselineSaving says while, baselineFailed when it could not be kept.
     Result<bool> setBaseline(int row, bool mark = true);
 
+    // The lab notebook's edits (rename, notes, tags, star, trash), shown at
+    // once in every view and kept off the GUI thread, one after another in
+    // the order made (an undo never overtakes its edit): in our store with
+    // its history, or in the overlay beside another tool's store. editSaving
+    // says while; editFailed, after the view went back to what is kept.
+    void applyEdit(const RunEdit& edit);
+    // Our stores: deletes their trashed runs for good (then reloads them);
+    // emptyTrashDone or editFailed follow.
+    void emptyTrash(bool vacuum);
+    // Waits for the edits made so far to be kept (headless use, tests).
+    void waitForEdits();
+
     // Everything about a run of the merged table (fast: one run's rows).
     Result<RunDetails> details(int row) const;
 
@@ -125,6 +139,9 @@ signals:
     void seriesFailed(const QString& key, const QString& message);
     void baselineSaving(bool saving);
     void baselineFailed(const QString& message);
+    void editSaving(bool saving);
+    void editFailed(const QString& message);
+    void emptyTrashDone(int deleted);
 
 private:
     // reopen: a new reader even for a store already open.
@@ -149,6 +166,9 @@ private:
     QStringList pending_;   // paths being opened
     QSet<int> refreshing_;
     int baselineWrites_ = 0;
+    int editWrites_ = 0;
+    // One thread: edits are kept in the order they were made.
+    QThreadPool editPool_;
     QSet<QString> checking_; // stores whose change stamp is being taken
     QTimer liveTimer_;
 

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "store_run_editor.h"
+
+#include "runlens/sqlite_db.h"
+#include "runlens/store_schema.h"
+#include "utf8.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QThread>
+
+namespace runlens {
+
+namespace {
+
+std::string utf8(const QString& s)
+{
+    return s.toStdString();
+}
+
+// Runs `work` in a write transaction, again while the store is busy (a
+// logger's flush, another Runlens's edit), until `retryForMs` passed.
+template <class Work>
+auto withRetry(const QString& path, int retryForMs, Work work) -> decltype(work(std::declval<SqliteDb&>()))
+{
+    QElapsedTimer clock;
+    clock.start();
+    QString last;
+    do {
+        try {
+            SqliteDb db = openStoreForWriting(path.toStdString(), 2000);
+            return work(db);
+        } catch (const std::exception& e) {
+            last = QString::fromUtf8(e.what());
+            // Only a busy or locked store is worth another try.
+            if (!last.contains(QLatin1String("locked")) && !last.contains(QLatin1String("busy")))
+                return Failure{last};
+        }
+        QThread::msleep(50);
+    } while (clock.elapsed() < retryForMs);
+    return Failure{QStringLiteral("the store stayed busy for %1 s: %2").arg(retryForMs / 1000).arg(last)};
+}
+
+void bindOptional(SqliteStatement& st, int index, const std::optional<QString>& v)
+{
+    if (v)
+        st.bind(index, utf8(*v));
+    else
+        st.bindNull(index);
+}
+
+} // namespace
+
+void StoreRunEditor::createEventsTable(SqliteDb& db)
+{
+    db.exec("CREATE TABLE IF NOT EXISTS run_events("
+            "id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, time INTEGER NOT NULL, user TEXT NOT NULL, "
+            "field TEXT NOT NULL, key TEXT NOT NULL DEFAULT '', old_value TEXT, new_value TEXT);"
+            "CREATE INDEX IF NOT EXISTS run_events_by_run ON run_events(run_id);"
+            // Append-only: the history is a record, not a document.
+            "CREATE TRIGGER IF NOT EXISTS run_events_append_only_update BEFORE UPDATE ON run_events "
+            "BEGIN SELECT RAISE(ABORT, 'run_events is append-only'); END;"
+            "CREATE TRIGGER IF NOT EXISTS run_events_append_only_delete BEFORE DELETE ON run_events "
+            "BEGIN SELECT RAISE(ABORT, 'run_events is append-only'); END;");
+}
+
+Result<bool> StoreRunEditor::write(const QString& path, const RunEdit& edit, const QString& user, int retryForMs)
+{
+    if (const QString why = edit.problem(); !why.isEmpty())
+        return Failure{why};
+    if (edit.empty())
+        return true;
+    return withRetry(path, retryForMs, [&](SqliteDb& db) -> Result<bool> {
+        SqliteTransaction tx(db);
+        createEventsTable(db);
+        auto exists = db.prepare("SELECT 1 FROM runs WHERE id=?");
+        auto event = db.prepare("INSERT INTO run_events(run_id, time, user, field, key, old_value, new_value) "
+                                "VALUES(?, ?, ?, ?, ?, ?, ?)");
+        const int64_t now = QDateTime::currentMSecsSinceEpoch();
+        for (const auto& c : edit.changes()) {
+            exists.bind(1, utf8(c.runId));
+            if (!exists.step())
+                return Failure{QStringLiteral("no run '%1' in the store").arg(c.runId)};
+            exists.reset();
+            switch (edit.field()) {
+            case RunField::Name:
+            case RunField::Notes:
+            case RunField::Hypothesis: {
+                const std::string column = utf8(runFieldName(edit.field()));
+                db.prepare("UPDATE runs SET " + column + "=? WHERE id=?")
+                    .bind(1, utf8(c.after.value_or(QString())))
+                    .bind(2, utf8(c.runId))
+                    .run();
+                break;
+            }
+            case RunField::Tag:
+                if (c.after)
+                    db.prepare("INSERT OR REPLACE INTO tags(run_id, key, value) VALUES(?, ?, ?)")
+                        .bind(1, utf8(c.runId))
+                        .bind(2, utf8(edit.key()))
+                        .bind(3, utf8(*c.after))
+                        .run();
+                else
+                    db.prepare("DELETE FROM tags WHERE run_id=? AND key=?").bind(1, utf8(c.runId)).bind(2, utf8(edit.key())).run();
+                break;
+            }
+            event.bind(1, utf8(c.runId)).bind(2, now).bind(3, utf8(user)).bind(4, utf8(runFieldName(edit.field())));
+            event.bind(5, utf8(edit.key()));
+            bindOptional(event, 6, c.before);
+            bindOptional(event, 7, c.after);
+            event.run();
+        }
+        tx.commit();
+        return true;
+    });
+}
+
+std::vector<RunEvent> StoreRunEditor::history(SqliteDb& db, const QString& runId)
+{
+    std::vector<RunEvent> out;
+    auto has = db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name='run_events'");
+    if (!has.step())
+        return out;
+    auto st = db.prepare("SELECT time, user, field, key, old_value, new_value FROM run_events WHERE run_id=? ORDER BY id");
+    st.bind(1, utf8(runId));
+    while (st.step()) {
+        RunEvent e;
+        e.runId = runId;
+        e.time = st.int64(0);
+        e.user = fromUtf8(st.text(1));
+        e.field = fromUtf8(st.text(2));
+        e.key = fromUtf8(st.text(3));
+        if (!st.isNull(4))
+            e.before = fromUtf8(st.text(4));
+        if (!st.isNull(5))
+            e.after = fromUtf8(st.text(5));
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+Result<int> StoreRunEditor::emptyTrash(const QString& path, bool vacuum, const QString& user, int retryForMs)
+{
+    auto deleted = withRetry(path, retryForMs, [&](SqliteDb& db) -> Result<int> {
+        SqliteTransaction tx(db);
+        createEventsTable(db);
+        std::vector<std::string> ids;
+        auto trashed = db.prepare("SELECT run_id FROM tags WHERE key=?");
+        trashed.bind(1, utf8(kTrashedTag));
+        while (trashed.step())
+            ids.emplace_back(trashed.text(0));
+        // Foreign keys cascade from runs to everything a run logged, the
+        // series' chunks included.
+        auto del = db.prepare("DELETE FROM runs WHERE id=?");
+        auto event = db.prepare("INSERT INTO run_events(run_id, time, user, field, key, old_value, new_value) "
+                                "VALUES(?, ?, ?, 'deleted', '', NULL, NULL)");
+        const int64_t now = QDateTime::currentMSecsSinceEpoch();
+        for (const auto& id : ids) {
+            del.bind(1, id).run();
+            event.bind(1, id).bind(2, now).bind(3, utf8(user)).run();
+        }
+        tx.commit();
+        return int(ids.size());
+    });
+    if (deleted && vacuum) {
+        try {
+            SqliteDb db = openStoreForWriting(path.toStdString(), 10000);
+            db.exec("VACUUM");
+        } catch (const std::exception& e) {
+            return Failure{QStringLiteral("deleted %1 runs, but could not give the space back: %2")
+                               .arg(*deleted)
+                               .arg(QString::fromUtf8(e.what()))};
+        }
+    }
+    return deleted;
+}
+
+} // namespace runlens

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Another tool's store with the notebook's edits laid over it: what the
+// inner reader loads, then each edited name, note, hypothesis and tag from
+// the store's AnnotationOverlay. openStore() wraps every store that is not
+// ours in one, so the views, the CLI, reports and imports all see the edits,
+// and the other tool's files are never written.
+#pragma once
+
+#include "annotation_overlay.h"
+#include "store_reader.h"
+
+#include <QSet>
+
+#include <memory>
+#include <mutex>
+
+namespace runlens {
+
+class AnnotatedStoreReader : public StoreReader {
+public:
+    explicit AnnotatedStoreReader(std::unique_ptr<StoreReader> inner);
+
+    QString kind() const override { return inner_->kind(); }
+    QString location() const override { return inner_->location(); }
+    Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) override;
+    Result<RunDetails> loadDetails(const QString& runId) override;
+    Result<MetricSeries> loadSeries(const QString& runId, const QString& key) override
+    {
+        return inner_->loadSeries(runId, key);
+    }
+    // Another Runlens editing the overlay is a change too.
+    QString changeStamp() const override;
+
+    // The overlay as of the last load (found by the store's runs).
+    AnnotationOverlay overlay() const;
+    const StoreReader& inner() const { return *inner_; }
+
+private:
+    std::unique_ptr<StoreReader> inner_;
+    mutable std::mutex mutex_;
+    QSet<QString> runIds_;   // as of the last loadRuns
+};
+
+} // namespace runlens
