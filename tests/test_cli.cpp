@@ -289,6 +289,60 @@ private slots:
         QCOMPARE(cli({QStringLiteral("nosuch-command-but-a-path/")}).code, int(cli::Usage));
     }
 
+    void numbersReadCompactInTablesAndExactInExports()
+    {
+        const QString store = dir_.filePath(QStringLiteral("numbers.db"));
+        {
+            RunOptions o;
+            o.experiment = "numbers";
+            o.name = "long-float";
+            o.capture_git = false;
+            auto run = Run::start(store.toStdString(), o);
+            run.logParam("lr", 0.057998924774706806);
+            run.logParam("param_10", 1);
+            run.logParam("param_2", 2);
+            run.setTag("mlflow.user", "ada");
+            run.setTag("mlflow.source.name", "train.py");
+            run.logMetric("auc", 0.91234567891, 0);
+            run.finish(RunStatus::Finished);
+            RunOptions o2 = o;
+            o2.name = "other";
+            auto other = Run::start(store.toStdString(), o2);
+            other.logParam("lr", 0.1);
+            other.logParam("param_10", 3);
+            other.logParam("param_2", 4);
+            other.logMetric("auc", 0.5, 0);
+            other.finish(RunStatus::Finished);
+        }
+        const auto table = cli({QStringLiteral("runs"), store});
+        QCOMPARE(table.code, 0);
+        QVERIFY2(table.out.contains(QStringLiteral("0.0579989")) && table.out.contains(QStringLiteral("0.912346")), qPrintable(table.out));
+        QVERIFY(!table.out.contains(QStringLiteral("0.057998924774706806")));
+        QVERIFY(table.out.indexOf(QStringLiteral("param_2")) < table.out.indexOf(QStringLiteral("param_10")));
+        const auto json = cli({QStringLiteral("runs"), store, QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY(json.out.contains(QStringLiteral("0.057998924774706806")));
+        QVERIFY(json.out.contains(QStringLiteral("0.91234567891")));
+        const auto csv = cli({QStringLiteral("runs"), store, QStringLiteral("--format"), QStringLiteral("csv")});
+        QVERIFY(csv.out.contains(QStringLiteral(",0.057998924774706806,")));
+        QVERIFY(csv.out.contains(QStringLiteral("0.91234567891")));
+
+        // show: compact, other tools' tags hidden unless asked; json has everything.
+        const auto show = cli({QStringLiteral("show"), store, QStringLiteral("long-float")});
+        QCOMPARE(show.code, 0);
+        QVERIFY2(show.out.contains(QStringLiteral("0.0579989")), qPrintable(show.out));
+        QVERIFY(!show.out.contains(QStringLiteral("mlflow.user")));
+        QVERIFY(show.out.contains(QStringLiteral("(2 internal tag(s) of other tools hidden; --tool-tags shows them)")));
+        const auto all = cli({QStringLiteral("show"), store, QStringLiteral("long-float"), QStringLiteral("--tool-tags")});
+        QVERIFY(all.out.contains(QStringLiteral("mlflow.user")));
+        QVERIFY(cli({QStringLiteral("show"), store, QStringLiteral("long-float"), QStringLiteral("--format"), QStringLiteral("json")})
+                    .out.contains(QStringLiteral("mlflow.user")));
+        const auto diff = cli({QStringLiteral("diff"), store, QStringLiteral("long-float"), QStringLiteral("other")});
+        QVERIFY2(!diff.out.contains(QStringLiteral("mlflow")), qPrintable(diff.out));
+        QVERIFY(diff.out.indexOf(QStringLiteral("param_2")) < diff.out.indexOf(QStringLiteral("param_10")));
+        QVERIFY(cli({QStringLiteral("diff"), store, QStringLiteral("long-float"), QStringLiteral("other"), QStringLiteral("--tool-tags")})
+                    .out.contains(QStringLiteral("mlflow.user")));
+    }
+
     void durationsReadAsPeopleSayThem()
     {
         QCOMPARE(durationText(0), QStringLiteral("0 s"));
