@@ -166,8 +166,12 @@ DiffView::DiffView(QWidget* parent) : QWidget(parent)
     });
     more->setMenu(exportMenu);
     auto* bar = new QHBoxLayout;
-    bar->addWidget(only_);
-    bar->addWidget(toolTags_);
+    // The two filters stacked: side by side the bar outgrew a 1024-pixel window.
+    auto* filters = new QVBoxLayout;
+    filters->setSpacing(0);
+    filters->addWidget(only_);
+    filters->addWidget(toolTags_);
+    bar->addLayout(filters);
     bar->addWidget(new QLabel(tr("Baseline:")));
     bar->addWidget(baseline_);
     bar->addWidget(copy);
