@@ -46,6 +46,13 @@ CliOption xAxisOption()
         QStringLiteral("step")};
 }
 
+CliOption toolTagsOption()
+{
+    return {{QStringLiteral("tool-tags")}, {},
+        QStringLiteral("Include other tools' internal tags (mlflow.user, mlflow.source.*, ...), hidden by default."),
+        {}};
+}
+
 CliOption outputOption(const QString& what)
 {
     return {{QStringLiteral("output"), QStringLiteral("o")}, QStringLiteral("FILE"), what, {}};
@@ -71,16 +78,18 @@ std::vector<CliCommand> makeCommands()
                 {}},
             kindOption(), deletedOption()},
         1, 1, runsFormats, false, &runsCommand});
-    c.push_back({QStringLiteral("show"), QStringLiteral("STORE RUN [--format text|json]"),
+    c.push_back({QStringLiteral("show"), QStringLiteral("STORE RUN [--format text|json] [--tool-tags]"),
         QStringLiteral("everything recorded about a run"),
         QStringLiteral("Shows a run's params, metric summaries, tags, notes and hypothesis, git state, data "
-                       "versions, environment, artifacts and configs."),
-        {formatOption(textJson), kindOption(), deletedOption()}, 2, 2, textJson, false, &showCommand});
-    c.push_back({QStringLiteral("diff"), QStringLiteral("STORE RUN_A RUN_B [--format text|json|markdown|latex]"),
+                       "versions, environment, artifacts and configs. json carries every tag, exact numbers."),
+        {formatOption(textJson), toolTagsOption(), kindOption(), deletedOption()}, 2, 2, textJson, false, &showCommand});
+    c.push_back({QStringLiteral("diff"),
+        QStringLiteral("STORE RUN_A RUN_B [--format text|json|markdown|latex] [--tool-tags]"),
         QStringLiteral("params, tags, metrics, data, git and environment that differ"),
         QStringLiteral("Compares two runs. markdown and latex give a table of what differs with B's deltas "
                        "against A, to paste into notes or a paper."),
-        {formatOption(diffFormats), kindOption(), deletedOption()}, 3, 3, diffFormats, false, &diffCommand});
+        {formatOption(diffFormats), toolTagsOption(), kindOption(), deletedOption()}, 3, 3, diffFormats, false,
+            &diffCommand});
     c.push_back({QStringLiteral("metric"), QStringLiteral("STORE RUN KEY [--format csv|json]"),
         QStringLiteral("every point of a metric: step, timestamp, value"),
         QStringLiteral("Prints every recorded point of one metric of a run."),
@@ -144,7 +153,7 @@ std::vector<CliCommand> makeCommands()
         2, 3, {}, false, &annotationsCommand});
     c.push_back({QStringLiteral("report"),
         QStringLiteral("STORE... (--runs A,B | --query Q) [--metrics m1,m2] [--title T] [--notes N]\n"
-                       "               [--sections S,...] [--x step|elapsed|time] -o report.html|report.pdf"),
+                       "               [--sections S,...] [--x step|elapsed|time] [--tool-tags] -o report.html|report.pdf"),
         QStringLiteral("a comparison report of runs as HTML or PDF"),
         QStringLiteral("Writes a comparison report: the run table, what differs with deltas against the baseline, "
                        "metric curves, parallel coordinates, seed statistics and each run's provenance. HTML is one "
@@ -158,7 +167,7 @@ std::vector<CliCommand> makeCommands()
                 QStringLiteral("Sections to include: runs, differences, curves, parallel, seeds, provenance "
                                "(default: all)."),
                 {}},
-            xAxisOption(),
+            xAxisOption(), toolTagsOption(),
             outputOption(QStringLiteral("The report: a .html or a .pdf file."))},
         1, -1, {}, true, &reportCommand});
     c.push_back({QStringLiteral("snapshot"),

@@ -5,6 +5,7 @@
 
 #include "column_key.h"
 
+#include "number_text.h"
 #include "run_diff.h"
 #include "run_json.h"
 #include "run_query.h"
@@ -12,6 +13,7 @@
 #include "seed_statistics.h"
 #include "store_importer.h"
 #include "store_registry.h"
+#include "tool_tags.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -169,8 +171,8 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
         QStringList cells = {t.id(r).left(8), elide(t.name(r), 32), elide(t.experiment(r), 20), statusName(t.status(r)),
             timeText(t.startTime(r)), runDuration(t.startTime(r), t.endTime(r))};
         for (const auto& c : shown)
-            cells << (c.param ? (c.param->has(r) ? elide(c.param->text[size_t(r)], 20) : QStringLiteral("-"))
-                              : (c.metric->has(r) ? QString::number(c.metric->last[size_t(r)], 'g', 5) : QStringLiteral("-")));
+            cells << (c.param ? (c.param->has(r) ? elide(compactValue(c.param->text[size_t(r)]), 20) : QStringLiteral("-"))
+                              : (c.metric->has(r) ? compactNumber(c.metric->last[size_t(r)]) : QStringLiteral("-")));
         lines.push_back(cells);
     }
     printAligned(out, header, lines);
@@ -246,8 +248,8 @@ ExitCode cmdSeeds(const QString& metric, const QStringList& seedKeys, const QStr
             test = w.valid ? QStringLiteral("p = %1").arg(QString::number(w.p, 'g', 3)) : QStringLiteral("-");
         }
         lines.push_back({elide(r.group.label, 60), QString::number(r.stats.n),
-                         QStringLiteral("%1 ± %2").arg(QString::number(r.stats.mean, 'g', 5), QString::number(r.stats.sd, 'g', 3)),
-                         QString::number(r.stats.min, 'g', 5), QString::number(r.stats.max, 'g', 5), test,
+                         QStringLiteral("%1 ± %2").arg(compactNumber(r.stats.mean), compactNumber(r.stats.sd)),
+                         compactNumber(r.stats.min), compactNumber(r.stats.max), test,
                          r.stats.n < 3 ? QStringLiteral("fewer than 3 runs") : QString()});
     }
     out << "Metric " << metric << " by config (runs that differ only by seed), best mean first;\n"
@@ -296,7 +298,8 @@ void printSection(QTextStream& out, const QString& title, const std::vector<QStr
     printAligned(out, header, rows);
 }
 
-ExitCode cmdShow(const QString& runName, const QString& format, Opened& s, QTextStream& out, QTextStream& err)
+ExitCode cmdShow(const QString& runName, const QString& format, const CompareOptions& options, Opened& s,
+                 QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
     const int row = findRunOrFail(t, runName, err);
@@ -328,12 +331,12 @@ ExitCode cmdShow(const QString& runName, const QString& format, Opened& s, QText
 
     std::vector<QStringList> rows;
     for (const auto& p : d->params)
-        rows.push_back({p.key, p.type, p.value});
+        rows.push_back({p.key, p.type, compactValue(p.value)});
     printSection(
         out, QStringLiteral("Params"), rows, {QStringLiteral("KEY"), QStringLiteral("TYPE"), QStringLiteral("VALUE")});
     rows.clear();
     for (const auto& m : d->metrics)
-        rows.push_back({m.key, numberText(m.last), numberText(m.min), numberText(m.max), QString::number(m.count),
+        rows.push_back({m.key, compactNumber(m.last), compactNumber(m.min), compactNumber(m.max), QString::number(m.count),
             QStringLiteral("%1..%2").arg(m.firstStep).arg(m.lastStep), QString::number(m.nanCount)});
     printSection(out, QStringLiteral("Metrics"), rows,
         {QStringLiteral("KEY"), QStringLiteral("LAST"), QStringLiteral("MIN"), QStringLiteral("MAX"),
@@ -344,7 +347,13 @@ ExitCode cmdShow(const QString& runName, const QString& format, Opened& s, QText
             r.push_back({k, v});
         return r;
     };
-    printSection(out, QStringLiteral("Tags"), kv(d->tags));
+    KeyValues tags;
+    for (const auto& [k, v] : d->tags)
+        if (options.toolTags || !isToolInternalTag(k))
+            tags.emplace_back(k, v);
+    printSection(out, QStringLiteral("Tags"), kv(tags));
+    if (const auto hidden = d->tags.size() - tags.size(); hidden > 0)
+        out << "(" << hidden << " internal tag(s) of other tools hidden; --tool-tags shows them)\n";
     printSection(out, QStringLiteral("Data versions"), kv(d->dataVersions));
     if (d->git.present) {
         printSection(out, QStringLiteral("Git"),
@@ -367,8 +376,8 @@ ExitCode cmdShow(const QString& runName, const QString& format, Opened& s, QText
     return Ok;
 }
 
-ExitCode cmdDiff(
-    const QString& nameA, const QString& nameB, const QString& format, Opened& s, QTextStream& out, QTextStream& err)
+ExitCode cmdDiff(const QString& nameA, const QString& nameB, const QString& format, const CompareOptions& options,
+                 Opened& s, QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
     const int ra = findRunOrFail(t, nameA, err);
@@ -385,11 +394,11 @@ ExitCode cmdDiff(
     }
     if (format == QLatin1String("markdown") || format == QLatin1String("latex")) {
         // What differs, B's deltas against A: a table to paste into notes or a paper.
-        const RunComparison c = compareRuns({*a, *b});
+        const RunComparison c = compareRuns({*a, *b}, options);
         out << (format == QLatin1String("latex") ? comparisonToLatex(c, true, 0) : comparisonToMarkdown(c, true, 0));
         return Ok;
     }
-    const auto entries = diffRuns(*a, *b);
+    const auto entries = diffRuns(*a, *b, options);
     if (format == QLatin1String("json")) {
         QJsonArray arr;
         for (const auto& e : entries)
@@ -417,13 +426,21 @@ ExitCode cmdDiff(
             flush();
             section = e.section;
         }
-        rows.push_back({e.key, e.inA ? elide(e.a, 48) : QStringLiteral("(none)"),
-            e.inB ? elide(e.b, 48) : QStringLiteral("(none)")});
+        // Params and metric summaries compact, as on screen; the rest is text as logged.
+        const bool numbers = sectionHoldsNumbers(e.section);
+        auto shown = [&](const QString& v) { return elide(numbers ? compactValue(v) : v, 48); };
+        rows.push_back({e.key, e.inA ? shown(e.a) : QStringLiteral("(none)"), e.inB ? shown(e.b) : QStringLiteral("(none)")});
     }
     flush();
     return Ok;
 }
 
+
+// --tool-tags: other tools' internal tags (mlflow.*) shown too.
+CompareOptions compareOptions(const CliCall& call)
+{
+    return {.toolTags = call.isSet(QStringLiteral("tool-tags"))};
+}
 
 // Runs `command` on the store a call names first, opened with its --kind and
 // --deleted; a store that cannot be opened ends the call with its exit code.
@@ -448,13 +465,16 @@ ExitCode runsCommand(const CliCall& call)
 
 ExitCode showCommand(const CliCall& call)
 {
-    return withStore(call, [&](Opened& store) { return cmdShow(call.positionals[1], call.format, store, call.out, call.err); });
+    return withStore(call, [&](Opened& store) {
+        return cmdShow(call.positionals[1], call.format, compareOptions(call), store, call.out, call.err);
+    });
 }
 
 ExitCode diffCommand(const CliCall& call)
 {
     return withStore(call, [&](Opened& store) {
-        return cmdDiff(call.positionals[1], call.positionals[2], call.format, store, call.out, call.err);
+        return cmdDiff(call.positionals[1], call.positionals[2], call.format, compareOptions(call), store, call.out,
+                       call.err);
     });
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // runlens: the desktop app, or with a sub-command the headless CLI.
 #include "command_line.h"
+#include "desktop_launch.h"
 #include "main_window.h"
 
 #include <QApplication>
@@ -50,6 +51,11 @@ int main(int argc, char* argv[])
         return runlens::cli::run(arguments, out, err);
     }
 
+    // Before Qt: without a display it would abort, and a mistyped command would open as a store.
+    if (const auto refusal = runlens::cli::desktopLaunchRefusal(raw, runlens::cli::DisplayEnvironment::current())) {
+        QTextStream(stderr) << refusal->message;
+        return refusal->code;
+    }
     QApplication app(argc, argv);
     setIdentity();
     // The icon lives in a static library: its resources are linked in only when named.

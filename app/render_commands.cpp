@@ -79,6 +79,7 @@ ExitCode reportCommand(const CliCall& call)
         return usageError(name, QStringLiteral("-o names an .html or a .pdf file"), call.err);
     ui::ReportOptions o;
     std::tie(o.axis, o.xMetric) = xAxisOf(call);
+    o.toolTags = call.isSet(QStringLiteral("tool-tags"));
     if (call.isSet(QStringLiteral("sections"))) {
         o.sections = {false, false, false, false, false, false};
         for (const auto& section : call.list(QStringLiteral("sections"))) {

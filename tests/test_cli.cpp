@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The CLI as a script sees it: output formats, exit codes and messages.
 #include "command_line.h"
+#include "desktop_launch.h"
 #include "run_table.h"
 #include "snapshot.h"
 #include "runlens/runlens.h"
@@ -9,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -34,6 +36,37 @@ class TestCli : public QObject {
         out.flush();
         err.flush();
         return o;
+    }
+
+    // The binary as a server's shell starts it: no DISPLAY, no WAYLAND_DISPLAY,
+    // no QT_QPA_PLATFORM. Before, Qt aborted ("could not connect to display").
+    struct Process {
+        int code = -1;
+        QProcess::ExitStatus status = QProcess::CrashExit;
+        QString out, err;
+    };
+    static Process headless(const QStringList& args, const QString& platform = {})
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QString::fromLatin1(name));
+        if (!platform.isEmpty())
+            env.insert(QStringLiteral("QT_QPA_PLATFORM"), platform);
+        env.insert(QStringLiteral("QT_QPA_PLATFORM_PLUGIN_PATH"), QStringLiteral("/nonexistent")); // a window would fail loudly
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(RUNLENS_BIN), args);
+        Process r;
+        if (!p.waitForFinished(20000)) {
+            p.kill();
+            p.waitForFinished();
+            return r;
+        }
+        r.code = p.exitCode();
+        r.status = p.exitStatus();
+        r.out = QString::fromUtf8(p.readAllStandardOutput());
+        r.err = QString::fromUtf8(p.readAllStandardError());
+        return r;
     }
 
 private slots:
@@ -287,6 +320,115 @@ private slots:
         QCOMPARE(cli({QStringLiteral("report"), store_, QStringLiteral("-o"), QStringLiteral("r.html")}).code,
                  int(cli::Usage)); // neither --runs nor --query
         QCOMPARE(cli({QStringLiteral("nosuch-command-but-a-path/")}).code, int(cli::Usage));
+    }
+
+    void unknownWordWithoutADisplaySaysSoAndSuggests()
+    {
+        const auto typo = headless({QStringLiteral("rusn"), store_});
+        QCOMPARE(typo.status, QProcess::NormalExit);
+        QCOMPARE(typo.code, int(cli::Usage));
+        QVERIFY2(typo.err.contains(QStringLiteral("unknown command or store: rusn (did you mean 'runs'?)")), qPrintable(typo.err));
+        QVERIFY(!typo.err.contains(QStringLiteral("could not connect")));
+        const auto far = headless({QStringLiteral("qwertyuiop")});
+        QCOMPARE(far.code, int(cli::Usage));
+        QVERIFY2(far.err.contains(QStringLiteral("unknown command or store: qwertyuiop\n")), qPrintable(far.err));
+        // With a display (here offscreen) a mistyped command is still no store.
+        const auto offscreen = headless({QStringLiteral("shwo")}, QStringLiteral("offscreen"));
+        QCOMPARE(offscreen.code, int(cli::Usage));
+        QVERIFY2(offscreen.err.contains(QStringLiteral("(did you mean 'show'?)")), qPrintable(offscreen.err));
+    }
+
+    void storeWithoutADisplaySuggestsTheCommandLine()
+    {
+        for (const QStringList& args : {QStringList{store_}, QStringList{}}) {
+            const auto o = headless(args);
+            QCOMPARE(o.status, QProcess::NormalExit);
+            QCOMPARE(o.code, int(cli::Failed));
+            QVERIFY2(o.err.contains(QStringLiteral("no display to open the window on")), qPrintable(o.err));
+            QVERIFY2(o.err.contains(QStringLiteral("runlens runs %1").arg(args.isEmpty() ? QStringLiteral("STORE") : store_)),
+                     qPrintable(o.err));
+        }
+        // A store training has not created yet is a path, not a typo.
+        const auto later = headless({dir_.filePath(QStringLiteral("later.db"))});
+        QCOMPARE(later.code, int(cli::Failed));
+        QVERIFY(later.err.contains(QStringLiteral("no display")));
+    }
+
+    void displayAndSuggestionRules()
+    {
+        auto has = [](const char* display, const char* wayland, const char* platform) {
+            return cli::DisplayEnvironment{QString::fromLatin1(display), QString::fromLatin1(wayland),
+                                           QString::fromLatin1(platform)}
+                .hasDisplay();
+        };
+        QVERIFY(!has("", "", ""));
+        QVERIFY(has(":0", "", ""));
+        QVERIFY(has("", "wayland-0", ""));
+        QVERIFY(has("", "", "offscreen"));
+        QVERIFY(!has("", "", "xcb"));
+        QVERIFY(!has("", "", "wayland;xcb"));
+        QCOMPARE(cli::closestCommand(QStringLiteral("snap")), QStringLiteral("snapshot"));
+        QCOMPARE(cli::closestCommand(QStringLiteral("dif")), QStringLiteral("diff"));
+        QCOMPARE(cli::closestCommand(QStringLiteral("reprot")), QStringLiteral("report"));
+        QCOMPARE(cli::closestCommand(QStringLiteral("zzz")), QString());
+        const cli::DisplayEnvironment screen{QStringLiteral(":0"), {}, {}};
+        QVERIFY(!cli::desktopLaunchRefusal({store_}, screen));
+        QVERIFY(!cli::desktopLaunchRefusal({}, screen));
+        QVERIFY(!cli::desktopLaunchRefusal({QStringLiteral("-platform"), QStringLiteral("offscreen"), store_}, {}));
+    }
+
+    void numbersReadCompactInTablesAndExactInExports()
+    {
+        const QString store = dir_.filePath(QStringLiteral("numbers.db"));
+        {
+            RunOptions o;
+            o.experiment = "numbers";
+            o.name = "long-float";
+            o.capture_git = false;
+            auto run = Run::start(store.toStdString(), o);
+            run.logParam("lr", 0.057998924774706806);
+            run.logParam("param_10", 1);
+            run.logParam("param_2", 2);
+            run.setTag("mlflow.user", "ada");
+            run.setTag("mlflow.source.name", "train.py");
+            run.logMetric("auc", 0.91234567891, 0);
+            run.finish(RunStatus::Finished);
+            RunOptions o2 = o;
+            o2.name = "other";
+            auto other = Run::start(store.toStdString(), o2);
+            other.logParam("lr", 0.1);
+            other.logParam("param_10", 3);
+            other.logParam("param_2", 4);
+            other.logMetric("auc", 0.5, 0);
+            other.finish(RunStatus::Finished);
+        }
+        const auto table = cli({QStringLiteral("runs"), store});
+        QCOMPARE(table.code, 0);
+        QVERIFY2(table.out.contains(QStringLiteral("0.0579989")) && table.out.contains(QStringLiteral("0.912346")), qPrintable(table.out));
+        QVERIFY(!table.out.contains(QStringLiteral("0.057998924774706806")));
+        QVERIFY(table.out.indexOf(QStringLiteral("param_2")) < table.out.indexOf(QStringLiteral("param_10")));
+        const auto json = cli({QStringLiteral("runs"), store, QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY(json.out.contains(QStringLiteral("0.057998924774706806")));
+        QVERIFY(json.out.contains(QStringLiteral("0.91234567891")));
+        const auto csv = cli({QStringLiteral("runs"), store, QStringLiteral("--format"), QStringLiteral("csv")});
+        QVERIFY(csv.out.contains(QStringLiteral(",0.057998924774706806,")));
+        QVERIFY(csv.out.contains(QStringLiteral("0.91234567891")));
+
+        // show: compact, other tools' tags hidden unless asked; json has everything.
+        const auto show = cli({QStringLiteral("show"), store, QStringLiteral("long-float")});
+        QCOMPARE(show.code, 0);
+        QVERIFY2(show.out.contains(QStringLiteral("0.0579989")), qPrintable(show.out));
+        QVERIFY(!show.out.contains(QStringLiteral("mlflow.user")));
+        QVERIFY(show.out.contains(QStringLiteral("(2 internal tag(s) of other tools hidden; --tool-tags shows them)")));
+        const auto all = cli({QStringLiteral("show"), store, QStringLiteral("long-float"), QStringLiteral("--tool-tags")});
+        QVERIFY(all.out.contains(QStringLiteral("mlflow.user")));
+        QVERIFY(cli({QStringLiteral("show"), store, QStringLiteral("long-float"), QStringLiteral("--format"), QStringLiteral("json")})
+                    .out.contains(QStringLiteral("mlflow.user")));
+        const auto diff = cli({QStringLiteral("diff"), store, QStringLiteral("long-float"), QStringLiteral("other")});
+        QVERIFY2(!diff.out.contains(QStringLiteral("mlflow")), qPrintable(diff.out));
+        QVERIFY(diff.out.indexOf(QStringLiteral("param_2")) < diff.out.indexOf(QStringLiteral("param_10")));
+        QVERIFY(cli({QStringLiteral("diff"), store, QStringLiteral("long-float"), QStringLiteral("other"), QStringLiteral("--tool-tags")})
+                    .out.contains(QStringLiteral("mlflow.user")));
     }
 
     void durationsReadAsPeopleSayThem()

@@ -4,6 +4,7 @@
 #include "diff_view.h"
 #include "seeds_view.h"
 
+#include <QCheckBox>
 #include <QPushButton>
 #include <QTableWidget>
 
@@ -253,6 +254,40 @@ private slots:
         QVERIFY(view.markdown().contains(QStringLiteral("| params | lr |")));
         view.setRuns({run("a", 0.1, 0.8)});
         QCOMPARE(view.model()->rowCount(), 0);   // one run: nothing differs
+    }
+    void viewShowsNumbersCompactHidesToolTagsAndCopiesExact()
+    {
+        RunDetails a = run("a", 0.1, 0.8), b = run("b", 0.2, 0.9);
+        a.params[1].value = QStringLiteral("0.057998924774706806");
+        b.params[1].value = QStringLiteral("0.22162207316820928");
+        a.tags = {{QStringLiteral("mlflow.user"), QStringLiteral("ada")}, {QStringLiteral("mlflow.source.name"), QStringLiteral("train.py")}};
+        b.tags = {{QStringLiteral("mlflow.user"), QStringLiteral("bob")}, {QStringLiteral("mlflow.source.name"), QStringLiteral("tune.py")}};
+        DiffView view;
+        view.setRuns({a, b});
+        RunComparisonModel* model = view.model();
+        auto rowOf = [&](const char* key) {
+            for (int r = 0; r < model->rowCount(); ++r)
+                if (model->index(r, 1).data().toString() == QLatin1String(key))
+                    return r;
+            return -1;
+        };
+        const int lr = rowOf("lr");
+        QVERIFY(lr >= 0);
+        QCOMPARE(model->index(lr, 2).data().toString(), QStringLiteral("0.0579989"));
+        QCOMPARE(model->index(lr, 3).data().toString(), QStringLiteral("0.221622  (+0.163623, +282.1%)"));
+        QCOMPARE(model->index(lr, 3).data(Qt::ToolTipRole).toString(), QStringLiteral("0.22162207316820928"));
+        QCOMPARE(model->index(lr, 3).data(RunComparisonModel::ExactTextRole).toString(), QStringLiteral("0.22162207316820928"));
+        QCOMPARE(rowOf("mlflow.user"), -1);
+        QCOMPARE(rowOf("mlflow.source.name"), -1);
+        QVERIFY(!view.markdown().contains(QStringLiteral("mlflow")));
+        view.table()->setCurrentIndex(model->index(lr, 2));
+        QCOMPARE(view.copyText(), QStringLiteral("0.057998924774706806"));
+
+        view.toolTagsBox()->setChecked(true);
+        QVERIFY(rowOf("mlflow.user") >= 0);
+        QVERIFY(view.markdown().contains(QStringLiteral("mlflow.user")));
+        view.setShowToolTags(false);
+        QCOMPARE(rowOf("mlflow.user"), -1);
     }
 };
 

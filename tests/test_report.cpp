@@ -171,6 +171,32 @@ private slots:
         QCOMPARE(ui::ComparisonReport::defaultMetrics(*ws.runs(), {0, 1, 2}).value(0), QStringLiteral("val_loss"));
     }
 
+    void numbersAreCompactAndToolTagsHidden()
+    {
+        const QString store = dir_.filePath(QStringLiteral("numbers.db"));
+        for (int i = 0; i < 3; ++i) {
+            auto run = Run::start(store.toStdString(), test::testRun("run" + std::to_string(i)));
+            run.logParam("lr", 0.1 * (i + 1)); // 0.30000000000000004 for the third
+            run.logParam("decay", 0.057998924774706806 * (i + 1));
+            run.setTag("mlflow.source.name", "train" + std::to_string(i) + ".py");
+            run.logMetric("val_loss", 0.221622073168209 * (i + 1), 0);
+            run.finish();
+        }
+        Workspace ws;
+        QVERIFY(ws.openAndWait({store}).isEmpty());
+        ui::ReportOptions o;
+        o.sections.curves = o.sections.parallel = false;
+        const auto source = [&](const SeriesKey& k) { return ws.loadSeriesNow(k); };
+        const QString html = ui::ComparisonReport::build(ws, {0, 1, 2}, o, source).html();
+        for (const char* exact : {"0.30000000000000004", "0.057998924774706806", "0.221622073168209"})
+            QVERIFY2(!html.contains(QLatin1String(exact)), exact);
+        for (const char* compact : {">0.3<", ">0.0579989", ">0.221622<", ">0.664866<"})
+            QVERIFY2(html.contains(QLatin1String(compact)), compact);
+        QVERIFY(!html.contains(QStringLiteral("mlflow.source.name")));
+        o.toolTags = true;
+        QVERIFY(ui::ComparisonReport::build(ws, {0, 1, 2}, o, source).html().contains(QStringLiteral("mlflow.source.name")));
+    }
+
     void reportChartsKeepASpike()
     {
         // One point in 100,000 at 100 over a flat 0.5: decimated for a page,

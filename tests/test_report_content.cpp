@@ -95,6 +95,23 @@ private slots:
         QCOMPARE(c.ownFacts.size(), size_t(3));
     }
 
+    void otherToolsTagsStayOutOfTheDifferencesUnlessAsked()
+    {
+        const auto rows = rowsOf({"lr0.1-s1", "lr0.01-s1"});
+        auto details = detailsOf(rows);
+        details[0].tags.emplace_back(QStringLiteral("mlflow.source.name"), QStringLiteral("train.py"));
+        details[1].tags.emplace_back(QStringLiteral("mlflow.source.name"), QStringLiteral("tune.py"));
+        auto keysOf = [](const ReportContent& c) {
+            QStringList keys;
+            for (const auto& d : c.differences)
+                keys << d.key;
+            return keys;
+        };
+        QVERIFY(!keysOf(decideReportContent(*table_, rows, details, 0, std::nullopt)).contains(QStringLiteral("mlflow.source.name")));
+        QVERIFY(keysOf(decideReportContent(*table_, rows, details, 0, std::nullopt, {.toolTags = true}))
+                    .contains(QStringLiteral("mlflow.source.name")));
+    }
+
     void seedGroupsOnlyWhereSeedsVary()
     {
         std::vector<int> all(size_t(table_->rowCount()));

@@ -3,6 +3,7 @@
 // constant columns, grouping.
 #include "run_table_model.h"
 #include "run_table_view.h"
+#include "value_text.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>
@@ -160,6 +161,70 @@ private slots:
         QVERIFY2(view.columnWidth(name) >= fm.horizontalAdvance(QStringLiteral("resnet50-imagenet-cosine-warmup-lr0.1")),
             qPrintable(QString::number(view.columnWidth(name))));
         QVERIFY(view.columnWidth(status) >= fm.horizontalAdvance(QStringLiteral("finished")));
+    }
+    void numbersReadCompactWithTheExactValueOnHoverAndInCopy()
+    {
+        const QString exact = QStringLiteral("0.057998924774706806");
+        table_->setParam(0, QStringLiteral("lr"), exact, exact.toDouble());
+        table_->setMetric(0, QStringLiteral("val/auc"), 0.91234567891, 0.5, 0.91234567891, 5, 4);
+        RunTableModel model;
+        model.setTable(table_, all());
+        const QModelIndex lr = model.indexOfTableRow(0, model.columnOf(QStringLiteral("params.lr")));
+        QCOMPARE(lr.data().toString(), QStringLiteral("0.0579989"));
+        QCOMPARE(lr.data(Qt::ToolTipRole).toString(), exact);
+        QCOMPARE(lr.data(RunTableModel::ExactTextRole).toString(), exact);
+        const QModelIndex auc = model.indexOfTableRow(0, model.columnOf(QStringLiteral("metrics.val/auc")));
+        QCOMPARE(auc.data().toString(), QStringLiteral("0.912346"));
+        QCOMPARE(auc.data(RunTableModel::ExactTextRole).toString(), QStringLiteral("0.91234567891"));
+        QVERIFY(auc.data(Qt::ToolTipRole).toString().contains(QStringLiteral("last 0.91234567891")));
+
+        // Copy: the selected runs, shown columns, every digit.
+        RunTableView view;
+        view.setRunModel(&model);
+        view.selectTableRows({0});
+        const QStringList lines = view.copyText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        const QStringList head = lines[0].split(QLatin1Char('\t')), cells = lines[1].split(QLatin1Char('\t'));
+        QCOMPARE(cells.value(int(head.indexOf(QStringLiteral("params.lr")))), exact);
+        QCOMPARE(cells.value(int(head.indexOf(QStringLiteral("metrics.val/auc")))), QStringLiteral("0.91234567891"));
+        QCOMPARE(cells.value(int(head.indexOf(QStringLiteral("name")))), QStringLiteral("run-10"));
+    }
+
+    void paramColumnsSortNaturally()
+    {
+        for (const char* key : {"param_10", "param_2"})
+            table_->setParam(0, QString::fromLatin1(key), QStringLiteral("1"), 1.0);
+        table_->sortColumns();
+        RunTableModel model;
+        model.setTable(table_, all());
+        QVERIFY(model.columnOf(QStringLiteral("params.param_2")) < model.columnOf(QStringLiteral("params.param_10")));
+    }
+
+    void otherToolsTagsAreHiddenUntilShownAndLongJsonElided()
+    {
+        const QString history = QStringLiteral(R"([{"run_id": "8f1c", "artifact_path": "model", "utc_time_created": "2024-05-01 10:00:00.000000", "flavors": {"sklearn": {"pickled_model": "model.pkl"}}}])");
+        table_->setTag(0, QStringLiteral("mlflow.user"), QStringLiteral("ada"));
+        table_->setTag(0, QStringLiteral("mlflow.log-model.history"), history);
+        table_->setTag(0, QStringLiteral("config"), history);
+        table_->setTag(0, QStringLiteral("python"), QStringLiteral("3.10"));
+        table_->sortColumns();
+        RunTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setTable(table_, all());
+        QCOMPARE(model.columnOf(QStringLiteral("tags.mlflow.user")), -1);
+        QCOMPARE(model.columnOf(QStringLiteral("tags.mlflow.log-model.history")), -1);
+        const QModelIndex config = model.indexOfTableRow(0, model.columnOf(QStringLiteral("tags.config")));
+        QVERIFY(config.data().toString().size() <= kCellValueChars);
+        QVERIFY(config.data().toString().endsWith(QChar(0x2026)));
+        QCOMPARE(config.data(RunTableModel::FullValueRole).toString(), history);
+        // A short fraction keeps its written digits: in a tag it is often a version.
+        QCOMPARE(model.indexOfTableRow(0, model.columnOf(QStringLiteral("tags.python"))).data().toString(), QStringLiteral("3.10"));
+        QVERIFY(!model.indexOfTableRow(0, model.columnOf(QStringLiteral("tags.python"))).data(RunTableModel::FullValueRole).isValid());
+        model.setShowToolTags(true);
+        QVERIFY(model.columnOf(QStringLiteral("tags.mlflow.user")) >= 0);
+        QCOMPARE(model.indexOfTableRow(0, model.columnOf(QStringLiteral("tags.mlflow.user"))).data().toString(), QStringLiteral("ada"));
+        model.setShowToolTags(false);
+        QCOMPARE(model.columnOf(QStringLiteral("tags.mlflow.user")), -1);
     }
 };
 

@@ -21,6 +21,7 @@
 #include "workspace.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -252,6 +253,22 @@ void MainWindow::buildMenus()
     });
     connect(view, &QMenu::aboutToShow, constant, [this, constant] { constant->setChecked(table_->showConstantColumns()); });
     view->addAction(tr("Choose Co&lumns…"), table_, &RunTableView::chooseColumns);
+    // MLflow's own tags (mlflow.user, mlflow.source.*, a JSON blob per logged
+    // model) crowd the table, the details and the comparison: hidden unless asked.
+    auto* toolTags = view->addAction(tr("Show Other &Tools' Tags"));
+    toolTags->setCheckable(true);
+    connect(toolTags, &QAction::toggled, this, [this](bool on) {
+        setShowToolTags(on);
+        saveSettings();
+    });
+    connect(view, &QMenu::aboutToShow, toolTags, [this, toolTags] {
+        const QSignalBlocker block(toolTags);
+        toolTags->setChecked(model_->showToolTags());
+    });
+    connect(diff_->toolTagsBox(), &QCheckBox::toggled, this, [this](bool on) {
+        setShowToolTags(on);
+        saveSettings();
+    });
     // Other tools keep what their users deleted (MLflow's deleted runs and
     // .trash); hidden unless asked for, and never restored into their files.
     auto* deleted = view->addAction(tr("Show &Deleted Runs (MLflow)"));
@@ -570,13 +587,9 @@ void MainWindow::writeTableCsv(QTextStream& out, bool allColumns) const
         writeRunTableCsv(model_->table(), model_->displayedRows(), out);
         return;
     }
-    // The columns as shown, in their visual order, as they read on screen.
-    std::vector<int> cols;
-    for (int v = 0; v < model_->columnCount(); ++v) {
-        const int c = table_->header()->logicalIndex(v);
-        if (!table_->isColumnHidden(c))
-            cols.push_back(c);
-    }
+    // The columns as shown, in their visual order; values exact (the screen
+    // shows numbers compact, a CSV is read back by programs).
+    const std::vector<int> cols = table_->shownColumns();
     QStringList header{QStringLiteral("id")};
     for (int c : cols)
         header << csvField(model_->columns()[size_t(c)].key);
@@ -584,7 +597,7 @@ void MainWindow::writeTableCsv(QTextStream& out, bool allColumns) const
     for (int r : model_->displayedRows()) {
         QStringList line{csvField(model_->table().id(r))};
         for (int c : cols)
-            line << csvField(model_->data(model_->indexOfTableRow(r, c)).toString());
+            line << csvField(model_->data(model_->indexOfTableRow(r, c), RunTableModel::ExactTextRole).toString());
         out << line.join(QLatin1Char(',')) << '\n';
     }
 }
@@ -618,6 +631,7 @@ void MainWindow::exportReport()
         return;
     }
     auto* dialog = new ReportDialog(*workspace_, std::move(rows), this);
+    dialog->setShowToolTags(model_->showToolTags());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ReportDialog::saved, this, [this](const QString& path) {
         statusBar()->showMessage(tr("Report saved to %1").arg(path), 10000);
@@ -662,6 +676,7 @@ void MainWindow::loadSettings()
         resize(size);
     }
     table_->setShowConstantColumns(s.value(QStringLiteral("table/showConstant"), false).toBool());
+    setShowToolTags(s.value(QStringLiteral("view/toolTags"), false).toBool());
     workspace_->setIncludeDeleted(s.value(QStringLiteral("stores/showDeleted"), false).toBool());
     table_->setHiddenColumns(s.value(QStringLiteral("table/hidden")).toStringList());
     table_->setPinnedColumns(s.value(QStringLiteral("table/pinned")).toStringList());
@@ -682,10 +697,18 @@ void MainWindow::loadSettings()
     connect(table_, &RunTableView::columnsChanged, this, [this] { saveSettings(); });
 }
 
+void MainWindow::setShowToolTags(bool show)
+{
+    model_->setShowToolTags(show);
+    diff_->setShowToolTags(show);
+    details_->setShowToolTags(show);
+}
+
 void MainWindow::saveSettings() const
 {
     QSettings s;
     s.setValue(QStringLiteral("table/showConstant"), table_->showConstantColumns());
+    s.setValue(QStringLiteral("view/toolTags"), model_->showToolTags());
     s.setValue(QStringLiteral("stores/showDeleted"), workspace_->includeDeleted());
     s.setValue(QStringLiteral("table/hidden"), table_->hiddenColumns());
     s.setValue(QStringLiteral("table/pinned"), table_->pinnedColumns());

@@ -59,6 +59,9 @@ public:
     void selectRuns(const std::vector<int>& tableRows);
     void selectRunIds(const QStringList& idsOrNames);
 
+    // Other tools' internal tags in the table, the details and the comparison (View menu).
+    void setShowToolTags(bool show);
+
     RunTableModel* tableModel() const { return model_; }
     RunTableView* tableView() const { return table_; }
     QueryBar* queryBar() const { return query_; }

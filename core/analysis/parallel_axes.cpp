@@ -3,6 +3,7 @@
 
 #include "column_key.h"
 #include "natural_compare.h"
+#include "number_text.h"
 
 #include <QHash>
 #include <QSet>
@@ -130,8 +131,8 @@ std::optional<QString> ParallelAxes::text(int axis, int row) const
 {
     const Column& c = columns_[size_t(axis)];
     if (c.metric)
-        return c.metric->has(row) ? std::optional(QString::number(c.metric->last[size_t(row)], 'g', 6)) : std::nullopt;
-    return c.value->has(row) ? std::optional(c.value->text[size_t(row)]) : std::nullopt;
+        return c.metric->has(row) ? std::optional(compactNumber(c.metric->last[size_t(row)])) : std::nullopt;
+    return c.value->has(row) ? std::optional(compactValue(c.value->text[size_t(row)])) : std::nullopt;
 }
 
 void ParallelAxes::setLog(int axis, bool log)

@@ -53,7 +53,7 @@ std::vector<int> ReportContent::chartRows(const RunTable& table, const QString& 
 
 ReportContent decideReportContent(const RunTable& table, const std::vector<int>& rows,
                                   const std::vector<RunDetails>& details, int baseline,
-                                  const std::optional<QStringList>& metrics)
+                                  const std::optional<QStringList>& metrics, const CompareOptions& compare)
 {
     ReportContent c;
     c.rows = rows;
@@ -66,7 +66,7 @@ ReportContent decideReportContent(const RunTable& table, const std::vector<int>&
             c.experiments << table.experiment(r);
 
     if (details.size() >= 2) {
-        const RunComparison comparison = compareRuns(details);
+        const RunComparison comparison = compareRuns(details, compare);
         c.runNames = QStringList(comparison.runNames.begin(), comparison.runNames.end());
         c.baseline = std::clamp(baseline, 0, int(details.size()) - 1);
         for (const auto& row : comparison.rows)

@@ -58,10 +58,11 @@ struct ReportContent {
 };
 
 // `details` are the runs' details in `rows` order (empty: no differences or
-// provenance); `baseline` indexes them; `metrics` none: the defaults.
+// provenance); `baseline` indexes them; `metrics` none: the defaults;
+// `compare` what the differences include (other tools' tags left out by default).
 ReportContent decideReportContent(const RunTable& table, const std::vector<int>& rows,
                                   const std::vector<RunDetails>& details, int baseline,
-                                  const std::optional<QStringList>& metrics);
+                                  const std::optional<QStringList>& metrics, const CompareOptions& compare = {});
 
 // Long digests (sha256 of data files) as their first 12 characters, as git
 // shows commits: a reader compares the start, and a table keeps its width.

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_diff.h"
 
+#include "natural_compare.h"
+#include "number_text.h"
 #include "seed_statistics.h"
+#include "tool_tags.h"
 
 #include <QCryptographicHash>
 #include <QMap>
@@ -15,15 +18,20 @@ namespace {
 
 using Section = QMap<QString, QString>;
 
+// Every key of these sections once, in natural order (param_2 before param_10), as the run table's columns.
+QStringList naturalKeys(const std::vector<const Section*>& sections)
+{
+    QStringList keys;
+    for (const Section* s : sections)
+        keys += s->keys();
+    std::sort(keys.begin(), keys.end(), [](const QString& x, const QString& y) { return naturalCompare(x, y) < 0; });
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    return keys;
+}
+
 void diffSection(const QString& name, const Section& a, const Section& b, std::vector<DiffEntry>& out)
 {
-    QMap<QString, bool> keys;
-    for (auto it = a.cbegin(); it != a.cend(); ++it)
-        keys.insert(it.key(), true);
-    for (auto it = b.cbegin(); it != b.cend(); ++it)
-        keys.insert(it.key(), true);
-    for (auto it = keys.cbegin(); it != keys.cend(); ++it) {
-        const auto& k = it.key();
+    for (const QString& k : naturalKeys({&a, &b})) {
         const bool inA = a.contains(k), inB = b.contains(k);
         const QString va = a.value(k), vb = b.value(k);
         if (inA != inB || va != vb)
@@ -39,18 +47,13 @@ Section fromPairs(const KeyValues& kv)
     return s;
 }
 
-QString number(double v)
-{
-    return QString::number(v, 'g', 10);
-}
-
 Section metricSection(const std::vector<MetricSummary>& metrics)
 {
     Section s;
     for (const auto& m : metrics) {
-        s.insert(m.key + QStringLiteral(".last"), number(m.last));
-        s.insert(m.key + QStringLiteral(".min"), number(m.min));
-        s.insert(m.key + QStringLiteral(".max"), number(m.max));
+        s.insert(m.key + QStringLiteral(".last"), numberText(m.last));
+        s.insert(m.key + QStringLiteral(".min"), numberText(m.min));
+        s.insert(m.key + QStringLiteral(".max"), numberText(m.max));
         s.insert(m.key + QStringLiteral(".count"), QString::number(m.count));
         s.insert(m.key + QStringLiteral(".last_step"), QString::number(m.lastStep));
     }
@@ -79,8 +82,12 @@ Section gitSection(const GitRecord& g)
 }
 
 // Every section of a run, in the order the views show them.
-std::vector<std::pair<QString, Section>> sectionsOf(const RunDetails& d)
+std::vector<std::pair<QString, Section>> sectionsOf(const RunDetails& d, const CompareOptions& options)
 {
+    Section tags;
+    for (const auto& [k, v] : d.tags)
+        if (options.toolTags || !isToolInternalTag(k))
+            tags.insert(k, v);
     Section run;
     run.insert(QStringLiteral("experiment"), d.experiment);
     run.insert(QStringLiteral("status"), statusName(d.status));
@@ -90,7 +97,7 @@ std::vector<std::pair<QString, Section>> sectionsOf(const RunDetails& d)
         params.insert(p.key, p.value);
     return {{QStringLiteral("run"), run},
             {QStringLiteral("params"), params},
-            {QStringLiteral("tags"), fromPairs(d.tags)},
+            {QStringLiteral("tags"), tags},
             {QStringLiteral("metrics"), metricSection(d.metrics)},
             {QStringLiteral("data"), fromPairs(d.dataVersions)},
             {QStringLiteral("git"), gitSection(d.git)},
@@ -99,39 +106,36 @@ std::vector<std::pair<QString, Section>> sectionsOf(const RunDetails& d)
 
 } // namespace
 
-std::vector<DiffEntry> diffRuns(const RunDetails& a, const RunDetails& b)
+std::vector<DiffEntry> diffRuns(const RunDetails& a, const RunDetails& b, const CompareOptions& options)
 {
     std::vector<DiffEntry> out;
-    const auto sa = sectionsOf(a), sb = sectionsOf(b);
+    const auto sa = sectionsOf(a, options), sb = sectionsOf(b, options);
     for (size_t i = 0; i < sa.size(); ++i)
         diffSection(sa[i].first, sa[i].second, sb[i].second, out);
     return out;
 }
 
-RunComparison compareRuns(const std::vector<RunDetails>& runs)
+RunComparison compareRuns(const std::vector<RunDetails>& runs, const CompareOptions& options)
 {
     RunComparison c;
     std::vector<std::vector<std::pair<QString, Section>>> sections;
     for (const auto& r : runs) {
         c.runIds.push_back(r.id);
         c.runNames.push_back(r.name);
-        sections.push_back(sectionsOf(r));
+        sections.push_back(sectionsOf(r, options));
     }
     if (runs.empty())
         return c;
     for (size_t s = 0; s < sections.front().size(); ++s) {
-        QMap<QString, bool> keys;
+        std::vector<const Section*> ofRuns;
         for (const auto& run : sections)
-            for (auto it = run[s].second.cbegin(); it != run[s].second.cend(); ++it)
-                keys.insert(it.key(), true);
-        for (auto k = keys.cbegin(); k != keys.cend(); ++k) {
+            ofRuns.push_back(&run[s].second);
+        for (const QString& key : naturalKeys(ofRuns)) {
             ComparisonRow row;
             row.section = sections.front()[s].first;
-            row.key = k.key();
-            for (const auto& run : sections) {
-                const Section& sec = run[s].second;
-                row.values.push_back(sec.contains(k.key()) ? std::optional(sec.value(k.key())) : std::nullopt);
-            }
+            row.key = key;
+            for (const Section* sec : ofRuns)
+                row.values.push_back(sec->contains(key) ? std::optional(sec->value(key)) : std::nullopt);
             row.differs = std::any_of(row.values.begin(), row.values.end(),
                                       [&](const auto& v) { return v != row.values.front(); });
             // A seed is a label: seed 3 is not "+2" on seed 1.
@@ -141,6 +145,11 @@ RunComparison compareRuns(const std::vector<RunDetails>& runs)
         }
     }
     return c;
+}
+
+bool sectionHoldsNumbers(const QString& section)
+{
+    return section == QLatin1String("params") || section == QLatin1String("tags") || section == QLatin1String("metrics");
 }
 
 std::optional<Delta> deltaOf(const std::optional<QString>& value, const std::optional<QString>& baseline)
@@ -178,7 +187,8 @@ ComparisonCells comparisonCells(const RunComparison& c, bool onlyDifferences, in
             continue;
         QStringList cells = {row.section, row.key};
         for (size_t i = 0; i < row.values.size(); ++i) {
-            QString v = row.values[i] ? *row.values[i] : QStringLiteral("—");
+            // As reports show numbers (a pasted table is read, not parsed): compact.
+            QString v = !row.values[i] ? QStringLiteral("—") : sectionHoldsNumbers(row.section) ? compactValue(*row.values[i]) : *row.values[i];
             if (row.quantity && baseline >= 0 && int(i) != baseline && size_t(baseline) < row.values.size()) {
                 if (const auto d = deltaOf(row.values[i], row.values[size_t(baseline)]); d && d->absolute != 0)
                     v += QStringLiteral(" (%1)").arg(deltaText(*d));
@@ -194,7 +204,7 @@ ComparisonCells comparisonCells(const RunComparison& c, bool onlyDifferences, in
 
 QString deltaText(const Delta& d)
 {
-    QString text = (d.absolute > 0 ? QStringLiteral("+") : QString()) + QString::number(d.absolute, 'g', 4);
+    QString text = (d.absolute > 0 ? QStringLiteral("+") : QString()) + compactNumber(d.absolute);
     if (d.percent)
         text += QStringLiteral(", %1%2%").arg(*d.percent > 0 ? QStringLiteral("+") : QString(), QString::number(*d.percent, 'f', 1));
     return text;

@@ -20,8 +20,13 @@ struct DiffEntry {
     bool inA = true, inB = true;
 };
 
-// Only the entries that differ, grouped by section, keys sorted.
-std::vector<DiffEntry> diffRuns(const RunDetails& a, const RunDetails& b);
+// What a diff or comparison includes beyond the defaults.
+struct CompareOptions {
+    bool toolTags = false; // other tools' internal tags (tool_tags.h): left out unless asked
+};
+
+// Only the entries that differ, grouped by section, keys in natural order.
+std::vector<DiffEntry> diffRuns(const RunDetails& a, const RunDetails& b, const CompareOptions& options = {});
 
 // Several runs side by side: one row per (section, key) any of them has.
 struct ComparisonRow {
@@ -34,10 +39,15 @@ struct ComparisonRow {
 
 struct RunComparison {
     std::vector<QString> runIds, runNames;
-    std::vector<ComparisonRow> rows;   // sections in a fixed order, keys sorted
+    std::vector<ComparisonRow> rows;   // sections in a fixed order, keys in natural order
 };
 
-RunComparison compareRuns(const std::vector<RunDetails>& runs);
+RunComparison compareRuns(const std::vector<RunDetails>& runs, const CompareOptions& options = {});
+
+// True for the sections whose values may be numbers as logged (params, tags,
+// metric summaries), which read in compact form (compactValue); the rest
+// (data versions, git, the environment) is recorded text, shown as it is.
+bool sectionHoldsNumbers(const QString& section);
 
 // value - baseline and its percentage, when both read as numbers.
 struct Delta {
@@ -48,7 +58,7 @@ std::optional<Delta> deltaOf(const std::optional<QString>& value, const std::opt
 // "+0.1, +100.0%" (the percentage left out when there is none).
 QString deltaText(const Delta& delta);
 
-// A Markdown table (pipes and newlines in values escaped).
+// A Markdown table (pipes and newlines in values escaped; numbers compact, as in reports).
 QString comparisonToMarkdown(const RunComparison& c, bool onlyDifferences, int baseline = -1);
 // A booktabs LaTeX tabular (every LaTeX special character escaped).
 QString comparisonToLatex(const RunComparison& c, bool onlyDifferences, int baseline = -1);

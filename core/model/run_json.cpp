@@ -1,18 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_json.h"
 
-#include "runlens/number_format.h"
-
 #include <QJsonDocument>
 
 #include <cmath>
 
 namespace runlens {
-
-QString numberText(double v)
-{
-    return QString::fromStdString(formatDouble(v));
-}
 
 QJsonValue jsonNumber(double v)
 {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "metric_series.h"
+#include "number_text.h" // numberText, which the JSON forms write
 #include "run_details.h"
 #include "run_table.h"
 
@@ -23,8 +24,5 @@ QJsonObject runToJson(const RunTable& table, int row);
 QJsonObject detailsToJson(const RunDetails& details);
 // [{step, timestamp, value}, ...]
 QJsonArray seriesToJson(const MetricSeries& series);
-
-// Shortest text that reads back to the same double; nan, inf, -inf by name.
-QString numberText(double v);
 
 } // namespace runlens

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_table.h"
 
+#include "natural_compare.h"
+
 #include <QSet>
 
 #include <algorithm>
@@ -309,7 +311,8 @@ RunTable RunTable::merge(const std::vector<std::shared_ptr<const RunTable>>& tab
 
 void RunTable::sortColumns()
 {
-    auto byKey = [](const auto& a, const auto& b) { return a.key < b.key; };
+    // Natural order, as run names sort: param_2 before param_10, layer9 before layer10.
+    auto byKey = [](const auto& a, const auto& b) { return naturalCompare(a.key, b.key) < 0; };
     std::sort(params_.begin(), params_.end(), byKey);
     std::sort(tags_.begin(), tags_.end(), byKey);
     std::sort(metrics_.begin(), metrics_.end(), byKey);

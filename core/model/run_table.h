@@ -119,7 +119,7 @@ public:
     // says which one is missing or ambiguous.
     Result<std::vector<int>> findRuns(const QStringList& idsOrNames) const;
 
-    // Keeps column order stable and alphabetical after loading.
+    // Keeps column order stable after loading: keys in natural order (param_2 before param_10).
     void sortColumns();
 
     // Several stores side by side: their runs in one table, each row

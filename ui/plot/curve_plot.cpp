@@ -7,6 +7,7 @@
 #include "view_motion.h"
 #include "figure_export.h"
 #include "line_rasterizer.h"
+#include "number_text.h"
 
 #include <QContextMenuEvent>
 #include <QMouseEvent>
@@ -582,7 +583,7 @@ void CurvePlot::drawHover(QPainter& p, const QRectF& area)
         p.drawText(QRect(box.left() + 18, yText, labelW - 14, lineH), Qt::AlignLeft | Qt::AlignVCenter,
                    fm.elidedText(r.label, Qt::ElideMiddle, labelW - 16));
         p.drawText(QRect(box.left() + labelW, yText, 84, lineH), Qt::AlignRight | Qt::AlignVCenter,
-                   std::isnan(r.value) ? QStringLiteral("NaN") : QString::number(r.value, 'g', 5));
+                   compactNumber(r.value));
         yText += lineH;
     }
     if (rows.size() > shown)

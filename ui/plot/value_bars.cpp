@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "value_bars.h"
 
+#include "number_text.h"
+
 #include <QPainter>
 
 #include <algorithm>
@@ -12,15 +14,6 @@ namespace {
 
 constexpr int kRowHeight = 20;
 constexpr int kTitleHeight = 26;
-
-QString valueText(double v)
-{
-    if (std::isnan(v))
-        return QStringLiteral("NaN");
-    if (std::isinf(v))
-        return v > 0 ? QStringLiteral("inf") : QStringLiteral("−inf");
-    return QString::number(v, 'g', 6);
-}
 
 } // namespace
 
@@ -93,7 +86,7 @@ void ValueBars::paintEvent(QPaintEvent*)
         }
         p.setPen(palette().color(QPalette::Text));
         p.drawText(QRect(bars.right() + 6, y, valueWidth + 8, kRowHeight), Qt::AlignLeft | Qt::AlignVCenter,
-            valueText(b.value));
+            compactNumber(b.value));
     }
     if (rows < int(bars_.size())) {
         p.setPen(palette().color(QPalette::PlaceholderText));

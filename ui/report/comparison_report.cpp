@@ -5,6 +5,7 @@
 #include "curve_plot.h"
 #include "figure_export.h"
 #include "metric_priority.h"
+#include "number_text.h"
 #include "parallel_coordinates_view.h"
 #include "report_content.h"
 #include "report_table.h"
@@ -43,25 +44,11 @@ QString esc(const QString& s)
     return s.toHtmlEscaped();
 }
 
-QString number(double v, int precision = 5)
+// Numbers compact (number_text.h: six digits, engineering exponents), long
+// text to 300 characters. Integers stay whole: they are often ids (a job, a commit).
+QString shortValue(const QString& value, bool number)
 {
-    if (std::isnan(v))
-        return QStringLiteral("NaN");
-    if (std::isinf(v))
-        return v > 0 ? QStringLiteral("inf") : QStringLiteral("−inf");
-    return QString::number(v, 'g', precision);
-}
-
-// Long fractions to six digits (0.991208791208 -> 0.991209), long text to
-// 300 characters. Integers stay whole: they are often ids (a job, a commit).
-QString shortValue(const QString& value)
-{
-    bool isNumber = false;
-    const double v = value.toDouble(&isNumber);
-    const bool fraction = value.contains(QLatin1Char('.')) || value.contains(QLatin1Char('e'), Qt::CaseInsensitive);
-    if (isNumber && fraction && value.size() > 8)
-        return number(v, 6);
-    const QString shown = shortDigests(value);
+    const QString shown = shortDigests(number ? compactValue(value) : value);
     return shown.size() > 300 ? shown.left(299) + QChar(0x2026) : shown;
 }
 
@@ -188,7 +175,7 @@ QString differencesSection(const ReportContent& content, std::vector<ReportTable
         return h + QStringLiteral("<p>The runs agree on every param, tag and recorded setting.</p></section>\n");
     auto cell = [&](const ComparisonRow& row, size_t run) {
         const auto& base = row.values[size_t(baseline)];
-        ReportCell c = ReportCell::text(row.values[run] ? esc(shortValue(*row.values[run])) : QStringLiteral("—"));
+        ReportCell c = ReportCell::text(row.values[run] ? esc(shortValue(*row.values[run], sectionHoldsNumbers(row.section))) : QStringLiteral("—"));
         if (int(run) != baseline && row.quantity)
             if (const auto d = deltaOf(row.values[run], base); d && d->absolute != 0)
                 c.html += QStringLiteral(" <span class=\"muted\">(%1)</span>").arg(deltaText(*d));
@@ -358,7 +345,8 @@ ComparisonReport::Builder::Builder(
                 if (auto it = std::find(rows_.begin(), rows_.end(), b); it != rows_.end())
                     baseline = int(it - rows_.begin());
         }
-        content_ = decideReportContent(*table_, rows_, details_, baseline, content_.metrics);
+        content_ = decideReportContent(*table_, rows_, details_, baseline, content_.metrics,
+                                       CompareOptions{.toolTags = options_.toolTags});
         header();
     });
     if (want.runs)
@@ -450,13 +438,13 @@ void ComparisonReport::Builder::runsSection()
             if (!c || !c->has(r))
                 cells.push_back(ReportCell::text(QStringLiteral("—")));
             else if (!std::isnan(c->number[size_t(r)]))
-                cells.push_back(ReportCell::number(esc(c->text[size_t(r)])));
+                cells.push_back(ReportCell::number(esc(compactValue(c->text[size_t(r)]))));
             else
                 cells.push_back(ReportCell::text(esc(c->text[size_t(r)].left(120))));
         }
         for (const auto& key : content_.metrics) {
             const MetricColumn* m = table.metric(key);
-            cells.push_back(ReportCell::number(m && m->has(r) ? number(m->last[size_t(r)], 6) : QStringLiteral("—")));
+            cells.push_back(ReportCell::number(m && m->has(r) ? compactNumber(m->last[size_t(r)]) : QStringLiteral("—")));
         }
         t.rows.push_back(std::move(cells));
     }
@@ -515,7 +503,7 @@ void ComparisonReport::Builder::seedsSection()
             // The statistic breaks only between its parts, never in a number.
             cells.push_back(s.n == 0 ? ReportCell::text(QStringLiteral("—"))
                                      : ReportCell::text(QStringLiteral("%1&nbsp;±&nbsp;%2 [%3,&nbsp;%4]%5")
-                                             .arg(number(s.mean), number(s.sd, 3), number(s.min), number(s.max),
+                                             .arg(compactNumber(s.mean), compactNumber(s.sd), compactNumber(s.min), compactNumber(s.max),
                                                  s.warning.isEmpty() ? QString()
                                                                      : QStringLiteral("<br><span class=\"warn\">%1</span>")
                                                                            .arg(esc(s.warning)))));

@@ -51,6 +51,7 @@ struct ReportOptions {
     XAxis axis = XAxis::Step;            // what the curves plot against
     QString xMetric;                     // with XAxis::Metric: the metric giving x
     ReportSections sections;
+    bool toolTags = false; // other tools' internal tags (mlflow.*) among the differences
 };
 
 // Where a report's curves come from: the workspace's cache after

@@ -67,6 +67,9 @@ ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget*
         sections_.emplace_back(box, member);
         connect(box, &QCheckBox::toggled, this, &ReportDialog::scheduleRebuild);
     }
+    toolTags_ = new QCheckBox(tr("Other tools' tags (mlflow.*) among the differences"));
+    sectionsLayout->addWidget(toolTags_);
+    connect(toolTags_, &QCheckBox::toggled, this, &ReportDialog::scheduleRebuild);
 
     metricFilter_ = new QLineEdit;
     metricFilter_->setPlaceholderText(tr("Filter metrics"));
@@ -177,6 +180,11 @@ ReportDialog::~ReportDialog()
     writer_.waitForFinished();
 }
 
+void ReportDialog::setShowToolTags(bool show)
+{
+    toolTags_->setChecked(show);
+}
+
 ReportOptions ReportDialog::options() const
 {
     ReportOptions o;
@@ -184,6 +192,7 @@ ReportOptions ReportDialog::options() const
     o.notes = notes_->toPlainText();
     for (const auto& [box, member] : sections_)
         o.sections.*member = box->isChecked();
+    o.toolTags = toolTags_->isChecked();
     const QVariant x = axis_->currentData();
     o.axis = x.typeId() == QMetaType::QString ? XAxis::Metric : XAxis(x.toInt());
     if (o.axis == XAxis::Metric)

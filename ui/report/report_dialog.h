@@ -42,6 +42,8 @@ public:
     ~ReportDialog() override;
 
     ReportOptions options() const;
+    // Other tools' internal tags among the differences (off unless the window shows them).
+    void setShowToolTags(bool show);
     // The report as last built (what the preview shows); none while curves load.
     const std::optional<ComparisonReport>& report() const { return report_; }
     // A change is waiting for the preview to follow it.
@@ -69,6 +71,7 @@ private:
     QPlainTextEdit* notes_;
     QComboBox* axis_;
     std::vector<std::pair<QCheckBox*, bool ReportSections::*>> sections_;
+    QCheckBox* toolTags_; // other tools' internal tags among the differences
     QLineEdit* metricFilter_;
     QListWidget* metrics_;
     QTextBrowser* preview_;

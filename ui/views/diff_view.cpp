@@ -2,6 +2,10 @@
 #include "diff_view.h"
 
 #include "run_colors.h"
+#include "value_text.h"
+#include "value_viewer_dialog.h"
+
+#include <QAction>
 
 #include <QApplication>
 #include <QCheckBox>
@@ -82,8 +86,7 @@ QVariant RunComparisonModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole: {
         if (!value)
             return QStringLiteral("—");
-        QString text = *value;
-        text.replace(QLatin1Char('\n'), QStringLiteral(" ↵ "));
+        QString text = cellText(*value, sectionHoldsNumbers(row.section));
         if (row.quantity && baseline_ >= 0 && int(run) != baseline_)
             if (const auto d = deltaOf(value, row.values[size_t(baseline_)]); d && d->absolute != 0)
                 text += QStringLiteral("  (%1)").arg(deltaText(*d));
@@ -91,6 +94,8 @@ QVariant RunComparisonModel::data(const QModelIndex& index, int role) const
     }
     case Qt::ToolTipRole:
         return value ? value->left(8000) : QString();
+    case ExactTextRole:
+        return value ? QVariant(*value) : QVariant();
     case Qt::BackgroundRole:
         if (row.differs && baseline_ >= 0 && int(run) != baseline_ && value != row.values[size_t(baseline_)]) {
             QColor c = QColor(0xff, 0xc1, 0x07);
@@ -134,6 +139,8 @@ DiffView::DiffView(QWidget* parent) : QWidget(parent)
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     only_ = new QCheckBox(tr("Only differences"));
     only_->setChecked(true);
+    toolTags_ = new QCheckBox(tr("Other tools' tags"));
+    toolTags_->setToolTip(tr("Show tags other tools keep for themselves (mlflow.user, mlflow.source.*, …)"));
     baseline_ = new QComboBox;
     // Run names are long: the combo elides them rather than widen the window.
     baseline_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -159,7 +166,12 @@ DiffView::DiffView(QWidget* parent) : QWidget(parent)
     });
     more->setMenu(exportMenu);
     auto* bar = new QHBoxLayout;
-    bar->addWidget(only_);
+    // The two filters stacked: side by side the bar outgrew a 1024-pixel window.
+    auto* filters = new QVBoxLayout;
+    filters->setSpacing(0);
+    filters->addWidget(only_);
+    filters->addWidget(toolTags_);
+    bar->addLayout(filters);
     bar->addWidget(new QLabel(tr("Baseline:")));
     bar->addWidget(baseline_);
     bar->addWidget(copy);
@@ -170,14 +182,45 @@ DiffView::DiffView(QWidget* parent) : QWidget(parent)
     layout->addLayout(bar);
     layout->addWidget(table_, 1);
     connect(only_, &QCheckBox::toggled, model_, &RunComparisonModel::setOnlyDifferences);
+    connect(toolTags_, &QCheckBox::toggled, this, [this] { setRuns(std::vector<RunDetails>(runs_)); });
+    auto* copyCell = new QAction(tr("Copy"), table_);
+    copyCell->setShortcut(QKeySequence::Copy);
+    copyCell->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(copyCell, &QAction::triggered, this, [this] { QApplication::clipboard()->setText(copyText()); });
+    table_->addAction(copyCell);
+    connect(table_, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
+        const QString value = index.data(RunComparisonModel::ExactTextRole).toString();
+        if (index.column() >= 2 && isElidedInCell(value))
+            ValueViewerDialog::open(tr("%1 of %2").arg(index.siblingAtColumn(1).data().toString(),
+                                                       model_->headerData(index.column(), Qt::Horizontal).toString()),
+                                    value, this);
+    });
     connect(baseline_, &QComboBox::currentIndexChanged, model_, &RunComparisonModel::setBaseline);
     connect(copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(markdown()); });
     setRuns({});
 }
 
+void DiffView::setShowToolTags(bool show)
+{
+    toolTags_->setChecked(show);
+}
+
+bool DiffView::showToolTags() const
+{
+    return toolTags_->isChecked();
+}
+
+QString DiffView::copyText() const
+{
+    const QModelIndex current = table_->currentIndex();
+    const QVariant exact = current.data(RunComparisonModel::ExactTextRole);
+    return exact.isValid() ? exact.toString() : current.data().toString();
+}
+
 void DiffView::setRuns(const std::vector<RunDetails>& runs)
 {
-    model_->setComparison(compareRuns(runs));
+    runs_ = runs;
+    model_->setComparison(compareRuns(runs, {.toolTags = toolTags_->isChecked()}));
     const QSignalBlocker block(baseline_);
     baseline_->clear();
     for (const auto& r : runs) {

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_details_view.h"
 
+#include "number_text.h"
 #include "run_colors.h"
+#include "tool_tags.h"
+#include "value_text.h"
+#include "value_viewer_dialog.h"
+
+#include <QAction>
 
 #include <QClipboard>
 #include <QDateTime>
@@ -31,6 +37,20 @@ RunDetailsView::RunDetailsView(QWidget* parent) : QWidget(parent)
     tree_->setAlternatingRowColors(true);
     tree_->header()->setSectionResizeMode(0, QHeaderView::Interactive);
     tree_->setColumnWidth(0, 180);
+    // Exact values: Ctrl+C copies the current value as logged, a long one opens in full.
+    auto* copy = new QAction(tr("Copy"), tree_);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(copy, &QAction::triggered, this, [this] {
+        if (const QTreeWidgetItem* item = tree_->currentItem())
+            QGuiApplication::clipboard()->setText(item->data(1, Qt::UserRole).toString());
+    });
+    tree_->addAction(copy);
+    connect(tree_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
+        const QString value = item->data(1, Qt::UserRole).toString();
+        if (isElidedInCell(value))
+            ValueViewerDialog::open(item->text(0), value, this);
+    });
     openArtifacts_ = new QPushButton(tr("Open artifacts folder"));
     openArtifacts_->setVisible(false);
     connect(openArtifacts_, &QPushButton::clicked, this, &RunDetailsView::openArtifactsFolder);
@@ -58,8 +78,16 @@ RunDetailsView::RunDetailsView(QWidget* parent) : QWidget(parent)
     showMessage(tr("Select a run to see everything recorded about it."));
 }
 
+void RunDetailsView::setShowToolTags(bool show)
+{
+    showToolTags_ = show;
+    if (shown_)
+        showRun(RunDetails(*shown_));
+}
+
 void RunDetailsView::showMessage(const QString& message)
 {
+    shown_.reset();
     header_->setText(message);
     tree_->clear();
     openArtifacts_->setVisible(false);
@@ -86,6 +114,7 @@ QString RunDetailsView::artifactsNote() const
 
 void RunDetailsView::showRun(const RunDetails& d)
 {
+    shown_ = d;
     const QColor c = runColor(d.id);
     const auto time = [](int64_t ms) {
         return ms < 0 ? QString() : QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
@@ -107,9 +136,11 @@ void RunDetailsView::showRun(const RunDetails& d)
         item->setExpanded(true);
         return item;
     };
-    auto add = [](QTreeWidgetItem* parent, const QString& k, const QString& v) {
-        auto* item = new QTreeWidgetItem(parent, {k, v});
-        item->setToolTip(1, v.size() > 60 ? v.left(4000) : QString());
+    // `v` as logged; the cell shows it compact, the tooltip and Copy exact.
+    auto add = [](QTreeWidgetItem* parent, const QString& k, const QString& v, bool number = false) {
+        auto* item = new QTreeWidgetItem(parent, {k, cellText(v, number)});
+        item->setData(1, Qt::UserRole, v);
+        item->setToolTip(1, v.size() > 60 || item->text(1) != v ? v.left(4000) : QString());
         return item;
     };
     auto* run = section(tr("Run"));
@@ -129,19 +160,27 @@ void RunDetailsView::showRun(const RunDetails& d)
     }
     auto* params = section(tr("Params"), int(d.params.size()));
     for (const auto& p : d.params)
-        add(params, p.key, p.value)->setToolTip(0, p.type);
+        add(params, p.key, p.value, true)->setToolTip(0, p.type);
     auto* metrics = section(tr("Metrics"), int(d.metrics.size()));
     for (const auto& m : d.metrics)
         add(metrics, m.key,
             tr("last %1 · min %2 · max %3 · %4 points (steps %5–%6)")
-                .arg(QString::number(m.last, 'g', 6), QString::number(m.min, 'g', 6), QString::number(m.max, 'g', 6))
+                .arg(compactNumber(m.last), compactNumber(m.min), compactNumber(m.max))
                 .arg(m.count)
                 .arg(m.firstStep)
-                .arg(m.lastStep));
-    if (!d.tags.empty()) {
-        auto* tags = section(tr("Tags"), int(d.tags.size()));
-        for (const auto& [k, v] : d.tags)
-            add(tags, k, v);
+                .arg(m.lastStep))
+            ->setToolTip(1, tr("last %1\nmin %2\nmax %3").arg(numberText(m.last), numberText(m.min), numberText(m.max)));
+    KeyValues tags;
+    for (const auto& [k, v] : d.tags)
+        if (showToolTags_ || !isToolInternalTag(k))
+            tags.emplace_back(k, v);
+    if (!tags.empty() || !d.tags.empty()) {
+        auto* tagItems = section(tr("Tags"), int(tags.size()));
+        for (const auto& [k, v] : tags)
+            add(tagItems, k, v, true);
+        if (tags.size() < d.tags.size())
+            add(tagItems, tr("(hidden)"), tr("%1 tags of other tools (View > Show Other Tools' Tags)").arg(d.tags.size() - tags.size()))
+                ->setForeground(1, palette().color(QPalette::PlaceholderText));
     }
     auto* git = section(tr("Code"));
     if (d.git.present) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Everything recorded about the current run, in sections: params, tags,
-// notes, git, data versions, environment, artifacts.
+// notes, git, data versions, environment, artifacts. Values read compact
+// (value_text.h); the exact value is the tooltip, Ctrl+C, and for a long one a
+// viewer on double-click. Other tools' internal tags are left out unless shown.
 #pragma once
 
 #include "run_details.h"
@@ -9,6 +11,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <optional>
 
 class QLabel;
 class QTreeWidget;
@@ -23,6 +26,8 @@ public:
     explicit RunDetailsView(QWidget* parent = nullptr);
     void showRun(const RunDetails& details);
     void showMessage(const QString& message);
+    void setShowToolTags(bool show);
+    bool showToolTags() const { return showToolTags_; }
     QTreeWidget* tree() const { return tree_; }
     // What opens a folder: the desktop's file manager unless a test says.
     void setFolderOpener(std::function<bool(const QUrl&)> opener) { opener_ = std::move(opener); }
@@ -37,6 +42,8 @@ private:
     QWidget* artifactsNote_;
     QLabel* artifactsNoteText_;
     QString artifactFolder_;
+    std::optional<RunDetails> shown_; // shown again when the tags shown change
+    bool showToolTags_ = false;
     std::function<bool(const QUrl&)> opener_;
 };
 

@@ -2,8 +2,11 @@
 #include "run_table_model.h"
 
 #include "natural_compare.h"
+#include "number_text.h"
 #include "run_colors.h"
 #include "run_json.h"
+#include "tool_tags.h"
+#include "value_text.h"
 
 #include <QDateTime>
 #include <QFont>
@@ -14,15 +17,6 @@
 namespace runlens::ui {
 
 namespace {
-
-QString numberText(double v)
-{
-    if (std::isnan(v))
-        return QStringLiteral("NaN");
-    if (std::isinf(v))
-        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    return QString::number(v, 'g', 6);
-}
 
 // Group rows carry their group index + 1 in internalId; run rows under a
 // group carry 0 and their parent is found from the group index table.
@@ -79,6 +73,19 @@ void RunTableModel::setGroupBy(const QString& key)
     endResetModel();
 }
 
+void RunTableModel::setShowToolTags(bool show)
+{
+    if (show == showToolTags_)
+        return;
+    beginResetModel();
+    showToolTags_ = show;
+    rebuildColumns();
+    sortColumn_ = columnOf(sortKey_);
+    sortRows(rows_);
+    regroup();
+    endResetModel();
+}
+
 void RunTableModel::rebuildColumns()
 {
     columns_.clear();
@@ -105,7 +112,8 @@ void RunTableModel::rebuildColumns()
         }
     for (size_t i = 0; i < table_->tags().size(); ++i) {
         const auto& key = table_->tags()[i].key;
-        columns_.push_back({ColumnKind::Tag, int(i), QStringLiteral("tags.") + key, key});
+        if (showToolTags_ || !isToolInternalTag(key))
+            columns_.push_back({ColumnKind::Tag, int(i), QStringLiteral("tags.") + key, key});
     }
 }
 
@@ -139,13 +147,13 @@ RunTableModel::Cell RunTableModel::cell(int r, const Column& c) const
         const ValueColumn& v = c.kind == ColumnKind::Param ? t.params()[size_t(c.index)] : t.tags()[size_t(c.index)];
         if (!v.has(r))
             return {};
-        return {true, v.number[size_t(r)], v.text[size_t(r)]};
+        return {true, v.number[size_t(r)], cellText(v.text[size_t(r)])};
     }
     case ColumnKind::Metric: {
         const MetricColumn& m = t.metrics()[size_t(c.index)];
         if (!m.has(r))
             return {};
-        return {true, m.last[size_t(r)], numberText(m.last[size_t(r)])};
+        return {true, m.last[size_t(r)], compactNumber(m.last[size_t(r)])};
     }
     case ColumnKind::MetricDelta: {
         const MetricColumn& m = t.metrics()[size_t(c.index)];
@@ -155,10 +163,35 @@ RunTableModel::Cell RunTableModel::cell(int r, const Column& c) const
         if (b == r)
             return {true, 0, tr("baseline")};
         const double d = m.last[size_t(r)] - m.last[size_t(b)];
-        return {true, d, (d > 0 ? QStringLiteral("+") : QString()) + numberText(d)};
+        return {true, d, (d > 0 ? QStringLiteral("+") : QString()) + compactNumber(d)};
     }
     }
     return {};
+}
+
+QString RunTableModel::exactText(int r, const Column& c) const
+{
+    const RunTable& t = *table_;
+    switch (c.kind) {
+    case ColumnKind::Param:
+    case ColumnKind::Tag: {
+        const ValueColumn& v = c.kind == ColumnKind::Param ? t.params()[size_t(c.index)] : t.tags()[size_t(c.index)];
+        return v.has(r) ? v.text[size_t(r)] : QString();
+    }
+    case ColumnKind::Metric:
+    case ColumnKind::MetricDelta: {
+        const Cell x = cell(r, c);
+        if (!x.present)
+            return {};
+        if (c.kind == ColumnKind::MetricDelta && baselineOf(r) == r)
+            return x.text;
+        return (c.kind == ColumnKind::MetricDelta && x.number > 0 ? QStringLiteral("+") : QString()) + numberText(x.number);
+    }
+    default: {
+        const Cell x = cell(r, c);
+        return x.present ? x.text : QString();
+    }
+    }
 }
 
 RunTableModel::Cell RunTableModel::sortCell(int r, const Column& c) const
@@ -473,8 +506,16 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
                 .arg(numberText(m.min[i]), numberText(m.max[i]))
                 .arg(m.count[i]);
         }
-        const Cell x = cell(r, c);
-        return x.present && x.text.size() > 24 ? x.text : QVariant();
+        // The exact value where the cell shows less of it (fewer digits, the start of a long value).
+        const QString exact = data(index, ExactTextRole).toString();
+        return exact != cell(r, c).text || exact.size() > 24 ? exact.left(4000) : QVariant();
+    }
+    case ExactTextRole: return exactText(r, c);
+    case FullValueRole: {
+        if (c.kind != ColumnKind::Param && c.kind != ColumnKind::Tag)
+            return {};
+        const QString exact = exactText(r, c);
+        return isElidedInCell(exact) ? QVariant(exact) : QVariant();
     }
     case Qt::TextAlignmentRole:
         if (c.kind == ColumnKind::Metric || c.kind == ColumnKind::MetricDelta

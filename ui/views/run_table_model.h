@@ -4,6 +4,9 @@
 // itself, and reports which columns are constant across the shown runs so
 // the view can hide them.
 //
+// Numbers and values read compact (number_text.h, value_text.h); the exact
+// value is the tooltip and ExactTextRole, which Copy uses.
+//
 // Shape: flat (one level) when not grouped; grouped, a top level of group
 // rows ("lr = 0.01 · 6 runs") with the runs beneath.
 //
@@ -30,7 +33,9 @@ public:
         QString key;      // "params.lr", "metrics.val/auc", "name", ...
         QString title;
     };
-    enum Roles { TableRowRole = Qt::UserRole + 1, IsGroupRole, SortKeyRole };
+    // ExactTextRole: a cell's value as logged, every digit (Copy; the display is compact).
+    // FullValueRole: a value the cell shows only the start of (long JSON, several lines); else none.
+    enum Roles { TableRowRole = Qt::UserRole + 1, IsGroupRole, SortKeyRole, ExactTextRole, FullValueRole };
 
     explicit RunTableModel(QObject* parent = nullptr);
 
@@ -43,6 +48,10 @@ public:
     const RunTable& table() const { return *table_; }
     std::shared_ptr<const RunTable> tableShared() const { return table_; }
     const std::vector<int>& shownRows() const { return rows_; }
+
+    // Other tools' internal tags (tool_tags.h) as columns: hidden unless shown.
+    void setShowToolTags(bool show);
+    bool showToolTags() const { return showToolTags_; }
 
     // Group by a column key ("params.optimizer", "tags.stage"); empty: no grouping.
     void setGroupBy(const QString& key);
@@ -83,6 +92,7 @@ private:
     };
     Cell cell(int tableRow, const Column& c) const;
     Cell sortCell(int tableRow, const Column& c) const;
+    QString exactText(int tableRow, const Column& c) const;
     void rebuildColumns();
     void regroup();
     bool grouped() const { return !groupBy_.isEmpty() && columnOf(groupBy_) >= 0; }
@@ -95,6 +105,7 @@ private:
     std::vector<char> constant_;
     QStringList storeNames_;
     QString groupBy_;
+    bool showToolTags_ = false;
     struct Group {
         QString label;
         std::vector<int> rows;

@@ -2,6 +2,11 @@
 #include "run_table_view.h"
 
 #include "run_table_model.h"
+#include "value_viewer_dialog.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
 
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -30,18 +35,76 @@ RunTableView::RunTableView(QWidget* parent) : QTreeView(parent)
     header()->setDefaultSectionSize(90);
     header()->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(header(), &QHeaderView::customContextMenuRequested, this, &RunTableView::headerMenu);
+    auto* copy = new QAction(tr("Copy"), this);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(copy, &QAction::triggered, this, [this] { QApplication::clipboard()->setText(copyText()); });
+    addAction(copy);
+    connect(this, &QAbstractItemView::doubleClicked, this, &RunTableView::viewValue);
     setContextMenuPolicy(Qt::CustomContextMenu);
     connect(this, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
         const int row = model_ ? model_->tableRow(indexAt(pos)) : -1;
         if (row < 0)
             return;
         QMenu menu(this);
+        const QModelIndex at = indexAt(pos);
+        menu.addAction(tr("Copy"), this, [this] { QApplication::clipboard()->setText(copyText()); });
+        menu.addAction(tr("Copy Value"), this,
+                       [at] { QApplication::clipboard()->setText(at.data(RunTableModel::ExactTextRole).toString()); });
+        if (at.data(RunTableModel::FullValueRole).isValid())
+            menu.addAction(tr("View Value…"), this, [this, at] { viewValue(at); });
+        menu.addSeparator();
         const bool isBaseline = model_->baselineOf(row) == row;
         menu.addAction(isBaseline ? tr("Clear the baseline of %1").arg(model_->table().experiment(row))
                                   : tr("Mark as the baseline of %1").arg(model_->table().experiment(row)),
                        this, [this, row, isBaseline] { emit baselineRequested(row, !isBaseline); });
         menu.exec(viewport()->mapToGlobal(pos));
     });
+}
+
+QString RunTableView::copyText() const
+{
+    if (!model_)
+        return {};
+    const std::vector<int> columns = shownColumns();
+    // One line a run: a tab or line break inside a value would break the row.
+    auto field = [](QString text) {
+        return text.replace(QLatin1Char('\t'), QLatin1Char(' ')).replace(QLatin1Char('\n'), QLatin1Char(' '));
+    };
+    QStringList lines;
+    QStringList head;
+    for (int c : columns)
+        head << field(model_->columns()[size_t(c)].key);
+    lines << head.join(QLatin1Char('\t'));
+    for (int r : selectedTableRows()) {
+        QStringList cells;
+        for (int c : columns)
+            cells << field(model_->indexOfTableRow(r, c).data(RunTableModel::ExactTextRole).toString());
+        lines << cells.join(QLatin1Char('\t'));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+std::vector<int> RunTableView::shownColumns() const
+{
+    std::vector<int> columns;
+    for (int v = 0; v < header()->count(); ++v) {
+        const int c = header()->logicalIndex(v);
+        if (c >= 0 && !isColumnHidden(c))
+            columns.push_back(c);
+    }
+    return columns;
+}
+
+bool RunTableView::viewValue(const QModelIndex& index)
+{
+    const QVariant full = index.data(RunTableModel::FullValueRole);
+    const int row = model_ ? model_->tableRow(index) : -1;
+    if (!full.isValid() || row < 0)
+        return false;
+    ValueViewerDialog::open(tr("%1 of %2").arg(model_->columns()[size_t(index.column())].key, model_->table().name(row)),
+                            full.toString(), this);
+    return true;
 }
 
 void RunTableView::setRunModel(RunTableModel* model)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The run table's view: hides columns that are constant across the shown
 // runs (unless asked), lets the user choose, pin and hide columns, group by
-// a column, and sort by clicking a header.
+// a column, and sort by clicking a header. Copy (Ctrl+C) gives the selected
+// runs' exact values; a long value opens in a viewer on double-click.
 #pragma once
 
 #include <QSet>
@@ -32,6 +33,13 @@ public:
     std::vector<int> selectedTableRows() const;
     void selectTableRows(const std::vector<int>& rows);
     void chooseColumns();
+    // The selected runs as tab-separated text, header first, the shown columns
+    // in their order, values exact (every digit; the cells show them compact).
+    QString copyText() const;
+    // Logical indexes of the columns on screen, in their order there.
+    std::vector<int> shownColumns() const;
+    // Opens the viewer on a cell whose value it shows only the start of; false when it shows all.
+    bool viewValue(const QModelIndex& index);
 
 signals:
     void groupByRequested(const QString& key);

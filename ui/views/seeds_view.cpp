@@ -2,6 +2,7 @@
 #include "seeds_view.h"
 
 #include "metric_priority.h"
+#include "number_text.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -174,8 +175,8 @@ void SeedsView::recompute()
         }
         const QString none = QStringLiteral("—");
         const QStringList cells = {g.label, QString::number(s.n),
-            s.n ? QStringLiteral("%1 ± %2").arg(QString::number(s.mean, 'g', 5), QString::number(s.sd, 'g', 3)) : none,
-            s.n ? QString::number(s.min, 'g', 5) : none, s.n ? QString::number(s.max, 'g', 5) : none, vs, s.warning};
+            s.n ? QStringLiteral("%1 ± %2").arg(compactNumber(s.mean), compactNumber(s.sd)) : none,
+            s.n ? compactNumber(s.min) : none, s.n ? compactNumber(s.max) : none, vs, s.warning};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             item->setToolTip(cells[c]);
