@@ -89,13 +89,26 @@ def _callback(run):
     import xgboost as xgb
 
     class _Log(xgb.callback.TrainingCallback):
+        logged = -1
+
         def after_iteration(self, model, epoch, evals_log):
             for data_name, metrics in evals_log.items():
                 for metric_name, values in metrics.items():
                     value = values[-1]
                     run.log_metric(f"{data_name}-{metric_name}", float(value[0] if isinstance(value, tuple)
                                                                          else value), epoch)
+            self.logged = epoch
             return False
+
+        def log_rest(self, evals_result):
+            # xgboost stops calling the callbacks after the one that stops training
+            # (early stopping) returns: the last iterations come from evals_result.
+            for data_name, metrics in evals_result.items():
+                for metric_name, values in metrics.items():
+                    for epoch in range(self.logged + 1, len(values)):
+                        value = values[epoch]
+                        run.log_metric(f"{data_name}-{metric_name}", float(value[0] if isinstance(value, tuple)
+                                                                             else value), epoch)
     return _Log()
 
 
@@ -119,8 +132,12 @@ def _patched_train(original):
             if kwargs.get("early_stopping_rounds") is not None:
                 run.log_param("early_stopping_rounds", kwargs["early_stopping_rounds"])
             callbacks = list(kwargs.pop("callbacks", None) or [])
-            callbacks.append(_callback(run))
+            logger = _callback(run)
+            callbacks.append(logger)
+            if kwargs.get("evals_result") is None:
+                kwargs["evals_result"] = {}
             booster = original(params, dtrain, num_boost_round, *args, callbacks=callbacks, **kwargs)
+            logger.log_rest(kwargs["evals_result"])
             best = getattr(booster, "best_iteration", None)
             if kwargs.get("early_stopping_rounds") is not None and best is not None:
                 run.log_metric("stopped_iteration", booster.num_boosted_rounds() - 1)
