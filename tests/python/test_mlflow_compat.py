@@ -296,6 +296,10 @@ class NotebookComparison(DropInBase):
                                       order_by=["metrics.rmse ASC"], max_results=2, page_token=rest.token)
             order = best + [r.info.run_name for r in rest] + [r.info.run_name for r in last]
             assert last.token is None, last.token
+            # runs without the key come last, ascending or not (diverged has no "val acc")
+            for direction in ("ASC", "DESC"):
+                by_acc = client.search_runs([experiment.experiment_id], "", order_by=[f"metrics.`val acc` {{direction}}"])
+                assert by_acc[-1].info.run_name == "diverged", [r.info.run_name for r in by_acc]
 
             # a Run as MLflow's: info, data.params (strings), data.metrics (last), data.tags
             run = client.get_run(page[0].info.run_id)
@@ -371,6 +375,8 @@ class NotebookComparison(DropInBase):
                                       order_by=["metrics.rmse ASC"], max_results=1)[0]
             client.set_tag(best.info.run_id, "champion", "true")
             client.log_metric(best.info.run_id, "test_rmse", 0.66)
+            diverged = client.search_runs([exp.experiment_id], "attributes.status = 'FAILED'")[0]
+            client.set_tag(diverged.info.run_id, "reviewed", "yes")
             client.delete_run([r for r in client.search_runs([exp.experiment_id], "attributes.run_name = 'rf-4'")][0]
                               .info.run_id)
             assert [r.info.run_name for r in client.search_runs([exp.experiment_id], "params.model = 'RF'")] == []
@@ -382,7 +388,8 @@ class NotebookComparison(DropInBase):
         self.assertEqual(runs["lstm-3"]["tags"]["champion"], "true")
         self.assertEqual(runs["lstm-3"]["metrics"]["test_rmse"]["last"], 0.66)
         self.assertEqual(runs["lstm-3"]["status"], "finished")   # ended again as it was
-        self.assertEqual(runs["diverged"]["status"], "failed")
+        self.assertEqual(runs["diverged"]["status"], "failed")   # written to, and failed still
+        self.assertEqual(runs["diverged"]["tags"]["reviewed"], "yes")
         self.assertEqual(runs["rf-4"]["tags"]["runlens.lifecycle_stage"], "deleted")
 
 
