@@ -4,14 +4,12 @@ the runs this process holds open, writes to runs it does not (resumed for the
 write, then ended as they were), and reads turned into MLflow's entities.
 Reads go through runlens._store_read, the one module that reads the store."""
 import json
-import math
 import os
 import threading
 import time
 import warnings
 
 import runlens as _runlens
-from runlens import _native
 from runlens import _store_read
 
 from .entities import (Dataset, DatasetInput, Experiment, InputTag, LifecycleStage, Run, RunData, RunInfo, RunInputs,
@@ -237,10 +235,6 @@ def terminate(store, run_id, status="FINISHED"):
         finished(store, str(run_id))
 
 
-def log_param(run, key, value):
-    run.log_param(key, value)
-
-
 # -- reads ---------------------------------------------------------------------
 def _read(store):
     try:
@@ -387,9 +381,3 @@ def local_artifact_path(store, run_id, path=""):
         raise MlflowException(f"run {run_id} has no artifact {path!r}", error_code=_codes.RESOURCE_DOES_NOT_EXIST)
     return target
 
-
-def is_nan(x):
-    return isinstance(x, float) and math.isnan(x)
-
-
-NO_PROVENANCE = _native.NO_GIT | _native.NO_ENVIRONMENT

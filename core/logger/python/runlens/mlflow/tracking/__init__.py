@@ -7,7 +7,6 @@ again with the status it had (refused while another live process logs it)."""
 import os
 import shutil
 import tempfile
-import time
 
 from .. import _backend
 from ..entities import FileInfo, Metric, Param, RunTag, ViewType  # noqa: F401
@@ -56,7 +55,6 @@ class MlflowClient:
     def search_experiments(self, view_type=ViewType.ACTIVE_ONLY, max_results=SEARCH_MAX_RESULTS_DEFAULT,
                            filter_string=None, order_by=None, page_token=None):
         from .. import search_experiments
-        from .. import set_tracking_uri, get_tracking_uri, is_tracking_uri_set  # noqa: F401
         experiments = [e for e in _backend.list_experiments(self._store, view_type)]
         if filter_string:
             wanted = {e.experiment_id for e in _with_store(self._tracking_uri, search_experiments, view_type,
@@ -252,4 +250,3 @@ def _with_store(uri, fn, *args, **kwargs):
 
 
 __all__ += ["SEARCH_MAX_RESULTS_DEFAULT"]
-_ = time
