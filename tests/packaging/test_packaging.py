@@ -215,6 +215,10 @@ class DesktopIntegration(unittest.TestCase):
 def make_store_with_python(python, store, env=None):
     script = textwrap.dedent(f"""
         import runlens, runlens.mlflow as mlflow
+        # every subpackage of the drop-in is installed, not only its top
+        from runlens.mlflow.tracking import MlflowClient
+        import runlens.mlflow.sklearn, runlens.mlflow.pyfunc, runlens.mlflow.models, runlens.mlflow.data
+        import runlens.mlflow.entities, runlens.mlflow.protos.databricks_pb2, runlens.mlflow.xgboost
         with runlens.init(store={str(store)!r}, experiment="installed", name="from-python") as run:
             run.log({{"loss": 0.5}}, step=1)
         print(runlens.__version__)
@@ -304,7 +308,9 @@ class DebianPackage(unittest.TestCase):
         files = {str(p.relative_to(self.root)) for p in self.root.rglob("*")}
         for wanted in ("usr/bin/runlens", "usr/include/runlens/runlens.h", "usr/include/runlens/runlens_c.h",
                        "usr/lib/python3/dist-packages/runlens/__init__.py",
-                       "usr/lib/python3/dist-packages/runlens/mlflow.py",
+                       "usr/lib/python3/dist-packages/runlens/mlflow/__init__.py",
+                       "usr/lib/python3/dist-packages/runlens/mlflow/tracking/__init__.py",
+                       "usr/lib/python3/dist-packages/runlens/mlflow/sklearn/__init__.py",
                        "usr/share/applications/org.runlens.Runlens.desktop",
                        "usr/share/icons/hicolor/scalable/apps/runlens.svg",
                        "usr/share/metainfo/org.runlens.Runlens.metainfo.xml",

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+from .tracking import MlflowClient  # noqa: F401

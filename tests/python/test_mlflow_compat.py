@@ -1,0 +1,504 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The MLflow drop-in as real projects use it (issue 20): scripts written the
+way MLflow projects are, with only the import changed, run in a child
+process; what landed is read back with `runlens runs/show --format json`
+and by a second script, as a notebook would.
+
+Needs PYTHONPATH=<build>/python and RUNLENS_BIN=<build>/bin/runlens (ctest sets
+both). scikit-learn, pandas, numpy, torch and xgboost come from Debian
+(packaging/bootstrap.sh test installs them); a test that needs one that is
+missing is skipped saying which.
+"""
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+RUNLENS = os.environ.get("RUNLENS_BIN", "runlens")
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def needs(*modules):
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        reason = f"needs {', '.join(missing)} (apt-get install " + " ".join(
+            {"sklearn": "python3-sklearn", "pandas": "python3-pandas", "numpy": "python3-numpy",
+             "torch": "python3-torch", "xgboost": "python3-xgboost"}[m] for m in missing) + ")"
+        print(f"skipped: {reason}", file=sys.stderr)
+        return unittest.skip(reason)
+    return lambda f: f
+
+
+class DropInBase(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.store = os.path.join(self.tmp.name, "mlruns.db")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def script(self, body, expect_rc=0):
+        env = dict(os.environ)
+        env["MLFLOW_TRACKING_URI"] = "sqlite:///" + self.store
+        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(body)], cwd=self.tmp.name, env=env,
+                              capture_output=True, text=True, timeout=300)
+        self.assertEqual(proc.returncode, expect_rc, proc.stderr)
+        return proc.stdout
+
+    def cli(self, *args):
+        proc = subprocess.run([RUNLENS, *args], capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return proc.stdout
+
+    def runs(self, query=None):
+        args = ["runs", self.store, "--format", "json"] + (["--query", query] if query else [])
+        return json.loads(self.cli(*args))
+
+    def show(self, run):
+        return json.loads(self.cli("show", self.store, run, "--format", "json"))
+
+
+@needs("sklearn", "pandas", "numpy")
+class ScikitLearnProject(DropInBase):
+    """A scikit-learn project: autolog, a pipeline, a dataset, the model loaded back."""
+
+    def test_pipeline_with_autolog_logs_params_training_metrics_dataset_and_model(self):
+        out = self.script("""
+            import numpy as np
+            import pandas as pd
+            import runlens.mlflow as mlflow
+            from runlens.mlflow.models import infer_signature
+            from sklearn.datasets import load_wine
+            from sklearn.ensemble import RandomForestClassifier
+            from sklearn.linear_model import Ridge
+            from sklearn.metrics import accuracy_score
+            from sklearn.model_selection import train_test_split
+            from sklearn.pipeline import Pipeline
+            from sklearn.preprocessing import StandardScaler
+
+            mlflow.set_experiment("wine-quality")
+            mlflow.sklearn.autolog()
+            data = load_wine(as_frame=True)
+            X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, random_state=42)
+
+            with mlflow.start_run(run_name="rf-pipeline") as run:
+                train_df = X_train.assign(target=y_train)
+                mlflow.log_input(mlflow.data.from_pandas(train_df, targets="target", name="wine-train"),
+                                 context="training")
+                pipe = Pipeline([("scaler", StandardScaler()),
+                                 ("clf", RandomForestClassifier(n_estimators=25, max_depth=4, random_state=0))])
+                pipe.fit(X_train, y_train)
+                test_acc = accuracy_score(y_test, pipe.predict(X_test))
+                mlflow.log_metric("test_accuracy", test_acc)
+                np.save("expected.npy", pipe.predict(X_test))
+                X_test.to_pickle("x_test.pkl")
+
+            # autolog outside a run starts one and ends it
+            Ridge(alpha=0.3).fit(X_train, y_train)
+            print(run.info.run_id, mlflow.last_active_run().info.run_id)
+
+            mlflow.sklearn.autolog(disable=True)
+            with mlflow.start_run(run_name="not-autologged"):
+                Ridge(alpha=1.0).fit(X_train, y_train)
+            """)
+        pipe_id, ridge_id = out.split()
+        runs = {r["name"]: r for r in self.runs()}
+        pipe = runs["rf-pipeline"]
+        self.assertEqual(pipe["id"], pipe_id)
+        self.assertEqual(pipe["experiment"], "wine-quality")
+        self.assertEqual(pipe["status"], "finished")
+        # the estimator's params, deep, as MLflow logs them
+        self.assertEqual(pipe["params"]["clf__n_estimators"], 25)
+        self.assertEqual(pipe["params"]["clf__max_depth"], 4)
+        self.assertIn("scaler__with_mean", pipe["params"])
+        for metric in ("training_score", "training_accuracy_score", "training_precision_score",
+                       "training_recall_score", "training_f1_score", "training_log_loss", "training_roc_auc",
+                       "test_accuracy"):
+            self.assertIn(metric, pipe["metrics"])
+        self.assertGreater(pipe["metrics"]["training_accuracy_score"]["last"], 0.9)
+        self.assertEqual(pipe["tags"]["estimator_name"], "Pipeline")
+        self.assertEqual(pipe["tags"]["estimator_class"], "sklearn.pipeline.Pipeline")
+        details = self.show(pipe_id)
+        # the dataset as a data version, with MLflow's 8-digit digest
+        self.assertRegex(details["data_versions"]["wine-train (training)"], r"^md5:[0-9a-f]{8}$")
+        self.assertIn("dataset (train)", details["data_versions"])
+        paths = {a["path"] for a in details["artifacts"]}
+        self.assertTrue({"model/MLmodel", "model/model.pkl", "model/requirements.txt", "model/python_env.yaml",
+                         "model/conda.yaml"} <= paths, paths)
+        # the Ridge fitted outside a run got a run of its own; a regressor's metrics
+        ridge = [r for r in runs.values() if r["id"] == ridge_id][0]
+        self.assertEqual(ridge["tags"]["estimator_name"], "Ridge")
+        self.assertEqual(ridge["params"]["alpha"], 0.3)
+        self.assertEqual(ridge["status"], "finished")
+        for metric in ("training_mean_squared_error", "training_root_mean_squared_error",
+                       "training_mean_absolute_error", "training_r2_score", "training_score"):
+            self.assertIn(metric, ridge["metrics"])
+        # disable=True is respected
+        self.assertEqual(runs["not-autologged"]["params"], {})
+        self.assertEqual(runs["not-autologged"]["metrics"], {})
+
+        # MLflow's layout: MLmodel names MLflow's loader, so MLflow itself loads it
+        model_dir = os.path.join(self.store + ".artifacts", pipe_id, "model")
+        with open(os.path.join(model_dir, "MLmodel")) as fh:
+            mlmodel = fh.read()
+        self.assertIn("loader_module: mlflow.sklearn", mlmodel)
+        self.assertIn("pickled_model: model.pkl", mlmodel)
+        self.assertIn("signature:", mlmodel)
+        with open(os.path.join(model_dir, "requirements.txt")) as fh:
+            self.assertIn("scikit-learn==", fh.read())
+        with open(os.path.join(model_dir, "python_env.yaml")) as fh:
+            self.assertIn("-r requirements.txt", fh.read())
+
+        # a serving script loads it back by runs:/ URI, as sklearn and as pyfunc, and predicts the same
+        out = self.script(f"""
+            import numpy as np, pandas as pd
+            import runlens.mlflow as mlflow
+            X_test = pd.read_pickle("x_test.pkl")
+            expected = np.load("expected.npy")
+            model = mlflow.sklearn.load_model("runs:/{pipe_id}/model")
+            assert (model.predict(X_test) == expected).all()
+            pyfunc = mlflow.pyfunc.load_model("runs:/{pipe_id}/model")
+            assert (np.asarray(pyfunc.predict(X_test)) == expected).all()
+            assert pyfunc.metadata.signature.inputs.input_names()[0] == "alcohol", pyfunc.metadata.signature
+            run = mlflow.get_run("{pipe_id}")
+            ds = run.inputs.dataset_inputs
+            assert {{d.dataset.name for d in ds}} == {{"wine-train", "dataset"}}, ds
+            train = [d for d in ds if d.dataset.name == "wine-train"][0]
+            assert train.tags[0].key == "mlflow.data.context" and train.tags[0].value == "training"
+            assert "mlflow_colspec" in train.dataset.schema
+            assert json.loads(train.dataset.profile)["num_rows"] == 178 - len(X_test), train.dataset.profile
+            local = mlflow.artifacts.download_artifacts(run_id="{pipe_id}", artifact_path="model", dst_path=".")
+            assert sorted(__import__("os").listdir(local))[:2] == ["MLmodel", "conda.yaml"], local
+            print("ok")
+            """.replace("import numpy as np, pandas as pd", "import json, numpy as np, pandas as pd"))
+        self.assertEqual(out.strip(), "ok")
+
+    def test_models_saved_and_logged_by_hand_and_a_python_model(self):
+        out = self.script("""
+            import numpy as np
+            import runlens.mlflow as mlflow
+            from runlens.mlflow.models import infer_signature
+            from sklearn.linear_model import LogisticRegression
+
+            rng = np.random.default_rng(0)
+            X = rng.normal(size=(200, 3))
+            y = (X[:, 0] + X[:, 1] > 0).astype(int)
+            clf = LogisticRegression().fit(X, y)
+            signature = infer_signature(X, clf.predict(X))
+            assert signature.inputs.to_dict() == [{"type": "tensor",
+                                                   "tensor-spec": {"dtype": "float64", "shape": [-1, 3]}}]
+            mlflow.sklearn.save_model(clf, "saved_model", signature=signature)
+            assert (mlflow.sklearn.load_model("saved_model").predict(X) == clf.predict(X)).all()
+
+            class Doubler(mlflow.pyfunc.PythonModel):
+                def load_context(self, context):
+                    self.factor = float(open(context.artifacts["factor"]).read())
+                def predict(self, context, model_input, params=None):
+                    return model_input * self.factor
+
+            open("factor.txt", "w").write("2.5")
+            with mlflow.start_run(run_name="by-hand") as run:
+                info = mlflow.sklearn.log_model(clf, "classifier", signature=signature, input_example=X[:2])
+                assert info.model_uri == f"runs:/{run.info.run_id}/classifier", info.model_uri
+                mlflow.pyfunc.log_model("doubler", python_model=Doubler(), artifacts={"factor": "factor.txt"})
+            loaded = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/doubler")
+            assert (loaded.predict(np.ones(3)) == 2.5).all()
+            assert (mlflow.pyfunc.load_model(info.model_uri).predict(X) == clf.predict(X)).all()
+            print(run.info.run_id)
+            """)
+        run_id = out.strip()
+        paths = {a["path"] for a in self.show(run_id)["artifacts"]}
+        self.assertTrue({"classifier/MLmodel", "classifier/model.pkl", "classifier/input_example.json",
+                         "doubler/MLmodel", "doubler/python_model.pkl", "doubler/artifacts/factor.txt"} <= paths,
+                        paths)
+
+
+@needs("sklearn", "pandas", "numpy")
+class NotebookComparison(DropInBase):
+    """A notebook comparing runs with MlflowClient and MLflow's documented filter strings."""
+
+    SWEEP = """
+        import runlens.mlflow as mlflow
+        mlflow.set_experiment("house-prices")
+        grid = [("CNN", 0.01, 0.71, "vision"), ("CNN", 0.1, 0.93, "vision"), ("LSTM", 0.01, 1.20, "nlp"),
+                ("LSTM", 0.1, 0.64, "nlp"), ("RF", 0.5, 0.88, "tabular")]
+        for i, (model, lr, rmse, team) in enumerate(grid):
+            with mlflow.start_run(run_name=f"{model.lower()}-{i}"):
+                mlflow.log_params({"model": model, "lr": lr})
+                mlflow.set_tag("team", team)
+                for epoch in range(4):
+                    mlflow.log_metric("rmse", rmse + (3 - epoch) * 0.1, step=epoch)
+                mlflow.log_metric("val acc", 1 - rmse / 2)
+        try:
+            with mlflow.start_run(run_name="diverged"):
+                mlflow.log_param("model", "CNN")
+                mlflow.log_metric("rmse", 9.0)
+                raise RuntimeError("nan loss")
+        except RuntimeError:
+            pass
+        """
+
+    # MLflow's documented filter examples (search-runs docs), with the runs each must find.
+    CASES = [
+        ("metrics.rmse < 0.8", ["cnn-0", "lstm-3"]),
+        ("metrics.rmse < 0.8 and params.model = 'CNN'", ["cnn-0"]),
+        ("params.model = 'CNN'", ["cnn-0", "cnn-1", "diverged"]),
+        ("params.model != 'CNN'", ["lstm-2", "lstm-3", "rf-4"]),
+        ("params.model IN ('LSTM', 'RF')", ["lstm-2", "lstm-3", "rf-4"]),
+        ("params.model NOT IN ('LSTM', 'RF')", ["cnn-0", "cnn-1", "diverged"]),
+        ("params.model LIKE 'LS%'", ["lstm-2", "lstm-3"]),
+        ("tags.team ILIKE '%ISION'", ["cnn-0", "cnn-1"]),
+        ("tags.\"mlflow.runName\" = 'rf-4'", ["rf-4"]),
+        ("attributes.run_name LIKE 'lstm-_'", ["lstm-2", "lstm-3"]),
+        ("attributes.status = 'FAILED'", ["diverged"]),
+        ("attributes.status != 'FAILED' and metrics.rmse >= 0.88", ["cnn-1", "lstm-2", "rf-4"]),
+        ("metrics.`val acc` > 0.6", ["cnn-0", "lstm-3"]),
+        ("params.lr = '0.1' and tags.team = 'vision'", ["cnn-1"]),
+        ("metrics.rmse > 0.7 AND metrics.rmse <= 1.2 AND params.model = 'LSTM'", ["lstm-2"]),
+        ("params.model = 'CNN' OR tags.team = 'tabular'", ["cnn-0", "cnn-1", "diverged", "rf-4"]),
+    ]
+
+    def test_client_search_runs_matches_mlflow_semantics_and_runlens_query(self):
+        self.script(self.SWEEP)
+        cases = json.dumps(self.CASES)
+        out = self.script(f"""
+            import json
+            import pandas as pd
+            from runlens.mlflow.tracking import MlflowClient
+            from runlens.mlflow.entities import ViewType
+            from runlens.mlflow.exceptions import MlflowException
+            from runlens.mlflow import _filter
+            import runlens.mlflow as mlflow
+
+            client = MlflowClient()
+            experiment = client.get_experiment_by_name("house-prices")
+            assert experiment is not None and experiment.name == "house-prices"
+            assert client.get_experiment_by_name("no-such-experiment") is None
+            found = {{}}
+            for filter_string, _expected in json.loads({cases!r}):
+                runs = client.search_runs([experiment.experiment_id], filter_string,
+                                          run_view_type=ViewType.ACTIVE_ONLY)
+                query = _filter.to_runlens_query(_filter.parse_filter(filter_string))
+                found[filter_string] = {{"names": sorted(r.info.run_name for r in runs),
+                                        "ids": sorted(r.info.run_id for r in runs), "query": query}}
+
+            # order_by and pages, as a notebook pages through a leaderboard
+            page = client.search_runs([experiment.experiment_id], "attributes.status = 'FINISHED'",
+                                      order_by=["metrics.rmse ASC"], max_results=2)
+            best = [r.info.run_name for r in page]
+            rest = client.search_runs([experiment.experiment_id], "attributes.status = 'FINISHED'",
+                                      order_by=["metrics.rmse ASC"], max_results=2, page_token=page.token)
+            last = client.search_runs([experiment.experiment_id], "attributes.status = 'FINISHED'",
+                                      order_by=["metrics.rmse ASC"], max_results=2, page_token=rest.token)
+            order = best + [r.info.run_name for r in rest] + [r.info.run_name for r in last]
+            assert last.token is None, last.token
+            # runs without the key come last, ascending or not (diverged has no "val acc")
+            for direction in ("ASC", "DESC"):
+                by_acc = client.search_runs([experiment.experiment_id], "", order_by=[f"metrics.`val acc` {{direction}}"])
+                assert by_acc[-1].info.run_name == "diverged", [r.info.run_name for r in by_acc]
+
+            # a Run as MLflow's: info, data.params (strings), data.metrics (last), data.tags
+            run = client.get_run(page[0].info.run_id)
+            assert run.info.status == "FINISHED" and run.info.experiment_id == experiment.experiment_id
+            assert run.data.params == {{"model": "LSTM", "lr": "0.1"}}, run.data.params
+            assert abs(run.data.metrics["rmse"] - 0.64) < 1e-9
+            assert run.data.tags["team"] == "nlp" and run.data.tags["mlflow.runName"] == "lstm-3"
+            history = client.get_metric_history(run.info.run_id, "rmse")
+            assert [m.step for m in history] == [0, 1, 2, 3]
+            assert abs(history[0].value - 0.94) < 1e-9 and history[0].timestamp > 1e12
+
+            # the fluent search gives MLflow's DataFrame
+            df = mlflow.search_runs(experiment_names=["house-prices"], filter_string="params.model = 'CNN'",
+                                    order_by=["metrics.rmse DESC"])
+            assert isinstance(df, pd.DataFrame)
+            assert {{"run_id", "status", "start_time", "metrics.rmse", "params.lr", "tags.team"}} <= set(df.columns)
+            assert list(df["tags.mlflow.runName"]) == ["diverged", "cnn-1", "cnn-0"], list(df["tags.mlflow.runName"])
+
+            # MLflow's errors, with its codes
+            try:
+                client.get_run("0" * 32)
+                raise SystemExit("a missing run was found")
+            except MlflowException as e:
+                assert e.error_code == "RESOURCE_DOES_NOT_EXIST", e.error_code
+            try:
+                client.search_runs([experiment.experiment_id], "metrics.rmse <")
+                raise SystemExit("a broken filter was accepted")
+            except MlflowException as e:
+                assert e.error_code == "INVALID_PARAMETER_VALUE", e.error_code
+            try:
+                client.create_experiment("house-prices")
+                raise SystemExit("a duplicate experiment was created")
+            except MlflowException as e:
+                assert e.error_code == "RESOURCE_ALREADY_EXISTS", e.error_code
+            print(json.dumps({{"found": found, "order": order}}))
+            """)
+        result = json.loads(out)
+        for filter_string, expected in self.CASES:
+            got = result["found"][filter_string]
+            self.assertEqual(got["names"], sorted(expected), filter_string)
+            # parity: the same filter in Runlens's query language finds the same runs
+            self.assertIsNotNone(got["query"], filter_string)
+            ids = sorted(r["id"] for r in self.runs(got["query"]))
+            self.assertEqual(ids, got["ids"], f"{filter_string} as {got['query']}")
+        self.assertEqual(result["order"], ["lstm-3", "cnn-0", "rf-4", "cnn-1", "lstm-2"])
+
+        # a run made by the client, logged to and terminated
+        made_id = self.script("""
+            import runlens.mlflow as mlflow
+            from runlens.mlflow.tracking import MlflowClient
+            client = MlflowClient()
+            experiment = client.get_experiment_by_name("house-prices")
+            made = client.create_run(experiment.experiment_id, run_name="client-made", tags={"source": "nb"})
+            client.log_param(made.info.run_id, "alpha", 0.5)
+            client.log_batch(made.info.run_id, metrics=[mlflow.entities.Metric("rmse", 0.5, 0, 0)])
+            client.set_terminated(made.info.run_id, "KILLED")
+            print(made.info.run_id)
+            """).strip()
+        made = [r for r in self.runs() if r["name"] == "client-made"][0]
+        self.assertEqual(made["id"], made_id)
+        self.assertEqual(made["status"], "killed")
+        self.assertEqual(made["params"]["alpha"], 0.5)
+        self.assertEqual(made["tags"]["source"], "nb")
+        self.assertEqual(made["metrics"]["rmse"]["last"], 0.5)
+
+    def test_client_writes_to_a_finished_run_of_another_process(self):
+        self.script(self.SWEEP)
+        self.script("""
+            from runlens.mlflow.tracking import MlflowClient
+            client = MlflowClient()
+            exp = client.get_experiment_by_name("house-prices")
+            best = client.search_runs([exp.experiment_id], "attributes.status = 'FINISHED'",
+                                      order_by=["metrics.rmse ASC"], max_results=1)[0]
+            client.set_tag(best.info.run_id, "champion", "true")
+            client.log_metric(best.info.run_id, "test_rmse", 0.66)
+            diverged = client.search_runs([exp.experiment_id], "attributes.status = 'FAILED'")[0]
+            client.set_tag(diverged.info.run_id, "reviewed", "yes")
+            client.delete_run([r for r in client.search_runs([exp.experiment_id], "attributes.run_name = 'rf-4'")][0]
+                              .info.run_id)
+            assert [r.info.run_name for r in client.search_runs([exp.experiment_id], "params.model = 'RF'")] == []
+            from runlens.mlflow.entities import ViewType
+            assert len(client.search_runs([exp.experiment_id], "params.model = 'RF'",
+                                          run_view_type=ViewType.DELETED_ONLY)) == 1
+            """)
+        runs = {r["name"]: r for r in self.runs()}
+        self.assertEqual(runs["lstm-3"]["tags"]["champion"], "true")
+        self.assertEqual(runs["lstm-3"]["metrics"]["test_rmse"]["last"], 0.66)
+        self.assertEqual(runs["lstm-3"]["status"], "finished")   # ended again as it was
+        self.assertEqual(runs["diverged"]["status"], "failed")   # written to, and failed still
+        self.assertEqual(runs["diverged"]["tags"]["reviewed"], "yes")
+        self.assertEqual(runs["rf-4"]["tags"]["runlens.lifecycle_stage"], "deleted")
+
+
+@needs("torch", "numpy")
+class PyTorchProject(DropInBase):
+    def test_training_loop_logs_and_saves_a_model_that_loads_back(self):
+        out = self.script("""
+            import numpy as np
+            import torch
+            from torch import nn
+            import runlens.mlflow as mlflow
+
+            torch.manual_seed(0)
+            X = torch.randn(256, 4)
+            y = (X @ torch.tensor([1.0, -2.0, 0.5, 3.0])).unsqueeze(1)
+            model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+            optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+            loss_fn = nn.MSELoss()
+            mlflow.set_experiment("regression-torch")
+            with mlflow.start_run(run_name="mlp") as run:
+                mlflow.log_params({"lr": 0.01, "hidden": 16, "epochs": 30})
+                for epoch in range(30):
+                    optimizer.zero_grad()
+                    loss = loss_fn(model(X), y)
+                    loss.backward()
+                    optimizer.step()
+                    mlflow.log_metric("train_loss", loss.item(), step=epoch)
+                signature = mlflow.models.infer_signature(X.numpy(), model(X).detach().numpy())
+                mlflow.pytorch.log_model(model, "model", signature=signature)
+                np.save("x.npy", X.numpy())
+                np.save("expected.npy", model(X).detach().numpy())
+            print(run.info.run_id)
+            """)
+        run_id = out.strip()
+        run = [r for r in self.runs() if r["id"] == run_id][0]
+        self.assertEqual(run["metrics"]["train_loss"]["count"], 30)
+        self.assertLess(run["metrics"]["train_loss"]["last"], run["metrics"]["train_loss"]["max"])
+        paths = {a["path"] for a in self.show(run_id)["artifacts"]}
+        self.assertTrue({"model/MLmodel", "model/data/model.pth", "model/requirements.txt",
+                         "model/python_env.yaml"} <= paths, paths)
+        out = self.script(f"""
+            import numpy as np, torch
+            import runlens.mlflow as mlflow
+            X, expected = np.load("x.npy"), np.load("expected.npy")
+            model = mlflow.pytorch.load_model("runs:/{run_id}/model")
+            assert np.allclose(model(torch.from_numpy(X)).detach().numpy(), expected)
+            assert np.allclose(mlflow.pyfunc.load_model("runs:/{run_id}/model").predict(X), expected, atol=1e-6)
+            print("ok")
+            """)
+        self.assertEqual(out.strip(), "ok")
+
+
+@needs("xgboost", "sklearn", "numpy")
+class XGBoostProject(DropInBase):
+    def test_autolog_with_early_stopping(self):
+        out = self.script("""
+            import xgboost as xgb
+            import runlens.mlflow as mlflow
+            from sklearn.datasets import load_breast_cancer
+            from sklearn.model_selection import train_test_split
+            X, y = load_breast_cancer(return_X_y=True)
+            X_tr, X_va, y_tr, y_va = train_test_split(X, y, random_state=0)
+            mlflow.xgboost.autolog()
+            dtrain, dvalid = xgb.DMatrix(X_tr, label=y_tr), xgb.DMatrix(X_va, label=y_va)
+            with mlflow.start_run(run_name="xgb") as run:
+                booster = xgb.train({"objective": "binary:logistic", "eval_metric": "logloss", "max_depth": 3,
+                                     "eta": 0.3}, dtrain, num_boost_round=200, evals=[(dtrain, "train"),
+                                                                                      (dvalid, "valid")],
+                                    early_stopping_rounds=5, verbose_eval=False)
+            loaded = mlflow.xgboost.load_model(f"runs:/{run.info.run_id}/model")
+            assert (loaded.predict(dvalid) == booster.predict(dvalid)).all()
+            print(run.info.run_id, booster.best_iteration, booster.num_boosted_rounds())
+            """)
+        run_id, best, rounds = out.split()
+        run = [r for r in self.runs() if r["id"] == run_id][0]
+        self.assertEqual(run["params"]["max_depth"], 3)
+        self.assertEqual(run["params"]["num_boost_round"], 200)
+        self.assertEqual(run["params"]["early_stopping_rounds"], 5)
+        self.assertEqual(run["metrics"]["valid-logloss"]["count"], int(rounds))
+        self.assertEqual(run["metrics"]["train-logloss"]["last_step"], int(rounds) - 1)
+        self.assertEqual(run["metrics"]["best_iteration"]["last"], int(best))
+        self.assertLess(int(rounds), 200)
+        paths = {a["path"] for a in self.show(run_id)["artifacts"]}
+        self.assertIn("model/model.xgb", paths)
+
+
+class FilterTranslation(unittest.TestCase):
+    """MLflow filter strings in Runlens's query language (no store needed)."""
+
+    def test_translations(self):
+        from runlens.mlflow import _filter
+        cases = {
+            "metrics.rmse < 0.8 and params.model = 'rf'": 'metrics.rmse < 0.8 and params.model = "rf"',
+            "attributes.status = 'FAILED'": "status in (failed, crashed)",
+            "tags.\"mlflow.runName\" LIKE 'a%'": 'name ~ "^a.*$"',
+            "params.`my key` IN ('1', '2')": 'params.`my key` in ("1", "2")',
+            "tags.team ILIKE 'vi_ion'": 'tags.team ~ "(?i)^vi.ion$"',
+            "attributes.run_id = 'abc' or metrics.acc >= 0.5": '(id = "abc") or metrics.acc >= 0.5'
+            .replace('(id = "abc")', 'id = "abc"'),
+        }
+        for mlflow_filter, runlens_query in cases.items():
+            self.assertEqual(_filter.to_runlens_query(_filter.parse_filter(mlflow_filter)), runlens_query)
+        order = _filter.parse_order_by(["metrics.rmse DESC", "params.lr"])
+        self.assertEqual(_filter.to_runlens_query(None, order), "order by metrics.rmse desc, params.lr")
+        from runlens.mlflow.exceptions import MlflowException
+        for bad in ("metrics.rmse <", "foo.bar = 1", "metrics.rmse = 'abc'", "params.x IN 'a'"):
+            with self.assertRaises(MlflowException, msg=bad):
+                _filter.parse_filter(bad)
+
+
+if __name__ == "__main__":
+    unittest.main()
