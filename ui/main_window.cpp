@@ -12,6 +12,10 @@
 #include "report_dialog.h"
 #include "run_colors.h"
 #include "run_details_view.h"
+#include "run_edit.h"
+#include "run_edit_command.h"
+#include "run_edit_writer.h"
+#include "tag_editor_dialog.h"
 #include "run_json.h"
 #include "run_query.h"
 #include "run_session.h"
@@ -21,6 +25,7 @@
 #include "workspace.h"
 
 #include <QAction>
+#include <QPushButton>
 #include <QCheckBox>
 #include <QApplication>
 #include <QCloseEvent>
@@ -29,6 +34,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -45,12 +51,14 @@
 #include <QStatusBar>
 #include <QTextStream>
 #include <QToolButton>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 namespace runlens::ui {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), workspace_(std::make_unique<Workspace>()), session_(new RunSession(*workspace_, this))
+    : QMainWindow(parent), workspace_(std::make_unique<Workspace>()), undo_(new QUndoStack(this)),
+      session_(new RunSession(*workspace_, this))
 {
     setWindowTitle(tr("Runlens"));
     setAcceptDrops(true);
@@ -166,7 +174,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(session_, &RunSession::queryErrorChanged, this, [this] { query_->setError(session_->queryError()); });
     connect(navigator_, &NavigatorView::filterChanged, this, [this] {
         const NavigatorFilter f = navigator_->filter();
-        session_->setScope({f.store, f.experiment});
+        session_->setScope({f.store, f.experiment, session_->scope().trash});
     });
     connect(query_, &QueryBar::queryEdited, this, [this](const QString& text) { applyQuery(text); });
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::onSelectionChanged);
@@ -197,6 +205,25 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(workspace_.get(), &Workspace::baselineFailed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("The baseline could not be kept: %1").arg(message), 15000);
+    });
+
+    connect(details_, &RunDetailsView::textEdited, this,
+            [this](const QString& runId, RunField field, const QString& before, const QString& after) {
+                pushEdit(RunEdit(field, {}, {{runId, before, after}}));
+            });
+    connect(workspace_.get(), &Workspace::editSaving, this, [this](bool saving) {
+        if (saving) {
+            statusBar()->showMessage(tr("Keeping the edit…"));
+            return;
+        }
+        statusBar()->clearMessage();
+        onSelectionChanged();   // the details show the edit's history
+    });
+    connect(workspace_.get(), &Workspace::editFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("The edit could not be kept, and is undone in the views: %1").arg(message), 20000);
+    });
+    connect(workspace_.get(), &Workspace::emptyTrashDone, this, [this](int deleted) {
+        statusBar()->showMessage(deleted == 1 ? tr("Deleted 1 run for good") : tr("Deleted %1 runs for good").arg(deleted), 10000);
     });
 
     buildMenus();
@@ -236,6 +263,41 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    auto* undoAction = undo_->createUndoAction(this, tr("&Undo"));
+    undoAction->setShortcut(QKeySequence::Undo);
+    auto* redoAction = undo_->createRedoAction(this, tr("&Redo"));
+    redoAction->setShortcut(QKeySequence::Redo);
+    edit->addAction(undoAction);
+    edit->addAction(redoAction);
+    edit->addSeparator();
+    // The notebook's edits act on the selected runs. Keys that also edit text
+    // (F2, Delete) belong to the run table, so the query bar keeps them.
+    auto* rename = edit->addAction(tr("Re&name Run…"), this, &MainWindow::renameSelectedRun);
+    rename->setShortcut(QKeySequence(Qt::Key_F2));
+    auto* tag = edit->addAction(tr("&Tag Runs…"), this, &MainWindow::tagSelectedRuns);
+    tag->setShortcut(QKeySequence(tr("Ctrl+T")));
+    auto* star = edit->addAction(tr("&Star / Unstar Runs"), this, &MainWindow::toggleStarOnSelectedRuns);
+    star->setShortcut(QKeySequence(tr("Ctrl+D")));
+    auto* trash = edit->addAction(tr("Move to Tras&h"), this, [this] { trashSelectedRuns(true); });
+    trash->setShortcut(QKeySequence::Delete);
+    auto* restore = edit->addAction(tr("Rest&ore from Trash"), this, [this] { trashSelectedRuns(false); });
+    edit->addAction(tr("&Empty Trash…"), this, &MainWindow::emptyTrash);
+    for (QAction* a : {rename, trash}) {
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        table_->addAction(a);
+    }
+    connect(edit, &QMenu::aboutToShow, this, [this, rename, tag, star, trash, restore] {
+        const auto rows = table_->selectedTableRows();
+        const auto table = workspace_->runs();
+        const bool any = !rows.empty();
+        rename->setEnabled(rows.size() == 1);
+        tag->setEnabled(any);
+        star->setEnabled(any);
+        const bool allTrashed = any && std::all_of(rows.begin(), rows.end(), [&](int r) { return table->isTrashed(r); });
+        trash->setEnabled(any && !allTrashed);
+        restore->setEnabled(any && std::any_of(rows.begin(), rows.end(), [&](int r) { return table->isTrashed(r); }));
+    });
+    edit->addSeparator();
     auto* find = edit->addAction(tr("&Find Runs"), this, [this] {
         query_->setFocus();
         query_->selectAll();
@@ -280,6 +342,13 @@ void MainWindow::buildMenus()
     connect(view, &QMenu::aboutToShow, deleted, [this, deleted] {
         const QSignalBlocker block(deleted);
         deleted->setChecked(workspace_->includeDeleted());
+    });
+    auto* showTrash = view->addAction(tr("Show the &Trash"));
+    showTrash->setCheckable(true);
+    connect(showTrash, &QAction::toggled, this, &MainWindow::setShowTrash);
+    connect(view, &QMenu::aboutToShow, showTrash, [this, showTrash] {
+        const QSignalBlocker block(showTrash);
+        showTrash->setChecked(session_->scope().trash);
     });
     view->addAction(tr("&Ungroup"), this, [this] {
         model_->setGroupBy(QString());
@@ -454,6 +523,114 @@ void MainWindow::selectRuns(const std::vector<int>& tableRows)
     onSelectionChanged();
 }
 
+bool MainWindow::pushEdit(const RunEdit& edit)
+{
+    if (const QString why = edit.problem(); !why.isEmpty()) {
+        statusBar()->showMessage(why, 10000);
+        return false;
+    }
+    const RunEdit effective = edit.withoutNoOps();
+    if (effective.empty())
+        return false;
+    undo_->push(new RunEditCommand(*workspace_, effective));
+    return true;
+}
+
+void MainWindow::renameSelectedRun()
+{
+    const auto rows = table_->selectedTableRows();
+    if (rows.size() != 1) {
+        statusBar()->showMessage(tr("Select one run to rename"), 5000);
+        return;
+    }
+    const auto table = workspace_->runs();
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename Run"), tr("New name for %1:").arg(table->name(rows.front())),
+                                               QLineEdit::Normal, table->name(rows.front()), &ok);
+    if (ok)
+        pushEdit(RunEdit::forRows(*table, rows, RunField::Name, {}, name.trimmed()));
+}
+
+void MainWindow::tagSelectedRuns()
+{
+    const auto rows = table_->selectedTableRows();
+    if (rows.empty()) {
+        statusBar()->showMessage(tr("Select the runs to tag"), 5000);
+        return;
+    }
+    const auto table = workspace_->runs();
+    TagEditorDialog dialog(*table, rows, this);
+    if (dialog.exec() == QDialog::Accepted)
+        pushEdit(RunEdit::forRows(*table, rows, RunField::Tag, dialog.key(), dialog.value()));
+}
+
+void MainWindow::toggleStarOnSelectedRuns()
+{
+    const auto rows = table_->selectedTableRows();
+    if (rows.empty())
+        return;
+    const auto table = workspace_->runs();
+    // Like a mail client: all starred unstars them, anything else stars them all.
+    const bool allStarred = std::all_of(rows.begin(), rows.end(), [&](int r) { return table->isStarred(r); });
+    pushEdit(RunEdit::forRows(*table, rows, RunField::Tag, kStarredTag,
+                              allStarred ? std::nullopt : std::optional<QString>(QStringLiteral("true"))));
+}
+
+void MainWindow::trashSelectedRuns(bool trash)
+{
+    const auto rows = table_->selectedTableRows();
+    if (rows.empty())
+        return;
+    const auto table = workspace_->runs();
+    std::vector<int> chosen;
+    for (int r : rows)
+        if (table->isTrashed(r) != trash)
+            chosen.push_back(r);
+    if (pushEdit(RunEdit::forRows(*table, chosen, RunField::Tag, kTrashedTag,
+                                  trash ? std::optional<QString>(trashedNow()) : std::nullopt)))
+        statusBar()->showMessage(trash ? tr("Moved to the trash (View > Show the Trash; Ctrl+Z puts them back)")
+                                       : tr("Restored from the trash"),
+                                 8000);
+}
+
+void MainWindow::setShowTrash(bool show)
+{
+    SessionScope scope = session_->scope();
+    scope.trash = show;
+    session_->setScope(scope);
+    statusBar()->showMessage(show ? tr("Showing the trash: runs moved there, hidden elsewhere") : QString(), show ? 0 : 1);
+}
+
+void MainWindow::emptyTrash()
+{
+    const auto table = workspace_->runs();
+    int trashed = 0;
+    for (int r = 0; r < table->rowCount(); ++r)
+        trashed += table->isTrashed(r) && keepsEditsInStore(*workspace_->store(table->storeIndex(r)).reader) ? 1 : 0;
+    if (trashed == 0) {
+        QMessageBox::information(this, tr("Empty Trash"),
+                                 tr("No run of a Runlens store is in the trash. (Runs of other tools' stores are only "
+                                    "hidden by the trash; Runlens never deletes them.)"));
+        return;
+    }
+    QMessageBox box(QMessageBox::Warning, tr("Empty Trash"),
+                    trashed == 1 ? tr("Delete 1 run for good, with everything it logged?")
+                                 : tr("Delete %1 runs for good, with everything they logged?").arg(trashed),
+                    QMessageBox::Cancel, this);
+    box.setInformativeText(tr("This cannot be undone. Compacting gives the space back to the disk; it rewrites the file "
+                              "and takes longer."));
+    auto* del = box.addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    auto* compact = box.addButton(tr("Delete and Compact"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    QAbstractButton* clicked = box.clickedButton();
+    if (clicked != static_cast<QAbstractButton*>(del) && clicked != static_cast<QAbstractButton*>(compact))
+        return;
+    // Deleted runs take their edits' undo with them.
+    undo_->clear();
+    workspace_->emptyTrash(clicked == static_cast<QAbstractButton*>(compact));
+}
+
 void MainWindow::selectRunIds(const QStringList& idsOrNames)
 {
     const auto table = workspace_->runs();
@@ -488,6 +665,7 @@ void MainWindow::onSelectionChanged()
             details_->showRun(*d);
         else
             details_->showMessage(d.error());
+        details_->setEditable(rows.size() == 1);
     }
     curves_->setRuns(rows);
     updateDiff();

@@ -23,8 +23,10 @@ class QSplitter;
 class QTextStream;
 class QTabWidget;
 class QDockWidget;
+class QUndoStack;
 
 namespace runlens {
+class RunEdit;
 class RunSession;
 class Workspace;
 }
@@ -59,6 +61,18 @@ public:
     void selectRuns(const std::vector<int>& tableRows);
     void selectRunIds(const QStringList& idsOrNames);
 
+    // The lab notebook (Edit menu): each edit of runs is an undoable command.
+    QUndoStack* undoStack() const { return undo_; }
+    // Pushes `edit` (its no-op runs dropped) on the undo stack; false, with
+    // the reason in the status bar, when there is nothing to do or it is refused.
+    bool pushEdit(const RunEdit& edit);
+    void renameSelectedRun();
+    void tagSelectedRuns();
+    void toggleStarOnSelectedRuns();
+    // Moves the selected runs to the trash, or out of it when the trash is shown.
+    void trashSelectedRuns(bool trash = true);
+    void setShowTrash(bool show);
+    void emptyTrash();
     // Other tools' internal tags in the table, the details and the comparison (View menu).
     void setShowToolTags(bool show);
 
@@ -136,6 +150,7 @@ private:
     QProgressBar* progress_;
     QToolButton* cancel_;
     QMenu* recentMenu_ = nullptr;
+    QUndoStack* undo_;
     RunSession* session_;
     // Set while the views are rebuilt: their selection resets then are not the user's.
     bool rebuildingViews_ = false;

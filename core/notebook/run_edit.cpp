@@ -6,6 +6,9 @@
 
 #include <algorithm>
 
+#include <pwd.h>
+#include <unistd.h>
+
 namespace runlens {
 
 namespace {
@@ -188,6 +191,9 @@ QString currentUserName()
         if (!v.isEmpty())
             return v;
     }
+    // Services and CI often run without those variables: the account's name.
+    if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name)
+        return QString::fromLocal8Bit(pw->pw_name);
     return QStringLiteral("unknown");
 }
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "notes_panel.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -8,7 +11,10 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QTextBlock>
 #include <QTextBrowser>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace runlens::ui {
@@ -57,6 +63,7 @@ void NotesPanel::setText(const QString& markdown)
         view_->setHtml(QStringLiteral("<i style='color:#57606a'>%1</i>").arg(placeholder_.toHtmlEscaped()));
     else
         view_->setMarkdown(markdown);
+    calmHeadings();
     cancel();
 }
 
@@ -118,11 +125,47 @@ bool NotesPanel::eventFilter(QObject* watched, QEvent* event)
     return QWidget::eventFilter(watched, event);
 }
 
+void NotesPanel::calmHeadings()
+{
+    // Markdown's headings are set for a page; in a side panel an "# H1" would
+    // fill it. A heading here is bold and a little larger, by level.
+    QTextDocument* doc = view_->document();
+    const qreal base = font().pointSizeF();
+    for (QTextBlock b = doc->begin(); b.isValid(); b = b.next()) {
+        const int level = b.blockFormat().headingLevel();
+        if (level == 0)
+            continue;
+        QTextCursor c(b);
+        c.select(QTextCursor::BlockUnderCursor);
+        QTextCharFormat f;
+        f.setProperty(QTextFormat::FontSizeAdjustment, 0);   // the importer's size steps
+        f.setFontPointSize(base + std::max(0, 3 - level));
+        f.setFontWeight(QFont::Bold);
+        c.mergeCharFormat(f);
+    }
+}
+
+void NotesPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitHeight();
+}
+
 void NotesPanel::fitHeight()
 {
-    // As tall as the rendered text, within reason: a long note scrolls.
-    const int lines = isEditing() ? 8 : std::clamp(int(view_->document()->size().height()) / fontMetrics().lineSpacing() + 1, 1, 10);
-    stack_->setFixedHeight(lines * fontMetrics().lineSpacing() + 12);
+    // As tall as the rendered text at the panel's width, within reason: a
+    // long note scrolls.
+    const int line = fontMetrics().lineSpacing();
+    if (isEditing()) {
+        stack_->setFixedHeight(8 * line + 12);
+        return;
+    }
+    // The panel's width, not the viewport's: a scroll bar shown because the
+    // height was short would narrow the text and keep it short.
+    QTextDocument* doc = view_->document();
+    doc->setTextWidth(std::max(50, width() - 2 * view_->frameWidth()));
+    const int height = int(std::ceil(doc->size().height())) + 2 * view_->frameWidth();
+    stack_->setFixedHeight(std::clamp(height, line + 8, 12 * line));
 }
 
 } // namespace runlens::ui

@@ -37,9 +37,11 @@ signals:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void fitHeight();
+    void calmHeadings();
 
     QString text_, placeholder_;
     QLabel* title_;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_details_view.h"
 
+#include "notes_panel.h"
+
 #include "number_text.h"
 #include "run_colors.h"
 #include "tool_tags.h"
@@ -30,6 +32,14 @@ RunDetailsView::RunDetailsView(QWidget* parent) : QWidget(parent)
     header_ = new QLabel;
     header_->setWordWrap(true);
     header_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    hypothesis_ = new NotesPanel(tr("Hypothesis"), tr("What this run was meant to show. Edit to write it down."));
+    notes_ = new NotesPanel(tr("Notes"), tr("No notes yet: what happened, what failed and why."));
+    connect(hypothesis_, &NotesPanel::edited, this, [this](const QString& text) {
+        emit textEdited(runId_, RunField::Hypothesis, hypothesis_->text(), text);
+    });
+    connect(notes_, &NotesPanel::edited, this, [this](const QString& text) {
+        emit textEdited(runId_, RunField::Notes, notes_->text(), text);
+    });
     tree_ = new QTreeWidget;
     tree_->setColumnCount(2);
     tree_->setHeaderLabels({tr("Key"), tr("Value")});
@@ -72,6 +82,8 @@ RunDetailsView::RunDetailsView(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(header_);
+    layout->addWidget(hypothesis_);
+    layout->addWidget(notes_);
     layout->addWidget(tree_, 1);
     layout->addWidget(openArtifacts_);
     layout->addWidget(artifactsNote_);
@@ -85,9 +97,18 @@ void RunDetailsView::setShowToolTags(bool show)
         showRun(RunDetails(*shown_));
 }
 
+void RunDetailsView::setEditable(bool editable)
+{
+    hypothesis_->setEditable(editable);
+    notes_->setEditable(editable);
+}
+
 void RunDetailsView::showMessage(const QString& message)
 {
     shown_.reset();
+    runId_.clear();
+    hypothesis_->setVisible(false);
+    notes_->setVisible(false);
     header_->setText(message);
     tree_->clear();
     openArtifacts_->setVisible(false);
@@ -126,6 +147,14 @@ void RunDetailsView::showRun(const RunDetails& d)
                               // A long id is one word: whole, it would set the panel's width.
                               (d.id.size() > 16 ? d.id.left(12) + QChar(0x2026) : d.id).toHtmlEscaped()));
     header_->setToolTip(d.id);
+    // A refresh of the same run keeps what is being typed; another run does not.
+    const bool sameRun = runId_ == d.id;
+    runId_ = d.id;
+    for (auto [panel, text] : {std::pair{hypothesis_, &d.hypothesis}, std::pair{notes_, &d.notes}}) {
+        panel->setVisible(true);
+        if (!(sameRun && panel->isEditing()))
+            panel->setText(*text);
+    }
     tree_->clear();
     auto section = [&](const QString& title, int count = -1) {
         auto* item = new QTreeWidgetItem(tree_, {count < 0 ? title : QStringLiteral("%1 (%2)").arg(title).arg(count)});
@@ -151,13 +180,6 @@ void RunDetailsView::showRun(const RunDetails& d)
     add(run, tr("reproducibility hash"), d.reproHash);
     if (!d.parentId.isEmpty())
         add(run, tr("parent run"), d.parentId);
-    if (!d.hypothesis.isEmpty() || !d.notes.isEmpty()) {
-        auto* notes = section(tr("Notes"));
-        if (!d.hypothesis.isEmpty())
-            add(notes, tr("hypothesis"), d.hypothesis);
-        if (!d.notes.isEmpty())
-            add(notes, tr("notes"), d.notes);
-    }
     auto* params = section(tr("Params"), int(d.params.size()));
     for (const auto& p : d.params)
         add(params, p.key, p.value, true)->setToolTip(0, p.type);
@@ -226,6 +248,25 @@ void RunDetailsView::showRun(const RunDetails& d)
                 QString folder = file.left(file.size() - a.path.size());
                 artifactFolder_ = QDir::cleanPath(folder);
             }
+        }
+    }
+    if (!d.events.empty()) {
+        // Newest first: the last change is what one looks for.
+        auto* history = section(tr("Edit history"), int(d.events.size()));
+        history->setExpanded(d.events.size() <= 5);
+        const auto shown = [this](const std::optional<QString>& v) {
+            if (!v)
+                return tr("(none)");
+            QString one = v->simplified();
+            return one.isEmpty() ? tr("(empty)") : one.size() > 40 ? one.left(40) + QChar(0x2026) : one;
+        };
+        for (auto it = d.events.rbegin(); it != d.events.rend(); ++it) {
+            const QString what = it->field == QLatin1String("tag") ? tr("tag %1").arg(it->key) : it->field;
+            auto* item = add(history, QDateTime::fromMSecsSinceEpoch(it->time).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                             QStringLiteral("%1 · %2: %3 \u2192 %4").arg(it->user, what, shown(it->before), shown(it->after)));
+            item->setToolTip(1, tr("%1 by %2\nbefore: %3\nafter: %4")
+                                    .arg(what, it->user, it->before.value_or(tr("(none)")).left(2000),
+                                         it->after.value_or(tr("(none)")).left(2000)));
         }
     }
     openArtifacts_->setVisible(!artifactFolder_.isEmpty());

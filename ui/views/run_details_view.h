@@ -6,6 +6,7 @@
 #pragma once
 
 #include "run_details.h"
+#include "run_edit.h"
 
 #include <QUrl>
 #include <QWidget>
@@ -14,6 +15,9 @@
 #include <optional>
 
 class QLabel;
+namespace runlens::ui {
+class NotesPanel;
+}
 class QTreeWidget;
 class QPushButton;
 
@@ -34,9 +38,20 @@ public:
     void openArtifactsFolder();
     // Said under the button when no file manager opened the folder.
     QString artifactsNote() const;
+    // Notes and hypothesis are edited in place when one run is shown.
+    void setEditable(bool editable);
+    NotesPanel* notesPanel() const { return notes_; }
+    NotesPanel* hypothesisPanel() const { return hypothesis_; }
+
+signals:
+    // The user saved a note or hypothesis of the run shown (field: Notes or Hypothesis).
+    void textEdited(const QString& runId, runlens::RunField field, const QString& before, const QString& after);
 
 private:
     QLabel* header_;
+    NotesPanel* hypothesis_;
+    NotesPanel* notes_;
+    QString runId_;
     QTreeWidget* tree_;
     QPushButton* openArtifacts_;
     QWidget* artifactsNote_;

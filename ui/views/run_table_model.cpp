@@ -112,6 +112,9 @@ void RunTableModel::rebuildColumns()
         }
     for (size_t i = 0; i < table_->tags().size(); ++i) {
         const auto& key = table_->tags()[i].key;
+        // The notebook's marks show as a star on the name and as the trash's scope, not as columns.
+        if (key == kStarredTag || key == kTrashedTag)
+            continue;
         if (showToolTags_ || !isToolInternalTag(key))
             columns_.push_back({ColumnKind::Tag, int(i), QStringLiteral("tags.") + key, key});
     }
@@ -472,6 +475,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole: {
         const Cell x = cell(r, c);
+        if (c.kind == ColumnKind::Name && table_->isStarred(r))
+            return QStringLiteral("\u2605 ") + x.text;   // ★, before the name: starred runs read at a glance
         return x.present ? x.text : QString();
     }
     case Qt::DecorationRole:
