@@ -29,7 +29,8 @@ CliOption kindOption()
 
 CliOption deletedOption()
 {
-    return {{QStringLiteral("deleted")}, {}, QStringLiteral("Include runs the other tool deleted but kept (MLflow)."), {}};
+    return {{QStringLiteral("deleted")}, {},
+        QStringLiteral("Include runs the other tool deleted but kept (MLflow), and runs in Runlens's trash."), {}};
 }
 
 CliOption queryOption()

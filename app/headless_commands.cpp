@@ -107,8 +107,8 @@ int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
 
 namespace {
 
-ExitCode cmdRuns(const QStringList& columns, const QString& format, const QString& query, Opened& s, QTextStream& out,
-                 QTextStream& err)
+ExitCode cmdRuns(const QStringList& columns, const QString& format, const QString& query, bool withTrash, Opened& s,
+                 QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
     const RunQuery q(query);
@@ -120,7 +120,13 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
             << QString(std::max(1, selection.error->length), QLatin1Char('^')) << '\n';
         return BadQuery;
     }
-    const auto& rows = selection.rows;
+    // The notebook's trash is out of sight, as in the app, unless asked for
+    // with the other tools' deleted runs.
+    std::vector<int> rows;
+    rows.reserve(selection.rows.size());
+    for (int r : selection.rows)
+        if (withTrash || !t.isTrashed(r))
+            rows.push_back(r);
     if (format == QLatin1String("json")) {
         QJsonArray arr;
         for (int r : rows)
@@ -458,8 +464,8 @@ ExitCode withStore(const CliCall& call, Command&& command)
 ExitCode runsCommand(const CliCall& call)
 {
     return withStore(call, [&](Opened& store) {
-        return cmdRuns(call.list(QStringLiteral("columns")), call.format, call.value(QStringLiteral("query")), store,
-                       call.out, call.err);
+        return cmdRuns(call.list(QStringLiteral("columns")), call.format, call.value(QStringLiteral("query")),
+                       call.isSet(QStringLiteral("deleted")), store, call.out, call.err);
     });
 }
 

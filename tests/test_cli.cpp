@@ -261,6 +261,105 @@ private slots:
         QVERIFY(!cli::isCommand({store_}));
     }
 
+    void notebookEditsFromTheCommandLine()
+    {
+        const QString store = dir_.filePath(QStringLiteral("edits.db"));
+        QVERIFY(QFile::copy(store_, store));
+        auto json = [&](const QStringList& extra = {}) {
+            const auto o = cli(QStringList{QStringLiteral("runs"), store, QStringLiteral("--format"), QStringLiteral("json")} + extra);
+            return QJsonDocument::fromJson(o.out.toUtf8()).array();
+        };
+        auto runNamed = [&](const QString& name, const QStringList& extra = {}) {
+            for (const auto& v : json(extra))
+                if (v.toObject().value(QStringLiteral("name")).toString() == name)
+                    return v.toObject();
+            return QJsonObject();
+        };
+        // Tags: set two, remove one, on two runs given by name and id prefix.
+        auto o = cli({QStringLiteral("tag"), store, QStringLiteral("wide"), idA_.left(8), QStringLiteral("team=vision"),
+                      QStringLiteral("intent=lr sweep ✓"), QStringLiteral("-d"), QStringLiteral("owner")});
+        QCOMPARE(o.code, 0);
+        QVERIFY(o.out.contains(QStringLiteral("Tag 2 runs team=vision")));
+        QJsonObject tags = runNamed(QStringLiteral("wide")).value(QStringLiteral("tags")).toObject();
+        QCOMPARE(tags.value(QStringLiteral("team")).toString(), QStringLiteral("vision"));
+        QCOMPARE(tags.value(QStringLiteral("intent")).toString(), QStringLiteral("lr sweep ✓"));
+        QVERIFY(!tags.contains(QStringLiteral("owner")));
+        // Notes, unicode kept; rename; star.
+        QCOMPARE(cli({QStringLiteral("note"), store, QStringLiteral("wide"), QStringLiteral("ünïcødé 实验: diverged")}).code, 0);
+        QCOMPARE(cli({QStringLiteral("note"), store, QStringLiteral("wide"), QStringLiteral("--hypothesis"), QStringLiteral("adam is better")}).code, 0);
+        QCOMPARE(cli({QStringLiteral("rename"), store, QStringLiteral("wide"), QStringLiteral("wide-adam")}).code, 0);
+        QCOMPARE(cli({QStringLiteral("star"), store, QStringLiteral("wide-adam")}).code, 0);
+        o = cli({QStringLiteral("show"), store, QStringLiteral("wide-adam"), QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(o.code, 0);
+        const QJsonObject shown = QJsonDocument::fromJson(o.out.toUtf8()).object();
+        QCOMPARE(shown.value(QStringLiteral("notes")).toString(), QStringLiteral("ünïcødé 实验: diverged"));
+        QCOMPARE(shown.value(QStringLiteral("hypothesis")).toString(), QStringLiteral("adam is better"));
+        QCOMPARE(runNamed(QStringLiteral("wide-adam")).value(QStringLiteral("tags")).toObject().value(kStarredTag).toString(),
+                 QStringLiteral("true"));
+        // The trash hides a run from `runs` until restored (or --deleted).
+        QCOMPARE(cli({QStringLiteral("trash"), store, QStringLiteral("wide-adam")}).code, 0);
+        QCOMPARE(json().size(), 1);
+        QCOMPARE(json({QStringLiteral("--deleted")}).size(), 2);
+        QCOMPARE(cli({QStringLiteral("empty-trash"), store}).code, int(cli::Usage));   // asks for --yes
+        QCOMPARE(json({QStringLiteral("--deleted")}).size(), 2);
+        QCOMPARE(cli({QStringLiteral("restore"), store, QStringLiteral("wide-adam")}).code, 0);
+        QCOMPARE(json().size(), 2);
+        QCOMPARE(cli({QStringLiteral("trash"), store, QStringLiteral("wide-adam")}).code, 0);
+        o = cli({QStringLiteral("empty-trash"), store, QStringLiteral("--yes"), QStringLiteral("--vacuum")});
+        QCOMPARE(o.code, 0);
+        QVERIFY(o.out.contains(QStringLiteral("deleted 1 run")));
+        QCOMPARE(json({QStringLiteral("--deleted")}).size(), 1);
+
+        // Bad input: clear errors, the exit-code contract, nothing written.
+        const QByteArray before = test::fileHash(store);
+        o = cli({QStringLiteral("tag"), store, QStringLiteral("nobody"), QStringLiteral("k=v")});
+        QCOMPARE(o.code, int(cli::RunNotFound));
+        QVERIFY(o.err.contains(QStringLiteral("no run 'nobody'")));
+        o = cli({QStringLiteral("tag"), store, idA_, QStringLiteral("=v")});
+        QCOMPARE(o.code, int(cli::Usage));
+        QVERIFY(o.err.contains(QStringLiteral("a tag needs a key")));
+        QCOMPARE(cli({QStringLiteral("tag"), store, idA_}).code, int(cli::Usage));
+        o = cli({QStringLiteral("note"), store, idA_, QString(1024 * 1024 + 10, QLatin1Char('x'))});
+        QCOMPARE(o.code, int(cli::Usage));
+        QVERIFY(o.err.contains(QStringLiteral("at most 1,024 KiB")));
+        o = cli({QStringLiteral("rename"), store, idA_, QStringLiteral("   ")});
+        QCOMPARE(o.code, int(cli::Usage));
+        QCOMPARE(test::fileHash(store), before);
+        QCOMPARE(cli({QStringLiteral("rename"), store, idA_}).code, int(cli::Usage));
+        QCOMPARE(cli({QStringLiteral("annotations"), QStringLiteral("send"), store}).code, int(cli::Usage));
+    }
+
+    void annotationsTravelWithAnotherToolsStore()
+    {
+        const QString fixture = QStringLiteral(RUNLENS_SHARED_FIXTURES "/mlflow-filestore-v1");
+        QVERIFY2(QFileInfo(fixture).isDir(), test::kMissingFixtures);
+        const QString mine = dir_.filePath(QStringLiteral("mine-mlruns"));
+        QVERIFY(QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-r"), fixture, mine}) == 0);
+        qputenv("RUNLENS_ANNOTATIONS_DIR", dir_.filePath(QStringLiteral("my-annotations")).toUtf8());
+        auto o = cli({QStringLiteral("runs"), mine, QStringLiteral("--format"), QStringLiteral("json")});
+        const QString id = QJsonDocument::fromJson(o.out.toUtf8()).array().first().toObject().value(QStringLiteral("id")).toString();
+        QCOMPARE(cli({QStringLiteral("note"), mine, id, QStringLiteral("checked by hand")}).code, 0);
+        o = cli({QStringLiteral("star"), mine, id});
+        QCOMPARE(o.code, 0);
+        QVERIFY(o.out.contains(QStringLiteral("the store is not written")));
+        const QString exported = dir_.filePath(QStringLiteral("notes.json"));
+        QCOMPARE(cli({QStringLiteral("annotations"), QStringLiteral("export"), mine, QStringLiteral("-o"), exported}).code, 0);
+        // A colleague: the same store elsewhere, their own annotations folder.
+        const QString theirs = dir_.filePath(QStringLiteral("their-mlruns"));
+        QVERIFY(QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-r"), fixture, theirs}) == 0);
+        qputenv("RUNLENS_ANNOTATIONS_DIR", dir_.filePath(QStringLiteral("their-annotations")).toUtf8());
+        o = cli({QStringLiteral("annotations"), QStringLiteral("import"), theirs, exported});
+        QCOMPARE(o.code, 0);
+        QVERIFY(o.out.contains(QStringLiteral("imported 2 annotation(s)")));
+        o = cli({QStringLiteral("show"), theirs, id, QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(QJsonDocument::fromJson(o.out.toUtf8()).object().value(QStringLiteral("notes")).toString(),
+                 QStringLiteral("checked by hand"));
+        QCOMPARE(QProcess::execute(QStringLiteral("diff"), {QStringLiteral("-r"), QStringLiteral("-q"), fixture, theirs}), 0);
+        o = cli({QStringLiteral("annotations"), QStringLiteral("export"), store_});
+        QCOMPARE(o.code, int(cli::Usage));   // ours keep them in the store
+        qunsetenv("RUNLENS_ANNOTATIONS_DIR");
+    }
+
     void ambiguousNames()
     {
         // Two runs with one name: the name alone cannot say which.
