@@ -222,6 +222,32 @@ private slots:
         QCOMPARE(mustLoad(*r)->rowCount(), 4);
     }
 
+    void withNothingSelectedTheDetailsSummarizeWhatIsShown()
+    {
+        MainWindow w;
+        w.openStores({store_});
+        settle(w);
+        w.tableView()->clearSelection();
+        QCoreApplication::processEvents();
+        QTextBrowser* summary = w.detailsView()->summaryView();
+        QVERIFY(summary->isVisibleTo(w.detailsView()));
+        const QString text = summary->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("lr-sweep")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Lowest loss")));
+        // run-4 logged the lowest loss: first under "Lowest loss".
+        QVERIFY(text.indexOf(QStringLiteral("run-4")) < text.indexOf(QStringLiteral("run-0")));
+        // A run's line selects it; a status applies its query.
+        const auto table = w.workspace().runs();
+        emit summary->anchorClicked(QUrl(QStringLiteral("run:") + table->id(table->findRun(QStringLiteral("run-2")))));
+        QCoreApplication::processEvents();
+        QCOMPARE(w.tableView()->selectedTableRows(), (std::vector<int>{table->findRun(QStringLiteral("run-2"))}));
+        QVERIFY(!summary->isVisibleTo(w.detailsView()));
+        emit summary->anchorClicked(QUrl(QStringLiteral("query:status = failed")));
+        QCoreApplication::processEvents();
+        QCOMPARE(w.session().query(), QStringLiteral("status = failed"));
+        QCOMPARE(w.tableModel()->rowCount(), 0);
+    }
+
     void theTagEditorCompletesKeysAndValues()
     {
         auto r = std::move(*openStore(store_));

@@ -207,6 +207,15 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(tr("The baseline could not be kept: %1").arg(message), 15000);
     });
 
+    connect(details_, &RunDetailsView::runActivated, this, [this](const QString& id) {
+        const int row = workspace_->runs()->rowOfId(id);
+        if (row >= 0)
+            table_->selectTableRows({row});
+    });
+    connect(details_, &RunDetailsView::queryRequested, this, [this](const QString& query) {
+        query_->setText(query);
+        applyQuery(query);
+    });
     connect(details_, &RunDetailsView::textEdited, this,
             [this](const QString& runId, RunField field, const QString& before, const QString& after) {
                 pushEdit(RunEdit(field, {}, {{runId, before, after}}));
@@ -658,7 +667,7 @@ void MainWindow::onSelectionChanged()
         const bool groups = curves_->settings().groupBands && model_->groupCount() > 0;
         rows.assign(shown.begin(), shown.begin()
                 + std::min<ptrdiff_t>(groups ? kMaxGroupedCurveRuns : kDefaultCurveRuns, ptrdiff_t(shown.size())));
-        details_->showMessage(tr("Select a run to see everything recorded about it."));
+        details_->showSummary(*workspace_->runs(), ShownRunsSummary::of(*workspace_->runs(), shown));
     } else {
         auto d = workspace_->details(rows.front());
         if (d)

@@ -21,6 +21,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -39,6 +40,17 @@ RunDetailsView::RunDetailsView(QWidget* parent) : QWidget(parent)
     });
     connect(notes_, &NotesPanel::edited, this, [this](const QString& text) {
         emit textEdited(runId_, RunField::Notes, notes_->text(), text);
+    });
+    summary_ = new QTextBrowser;
+    summary_->setOpenLinks(false);
+    summary_->setVisible(false);
+    connect(summary_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        // run:<id> selects it; query:<text> applies the query.
+        const QString target = QUrl::fromPercentEncoding(url.toString(QUrl::FullyEncoded).toUtf8());
+        if (target.startsWith(QLatin1String("run:")))
+            emit runActivated(target.mid(4));
+        else if (target.startsWith(QLatin1String("query:")))
+            emit queryRequested(target.mid(6));
     });
     tree_ = new QTreeWidget;
     tree_->setColumnCount(2);
@@ -85,6 +97,7 @@ RunDetailsView::RunDetailsView(QWidget* parent) : QWidget(parent)
     layout->addWidget(hypothesis_);
     layout->addWidget(notes_);
     layout->addWidget(tree_, 1);
+    layout->addWidget(summary_, 1);
     layout->addWidget(openArtifacts_);
     layout->addWidget(artifactsNote_);
     showMessage(tr("Select a run to see everything recorded about it."));
@@ -109,6 +122,8 @@ void RunDetailsView::showMessage(const QString& message)
     runId_.clear();
     hypothesis_->setVisible(false);
     notes_->setVisible(false);
+    summary_->setVisible(false);
+    tree_->setVisible(true);
     header_->setText(message);
     tree_->clear();
     openArtifacts_->setVisible(false);
@@ -126,6 +141,61 @@ void RunDetailsView::openArtifactsFolder()
             : tr("The folder is not there (moved, or on another machine): %1")
                   .arg(QDir::toNativeSeparators(artifactFolder_)));
     artifactsNote_->setVisible(!opened);
+}
+
+void RunDetailsView::showSummary(const RunTable& table, const ShownRunsSummary& s)
+{
+    showMessage(s.runs == 0 ? tr("No runs shown.")
+                            : s.runs == 1 ? tr("<b>1 run shown</b>. Select a run to see everything recorded about it.")
+                                          : tr("<b>%1 runs shown</b>. Select a run to see everything recorded about it.").arg(s.runs));
+    if (s.runs == 0)
+        return;
+    tree_->setVisible(false);
+    summary_->setVisible(true);
+    const auto quoted = [](const QString& v) {
+        QString e = v;
+        e.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\""));
+        return QLatin1Char('"') + e + QLatin1Char('"');
+    };
+    const auto link = [](const QString& target, const QString& text) {
+        return QStringLiteral("<a href=\"%1\">%2</a>")
+            .arg(QString::fromLatin1(QUrl::toPercentEncoding(target, ":")), text.toHtmlEscaped());
+    };
+    const auto day = [](int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd")); };
+    QString h = QStringLiteral("<style>a{text-decoration:none} td{padding:1px 6px 1px 0} h4{margin:10px 0 2px 0}</style>");
+    h += QStringLiteral("<h4>%1</h4><table>").arg(tr("Experiments"));
+    for (const auto& [name, n] : s.experiments)
+        h += QStringLiteral("<tr><td>%1</td><td align=right>%2</td></tr>")
+                 .arg(link(QStringLiteral("query:experiment = ") + quoted(name), name)).arg(n);
+    h += QStringLiteral("</table><h4>%1</h4><table>").arg(tr("Status"));
+    for (const auto& [status, n] : s.statuses)
+        h += QStringLiteral("<tr><td><span style='color:%1'>&#9679;</span> %2</td><td align=right>%3</td></tr>")
+                 .arg(statusColor(status).name(), link(QStringLiteral("query:status = ") + statusName(status), statusName(status)))
+                 .arg(n);
+    if (s.starred > 0)
+        h += QStringLiteral("<tr><td>&#9733; %1</td><td align=right>%2</td></tr>")
+                 .arg(link(QStringLiteral("query:tags.`runlens.starred` = \"true\""), tr("starred")))
+                 .arg(s.starred);
+    h += QStringLiteral("</table><p>%1</p>").arg(s.firstStart == s.lastStart || day(s.firstStart) == day(s.lastStart)
+            ? tr("Started %1").arg(day(s.firstStart))
+            : tr("Started %1 to %2").arg(day(s.firstStart), day(s.lastStart)));
+    const auto runList = [&](const QString& title, const std::vector<int>& rows, bool withMetric) {
+        if (rows.empty())
+            return;
+        h += QStringLiteral("<h4>%1</h4><table>").arg(title);
+        const MetricColumn* m = withMetric ? table.metric(s.metric) : nullptr;
+        for (int r : rows) {
+            const QString value = m ? compactNumber(m->last[size_t(r)]) : day(table.startTime(r));
+            h += QStringLiteral("<tr><td><span style='color:%1'>&#9632;</span> %2</td><td align=right>%3</td></tr>")
+                     .arg(runColor(table.id(r)).name(), link(QStringLiteral("run:") + table.id(r), table.name(r)), value.toHtmlEscaped());
+        }
+        h += QStringLiteral("</table>");
+    };
+    if (!s.metric.isEmpty())
+        runList(s.lowerIsBetter ? tr("Lowest %1").arg(s.metric.toHtmlEscaped()) : tr("Highest %1").arg(s.metric.toHtmlEscaped()),
+                s.best, true);
+    runList(tr("Newest"), s.newest, false);
+    summary_->setHtml(h);
 }
 
 QString RunDetailsView::artifactsNote() const
@@ -147,6 +217,8 @@ void RunDetailsView::showRun(const RunDetails& d)
                               // A long id is one word: whole, it would set the panel's width.
                               (d.id.size() > 16 ? d.id.left(12) + QChar(0x2026) : d.id).toHtmlEscaped()));
     header_->setToolTip(d.id);
+    summary_->setVisible(false);
+    tree_->setVisible(true);
     // A refresh of the same run keeps what is being typed; another run does not.
     const bool sameRun = runId_ == d.id;
     runId_ = d.id;

@@ -7,6 +7,7 @@
 
 #include "run_details.h"
 #include "run_edit.h"
+#include "shown_runs_summary.h"
 
 #include <QUrl>
 #include <QWidget>
@@ -18,6 +19,7 @@ class QLabel;
 namespace runlens::ui {
 class NotesPanel;
 }
+class QTextBrowser;
 class QTreeWidget;
 class QPushButton;
 
@@ -30,6 +32,9 @@ public:
     explicit RunDetailsView(QWidget* parent = nullptr);
     void showRun(const RunDetails& details);
     void showMessage(const QString& message);
+    // Nothing selected: what is shown, in a few clickable lines.
+    void showSummary(const RunTable& table, const ShownRunsSummary& summary);
+    QTextBrowser* summaryView() const { return summary_; }
     void setShowToolTags(bool show);
     bool showToolTags() const { return showToolTags_; }
     QTreeWidget* tree() const { return tree_; }
@@ -46,6 +51,9 @@ public:
 signals:
     // The user saved a note or hypothesis of the run shown (field: Notes or Hypothesis).
     void textEdited(const QString& runId, runlens::RunField field, const QString& before, const QString& after);
+    // From the summary: a run to select, a query to apply.
+    void runActivated(const QString& runId);
+    void queryRequested(const QString& query);
 
 private:
     QLabel* header_;
@@ -53,6 +61,7 @@ private:
     NotesPanel* notes_;
     QString runId_;
     QTreeWidget* tree_;
+    QTextBrowser* summary_;
     QPushButton* openArtifacts_;
     QWidget* artifactsNote_;
     QLabel* artifactsNoteText_;
