@@ -6,6 +6,7 @@
 #include "mlflow_sqlite_reader.h"
 #include "runlens_store_reader.h"
 #include "tensorboard_logdir_reader.h"
+#include "wandb_folder_reader.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -26,6 +27,7 @@ const std::vector<StoreFormat>& storeFormats()
         TensorboardLogdirReader::format(),
         CsvLoggerReader::format(CsvLoggerReader::Kind::Lightning),
         CsvLoggerReader::format(CsvLoggerReader::Kind::DvcLive),
+        WandbFolderReader::format(),
     };
     return formats;
 }
