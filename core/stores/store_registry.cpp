@@ -5,6 +5,7 @@
 #include "mlflow_file_store_reader.h"
 #include "mlflow_sqlite_reader.h"
 #include "runlens_store_reader.h"
+#include "sacred_reader.h"
 #include "tensorboard_logdir_reader.h"
 #include "wandb_folder_reader.h"
 
@@ -28,6 +29,7 @@ const std::vector<StoreFormat>& storeFormats()
         CsvLoggerReader::format(CsvLoggerReader::Kind::Lightning),
         CsvLoggerReader::format(CsvLoggerReader::Kind::DvcLive),
         WandbFolderReader::format(),
+        SacredReader::format(),
     };
     return formats;
 }
