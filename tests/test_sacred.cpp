@@ -14,6 +14,8 @@
 #include <QTimeZone>
 #include <QtTest>
 
+#include <ctime>
+
 using namespace runlens;
 
 namespace {
@@ -60,6 +62,10 @@ class TestSacred : public QObject {
 private slots:
     void initTestCase()
     {
+        // Times without a zone are UTC: a machine in UTC would not tell a
+        // reader that took them as local time.
+        qputenv("TZ", "America/New_York");
+        tzset();
         base_ = dir_.filePath(QStringLiteral("my_runs"));
         const int64_t now = QDateTime::currentMSecsSinceEpoch();
         test::writeFile(base_ + QStringLiteral("/1/run.json"),

@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <ctime>
+
 #include <cmath>
 #include <set>
 
@@ -117,6 +119,10 @@ class TestWandb : public QObject {
 private slots:
     void initTestCase()
     {
+        // Times without a zone are UTC: a machine in UTC would not tell a
+        // reader that took them as local time.
+        qputenv("TZ", "America/New_York");
+        tzset();
         sweep_ = dir_.filePath(QStringLiteral("project/wandb"));
         const QString a = sweep_ + QStringLiteral("/run-20240101_120000-aaaa1111/run-aaaa1111.wandb");
         const QString b = sweep_ + QStringLiteral("/run-20240101_130000-bbbb2222/run-bbbb2222.wandb");
