@@ -160,6 +160,9 @@ private slots:
         // Its run record's start_time (whole seconds; wandb-metadata.json
         // says 23:44:07.003488 UTC, the same second).
         QCOMPARE(t.startTime(0), int64_t(1613519047000));
+        // Its exit record gives no runtime: it ended at its last stats sample, seconds later.
+        QVERIFY2(t.endTime(0) >= t.startTime(0) + 1000 && t.endTime(0) < t.startTime(0) + 60'000,
+            qPrintable(QString::number(t.endTime(0) - t.startTime(0))));
         QVERIFY(t.params().empty());   // its config is W&B's own (_wandb) only
         // Its one stats record (cpu 24.3, memory 49.55, network as a dict).
         auto cpu = (*reader)->loadSeries(t.id(0), QStringLiteral("system/cpu"));

@@ -244,6 +244,11 @@ bool decodeStats(std::string_view msg, WandbLog& out)
     });
     if (!ok)
         return false;
+    if (wall > 0) {   // a run that logged no history still ran this long
+        if (out.firstTimestamp == 0)
+            out.firstTimestamp = wall;
+        out.lastTimestamp = std::max(out.lastTimestamp, wall);
+    }
     for (const auto& item : items)
         numbersIn(item.json, QStringLiteral("system/") + item.path.join(QLatin1Char('/')), QStringLiteral("/"),
             [&](const QString& k, double value) {

@@ -63,7 +63,7 @@ struct WandbLog {
     QMap<QString, int64_t> leftOut;
     int64_t historyRows = 0;
     int64_t lastStep = -1;
-    double firstTimestamp = 0, lastTimestamp = 0; // seconds since the epoch
+    double firstTimestamp = 0, lastTimestamp = 0; // of history rows and stats samples, seconds since the epoch
 
     // The summary's last numeric values (SummaryRecord updates minus removals).
     QHash<QString, double> summary;
