@@ -2,6 +2,7 @@
 #include "store_registry.h"
 
 #include "csv_logger_reader.h"
+#include "guild_reader.h"
 #include "mlflow_file_store_reader.h"
 #include "mlflow_sqlite_reader.h"
 #include "runlens_store_reader.h"
@@ -30,6 +31,7 @@ const std::vector<StoreFormat>& storeFormats()
         CsvLoggerReader::format(CsvLoggerReader::Kind::DvcLive),
         WandbFolderReader::format(),
         SacredReader::format(),
+        GuildReader::format(),
     };
     return formats;
 }
