@@ -5,13 +5,14 @@
 #include "regular_file.h"
 #include "runlens/number_format.h"
 
-#include <QJsonArray>
-#include <QFile>
 #include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTimeZone>
 
+#include <cctype>
 #include <cmath>
 
 namespace runlens {
