@@ -283,8 +283,8 @@ QString usageText()
     text += QStringLiteral(
         "\n"
         "`runlens help COMMAND` gives a command's arguments and options.\n"
-        "STORE is a Runlens store, an MLflow mlruns folder or mlflow.db, a TensorBoard logdir, Lightning CSV logs\n"
-        "or DVCLive output; --kind %1 forces one.\n"
+        "STORE is a Runlens store, an MLflow mlruns folder or mlflow.db, a TensorBoard logdir, Lightning CSV logs,\n"
+        "DVCLive output, W&B run folders (wandb/), Sacred run folders or Guild runs; --kind %1 forces one.\n"
         "RUN is a run id, a unique id prefix or a unique run name.\n"
         "Queries: params.lr < 1e-3 and status = finished order by metrics.val_auc desc limit 10\n"
         "Exit codes: 0 ok, 1 failed, 2 usage, 3 store cannot be opened, 4 run not found, 5 invalid query.\n")

@@ -74,8 +74,8 @@ if [ "$mode" = test ]; then
   fuzz="${build}-fuzz"
   CC=clang CXX=clang++ cmake -S "$root" -B "$fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNLENS_FUZZ=ON \
     -DBUILD_TESTING=OFF -DRUNLENS_BUILD_BENCH=OFF > /dev/null
-  cmake --build "$fuzz" -j "$jobs" --target fuzz_tensorboard_events fuzz_mlflow_store fuzz_run_query fuzz_chunk_codec
-  for target in fuzz_tensorboard_events fuzz_mlflow_store fuzz_run_query fuzz_chunk_codec; do
+  cmake --build "$fuzz" -j "$jobs" --target fuzz_tensorboard_events fuzz_wandb_records fuzz_mlflow_store fuzz_run_query fuzz_chunk_codec
+  for target in fuzz_tensorboard_events fuzz_wandb_records fuzz_mlflow_store fuzz_run_query fuzz_chunk_codec; do
     echo "bootstrap: fuzzing $target for ${FUZZ_SECONDS:-20} s"
     "$fuzz/bin/$target" -max_total_time="${FUZZ_SECONDS:-20}" -max_len=4096 -print_final_stats=0 2>&1 | tail -n 2
   done

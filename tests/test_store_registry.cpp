@@ -5,6 +5,8 @@
 #include "runlens/runlens.h"
 #include "store_registry.h"
 #include "test_support.h"
+#include "tensorboard_events.h"
+#include "wandb_writer.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -42,6 +44,41 @@ class TestStoreRegistry : public QObject {
         return root;
     }
 
+    // wandb/run-<date>-<id>/run-<id>.wandb holding a run record.
+    QString makeWandbFolder(bool withEventFile)
+    {
+        const QString root = dir_.filePath(withEventFile ? QStringLiteral("wandb_tb/wandb") : QStringLiteral("wandb_only/wandb"));
+        test::wandb::LogWriter log;
+        test::wandb::Run run;
+        run.id = "abcd1234";
+        run.project = "p";
+        run.name = "r";
+        log.append(test::wandb::runRecord(run));
+        test::writeFile(root + QStringLiteral("/run-20240101_000000-abcd1234/run-abcd1234.wandb"), log.bytes());
+        if (withEventFile)
+            test::writeFile(root + QStringLiteral("/run-20240101_000000-abcd1234/files/train/events.out.tfevents.1.host"),
+                scalarEventRecord("loss", 0, 1.0, 1.0f));
+        return QFileInfo(root).absolutePath();
+    }
+
+    // Sacred's FileStorageObserver: my_runs/1/{run.json,config.json}.
+    QString makeSacredRuns()
+    {
+        const QString root = dir_.filePath(QStringLiteral("my_runs"));
+        test::writeFile(root + QStringLiteral("/1/run.json"), R"({"status": "COMPLETED", "experiment": {"name": "e"}})");
+        test::writeFile(root + QStringLiteral("/1/config.json"), R"({"seed": 1})");
+        return root;
+    }
+
+    // A Guild home's runs/<id>/.guild/attrs, with Guild's event file: Guild's, not TensorBoard's.
+    QString makeGuildRuns()
+    {
+        const QString root = dir_.filePath(QStringLiteral("guild-home"));
+        test::writeFile(root + QStringLiteral("/runs/0123abcd/.guild/attrs/exit_status"), "0\n");
+        test::writeFile(root + QStringLiteral("/runs/0123abcd/.guild/events.out.tfevents.1.host"), scalarEventRecord("loss", 0, 1.0, 1.0f));
+        return root;
+    }
+
 private slots:
     void formatsAreDeclaredOnce()
     {
@@ -71,6 +108,11 @@ private slots:
             {fixtures + QStringLiteral("/tensorboard"), QStringLiteral("tensorboard")},
             {makeCsvLogs("metrics.csv", "step,loss\n0,1\n"), QStringLiteral("lightning")},
             {makeCsvLogs("plots/metrics/loss.tsv", "step\tloss\n0\t1\n"), QStringLiteral("dvclive")},
+            {makeWandbFolder(false), QStringLiteral("wandb")},
+            // W&B copies TensorBoard's event files into a run it syncs them to: still W&B's.
+            {makeWandbFolder(true), QStringLiteral("wandb")},
+            {makeSacredRuns(), QStringLiteral("sacred")},
+            {makeGuildRuns(), QStringLiteral("guild")},
         };
         QSet<QString> covered;
         for (const auto& [path, kind] : stores) {

@@ -50,8 +50,11 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
         const QString& folder = folders[i];
         const QString id = runIdOf(folder);
         const RunFolder run = readRun(folder);
-        const int row = table->addRun(id, id, experimentOf(folder), run.status, run.startMs, run.endMs);
+        const int row = table->addRun(id, run.name.isEmpty() ? id : run.name,
+            run.experiment.isEmpty() ? experimentOf(folder) : run.experiment, run.status, run.startMs, run.endMs);
         folders_.insert(id, folder);
+        for (const auto& [key, value] : run.tags)
+            table->setTag(row, key, value);
         for (const auto& p : run.params)
             table->setParam(row, p.key, p.value, paramNumber(p.type.toStdString(), p.value.toStdString()));
         for (auto it = run.series.cbegin(); it != run.series.cend(); ++it) {
@@ -98,8 +101,14 @@ Result<RunDetails> FolderOfRunsReader::loadDetails(const QString& runId)
         return Failure{folder.error()};
     const RunFolder run = readRun(*folder);
     RunDetails d;
-    d.id = d.name = runId;
-    d.experiment = experimentOf(*folder);
+    d.id = runId;
+    d.name = run.name.isEmpty() ? runId : run.name;
+    d.experiment = run.experiment.isEmpty() ? experimentOf(*folder) : run.experiment;
+    d.notes = run.notes;
+    d.host = run.host;
+    d.tags = run.tags;
+    std::sort(d.tags.begin(), d.tags.end());
+    d.git = run.git;
     d.status = run.status;
     d.startTime = run.startMs;
     d.endTime = run.endMs;

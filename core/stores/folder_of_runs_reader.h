@@ -40,6 +40,11 @@ protected:
         QHash<QString, MetricSeries> series;
         KeyValues environment; // shown with the run's details
         QStringList problems;  // what could not be read; the rest was
+        // What formats that record them say (W&B, Sacred, Guild); empty:
+        // the folder's own (its path as the name, its parent as the experiment).
+        QString name, experiment, notes, host;
+        KeyValues tags;
+        GitRecord git;
     };
     // The run folders under the root, sorted.
     virtual QStringList runFolders() const = 0;

@@ -42,6 +42,12 @@ inline constexpr int64_t kMaxParamsPerFile = 100'000;
 // A JSON summary read whole (DVCLive's metrics.json: a few final values).
 inline constexpr qsizetype kMaxJsonBytes = qsizetype(16) << 20;
 
+// A JSON file of whole series, which its format gives no way to read in
+// pieces (Sacred's metrics.json: about 60 bytes a point, so some 4 M
+// points). Parsing it holds about three times its size; a larger one is
+// left out with a note naming it.
+inline constexpr qsizetype kMaxSeriesJsonBytes = qsizetype(256) << 20;
+
 // The problem a series cut at kMaxPointsPerSeries gives, naming it.
 inline QString pointsLeftOutNote(const QString& series, int64_t leftOut)
 {

@@ -4,10 +4,13 @@
 #include "annotated_store_reader.h"
 
 #include "csv_logger_reader.h"
+#include "guild_reader.h"
 #include "mlflow_file_store_reader.h"
 #include "mlflow_sqlite_reader.h"
 #include "runlens_store_reader.h"
+#include "sacred_reader.h"
 #include "tensorboard_logdir_reader.h"
+#include "wandb_folder_reader.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -28,6 +31,9 @@ const std::vector<StoreFormat>& storeFormats()
         TensorboardLogdirReader::format(),
         CsvLoggerReader::format(CsvLoggerReader::Kind::Lightning),
         CsvLoggerReader::format(CsvLoggerReader::Kind::DvcLive),
+        WandbFolderReader::format(),
+        SacredReader::format(),
+        GuildReader::format(),
     };
     return formats;
 }
