@@ -185,7 +185,11 @@ void RunDetailsView::showSummary(const RunTable& table, const ShownRunsSummary& 
         h += QStringLiteral("<h4>%1</h4><table>").arg(title);
         const MetricColumn* m = withMetric ? table.metric(s.metric) : nullptr;
         for (int r : rows) {
-            const QString value = m ? compactNumber(m->last[size_t(r)]) : day(table.startTime(r));
+            // Runs of one day differ by the hour.
+            const QString value = m ? compactNumber(m->last[size_t(r)])
+                : day(s.firstStart) == day(s.lastStart)
+                ? QDateTime::fromMSecsSinceEpoch(table.startTime(r)).toString(QStringLiteral("HH:mm:ss"))
+                : day(table.startTime(r));
             h += QStringLiteral("<tr><td><span style='color:%1'>&#9632;</span> %2</td><td align=right>%3</td></tr>")
                      .arg(runColor(table.id(r)).name(), link(QStringLiteral("run:") + table.id(r), table.name(r)), value.toHtmlEscaped());
         }
