@@ -51,17 +51,25 @@ ExitCode apply(Opened& s, const RunEdit& edit, QTextStream& out, QTextStream& er
     return Ok;
 }
 
+// The store (the first argument) and the rows of `runs`; nothing, with
+// `code` set, after saying why not.
+std::optional<Opened> openWithRows(const CliCall& call, const QStringList& runs, std::vector<int>& rows, ExitCode& code)
+{
+    auto s = openAndLoad(call.positionals[0], call.value(QStringLiteral("kind")), false, call.err, code);
+    if (s && !findRows(*s->runs.table, runs, rows, call.err)) {
+        code = RunNotFound;
+        return std::nullopt;
+    }
+    return s;
+}
+
 template <class Edit>
 ExitCode withRows(const CliCall& call, const QStringList& runs, Edit&& edit)
 {
     ExitCode code = Ok;
-    auto s = openAndLoad(call.positionals[0], call.value(QStringLiteral("kind")), false, call.err, code);
-    if (!s)
-        return code;
     std::vector<int> rows;
-    if (!findRows(*s->runs.table, runs, rows, call.err))
-        return RunNotFound;
-    return apply(*s, edit(*s, rows), call.out, call.err);
+    auto s = openWithRows(call, runs, rows, code);
+    return s ? apply(*s, edit(*s, rows), call.out, call.err) : code;
 }
 
 QString readText(const QString& arg, QTextStream& err, bool& ok)
@@ -95,12 +103,10 @@ ExitCode tagCommand(const CliCall& call)
     if (runs.isEmpty() || (assignments.empty() && removals.isEmpty()))
         return usageError(QStringLiteral("tag"), QStringLiteral("expected runs and key=value or -d key"), call.err);
     ExitCode code = Ok;
-    auto s = openAndLoad(call.positionals[0], call.value(QStringLiteral("kind")), false, call.err, code);
+    std::vector<int> rows;
+    auto s = openWithRows(call, runs, rows, code);
     if (!s)
         return code;
-    std::vector<int> rows;
-    if (!findRows(*s->runs.table, runs, rows, call.err))
-        return RunNotFound;
     for (const auto& [key, value] : assignments)
         if (const ExitCode c = apply(*s, RunEdit::forRows(*s->runs.table, rows, RunField::Tag, key, value), call.out, call.err); c != Ok)
             return c;
