@@ -67,6 +67,7 @@ ExitCode showCommand(const CliCall& call);
 ExitCode diffCommand(const CliCall& call);
 ExitCode metricCommand(const CliCall& call);
 ExitCode seedsCommand(const CliCall& call);
+ExitCode paretoCommand(const CliCall& call);
 ExitCode importCommand(const CliCall& call);
 ExitCode tagCommand(const CliCall& call);
 ExitCode noteCommand(const CliCall& call);

@@ -108,6 +108,15 @@ std::vector<CliCommand> makeCommands()
                 {}},
             formatOption(textJson), kindOption(), deletedOption()},
         1, 1, textJson, false, &seedsCommand});
+    c.push_back({QStringLiteral("pareto"), QStringLiteral("STORE --x KEY:min|max --y KEY:min|max [--query Q] [--format table|json]"),
+        QStringLiteral("the runs no other run beats on two measures"),
+        QStringLiteral("Prints the Pareto front: the runs that no other run matches on both measures while beating "
+                       "it on one (accuracy against GPU hours, loss against parameter count). KEY is a metric (its "
+                       "last value) or params.NAME; min or max says which way is better."),
+        {{{QStringLiteral("x")}, QStringLiteral("KEY:min|max"), QStringLiteral("The first measure and its better way."), {}},
+            {{QStringLiteral("y")}, QStringLiteral("KEY:min|max"), QStringLiteral("The second measure and its better way."), {}},
+            queryOption(), formatOption({QStringLiteral("table"), QStringLiteral("json")}), kindOption(), deletedOption()},
+        1, 1, {QStringLiteral("table"), QStringLiteral("json")}, false, &paretoCommand});
     c.push_back({QStringLiteral("import"), QStringLiteral("SRC DEST [--kind K] [--deleted]"),
         QStringLiteral("copy another store's runs into a Runlens store (again: only new ones)"),
         QStringLiteral("Copies the runs of SRC (any kind Runlens reads) into the Runlens store DEST, with where "

@@ -6,6 +6,7 @@
 #include "column_key.h"
 
 #include "number_text.h"
+#include "pareto_front.h"
 #include "run_diff.h"
 #include "run_json.h"
 #include "run_query.h"
@@ -488,6 +489,78 @@ ExitCode metricCommand(const CliCall& call)
 {
     return withStore(call, [&](Opened& store) {
         return cmdMetric(call.positionals[1], call.positionals[2], call.format, store, call.out, call.err);
+    });
+}
+
+ExitCode paretoCommand(const CliCall& call)
+{
+    // KEY:min or KEY:max; KEY a metric (its last value) or params.NAME.
+    struct Axis {
+        QString key;
+        Better better;
+    };
+    auto axis = [&](const char* option) -> std::optional<Axis> {
+        const QString v = call.value(QString::fromLatin1(option));
+        const qsizetype colon = v.lastIndexOf(QLatin1Char(':'));
+        const QString dir = colon < 0 ? QString() : v.mid(colon + 1);
+        if (colon <= 0 || (dir != QLatin1String("min") && dir != QLatin1String("max")))
+            return std::nullopt;
+        return Axis{v.left(colon), dir == QLatin1String("min") ? Better::Lower : Better::Higher};
+    };
+    const auto x = axis("x"), y = axis("y");
+    if (!x || !y)
+        return usageError(QStringLiteral("pareto"), QStringLiteral("expected --x KEY:min|max and --y KEY:min|max"), call.err);
+    return withStore(call, [&](Opened& s) {
+        const RunTable& t = *s.runs.table;
+        const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(t);
+        if (selection.error) {
+            call.err << "runlens: invalid query, " << selection.error->describe() << '\n';
+            return BadQuery;
+        }
+        auto valuesOf = [&](const QString& key) -> std::optional<std::function<double(int)>> {
+            if (key.startsWith(QLatin1String("params."))) {
+                const ValueColumn* c = t.param(key.mid(7));
+                if (!c)
+                    return std::nullopt;
+                return [c](int r) { return c->has(r) ? c->number[size_t(r)] : NAN; };
+            }
+            const MetricColumn* m = t.metric(key.startsWith(QLatin1String("metrics.")) ? key.mid(8) : key);
+            if (!m)
+                return std::nullopt;
+            return [m](int r) { return m->has(r) ? m->last[size_t(r)] : NAN; };
+        };
+        const auto fx = valuesOf(x->key), fy = valuesOf(y->key);
+        if (!fx || !fy) {
+            call.err << "runlens pareto: no metric or param '" << (fx ? y->key : x->key) << "' in the store\n";
+            return Usage;
+        }
+        std::vector<std::pair<double, double>> points;
+        for (int r : selection.rows)
+            if (!t.isTrashed(r))
+                points.emplace_back((*fx)(r), (*fy)(r));
+        std::vector<int> rows;
+        for (int r : selection.rows)
+            if (!t.isTrashed(r))
+                rows.push_back(r);
+        const auto front = paretoFront(points, x->better, y->better);
+        if (call.format == QLatin1String("json")) {
+            QJsonArray arr;
+            for (size_t i : front)
+                arr.append(QJsonObject{{QStringLiteral("id"), t.id(rows[i])},
+                                       {QStringLiteral("name"), t.name(rows[i])},
+                                       {x->key, points[i].first},
+                                       {y->key, points[i].second}});
+            call.out << QString::fromUtf8(QJsonDocument(arr).toJson(QJsonDocument::Indented));
+            return Ok;
+        }
+        std::vector<QStringList> lines;
+        for (size_t i : front)
+            lines.push_back({t.id(rows[i]).left(8), t.name(rows[i]), compactNumber(points[i].first), compactNumber(points[i].second)});
+        printAligned(call.out, {QStringLiteral("ID"), QStringLiteral("NAME"), x->key.toUpper(), y->key.toUpper()}, lines);
+        call.out << front.size() << " of " << rows.size() << " runs on the front (" << x->key
+                 << (x->better == Better::Lower ? " lower" : " higher") << " is better, " << y->key
+                 << (y->better == Better::Lower ? " lower" : " higher") << " is better)\n";
+        return Ok;
     });
 }
 

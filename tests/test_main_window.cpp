@@ -579,6 +579,49 @@ private slots:
         QCOMPARE(w.scatterView()->rowAt(QPointF(-12345, 6789)), -1);
     }
 
+    void scatterMarksTheParetoFront()
+    {
+        // lr against loss. Lower both: run-0 (lr 0.01, the lowest loss)
+        // beats every other run. Higher lr, lower loss: spiky (the highest
+        // lr), run-3 (the lowest loss at lr 0.1) and run-0 (the lowest loss
+        // of all), best lr first.
+        MainWindow w;
+        w.openStores({store_});
+        wait(w);
+        ScatterView* scatter = w.scatterView();
+        w.findChild<QTabWidget*>()->setCurrentWidget(scatter);   // views fill when shown
+        scatter->setAxes(QStringLiteral("params.lr"), QStringLiteral("loss"));
+        QVERIFY(scatter->paretoRows().empty());
+        scatter->setParetoShown(true);
+        QCOMPARE(scatter->paretoRows(), std::vector<int>{rowOf(w, "run-0")});   // loss: lower is better by its name
+        scatter->setParetoDirections(false, true);
+        QCOMPARE(scatter->paretoRows(), (std::vector<int>{rowOf(w, "spiky"), rowOf(w, "run-3"), rowOf(w, "run-0")}));
+        QVERIFY(scatter->chartView()->chart()->title().contains(QStringLiteral("3 runs on the Pareto front")));
+        // Drawn: the line through the front, and its runs' points larger.
+        const auto series = scatter->chartView()->chart()->series();
+        QCOMPARE(series.size(), 2);
+        QCOMPARE(qobject_cast<QXYSeries*>(series[1])->count(), 3);
+        auto* points = qobject_cast<QScatterSeries*>(series[0]);
+        int large = 0;
+        for (int i = 0; i < points->count(); ++i)
+            large += points->pointConfiguration(i).value(QXYSeries::PointConfiguration::Size).toDouble() > 9 ? 1 : 0;
+        QCOMPARE(large, 3);
+        if (const QString artifacts = QString::fromLocal8Bit(qgetenv("REPORT_ARTIFACTS")); !artifacts.isEmpty()) {
+            w.resize(1400, 800);
+            w.show();
+            QTest::qWait(200);
+            QDir().mkpath(artifacts);
+            scatter->setParetoShown(false);
+            QTest::qWait(100);
+            scatter->grab().save(artifacts + QStringLiteral("/scatter-plain.png"));
+            scatter->setParetoShown(true);
+            QTest::qWait(100);
+            scatter->grab().save(artifacts + QStringLiteral("/scatter-pareto.png"));
+        }
+        scatter->setParetoShown(false);
+        QCOMPARE(scatter->chartView()->chart()->series().size(), 1);
+    }
+
     void layoutHoldsAt1024AndRecovers()
     {
         // At 1024x700 the window stays 1024 wide with its side panels

@@ -2,6 +2,8 @@
 #include "scatter_view.h"
 
 #include "column_key.h"
+#include "metric_priority.h"
+#include "pareto_front.h"
 #include "figure_export.h"
 
 #include "run_colors.h"
@@ -13,6 +15,7 @@
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineSeries>
 #include <QLogValueAxis>
 #include <QScatterSeries>
 #include <QToolTip>
@@ -27,10 +30,22 @@ ScatterView::ScatterView(QWidget* parent) : QWidget(parent)
 {
     x_ = new QComboBox;
     y_ = new QComboBox;
-    x_->setMinimumContentsLength(18);
-    y_->setMinimumContentsLength(18);
+    // Short enough that the bar, Pareto controls included, fits a 1024-pixel window.
+    for (QComboBox* c : {x_, y_}) {
+        c->setMinimumContentsLength(10);
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    }
     logX_ = new QCheckBox(tr("Log X"));
     logY_ = new QCheckBox(tr("Log Y"));
+    pareto_ = new QCheckBox(tr("Pareto"));
+    pareto_->setToolTip(tr("Mark the runs no other run beats on both axes"));
+    paretoWay_ = new QComboBox;
+    // Which way is better on each axis: x first, then y.
+    paretoWay_->addItem(tr("low X, high Y"), QStringLiteral("lh"));
+    paretoWay_->addItem(tr("low X, low Y"), QStringLiteral("ll"));
+    paretoWay_->addItem(tr("high X, high Y"), QStringLiteral("hh"));
+    paretoWay_->addItem(tr("high X, low Y"), QStringLiteral("hl"));
+    paretoWay_->setVisible(false);
     view_ = new QChartView;
     view_->setRenderHint(QPainter::Antialiasing);
     view_->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -44,15 +59,23 @@ ScatterView::ScatterView(QWidget* parent) : QWidget(parent)
     bar->addWidget(new QLabel(tr("Y:")));
     bar->addWidget(y_);
     bar->addWidget(logY_);
+    bar->addSpacing(12);
+    bar->addWidget(pareto_);
+    bar->addWidget(paretoWay_);
     bar->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
     layout->addLayout(bar);
     layout->addWidget(view_, 1);
-    for (auto* c : {x_, y_})
-        connect(c, &QComboBox::currentIndexChanged, this, &ScatterView::rebuild);
-    for (auto* c : {logX_, logY_})
+    for (auto* c : {logX_, logY_, pareto_})
         connect(c, &QCheckBox::toggled, this, &ScatterView::rebuild);
+    connect(pareto_, &QCheckBox::toggled, paretoWay_, &QWidget::setVisible);
+    connect(paretoWay_, &QComboBox::currentIndexChanged, this, &ScatterView::rebuild);
+    for (auto* c : {x_, y_})
+        connect(c, &QComboBox::currentIndexChanged, this, [this] {
+            chooseParetoWay();   // new axes: the better ways from their names again
+            rebuild();
+        });
 }
 
 void ScatterView::setRuns(std::shared_ptr<const RunTable> table, const std::vector<int>& rows, const QString& metric)
@@ -75,6 +98,7 @@ void ScatterView::setRuns(std::shared_ptr<const RunTable> table, const std::vect
     const int xi = x_->findData(keepX), yi = y_->findData(keepY.isEmpty() ? QStringLiteral("metrics.") + metric : keepY);
     x_->setCurrentIndex(xi >= 0 ? xi : 0);
     y_->setCurrentIndex(yi >= 0 ? yi : 0);
+    chooseParetoWay();
     rebuild();
 }
 
@@ -85,6 +109,30 @@ void ScatterView::setAxes(const QString& xKey, const QString& yMetric)
         x_->setCurrentIndex(xi);
     if (yi >= 0)
         y_->setCurrentIndex(yi);
+    rebuild();
+}
+
+void ScatterView::chooseParetoWay()
+{
+    // From the axes' names: losses, errors and durations lower, scores
+    // higher; a param (a cost such as its size) lower.
+    const QSignalBlocker block(paretoWay_);
+    const auto key = [](QComboBox* c) { return ColumnKey::parse(c->currentData().toString()).name; };
+    const bool lowX = !x_->currentData().toString().startsWith(QLatin1String("metrics.")) || lowerIsBetter(key(x_));
+    const QString code = QString(QLatin1Char(lowX ? 'l' : 'h')) + QLatin1Char(lowerIsBetter(key(y_)) ? 'l' : 'h');
+    paretoWay_->setCurrentIndex(paretoWay_->findData(code));
+}
+
+void ScatterView::setParetoShown(bool shown)
+{
+    pareto_->setChecked(shown);
+}
+
+void ScatterView::setParetoDirections(bool lowerXBetter, bool lowerYBetter)
+{
+    const QString code = QString(QLatin1Char(lowerXBetter ? 'l' : 'h')) + QLatin1Char(lowerYBetter ? 'l' : 'h');
+    const QSignalBlocker block(paretoWay_);
+    paretoWay_->setCurrentIndex(paretoWay_->findData(code));
     rebuild();
 }
 
@@ -131,7 +179,31 @@ void ScatterView::rebuild()
             y1 = std::max(y1, *y);
         }
     }
+    // The front: a line from one of its runs to the next, so the trade-off
+    // reads as a curve, and its runs drawn larger (markSelected).
+    paretoRows_.clear();
+    QLineSeries* frontLine = nullptr;
+    if (pareto_->isChecked() && series_->count() > 0) {
+        std::vector<std::pair<double, double>> points;
+        for (int i = 0; i < series_->count(); ++i)
+            points.emplace_back(series_->at(i).x(), series_->at(i).y());
+        const QString way = paretoWay_->currentData().toString();
+        const auto front = paretoFront(points, way[0] == QLatin1Char('l') ? Better::Lower : Better::Higher,
+                                       way[1] == QLatin1Char('l') ? Better::Lower : Better::Higher);
+        frontLine = new QLineSeries;
+        QPen pen(palette().color(QPalette::Text));
+        pen.setWidthF(1.2);
+        pen.setStyle(Qt::DashLine);
+        frontLine->setPen(pen);
+        for (size_t i : front) {
+            frontLine->append(points[i].first, points[i].second);
+            paretoRows_.push_back(pointRows_[i]);
+        }
+    }
+    // The points first: a line series added before them hides them (Qt Charts 6.4).
     chart->addSeries(series_);
+    if (frontLine)
+        chart->addSeries(frontLine);
     auto makeAxis = [&](bool log, double lo, double hi, const QString& title) -> QAbstractAxis* {
         if (log) {
             auto* a = new QLogValueAxis;
@@ -159,8 +231,13 @@ void ScatterView::rebuild()
     }
     chart->addAxis(ax, Qt::AlignBottom);
     chart->addAxis(ay, Qt::AlignLeft);
-    series_->attachAxis(ax);
-    series_->attachAxis(ay);
+    for (QXYSeries* s : std::initializer_list<QXYSeries*>{series_, frontLine})
+        if (s) {
+            s->attachAxis(ax);
+            s->attachAxis(ay);
+        }
+    if (frontLine)
+        chart->setTitle(paretoRows_.size() == 1 ? tr("1 run on the Pareto front") : tr("%1 runs on the Pareto front").arg(paretoRows_.size()));
     connect(series_, &QScatterSeries::hovered, this, [this](const QPointF& point, bool state) {
         const int r = rowAt(point);
         if (!state || r < 0) {
@@ -205,7 +282,8 @@ void ScatterView::markSelected()
         return;
     for (size_t i = 0; i < pointRows_.size(); ++i) {
         const bool chosen = std::find(selected_.begin(), selected_.end(), pointRows_[i]) != selected_.end();
-        series_->setPointConfiguration(int(i), QXYSeries::PointConfiguration::Size, chosen ? 16.0 : 9.0);
+        const bool front = std::find(paretoRows_.begin(), paretoRows_.end(), pointRows_[i]) != paretoRows_.end();
+        series_->setPointConfiguration(int(i), QXYSeries::PointConfiguration::Size, chosen ? 16.0 : front ? 13.0 : 9.0);
     }
 }
 

@@ -33,6 +33,12 @@ public:
     void setSelectedRows(const std::vector<int>& rows);
     // The run behind a point; -1 for none.
     int rowAt(const QPointF& point) const;
+    // Marks the runs no other run beats on both axes, lower or higher being
+    // better on each (by default from the metrics' names: losses lower).
+    void setParetoShown(bool shown);
+    void setParetoDirections(bool lowerXBetter, bool lowerYBetter);
+    // The rows on the front as drawn (empty when not shown).
+    const std::vector<int>& paretoRows() const { return paretoRows_; }
 
 signals:
     // A point was clicked: its run, and whether to add it to the selection.
@@ -41,6 +47,7 @@ signals:
 private:
     void rebuild();
     void markSelected();
+    void chooseParetoWay();
     std::optional<double> valueOf(const QString& key, int row) const;
 
     std::shared_ptr<const RunTable> table_;
@@ -51,6 +58,9 @@ private:
     QComboBox* y_;
     QCheckBox* logX_;
     QCheckBox* logY_;
+    QCheckBox* pareto_;
+    QComboBox* paretoWay_;
+    std::vector<int> paretoRows_;
     QChartView* view_;
     QScatterSeries* series_ = nullptr;
 };
