@@ -68,11 +68,21 @@ std::vector<CliCommand> makeCommands()
     const QStringList metricFormats = {QStringLiteral("csv"), QStringLiteral("json")};
     std::vector<CliCommand> c;
     c.push_back({QStringLiteral("runs"),
-        QStringLiteral("STORE [--query Q] [--format table|json|csv] [--columns C,...] [--kind K] [--deleted]"),
+        QStringLiteral("STORE [--query Q | --saved NAME] [--format table|json|csv] [--columns C,...] [--kind K] "
+                       "[--deleted]"),
         QStringLiteral("list the runs of a store, or those a query selects"),
         QStringLiteral("Lists the runs of STORE: id, name, experiment, status, start, duration, every param that "
-                       "varies and every metric's last value. json and csv carry every column."),
+                       "varies and every metric's last value. json and csv carry every column. Query fields: "
+                       "params.X, metrics.X (.min .max .count .last_step), tags.X, data.X (data versions), env.X "
+                       "(env.host, env.python, env.package.NAME), git.commit, git.branch, git.dirty, notes, "
+                       "hypothesis, starred, trashed, parent, is_parent, seeds, seed_group, name, id, status, "
+                       "experiment, start_time, end_time, duration; e.g. \"data.train = 'v3' order by "
+                       "metrics.val_auc desc limit 1\"."),
         {queryOption(), formatOption(runsFormats),
+            {{QStringLiteral("saved")}, QStringLiteral("NAME"),
+                QStringLiteral("Only the runs the query saved with the store under NAME selects (Save Query… in "
+                               "the app)."),
+                {}},
             {{QStringLiteral("columns")}, QStringLiteral("C,..."),
                 QStringLiteral("The table's params and metrics, in this order (params.lr, metrics.val/auc, or bare "
                                "names)."),

@@ -11,6 +11,7 @@
 #include "run_json.h"
 #include "run_query.h"
 #include "run_table_csv.h"
+#include "saved_queries.h"
 #include "seed_statistics.h"
 #include "store_importer.h"
 #include "store_registry.h"
@@ -464,9 +465,30 @@ ExitCode withStore(const CliCall& call, Command&& command)
 
 ExitCode runsCommand(const CliCall& call)
 {
+    if (call.isSet(QStringLiteral("saved")) && call.isSet(QStringLiteral("query"))) {
+        call.err << "runlens: give --query or --saved, not both\n";
+        return Usage;
+    }
     return withStore(call, [&](Opened& store) {
-        return cmdRuns(call.list(QStringLiteral("columns")), call.format, call.value(QStringLiteral("query")),
-                       call.isSet(QStringLiteral("deleted")), store, call.out, call.err);
+        QString query = call.value(QStringLiteral("query"));
+        if (call.isSet(QStringLiteral("saved"))) {
+            const QString name = call.value(QStringLiteral("saved"));
+            const auto saved = readSavedQueries(*store.reader);
+            const auto it = std::find_if(saved.begin(), saved.end(), [&](const SavedQuery& q) { return q.name == name; });
+            if (it == saved.end()) {
+                QStringList names;
+                for (const auto& q : saved)
+                    names << q.name;
+                call.err << "runlens: no saved query '" << name << "' in " << call.positionals.first()
+                         << (names.isEmpty() ? QStringLiteral(" (it has none)")
+                                             : QStringLiteral("; saved: ") + names.join(QStringLiteral(", ")))
+                         << '\n';
+                return BadQuery;
+            }
+            query = it->query;
+        }
+        return cmdRuns(call.list(QStringLiteral("columns")), call.format, query, call.isSet(QStringLiteral("deleted")), store,
+                       call.out, call.err);
     });
 }
 

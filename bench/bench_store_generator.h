@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace runlens::bench {
 
@@ -53,6 +54,35 @@ inline void generate(const std::string& path)
             const double v = u(rng);
             metric.bind(1, id).bind(2, "metric_" + std::to_string(m)).bind(3, v).bind(4, v * 0.5).bind(5, v * 2).run();
         }
+    }
+    tx.commit();
+}
+
+// What a Python logger records besides: an environment of ~150 keys (every
+// installed package; two virtualenvs across the sweep), git state and two
+// data versions per run, added to a store `generate` wrote.
+inline void addProvenance(const std::string& path)
+{
+    SqliteDb db = openStoreForWriting(path);
+    SqliteTransaction tx(db);
+    std::vector<std::string> ids;
+    {
+        auto st = db.prepare("SELECT id FROM runs");
+        while (st.step())
+            ids.emplace_back(st.text(0));
+    }
+    auto env = db.prepare("INSERT INTO environment(run_id, key, value) VALUES(?, ?, ?)");
+    auto git = db.prepare("INSERT INTO git_info(run_id, commit_sha, branch, dirty) VALUES(?, ?, 'main', ?)");
+    auto data = db.prepare("INSERT INTO data_versions(run_id, name, version) VALUES(?, ?, ?)");
+    for (size_t r = 0; r < ids.size(); ++r) {
+        const std::string& id = ids[r];
+        for (const char* key : {"host", "os", "arch", "cpu", "cpu.count", "memory", "gpu.0", "python", "user"})
+            env.bind(1, id).bind(2, key).bind(3, std::string(key) + "-value").run();
+        for (int p = 0; p < 140; ++p)
+            env.bind(1, id).bind(2, "package.pkg" + std::to_string(p)).bind(3, (r % 2 ? "1.2." : "1.3.") + std::to_string(p)).run();
+        git.bind(1, id).bind(2, std::string(40, "0123456789abcdef"[r % 16])).bind(3, int64_t(r % 3 == 0)).run();
+        data.bind(1, id).bind(2, "train").bind(3, "v" + std::to_string(r % 4)).run();
+        data.bind(1, id).bind(2, "eval").bind(3, "e1").run();
     }
     tx.commit();
 }

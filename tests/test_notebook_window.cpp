@@ -11,7 +11,11 @@
 #include "run_edit.h"
 #include "run_session.h"
 #include "run_table_model.h"
+#include "navigator_view.h"
+#include "query_bar.h"
 #include "run_table_view.h"
+#include "saved_queries.h"
+#include "store_registry.h"
 #include "tag_editor_dialog.h"
 #include "test_support.h"
 #include "workspace.h"
@@ -300,6 +304,63 @@ private slots:
         const int row = again.workspace().runs()->findRun(QStringLiteral("ours"));
         QVERIFY(row >= 0);
         QVERIFY(again.workspace().runs()->isStarred(row));
+    }
+
+    void savedQueriesAreListedInTheNavigatorAndApplyOnAClick()
+    {
+        const QString path = dir_.filePath(QStringLiteral("saved-queries.db"));
+        for (int i = 0; i < 4; ++i) {
+            auto o = testRun("q-" + std::to_string(i));
+            auto run = Run::start(path.toStdString(), o);
+            run.logParam("lr", 0.001 * (i + 1));
+            run.logDataVersion("train", i < 2 ? "v2" : "v3");
+            run.logMetric("auc", 0.5 + 0.1 * i, 0);
+            run.finish();
+        }
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openStores({path});
+        settle(w);
+        // Save Query… keeps the bar's text with the store, listed at once.
+        QVERIFY(w.applyQuery(QStringLiteral("data.train = v2")).isEmpty());
+        w.saveQuery(QStringLiteral("on v2"));
+        QVERIFY(w.applyQuery(QStringLiteral("data.train = v3 order by metrics.auc desc limit 1")).isEmpty());
+        w.saveQuery(QStringLiteral("best on v3"));
+        settle(w);
+        auto kept = readSavedQueries(**openStore(path));
+        QCOMPARE(kept.size(), size_t(2));
+        QCOMPARE(kept[0].name, QStringLiteral("best on v3"));
+
+        QVERIFY(w.applyQuery(QString()).isEmpty());
+        QCOMPARE(w.tableModel()->displayedRows().size(), size_t(4));
+        auto* nav = w.navigator();
+        const auto found = nav->findItems(QStringLiteral("on v2"), Qt::MatchExactly | Qt::MatchRecursive);
+        QCOMPARE(found.size(), 1);
+        QVERIFY(found.first()->parent()); // under its store
+        QTest::mouseClick(nav->viewport(), Qt::LeftButton, {}, nav->visualItemRect(found.first()).center());
+        QCoreApplication::processEvents();
+        QCOMPARE(w.queryBar()->text(), QStringLiteral("data.train = v2"));
+        auto shownNames = [&] {
+            QStringList names;
+            for (int r : w.tableModel()->displayedRows())
+                names << w.workspace().runs()->name(r);
+            names.sort();
+            return names;
+        };
+        QCOMPARE(shownNames(), (QStringList{QStringLiteral("q-0"), QStringLiteral("q-1")}));
+        const auto best = nav->findItems(QStringLiteral("best on v3"), Qt::MatchExactly | Qt::MatchRecursive);
+        QCOMPARE(best.size(), 1);
+        QTest::mouseClick(nav->viewport(), Qt::LeftButton, {}, nav->visualItemRect(best.first()).center());
+        QCoreApplication::processEvents();
+        QCOMPARE(shownNames(), QStringList{QStringLiteral("q-3")});
+
+        // Another window on the same store lists what was kept.
+        MainWindow again;
+        again.openStores({path});
+        settle(again);
+        QCOMPARE(again.navigator()->findItems(QStringLiteral("best on v3"), Qt::MatchExactly | Qt::MatchRecursive).size(), 1);
     }
 };
 

@@ -177,6 +177,17 @@ MainWindow::MainWindow(QWidget* parent)
         session_->setScope({f.store, f.experiment, session_->scope().trash});
     });
     connect(query_, &QueryBar::queryEdited, this, [this](const QString& text) { applyQuery(text); });
+    connect(navigator_, &NavigatorView::savedQueryChosen, this, [this](const QString& text) {
+        if (text != query_->text()) {   // a click after Enter (an activation) applies it once
+            applyQuery(text);
+            query_->commitToHistory();
+        }
+    });
+    connect(query_, &QueryBar::saveQueryRequested, this, [this] { saveQuery(); });
+    connect(workspace_.get(), &Workspace::savedQueriesChanged, this, [this] {
+        const QSignalBlocker block(navigator_);
+        navigator_->rebuild();
+    });
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::onSelectionChanged);
     connect(model_, &QAbstractItemModel::modelReset, this, [this] {
         // The view's selection model survives a reset but loses its rows.
@@ -312,6 +323,7 @@ void MainWindow::buildMenus()
         query_->selectAll();
     });
     find->setShortcut(QKeySequence::Find);
+    edit->addAction(tr("Sa&ve Query…"), this, [this] { saveQuery(); });
     auto* selectAll = edit->addAction(tr("Select &All Runs"), table_, &QTreeView::selectAll);
     selectAll->setShortcut(QKeySequence::SelectAll);
 
@@ -386,10 +398,17 @@ void MainWindow::buildMenus()
             this, tr("Query language"),
             tr("<p><b>Fields</b>: params.X, metrics.X (last value; .min .max .count .last_step), tags.X, name, id, "
                "status, experiment, start_time, end_time, duration.</p>"
+               "<p><b>What else was recorded</b>: data.X (data versions: data.train = 'v3'), env.X (env.host, "
+               "env.gpu.0, env.python, env.package.torch), git.commit, git.branch, git.dirty, notes and "
+               "hypothesis (notes ~ 'overfit'), starred, trashed, parent (the parent run's id), is_parent, "
+               "seeds (runs in the run's seed group: same experiment, same params but the seed) and "
+               "seed_group (that group's number). Yes/no fields stand alone: starred and not git.dirty.</p>"
                "<p><b>Operators</b>: = != &lt; &lt;= &gt; &gt;= , in (a, b), not in (...), ~ and !~ (regular "
                "expressions); and, or, not, parentheses.</p>"
                "<p><b>Order and limit</b>: order by metrics.val_auc desc, params.lr limit 10</p>"
-               "<p>Keys with spaces: params.`my key`. Dates: start_time &gt; '2026-11-01'.</p>"));
+               "<p>Keys with spaces: params.`my key`. Dates: start_time &gt; '2026-11-01'.</p>"
+               "<p><b>Saved queries</b>: Save Query… (Edit menu, or the query bar's context menu) keeps the "
+               "query with the store; it is listed under the store in the Stores panel, a click applies it.</p>"));
     });
     help->addAction(tr("&About Runlens"), this, [this] {
         QMessageBox::about(this, tr("About Runlens"),
@@ -428,14 +447,16 @@ void MainWindow::onTableChanged()
         model_->setTable(table, {}, storeNames);
     }
     model_->setBaselines(workspace_->baselineRows());
-    QStringList params, metrics, tags;
+    QStringList params, metrics, tags, data;
     for (const auto& c : table->params())
         params << c.key;
     for (const auto& m : table->metrics())
         metrics << m.key;
     for (const auto& c : table->tags())
         tags << c.key;
-    query_->setKeys(params, metrics, tags);
+    for (const auto& c : table->dataVersions())
+        data << c.key;
+    query_->setKeys(params, metrics, tags, data, table->environmentKeys());
     {
         const QSignalBlocker block(navigator_);
         navigator_->rebuild();
@@ -451,6 +472,45 @@ void MainWindow::onTableChanged()
         problems += workspace_->store(s).problems;
     if (!problems.isEmpty())
         statusBar()->showMessage(problems.join(QStringLiteral("; ")), 15000);
+}
+
+void MainWindow::saveQuery(const QString& givenName)
+{
+    const QString text = query_->text().trimmed();
+    if (text.isEmpty()) {
+        statusBar()->showMessage(tr("Type a query first, then save it"), 5000);
+        return;
+    }
+    if (const RunQuery parsed(text); !parsed.isValid()) {
+        statusBar()->showMessage(tr("The query has an error: %1").arg(parsed.error()->describe()), 10000);
+        return;
+    }
+    if (workspace_->storeCount() == 0)
+        return;
+    // The store chosen in the navigator, else the only one, else ask.
+    int store = navigator_->filter().store;
+    if (store < 0 && workspace_->storeCount() == 1)
+        store = 0;
+    if (store < 0) {
+        QStringList names;
+        for (int s = 0; s < workspace_->storeCount(); ++s)
+            names << workspace_->store(s).path;
+        bool ok = false;
+        const QString chosen = QInputDialog::getItem(this, tr("Save Query"), tr("Keep the query with:"), names, 0, false, &ok);
+        if (!ok)
+            return;
+        store = int(names.indexOf(chosen));
+    }
+    QString name = givenName;
+    if (name.isEmpty()) {
+        bool ok = false;
+        name = QInputDialog::getText(this, tr("Save Query"), tr("Name for “%1”:").arg(text), QLineEdit::Normal, QString(), &ok)
+                   .trimmed();
+        if (!ok || name.isEmpty())
+            return;
+    }
+    workspace_->saveQuery(store, name, text);
+    statusBar()->showMessage(tr("Saved the query as “%1”").arg(name), 5000);
 }
 
 QString MainWindow::applyQuery(const QString& text)

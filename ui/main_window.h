@@ -73,6 +73,10 @@ public:
     void trashSelectedRuns(bool trash = true);
     void setShowTrash(bool show);
     void emptyTrash();
+    // Save Query…: keeps the query bar's text with the store chosen in the
+    // navigator (asking which when several are open), under `name` (asked
+    // when empty).
+    void saveQuery(const QString& name = {});
     // Other tools' internal tags in the table, the details and the comparison (View menu).
     void setShowToolTags(bool show);
 

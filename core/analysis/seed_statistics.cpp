@@ -13,22 +13,6 @@
 
 namespace runlens {
 
-QStringList defaultSeedKeys()
-{
-    return {QStringLiteral("seed"), QStringLiteral("*.seed"), QStringLiteral("*_seed")};
-}
-
-bool isSeedKey(const QString& key, const QStringList& seedKeys)
-{
-    for (const auto& pattern : seedKeys) {
-        // "*suffix" matches by ending; anything else names a key.
-        if (pattern.startsWith(QLatin1Char('*')) ? key.endsWith(pattern.mid(1), Qt::CaseInsensitive)
-                                                 : key.compare(pattern, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
-
 std::vector<SeedGroup> groupBySeed(const RunTable& table, const std::vector<int>& rows, const QStringList& seedKeys)
 {
     // Params that vary across these runs: constant ones neither split groups

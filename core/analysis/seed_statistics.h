@@ -5,6 +5,7 @@
 #pragma once
 
 #include "run_table.h"
+#include "seed_keys.h"
 
 #include <QString>
 #include <QStringList>
@@ -12,11 +13,6 @@
 #include <vector>
 
 namespace runlens {
-
-// Param keys taken as seeds: "seed", and keys ending in ".seed" or "_seed"
-// ("*suffix" patterns). Configurable: pass another list.
-QStringList defaultSeedKeys();
-bool isSeedKey(const QString& key, const QStringList& seedKeys);
 
 struct SeedGroup {
     QString label;          // the config the runs share: "lr=0.1, hidden=32"

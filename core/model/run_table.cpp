@@ -91,8 +91,12 @@ int RunTable::addRun(const QString& id, const QString& name, const QString& expe
     start_.push_back(startTime);
     end_.push_back(endTime);
     rowById_.insert(id, row);
+    git_.emplace_back();
+    environmentOf_.push_back(-1);
+    notes_.emplace_back();
+    hypothesis_.emplace_back();
     const auto n = static_cast<size_t>(rowCount());
-    for (auto* cols : {&params_, &tags_}) {
+    for (auto* cols : {&params_, &tags_, &data_}) {
         for (auto& c : *cols) {
             c.text.resize(n);
             c.number.resize(n, NAN);
@@ -167,7 +171,58 @@ void RunTable::setParamAt(int column, int row, const QString& text, std::optiona
 
 void RunTable::setTagAt(int column, int row, const QString& value)
 {
-    ValueColumn& c = tags_[static_cast<size_t>(column)];
+    setTextAt(tags_[static_cast<size_t>(column)], row, value);
+}
+
+int RunTable::dataColumn(const QString& name)
+{
+    return column(data_, dataIndex_, name);
+}
+
+void RunTable::setDataAt(int column, int row, const QString& version)
+{
+    setTextAt(data_[static_cast<size_t>(column)], row, version);
+}
+
+const ValueColumn* RunTable::dataVersion(const QString& name) const
+{
+    auto it = dataIndex_.constFind(name);
+    return it == dataIndex_.constEnd() ? nullptr : &data_[static_cast<size_t>(*it)];
+}
+
+int RunTable::environmentIndex(const Environment& env)
+{
+    Environment sorted = env;
+    std::sort(sorted.begin(), sorted.end());
+    QString text;
+    for (const auto& [key, value] : sorted) {
+        text += key;
+        text += QChar(0);
+        text += value;
+        text += QChar(0);
+    }
+    auto it = environmentByText_.constFind(text);
+    if (it != environmentByText_.constEnd())
+        return *it;
+    const int index = static_cast<int>(environments_.size());
+    environments_.push_back(std::move(sorted));
+    environmentByText_.insert(text, index);
+    return index;
+}
+
+QStringList RunTable::environmentKeys() const
+{
+    QSet<QString> seen;
+    for (const auto& env : environments_)
+        for (const auto& kv : env)
+            seen.insert(kv.first);
+    QStringList keys(seen.begin(), seen.end());
+    std::sort(keys.begin(), keys.end(), [](const QString& a, const QString& b) { return naturalCompare(a, b) < 0; });
+    return keys;
+}
+
+void RunTable::setTextAt(ValueColumn& c, int row, const QString& value)
+{
     const auto r = static_cast<size_t>(row);
     c.text[r] = value;
     bool ok = false;
@@ -277,6 +332,9 @@ RunTable RunTable::merge(const std::vector<std::shared_ptr<const RunTable>>& tab
         for (int r = 0; r < in.rowCount(); ++r) {
             const int row = out.addRun(in.id(r), in.name(r), in.experiment(r), in.status(r), in.startTime(r), in.endTime(r));
             out.setParentId(row, in.parentId(r));
+            out.git_[size_t(row)] = in.git_[size_t(r)];
+            out.notes_[size_t(row)] = in.notes_[size_t(r)];
+            out.hypothesis_[size_t(row)] = in.hypothesis_[size_t(r)];
             out.storeIndex_.resize(size_t(row) + 1, 0);
             out.storeIndex_[size_t(row)] = int(t);
         }
@@ -293,6 +351,19 @@ RunTable RunTable::merge(const std::vector<std::shared_ptr<const RunTable>>& tab
                 if (c.has(r))
                     out.setTagAt(col, base + r, c.text[size_t(r)]);
         }
+        for (const auto& c : in.data_) {
+            const int col = out.dataColumn(c.key);
+            for (int r = 0; r < in.rowCount(); ++r)
+                if (c.has(r))
+                    out.setDataAt(col, base + r, c.text[size_t(r)]);
+        }
+        std::vector<int> environmentMap;
+        environmentMap.reserve(in.environments_.size());
+        for (const auto& env : in.environments_)
+            environmentMap.push_back(out.environmentIndex(env));
+        for (int r = 0; r < in.rowCount(); ++r)
+            if (const int e = in.environmentOf_[size_t(r)]; e >= 0)
+                out.environmentOf_[size_t(base + r)] = environmentMap[size_t(e)];
         for (const auto& m : in.metrics_) {
             const int col = out.metricColumn(m.key);
             for (int r = 0; r < in.rowCount(); ++r)
@@ -316,6 +387,10 @@ void RunTable::sortColumns()
     std::sort(params_.begin(), params_.end(), byKey);
     std::sort(tags_.begin(), tags_.end(), byKey);
     std::sort(metrics_.begin(), metrics_.end(), byKey);
+    std::sort(data_.begin(), data_.end(), byKey);
+    dataIndex_.clear();
+    for (size_t i = 0; i < data_.size(); ++i)
+        dataIndex_.insert(data_[i].key, static_cast<int>(i));
     paramIndex_.clear();
     tagIndex_.clear();
     metricIndex_.clear();

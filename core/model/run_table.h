@@ -61,6 +61,20 @@ struct MetricColumn {
     bool has(int row) const { return count[static_cast<size_t>(row)] > 0; }
 };
 
+// The code a run ran: its commit and branch (empty when not recorded) and
+// whether the working tree had uncommitted changes (-1: not recorded, as
+// other tools keep the commit but not the tree's state).
+struct RunGit {
+    QString commit, branch;
+    int8_t dirty = -1;
+    bool present() const { return !commit.isEmpty() || !branch.isEmpty(); }
+};
+
+// One run's environment (host, os, gpu.0, python, package.NAME, ...), sorted
+// by key. Runs of one machine and one virtualenv share theirs whole, so a
+// table keeps each distinct environment once and each run points at its own.
+using Environment = std::vector<std::pair<QString, QString>>;
+
 class RunTable {
 public:
     // Appends a run and returns its row; param/tag/metric cells start missing.
@@ -107,6 +121,33 @@ public:
     const ValueColumn* tag(const QString& key) const;
     const MetricColumn* metric(const QString& key) const;
 
+    // Everything else recorded about a run that queries reach: data versions
+    // (a column per data name, like tags), git state, the environment, and
+    // the notebook's text. Missing until a reader sets them.
+    int dataColumn(const QString& name);
+    void setDataAt(int column, int row, const QString& version);
+    void setData(int row, const QString& name, const QString& version) { setDataAt(dataColumn(name), row, version); }
+    const std::vector<ValueColumn>& dataVersions() const { return data_; }
+    const ValueColumn* dataVersion(const QString& name) const;
+
+    const RunGit& git(int row) const { return git_[size_t(row)]; }
+    void setGit(int row, RunGit git) { git_[size_t(row)] = std::move(git); }
+
+    // The index of an environment among the table's (added when new).
+    int environmentIndex(const Environment& env);
+    void setEnvironmentIndex(int row, int index) { environmentOf_[size_t(row)] = index; }
+    void setEnvironment(int row, const Environment& env) { setEnvironmentIndex(row, environmentIndex(env)); }
+    // -1: none recorded.
+    int environmentIndexOf(int row) const { return environmentOf_[size_t(row)]; }
+    const std::vector<Environment>& environments() const { return environments_; }
+    // Every key any run's environment has, in natural order.
+    QStringList environmentKeys() const;
+
+    const QString& notes(int row) const { return notes_[size_t(row)]; }
+    const QString& hypothesis(int row) const { return hypothesis_[size_t(row)]; }
+    void setNotes(int row, const QString& text) { notes_[size_t(row)] = text; }
+    void setHypothesis(int row, const QString& text) { hypothesis_[size_t(row)] = text; }
+
     // Row of a run: by id, by unique id prefix, or by unique name. -1 if none;
     // -2 if ambiguous.
     int findRun(const QString& idOrName) const;
@@ -129,6 +170,7 @@ public:
 
 private:
     int column(std::vector<ValueColumn>& cols, QHash<QString, int>& index, const QString& key);
+    static void setTextAt(ValueColumn& c, int row, const QString& value);
 
     std::vector<QString> ids_, names_, parent_;
     std::vector<int> storeIndex_;
@@ -136,9 +178,14 @@ private:
     QStringList experiments_;
     std::vector<RunStatus> status_;
     std::vector<int64_t> start_, end_;
-    std::vector<ValueColumn> params_, tags_;
+    std::vector<ValueColumn> params_, tags_, data_;
     std::vector<MetricColumn> metrics_;
-    QHash<QString, int> paramIndex_, tagIndex_, metricIndex_, rowById_;
+    QHash<QString, int> paramIndex_, tagIndex_, metricIndex_, dataIndex_, rowById_;
+    std::vector<RunGit> git_;
+    std::vector<int> environmentOf_;
+    std::vector<Environment> environments_;
+    QHash<QString, int> environmentByText_;   // an environment's keys and values, joined -> its index
+    std::vector<QString> notes_, hypothesis_;
 };
 
 } // namespace runlens

@@ -45,6 +45,11 @@ public:
     // Keeps `edit` (made by `user`), creating the overlay if needed.
     Result<bool> write(const RunEdit& edit, const QString& user);
 
+    // Named queries kept for the store (core/stores/saved_queries.h), by
+    // name; writing an empty query removes it.
+    std::vector<std::pair<QString, QString>> savedQueries() const;
+    Result<bool> writeSavedQuery(const QString& name, const QString& query);
+
     // {"kind", "location", "runs": {id: {"name"|"notes"|"hypothesis": text,
     // "tags": {key: value|null}}}, "events": [...]}
     Result<QByteArray> exportJson() const;

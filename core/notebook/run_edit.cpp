@@ -61,10 +61,14 @@ RunEdit RunEdit::forRows(const RunTable& table, std::span<const int> rows, RunFi
                 c.before = tag->text[size_t(row)];
             break;
         case RunField::Notes:
-        case RunField::Hypothesis:
-            if (textBefore)
-                c.before = textBefore(row);
+        case RunField::Hypothesis: {
+            const QString before = textBefore ? textBefore(row)
+                : field == RunField::Notes    ? table.notes(row)
+                                              : table.hypothesis(row);
+            if (!before.isEmpty() || textBefore)
+                c.before = before;
             break;
+        }
         }
         changes.push_back(std::move(c));
     }
@@ -152,8 +156,8 @@ void RunEdit::applyTo(RunTable& table) const
             else
                 table.clearTagAt(column, row);
             break;
-        case RunField::Notes:
-        case RunField::Hypothesis: break;   // not in the table
+        case RunField::Notes: table.setNotes(row, c.after.value_or(QString())); break;
+        case RunField::Hypothesis: table.setHypothesis(row, c.after.value_or(QString())); break;
         }
     }
 }

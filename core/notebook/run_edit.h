@@ -33,8 +33,8 @@ public:
     RunEdit(RunField field, QString key, std::vector<RunChange> changes);
 
     // `after` for every row of `table` (nullopt removes a tag), with the
-    // values before read from the table; notes and hypotheses are not in the
-    // table, so `textBefore` gives them (empty when not given).
+    // values before read from the table (notes and hypotheses too, unless
+    // `textBefore` gives them).
     static RunEdit forRows(const RunTable& table, std::span<const int> rows, RunField field, const QString& key,
                            const std::optional<QString>& after,
                            const std::function<QString(int row)>& textBefore = {});

@@ -11,12 +11,15 @@
 
 namespace runlens::query {
 
-enum class FieldKind { Param, Metric, Tag, Name, Id, Status, Experiment, StartTime, EndTime, Duration };
+enum class FieldKind {
+    Param, Metric, Tag, Data, Env, Name, Id, Status, Experiment, StartTime, EndTime, Duration,
+    GitCommit, GitBranch, GitDirty, Notes, Hypothesis, Starred, Trashed, Parent, IsParent, Seeds, SeedGroup
+};
 enum class Cmp { Eq, Ne, Lt, Le, Gt, Ge, Match, NoMatch, In, NotIn };
 
 struct Field {
     FieldKind kind = FieldKind::Name;
-    QString path; // for params/metrics/tags: everything after the prefix
+    QString path; // for params/metrics/tags/data/env: everything after the prefix
     int pos = 0, len = 0;
 };
 

@@ -2,6 +2,7 @@
 #include "query_evaluation.h"
 
 #include "natural_compare.h"
+#include "seed_keys.h"
 
 #include <QDateTime>
 #include <QSet>
@@ -35,6 +36,60 @@ std::optional<double> parseTime(const QString& text)
     if (iso.isValid())
         return double(iso.toMSecsSinceEpoch());
     return std::nullopt;
+}
+
+CellValue boolCell(bool b)
+{
+    return CellValue{true, b ? 1.0 : 0.0, b ? QStringLiteral("true") : QStringLiteral("false")};
+}
+
+CellValue textCell(const QString& text)
+{
+    bool ok = false;
+    const double d = text.toDouble(&ok);
+    return CellValue{true, ok ? d : NAN, text};
+}
+
+// Seed groups over the whole table: runs of one experiment whose params are
+// the same but for their seeds (seed_keys.h). Per row, its group's number
+// (1, 2, ... in table order) and its group's size.
+struct SeedGroups {
+    std::vector<int> group, size;
+};
+
+std::shared_ptr<const SeedGroups> seedGroups(const RunTable& t)
+{
+    auto out = std::make_shared<SeedGroups>();
+    std::vector<const ValueColumn*> config;
+    const QStringList seedKeys = defaultSeedKeys();
+    for (const auto& c : t.params())
+        if (!isSeedKey(c.key, seedKeys))
+            config.push_back(&c);
+    QHash<QString, int> groupOf;
+    std::vector<int> sizes;
+    out->group.resize(size_t(t.rowCount()));
+    for (int r = 0; r < t.rowCount(); ++r) {
+        QString key = t.experiment(r);
+        for (size_t i = 0; i < config.size(); ++i)
+            if (config[i]->has(r)) {
+                key += QChar(0);
+                key += QString::number(i);
+                key += QChar(1);
+                key += config[i]->text[size_t(r)];
+            }
+        const auto it = groupOf.constFind(key);
+        const int g = it != groupOf.constEnd() ? *it : int(sizes.size());
+        if (it == groupOf.constEnd()) {
+            groupOf.insert(key, g);
+            sizes.push_back(0);
+        }
+        ++sizes[size_t(g)];
+        out->group[size_t(r)] = g;
+    }
+    out->size.resize(size_t(t.rowCount()));
+    for (int r = 0; r < t.rowCount(); ++r)
+        out->size[size_t(r)] = sizes[size_t(out->group[size_t(r)])];
+    return out;
 }
 
 } // namespace
@@ -85,6 +140,80 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, std::optional<Q
                 : stat == MetricStat::Count           ? double(c->count[i])
                                                       : double(c->lastStep[i]);
             return CellValue{true, v, formatNumber(v)};
+        });
+    }
+    case FieldKind::Data: {
+        const ValueColumn* c = t.dataVersion(f.path);
+        if (!c)
+            return unknown(QStringLiteral("no run records data '%1'").arg(f.path));
+        return Getter([c](int r) {
+            return c->has(r) ? CellValue{true, c->number[size_t(r)], c->text[size_t(r)]} : CellValue{};
+        });
+    }
+    case FieldKind::Env: {
+        // Each distinct environment once: the key's value in each, then a
+        // lookup per run. The Python logger keeps packages as package.NAME;
+        // env.packages.NAME reads the same.
+        auto valuesFor = [&t](const QString& key) {
+            auto values = std::make_shared<std::vector<CellValue>>();
+            bool any = false;
+            for (const auto& env : t.environments()) {
+                const auto it = std::lower_bound(env.begin(), env.end(), key,
+                    [](const auto& kv, const QString& k) { return kv.first < k; });
+                const bool found = it != env.end() && it->first == key;
+                values->push_back(found ? textCell(it->second) : CellValue{});
+                any = any || found;
+            }
+            return any ? values : nullptr;
+        };
+        auto values = valuesFor(f.path);
+        if (!values && f.path.startsWith(QLatin1String("packages.")))
+            values = valuesFor(QStringLiteral("package.") + f.path.mid(9));
+        if (!values)
+            return unknown(QStringLiteral("no run records environment '%1'").arg(f.path));
+        return Getter([&t, values](int r) {
+            const int e = t.environmentIndexOf(r);
+            return e < 0 ? CellValue{} : (*values)[size_t(e)];
+        });
+    }
+    case FieldKind::GitCommit:
+        return Getter([&t](int r) {
+            const QString& c = t.git(r).commit;
+            return c.isEmpty() ? CellValue{} : CellValue{true, NAN, c};
+        });
+    case FieldKind::GitBranch:
+        return Getter([&t](int r) {
+            const QString& b = t.git(r).branch;
+            return b.isEmpty() ? CellValue{} : CellValue{true, NAN, b};
+        });
+    case FieldKind::GitDirty:
+        return Getter([&t](int r) { return t.git(r).dirty < 0 ? CellValue{} : boolCell(t.git(r).dirty > 0); });
+    case FieldKind::Notes:
+        return Getter([&t](int r) { return CellValue{true, NAN, t.notes(r)}; });
+    case FieldKind::Hypothesis:
+        return Getter([&t](int r) { return CellValue{true, NAN, t.hypothesis(r)}; });
+    case FieldKind::Starred:
+        return Getter([&t](int r) { return boolCell(t.isStarred(r)); });
+    case FieldKind::Trashed:
+        return Getter([&t](int r) { return boolCell(t.isTrashed(r)); });
+    case FieldKind::Parent:
+        return Getter([&t](int r) {
+            const QString& p = t.parentId(r);
+            return p.isEmpty() ? CellValue{} : CellValue{true, NAN, p};
+        });
+    case FieldKind::IsParent: {
+        auto parents = std::make_shared<QSet<QString>>();
+        for (int r = 0; r < t.rowCount(); ++r)
+            if (!t.parentId(r).isEmpty())
+                parents->insert(t.parentId(r));
+        return Getter([&t, parents](int r) { return boolCell(parents->contains(t.id(r))); });
+    }
+    case FieldKind::Seeds:
+    case FieldKind::SeedGroup: {
+        const bool size = f.kind == FieldKind::Seeds;
+        return Getter([groups = seedGroups(t), size](int r) {
+            const int v = size ? groups->size[size_t(r)] : groups->group[size_t(r)] + 1;
+            return CellValue{true, double(v), QString::number(v)};
         });
     }
     case FieldKind::Name:
@@ -163,7 +292,9 @@ std::optional<Predicate> compile(const Node& node, const RunTable& table, std::o
     if (!getter)
         return std::nullopt;
     const bool timeField = node.field.kind == FieldKind::StartTime || node.field.kind == FieldKind::EndTime;
-    const bool caseless = node.field.kind == FieldKind::Status;
+    const FieldKind kind = node.field.kind;
+    const bool caseless = kind == FieldKind::Status || kind == FieldKind::Starred || kind == FieldKind::Trashed
+        || kind == FieldKind::IsParent || kind == FieldKind::GitDirty;
 
     std::vector<Literal> values = node.values;
     for (auto& lit : values) {

@@ -153,7 +153,8 @@ private:
         f.len = t.len;
         static const std::pair<const char*, FieldKind> prefixes[]
             = {{"params.", FieldKind::Param}, {"param.", FieldKind::Param}, {"metrics.", FieldKind::Metric},
-                {"metric.", FieldKind::Metric}, {"tags.", FieldKind::Tag}, {"tag.", FieldKind::Tag}};
+                {"metric.", FieldKind::Metric}, {"tags.", FieldKind::Tag}, {"tag.", FieldKind::Tag},
+                {"data.", FieldKind::Data}, {"env.", FieldKind::Env}};
         for (const auto& [prefix, kind] : prefixes) {
             if (t.text.startsWith(QLatin1String(prefix), Qt::CaseInsensitive)) {
                 f.kind = kind;
@@ -168,7 +169,11 @@ private:
         }
         static const std::pair<const char*, FieldKind> plain[] = {{"name", FieldKind::Name}, {"id", FieldKind::Id},
             {"status", FieldKind::Status}, {"experiment", FieldKind::Experiment}, {"start_time", FieldKind::StartTime},
-            {"end_time", FieldKind::EndTime}, {"duration", FieldKind::Duration}};
+            {"end_time", FieldKind::EndTime}, {"duration", FieldKind::Duration}, {"git.commit", FieldKind::GitCommit},
+            {"git.branch", FieldKind::GitBranch}, {"git.dirty", FieldKind::GitDirty}, {"notes", FieldKind::Notes},
+            {"hypothesis", FieldKind::Hypothesis}, {"starred", FieldKind::Starred}, {"trashed", FieldKind::Trashed},
+            {"parent", FieldKind::Parent}, {"is_parent", FieldKind::IsParent}, {"seeds", FieldKind::Seeds},
+            {"seed_group", FieldKind::SeedGroup}};
         for (const auto& [word, kind] : plain) {
             if (t.text.compare(QLatin1String(word), Qt::CaseInsensitive) == 0) {
                 f.kind = kind;
@@ -176,9 +181,14 @@ private:
                 return true;
             }
         }
+        if (t.text.startsWith(QLatin1String("git."), Qt::CaseInsensitive)) {
+            failAt(t, QStringLiteral("unknown field '%1'; use git.commit, git.branch or git.dirty").arg(t.text));
+            return false;
+        }
         failAt(t,
-            QStringLiteral("unknown field '%1'; use params.X, metrics.X, tags.X, name, id, status, "
-                           "experiment, start_time, end_time or duration")
+            QStringLiteral("unknown field '%1'; use params.X, metrics.X, tags.X, data.X, env.X, name, id, status, "
+                           "experiment, start_time, end_time, duration, git.commit, git.branch, git.dirty, notes, "
+                           "hypothesis, starred, trashed, parent, is_parent, seeds or seed_group")
                 .arg(t.text));
         return false;
     }
@@ -221,6 +231,19 @@ private:
             return nullptr;
         const Token& op = peek();
         node->opPos = op.pos;
+        // A yes/no field stands alone as a condition: "starred and not trashed".
+        const FieldKind k = node->field.kind;
+        if ((k == FieldKind::Starred || k == FieldKind::Trashed || k == FieldKind::IsParent || k == FieldKind::GitDirty)
+            && (op.kind == Tok::End || op.kind == Tok::RParen || isKeyword(op, "and") || isKeyword(op, "or")
+                || atOrderOrLimit())) {
+            Literal yes;
+            yes.text = QStringLiteral("true");
+            yes.pos = node->field.pos;
+            yes.len = node->field.len;
+            node->cmp = Cmp::Eq;
+            node->values.push_back(std::move(yes));
+            return node;
+        }
         bool negatedIn = false;
         if (isKeyword(op, "not")) {
             next();

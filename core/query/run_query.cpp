@@ -54,6 +54,8 @@ QStringList RunQuery::orderKeys() const
         case FieldKind::Param: keys << QStringLiteral("params.") + item.field.path; break;
         case FieldKind::Metric: keys << QStringLiteral("metrics.") + item.field.path; break;
         case FieldKind::Tag: keys << QStringLiteral("tags.") + item.field.path; break;
+        case FieldKind::Data: keys << QStringLiteral("data.") + item.field.path; break;
+        case FieldKind::Env: keys << QStringLiteral("env.") + item.field.path; break;
         default: keys << text_.mid(item.field.pos, item.field.len); break;
         }
     }

@@ -8,9 +8,17 @@
 // `not in (...)`, `~` / `!~` (regular expression). Fields: params.K, tags.K,
 // metrics.K (last value; metrics.K.min / .max / .count / .last_step), name, id,
 // status, experiment, start_time, end_time (a number of ms, or a quoted date
-// such as '2026-11-01 14:00'), duration (seconds). Keys with other characters
-// go in backticks: params.`my key`. A run without the field never matches a
-// comparison. Keywords are case-insensitive.
+// such as '2026-11-01 14:00'), duration (seconds); what else was recorded:
+// data.NAME (a data version), env.KEY (env.host, env.gpu.0, env.python,
+// env.package.NAME, also written env.packages.NAME), git.commit, git.branch,
+// git.dirty, notes, hypothesis (text; `~` finds words in them), starred,
+// trashed, is_parent (yes/no fields, which stand alone as conditions:
+// `starred and not trashed`), parent (the parent run's id: the runs of a
+// sweep), seeds (how many runs share the run's seed group: the runs of its
+// experiment whose params are the same but for seed keys, seed_keys.h) and
+// seed_group (that group's number, 1, 2, ... in table order). Keys with other
+// characters go in backticks: params.`my key`. A run without the field never
+// matches a comparison. Keywords are case-insensitive.
 //
 // Parsing only checks the syntax; select() resolves keys against a table, so
 // an unknown key is reported with its position too. No SQL is ever involved:

@@ -55,6 +55,12 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
         folders_.insert(id, folder);
         for (const auto& [key, value] : run.tags)
             table->setTag(row, key, value);
+        if (!run.environment.empty())
+            table->setEnvironment(row, run.environment);
+        if (!run.notes.isEmpty())
+            table->setNotes(row, run.notes);
+        if (run.git.present)
+            table->setGit(row, {run.git.commit, run.git.branch, int8_t(!run.git.dirtyRecorded ? -1 : run.git.dirty ? 1 : 0)});
         for (const auto& p : run.params)
             table->setParam(row, p.key, p.value, paramNumber(p.type.toStdString(), p.value.toStdString()));
         for (auto it = run.series.cbegin(); it != run.series.cend(); ++it) {

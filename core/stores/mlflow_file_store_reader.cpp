@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflow_file_store_reader.h"
 
+#include "mlflow_system_tags.h"
+
 #include "line_reader.h"
 #include "number_parse.h"
 #include "regular_file.h"
@@ -251,6 +253,7 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
 
     int64_t badMetricLines = 0;
     int deletedSeen = 0;
+    std::vector<QString> users; // per row: the run's user_id
     QStringList unreadableMetrics, withBadLines;
     if (!includeDeleted_) {
         const QDir trash(root_.filePath(QStringLiteral(".trash")));
@@ -309,6 +312,8 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
             const QString parent = tags.value(QStringLiteral("mlflow.parentRunId"));
             if (!parent.isEmpty())
                 table->setParentId(row, parent);
+            users.resize(size_t(row) + 1);
+            users[size_t(row)] = text(meta.node, "user_id");
             runDirs_.insert(id, runDir.path());
             experimentNames_.insert(id, expName);
 
@@ -357,6 +362,7 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
         problems << QStringLiteral("%1 malformed metric line(s) skipped, in %2")
                         .arg(badMetricLines)
                         .arg(withBadLines.mid(0, 5).join(QStringLiteral(", ")));
+    applyMlflowSystemTags(*table, users);
     table->sortColumns();
     QStringList notes;
     if (const QStringList models = registeredModels(); !models.isEmpty())

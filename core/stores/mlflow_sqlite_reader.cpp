@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflow_sqlite_reader.h"
 
+#include "mlflow_system_tags.h"
+
 #include "utf8.h"
 
 #include "runlens/sqlite_db.h"
@@ -113,14 +115,16 @@ Result<LoadedRuns> MlflowSqliteReader::loadRuns(const ProgressCallback& progress
         QStringList problems;
         const std::string deleted = includeDeleted_ ? "" : " WHERE r.lifecycle_stage IS NOT 'deleted' AND "
                                                            "e.lifecycle_stage IS NOT 'deleted'";
-        auto runs = db_->prepare("SELECT r.run_uuid, r.name, e.name, r.status, r.start_time, r.end_time FROM runs r "
+        auto runs = db_->prepare("SELECT r.run_uuid, r.name, e.name, r.status, r.start_time, r.end_time, r.user_id FROM runs r "
                                  "LEFT JOIN experiments e ON e.experiment_id = r.experiment_id"
                                  + deleted + " ORDER BY r.start_time, r.run_uuid");
         QHash<QString, int> rowOf;
+        std::vector<QString> users;
         while (runs.step()) {
             const QString id = fromUtf8(runs.text(0));
             const int row = table->addRun(id, fromUtf8(runs.text(1)), fromUtf8(runs.text(2)), statusOf(runs.text(3)),
                                           runs.int64(4), runs.isNull(5) ? -1 : runs.int64(5));
+            users.push_back(runs.isNull(6) ? QString() : fromUtf8(runs.text(6)));
             rowOf.insert(id, row);
         }
         if (progress && !progress(0.1))
@@ -213,6 +217,7 @@ Result<LoadedRuns> MlflowSqliteReader::loadRuns(const ProgressCallback& progress
         for (int r = 0; r < table->rowCount(); ++r)
             if (table->name(r).isEmpty())
                 table->setName(r, table->id(r).left(8));
+        applyMlflowSystemTags(*table, users);
         table->sortColumns();
         QStringList notes;
         if (!includeDeleted_) {

@@ -177,7 +177,7 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
 
         auto runs = db_->prepare(
             "SELECT r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.heartbeat, r.heartbeat_interval_ms, "
-            "r.host, r.pid, r.parent_id FROM runs r JOIN experiments e ON e.id = r.experiment_id "
+            "r.host, r.pid, r.parent_id, r.notes, r.hypothesis FROM runs r JOIN experiments e ON e.id = r.experiment_id "
             "ORDER BY r.start_time, r.id");
         QHash<QString, int> rowOf;
         while (runs.step()) {
@@ -188,6 +188,10 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
                 endTimeOf(status, runs.isNull(5), runs.int64(5), runs.int64(6)));
             if (!runs.isNull(10))
                 table->setParentId(row, fromUtf8(runs.text(10)));
+            if (const auto notes = runs.text(11); !notes.empty())
+                table->setNotes(row, fromUtf8(notes));
+            if (const auto hypothesis = runs.text(12); !hypothesis.empty())
+                table->setHypothesis(row, fromUtf8(hypothesis));
             rowOf.insert(id, row);
             if ((row & 1023) == 0 && !tick(1024))
                 return cancelled;
@@ -238,6 +242,70 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
                     metrics.real(4), metrics.int64(5), metrics.int64(6));
             if ((n & 16383) == 0 && !tick(16384))
                 return cancelled;
+        }
+
+        // What else queries reach: data versions, git state, the environment.
+        // Not counted in the progress (counting them costs a scan of their own).
+        auto stillWanted = [&](int64_t n) { return (n & 16383) != 0 || !progress || progress(done / total); };
+        ColumnLookup dataColumn([&](const QString& name) { return table->dataColumn(name); });
+        auto data = db_->prepare("SELECT run_id, name, version FROM data_versions");
+        for (int64_t n = 1; data.step(); ++n) {
+            const int row = rowFor(data.text(0));
+            if (row >= 0)
+                table->setDataAt(dataColumn(data.text(1)), row, interner.get(data.text(2)));
+            if (!stillWanted(n))
+                return cancelled;
+        }
+        auto git = db_->prepare("SELECT run_id, commit_sha, branch, dirty FROM git_info");
+        for (int64_t n = 1; git.step(); ++n) {
+            const int row = rowFor(git.text(0));
+            if (row >= 0)
+                table->setGit(row, {interner.get(git.text(1)), interner.get(git.text(2)), int8_t(git.int64(3) != 0)});
+            if (!stillWanted(n))
+                return cancelled;
+        }
+        // A run's environment is dozens to hundreds of rows (every installed
+        // package) and usually the same as many other runs': its rows' bytes
+        // are gathered per run and each distinct environment decoded once.
+        {
+            std::unordered_map<std::string, int> environmentOf;
+            std::string lastRun, bytes;
+            auto finishRun = [&] {
+                const int row = lastRun.empty() ? -1 : rowFor(lastRun);
+                if (row < 0)
+                    return;
+                auto [it, added] = environmentOf.try_emplace(bytes, -1);
+                if (added) {
+                    Environment env;
+                    for (size_t at = 0; at < bytes.size();) {
+                        const size_t keyEnd = bytes.find('\0', at);
+                        const size_t valueEnd = keyEnd == std::string::npos ? keyEnd : bytes.find('\0', keyEnd + 1);
+                        if (valueEnd == std::string::npos)
+                            break; // a NUL inside a damaged store's text
+                        env.emplace_back(fromUtf8(std::string_view(bytes).substr(at, keyEnd - at)),
+                            fromUtf8(std::string_view(bytes).substr(keyEnd + 1, valueEnd - keyEnd - 1)));
+                        at = valueEnd + 1;
+                    }
+                    it->second = table->environmentIndex(env);
+                }
+                table->setEnvironmentIndex(row, it->second);
+            };
+            // Primary key order: each run's rows together.
+            auto env = db_->prepare("SELECT run_id, key, value FROM environment");
+            for (int64_t n = 1; env.step(); ++n) {
+                const std::string_view run = env.text(0);
+                if (run != lastRun) {
+                    finishRun();
+                    lastRun.assign(run);
+                    bytes.clear();
+                }
+                // NUL-separated: a key or value holding NUL cannot come from the logger.
+                bytes.append(env.text(1)).push_back('\0');
+                bytes.append(env.text(2)).push_back('\0');
+                if (!stillWanted(n))
+                    return cancelled;
+            }
+            finishRun();
         }
         table->sortColumns();
         if (progress)

@@ -4,6 +4,7 @@
 #include "run_edit_writer.h"
 
 #include "baselines.h"
+#include "natural_compare.h"
 #include "series_cache.h"
 
 #include <QFileInfo>
@@ -151,6 +152,7 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
     }
     it->table = runs->table;
     it->baselines = readBaselines(*it->reader);
+    it->savedQueries = readSavedQueries(*it->reader);
     it->problems = runs->problems;
     it->notes = runs->notes;
     it->stamp = stamp;
@@ -308,6 +310,40 @@ Result<bool> Workspace::setBaseline(int row, bool mark)
         }, Qt::QueuedConnection);
     });
     return true;
+}
+
+void Workspace::saveQuery(int store, const QString& name, const QString& query)
+{
+    if (store < 0 || store >= storeCount())
+        return;
+    Store& s = stores_[size_t(store)];
+    std::erase_if(s.savedQueries, [&](const SavedQuery& q) { return q.name == name; });
+    if (!query.isEmpty()) {
+        s.savedQueries.push_back({name, query});
+        std::sort(s.savedQueries.begin(), s.savedQueries.end(),
+                  [](const SavedQuery& a, const SavedQuery& b) { return naturalCompare(a.name, b.name) < 0; });
+    }
+    emit savedQueriesChanged();
+    if (++editWrites_ == 1)   // waitForEdits waits for it too
+        emit editSaving(true);
+    editPool_.start([this, reader = s.reader, path = s.path, name, query] {
+        auto done = writeSavedQuery(*reader, name, query);
+        auto kept = readSavedQueries(*reader);
+        QString stamp = reader->changeStamp();
+        QMetaObject::invokeMethod(this, [this, done = std::move(done), kept = std::move(kept), stamp, path] {
+            if (--editWrites_ == 0)
+                emit editSaving(false);
+            const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& st) { return st.path == path; });
+            if (it == stores_.end())
+                return;
+            it->savedQueries = kept;   // what the store says
+            if (done)
+                it->stamp = stamp;   // our own write is not news from a live run
+            emit savedQueriesChanged();
+            if (!done)
+                emit editFailed(done.error());
+        }, Qt::QueuedConnection);
+    });
 }
 
 void Workspace::applyEdit(const RunEdit& edit)

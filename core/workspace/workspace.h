@@ -12,6 +12,7 @@
 #include "plot_series.h"
 #include "run_edit.h"
 #include "run_table.h"
+#include "saved_queries.h"
 #include "series_smoothing.h"
 #include "store_registry.h"
 
@@ -59,6 +60,7 @@ public:
         QString stamp;   // file sizes and times, to notice writes
         std::shared_ptr<SeriesCache> cache;
         QHash<QString, QString> baselines;   // experiment -> run id
+        std::vector<SavedQuery> savedQueries;   // by name
         std::vector<RunEdit> pendingEdits;   // made, not yet kept: details show them
     };
 
@@ -97,6 +99,11 @@ public:
     // Shown at once; kept in the store (or the settings) off the GUI thread:
     // baselineSaving says while, baselineFailed when it could not be kept.
     Result<bool> setBaseline(int row, bool mark = true);
+
+    // Keeps `query` as `name` with the store (an empty query removes it),
+    // listed at once; written off the GUI thread, savedQueriesChanged after
+    // (and editFailed when it could not be kept).
+    void saveQuery(int store, const QString& name, const QString& query);
 
     // The lab notebook's edits (rename, notes, tags, star, trash), shown at
     // once in every view and kept off the GUI thread, one after another in
@@ -142,6 +149,7 @@ signals:
     void editSaving(bool saving);
     void editFailed(const QString& message);
     void emptyTrashDone(int deleted);
+    void savedQueriesChanged();
 
 private:
     // reopen: a new reader even for a store already open.

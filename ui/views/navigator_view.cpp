@@ -6,12 +6,14 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QMap>
+#include <QStyle>
 
 namespace runlens::ui {
 
 namespace {
 constexpr int kStoreRole = Qt::UserRole + 1;
 constexpr int kExperimentRole = Qt::UserRole + 2;
+constexpr int kQueryRole = Qt::UserRole + 3;
 } // namespace
 
 NavigatorView::NavigatorView(Workspace& workspace, QWidget* parent) : QTreeWidget(parent), workspace_(workspace)
@@ -24,6 +26,14 @@ NavigatorView::NavigatorView(Workspace& workspace, QWidget* parent) : QTreeWidge
     setRootIsDecorated(true);
     setUniformRowHeights(true);
     connect(this, &QTreeWidget::itemSelectionChanged, this, &NavigatorView::filterChanged);
+    // A click (or Enter) applies a saved query, again too after the bar was
+    // edited; moving through the tree with the arrows does not.
+    auto choose = [this](QTreeWidgetItem* item) {
+        if (const QString query = item ? item->data(0, kQueryRole).toString() : QString(); !query.isEmpty())
+            emit savedQueryChosen(query);
+    };
+    connect(this, &QTreeWidget::itemClicked, this, choose);
+    connect(this, &QTreeWidget::itemActivated, this, choose);
 }
 
 void NavigatorView::rebuild()
@@ -51,6 +61,13 @@ void NavigatorView::rebuild()
             exp->setData(0, kExperimentRole, it.key());
             if (before.store == s && before.experiment == it.key())
                 reselect = exp;
+        }
+        for (const auto& q : store.savedQueries) {
+            auto* saved = new QTreeWidgetItem(item, {q.name, QString()});
+            saved->setIcon(0, style()->standardIcon(QStyle::SP_FileDialogContentsView));
+            saved->setToolTip(0, tr("Saved query: %1").arg(q.query));
+            saved->setData(0, kStoreRole, s);
+            saved->setData(0, kQueryRole, q.query);
         }
         if (before.store == s && before.experiment.isEmpty())
             reselect = item;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The stores and their experiments as a tree with run counts; choosing one
-// narrows the run table to it.
+// narrows the run table to it. Each store's saved queries are listed under
+// it: choosing one narrows to the store and applies the query.
 #pragma once
 
 #include <QTreeWidget>
@@ -26,6 +27,8 @@ public:
 
 signals:
     void filterChanged();
+    // A saved query was chosen (after filterChanged for its store).
+    void savedQueryChosen(const QString& query);
 
 private:
     Workspace& workspace_;

@@ -3,7 +3,9 @@
 
 #include <QAbstractItemView>
 #include <QCompleter>
+#include <QContextMenuEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QPainter>
 #include <QPainterPath>
 #include <QStringListModel>
@@ -23,7 +25,11 @@ const QStringList kFields = {QStringLiteral("name"),       QStringLiteral("id"),
                              QStringLiteral("experiment"), QStringLiteral("start_time"), QStringLiteral("end_time"),
                              QStringLiteral("duration"),   QStringLiteral("and"),      QStringLiteral("or"),
                              QStringLiteral("not"),        QStringLiteral("in"),       QStringLiteral("order by"),
-                             QStringLiteral("desc"),       QStringLiteral("asc"),      QStringLiteral("limit")};
+                             QStringLiteral("desc"),       QStringLiteral("asc"),      QStringLiteral("limit"),
+                             QStringLiteral("git.commit"), QStringLiteral("git.branch"), QStringLiteral("git.dirty"),
+                             QStringLiteral("notes"),      QStringLiteral("hypothesis"), QStringLiteral("starred"),
+                             QStringLiteral("trashed"),    QStringLiteral("parent"),   QStringLiteral("is_parent"),
+                             QStringLiteral("seeds"),      QStringLiteral("seed_group")};
 
 } // namespace
 
@@ -54,7 +60,8 @@ QueryBar::QueryBar(QWidget* parent) : QLineEdit(parent)
     setKeys({}, {}, {});
 }
 
-void QueryBar::setKeys(const QStringList& params, const QStringList& metrics, const QStringList& tags)
+void QueryBar::setKeys(const QStringList& params, const QStringList& metrics, const QStringList& tags,
+                       const QStringList& data, const QStringList& environment)
 {
     auto quoted = [](const QString& prefix, const QString& key) {
         const bool plain = std::all_of(key.begin(), key.end(), [](QChar c) { return isWordChar(c); });
@@ -70,6 +77,10 @@ void QueryBar::setKeys(const QStringList& params, const QStringList& metrics, co
     }
     for (const auto& k : tags)
         allWords_ << quoted(QStringLiteral("tags."), k);
+    for (const auto& k : data)
+        allWords_ << quoted(QStringLiteral("data."), k);
+    for (const auto& k : environment)
+        allWords_ << quoted(QStringLiteral("env."), k);
     completions_->setStringList(allWords_);
 }
 
@@ -135,6 +146,16 @@ void QueryBar::commitToHistory()
     while (history_.size() > 50)
         history_.removeLast();
     historyPos_ = -1;
+}
+
+void QueryBar::contextMenuEvent(QContextMenuEvent* event)
+{
+    QMenu* menu = createStandardContextMenu();
+    menu->addSeparator();
+    QAction* save = menu->addAction(tr("Save Query…"), this, &QueryBar::saveQueryRequested);
+    save->setEnabled(!text().trimmed().isEmpty());
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(event->globalPos());
 }
 
 void QueryBar::keyPressEvent(QKeyEvent* event)

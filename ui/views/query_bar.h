@@ -23,8 +23,9 @@ class QueryBar : public QLineEdit {
 public:
     explicit QueryBar(QWidget* parent = nullptr);
 
-    // Keys offered after "params.", "metrics.", "tags.".
-    void setKeys(const QStringList& params, const QStringList& metrics, const QStringList& tags);
+    // Keys offered after "params.", "metrics.", "tags.", "data.", "env.".
+    void setKeys(const QStringList& params, const QStringList& metrics, const QStringList& tags,
+                 const QStringList& data = {}, const QStringList& environment = {});
     // Shows an error under its columns (or clears it).
     void setError(const std::optional<QueryError>& error);
     const std::optional<QueryError>& error() const { return error_; }
@@ -36,10 +37,13 @@ public:
 signals:
     // The text to run, after a pause in typing or on Enter.
     void queryEdited(const QString& text);
+    // Save Query… in the context menu: keep the text under a name.
+    void saveQueryRequested();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
     void updateCompletion();
