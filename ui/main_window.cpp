@@ -529,6 +529,9 @@ void MainWindow::resizeEvent(QResizeEvent* event)
 void MainWindow::selectRuns(const std::vector<int>& tableRows)
 {
     table_->selectTableRows(tableRows);
+    // A run nested under a collapsed parent comes into sight (scrollTo opens its parents).
+    if (!tableRows.empty())
+        table_->scrollTo(model_->indexOfTableRow(tableRows.back()));
     onSelectionChanged();
 }
 
