@@ -71,7 +71,8 @@ std::vector<CliCommand> makeCommands()
         QStringLiteral("STORE [--query Q] [--format table|json|csv] [--columns C,...] [--kind K] [--deleted]"),
         QStringLiteral("list the runs of a store, or those a query selects"),
         QStringLiteral("Lists the runs of STORE: id, name, experiment, status, start, duration, every param that "
-                       "varies and every metric's last value. json and csv carry every column."),
+                       "varies and every metric's last value; nested runs indented under their parent (one the query "
+                       "does not match in parentheses). json and csv carry every column."),
         {queryOption(), formatOption(runsFormats),
             {{QStringLiteral("columns")}, QStringLiteral("C,..."),
                 QStringLiteral("The table's params and metrics, in this order (params.lr, metrics.val/auc, or bare "
