@@ -31,6 +31,8 @@ RunTableView::RunTableView(QWidget* parent) : QTreeView(parent)
     setRootIsDecorated(false);
     setAllColumnsShowFocus(true);
     setIconSize(QSize(12, 12));
+    // The middle goes: a parent's count of runs and the ends of long run names stay.
+    setTextElideMode(Qt::ElideMiddle);
     header()->setSectionsMovable(true);
     header()->setStretchLastSection(false);
     header()->setDefaultSectionSize(90);
@@ -193,7 +195,10 @@ void RunTableView::applyColumns()
     // Runs, not group rows: grouped, the top level is groups, which hold
     // text in the first column only (and squeezed every other to its header).
     const QFontMetrics fm(font());
-    const auto shown = model_->displayedRows();
+    // Context parents (a query matched their runs only) too: their names lead the tree.
+    std::vector<int> shown = model_->contextRows();
+    const auto matched = model_->displayedRows();
+    shown.insert(shown.end(), matched.begin(), matched.end());
     const size_t sample = std::min<size_t>(shown.size(), 60);
     auto indent = [&](int row) { return model_->nested() ? indentation() * (1 + model_->depthOf(row)) : 0; };
     for (int c = 0; c < int(cols.size()); ++c) {
@@ -203,7 +208,7 @@ void RunTableView::applyColumns()
         for (size_t i = 0; i < sample; ++i)
             fit = std::max(fit, fm.horizontalAdvance(model_->indexOfTableRow(shown[i], c).data().toString())
                     + (c < 2 ? 26 : 12) + (c == 0 ? indent(shown[i]) : 0));
-        h->resizeSection(c, std::clamp(fit, 60, c == 0 ? 320 : 200));
+        h->resizeSection(c, std::clamp(fit, 60, c > 0 ? 200 : model_->nested() ? 440 : 320));
     }
     if (model_->sortColumn() >= 0)
         h->setSortIndicator(model_->sortColumn(), model_->sortOrder());
