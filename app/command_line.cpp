@@ -174,7 +174,7 @@ std::vector<CliCommand> makeCommands()
         1, -1, {}, true, &reportCommand});
     c.push_back({QStringLiteral("snapshot"),
         QStringLiteral("STORE... --view %1\n"
-                       "               [--runs ID,...] [--query Q] [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]]\n"
+                       "               [--runs ID,...] [--query Q] [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]] [--sort [-]KEY]\n"
                        "               [--x AXIS] [--size WxH] -o out.png")
             .arg(ui::snapshotViews().join(QLatin1Char('|'))),
         QStringLiteral("render a view of the app to PNG, without a display"),
@@ -188,6 +188,8 @@ std::vector<CliCommand> makeCommands()
                 QStringLiteral("Metrics to chart (scatter: Y, or X,Y)."), {}},
             {{QStringLiteral("group-by")}, QStringLiteral("KEY"), QStringLiteral("A column to group by, e.g. params.lr."), {}},
             {{QStringLiteral("bands")}, QStringLiteral("minmax|sd"), QStringLiteral("With --group-by: draw group bands."), {}},
+            {{QStringLiteral("sort")}, QStringLiteral("[-]KEY"),
+                QStringLiteral("A column to sort the run table by, e.g. -metrics.val/auc ('-': descending)."), {}},
             xAxisOption(),
             {{QStringLiteral("size")}, QStringLiteral("WxH"), QStringLiteral("The image size."), QStringLiteral("1400x900")},
             outputOption(QStringLiteral("The PNG file."))},
