@@ -72,7 +72,8 @@ std::vector<CliCommand> makeCommands()
                        "[--deleted]"),
         QStringLiteral("list the runs of a store, or those a query selects"),
         QStringLiteral("Lists the runs of STORE: id, name, experiment, status, start, duration, every param that "
-                       "varies and every metric's last value. json and csv carry every column. Query fields: "
+                       "varies and every metric's last value; nested runs indented under their parent (one the query "
+                       "does not match in parentheses). json and csv carry every column. Query fields: "
                        "params.X, metrics.X (.min .max .count .last_step), tags.X, data.X (data versions), env.X "
                        "(env.host, env.python, env.package.NAME), git.commit, git.branch, git.dirty, notes, "
                        "hypothesis, starred, trashed, parent, is_parent, seeds, seed_group, name, id, status, "
@@ -192,7 +193,7 @@ std::vector<CliCommand> makeCommands()
         1, -1, {}, true, &reportCommand});
     c.push_back({QStringLiteral("snapshot"),
         QStringLiteral("STORE... --view %1\n"
-                       "               [--runs ID,...] [--query Q] [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]]\n"
+                       "               [--runs ID,...] [--query Q] [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]] [--sort [-]KEY]\n"
                        "               [--x AXIS] [--size WxH] -o out.png")
             .arg(ui::snapshotViews().join(QLatin1Char('|'))),
         QStringLiteral("render a view of the app to PNG, without a display"),
@@ -206,6 +207,8 @@ std::vector<CliCommand> makeCommands()
                 QStringLiteral("Metrics to chart (scatter: Y, or X,Y)."), {}},
             {{QStringLiteral("group-by")}, QStringLiteral("KEY"), QStringLiteral("A column to group by, e.g. params.lr."), {}},
             {{QStringLiteral("bands")}, QStringLiteral("minmax|sd"), QStringLiteral("With --group-by: draw group bands."), {}},
+            {{QStringLiteral("sort")}, QStringLiteral("[-]KEY"),
+                QStringLiteral("A column to sort the run table by, e.g. -metrics.val/auc ('-': descending)."), {}},
             xAxisOption(),
             {{QStringLiteral("size")}, QStringLiteral("WxH"), QStringLiteral("The image size."), QStringLiteral("1400x900")},
             outputOption(QStringLiteral("The PNG file."))},

@@ -11,6 +11,7 @@
 #include "run_json.h"
 #include "run_query.h"
 #include "run_table_csv.h"
+#include "run_tree.h"
 #include "saved_queries.h"
 #include "seed_statistics.h"
 #include "store_importer.h"
@@ -174,9 +175,20 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
     }
     for (const auto& c : shown)
         header << elide(c.param ? c.param->key : c.metric->key, 20);
+    // Nested runs under their parent (run_tree.h); a parent the query did not
+    // match stays above its runs, in parentheses.
     std::vector<QStringList> lines;
-    for (int r : rows) {
-        QStringList cells = {t.id(r).left(8), elide(t.name(r), 32), elide(t.experiment(r), 20), statusName(t.status(r)),
+    int context = 0;
+    for (const RunTree::Line& line : RunTree::build(t, rows, true).flatten()) {
+        const int r = line.row;
+        QString name = elide(t.name(r), 32);
+        if (line.context) {
+            name = QLatin1Char('(') + name + QLatin1Char(')');
+            ++context;
+        }
+        if (line.depth > 0)
+            name = QString(2 * (line.depth - 1), QLatin1Char(' ')) + QStringLiteral("\u2514 ") + name;
+        QStringList cells = {t.id(r).left(8), name, elide(t.experiment(r), 20), statusName(t.status(r)),
             timeText(t.startTime(r)), runDuration(t.startTime(r), t.endTime(r))};
         for (const auto& c : shown)
             cells << (c.param ? (c.param->has(r) ? elide(compactValue(c.param->text[size_t(r)]), 20) : QStringLiteral("-"))
@@ -184,7 +196,10 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
         lines.push_back(cells);
     }
     printAligned(out, header, lines);
-    out << rows.size() << " of " << t.rowCount() << " runs\n";
+    out << rows.size() << " of " << t.rowCount() << " runs";
+    if (context > 0)
+        out << ", under " << context << (context == 1 ? " parent" : " parents") << " that did not match (in parentheses)";
+    out << '\n';
     return Ok;
 }
 

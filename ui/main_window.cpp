@@ -589,6 +589,12 @@ void MainWindow::resizeEvent(QResizeEvent* event)
 void MainWindow::selectRuns(const std::vector<int>& tableRows)
 {
     table_->selectTableRows(tableRows);
+    // Runs nested under collapsed parents come into sight.
+    for (int r : tableRows)
+        for (QModelIndex p = model_->indexOfTableRow(r).parent(); p.isValid(); p = p.parent())
+            table_->expand(p);
+    if (!tableRows.empty())
+        table_->scrollTo(model_->indexOfTableRow(tableRows.back()));
     onSelectionChanged();
 }
 

@@ -89,6 +89,16 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         }
         emit window.tableView()->groupByRequested(o.groupBy);
     }
+    if (!o.sortBy.isEmpty()) {
+        const bool descending = o.sortBy.startsWith(QLatin1Char('-'));
+        const QString key = descending ? o.sortBy.mid(1) : o.sortBy;
+        const int column = window.tableModel()->columnOf(key);
+        if (column < 0) {
+            err << "runlens snapshot: no column '" << key << "' to sort by\n";
+            return SnapshotError::Failed;
+        }
+        window.tableView()->sortByColumn(column, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    }
     if (!o.runs.isEmpty()) {
         const auto rows = window.workspace().runs()->findRuns(o.runs);
         if (!rows) {

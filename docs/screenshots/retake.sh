@@ -34,6 +34,10 @@ fi
 # The report as its readers see it: Chromium for the HTML, poppler for the PDF.
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# Nested runs: an MLflow store of tuning studies and a two-level sweep, best first, two opened by selection.
+python3 docs/screenshots/nested_store.py "$TMP/mlruns" >/dev/null
+snap "$TMP/mlruns" --view table --sort -metrics.val/acc --runs "trial-013-lr1.4e-03-wd5e-02-bs512,cv/fold-1/seed-0" \
+    --size 1400x520 -o $OUT/nested-runs.png
 "$BUILD/bin/runlens" report "$STORE" --query "$MLP and params.lr = 0.01" --title "Width and batch at lr 0.01" \
     --notes "Demo sweep: which width and batch size, seeds pooled?" -o "$TMP/report.html" 2>/dev/null
 "$BUILD/bin/runlens" report "$STORE" --query "$MLP and params.lr = 0.01" --title "Width and batch at lr 0.01" \

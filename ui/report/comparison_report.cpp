@@ -11,6 +11,7 @@
 #include "report_table.h"
 #include "run_colors.h"
 #include "run_diff.h"
+#include "run_tree.h"
 #include "seed_statistics.h"
 #include "svg_text_object.h"
 
@@ -421,10 +422,15 @@ void ComparisonReport::Builder::runsSection()
         t.header.push_back(esc(p));
     for (const auto& m : content_.metrics)
         t.header.push_back(esc(m));
-    for (int r : rows_) {
+    // Nested runs follow their parent, indented (run_tree.h).
+    for (const RunTree::Line& line : RunTree::build(table, rows_, false).flatten()) {
+        const int r = line.row;
+        const QString nesting = line.depth > 0
+            ? QStringLiteral("&nbsp;&nbsp;").repeated(line.depth - 1) + QStringLiteral("\u2514&nbsp;")
+            : QString();
         std::vector<ReportCell> cells{
-            ReportCell::text(QStringLiteral("<span class=\"swatch\" style=\"color:%1\">■</span> %2")
-                                 .arg(runColor(table.id(r)).name(), esc(table.name(r)))),
+            ReportCell::text(QStringLiteral("%3<span class=\"swatch\" style=\"color:%1\">■</span> %2")
+                                 .arg(runColor(table.id(r)).name(), esc(table.name(r)), nesting)),
             ReportCell::whole(statusName(table.status(r)))};
         if (!oneExperiment)
             cells.push_back(ReportCell::text(esc(table.experiment(r))));

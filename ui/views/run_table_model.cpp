@@ -4,23 +4,41 @@
 #include "natural_compare.h"
 #include "number_text.h"
 #include "run_colors.h"
+#include "metric_priority.h"
 #include "run_json.h"
+#include "run_tree.h"
 #include "tool_tags.h"
 #include "value_text.h"
 
 #include <QDateTime>
 #include <QFont>
+#include <QGuiApplication>
 #include <QMap>
+#include <QPalette>
 
 #include <algorithm>
+#include <numeric>
 
 namespace runlens::ui {
 
 namespace {
 
-// Group rows carry their group index + 1 in internalId; run rows under a
-// group carry 0 and their parent is found from the group index table.
-constexpr quintptr kTopLevel = 0;
+// The order sorting puts two cells in: missing last either way, numbers
+// before text, text naturally.
+bool sortsBefore(const auto& x, const auto& y, bool desc)
+{
+    if (x.present != y.present)
+        return x.present;
+    const bool xn = !std::isnan(x.number), yn = !std::isnan(y.number);
+    int cmp;
+    if (xn && yn)
+        cmp = x.number < y.number ? -1 : x.number > y.number ? 1 : 0;
+    else if (xn != yn)
+        return xn;
+    else
+        cmp = naturalCompare(x.text, y.text);
+    return desc ? cmp > 0 : cmp < 0;
+}
 
 } // namespace
 
@@ -33,6 +51,7 @@ void RunTableModel::setTable(std::shared_ptr<const RunTable> table, std::vector<
     beginResetModel();
     table_ = table ? std::move(table) : std::make_shared<const RunTable>();
     storeNames_ = std::move(storeNames);
+    childCounts_ = RunTree::childCounts(*table_);
     rebuildColumns();
     sortColumn_ = columnOf(sortKey_);
     rows_ = std::move(rows);
@@ -222,7 +241,7 @@ QString RunTableModel::groupName(int g) const
 {
     if (g < 0 || g >= groupCount())
         return {};
-    return tr("%1 = %2").arg(columns_[size_t(columnOf(groupBy_))].title, groups_[size_t(g)].label);
+    return tr("%1 = %2").arg(columns_[size_t(columnOf(groupBy_))].title, groupLabels_[g]);
 }
 
 void RunTableModel::regroup()
@@ -268,39 +287,130 @@ void RunTableModel::regroup()
         constant_[c] = constant;
     }
 
-    groups_.clear();
-    if (!grouped())
-        return;
-    const Column& g = columns_[size_t(columnOf(groupBy_))];
-    QMap<QString, size_t> byLabel;
-    std::vector<std::pair<Cell, QString>> keys;
-    for (int r : rows_) {
-        const Cell x = cell(r, g);
-        const QString label = x.present ? x.text : tr("(none)");
-        auto it = byLabel.find(label);
-        if (it == byLabel.end()) {
-            it = byLabel.insert(label, groups_.size());
-            groups_.push_back({label, {}});
-            keys.emplace_back(x, label);
+    reshape();
+}
+
+void RunTableModel::reshape()
+{
+    nodes_.clear();
+    roots_.clear();
+    order_.clear();
+    groupLabels_.clear();
+    best_.clear();
+    bestRow_.clear();
+    nodeOfRow_.assign(size_t(table_->rowCount()), -1);
+    nested_ = false;
+    if (!grouped()) {
+        nestRuns();
+    } else {
+        // Groups first (nodes 0..n-1, in value order), each with its runs flat
+        // beneath it in the sorted order.
+        const Column& g = columns_[size_t(columnOf(groupBy_))];
+        QMap<QString, size_t> byLabel;
+        std::vector<Cell> keys;
+        std::vector<std::vector<int>> members;
+        for (int r : rows_) {
+            const Cell x = cell(r, g);
+            const QString label = x.present ? x.text : tr("(none)");
+            auto it = byLabel.find(label);
+            if (it == byLabel.end()) {
+                it = byLabel.insert(label, members.size());
+                members.emplace_back();
+                keys.push_back(x);
+                groupLabels_ << label;
+            }
+            members[*it].push_back(r);
         }
-        groups_[*it].rows.push_back(r);
+        // Groups in value order: numbers numerically, text naturally, (none) last.
+        std::vector<size_t> order(members.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(),
+                  [&](size_t a, size_t b) { return sortsBefore(keys[a], keys[b], false); });
+        QStringList labels;
+        for (size_t i : order) {
+            labels << groupLabels_[qsizetype(i)];
+            roots_.push_back(int(nodes_.size()));
+            nodes_.push_back({-1, -1, int(roots_.size()) - 1, 0, false, {}});
+        }
+        groupLabels_ = labels;
+        for (size_t k = 0; k < order.size(); ++k) {
+            for (int r : members[order[k]]) {
+                nodeOfRow_[size_t(r)] = int(nodes_.size());
+                nodes_[k].children.push_back(int(nodes_.size()));
+                nodes_.push_back({r, int(k), int(nodes_[k].children.size()) - 1, 1, false, {}});
+            }
+        }
+        nested_ = !roots_.empty();
     }
-    // Groups in value order: numbers numerically, text naturally, (none) last.
-    std::vector<size_t> order(groups_.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        const Cell& x = keys[a].first;
-        const Cell& y = keys[b].first;
-        if (x.present != y.present)
-            return x.present;
-        if (!std::isnan(x.number) && !std::isnan(y.number))
-            return x.number < y.number;
-        return naturalCompare(x.text, y.text) < 0;
-    });
-    std::vector<Group> sorted;
-    for (size_t i : order)
-        sorted.push_back(std::move(groups_[i]));
-    groups_ = std::move(sorted);
+    // Depth first, for the display order.
+    order_.reserve(nodes_.size());
+    std::vector<int> stack(roots_.rbegin(), roots_.rend());
+    while (!stack.empty()) {
+        const int i = stack.back();
+        stack.pop_back();
+        order_.push_back(i);
+        stack.insert(stack.end(), nodes_[size_t(i)].children.rbegin(), nodes_[size_t(i)].children.rend());
+    }
+}
+
+void RunTableModel::nestRuns()
+{
+    RunTree tree = RunTree::build(*table_, rows_, true);
+    const auto& tn = tree.nodes();
+    // With the table sorted by a metric, a parent stands for the best run beneath it.
+    const Column* sorted = sortColumn_ >= 0 && sortColumn_ < int(columns_.size()) ? &columns_[size_t(sortColumn_)] : nullptr;
+    if (tree.nested() && sorted && sorted->kind == ColumnKind::Metric) {
+        const MetricColumn& m = table_->metrics()[size_t(sorted->index)];
+        const bool lower = lowerIsBetter(m.key);
+        best_.assign(tn.size(), NAN);
+        bestRow_.assign(tn.size(), -1);
+        // Children before parents: the reverse of a depth-first order.
+        const auto lines = tree.flatten();
+        for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+            const int i = tree.nodeOf(it->row);
+            for (int c : tn[size_t(i)].children) {
+                auto offer = [&](double v, int row) {
+                    if (!std::isnan(v) && (std::isnan(best_[size_t(i)]) || (lower ? v < best_[size_t(i)] : v > best_[size_t(i)]))) {
+                        best_[size_t(i)] = v;
+                        bestRow_[size_t(i)] = row;
+                    }
+                };
+                const int cr = tn[size_t(c)].row;
+                if (!tn[size_t(c)].context && m.has(cr))
+                    offer(m.last[size_t(cr)], cr);
+                offer(best_[size_t(c)], bestRow_[size_t(c)]);
+            }
+        }
+    }
+    if (tree.nested() && sortColumn_ >= 0 && sortColumn_ < int(columns_.size())) {
+        // Siblings in the table's order; a parent by its best run's value for a sorted metric.
+        std::vector<Cell> keys(tn.size());
+        for (size_t i = 0; i < tn.size(); ++i)
+            keys[i] = hasBest(int(i)) ? Cell{true, best_[i], {}} : sortCell(tn[i].row, columns_[size_t(sortColumn_)]);
+        const bool desc = sortOrder_ == Qt::DescendingOrder;
+        tree.sortSiblings([&](int a, int b) { return sortsBefore(keys[size_t(a)], keys[size_t(b)], desc); });
+    }
+    nodes_.resize(tn.size());
+    for (size_t i = 0; i < tn.size(); ++i) {
+        Node& n = nodes_[i];
+        n.row = tn[i].row;
+        n.parent = tn[i].parent;
+        n.depth = tn[i].depth;
+        n.context = tn[i].context;
+        n.children = tn[i].children;
+        for (size_t k = 0; k < n.children.size(); ++k)
+            nodes_[size_t(n.children[k])].place = int(k);
+        nodeOfRow_[size_t(n.row)] = int(i);
+    }
+    roots_ = tree.roots();
+    for (size_t k = 0; k < roots_.size(); ++k)
+        nodes_[size_t(roots_[k])].place = int(k);
+    nested_ = tree.nested();
+}
+
+bool RunTableModel::hasBest(int node) const
+{
+    return node >= 0 && size_t(node) < best_.size() && !std::isnan(best_[size_t(node)]);
 }
 
 void RunTableModel::sortRows(std::vector<int>& rows) const
@@ -312,21 +422,8 @@ void RunTableModel::sortRows(std::vector<int>& rows) const
     for (int r : rows)
         cells[size_t(r)] = sortCell(r, c);
     const bool desc = sortOrder_ == Qt::DescendingOrder;
-    std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
-        const Cell& x = cells[size_t(a)];
-        const Cell& y = cells[size_t(b)];
-        if (x.present != y.present)
-            return x.present;   // missing last either way
-        const bool xn = !std::isnan(x.number), yn = !std::isnan(y.number);
-        int cmp;
-        if (xn && yn)
-            cmp = x.number < y.number ? -1 : x.number > y.number ? 1 : 0;
-        else if (xn != yn)
-            return xn;
-        else
-            cmp = naturalCompare(x.text, y.text);
-        return desc ? cmp > 0 : cmp < 0;
-    });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](int a, int b) { return sortsBefore(cells[size_t(a)], cells[size_t(b)], desc); });
 }
 
 void RunTableModel::setSortKey(const QString& key, Qt::SortOrder order)
@@ -357,8 +454,7 @@ void RunTableModel::sort(int column, Qt::SortOrder order)
     sortColumn_ = column;
     sortOrder_ = order;
     sortRows(rows_);
-    for (auto& g : groups_)
-        sortRows(g.rows);
+    reshape();   // the same runs and groups; groups keep their order
     QModelIndexList after;
     for (size_t k = 0; k < size_t(before.size()); ++k)
         after.append(rowsBefore[k] >= 0 ? indexOfTableRow(rowsBefore[k], before[qsizetype(k)].column())
@@ -369,11 +465,20 @@ void RunTableModel::sort(int column, Qt::SortOrder order)
 
 std::vector<int> RunTableModel::displayedRows() const
 {
-    if (!grouped())
-        return rows_;
     std::vector<int> out;
-    for (const auto& g : groups_)
-        out.insert(out.end(), g.rows.begin(), g.rows.end());
+    out.reserve(rows_.size());
+    for (int i : order_)
+        if (nodes_[size_t(i)].row >= 0 && !nodes_[size_t(i)].context)
+            out.push_back(nodes_[size_t(i)].row);
+    return out;
+}
+
+std::vector<int> RunTableModel::contextRows() const
+{
+    std::vector<int> out;
+    for (int i : order_)
+        if (nodes_[size_t(i)].context)
+            out.push_back(nodes_[size_t(i)].row);
     return out;
 }
 
@@ -381,64 +486,44 @@ int RunTableModel::tableRow(const QModelIndex& index) const
 {
     if (!index.isValid() || index.model() != this)
         return -1;
-    if (!grouped())
-        return rows_[size_t(index.row())];
-    if (index.internalId() == kTopLevel)
-        return -1;
-    return groups_[size_t(index.internalId() - 1)].rows[size_t(index.row())];
+    return nodes_[size_t(index.internalId())].row;
 }
 
 QModelIndex RunTableModel::indexOfTableRow(int tableRow, int column) const
 {
-    if (!grouped()) {
-        const auto it = std::find(rows_.begin(), rows_.end(), tableRow);
-        return it == rows_.end() ? QModelIndex() : createIndex(int(it - rows_.begin()), column, kTopLevel);
-    }
-    for (size_t g = 0; g < groups_.size(); ++g) {
-        const auto& rows = groups_[g].rows;
-        const auto it = std::find(rows.begin(), rows.end(), tableRow);
-        if (it != rows.end())
-            return createIndex(int(it - rows.begin()), column, quintptr(g + 1));
-    }
-    return {};
+    if (tableRow < 0 || size_t(tableRow) >= nodeOfRow_.size() || nodeOfRow_[size_t(tableRow)] < 0)
+        return {};
+    const int n = nodeOfRow_[size_t(tableRow)];
+    return createIndex(nodes_[size_t(n)].place, column, quintptr(n));
+}
+
+int RunTableModel::depthOf(int tableRow) const
+{
+    const QModelIndex i = indexOfTableRow(tableRow);
+    return i.isValid() ? nodes_[size_t(i.internalId())].depth : -1;
 }
 
 QModelIndex RunTableModel::index(int row, int column, const QModelIndex& parent) const
 {
-    if (row < 0 || column < 0 || column >= columnCount())
+    if (row < 0 || column < 0 || column >= columnCount() || parent.column() > 0)
         return {};
-    if (!grouped()) {
-        if (parent.isValid() || row >= int(rows_.size()))
-            return {};
-        return createIndex(row, column, kTopLevel);
-    }
-    if (!parent.isValid())
-        return row < int(groups_.size()) ? createIndex(row, column, kTopLevel) : QModelIndex();
-    if (parent.internalId() != kTopLevel || parent.row() >= int(groups_.size()))
-        return {};
-    if (row >= int(groups_[size_t(parent.row())].rows.size()))
-        return {};
-    return createIndex(row, column, quintptr(parent.row() + 1));
+    const std::vector<int>& under = parent.isValid() ? nodes_[size_t(parent.internalId())].children : roots_;
+    return row < int(under.size()) ? createIndex(row, column, quintptr(under[size_t(row)])) : QModelIndex();
 }
 
 QModelIndex RunTableModel::parent(const QModelIndex& child) const
 {
-    if (!child.isValid() || !grouped() || child.internalId() == kTopLevel)
+    if (!child.isValid())
         return {};
-    return createIndex(int(child.internalId() - 1), 0, kTopLevel);
+    const int p = nodes_[size_t(child.internalId())].parent;
+    return p < 0 ? QModelIndex() : createIndex(nodes_[size_t(p)].place, 0, quintptr(p));
 }
 
 int RunTableModel::rowCount(const QModelIndex& parent) const
 {
     if (parent.column() > 0)
         return 0;
-    if (!grouped())
-        return parent.isValid() ? 0 : int(rows_.size());
-    if (!parent.isValid())
-        return int(groups_.size());
-    if (parent.internalId() == kTopLevel)
-        return int(groups_[size_t(parent.row())].rows.size());
-    return 0;
+    return int(parent.isValid() ? nodes_[size_t(parent.internalId())].children.size() : roots_.size());
 }
 
 int RunTableModel::columnCount(const QModelIndex&) const { return int(columns_.size()); }
@@ -454,16 +539,17 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid())
         return {};
-    const int r = tableRow(index);
+    const int n = int(index.internalId());
+    const Node& node = nodes_[size_t(n)];
+    const int r = node.row;
     if (r < 0) {   // a group row
-        const Group& g = groups_[size_t(index.row())];
         if (role == IsGroupRole)
             return true;
         if (index.column() != 0)
             return {};
         if (role == Qt::DisplayRole)
             return tr("%1 · %2").arg(groupName(index.row()),
-                g.rows.size() == 1 ? tr("1 run") : tr("%1 runs").arg(g.rows.size()));
+                node.children.size() == 1 ? tr("1 run") : tr("%1 runs").arg(node.children.size()));
         if (role == Qt::FontRole) {
             QFont f;
             f.setBold(true);
@@ -472,13 +558,29 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         return {};
     }
     const Column& c = columns_[size_t(index.column())];
+    // A parent's cell of the sorted metric: the best value beneath it.
+    const bool showsBest = index.column() == sortColumn_ && hasBest(n);
     switch (role) {
     case Qt::DisplayRole: {
+        if (showsBest)
+            return compactNumber(best_[size_t(n)]);
         const Cell x = cell(r, c);
+        QString text = x.present ? x.text : QString();
         if (c.kind == ColumnKind::Name && table_->isStarred(r))
-            return QStringLiteral("\u2605 ") + x.text;   // ★, before the name: starred runs read at a glance
-        return x.present ? x.text : QString();
+            text = QStringLiteral("\u2605 ") + text;   // ★, before the name: starred runs read at a glance
+        if (c.kind == ColumnKind::Name && !node.children.empty()) {
+            const int shown = int(node.children.size());
+            const int all = std::max(shown, childCounts_[size_t(r)]);
+            text += QStringLiteral("  \u00b7 ")
+                + (shown == all ? (all == 1 ? tr("1 run") : tr("%1 runs").arg(all)) : tr("%1 of %2 runs").arg(shown).arg(all));
+        }
+        return text;
     }
+    case Qt::ForegroundRole:
+        if (node.context)
+            return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
+        return {};
+    case IsContextRole: return node.context;
     case Qt::DecorationRole:
         if (c.kind == ColumnKind::Name)
             return runColor(table_->id(r));
@@ -486,16 +588,26 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
             return statusIcon(table_->status(r));
         return {};
     case Qt::FontRole:
-        if (c.kind == ColumnKind::Name && baselineOf(r) == r) {
+        if ((c.kind == ColumnKind::Name && baselineOf(r) == r) || showsBest) {
             QFont f;
-            f.setBold(true);
+            f.setBold(!showsBest);
+            f.setItalic(showsBest);
             return f;
         }
         return {};
     case Qt::ToolTipRole: {
         if (c.kind == ColumnKind::Name)
-            return tr("%1\nid %2%3").arg(table_->name(r), table_->id(r),
-                                         baselineOf(r) == r ? tr("\nbaseline of %1").arg(table_->experiment(r)) : QString());
+            return tr("%1\nid %2%3%4").arg(table_->name(r), table_->id(r),
+                                         baselineOf(r) == r ? tr("\nbaseline of %1").arg(table_->experiment(r)) : QString(),
+                                         node.context ? tr("\nshown as the parent of runs the query matched; it does not match")
+                                                      : QString());
+        if (showsBest) {
+            const MetricColumn& m = table_->metrics()[size_t(c.index)];
+            return tr("%1: best of the runs beneath, %2 (%3; %4 is better)\nthis run's own: %5")
+                .arg(m.key, numberText(best_[size_t(n)]), table_->name(bestRow_[size_t(n)]),
+                     lowerIsBetter(m.key) ? tr("lower") : tr("higher"),
+                     m.has(r) ? numberText(m.last[size_t(r)]) : tr("none"));
+        }
         if (c.kind == ColumnKind::MetricDelta) {
             const int b = baselineOf(r);
             return b >= 0 && b != r ? tr("against the baseline %1").arg(table_->name(b)) : QVariant();

@@ -7,8 +7,15 @@
 // Numbers and values read compact (number_text.h, value_text.h); the exact
 // value is the tooltip and ExactTextRole, which Copy uses.
 //
-// Shape: flat (one level) when not grouped; grouped, a top level of group
-// rows ("lr = 0.01 · 6 runs") with the runs beneath.
+// Shape: nested runs as a tree (run_tree.h): a parent run with its children
+// beneath it, its name followed by their count ("tuning · 10 runs"), and,
+// when the table is sorted by a metric, its cell of that metric holding the
+// best value among the runs beneath it (italic; lower is better for losses).
+// Parents sort by that value, so the tuning job with the best trial comes
+// first. A run the query matched whose parent it did not keeps the parent
+// above it as context (dimmed, IsContextRole). No nesting: flat, one level.
+// Grouped by a column, a top level of group rows ("lr = 0.01 · 6 runs") with
+// the runs beneath, flat: grouping replaces the tree while it is on.
 //
 // Threading: GUI thread only.
 #pragma once
@@ -35,7 +42,8 @@ public:
     };
     // ExactTextRole: a cell's value as logged, every digit (Copy; the display is compact).
     // FullValueRole: a value the cell shows only the start of (long JSON, several lines); else none.
-    enum Roles { TableRowRole = Qt::UserRole + 1, IsGroupRole, SortKeyRole, ExactTextRole, FullValueRole };
+    // IsContextRole: a run shown only as the parent of runs the query matched.
+    enum Roles { TableRowRole = Qt::UserRole + 1, IsGroupRole, SortKeyRole, ExactTextRole, FullValueRole, IsContextRole };
 
     explicit RunTableModel(QObject* parent = nullptr);
 
@@ -56,7 +64,7 @@ public:
     // Group by a column key ("params.optimizer", "tags.stage"); empty: no grouping.
     void setGroupBy(const QString& key);
     const QString& groupBy() const { return groupBy_; }
-    int groupCount() const { return grouped() ? int(groups_.size()) : 0; }
+    int groupCount() const { return int(groupLabels_.size()); }
     // "optimizer = adam": what group `g` shares, without its count.
     QString groupName(int g) const;
 
@@ -64,11 +72,18 @@ public:
     int columnOf(const QString& key) const;
     // True when every shown run has the same value (or none) in this column.
     bool isConstant(int column) const;
+    // True when some row has rows beneath it (groups, or runs nested under a parent).
+    bool nested() const { return nested_; }
     // The table row of an index; -1 for group rows.
     int tableRow(const QModelIndex& index) const;
     QModelIndex indexOfTableRow(int tableRow, int column = 0) const;
-    // Visible runs in display order.
+    // How deep a shown run sits: 0 at the top level (a run under a group: 1); -1 when not shown.
+    int depthOf(int tableRow) const;
+    // Shown runs in display order (parents before their children, collapsed
+    // or not), without the context parents: the runs the query left.
     std::vector<int> displayedRows() const;
+    // Parents shown only for the runs beneath them (the query did not match them).
+    std::vector<int> contextRows() const;
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;
@@ -95,8 +110,11 @@ private:
     QString exactText(int tableRow, const Column& c) const;
     void rebuildColumns();
     void regroup();
+    void reshape();
+    void nestRuns();
     bool grouped() const { return !groupBy_.isEmpty() && columnOf(groupBy_) >= 0; }
     void sortRows(std::vector<int>& rows) const;
+    bool hasBest(int node) const;
 
     std::shared_ptr<const RunTable> table_;
     std::vector<int> rows_;   // shown table rows (query and navigator applied), sorted
@@ -106,11 +124,26 @@ private:
     QStringList storeNames_;
     QString groupBy_;
     bool showToolTags_ = false;
-    struct Group {
-        QString label;
-        std::vector<int> rows;
+    // The shape: nodes_[internalId] is the row an index points to. Grouped,
+    // the groups are the first nodes, in their order.
+    struct Node {
+        int row = -1;       // table row; -1 for a group
+        int parent = -1;    // node; -1 at the top level
+        int place = 0;      // row under its parent
+        int depth = 0;
+        bool context = false;
+        std::vector<int> children;
     };
-    std::vector<Group> groups_;
+    std::vector<Node> nodes_;
+    std::vector<int> roots_;
+    std::vector<int> nodeOfRow_;   // by table row; -1: not shown
+    std::vector<int> order_;       // nodes depth first
+    QStringList groupLabels_;
+    std::vector<int> childCounts_; // by table row: runs naming it their parent, in the whole table
+    // For the sorted metric, by node: the best value beneath it and whose it is.
+    std::vector<double> best_;
+    std::vector<int> bestRow_;
+    bool nested_ = false;
     QString sortKey_ = QStringLiteral("start_time");
     int sortColumn_ = -1;
     Qt::SortOrder sortOrder_ = Qt::AscendingOrder;

@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QScopedValueRollback>
 #include <QVBoxLayout>
 
 namespace runlens::ui {
@@ -30,6 +31,8 @@ RunTableView::RunTableView(QWidget* parent) : QTreeView(parent)
     setRootIsDecorated(false);
     setAllColumnsShowFocus(true);
     setIconSize(QSize(12, 12));
+    // The middle goes: a parent's count of runs and the ends of long run names stay.
+    setTextElideMode(Qt::ElideMiddle);
     header()->setSectionsMovable(true);
     header()->setStretchLastSection(false);
     header()->setDefaultSectionSize(90);
@@ -41,6 +44,16 @@ RunTableView::RunTableView(QWidget* parent) : QTreeView(parent)
     connect(copy, &QAction::triggered, this, [this] { QApplication::clipboard()->setText(copyText()); });
     addAction(copy);
     connect(this, &QAbstractItemView::doubleClicked, this, &RunTableView::viewValue);
+    auto remember = [this](const QModelIndex& index, bool expanded) {
+        const int row = model_ && !restoring_ ? model_->tableRow(index) : -1;
+        if (row < 0)
+            return;
+        const QString& id = model_->table().id(row);
+        (expanded ? expandedIds_ : collapsedIds_).insert(id);
+        (expanded ? collapsedIds_ : expandedIds_).remove(id);
+    };
+    connect(this, &QTreeView::expanded, this, [remember](const QModelIndex& i) { remember(i, true); });
+    connect(this, &QTreeView::collapsed, this, [remember](const QModelIndex& i) { remember(i, false); });
     setContextMenuPolicy(Qt::CustomContextMenu);
     connect(this, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
         const int row = model_ ? model_->tableRow(indexAt(pos)) : -1;
@@ -112,7 +125,23 @@ void RunTableView::setRunModel(RunTableModel* model)
     model_ = model;
     setModel(model);
     connect(model, &QAbstractItemModel::modelReset, this, &RunTableView::applyColumns);
+    connect(model, &QAbstractItemModel::modelReset, this, &RunTableView::restoreExpanded);
     applyColumns();
+    restoreExpanded();
+}
+
+void RunTableView::restoreExpanded()
+{
+    if (!model_ || model_->groupCount() > 0 || !model_->nested())
+        return;
+    const QScopedValueRollback restoring(restoring_, true);
+    const RunTable& t = model_->table();
+    for (const QString& id : std::as_const(expandedIds_))
+        if (const QModelIndex i = model_->indexOfTableRow(t.rowOfId(id)); i.isValid())
+            expand(i);
+    for (int r : model_->contextRows())
+        if (!collapsedIds_.contains(t.id(r)))
+            expand(model_->indexOfTableRow(r));
 }
 
 void RunTableView::setShowConstantColumns(bool show)
@@ -137,7 +166,7 @@ void RunTableView::applyColumns()
 {
     if (!model_)
         return;
-    setRootIsDecorated(model_->groupCount() > 0);
+    setRootIsDecorated(model_->nested());
     const auto& cols = model_->columns();
     QHeaderView* h = header();
     for (int c = 0; c < int(cols.size()); ++c) {
@@ -166,17 +195,20 @@ void RunTableView::applyColumns()
     // Runs, not group rows: grouped, the top level is groups, which hold
     // text in the first column only (and squeezed every other to its header).
     const QFontMetrics fm(font());
-    const auto shown = model_->displayedRows();
+    // Context parents (a query matched their runs only) too: their names lead the tree.
+    std::vector<int> shown = model_->contextRows();
+    const auto matched = model_->displayedRows();
+    shown.insert(shown.end(), matched.begin(), matched.end());
     const size_t sample = std::min<size_t>(shown.size(), 60);
-    const int indent = model_->groupCount() > 0 ? indentation() : 0;
+    auto indent = [&](int row) { return model_->nested() ? indentation() * (1 + model_->depthOf(row)) : 0; };
     for (int c = 0; c < int(cols.size()); ++c) {
         if (isColumnHidden(c))
             continue;
         int fit = h->sectionSizeHint(c);
         for (size_t i = 0; i < sample; ++i)
             fit = std::max(fit, fm.horizontalAdvance(model_->indexOfTableRow(shown[i], c).data().toString())
-                    + (c < 2 ? 26 : 12) + (c == 0 ? indent : 0));
-        h->resizeSection(c, std::clamp(fit, 60, c == 0 ? 320 : 200));
+                    + (c < 2 ? 26 : 12) + (c == 0 ? indent(shown[i]) : 0));
+        h->resizeSection(c, std::clamp(fit, 60, c > 0 ? 200 : model_->nested() ? 440 : 320));
     }
     if (model_->sortColumn() >= 0)
         h->setSortIndicator(model_->sortColumn(), model_->sortOrder());

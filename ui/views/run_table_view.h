@@ -3,6 +3,11 @@
 // runs (unless asked), lets the user choose, pin and hide columns, group by
 // a column, and sort by clicking a header. Copy (Ctrl+C) gives the selected
 // runs' exact values; a long value opens in a viewer on double-click.
+// Nested runs start collapsed under their parent (click the arrow, or Right
+// and Left, + and -, * for a whole subtree); a parent shown only as context
+// for the runs a query matched starts expanded. What the user expanded or
+// collapsed stays so when the table reloads (a store being written, a new
+// query), by run id.
 #pragma once
 
 #include <QSet>
@@ -48,11 +53,14 @@ signals:
 
 private:
     void headerMenu(const QPoint& pos);
+    void restoreExpanded();
 
     RunTableModel* model_ = nullptr;
     bool showConstant_ = false;
     QSet<QString> hidden_;
     QStringList pinned_;
+    QSet<QString> expandedIds_, collapsedIds_;   // by the user
+    bool restoring_ = false;
 };
 
 } // namespace runlens::ui
