@@ -47,6 +47,22 @@ class TestLoggerFailures : public QObject {
         return o;
     }
 
+    // A run whose first flush reached the store, then `points` points of "x"
+    // logged after the disk filled: what finish() must deal with in `timeout`.
+    static Run startThenFillDisk(const std::string& path, const char* name, std::chrono::milliseconds timeout, int points)
+    {
+        auto options = onFullDisk(name, 1000, WhenBufferFull::Drop);
+        options.finish_timeout = timeout;
+        auto run = Run::start(path, options);
+        if (!run.flush())
+            throw std::runtime_error("the first flush failed before the disk was full");
+        FullDiskVfs::setFull(true);
+        for (int i = 0; i < points; ++i)
+            if (!run.logMetric("x", i * 0.5, i))
+                throw std::runtime_error("logMetric refused a point");
+        return run;
+    }
+
     // The points of `key` in the store, checked to be steps 0.. with value step * 0.5.
     static size_t pointsInOrder(const std::string& path, const QString& key = QStringLiteral("x"))
     {
@@ -176,13 +192,7 @@ private slots:
     void finishRetriesUntilSpaceReturns()
     {
         const auto path = store("finish-retries.db");
-        auto options = onFullDisk("patient", 1000, WhenBufferFull::Drop);
-        options.finish_timeout = std::chrono::milliseconds(20000);
-        auto run = Run::start(path, options);
-        QVERIFY(run.flush());
-        FullDiskVfs::setFull(true);
-        for (int i = 0; i < 500; ++i)
-            QVERIFY(run.logMetric("x", i * 0.5, i));
+        auto run = startThenFillDisk(path, "patient", std::chrono::milliseconds(20000), 500);
         std::thread admin([] {
             std::this_thread::sleep_for(std::chrono::milliseconds(600));
             FullDiskVfs::setFull(false); // someone frees space while finish() waits
@@ -200,13 +210,7 @@ private slots:
     void finishGivesUpAfterItsTimeoutAndSaysWhatIsLost()
     {
         const auto path = store("finish-gives-up.db");
-        auto options = onFullDisk("impatient", 1000, WhenBufferFull::Drop);
-        options.finish_timeout = std::chrono::milliseconds(400);
-        auto run = Run::start(path, options);
-        QVERIFY(run.flush());
-        FullDiskVfs::setFull(true);
-        for (int i = 0; i < 100; ++i)
-            QVERIFY(run.logMetric("x", i * 0.5, i));
+        auto run = startThenFillDisk(path, "impatient", std::chrono::milliseconds(400), 100);
         QElapsedTimer clock;
         clock.start();
         QVERIFY2(!run.finish(), "finish() reported success on a full disk");
