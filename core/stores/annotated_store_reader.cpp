@@ -15,6 +15,8 @@ AnnotationOverlay AnnotatedStoreReader::overlay() const
     QSet<QString> ids;
     {
         std::lock_guard lock(mutex_);
+        if (found_ && found_->exists())
+            return *found_;
         ids = runIds_;
     }
     // Asked before any load: a moved store is found by its runs, so read them.
@@ -34,11 +36,13 @@ Result<LoadedRuns> AnnotatedStoreReader::loadRuns(const ProgressCallback& progre
     ids.reserve(loaded->table->rowCount());
     for (int r = 0; r < loaded->table->rowCount(); ++r)
         ids.insert(loaded->table->id(r));
+    const AnnotationOverlay found = AnnotationOverlay::find(kind(), location(), ids);
     {
         std::lock_guard lock(mutex_);
         runIds_ = ids;
+        found_ = found;
     }
-    const auto edits = AnnotationOverlay::find(kind(), location(), ids).edits();
+    const auto edits = found.edits();
     if (!edits.empty()) {
         auto table = std::make_shared<RunTable>(*loaded->table);
         for (const RunEdit& e : edits)
@@ -63,7 +67,11 @@ Result<RunDetails> AnnotatedStoreReader::loadDetails(const QString& runId)
 
 QString AnnotatedStoreReader::changeStamp() const
 {
-    const QString path = overlay().path();
+    QString path;
+    {
+        std::lock_guard lock(mutex_);
+        path = found_ ? found_->path() : QString();
+    }
     return inner_->changeStamp() + QLatin1Char('|')
         + (path.isEmpty() ? ChangeWatch::stampOf({AnnotationOverlay::folder()})
                           : ChangeWatch::stampOf({path, path + QStringLiteral("-wal")}));

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace runlens {
 
@@ -31,7 +32,8 @@ public:
     // Another Runlens editing the overlay is a change too.
     QString changeStamp() const override;
 
-    // The overlay as of the last load (found by the store's runs).
+    // The store's overlay: the one the last load found, else looked up now
+    // (by the store's runs, read if no load has happened yet).
     AnnotationOverlay overlay() const;
     const StoreReader& inner() const { return *inner_; }
 
@@ -39,6 +41,9 @@ private:
     std::unique_ptr<StoreReader> inner_;
     mutable std::mutex mutex_;
     QSet<QString> runIds_;   // as of the last loadRuns
+    // Found by the last load: live refresh stamps it every second, and finding
+    // a moved store's overlay opens every overlay file.
+    std::optional<AnnotationOverlay> found_;
 };
 
 } // namespace runlens
