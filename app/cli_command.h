@@ -60,8 +60,9 @@ QString commandHelp(const CliCommand& command);
 ExitCode usageError(const QString& command, const QString& message, QTextStream& err);
 
 // The handlers, by where they live: headless_commands.cpp (reading, over
-// core/), edit_commands.cpp (the notebook's edits) and render_commands.cpp
-// (snapshot and report, over ui/).
+// core/), edit_commands.cpp (the notebook's edits), candidate_commands.cpp
+// (promotion rules and candidates) and render_commands.cpp (snapshot and
+// report, over ui/).
 ExitCode runsCommand(const CliCall& call);
 ExitCode showCommand(const CliCall& call);
 ExitCode diffCommand(const CliCall& call);
@@ -77,6 +78,10 @@ ExitCode trashCommand(const CliCall& call);
 ExitCode restoreCommand(const CliCall& call);
 ExitCode emptyTrashCommand(const CliCall& call);
 ExitCode annotationsCommand(const CliCall& call);
+ExitCode ruleCommand(const CliCall& call);
+ExitCode promoteCommand(const CliCall& call);
+ExitCode demoteCommand(const CliCall& call);
+ExitCode candidatesCommand(const CliCall& call);
 ExitCode reportCommand(const CliCall& call);
 ExitCode snapshotCommand(const CliCall& call);
 

@@ -166,6 +166,35 @@ std::vector<CliCommand> makeCommands()
         {{{QStringLiteral("yes")}, {}, QStringLiteral("Really delete."), {}},
             {{QStringLiteral("vacuum")}, {}, QStringLiteral("Shrink the file afterwards (VACUUM)."), {}}},
         1, 1, {}, false, &emptyTrashCommand});
+    c.push_back({QStringLiteral("rule"), QStringLiteral("STORE EXPERIMENT [RULE | --clear]"),
+        QStringLiteral("show or set an experiment's promotion rule"),
+        QStringLiteral("A promotion rule is a query a run must meet to become a candidate; it reaches the run's baseline "
+                       "(baseline.METRIC, baseline.params.X), its seed group (seeds, seed_mean.M, seed_sd.M) and "
+                       "Welch's test against the baseline's group (welch_p), and computes with + - * /: "
+                       "\"metrics.val_auc >= baseline.val_auc + 0.005 and seeds >= 3 and welch_p < 0.05\". Without RULE, "
+                       "prints the rule; --clear removes it. Kept in our store, or beside another tool's."),
+        {{{QStringLiteral("clear")}, {}, QStringLiteral("Remove the experiment's rule."), {}}, kindOnly},
+        2, 3, {}, false, &ruleCommand});
+    c.push_back({QStringLiteral("promote"), QStringLiteral("STORE RUN... [--why TEXT] [--force]"),
+        QStringLiteral("promote runs to candidate, recording why"),
+        QStringLiteral("Marks the runs as candidates (the tag runlens.candidate) with a record of who, when, why, the "
+                       "experiment's rule and baseline, and the run's metrics now. A run that does not meet its "
+                       "experiment's rule is refused unless --force, which the record keeps."),
+        {{{QStringLiteral("why")}, QStringLiteral("TEXT"), QStringLiteral("Why these runs graduate."), {}},
+            {{QStringLiteral("force")}, {}, QStringLiteral("Promote runs that do not meet the rule."), {}}, kindOnly},
+        2, -1, {}, false, &promoteCommand});
+    c.push_back({QStringLiteral("demote"), QStringLiteral("STORE RUN..."), QStringLiteral("take the candidate mark off runs"),
+        QStringLiteral("Takes the runs off the candidates; their promotion stays in the edit history."), {kindOnly}, 2, -1,
+        {}, false, &demoteCommand});
+    c.push_back({QStringLiteral("candidates"), QStringLiteral("STORE [--experiment E] [--run RUN]... [--format table|json]"),
+        QStringLiteral("list candidates and the runs that meet the rule; gate CI on it"),
+        QStringLiteral("Prints each experiment's promotion rule, its candidates with their promotion records, and the "
+                       "finished runs that meet the rule but are not promoted. With --run, prints whether each given "
+                       "run meets its experiment's rule and exits 1 unless every one does, so CI can gate on it."),
+        {{{QStringLiteral("experiment")}, QStringLiteral("E"), QStringLiteral("Only this experiment."), {}},
+            {{QStringLiteral("run")}, QStringLiteral("RUN"), QStringLiteral("Check this run against its rule (repeatable)."), {}},
+            formatOption({QStringLiteral("table"), QStringLiteral("json")}), kindOnly},
+        1, 1, {QStringLiteral("table"), QStringLiteral("json")}, false, &candidatesCommand});
     c.push_back({QStringLiteral("annotations"), QStringLiteral("(export STORE [-o FILE] | import STORE FILE)"),
         QStringLiteral("send the notes of another tool's store along with it"),
         QStringLiteral("Another tool's store keeps Runlens's edits beside it, in the app's data folder. export writes "

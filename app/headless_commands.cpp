@@ -8,11 +8,12 @@
 #include "number_text.h"
 #include "pareto_front.h"
 #include "run_diff.h"
+#include "baselines.h"
 #include "run_json.h"
 #include "run_query.h"
 #include "run_table_csv.h"
 #include "run_tree.h"
-#include "saved_queries.h"
+#include "store_entries.h"
 #include "seed_statistics.h"
 #include "store_importer.h"
 #include "store_registry.h"
@@ -98,6 +99,18 @@ std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool
     return Opened{std::move(*reader), std::move(*runs)};
 }
 
+QueryContext queryContextOf(const Opened& store)
+{
+    const RunTable& t = *store.runs.table;
+    const auto baselines = readBaselines(*store.reader);
+    QueryContext context;
+    context.baselineRows.assign(size_t(t.rowCount()), -1);
+    for (int r = 0; r < t.rowCount(); ++r)
+        if (const QString id = baselines.value(t.experiment(r)); !id.isEmpty())
+            context.baselineRows[size_t(r)] = t.rowOfId(id);
+    return context;
+}
+
 int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
 {
     const auto rows = table.findRuns({which});
@@ -115,7 +128,8 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
 {
     const RunTable& t = *s.runs.table;
     const RunQuery q(query);
-    const auto selection = q.select(t);
+    const QueryContext baselines = queryContextOf(s);
+    const auto selection = q.select(t, &baselines);
     if (selection.error) {
         err << "runlens: invalid query, " << selection.error->describe() << '\n';
         err << "  " << query << '\n'
@@ -489,7 +503,7 @@ ExitCode runsCommand(const CliCall& call)
         if (call.isSet(QStringLiteral("saved"))) {
             const QString name = call.value(QStringLiteral("saved"));
             const auto saved = readSavedQueries(*store.reader);
-            const auto it = std::find_if(saved.begin(), saved.end(), [&](const SavedQuery& q) { return q.name == name; });
+            const auto it = std::find_if(saved.begin(), saved.end(), [&](const StoreEntry& q) { return q.name == name; });
             if (it == saved.end()) {
                 QStringList names;
                 for (const auto& q : saved)
@@ -500,7 +514,7 @@ ExitCode runsCommand(const CliCall& call)
                          << '\n';
                 return BadQuery;
             }
-            query = it->query;
+            query = it->value;
         }
         return cmdRuns(call.list(QStringLiteral("columns")), call.format, query, call.isSet(QStringLiteral("deleted")), store,
                        call.out, call.err);

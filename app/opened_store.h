@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cli_command.h"
+#include "run_query.h"
 #include "store_reader.h"
 
 #include <QTextStream>
@@ -22,6 +23,9 @@ struct Opened {
 // Prints why on `err` and sets `code` (StoreError) when it cannot.
 std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool deleted, QTextStream& err,
                                   ExitCode& code);
+// Each row's baseline (its experiment's, readBaselines), for queries that
+// reach baseline.X and welch_p.
+QueryContext queryContextOf(const Opened& store);
 // The row of a run given as an id, id prefix or name; -1 after saying why.
 int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err);
 

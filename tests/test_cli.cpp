@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The CLI as a script sees it: output formats, exit codes and messages.
+#include "baselines.h"
 #include "command_line.h"
 #include "desktop_launch.h"
 #include "run_table.h"
@@ -246,6 +247,100 @@ private slots:
         QCOMPARE(cli({QStringLiteral("seeds"), store}).code, int(cli::Usage));
     }
 
+    void candidatesGateCi()
+    {
+        // A baseline config and a better one, three seeds each, and a run of
+        // a noisy config: the rule holds for the better runs only.
+        const QString store = dir_.filePath(QStringLiteral("candidates.db"));
+        QString baseline;
+        const std::pair<double, std::array<double, 3>> configs[] = {
+            {0.1, {0.900, 0.902, 0.904}}, {0.05, {0.910, 0.912, 0.914}}, {0.2, {0.890, 0.930, 0.910}}};
+        for (const auto& [lr, aucs] : configs)
+            for (int seed = 0; seed < 3; ++seed) {
+                RunOptions o;
+                o.name = "lr" + std::to_string(lr).substr(0, 4) + "-s" + std::to_string(seed);
+                o.experiment = "gate";
+                o.capture_git = false;
+                auto run = Run::start(store.toStdString(), o);
+                run.logParam("lr", lr);
+                run.logParam("seed", seed);
+                run.logMetric("val_auc", aucs[size_t(seed)], 0);
+                if (baseline.isEmpty())
+                    baseline = QString::fromStdString(run.id());
+                run.finish();
+            }
+        {
+            auto reader = test::mustOpen(store);
+            QVERIFY(writeBaseline(*reader, QStringLiteral("gate"), baseline));
+        }
+        const QString rule = QStringLiteral("metrics.val_auc >= baseline.val_auc + 0.005 and seeds >= 3 and welch_p < 0.05");
+        // A rule with bad syntax is refused with its column; an order by too.
+        auto o = cli({QStringLiteral("rule"), store, QStringLiteral("gate"), QStringLiteral("metrics.val_auc >= baseline.val_auc +")});
+        QCOMPARE(o.code, int(cli::BadQuery));
+        QVERIFY2(o.err.contains(QLatin1String("column 38")), qPrintable(o.err));
+        QCOMPARE(cli({QStringLiteral("rule"), store, QStringLiteral("gate"), QStringLiteral("seeds > 1 order by name")}).code,
+                 int(cli::BadQuery));
+        QCOMPARE(cli({QStringLiteral("rule"), store, QStringLiteral("gate")}).code, int(cli::Failed)); // none yet
+        QCOMPARE(cli({QStringLiteral("rule"), store, QStringLiteral("gate"), rule}).code, 0);
+        o = cli({QStringLiteral("rule"), store, QStringLiteral("gate")});
+        QCOMPARE(o.out.trimmed(), rule);
+
+        // The gate: exit 0 when every given run meets it, 1 otherwise.
+        o = cli({QStringLiteral("candidates"), store, QStringLiteral("--run"), QStringLiteral("lr0.05-s1")});
+        QCOMPARE(o.code, 0);
+        QVERIFY2(o.out.contains(QLatin1String("lr0.05-s1")) && o.out.contains(QLatin1String("meets the rule")), qPrintable(o.out));
+        o = cli({QStringLiteral("candidates"), store, QStringLiteral("--run"), QStringLiteral("lr0.05-s1"),
+                 QStringLiteral("--run"), QStringLiteral("lr0.20-s1")});
+        QCOMPARE(o.code, int(cli::Failed));
+        QVERIFY(o.out.contains(QLatin1String("lr0.20-s1")));
+        QVERIFY(o.out.contains(QLatin1String("fails the rule")));
+        QCOMPARE(cli({QStringLiteral("candidates"), store, QStringLiteral("--run"), QStringLiteral("nobody")}).code,
+                 int(cli::RunNotFound));
+        o = cli({QStringLiteral("candidates"), store, QStringLiteral("--run"), QStringLiteral("lr0.20-s1"),
+                 QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(o.code, int(cli::Failed));
+        QCOMPARE(QJsonDocument::fromJson(o.out.toUtf8()).array().at(0).toObject().value(QStringLiteral("meets")).toBool(), false);
+
+        // Promote: refused against the rule unless forced; recorded either way.
+        o = cli({QStringLiteral("promote"), store, QStringLiteral("lr0.20-s1"), QStringLiteral("--why"), QStringLiteral("hunch")});
+        QCOMPARE(o.code, int(cli::Failed));
+        QVERIFY(o.err.contains(QLatin1String("--force")));
+        o = cli({QStringLiteral("promote"), store, QStringLiteral("lr0.05-s0"), QStringLiteral("lr0.05-s1"),
+                 QStringLiteral("--why"), QStringLiteral("+1 point on every seed")});
+        QCOMPARE(o.code, 0);
+        QCOMPARE(o.out.count(QLatin1String("(meets the rule)")), 2);
+        QCOMPARE(cli({QStringLiteral("promote"), store, QStringLiteral("lr0.20-s1"), QStringLiteral("--force")}).code, 0);
+        o = cli({QStringLiteral("candidates"), store, QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(o.code, 0);
+        const QJsonObject gate = QJsonDocument::fromJson(o.out.toUtf8()).array().at(0).toObject();
+        QCOMPARE(gate.value(QStringLiteral("rule")).toString(), rule);
+        const QJsonArray candidates = gate.value(QStringLiteral("candidates")).toArray();
+        QCOMPARE(candidates.size(), 3);
+        const QJsonObject record = candidates.at(0).toObject().value(QStringLiteral("promotion")).toObject();
+        QCOMPARE(record.value(QStringLiteral("why")).toString(), QStringLiteral("+1 point on every seed"));
+        QCOMPARE(record.value(QStringLiteral("met_rule")).toBool(), true);
+        QCOMPARE(record.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("val_auc")).toDouble(), 0.910);
+        QCOMPARE(candidates.at(2).toObject().value(QStringLiteral("promotion")).toObject().value(QStringLiteral("met_rule")).toBool(),
+                 false);
+        const QJsonArray meeting = gate.value(QStringLiteral("meets_rule")).toArray();
+        QCOMPARE(meeting.size(), 1);
+        QCOMPARE(meeting.at(0).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("lr0.05-s2"));
+        // The table form names the same, and demote takes the mark off.
+        o = cli({QStringLiteral("candidates"), store});
+        QVERIFY(o.out.contains(QLatin1String("candidate lr0.05-s0")));
+        QVERIFY(o.out.contains(QLatin1String("against the rule")));
+        QVERIFY(o.out.contains(QLatin1String("meets the rule, not promoted: lr0.05-s2")));
+        QCOMPARE(cli({QStringLiteral("demote"), store, QStringLiteral("lr0.20-s1")}).code, 0);
+        o = cli({QStringLiteral("candidates"), store, QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(QJsonDocument::fromJson(o.out.toUtf8()).array().at(0).toObject().value(QStringLiteral("candidates")).toArray().size(), 2);
+        // runs --query reaches the baseline too.
+        o = cli({QStringLiteral("runs"), store, QStringLiteral("--query"), QStringLiteral("is_baseline"), QStringLiteral("--format"),
+                 QStringLiteral("json")});
+        QCOMPARE(QJsonDocument::fromJson(o.out.toUtf8()).array().size(), 1);
+        QCOMPARE(cli({QStringLiteral("rule"), store, QStringLiteral("gate"), QStringLiteral("--clear")}).code, 0);
+        QCOMPARE(cli({QStringLiteral("rule"), store, QStringLiteral("gate")}).code, int(cli::Failed));
+    }
+
     void errorsAndExitCodes()
     {
         QCOMPARE(cli({QStringLiteral("show"), store_, QStringLiteral("nobody")}).code, int(cli::RunNotFound));
@@ -397,9 +492,9 @@ private slots:
         const auto unknown = cli({QStringLiteral("help"), QStringLiteral("nosuch")});
         QCOMPARE(unknown.code, int(cli::Usage));
         QVERIFY(unknown.err.contains(QStringLiteral("no command 'nosuch'")));
-        // Every view a snapshot can take is in its help (the usage once listed 3 of 9).
+        // Every view a snapshot can take is in its help (the usage once listed 3 of 9; there are 10).
         const auto snapshot = cli({QStringLiteral("help"), QStringLiteral("snapshot")}).out;
-        QCOMPARE(ui::snapshotViews().size(), 9);
+        QCOMPARE(ui::snapshotViews().size(), 10);
         for (const auto& view : ui::snapshotViews())
             QVERIFY2(snapshot.contains(view), qPrintable(view));
     }

@@ -14,7 +14,7 @@
 #include "navigator_view.h"
 #include "query_bar.h"
 #include "run_table_view.h"
-#include "saved_queries.h"
+#include "store_entries.h"
 #include "store_registry.h"
 #include "tag_editor_dialog.h"
 #include "test_support.h"

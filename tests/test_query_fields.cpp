@@ -7,7 +7,7 @@
 #include "annotated_store_reader.h"
 #include "run_edit.h"
 #include "run_query.h"
-#include "saved_queries.h"
+#include "store_entries.h"
 #include "store_registry.h"
 #include "test_support.h"
 
@@ -306,14 +306,14 @@ private slots:
         const QString path = dir_.filePath(QStringLiteral("saved.db"));
         QVERIFY(QFile::copy(store_, path));
         auto reader = mustOpen(path);
-        QCOMPARE(readSavedQueries(*reader), std::vector<SavedQuery>{});
+        QCOMPARE(readSavedQueries(*reader), std::vector<StoreEntry>{});
         const QString best = QStringLiteral("data.train = 'v3' order by metrics.val_auc desc limit 1");
         QVERIFY(writeSavedQuery(*reader, QStringLiteral("best on v3"), best));
         QVERIFY(writeSavedQuery(*reader, QStringLiteral("dirty"), QStringLiteral("git.dirty")));
         QVERIFY(writeSavedQuery(*reader, QStringLiteral("dirty"), QStringLiteral("git.dirty = true")));
         QVERIFY(!writeSavedQuery(*reader, QStringLiteral("  "), QStringLiteral("starred")));
         const auto saved = readSavedQueries(*mustOpen(path));
-        QCOMPARE(saved, (std::vector<SavedQuery>{{QStringLiteral("best on v3"), best},
+        QCOMPARE(saved, (std::vector<StoreEntry>{{QStringLiteral("best on v3"), best},
                                                  {QStringLiteral("dirty"), QStringLiteral("git.dirty = true")}}));
         // Kept as store_meta rows: the schema (what an older Runlens checks) is unchanged.
         {
@@ -338,7 +338,7 @@ private slots:
         auto again = openStore(copy);
         QVERIFY(again);
         QCOMPARE(readSavedQueries(**again),
-                 (std::vector<SavedQuery>{{QStringLiteral("by commit"), QStringLiteral("git.commit ~ '^3fbc'")}}));
+                 (std::vector<StoreEntry>{{QStringLiteral("by commit"), QStringLiteral("git.commit ~ '^3fbc'")}}));
         // Not one byte of MLflow's files changed, and nothing was added among them.
         for (auto i = before.begin(); i != before.end(); ++i)
             QCOMPARE(fileHash(i.key()), i.value());

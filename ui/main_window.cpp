@@ -7,6 +7,10 @@
 #include "scatter_view.h"
 #include "parallel_coordinates_view.h"
 #include "seeds_view.h"
+#include "candidates_view.h"
+#include "promote_dialog.h"
+#include "promotion.h"
+#include "promotion_rule_dialog.h"
 #include "navigator_view.h"
 #include "query_bar.h"
 #include "report_dialog.h"
@@ -94,6 +98,15 @@ MainWindow::MainWindow(QWidget* parent)
     views_->addTab(parcoords_, tr("Parallel"));
     scatter_ = new ScatterView;
     views_->addTab(scatter_, tr("Scatter"));
+    candidates_ = new CandidatesView;
+    views_->addTab(candidates_, tr("Candidates"));
+    connect(candidates_, &CandidatesView::runsSelected, this, [this](const std::vector<int>& rows) {
+        if (!rows.empty())
+            selectRuns(rows);
+    });
+    connect(candidates_, &CandidatesView::promoteRequested, this, &MainWindow::promoteSelectedRuns);
+    connect(candidates_, &CandidatesView::demoteRequested, this, &MainWindow::demoteSelectedRuns);
+    connect(candidates_, &CandidatesView::ruleRequested, this, &MainWindow::editPromotionRule);
     connect(scatter_, &ScatterView::runClicked, this, [this](int row, bool add) {
         auto rows = add ? table_->selectedTableRows() : std::vector<int>{};
         if (std::find(rows.begin(), rows.end(), row) == rows.end())
@@ -110,7 +123,11 @@ MainWindow::MainWindow(QWidget* parent)
         curves_->setSettings(s);
         views_->setCurrentWidget(curves_);
     });
-    connect(views_, &QTabWidget::currentChanged, this, [this] { updateDiff(); });
+    connect(views_, &QTabWidget::currentChanged, this, [this] {
+        if (views_->currentWidget() == candidates_)
+            refreshPromotion();   // its history is read only while it is in view
+        updateDiff();
+    });
     centre_ = new QSplitter(Qt::Vertical);
     centre_->addWidget(top);
     centre_->addWidget(views_);
@@ -214,6 +231,7 @@ MainWindow::MainWindow(QWidget* parent)
         else
             statusBar()->clearMessage();
     });
+    connect(workspace_.get(), &Workspace::promotionRulesChanged, this, &MainWindow::refreshPromotion);
     connect(workspace_.get(), &Workspace::baselineFailed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("The baseline could not be kept: %1").arg(message), 15000);
     });
@@ -302,11 +320,16 @@ void MainWindow::buildMenus()
     trash->setShortcut(QKeySequence::Delete);
     auto* restore = edit->addAction(tr("Rest&ore from Trash"), this, [this] { trashSelectedRuns(false); });
     edit->addAction(tr("&Empty Trash…"), this, &MainWindow::emptyTrash);
+    edit->addSeparator();
+    auto* promote = edit->addAction(tr("&Promote to Candidate…"), this, &MainWindow::promoteSelectedRuns);
+    promote->setShortcut(QKeySequence(tr("Ctrl+Shift+P")));
+    auto* demote = edit->addAction(tr("De&mote Candidate"), this, &MainWindow::demoteSelectedRuns);
+    edit->addAction(tr("Promotion R&ule…"), this, &MainWindow::editPromotionRule);
     for (QAction* a : {rename, trash}) {
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         table_->addAction(a);
     }
-    connect(edit, &QMenu::aboutToShow, this, [this, rename, tag, star, trash, restore] {
+    connect(edit, &QMenu::aboutToShow, this, [this, rename, tag, star, trash, restore, promote, demote] {
         const auto rows = table_->selectedTableRows();
         const auto table = workspace_->runs();
         const bool any = !rows.empty();
@@ -316,6 +339,8 @@ void MainWindow::buildMenus()
         const bool allTrashed = any && std::all_of(rows.begin(), rows.end(), [&](int r) { return table->isTrashed(r); });
         trash->setEnabled(any && !allTrashed);
         restore->setEnabled(any && std::any_of(rows.begin(), rows.end(), [&](int r) { return table->isTrashed(r); }));
+        promote->setEnabled(any);
+        demote->setEnabled(std::any_of(rows.begin(), rows.end(), [&](int r) { return isCandidate(*table, r); }));
     });
     edit->addSeparator();
     auto* find = edit->addAction(tr("&Find Runs"), this, [this] {
@@ -447,6 +472,7 @@ void MainWindow::onTableChanged()
         model_->setTable(table, {}, storeNames);
     }
     model_->setBaselines(workspace_->baselineRows());
+    refreshPromotion();
     QStringList params, metrics, tags, data;
     for (const auto& c : table->params())
         params << c.key;
@@ -668,6 +694,105 @@ void MainWindow::trashSelectedRuns(bool trash)
                                  8000);
 }
 
+void MainWindow::refreshPromotion()
+{
+    const auto table = workspace_->runs();
+    const RuleCheck check = workspace_->checkRules();
+    std::vector<QString> rules(size_t(table->rowCount()));
+    for (int r = 0; r < table->rowCount(); ++r)
+        rules[size_t(r)] = workspace_->promotionRuleFor(r);
+    model_->setPromotion(check.verdicts, rules);
+    // Each candidate's promotions and demotions, read only while the tab is
+    // in view (a live store refreshes every second) and for the first few.
+    QHash<int, std::vector<RunEvent>> history;
+    if (views_->currentWidget() == candidates_) {
+        int read = 0;
+        for (int r = 0; r < table->rowCount() && read < kCandidateHistories; ++r) {
+            if (!isCandidate(*table, r))
+                continue;
+            ++read;
+            if (auto d = workspace_->details(r)) {
+                auto& events = history[r];
+                for (auto& e : d->events)
+                    if (e.field == QLatin1String("tag") && e.key == kCandidateTag)
+                        events.push_back(std::move(e));
+            }
+        }
+    }
+    candidates_->setData(table, check, std::move(rules), std::move(history));
+}
+
+void MainWindow::promoteSelectedRuns()
+{
+    const auto rows = table_->selectedTableRows();
+    if (rows.empty()) {
+        statusBar()->showMessage(tr("Select the runs to promote"), 5000);
+        return;
+    }
+    const auto table = workspace_->runs();
+    const RuleCheck check = workspace_->checkRules();
+    std::vector<QString> rules(size_t(table->rowCount()));
+    for (int r : rows)
+        rules[size_t(r)] = workspace_->promotionRuleFor(r);
+    PromoteDialog dialog(*table, rows, check.verdicts, rules, this);
+    if (dialog.exec() == QDialog::Accepted)
+        promoteRuns(rows, dialog.why(), true);
+}
+
+bool MainWindow::promoteRuns(const std::vector<int>& rows, const QString& why, bool force)
+{
+    const auto table = workspace_->runs();
+    const RuleCheck check = workspace_->checkRules();
+    const auto baselineRows = workspace_->baselineRows();
+    // One undoable edit for all of them, one record each. Runs of several
+    // experiments record the rule of the first: promoting across
+    // experiments at once is rare, and each run's verdict is still its own.
+    std::vector<bool> met;
+    std::vector<QString> baselines;
+    for (int r : rows) {
+        const RuleVerdict v = check.verdicts[size_t(r)];
+        if (!force && (v == RuleVerdict::Fails || v == RuleVerdict::Waiting)) {
+            statusBar()->showMessage(tr("%1 does not meet the rule of %2").arg(table->name(r), table->experiment(r)), 10000);
+            return false;
+        }
+        met.push_back(v == RuleVerdict::Meets);
+        const int b = baselineRows[size_t(r)];
+        baselines.push_back(b < 0 ? QString() : table->name(b));
+    }
+    const RunEdit edit = promotionEdit(*table, rows, why, workspace_->promotionRuleFor(rows.front()), met, baselines);
+    if (!pushEdit(edit))
+        return false;
+    statusBar()->showMessage(tr("Promoted to candidate (Ctrl+Z takes it back)"), 8000);
+    return true;
+}
+
+void MainWindow::demoteSelectedRuns()
+{
+    const auto rows = table_->selectedTableRows();
+    if (pushEdit(demotionEdit(*workspace_->runs(), rows)))
+        statusBar()->showMessage(tr("Demoted (the history keeps the promotion; Ctrl+Z takes it back)"), 8000);
+}
+
+void MainWindow::editPromotionRule()
+{
+    const auto table = workspace_->runs();
+    const auto rows = table_->selectedTableRows();
+    int store = rows.empty() ? session_->scope().store : table->storeIndex(rows.front());
+    QString experiment = rows.empty() ? session_->scope().experiment : table->experiment(rows.front());
+    if (store < 0 && workspace_->storeCount() == 1)
+        store = 0;
+    if (experiment.isEmpty() && store >= 0 && workspace_->store(store).table->experiments().size() == 1)
+        experiment = workspace_->store(store).table->experiments().front();
+    if (store < 0 || experiment.isEmpty()) {
+        statusBar()->showMessage(tr("Select a run (or an experiment in the navigator) whose experiment gets the rule"), 8000);
+        return;
+    }
+    PromotionRuleDialog dialog(*table, workspace_->queryContext(), experiment, workspace_->promotionRule(store, experiment),
+                               this);
+    if (dialog.exec() == QDialog::Accepted)
+        workspace_->setPromotionRule(store, experiment, dialog.rule());
+}
+
 void MainWindow::setShowTrash(bool show)
 {
     SessionScope scope = session_->scope();
@@ -802,6 +927,10 @@ void MainWindow::prepareSnapshot(SnapshotView view)
     statusBar()->hide();
     if (view == SnapshotView::Table) {
         views_->hide();
+    } else if (view == SnapshotView::Candidates) {
+        // The table's Candidate column above, the list beneath: both halves of the story.
+        views_->setCurrentWidget(candidates_);
+        refreshPromotion();
     } else {
         centre_->widget(0)->hide();
         views_->setCurrentWidget(view == SnapshotView::Diff       ? static_cast<QWidget*>(diff_)

@@ -33,6 +33,7 @@ class Workspace;
 
 namespace runlens::ui {
 
+class CandidatesView;
 class CodeDiffView;
 class DiffView;
 class SeedsView;
@@ -73,6 +74,15 @@ public:
     void trashSelectedRuns(bool trash = true);
     void setShowTrash(bool show);
     void emptyTrash();
+    // Candidates (Edit menu, the Candidates tab). Promote asks why in a
+    // dialog that shows each run against its rule; promoteRuns is what it
+    // does (a run failing its rule only with `force`, which the record keeps).
+    void promoteSelectedRuns();
+    bool promoteRuns(const std::vector<int>& rows, const QString& why, bool force);
+    void demoteSelectedRuns();
+    // The promotion rule of the selected run's experiment (else the one in view), in a dialog.
+    void editPromotionRule();
+    CandidatesView* candidatesView() const { return candidates_; }
     // Save Query…: keeps the query bar's text with the store chosen in the
     // navigator (asking which when several are open), under `name` (asked
     // when empty).
@@ -99,11 +109,13 @@ public:
     std::vector<int> reportRows(QString* note = nullptr) const;
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter };
+    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter, Candidates };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
     static constexpr int kDefaultCurveRuns = 20;
+    // Candidates whose promotion history the Candidates tab reads (one run's details each).
+    static constexpr int kCandidateHistories = 20;
     static constexpr int kMaxGroupedCurveRuns = 2000;
     // The side panels' widths: wished for, and the least they get.
     static constexpr int kNavigatorWidth = 230, kNavigatorMinWidth = 140;
@@ -124,6 +136,8 @@ private:
     void onFilteredRowsChanged();
     void applyShownRows();
     void onSelectionChanged();
+    // Each run against its experiment's rule, into the table and the Candidates tab.
+    void refreshPromotion();
     void updateGrouping();
     void updateDiff();
     void updateRecentMenu();
@@ -143,6 +157,7 @@ private:
     DiffView* diff_;
     CodeDiffView* codeDiff_;
     SeedsView* seeds_;
+    CandidatesView* candidates_;
     ParallelCoordinatesView* parcoords_;
     ScatterView* scatter_;
     QTabWidget* views_;

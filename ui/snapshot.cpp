@@ -58,7 +58,7 @@ const QStringList& snapshotViews()
 {
     static const QStringList views = {QStringLiteral("table"), QStringLiteral("curves"), QStringLiteral("diff"),
         QStringLiteral("codediff"), QStringLiteral("seeds"), QStringLiteral("parcoords"), QStringLiteral("scatter"),
-        QStringLiteral("report"), QStringLiteral("window")};
+        QStringLiteral("candidates"), QStringLiteral("report"), QStringLiteral("window")};
     return views;
 }
 
@@ -143,6 +143,8 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         view = MainWindow::SnapshotView::Parallel;
     else if (o.view == QLatin1String("scatter"))
         view = MainWindow::SnapshotView::Scatter;
+    else if (o.view == QLatin1String("candidates"))
+        view = MainWindow::SnapshotView::Candidates;
     else if (o.view != QLatin1String("window")) {
         err << "runlens snapshot: unknown view '" << o.view << "' (" << snapshotViews().join(QStringLiteral(", ")) << ")\n";
         return SnapshotError::BadOption;

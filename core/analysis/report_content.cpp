@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "report_content.h"
 
+#include "promotion.h"
+
 #include "metric_priority.h"
 
 #include <QRegularExpression>
@@ -25,6 +27,13 @@ std::vector<ReportContent::Fact> provenanceFacts(const RunDetails& d)
         if (k == QLatin1String("host") || k == QLatin1String("os") || k == QLatin1String("python")
             || k == QLatin1String("gpu") || k.startsWith(QLatin1String("seed")))
             f.emplace_back(k, v.left(80));
+    // A candidate's promotion record: who graduated it, when, why, under which rule.
+    for (const auto& [k, v] : d.tags)
+        if (k == kCandidateTag) {
+            f.emplace_back(QStringLiteral("candidate"), promotionSummary(v).left(300));
+            if (const auto record = PromotionRecord::fromJson(v); record && !record->rule.isEmpty())
+                f.emplace_back(QStringLiteral("promotion rule"), record->rule.left(300));
+        }
     return f;
 }
 

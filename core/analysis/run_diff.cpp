@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_diff.h"
 
+#include "promotion.h"
+
 #include "natural_compare.h"
 #include "number_text.h"
 #include "seed_statistics.h"
@@ -85,10 +87,12 @@ Section gitSection(const GitRecord& g)
 std::vector<std::pair<QString, Section>> sectionsOf(const RunDetails& d, const CompareOptions& options)
 {
     Section tags;
-    for (const auto& [k, v] : d.tags)
-        if (options.toolTags || !isToolInternalTag(k))
-            tags.insert(k, v);
     Section run;
+    for (const auto& [k, v] : d.tags)
+        if (k == kCandidateTag)
+            run.insert(QStringLiteral("candidate"), promotionSummary(v));   // a record, not a JSON blob
+        else if (options.toolTags || !isToolInternalTag(k))
+            tags.insert(k, v);
     run.insert(QStringLiteral("experiment"), d.experiment);
     run.insert(QStringLiteral("status"), statusName(d.status));
     run.insert(QStringLiteral("reproducibility hash"), d.reproHash);

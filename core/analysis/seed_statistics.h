@@ -5,6 +5,7 @@
 #pragma once
 
 #include "run_table.h"
+#include "sample_statistics.h"
 #include "seed_keys.h"
 
 #include <QString>
@@ -28,22 +29,7 @@ std::vector<SeedGroup> groupBySeed(const RunTable& table, const std::vector<int>
 // Groups in the param's order (numbers numerically).
 std::vector<SeedGroup> groupByParam(const RunTable& table, const std::vector<int>& rows, const QString& key);
 
-struct SampleStats {
-    int n = 0;              // runs with a finite value
-    double mean = 0, sd = 0, min = 0, max = 0;   // sd: sample (n - 1); 0 when n < 2
-    QString warning;        // set when n < 3
-};
-
-SampleStats sampleStats(const std::vector<double>& values);
 // The last value of `metric` (or .min / .max when `stat` says) over the rows.
 std::vector<double> metricValues(const RunTable& table, const std::vector<int>& rows, const QString& metric);
-
-struct WelchTest {
-    bool valid = false;     // false when a group has fewer than 2 values or no variance
-    double t = 0, df = 0, p = 1;   // two-sided p
-    QString warning;
-};
-
-WelchTest welchTTest(const SampleStats& a, const SampleStats& b);
 
 } // namespace runlens

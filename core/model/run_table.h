@@ -34,6 +34,8 @@ std::optional<RunStatus> statusFromName(const QString& name);
 // export and other tool's overlay carries them without a field of their own.
 inline const QString kStarredTag = QStringLiteral("runlens.starred");
 inline const QString kTrashedTag = QStringLiteral("runlens.trashed");   // value: when, ISO 8601 UTC
+// value: the promotion record, JSON (core/notebook/promotion.h)
+inline const QString kCandidateTag = QStringLiteral("runlens.candidate");
 
 // A param or tag column. Values are kept as text (as logged) and, where they
 // read as numbers (int, float, bool), as a double too for sorting and queries.

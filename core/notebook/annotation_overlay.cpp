@@ -187,36 +187,38 @@ Result<bool> AnnotationOverlay::write(const RunEdit& edit, const QString& user)
     }
 }
 
-std::vector<std::pair<QString, QString>> AnnotationOverlay::savedQueries() const
+std::vector<std::pair<QString, QString>> AnnotationOverlay::entries(const QString& prefix) const
 {
     std::vector<std::pair<QString, QString>> out;
     if (path_.isEmpty())
         return out;
     try {
         SqliteDb db(path_.toStdString(), SqliteDb::Mode::ReadOnly);
-        auto st = db.prepare("SELECT substr(key, 7), value FROM overlay_meta WHERE key GLOB 'query:*' ORDER BY key");
+        const std::string p = utf8(prefix);
+        auto st = db.prepare("SELECT substr(key, ?), value FROM overlay_meta WHERE substr(key, 1, ?) = ? ORDER BY key");
+        st.bind(1, int64_t(p.size() + 1)).bind(2, int64_t(p.size())).bind(3, p);
         while (st.step())
             out.emplace_back(fromUtf8(st.text(0)), fromUtf8(st.text(1)));
     } catch (const std::exception&) {
-        // An unreadable overlay keeps no queries; the store itself still opens.
+        // An unreadable overlay keeps nothing; the store itself still opens.
     }
     return out;
 }
 
-Result<bool> AnnotationOverlay::writeSavedQuery(const QString& name, const QString& query)
+Result<bool> AnnotationOverlay::writeEntry(const QString& prefix, const QString& name, const QString& value)
 {
     if (path_.isEmpty())
         path_ = pathFor(kind_, location_);
     try {
         SqliteDb db = openForWriting(path_, kind_, location_);
-        const std::string key = "query:" + utf8(name);
-        if (query.isEmpty())
+        const std::string key = utf8(prefix + name);
+        if (value.isEmpty())
             db.prepare("DELETE FROM overlay_meta WHERE key=?").bind(1, key).run();
         else
-            db.prepare("INSERT OR REPLACE INTO overlay_meta(key, value) VALUES(?, ?)").bind(1, key).bind(2, utf8(query)).run();
+            db.prepare("INSERT OR REPLACE INTO overlay_meta(key, value) VALUES(?, ?)").bind(1, key).bind(2, utf8(value)).run();
         return true;
     } catch (const std::exception& e) {
-        return Failure{QStringLiteral("cannot keep the query in '%1': %2").arg(path_, QString::fromUtf8(e.what()))};
+        return Failure{QStringLiteral("cannot keep '%1' in '%2': %3").arg(name, path_, QString::fromUtf8(e.what()))};
     }
 }
 

@@ -45,10 +45,12 @@ public:
     // Keeps `edit` (made by `user`), creating the overlay if needed.
     Result<bool> write(const RunEdit& edit, const QString& user);
 
-    // Named queries kept for the store (core/stores/saved_queries.h), by
-    // name; writing an empty query removes it.
-    std::vector<std::pair<QString, QString>> savedQueries() const;
-    Result<bool> writeSavedQuery(const QString& name, const QString& query);
+    // Named texts kept for the store rather than for a run
+    // (core/stores/store_entries.h: saved queries, promotion rules), whose
+    // keys start with `prefix` ("query:"), by name; writing an empty value
+    // removes one.
+    std::vector<std::pair<QString, QString>> entries(const QString& prefix) const;
+    Result<bool> writeEntry(const QString& prefix, const QString& name, const QString& value);
 
     // {"kind", "location", "runs": {id: {"name"|"notes"|"hypothesis": text,
     // "tags": {key: value|null}}}, "events": [...]}

@@ -111,6 +111,8 @@ QString RunEdit::describe() const
             return (after ? QStringLiteral("Star %1") : QStringLiteral("Unstar %1")).arg(runs);
         if (key_ == kTrashedTag)
             return (after ? QStringLiteral("Move %1 to the trash") : QStringLiteral("Restore %1")).arg(runs);
+        if (key_ == kCandidateTag)
+            return (after ? QStringLiteral("Promote %1 to candidate") : QStringLiteral("Demote %1")).arg(runs);
         return after ? QStringLiteral("Tag %1 %2=%3").arg(runs, key_, *after) : QStringLiteral("Remove tag %1 from %2").arg(key_, runs);
     }
     return {};

@@ -13,13 +13,25 @@ namespace runlens::query {
 
 enum class FieldKind {
     Param, Metric, Tag, Data, Env, Name, Id, Status, Experiment, StartTime, EndTime, Duration,
-    GitCommit, GitBranch, GitDirty, Notes, Hypothesis, Starred, Trashed, Parent, IsParent, Seeds, SeedGroup
+    GitCommit, GitBranch, GitDirty, Notes, Hypothesis, Starred, Trashed, Parent, IsParent, Seeds, SeedGroup,
+    IsBaseline, WelchP, SeedMean, SeedSd
 };
 enum class Cmp { Eq, Ne, Lt, Le, Gt, Ge, Match, NoMatch, In, NotIn };
 
 struct Field {
     FieldKind kind = FieldKind::Name;
-    QString path; // for params/metrics/tags/data/env: everything after the prefix
+    QString path; // for params/metrics/tags/data/env/welch_p/seed_mean/seed_sd: everything after the prefix
+    bool ofBaseline = false; // baseline.X: the field's value in the run's baseline run
+    int pos = 0, len = 0;
+};
+
+// A value computed from fields and numbers: `baseline.val_auc + 0.005`,
+// `metrics.train_loss - metrics.val_loss`.
+struct Expr {
+    enum Kind { FieldRef, Number, Add, Sub, Mul, Div, Negate } kind = Number;
+    Field field;
+    double number = 0;
+    std::unique_ptr<Expr> left, right; // Negate: left only
     int pos = 0, len = 0;
 };
 
@@ -36,6 +48,10 @@ struct Node {
     Field field;
     Cmp cmp = Cmp::Eq;
     std::vector<Literal> values;
+    // Set when a side is more than one field (left) or one value (right):
+    // arithmetic, or another field such as baseline.X. `field` is then the
+    // left side's first field (for messages).
+    std::unique_ptr<Expr> lhs, rhs;
     int opPos = 0;
 };
 

@@ -2,6 +2,7 @@
 #include "query_evaluation.h"
 
 #include "natural_compare.h"
+#include "sample_statistics.h"
 #include "seed_keys.h"
 
 #include <QDateTime>
@@ -9,6 +10,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <numeric>
 #include <unordered_set>
@@ -92,15 +94,124 @@ std::shared_ptr<const SeedGroups> seedGroups(const RunTable& t)
     return out;
 }
 
+// Metric `path` ("val_auc", or with .last/.min/.max/.count/.last_step) as a
+// number per row; null when no run has it.
+struct MetricValue {
+    const MetricColumn* column = nullptr;
+    MetricStat stat = MetricStat::Last;
+    std::optional<double> at(int r) const
+    {
+        if (!column->has(r))
+            return std::nullopt;
+        const auto i = size_t(r);
+        return stat == MetricStat::Last ? column->last[i]
+            : stat == MetricStat::Min   ? column->min[i]
+            : stat == MetricStat::Max   ? column->max[i]
+            : stat == MetricStat::Count ? double(column->count[i])
+                                        : double(column->lastStep[i]);
+    }
+};
+
+std::optional<MetricValue> metricValue(const RunTable& t, const QString& path)
+{
+    if (const MetricColumn* c = t.metric(path))
+        return MetricValue{c, MetricStat::Last};
+    static const std::pair<const char*, MetricStat> stats[] = {{".last", MetricStat::Last}, {".min", MetricStat::Min},
+        {".max", MetricStat::Max}, {".count", MetricStat::Count}, {".last_step", MetricStat::LastStep}};
+    for (const auto& [suffix, s] : stats)
+        if (path.endsWith(QLatin1String(suffix)))
+            if (const MetricColumn* c = t.metric(path.left(path.size() - static_cast<qsizetype>(std::strlen(suffix)))))
+                return MetricValue{c, s};
+    return std::nullopt;
+}
+
+// A metric over each seed group: its statistics, for seed_mean, seed_sd and welch_p.
+struct GroupStats {
+    std::shared_ptr<const SeedGroups> groups;
+    std::vector<SampleStats> stats; // by group
+};
+
+std::shared_ptr<const GroupStats> groupStats(const RunTable& t, const MetricValue& metric)
+{
+    auto out = std::make_shared<GroupStats>();
+    out->groups = seedGroups(t);
+    std::vector<std::vector<double>> values;
+    for (int r = 0; r < t.rowCount(); ++r) {
+        const auto g = size_t(out->groups->group[size_t(r)]);
+        if (values.size() <= g)
+            values.resize(g + 1);
+        if (const auto v = metric.at(r))
+            values[g].push_back(*v);
+    }
+    for (const auto& v : values)
+        out->stats.push_back(sampleStats(v));
+    return out;
+}
+
+Getter missingEverywhere()
+{
+    return [](int) { return CellValue{}; };
+}
+
 } // namespace
 
-std::optional<Getter> resolve(const Field& f, const RunTable& t, std::optional<QueryError>& error)
+std::optional<Getter> resolve(const Field& f, const RunTable& t, const QueryContext* context,
+                              std::optional<QueryError>& error)
 {
     auto unknown = [&](const QString& what) {
         error = QueryError{f.pos, f.len, what};
         return std::nullopt;
     };
+    // The baselines, shared by the getters that outlive this call.
+    std::shared_ptr<const std::vector<int>> baselines;
+    if (context && context->baselineRows.size() == size_t(t.rowCount()))
+        baselines = std::make_shared<const std::vector<int>>(context->baselineRows);
+    if (f.ofBaseline) {
+        Field own = f;
+        own.ofBaseline = false;
+        auto get = resolve(own, t, context, error);
+        if (!get)
+            return std::nullopt;
+        if (!baselines)
+            return missingEverywhere();
+        return Getter([get = std::move(*get), baselines](int r) {
+            const int b = (*baselines)[size_t(r)];
+            return b < 0 ? CellValue{} : get(b);
+        });
+    }
     switch (f.kind) {
+    case FieldKind::IsBaseline:
+        return Getter([baselines](int r) { return boolCell(baselines && (*baselines)[size_t(r)] == r); });
+    case FieldKind::WelchP:
+    case FieldKind::SeedMean:
+    case FieldKind::SeedSd: {
+        const auto metric = metricValue(t, f.path);
+        if (!metric)
+            return unknown(QStringLiteral("no run has metric '%1'").arg(f.path));
+        auto s = groupStats(t, *metric);
+        if (f.kind != FieldKind::WelchP) {
+            const bool mean = f.kind == FieldKind::SeedMean;
+            return Getter([s, mean](int r) {
+                const SampleStats& g = s->stats[size_t(s->groups->group[size_t(r)])];
+                if (g.n == 0 || (!mean && g.n < 2))
+                    return CellValue{};
+                const double v = mean ? g.mean : g.sd;
+                return CellValue{true, v, formatNumber(v)};
+            });
+        }
+        if (!baselines)
+            return missingEverywhere();
+        return Getter([s, baselines](int r) {
+            const int b = (*baselines)[size_t(r)];
+            if (b < 0)
+                return CellValue{};
+            const int ga = s->groups->group[size_t(r)], gb = s->groups->group[size_t(b)];
+            if (ga == gb)
+                return CellValue{true, 1.0, QStringLiteral("1")};
+            const WelchTest w = welchTTest(s->stats[size_t(ga)], s->stats[size_t(gb)]);
+            return w.valid ? CellValue{true, w.p, formatNumber(w.p)} : CellValue{};
+        });
+    }
     case FieldKind::Param:
     case FieldKind::Tag: {
         const ValueColumn* c = f.kind == FieldKind::Param ? t.param(f.path) : t.tag(f.path);
@@ -113,33 +224,12 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, std::optional<Q
         });
     }
     case FieldKind::Metric: {
-        const MetricColumn* c = t.metric(f.path);
-        MetricStat stat = MetricStat::Last;
-        if (!c) {
-            static const std::pair<const char*, MetricStat> stats[]
-                = {{".last", MetricStat::Last}, {".min", MetricStat::Min}, {".max", MetricStat::Max},
-                    {".count", MetricStat::Count}, {".last_step", MetricStat::LastStep}};
-            for (const auto& [suffix, s] : stats) {
-                if (f.path.endsWith(QLatin1String(suffix))) {
-                    c = t.metric(f.path.left(f.path.size() - static_cast<qsizetype>(std::strlen(suffix))));
-                    stat = s;
-                    if (c)
-                        break;
-                }
-            }
-        }
-        if (!c)
+        const auto metric = metricValue(t, f.path);
+        if (!metric)
             return unknown(QStringLiteral("no run has metric '%1'").arg(f.path));
-        return Getter([c, stat](int r) {
-            if (!c->has(r))
-                return CellValue{};
-            const auto i = size_t(r);
-            const double v = stat == MetricStat::Last ? c->last[i]
-                : stat == MetricStat::Min             ? c->min[i]
-                : stat == MetricStat::Max             ? c->max[i]
-                : stat == MetricStat::Count           ? double(c->count[i])
-                                                      : double(c->lastStep[i]);
-            return CellValue{true, v, formatNumber(v)};
+        return Getter([metric = *metric](int r) {
+            const auto v = metric.at(r);
+            return v ? CellValue{true, *v, formatNumber(*v)} : CellValue{};
         });
     }
     case FieldKind::Data: {
@@ -242,6 +332,112 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, std::optional<Q
 }
 
 
+namespace {
+
+// Whether a three-way comparison's result satisfies `cmp` (nullopt: the two
+// could not be ordered, which only "!=" accepts).
+bool holds(Cmp cmp, std::optional<int> c)
+{
+    if (!c)
+        return cmp == Cmp::Ne;
+    switch (cmp) {
+    case Cmp::Eq:
+        return *c == 0;
+    case Cmp::Ne:
+        return *c != 0;
+    case Cmp::Lt:
+        return *c < 0;
+    case Cmp::Le:
+        return *c <= 0;
+    case Cmp::Gt:
+        return *c > 0;
+    case Cmp::Ge:
+        return *c >= 0;
+    default:
+        return false;
+    }
+}
+
+CellValue numberCell(double v)
+{
+    // NaN out of arithmetic (0 / 0, inf - inf) is no value: the run is left out.
+    return std::isnan(v) ? CellValue{} : CellValue{true, v, QString::number(v, 'g', 17)};
+}
+
+std::optional<Getter> valueOf(const Expr& e, const RunTable& t, const QueryContext* context,
+                              std::optional<QueryError>& error)
+{
+    switch (e.kind) {
+    case Expr::FieldRef:
+        return resolve(e.field, t, context, error);
+    case Expr::Number:
+        return Getter([v = numberCell(e.number)](int) { return v; });
+    case Expr::Negate: {
+        auto a = valueOf(*e.left, t, context, error);
+        if (!a)
+            return std::nullopt;
+        return Getter([a = std::move(*a)](int r) {
+            const CellValue x = a(r);
+            return x.present ? numberCell(-x.number) : CellValue{};
+        });
+    }
+    case Expr::Add:
+    case Expr::Sub:
+    case Expr::Mul:
+    case Expr::Div: {
+        auto a = valueOf(*e.left, t, context, error);
+        if (!a)
+            return std::nullopt;
+        auto b = valueOf(*e.right, t, context, error);
+        if (!b)
+            return std::nullopt;
+        return Getter([a = std::move(*a), b = std::move(*b), kind = e.kind](int r) {
+            const CellValue x = a(r);
+            if (!x.present || std::isnan(x.number))
+                return CellValue{}; // text has no arithmetic
+            const CellValue y = b(r);
+            if (!y.present || std::isnan(y.number))
+                return CellValue{};
+            return numberCell(kind == Expr::Add ? x.number + y.number
+                    : kind == Expr::Sub         ? x.number - y.number
+                    : kind == Expr::Mul         ? x.number * y.number
+                                                : x.number / y.number);
+        });
+    }
+    }
+    return std::nullopt;
+}
+
+// A comparison whose sides are computed (fields on both sides, arithmetic):
+// numbers against numbers, text against text, nothing else.
+std::optional<Predicate> compileComputed(const Node& node, const RunTable& t, const QueryContext* context,
+                                         std::optional<QueryError>& error)
+{
+    auto left = node.lhs ? valueOf(*node.lhs, t, context, error) : resolve(node.field, t, context, error);
+    if (!left)
+        return std::nullopt;
+    auto right = valueOf(*node.rhs, t, context, error);
+    if (!right)
+        return std::nullopt;
+    return Predicate([a = std::move(*left), b = std::move(*right), cmp = node.cmp](int r) {
+        const CellValue x = a(r);
+        if (!x.present)
+            return false;
+        const CellValue y = b(r);
+        if (!y.present)
+            return false;
+        std::optional<int> c;
+        const bool xn = !std::isnan(x.number), yn = !std::isnan(y.number);
+        if (xn && yn)
+            c = x.number < y.number ? -1 : x.number > y.number ? 1 : 0;
+        else if (!xn && !yn)
+            c = x.text.compare(y.text);
+        return holds(cmp, c);
+    });
+}
+
+} // namespace
+
 // "x = 1 or x = 2 or ..." over one field (a pasted list of ids) is the
 // same as "x in (1, 2, ...)", which evaluates as one lookup per run rather
 // than a comparison per term: the node as an "in", or null.
@@ -264,14 +460,17 @@ std::unique_ptr<Node> asInList(const Node& node)
     return in;
 }
 
-std::optional<Predicate> compile(const Node& node, const RunTable& table, std::optional<QueryError>& error)
+std::optional<Predicate> compile(const Node& node, const RunTable& table, const QueryContext* context,
+                                 std::optional<QueryError>& error)
 {
     if (const auto in = asInList(node))
-        return compile(*in, table, error);
+        return compile(*in, table, context, error);
+    if (node.kind == Node::Compare && (node.lhs || node.rhs))
+        return compileComputed(node, table, context, error);
     if (node.kind != Node::Compare) {
         std::vector<Predicate> kids;
         for (const auto& child : node.children) {
-            auto p = compile(*child, table, error);
+            auto p = compile(*child, table, context, error);
             if (!p)
                 return std::nullopt;
             kids.push_back(std::move(*p));
@@ -288,13 +487,13 @@ std::optional<Predicate> compile(const Node& node, const RunTable& table, std::o
         });
     }
 
-    auto getter = resolve(node.field, table, error);
+    auto getter = resolve(node.field, table, context, error);
     if (!getter)
         return std::nullopt;
     const bool timeField = node.field.kind == FieldKind::StartTime || node.field.kind == FieldKind::EndTime;
     const FieldKind kind = node.field.kind;
     const bool caseless = kind == FieldKind::Status || kind == FieldKind::Starred || kind == FieldKind::Trashed
-        || kind == FieldKind::IsParent || kind == FieldKind::GitDirty;
+        || kind == FieldKind::IsParent || kind == FieldKind::GitDirty || kind == FieldKind::IsBaseline;
 
     std::vector<Literal> values = node.values;
     for (auto& lit : values) {
@@ -389,25 +588,7 @@ std::optional<Predicate> compile(const Node& node, const RunTable& table, std::o
             });
             return found == (cmp == Cmp::In);
         }
-        const auto c = compare(v, values[0]);
-        if (!c)
-            return cmp == Cmp::Ne;
-        switch (cmp) {
-        case Cmp::Eq:
-            return *c == 0;
-        case Cmp::Ne:
-            return *c != 0;
-        case Cmp::Lt:
-            return *c < 0;
-        case Cmp::Le:
-            return *c <= 0;
-        case Cmp::Gt:
-            return *c > 0;
-        case Cmp::Ge:
-            return *c >= 0;
-        default:
-            return false;
-        }
+        return holds(cmp, compare(v, values[0]));
     });
 }
 

@@ -22,8 +22,12 @@ using Getter = std::function<CellValue(int row)>;
 
 using Predicate = std::function<bool(int row)>;
 
-// Resolves a field against the table; nullopt and `error` when the key is unknown.
-std::optional<Getter> resolve(const Field& field, const RunTable& table, std::optional<QueryError>& error);
-std::optional<Predicate> compile(const Node& node, const RunTable& table, std::optional<QueryError>& error);
+// Resolves a field against the table; nullopt and `error` when the key is
+// unknown. `context` (may be null) gives each row its baseline: without it,
+// baseline.X and welch_p are missing for every run.
+std::optional<Getter> resolve(const Field& field, const RunTable& table, const QueryContext* context,
+                              std::optional<QueryError>& error);
+std::optional<Predicate> compile(const Node& node, const RunTable& table, const QueryContext* context,
+                                 std::optional<QueryError>& error);
 
 } // namespace runlens::query

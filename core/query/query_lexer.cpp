@@ -91,9 +91,13 @@ LexResult lex(const QString& s)
             }
             out.tokens.push_back({Tok::Ident, text, 0, start, i - start});
         } else {
+            // + - * / are arithmetic (rules: `baseline.val_auc + 0.005`) when they stand alone:
+            // inside a key ("train/loss", "lr-decay") they are part of it, and
+            // before a digit they are a number's sign.
             static const QStringList ops = {QStringLiteral("<="), QStringLiteral(">="), QStringLiteral("!="),
                 QStringLiteral("=="), QStringLiteral("!~"), QStringLiteral("<>"), QStringLiteral("="),
-                QStringLiteral("<"), QStringLiteral(">"), QStringLiteral("~")};
+                QStringLiteral("<"), QStringLiteral(">"), QStringLiteral("~"), QStringLiteral("+"), QStringLiteral("-"),
+                QStringLiteral("*"), QStringLiteral("/")};
             bool matched = false;
             for (const auto& op : ops) {
                 if (s.mid(i, op.size()) == op) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace runlens::query {
 
@@ -26,6 +27,8 @@ public:
         if (!atOrderOrLimit() && peek().kind != Tok::End)
             ast->where = parseOr();
         if (error)
+            return nullptr;
+        if (ast->where && !nameWelchMetric(*ast->where))
             return nullptr;
         if (isKeyword(peek(), "order")) {
             next();
@@ -67,6 +70,55 @@ public:
     std::optional<QueryError> error;
 
 private:
+    // A bare `welch_p` tests the metric the rule compares with its baseline
+    // (`metrics.val_auc >= baseline.val_auc + 0.005 and welch_p < 0.05`), or
+    // else the one metric it names; with none or several, it must be named.
+    bool nameWelchMetric(Node& root)
+    {
+        std::vector<Field*> bare;
+        QStringList againstBaseline, named;
+        auto visitField = [&](Field& f) {
+            if (f.kind == FieldKind::WelchP && f.path.isEmpty())
+                bare.push_back(&f);
+            if (f.kind == FieldKind::Metric && !(f.ofBaseline ? againstBaseline : named).contains(f.path))
+                (f.ofBaseline ? againstBaseline : named) << f.path;
+        };
+        std::function<void(Expr&)> visitExpr = [&](Expr& e) {
+            if (e.kind == Expr::FieldRef)
+                visitField(e.field);
+            if (e.left)
+                visitExpr(*e.left);
+            if (e.right)
+                visitExpr(*e.right);
+        };
+        std::function<void(Node&)> visit = [&](Node& n) {
+            for (auto& c : n.children)
+                visit(*c);
+            if (n.kind != Node::Compare)
+                return;
+            if (n.lhs)
+                visitExpr(*n.lhs);
+            else
+                visitField(n.field);
+            if (n.rhs)
+                visitExpr(*n.rhs);
+        };
+        visit(root);
+        if (bare.empty())
+            return true;
+        const QStringList& candidates = !againstBaseline.isEmpty() ? againstBaseline : named;
+        if (candidates.size() != 1) {
+            error = QueryError{bare.front()->pos, bare.front()->len,
+                candidates.isEmpty() ? QStringLiteral("welch_p needs a metric to test: write welch_p.val_auc")
+                                     : QStringLiteral("welch_p could test %1: write welch_p.%2")
+                                           .arg(candidates.join(QStringLiteral(" or ")), candidates.front())};
+            return false;
+        }
+        for (Field* f : bare)
+            f->path = candidates.front();
+        return true;
+    }
+
     const Token& peek() const { return t_[i_]; }
     const Token& next() { return t_[i_ < t_.size() - 1 ? i_++ : i_]; }
     bool atOrderOrLimit() const { return isKeyword(peek(), "order") || isKeyword(peek(), "limit"); }
@@ -127,15 +179,25 @@ private:
             return node;
         }
         if (peek().kind == Tok::LParen) {
+            // "(a = 1 or b = 2)" groups conditions; "(metrics.a - metrics.b) * 2 > 1"
+            // groups arithmetic. Conditions first; failing that, a computed comparison.
+            const size_t start = i_;
             const Token open = next();
             auto inner = parseOr();
-            if (!inner)
-                return nullptr;
-            if (peek().kind != Tok::RParen)
-                return failAt(open, QStringLiteral("this '(' is never closed"));
-            next();
-            return inner;
+            if (inner && peek().kind == Tok::RParen) {
+                next();
+                return inner;
+            }
+            const auto conditionError = inner ? QueryError{open.pos, 1, QStringLiteral("this '(' is never closed")} : *error;
+            i_ = start;
+            error.reset();
+            if (auto computed = parseComputedComparison())
+                return computed;
+            error = conditionError;
+            return nullptr;
         }
+        if (peek().kind == Tok::Number || (isArithmetic(peek()) && peek().text == QLatin1String("-")))
+            return parseComputedComparison();   // "1 - metrics.acc < 0.02"
         return parseComparison();
     }
 
@@ -151,19 +213,43 @@ private:
         }
         f.pos = t.pos;
         f.len = t.len;
+        if (!fieldOf(t, t.text, f))
+            return false;
+        next();
+        return true;
+    }
+
+    // `text` (the token's, or what follows "baseline.") as a field.
+    bool fieldOf(const Token& t, const QString& text, Field& f)
+    {
+        if (text.startsWith(QLatin1String("baseline."), Qt::CaseInsensitive) && !f.ofBaseline) {
+            f.ofBaseline = true;
+            const QString rest = text.mid(9);
+            if (rest.isEmpty()) {
+                failAt(t, QStringLiteral("'baseline.' needs a field or a metric after the dot"));
+                return false;
+            }
+            // baseline.val_auc is the baseline's metric; baseline.params.lr and
+            // the like name any other field.
+            if (isFieldWord(rest))
+                return fieldOf(t, rest, f);
+            f.kind = FieldKind::Metric;
+            f.path = rest;
+            return true;
+        }
         static const std::pair<const char*, FieldKind> prefixes[]
             = {{"params.", FieldKind::Param}, {"param.", FieldKind::Param}, {"metrics.", FieldKind::Metric},
                 {"metric.", FieldKind::Metric}, {"tags.", FieldKind::Tag}, {"tag.", FieldKind::Tag},
-                {"data.", FieldKind::Data}, {"env.", FieldKind::Env}};
+                {"data.", FieldKind::Data}, {"env.", FieldKind::Env}, {"welch_p.", FieldKind::WelchP},
+                {"seed_mean.", FieldKind::SeedMean}, {"seed_sd.", FieldKind::SeedSd}};
         for (const auto& [prefix, kind] : prefixes) {
-            if (t.text.startsWith(QLatin1String(prefix), Qt::CaseInsensitive)) {
+            if (text.startsWith(QLatin1String(prefix), Qt::CaseInsensitive)) {
                 f.kind = kind;
-                f.path = t.text.mid(static_cast<qsizetype>(std::strlen(prefix)));
+                f.path = text.mid(static_cast<qsizetype>(std::strlen(prefix)));
                 if (f.path.isEmpty()) {
-                    failAt(t, QStringLiteral("'%1' needs a key after the dot").arg(t.text));
+                    failAt(t, QStringLiteral("'%1' needs a key after the dot").arg(text));
                     return false;
                 }
-                next();
                 return true;
             }
         }
@@ -173,24 +259,168 @@ private:
             {"git.branch", FieldKind::GitBranch}, {"git.dirty", FieldKind::GitDirty}, {"notes", FieldKind::Notes},
             {"hypothesis", FieldKind::Hypothesis}, {"starred", FieldKind::Starred}, {"trashed", FieldKind::Trashed},
             {"parent", FieldKind::Parent}, {"is_parent", FieldKind::IsParent}, {"seeds", FieldKind::Seeds},
-            {"seed_group", FieldKind::SeedGroup}};
+            {"seed_group", FieldKind::SeedGroup}, {"is_baseline", FieldKind::IsBaseline},
+            {"welch_p", FieldKind::WelchP}};
         for (const auto& [word, kind] : plain) {
-            if (t.text.compare(QLatin1String(word), Qt::CaseInsensitive) == 0) {
+            if (text.compare(QLatin1String(word), Qt::CaseInsensitive) == 0) {
                 f.kind = kind;
-                next();
                 return true;
             }
         }
-        if (t.text.startsWith(QLatin1String("git."), Qt::CaseInsensitive)) {
-            failAt(t, QStringLiteral("unknown field '%1'; use git.commit, git.branch or git.dirty").arg(t.text));
+        if (text.startsWith(QLatin1String("git."), Qt::CaseInsensitive)) {
+            failAt(t, QStringLiteral("unknown field '%1'; use git.commit, git.branch or git.dirty").arg(text));
             return false;
         }
         failAt(t,
             QStringLiteral("unknown field '%1'; use params.X, metrics.X, tags.X, data.X, env.X, name, id, status, "
                            "experiment, start_time, end_time, duration, git.commit, git.branch, git.dirty, notes, "
-                           "hypothesis, starred, trashed, parent, is_parent, seeds or seed_group")
-                .arg(t.text));
+                           "hypothesis, starred, trashed, parent, is_parent, seeds, seed_group, baseline.X, "
+                           "is_baseline, welch_p, seed_mean.X or seed_sd.X")
+                .arg(text));
         return false;
+    }
+
+    // A word that names a field rather than being a bare value: used where
+    // either may stand (after "baseline.", and right of an operator, where
+    // `status = finished` is a value but `x >= baseline.x` a field).
+    static bool isFieldWord(const QString& text)
+    {
+        static const char* const prefixes[] = {"params.", "param.", "metrics.", "metric.", "tags.", "tag.", "data.",
+            "env.", "baseline.", "welch_p.", "seed_mean.", "seed_sd.", "git."};
+        for (const char* prefix : prefixes)
+            if (text.startsWith(QLatin1String(prefix), Qt::CaseInsensitive))
+                return true;
+        static const char* const words[] = {"name", "id", "status", "experiment", "start_time", "end_time",
+            "duration", "notes", "hypothesis", "starred", "trashed", "parent", "is_parent", "seeds", "seed_group",
+            "is_baseline", "welch_p"};
+        for (const char* word : words)
+            if (text.compare(QLatin1String(word), Qt::CaseInsensitive) == 0)
+                return true;
+        return false;
+    }
+
+    static bool isArithmetic(const Token& t)
+    {
+        return t.kind == Tok::Op
+            && (t.text == QLatin1String("+") || t.text == QLatin1String("-") || t.text == QLatin1String("*")
+                || t.text == QLatin1String("/"));
+    }
+    // "x -1": the lexer reads a signed number; after a value it is a sum.
+    static bool isSignedNumber(const Token& t)
+    {
+        return t.kind == Tok::Number && (t.text.startsWith(u'-') || t.text.startsWith(u'+'));
+    }
+
+    static std::unique_ptr<Expr> fieldExpr(const Field& f)
+    {
+        auto e = std::make_unique<Expr>();
+        e->kind = Expr::FieldRef;
+        e->field = f;
+        e->pos = f.pos;
+        e->len = f.len;
+        return e;
+    }
+    static std::unique_ptr<Expr> join(Expr::Kind kind, std::unique_ptr<Expr> l, std::unique_ptr<Expr> r)
+    {
+        auto e = std::make_unique<Expr>();
+        e->kind = kind;
+        e->pos = l->pos;
+        e->len = r->pos + r->len - l->pos;
+        e->left = std::move(l);
+        e->right = std::move(r);
+        return e;
+    }
+
+    // sum := product (('+' | '-') product)*, continuing from `first` when given.
+    std::unique_ptr<Expr> parseSum(std::unique_ptr<Expr> first = nullptr)
+    {
+        auto left = parseProduct(std::move(first));
+        while (left && (isArithmetic(peek()) || isSignedNumber(peek()))) {
+            const Token& op = peek();
+            if (op.kind == Tok::Number) {
+                auto n = std::make_unique<Expr>();
+                n->number = op.number;
+                n->pos = op.pos;
+                n->len = op.len;
+                next();
+                left = join(Expr::Add, std::move(left), std::move(n));
+                continue;
+            }
+            if (op.text != QLatin1String("+") && op.text != QLatin1String("-"))
+                break;
+            const Expr::Kind kind = op.text == QLatin1String("+") ? Expr::Add : Expr::Sub;
+            next();
+            auto right = parseProduct();
+            if (!right)
+                return nullptr;
+            left = join(kind, std::move(left), std::move(right));
+        }
+        return left;
+    }
+
+    std::unique_ptr<Expr> parseProduct(std::unique_ptr<Expr> first = nullptr)
+    {
+        auto left = first ? std::move(first) : parseFactor();
+        while (left && isArithmetic(peek()) && (peek().text == QLatin1String("*") || peek().text == QLatin1String("/"))) {
+            const Expr::Kind kind = peek().text == QLatin1String("*") ? Expr::Mul : Expr::Div;
+            next();
+            auto right = parseFactor();
+            if (!right)
+                return nullptr;
+            left = join(kind, std::move(left), std::move(right));
+        }
+        return left;
+    }
+
+    std::unique_ptr<Expr> parseFactor()
+    {
+        if (++depth_ > kMaxDepth)
+            return failAt(peek(), QStringLiteral("the query nests deeper than %1 levels").arg(kMaxDepth));
+        struct Leave {
+            int& d;
+            ~Leave() { --d; }
+        } leave{depth_};
+        const Token& t = peek();
+        if (isArithmetic(t) && t.text == QLatin1String("-")) {
+            const int pos = t.pos;
+            next();
+            auto inner = parseFactor();
+            if (!inner)
+                return nullptr;
+            auto e = std::make_unique<Expr>();
+            e->kind = Expr::Negate;
+            e->pos = pos;
+            e->len = inner->pos + inner->len - pos;
+            e->left = std::move(inner);
+            return e;
+        }
+        if (t.kind == Tok::Number) {
+            auto e = std::make_unique<Expr>();
+            e->number = t.number;
+            e->pos = t.pos;
+            e->len = t.len;
+            next();
+            return e;
+        }
+        if (t.kind == Tok::LParen) {
+            const Token open = next();
+            auto inner = parseSum();
+            if (!inner)
+                return nullptr;
+            if (peek().kind != Tok::RParen)
+                return failAt(open, QStringLiteral("this '(' is never closed"));
+            next();
+            return inner;
+        }
+        if (t.kind == Tok::Ident && isFieldWord(t.text)) {
+            Field f;
+            if (!parseField(f))
+                return nullptr;
+            return fieldExpr(f);
+        }
+        return failAt(t,
+            t.kind == Tok::End ? QStringLiteral("the query ends where a value was expected")
+                               : QStringLiteral("expected a number, a field such as metrics.X or baseline.X, or '('"));
     }
 
     bool parseLiteral(Literal& lit)
@@ -233,7 +463,14 @@ private:
         node->opPos = op.pos;
         // A yes/no field stands alone as a condition: "starred and not trashed".
         const FieldKind k = node->field.kind;
-        if ((k == FieldKind::Starred || k == FieldKind::Trashed || k == FieldKind::IsParent || k == FieldKind::GitDirty)
+        if (isArithmetic(op) || isSignedNumber(op)) {
+            node->lhs = parseSum(fieldExpr(node->field));
+            if (!node->lhs)
+                return nullptr;
+            return parseValueComparison(std::move(node));
+        }
+        if ((k == FieldKind::Starred || k == FieldKind::Trashed || k == FieldKind::IsParent || k == FieldKind::GitDirty
+                || k == FieldKind::IsBaseline)
             && (op.kind == Tok::End || op.kind == Tok::RParen || isKeyword(op, "and") || isKeyword(op, "or")
                 || atOrderOrLimit())) {
             Literal yes;
@@ -274,17 +511,102 @@ private:
                                                      "operator such as = or <")
                                     : QStringLiteral("expected an operator (= != < <= > >= ~ in) "
                                                      "after the field"));
-        static const std::pair<const char*, Cmp> ops[] = {{"=", Cmp::Eq}, {"!=", Cmp::Ne}, {"<", Cmp::Lt},
-            {"<=", Cmp::Le}, {">", Cmp::Gt}, {">=", Cmp::Ge}, {"~", Cmp::Match}, {"!~", Cmp::NoMatch}};
-        for (const auto& [text, cmp] : ops)
-            if (op.text == QLatin1String(text))
-                node->cmp = cmp;
-        next();
+        if (!takeComparisonOperator(*node))
+            return nullptr;
+        // Right of the operator: a value as before, or something to compute
+        // (another field, arithmetic, parentheses).
+        const Token& v = peek();
+        const bool computed = v.kind == Tok::LParen || (v.kind == Tok::Ident && isFieldWord(v.text))
+            || (isArithmetic(v) && v.text == QLatin1String("-"))
+            || ((v.kind == Tok::Number) && (isArithmetic(t_[std::min(i_ + 1, t_.size() - 1)])
+                                               || isSignedNumber(t_[std::min(i_ + 1, t_.size() - 1)])));
+        if (computed) {
+            if (node->cmp == Cmp::Match || node->cmp == Cmp::NoMatch)
+                return failAt(v, QStringLiteral("'~' takes a regular expression in quotes, not a field"));
+            node->rhs = parseSum();
+            if (!node->rhs)
+                return nullptr;
+            if (isBareValue(*node->rhs))
+                takeAsLiteral(*node);
+            return node;
+        }
         Literal lit;
         if (!parseLiteral(lit))
             return nullptr;
         node->values.push_back(std::move(lit));
         return node;
+    }
+
+    // A comparison whose left side starts with a number or a parenthesis.
+    std::unique_ptr<Node> parseComputedComparison()
+    {
+        auto node = std::make_unique<Node>();
+        node->lhs = parseSum();
+        if (!node->lhs)
+            return nullptr;
+        node->field = firstField(*node->lhs);
+        return parseValueComparison(std::move(node));
+    }
+
+    static Field firstField(const Expr& e)
+    {
+        if (e.kind == Expr::FieldRef)
+            return e.field;
+        for (const Expr* child : {e.left.get(), e.right.get()})
+            if (child)
+                if (Field f = firstField(*child); f.len > 0)
+                    return f;
+        Field none;
+        none.pos = e.pos;
+        return none;
+    }
+
+    // After an arithmetic left side: one of = != < <= > >= and a value.
+    std::unique_ptr<Node> parseValueComparison(std::unique_ptr<Node> node)
+    {
+        const Token& op = peek();
+        node->opPos = op.pos;
+        if (op.kind != Tok::Op || op.text == QLatin1String("~") || op.text == QLatin1String("!~"))
+            return failAt(op, op.kind == Tok::End ? QStringLiteral("the query ends after a value; expected an "
+                                                                    "operator such as = or <")
+                                                  : QStringLiteral("expected = != < <= > or >= after the value"));
+        if (!takeComparisonOperator(*node))
+            return nullptr;
+        node->rhs = parseSum();
+        return node->rhs ? std::move(node) : nullptr;
+    }
+
+    bool takeComparisonOperator(Node& node)
+    {
+        const Token& op = peek();
+        static const std::pair<const char*, Cmp> ops[] = {{"=", Cmp::Eq}, {"!=", Cmp::Ne}, {"<", Cmp::Lt},
+            {"<=", Cmp::Le}, {">", Cmp::Gt}, {">=", Cmp::Ge}, {"~", Cmp::Match}, {"!~", Cmp::NoMatch}};
+        bool found = false;
+        for (const auto& [text, cmp] : ops)
+            if (op.text == QLatin1String(text)) {
+                node.cmp = cmp;
+                found = true;
+            }
+        if (!found) {
+            failAt(op, QStringLiteral("'%1' is arithmetic; compare with = != < <= > or >=").arg(op.text));
+            return false;
+        }
+        next();
+        return true;
+    }
+
+    // A right side that is a plain number after all ("x > -(1)" is rare; "x > 1" never gets here).
+    static bool isBareValue(const Expr& e) { return e.kind == Expr::Number; }
+    static void takeAsLiteral(Node& node)
+    {
+        Literal lit;
+        lit.isNumber = true;
+        lit.number = node.rhs->number;
+        lit.text = QString::number(lit.number, 'g', 17);
+        lit.pos = node.rhs->pos;
+        lit.len = node.rhs->len;
+        node.values.push_back(std::move(lit));
+        node.rhs.reset();
     }
 
     static constexpr int kMaxDepth = 200;

@@ -50,6 +50,10 @@ QStringList RunQuery::orderKeys() const
     if (!ast_)
         return keys;
     for (const auto& item : ast_->order) {
+        if (item.field.ofBaseline) {
+            keys << text_.mid(item.field.pos, item.field.len);
+            continue;
+        }
         switch (item.field.kind) {
         case FieldKind::Param: keys << QStringLiteral("params.") + item.field.path; break;
         case FieldKind::Metric: keys << QStringLiteral("metrics.") + item.field.path; break;
@@ -62,7 +66,25 @@ QStringList RunQuery::orderKeys() const
     return keys;
 }
 
-QuerySelection RunQuery::select(const RunTable& table) const
+std::optional<QueryError> RunQuery::test(const RunTable& table, const QueryContext* context, std::span<const int> rows,
+                                         std::vector<bool>& matches) const
+{
+    matches.assign(rows.size(), false);
+    if (error_)
+        return error_;
+    std::optional<QueryError> error;
+    std::optional<Predicate> where;
+    if (ast_ && ast_->where) {
+        where = compile(*ast_->where, table, context, error);
+        if (!where)
+            return error;
+    }
+    for (size_t i = 0; i < rows.size(); ++i)
+        matches[i] = !where || (*where)(rows[i]);
+    return std::nullopt;
+}
+
+QuerySelection RunQuery::select(const RunTable& table, const QueryContext* context) const
 {
     QuerySelection out;
     if (error_) {
@@ -71,7 +93,7 @@ QuerySelection RunQuery::select(const RunTable& table) const
     }
     std::optional<Predicate> where;
     if (ast_ && ast_->where) {
-        where = compile(*ast_->where, table, out.error);
+        where = compile(*ast_->where, table, context, out.error);
         if (!where)
             return out;
     }
@@ -86,7 +108,7 @@ QuerySelection RunQuery::select(const RunTable& table) const
         };
         std::vector<Key> keys;
         for (const auto& item : ast_->order) {
-            auto g = resolve(item.field, table, out.error);
+            auto g = resolve(item.field, table, context, out.error);
             if (!g) {
                 out.rows.clear();
                 return out;

@@ -20,6 +20,21 @@
 // characters go in backticks: params.`my key`. A run without the field never
 // matches a comparison. Keywords are case-insensitive.
 //
+// Promotion rules compare a run with its experiment's baseline:
+//
+//   metrics.val_auc >= baseline.val_auc + 0.005 and seeds >= 3 and welch_p < 0.05
+//
+// baseline.X is field X of the baseline run (a bare key is a metric:
+// baseline.val_auc; baseline.params.lr names any other field), is_baseline
+// says which run it is; seed_mean.M and seed_sd.M are metric M over the run's
+// seed group, and welch_p.M is the two-sided p of Welch's t-test between the
+// run's seed group and the baseline's (1 for the baseline's own group;
+// missing when a group has fewer than 2 values). A bare welch_p tests the
+// metric the query compares with the baseline. Either side of a comparison
+// may compute: + - * / and parentheses over fields and numbers (a missing or
+// text operand leaves the run out; arithmetic signs need spaces around them
+// where a key could hold them: metrics.a - metrics.b).
+//
 // Parsing only checks the syntax; select() resolves keys against a table, so
 // an unknown key is reported with its position too. No SQL is ever involved:
 // the query runs over the in-memory RunTable.
@@ -31,6 +46,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace runlens {
@@ -46,6 +62,12 @@ struct QueryError {
     // "column 12: expected a value after '<'"
     QString describe() const;
     bool operator==(const QueryError&) const = default;
+};
+
+// What a query sees beyond the table: for each row, the row of its
+// experiment's baseline run in the same store, or -1.
+struct QueryContext {
+    std::vector<int> baselineRows;
 };
 
 struct QuerySelection {
@@ -69,7 +91,11 @@ public:
     QStringList orderKeys() const;
 
     // The rows of `table` that match, in the query's order (else table order).
-    QuerySelection select(const RunTable& table) const;
+    QuerySelection select(const RunTable& table, const QueryContext* context = nullptr) const;
+    // Whether each of `rows` matches (the where part only: order and limit
+    // do not apply); an error when the query does not resolve.
+    std::optional<QueryError> test(const RunTable& table, const QueryContext* context, std::span<const int> rows,
+                                   std::vector<bool>& matches) const;
 
 private:
     QString text_;

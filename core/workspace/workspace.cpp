@@ -153,6 +153,7 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
     it->table = runs->table;
     it->baselines = readBaselines(*it->reader);
     it->savedQueries = readSavedQueries(*it->reader);
+    it->promotionRules = readPromotionRules(*it->reader);
     it->problems = runs->problems;
     it->notes = runs->notes;
     it->stamp = stamp;
@@ -314,32 +315,79 @@ Result<bool> Workspace::setBaseline(int row, bool mark)
 
 void Workspace::saveQuery(int store, const QString& name, const QString& query)
 {
+    keepEntry(store, StoreEntryKind::SavedQuery, name, query);
+}
+
+void Workspace::setPromotionRule(int store, const QString& experiment, const QString& rule)
+{
+    keepEntry(store, StoreEntryKind::PromotionRule, experiment, rule.trimmed());
+}
+
+QString Workspace::promotionRule(int store, const QString& experiment) const
+{
+    if (store < 0 || store >= storeCount())
+        return {};
+    for (const auto& e : stores_[size_t(store)].promotionRules)
+        if (e.name == experiment)
+            return e.value;
+    return {};
+}
+
+QString Workspace::promotionRuleFor(int row) const
+{
+    return row < 0 || row >= merged_->rowCount() ? QString()
+                                                  : promotionRule(merged_->storeIndex(row), merged_->experiment(row));
+}
+
+QueryContext Workspace::queryContext() const
+{
+    return QueryContext{baselineRows()};
+}
+
+RuleCheck Workspace::checkRules() const
+{
+    const bool anyRule
+        = std::any_of(stores_.begin(), stores_.end(), [](const Store& s) { return !s.promotionRules.empty(); });
+    if (!anyRule)
+        return RuleCheck{std::vector<RuleVerdict>(size_t(merged_->rowCount()), RuleVerdict::NoRule), {}};
+    return checkPromotionRules(*merged_, queryContext(), [this](int row) { return promotionRuleFor(row); });
+}
+
+void Workspace::keepEntry(int store, StoreEntryKind kind, const QString& name, const QString& value)
+{
     if (store < 0 || store >= storeCount())
         return;
     Store& s = stores_[size_t(store)];
-    std::erase_if(s.savedQueries, [&](const SavedQuery& q) { return q.name == name; });
-    if (!query.isEmpty()) {
-        s.savedQueries.push_back({name, query});
-        std::sort(s.savedQueries.begin(), s.savedQueries.end(),
-                  [](const SavedQuery& a, const SavedQuery& b) { return naturalCompare(a.name, b.name) < 0; });
+    auto& entries = kind == StoreEntryKind::SavedQuery ? s.savedQueries : s.promotionRules;
+    std::erase_if(entries, [&](const StoreEntry& e) { return e.name == name; });
+    if (!value.isEmpty()) {
+        entries.push_back({name, value});
+        std::sort(entries.begin(), entries.end(),
+                  [](const StoreEntry& a, const StoreEntry& b) { return naturalCompare(a.name, b.name) < 0; });
     }
-    emit savedQueriesChanged();
+    auto changed = [this, kind] {
+        if (kind == StoreEntryKind::SavedQuery)
+            emit savedQueriesChanged();
+        else
+            emit promotionRulesChanged();
+    };
+    changed();
     if (++editWrites_ == 1)   // waitForEdits waits for it too
         emit editSaving(true);
-    editPool_.start([this, reader = s.reader, path = s.path, name, query] {
-        auto done = writeSavedQuery(*reader, name, query);
-        auto kept = readSavedQueries(*reader);
+    editPool_.start([this, reader = s.reader, path = s.path, kind, name, value, changed] {
+        auto done = writeStoreEntry(*reader, kind, name, value);
+        auto kept = readStoreEntries(*reader, kind);
         QString stamp = reader->changeStamp();
-        QMetaObject::invokeMethod(this, [this, done = std::move(done), kept = std::move(kept), stamp, path] {
+        QMetaObject::invokeMethod(this, [this, done = std::move(done), kept = std::move(kept), stamp, path, kind, changed] {
             if (--editWrites_ == 0)
                 emit editSaving(false);
             const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& st) { return st.path == path; });
             if (it == stores_.end())
                 return;
-            it->savedQueries = kept;   // what the store says
+            (kind == StoreEntryKind::SavedQuery ? it->savedQueries : it->promotionRules) = kept;   // what the store says
             if (done)
                 it->stamp = stamp;   // our own write is not news from a live run
-            emit savedQueriesChanged();
+            changed();
             if (!done)
                 emit editFailed(done.error());
         }, Qt::QueuedConnection);

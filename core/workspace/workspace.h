@@ -10,9 +10,11 @@
 
 #include "lru_byte_cache.h"
 #include "plot_series.h"
+#include "promotion_rules.h"
 #include "run_edit.h"
+#include "run_query.h"
 #include "run_table.h"
-#include "saved_queries.h"
+#include "store_entries.h"
 #include "series_smoothing.h"
 #include "store_registry.h"
 
@@ -60,7 +62,8 @@ public:
         QString stamp;   // file sizes and times, to notice writes
         std::shared_ptr<SeriesCache> cache;
         QHash<QString, QString> baselines;   // experiment -> run id
-        std::vector<SavedQuery> savedQueries;   // by name
+        std::vector<StoreEntry> savedQueries;   // by name
+        std::vector<StoreEntry> promotionRules;   // by experiment
         std::vector<RunEdit> pendingEdits;   // made, not yet kept: details show them
     };
 
@@ -104,6 +107,18 @@ public:
     // listed at once; written off the GUI thread, savedQueriesChanged after
     // (and editFailed when it could not be kept).
     void saveQuery(int store, const QString& name, const QString& query);
+
+    // The promotion rule of an experiment of a store (empty: none), kept the
+    // same way (promotionRulesChanged after); the runs that meet it are
+    // flagged by checkRules().
+    QString promotionRule(int store, const QString& experiment) const;
+    void setPromotionRule(int store, const QString& experiment, const QString& rule);
+    // The promotion rule of a row's experiment in its store.
+    QString promotionRuleFor(int row) const;
+    // What a query of the merged table sees beyond it: each row's baseline.
+    QueryContext queryContext() const;
+    // Every row of the merged table against its experiment's rule.
+    RuleCheck checkRules() const;
 
     // The lab notebook's edits (rename, notes, tags, star, trash), shown at
     // once in every view and kept off the GUI thread, one after another in
@@ -150,6 +165,7 @@ signals:
     void editFailed(const QString& message);
     void emptyTrashDone(int deleted);
     void savedQueriesChanged();
+    void promotionRulesChanged();
 
 private:
     // reopen: a new reader even for a store already open.
@@ -162,6 +178,8 @@ private:
     std::shared_ptr<const PlotSeries> buildSeries(const SeriesKey& key, const std::shared_ptr<SeriesCache>& cache,
                                                   QString* error);
     void setLoading(int delta);
+    // Shown at once, kept off the GUI thread: saved queries and rules alike.
+    void keepEntry(int store, StoreEntryKind kind, const QString& name, const QString& value);
 
     std::vector<Store> stores_;
     std::shared_ptr<const RunTable> merged_;

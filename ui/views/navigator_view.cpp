@@ -65,9 +65,9 @@ void NavigatorView::rebuild()
         for (const auto& q : store.savedQueries) {
             auto* saved = new QTreeWidgetItem(item, {q.name, QString()});
             saved->setIcon(0, style()->standardIcon(QStyle::SP_FileDialogContentsView));
-            saved->setToolTip(0, tr("Saved query: %1").arg(q.query));
+            saved->setToolTip(0, tr("Saved query: %1").arg(q.value));
             saved->setData(0, kStoreRole, s);
-            saved->setData(0, kQueryRole, q.query);
+            saved->setData(0, kQueryRole, q.value);
         }
         if (before.store == s && before.experiment.isEmpty())
             reselect = item;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_table_model.h"
 
+#include "promotion.h"
+
 #include "natural_compare.h"
 #include "number_text.h"
 #include "run_colors.h"
@@ -79,6 +81,47 @@ void RunTableModel::setBaselines(std::vector<int> baselineOfRow)
     endResetModel();
 }
 
+void RunTableModel::setPromotion(std::vector<RuleVerdict> verdicts, std::vector<QString> ruleOfRow)
+{
+    beginResetModel();
+    verdicts_ = std::move(verdicts);
+    rules_ = std::move(ruleOfRow);
+    rebuildColumns();
+    sortColumn_ = columnOf(sortKey_);
+    regroup();
+    endResetModel();
+}
+
+QString RunTableModel::candidateToolTip(int r) const
+{
+    const RunTable& t = *table_;
+    const QString rule = size_t(r) < rules_.size() ? rules_[size_t(r)] : QString();
+    if (isCandidate(t, r)) {
+        const auto record = promotionOf(t, r);
+        if (!record)
+            return tr("A candidate (tagged %1 by hand: no promotion record)").arg(kCandidateTag);
+        QString text = tr("Promoted to candidate by %1, %2")
+                           .arg(record->user, record->when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+        if (!record->why.isEmpty())
+            text += QStringLiteral("\n") + record->why;
+        if (!record->rule.isEmpty())
+            text += (record->metRule ? tr("\nmet the rule: %1") : tr("\nagainst the rule: %1")).arg(record->rule);
+        if (!record->baseline.isEmpty())
+            text += tr("\nbaseline then: %1").arg(record->baseline);
+        return text;
+    }
+    const RuleVerdict v = size_t(r) < verdicts_.size() ? verdicts_[size_t(r)] : RuleVerdict::NoRule;
+    switch (v) {
+    case RuleVerdict::Meets: return tr("Meets the rule of %1:\n%2\nEdit > Promote to Candidate records it").arg(t.experiment(r), rule);
+    case RuleVerdict::Fails:
+        return t.status(r) == RunStatus::Finished ? tr("Does not meet the rule of %1:\n%2").arg(t.experiment(r), rule)
+                                                  : tr("Did not finish: only finished runs can meet the rule of %1").arg(t.experiment(r));
+    case RuleVerdict::Waiting: return tr("Running: judged against the rule of %1 when it finishes:\n%2").arg(t.experiment(r), rule);
+    case RuleVerdict::NoRule: break;
+    }
+    return baselineOf(r) == r ? tr("The baseline of %1: the rule compares runs with it").arg(t.experiment(r)) : QString();
+}
+
 int RunTableModel::baselineOf(int tableRow) const
 {
     return tableRow >= 0 && size_t(tableRow) < baselines_.size() ? baselines_[size_t(tableRow)] : -1;
@@ -110,6 +153,10 @@ void RunTableModel::rebuildColumns()
     columns_.clear();
     columns_.push_back({ColumnKind::Name, -1, QStringLiteral("name"), tr("Name")});
     columns_.push_back({ColumnKind::Status, -1, QStringLiteral("status"), tr("Status")});
+    const ValueColumn* candidates = table_->tag(kCandidateTag);
+    if (std::any_of(verdicts_.begin(), verdicts_.end(), [](RuleVerdict v) { return v != RuleVerdict::NoRule; })
+        || (candidates && std::any_of(candidates->present.begin(), candidates->present.end(), [](auto p) { return bool(p); })))
+        columns_.push_back({ColumnKind::Candidate, -1, QStringLiteral("candidate"), tr("Candidate")});
     columns_.push_back({ColumnKind::Experiment, -1, QStringLiteral("experiment"), tr("Experiment")});
     if (storeNames_.size() > 1)
         columns_.push_back({ColumnKind::Store, -1, QStringLiteral("store"), tr("Store")});
@@ -132,7 +179,7 @@ void RunTableModel::rebuildColumns()
     for (size_t i = 0; i < table_->tags().size(); ++i) {
         const auto& key = table_->tags()[i].key;
         // The notebook's marks show as a star on the name and as the trash's scope, not as columns.
-        if (key == kStarredTag || key == kTrashedTag)
+        if (key == kStarredTag || key == kTrashedTag || key == kCandidateTag)
             continue;
         if (showToolTags_ || !isToolInternalTag(key))
             columns_.push_back({ColumnKind::Tag, int(i), QStringLiteral("tags.") + key, key});
@@ -153,6 +200,17 @@ RunTableModel::Cell RunTableModel::cell(int r, const Column& c) const
     switch (c.kind) {
     case ColumnKind::Name: return {true, NAN, t.name(r)};
     case ColumnKind::Status: return {true, double(int(t.status(r))), statusName(t.status(r))};
+    case ColumnKind::Candidate: {
+        // Sorted best first when descending: candidates, then runs that meet the rule.
+        if (isCandidate(t, r))
+            return {true, 3, tr("\u25c6 candidate")};
+        const RuleVerdict v = size_t(r) < verdicts_.size() ? verdicts_[size_t(r)] : RuleVerdict::NoRule;
+        if (v == RuleVerdict::Meets)
+            return {true, 2, tr("\u2713 meets rule")};
+        if (v == RuleVerdict::Waiting)
+            return {true, 1, tr("running")};
+        return v == RuleVerdict::Fails ? Cell{true, 0, QString()} : Cell{};
+    }
     case ColumnKind::Experiment: return {true, NAN, t.experiment(r)};
     case ColumnKind::Store: return {true, NAN, storeNames_.value(t.storeIndex(r))};
     case ColumnKind::Start:
@@ -596,6 +654,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         }
         return {};
     case Qt::ToolTipRole: {
+        if (c.kind == ColumnKind::Candidate)
+            return candidateToolTip(r);
         if (c.kind == ColumnKind::Name)
             return tr("%1\nid %2%3%4").arg(table_->name(r), table_->id(r),
                                          baselineOf(r) == r ? tr("\nbaseline of %1").arg(table_->experiment(r)) : QString(),

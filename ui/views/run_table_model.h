@@ -20,6 +20,7 @@
 // Threading: GUI thread only.
 #pragma once
 
+#include "promotion_rules.h"
 #include "run_table.h"
 
 #include <QAbstractItemModel>
@@ -33,7 +34,7 @@ class RunTableModel : public QAbstractItemModel {
     Q_OBJECT
 
 public:
-    enum class ColumnKind { Name, Status, Experiment, Store, Start, Duration, Param, Metric, MetricDelta, Tag };
+    enum class ColumnKind { Name, Status, Candidate, Experiment, Store, Start, Duration, Param, Metric, MetricDelta, Tag };
     struct Column {
         ColumnKind kind;
         int index = -1;   // into the table's params/metrics/tags
@@ -53,6 +54,11 @@ public:
     // Each table row's baseline row (-1: none); metrics get Δ columns against it.
     void setBaselines(std::vector<int> baselineOfRow);
     int baselineOf(int tableRow) const;
+    // Each table row against its experiment's promotion rule, and that rule
+    // (promotion_rules.h); with any rule or candidate, a Candidate column
+    // says "candidate", "meets rule" or "running" (a run that fails is blank,
+    // its tooltip says why).
+    void setPromotion(std::vector<RuleVerdict> verdicts, std::vector<QString> ruleOfRow);
     const RunTable& table() const { return *table_; }
     std::shared_ptr<const RunTable> tableShared() const { return table_; }
     const std::vector<int>& shownRows() const { return rows_; }
@@ -108,6 +114,7 @@ private:
     Cell cell(int tableRow, const Column& c) const;
     Cell sortCell(int tableRow, const Column& c) const;
     QString exactText(int tableRow, const Column& c) const;
+    QString candidateToolTip(int tableRow) const;
     void rebuildColumns();
     void regroup();
     void reshape();
@@ -119,6 +126,8 @@ private:
     std::shared_ptr<const RunTable> table_;
     std::vector<int> rows_;   // shown table rows (query and navigator applied), sorted
     std::vector<int> baselines_;
+    std::vector<RuleVerdict> verdicts_;
+    std::vector<QString> rules_;
     std::vector<Column> columns_;
     std::vector<char> constant_;
     QStringList storeNames_;

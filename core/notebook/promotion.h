@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Graduating a run to candidate: the record of who promoted it, when, why,
+// under which rule (did it meet it?) and against which baseline, with the
+// run's metrics at that moment. It is the value of the reserved tag
+// runlens.candidate, so promoting is a notebook edit like any other: undone
+// with Ctrl+Z, kept in our store's run_events or another tool's overlay,
+// exported with the annotations, and listed in the run's edit history.
+#pragma once
+
+#include "run_edit.h"
+#include "run_table.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace runlens {
+
+struct PromotionRecord {
+    QString user;
+    QDateTime when;   // UTC
+    QString why;
+    QString rule;         // the experiment's rule then; empty: it had none
+    bool metRule = false; // false: promoted against the rule (forced)
+    QString baseline;     // the baseline run's name then; empty: none
+    std::vector<std::pair<QString, double>> metrics;   // the run's last values then, by key
+
+    // One line for a report or a diff: "promoted 2026-12-01 14:03 by ana (met
+    // the rule): beats prod by a point".
+    QString summary() const;
+    QString toJson() const;
+    // nullopt when `json` is not a record (a tag set by hand): the run is
+    // still a candidate, with nothing known of how it became one.
+    static std::optional<PromotionRecord> fromJson(const QString& json);
+};
+
+// The edit promoting `rows` of `table`: one record per run, with its own
+// metrics, by the current user now.
+RunEdit promotionEdit(const RunTable& table, std::span<const int> rows, const QString& why, const QString& rule,
+                      const std::vector<bool>& metRule, const std::vector<QString>& baselineNames);
+// The edit that takes the candidate mark off `rows` (the history keeps the record).
+RunEdit demotionEdit(const RunTable& table, std::span<const int> rows);
+
+bool isCandidate(const RunTable& table, int row);
+// The record of a candidate row; nullopt when it is none or the record is unreadable.
+std::optional<PromotionRecord> promotionOf(const RunTable& table, int row);
+// A candidate mark's value as one line: the record's summary, or the value
+// itself when it is not a record (a tag set by hand).
+QString promotionSummary(const QString& tagValue);
+
+} // namespace runlens

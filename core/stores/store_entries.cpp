@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "store_entries.h"
+
+#include "annotated_store_reader.h"
+#include "natural_compare.h"
+#include "runlens/sqlite_db.h"
+#include "runlens/store_schema.h"
+#include "store_registry.h"
+#include "utf8.h"
+
+#include <algorithm>
+
+namespace runlens {
+
+namespace {
+
+QString prefixOf(StoreEntryKind kind)
+{
+    return kind == StoreEntryKind::SavedQuery ? QStringLiteral("query:") : QStringLiteral("rule:");
+}
+
+QString what(StoreEntryKind kind)
+{
+    return kind == StoreEntryKind::SavedQuery ? QStringLiteral("query") : QStringLiteral("promotion rule");
+}
+
+bool keepsAnnotations(const StoreReader& store)
+{
+    const StoreFormat* format = findStoreFormat(store.kind());
+    return format && format->capabilities.testFlag(StoreCapability::WriteAnnotations);
+}
+
+} // namespace
+
+std::vector<StoreEntry> readStoreEntries(const StoreReader& store, StoreEntryKind kind)
+{
+    std::vector<StoreEntry> out;
+    const QString prefix = prefixOf(kind);
+    if (keepsAnnotations(store)) {
+        try {
+            SqliteDb db(store.location().toStdString(), SqliteDb::Mode::ReadOnlyForeign);
+            const std::string p = prefix.toStdString();
+            auto st = db.prepare("SELECT key, value FROM store_meta WHERE substr(key, 1, ?) = ?");
+            st.bind(1, int64_t(p.size())).bind(2, p);
+            while (st.step())
+                out.push_back({fromUtf8(st.text(0).substr(p.size())), fromUtf8(st.text(1))});
+        } catch (const std::exception&) {
+            // Nothing kept is the answer for a store we cannot read it from.
+        }
+    } else if (const auto* annotated = dynamic_cast<const AnnotatedStoreReader*>(&store)) {
+        for (auto& [name, value] : annotated->overlay().entries(prefix))
+            out.push_back({name, value});
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return naturalCompare(a.name, b.name) < 0; });
+    return out;
+}
+
+Result<bool> writeStoreEntry(const StoreReader& store, StoreEntryKind kind, const QString& name, const QString& value)
+{
+    if (name.trimmed().isEmpty())
+        return Failure{QStringLiteral("a %1 needs a name").arg(what(kind))};
+    if (std::any_of(name.begin(), name.end(), [](QChar c) { return c.category() == QChar::Other_Control; }))
+        return Failure{QStringLiteral("a %1's name cannot hold control characters").arg(what(kind))};
+    if (keepsAnnotations(store)) {
+        try {
+            SqliteDb db = openStoreForWriting(store.location().toStdString());
+            const std::string key = (prefixOf(kind) + name).toStdString();
+            if (value.isEmpty())
+                db.prepare("DELETE FROM store_meta WHERE key=?").bind(1, key).run();
+            else
+                db.prepare("INSERT OR REPLACE INTO store_meta(key, value) VALUES(?, ?)")
+                    .bind(1, key)
+                    .bind(2, value.toStdString())
+                    .run();
+            return true;
+        } catch (const std::exception& e) {
+            return Failure{QStringLiteral("cannot keep the %1 in the store: %2").arg(what(kind), QString::fromUtf8(e.what()))};
+        }
+    }
+    if (const auto* annotated = dynamic_cast<const AnnotatedStoreReader*>(&store))
+        return annotated->overlay().writeEntry(prefixOf(kind), name, value);
+    return Failure{QStringLiteral("'%1' cannot keep a %2").arg(store.location(), what(kind))};
+}
+
+} // namespace runlens
