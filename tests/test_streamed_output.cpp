@@ -7,7 +7,7 @@
 // values: NaN and infinities, unicode and control characters, keys that sort
 // differently by code unit and by code point, missing params, JSON params,
 // nested and trashed runs, a run with nothing logged.
-#include "command_line.h"
+#include "cli_output.h"
 #include "json_text.h"
 #include "run_json.h"
 #include "run_table_csv.h"
@@ -30,20 +30,7 @@ using namespace runlens;
 
 namespace {
 
-struct Output {
-    int code;
-    QString out, err;
-};
-
-Output runCli(const QStringList& args)
-{
-    Output o;
-    QTextStream out(&o.out), err(&o.err);
-    o.code = cli::run(args, out, err);
-    out.flush();
-    err.flush();
-    return o;
-}
+using test::runCli;
 
 std::shared_ptr<const RunTable> load(const QString& store)
 {
