@@ -30,7 +30,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -82,15 +81,6 @@ Measured runChild(const std::vector<std::string>& argv)
     m.peakMb = double(usage.ru_maxrss) / 1024.0;
     m.outputMb = double(bytes) / 1e6;
     return m;
-}
-
-double availableMb()
-{
-    std::ifstream in("/proc/meminfo");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("MemAvailable:", 0) == 0)
-            return std::stod(line.substr(13)) / 1024.0;
-    return 0;
 }
 
 void compare(const std::string& what, const Measured& ours, const char* baseline, const Measured& base)
