@@ -26,7 +26,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <string>
 
@@ -84,15 +83,6 @@ Measured inChild(const std::function<QString()>& work)
                                        : QStringLiteral("exit status %1").arg(WEXITSTATUS(status));
     }
     return m;
-}
-
-double availableMb()
-{
-    std::ifstream in("/proc/meminfo");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("MemAvailable:", 0) == 0)
-            return std::stod(line.substr(13)) / 1024.0;
-    return 0;
 }
 
 void put(const QString& path, const QByteArray& bytes)

@@ -22,7 +22,7 @@ inline void removeStore(const std::string& path)
         std::filesystem::remove(path + suffix);
 }
 
-inline void generate(const std::string& path)
+inline void generate(const std::string& path, int runs = kRuns)
 {
     removeStore(path);
     SqliteDb db = openStoreForWriting(path);
@@ -35,7 +35,7 @@ inline void generate(const std::string& path)
                              "min_value, max_value) VALUES(?, ?, 1000, 0, 999, ?, 0, ?, ?)");
     std::mt19937 rng(7);
     std::uniform_real_distribution<double> u(0, 1);
-    for (int r = 0; r < kRuns; ++r) {
+    for (int r = 0; r < runs; ++r) {
         char id[40];
         std::snprintf(id, sizeof id, "%032x", r * 2654435761u);
         const int64_t start = 1700000000000LL + r * 60000LL;

@@ -33,6 +33,17 @@ inline long residentKb()
     return -1;
 }
 
+// What the machine can still give, for benchmarks that skip a baseline
+// rather than push the machine into swap or the OOM killer.
+inline double availableMb()
+{
+    std::ifstream in("/proc/meminfo");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("MemAvailable:", 0) == 0)
+            return std::stod(line.substr(13)) / 1024.0;
+    return 0;
+}
+
 inline void report(const char* what, double value, const char* unit, const char* baseline, double baseValue)
 {
     std::printf("%-46s %12.3f %-8s | baseline %-34s %12.3f %-8s | ratio %.2fx\n", what, value, unit, baseline,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The CLI as a script sees it: output formats, exit codes and messages.
 #include "baselines.h"
+#include "cli_output.h"
 #include "command_line.h"
 #include "desktop_launch.h"
 #include "run_table.h"
@@ -24,20 +25,8 @@ class TestCli : public QObject {
     QString store_;
     QString idA_, idB_;
 
-    struct Output {
-        int code;
-        QString out, err;
-    };
-
-    Output cli(QStringList args)
-    {
-        Output o;
-        QTextStream out(&o.out), err(&o.err);
-        o.code = cli::run(args, out, err);
-        out.flush();
-        err.flush();
-        return o;
-    }
+    using Output = test::CliOutput;
+    static Output cli(const QStringList& args) { return test::runCli(args); }
 
     // The binary as a server's shell starts it: no DISPLAY, no WAYLAND_DISPLAY,
     // no QT_QPA_PLATFORM. Before, Qt aborted ("could not connect to display").

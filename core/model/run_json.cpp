@@ -1,20 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_json.h"
 
+#include "json_text.h"
+
 #include <QJsonDocument>
 
+#include <algorithm>
 #include <cmath>
 
 namespace runlens {
-
-QJsonValue jsonNumber(double v)
-{
-    if (std::isnan(v))
-        return QJsonValue(QJsonValue::Null);
-    if (std::isinf(v))
-        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    return v;
-}
 
 QJsonValue jsonParamValue(const QString& type, const QString& text)
 {
@@ -37,54 +31,178 @@ QJsonValue jsonParamValue(const QString& type, const QString& text)
 
 namespace {
 
+// JSON has no NaN or infinities: null, and "inf" / "-inf" as text.
+template <class Out>
+void putNumber(Out& out, double v)
+{
+    if (std::isnan(v))
+        out.null();
+    else if (std::isinf(v))
+        out.string(v > 0 ? u"inf" : u"-inf");
+    else
+        out.number(v);
+}
+
 // The table keeps text and, where it reads as one, a number: give the number.
-QJsonValue cellJson(const ValueColumn& c, int row)
+template <class Out>
+void putCell(Out& out, const ValueColumn& c, int row)
 {
     const auto r = static_cast<size_t>(row);
     const QString& text = c.text[r];
     if (text == QLatin1String("true") || text == QLatin1String("false"))
-        return text == QLatin1String("true");
-    if (!std::isnan(c.number[r]))
-        return jsonNumber(c.number[r]);
-    if (text.startsWith(QLatin1Char('[')) || text.startsWith(QLatin1Char('{')))
-        return jsonParamValue(QStringLiteral("json"), text);
-    return text;
+        out.boolean(text == QLatin1String("true"));
+    else if (!std::isnan(c.number[r]))
+        putNumber(out, c.number[r]);
+    else if (text.startsWith(QLatin1Char('[')) || text.startsWith(QLatin1Char('{')))
+        out.value(jsonParamValue(QStringLiteral("json"), text));
+    else
+        out.string(text);
+}
+
+// Each kind's columns in QJsonObject's order of keys, so that the text
+// writer, which keeps members in the order given, prints what the document did.
+template <class Column>
+std::vector<const Column*> inKeyOrder(const std::vector<Column>& columns)
+{
+    std::vector<const Column*> sorted;
+    sorted.reserve(columns.size());
+    for (const auto& c : columns)
+        sorted.push_back(&c);
+    std::sort(sorted.begin(), sorted.end(), [](const Column* a, const Column* b) { return jsonKeyLess(a->key, b->key); });
+    return sorted;
+}
+
+struct RunColumns {
+    explicit RunColumns(const RunTable& t)
+        : params(inKeyOrder(t.params()))
+        , tags(inKeyOrder(t.tags()))
+        , metrics(inKeyOrder(t.metrics()))
+    {
+    }
+    std::vector<const ValueColumn*> params, tags;
+    std::vector<const MetricColumn*> metrics;
+};
+
+// The one description of a run as JSON, for the document (runToJson) and
+// the streamed text (writeRunsJson) alike. Keys in sorted order (see above).
+template <class Out>
+void putRun(Out& out, const RunTable& t, int row, const RunColumns& columns)
+{
+    const auto r = size_t(row);
+    out.beginObject();
+    out.key(u"end_time");
+    if (t.endTime(row) < 0)
+        out.null();
+    else
+        out.number(double(t.endTime(row)));
+    out.key(u"experiment");
+    out.string(t.experiment(row));
+    out.key(u"id");
+    out.string(t.id(row));
+    out.key(u"metrics");
+    out.beginObject();
+    for (const MetricColumn* m : columns.metrics) {
+        if (!m->has(row))
+            continue;
+        out.key(m->key);
+        out.beginObject();
+        out.key(u"count");
+        out.number(double(m->count[r]));
+        out.key(u"last");
+        putNumber(out, m->last[r]);
+        out.key(u"last_step");
+        out.number(double(m->lastStep[r]));
+        out.key(u"max");
+        putNumber(out, m->max[r]);
+        out.key(u"min");
+        putNumber(out, m->min[r]);
+        out.endObject();
+    }
+    out.endObject();
+    out.key(u"name");
+    out.string(t.name(row));
+    out.key(u"params");
+    out.beginObject();
+    for (const ValueColumn* c : columns.params)
+        if (c->has(row)) {
+            out.key(c->key);
+            putCell(out, *c, row);
+        }
+    out.endObject();
+    if (!t.parentId(row).isEmpty()) {
+        out.key(u"parent_id");
+        out.string(t.parentId(row));
+    }
+    out.key(u"start_time");
+    out.number(double(t.startTime(row)));
+    out.key(u"status");
+    out.string(statusName(t.status(row)));
+    out.key(u"tags");
+    out.beginObject();
+    for (const ValueColumn* c : columns.tags)
+        if (c->has(row)) {
+            out.key(c->key);
+            out.string(c->text[r]);
+        }
+    out.endObject();
+    out.endObject();
+}
+
+// Steps are whole numbers and stay exact past 2^53 (a double would round them).
+template <class Out>
+void putPoint(Out& out, const MetricSeries& s, size_t i)
+{
+    out.beginObject();
+    out.key(u"step");
+    out.integer(qint64(s.steps[i]));
+    out.key(u"timestamp");
+    out.number(s.wallTimes[i]);
+    out.key(u"value");
+    putNumber(out, s.values[i]);
+    out.endObject();
+}
+
+// A JSON array of `count` elements as QJsonDocument::toJson(Indented) prints
+// it, handed to `out` every 64 KiB: the memory is one buffer, whatever the count.
+template <class PutElement>
+void writeJsonArray(QTextStream& out, size_t count, const PutElement& put)
+{
+    constexpr qsizetype kFlushAt = 32 * 1024; // UTF-16 units
+    QString text;
+    text.reserve(2 * kFlushAt);
+    JsonTextWriter writer(text);
+    writer.beginArray();
+    for (size_t i = 0; i < count; ++i) {
+        put(writer, i);
+        if (text.size() >= kFlushAt) {
+            out << text;
+            text.resize(0); // keeps its capacity
+        }
+    }
+    writer.endArray();
+    out << text;
 }
 
 } // namespace
 
+QJsonValue jsonNumber(double v)
+{
+    JsonBuilder b;
+    putNumber(b, v);
+    return b.result();
+}
+
 QJsonObject runToJson(const RunTable& t, int row)
 {
-    QJsonObject o;
-    o.insert(QStringLiteral("id"), t.id(row));
-    o.insert(QStringLiteral("name"), t.name(row));
-    o.insert(QStringLiteral("experiment"), t.experiment(row));
-    o.insert(QStringLiteral("status"), statusName(t.status(row)));
-    o.insert(QStringLiteral("start_time"), double(t.startTime(row)));
-    o.insert(QStringLiteral("end_time"),
-        t.endTime(row) < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(t.endTime(row))));
-    if (!t.parentId(row).isEmpty())
-        o.insert(QStringLiteral("parent_id"), t.parentId(row));
-    QJsonObject params, tags, metrics;
-    for (const auto& c : t.params())
-        if (c.has(row))
-            params.insert(c.key, cellJson(c, row));
-    for (const auto& c : t.tags())
-        if (c.has(row))
-            tags.insert(c.key, c.text[size_t(row)]);
-    for (const auto& m : t.metrics()) {
-        if (!m.has(row))
-            continue;
-        const auto r = size_t(row);
-        metrics.insert(m.key,
-            QJsonObject{{QStringLiteral("last"), jsonNumber(m.last[r])}, {QStringLiteral("min"), jsonNumber(m.min[r])},
-                {QStringLiteral("max"), jsonNumber(m.max[r])}, {QStringLiteral("count"), double(m.count[r])},
-                {QStringLiteral("last_step"), double(m.lastStep[r])}});
-    }
-    o.insert(QStringLiteral("params"), params);
-    o.insert(QStringLiteral("tags"), tags);
-    o.insert(QStringLiteral("metrics"), metrics);
-    return o;
+    JsonBuilder b;
+    putRun(b, t, row, RunColumns(t));
+    return b.result().toObject();
+}
+
+void writeRunsJson(const RunTable& t, const std::vector<int>& rows, QTextStream& out)
+{
+    const RunColumns columns(t);
+    writeJsonArray(out, rows.size(), [&](JsonTextWriter& w, size_t i) { putRun(w, t, rows[i], columns); });
 }
 
 QJsonObject detailsToJson(const RunDetails& d)
@@ -147,12 +265,17 @@ QJsonObject detailsToJson(const RunDetails& d)
 
 QJsonArray seriesToJson(const MetricSeries& s)
 {
-    QJsonArray out;
+    JsonBuilder b;
+    b.beginArray();
     for (size_t i = 0; i < s.size(); ++i)
-        // Steps are whole numbers and stay exact past 2^53 (a double would round them).
-        out.append(QJsonObject{{QStringLiteral("step"), QJsonValue(qint64(s.steps[i]))},
-            {QStringLiteral("timestamp"), s.wallTimes[i]}, {QStringLiteral("value"), jsonNumber(s.values[i])}});
-    return out;
+        putPoint(b, s, i);
+    b.endArray();
+    return b.result().toArray();
+}
+
+void writeSeriesJson(const MetricSeries& s, QTextStream& out)
+{
+    writeJsonArray(out, s.size(), [&](JsonTextWriter& w, size_t i) { putPoint(w, s, i); });
 }
 
 } // namespace runlens

@@ -3,43 +3,77 @@
 
 #include "run_json.h"
 
+#include <algorithm>
+
 namespace runlens {
+
+void appendCsvField(QString& line, QStringView text)
+{
+    const bool quoted = std::any_of(text.begin(), text.end(), [](QChar c) {
+        return c == QLatin1Char(',') || c == QLatin1Char('"') || c == QLatin1Char('\n') || c == QLatin1Char('\r');
+    });
+    if (!quoted) {
+        line += text;
+        return;
+    }
+    line += QLatin1Char('"');
+    for (const QChar c : text) {
+        if (c == QLatin1Char('"'))
+            line += QLatin1Char('"');
+        line += c;
+    }
+    line += QLatin1Char('"');
+}
 
 QString csvField(const QString& text)
 {
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n'))
-        && !text.contains(QLatin1Char('\r')))
-        return text;
-    QString q = text;
-    q.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + q + QLatin1Char('"');
+    QString field;
+    appendCsvField(field, text);
+    return field;
 }
 
 void writeRunTableCsv(const RunTable& t, const std::vector<int>& rows, QTextStream& out)
 {
-    QStringList header = {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("experiment"),
-        QStringLiteral("status"), QStringLiteral("start_time"), QStringLiteral("end_time")};
+    // One line buffer, reused and handed to the stream a line at a time: the
+    // memory is a line's, whatever the number of runs.
+    QString line;
+    bool first = true;
+    auto cell = [&](QStringView text) {
+        if (!first)
+            line += QLatin1Char(',');
+        first = false;
+        appendCsvField(line, text);
+    };
+    auto endLine = [&] {
+        line += QLatin1Char('\n');
+        out << line;
+        line.resize(0); // keeps its capacity
+        first = true;
+    };
+    for (const char16_t* name : {u"id", u"name", u"experiment", u"status", u"start_time", u"end_time"})
+        cell(QStringView(name));
     for (const auto& c : t.params())
-        header << QStringLiteral("params.") + c.key;
+        cell(QString(QStringLiteral("params.") + c.key));
     for (const auto& m : t.metrics())
-        header << QStringLiteral("metrics.") + m.key;
+        cell(QString(QStringLiteral("metrics.") + m.key));
     for (const auto& c : t.tags())
-        header << QStringLiteral("tags.") + c.key;
-    for (auto& h : header)
-        h = csvField(h);
-    out << header.join(QLatin1Char(',')) << '\n';
+        cell(QString(QStringLiteral("tags.") + c.key));
+    endLine();
     for (int r : rows) {
-        QStringList cells = {t.id(r), t.name(r), t.experiment(r), statusName(t.status(r)),
-            QString::number(t.startTime(r)), t.endTime(r) < 0 ? QString() : QString::number(t.endTime(r))};
+        const auto row = size_t(r);
+        cell(t.id(r));
+        cell(t.name(r));
+        cell(t.experiment(r));
+        cell(statusName(t.status(r)));
+        cell(QString::number(t.startTime(r)));
+        cell(t.endTime(r) < 0 ? QString() : QString::number(t.endTime(r)));
         for (const auto& c : t.params())
-            cells << (c.has(r) ? c.text[size_t(r)] : QString());
+            cell(c.has(r) ? QStringView(c.text[row]) : QStringView());
         for (const auto& m : t.metrics())
-            cells << (m.has(r) ? numberText(m.last[size_t(r)]) : QString());
+            cell(m.has(r) ? numberText(m.last[row]) : QString());
         for (const auto& c : t.tags())
-            cells << (c.has(r) ? c.text[size_t(r)] : QString());
-        for (auto& cell : cells)
-            cell = csvField(cell);
-        out << cells.join(QLatin1Char(',')) << '\n';
+            cell(c.has(r) ? QStringView(c.text[row]) : QStringView());
+        endLine();
     }
 }
 

@@ -6,6 +6,7 @@
 #include "run_table.h"
 
 #include <QString>
+#include <QStringView>
 #include <QTextStream>
 
 #include <vector>
@@ -14,6 +15,8 @@ namespace runlens {
 
 // A field quoted when it holds a comma, a quote or a line break.
 QString csvField(const QString& text);
+// The same, appended to a line being built.
+void appendCsvField(QString& line, QStringView text);
 
 // Every column: identity, times, then params., metrics. (last value) and tags.
 void writeRunTableCsv(const RunTable& table, const std::vector<int>& rows, QTextStream& out);
