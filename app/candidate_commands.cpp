@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Candidates with explicit criteria from the command line: `rule` keeps an
+// Candidates with explicit criteria from the command line: `baseline` marks
+// the run an experiment is compared with, `rule` keeps an
 // experiment's promotion rule, `promote` and `demote` mark runs (notebook
 // edits, with their record and history), `candidates` lists them and the
 // runs that meet the rule, and with --run gates CI: exit 1 when a given run
@@ -7,6 +8,7 @@
 #include "cli_command.h"
 #include "opened_store.h"
 
+#include "baselines.h"
 #include "promotion.h"
 #include "promotion_rules.h"
 #include "run_edit_writer.h"
@@ -59,6 +61,27 @@ QJsonObject runJson(const RunTable& t, int row)
 }
 
 } // namespace
+
+ExitCode baselineCommand(const CliCall& call)
+{
+    ExitCode code = Ok;
+    auto s = openAndLoad(call.positionals[0], call.value(QStringLiteral("kind")), false, call.err, code);
+    if (!s)
+        return code;
+    const RunTable& t = *s->runs.table;
+    const int row = findRunOrFail(t, call.positionals[1], call.err);
+    if (row < 0)
+        return RunNotFound;
+    const bool clear = call.isSet(QStringLiteral("clear"));
+    if (const auto kept = writeBaseline(*s->reader, t.experiment(row), clear ? QString() : t.id(row)); !kept) {
+        call.err << "runlens: " << kept.error() << '\n';
+        return Failed;
+    }
+    call.out << (clear ? QStringLiteral("cleared the baseline of %1").arg(t.experiment(row))
+                       : QStringLiteral("%1 is the baseline of %2").arg(t.name(row), t.experiment(row)))
+             << '\n';
+    return Ok;
+}
 
 ExitCode ruleCommand(const CliCall& call)
 {

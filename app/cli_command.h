@@ -78,6 +78,7 @@ ExitCode trashCommand(const CliCall& call);
 ExitCode restoreCommand(const CliCall& call);
 ExitCode emptyTrashCommand(const CliCall& call);
 ExitCode annotationsCommand(const CliCall& call);
+ExitCode baselineCommand(const CliCall& call);
 ExitCode ruleCommand(const CliCall& call);
 ExitCode promoteCommand(const CliCall& call);
 ExitCode demoteCommand(const CliCall& call);

@@ -166,6 +166,12 @@ std::vector<CliCommand> makeCommands()
         {{{QStringLiteral("yes")}, {}, QStringLiteral("Really delete."), {}},
             {{QStringLiteral("vacuum")}, {}, QStringLiteral("Shrink the file afterwards (VACUUM)."), {}}},
         1, 1, {}, false, &emptyTrashCommand});
+    c.push_back({QStringLiteral("baseline"), QStringLiteral("STORE RUN [--clear]"),
+        QStringLiteral("mark the run its experiment is compared with"),
+        QStringLiteral("Makes RUN the baseline of its experiment: the table's Δ columns, the promotion rules' baseline.X "
+                       "and welch_p compare with it. --clear removes the experiment's baseline."),
+        {{{QStringLiteral("clear")}, {}, QStringLiteral("Remove the baseline of RUN's experiment."), {}}, kindOnly},
+        2, 2, {}, false, &baselineCommand});
     c.push_back({QStringLiteral("rule"), QStringLiteral("STORE EXPERIMENT [RULE | --clear]"),
         QStringLiteral("show or set an experiment's promotion rule"),
         QStringLiteral("A promotion rule is a query a run must meet to become a candidate; it reaches the run's baseline "

@@ -258,13 +258,16 @@ private slots:
                     baseline = QString::fromStdString(run.id());
                 run.finish();
             }
+        auto o = cli({QStringLiteral("baseline"), store, baseline.left(8)});
+        QCOMPARE(o.code, 0);
+        QCOMPARE(o.out.trimmed(), QStringLiteral("lr0.10-s0 is the baseline of gate"));
         {
             auto reader = test::mustOpen(store);
-            QVERIFY(writeBaseline(*reader, QStringLiteral("gate"), baseline));
+            QCOMPARE(readBaselines(*reader).value(QStringLiteral("gate")), baseline);
         }
         const QString rule = QStringLiteral("metrics.val_auc >= baseline.val_auc + 0.005 and seeds >= 3 and welch_p < 0.05");
         // A rule with bad syntax is refused with its column; an order by too.
-        auto o = cli({QStringLiteral("rule"), store, QStringLiteral("gate"), QStringLiteral("metrics.val_auc >= baseline.val_auc +")});
+        o = cli({QStringLiteral("rule"), store, QStringLiteral("gate"), QStringLiteral("metrics.val_auc >= baseline.val_auc +")});
         QCOMPARE(o.code, int(cli::BadQuery));
         QVERIFY2(o.err.contains(QLatin1String("column 38")), qPrintable(o.err));
         QCOMPARE(cli({QStringLiteral("rule"), store, QStringLiteral("gate"), QStringLiteral("seeds > 1 order by name")}).code,
@@ -326,6 +329,10 @@ private slots:
         o = cli({QStringLiteral("runs"), store, QStringLiteral("--query"), QStringLiteral("is_baseline"), QStringLiteral("--format"),
                  QStringLiteral("json")});
         QCOMPARE(QJsonDocument::fromJson(o.out.toUtf8()).array().size(), 1);
+        // Without a baseline, nothing can beat it: the gate closes.
+        QCOMPARE(cli({QStringLiteral("baseline"), store, QStringLiteral("lr0.10-s0"), QStringLiteral("--clear")}).code, 0);
+        QCOMPARE(cli({QStringLiteral("candidates"), store, QStringLiteral("--run"), QStringLiteral("lr0.05-s1")}).code,
+                 int(cli::Failed));
         QCOMPARE(cli({QStringLiteral("rule"), store, QStringLiteral("gate"), QStringLiteral("--clear")}).code, 0);
         QCOMPARE(cli({QStringLiteral("rule"), store, QStringLiteral("gate")}).code, int(cli::Failed));
     }

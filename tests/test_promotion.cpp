@@ -193,6 +193,9 @@ private slots:
         QCOMPARE(bare, rowsOf(QStringLiteral("metrics.val_auc >= baseline.val_auc and welch_p.val_auc < 0.05"), s));
         QCOMPARE(std::vector<int>(bare.begin(), bare.begin() + 3), (std::vector<int>{3, 4, 5}));
         QVERIFY(std::find(bare.begin(), bare.end(), 7) == bare.end());
+        // Compared through seed means, the same metric is meant.
+        QCOMPARE(rowsOf(QStringLiteral("seed_mean.val_auc > baseline.seed_mean.val_auc and welch_p < 0.05"), s),
+                 rowsOf(QStringLiteral("seed_mean.val_auc > baseline.seed_mean.val_auc and welch_p.val_auc < 0.05"), s));
     }
 
     void rulesOnASweepWithSeeds()

@@ -80,7 +80,9 @@ private:
         auto visitField = [&](Field& f) {
             if (f.kind == FieldKind::WelchP && f.path.isEmpty())
                 bare.push_back(&f);
-            if (f.kind == FieldKind::Metric && !(f.ofBaseline ? againstBaseline : named).contains(f.path))
+            // seed_mean.M and seed_sd.M name metric M as much as metrics.M does.
+            const bool metric = f.kind == FieldKind::Metric || f.kind == FieldKind::SeedMean || f.kind == FieldKind::SeedSd;
+            if (metric && !(f.ofBaseline ? againstBaseline : named).contains(f.path))
                 (f.ofBaseline ? againstBaseline : named) << f.path;
         };
         std::function<void(Expr&)> visitExpr = [&](Expr& e) {
@@ -109,7 +111,7 @@ private:
         const QStringList& candidates = !againstBaseline.isEmpty() ? againstBaseline : named;
         if (candidates.size() != 1) {
             error = QueryError{bare.front()->pos, bare.front()->len,
-                candidates.isEmpty() ? QStringLiteral("welch_p needs a metric to test: write welch_p.val_auc")
+                candidates.isEmpty() ? QStringLiteral("welch_p needs a metric to test: write welch_p.METRIC, such as welch_p.val_auc")
                                      : QStringLiteral("welch_p could test %1: write welch_p.%2")
                                            .arg(candidates.join(QStringLiteral(" or ")), candidates.front())};
             return false;

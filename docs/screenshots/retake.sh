@@ -34,6 +34,17 @@ fi
 # The report as its readers see it: Chromium for the HTML, poppler for the PDF.
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# Candidates: a copy of the demo store with a baseline, a rule and two promoted runs.
+cp "$STORE" "$TMP/candidates.db"
+[ -f "$STORE-wal" ] && cp "$STORE-wal" "$TMP/candidates.db-wal"
+R="$BUILD/bin/runlens"
+"$R" baseline "$TMP/candidates.db" mlp-h32-b64-lr0.01-s1 >/dev/null
+"$R" rule "$TMP/candidates.db" breast-cancer-mlp \
+    "seed_mean.val/auc > baseline.seed_mean.val/auc and metrics.val/acc >= baseline.val/acc and seeds >= 3" >/dev/null
+"$R" promote "$TMP/candidates.db" mlp-h4-b16-lr0.01-s3 mlp-h4-b16-lr0.01-s2 \
+    --why "h4 at batch 16 matches h32 on AUC with an eighth of the parameters; check calibration next" >/dev/null
+snap "$TMP/candidates.db" --view candidates --sort -candidate --runs mlp-h4-b16-lr0.01-s3 --size 1400x900 \
+    -o $OUT/candidates.png
 # Nested runs: an MLflow store of tuning studies and a two-level sweep, best first, two opened by selection.
 python3 docs/screenshots/nested_store.py "$TMP/mlruns" >/dev/null
 snap "$TMP/mlruns" --view table --sort -metrics.val/acc --runs "trial-013-lr1.4e-03-wd5e-02-bs512,cv/fold-1/seed-0" \

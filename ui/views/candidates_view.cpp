@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "candidates_view.h"
 
+#include "metric_priority.h"
 #include "number_text.h"
 #include "promotion.h"
 
@@ -26,17 +27,31 @@ QString timeText(const QDateTime& t)
     return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
 }
 
-// "val_auc 0.912 · loss 0.231", the rule's metrics first would need the rule
-// parsed; the record keeps them in key order, which reads well enough.
+// "val_auc 0.912 · loss 0.231": the metrics the rule names first, then the
+// ones people compare on (metric_priority.h), not the record's key order
+// (which starts with epoch counters).
 QString metricsText(const PromotionRecord& record)
 {
+    QStringList keys;
+    QHash<QString, double> value;
+    for (const auto& [key, v] : record.metrics) {
+        keys << key;
+        value.insert(key, v);
+    }
+    QStringList ordered;
+    for (const QString& key : keys)
+        if (!record.rule.isEmpty() && record.rule.contains(key))
+            ordered << key;
+    for (const QString& key : preferredMetrics(keys, int(keys.size())))
+        if (!ordered.contains(key))
+            ordered << key;
     QStringList parts;
-    for (const auto& [key, value] : record.metrics) {
-        if (parts.size() == 6) {
-            parts << QStringLiteral("+%1 more").arg(record.metrics.size() - 6);
+    for (const QString& key : ordered) {
+        if (parts.size() == 5) {
+            parts << QStringLiteral("+%1 more").arg(ordered.size() - 5);
             break;
         }
-        parts << key + QLatin1Char(' ') + compactNumber(value);
+        parts << key + QLatin1Char(' ') + compactNumber(value.value(key));
     }
     return parts.join(QStringLiteral(" \u00b7 "));
 }
