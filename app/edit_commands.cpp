@@ -10,6 +10,7 @@
 #include "annotation_overlay.h"
 #include "run_edit.h"
 #include "run_edit_writer.h"
+#include "store_entries.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -223,14 +224,14 @@ ExitCode annotationsCommand(const CliCall& call)
         call.err << "runlens: cannot read '" << call.positionals[2] << "': " << file.errorString() << '\n';
         return Failed;
     }
-    const auto edits = AnnotationOverlay::parseExport(file.read(64 << 20));
-    if (!edits) {
-        call.err << "runlens: " << edits.error() << '\n';
+    const auto imported = AnnotationOverlay::parseExport(file.read(64 << 20));
+    if (!imported) {
+        call.err << "runlens: " << imported.error() << '\n';
         return Failed;
     }
     const RunTable& table = *s->runs.table;
     int applied = 0, missing = 0;
-    for (const RunEdit& e : *edits) {
+    for (const RunEdit& e : imported->edits) {
         // Keep only the runs this store holds; say how many it does not.
         std::vector<RunChange> here;
         for (const auto& c : e.changes()) {
@@ -249,7 +250,19 @@ ExitCode annotationsCommand(const CliCall& call)
         }
         applied += int(edit.changes().size());
     }
+    // Saved queries and promotion rules: kept as the store keeps them.
+    int entries = 0;
+    for (const auto& [key, value] : imported->entries) {
+        const auto kept = writeStoreEntryKey(*s->reader, key, value);
+        if (!kept) {
+            call.err << "runlens: " << kept.error() << '\n';
+            return Failed;
+        }
+        entries += *kept ? 1 : 0;
+    }
     call.out << "imported " << applied << " annotation(s)";
+    if (entries > 0)
+        call.out << " and " << entries << " saved quer" << (entries == 1 ? "y or rule" : "ies and rules");
     if (missing > 0)
         call.out << "; " << missing << " for runs this store does not hold were left out";
     call.out << '\n';

@@ -433,6 +433,10 @@ private slots:
         o = cli({QStringLiteral("star"), mine, id});
         QCOMPARE(o.code, 0);
         QVERIFY(o.out.contains(QStringLiteral("the store is not written")));
+        // The experiment's promotion rule travels with the notes.
+        o = cli({QStringLiteral("runs"), mine, QStringLiteral("--format"), QStringLiteral("json")});
+        const QString exp = QJsonDocument::fromJson(o.out.toUtf8()).array().first().toObject().value(QStringLiteral("experiment")).toString();
+        QCOMPARE(cli({QStringLiteral("rule"), mine, exp, QStringLiteral("metrics.acc > 0.5")}).code, 0);
         const QString exported = dir_.filePath(QStringLiteral("notes.json"));
         QCOMPARE(cli({QStringLiteral("annotations"), QStringLiteral("export"), mine, QStringLiteral("-o"), exported}).code, 0);
         // A colleague: the same store elsewhere, their own annotations folder.
@@ -441,7 +445,9 @@ private slots:
         qputenv("RUNLENS_ANNOTATIONS_DIR", dir_.filePath(QStringLiteral("their-annotations")).toUtf8());
         o = cli({QStringLiteral("annotations"), QStringLiteral("import"), theirs, exported});
         QCOMPARE(o.code, 0);
-        QVERIFY(o.out.contains(QStringLiteral("imported 2 annotation(s)")));
+        QVERIFY2(o.out.contains(QStringLiteral("imported 2 annotation(s) and 1 saved query or rule")), qPrintable(o.out));
+        o = cli({QStringLiteral("rule"), theirs, exp});
+        QCOMPARE(o.out.trimmed(), QStringLiteral("metrics.acc > 0.5"));
         o = cli({QStringLiteral("show"), theirs, id, QStringLiteral("--format"), QStringLiteral("json")});
         QCOMPARE(QJsonDocument::fromJson(o.out.toUtf8()).object().value(QStringLiteral("notes")).toString(),
                  QStringLiteral("checked by hand"));

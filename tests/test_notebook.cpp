@@ -326,7 +326,7 @@ private slots:
         qputenv("RUNLENS_ANNOTATIONS_DIR", dir_.filePath(QStringLiteral("colleague")).toUtf8());
         auto theirs = opened(moved);
         QCOMPARE(mustLoad(*theirs)->name(mustLoad(*theirs)->rowOfId(id)), table->name(0));   // nothing yet
-        for (const RunEdit& e : *parsed)
+        for (const RunEdit& e : parsed->edits)
             QVERIFY(writeRunEdit(*theirs, e, QStringLiteral("colleague")));
         check(moved);
         qputenv("RUNLENS_ANNOTATIONS_DIR", dir_.filePath(QStringLiteral("overlays")).toUtf8());

@@ -257,15 +257,22 @@ Result<QByteArray> AnnotationOverlay::exportJson() const
             return Failure{QStringLiteral("cannot read '%1': %2").arg(path_, QString::fromUtf8(e.what()))};
         }
     }
+    // Saved queries and promotion rules travel too: a rule is the team's
+    // criterion as much as a note is its finding.
+    QJsonObject entriesObject;
+    for (const char* prefix : {"query:", "rule:"})
+        for (const auto& [name, value] : entries(QString::fromLatin1(prefix)))
+            entriesObject.insert(QString::fromLatin1(prefix) + name, value);
     const QJsonObject doc{{QStringLiteral("format"), QStringLiteral("runlens-annotations 1")},
                           {QStringLiteral("kind"), kind_},
                           {QStringLiteral("location"), location_},
                           {QStringLiteral("runs"), runs},
+                          {QStringLiteral("entries"), entriesObject},
                           {QStringLiteral("events"), events}};
     return QJsonDocument(doc).toJson(QJsonDocument::Indented);
 }
 
-Result<std::vector<RunEdit>> AnnotationOverlay::parseExport(const QByteArray& json)
+Result<AnnotationOverlay::Export> AnnotationOverlay::parseExport(const QByteArray& json)
 {
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
@@ -288,12 +295,18 @@ Result<std::vector<RunEdit>> AnnotationOverlay::parseExport(const QByteArray& js
         for (auto t = tags.begin(); t != tags.end(); ++t)
             grouped[{int(RunField::Tag), t.key()}].push_back({it.key(), std::nullopt, text(t.value())});
     }
-    std::vector<RunEdit> out;
+    Export out;
     for (auto& [fieldKey, changes] : grouped)
-        out.emplace_back(RunField(fieldKey.first), fieldKey.second, std::move(changes));
-    for (const auto& e : out)
+        out.edits.emplace_back(RunField(fieldKey.first), fieldKey.second, std::move(changes));
+    for (const auto& e : out.edits)
         if (const QString why = e.problem(); !why.isEmpty())
             return Failure{QStringLiteral("the file holds an edit no store keeps: %1").arg(why)};
+    const QJsonObject entries = root.value(QStringLiteral("entries")).toObject();   // absent in older exports
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+        if (!it.value().isString())
+            return Failure{QStringLiteral("the file's entry '%1' is not text").arg(it.key())};
+        out.entries.emplace_back(it.key(), it.value().toString());
+    }
     return out;
 }
 

@@ -53,11 +53,16 @@ public:
     Result<bool> writeEntry(const QString& prefix, const QString& name, const QString& value);
 
     // {"kind", "location", "runs": {id: {"name"|"notes"|"hypothesis": text,
-    // "tags": {key: value|null}}}, "events": [...]}
+    // "tags": {key: value|null}}}, "entries": {"query:NAME"|"rule:EXPERIMENT":
+    // text}, "events": [...]}
     Result<QByteArray> exportJson() const;
-    // An export's values as edits (no `before`), for this overlay or one of
-    // our stores; each becomes an edit by whoever imports it.
-    static Result<std::vector<RunEdit>> parseExport(const QByteArray& json);
+    struct Export {
+        std::vector<RunEdit> edits;   // values as edits (no `before`)
+        std::vector<std::pair<QString, QString>> entries;   // saved queries and rules: "query:NAME" -> text
+    };
+    // An export's contents, for this overlay or one of our stores; each value
+    // becomes an edit by whoever imports it.
+    static Result<Export> parseExport(const QByteArray& json);
 
 private:
     AnnotationOverlay(QString kind, QString location, QString path);

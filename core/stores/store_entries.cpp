@@ -82,4 +82,12 @@ Result<bool> writeStoreEntry(const StoreReader& store, StoreEntryKind kind, cons
     return Failure{QStringLiteral("'%1' cannot keep a %2").arg(store.location(), what(kind))};
 }
 
+Result<bool> writeStoreEntryKey(const StoreReader& store, const QString& key, const QString& value)
+{
+    for (StoreEntryKind kind : {StoreEntryKind::SavedQuery, StoreEntryKind::PromotionRule})
+        if (key.startsWith(prefixOf(kind)))
+            return writeStoreEntry(store, kind, key.mid(prefixOf(kind).size()), value);
+    return false;
+}
+
 } // namespace runlens

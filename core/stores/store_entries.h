@@ -30,6 +30,10 @@ std::vector<StoreEntry> readStoreEntries(const StoreReader& store, StoreEntryKin
 // removes it. Refuses an empty name or one with control characters.
 Result<bool> writeStoreEntry(const StoreReader& store, StoreEntryKind kind, const QString& name, const QString& value);
 
+// An annotation export's entry key ("query:NAME", "rule:EXPERIMENT") kept
+// in `store` as what it names; false (nothing written) for a key of no kind we know.
+Result<bool> writeStoreEntryKey(const StoreReader& store, const QString& key, const QString& value);
+
 // Named queries.
 inline std::vector<StoreEntry> readSavedQueries(const StoreReader& store)
 {
