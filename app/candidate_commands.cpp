@@ -24,6 +24,17 @@ namespace runlens::cli {
 
 namespace {
 
+// Names, rules and reasons as one line: a newline or a terminal escape in a
+// run name should not rewrite the terminal that prints it.
+QString oneLine(const QString& text)
+{
+    QString out = text.simplified();
+    for (QChar& c : out)
+        if (c.category() == QChar::Other_Control)
+            c = QChar(0xfffd);
+    return out;
+}
+
 // A loaded store with each row's baseline and its experiment's rule.
 struct Judged {
     Opened store;
@@ -44,14 +55,8 @@ std::optional<Judged> openJudged(const CliCall& call, ExitCode& code)
     j.context = queryContextOf(j.store);
     j.check = checkPromotionRules(t, j.context, [&](int row) { return j.rules.value(t.experiment(row)); });
     for (const auto& [rule, error] : j.check.errors)
-        call.err << "runlens: warning: the rule \"" << rule << "\" does not apply yet: " << error.describe() << '\n';
+        call.err << "runlens: warning: the rule \"" << oneLine(rule) << "\" does not apply yet: " << error.describe() << '\n';
     return j;
-}
-
-QString baselineName(const Judged& j, int row)
-{
-    const int b = j.context.baselineRows[size_t(row)];
-    return b < 0 ? QString() : j.store.runs.table->name(b);
 }
 
 QJsonObject runJson(const RunTable& t, int row)
@@ -104,13 +109,8 @@ ExitCode ruleCommand(const CliCall& call)
         return usageError(QStringLiteral("rule"), QStringLiteral("give a rule or --clear, not both"), call.err);
     const QString rule = clear ? QString() : call.positionals[2].trimmed();
     if (!clear) {
-        const RunQuery query(rule);
-        if (!query.isValid()) {
-            call.err << "runlens: invalid rule, " << query.error()->describe() << '\n';
-            return BadQuery;
-        }
-        if (query.hasOrder() || query.limit()) {
-            call.err << "runlens: a rule says which runs qualify; it takes no order by or limit\n";
+        if (const auto problem = RunQuery::ruleError(rule)) {
+            call.err << "runlens: invalid rule, " << problem->describe() << '\n';
             return BadQuery;
         }
         if (!s->runs.table->experiments().contains(experiment))
@@ -138,40 +138,32 @@ ExitCode promoteCommand(const CliCall& call)
         return RunNotFound;
     }
     const bool force = call.isSet(QStringLiteral("force"));
-    bool refused = false;
-    for (int r : *rows) {
-        const RuleVerdict v = j->check.verdicts[size_t(r)];
-        if (v == RuleVerdict::Fails || v == RuleVerdict::Waiting) {
-            call.err << "runlens: " << t.name(r) << ' ' << (v == RuleVerdict::Waiting ? QStringLiteral("is still running")
-                                                                                        : verdictText(v))
-                     << " of " << t.experiment(r) << ": " << j->rules.value(t.experiment(r)) << '\n';
-            refused = true;
-        }
-    }
-    if (refused && !force) {
+    const auto ruleOf = [&](int row) { return j->rules.value(t.experiment(row)); };
+    const PromotionPlan plan = planPromotion(t, *rows, call.value(QStringLiteral("why")), force, j->check, j->context, ruleOf);
+    for (int r : plan.refused)
+        call.err << "runlens: " << oneLine(t.name(r)) << ' ' << verdictText(j->check.verdicts[size_t(r)]) << " of "
+                 << oneLine(t.experiment(r)) << ": " << oneLine(ruleOf(r)) << '\n';
+    if (!plan.refused.empty() && !force) {
         call.err << "runlens: nothing promoted; --force promotes anyway and records that the rule was not met\n";
         return Failed;
     }
-    // A record per run: each holds its own experiment's rule, baseline and metrics.
+    if (const QString why = plan.edit.problem(); !why.isEmpty()) {
+        call.err << "runlens: " << why << '\n';
+        return Usage;
+    }
+    // One write for every run: all of them are candidates, or none.
+    if (const auto written = writeRunEdit(*j->store.reader, plan.edit); !written) {
+        call.err << "runlens: " << written.error() << '\n';
+        return Failed;
+    }
     for (int r : *rows) {
-        const std::vector<int> one{r};
-        const QString rule = j->rules.value(t.experiment(r));
-        const std::vector<bool> met{j->check.verdicts[size_t(r)] == RuleVerdict::Meets};
-        const std::vector<QString> baseline{baselineName(*j, r)};
-        const RunEdit edit = promotionEdit(t, one, call.value(QStringLiteral("why")), rule, met, baseline);
-        if (const QString why = edit.problem(); !why.isEmpty()) {
-            call.err << "runlens: " << why << '\n';
-            return Usage;
-        }
-        if (const auto written = writeRunEdit(*j->store.reader, edit); !written) {
-            call.err << "runlens: " << written.error() << '\n';
-            return Failed;
-        }
-        call.out << "promoted " << t.name(r) << " to candidate"
-                 << (met[0]             ? QStringLiteral(" (meets the rule)")
-                         : rule.isEmpty() ? QStringLiteral(" (its experiment has no rule)")
-                                          : QStringLiteral(" (forced: it does not meet the rule)"))
-                 << '\n';
+        const RuleVerdict v = j->check.verdicts[size_t(r)];
+        call.out << "promoted " << oneLine(t.name(r)) << " to candidate ("
+                 << (ruleOf(r).isEmpty() ? QStringLiteral("its experiment has no rule")
+                         : v == RuleVerdict::Meets ? QStringLiteral("meets the rule")
+                         : promotionNeedsForce(v)  ? QStringLiteral("forced: it ") + verdictText(v)
+                                                   : verdictText(v))
+                 << ")\n";
     }
     return Ok;
 }
@@ -218,9 +210,7 @@ ExitCode candidatesCommand(const CliCall& call)
         for (int r : *rows) {
             const RuleVerdict v = j->check.verdicts[size_t(r)];
             const QString rule = j->rules.value(t.experiment(r));
-            const QString verdict = rule.isEmpty() ? QStringLiteral("no rule")
-                : v == RuleVerdict::NoRule         ? QStringLiteral("is the baseline")
-                                                   : verdictText(v);
+            const QString verdict = verdictText(v);
             allMeet = allMeet && v == RuleVerdict::Meets;
             if (json) {
                 QJsonObject o = runJson(t, r);
@@ -229,8 +219,8 @@ ExitCode candidatesCommand(const CliCall& call)
                 o.insert(QStringLiteral("verdict"), verdict);
                 out.append(o);
             } else {
-                call.out << t.name(r) << " (" << t.id(r).left(8) << "): " << verdict
-                         << (rule.isEmpty() ? QString() : QStringLiteral(": ") + rule) << '\n';
+                call.out << oneLine(t.name(r)) << " (" << t.id(r).left(8) << "): " << verdict
+                         << (rule.isEmpty() ? QString() : QStringLiteral(": ") + oneLine(rule)) << '\n';
             }
         }
         if (json)
@@ -245,13 +235,15 @@ ExitCode candidatesCommand(const CliCall& call)
         return RunNotFound;
     }
     QJsonArray experiments;
+    QHash<QString, std::vector<int>> rowsOf;   // one pass, not one per experiment
+    for (int r = 0; r < t.rowCount(); ++r)
+        if (!t.isTrashed(r))
+            rowsOf[t.experiment(r)].push_back(r);
     for (const QString& experiment : t.experiments()) {
         if (!only.isEmpty() && experiment != only)
             continue;
         std::vector<int> promoted, meeting;
-        for (int r = 0; r < t.rowCount(); ++r) {
-            if (t.experiment(r) != experiment || t.isTrashed(r))
-                continue;
+        for (int r : rowsOf.value(experiment)) {
             if (isCandidate(t, r))
                 promoted.push_back(r);
             else if (j->check.verdicts[size_t(r)] == RuleVerdict::Meets)
@@ -280,7 +272,7 @@ ExitCode candidatesCommand(const CliCall& call)
             call.out << "  no candidates\n";
         for (int r : promoted) {
             const auto record = promotionOf(t, r);
-            call.out << "  candidate " << t.name(r) << " (" << t.id(r).left(8) << ")";
+            call.out << "  candidate " << oneLine(t.name(r)) << " (" << t.id(r).left(8) << ")";
             if (record) {
                 call.out << ", promoted " << record->when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
                          << " by " << record->user;
@@ -288,12 +280,12 @@ ExitCode candidatesCommand(const CliCall& call)
                     call.out << (record->rule.isEmpty() ? QStringLiteral(", with no rule")
                                                         : QStringLiteral(", against the rule"));
                 if (!record->why.isEmpty())
-                    call.out << ": " << record->why;
+                    call.out << ": " << oneLine(record->why);
             }
             call.out << '\n';
         }
         for (int r : meeting)
-            call.out << "  meets the rule, not promoted: " << t.name(r) << " (" << t.id(r).left(8) << ")\n";
+            call.out << "  meets the rule, not promoted: " << oneLine(t.name(r)) << " (" << t.id(r).left(8) << ")\n";
     }
     if (json)
         call.out << QString::fromUtf8(QJsonDocument(experiments).toJson(QJsonDocument::Indented));

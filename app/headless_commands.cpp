@@ -115,13 +115,9 @@ std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool
 
 QueryContext queryContextOf(const Opened& store)
 {
-    const RunTable& t = *store.runs.table;
     const auto baselines = readBaselines(*store.reader);
     QueryContext context;
-    context.baselineRows.assign(size_t(t.rowCount()), -1);
-    for (int r = 0; r < t.rowCount(); ++r)
-        if (const QString id = baselines.value(t.experiment(r)); !id.isEmpty())
-            context.baselineRows[size_t(r)] = t.rowOfId(id);
+    context.baselineRows = baselineRowsOf(*store.runs.table, [&](int, const QString& experiment) { return baselines.value(experiment); });
     return context;
 }
 
@@ -232,7 +228,8 @@ ExitCode cmdSeeds(const QString& metric, const QStringList& seedKeys, const QStr
              Opened& s, QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
-    const auto selection = RunQuery(query).select(t);
+    const QueryContext baselines = queryContextOf(s);
+    const auto selection = RunQuery(query).select(t, &baselines);
     if (selection.error) {
         err << "runlens: invalid query, " << selection.error->describe() << '\n';
         return BadQuery;
@@ -574,7 +571,8 @@ ExitCode paretoCommand(const CliCall& call)
         return usageError(QStringLiteral("pareto"), QStringLiteral("expected --x KEY:min|max and --y KEY:min|max"), call.err);
     return withStore(call, [&](Opened& s) {
         const RunTable& t = *s.runs.table;
-        const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(t);
+        const QueryContext baselines = queryContextOf(s);
+        const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(t, &baselines);
         if (selection.error) {
             call.err << "runlens: invalid query, " << selection.error->describe() << '\n';
             return BadQuery;

@@ -107,7 +107,8 @@ ExitCode reportCommand(const CliCall& call)
             QStringLiteral("--x takes step, elapsed, time or a metric; no run has '%1'").arg(o.xMetric), call.err);
     std::vector<int> rows;
     if (!byRuns) {
-        const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(*table);
+        const QueryContext baselines = workspace.queryContext();
+        const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(*table, &baselines);
         if (selection.error) {
             call.err << "runlens report: invalid query, " << selection.error->describe() << '\n';
             return BadQuery;

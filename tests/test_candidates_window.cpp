@@ -116,8 +116,20 @@ private slots:
         settle(w);
         QCOMPARE(candidateCell(w, QStringLiteral("cosine-warmup-lr0.05-s1")), QStringLiteral("\u2713 meets rule"));
         QCOMPARE(candidateCell(w, QStringLiteral("noisy-lr0.2-s1")), QString());
-        QCOMPARE(candidateCell(w, QStringLiteral("base-s0")), QString());
+        {
+            RunTableModel& m = *w.tableModel();
+            const QModelIndex failing = m.indexOfTableRow(ws.runs()->findRun(QStringLiteral("noisy-lr0.2-s1")),
+                                                          m.columnOf(QStringLiteral("candidate")));
+            QVERIFY(failing.data(Qt::ToolTipRole).toString().startsWith(QLatin1String("Does not meet the rule")));
+        }
+        QCOMPARE(candidateCell(w, QStringLiteral("base-s0")), QStringLiteral("baseline"));
 
+        // The query bar reaches the baseline too.
+        QCOMPARE(w.applyQuery(QStringLiteral("is_baseline")), QString());
+        QCOMPARE(w.session().shownRows().size(), size_t(1));
+        QCOMPARE(w.applyQuery(QStringLiteral("metrics.val_auc > baseline.val_auc + 0.02")), QString());
+        QCOMPARE(w.session().shownRows().size(), size_t(1));   // 0.900 + 0.02: only noisy-lr0.2-s1's 0.930
+        QCOMPARE(w.applyQuery(QString()), QString());
         // Promoting a run that fails is refused unless forced.
         const int noisy = ws.runs()->findRun(QStringLiteral("noisy-lr0.2-s1"));
         QVERIFY(!w.promoteRuns({noisy}, QStringLiteral("looks good"), false));
@@ -243,11 +255,13 @@ private slots:
             t.setMetric(r, QStringLiteral("acc"), 0.8 + 0.05 * i, 0, 1, 1, 0);
         }
         t.sortColumns();
-        QueryContext context{{0, 0, 0, 0}};
+        QueryContext context;
+        context.baselineRows = {0, 0, 0, 0};
         PromotionRuleDialog dialog(t, context, QStringLiteral("e"), QString());
         dialog.ruleEdit()->setText(QStringLiteral("metrics.acc > baseline.acc +"));
-        QVERIFY(dialog.checkLabel()->text().contains(QLatin1String("column 29")));
+        QTRY_VERIFY(dialog.checkLabel()->text().contains(QLatin1String("column 29")));   // once typing pauses
         dialog.ruleEdit()->setText(QStringLiteral("metrics.acc > baseline.acc + 0.06"));
+        dialog.recheck();
         // Rows 2 and 3 (0.9, 0.95) beat 0.8 + 0.06; row 0 is the baseline, not judged.
         QVERIFY2(dialog.checkLabel()->text().startsWith(QLatin1String("2 of 3")), qPrintable(dialog.checkLabel()->text()));
         QCOMPARE(dialog.rule(), QStringLiteral("metrics.acc > baseline.acc + 0.06"));

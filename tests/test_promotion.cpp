@@ -34,8 +34,8 @@ const QString kRule = QStringLiteral("metrics.val_auc >= baseline.val_auc + 0.00
 //   row 11    lr 0.04 seed 1     0.990 running      waits
 //   rows 12-14 lr 0.05 (as 3-5) but experiment "f", which has no rule
 //   rows 15-17 lr 0.06 seeds 1-3  0.920 0.921 0.922 finished, crashed, trashed:
-//                                                   the finished one meets (its seed group is the
-//                                                   three that ran), the crashed one fails, the
+//                                                   the trashed run is no seed, so the group has
+//                                                   2 runs and 1 finished value: both fail; the
 //                                                   trashed one is not judged
 struct Sweep {
     RunTable table;
@@ -155,6 +155,40 @@ private slots:
         QCOMPARE(RunQuery(QStringLiteral("metrics.train/loss-ema < 1")).isValid(), true);
     }
 
+    void hostileAndOldQueriesStaySafe()
+    {
+        Sweep s = makeSweep();
+        // A pasted chain of 30,000 "+ 1" overflowed the stack; now it is an error at the operator past the limit.
+        QString chain = QStringLiteral("metrics.val_auc");
+        for (int i = 0; i < 30000; ++i)
+            chain += QStringLiteral(" + 1");
+        const auto tooLong = errorOf(chain + QStringLiteral(" > 0"), s);
+        QVERIFY2(tooLong.message.contains(QLatin1String("more than 1000 operators")), qPrintable(tooLong.message));
+        QCOMPARE(tooLong.position, 16 + 1000 * 4);
+        // Eight or more "=" terms over one field become one lookup, but not
+        // when their sides are computed or read the baseline.
+        QStringList terms;
+        for (int i = 0; i < 9; ++i)
+            terms << QStringLiteral("metrics.val_auc = baseline.val_auc");
+        QCOMPARE(rowsOf(terms.join(QStringLiteral(" or ")), s), (std::vector<int>{0}));
+        // A NaN metric is no number: it neither exceeds nor equals one.
+        s.table.setMetric(3, QStringLiteral("val_auc"), NAN, NAN, NAN, 1, 0);
+        QCOMPARE(rowsOf(QStringLiteral("metrics.val_auc > 0.5 and params.lr = 0.05 and experiment = e"), s), (std::vector<int>{4, 5}));
+        QCOMPARE(rowsOf(QStringLiteral("metrics.val_auc > 0.5 + 0 and params.lr = 0.05 and experiment = e"), s), (std::vector<int>{4, 5}));
+        // Plain words right of an operator are values, as before rules: a run named "notes".
+        s.table.setName(1, QStringLiteral("notes"));
+        QCOMPARE(rowsOf(QStringLiteral("name = notes"), s), (std::vector<int>{1}));
+        QCOMPARE(rowsOf(QStringLiteral("name ~ notes"), s), (std::vector<int>{1}));
+        // A signed number starts a product: -1 * 2 is -2, added.
+        QCOMPARE(rowsOf(QStringLiteral("metrics.val_auc -1 * 2 > -1.045 and params.lr = 0.3"), s), (std::vector<int>{10}));
+        QCOMPARE(errorOf(QStringLiteral("seeds > 1 order by welch_p"), s).position, 19);
+        // A rule is kept only when it parses, orders nothing and is not huge.
+        QVERIFY(!RunQuery::ruleError(kRule));
+        QVERIFY(RunQuery::ruleError(QStringLiteral("seeds > 1 order by name")));
+        QVERIFY(RunQuery::ruleError(chain));
+        QVERIFY(RunQuery::ruleError(QStringLiteral("seeds > ") + QString(5000, QLatin1Char('1'))));
+    }
+
     void arithmeticErrorsPointIntoTheQuery()
     {
         const Sweep s = makeSweep();
@@ -183,7 +217,13 @@ private slots:
         // The baseline's own group: p is 1. A group of one, or another
         // experiment without a baseline: no p at all.
         QCOMPARE(rowsOf(QStringLiteral("welch_p.val_auc = 1"), s), (std::vector<int>{0, 1, 2}));
-        QCOMPARE(rowsOf(QStringLiteral("welch_p.val_auc >= 0"), s).size(), size_t(14)); // e's 15 but row 11 (alone)
+        // Every run of e has a p but those whose group has under 2 finished
+        // runs: 11 (running, alone), 15-16 (one finished, one crashed), 17 (trashed: no group).
+        QCOMPARE(rowsOf(QStringLiteral("welch_p.val_auc >= 0"), s), (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+        // seeds leaves the trash out of the group; seed statistics also the runs that did not finish.
+        QCOMPARE(rowsOf(QStringLiteral("params.lr = 0.06 and seeds = 2"), s), (std::vector<int>{15, 16}));
+        QCOMPARE(rowsOf(QStringLiteral("params.lr = 0.06 and seeds = 1"), s), (std::vector<int>{17}));
+        QCOMPARE(rowsOf(QStringLiteral("params.lr = 0.06 and seed_mean.val_auc = 0.92"), s), (std::vector<int>{15, 16}));
         QCOMPARE(rowsOf(QStringLiteral("seed_mean.val_auc > 0.9119 and seed_mean.val_auc < 0.9121"), s),
                  (std::vector<int>{3, 4, 5, 12, 13, 14}));
         QCOMPARE(rowsOf(QStringLiteral("seed_sd.val_auc > 0.019"), s), (std::vector<int>{6, 7, 8}));
@@ -207,13 +247,13 @@ private slots:
         QVERIFY(check.errors.empty());
         using V = RuleVerdict;
         const std::vector<V> expected{
-            V::NoRule, V::Fails, V::Fails,     // the baseline, then its own group (p = 1)
+            V::Baseline, V::Fails, V::Fails,   // the baseline, then its own group (p = 1)
             V::Meets, V::Meets, V::Meets,      // lr 0.05: better, three seeds, p 0.0036
             V::Fails, V::Fails, V::Fails,      // lr 0.2: noise
             V::Fails, V::Fails,                // lr 0.3: two seeds
             V::Waiting,                        // running
             V::NoRule, V::NoRule, V::NoRule,   // experiment f has no rule
-            V::Meets, V::Fails, V::NoRule,     // lr 0.06: finished, crashed, trashed
+            V::Fails, V::Fails, V::Trashed,    // lr 0.06: 2 seeds (the trash is no seed), crashed, trashed
         };
         QCOMPARE(check.verdicts, expected);
         QCOMPARE(verdictText(V::Meets), QStringLiteral("meets the rule"));
@@ -223,13 +263,40 @@ private slots:
         QCOMPARE(bad.verdicts[3], V::Fails);
     }
 
+    void eachPromotedRunRecordsItsOwnRule()
+    {
+        const Sweep s = makeSweep();
+        auto ruleOf = [&](int row) {
+            return s.table.experiment(row) == QLatin1String("e") ? kRule : QStringLiteral("metrics.val_auc > 0.9");
+        };
+        const auto check = checkPromotionRules(s.table, s.context, ruleOf);
+        QCOMPARE(check.verdicts[12], RuleVerdict::Meets);
+        // Refused: row 6 fails its rule; nothing is promoted without force.
+        const std::vector<int> rows{3, 12, 6};
+        const auto refused = planPromotion(s.table, rows, QStringLiteral("why"), false, check, s.context, ruleOf);
+        QCOMPARE(refused.refused, std::vector<int>{6});
+        QVERIFY(refused.edit.empty());
+        const auto forced = planPromotion(s.table, rows, QStringLiteral("why"), true, check, s.context, ruleOf);
+        QCOMPARE(forced.edit.changes().size(), size_t(3));
+        const auto record = [&](size_t i) { return PromotionRecord::fromJson(*forced.edit.changes()[i].after).value(); };
+        QCOMPARE(record(0).rule, kRule);
+        QCOMPARE(record(1).rule, QStringLiteral("metrics.val_auc > 0.9"));
+        QVERIFY(record(1).metRule);
+        QCOMPARE(record(1).baseline, QString());   // f has no baseline
+        QVERIFY(!record(2).metRule);
+        QCOMPARE(record(2).baseline, QStringLiteral("run 0"));
+        // The rule's metrics come first in the record.
+        QCOMPARE(record(0).metrics.front().first, QStringLiteral("val_auc"));
+        // A record whose time is not text is no record.
+        QVERIFY(!PromotionRecord::fromJson(QStringLiteral("{\"at\": 5}")));
+    }
+
     void promotionIsAnEditWithItsRecordAndUndo()
     {
         Sweep s = makeSweep();
         const std::vector<int> rows{3, 4};
-        const std::vector<bool> met{true, true};
-        const std::vector<QString> baselines{s.table.name(0), s.table.name(0)};
-        const RunEdit promote = promotionEdit(s.table, rows, QStringLiteral("beats prod by 1 point"), kRule, met, baselines);
+        const std::vector<PromotionContext> contexts(2, PromotionContext{kRule, true, s.table.name(0)});
+        const RunEdit promote = promotionEdit(s.table, rows, QStringLiteral("beats prod by 1 point"), contexts);
         QVERIFY(promote.problem().isEmpty());
         QCOMPARE(promote.describe(), QStringLiteral("Promote 2 runs to candidate"));
         promote.applyTo(s.table);

@@ -732,35 +732,39 @@ void MainWindow::promoteSelectedRuns()
     const auto table = workspace_->runs();
     const RuleCheck check = workspace_->checkRules();
     std::vector<QString> rules(size_t(table->rowCount()));
-    for (int r : rows)
+    QStringList ids;
+    for (int r : rows) {
         rules[size_t(r)] = workspace_->promotionRuleFor(r);
+        ids << table->id(r);
+    }
     PromoteDialog dialog(*table, rows, check.verdicts, rules, this);
-    if (dialog.exec() == QDialog::Accepted)
-        promoteRuns(rows, dialog.why(), true);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    // The live timer may have brought a new table while the dialog was open:
+    // the runs are the ones chosen, by id, wherever they are now.
+    const auto now = workspace_->runs();
+    std::vector<int> chosen;
+    for (const QString& id : ids)
+        if (const int r = now->rowOfId(id); r >= 0)
+            chosen.push_back(r);
+    promoteRuns(chosen, dialog.why(), true);
 }
 
 bool MainWindow::promoteRuns(const std::vector<int>& rows, const QString& why, bool force)
 {
+    if (rows.empty())
+        return false;
     const auto table = workspace_->runs();
-    const RuleCheck check = workspace_->checkRules();
-    const auto baselineRows = workspace_->baselineRows();
-    // One undoable edit for all of them, one record each. Runs of several
-    // experiments record the rule of the first: promoting across
-    // experiments at once is rare, and each run's verdict is still its own.
-    std::vector<bool> met;
-    std::vector<QString> baselines;
-    for (int r : rows) {
-        const RuleVerdict v = check.verdicts[size_t(r)];
-        if (!force && (v == RuleVerdict::Fails || v == RuleVerdict::Waiting)) {
-            statusBar()->showMessage(tr("%1 does not meet the rule of %2").arg(table->name(r), table->experiment(r)), 10000);
-            return false;
-        }
-        met.push_back(v == RuleVerdict::Meets);
-        const int b = baselineRows[size_t(r)];
-        baselines.push_back(b < 0 ? QString() : table->name(b));
+    const PromotionPlan plan = planPromotion(*table, rows, why, force, workspace_->checkRules(), workspace_->queryContext(),
+                                             [this](int row) { return workspace_->promotionRuleFor(row); });
+    if (!plan.refused.empty() && !force) {
+        const int r = plan.refused.front();
+        statusBar()->showMessage(tr("%1 %2 of %3").arg(table->name(r), verdictText(workspace_->checkRules().verdicts[size_t(r)]),
+                                                       table->experiment(r)),
+                                 10000);
+        return false;
     }
-    const RunEdit edit = promotionEdit(*table, rows, why, workspace_->promotionRuleFor(rows.front()), met, baselines);
-    if (!pushEdit(edit))
+    if (!pushEdit(plan.edit))
         return false;
     statusBar()->showMessage(tr("Promoted to candidate (Ctrl+Z takes it back)"), 8000);
     return true;

@@ -8,10 +8,12 @@ namespace runlens {
 QString verdictText(RuleVerdict verdict)
 {
     switch (verdict) {
-    case RuleVerdict::NoRule: return {};
-    case RuleVerdict::Waiting: return QStringLiteral("running");
+    case RuleVerdict::NoRule: return QStringLiteral("has no rule");
+    case RuleVerdict::Waiting: return QStringLiteral("is still running");
     case RuleVerdict::Meets: return QStringLiteral("meets the rule");
     case RuleVerdict::Fails: return QStringLiteral("fails the rule");
+    case RuleVerdict::Baseline: return QStringLiteral("is the baseline");
+    case RuleVerdict::Trashed: return QStringLiteral("is in the trash");
     }
     return {};
 }
@@ -26,13 +28,17 @@ RuleCheck checkPromotionRules(const RunTable& table, const QueryContext& context
     // Each distinct rule compiles once, over the rows it judges.
     QHash<QString, std::vector<int>> rowsOfRule;
     for (int r = 0; r < table.rowCount(); ++r) {
-        if (trashed && trashed->has(r))
-            continue;
-        if (haveBaselines && context.baselineRows[size_t(r)] == r)
-            continue;
         const QString rule = ruleOf(r).trimmed();
         if (rule.isEmpty())
             continue;
+        if (trashed && trashed->has(r)) {
+            out.verdicts[size_t(r)] = RuleVerdict::Trashed;
+            continue;
+        }
+        if (haveBaselines && context.baselineRows[size_t(r)] == r) {
+            out.verdicts[size_t(r)] = RuleVerdict::Baseline;
+            continue;
+        }
         if (table.status(r) == RunStatus::Running) {
             out.verdicts[size_t(r)] = RuleVerdict::Waiting;
             continue;
@@ -52,6 +58,25 @@ RuleCheck checkPromotionRules(const RunTable& table, const QueryContext& context
                 out.verdicts[size_t(it.value()[i])] = RuleVerdict::Meets;
     }
     return out;
+}
+
+PromotionPlan planPromotion(const RunTable& table, std::span<const int> rows, const QString& why, bool force,
+                            const RuleCheck& check, const QueryContext& context,
+                            const std::function<QString(int row)>& ruleOf)
+{
+    PromotionPlan plan;
+    std::vector<PromotionContext> contexts;
+    for (int r : rows) {
+        const QString rule = ruleOf(r);
+        const RuleVerdict v = size_t(r) < check.verdicts.size() ? check.verdicts[size_t(r)] : RuleVerdict::NoRule;
+        if (!rule.isEmpty() && promotionNeedsForce(v))
+            plan.refused.push_back(r);
+        const int b = size_t(r) < context.baselineRows.size() ? context.baselineRows[size_t(r)] : -1;
+        contexts.push_back({rule, v == RuleVerdict::Meets, b < 0 ? QString() : table.name(b)});
+    }
+    if (plan.refused.empty() || force)
+        plan.edit = promotionEdit(table, rows, why, contexts);
+    return plan;
 }
 
 } // namespace runlens

@@ -2,9 +2,12 @@
 #include "promotion.h"
 
 #include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSet>
 #include <QJsonObject>
 
 #include <cmath>
+#include <cstring>
 
 namespace runlens {
 
@@ -55,7 +58,7 @@ std::optional<PromotionRecord> PromotionRecord::fromJson(const QString& json)
     if (error.error != QJsonParseError::NoError || !doc.isObject())
         return std::nullopt;
     const QJsonObject o = doc.object();
-    if (!o.contains(QStringLiteral("at")))
+    if (!o.value(QStringLiteral("at")).isString())
         return std::nullopt;
     PromotionRecord r;
     r.user = o.value(QStringLiteral("by")).toString();
@@ -71,8 +74,8 @@ std::optional<PromotionRecord> PromotionRecord::fromJson(const QString& json)
     return r;
 }
 
-RunEdit promotionEdit(const RunTable& table, std::span<const int> rows, const QString& why, const QString& rule,
-                      const std::vector<bool>& metRule, const std::vector<QString>& baselineNames)
+RunEdit promotionEdit(const RunTable& table, std::span<const int> rows, const QString& why,
+                      std::span<const PromotionContext> contexts)
 {
     const ValueColumn* tag = table.tag(kCandidateTag);
     const QString user = currentUserName();
@@ -80,18 +83,29 @@ RunEdit promotionEdit(const RunTable& table, std::span<const int> rows, const QS
     std::vector<RunChange> changes;
     for (size_t i = 0; i < rows.size(); ++i) {
         const int row = rows[i];
-        PromotionRecord record{user, now, why, rule, i < metRule.size() && metRule[i],
-                               i < baselineNames.size() ? baselineNames[i] : QString(), {}};
-        for (const auto& m : table.metrics()) {
-            if (record.metrics.size() >= kMaxRecordedMetrics)
-                break;
-            if (m.has(row))
-                record.metrics.emplace_back(m.key, m.last[size_t(row)]);
+        const PromotionContext c = i < contexts.size() ? contexts[i] : PromotionContext{};
+        PromotionRecord record{user, now, why, c.rule, c.metRule, c.baseline, {}};
+        // The metrics the rule names first: a run logging hundreds keeps those.
+        static const QRegularExpression word(QStringLiteral("[^\\s()<>=!~+*,]+"));
+        QSet<QString> named;
+        for (auto it = word.globalMatch(c.rule); it.hasNext();) {
+            QString w = it.next().captured();
+            for (const char* prefix : {"metrics.", "baseline.", "seed_mean.", "seed_sd.", "welch_p."})
+                if (w.startsWith(QLatin1String(prefix)))
+                    w = w.mid(qsizetype(std::strlen(prefix)));
+            named.insert(w);
         }
-        RunChange c{table.id(row), std::nullopt, record.toJson()};
+        for (int pass = 0; pass < 2; ++pass)
+            for (const auto& m : table.metrics()) {
+                if (record.metrics.size() >= kMaxRecordedMetrics)
+                    break;
+                if (m.has(row) && named.contains(m.key) == (pass == 0))
+                    record.metrics.emplace_back(m.key, m.last[size_t(row)]);
+            }
+        RunChange change{table.id(row), std::nullopt, record.toJson()};
         if (tag && tag->has(row))
-            c.before = tag->text[size_t(row)];
-        changes.push_back(std::move(c));
+            change.before = tag->text[size_t(row)];
+        changes.push_back(std::move(change));
     }
     return RunEdit(RunField::Tag, kCandidateTag, std::move(changes));
 }

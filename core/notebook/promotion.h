@@ -38,10 +38,19 @@ struct PromotionRecord {
     static std::optional<PromotionRecord> fromJson(const QString& json);
 };
 
-// The edit promoting `rows` of `table`: one record per run, with its own
-// metrics, by the current user now.
-RunEdit promotionEdit(const RunTable& table, std::span<const int> rows, const QString& why, const QString& rule,
-                      const std::vector<bool>& metRule, const std::vector<QString>& baselineNames);
+// What a promotion records of each run beyond the table: its experiment's
+// rule then, whether it met it, and its baseline's name.
+struct PromotionContext {
+    QString rule;
+    bool metRule = false;
+    QString baseline;
+};
+
+// The edit promoting `rows` of `table` (one undoable edit): one record per
+// run, with its own rule, verdict, baseline and metrics (the rule's first),
+// by the current user now. `contexts` has one entry per row.
+RunEdit promotionEdit(const RunTable& table, std::span<const int> rows, const QString& why,
+                      std::span<const PromotionContext> contexts);
 // The edit that takes the candidate mark off `rows` (the history keeps the record).
 RunEdit demotionEdit(const RunTable& table, std::span<const int> rows);
 

@@ -52,14 +52,15 @@ CellValue textCell(const QString& text)
     return CellValue{true, ok ? d : NAN, text};
 }
 
-// Seed groups over the whole table: runs of one experiment whose params are
-// the same but for their seeds (seed_keys.h). Per row, its group's number
-// (1, 2, ... in table order) and its group's size.
+// Seed groups over the whole table: runs of one store and experiment whose
+// params are the same but for their seeds (seed_keys.h). A run in the trash
+// joins no group: a discarded seed is not a repeat. Per row, its group's
+// number (1, 2, ... in table order) and its group's size.
 struct SeedGroups {
     std::vector<int> group, size;
 };
 
-std::shared_ptr<const SeedGroups> seedGroups(const RunTable& t)
+std::shared_ptr<const SeedGroups> computeSeedGroups(const RunTable& t)
 {
     auto out = std::make_shared<SeedGroups>();
     std::vector<const ValueColumn*> config;
@@ -71,7 +72,9 @@ std::shared_ptr<const SeedGroups> seedGroups(const RunTable& t)
     std::vector<int> sizes;
     out->group.resize(size_t(t.rowCount()));
     for (int r = 0; r < t.rowCount(); ++r) {
-        QString key = t.experiment(r);
+        QString key = QString::number(t.storeIndex(r)) + QChar(2) + t.experiment(r);
+        if (t.isTrashed(r))
+            key += QChar(3) + QString::number(r);
         for (size_t i = 0; i < config.size(); ++i)
             if (config[i]->has(r)) {
                 key += QChar(0);
@@ -92,6 +95,16 @@ std::shared_ptr<const SeedGroups> seedGroups(const RunTable& t)
     for (int r = 0; r < t.rowCount(); ++r)
         out->size[size_t(r)] = sizes[size_t(out->group[size_t(r)])];
     return out;
+}
+
+// Once per context (that is, per table), else once per field.
+std::shared_ptr<const SeedGroups> seedGroups(const RunTable& t, const QueryContext* context)
+{
+    if (!context)
+        return computeSeedGroups(t);
+    if (!context->seedGroups)
+        context->seedGroups = computeSeedGroups(t);
+    return std::static_pointer_cast<const SeedGroups>(context->seedGroups);
 }
 
 // Metric `path` ("val_auc", or with .last/.min/.max/.count/.last_step) as a
@@ -131,15 +144,19 @@ struct GroupStats {
     std::vector<SampleStats> stats; // by group
 };
 
-std::shared_ptr<const GroupStats> groupStats(const RunTable& t, const MetricValue& metric)
+// Statistics use the group's finished runs: a crashed run's last value and a
+// running one's latest are not results.
+std::shared_ptr<const GroupStats> groupStats(const RunTable& t, const QueryContext* context, const MetricValue& metric)
 {
     auto out = std::make_shared<GroupStats>();
-    out->groups = seedGroups(t);
+    out->groups = seedGroups(t, context);
     std::vector<std::vector<double>> values;
     for (int r = 0; r < t.rowCount(); ++r) {
         const auto g = size_t(out->groups->group[size_t(r)]);
         if (values.size() <= g)
             values.resize(g + 1);
+        if (t.status(r) != RunStatus::Finished || t.isTrashed(r))
+            continue;
         if (const auto v = metric.at(r))
             values[g].push_back(*v);
     }
@@ -162,10 +179,10 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, const QueryCont
         error = QueryError{f.pos, f.len, what};
         return std::nullopt;
     };
-    // The baselines, shared by the getters that outlive this call.
-    std::shared_ptr<const std::vector<int>> baselines;
-    if (context && context->baselineRows.size() == size_t(t.rowCount()))
-        baselines = std::make_shared<const std::vector<int>>(context->baselineRows);
+    // The getters live no longer than the select() or test() the context is given to.
+    const std::vector<int>* baselines = context && context->baselineRows.size() == size_t(t.rowCount())
+        ? &context->baselineRows
+        : nullptr;
     if (f.ofBaseline) {
         Field own = f;
         own.ofBaseline = false;
@@ -188,7 +205,7 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, const QueryCont
         const auto metric = metricValue(t, f.path);
         if (!metric)
             return unknown(QStringLiteral("no run has metric '%1'").arg(f.path));
-        auto s = groupStats(t, *metric);
+        auto s = groupStats(t, context, *metric);
         if (f.kind != FieldKind::WelchP) {
             const bool mean = f.kind == FieldKind::SeedMean;
             return Getter([s, mean](int r) {
@@ -201,15 +218,22 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, const QueryCont
         }
         if (!baselines)
             return missingEverywhere();
-        return Getter([s, baselines](int r) {
+        // One test per pair of groups, not per run: a group's runs share it.
+        auto tested = std::make_shared<QHash<quint64, CellValue>>();
+        return Getter([s, baselines, tested](int r) {
             const int b = (*baselines)[size_t(r)];
             if (b < 0)
                 return CellValue{};
             const int ga = s->groups->group[size_t(r)], gb = s->groups->group[size_t(b)];
             if (ga == gb)
                 return CellValue{true, 1.0, QStringLiteral("1")};
+            const quint64 pair = (quint64(quint32(ga)) << 32) | quint32(gb);
+            if (const auto it = tested->constFind(pair); it != tested->constEnd())
+                return *it;
             const WelchTest w = welchTTest(s->stats[size_t(ga)], s->stats[size_t(gb)]);
-            return w.valid ? CellValue{true, w.p, formatNumber(w.p)} : CellValue{};
+            const CellValue p = w.valid ? CellValue{true, w.p, formatNumber(w.p)} : CellValue{};
+            tested->insert(pair, p);
+            return p;
         });
     }
     case FieldKind::Param:
@@ -301,7 +325,7 @@ std::optional<Getter> resolve(const Field& f, const RunTable& t, const QueryCont
     case FieldKind::Seeds:
     case FieldKind::SeedGroup: {
         const bool size = f.kind == FieldKind::Seeds;
-        return Getter([groups = seedGroups(t), size](int r) {
+        return Getter([groups = seedGroups(t, context), size](int r) {
             const int v = size ? groups->size[size_t(r)] : groups->group[size_t(r)] + 1;
             return CellValue{true, double(v), QString::number(v)};
         });
@@ -448,7 +472,8 @@ std::unique_ptr<Node> asInList(const Node& node)
     const Field& first = node.children.front()->field;
     for (const auto& child : node.children)
         if (child->kind != Node::Compare || child->cmp != Cmp::Eq || child->field.kind != first.kind
-            || child->field.path != first.path)
+            || child->field.path != first.path || child->field.ofBaseline != first.ofBaseline || child->lhs
+            || child->rhs)
             return nullptr;
     auto in = std::make_unique<Node>();
     in->kind = Node::Compare;
@@ -537,6 +562,9 @@ std::optional<Predicate> compile(const Node& node, const RunTable& table, const 
     // Three-way comparison; nullopt when the two cannot be ordered.
     auto compare = [caseless](const CellValue& v, const Literal& lit) -> std::optional<int> {
         const bool litNumeric = lit.isNumber || !std::isnan(lit.number);
+        // A NaN metric is no number to compare, not the word "nan" ("nan" > "1" as text).
+        if (litNumeric && std::isnan(v.number) && v.text.compare(QLatin1String("nan"), Qt::CaseInsensitive) == 0)
+            return std::nullopt;
         if (litNumeric && !std::isnan(v.number)) {
             if (std::isnan(lit.number))
                 return std::nullopt;

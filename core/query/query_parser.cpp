@@ -48,6 +48,12 @@ public:
                 ast->order.push_back(std::move(item));
             } while (peek().kind == Tok::Comma && (next(), true));
         }
+        for (auto& item : ast->order)
+            if (item.field.kind == FieldKind::WelchP && item.field.path.isEmpty()) {
+                error = QueryError{item.field.pos, item.field.len,
+                                   QStringLiteral("order by welch_p needs its metric: welch_p.METRIC")};
+                return nullptr;
+            }
         if (isKeyword(peek(), "limit")) {
             next();
             const Token& n = peek();
@@ -195,7 +201,9 @@ private:
             error.reset();
             if (auto computed = parseComputedComparison())
                 return computed;
-            error = conditionError;
+            // Whichever reading got further says what is wrong.
+            if (!error || error->position < conditionError.position)
+                error = conditionError;
             return nullptr;
         }
         if (peek().kind == Tok::Number || (isArithmetic(peek()) && peek().text == QLatin1String("-")))
@@ -333,19 +341,35 @@ private:
         return e;
     }
 
+    // Each operator deepens the tree that evaluation recurses through: a
+    // pasted chain of 30,000 "+ 1" overflowed the stack. Far past any rule.
+    bool countOperator(const Token& op)
+    {
+        if (++operators_ <= kMaxOperators)
+            return true;
+        failAt(op, QStringLiteral("the query computes with more than %1 operators").arg(kMaxOperators));
+        return false;
+    }
+
     // sum := product (('+' | '-') product)*, continuing from `first` when given.
     std::unique_ptr<Expr> parseSum(std::unique_ptr<Expr> first = nullptr)
     {
         auto left = parseProduct(std::move(first));
         while (left && (isArithmetic(peek()) || isSignedNumber(peek()))) {
             const Token& op = peek();
+            if (!countOperator(op))
+                return nullptr;
             if (op.kind == Tok::Number) {
+                // "x -1 * 2": the signed number starts a product that is added.
                 auto n = std::make_unique<Expr>();
                 n->number = op.number;
                 n->pos = op.pos;
                 n->len = op.len;
                 next();
-                left = join(Expr::Add, std::move(left), std::move(n));
+                auto right = parseProduct(std::move(n));
+                if (!right)
+                    return nullptr;
+                left = join(Expr::Add, std::move(left), std::move(right));
                 continue;
             }
             if (op.text != QLatin1String("+") && op.text != QLatin1String("-"))
@@ -364,6 +388,8 @@ private:
     {
         auto left = first ? std::move(first) : parseFactor();
         while (left && isArithmetic(peek()) && (peek().text == QLatin1String("*") || peek().text == QLatin1String("/"))) {
+            if (!countOperator(peek()))
+                return nullptr;
             const Expr::Kind kind = peek().text == QLatin1String("*") ? Expr::Mul : Expr::Div;
             next();
             auto right = parseFactor();
@@ -517,14 +543,14 @@ private:
             return nullptr;
         // Right of the operator: a value as before, or something to compute
         // (another field, arithmetic, parentheses).
+        // Only prefixed keys are fields here: `name = notes` and `status = parent`
+        // compare with the word, as they always did.
         const Token& v = peek();
-        const bool computed = v.kind == Tok::LParen || (v.kind == Tok::Ident && isFieldWord(v.text))
+        const bool computed = v.kind == Tok::LParen || (v.kind == Tok::Ident && isFieldWord(v.text) && v.text.contains(u'.'))
             || (isArithmetic(v) && v.text == QLatin1String("-"))
             || ((v.kind == Tok::Number) && (isArithmetic(t_[std::min(i_ + 1, t_.size() - 1)])
                                                || isSignedNumber(t_[std::min(i_ + 1, t_.size() - 1)])));
-        if (computed) {
-            if (node->cmp == Cmp::Match || node->cmp == Cmp::NoMatch)
-                return failAt(v, QStringLiteral("'~' takes a regular expression in quotes, not a field"));
+        if (computed && node->cmp != Cmp::Match && node->cmp != Cmp::NoMatch) {
             node->rhs = parseSum();
             if (!node->rhs)
                 return nullptr;
@@ -613,6 +639,8 @@ private:
 
     static constexpr int kMaxDepth = 200;
     static constexpr int kMaxTerms = 20000;
+    static constexpr int kMaxOperators = 1000;
+    int operators_ = 0;
     std::vector<Token> t_;
     size_t i_ = 0;
     int depth_ = 0;

@@ -35,6 +35,19 @@ RunQuery::~RunQuery() = default;
 RunQuery::RunQuery(RunQuery&&) noexcept = default;
 RunQuery& RunQuery::operator=(RunQuery&&) noexcept = default;
 
+std::optional<QueryError> RunQuery::ruleError(const QString& text)
+{
+    if (text.size() > kMaxRuleLength)
+        return QueryError{int(kMaxRuleLength), 1,
+                          QStringLiteral("a rule is at most %1 characters; this one is %2").arg(kMaxRuleLength).arg(text.size())};
+    const RunQuery query(text);
+    if (query.error())
+        return query.error();
+    if (query.hasOrder() || query.limit())
+        return QueryError{0, int(text.size()), QStringLiteral("a rule says which runs qualify; it takes no order by or limit")};
+    return std::nullopt;
+}
+
 bool RunQuery::hasOrder() const
 {
     return ast_ && !ast_->order.empty();

@@ -15,7 +15,8 @@
 // trashed, is_parent (yes/no fields, which stand alone as conditions:
 // `starred and not trashed`), parent (the parent run's id: the runs of a
 // sweep), seeds (how many runs share the run's seed group: the runs of its
-// experiment whose params are the same but for seed keys, seed_keys.h) and
+// store and experiment, the trash left out, whose params are the same but
+// for seed keys, seed_keys.h) and
 // seed_group (that group's number, 1, 2, ... in table order). Keys with other
 // characters go in backticks: params.`my key`. A run without the field never
 // matches a comparison. Keywords are case-insensitive.
@@ -27,7 +28,7 @@
 // baseline.X is field X of the baseline run (a bare key is a metric:
 // baseline.val_auc; baseline.params.lr names any other field), is_baseline
 // says which run it is; seed_mean.M and seed_sd.M are metric M over the run's
-// seed group, and welch_p.M is the two-sided p of Welch's t-test between the
+// seed group's finished runs, and welch_p.M is the two-sided p of Welch's t-test between the
 // run's seed group and the baseline's (1 for the baseline's own group;
 // missing when a group has fewer than 2 values). A bare welch_p tests the
 // metric the query compares with the baseline. Either side of a comparison
@@ -65,9 +66,13 @@ struct QueryError {
 };
 
 // What a query sees beyond the table: for each row, the row of its
-// experiment's baseline run in the same store, or -1.
+// experiment's baseline run in the same store, or -1. Used only during
+// select()/test(). One context serves one table: it also keeps the seed
+// groups the first query that needs them computes, so the fields of a rule
+// (seeds, seed_mean, welch_p) and every rule checked with it share them.
 struct QueryContext {
     std::vector<int> baselineRows;
+    mutable std::shared_ptr<const void> seedGroups;   // query_evaluation.cpp's, for this context's table
 };
 
 struct QuerySelection {
@@ -89,6 +94,11 @@ public:
     std::optional<int> limit() const;
     // The fields of `order by`, as written ("metrics.val_auc"), first key first.
     QStringList orderKeys() const;
+
+    // Why `text` cannot be a promotion rule (which says which runs qualify):
+    // bad syntax, an order by or limit, or over kMaxRuleLength; else nullopt.
+    static std::optional<QueryError> ruleError(const QString& text);
+    static constexpr qsizetype kMaxRuleLength = 4096;
 
     // The rows of `table` that match, in the query's order (else table order).
     QuerySelection select(const RunTable& table, const QueryContext* context = nullptr) const;

@@ -78,4 +78,19 @@ Result<bool> writeBaseline(const StoreReader& store, const QString& experiment, 
     return true;
 }
 
+std::vector<int> baselineRowsOf(const RunTable& table,
+                                const std::function<QString(int store, const QString& experiment)>& baselineId)
+{
+    std::vector<int> out(size_t(table.rowCount()), -1);
+    QHash<QString, int> rowOf;   // store index + id -> row: an id may sit in two stores
+    for (int r = 0; r < table.rowCount(); ++r)
+        rowOf.insert(QString::number(table.storeIndex(r)) + QLatin1Char('\n') + table.id(r), r);
+    for (int r = 0; r < table.rowCount(); ++r) {
+        const QString id = baselineId(table.storeIndex(r), table.experiment(r));
+        if (!id.isEmpty())
+            out[size_t(r)] = rowOf.value(QString::number(table.storeIndex(r)) + QLatin1Char('\n') + id, -1);
+    }
+    return out;
+}
+
 } // namespace runlens

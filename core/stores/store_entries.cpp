@@ -5,6 +5,7 @@
 #include "natural_compare.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
+#include "run_query.h"
 #include "store_registry.h"
 #include "utf8.h"
 
@@ -61,6 +62,12 @@ Result<bool> writeStoreEntry(const StoreReader& store, StoreEntryKind kind, cons
         return Failure{QStringLiteral("a %1 needs a name").arg(what(kind))};
     if (std::any_of(name.begin(), name.end(), [](QChar c) { return c.category() == QChar::Other_Control; }))
         return Failure{QStringLiteral("a %1's name cannot hold control characters").arg(what(kind))};
+    // A rule that does not parse would fail every run, and one that overflows
+    // the parser would stop the app opening the store: refused here, where
+    // the app, the CLI and an imported annotations file all keep theirs.
+    if (kind == StoreEntryKind::PromotionRule && !value.isEmpty())
+        if (const auto problem = RunQuery::ruleError(value))
+            return Failure{QStringLiteral("the rule of '%1' is not kept: %2").arg(name, problem->describe())};
     if (keepsAnnotations(store)) {
         try {
             SqliteDb db = openStoreForWriting(store.location().toStdString());

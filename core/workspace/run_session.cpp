@@ -35,7 +35,8 @@ void RunSession::onWorkspaceChanged()
 
 std::optional<QueryError> RunSession::setQuery(const QString& text)
 {
-    const auto selection = RunQuery(text).select(*table_);
+    const QueryContext context = workspace_.queryContext();
+    const auto selection = RunQuery(text).select(*table_, &context);
     if (selection.error) {
         queryError_ = selection.error;
         emit queryErrorChanged();
@@ -82,7 +83,8 @@ void RunSession::recompute(Stage from, bool tableChanged)
         } else {
             // The last good query may not parse against a new table (a key
             // gone); then nothing matches and the error says why.
-            const auto selection = RunQuery(query_).select(table);
+            const QueryContext context = workspace_.queryContext();
+            const auto selection = RunQuery(query_).select(table, &context);
             queryRows_ = selection.error ? std::vector<int>() : selection.rows;
             if (selection.error != queryError_) {
                 queryError_ = selection.error;

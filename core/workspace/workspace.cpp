@@ -240,34 +240,14 @@ int Workspace::baselineRowFor(int row) const
 {
     if (row < 0 || row >= merged_->rowCount())
         return -1;
-    const int s = merged_->storeIndex(row);
-    if (s >= storeCount())
-        return -1;
-    const QString id = stores_[size_t(s)].baselines.value(merged_->experiment(row));
-    if (id.isEmpty())
-        return -1;
-    // The same id may sit in another store too: take the one in this store.
-    for (int r = 0; r < merged_->rowCount(); ++r)
-        if (merged_->storeIndex(r) == s && merged_->id(r) == id)
-            return r;
-    return -1;
+    return baselineRows()[size_t(row)];
 }
 
 std::vector<int> Workspace::baselineRows() const
 {
-    std::vector<int> out(size_t(merged_->rowCount()), -1);
-    QHash<QString, int> rowOf;   // store index + id -> row
-    for (int r = 0; r < merged_->rowCount(); ++r)
-        rowOf.insert(QString::number(merged_->storeIndex(r)) + QLatin1Char('\n') + merged_->id(r), r);
-    for (int r = 0; r < merged_->rowCount(); ++r) {
-        const int s = merged_->storeIndex(r);
-        if (s >= storeCount())
-            continue;
-        const QString id = stores_[size_t(s)].baselines.value(merged_->experiment(r));
-        if (!id.isEmpty())
-            out[size_t(r)] = rowOf.value(QString::number(s) + QLatin1Char('\n') + id, -1);
-    }
-    return out;
+    return baselineRowsOf(*merged_, [this](int store, const QString& experiment) {
+        return store < storeCount() ? stores_[size_t(store)].baselines.value(experiment) : QString();
+    });
 }
 
 Result<bool> Workspace::setBaseline(int row, bool mark)
@@ -341,7 +321,9 @@ QString Workspace::promotionRuleFor(int row) const
 
 QueryContext Workspace::queryContext() const
 {
-    return QueryContext{baselineRows()};
+    QueryContext context;
+    context.baselineRows = baselineRows();
+    return context;
 }
 
 RuleCheck Workspace::checkRules() const

@@ -20,17 +20,10 @@ PromoteDialog::PromoteDialog(const RunTable& table, std::span<const int> rows, c
     for (int r : rows) {
         const RuleVerdict v = size_t(r) < verdicts.size() ? verdicts[size_t(r)] : RuleVerdict::NoRule;
         const QString rule = size_t(r) < rules.size() ? rules[size_t(r)] : QString();
-        QString state;
-        if (rule.isEmpty())
-            state = tr("its experiment has no rule");
-        else if (v == RuleVerdict::Meets)
-            state = tr("\u2713 meets the rule");
-        else if (v == RuleVerdict::NoRule)
-            state = tr("the baseline");
-        else {
-            state = v == RuleVerdict::Waiting ? tr("\u2717 still running") : tr("\u2717 does not meet the rule");
-            ++failing;
-        }
+        const bool insist = !rule.isEmpty() && promotionNeedsForce(v);
+        failing += insist ? 1 : 0;
+        const QString state = (v == RuleVerdict::Meets ? QStringLiteral("\u2713 ") : insist ? QStringLiteral("\u2717 ") : QString())
+            + verdictText(rule.isEmpty() ? RuleVerdict::NoRule : v);
         if (lines.size() < 12)
             lines << tr("<b>%1</b> (%2): %3").arg(table.name(r).toHtmlEscaped(), table.experiment(r).toHtmlEscaped(), state);
     }

@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace runlens::ui {
@@ -38,7 +39,11 @@ PromotionRuleDialog::PromotionRuleDialog(const RunTable& table, QueryContext con
     });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(edit_, &QLineEdit::textChanged, this, &PromotionRuleDialog::recheck);
+    // Checking runs the rule over every run: once typing pauses, not per key.
+    recheckTimer_.setSingleShot(true);
+    recheckTimer_.setInterval(150);
+    connect(&recheckTimer_, &QTimer::timeout, this, &PromotionRuleDialog::recheck);
+    connect(edit_, &QLineEdit::textChanged, &recheckTimer_, qOverload<>(&QTimer::start));
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(about);
     layout->addWidget(edit_);
@@ -62,21 +67,19 @@ void PromotionRuleDialog::recheck()
         ok_->setEnabled(false);
         return;
     }
-    const RunQuery query(text);
-    const auto check = checkPromotionRules(table_, context_, [&](int row) {
+    const auto refused = RunQuery::ruleError(text);
+    const auto check = refused ? RuleCheck{} : checkPromotionRules(table_, context_, [&](int row) {
         return table_.experiment(row) == experiment_ ? text : QString();
     });
-    std::optional<QueryError> error = query.error();
+    std::optional<QueryError> error = refused;
     if (!error && !check.errors.empty())
         error = check.errors.front().second;
-    if (!error && (query.hasOrder() || query.limit()))
-        error = QueryError{0, int(text.size()), tr("a rule says which runs qualify; it takes no order by or limit")};
     if (error) {
         check_->setText(tr("<span style='color:#b00020'>%1</span><br><code>%2</code>")
                             .arg(error->describe().toHtmlEscaped(),
                                  (text.left(error->position) + QStringLiteral("\u25b6") + text.mid(error->position)).toHtmlEscaped()));
         // A metric nobody logged yet is fine to name ahead of the runs; bad syntax is not.
-        ok_->setEnabled(query.isValid() && !query.hasOrder() && !query.limit());
+        ok_->setEnabled(!refused);
         return;
     }
     int finished = 0, meets = 0;

@@ -9,6 +9,7 @@
 #include "run_table.h"
 
 #include <QDialog>
+#include <QTimer>
 
 class QLabel;
 class QLineEdit;
@@ -26,9 +27,10 @@ public:
     QString rule() const;
     QLineEdit* ruleEdit() const { return edit_; }
     QLabel* checkLabel() const { return check_; }
+    // Checks the rule now (it is checked a moment after typing pauses).
+    void recheck();
 
 private:
-    void recheck();
 
     const RunTable& table_;
     QueryContext context_;
@@ -37,6 +39,7 @@ private:
     QLabel* check_;
     QPushButton* ok_;
     bool cleared_ = false;
+    QTimer recheckTimer_;
 };
 
 } // namespace runlens::ui

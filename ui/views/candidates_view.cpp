@@ -123,12 +123,14 @@ void CandidatesView::setData(std::shared_ptr<const RunTable> table, const RuleCh
     QStringList errors;
     for (const auto& [rule, error] : check.errors)
         errors << tr("The rule \"%1\" does not apply yet: %2").arg(rule, error.describe());
+    QHash<QString, std::vector<int>> rowsOf;   // one pass, not one per experiment
+    for (int r = 0; r < t.rowCount(); ++r)
+        if (!t.isTrashed(r))
+            rowsOf[t.experiment(r)].push_back(r);
     for (const QString& experiment : t.experiments()) {
         std::vector<int> promoted, meets;
         QString rule;
-        for (int r = 0; r < t.rowCount(); ++r) {
-            if (t.experiment(r) != experiment || t.isTrashed(r))
-                continue;
+        for (int r : rowsOf.value(experiment)) {
             if (rule.isEmpty() && size_t(r) < rules.size())
                 rule = rules[size_t(r)];
             if (isCandidate(t, r))

@@ -117,9 +117,11 @@ QString RunTableModel::candidateToolTip(int r) const
         return t.status(r) == RunStatus::Finished ? tr("Does not meet the rule of %1:\n%2").arg(t.experiment(r), rule)
                                                   : tr("Did not finish: only finished runs can meet the rule of %1").arg(t.experiment(r));
     case RuleVerdict::Waiting: return tr("Running: judged against the rule of %1 when it finishes:\n%2").arg(t.experiment(r), rule);
+    case RuleVerdict::Baseline: return tr("The baseline of %1: the rule compares runs with it").arg(t.experiment(r));
+    case RuleVerdict::Trashed: return tr("In the trash: not judged against the rule of %1").arg(t.experiment(r));
     case RuleVerdict::NoRule: break;
     }
-    return baselineOf(r) == r ? tr("The baseline of %1: the rule compares runs with it").arg(t.experiment(r)) : QString();
+    return {};
 }
 
 int RunTableModel::baselineOf(int tableRow) const
@@ -209,6 +211,8 @@ RunTableModel::Cell RunTableModel::cell(int r, const Column& c) const
             return {true, 2, tr("\u2713 meets rule")};
         if (v == RuleVerdict::Waiting)
             return {true, 1, tr("running")};
+        if (v == RuleVerdict::Baseline)
+            return {true, 0.5, tr("baseline")};
         return v == RuleVerdict::Fails ? Cell{true, 0, QString()} : Cell{};
     }
     case ColumnKind::Experiment: return {true, NAN, t.experiment(r)};
