@@ -15,6 +15,7 @@
 #include "run_table_view.h"
 #include "store_registry.h"
 #include "test_support.h"
+#include "window_test_support.h"
 #include "workspace.h"
 
 #include <QCheckBox>
@@ -47,18 +48,7 @@ class TestCandidatesWindow : public QObject {
     QTemporaryDir dir_;
     QString store_;
 
-    static void settle(MainWindow& w)
-    {
-        w.workspace().waitForEdits();
-        w.workspace().waitForIdle();
-        QCoreApplication::processEvents();
-    }
-
-    std::shared_ptr<const RunTable> kept() const
-    {
-        auto r = openStore(store_);
-        return mustLoad(**r);
-    }
+    std::shared_ptr<const RunTable> kept() const { return keptIn(store_); }
 
     static QString candidateCell(MainWindow& w, const QString& name)
     {

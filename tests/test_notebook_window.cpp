@@ -18,6 +18,7 @@
 #include "store_registry.h"
 #include "tag_editor_dialog.h"
 #include "test_support.h"
+#include "window_test_support.h"
 #include "workspace.h"
 
 #include <QAbstractItemView>
@@ -42,20 +43,7 @@ class TestNotebookWindow : public QObject {
     QTemporaryDir dir_;
     QString store_;
 
-    static void settle(MainWindow& w)
-    {
-        // Edits first: a kept edit may start a reload (emptying the trash).
-        w.workspace().waitForEdits();
-        w.workspace().waitForIdle();
-        QCoreApplication::processEvents();
-    }
-
-    // What a second reader of the store says: what is kept, not what is shown.
-    std::shared_ptr<const RunTable> kept() const
-    {
-        auto r = openStore(store_);
-        return mustLoad(**r);
-    }
+    std::shared_ptr<const RunTable> kept() const { return keptIn(store_); }
 
     static QString tagOf(const RunTable& t, int row, const QString& key)
     {

@@ -167,15 +167,31 @@ private:
         return node;
     }
 
+    // One level of nesting (a parenthesis, a not, a sign) for as long as it is parsed.
+    struct Level {
+        int& depth;
+        explicit Level(int& d)
+            : depth(++d)
+        {
+        }
+        ~Level() { --depth; }
+        Level(const Level&) = delete;
+        Level& operator=(const Level&) = delete;
+    };
+    bool tooDeep()
+    {
+        if (depth_ <= kMaxDepth)
+            return false;
+        failAt(peek(), QStringLiteral("the query nests deeper than %1 levels").arg(kMaxDepth));
+        return true;
+    }
+
     std::unique_ptr<Node> parseUnary()
     {
         // Bounded recursion: a hostile query of 100,000 '(' is an error, not a stack overflow.
-        if (++depth_ > kMaxDepth)
-            return failAt(peek(), QStringLiteral("the query nests deeper than %1 levels").arg(kMaxDepth));
-        struct Leave {
-            int& d;
-            ~Leave() { --d; }
-        } leave{depth_};
+        const Level level(depth_);
+        if (tooDeep())
+            return nullptr;
         if (isKeyword(peek(), "not")) {
             next();
             auto inner = parseUnary();
@@ -402,12 +418,9 @@ private:
 
     std::unique_ptr<Expr> parseFactor()
     {
-        if (++depth_ > kMaxDepth)
-            return failAt(peek(), QStringLiteral("the query nests deeper than %1 levels").arg(kMaxDepth));
-        struct Leave {
-            int& d;
-            ~Leave() { --d; }
-        } leave{depth_};
+        const Level level(depth_);
+        if (tooDeep())
+            return nullptr;
         const Token& t = peek();
         if (isArithmetic(t) && t.text == QLatin1String("-")) {
             const int pos = t.pos;

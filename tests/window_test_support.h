@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What the window tests share: waiting until a window's edits are kept and
+// its stores loaded, and reading a store again as a second reader does.
+#pragma once
+
+#include "main_window.h"
+#include "store_registry.h"
+#include "test_support.h"
+#include "workspace.h"
+
+#include <QCoreApplication>
+
+namespace runlens::test {
+
+// Edits first: a kept edit may start a reload (emptying the trash).
+inline void settle(ui::MainWindow& w)
+{
+    w.workspace().waitForEdits();
+    w.workspace().waitForIdle();
+    QCoreApplication::processEvents();
+}
+
+// What a second reader of the store says: what is kept, not what is shown.
+inline std::shared_ptr<const RunTable> keptIn(const QString& store)
+{
+    auto r = openStore(store);
+    return mustLoad(**r);
+}
+
+} // namespace runlens::test
