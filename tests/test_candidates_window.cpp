@@ -64,9 +64,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(dir_.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir_.filePath(QStringLiteral("settings")));
-        qputenv("RUNLENS_ANNOTATIONS_DIR", dir_.filePath(QStringLiteral("overlays")).toUtf8());
+        isolateSettings(dir_);
         store_ = dir_.filePath(QStringLiteral("candidates.db"));
         // A sweep over lr with three seeds each; lr 0.1 is the baseline's config.
         struct Config {

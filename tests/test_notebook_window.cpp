@@ -62,9 +62,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(dir_.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir_.filePath(QStringLiteral("settings")));
-        qputenv("RUNLENS_ANNOTATIONS_DIR", dir_.filePath(QStringLiteral("overlays")).toUtf8());
+        isolateSettings(dir_);
         store_ = dir_.filePath(QStringLiteral("notebook.db"));
         for (int i = 0; i < 5; ++i) {
             auto o = testRun("run-" + std::to_string(i));

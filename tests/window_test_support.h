@@ -9,8 +9,19 @@
 #include "workspace.h"
 
 #include <QCoreApplication>
+#include <QSettings>
+#include <QTemporaryDir>
 
 namespace runlens::test {
+
+// A window test's own world in `dir`: settings (recent stores, layout) and
+// annotation overlays there, never the user's.
+inline void isolateSettings(const QTemporaryDir& dir)
+{
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.filePath(QStringLiteral("settings")));
+    qputenv("RUNLENS_ANNOTATIONS_DIR", dir.filePath(QStringLiteral("overlays")).toUtf8());
+}
 
 // Edits first: a kept edit may start a reload (emptying the trash).
 inline void settle(ui::MainWindow& w)
