@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The sub-commands that run headless over core/: runs, show, diff, metric, seeds, import.
+// The sub-commands that run headless over core/: runs, show, diff, metric, seeds, pareto, importance, import.
 #include "cli_command.h"
 #include "opened_store.h"
 
 #include "column_key.h"
 
 #include "number_text.h"
+#include "param_importance.h"
 #include "pareto_front.h"
 #include "run_diff.h"
 #include "baselines.h"
@@ -633,6 +634,84 @@ ExitCode seedsCommand(const CliCall& call)
     return withStore(call, [&](Opened& store) {
         return cmdSeeds(call.value(QStringLiteral("metric")), call.list(QStringLiteral("seed-keys")),
                         call.value(QStringLiteral("query")), call.format, store, call.out, call.err);
+    });
+}
+
+ExitCode importanceCommand(const CliCall& call)
+{
+    if (!call.isSet(QStringLiteral("metric")))
+        return usageError(QStringLiteral("importance"), QStringLiteral("expected --metric M"), call.err);
+    const QString metric = call.value(QStringLiteral("metric"));
+    return withStore(call, [&](Opened& s) {
+        const RunTable& t = *s.runs.table;
+        const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(t);
+        if (selection.error) {
+            call.err << "runlens: invalid query, " << selection.error->describe() << '\n';
+            return BadQuery;
+        }
+        std::vector<int> rows;   // as the app shows them: the trash left out
+        for (int r : selection.rows)
+            if (!t.isTrashed(r))
+                rows.push_back(r);
+        const QStringList seedKeys = call.list(QStringLiteral("seed-keys"));
+        const ImportanceResult result = paramImportance(t, rows, metric, seedKeys.isEmpty() ? defaultSeedKeys() : seedKeys);
+        if (result.runs == 0) {
+            call.err << "runlens importance: " << result.warning << '\n';
+            return RunNotFound;
+        }
+        if (call.format == QLatin1String("json")) {
+            QJsonArray params, skipped;
+            for (const auto& p : result.params) {
+                QJsonObject o{{QStringLiteral("param"), p.key},
+                              {QStringLiteral("kind"), kindName(p.kind)},
+                              {QStringLiteral("runs"), p.runs},
+                              {QStringLiteral("groups"), p.groups},
+                              {QStringLiteral("importance"), jsonNumber(p.importance)},
+                              {p.kind == ParamImportance::Kind::Numeric ? QStringLiteral("spearman")
+                                                                        : QStringLiteral("epsilon_squared"),
+                               jsonNumber(p.correlation)}};
+                if (!p.warning.isEmpty())
+                    o.insert(QStringLiteral("warning"), p.warning);
+                params.append(o);
+            }
+            for (const auto& k : result.skipped)
+                skipped.append(QJsonObject{{QStringLiteral("param"), k.key}, {QStringLiteral("reason"), k.reason}});
+            QJsonObject doc{{QStringLiteral("metric"), metric},
+                            {QStringLiteral("runs"), result.runs},
+                            {QStringLiteral("left_out"), result.leftOut},
+                            {QStringLiteral("params"), params},
+                            {QStringLiteral("skipped"), skipped}};
+            if (!result.warning.isEmpty())
+                doc.insert(QStringLiteral("warning"), result.warning);
+            call.out << QString::fromUtf8(QJsonDocument(doc).toJson(QJsonDocument::Indented));
+            return Ok;
+        }
+        std::vector<QStringList> lines;
+        for (const auto& p : result.params) {
+            const QString corr = p.kind == ParamImportance::Kind::Numeric
+                ? QStringLiteral("rho %1%2").arg(p.correlation >= 0 ? QStringLiteral("+") : QString(),
+                                                 QString::number(p.correlation, 'f', 3))
+                : QStringLiteral("eps² %1").arg(QString::number(p.correlation, 'f', 3));
+            lines.push_back({elide(p.key, 40), kindName(p.kind), QString::number(p.importance, 'f', 3), corr,
+                             QString::number(p.runs), p.warning.isEmpty() ? QString() : QStringLiteral("few runs")});
+        }
+        printAligned(call.out, {QStringLiteral("PARAM"), QStringLiteral("KIND"), QStringLiteral("IMPORTANCE"),
+                                QStringLiteral("CORRELATION"), QStringLiteral("RUNS"), QString()},
+                     lines);
+        call.out << "importance: the share of " << metric << "'s rank variance each param explains alone; over "
+                 << result.runs << " runs";
+        if (result.leftOut > 0)
+            call.out << " (" << result.leftOut << " without a finite value left out)";
+        call.out << '\n';
+        if (!result.warning.isEmpty())
+            call.out << "warning: " << result.warning << '\n';
+        if (!result.skipped.empty()) {
+            QStringList parts;
+            for (const auto& k : result.skipped)
+                parts << QStringLiteral("%1 (%2)").arg(k.key, k.reason);
+            call.out << "not counted: " << parts.join(QStringLiteral(", ")) << '\n';
+        }
+        return Ok;
     });
 }
 
