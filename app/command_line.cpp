@@ -133,8 +133,8 @@ std::vector<CliCommand> makeCommands()
         QStringLiteral("which params matter for a metric: correlation and importance"),
         QStringLiteral("Ranks the params of the runs by how much of metric M they explain. Per param: Spearman's "
                        "rho (numeric) or Kruskal-Wallis epsilon-squared (categorical), and the importance: the share "
-                       "of the variance of M's ranks that the param alone explains (numeric params in quantile "
-                       "bins), corrected for chance. Seeds, params with one value and labels (a different value in "
+                       "of the variance of M's ranks that the param's own effect explains in an additive model of "
+                       "every param (numeric params in quantile bins), less its share by chance. Seeds, params with one value and labels (a different value in "
                        "every run) do not count; runs without a finite M are left out. Below 20 runs it warns."),
         {{{QStringLiteral("metric")}, QStringLiteral("M"),
              QStringLiteral("The metric to explain (its last value; M.min or M.max for those)."), {}},

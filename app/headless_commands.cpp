@@ -679,6 +679,7 @@ ExitCode importanceCommand(const CliCall& call)
             QJsonObject doc{{QStringLiteral("metric"), metric},
                             {QStringLiteral("runs"), result.runs},
                             {QStringLiteral("left_out"), result.leftOut},
+                            {QStringLiteral("method"), result.method},
                             {QStringLiteral("params"), params},
                             {QStringLiteral("skipped"), skipped}};
             if (!result.warning.isEmpty())
@@ -698,8 +699,8 @@ ExitCode importanceCommand(const CliCall& call)
         printAligned(call.out, {QStringLiteral("PARAM"), QStringLiteral("KIND"), QStringLiteral("IMPORTANCE"),
                                 QStringLiteral("CORRELATION"), QStringLiteral("RUNS"), QString()},
                      lines);
-        call.out << "importance: the share of " << metric << "'s rank variance each param explains alone; over "
-                 << result.runs << " runs";
+        call.out << "importance: the share of " << metric << "'s rank variance each param's own effect explains, less "
+                 << "chance (" << result.method << "); over " << result.runs << " runs";
         if (result.leftOut > 0)
             call.out << " (" << result.leftOut << " without a finite value left out)";
         call.out << '\n';

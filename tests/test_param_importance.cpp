@@ -167,6 +167,28 @@ private slots:
         QVERIFY2(lr.importance > 0.5, qPrintable(QString::number(lr.importance)));
     }
 
+    void manyParamsFewRuns()
+    {
+        // 60 runs, 5 params + 30 with no effect: too few runs to fit 35
+        // params' bins together, so each is judged alone, and says so; the
+        // strong param still comes first. At 300 runs the model fits them all.
+        for (int n : {60, 300}) {
+            Sweep s = randomSearch(n);
+            std::mt19937 rng(99);
+            for (int k = 0; k < 30; ++k)
+                for (int r : s.rows) {
+                    const double v = uniform(rng);
+                    s.table.setParam(r, QStringLiteral("unused_%1").arg(k), QString::number(v), v);
+                }
+            const auto r = paramImportance(s.table, s.rows, QStringLiteral("val/acc"));
+            QCOMPARE(r.params.size(), size_t(35));
+            QCOMPARE(r.params.front().key, QStringLiteral("lr"));
+            QVERIFY2(r.method.startsWith(n == 60 ? QStringLiteral("each param alone") : QStringLiteral("all params")),
+                     qPrintable(r.method));
+            QVERIFY(!r.method.isEmpty());
+        }
+    }
+
     void logScaleIsTheSameParam()
     {
         // lr and log10(lr) order the runs the same way: the same answer, exactly.

@@ -19,6 +19,8 @@ constexpr int kMaxBins = 10;
 // At most this many groups of a categorical param in the model (the most
 // common values, the rest pooled): the solve grows with the cube of the groups.
 constexpr int kMaxLevels = 20;
+// Runs the joint model needs per column it fits.
+constexpr size_t kRunsPerColumn = 4;
 
 // The metric's value per row: last, or min/max for KEY.min / KEY.max.
 struct MetricReader {
@@ -45,9 +47,14 @@ MetricReader readerFor(const RunTable& table, const QString& metric)
     return {};
 }
 
-// The share of the variance of `y` between the groups (eta-squared). Sums
-// run in index order so the result is the same on every call.
-double betweenShare(const std::vector<double>& y, const std::vector<int>& group, int groups)
+struct GroupShare {
+    double eta2 = 0;     // between-group sum of squares over total
+    double omega2 = 0;   // the same less what the groups explain by chance, clamped to [0, 1]
+};
+
+// How much of the variance of `y` a grouping explains on its own. Sums run
+// in index order so the result is the same on every call.
+GroupShare groupShare(const std::vector<double>& y, const std::vector<int>& group, int groups)
 {
     const size_t n = y.size();
     std::vector<double> sum(size_t(groups), 0.0);
@@ -68,8 +75,25 @@ double betweenShare(const std::vector<double>& y, const std::vector<int>& group,
             const double d = sum[g] / count[g] - mean;
             ssb += count[g] * d * d;
         }
-    return sst > 0 ? std::clamp(ssb / sst, 0.0, 1.0) : 0.0;
+    GroupShare out;
+    if (sst <= 0 || groups < 2 || int(n) <= groups)
+        return out;
+    out.eta2 = std::clamp(ssb / sst, 0.0, 1.0);
+    // Omega-squared: k groups of pure noise explain about (k-1)/(n-1) of it.
+    const double msw = (sst - ssb) / double(int(n) - groups);
+    out.omega2 = std::clamp((ssb - (groups - 1) * msw) / (sst + msw), 0.0, 1.0);
+    return out;
 }
+
+// A counted param before it becomes a term: its groups over the runs that
+// have it (numeric ones numbered in the order of their values).
+struct Candidate {
+    bool numeric = true;
+    std::vector<size_t> used;     // valid-run indices that have the param
+    std::vector<int> level;       // per used run
+    int levels = 0;
+    std::vector<QString> names;   // categorical: each level's value
+};
 
 // One term of the additive model: a param's grouping of every run (runs
 // without the param in a group of their own), groups numbered from 0 with
@@ -207,6 +231,53 @@ std::vector<double> additiveShares(const std::vector<double>& ranks, const std::
     return shares;
 }
 
+// The term of a candidate with at most `cap` groups (besides the runs
+// without the param): numeric levels merged into quantile bins of
+// neighbouring values, categorical ones keeping their most common values
+// with the rest pooled (ties by name, so row order does not matter).
+Term termOf(const Candidate& c, int cap, size_t runs)
+{
+    std::vector<int> map(size_t(c.levels));
+    std::iota(map.begin(), map.end(), 0);
+    int groups = c.levels;
+    if (c.levels > cap) {
+        std::vector<int> count(size_t(c.levels), 0);
+        for (int l : c.level)
+            ++count[size_t(l)];
+        if (c.numeric) {
+            const double m = double(c.used.size());
+            double before = 0;
+            int last = -1;
+            groups = 0;
+            for (size_t l = 0; l < map.size(); ++l) {
+                const int bin = std::min(cap - 1, int(before * cap / m));
+                if (bin != last) {
+                    last = bin;
+                    ++groups;
+                }
+                map[l] = groups - 1;
+                before += count[l];
+            }
+        } else {
+            std::vector<int> byRuns(size_t(c.levels));
+            std::iota(byRuns.begin(), byRuns.end(), 0);
+            std::sort(byRuns.begin(), byRuns.end(), [&](int a, int b) {
+                return count[size_t(a)] != count[size_t(b)] ? count[size_t(a)] > count[size_t(b)]
+                                                            : naturalCompare(c.names[size_t(a)], c.names[size_t(b)]) < 0;
+            });
+            for (size_t r = 0; r < byRuns.size(); ++r)
+                map[size_t(byRuns[r])] = std::min(int(r), cap - 1);
+            groups = cap;
+        }
+    }
+    Term t;
+    t.groups = groups + (c.used.size() < runs ? 1 : 0);
+    t.group.assign(runs, groups);
+    for (size_t k = 0; k < c.used.size(); ++k)
+        t.group[c.used[k]] = map[size_t(c.level[k])];
+    return t;
+}
+
 // Whether two terms put the same runs together, whatever their labels.
 // Unrelated params differ within a few runs, so this is cheap.
 bool samePartition(const Term& a, const Term& b)
@@ -324,7 +395,8 @@ ImportanceResult paramImportance(const RunTable& table, const std::vector<int>& 
     std::vector<double> ySub, xs;
     std::vector<int> group;
     std::vector<QString> names;   // a categorical param's values, by group
-    std::vector<Term> terms;   // one per counted param, in out.params' order
+    std::vector<Candidate> candidates;   // one per counted param, in out.params' order
+    std::vector<double> alone;           // each one's share judged alone
     for (const ValueColumn& c : table.params()) {
         if (isSeedKey(c.key, seedKeys)) {
             out.skipped.push_back({c.key, QStringLiteral("a seed")});
@@ -417,54 +489,59 @@ ImportanceResult paramImportance(const RunTable& table, const std::vector<int>& 
         }
         // Kruskal-Wallis with the tie correction is H = (n-1) SSB/SST on
         // ranks, so its epsilon-squared H/(n-1) is the ranks' eta-squared.
-        p.correlation = numeric ? pearson(paramRanks, ySub) : betweenShare(ySub, group, p.groups);
+        p.correlation = numeric ? pearson(paramRanks, ySub) : groupShare(ySub, group, p.groups).eta2;
         if (p.runs < kImportanceMinRuns)
             p.warning = fewRunsWarning(p.runs);
-        // Its term in the model over every valid run: runs without it form a
-        // group. A categorical param of many values keeps its most common
-        // ones, the rest pooled, so the model stays small enough to solve.
-        std::vector<int> level(size_t(p.groups));
-        std::iota(level.begin(), level.end(), 0);
-        int levels = p.groups;
-        if (!numeric && p.groups > kMaxLevels) {
-            std::vector<int> runsOf(size_t(p.groups), 0), byRuns(size_t(p.groups));
-            for (int g : group)
-                ++runsOf[size_t(g)];
-            std::iota(byRuns.begin(), byRuns.end(), 0);
-            std::sort(byRuns.begin(), byRuns.end(), [&](int a, int b) {
-                return runsOf[size_t(a)] != runsOf[size_t(b)] ? runsOf[size_t(a)] > runsOf[size_t(b)]
-                                                              : naturalCompare(names[size_t(a)], names[size_t(b)]) < 0;
-            });
-            for (size_t r = 0; r < byRuns.size(); ++r)
-                level[size_t(byRuns[r])] = std::min(int(r), kMaxLevels - 1);
-            levels = kMaxLevels;
-        }
-        Term term;
-        term.groups = levels + (m < valid.size() ? 1 : 0);
-        term.group.assign(valid.size(), levels);
-        for (size_t k = 0; k < m; ++k)
-            term.group[used[k]] = level[size_t(group[k])];
-        terms.push_back(std::move(term));
+        // Judged alone too: the answer when there are too few runs to fit every param together.
+        alone.push_back(groupShare(ySub, group, p.groups).omega2);
+        candidates.push_back({numeric, used, group, p.groups, numeric ? std::vector<QString>{} : names});
         out.params.push_back(std::move(p));
     }
-    // Params that split the runs the same way (lr and log_lr, a key logged
-    // under two names) are one term, or the fit would hand the effect to
-    // whichever came first; each of them gets the term's share.
-    std::vector<size_t> termOf(terms.size());
-    std::vector<Term> unique;
-    for (size_t j = 0; j < terms.size(); ++j) {
-        termOf[j] = unique.size();
-        for (size_t u = 0; u < unique.size(); ++u)
-            if (samePartition(unique[u], terms[j])) {
-                termOf[j] = u;
-                break;
-            }
-        if (termOf[j] == unique.size())
-            unique.push_back(std::move(terms[j]));
+    // The model needs runs to spare: at most one column (a group past a
+    // term's first) per kRunsPerColumn runs. Over that, the groups are
+    // coarsened, to no fewer than 3 a param (an optimum in the middle of a
+    // range still shows); still over, each param is judged alone.
+    const auto columnsOf = [](const std::vector<Term>& ts) {
+        size_t columns = 0;
+        for (const Term& t : ts)
+            columns += size_t(t.groups - 1);
+        return columns;
+    };
+    const size_t budget = (valid.size() - 1) / kRunsPerColumn;
+    std::vector<Term> terms;
+    for (const Candidate& c : candidates)
+        terms.push_back(termOf(c, kMaxLevels, valid.size()));
+    if (columnsOf(terms) > budget && !terms.empty()) {
+        const int cap = std::max(3, int(budget / terms.size()));
+        terms.clear();
+        for (const Candidate& c : candidates)
+            terms.push_back(termOf(c, cap, valid.size()));
     }
-    const std::vector<double> shares = additiveShares(allRanks, unique);
-    for (size_t j = 0; j < out.params.size(); ++j)
-        out.params[j].importance = shares[termOf[j]];
+    if (columnsOf(terms) > budget) {
+        out.method = QStringLiteral("each param alone: too few runs to fit all %1 together").arg(terms.size());
+        for (size_t j = 0; j < out.params.size(); ++j)
+            out.params[j].importance = alone[j];
+    } else {
+        out.method = QStringLiteral("all params fitted together");
+        // Params that split the runs the same way (lr and log_lr, a key
+        // logged under two names) are one term, or the fit would hand the
+        // effect to whichever came first; each of them gets its share.
+        std::vector<size_t> termIndex(terms.size());
+        std::vector<Term> unique;
+        for (size_t j = 0; j < terms.size(); ++j) {
+            termIndex[j] = unique.size();
+            for (size_t u = 0; u < unique.size(); ++u)
+                if (samePartition(unique[u], terms[j])) {
+                    termIndex[j] = u;
+                    break;
+                }
+            if (termIndex[j] == unique.size())
+                unique.push_back(std::move(terms[j]));
+        }
+        const std::vector<double> shares = additiveShares(allRanks, unique);
+        for (size_t j = 0; j < out.params.size(); ++j)
+            out.params[j].importance = shares[termIndex[j]];
+    }
     std::stable_sort(out.params.begin(), out.params.end(), [](const ParamImportance& a, const ParamImportance& b) {
         if (a.importance != b.importance)
             return a.importance > b.importance;

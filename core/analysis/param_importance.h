@@ -6,8 +6,10 @@
 //    ranks that the param's main effect explains, from an additive model
 //    of the ranks with one step function per param (numeric params cut
 //    into quantile bins, categorical ones by value), fitted together by
-//    backfitting, less the share its bins would explain by chance, so a
-//    param with no effect reads near 0.
+//    least squares, less the share its bins would explain by chance, so a
+//    param with no effect reads near 0. Bins are coarsened (to 3) when the
+//    runs are few for the params; fewer still (under 4 runs per column),
+//    each param is judged alone (its omega-squared), and `method` says so.
 // Everything works on ranks: a log-scale param (lr), a skewed metric or an
 // outlier run changes nothing, and the answer is the same for loss and
 // log(loss). Deterministic: the same rows give the same numbers and order.
@@ -55,6 +57,10 @@ struct ImportanceResult {
     std::vector<ParamImportance> params;   // most important first
     std::vector<SkippedParam> skipped;     // params that do not count, and why
     QString warning;             // set when `runs` < kImportanceMinRuns, or none has the metric
+    // How the importances were found: "all params fitted together", or
+    // each alone when the runs are too few for a joint fit (then a param
+    // varied in lockstep with another that matters borrows its effect).
+    QString method;
 };
 
 // `metric` is a metric key (its last value), or KEY.min / KEY.max. Params
