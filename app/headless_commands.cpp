@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 
 namespace runlens::cli {
 
@@ -555,6 +556,22 @@ ExitCode metricCommand(const CliCall& call)
     });
 }
 
+// The runs of --query as the app shows them (the trash left out); nullopt
+// after saying what is wrong with the query.
+static std::optional<std::vector<int>> shownRuns(const CliCall& call, const RunTable& t)
+{
+    const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(t);
+    if (selection.error) {
+        call.err << "runlens: invalid query, " << selection.error->describe() << '\n';
+        return std::nullopt;
+    }
+    std::vector<int> rows;
+    for (int r : selection.rows)
+        if (!t.isTrashed(r))
+            rows.push_back(r);
+    return rows;
+}
+
 ExitCode paretoCommand(const CliCall& call)
 {
     // KEY:min or KEY:max; KEY a metric (its last value) or params.NAME.
@@ -575,11 +592,10 @@ ExitCode paretoCommand(const CliCall& call)
         return usageError(QStringLiteral("pareto"), QStringLiteral("expected --x KEY:min|max and --y KEY:min|max"), call.err);
     return withStore(call, [&](Opened& s) {
         const RunTable& t = *s.runs.table;
-        const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(t);
-        if (selection.error) {
-            call.err << "runlens: invalid query, " << selection.error->describe() << '\n';
+        const auto shown = shownRuns(call, t);
+        if (!shown)
             return BadQuery;
-        }
+        const std::vector<int>& rows = *shown;
         auto valuesOf = [&](const QString& key) -> std::optional<std::function<double(int)>> {
             if (key.startsWith(QLatin1String("params."))) {
                 const ValueColumn* c = t.param(key.mid(7));
@@ -598,13 +614,8 @@ ExitCode paretoCommand(const CliCall& call)
             return Usage;
         }
         std::vector<std::pair<double, double>> points;
-        for (int r : selection.rows)
-            if (!t.isTrashed(r))
-                points.emplace_back((*fx)(r), (*fy)(r));
-        std::vector<int> rows;
-        for (int r : selection.rows)
-            if (!t.isTrashed(r))
-                rows.push_back(r);
+        for (int r : rows)
+            points.emplace_back((*fx)(r), (*fy)(r));
         const auto front = paretoFront(points, x->better, y->better);
         if (call.format == QLatin1String("json")) {
             QJsonArray arr;
@@ -644,17 +655,11 @@ ExitCode importanceCommand(const CliCall& call)
     const QString metric = call.value(QStringLiteral("metric"));
     return withStore(call, [&](Opened& s) {
         const RunTable& t = *s.runs.table;
-        const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(t);
-        if (selection.error) {
-            call.err << "runlens: invalid query, " << selection.error->describe() << '\n';
+        const auto rows = shownRuns(call, t);
+        if (!rows)
             return BadQuery;
-        }
-        std::vector<int> rows;   // as the app shows them: the trash left out
-        for (int r : selection.rows)
-            if (!t.isTrashed(r))
-                rows.push_back(r);
         const QStringList seedKeys = call.list(QStringLiteral("seed-keys"));
-        const ImportanceResult result = paramImportance(t, rows, metric, seedKeys.isEmpty() ? defaultSeedKeys() : seedKeys);
+        const ImportanceResult result = paramImportance(t, *rows, metric, seedKeys.isEmpty() ? defaultSeedKeys() : seedKeys);
         if (result.runs == 0) {
             call.err << "runlens importance: " << result.warning << '\n';
             return RunNotFound;

@@ -74,9 +74,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(dir_.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir_.filePath(QStringLiteral("settings")));
-        qputenv("RUNLENS_ANNOTATIONS_DIR", dir_.filePath(QStringLiteral("overlays")).toUtf8());
+        useScratchSettings(dir_.path());
         store_ = dir_.filePath(QStringLiteral("importance.db"));
         // 48 runs: val/auc rises with log lr (strong), adam helps (medium),
         // the long-named dropout a little, width not at all; a seed per run.

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSettings>
 #include <QString>
 #include <QtTest>
 
@@ -25,6 +26,15 @@ inline constexpr const char* kMissingFixtures =
     "../shared/fixtures is missing (tests read it from RUNLENS_SHARED_FIXTURES); it sits beside the checkout";
 
 // A run for a test's own store: named, no git lookup of the test's folder.
+// Settings and annotation overlays under `dir`: a window test neither reads
+// nor changes the user's.
+inline void useScratchSettings(const QString& dir)
+{
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir + QStringLiteral("/settings"));
+    qputenv("RUNLENS_ANNOTATIONS_DIR", (dir + QStringLiteral("/overlays")).toUtf8());
+}
+
 inline RunOptions testRun(std::string name)
 {
     RunOptions o;
