@@ -694,10 +694,10 @@ ExitCode importanceCommand(const CliCall& call)
         }
         std::vector<QStringList> lines;
         for (const auto& p : result.params) {
-            const QString corr = p.kind == ParamImportance::Kind::Numeric
-                ? QStringLiteral("rho %1%2").arg(p.correlation >= 0 ? QStringLiteral("+") : QString(),
-                                                 QString::number(p.correlation, 'f', 3))
-                : QStringLiteral("eps² %1").arg(QString::number(p.correlation, 'f', 3));
+            const bool signedValue = p.kind == ParamImportance::Kind::Numeric;
+            const QString corr = correlationName(p.kind) + QLatin1Char(' ')
+                + (signedValue && p.correlation >= 0 ? QStringLiteral("+") : QString())
+                + QString::number(p.correlation, 'f', 3);
             lines.push_back({elide(p.key, 40), kindName(p.kind), QString::number(p.importance, 'f', 3), corr,
                              QString::number(p.runs), p.warning.isEmpty() ? QString() : QStringLiteral("few runs")});
         }

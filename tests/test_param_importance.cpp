@@ -189,6 +189,28 @@ private slots:
         }
     }
 
+    void categoricalOfManyValues()
+    {
+        // 50 datasets over 400 runs (no label: values repeat); half of them
+        // are hard. The model pools all but the 19 most common values, and
+        // the dataset still comes out well above a param with no effect.
+        Sweep s = randomSearch(400);
+        std::mt19937 rng(5);
+        for (int r : s.rows) {
+            const int d = int(uniform(rng) * 50);
+            s.table.setParam(r, QStringLiteral("dataset"), QStringLiteral("ds-%1").arg(d), std::nullopt);
+            const double v = s.table.metric(QStringLiteral("val/acc"))->last[size_t(r)] + (d % 2 ? 0.8 : 0.0);
+            s.table.setMetric(r, QStringLiteral("val/acc"), v, v, v, 1, 0);
+        }
+        const auto r = paramImportance(s.table, s.rows, QStringLiteral("val/acc"));
+        const auto& dataset = find(r, QStringLiteral("dataset"));
+        QCOMPARE(dataset.kind, ParamImportance::Kind::Categorical);
+        QCOMPARE(dataset.groups, 50);
+        QVERIFY2(dataset.importance > 0.2, qPrintable(QString::number(dataset.importance)));
+        QVERIFY(dataset.correlation > 0.3);
+        QVERIFY(find(r, QStringLiteral("width")).importance < 0.02);
+    }
+
     void logScaleIsTheSameParam()
     {
         // lr and log10(lr) order the runs the same way: the same answer, exactly.
