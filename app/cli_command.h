@@ -69,6 +69,7 @@ ExitCode diffCommand(const CliCall& call);
 ExitCode metricCommand(const CliCall& call);
 ExitCode seedsCommand(const CliCall& call);
 ExitCode paretoCommand(const CliCall& call);
+ExitCode importanceCommand(const CliCall& call);
 ExitCode importCommand(const CliCall& call);
 ExitCode tagCommand(const CliCall& call);
 ExitCode noteCommand(const CliCall& call);

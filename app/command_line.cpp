@@ -128,6 +128,23 @@ std::vector<CliCommand> makeCommands()
             {{QStringLiteral("y")}, QStringLiteral("KEY:min|max"), QStringLiteral("The second measure and its better way."), {}},
             queryOption(), formatOption({QStringLiteral("table"), QStringLiteral("json")}), kindOption(), deletedOption()},
         1, 1, {QStringLiteral("table"), QStringLiteral("json")}, false, &paretoCommand});
+    c.push_back({QStringLiteral("importance"),
+        QStringLiteral("STORE --metric M [--query Q] [--seed-keys k1,*_seed] [--format table|json]"),
+        QStringLiteral("which params matter for a metric: correlation and importance"),
+        QStringLiteral("Ranks the params of the runs by how much of metric M they explain. Per param: Spearman's "
+                       "rho (numeric) or Kruskal-Wallis epsilon-squared (categorical), and the importance: the share "
+                       "of the variance of M's ranks that the param's own effect explains in an additive model of "
+                       "every param (numeric params in quantile bins), less its share by chance. Seeds, params with one value and labels (a different value in "
+                       "every run) do not count; runs without a finite M are left out. Below 20 runs it warns."),
+        {{{QStringLiteral("metric")}, QStringLiteral("M"),
+             QStringLiteral("The metric to explain (its last value; M.min or M.max for those)."), {}},
+            queryOption(),
+            {{QStringLiteral("seed-keys")}, QStringLiteral("KEYS"),
+                QStringLiteral("Params that are seeds, comma-separated; * matches any text (default: %1).")
+                    .arg(defaultSeedKeys().join(QStringLiteral(", "))),
+                {}},
+            formatOption({QStringLiteral("table"), QStringLiteral("json")}), kindOption(), deletedOption()},
+        1, 1, {QStringLiteral("table"), QStringLiteral("json")}, false, &importanceCommand});
     c.push_back({QStringLiteral("import"), QStringLiteral("SRC DEST [--kind K] [--deleted]"),
         QStringLiteral("copy another store's runs into a Runlens store (again: only new ones)"),
         QStringLiteral("Copies the runs of SRC (any kind Runlens reads) into the Runlens store DEST, with where "
@@ -239,7 +256,7 @@ std::vector<CliCommand> makeCommands()
                 {}},
             queryOption(),
             {{QStringLiteral("metrics")}, QStringLiteral("m1,m2"),
-                QStringLiteral("Metrics to chart (scatter: Y, or X,Y)."), {}},
+                QStringLiteral("Metrics to chart (scatter: Y, or X,Y; seeds, importance: the metric)."), {}},
             {{QStringLiteral("group-by")}, QStringLiteral("KEY"), QStringLiteral("A column to group by, e.g. params.lr."), {}},
             {{QStringLiteral("bands")}, QStringLiteral("minmax|sd"), QStringLiteral("With --group-by: draw group bands."), {}},
             {{QStringLiteral("sort")}, QStringLiteral("[-]KEY"),

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The sub-commands that run headless over core/: runs, show, diff, metric, seeds, import.
+// The sub-commands that run headless over core/: runs, show, diff, metric, seeds, pareto, importance, import.
 #include "cli_command.h"
 #include "opened_store.h"
 
 #include "column_key.h"
 
 #include "number_text.h"
+#include "param_importance.h"
 #include "pareto_front.h"
 #include "run_diff.h"
 #include "baselines.h"
@@ -28,6 +29,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 
 namespace runlens::cli {
 
@@ -551,6 +553,24 @@ ExitCode metricCommand(const CliCall& call)
     });
 }
 
+// The runs of --query as the app shows them (the trash left out); nullopt
+// after saying what is wrong with the query.
+static std::optional<std::vector<int>> shownRuns(const CliCall& call, const Opened& s)
+{
+    const RunTable& t = *s.runs.table;
+    const QueryContext baselines = queryContextOf(s);
+    const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(t, &baselines);
+    if (selection.error) {
+        call.err << "runlens: invalid query, " << selection.error->describe() << '\n';
+        return std::nullopt;
+    }
+    std::vector<int> rows;
+    for (int r : selection.rows)
+        if (!t.isTrashed(r))
+            rows.push_back(r);
+    return rows;
+}
+
 ExitCode paretoCommand(const CliCall& call)
 {
     // KEY:min or KEY:max; KEY a metric (its last value) or params.NAME.
@@ -571,12 +591,10 @@ ExitCode paretoCommand(const CliCall& call)
         return usageError(QStringLiteral("pareto"), QStringLiteral("expected --x KEY:min|max and --y KEY:min|max"), call.err);
     return withStore(call, [&](Opened& s) {
         const RunTable& t = *s.runs.table;
-        const QueryContext baselines = queryContextOf(s);
-        const auto selection = RunQuery(call.value(QStringLiteral("query"))).select(t, &baselines);
-        if (selection.error) {
-            call.err << "runlens: invalid query, " << selection.error->describe() << '\n';
+        const auto shown = shownRuns(call, s);
+        if (!shown)
             return BadQuery;
-        }
+        const std::vector<int>& rows = *shown;
         auto valuesOf = [&](const QString& key) -> std::optional<std::function<double(int)>> {
             if (key.startsWith(QLatin1String("params."))) {
                 const ValueColumn* c = t.param(key.mid(7));
@@ -595,13 +613,8 @@ ExitCode paretoCommand(const CliCall& call)
             return Usage;
         }
         std::vector<std::pair<double, double>> points;
-        for (int r : selection.rows)
-            if (!t.isTrashed(r))
-                points.emplace_back((*fx)(r), (*fy)(r));
-        std::vector<int> rows;
-        for (int r : selection.rows)
-            if (!t.isTrashed(r))
-                rows.push_back(r);
+        for (int r : rows)
+            points.emplace_back((*fx)(r), (*fy)(r));
         const auto front = paretoFront(points, x->better, y->better);
         if (call.format == QLatin1String("json")) {
             QJsonArray arr;
@@ -631,6 +644,79 @@ ExitCode seedsCommand(const CliCall& call)
     return withStore(call, [&](Opened& store) {
         return cmdSeeds(call.value(QStringLiteral("metric")), call.list(QStringLiteral("seed-keys")),
                         call.value(QStringLiteral("query")), call.format, store, call.out, call.err);
+    });
+}
+
+ExitCode importanceCommand(const CliCall& call)
+{
+    if (!call.isSet(QStringLiteral("metric")))
+        return usageError(QStringLiteral("importance"), QStringLiteral("expected --metric M"), call.err);
+    const QString metric = call.value(QStringLiteral("metric"));
+    return withStore(call, [&](Opened& s) {
+        const RunTable& t = *s.runs.table;
+        const auto rows = shownRuns(call, s);
+        if (!rows)
+            return BadQuery;
+        const QStringList seedKeys = call.list(QStringLiteral("seed-keys"));
+        const ImportanceResult result = paramImportance(t, *rows, metric, seedKeys.isEmpty() ? defaultSeedKeys() : seedKeys);
+        if (result.runs == 0) {
+            call.err << "runlens importance: " << result.warning << '\n';
+            return RunNotFound;
+        }
+        if (call.format == QLatin1String("json")) {
+            QJsonArray params, skipped;
+            for (const auto& p : result.params) {
+                QJsonObject o{{QStringLiteral("param"), p.key},
+                              {QStringLiteral("kind"), kindName(p.kind)},
+                              {QStringLiteral("runs"), p.runs},
+                              {QStringLiteral("groups"), p.groups},
+                              {QStringLiteral("importance"), jsonNumber(p.importance)},
+                              {p.kind == ParamImportance::Kind::Numeric ? QStringLiteral("spearman")
+                                                                        : QStringLiteral("epsilon_squared"),
+                               jsonNumber(p.correlation)}};
+                if (!p.warning.isEmpty())
+                    o.insert(QStringLiteral("warning"), p.warning);
+                params.append(o);
+            }
+            for (const auto& k : result.skipped)
+                skipped.append(QJsonObject{{QStringLiteral("param"), k.key}, {QStringLiteral("reason"), k.reason}});
+            QJsonObject doc{{QStringLiteral("metric"), metric},
+                            {QStringLiteral("runs"), result.runs},
+                            {QStringLiteral("left_out"), result.leftOut},
+                            {QStringLiteral("method"), result.method},
+                            {QStringLiteral("params"), params},
+                            {QStringLiteral("skipped"), skipped}};
+            if (!result.warning.isEmpty())
+                doc.insert(QStringLiteral("warning"), result.warning);
+            call.out << QString::fromUtf8(QJsonDocument(doc).toJson(QJsonDocument::Indented));
+            return Ok;
+        }
+        std::vector<QStringList> lines;
+        for (const auto& p : result.params) {
+            const bool signedValue = p.kind == ParamImportance::Kind::Numeric;
+            const QString corr = correlationName(p.kind) + QLatin1Char(' ')
+                + (signedValue && p.correlation >= 0 ? QStringLiteral("+") : QString())
+                + QString::number(p.correlation, 'f', 3);
+            lines.push_back({elide(p.key, 40), kindName(p.kind), QString::number(p.importance, 'f', 3), corr,
+                             QString::number(p.runs), p.warning.isEmpty() ? QString() : QStringLiteral("few runs")});
+        }
+        printAligned(call.out, {QStringLiteral("PARAM"), QStringLiteral("KIND"), QStringLiteral("IMPORTANCE"),
+                                QStringLiteral("CORRELATION"), QStringLiteral("RUNS"), QString()},
+                     lines);
+        call.out << "importance: the share of " << metric << "'s rank variance each param's own effect explains, less "
+                 << "chance (" << result.method << "); over " << result.runs << " runs";
+        if (result.leftOut > 0)
+            call.out << " (" << result.leftOut << " without a finite value left out)";
+        call.out << '\n';
+        if (!result.warning.isEmpty())
+            call.out << "warning: " << result.warning << '\n';
+        if (!result.skipped.empty()) {
+            QStringList parts;
+            for (const auto& k : result.skipped)
+                parts << QStringLiteral("%1 (%2)").arg(k.key, k.reason);
+            call.out << "not counted: " << parts.join(QStringLiteral(", ")) << '\n';
+        }
+        return Ok;
     });
 }
 

@@ -7,6 +7,7 @@
 #include "scatter_view.h"
 #include "parallel_coordinates_view.h"
 #include "seeds_view.h"
+#include "importance_view.h"
 #include "candidates_view.h"
 #include "promote_dialog.h"
 #include "promotion.h"
@@ -98,6 +99,15 @@ MainWindow::MainWindow(QWidget* parent)
     views_->addTab(parcoords_, tr("Parallel"));
     scatter_ = new ScatterView;
     views_->addTab(scatter_, tr("Scatter"));
+    importance_ = new ImportanceView;
+    views_->addTab(importance_, tr("Importance"));
+    // A param chosen there: the scatter plots the metric against it and the
+    // parallel axes start with it, coloured by the metric.
+    connect(importance_, &ImportanceView::paramChosen, this, &MainWindow::focusParam);
+    connect(importance_, &ImportanceView::paramActivated, this, [this](const QString& key, const QString& metric) {
+        focusParam(key, metric);
+        views_->setCurrentWidget(scatter_);
+    });
     candidates_ = new CandidatesView;
     views_->addTab(candidates_, tr("Candidates"));
     connect(candidates_, &CandidatesView::runsSelected, this, [this](const std::vector<int>& rows) {
@@ -566,10 +576,23 @@ void MainWindow::onFilteredRowsChanged()
 {
     // The axes see the runs before brushing; their brush narrows the table.
     // Their colour: the metric the table sorts by (a header, else the query's order by).
+    parcoords_->setRuns(session_->table(), session_->filteredRows(), sortMetric());
+}
+
+QString MainWindow::sortMetric() const
+{
     const ColumnKey sorted = ColumnKey::parse(
         model_->sortColumn() >= 0 ? model_->columns()[size_t(model_->sortColumn())].key : QString());
-    const QString sortMetric = sorted.isMetric() ? sorted.name : session_->queryOrderMetric();
-    parcoords_->setRuns(session_->table(), session_->filteredRows(), sortMetric);
+    return sorted.isMetric() ? sorted.name : session_->queryOrderMetric();
+}
+
+void MainWindow::focusParam(const QString& key, const QString& metric)
+{
+    const QString axis = QStringLiteral("params.") + key;
+    scatter_->setRuns(workspace_->runs(), model_->displayedRows(), metric);
+    scatter_->setAxes(axis, metric);
+    parcoords_->colourBy(metric);
+    parcoords_->moveAxisFirst(axis);
 }
 
 void MainWindow::applyShownRows()
@@ -882,6 +905,11 @@ void MainWindow::updateDiff()
         scatter_->setSelectedRows(table_->selectedTableRows());
         return;
     }
+    if (views_->currentWidget() == importance_) {
+        // Over every shown run, as the Seeds tab: importance needs the whole sweep.
+        importance_->setRuns(workspace_->runs(), model_->displayedRows(), sortMetric());
+        return;
+    }
     if (views_->currentWidget() == seeds_) {
         // Seeds look at every shown run: seed groups need all of a sweep.
         seeds_->setRuns(workspace_->runs(), model_->displayedRows());
@@ -942,6 +970,7 @@ void MainWindow::prepareSnapshot(SnapshotView view)
                                  : view == SnapshotView::Seeds    ? static_cast<QWidget*>(seeds_)
                                  : view == SnapshotView::Parallel ? static_cast<QWidget*>(parcoords_)
                                  : view == SnapshotView::Scatter  ? static_cast<QWidget*>(scatter_)
+                                 : view == SnapshotView::Importance ? static_cast<QWidget*>(importance_)
                                                                   : curves_);
         views_->tabBar()->hide();
     }

@@ -38,6 +38,7 @@ class CodeDiffView;
 class DiffView;
 class SeedsView;
 class ScatterView;
+class ImportanceView;
 class ParallelCoordinatesView;
 class NavigatorView;
 class QueryBar;
@@ -99,6 +100,7 @@ public:
     SeedsView* seedsView() const { return seeds_; }
     ParallelCoordinatesView* parallelView() const { return parcoords_; }
     ScatterView* scatterView() const { return scatter_; }
+    ImportanceView* importanceView() const { return importance_; }
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
 
@@ -109,7 +111,7 @@ public:
     std::vector<int> reportRows(QString* note = nullptr) const;
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter, Candidates };
+    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter, Importance, Candidates };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
@@ -140,6 +142,10 @@ private:
     void refreshPromotion();
     void updateGrouping();
     void updateDiff();
+    // The metric the table sorts by (a header, else the query's order by).
+    QString sortMetric() const;
+    // Points the scatter's x axis and the first parallel axis at a param.
+    void focusParam(const QString& key, const QString& metric);
     void updateRecentMenu();
     void addRecent(const QString& path);
     // allColumns: every param, metric and tag; else the columns shown, as shown.
@@ -160,6 +166,7 @@ private:
     CandidatesView* candidates_;
     ParallelCoordinatesView* parcoords_;
     ScatterView* scatter_;
+    ImportanceView* importance_;
     QTabWidget* views_;
     RunDetailsView* details_;
     QSplitter* centre_;

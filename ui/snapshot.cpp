@@ -2,6 +2,7 @@
 #include "snapshot.h"
 
 #include "column_key.h"
+#include "importance_view.h"
 #include "main_window.h"
 #include "run_table_model.h"
 #include "run_table_view.h"
@@ -58,7 +59,7 @@ const QStringList& snapshotViews()
 {
     static const QStringList views = {QStringLiteral("table"), QStringLiteral("curves"), QStringLiteral("diff"),
         QStringLiteral("codediff"), QStringLiteral("seeds"), QStringLiteral("parcoords"), QStringLiteral("scatter"),
-        QStringLiteral("candidates"), QStringLiteral("report"), QStringLiteral("window")};
+        QStringLiteral("importance"), QStringLiteral("candidates"), QStringLiteral("report"), QStringLiteral("window")};
     return views;
 }
 
@@ -143,6 +144,8 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         view = MainWindow::SnapshotView::Parallel;
     else if (o.view == QLatin1String("scatter"))
         view = MainWindow::SnapshotView::Scatter;
+    else if (o.view == QLatin1String("importance"))
+        view = MainWindow::SnapshotView::Importance;
     else if (o.view == QLatin1String("candidates"))
         view = MainWindow::SnapshotView::Candidates;
     else if (o.view != QLatin1String("window")) {
@@ -156,9 +159,12 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         window.selectRuns(std::vector<int>(shown.begin(), shown.begin() + std::min<ptrdiff_t>(n, ptrdiff_t(shown.size()))));
     }
     window.parallelView()->setSynchronous(true);
+    window.importanceView()->setSynchronous(true);
     window.prepareSnapshot(view);
     if (view == MainWindow::SnapshotView::Seeds && !o.metrics.isEmpty())
         window.seedsView()->setMetric(o.metrics.first());
+    if (view == MainWindow::SnapshotView::Importance && !o.metrics.isEmpty())
+        window.importanceView()->setMetric(o.metrics.first());
     if (view == MainWindow::SnapshotView::Scatter && !o.metrics.isEmpty()) {
         // --metrics Y or X,Y (X may be params.K or metrics.K).
         const QString y = o.metrics.last();

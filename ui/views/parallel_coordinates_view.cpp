@@ -290,6 +290,16 @@ void ParallelCoordinatesView::addAxis(const QString& key)
     rebuildAxes(keys);
 }
 
+void ParallelCoordinatesView::moveAxisFirst(const QString& key)
+{
+    QStringList keys;
+    for (const auto& a : axes_.axes())
+        if (a.key != key)
+            keys << a.key;
+    keys.prepend(key);
+    rebuildAxes(keys);
+}
+
 void ParallelCoordinatesView::colourBy(const QString& metric)
 {
     const QString key = QStringLiteral("metrics.") + metric;

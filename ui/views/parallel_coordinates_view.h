@@ -41,6 +41,9 @@ public:
     void addAxis(const QString& key);
     // Colours the lines by a metric: the last axis becomes it.
     void colourBy(const QString& metric);
+    // Puts an axis first (adding it when it is not shown): the param the
+    // Importance tab points at reads beside the run's colour key.
+    void moveAxisFirst(const QString& key);
     // The colour axis has one value for every shown run: no scale to read.
     bool colourIsConstant() const;
 
