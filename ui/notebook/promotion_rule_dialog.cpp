@@ -21,7 +21,7 @@ PromotionRuleDialog::PromotionRuleDialog(const RunTable& table, QueryContext con
         tr("A run of <b>%1</b> becomes a candidate when it finishes and meets this query. It reaches the "
            "experiment's baseline (<code>baseline.val_auc</code>, <code>baseline.params.lr</code>), the run's seed group "
            "(<code>seeds</code>, <code>seed_mean.val_auc</code>) and Welch's test against the baseline's group "
-           "(<code>welch_p</code>), and computes with + - * /.")
+           "(<code>welch_p</code>), and does arithmetic: <code>baseline.val_auc + 0.005</code>.")
             .arg(experiment.toHtmlEscaped()));
     about->setWordWrap(true);
     edit_ = new QLineEdit(rule);
