@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Candidates with explicit criteria from the command line: `baseline` marks
-// the run an experiment is compared with, `rule` keeps an
-// experiment's promotion rule, `promote` and `demote` mark runs (notebook
-// edits, with their record and history), `candidates` lists them and the
-// runs that meet the rule, and with --run gates CI: exit 1 when a given run
-// does not meet its experiment's rule.
+// the run an experiment is compared with, `rule` keeps an experiment's
+// promotion rule, `promote` marks runs (a notebook edit with its record and
+// history; `demote`, in edit_commands.cpp, takes the mark off), `candidates`
+// lists them and the runs that meet the rule, and with --run gates CI: exit
+// 1 when a given run does not meet its experiment's rule.
 #include "cli_command.h"
 #include "opened_store.h"
 
@@ -168,27 +168,6 @@ ExitCode promoteCommand(const CliCall& call)
     return Ok;
 }
 
-ExitCode demoteCommand(const CliCall& call)
-{
-    ExitCode code = Ok;
-    auto s = openAndLoad(call.positionals[0], call.value(QStringLiteral("kind")), false, call.err, code);
-    if (!s)
-        return code;
-    const auto rows = s->runs.table->findRuns(call.positionals.mid(1));
-    if (!rows) {
-        call.err << "runlens: " << rows.error() << '\n';
-        return RunNotFound;
-    }
-    const RunEdit edit = demotionEdit(*s->runs.table, *rows);
-    if (!edit.empty())
-        if (const auto written = writeRunEdit(*s->reader, edit); !written) {
-            call.err << "runlens: " << written.error() << '\n';
-            return Failed;
-        }
-    call.out << (edit.empty() ? QStringLiteral("no candidate among them") : edit.describe()) << '\n';
-    return Ok;
-}
-
 ExitCode candidatesCommand(const CliCall& call)
 {
     ExitCode code = Ok;
@@ -235,20 +214,9 @@ ExitCode candidatesCommand(const CliCall& call)
         return RunNotFound;
     }
     QJsonArray experiments;
-    QHash<QString, std::vector<int>> rowsOf;   // one pass, not one per experiment
-    for (int r = 0; r < t.rowCount(); ++r)
-        if (!t.isTrashed(r))
-            rowsOf[t.experiment(r)].push_back(r);
-    for (const QString& experiment : t.experiments()) {
+    for (const auto& [experiment, rows, promoted, meeting] : candidatesByExperiment(t, j->check)) {
         if (!only.isEmpty() && experiment != only)
             continue;
-        std::vector<int> promoted, meeting;
-        for (int r : rowsOf.value(experiment)) {
-            if (isCandidate(t, r))
-                promoted.push_back(r);
-            else if (j->check.verdicts[size_t(r)] == RuleVerdict::Meets)
-                meeting.push_back(r);
-        }
         const QString rule = j->rules.value(experiment);
         if (rule.isEmpty() && promoted.empty() && only.isEmpty())
             continue;

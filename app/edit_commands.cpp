@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The lab notebook from the command line, for scripts and CI: tag, note,
-// rename, star, trash, restore, empty-trash and annotations export|import.
+// rename, star, trash, restore, demote, empty-trash and annotations export|import.
 // Each edit goes through the same writer as the app's (the store itself, or
 // the overlay beside another tool's store) and is recorded in the history.
 #include "cli_command.h"
@@ -8,6 +8,7 @@
 
 #include "annotated_store_reader.h"
 #include "annotation_overlay.h"
+#include "promotion.h"
 #include "run_edit.h"
 #include "run_edit_writer.h"
 #include "store_entries.h"
@@ -159,6 +160,15 @@ ExitCode restoreCommand(const CliCall& call)
 {
     return withRows(call, call.positionals.mid(1), [&](Opened& s, const std::vector<int>& rows) {
         return RunEdit::forRows(*s.runs.table, rows, RunField::Tag, kTrashedTag, std::nullopt);
+    });
+}
+
+// The candidate mark off: an edit like any other (promote, which judges runs
+// against their rule first, is in candidate_commands.cpp).
+ExitCode demoteCommand(const CliCall& call)
+{
+    return withRows(call, call.positionals.mid(1), [&](Opened& s, const std::vector<int>& rows) {
+        return demotionEdit(*s.runs.table, rows);
     });
 }
 

@@ -778,11 +778,12 @@ bool MainWindow::promoteRuns(const std::vector<int>& rows, const QString& why, b
     if (rows.empty())
         return false;
     const auto table = workspace_->runs();
-    const PromotionPlan plan = planPromotion(*table, rows, why, force, workspace_->checkRules(), workspace_->queryContext(),
+    const RuleCheck check = workspace_->checkRules();
+    const PromotionPlan plan = planPromotion(*table, rows, why, force, check, workspace_->queryContext(),
                                              [this](int row) { return workspace_->promotionRuleFor(row); });
     if (!plan.refused.empty() && !force) {
         const int r = plan.refused.front();
-        statusBar()->showMessage(tr("%1 %2 of %3").arg(table->name(r), verdictText(workspace_->checkRules().verdicts[size_t(r)]),
+        statusBar()->showMessage(tr("%1 %2 of %3").arg(table->name(r), verdictText(check.verdicts[size_t(r)]),
                                                        table->experiment(r)),
                                  10000);
         return false;

@@ -60,6 +60,27 @@ RuleCheck checkPromotionRules(const RunTable& table, const QueryContext& context
     return out;
 }
 
+std::vector<ExperimentCandidates> candidatesByExperiment(const RunTable& table, const RuleCheck& check)
+{
+    std::vector<ExperimentCandidates> out;
+    QHash<QString, size_t> indexOf;   // one pass over the runs, not one per experiment
+    for (const QString& experiment : table.experiments()) {
+        indexOf.insert(experiment, out.size());
+        out.push_back({experiment, {}, {}, {}});
+    }
+    for (int r = 0; r < table.rowCount(); ++r) {
+        if (table.isTrashed(r))
+            continue;
+        ExperimentCandidates& e = out[indexOf.value(table.experiment(r))];
+        e.rows.push_back(r);
+        if (isCandidate(table, r))
+            e.promoted.push_back(r);
+        else if (size_t(r) < check.verdicts.size() && check.verdicts[size_t(r)] == RuleVerdict::Meets)
+            e.meeting.push_back(r);
+    }
+    return out;
+}
+
 PromotionPlan planPromotion(const RunTable& table, std::span<const int> rows, const QString& why, bool force,
                             const RuleCheck& check, const QueryContext& context,
                             const std::function<QString(int row)>& ruleOf)

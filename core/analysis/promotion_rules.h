@@ -46,6 +46,15 @@ struct RuleCheck {
 RuleCheck checkPromotionRules(const RunTable& table, const QueryContext& context,
                               const std::function<QString(int row)>& ruleOf);
 
+// Per experiment, in the table's order, what the Candidates tab and
+// `runlens candidates` list: its runs outside the trash, the candidates
+// among them, and the others that meet the rule.
+struct ExperimentCandidates {
+    QString experiment;
+    std::vector<int> rows, promoted, meeting;
+};
+std::vector<ExperimentCandidates> candidatesByExperiment(const RunTable& table, const RuleCheck& check);
+
 // Promote to Candidate, as the app and the CLI both do it: one undoable edit
 // with a record per run (its own rule, verdict and baseline). Runs whose
 // verdict needs insisting (promotionNeedsForce) are listed in `refused` and

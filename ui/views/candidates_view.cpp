@@ -123,21 +123,11 @@ void CandidatesView::setData(std::shared_ptr<const RunTable> table, const RuleCh
     QStringList errors;
     for (const auto& [rule, error] : check.errors)
         errors << tr("The rule \"%1\" does not apply yet: %2").arg(rule, error.describe());
-    QHash<QString, std::vector<int>> rowsOf;   // one pass, not one per experiment
-    for (int r = 0; r < t.rowCount(); ++r)
-        if (!t.isTrashed(r))
-            rowsOf[t.experiment(r)].push_back(r);
-    for (const QString& experiment : t.experiments()) {
-        std::vector<int> promoted, meets;
+    for (const auto& [experiment, rows, promoted, meets] : candidatesByExperiment(t, check)) {
         QString rule;
-        for (int r : rowsOf.value(experiment)) {
+        for (int r : rows)
             if (rule.isEmpty() && size_t(r) < rules.size())
                 rule = rules[size_t(r)];
-            if (isCandidate(t, r))
-                promoted.push_back(r);
-            else if (size_t(r) < check.verdicts.size() && check.verdicts[size_t(r)] == RuleVerdict::Meets)
-                meets.push_back(r);
-        }
         if (rule.isEmpty() && promoted.empty())
             continue;
         rulesShown += rule.isEmpty() ? 0 : 1;
