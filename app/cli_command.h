@@ -61,7 +61,8 @@ ExitCode usageError(const QString& command, const QString& message, QTextStream&
 
 // The handlers, by where they live: headless_commands.cpp (reading, over
 // core/), edit_commands.cpp (the notebook's edits), candidate_commands.cpp
-// (promotion rules and candidates) and render_commands.cpp (snapshot and
+// (promotion rules and candidates), derived_metric_commands.cpp (derive)
+// and render_commands.cpp (snapshot and
 // report, over ui/).
 ExitCode runsCommand(const CliCall& call);
 ExitCode showCommand(const CliCall& call);
@@ -81,6 +82,7 @@ ExitCode emptyTrashCommand(const CliCall& call);
 ExitCode annotationsCommand(const CliCall& call);
 ExitCode baselineCommand(const CliCall& call);
 ExitCode ruleCommand(const CliCall& call);
+ExitCode deriveCommand(const CliCall& call);
 ExitCode promoteCommand(const CliCall& call);
 ExitCode demoteCommand(const CliCall& call);
 ExitCode candidatesCommand(const CliCall& call);

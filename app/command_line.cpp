@@ -198,6 +198,16 @@ std::vector<CliCommand> makeCommands()
                        "prints the rule; --clear removes it. Kept in our store, or beside another tool's."),
         {{{QStringLiteral("clear")}, {}, QStringLiteral("Remove the experiment's rule."), {}}, kindOnly},
         2, 3, {}, false, &ruleCommand});
+    c.push_back({QStringLiteral("derive"), QStringLiteral("STORE [NAME [EXPRESSION | --clear]]"),
+        QStringLiteral("list, show or keep derived metrics: metrics computed from a run's metrics and params"),
+        QStringLiteral("A derived metric is an expression over a run's fields with + - * / and parentheses, kept with "
+                       "the store under NAME: \"gap\" \"metrics.train_loss - metrics.val_loss\", \"err\" \"1 - "
+                       "metrics.val_acc\". Every command and the app then have metrics.NAME as a column, a query field, "
+                       "a report column and (runlens metric, the Curves tab) a curve computed on the steps every metric "
+                       "it reads logged. In the column, metrics.K is the run's last value (metrics.K.min its minimum). "
+                       "Without NAME, lists them; without EXPRESSION, prints it; --clear removes it."),
+        {{{QStringLiteral("clear")}, {}, QStringLiteral("Remove the derived metric NAME."), {}}, kindOnly},
+        1, 3, {}, false, &deriveCommand});
     c.push_back({QStringLiteral("promote"), QStringLiteral("STORE RUN... [--why TEXT] [--force]"),
         QStringLiteral("promote runs to candidate, recording why"),
         QStringLiteral("Marks the runs as candidates (the tag runlens.candidate) with a record of who, when, why, the "

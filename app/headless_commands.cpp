@@ -4,6 +4,7 @@
 #include "opened_store.h"
 
 #include "column_key.h"
+#include "derived_metrics.h"
 
 #include "number_text.h"
 #include "param_importance.h"
@@ -112,7 +113,19 @@ std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool
         err << "runlens: warning: " << p << '\n';
     for (const auto& n : runs->notes)
         err << "runlens: note: " << n << '\n';
-    return Opened{std::move(*reader), std::move(*runs)};
+    Opened opened{std::move(*reader), std::move(*runs)};
+    // The store's derived metrics are columns for every command, as in the app.
+    std::vector<DerivedMetric> definitions;
+    for (const auto& e : readDerivedMetrics(*opened.reader))
+        definitions.push_back({e.name, e.value});
+    if (!definitions.empty()) {
+        const QueryContext context = queryContextOf(opened);
+        auto table = std::make_shared<RunTable>(*opened.runs.table);
+        for (const auto& p : addDerivedMetrics(*table, definitions, &context))
+            err << "runlens: warning: " << p << '\n';
+        opened.runs.table = std::move(table);
+    }
+    return opened;
 }
 
 QueryContext queryContextOf(const Opened& store)
@@ -314,8 +327,15 @@ ExitCode cmdMetric(
     const int row = findRunOrFail(t, runName, err);
     if (row < 0)
         return RunNotFound;
-    auto series = s.reader->loadSeries(t.id(row), key);
-    if (!series) {
+    const QueryContext context = queryContextOf(s);
+    auto loaded = metricSeriesOf(t, row, key, &context, [&](const QString& k) -> Result<std::shared_ptr<const MetricSeries>> {
+        auto one = s.reader->loadSeries(t.id(row), k);
+        if (!one)
+            return Failure{one.error()};
+        return std::make_shared<const MetricSeries>(std::move(*one));
+    });
+    if (!loaded) {
+        const auto& series = loaded;
         QStringList keys;
         for (const auto& m : t.metrics())
             if (m.has(row))
@@ -323,6 +343,7 @@ ExitCode cmdMetric(
         err << "runlens: " << series.error() << " (it has: " << keys.join(QStringLiteral(", ")) << ")\n";
         return RunNotFound;
     }
+    const auto& series = *loaded;
     for (const auto& p : series->problems)
         err << "runlens: warning: " << p << '\n';
     if (format == QLatin1String("json")) {

@@ -8,6 +8,7 @@
 #include "parallel_coordinates_view.h"
 #include "seeds_view.h"
 #include "importance_view.h"
+#include "derived_metric_dialog.h"
 #include "candidates_view.h"
 #include "promote_dialog.h"
 #include "promotion.h"
@@ -242,6 +243,13 @@ MainWindow::MainWindow(QWidget* parent)
             statusBar()->clearMessage();
     });
     connect(workspace_.get(), &Workspace::promotionRulesChanged, this, &MainWindow::refreshPromotion);
+    connect(workspace_.get(), &Workspace::derivedMetricsChanged, this, [this] {
+        if (const QStringList problems = workspace_->derivedMetricProblems(); !problems.isEmpty())
+            statusBar()->showMessage(problems.join(QStringLiteral("; ")), 15000);
+    });
+    connect(table_, &RunTableView::deriveRequested, this, [this](const QString& columnKey) {
+        editDerivedMetrics(columnKey + QStringLiteral(" "));
+    });
     connect(workspace_.get(), &Workspace::baselineFailed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("The baseline could not be kept: %1").arg(message), 15000);
     });
@@ -371,6 +379,7 @@ void MainWindow::buildMenus()
     });
     connect(view, &QMenu::aboutToShow, constant, [this, constant] { constant->setChecked(table_->showConstantColumns()); });
     view->addAction(tr("Choose Co&lumns…"), table_, &RunTableView::chooseColumns);
+    view->addAction(tr("Derived &Metrics…"), this, [this] { editDerivedMetrics(); });
     // MLflow's own tags (mlflow.user, mlflow.source.*, a JSON blob per logged
     // model) crowd the table, the details and the comparison: hidden unless asked.
     auto* toolTags = view->addAction(tr("Show Other &Tools' Tags"));
@@ -819,6 +828,25 @@ void MainWindow::editPromotionRule()
                                this);
     if (dialog.exec() == QDialog::Accepted)
         workspace_->setPromotionRule(store, experiment, dialog.rule());
+}
+
+void MainWindow::editDerivedMetrics(const QString& expression)
+{
+    if (workspace_->storeCount() == 0) {
+        statusBar()->showMessage(tr("Open a store first: a derived metric is kept with one"), 8000);
+        return;
+    }
+    std::vector<DerivedMetricDialog::StoreDefinitions> stores;
+    for (int i = 0; i < workspace_->storeCount(); ++i)
+        stores.push_back({QFileInfo(workspace_->store(i).path).fileName(), workspace_->store(i).derivedMetrics});
+    const auto rows = table_->selectedTableRows();
+    const int store = session_->scope().store >= 0 ? session_->scope().store
+                      : rows.empty()                ? 0
+                                                    : workspace_->runs()->storeIndex(rows.front());
+    DerivedMetricDialog dialog(*workspace_->runs(), std::move(stores), store, workspace_->derivedMetricProblems(), {},
+                               expression, this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.name().isEmpty())
+        workspace_->setDerivedMetric(dialog.store(), dialog.name(), dialog.expression());
 }
 
 void MainWindow::setShowTrash(bool show)

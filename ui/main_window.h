@@ -88,6 +88,9 @@ public:
     // navigator (asking which when several are open), under `name` (asked
     // when empty).
     void saveQuery(const QString& name = {});
+    // View ▸ Derived Metrics…: a metric computed from others, kept with a
+    // store; `expression` prefills the editor (a column's "Derive from…").
+    void editDerivedMetrics(const QString& expression = {});
     // Other tools' internal tags in the table, the details and the comparison (View menu).
     void setShowToolTags(bool show);
 

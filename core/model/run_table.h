@@ -59,6 +59,9 @@ struct MetricColumn {
     QString key;
     std::vector<double> last, min, max;
     std::vector<int64_t> count, lastStep;
+    // A derived metric (core/query/derived_metrics.h): what it computes from
+    // the run's metrics and params. Empty for a logged metric.
+    QString expression;
 
     bool has(int row) const { return count[static_cast<size_t>(row)] > 0; }
 };
@@ -105,6 +108,8 @@ public:
     // The tag is no longer there (a removed tag; the column stays).
     void clearTagAt(int column, int row);
     void setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep);
+    // Marks a metric column as derived from `expression`.
+    void setMetricExpression(int column, const QString& expression) { metrics_[size_t(column)].expression = expression; }
 
     void setParam(int row, const QString& key, const QString& text, std::optional<double> number)
     {

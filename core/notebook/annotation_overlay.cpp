@@ -257,12 +257,13 @@ Result<QByteArray> AnnotationOverlay::exportJson() const
             return Failure{QStringLiteral("cannot read '%1': %2").arg(path_, QString::fromUtf8(e.what()))};
         }
     }
-    // Saved queries and promotion rules travel too: a rule is the team's
-    // criterion as much as a note is its finding.
+    // Saved queries, promotion rules and derived metrics travel too: a rule
+    // is the team's criterion as much as a note is its finding. Each is a
+    // "kind:name" key (store_entries.h); the overlay's own keys have no colon.
     QJsonObject entriesObject;
-    for (const char* prefix : {"query:", "rule:"})
-        for (const auto& [name, value] : entries(QString::fromLatin1(prefix)))
-            entriesObject.insert(QString::fromLatin1(prefix) + name, value);
+    for (const auto& [key, value] : entries(QString()))
+        if (key.contains(u':'))
+            entriesObject.insert(key, value);
     const QJsonObject doc{{QStringLiteral("format"), QStringLiteral("runlens-annotations 1")},
                           {QStringLiteral("kind"), kind_},
                           {QStringLiteral("location"), location_},

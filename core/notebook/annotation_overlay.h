@@ -53,12 +53,12 @@ public:
     Result<bool> writeEntry(const QString& prefix, const QString& name, const QString& value);
 
     // {"kind", "location", "runs": {id: {"name"|"notes"|"hypothesis": text,
-    // "tags": {key: value|null}}}, "entries": {"query:NAME"|"rule:EXPERIMENT":
-    // text}, "events": [...]}
+    // "tags": {key: value|null}}}, "entries": {"query:NAME"|"rule:EXPERIMENT"|
+    // "metric:NAME": text}, "events": [...]}
     Result<QByteArray> exportJson() const;
     struct Export {
         std::vector<RunEdit> edits;   // values as edits (no `before`)
-        std::vector<std::pair<QString, QString>> entries;   // saved queries and rules: "query:NAME" -> text
+        std::vector<std::pair<QString, QString>> entries;   // saved queries, rules, derived metrics: "query:NAME" -> text
     };
     // An export's contents, for this overlay or one of our stores; each value
     // becomes an edit by whoever imports it.

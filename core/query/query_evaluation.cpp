@@ -399,11 +399,22 @@ bool holds(Cmp cmp, std::optional<int> c)
     }
 }
 
+} // namespace
+
+double arithmetic(Expr::Kind kind, double x, double y)
+{
+    return kind == Expr::Add ? x + y : kind == Expr::Sub ? x - y : kind == Expr::Mul ? x * y : x / y;
+}
+
+namespace {
+
 CellValue numberCell(double v)
 {
     // NaN out of arithmetic (0 / 0, inf - inf) is no value: the run is left out.
     return std::isnan(v) ? CellValue{} : CellValue{true, v, QString::number(v, 'g', 17)};
 }
+
+} // namespace
 
 std::optional<Getter> valueOf(const Expr& e, const RunTable& t, const QueryContext* context,
                               std::optional<QueryError>& error)
@@ -439,15 +450,14 @@ std::optional<Getter> valueOf(const Expr& e, const RunTable& t, const QueryConte
             const CellValue y = b(r);
             if (!y.present || std::isnan(y.number))
                 return CellValue{};
-            return numberCell(kind == Expr::Add ? x.number + y.number
-                    : kind == Expr::Sub         ? x.number - y.number
-                    : kind == Expr::Mul         ? x.number * y.number
-                                                : x.number / y.number);
+            return numberCell(arithmetic(kind, x.number, y.number));
         });
     }
     }
     return std::nullopt;
 }
+
+namespace {
 
 // A comparison whose sides are computed (fields on both sides, arithmetic):
 // numbers against numbers, text against text, nothing else.

@@ -27,6 +27,13 @@ using Predicate = std::function<bool(int row)>;
 // baseline.X and welch_p are missing for every run.
 std::optional<Getter> resolve(const Field& field, const RunTable& table, const QueryContext* context,
                               std::optional<QueryError>& error);
+// A computed value (arithmetic over fields and numbers) as a getter: a
+// missing or text operand, or NaN out of 0/0, is a missing value.
+std::optional<Getter> valueOf(const Expr& expr, const RunTable& table, const QueryContext* context,
+                              std::optional<QueryError>& error);
+// The one arithmetic of Add, Sub, Mul and Div, for rows and for steps alike.
+double arithmetic(Expr::Kind kind, double x, double y);
+
 std::optional<Predicate> compile(const Node& node, const RunTable& table, const QueryContext* context,
                                  std::optional<QueryError>& error);
 

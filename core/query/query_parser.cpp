@@ -73,6 +73,24 @@ public:
         return ast;
     }
 
+    // A computed value alone (a derived metric): `1 - metrics.val_acc`.
+    std::unique_ptr<Expr> parseExpressionOnly()
+    {
+        if (peek().kind == Tok::End)
+            return failAt(peek(), QStringLiteral("the expression is empty; write one such as 1 - metrics.val_acc"));
+        auto e = parseSum();
+        if (!e)
+            return nullptr;
+        if (peek().kind != Tok::End) {
+            const Token& t = peek();
+            return failAt(t, t.kind == Tok::RParen ? QStringLiteral("this ')' has no matching '('")
+                                                   : QStringLiteral("unexpected '%1'; an expression computes with "
+                                                                    "+ - * / over fields and numbers")
+                                                         .arg(t.text));
+        }
+        return e;
+    }
+
     std::optional<QueryError> error;
 
 private:
@@ -660,6 +678,17 @@ private:
 };
 
 } // namespace
+
+ExprParseResult parseExpression(std::vector<Token> tokens)
+{
+    Parser parser(std::move(tokens));
+    ExprParseResult result;
+    result.expr = parser.parseExpressionOnly();
+    result.error = parser.error;
+    if (result.error)
+        result.expr.reset();
+    return result;
+}
 
 ParseResult parse(std::vector<Token> tokens)
 {

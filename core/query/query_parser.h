@@ -15,4 +15,11 @@ struct ParseResult {
 
 ParseResult parse(std::vector<Token> tokens);
 
+struct ExprParseResult {
+    std::unique_ptr<Expr> expr;
+    std::optional<QueryError> error;
+};
+// An arithmetic expression alone, with nothing after it.
+ExprParseResult parseExpression(std::vector<Token> tokens);
+
 } // namespace runlens::query

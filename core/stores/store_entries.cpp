@@ -2,6 +2,8 @@
 #include "store_entries.h"
 
 #include "annotated_store_reader.h"
+#include "derived_metrics.h"
+#include "metric_expression.h"
 #include "natural_compare.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
@@ -15,14 +17,33 @@ namespace runlens {
 
 namespace {
 
+constexpr StoreEntryKind kKinds[] = {StoreEntryKind::SavedQuery, StoreEntryKind::PromotionRule,
+                                     StoreEntryKind::DerivedMetric};
+
 QString prefixOf(StoreEntryKind kind)
 {
-    return kind == StoreEntryKind::SavedQuery ? QStringLiteral("query:") : QStringLiteral("rule:");
+    switch (kind) {
+    case StoreEntryKind::SavedQuery:
+        return QStringLiteral("query:");
+    case StoreEntryKind::PromotionRule:
+        return QStringLiteral("rule:");
+    case StoreEntryKind::DerivedMetric:
+        return QStringLiteral("metric:");
+    }
+    return {};
 }
 
 QString what(StoreEntryKind kind)
 {
-    return kind == StoreEntryKind::SavedQuery ? QStringLiteral("query") : QStringLiteral("promotion rule");
+    switch (kind) {
+    case StoreEntryKind::SavedQuery:
+        return QStringLiteral("query");
+    case StoreEntryKind::PromotionRule:
+        return QStringLiteral("promotion rule");
+    case StoreEntryKind::DerivedMetric:
+        return QStringLiteral("derived metric");
+    }
+    return {};
 }
 
 bool keepsAnnotations(const StoreReader& store)
@@ -68,6 +89,12 @@ Result<bool> writeStoreEntry(const StoreReader& store, StoreEntryKind kind, cons
     if (kind == StoreEntryKind::PromotionRule && !value.isEmpty())
         if (const auto problem = RunQuery::ruleError(value))
             return Failure{QStringLiteral("the rule of '%1' is not kept: %2").arg(name, problem->describe())};
+    if (kind == StoreEntryKind::DerivedMetric) {
+        if (const QString bad = derivedMetricNameError(name); !bad.isEmpty())
+            return Failure{bad};
+        if (const MetricExpression expression(value); !value.isEmpty() && expression.error())
+            return Failure{QStringLiteral("'%1' is not kept: %2").arg(name, expression.error()->describe())};
+    }
     if (keepsAnnotations(store)) {
         try {
             SqliteDb db = openStoreForWriting(store.location().toStdString());
@@ -91,7 +118,7 @@ Result<bool> writeStoreEntry(const StoreReader& store, StoreEntryKind kind, cons
 
 Result<bool> writeStoreEntryKey(const StoreReader& store, const QString& key, const QString& value)
 {
-    for (StoreEntryKind kind : {StoreEntryKind::SavedQuery, StoreEntryKind::PromotionRule})
+    for (StoreEntryKind kind : kKinds)
         if (key.startsWith(prefixOf(kind)))
             return writeStoreEntry(store, kind, key.mid(prefixOf(kind).size()), value);
     return false;

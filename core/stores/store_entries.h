@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Small named texts kept with a store rather than with one run: saved queries
 // (listed under the store in the navigator, `runlens runs --saved NAME`) and
-// each experiment's promotion rule (`runlens rule`, the Candidates view). In
-// our own store they are store_meta rows ("query:<name>", "rule:<experiment>"),
+// each experiment's promotion rule (`runlens rule`, the Candidates view) and
+// derived metrics (`runlens derive`, core/query/derived_metrics.h). In our own
+// store they are store_meta rows ("query:<name>", "rule:<experiment>", "metric:<name>"),
 // so they travel with the file and an older Runlens still opens it; another
 // tool's store is never written, so they go into its annotation overlay.
 #pragma once
@@ -22,7 +23,7 @@ struct StoreEntry {
     bool operator==(const StoreEntry&) const = default;
 };
 
-enum class StoreEntryKind { SavedQuery, PromotionRule };
+enum class StoreEntryKind { SavedQuery, PromotionRule, DerivedMetric };
 
 // By name.
 std::vector<StoreEntry> readStoreEntries(const StoreReader& store, StoreEntryKind kind);
@@ -52,6 +53,20 @@ inline std::vector<StoreEntry> readPromotionRules(const StoreReader& store)
 inline Result<bool> writePromotionRule(const StoreReader& store, const QString& experiment, const QString& rule)
 {
     return writeStoreEntry(store, StoreEntryKind::PromotionRule, experiment, rule);
+}
+
+} // namespace runlens
+
+namespace runlens {
+
+// Named metric expressions, by name.
+inline std::vector<StoreEntry> readDerivedMetrics(const StoreReader& store)
+{
+    return readStoreEntries(store, StoreEntryKind::DerivedMetric);
+}
+inline Result<bool> writeDerivedMetric(const StoreReader& store, const QString& name, const QString& expression)
+{
+    return writeStoreEntry(store, StoreEntryKind::DerivedMetric, name, expression);
 }
 
 } // namespace runlens

@@ -4,6 +4,8 @@
 #include "run_edit_writer.h"
 
 #include "baselines.h"
+#include "derived_metrics.h"
+#include "metric_expression.h"
 #include "natural_compare.h"
 #include "series_cache.h"
 
@@ -16,6 +18,20 @@ namespace runlens {
 
 namespace {
 constexpr size_t kPlotCacheBytes = size_t(2) << 30;   // prepared series kept for replotting
+
+std::vector<StoreEntry>& entriesOf(Workspace::Store& s, StoreEntryKind kind)
+{
+    switch (kind) {
+    case StoreEntryKind::SavedQuery:
+        return s.savedQueries;
+    case StoreEntryKind::PromotionRule:
+        return s.promotionRules;
+    case StoreEntryKind::DerivedMetric:
+        break;
+    }
+    return s.derivedMetrics;
+}
+
 }
 
 QString SeriesKey::text() const
@@ -154,6 +170,7 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
     it->baselines = readBaselines(*it->reader);
     it->savedQueries = readSavedQueries(*it->reader);
     it->promotionRules = readPromotionRules(*it->reader);
+    it->derivedMetrics = readDerivedMetrics(*it->reader);
     it->problems = runs->problems;
     it->notes = runs->notes;
     it->stamp = stamp;
@@ -165,7 +182,25 @@ void Workspace::rebuildMerged()
     std::vector<std::shared_ptr<const RunTable>> tables;
     for (const auto& s : stores_)
         tables.push_back(s.table);
-    merged_ = std::make_shared<const RunTable>(RunTable::merge(tables));
+    RunTable merged = RunTable::merge(tables);
+    // Derived metrics over the merged runs: one definition serves every store
+    // shown beside the one that keeps it, and baseline.X reads each run's own.
+    std::vector<DerivedMetric> definitions;
+    for (const auto& st : stores_)
+        for (const auto& e : st.derivedMetrics)
+            if (std::none_of(definitions.begin(), definitions.end(), [&](const DerivedMetric& d) { return d.name == e.name; }))
+                definitions.push_back({e.name, e.value});
+    derivedProblems_.clear();
+    derivedContext_.reset();
+    if (!definitions.empty()) {
+        auto context = std::make_shared<QueryContext>();
+        context->baselineRows = baselineRowsOf(merged, [this](int store, const QString& experiment) {
+            return store < storeCount() ? stores_[size_t(store)].baselines.value(experiment) : QString();
+        });
+        derivedProblems_ = addDerivedMetrics(merged, definitions, context.get());
+        derivedContext_ = std::move(context);   // the curves' baseline.X, on the loading threads
+    }
+    merged_ = std::make_shared<const RunTable>(std::move(merged));
     emit runsChanged();
 }
 
@@ -298,6 +333,11 @@ void Workspace::saveQuery(int store, const QString& name, const QString& query)
     keepEntry(store, StoreEntryKind::SavedQuery, name, query);
 }
 
+void Workspace::setDerivedMetric(int store, const QString& name, const QString& expression)
+{
+    keepEntry(store, StoreEntryKind::DerivedMetric, name, expression.trimmed());
+}
+
 void Workspace::setPromotionRule(int store, const QString& experiment, const QString& rule)
 {
     keepEntry(store, StoreEntryKind::PromotionRule, experiment, rule.trimmed());
@@ -340,7 +380,7 @@ void Workspace::keepEntry(int store, StoreEntryKind kind, const QString& name, c
     if (store < 0 || store >= storeCount())
         return;
     Store& s = stores_[size_t(store)];
-    auto& entries = kind == StoreEntryKind::SavedQuery ? s.savedQueries : s.promotionRules;
+    auto& entries = entriesOf(s, kind);
     std::erase_if(entries, [&](const StoreEntry& e) { return e.name == name; });
     if (!value.isEmpty()) {
         entries.push_back({name, value});
@@ -348,10 +388,20 @@ void Workspace::keepEntry(int store, StoreEntryKind kind, const QString& name, c
                   [](const StoreEntry& a, const StoreEntry& b) { return naturalCompare(a.name, b.name) < 0; });
     }
     auto changed = [this, kind] {
-        if (kind == StoreEntryKind::SavedQuery)
+        switch (kind) {
+        case StoreEntryKind::SavedQuery:
             emit savedQueriesChanged();
-        else
+            break;
+        case StoreEntryKind::PromotionRule:
             emit promotionRulesChanged();
+            break;
+        case StoreEntryKind::DerivedMetric:
+            // A new definition is a new column, and curves drawn from an old one are stale.
+            plotCache_.clear();
+            rebuildMerged();
+            emit derivedMetricsChanged();
+            break;
+        }
     };
     changed();
     if (++editWrites_ == 1)   // waitForEdits waits for it too
@@ -366,7 +416,7 @@ void Workspace::keepEntry(int store, StoreEntryKind kind, const QString& name, c
             const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& st) { return st.path == path; });
             if (it == stores_.end())
                 return;
-            (kind == StoreEntryKind::SavedQuery ? it->savedQueries : it->promotionRules) = kept;   // what the store says
+            entriesOf(*it, kind) = kept;   // what the store says
             if (done)
                 it->stamp = stamp;   // our own write is not news from a live run
             changed();
@@ -474,12 +524,12 @@ std::shared_ptr<SeriesCache> Workspace::cacheFor(const SeriesKey& key) const
 }
 
 std::shared_ptr<const PlotSeries> Workspace::buildSeries(const SeriesKey& key, const std::shared_ptr<SeriesCache>& cache,
-                                                         QString* error)
+                                                         const Snapshot& snapshot, QString* error)
 {
     if (auto cached = cachedSeries(key))
         return cached;
     if (key.smoothing != Smoothing::None) {
-        auto raw = buildSeries(key.unsmoothed(), cache, error);
+        auto raw = buildSeries(key.unsmoothed(), cache, snapshot, error);
         if (!raw)
             return nullptr;
         std::vector<double> ys = key.smoothing == Smoothing::Ema ? emaDebiased(raw->ys(), key.smoothingParam)
@@ -493,14 +543,27 @@ std::shared_ptr<const PlotSeries> Workspace::buildSeries(const SeriesKey& key, c
         *error = QStringLiteral("the store is closed");
         return nullptr;
     }
-    auto raw = cache->get(key.runId, key.metric);
+    // A derived metric's curve is computed from the series it reads.
+    const RunTable* table = snapshot.table.get();
+    int row = table ? table->rowOfId(key.runId) : -1;
+    if (row >= 0 && table->storeIndex(row) != key.store)
+        for (row = 0; row < table->rowCount(); ++row)
+            if (table->id(row) == key.runId && table->storeIndex(row) == key.store)
+                break;
+    auto seriesOf = [&](const QString& metric) -> Result<std::shared_ptr<const MetricSeries>> {
+        if (!table || row < 0 || row >= table->rowCount())
+            return cache->get(key.runId, metric);
+        return metricSeriesOf(*table, row, metric, snapshot.context.get(),
+                              [&](const QString& k) { return cache->get(key.runId, k); });
+    };
+    auto raw = seriesOf(key.metric);
     if (!raw) {
         *error = raw.error();
         return nullptr;
     }
     std::shared_ptr<const PlotSeries> plot;
     if (key.axis == XAxis::Metric) {
-        auto x = cache->get(key.runId, key.xMetric);
+        auto x = seriesOf(key.xMetric);
         if (!x) {
             *error = x.error();
             return nullptr;
@@ -530,9 +593,9 @@ void Workspace::requestSeries(const std::vector<SeriesKey>& keys, quint64 ticket
     const quint64 generation = generation_.load();
     for (const auto& k : missing) {
         // The store's cache is taken here, on the GUI thread that owns stores_.
-        pool_.start([this, k, cache = cacheFor(k), ticket, remaining, generation] {
+        pool_.start([this, k, cache = cacheFor(k), snapshot = Snapshot{merged_, derivedContext_}, ticket, remaining, generation] {
             QString error;
-            if (generation_.load() == generation && !buildSeries(k, cache, &error) && !error.isEmpty())
+            if (generation_.load() == generation && !buildSeries(k, cache, snapshot, &error) && !error.isEmpty())
                 QMetaObject::invokeMethod(this, [this, key = k.runId + QLatin1Char('/') + k.metric, error] {
                     emit seriesFailed(key, error);
                 }, Qt::QueuedConnection);
@@ -563,7 +626,7 @@ size_t Workspace::plotCacheBytes() const
 std::shared_ptr<const PlotSeries> Workspace::loadSeriesNow(const SeriesKey& key)
 {
     QString error;
-    return buildSeries(key, cacheFor(key), &error);
+    return buildSeries(key, cacheFor(key), Snapshot{merged_, derivedContext_}, &error);
 }
 
 QString Workspace::openAndWait(const QStringList& paths)

@@ -64,6 +64,7 @@ public:
         QHash<QString, QString> baselines;   // experiment -> run id
         std::vector<StoreEntry> savedQueries;   // by name
         std::vector<StoreEntry> promotionRules;   // by experiment
+        std::vector<StoreEntry> derivedMetrics;   // by name
         std::vector<RunEdit> pendingEdits;   // made, not yet kept: details show them
     };
 
@@ -115,6 +116,15 @@ public:
     void setPromotionRule(int store, const QString& experiment, const QString& rule);
     // The promotion rule of a row's experiment in its store.
     QString promotionRuleFor(int row) const;
+    // Keeps a derived metric (derived_metrics.h) with a store (an empty
+    // expression removes it): a metric column of the merged table at once,
+    // kept the same way (derivedMetricsChanged after). The table takes the
+    // definitions of every open store, the first store's where names meet.
+    void setDerivedMetric(int store, const QString& name, const QString& expression);
+    // Why definitions were left out of the table (bad syntax, unknown keys,
+    // a logged metric of the same name).
+    const QStringList& derivedMetricProblems() const { return derivedProblems_; }
+
     // What a query of the merged table sees beyond it: each row's baseline.
     QueryContext queryContext() const;
     // Every row of the merged table against its experiment's rule.
@@ -166,6 +176,7 @@ signals:
     void emptyTrashDone(int deleted);
     void savedQueriesChanged();
     void promotionRulesChanged();
+    void derivedMetricsChanged();
 
 private:
     // reopen: a new reader even for a store already open.
@@ -175,14 +186,22 @@ private:
     void rebuildMerged();
     std::shared_ptr<SeriesCache> cacheFor(const SeriesKey& key) const;
     // Runs on pool threads: touches only the cache it is given and plotCache_.
+    // The merged table when a series was asked for, and its baselines: a
+    // derived metric's curve is computed from them on a loading thread.
+    struct Snapshot {
+        std::shared_ptr<const RunTable> table;
+        std::shared_ptr<const QueryContext> context;
+    };
     std::shared_ptr<const PlotSeries> buildSeries(const SeriesKey& key, const std::shared_ptr<SeriesCache>& cache,
-                                                  QString* error);
+                                                  const Snapshot& snapshot, QString* error);
     void setLoading(int delta);
     // Shown at once, kept off the GUI thread: saved queries and rules alike.
     void keepEntry(int store, StoreEntryKind kind, const QString& name, const QString& value);
 
     std::vector<Store> stores_;
     std::shared_ptr<const RunTable> merged_;
+    QStringList derivedProblems_;
+    std::shared_ptr<const QueryContext> derivedContext_;   // the merged table's baselines, when derived metrics need them
     QThreadPool pool_;
     std::atomic<quint64> generation_{0};
     int loading_ = 0;

@@ -720,10 +720,22 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     const Column& c = columns_[size_t(section)];
     if (role == Qt::DisplayRole)
         return c.title;
-    if (role == Qt::ToolTipRole)
+    const MetricColumn* metric = c.kind == ColumnKind::Metric ? &table_->metrics()[size_t(c.index)] : nullptr;
+    if (role == Qt::ToolTipRole) {
+        if (metric && !metric->expression.isEmpty())
+            return tr("%1 = %2\nA derived metric (View ▸ Derived Metrics): the expression over each run's "
+                      "last values; its curve is computed per step.")
+                .arg(c.key, metric->expression);
         return c.key;
-    if (role == Qt::ForegroundRole && c.kind == ColumnKind::Metric)
+    }
+    if (role == Qt::ForegroundRole && metric)
         return QColor(0x1e, 0x6f, 0xc8);
+    // A derived metric's title reads as computed, not logged.
+    if (role == Qt::FontRole && metric && !metric->expression.isEmpty()) {
+        QFont italic;
+        italic.setItalic(true);
+        return italic;
+    }
     return {};
 }
 

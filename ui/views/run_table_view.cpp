@@ -270,6 +270,10 @@ void RunTableView::headerMenu(const QPoint& pos)
                 emit columnsChanged();
             });
         }
+        if (col.kind == RunTableModel::ColumnKind::Metric)
+            menu.addAction(tr("Derive a Metric from %1…").arg(col.title), this, [this, key = col.key] {
+                emit deriveRequested(key);
+            });
         menu.addSeparator();
     }
     menu.addAction(tr("Choose columns…"), this, &RunTableView::chooseColumns);

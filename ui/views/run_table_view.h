@@ -50,6 +50,8 @@ signals:
     void groupByRequested(const QString& key);
     void baselineRequested(int tableRow, bool mark);
     void columnsChanged();
+    // "Derive a Metric from metrics.X…" in a metric column's header menu.
+    void deriveRequested(const QString& columnKey);
 
 private:
     void headerMenu(const QPoint& pos);
