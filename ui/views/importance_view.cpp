@@ -216,16 +216,8 @@ void ImportanceView::setRuns(std::shared_ptr<const RunTable> table, const std::v
     metric_->clear();
     const QStringList present = metricsPresentIn(*runs_, rows_);
     metric_->addItems(present);
-    // The metric chosen before, else the table's, else the one that most
-    // likely matters (a validation score or loss rather than `epoch`).
-    int i = metric_->findText(keep);
-    if (i < 0)
-        i = metric_->findText(metric);
-    if (i < 0) {
-        const QStringList preferred = preferredMetrics(present, 1);
-        i = preferred.isEmpty() ? 0 : std::max(0, metric_->findText(preferred.front()));
-    }
-    metric_->setCurrentIndex(i);
+    // The metric chosen before, else the table's, else the one that most likely matters.
+    metric_->setCurrentIndex(std::max(0, metric_->findText(chosenMetric(present, keep, metric))));
     recompute();
 }
 
