@@ -39,6 +39,7 @@ class DiffView;
 class SeedsView;
 class ScatterView;
 class ImportanceView;
+class DistributionView;
 class ParallelCoordinatesView;
 class NavigatorView;
 class QueryBar;
@@ -101,6 +102,7 @@ public:
     ParallelCoordinatesView* parallelView() const { return parcoords_; }
     ScatterView* scatterView() const { return scatter_; }
     ImportanceView* importanceView() const { return importance_; }
+    DistributionView* distributionView() const { return distributions_; }
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
 
@@ -111,7 +113,7 @@ public:
     std::vector<int> reportRows(QString* note = nullptr) const;
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter, Importance, Candidates };
+    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter, Importance, Distributions, Candidates };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
@@ -167,6 +169,7 @@ private:
     ParallelCoordinatesView* parcoords_;
     ScatterView* scatter_;
     ImportanceView* importance_;
+    DistributionView* distributions_;
     QTabWidget* views_;
     RunDetailsView* details_;
     QSplitter* centre_;
