@@ -71,6 +71,11 @@ private slots:
         QCOMPARE(b.lowerWhisker, 1.0);
         QCOMPARE(b.upperWhisker, 8.0);
         QCOMPARE(b.outliers, std::vector<double>{100});
+        // The fence is exactly 1.5 IQR above Q3 (13): 12.5 is inside it, 13.5 beyond.
+        QCOMPARE(boxStats({1, 2, 3, 4, 5, 6, 7, 8, 12.5}).upperWhisker, 12.5);
+        QVERIFY(boxStats({1, 2, 3, 4, 5, 6, 7, 8, 12.5}).outliers.empty());
+        QCOMPARE(boxStats({1, 2, 3, 4, 5, 6, 7, 8, 13.5}).upperWhisker, 8.0);
+        QCOMPARE(boxStats({1, 2, 3, 4, 5, 6, 7, 8, 13.5}).outliers, std::vector<double>{13.5});
         // n = 4, between order statistics: h = 0.75, 1.5, 2.25.
         const BoxStats c = boxStats({4, 3, 2, 1});
         QCOMPARE(c.q1, 1.75);
