@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "distribution_view.h"
 
+#include "metric_chooser.h"
 #include "metric_priority.h"
 #include "number_text.h"
 
@@ -111,15 +112,7 @@ void DistributionView::setRuns(std::shared_ptr<const RunTable> table, const std:
         return;
     runs_ = std::move(table);
     rows_ = rows;
-    {
-        const QString keep = metric_->currentText();
-        const QSignalBlocker block(metric_);
-        metric_->clear();
-        const QStringList present = metricsPresentIn(*runs_, rows_);
-        metric_->addItems(present);
-        // The metric chosen before, else the table's, else the one that most likely matters.
-        metric_->setCurrentIndex(std::max(0, metric_->findText(chosenMetric(present, keep, metric))));
-    }
+    fillMetricChooser(*metric_, *runs_, rows_, metric);
     fillParams();
     recompute();
 }

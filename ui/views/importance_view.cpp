@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importance_view.h"
 
-#include "metric_priority.h"
+#include "metric_chooser.h"
 
 #include <QComboBox>
 #include <QFutureWatcher>
@@ -211,13 +211,7 @@ void ImportanceView::setRuns(std::shared_ptr<const RunTable> table, const std::v
         return;
     runs_ = std::move(table);
     rows_ = rows;
-    const QString keep = metric_->currentText();
-    const QSignalBlocker block(metric_);
-    metric_->clear();
-    const QStringList present = metricsPresentIn(*runs_, rows_);
-    metric_->addItems(present);
-    // The metric chosen before, else the table's, else the one that most likely matters.
-    metric_->setCurrentIndex(std::max(0, metric_->findText(chosenMetric(present, keep, metric))));
+    fillMetricChooser(*metric_, *runs_, rows_, metric);
     recompute();
 }
 
