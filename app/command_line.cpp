@@ -255,8 +255,8 @@ std::vector<CliCommand> makeCommands()
         1, -1, {}, true, &reportCommand});
     c.push_back({QStringLiteral("snapshot"),
         QStringLiteral("STORE... --view %1\n"
-                       "               [--runs ID,...] [--query Q] [--metrics m1,m2] [--group-by KEY [--bands minmax|sd]] [--sort [-]KEY]\n"
-                       "               [--x AXIS] [--size WxH] -o out.png")
+                       "               [--runs ID,...] [--query Q] [--metrics m1,m2] [--params P[,Q]] [--group-by KEY [--bands minmax|sd]]\n"
+                       "               [--sort [-]KEY] [--x AXIS] [--size WxH] -o out.png")
             .arg(ui::snapshotViews().join(QLatin1Char('|'))),
         QStringLiteral("render a view of the app to PNG, without a display"),
         QStringLiteral("Renders a view as the window would show it, to a PNG file; no display is needed."),
@@ -266,7 +266,9 @@ std::vector<CliCommand> makeCommands()
                 {}},
             queryOption(),
             {{QStringLiteral("metrics")}, QStringLiteral("m1,m2"),
-                QStringLiteral("Metrics to chart (scatter: Y, or X,Y; seeds, importance: the metric)."), {}},
+                QStringLiteral("Metrics to chart (scatter: Y, or X,Y; seeds, importance, distributions: the metric)."), {}},
+            {{QStringLiteral("params")}, QStringLiteral("P[,Q]"),
+                QStringLiteral("distributions: the param to group by (box plots), or two (a heat map of P by Q)."), {}},
             {{QStringLiteral("group-by")}, QStringLiteral("KEY"), QStringLiteral("A column to group by, e.g. params.lr."), {}},
             {{QStringLiteral("bands")}, QStringLiteral("minmax|sd"), QStringLiteral("With --group-by: draw group bands."), {}},
             {{QStringLiteral("sort")}, QStringLiteral("[-]KEY"),

@@ -41,6 +41,7 @@ ExitCode snapshotCommand(const CliCall& call)
     o.query = call.value(QStringLiteral("query"));
     o.metrics = call.list(QStringLiteral("metrics"));
     o.groupBy = call.value(QStringLiteral("group-by"));
+    o.params = call.list(QStringLiteral("params"));
     o.sortBy = call.value(QStringLiteral("sort"));
     o.bands = call.value(QStringLiteral("bands"));
     std::tie(o.axis, o.xMetric) = xAxisOf(call);

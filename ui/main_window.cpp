@@ -9,6 +9,7 @@
 #include "seeds_view.h"
 #include "importance_view.h"
 #include "derived_metric_dialog.h"
+#include "distribution_view.h"
 #include "candidates_view.h"
 #include "promote_dialog.h"
 #include "promotion.h"
@@ -102,6 +103,8 @@ MainWindow::MainWindow(QWidget* parent)
     views_->addTab(scatter_, tr("Scatter"));
     importance_ = new ImportanceView;
     views_->addTab(importance_, tr("Importance"));
+    distributions_ = new DistributionView;
+    views_->addTab(distributions_, tr("Distributions"));
     // A param chosen there: the scatter plots the metric against it and the
     // parallel axes start with it, coloured by the metric.
     connect(importance_, &ImportanceView::paramChosen, this, &MainWindow::focusParam);
@@ -118,11 +121,18 @@ MainWindow::MainWindow(QWidget* parent)
     connect(candidates_, &CandidatesView::promoteRequested, this, &MainWindow::promoteSelectedRuns);
     connect(candidates_, &CandidatesView::demoteRequested, this, &MainWindow::demoteSelectedRuns);
     connect(candidates_, &CandidatesView::ruleRequested, this, &MainWindow::editPromotionRule);
-    connect(scatter_, &ScatterView::runClicked, this, [this](int row, bool add) {
+    // A run clicked in a chart: selected, or added to the selection with Ctrl.
+    const auto selectClicked = [this](int row, bool add) {
         auto rows = add ? table_->selectedTableRows() : std::vector<int>{};
         if (std::find(rows.begin(), rows.end(), row) == rows.end())
             rows.push_back(row);
         selectRuns(rows);
+    };
+    connect(scatter_, &ScatterView::runClicked, this, selectClicked);
+    connect(distributions_, &DistributionView::runClicked, this, selectClicked);
+    connect(distributions_, &DistributionView::runsClicked, this, [this](const std::vector<int>& rows) {
+        if (!rows.empty())
+            selectRuns(rows);
     });
     connect(parcoords_, &ParallelCoordinatesView::brushChanged, session_, [this](const std::vector<int>& kept, bool any) {
         session_->setBrush(any ? std::optional<std::vector<int>>(kept) : std::nullopt);
@@ -602,6 +612,10 @@ void MainWindow::focusParam(const QString& key, const QString& metric)
     scatter_->setAxes(axis, metric);
     parcoords_->colourBy(metric);
     parcoords_->moveAxisFirst(axis);
+    // The Distributions tab shows the metric over its values when opened.
+    distributions_->setRuns(workspace_->runs(), model_->displayedRows(), metric);
+    distributions_->setMetric(metric);
+    distributions_->setParam(key);
 }
 
 void MainWindow::applyShownRows()
@@ -939,6 +953,12 @@ void MainWindow::updateDiff()
         importance_->setRuns(workspace_->runs(), model_->displayedRows(), sortMetric());
         return;
     }
+    if (views_->currentWidget() == distributions_) {
+        // Over every shown run, as the Seeds tab: a group needs all of a sweep.
+        distributions_->setRuns(workspace_->runs(), model_->displayedRows(), sortMetric());
+        distributions_->setSelectedRows(table_->selectedTableRows());
+        return;
+    }
     if (views_->currentWidget() == seeds_) {
         // Seeds look at every shown run: seed groups need all of a sweep.
         seeds_->setRuns(workspace_->runs(), model_->displayedRows());
@@ -1000,6 +1020,7 @@ void MainWindow::prepareSnapshot(SnapshotView view)
                                  : view == SnapshotView::Parallel ? static_cast<QWidget*>(parcoords_)
                                  : view == SnapshotView::Scatter  ? static_cast<QWidget*>(scatter_)
                                  : view == SnapshotView::Importance ? static_cast<QWidget*>(importance_)
+                                 : view == SnapshotView::Distributions ? static_cast<QWidget*>(distributions_)
                                                                   : curves_);
         views_->tabBar()->hide();
     }

@@ -39,6 +39,7 @@ class DiffView;
 class SeedsView;
 class ScatterView;
 class ImportanceView;
+class DistributionView;
 class ParallelCoordinatesView;
 class NavigatorView;
 class QueryBar;
@@ -104,6 +105,7 @@ public:
     ParallelCoordinatesView* parallelView() const { return parcoords_; }
     ScatterView* scatterView() const { return scatter_; }
     ImportanceView* importanceView() const { return importance_; }
+    DistributionView* distributionView() const { return distributions_; }
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
 
@@ -114,7 +116,7 @@ public:
     std::vector<int> reportRows(QString* note = nullptr) const;
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter, Importance, Candidates };
+    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter, Importance, Distributions, Candidates };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
@@ -170,6 +172,7 @@ private:
     ParallelCoordinatesView* parcoords_;
     ScatterView* scatter_;
     ImportanceView* importance_;
+    DistributionView* distributions_;
     QTabWidget* views_;
     RunDetailsView* details_;
     QSplitter* centre_;

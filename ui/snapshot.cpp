@@ -2,6 +2,7 @@
 #include "snapshot.h"
 
 #include "column_key.h"
+#include "distribution_view.h"
 #include "importance_view.h"
 #include "main_window.h"
 #include "run_table_model.h"
@@ -59,7 +60,7 @@ const QStringList& snapshotViews()
 {
     static const QStringList views = {QStringLiteral("table"), QStringLiteral("curves"), QStringLiteral("diff"),
         QStringLiteral("codediff"), QStringLiteral("seeds"), QStringLiteral("parcoords"), QStringLiteral("scatter"),
-        QStringLiteral("importance"), QStringLiteral("candidates"), QStringLiteral("report"), QStringLiteral("window")};
+        QStringLiteral("importance"), QStringLiteral("distributions"), QStringLiteral("candidates"), QStringLiteral("report"), QStringLiteral("window")};
     return views;
 }
 
@@ -146,6 +147,8 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         view = MainWindow::SnapshotView::Scatter;
     else if (o.view == QLatin1String("importance"))
         view = MainWindow::SnapshotView::Importance;
+    else if (o.view == QLatin1String("distributions"))
+        view = MainWindow::SnapshotView::Distributions;
     else if (o.view == QLatin1String("candidates"))
         view = MainWindow::SnapshotView::Candidates;
     else if (o.view != QLatin1String("window")) {
@@ -160,11 +163,36 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
     }
     window.parallelView()->setSynchronous(true);
     window.importanceView()->setSynchronous(true);
+    window.distributionView()->setSynchronous(true);
     window.prepareSnapshot(view);
     if (view == MainWindow::SnapshotView::Seeds && !o.metrics.isEmpty())
         window.seedsView()->setMetric(o.metrics.first());
     if (view == MainWindow::SnapshotView::Importance && !o.metrics.isEmpty())
         window.importanceView()->setMetric(o.metrics.first());
+    if (view == MainWindow::SnapshotView::Distributions) {
+        DistributionView& d = *window.distributionView();
+        if (!o.metrics.isEmpty())
+            d.setMetric(o.metrics.first());
+        // params.K or K; two of them: the heat map.
+        QStringList keys;
+        for (const QString& p : o.params)
+            keys << (p.startsWith(QLatin1String("params.")) ? p.mid(7) : p);
+        for (const QString& k : keys)
+            if (!window.workspace().runs()->param(k)) {
+                err << "runlens snapshot: no param '" << k << "'\n";
+                return SnapshotError::BadOption;
+            }
+        if (keys.size() > 2) {
+            err << "runlens snapshot: --params takes one param (box plots) or two (a heat map)\n";
+            return SnapshotError::BadOption;
+        }
+        if (!keys.isEmpty())
+            d.setParam(keys.first());
+        if (keys.size() == 2) {
+            d.setSecondParam(keys.last());
+            d.setMode(DistributionView::Mode::HeatMap);
+        }
+    }
     if (view == MainWindow::SnapshotView::Scatter && !o.metrics.isEmpty()) {
         // --metrics Y or X,Y (X may be params.K or metrics.K).
         const QString y = o.metrics.last();

@@ -21,6 +21,7 @@ struct SnapshotOptions {
     QString query;
     QStringList metrics;                      // empty: the first metrics
     QString groupBy;                          // a column key, e.g. params.lr
+    QStringList params;                       // distributions: the param (box plots), or two (a heat map)
     QString sortBy;                           // a column key; a leading '-': descending
     QString bands;                            // with groupBy: "minmax" or "sd" draws group bands
     XAxis axis = XAxis::Step;                 // the curves' x

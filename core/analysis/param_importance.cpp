@@ -2,6 +2,7 @@
 #include "param_importance.h"
 
 #include "natural_compare.h"
+#include "seed_statistics.h"
 
 #include <QHash>
 
@@ -21,31 +22,6 @@ constexpr int kMaxBins = 10;
 constexpr int kMaxLevels = 20;
 // Runs the joint model needs per column it fits.
 constexpr size_t kRunsPerColumn = 4;
-
-// The metric's value per row: last, or min/max for KEY.min / KEY.max.
-struct MetricReader {
-    const MetricColumn* column = nullptr;
-    int stat = 0;   // 0 last, 1 min, 2 max
-
-    double at(int row) const
-    {
-        if (!column->has(row))
-            return NAN;
-        const auto r = size_t(row);
-        return stat == 0 ? column->last[r] : stat == 1 ? column->min[r] : column->max[r];
-    }
-};
-
-MetricReader readerFor(const RunTable& table, const QString& metric)
-{
-    if (const MetricColumn* m = table.metric(metric))
-        return {m, 0};
-    for (const auto& [suffix, stat] : {std::pair{QLatin1String(".min"), 1}, std::pair{QLatin1String(".max"), 2}})
-        if (metric.endsWith(suffix))
-            if (const MetricColumn* m = table.metric(metric.chopped(suffix.size())))
-                return {m, stat};
-    return {};
-}
 
 struct GroupShare {
     double eta2 = 0;     // between-group sum of squares over total
@@ -366,7 +342,7 @@ ImportanceResult paramImportance(const RunTable& table, const std::vector<int>& 
     using importance_detail::pearson;
     ImportanceResult out;
     out.metric = metric;
-    const MetricReader reader = readerFor(table, metric);
+    const MetricReader reader = MetricReader::of(table, metric);
     // The runs it rests on: those with a finite metric value.
     std::vector<int> valid;
     std::vector<double> y;

@@ -74,24 +74,26 @@ std::vector<SeedGroup> groupByParam(const RunTable& table, const std::vector<int
     return out;
 }
 
+MetricReader MetricReader::of(const RunTable& table, const QString& metric)
+{
+    if (const MetricColumn* m = table.metric(metric))
+        return {m, Stat::Last};
+    for (const auto& [suffix, stat] : {std::pair{QLatin1String(".min"), Stat::Min}, std::pair{QLatin1String(".max"), Stat::Max}})
+        if (metric.endsWith(suffix))
+            if (const MetricColumn* m = table.metric(metric.chopped(suffix.size())))
+                return {m, stat};
+    return {};
+}
+
 std::vector<double> metricValues(const RunTable& table, const std::vector<int>& rows, const QString& metric)
 {
     std::vector<double> out;
-    QString key = metric;
-    int stat = 0;   // 0 last, 1 min, 2 max
-    const MetricColumn* m = table.metric(key);
-    if (!m && key.endsWith(QLatin1String(".min"))) {
-        m = table.metric(key.chopped(4));
-        stat = 1;
-    } else if (!m && key.endsWith(QLatin1String(".max"))) {
-        m = table.metric(key.chopped(4));
-        stat = 2;
-    }
-    if (!m)
+    const MetricReader reader = MetricReader::of(table, metric);
+    if (!reader.column)
         return out;
     for (int r : rows)
-        if (m->has(r))
-            out.push_back(stat == 0 ? m->last[size_t(r)] : stat == 1 ? m->min[size_t(r)] : m->max[size_t(r)]);
+        if (reader.has(r))
+            out.push_back(reader.at(r));
     return out;
 }
 

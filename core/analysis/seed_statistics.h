@@ -11,6 +11,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <cmath>
 #include <vector>
 
 namespace runlens {
@@ -29,7 +30,26 @@ std::vector<SeedGroup> groupBySeed(const RunTable& table, const std::vector<int>
 // Groups in the param's order (numbers numerically).
 std::vector<SeedGroup> groupByParam(const RunTable& table, const std::vector<int>& rows, const QString& key);
 
-// The last value of `metric` (or .min / .max when `stat` says) over the rows.
+// A metric as the analyses read it: KEY's last value, or its min or max for
+// KEY.min / KEY.max (a key that itself ends so wins). `column` is null when
+// the table has no such metric.
+struct MetricReader {
+    const MetricColumn* column = nullptr;
+    enum class Stat { Last, Min, Max } stat = Stat::Last;
+
+    static MetricReader of(const RunTable& table, const QString& metric);
+    bool has(int row) const { return column && column->has(row); }
+    // NaN where the run has no value.
+    double at(int row) const
+    {
+        if (!has(row))
+            return std::nan("");
+        const auto r = size_t(row);
+        return stat == Stat::Last ? column->last[r] : stat == Stat::Min ? column->min[r] : column->max[r];
+    }
+};
+
+// The values of `metric` (MetricReader's reading) of the rows that have it.
 std::vector<double> metricValues(const RunTable& table, const std::vector<int>& rows, const QString& metric);
 
 } // namespace runlens

@@ -79,6 +79,15 @@ QStringList preferredMetrics(const QStringList& available, int limit)
     return chosen;
 }
 
+QString chosenMetric(const QStringList& present, const QString& kept, const QString& suggested)
+{
+    for (const QString& m : {kept, suggested})
+        if (!m.isEmpty() && present.contains(m))
+            return m;
+    const QStringList preferred = preferredMetrics(present, 1);
+    return preferred.isEmpty() ? QString() : preferred.front();
+}
+
 bool lowerIsBetter(const QString& metric)
 {
     static const QRegularExpression lower(

@@ -19,6 +19,11 @@ QStringList metricsPresentIn(const RunTable& table, const std::vector<int>& rows
 // `available` reordered by how likely they are to matter; at most `limit`.
 QStringList preferredMetrics(const QStringList& available, int limit);
 
+// The metric a view with a metric chooser shows among `present`: the one the
+// user chose before (`kept`), else the one suggested (the table's sort),
+// else the one that most likely matters; empty when none is present.
+QString chosenMetric(const QStringList& present, const QString& kept, const QString& suggested);
+
 // Whether a smaller value of `metric` is the better one (losses, errors,
 // perplexity), by its name; scores otherwise.
 bool lowerIsBetter(const QString& metric);

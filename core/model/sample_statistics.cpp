@@ -60,4 +60,13 @@ WelchTest welchTTest(const SampleStats& a, const SampleStats& b)
     return w;
 }
 
+QString welchText(const WelchTest& w)
+{
+    if (!w.valid)
+        return w.warning;
+    return QStringLiteral("t = %1, df = %2, p = %3%4")
+        .arg(QString::number(w.t, 'g', 4), QString::number(w.df, 'g', 4), QString::number(w.p, 'g', 3),
+             w.warning.isEmpty() ? QString() : QStringLiteral(" (") + w.warning + QLatin1Char(')'));
+}
+
 } // namespace runlens

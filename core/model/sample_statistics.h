@@ -27,4 +27,8 @@ struct WelchTest {
 
 WelchTest welchTTest(const SampleStats& a, const SampleStats& b);
 
+// The test as every view words it: "t = 2.31, df = 7.9, p = 0.0497" and its
+// warning in brackets; only the warning when the test could not run.
+QString welchText(const WelchTest& w);
+
 } // namespace runlens

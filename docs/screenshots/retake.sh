@@ -22,6 +22,9 @@ snap "$STORE" --view seeds --query "$MLP" --size 1300x600 -o $OUT/seeds.png
 snap "$STORE" --view parcoords --query "$MLP" --size 1300x600 -o $OUT/parcoords.png
 snap "$STORE" --view scatter --query "$MLP" --metrics val/auc --size 1000x600 -o $OUT/scatter.png
 snap "$STORE" --view importance --query "$MLP" --metrics val/auc --size 1000x240 -o $OUT/importance.png
+snap "$STORE" --view distributions --query "$MLP" --metrics val/auc --params lr --size 1300x650 -o $OUT/distributions.png
+snap "$STORE" --view distributions --query "$MLP" --metrics val/auc --params lr,hidden --size 1100x500 \
+    -o $OUT/distributions-heat.png
 RUNS=$("$BUILD/bin/runlens" runs "$STORE" --query "$MLP and params.hidden = 32 limit 3" --format csv 2>/dev/null |
     tail -n +2 | cut -d, -f1 | paste -sd, -)
 snap "$STORE" --view diff --runs "$RUNS" --size 1400x700 -o $OUT/diff.png

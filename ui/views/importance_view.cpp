@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importance_view.h"
 
-#include "metric_priority.h"
+#include "metric_chooser.h"
 
 #include <QComboBox>
 #include <QFutureWatcher>
@@ -211,21 +211,7 @@ void ImportanceView::setRuns(std::shared_ptr<const RunTable> table, const std::v
         return;
     runs_ = std::move(table);
     rows_ = rows;
-    const QString keep = metric_->currentText();
-    const QSignalBlocker block(metric_);
-    metric_->clear();
-    const QStringList present = metricsPresentIn(*runs_, rows_);
-    metric_->addItems(present);
-    // The metric chosen before, else the table's, else the one that most
-    // likely matters (a validation score or loss rather than `epoch`).
-    int i = metric_->findText(keep);
-    if (i < 0)
-        i = metric_->findText(metric);
-    if (i < 0) {
-        const QStringList preferred = preferredMetrics(present, 1);
-        i = preferred.isEmpty() ? 0 : std::max(0, metric_->findText(preferred.front()));
-    }
-    metric_->setCurrentIndex(i);
+    fillMetricChooser(*metric_, *runs_, rows_, metric);
     recompute();
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "parallel_coordinates_view.h"
 
+#include "colour_ramp.h"
 #include "column_key.h"
 #include "figure_export.h"
 #include "line_rasterizer.h"
@@ -25,18 +26,6 @@ namespace {
 constexpr double kLeft = 60, kRight = 90, kTop = 46, kBottom = 44;
 constexpr double kMissingGap = 24;   // the missing band sits this far below the axes
 constexpr size_t kAntialiasedLines = 500;   // more lines are drawn opaque, unsmoothed, by LineRasterizer
-
-// A perceptual-ish ramp (viridis end points and middle).
-QColor ramp(double t)
-{
-    t = std::clamp(t, 0.0, 1.0);
-    const QColor a(68, 1, 84), b(33, 145, 140), c(253, 231, 37);
-    auto mix = [](const QColor& x, const QColor& y, double u) {
-        return QColor::fromRgbF(float(x.redF() + (y.redF() - x.redF()) * u), float(x.greenF() + (y.greenF() - x.greenF()) * u),
-                                float(x.blueF() + (y.blueF() - x.blueF()) * u));
-    };
-    return t < 0.5 ? mix(a, b, t * 2) : mix(b, c, (t - 0.5) * 2);
-}
 
 QRectF plotRectFor(QSizeF size)
 {
@@ -67,11 +56,11 @@ QColor colorFor(const ParallelAxes& axes, int row)
     if (last < 0)
         return Qt::gray;
     if (constantColour(axes))
-        return ramp(0.5);
+        return viridis(0.5);
     const double f = axes.fraction(last, row);
     if (f == ParallelAxes::kMissing)
         return QColor(150, 150, 150);
-    return ramp(axes.axes()[size_t(last)].flipped ? 1 - f : f);
+    return viridis(axes.axes()[size_t(last)].flipped ? 1 - f : f);
 }
 
 // Draws every run's line: kept ones in colour over the others in grey.
@@ -457,7 +446,7 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*)
     } else {
         const QRectF bar(width() - kRight + 44, r.top(), 12, r.height());
         for (int i = 0; i < int(bar.height()); ++i)
-            p.fillRect(QRectF(bar.left(), bar.bottom() - i - 1, bar.width(), 1), ramp(i / bar.height()));
+            p.fillRect(QRectF(bar.left(), bar.bottom() - i - 1, bar.width(), 1), viridis(i / bar.height()));
         p.setPen(pal.color(QPalette::Text));
         p.drawRect(bar);
     }

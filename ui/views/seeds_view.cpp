@@ -66,10 +66,7 @@ SeedsView::SeedsView(QWidget* parent) : QWidget(parent)
         if (picked.size() != 2)
             return;
         const auto w = welchTTest(stats_[size_t(picked[0])], stats_[size_t(picked[1])]);
-        summary_->setText(w.valid ? tr("Welch's t-test between the two selected groups: t = %1, df = %2, p = %3%4")
-                                        .arg(QString::number(w.t, 'g', 4), QString::number(w.df, 'g', 4),
-                                             QString::number(w.p, 'g', 3),
-                                             w.warning.isEmpty() ? QString() : QStringLiteral(" (") + w.warning + QLatin1Char(')'))
+        summary_->setText(w.valid ? tr("Welch's t-test between the two selected groups: %1").arg(welchText(w))
                                   : w.warning);
     });
     connect(bands, &QPushButton::clicked, this, [this] {
