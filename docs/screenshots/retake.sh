@@ -65,3 +65,11 @@ if command -v pdftoppm >/dev/null; then
     pdftoppm -r 90 -png -f 1 -l 1 -singlefile "$TMP/report.pdf" "$OUT/report-pdf"
 fi
 echo "screenshots in $OUT"
+
+# A derived metric: a copy of the demo store keeping val/loss - train/epoch_loss, drawn per step.
+DERIVED=$(mktemp -d)
+cp "$STORE" "$DERIVED/demo.db"
+"$BUILD/bin/runlens" derive "$DERIVED/demo.db" overfit_gap "metrics.val/loss - metrics.train/epoch_loss" > /dev/null
+snap "$DERIVED/demo.db" --view curves --query "$MLP and params.hidden = 32" --metrics overfit_gap,val/loss \
+    --size 1400x800 -o $OUT/derived-metric.png
+rm -rf "$DERIVED"
