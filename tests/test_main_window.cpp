@@ -229,6 +229,13 @@ private slots:
         const auto wide = plot->visiblePoints(0);
         QVERIFY(wide.size() <= size_t(plot->plotArea().width()) * 4 + 2);
         QVERIFY(std::any_of(wide.begin(), wide.end(), [](const PlotPoint& p) { return p.y == 100.0 && p.x == 61234; }));
+        // A loss ignores outliers in its scale by default: the spike is off
+        // the scale, and marked on its edge.
+        QVERIFY(plot->ignoresOutliers());
+        plot->repaint();
+        QVERIFY(plot->yRange().second < 100.0);
+        QVERIFY(plot->lastClipMarks() >= 1);
+        plot->setIgnoreOutliers(false);
         const auto [y0, y1] = plot->yRange();
         QVERIFY(y1 >= 100.0);   // the axis makes room for it
         plot->setXRange(std::pair(61200.0, 61300.0));

@@ -8,6 +8,7 @@
 #include "pan_frame.h"
 #include "view_motion.h"
 #include "plot_series.h"
+#include "range_statistics.h"
 #include "series_smoothing.h"
 
 #include <QtTest>
@@ -63,6 +64,28 @@ class TestPlotSeries : public QObject {
     Q_OBJECT
 
 private slots:
+    void rangeStatisticsReadOnlyTheRangeAndSkipNonFinite()
+    {
+        //            x: 0    1    2     3    4         5    6    7
+        const PlotSeries s({0, 1, 2, 3, 4, 5, 6, 7}, {9.0, 4.0, NAN, 1.0, INFINITY, 3.0, 1.0, 8.0});
+        const RangeStatistics r = rangeStatistics(s, 1, 6);
+        QCOMPARE(r.count, size_t(4));   // 4, 1, 3, 1: the NaN and the Inf left out
+        QCOMPARE(r.min, 1.0);
+        QCOMPARE(r.xAtMin, 3.0);   // the first step reaching it
+        QCOMPARE(r.max, 4.0);
+        QCOMPARE(r.xAtMax, 1.0);
+        QCOMPARE(r.mean, 9.0 / 4);
+        QCOMPARE(r.first, 4.0);
+        QCOMPARE(r.last, 1.0);
+        QCOMPARE(r.xLast, 6.0);
+        QCOMPARE(r.delta(), -3.0);
+        // Bounds are inclusive; a range between points holds none.
+        QCOMPARE(rangeStatistics(s, 7, 7).count, size_t(1));
+        const RangeStatistics none = rangeStatistics(s, 2.2, 2.8);
+        QCOMPARE(none.count, size_t(0));
+        QVERIFY(std::isnan(none.mean));
+    }
+
     void isolatedOneStepSpikeSurvivesDecimation()
     {
         const size_t n = 1000000;

@@ -10,6 +10,7 @@
 #include "number_text.h"
 
 #include <QContextMenuEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPaintEngine>
 #include <QPainter>
@@ -17,6 +18,7 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <thread>
 
@@ -87,6 +89,15 @@ void CurvePlot::setShowRaw(bool show)
     panGrid_.reset();
     showRaw_ = show;
     update();
+}
+
+void CurvePlot::setIgnoreOutliers(bool ignore)
+{
+    if (ignoreOutliers_ != ignore) {
+        ignoreOutliers_ = ignore;
+        yView_.reset();
+        update();
+    }
 }
 
 void CurvePlot::setGroups(std::vector<CurveGroup> groups, BandKind band)
@@ -189,6 +200,7 @@ std::vector<CurvePlot::FrameSeries> CurvePlot::decimateAll(double x0, double x1,
 std::pair<double, double> CurvePlot::rangeOf(const std::vector<FrameSeries>& frames, double x0, double x1) const
 {
     double lo = INFINITY, hi = -INFINITY;
+    std::vector<double> shown;   // for the percentiles, when outliers are ignored
     for (const auto& f : frames) {
         for (const auto* pts : {&f.raw, &f.smoothed}) {
             for (const auto& p : *pts) {
@@ -198,12 +210,33 @@ std::pair<double, double> CurvePlot::rangeOf(const std::vector<FrameSeries>& fra
                 if (std::isfinite(y)) {
                     lo = std::min(lo, y);
                     hi = std::max(hi, y);
+                    if (ignoreOutliers_)
+                        shown.push_back(y);
                 }
             }
         }
     }
     if (!(lo <= hi))
         return {0, 1};
+    // Percentiles of the decimated points: each pixel column's extremes, so a
+    // spike counts once per column it spans, as the eye sees it. Too few
+    // points to call any of them an outlier: the extremes stay.
+    if (ignoreOutliers_ && shown.size() >= 20) {
+        const auto at = [&](double q) {
+            auto nth = shown.begin() + std::ptrdiff_t(q * double(shown.size() - 1));
+            std::nth_element(shown.begin(), nth, shown.end());
+            return *nth;
+        };
+        // Not the 5th-95th percentile itself: a falling loss's last, best
+        // values are its lowest 5%, and cutting there hides what matters.
+        // Half that span again on either side keeps a curve's own tail and
+        // still leaves out a spike many times its size.
+        const double p5 = at(0.05), p95 = at(0.95), reach = (p95 - p5) * 0.5;
+        if (p5 < p95) {
+            lo = std::max(lo, p5 - reach);
+            hi = std::min(hi, p95 + reach);
+        }
+    }
     // Equal, or equal but for rounding (a metric every run ends on): give
     // the line room rather than a range of a few ulps.
     if (hi - lo <= std::max(std::abs(lo), std::abs(hi)) * 1e-9) {
@@ -330,6 +363,9 @@ void CurvePlot::paintEvent(QPaintEvent*)
         p.setPen(pal.color(QPalette::Highlight));
         p.drawRect(QRect(dragStart_, dragNow_).normalized());
     }
+    lastClipMarks_ = 0;
+    if (ignoreOutliers_ && groups_.empty() && !hadView)
+        drawClipMarks(p, area);
     if (hover_ && drag_ == Drag::None)
         drawHover(p, area);
     if (!hadView)
@@ -390,6 +426,40 @@ void CurvePlot::drawAxes(QPainter& p, const QRectF& area)
                                                         int(area.width()));
     p.drawText(QRectF(area.left(), 4, area.width(), kTop - 6), Qt::AlignLeft | Qt::AlignVCenter, title);
     p.setFont(font());
+}
+
+void CurvePlot::drawClipMarks(QPainter& p, const QRectF& area)
+{
+    // A small triangle on the edge a point went past, in its run's colour,
+    // one per run and pixel column: the clipped values are there, only off the scale.
+    const auto [y0, y1] = *yView_;
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(Qt::NoPen);
+    for (size_t i = 0; i < frame_.size() && i < series_.size(); ++i) {
+        const auto& pts = frame_[i].raw.empty() ? frame_[i].smoothed : frame_[i].raw;
+        int lastAbove = INT_MIN, lastBelow = INT_MIN;
+        p.setBrush(series_[i].color);
+        for (const auto& pt : pts) {
+            const double y = yTransform(pt.y);
+            if (!std::isfinite(y) || (y >= y0 && y <= y1))
+                continue;
+            const double px = toPixelX(pt.x, area);
+            if (px < area.left() || px > area.right())
+                continue;
+            const bool above = y > y1;
+            int& last = above ? lastAbove : lastBelow;
+            if (int(px) / 3 == last)   // one mark per 3 px: a run of clipped points is a row of marks
+                continue;
+            last = int(px) / 3;
+            const double edge = above ? area.top() : area.bottom();
+            const double tip = above ? -4 : 4;
+            const QPointF mark[3] = {{px, edge + tip}, {px - 3, edge}, {px + 3, edge}};
+            p.drawPolygon(mark, 3);
+            ++lastClipMarks_;
+        }
+    }
+    p.restore();
 }
 
 void CurvePlot::drawSeries(QPainter& p, const QRectF& area)
@@ -678,7 +748,19 @@ void CurvePlot::wheelEvent(QWheelEvent* e)
 
 void CurvePlot::contextMenuEvent(QContextMenuEvent* e)
 {
-    showFigureMenu(*this, e->globalPos(), title_);
+    QMenu menu(this);
+    auto* outliers = menu.addAction(tr("Ignore Outliers in the Scale"));
+    outliers->setToolTip(tr("Scale y to the 5th-95th percentile of the points shown, widened by half that span; "
+                            "points beyond leave a mark on the edge."));
+    outliers->setCheckable(true);
+    outliers->setChecked(ignoreOutliers_);
+    connect(outliers, &QAction::toggled, this, [this](bool on) {
+        setIgnoreOutliers(on);
+        emit ignoreOutliersToggled(on);
+    });
+    menu.addSeparator();
+    addFigureActions(menu, *this, title_);
+    menu.exec(e->globalPos());
 }
 
 void CurvePlot::leaveEvent(QEvent*)

@@ -56,6 +56,14 @@ public:
     // exports use 2: half the points, no visible change, extremes kept.
     void setPixelsPerColumn(int pixels);
     void setShowRaw(bool show);   // the raw line, faint behind a smoothed one
+    // Scale y to the 5th-95th percentile of the points shown, widened by
+    // half that span (curve_plot.cpp says why), not to their extremes: one
+    // spike (a loss's first steps) no longer flattens the curves. A clipped
+    // point leaves a mark on the edge it went past.
+    void setIgnoreOutliers(bool ignore);
+    bool ignoresOutliers() const { return ignoreOutliers_; }
+    // Marks drawn in the last frame for points beyond the y range (tests).
+    int lastClipMarks() const { return lastClipMarks_; }
     // Group mode: one line per group (the mean) with a band.
     void setGroups(std::vector<CurveGroup> groups, BandKind band);
     void clearGroups();
@@ -79,6 +87,8 @@ public:
 signals:
     void xRangeChanged(double x0, double x1);
     void viewReset();
+    // The user turned "Ignore Outliers" on or off in the chart's menu.
+    void ignoreOutliersToggled(bool ignore);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -118,6 +128,7 @@ private:
     void drawSeries(QPainter& p, const QRectF& area);
     void drawGroups(QPainter& p, const QRectF& area);
     void drawHover(QPainter& p, const QRectF& area);
+    void drawClipMarks(QPainter& p, const QRectF& area);
     void setInteracting();
 
     QString title_, xLabel_;
@@ -126,6 +137,8 @@ private:
     BandKind band_ = BandKind::MinMax;
     bool logY_ = false;
     bool showRaw_ = true;
+    bool ignoreOutliers_ = false;
+    int lastClipMarks_ = 0;
     std::optional<std::pair<double, double>> xView_, yView_;   // transformed y for yView_
     // Mouse state.
     int pixelsPerColumn_ = 1;

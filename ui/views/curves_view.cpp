@@ -2,6 +2,8 @@
 #include "curves_view.h"
 
 #include "metric_priority.h"
+#include "number_text.h"
+#include "range_statistics.h"
 #include "run_colors.h"
 #include "value_bars.h"
 #include "workspace.h"
@@ -9,16 +11,22 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFutureWatcher>
 #include <QGridLayout>
+#include <QHeaderView>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QIcon>
 #include <QPainter>
+#include <QPixmap>
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStandardItemModel>
+#include <QTableWidget>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QVBoxLayout>
 
 namespace runlens::ui {
@@ -112,7 +120,36 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addLayout(controls);
-    rightLayout->addWidget(scroll_, 1);
+    // Zoomed in, each run's numbers over the range in view (as TensorBoard's
+    // tooltip), under the charts in a splitter the user can size.
+    rangeStats_ = new QTableWidget;
+    rangeStats_->setObjectName(QStringLiteral("rangeStatistics"));
+    rangeStats_->setColumnCount(10);
+    rangeStats_->setHorizontalHeaderLabels({tr("Metric"), tr("Run"), tr("Min"), tr("at"), tr("Max"), tr("at"), tr("Mean"),
+                                            tr("First"), tr("Last"), tr("\u0394")});
+    rangeStats_->horizontalHeaderItem(3)->setToolTip(tr("Where the minimum is first reached (x)"));
+    rangeStats_->horizontalHeaderItem(5)->setToolTip(tr("Where the maximum is first reached (x)"));
+    rangeStats_->horizontalHeaderItem(9)->setToolTip(tr("Last minus first, over the range in view"));
+    rangeStats_->verticalHeader()->setDefaultSectionSize(rangeStats_->fontMetrics().height() + 6);
+    rangeStats_->setIconSize(QSize(10, 10));
+    rangeStats_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    rangeStats_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    rangeStats_->verticalHeader()->hide();
+    rangeStats_->setSortingEnabled(true);
+    rangeStats_->setAlternatingRowColors(true);
+    rangeStats_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    rangeStats_->horizontalHeader()->setStretchLastSection(false);
+    rangeStats_->setTextElideMode(Qt::ElideMiddle);   // run names share their start and end
+    rangeStats_->hide();
+    rangeStatsTimer_.setSingleShot(true);
+    rangeStatsTimer_.setInterval(120);   // once the zoom or pan pauses
+    connect(&rangeStatsTimer_, &QTimer::timeout, this, &CurvesView::updateRangeStatistics);
+    auto* chartsAndStats = new QSplitter(Qt::Vertical);
+    chartsAndStats->addWidget(scroll_);
+    chartsAndStats->addWidget(rangeStats_);
+    chartsAndStats->setStretchFactor(0, 1);
+    chartsAndStats->setChildrenCollapsible(false);
+    rightLayout->addWidget(chartsAndStats, 1);
 
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(side);
@@ -493,6 +530,16 @@ void CurvesView::rebuildPlots()
             for (auto* other : plots_)
                 if (other != plot)
                     other->setXRange(std::pair(x0, x1));
+            zoom_ = std::pair(x0, x1);
+            rangeStatsTimer_.start();
+        });
+        connect(plot, &CurvePlot::ignoreOutliersToggled, this, [this, plot](bool on) {
+            outliersIgnored_[plot->title()] = on;   // by metric: kept when the charts are rebuilt
+        });
+        connect(plot, &CurvePlot::viewReset, this, [this] {
+            zoom_.reset();
+            ++rangeStatsGeneration_;
+            rangeStats_->hide();
         });
         connect(plot, &CurvePlot::viewReset, this, [this, plot] {
             for (auto* other : plots_)
@@ -536,6 +583,9 @@ void CurvesView::rebuildPlots()
         plot->setXLabel(xAxisLabel(axisNow(), settings_.xMetric));
         plot->setLogY(settings_.logY);
         plot->setShowRaw(settings_.showRaw);
+        // A loss's first steps dwarf the rest of its curve: loss-like metrics
+        // start with outliers ignored, others with every point in range.
+        plot->setIgnoreOutliers(outliersIgnored_.value(metric, lowerIsBetter(metric)));
         std::vector<CurveSeries> series;
         for (const auto& k : keysFor(false)) {
             if (k.key.metric != metric || hidden_.contains(k.key.runId))
@@ -575,6 +625,83 @@ void CurvesView::rebuildPlots()
                                               : QString());
     // Only what is on screen is kept for the next frame to fall back on.
     lastShown_ = std::move(shownNow_);
+    if (zoom_)
+        rangeStatsTimer_.start();
+}
+
+void CurvesView::updateRangeStatistics()
+{
+    if (!zoom_)
+        return;
+    struct Job {
+        QString metric, run;
+        QColor colour;
+        std::shared_ptr<const PlotSeries> series;
+    };
+    std::vector<Job> jobs;
+    for (const CurvePlot* plot : plots_) {
+        if (plot->isHidden())   // a metric shown as bars: one value, no range
+            continue;
+        for (const auto& s : plot->series())
+            if (s.raw)
+                jobs.push_back({plot->title(), s.label, s.color, s.raw});
+    }
+    // A range of 100 runs x 1 M points is a few hundred ms to read: off the GUI thread.
+    const quint64 generation = ++rangeStatsGeneration_;
+    const auto [x0, x1] = *zoom_;
+    auto* watcher = new QFutureWatcher<std::vector<RangeStatistics>>(this);
+    connect(watcher, &QFutureWatcher<std::vector<RangeStatistics>>::finished, this, [this, watcher, jobs, generation] {
+        watcher->deleteLater();
+        if (generation != rangeStatsGeneration_)
+            return;   // zoomed again, or reset, meanwhile
+        const std::vector<RangeStatistics> stats = watcher->result();
+        rangeStats_->setSortingEnabled(false);
+        rangeStats_->setRowCount(0);
+        // Shown compact, sorted by value.
+        struct NumberItem : QTableWidgetItem {
+            using QTableWidgetItem::QTableWidgetItem;
+            bool operator<(const QTableWidgetItem& other) const override
+            {
+                return data(Qt::UserRole).toDouble() < other.data(Qt::UserRole).toDouble();
+            }
+        };
+        auto number = [](double v) {
+            auto* item = new NumberItem(std::isnan(v) ? QString() : compactNumber(v));
+            item->setData(Qt::UserRole, v);
+            item->setToolTip(std::isnan(v) ? QString() : numberText(v));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            return item;
+        };
+        for (size_t i = 0; i < jobs.size(); ++i) {
+            const RangeStatistics& r = stats[i];
+            if (r.count == 0)
+                continue;
+            const int row = rangeStats_->rowCount();
+            rangeStats_->insertRow(row);
+            rangeStats_->setItem(row, 0, new QTableWidgetItem(jobs[i].metric));
+            auto* run = new QTableWidgetItem(jobs[i].run);
+            run->setToolTip(jobs[i].run);
+            QPixmap swatch(10, 10);
+            swatch.fill(jobs[i].colour);
+            run->setIcon(QIcon(swatch));
+            rangeStats_->setItem(row, 1, run);
+            const double values[] = {r.min, r.xAtMin, r.max, r.xAtMax, r.mean, r.first, r.last, r.delta()};
+            for (int c = 0; c < 8; ++c)
+                rangeStats_->setItem(row, c + 2, number(values[c]));
+        }
+        rangeStats_->setSortingEnabled(true);
+        // A long name keeps its column from pushing the numbers out of view.
+        rangeStats_->resizeColumnsToContents();
+        rangeStats_->setColumnWidth(1, std::min(rangeStats_->columnWidth(1), 260));
+        rangeStats_->setHidden(rangeStats_->rowCount() == 0);
+    });
+    watcher->setFuture(QtConcurrent::run([jobs, x0, x1] {
+        std::vector<RangeStatistics> out;
+        out.reserve(jobs.size());
+        for (const auto& j : jobs)
+            out.push_back(runlens::rangeStatistics(*j.series, x0, x1));
+        return out;
+    }));
 }
 
 } // namespace runlens::ui

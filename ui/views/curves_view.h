@@ -12,9 +12,11 @@
 
 #include <QHash>
 #include <QSet>
+#include <QTimer>
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QCheckBox;
@@ -25,6 +27,7 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QScrollArea;
+class QTableWidget;
 
 namespace runlens {
 class Workspace;
@@ -68,6 +71,10 @@ public:
     bool isLoading() const { return loading_; }
     // Loads what the charts need synchronously and draws (headless snapshots).
     void loadNow();
+    // Zoomed in: each shown run's min, max, mean, first, last over the x range (hidden otherwise).
+    QTableWidget* rangeStatistics() const { return rangeStats_; }
+    // Computes them now for the range in view (it follows a zoom by a moment).
+    void updateRangeStatistics();
 
 signals:
     void settingsChanged();
@@ -96,6 +103,11 @@ private:
     std::vector<int> rows_;
     QStringList chosen_;
     bool userChoseMetrics_ = false;
+    QHash<QString, bool> outliersIgnored_;   // by metric, where the user chose
+    QTableWidget* rangeStats_ = nullptr;
+    QTimer rangeStatsTimer_;
+    std::optional<std::pair<double, double>> zoom_;   // the x range in view when zoomed
+    quint64 rangeStatsGeneration_ = 0;
     CurveSettings settings_;
     QStringList groupLabels_;
     QHash<int, int> groupOfRow_;
