@@ -22,7 +22,9 @@ bool endsWithNoCase(std::string_view text, std::string_view suffix)
 {
     return text.size() >= suffix.size()
         && std::equal(suffix.begin(), suffix.end(), text.end() - std::ptrdiff_t(suffix.size()),
-            [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+            [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            });
 }
 
 std::string number(double v)
