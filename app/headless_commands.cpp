@@ -395,6 +395,12 @@ ExitCode cmdShow(const QString& runName, const QString& format, const CompareOpt
         head.push_back({QStringLiteral("hypothesis"), d->hypothesis});
     if (!d->notes.isEmpty())
         head.push_back({QStringLiteral("notes"), d->notes});
+    // The logger's "already tried" record (runlens/already_tried.h), in its words;
+    // the JSON stays under Tags.
+    for (const auto& [k, v] : d->tags)
+        if (k == QLatin1String("runlens.already_tried"))
+            head.push_back({QStringLiteral("already tried"),
+                QJsonDocument::fromJson(v.toUtf8()).object().value(QStringLiteral("text")).toString()});
     printAligned(out, {QStringLiteral("FIELD"), QStringLiteral("VALUE")}, head);
 
     std::vector<QStringList> rows;

@@ -341,7 +341,7 @@ private slots:
                  (std::vector<double>{1.0, 0.5}));
         Run::start(path.toStdString(), quiet("new")).finish();
         SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadOnly);
-        QCOMPARE(storeSchemaVersion(db), 2);
+        QCOMPARE(storeSchemaVersion(db), kStoreSchemaVersion);
         auto series = mustOpen(path)->loadSeries(QString::fromStdString(id), QStringLiteral("loss"));
         QVERIFY(series);
         QCOMPARE(series->steps, (std::vector<int64_t>{0, 1}));

@@ -84,9 +84,12 @@ const char* rl_last_error(void)
     return t_error.c_str();
 }
 
-rl_run* rl_run_start_ex(const char* store_path, const char* experiment, const char* name, const char* parent_id,
-    int flush_interval_ms, unsigned flags, int64_t max_buffered_points)
+rl_run* rl_run_start_config(const char* store_path, const char* experiment, const char* name, const char* parent_id,
+    int flush_interval_ms, unsigned flags, int64_t max_buffered_points, const char* config_json, int on_duplicate,
+    const char* metric, int* skipped)
 {
+    if (skipped)
+        *skipped = 0;
     try {
         if (!store_path || !*store_path)
             throw runlens::Error("no store path given");
@@ -95,13 +98,33 @@ rl_run* rl_run_start_ex(const char* store_path, const char* experiment, const ch
             options.experiment = experiment;
         options.name = sv(name);
         options.parent_id = sv(parent_id);
+        options.config = sv(config_json);
+        options.tried_metric = sv(metric);
+        switch (on_duplicate) {
+        case RL_ON_DUPLICATE_WARN: options.on_duplicate = runlens::OnDuplicate::Warn; break;
+        case RL_ON_DUPLICATE_SKIP: options.on_duplicate = runlens::OnDuplicate::Skip; break;
+        case RL_ON_DUPLICATE_IGNORE: options.on_duplicate = runlens::OnDuplicate::Ignore; break;
+        default: break; // the environment's, else warn
+        }
         auto handle = std::make_unique<rl_run>(rl_run{runlens::Run::start(store_path, options)});
         t_error.clear();
         return handle.release();
+    } catch (const runlens::AlreadyTriedError& e) {
+        if (skipped)
+            *skipped = 1;
+        t_error = e.what();
+        return nullptr;
     } catch (const std::exception& e) {
         t_error = e.what();
         return nullptr;
     }
+}
+
+rl_run* rl_run_start_ex(const char* store_path, const char* experiment, const char* name, const char* parent_id,
+    int flush_interval_ms, unsigned flags, int64_t max_buffered_points)
+{
+    return rl_run_start_config(store_path, experiment, name, parent_id, flush_interval_ms, flags, max_buffered_points,
+        nullptr, RL_ON_DUPLICATE_DEFAULT, nullptr, nullptr);
 }
 
 rl_run* rl_run_start(const char* store_path, const char* experiment, const char* name, const char* parent_id,
@@ -158,6 +181,18 @@ const char* rl_run_last_error(rl_run* run)
 {
     return run ? keep(run->run.lastError()) : "no run";
 }
+const char* rl_run_already_tried(rl_run* run)
+{
+    if (!run)
+        return nullptr;
+    try {
+        return keep(run->run.checkAlreadyTried().json(runlens::detail::nowMs()));
+    } catch (const std::exception& e) {
+        t_error = e.what();
+        return nullptr;
+    }
+}
+
 int64_t rl_run_dropped_points(rl_run* run)
 {
     return run ? static_cast<int64_t>(run->run.droppedPoints()) : 0;

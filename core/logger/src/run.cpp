@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "runlens/runlens.h"
 
+#include "already_tried_lookup.h"
 #include "config_flatten.h"
+#include "provenance.h"
 #include "run_internal.h"
 #include "runlens/number_format.h"
 #include "sha256.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -344,6 +347,34 @@ uint64_t Run::droppedPoints() const
 {
     std::lock_guard lock(impl_->mu);
     return impl_->dropped_points;
+}
+
+AlreadyTried Run::checkAlreadyTried()
+{
+    if (!impl_->enabled)
+        return {};
+    // What the run logged must be in the store to be compared; if the store
+    // refuses writes, flush() has said why and the lookup reads what is there.
+    flush();
+    // A connection of its own: the writer's belongs to the writer thread.
+    SqliteDb db(impl_->store_path, SqliteDb::Mode::ReadOnly, static_cast<int>(impl_->options.busy_timeout.count()),
+        impl_->options.vfs_name);
+    detail::Probe probe = detail::probeOfRun(db, impl_->id);
+    probe.metric = impl_->options.tried_metric;
+    const int64_t now = nowMs();
+    const AlreadyTried found = detail::lookUpAlreadyTried(db, probe, now, detail::hostName());
+    if (!found.found())
+        return found;
+    setTag("runlens.already_tried", found.json(now));
+    const bool tell = detail::onDuplicatePolicy(impl_->options.on_duplicate) != OnDuplicate::Ignore;
+    bool first = false;
+    {
+        std::lock_guard lock(impl_->mu);
+        first = !std::exchange(impl_->tried_told, true);
+    }
+    if (tell && first)
+        std::fprintf(stderr, "%s\n", detail::alreadyTriedMessage(impl_->options.experiment, found, now).c_str());
+    return found;
 }
 
 bool Run::finished() const

@@ -4,6 +4,7 @@
 // shared by the logging threads and the writer thread).
 #pragma once
 
+#include "provenance.h"
 #include "runlens/runlens.h"
 #include "runlens/series_writer.h"
 #include "runlens/sqlite_db.h"
@@ -140,6 +141,12 @@ struct Run::Impl {
     std::map<std::string, std::string> params_for_hash, data_for_hash;
     std::string git_for_hash;
     bool hash_dirty = true;
+    // The git state Run::start captured for its "already tried" lookup, for
+    // writeProvenance to record rather than capture again.
+    std::optional<GitState> git_at_start;
+    // The "already tried" message is said once a run (stderr). Set by
+    // Run::start before the writer exists, then under mu.
+    bool tried_told = false;
     std::thread writer;
 
     void setError(std::string message)

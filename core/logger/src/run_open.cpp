@@ -3,6 +3,8 @@
 // and what a resumed run carries on with.
 #include "run_internal.h"
 
+#include "already_tried_lookup.h"
+#include "config_flatten.h"
 #include "provenance.h"
 #include "runlens/run_liveness.h"
 #include "runlens/store_schema.h"
@@ -13,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <random>
 
 namespace runlens {
@@ -111,6 +114,43 @@ Run Run::start(const std::string& store_path, const RunOptions& options)
     impl->id = randomHexId();
     impl->name = options.name.empty() ? "run-" + impl->id.substr(0, 8) : options.name;
     SqliteDb& db = *impl->db;
+    // The config given at start is looked up before the run exists: a skipped
+    // repeat leaves nothing behind. The code enters the comparison, so git is
+    // captured now (once: the writer records this capture).
+    std::string tried_tag;
+    if (!options.config.empty()) {
+        if (auto why = checkValue("config", options.config); !why.empty())
+            throw Error(why);
+        const auto flat = detail::flattenConfig(options.config, "");
+        if (!flat)
+            throw Error("the config is not a valid JSON object, or nests deeper than " + std::to_string(detail::kMaxJsonDepth)
+                + " levels");
+        const OnDuplicate policy = detail::onDuplicatePolicy(options.on_duplicate);
+        if (policy != OnDuplicate::Ignore) {
+            detail::Probe probe;
+            probe.experiment = options.experiment;
+            for (const auto& p : *flat)
+                probe.params[p.key] = p.type + ":" + p.value;
+            probe.metric = options.tried_metric;
+            if (options.capture_git) {
+                impl->git_at_start = detail::captureGit(impl->cwd, options.max_diff_bytes);
+                if (impl->git_at_start->found)
+                    probe.code.emplace(impl->git_at_start->commit, impl->git_at_start->diff);
+            }
+            const int64_t now = nowMs();
+            const AlreadyTried found = detail::lookUpAlreadyTried(db, probe, now, detail::hostName());
+            if (found.found()) {
+                const std::string message = detail::alreadyTriedMessage(options.experiment, found, now);
+                if (policy == OnDuplicate::Skip && found.exact > 0) {
+                    std::fprintf(stderr, "%s; not run again (on_duplicate=skip)\n", message.c_str());
+                    throw AlreadyTriedError(message + "; not run again (on_duplicate=skip)", found);
+                }
+                std::fprintf(stderr, "%s\n", message.c_str());
+                impl->tried_told = true;
+                tried_tag = found.json(now);
+            }
+        }
+    }
     {
         SqliteTransaction tx(db);
         const int64_t now = nowMs();
@@ -136,9 +176,14 @@ Run Run::start(const std::string& store_path, const RunOptions& options)
         auto tag = db.prepare("INSERT OR REPLACE INTO tags(run_id, key, value) VALUES(?, ?, ?)");
         for (const auto& [k, v] : options.tags)
             tag.bind(1, impl->id).bind(2, k).bind(3, v).run();
+        if (!tried_tag.empty())
+            tag.bind(1, impl->id).bind(2, "runlens.already_tried").bind(3, tried_tag).run();
         tx.commit();
     }
-    return launch(std::move(impl));
+    Run run = launch(std::move(impl));
+    if (!options.config.empty())
+        run.logConfig("", options.config);
+    return run;
 }
 
 Run Run::resume(const std::string& store_path, std::string_view run_id, const RunOptions& options)

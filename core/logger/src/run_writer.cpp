@@ -3,6 +3,7 @@
 // transaction per flush, and keeps the provenance and reproducibility hash.
 #include "run_internal.h"
 
+#include "already_tried_lookup.h"
 #include "config_flatten.h"
 #include "provenance.h"
 #include "runlens/number_format.h"
@@ -306,7 +307,9 @@ void Run::Impl::writeRecord(const Record& record)
 void Run::Impl::writeProvenance()
 {
     if (options.capture_git) {
-        const auto git = detail::captureGit(cwd, options.max_diff_bytes);
+        // Captured already when the lookup at start needed the code.
+        const auto git = git_at_start ? std::move(*git_at_start) : detail::captureGit(cwd, options.max_diff_bytes);
+        git_at_start.reset();
         if (git.found) {
             db->prepare("INSERT OR REPLACE INTO git_info(run_id, repo_path, commit_sha, branch, remote, dirty, diff, "
                         "diff_truncated) VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
@@ -339,7 +342,11 @@ void Run::Impl::updateReproHash()
     text += "config:";
     for (const auto& [k, v] : params_for_hash)
         text += k + "=" + v + "\n";
-    db->prepare("UPDATE runs SET repro_hash=? WHERE id=?").bind(1, detail::sha256Hex(text)).bind(2, id).run();
+    db->prepare("UPDATE runs SET repro_hash=?, config_hash=? WHERE id=?")
+        .bind(1, detail::sha256Hex(text))
+        .bind(2, detail::configHash(params_for_hash))
+        .bind(3, id)
+        .run();
     hash_dirty = false;
 }
 

@@ -3,6 +3,8 @@
 
 #include "runlens/sqlite_db.h"
 
+#include "already_tried_lookup.h"
+
 #include <array>
 #include <chrono>
 #include <functional>
@@ -106,6 +108,19 @@ const std::array<Migration, kStoreSchemaVersion> kMigrations = {
     [](SqliteDb& db) { db.exec(kSchemaV1); },
     // v2: chunk layout v2 (steps as varint deltas). The tables stay; v1 chunks stay readable.
     [](SqliteDb&) {},
+    // v3: runs.config_hash (params but for seeds: the "already tried" lookup,
+    // already_tried.h) with its index, so that a run's start costs one
+    // indexed query however large the store. Older runs get theirs here.
+    [](SqliteDb& db) {
+        // Idempotent, like v1's CREATE ... IF NOT EXISTS: a store whose
+        // version was set back by hand must move forward again.
+        auto has = db.prepare("SELECT count(*) FROM pragma_table_info('runs') WHERE name='config_hash'");
+        has.step();
+        if (has.int64(0) == 0)
+            db.exec("ALTER TABLE runs ADD COLUMN config_hash TEXT NOT NULL DEFAULT ''");
+        db.exec("CREATE INDEX IF NOT EXISTS runs_by_config ON runs(experiment_id, config_hash)");
+        detail::backfillConfigHashes(db);
+    },
 };
 
 } // namespace

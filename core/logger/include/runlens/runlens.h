@@ -19,12 +19,14 @@
 // lastError() rather than claim a write that did not land.
 #pragma once
 
+#include "runlens/already_tried.h"
 #include "runlens/run_status.h"
 #include "runlens/sqlite_db.h" // runlens::Error
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,6 +86,34 @@ struct RunOptions {
     // (sqlite3_vfs_register); empty: SQLite's default. The tests use one that
     // fails writes on demand to play a full disk.
     std::string vfs_name;
+    // The run's config when it is known at start: a JSON object, logged as
+    // logConfig("", config). Given here rather than logged after start, it is
+    // looked up ("already tried", already_tried.h) before the run exists, so
+    // that OnDuplicate::Skip leaves nothing behind in the store. The lookup
+    // then sees this config only (params logged later do not enter it), and
+    // the data versions logged later are not compared.
+    std::string config;
+    // What to do when the config has run before; unset: $RUNLENS_ON_DUPLICATE
+    // (warn, skip, ignore), else Warn.
+    std::optional<OnDuplicate> on_duplicate;
+    // The metric the "already tried" message summarises; empty: the first
+    // that every earlier run of the config logged.
+    std::string tried_metric;
+};
+
+// Run::start under OnDuplicate::Skip when a finished run was this exact run:
+// nothing was written to the store. what() says what ran before.
+class AlreadyTriedError : public Error {
+public:
+    AlreadyTriedError(const std::string& message, AlreadyTried found)
+        : Error(message)
+        , found_(std::move(found))
+    {
+    }
+    const AlreadyTried& found() const { return found_; }
+
+private:
+    AlreadyTried found_;
 };
 
 // Limits on what a store accepts; larger input is refused with a message.
@@ -94,7 +124,10 @@ class Run {
 public:
     // Creates the store if needed and records the run as running. Throws
     // Error when the store cannot be written (not a store, newer schema,
-    // read-only, locked for longer than the busy timeout).
+    // read-only, locked for longer than the busy timeout). With
+    // RunOptions::config, first looks it up in the store (one indexed query;
+    // the git state is captured here rather than on the writer thread) and
+    // throws AlreadyTriedError under OnDuplicate::Skip for an exact repeat.
     static Run start(const std::string& store_path, const RunOptions& options = {});
     // Carries on a run of the store (a training job restarted from a
     // checkpoint): its status is running again, its series continue, and
@@ -163,6 +196,14 @@ public:
     bool finished() const;
     // Points logMetric() dropped because the buffer was full.
     uint64_t droppedPoints() const;
+
+    // Has this run's config run before in its store and experiment
+    // (already_tried.h)? For a config logged after start: writes what is
+    // buffered (flush()), then one indexed query on a connection of its
+    // own. When something is found, records it in the tag
+    // runlens.already_tried and says it once a run on stderr (not under
+    // OnDuplicate::Ignore). Throws Error when the store cannot be read.
+    AlreadyTried checkAlreadyTried();
 
     // The last problem seen (invalid input, a failed write); empty if none.
     std::string lastError() const;

@@ -37,6 +37,13 @@ extern "C" {
  * (runlens::WhenBufferFull::Block; see runlens.h for which to choose). */
 #define RL_BLOCK_WHEN_FULL 8u
 
+/* What rl_run_start_config does when its config has run before
+ * (runlens::OnDuplicate; runlens/already_tried.h). */
+#define RL_ON_DUPLICATE_DEFAULT 0 /* $RUNLENS_ON_DUPLICATE, else warn */
+#define RL_ON_DUPLICATE_WARN 1
+#define RL_ON_DUPLICATE_SKIP 2
+#define RL_ON_DUPLICATE_IGNORE 3
+
 typedef struct rl_run rl_run;
 
 const char* rl_version(void);
@@ -55,6 +62,20 @@ rl_run* rl_run_start_ex(const char* store_path, const char* experiment, const ch
     int flush_interval_ms, unsigned flags, int64_t max_buffered_points);
 rl_run* rl_run_resume_ex(
     const char* store_path, const char* run_id, int flush_interval_ms, unsigned flags, int64_t max_buffered_points);
+/* As rl_run_start_ex with the run's config known at start (a JSON object,
+ * logged as rl_log_config(run, "", config_json); NULL or "": none), looked up
+ * before the run is created ("already tried"). NULL on failure; *skipped
+ * (when not NULL) is then 1 when on_duplicate is RL_ON_DUPLICATE_SKIP and a
+ * finished run was this exact run: nothing was written, rl_last_error says
+ * what ran before. metric: the one the message summarises (NULL: chosen). */
+rl_run* rl_run_start_config(const char* store_path, const char* experiment, const char* name, const char* parent_id,
+    int flush_interval_ms, unsigned flags, int64_t max_buffered_points, const char* config_json, int on_duplicate,
+    const char* metric, int* skipped);
+/* Looks up earlier runs of the run's config (runlens::Run::checkAlreadyTried):
+ * their record as JSON (the tag runlens.already_tried's form; counts of 0 when
+ * none), or NULL when the store cannot be read (rl_last_error). */
+const char* rl_run_already_tried(rl_run* run);
+
 /* Finishes the run as finished if still open, and frees it. */
 void rl_run_free(rl_run* run);
 

@@ -11,7 +11,8 @@ class SqliteDb;
 
 // 2: metric chunks may use chunk layout v2 (no table changes; the version
 // makes an older Runlens refuse the store instead of reading v2 chunks as damaged).
-inline constexpr int kStoreSchemaVersion = 2;
+// 3: runs.config_hash and its index runs_by_config (already_tried.h).
+inline constexpr int kStoreSchemaVersion = 3;
 inline constexpr const char* kStoreApplicationId = "runlens";
 // SQLite's application_id in the file header ("RLNS"): lets file managers
 // (resources/runlens-mime.xml) tell a store from any other SQLite file.

@@ -20,6 +20,7 @@ run's tag runlens.dropped_points), or with when_buffer_full="block" wait.
 The store is `store=`, else $RUNLENS_STORE, else ./runlens.db.
 """
 import atexit
+import ctypes
 import json
 import math
 import os
@@ -31,7 +32,7 @@ import weakref
 
 from . import _native
 
-__all__ = ["Run", "RunlensError", "init", "default_store", "version", "__version__"]
+__all__ = ["AlreadyTried", "Run", "RunlensError", "init", "default_store", "version", "__version__"]
 
 _lib = _native.lib
 DEFAULT_STORE = "runlens.db"
@@ -39,6 +40,23 @@ DEFAULT_STORE = "runlens.db"
 
 class RunlensError(ValueError):
     """Something Runlens refused: an invalid name or value, a store it cannot write."""
+
+
+class AlreadyTried(Exception):
+    """init(..., config=..., on_duplicate="skip") found a finished run that was
+    this exact run (same params and seed, code and data): nothing was started
+    and nothing written. A sweep catches it and goes on to the next config:
+
+        for cfg in sweep:
+            try:
+                with runlens.init(config=cfg, on_duplicate="skip") as run:
+                    train(cfg, run)
+            except runlens.AlreadyTried:
+                continue
+
+    An exception rather than a run that logs nothing: the training inside the
+    `with` block never starts, so a skipped config costs no compute even where
+    the loop forgets to check."""
 
 
 def version():
@@ -104,7 +122,7 @@ class Run:
 
     def __init__(self, store=None, experiment="default", name=None, parent=None, config=None, tags=None,
                  notes=None, hypothesis=None, flush_interval=1.0, git=True, environment=True, all_ranks=False,
-                 resume=None, max_buffered_points=None, when_buffer_full="drop"):
+                 resume=None, max_buffered_points=None, when_buffer_full="drop", on_duplicate=None, metric=None):
         """resume: the id of a run of the store to carry on (a job restarted
         from a checkpoint); its experiment and name stay its own.
 
@@ -112,7 +130,15 @@ class Run:
         disk (default 4,000,000, about 100 MB). when_buffer_full: "drop" (the
         default: training never waits; dropped points are counted, warned
         about once and recorded) or "block" (log() waits for room: nothing is
-        lost, but training stalls while the disk refuses writes)."""
+        lost, but training stalls while the disk refuses writes).
+
+        on_duplicate: what a config that ran before in this store and
+        experiment does ("already tried"; looked up at start when `config` is
+        given, else by already_tried()): "warn" (the default: one line on
+        stderr and the run's tag runlens.already_tried), "skip" (an exact
+        repeat of a finished run raises AlreadyTried and is not started) or
+        "ignore"; None takes $RUNLENS_ON_DUPLICATE. metric: the metric the
+        message summarises (default: the first every earlier run logged)."""
         self.store = os.fspath(store) if store is not None else default_store()
         if when_buffer_full not in ("drop", "block"):
             raise RunlensError(f"when_buffer_full is 'drop' or 'block', not {when_buffer_full!r}")
@@ -122,12 +148,25 @@ class Run:
         max_points = int(max_buffered_points or 0)
         if max_buffered_points is not None and max_points <= 0:
             raise RunlensError(f"max_buffered_points must be positive, not {max_buffered_points!r}")
+        if on_duplicate not in _native.ON_DUPLICATE:
+            raise RunlensError(f"on_duplicate is 'warn', 'skip' or 'ignore', not {on_duplicate!r}")
+        if config is not None and not isinstance(config, dict):
+            raise RunlensError("a config must be a dict")
         if resume:
             handle = _lib.rl_run_resume_ex(_b(self.store), _b(resume), int(flush_interval * 1000), flags, max_points)
         else:
+            # The config goes with the start so that it is looked up before
+            # the run exists: a skipped repeat leaves nothing in the store.
             parent_id = parent.id if isinstance(parent, Run) else parent
-            handle = _lib.rl_run_start_ex(_b(self.store), _b(experiment or "default"), _b(name or ""),
-                                          _b(parent_id or ""), int(flush_interval * 1000), flags, max_points)
+            skipped = ctypes.c_int(0)
+            config_json = json.dumps(config, default=_json_default) if config else ""
+            handle = _lib.rl_run_start_config(_b(self.store), _b(experiment or "default"), _b(name or ""),
+                                              _b(parent_id or ""), int(flush_interval * 1000), flags, max_points,
+                                              _b(config_json), _native.ON_DUPLICATE[on_duplicate], _b(metric or ""),
+                                              ctypes.byref(skipped))
+            if not handle and skipped.value:
+                raise AlreadyTried(_lib.rl_last_error().decode())
+            config = None   # logged by the start
         if not handle:
             raise RunlensError(_lib.rl_last_error().decode())
         self._h = handle
@@ -260,6 +299,20 @@ class Run:
 
     def log_artifact_uri(self, path, uri, size=-1, sha256=""):
         self._check(_lib.rl_log_artifact_uri(self._h, _b(path), _b(uri), int(size), _b(sha256)))
+
+    def already_tried(self):
+        """Has this run's config run before in its store and experiment? For
+        a config logged after init: writes what is buffered, then looks it up
+        (one indexed query) and, when something is found, records it in the
+        tag runlens.already_tried and says it once on stderr. Returns the
+        record: {"finished": n, "exact": n, "running": n, "unfinished": n,
+        "metric": ..., "mean": ..., "sd": ..., "n": ..., "text": ...}."""
+        if not self.enabled:
+            return {"finished": 0, "exact": 0, "running": 0, "unfinished": 0, "text": ""}
+        text = _lib.rl_run_already_tried(self._h)
+        if text is None:
+            raise RunlensError(_lib.rl_last_error().decode())
+        return json.loads(text.decode())
 
     # -- lifecycle ---------------------------------------------------------
     def flush(self):

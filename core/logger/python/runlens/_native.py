@@ -41,6 +41,8 @@ _signatures = {
     "rl_run_resume": (_run, [_c, _c, _int, ctypes.c_uint]),
     "rl_run_start_ex": (_run, [_c, _c, _c, _c, _int, ctypes.c_uint, _i64]),
     "rl_run_resume_ex": (_run, [_c, _c, _int, ctypes.c_uint, _i64]),
+    "rl_run_start_config": (_run, [_c, _c, _c, _c, _int, ctypes.c_uint, _i64, _c, _int, _c, ctypes.POINTER(_int)]),
+    "rl_run_already_tried": (_c, [_run]),
     "rl_run_dropped_points": (_i64, [_run]),
     "rl_run_experiment": (_c, [_run]),
     "rl_run_free": (None, [_run]),
@@ -79,3 +81,4 @@ RL_OK = 0
 RL_DROPPED = 2
 STATUS = {"finished": 1, "failed": 2, "killed": 3}
 NO_GIT, NO_ENVIRONMENT, ALL_RANKS, BLOCK_WHEN_FULL = 1, 2, 4, 8
+ON_DUPLICATE = {None: 0, "warn": 1, "skip": 2, "ignore": 3}
