@@ -398,9 +398,8 @@ ExitCode cmdShow(const QString& runName, const QString& format, const CompareOpt
     // The logger's "already tried" record (runlens/already_tried.h), in its words;
     // the JSON stays under Tags.
     for (const auto& [k, v] : d->tags)
-        if (k == QLatin1String("runlens.already_tried"))
-            head.push_back({QStringLiteral("already tried"),
-                QJsonDocument::fromJson(v.toUtf8()).object().value(QStringLiteral("text")).toString()});
+        if (k == kAlreadyTriedTag)
+            head.push_back({QStringLiteral("already tried"), alreadyTriedText(v)});
     printAligned(out, {QStringLiteral("FIELD"), QStringLiteral("VALUE")}, head);
 
     std::vector<QStringList> rows;

@@ -425,6 +425,8 @@ void MainWindow::buildMenus()
         const QSignalBlocker block(showTrash);
         showTrash->setChecked(session_->scope().trash);
     });
+    // Runs that differ only by seed, together: what "already tried" counts.
+    view->addAction(tr("Group by Same &Config"), this, [this] { emit table_->groupByRequested(QStringLiteral("config")); });
     view->addAction(tr("&Ungroup"), this, [this] {
         model_->setGroupBy(QString());
         updateGrouping();

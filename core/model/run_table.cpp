@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_table.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include "natural_compare.h"
 
 #include <QSet>
@@ -8,6 +11,12 @@
 #include <algorithm>
 
 namespace runlens {
+
+QString alreadyTriedText(const QString& tagValue)
+{
+    const QJsonValue text = QJsonDocument::fromJson(tagValue.toUtf8()).object().value(QStringLiteral("text"));
+    return text.isString() ? text.toString() : tagValue;
+}
 
 QString durationText(int64_t ms)
 {

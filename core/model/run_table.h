@@ -36,6 +36,12 @@ inline const QString kStarredTag = QStringLiteral("runlens.starred");
 inline const QString kTrashedTag = QStringLiteral("runlens.trashed");   // value: when, ISO 8601 UTC
 // value: the promotion record, JSON (core/notebook/promotion.h)
 inline const QString kCandidateTag = QStringLiteral("runlens.candidate");
+// value: the logger's "already tried" record, JSON with a "text" in words
+// (core/logger/include/runlens/already_tried.h): the run's config had run before.
+inline const QString kAlreadyTriedTag = QStringLiteral("runlens.already_tried");
+// That record's words ("this config ran 3 times before, ..."); the value
+// itself when it is not the JSON the logger writes.
+QString alreadyTriedText(const QString& tagValue);
 
 // A param or tag column. Values are kept as text (as logged) and, where they
 // read as numbers (int, float, bool), as a double too for sorting and queries.

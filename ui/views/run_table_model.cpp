@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_table_model.h"
 
+#include "seed_statistics.h"
+
 #include "promotion.h"
 
 #include "natural_compare.h"
@@ -132,9 +134,20 @@ int RunTableModel::baselineOf(int tableRow) const
 void RunTableModel::setGroupBy(const QString& key)
 {
     beginResetModel();
+    const bool configColumn = key == QLatin1String("config") || groupBy_ == QLatin1String("config");
     groupBy_ = key;
+    if (configColumn) {   // the Config column comes with grouping by it
+        rebuildColumns();
+        sortColumn_ = columnOf(sortKey_);
+    }
     regroup();
     endResetModel();
+}
+
+bool RunTableModel::alreadyTried(int row) const
+{
+    const ValueColumn* tried = table_->tag(kAlreadyTriedTag);
+    return tried && tried->has(row);
 }
 
 void RunTableModel::setShowToolTags(bool show)
@@ -160,6 +173,22 @@ void RunTableModel::rebuildColumns()
         || (candidates && std::any_of(candidates->present.begin(), candidates->present.end(), [](auto p) { return bool(p); })))
         columns_.push_back({ColumnKind::Candidate, -1, QStringLiteral("candidate"), tr("Candidate")});
     columns_.push_back({ColumnKind::Experiment, -1, QStringLiteral("experiment"), tr("Experiment")});
+    // Config (the params but for seeds): there when the logger found runs whose
+    // config had run before, so they can be grouped with those, or when asked to group by it.
+    const ValueColumn* tried = table_->tag(kAlreadyTriedTag);
+    configOf_.clear();
+    if (groupBy_ == QLatin1String("config")
+        || (tried && std::any_of(tried->present.begin(), tried->present.end(), [](auto p) { return bool(p); }))) {
+        std::vector<int> all(size_t(table_->rowCount()));
+        std::iota(all.begin(), all.end(), 0);
+        configOf_.assign(all.size(), QString());
+        // Per experiment: the same params in two experiments are two configs.
+        const bool several = table_->experiments().size() > 1;
+        for (const auto& g : groupBySeed(*table_, all))
+            for (int r : g.rows)
+                configOf_[size_t(r)] = several ? table_->experiment(r) + QStringLiteral(" \u00b7 ") + g.label : g.label;
+        columns_.push_back({ColumnKind::Config, -1, QStringLiteral("config"), tr("Config")});
+    }
     if (storeNames_.size() > 1)
         columns_.push_back({ColumnKind::Store, -1, QStringLiteral("store"), tr("Store")});
     columns_.push_back({ColumnKind::Start, -1, QStringLiteral("start_time"), tr("Started")});
@@ -181,7 +210,7 @@ void RunTableModel::rebuildColumns()
     for (size_t i = 0; i < table_->tags().size(); ++i) {
         const auto& key = table_->tags()[i].key;
         // The notebook's marks show as a star on the name and as the trash's scope, not as columns.
-        if (key == kStarredTag || key == kTrashedTag || key == kCandidateTag)
+        if (key == kStarredTag || key == kTrashedTag || key == kCandidateTag || key == kAlreadyTriedTag)
             continue;
         if (showToolTags_ || !isToolInternalTag(key))
             columns_.push_back({ColumnKind::Tag, int(i), QStringLiteral("tags.") + key, key});
@@ -202,6 +231,7 @@ RunTableModel::Cell RunTableModel::cell(int r, const Column& c) const
     switch (c.kind) {
     case ColumnKind::Name: return {true, NAN, t.name(r)};
     case ColumnKind::Status: return {true, double(int(t.status(r))), statusName(t.status(r))};
+    case ColumnKind::Config: return {size_t(r) < configOf_.size(), NAN, size_t(r) < configOf_.size() ? configOf_[size_t(r)] : QString()};
     case ColumnKind::Candidate: {
         // Sorted best first when descending: candidates, then runs that meet the rule.
         if (isCandidate(t, r))
@@ -630,6 +660,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         QString text = x.present ? x.text : QString();
         if (c.kind == ColumnKind::Name && table_->isStarred(r))
             text = QStringLiteral("\u2605 ") + text;   // ★, before the name: starred runs read at a glance
+        if (c.kind == ColumnKind::Name && alreadyTried(r))
+            text = QStringLiteral("\u21bb ") + text;   // ↻: its config had run before it started
         if (c.kind == ColumnKind::Name && !node.children.empty()) {
             const int shown = int(node.children.size());
             const int all = std::max(shown, childCounts_[size_t(r)]);
@@ -661,10 +693,13 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         if (c.kind == ColumnKind::Candidate)
             return candidateToolTip(r);
         if (c.kind == ColumnKind::Name)
-            return tr("%1\nid %2%3%4").arg(table_->name(r), table_->id(r),
-                                         baselineOf(r) == r ? tr("\nbaseline of %1").arg(table_->experiment(r)) : QString(),
-                                         node.context ? tr("\nshown as the parent of runs the query matched; it does not match")
-                                                      : QString());
+            return tr("%1\nid %2%3%4%5").arg(table_->name(r), table_->id(r),
+                                           baselineOf(r) == r ? tr("\nbaseline of %1").arg(table_->experiment(r)) : QString(),
+                                           node.context ? tr("\nshown as the parent of runs the query matched; it does not match")
+                                                        : QString(),
+                                           alreadyTried(r) ? tr("\n\u21bb already tried: %1")
+                                                                 .arg(alreadyTriedText(table_->tag(kAlreadyTriedTag)->text[size_t(r)]))
+                                                           : QString());
         if (showsBest) {
             const MetricColumn& m = table_->metrics()[size_t(c.index)];
             return tr("%1: best of the runs beneath, %2 (%3; %4 is better)\nthis run's own: %5")

@@ -34,7 +34,7 @@ class RunTableModel : public QAbstractItemModel {
     Q_OBJECT
 
 public:
-    enum class ColumnKind { Name, Status, Candidate, Experiment, Store, Start, Duration, Param, Metric, MetricDelta, Tag };
+    enum class ColumnKind { Name, Status, Candidate, Experiment, Config, Store, Start, Duration, Param, Metric, MetricDelta, Tag };
     struct Column {
         ColumnKind kind;
         int index = -1;   // into the table's params/metrics/tags
@@ -119,6 +119,8 @@ private:
     void regroup();
     void reshape();
     void nestRuns();
+    // The logger found the run's config had run before it started (kAlreadyTriedTag).
+    bool alreadyTried(int row) const;
     bool grouped() const { return !groupBy_.isEmpty() && columnOf(groupBy_) >= 0; }
     void sortRows(std::vector<int>& rows) const;
     bool hasBest(int node) const;
@@ -149,6 +151,9 @@ private:
     std::vector<int> order_;       // nodes depth first
     QStringList groupLabels_;
     std::vector<int> childCounts_; // by table row: runs naming it their parent, in the whole table
+    // By table row: the config it shares with its seed group ("lr=0.1, hidden=32"),
+    // for the Config column; filled while the column is there.
+    std::vector<QString> configOf_;
     // For the sorted metric, by node: the best value beneath it and whose it is.
     std::vector<double> best_;
     std::vector<int> bestRow_;
