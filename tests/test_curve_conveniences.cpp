@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Chart conveniences the anchors share (#22 item 6): ignoring outliers when
 // scaling y (on by default for loss-like metrics, a mark where a point is
-// clipped) and, zoomed in, each run's statistics over the range in view.
+// clipped), zoomed in, each run's statistics over the range in view, and
+// saved views kept with the store and listed in the navigator.
 #include "curve_plot.h"
 #include "curves_view.h"
+#include "navigator_view.h"
+#include "query_bar.h"
+#include "run_table_model.h"
+#include "run_table_view.h"
+#include "saved_view.h"
+#include "store_entries.h"
 #include "window_test_support.h"
 
 #include <QTableWidget>
@@ -115,14 +122,69 @@ private slots:
         // Sorted by value, not by text.
         stats->sortItems(4, Qt::DescendingOrder);
         QVERIFY(stats->item(0, 4)->data(Qt::UserRole).toDouble() >= stats->item(1, 4)->data(Qt::UserRole).toDouble());
-        if (const QString artifacts = QString::fromLocal8Bit(qgetenv("REPORT_ARTIFACTS")); !artifacts.isEmpty()) {
-            QDir().mkpath(artifacts);
-            QCoreApplication::processEvents();
-            w.grab().save(artifacts + QStringLiteral("/curve-conveniences.png"));
-        }
+        saveForALook(w, QStringLiteral("curve-conveniences.png"));
         // Back to the whole run: the table goes.
         emit loss->viewReset();
         QVERIFY(stats->isHidden());
+    }
+
+    void savedViewsComeBackFromTheNavigator()
+    {
+        SavedView kept;
+        {
+            MainWindow w;
+            w.openStores({store_});
+            settle(w);
+            w.queryBar()->setText(QStringLiteral("metrics.val_acc > 0.8"));
+            w.applyQuery(QStringLiteral("metrics.val_acc > 0.8"));
+            w.tableView()->setHiddenColumns({QStringLiteral("duration")});
+            w.tableModel()->setGroupBy(QStringLiteral("status"));
+            CurveSettings c = w.curvesView()->settings();
+            c.logY = true;
+            c.smoothing = Smoothing::RunningMean;
+            c.meanWindow = 7;
+            w.curvesView()->setSettings(c);
+            w.curvesView()->setMetrics({QStringLiteral("val_acc")});
+            w.saveView(QStringLiteral("accurate, log"));
+            settle(w);
+            const auto entries = readStoreEntries(*w.workspace().store(0).reader, StoreEntryKind::SavedView);
+            QCOMPARE(entries.size(), size_t(1));
+            auto parsed = SavedView::fromJson(entries[0].value);
+            QVERIFY(parsed);
+            kept = *parsed;
+            QCOMPARE(kept.query, QStringLiteral("metrics.val_acc > 0.8"));
+            QCOMPARE(kept.groupBy, QStringLiteral("status"));
+            QCOMPARE(kept.metrics, QStringList{QStringLiteral("val_acc")});
+        }
+        // Another window, fresh state: the navigator lists the view; a click applies it.
+        MainWindow w;
+        w.openStores({store_});
+        settle(w);
+        QTreeWidgetItem* item = nullptr;
+        for (auto* i : w.navigator()->findItems(QStringLiteral("accurate, log"),
+                                                                           Qt::MatchExactly | Qt::MatchRecursive))
+            item = i;
+        QVERIFY(item);
+        NavigatorView* nav = w.navigator();
+        emit nav->itemClicked(item, 0);
+        QCOMPARE(w.queryBar()->text(), QStringLiteral("metrics.val_acc > 0.8"));
+        QCOMPARE(w.tableModel()->groupBy(), QStringLiteral("status"));
+        QVERIFY(w.tableView()->hiddenColumns().contains(QStringLiteral("duration")));
+        QVERIFY(w.curvesView()->settings().logY);
+        QCOMPARE(w.curvesView()->settings().smoothing, Smoothing::RunningMean);
+        QCOMPARE(w.curvesView()->settings().meanWindow, 7);
+        QCOMPARE(w.curvesView()->metrics(), QStringList{QStringLiteral("val_acc")});
+
+        // Something that is not a view: said, nothing changed, no crash.
+        QVERIFY(!w.applyView(QStringLiteral("bad"), QStringLiteral("{\"format\": \"runlens-view 1\", \"hidden\": 7")));
+        QVERIFY(!w.applyView(QStringLiteral("bad"), QStringLiteral("[1, 2]")));
+        QCOMPARE(w.tableModel()->groupBy(), QStringLiteral("status"));
+        // Bad settings values fall back to the defaults, within range.
+        const CurveSettings odd = curveSettingsFromMap({{QStringLiteral("axis"), 99}, {QStringLiteral("meanWindow"), -5},
+                                                        {QStringLiteral("smoothing"), QStringLiteral("x")}});
+        QCOMPARE(odd.axis, XAxis::Step);
+        QCOMPARE(odd.meanWindow, 1);
+        QCOMPARE(odd.smoothing, CurveSettings{}.smoothing);
     }
 };
 

@@ -9,6 +9,7 @@
 #include "seeds_view.h"
 #include "importance_view.h"
 #include "derived_metric_dialog.h"
+#include "saved_view.h"
 #include "distribution_view.h"
 #include "candidates_view.h"
 #include "promote_dialog.h"
@@ -222,6 +223,11 @@ MainWindow::MainWindow(QWidget* parent)
         }
     });
     connect(query_, &QueryBar::saveQueryRequested, this, [this] { saveQuery(); });
+    connect(navigator_, &NavigatorView::savedViewChosen, this, &MainWindow::applyView);
+    connect(workspace_.get(), &Workspace::savedViewsChanged, this, [this] {
+        const QSignalBlocker block(navigator_);
+        navigator_->rebuild();
+    });
     connect(workspace_.get(), &Workspace::savedQueriesChanged, this, [this] {
         const QSignalBlocker block(navigator_);
         navigator_->rebuild();
@@ -390,6 +396,7 @@ void MainWindow::buildMenus()
     connect(view, &QMenu::aboutToShow, constant, [this, constant] { constant->setChecked(table_->showConstantColumns()); });
     view->addAction(tr("Choose Co&lumns…"), table_, &RunTableView::chooseColumns);
     view->addAction(tr("Derived &Metrics…"), this, [this] { editDerivedMetrics(); });
+    view->addAction(tr("Sa&ve View…"), this, [this] { saveView(); });
     // MLflow's own tags (mlflow.user, mlflow.source.*, a JSON blob per logged
     // model) crowd the table, the details and the comparison: hidden unless asked.
     auto* toolTags = view->addAction(tr("Show Other &Tools' Tags"));
@@ -531,6 +538,75 @@ void MainWindow::onTableChanged()
         statusBar()->showMessage(problems.join(QStringLiteral("; ")), 15000);
 }
 
+int MainWindow::storeToKeepIn(const QString& title)
+{
+    if (workspace_->storeCount() == 0)
+        return -1;
+    // The store chosen in the navigator, else the only one, else ask.
+    int store = navigator_->filter().store;
+    if (store < 0 && workspace_->storeCount() == 1)
+        store = 0;
+    if (store < 0) {
+        QStringList names;
+        for (int s = 0; s < workspace_->storeCount(); ++s)
+            names << workspace_->store(s).path;
+        bool ok = false;
+        const QString chosen = QInputDialog::getItem(this, title, tr("Keep it with:"), names, 0, false, &ok);
+        if (!ok)
+            return -1;
+        store = int(names.indexOf(chosen));
+    }
+    return store;
+}
+
+void MainWindow::saveView(const QString& givenName)
+{
+    const int store = storeToKeepIn(tr("Save View"));
+    if (store < 0)
+        return;
+    QString name = givenName;
+    if (name.isEmpty()) {
+        bool ok = false;
+        name = QInputDialog::getText(this, tr("Save View"), tr("Name for this view (query, columns, grouping, charts):"),
+                                     QLineEdit::Normal, QString(), &ok)
+                   .trimmed();
+        if (!ok || name.isEmpty())
+            return;
+    }
+    SavedView view;
+    view.query = query_->text().trimmed();
+    view.hiddenColumns = table_->hiddenColumns();
+    view.pinnedColumns = table_->pinnedColumns();
+    view.groupBy = model_->groupBy();
+    view.metrics = curves_->metrics();
+    view.curves = QJsonObject::fromVariantMap(curveSettingsToMap(curves_->settings()));
+    view.tab = views_->tabText(views_->currentIndex()).remove(QLatin1Char('&'));
+    workspace_->saveView(store, name, view.toJson());
+    statusBar()->showMessage(tr("Saved the view as “%1”").arg(name), 5000);
+}
+
+bool MainWindow::applyView(const QString& name, const QString& viewJson)
+{
+    const auto view = SavedView::fromJson(viewJson);
+    if (!view) {
+        statusBar()->showMessage(tr("“%1” is not a view this Runlens reads: %2").arg(name, view.error()), 10000);
+        return false;
+    }
+    applyQuery(view->query);
+    table_->setHiddenColumns(view->hiddenColumns);
+    table_->setPinnedColumns(view->pinnedColumns);
+    model_->setGroupBy(view->groupBy);
+    updateGrouping();
+    curves_->setSettings(curveSettingsFromMap(view->curves.toVariantMap()));
+    if (!view->metrics.isEmpty())
+        curves_->setMetrics(view->metrics);
+    for (int i = 0; i < views_->count(); ++i)
+        if (views_->tabText(i).remove(QLatin1Char('&')) == view->tab)
+            views_->setCurrentIndex(i);
+    statusBar()->showMessage(tr("View “%1”").arg(name), 5000);
+    return true;
+}
+
 void MainWindow::saveQuery(const QString& givenName)
 {
     const QString text = query_->text().trimmed();
@@ -542,22 +618,9 @@ void MainWindow::saveQuery(const QString& givenName)
         statusBar()->showMessage(tr("The query has an error: %1").arg(parsed.error()->describe()), 10000);
         return;
     }
-    if (workspace_->storeCount() == 0)
+    const int store = storeToKeepIn(tr("Save Query"));
+    if (store < 0)
         return;
-    // The store chosen in the navigator, else the only one, else ask.
-    int store = navigator_->filter().store;
-    if (store < 0 && workspace_->storeCount() == 1)
-        store = 0;
-    if (store < 0) {
-        QStringList names;
-        for (int s = 0; s < workspace_->storeCount(); ++s)
-            names << workspace_->store(s).path;
-        bool ok = false;
-        const QString chosen = QInputDialog::getItem(this, tr("Save Query"), tr("Keep the query with:"), names, 0, false, &ok);
-        if (!ok)
-            return;
-        store = int(names.indexOf(chosen));
-    }
     QString name = givenName;
     if (name.isEmpty()) {
         bool ok = false;
@@ -1148,18 +1211,12 @@ void MainWindow::loadSettings()
     table_->setHiddenColumns(s.value(QStringLiteral("table/hidden")).toStringList());
     table_->setPinnedColumns(s.value(QStringLiteral("table/pinned")).toStringList());
     query_->setHistory(s.value(QStringLiteral("query/history")).toStringList());
-    CurveSettings c;
-    c.axis = XAxis(s.value(QStringLiteral("curves/axis"), int(c.axis)).toInt());
-    c.xMetric = s.value(QStringLiteral("curves/xMetric")).toString();
-    if (c.axis == XAxis::Metric && c.xMetric.isEmpty())
-        c.axis = XAxis::Step;
-    c.logY = s.value(QStringLiteral("curves/logY"), c.logY).toBool();
-    c.smoothing = Smoothing(s.value(QStringLiteral("curves/smoothing"), int(c.smoothing)).toInt());
-    c.emaWeight = s.value(QStringLiteral("curves/emaWeight"), c.emaWeight).toDouble();
-    c.meanWindow = s.value(QStringLiteral("curves/meanWindow"), c.meanWindow).toInt();
-    c.showRaw = s.value(QStringLiteral("curves/showRaw"), c.showRaw).toBool();
-    c.groupBands = s.value(QStringLiteral("curves/groupBands"), c.groupBands).toBool();
-    c.band = BandKind(s.value(QStringLiteral("curves/band"), int(c.band)).toInt());
+    QVariantMap curves;
+    s.beginGroup(QStringLiteral("curves"));
+    for (const QString& key : s.childKeys())
+        curves.insert(key, s.value(key));
+    s.endGroup();
+    const CurveSettings c = curveSettingsFromMap(curves);
     curves_->setSettings(c);
     connect(table_, &RunTableView::columnsChanged, this, [this] { saveSettings(); });
 }
@@ -1180,16 +1237,9 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("table/hidden"), table_->hiddenColumns());
     s.setValue(QStringLiteral("table/pinned"), table_->pinnedColumns());
     s.setValue(QStringLiteral("query/history"), query_->history());
-    const CurveSettings& c = curves_->settings();
-    s.setValue(QStringLiteral("curves/axis"), int(c.axis));
-    s.setValue(QStringLiteral("curves/xMetric"), c.xMetric);
-    s.setValue(QStringLiteral("curves/logY"), c.logY);
-    s.setValue(QStringLiteral("curves/smoothing"), int(c.smoothing));
-    s.setValue(QStringLiteral("curves/emaWeight"), c.emaWeight);
-    s.setValue(QStringLiteral("curves/meanWindow"), c.meanWindow);
-    s.setValue(QStringLiteral("curves/showRaw"), c.showRaw);
-    s.setValue(QStringLiteral("curves/groupBands"), c.groupBands);
-    s.setValue(QStringLiteral("curves/band"), int(c.band));
+    const QVariantMap curves = curveSettingsToMap(curves_->settings());
+    for (auto it = curves.cbegin(); it != curves.cend(); ++it)
+        s.setValue(QStringLiteral("curves/") + it.key(), it.value());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

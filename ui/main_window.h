@@ -75,6 +75,8 @@ public:
     // Moves the selected runs to the trash, or out of it when the trash is shown.
     void trashSelectedRuns(bool trash = true);
     void setShowTrash(bool show);
+    // Where Save Query/Save View keep theirs: the navigator's store, the only one, or asked; -1: none.
+    int storeToKeepIn(const QString& title);
     void emptyTrash();
     // Candidates (Edit menu, the Candidates tab). Promote asks why in a
     // dialog that shows each run against its rule; promoteRuns is what it
@@ -89,6 +91,13 @@ public:
     // navigator (asking which when several are open), under `name` (asked
     // when empty).
     void saveQuery(const QString& name = {});
+    // View > Save View…: the query, the table's columns and grouping, the
+    // charted metrics, the curves' settings and the tab, kept with the store
+    // as saveQuery keeps a query (name asked when empty); listed in the
+    // navigator, where a click applies it (applyView).
+    void saveView(const QString& name = {});
+    // False (and why in the status bar) when the JSON is not a view.
+    bool applyView(const QString& name, const QString& viewJson);
     // View ▸ Derived Metrics…: a metric computed from others, kept with a
     // store; `expression` prefills the editor (a column's "Derive from…").
     void editDerivedMetrics(const QString& expression = {});

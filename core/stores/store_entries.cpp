@@ -18,7 +18,7 @@ namespace runlens {
 namespace {
 
 constexpr StoreEntryKind kKinds[] = {StoreEntryKind::SavedQuery, StoreEntryKind::PromotionRule,
-                                     StoreEntryKind::DerivedMetric};
+                                     StoreEntryKind::DerivedMetric, StoreEntryKind::SavedView};
 
 QString prefixOf(StoreEntryKind kind)
 {
@@ -29,6 +29,8 @@ QString prefixOf(StoreEntryKind kind)
         return QStringLiteral("rule:");
     case StoreEntryKind::DerivedMetric:
         return QStringLiteral("metric:");
+    case StoreEntryKind::SavedView:
+        return QStringLiteral("view:");
     }
     return {};
 }
@@ -42,6 +44,8 @@ QString what(StoreEntryKind kind)
         return QStringLiteral("promotion rule");
     case StoreEntryKind::DerivedMetric:
         return QStringLiteral("derived metric");
+    case StoreEntryKind::SavedView:
+        return QStringLiteral("saved view");
     }
     return {};
 }

@@ -2,8 +2,9 @@
 // Small named texts kept with a store rather than with one run: saved queries
 // (listed under the store in the navigator, `runlens runs --saved NAME`) and
 // each experiment's promotion rule (`runlens rule`, the Candidates view) and
-// derived metrics (`runlens derive`, core/query/derived_metrics.h). In our own
-// store they are store_meta rows ("query:<name>", "rule:<experiment>", "metric:<name>"),
+// derived metrics (`runlens derive`, core/query/derived_metrics.h) and saved
+// views (core/workspace/saved_view.h). In our own store they are store_meta
+// rows ("query:<name>", "rule:<experiment>", "metric:<name>", "view:<name>"),
 // so they travel with the file and an older Runlens still opens it; another
 // tool's store is never written, so they go into its annotation overlay.
 #pragma once
@@ -23,7 +24,7 @@ struct StoreEntry {
     bool operator==(const StoreEntry&) const = default;
 };
 
-enum class StoreEntryKind { SavedQuery, PromotionRule, DerivedMetric };
+enum class StoreEntryKind { SavedQuery, PromotionRule, DerivedMetric, SavedView };
 
 // By name.
 std::vector<StoreEntry> readStoreEntries(const StoreReader& store, StoreEntryKind kind);

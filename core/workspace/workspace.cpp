@@ -26,6 +26,8 @@ std::vector<StoreEntry>& entriesOf(Workspace::Store& s, StoreEntryKind kind)
         return s.savedQueries;
     case StoreEntryKind::PromotionRule:
         return s.promotionRules;
+    case StoreEntryKind::SavedView:
+        return s.savedViews;
     case StoreEntryKind::DerivedMetric:
         break;
     }
@@ -171,6 +173,7 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
     it->savedQueries = readSavedQueries(*it->reader);
     it->promotionRules = readPromotionRules(*it->reader);
     it->derivedMetrics = readDerivedMetrics(*it->reader);
+    it->savedViews = readStoreEntries(*it->reader, StoreEntryKind::SavedView);
     it->problems = runs->problems;
     it->notes = runs->notes;
     it->stamp = stamp;
@@ -333,6 +336,11 @@ void Workspace::saveQuery(int store, const QString& name, const QString& query)
     keepEntry(store, StoreEntryKind::SavedQuery, name, query);
 }
 
+void Workspace::saveView(int store, const QString& name, const QString& viewJson)
+{
+    keepEntry(store, StoreEntryKind::SavedView, name, viewJson);
+}
+
 void Workspace::setDerivedMetric(int store, const QString& name, const QString& expression)
 {
     keepEntry(store, StoreEntryKind::DerivedMetric, name, expression.trimmed());
@@ -394,6 +402,9 @@ void Workspace::keepEntry(int store, StoreEntryKind kind, const QString& name, c
             break;
         case StoreEntryKind::PromotionRule:
             emit promotionRulesChanged();
+            break;
+        case StoreEntryKind::SavedView:
+            emit savedViewsChanged();
             break;
         case StoreEntryKind::DerivedMetric:
             // A new definition is a new column, and curves drawn from an old one are stale.

@@ -65,6 +65,7 @@ public:
         std::vector<StoreEntry> savedQueries;   // by name
         std::vector<StoreEntry> promotionRules;   // by experiment
         std::vector<StoreEntry> derivedMetrics;   // by name
+        std::vector<StoreEntry> savedViews;   // by name, the value saved_view.h's JSON
         std::vector<RunEdit> pendingEdits;   // made, not yet kept: details show them
     };
 
@@ -108,6 +109,8 @@ public:
     // listed at once; written off the GUI thread, savedQueriesChanged after
     // (and editFailed when it could not be kept).
     void saveQuery(int store, const QString& name, const QString& query);
+    // The same for a saved view (saved_view.h; an empty value removes it): savedViewsChanged after.
+    void saveView(int store, const QString& name, const QString& viewJson);
 
     // The promotion rule of an experiment of a store (empty: none), kept the
     // same way (promotionRulesChanged after); the runs that meet it are
@@ -177,6 +180,7 @@ signals:
     void savedQueriesChanged();
     void promotionRulesChanged();
     void derivedMetricsChanged();
+    void savedViewsChanged();
 
 private:
     // reopen: a new reader even for a store already open.

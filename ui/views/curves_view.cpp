@@ -29,6 +29,10 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+
 namespace runlens::ui {
 
 struct SeriesKeyLite {
@@ -627,6 +631,54 @@ void CurvesView::rebuildPlots()
     lastShown_ = std::move(shownNow_);
     if (zoom_)
         rangeStatsTimer_.start();
+}
+
+QVariantMap curveSettingsToMap(const CurveSettings& c)
+{
+    return {{QStringLiteral("axis"), int(c.axis)},           {QStringLiteral("xMetric"), c.xMetric},
+            {QStringLiteral("logY"), c.logY},                {QStringLiteral("smoothing"), int(c.smoothing)},
+            {QStringLiteral("emaWeight"), c.emaWeight},      {QStringLiteral("meanWindow"), c.meanWindow},
+            {QStringLiteral("showRaw"), c.showRaw},          {QStringLiteral("groupBands"), c.groupBands},
+            {QStringLiteral("band"), int(c.band)}};
+}
+
+CurveSettings curveSettingsFromMap(const QVariantMap& m)
+{
+    CurveSettings c;
+    // What reads as the setting's type, else its default: "x" is no number.
+    auto get = [&](const char* key, auto fallback) -> decltype(fallback) {
+        const QVariant v = m.value(QString::fromLatin1(key));
+        bool ok = v.isValid();
+        if constexpr (std::is_same_v<decltype(fallback), int>) {
+            const int i = v.toInt(&ok);
+            return ok ? i : fallback;
+        } else if constexpr (std::is_same_v<decltype(fallback), double>) {
+            const double d = v.toDouble(&ok);
+            return ok && std::isfinite(d) ? d : fallback;
+        } else if constexpr (std::is_same_v<decltype(fallback), bool>) {
+            const QString t = v.toString();
+            return t == QLatin1String("true") || t == QLatin1String("1") ? true
+                 : t == QLatin1String("false") || t == QLatin1String("0") ? false
+                                                                          : fallback;
+        } else {
+            return ok ? v.toString() : fallback;
+        }
+    };
+    const int axis = get("axis", int(c.axis));
+    c.axis = axis >= int(XAxis::Step) && axis <= int(XAxis::Metric) ? XAxis(axis) : XAxis::Step;
+    c.xMetric = get("xMetric", c.xMetric);
+    if (c.axis == XAxis::Metric && c.xMetric.isEmpty())
+        c.axis = XAxis::Step;
+    c.logY = get("logY", c.logY);
+    const int smoothing = get("smoothing", int(c.smoothing));
+    c.smoothing = smoothing >= int(Smoothing::None) && smoothing <= int(Smoothing::RunningMean) ? Smoothing(smoothing) : c.smoothing;
+    c.emaWeight = std::clamp(get("emaWeight", c.emaWeight), 0.0, 0.999);
+    c.meanWindow = std::clamp(get("meanWindow", c.meanWindow), 1, 100000);
+    c.showRaw = get("showRaw", c.showRaw);
+    c.groupBands = get("groupBands", c.groupBands);
+    const int band = get("band", int(c.band));
+    c.band = band >= int(BandKind::MinMax) && band <= int(BandKind::StdDev) ? BandKind(band) : c.band;
+    return c;
 }
 
 void CurvesView::updateRangeStatistics()

@@ -11,6 +11,7 @@
 #include "value_bars.h"
 
 #include <QHash>
+#include <QVariantMap>
 #include <QSet>
 #include <QTimer>
 #include <QWidget>
@@ -50,6 +51,11 @@ struct CurveSettings {
 
     bool operator==(const CurveSettings&) const = default;
 };
+
+// CurveSettings by name ("axis", "logY", "smoothing", ...), as the window's
+// settings and saved views keep them; a missing or bad value keeps the default.
+QVariantMap curveSettingsToMap(const CurveSettings& settings);
+CurveSettings curveSettingsFromMap(const QVariantMap& map);
 
 class CurvesView : public QWidget {
     Q_OBJECT

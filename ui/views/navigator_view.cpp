@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "navigator_view.h"
 
+#include "saved_view.h"
+
 #include "workspace.h"
 
 #include <QFileInfo>
@@ -14,6 +16,7 @@ namespace {
 constexpr int kStoreRole = Qt::UserRole + 1;
 constexpr int kExperimentRole = Qt::UserRole + 2;
 constexpr int kQueryRole = Qt::UserRole + 3;
+constexpr int kViewRole = Qt::UserRole + 4;   // a saved view's JSON
 } // namespace
 
 NavigatorView::NavigatorView(Workspace& workspace, QWidget* parent) : QTreeWidget(parent), workspace_(workspace)
@@ -31,6 +34,8 @@ NavigatorView::NavigatorView(Workspace& workspace, QWidget* parent) : QTreeWidge
     auto choose = [this](QTreeWidgetItem* item) {
         if (const QString query = item ? item->data(0, kQueryRole).toString() : QString(); !query.isEmpty())
             emit savedQueryChosen(query);
+        if (const QString view = item ? item->data(0, kViewRole).toString() : QString(); !view.isEmpty())
+            emit savedViewChosen(item->text(0), view);
     };
     connect(this, &QTreeWidget::itemClicked, this, choose);
     connect(this, &QTreeWidget::itemActivated, this, choose);
@@ -68,6 +73,16 @@ void NavigatorView::rebuild()
             saved->setToolTip(0, tr("Saved query: %1").arg(q.value));
             saved->setData(0, kStoreRole, s);
             saved->setData(0, kQueryRole, q.value);
+        }
+        for (const auto& v : store.savedViews) {
+            auto* saved = new QTreeWidgetItem(item, {v.name, QString()});
+            saved->setIcon(0, style()->standardIcon(QStyle::SP_FileDialogDetailedView));
+            const auto view = SavedView::fromJson(v.value);
+            saved->setToolTip(0, view ? tr("Saved view: %1%2").arg(view->tab.isEmpty() ? tr("the window") : view->tab,
+                                                                     view->query.isEmpty() ? QString() : tr(", %1").arg(view->query))
+                                      : tr("Not a view this Runlens reads: %1").arg(view.error()));
+            saved->setData(0, kStoreRole, s);
+            saved->setData(0, kViewRole, v.value);
         }
         if (before.store == s && before.experiment.isEmpty())
             reselect = item;

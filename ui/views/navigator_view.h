@@ -29,6 +29,8 @@ signals:
     void filterChanged();
     // A saved query was chosen (after filterChanged for its store).
     void savedQueryChosen(const QString& query);
+    // A saved view (core/workspace/saved_view.h) clicked: its name and JSON.
+    void savedViewChosen(const QString& name, const QString& viewJson);
 
 private:
     Workspace& workspace_;
