@@ -38,18 +38,6 @@ using namespace runlens::test;
 
 namespace {
 
-// Into the build's test-artifacts folder, to be looked at.
-void saveForALook(QWidget& widget, const char* name)
-{
-    const QString artifacts = QString::fromLocal8Bit(qgetenv("REPORT_ARTIFACTS"));
-    if (artifacts.isEmpty())
-        return;
-    QDir().mkpath(artifacts);
-    widget.show();
-    QCoreApplication::processEvents();
-    widget.grab().save(artifacts + QLatin1Char('/') + QString::fromLatin1(name));
-}
-
 const QString kRule = QStringLiteral("metrics.val_auc >= baseline.val_auc + 0.005 and seeds >= 3 and welch_p < 0.05");
 
 } // namespace
@@ -244,7 +232,7 @@ private slots:
         QVERIFY(promote->isEnabled());
         dialog.whyEdit()->setPlainText(QStringLiteral("  both, for the ablation  "));
         QCOMPARE(dialog.why(), QStringLiteral("both, for the ablation"));
-        saveForALook(dialog, "promote-dialog.png");
+        saveForALook(dialog, QStringLiteral("promote-dialog.png"));
     }
 
     void ruleDialogChecksWhatIsTyped()
@@ -266,7 +254,7 @@ private slots:
         // Rows 2 and 3 (0.9, 0.95) beat 0.8 + 0.06; row 0 is the baseline, not judged.
         QVERIFY2(dialog.checkLabel()->text().startsWith(QLatin1String("2 of 3")), qPrintable(dialog.checkLabel()->text()));
         QCOMPARE(dialog.rule(), QStringLiteral("metrics.acc > baseline.acc + 0.06"));
-        saveForALook(dialog, "rule-dialog.png");
+        saveForALook(dialog, QStringLiteral("rule-dialog.png"));
     }
 };
 

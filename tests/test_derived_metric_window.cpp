@@ -24,17 +24,6 @@ using namespace runlens::ui;
 
 namespace {
 
-void saveForALook(QWidget& widget, const char* name)
-{
-    const QString artifacts = QString::fromLocal8Bit(qgetenv("REPORT_ARTIFACTS"));
-    if (artifacts.isEmpty())
-        return;
-    QDir().mkpath(artifacts);
-    widget.show();
-    QCoreApplication::processEvents();
-    widget.grab().save(artifacts + QLatin1Char('/') + QString::fromLatin1(name));
-}
-
 QPushButton* button(QDialog& dialog, const QString& text)
 {
     for (auto* b : dialog.findChildren<QPushButton*>())
@@ -112,7 +101,7 @@ private slots:
         dialog.nameEdit()->setText(QStringLiteral("err"));
         dialog.expressionEdit()->setText(QStringLiteral("1 - metrics.acc"));
         dialog.recheck();
-        saveForALook(dialog, "derived-metric-dialog.png");
+        saveForALook(dialog, QStringLiteral("derived-metric-dialog.png"));
     }
 
     void aKeptDefinitionIsAColumnAndACurve()
@@ -142,7 +131,7 @@ private slots:
         // A point at each of val_loss's 11 steps: a curve, not one bar per run.
         for (const auto& s : series)
             QCOMPARE(int(s.raw->size()), 11);
-        saveForALook(w, "derived-metric-window.png");
+        saveForALook(w, QStringLiteral("derived-metric-window.png"));
     }
 };
 

@@ -31,14 +31,6 @@ namespace {
 const QString kLongKey = QStringLiteral("model.encoder.transformer_block.attention_dropout_probability");
 const double kLrs[] = {1e-4, 3e-4, 1e-3, 3e-3};
 
-void saveArtifact(QWidget& w, const QString& name)
-{
-    if (const QString dir = QString::fromLocal8Bit(qgetenv("REPORT_ARTIFACTS")); !dir.isEmpty()) {
-        QDir().mkpath(dir);
-        w.grab().save(dir + QLatin1Char('/') + name);
-    }
-}
-
 } // namespace
 
 class TestDistributionWindow : public QObject {
@@ -141,7 +133,7 @@ private slots:
                                             d.groups[1].stats);
         QVERIFY2(v.comparison().contains(welchText(chosen)), qPrintable(v.comparison()));
         QVERIFY(v.comparison().contains(QStringLiteral("difference of means A − B")));
-        saveArtifact(v, QStringLiteral("distributions-box.png"));
+        saveForALook(v, QStringLiteral("distributions-box.png"));
 
         // A dot: its run's name and seed on hover; a click selects the run.
         const DistributionPoint& pt = d.groups[2].points.front();
@@ -173,7 +165,7 @@ private slots:
                  qPrintable(heat.toolTipAt(heat.cellRect(3, 1).center())));
         QVERIFY(heat.toolTipAt(heat.cellRect(0, 0).center()).contains(QStringLiteral("over 6 run(s)")));
         QVERIFY(v.summary().contains(QStringLiteral("1 without runs")));
-        saveArtifact(v, QStringLiteral("distributions-heat.png"));
+        saveForALook(v, QStringLiteral("distributions-heat.png"));
         // A click on a cell selects its runs.
         QTest::mouseClick(&heat, Qt::LeftButton, {}, heat.cellRect(3, 0).center().toPoint());
         QCoreApplication::processEvents();

@@ -176,12 +176,7 @@ private slots:
         QTest::keyClick(w.detailsView()->hypothesisPanel()->editor(), Qt::Key_Escape);
         QVERIFY(!w.detailsView()->hypothesisPanel()->isEditing());
         QCOMPARE(w.undoStack()->count(), 1);
-        if (const QString artifacts = QString::fromLocal8Bit(qgetenv("REPORT_ARTIFACTS")); !artifacts.isEmpty()) {
-            QDir().mkpath(artifacts);
-            w.show();
-            QCoreApplication::processEvents();
-            w.grab().save(artifacts + QStringLiteral("/notebook-window.png"));
-        }
+        saveForALook(w, QStringLiteral("notebook-window.png"));
         w.undoStack()->undo();
         settle(w);
     }

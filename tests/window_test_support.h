@@ -9,6 +9,7 @@
 #include "workspace.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QSettings>
 #include <QTemporaryDir>
 
@@ -29,6 +30,19 @@ inline void settle(ui::MainWindow& w)
     w.workspace().waitForEdits();
     w.workspace().waitForIdle();
     QCoreApplication::processEvents();
+}
+
+// Into the build's test-artifacts folder ($REPORT_ARTIFACTS), to be looked
+// at: shown first, so layouts that wait for a show have run.
+inline void saveForALook(QWidget& widget, const QString& name)
+{
+    const QString artifacts = QString::fromLocal8Bit(qgetenv("REPORT_ARTIFACTS"));
+    if (artifacts.isEmpty())
+        return;
+    QDir().mkpath(artifacts);
+    widget.show();
+    QCoreApplication::processEvents();
+    widget.grab().save(artifacts + QLatin1Char('/') + name);
 }
 
 // What a second reader of the store says: what is kept, not what is shown.
