@@ -126,8 +126,20 @@ void RunTableView::setRunModel(RunTableModel* model)
     setModel(model);
     connect(model, &QAbstractItemModel::modelReset, this, &RunTableView::applyColumns);
     connect(model, &QAbstractItemModel::modelReset, this, &RunTableView::restoreExpanded);
+    connect(model, &QAbstractItemModel::modelReset, this, &RunTableView::spanGroupRows);
     applyColumns();
     restoreExpanded();
+    spanGroupRows();
+}
+
+void RunTableView::spanGroupRows()
+{
+    // A group's title ("Config = lr=0.1, hidden=32 · 3 runs") is its only
+    // cell: across the row, not cut to the name column's width.
+    if (!model_)
+        return;
+    for (int i = 0; i < model_->rowCount(); ++i)
+        setFirstColumnSpanned(i, QModelIndex(), model_->index(i, 0).data(RunTableModel::IsGroupRole).toBool());
 }
 
 void RunTableView::restoreExpanded()

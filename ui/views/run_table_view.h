@@ -56,6 +56,7 @@ signals:
 private:
     void headerMenu(const QPoint& pos);
     void restoreExpanded();
+    void spanGroupRows();
 
     RunTableModel* model_ = nullptr;
     bool showConstant_ = false;
