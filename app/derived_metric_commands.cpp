@@ -60,6 +60,10 @@ ExitCode deriveCommand(const CliCall& call)
             call.err << "runlens: the runs log a metric '" << name << "'; give the derived one another name\n";
             return Failed;
         }
+        if (parsed.seriesKeys(t).contains(name)) {
+            call.err << "runlens: '" << name << "' cannot read itself\n";
+            return Failed;
+        }
         // A key no run has yet may come with the next run: kept, with a word.
         std::vector<double> values;
         if (const auto unknown = parsed.evaluate(t, nullptr, values))

@@ -113,6 +113,9 @@ private slots:
         QVERIFY(error);
         QCOMPARE(error->position, 4);
         QVERIFY(error->message.contains(QLatin1String("nosuch")));
+        // Two fields joined without spaces read as one key: said so.
+        const auto joined = MetricExpression(QStringLiteral("metrics.train_loss/metrics.val_loss")).evaluate(t, nullptr, v);
+        QVERIFY(joined && joined->message.contains(QLatin1String("put spaces around")));
     }
 
     void curvesAreComputedOnTheStepsEveryMetricLogged()
@@ -176,17 +179,26 @@ private slots:
     {
         RunTable t = smallTable();
         const std::vector<DerivedMetric> defs{
+            {QStringLiteral("a_pct"), QStringLiteral("metrics.gap * 100")},     // reads one that comes later
             {QStringLiteral("gap"), QStringLiteral("metrics.val_loss - metrics.train_loss")},
-            {QStringLiteral("gap_pct"), QStringLiteral("metrics.gap * 100")},   // reads the one before it
+            {QStringLiteral("gap_pct"), QStringLiteral("metrics.gap * 100")},
             {QStringLiteral("train_loss"), QStringLiteral("1")},                // a logged metric's name
             {QStringLiteral("broken"), QStringLiteral("metrics.val_loss -")},
             {QStringLiteral("bad name"), QStringLiteral("1")},
+            {QStringLiteral("val_loss.min"), QStringLiteral("1")},              // would hide val_loss's minimum
+            {QStringLiteral("c1"), QStringLiteral("metrics.c2 + 1")},           // a cycle
+            {QStringLiteral("c2"), QStringLiteral("metrics.c1 + 1")},
         };
         const QStringList problems = addDerivedMetrics(t, defs);
-        QCOMPARE(problems.size(), 3);
-        QVERIFY(problems[0].contains(QLatin1String("train_loss")) && problems[0].contains(QLatin1String("log a metric")));
-        QVERIFY(problems[1].contains(QLatin1String("broken")) && problems[1].contains(QLatin1String("column 19")));
-        QVERIFY(problems[2].contains(QLatin1String("bad name")));
+        QCOMPARE(problems.size(), 6);
+        const QString all = problems.join(u'\n');
+        QVERIFY(all.contains(QLatin1String("'train_loss' left out: the runs log a metric")));
+        QVERIFY(all.contains(QLatin1String("'broken' left out: column 19")));
+        QVERIFY(all.contains(QLatin1String("'bad name' left out")));
+        QVERIFY(all.contains(QLatin1String("'val_loss.min' left out")));
+        QVERIFY(all.contains(QLatin1String("'c1' left out")) && all.contains(QLatin1String("'c2' left out")));
+        QVERIFY(!t.metric(QStringLiteral("c1")) && !t.metric(QStringLiteral("val_loss.min")));
+        QCOMPARE(t.metric(QStringLiteral("a_pct"))->last[0], 20.0);
         const MetricColumn* gap = t.metric(QStringLiteral("gap"));
         QVERIFY(gap);
         QCOMPARE(gap->expression, QStringLiteral("metrics.val_loss - metrics.train_loss"));

@@ -922,8 +922,9 @@ void MainWindow::editDerivedMetrics(const QString& expression)
     const int store = session_->scope().store >= 0 ? session_->scope().store
                       : rows.empty()                ? 0
                                                     : workspace_->runs()->storeIndex(rows.front());
-    DerivedMetricDialog dialog(*workspace_->runs(), std::move(stores), store, workspace_->derivedMetricProblems(), {},
-                               expression, this);
+    // Held for as long as the dialog is open: a live refresh replaces the workspace's table meanwhile.
+    const auto table = workspace_->runs();
+    DerivedMetricDialog dialog(*table, std::move(stores), store, workspace_->derivedMetricProblems(), {}, expression, this);
     if (dialog.exec() == QDialog::Accepted && !dialog.name().isEmpty())
         workspace_->setDerivedMetric(dialog.store(), dialog.name(), dialog.expression());
 }

@@ -22,52 +22,81 @@ QString derivedMetricNameError(const QString& name)
         if (c.isSpace() || QStringLiteral("()<>=!~,'\"`+*").contains(c))
             return QStringLiteral("a derived metric's name cannot hold '%1'; use letters, digits, _ . / -").arg(c);
     }
+    // metrics.loss.min names loss's minimum: a metric called "loss.min" would take its place.
+    for (const char* suffix : {".last", ".min", ".max", ".count", ".last_step"})
+        if (name.endsWith(QLatin1String(suffix)))
+            return QStringLiteral("a derived metric's name cannot end in '%1' (metrics.X%1 is X's summary)")
+                .arg(QLatin1String(suffix));
     return {};
 }
+
+namespace {
+
+// The column of a definition that evaluated, with its values.
+void addColumn(RunTable& table, const DerivedMetric& d, const MetricExpression& expression, const std::vector<double>& values)
+{
+    // Pointers taken after the new column is added: adding one moves the others.
+    const QStringList readKeys = expression.seriesKeys(table);
+    const int column = table.metricColumn(d.name);
+    table.setMetricExpression(column, d.expression);
+    std::vector<const MetricColumn*> read;
+    for (const QString& key : readKeys)
+        read.push_back(table.metric(key));
+    for (int r = 0; r < table.rowCount(); ++r) {
+        const double v = values[size_t(r)];
+        if (std::isnan(v))
+            continue;
+        // count: the fewest points of what it reads (an upper bound on its
+        // curve's), so a view that draws one value as a bar draws this as a
+        // curve when what it reads has one; 1 for an expression over
+        // summaries. lastStep: when its value was last current.
+        int64_t lastStep = 0, count = read.empty() ? 1 : std::numeric_limits<int64_t>::max();
+        for (const MetricColumn* c : read) {
+            lastStep = std::max(lastStep, c->lastStep[size_t(r)]);
+            count = std::min(count, std::max<int64_t>(c->count[size_t(r)], 1));
+        }
+        table.setMetricAt(column, r, v, NAN, NAN, count, lastStep);
+    }
+}
+
+} // namespace
 
 QStringList addDerivedMetrics(RunTable& table, std::span<const DerivedMetric> definitions, const QueryContext* context)
 {
     QStringList problems;
     std::vector<double> values;
+    // A definition may read another, whatever their names' order: passes
+    // until one adds nothing; what still does not resolve (an unknown key, a
+    // cycle) is left out with the reason of the last pass.
+    std::vector<const DerivedMetric*> pending;
     for (const DerivedMetric& d : definitions) {
-        if (const QString bad = derivedMetricNameError(d.name); !bad.isEmpty()) {
+        if (const QString bad = derivedMetricNameError(d.name); !bad.isEmpty())
             problems << QStringLiteral("derived metric '%1' left out: %2").arg(d.name, bad);
-            continue;
-        }
-        if (table.metric(d.name)) {
+        else if (table.metric(d.name))
             problems << QStringLiteral("derived metric '%1' left out: the runs log a metric of that name").arg(d.name);
-            continue;
-        }
-        const MetricExpression expression(d.expression);
-        std::optional<QueryError> error = expression.error();
-        if (!error)
-            error = expression.evaluate(table, context, values);
-        if (error) {
-            problems << QStringLiteral("derived metric '%1' left out: %2").arg(d.name, error->describe());
-            continue;
-        }
-        // The step of a run's last point of what it reads: when its value was last current.
-        // Pointers taken after the new column is added: adding one moves the others.
-        const QStringList readKeys = expression.seriesKeys(table);
-        const int column = table.metricColumn(d.name);
-        table.setMetricExpression(column, d.expression);
-        std::vector<const MetricColumn*> read;
-        for (const QString& key : readKeys)
-            read.push_back(table.metric(key));
-        for (int r = 0; r < table.rowCount(); ++r) {
-            const double v = values[size_t(r)];
-            if (std::isnan(v))
+        else
+            pending.push_back(&d);
+    }
+    for (bool added = true; added && !pending.empty();) {
+        added = false;
+        QStringList unresolved;
+        std::vector<const DerivedMetric*> next;
+        for (const DerivedMetric* d : pending) {
+            const MetricExpression expression(d->expression);
+            std::optional<QueryError> error = expression.error();
+            if (!error)
+                error = expression.evaluate(table, context, values);
+            if (error) {
+                unresolved << QStringLiteral("derived metric '%1' left out: %2").arg(d->name, error->describe());
+                next.push_back(d);
                 continue;
-            // count: at most the points of its curve (the fewest of what it
-            // reads), so a view that draws one value as a bar draws this as
-            // a curve when it has one; 1 for an expression over summaries.
-            int64_t lastStep = 0, count = read.empty() ? 1 : std::numeric_limits<int64_t>::max();
-            for (const MetricColumn* c : read) {
-                lastStep = std::max(lastStep, c->lastStep[size_t(r)]);
-                count = std::min(count, std::max<int64_t>(c->count[size_t(r)], 1));
             }
-            table.setMetricAt(column, r, v, NAN, NAN, count, lastStep);
+            added = true;
+            addColumn(table, *d, expression, values);
         }
+        pending = std::move(next);
+        if (!added)
+            problems += unresolved;
     }
     return problems;
 }

@@ -33,10 +33,10 @@ struct DerivedMetric {
 // an empty string.
 QString derivedMetricNameError(const QString& name);
 
-// Adds a column per definition, in the order given (a definition may read the
-// ones before it). A definition that does not parse, names a key the table
-// lacks, or takes the name of a logged metric is skipped with a problem
-// saying so; the logged metric always wins its name.
+// Adds a column per definition; a definition may read others, in any order.
+// A definition that does not parse, names a key the table lacks, reads
+// itself in a cycle, or takes the name of a logged metric is skipped with a
+// problem saying so; the logged metric always wins its name.
 QStringList addDerivedMetrics(RunTable& table, std::span<const DerivedMetric> definitions,
                               const QueryContext* context = nullptr);
 

@@ -38,6 +38,25 @@ struct StepPoints {
 
 StepPoints byStep(const MetricSeries& s)
 {
+    // Logged in step order, as nearly every run is: one pass, no sort.
+    if (std::is_sorted(s.steps.begin(), s.steps.end())) {
+        StepPoints out;
+        out.steps.reserve(s.size());
+        out.times.reserve(s.size());
+        out.values.reserve(s.size());
+        for (size_t i = 0; i < s.size(); ++i) {
+            const double time = i < s.wallTimes.size() ? s.wallTimes[i] : NAN;
+            if (!out.steps.empty() && out.steps.back() == s.steps[i]) {   // the later value counts
+                out.times.back() = time;
+                out.values.back() = s.values[i];
+                continue;
+            }
+            out.steps.push_back(s.steps[i]);
+            out.times.push_back(time);
+            out.values.push_back(s.values[i]);
+        }
+        return out;
+    }
     std::vector<size_t> order(s.size());
     std::iota(order.begin(), order.end(), size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s.steps[a] < s.steps[b]; });
@@ -108,8 +127,13 @@ std::optional<QueryError> MetricExpression::evaluate(const RunTable& table, cons
         return error_;
     std::optional<QueryError> error;
     const auto get = valueOf(*expr_, table, context, error);
-    if (!get)
+    if (!get) {
+        // Keys may hold - and /, so "metrics.tokens/metrics.time" is one unknown key.
+        const QString key = text_.mid(error->position, error->length);
+        if (key.indexOf(QLatin1String("metrics."), 1) > 0 || key.indexOf(QLatin1String("params."), 1) > 0)
+            error->message += QStringLiteral("; put spaces around + - * / between fields");
         return error;
+    }
     for (int r = 0; r < table.rowCount(); ++r)
         if (const CellValue v = (*get)(r); v.present)
             values[size_t(r)] = v.number;

@@ -172,7 +172,11 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
     it->baselines = readBaselines(*it->reader);
     it->savedQueries = readSavedQueries(*it->reader);
     it->promotionRules = readPromotionRules(*it->reader);
-    it->derivedMetrics = readDerivedMetrics(*it->reader);
+    auto derived = readDerivedMetrics(*it->reader);
+    if (derived != it->derivedMetrics) {   // changed from outside (runlens derive): old curves are stale
+        dropDerivedCurves();
+        it->derivedMetrics = std::move(derived);
+    }
     it->savedViews = readStoreEntries(*it->reader, StoreEntryKind::SavedView);
     it->problems = runs->problems;
     it->notes = runs->notes;
@@ -288,6 +292,27 @@ std::vector<int> Workspace::baselineRows() const
     });
 }
 
+void Workspace::baselinesChanged()
+{
+    // A derived metric may read baseline.X: its column and curves follow the new baseline.
+    const bool derived = std::any_of(stores_.begin(), stores_.end(), [](const Store& st) { return !st.derivedMetrics.empty(); });
+    if (!derived) {
+        emit runsChanged();
+        return;
+    }
+    dropDerivedCurves();
+    rebuildMerged();
+}
+
+void Workspace::dropDerivedCurves()
+{
+    // Curves computed from an old definition or baseline: gone, and a load
+    // still computing one from them does not put it back when it finishes.
+    // (Not generation_: that would cancel the stores' loads too.)
+    ++curveEpoch_;
+    plotCache_.clear();
+}
+
 Result<bool> Workspace::setBaseline(int row, bool mark)
 {
     if (row < 0 || row >= merged_->rowCount())
@@ -303,7 +328,7 @@ Result<bool> Workspace::setBaseline(int row, bool mark)
         store.baselines.insert(experiment, id);
     else
         store.baselines.remove(experiment);
-    emit runsChanged();
+    baselinesChanged();
     ++baselineWrites_;
     emit baselineSaving(true);
     pool_.start([this, reader = store.reader, path = store.path, experiment, id = mark ? id : QString(), before] {
@@ -321,7 +346,7 @@ Result<bool> Workspace::setBaseline(int row, bool mark)
                     it->baselines.remove(experiment);
                 else
                     it->baselines.insert(experiment, before);
-                emit runsChanged();
+                baselinesChanged();
                 emit baselineFailed(done.error());
                 return;
             }
@@ -408,7 +433,7 @@ void Workspace::keepEntry(int store, StoreEntryKind kind, const QString& name, c
             break;
         case StoreEntryKind::DerivedMetric:
             // A new definition is a new column, and curves drawn from an old one are stale.
-            plotCache_.clear();
+            dropDerivedCurves();
             rebuildMerged();
             emit derivedMetricsChanged();
             break;
@@ -547,7 +572,8 @@ std::shared_ptr<const PlotSeries> Workspace::buildSeries(const SeriesKey& key, c
                                                                  : runningMean(raw->ys(), int(key.smoothingParam));
         auto smoothed = std::make_shared<const PlotSeries>(std::vector<double>(raw->xs().begin(), raw->xs().end()),
                                                            std::move(ys));
-        plotCache_.put(key.text(), smoothed, smoothed->size() * 16);
+        if (snapshot.epoch == curveEpoch_.load())
+            plotCache_.put(key.text(), smoothed, smoothed->size() * 16);
         return smoothed;
     }
     if (!cache) {
@@ -583,7 +609,8 @@ std::shared_ptr<const PlotSeries> Workspace::buildSeries(const SeriesKey& key, c
     } else {
         plot = std::make_shared<const PlotSeries>(**raw, key.axis);
     }
-    plotCache_.put(key.text(), plot, plot->size() * 16);
+    if (snapshot.epoch == curveEpoch_.load())
+        plotCache_.put(key.text(), plot, plot->size() * 16);
     return plot;
 }
 
@@ -604,7 +631,7 @@ void Workspace::requestSeries(const std::vector<SeriesKey>& keys, quint64 ticket
     const quint64 generation = generation_.load();
     for (const auto& k : missing) {
         // The store's cache is taken here, on the GUI thread that owns stores_.
-        pool_.start([this, k, cache = cacheFor(k), snapshot = Snapshot{merged_, derivedContext_}, ticket, remaining, generation] {
+        pool_.start([this, k, cache = cacheFor(k), snapshot = Snapshot{merged_, derivedContext_, curveEpoch_.load()}, ticket, remaining, generation] {
             QString error;
             if (generation_.load() == generation && !buildSeries(k, cache, snapshot, &error) && !error.isEmpty())
                 QMetaObject::invokeMethod(this, [this, key = k.runId + QLatin1Char('/') + k.metric, error] {
@@ -637,7 +664,7 @@ size_t Workspace::plotCacheBytes() const
 std::shared_ptr<const PlotSeries> Workspace::loadSeriesNow(const SeriesKey& key)
 {
     QString error;
-    return buildSeries(key, cacheFor(key), Snapshot{merged_, derivedContext_}, &error);
+    return buildSeries(key, cacheFor(key), Snapshot{merged_, derivedContext_, curveEpoch_.load()}, &error);
 }
 
 QString Workspace::openAndWait(const QStringList& paths)

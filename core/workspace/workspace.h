@@ -188,6 +188,9 @@ private:
     void finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs, QString stamp,
                     quint64 generation);
     void rebuildMerged();
+    // After a baseline changed: the table again (derived metrics read baselines), or just the news.
+    void baselinesChanged();
+    void dropDerivedCurves();
     std::shared_ptr<SeriesCache> cacheFor(const SeriesKey& key) const;
     // Runs on pool threads: touches only the cache it is given and plotCache_.
     // The merged table when a series was asked for, and its baselines: a
@@ -195,6 +198,7 @@ private:
     struct Snapshot {
         std::shared_ptr<const RunTable> table;
         std::shared_ptr<const QueryContext> context;
+        quint64 epoch = 0;   // curveEpoch_ then: a result from before a definition changed is not cached
     };
     std::shared_ptr<const PlotSeries> buildSeries(const SeriesKey& key, const std::shared_ptr<SeriesCache>& cache,
                                                   const Snapshot& snapshot, QString* error);
@@ -205,7 +209,8 @@ private:
     std::vector<Store> stores_;
     std::shared_ptr<const RunTable> merged_;
     QStringList derivedProblems_;
-    std::shared_ptr<const QueryContext> derivedContext_;   // the merged table's baselines, when derived metrics need them
+    std::shared_ptr<const QueryContext> derivedContext_;
+    std::atomic<quint64> curveEpoch_{0};   // the merged table's baselines, when derived metrics need them
     QThreadPool pool_;
     std::atomic<quint64> generation_{0};
     int loading_ = 0;
