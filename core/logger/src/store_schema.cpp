@@ -108,20 +108,26 @@ const std::array<Migration, kStoreSchemaVersion> kMigrations = {
     [](SqliteDb& db) { db.exec(kSchemaV1); },
     // v2: chunk layout v2 (steps as varint deltas). The tables stay; v1 chunks stay readable.
     [](SqliteDb&) {},
-    // v3: runs.config_hash (params but for seeds: the "already tried" lookup,
-    // already_tried.h) with its index, so that a run's start costs one
-    // indexed query however large the store. Older runs get theirs here.
-    [](SqliteDb& db) {
-        // Idempotent, like v1's CREATE ... IF NOT EXISTS: a store whose
-        // version was set back by hand must move forward again.
-        auto has = db.prepare("SELECT count(*) FROM pragma_table_info('runs') WHERE name='config_hash'");
-        has.step();
-        if (has.int64(0) == 0)
-            db.exec("ALTER TABLE runs ADD COLUMN config_hash TEXT NOT NULL DEFAULT ''");
-        db.exec("CREATE INDEX IF NOT EXISTS runs_by_config ON runs(experiment_id, config_hash)");
-        detail::backfillConfigHashes(db);
-    },
 };
+
+// runs.config_hash (params but for seeds: the "already tried" lookup,
+// already_tried.h) with its index, so that a run's start costs one indexed
+// query however large the store; older runs get theirs here, once. Additive,
+// so it needs no schema version (store_schema.h says why).
+bool hasConfigHash(SqliteDb& db)
+{
+    auto has = db.prepare("SELECT count(*) FROM pragma_table_info('runs') WHERE name='config_hash'");
+    has.step();
+    return has.int64(0) > 0;
+}
+
+void addConfigHash(SqliteDb& db)
+{
+    if (!hasConfigHash(db))
+        db.exec("ALTER TABLE runs ADD COLUMN config_hash TEXT NOT NULL DEFAULT ''");
+    db.exec("CREATE INDEX IF NOT EXISTS runs_by_config ON runs(experiment_id, config_hash)");
+    detail::backfillConfigHashes(db);
+}
 
 } // namespace
 
@@ -151,7 +157,7 @@ SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms, const
     if (version > kStoreSchemaVersion)
         throw Error("'" + path + "' was written by a newer Runlens (store schema " + std::to_string(version)
             + "); this build writes schema " + std::to_string(kStoreSchemaVersion) + ". Upgrade Runlens.");
-    if (version == kStoreSchemaVersion) {
+    if (version == kStoreSchemaVersion && hasConfigHash(db)) {
         db.exec("PRAGMA foreign_keys=ON");
         return db;
     }
@@ -175,6 +181,8 @@ SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms, const
     version = storeSchemaVersion(db);
     for (int v = version; v < kStoreSchemaVersion; ++v)
         kMigrations[static_cast<size_t>(v)](db);
+    if (!hasConfigHash(db))
+        addConfigHash(db);
     auto set = db.prepare("INSERT OR REPLACE INTO store_meta(key, value) VALUES(?, ?)");
     set.bind(1, "schema_version").bind(2, std::to_string(kStoreSchemaVersion)).run();
     set.bind(1, "application").bind(2, kStoreApplicationId).run();

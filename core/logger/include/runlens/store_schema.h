@@ -11,8 +11,11 @@ class SqliteDb;
 
 // 2: metric chunks may use chunk layout v2 (no table changes; the version
 // makes an older Runlens refuse the store instead of reading v2 chunks as damaged).
-// 3: runs.config_hash and its index runs_by_config (already_tried.h).
-inline constexpr int kStoreSchemaVersion = 3;
+// runs.config_hash and its index runs_by_config (already_tried.h) are added
+// in place by openStoreForWriting without a new version: an older Runlens
+// ignores a column it does not know, and a version bump would make it refuse
+// the store after this build merely starred a run in it.
+inline constexpr int kStoreSchemaVersion = 2;
 inline constexpr const char* kStoreApplicationId = "runlens";
 // SQLite's application_id in the file header ("RLNS"): lets file managers
 // (resources/runlens-mime.xml) tell a store from any other SQLite file.
