@@ -155,6 +155,7 @@ private slots:
             QCOMPARE(kept.query, QStringLiteral("metrics.val_acc > 0.8"));
             QCOMPARE(kept.groupBy, QStringLiteral("status"));
             QCOMPARE(kept.metrics, QStringList{QStringLiteral("val_acc")});
+            QCOMPARE(kept.tab, QStringLiteral("runlens::ui::CurvesView"));
         }
         // Another window, fresh state: the navigator lists the view; a click applies it.
         MainWindow w;

@@ -580,7 +580,8 @@ void MainWindow::saveView(const QString& givenName)
     view.groupBy = model_->groupBy();
     view.metrics = curves_->metrics();
     view.curves = QJsonObject::fromVariantMap(curveSettingsToMap(curves_->settings()));
-    view.tab = views_->tabText(views_->currentIndex()).remove(QLatin1Char('&'));
+    // The view's class, not its title: a translated title would not match in another language.
+    view.tab = QString::fromLatin1(views_->currentWidget()->metaObject()->className());
     workspace_->saveView(store, name, view.toJson());
     statusBar()->showMessage(tr("Saved the view as “%1”").arg(name), 5000);
 }
@@ -601,7 +602,7 @@ bool MainWindow::applyView(const QString& name, const QString& viewJson)
     if (!view->metrics.isEmpty())
         curves_->setMetrics(view->metrics);
     for (int i = 0; i < views_->count(); ++i)
-        if (views_->tabText(i).remove(QLatin1Char('&')) == view->tab)
+        if (QLatin1String(views_->widget(i)->metaObject()->className()) == view->tab)
             views_->setCurrentIndex(i);
     statusBar()->showMessage(tr("View “%1”").arg(name), 5000);
     return true;

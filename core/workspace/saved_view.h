@@ -20,7 +20,7 @@ struct SavedView {
     QString groupBy;
     QStringList metrics;
     QJsonObject curves;   // the curves' settings, by the window's keys
-    QString tab;          // "Curves", "Parallel", ...
+    QString tab;          // the shown view's class ("runlens::ui::CurvesView"): the same in every language
 
     QString toJson() const;
     // A value that is not a view (hand-edited, another tool's) is an error, not a crash.

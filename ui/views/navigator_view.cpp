@@ -78,8 +78,7 @@ void NavigatorView::rebuild()
             auto* saved = new QTreeWidgetItem(item, {v.name, QString()});
             saved->setIcon(0, style()->standardIcon(QStyle::SP_FileDialogDetailedView));
             const auto view = SavedView::fromJson(v.value);
-            saved->setToolTip(0, view ? tr("Saved view: %1%2").arg(view->tab.isEmpty() ? tr("the window") : view->tab,
-                                                                     view->query.isEmpty() ? QString() : tr(", %1").arg(view->query))
+            saved->setToolTip(0, view ? tr("Saved view%1").arg(view->query.isEmpty() ? QString() : tr(": %1").arg(view->query))
                                       : tr("Not a view this Runlens reads: %1").arg(view.error()));
             saved->setData(0, kStoreRole, s);
             saved->setData(0, kViewRole, v.value);
