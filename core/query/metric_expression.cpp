@@ -38,43 +38,32 @@ struct StepPoints {
 
 StepPoints byStep(const MetricSeries& s)
 {
+    StepPoints out;
+    out.steps.reserve(s.size());
+    out.times.reserve(s.size());
+    out.values.reserve(s.size());
+    auto take = [&](size_t i) {
+        const double time = i < s.wallTimes.size() ? s.wallTimes[i] : NAN;
+        if (!out.steps.empty() && out.steps.back() == s.steps[i]) {   // the later value counts
+            out.times.back() = time;
+            out.values.back() = s.values[i];
+            return;
+        }
+        out.steps.push_back(s.steps[i]);
+        out.times.push_back(time);
+        out.values.push_back(s.values[i]);
+    };
     // Logged in step order, as nearly every run is: one pass, no sort.
     if (std::is_sorted(s.steps.begin(), s.steps.end())) {
-        StepPoints out;
-        out.steps.reserve(s.size());
-        out.times.reserve(s.size());
-        out.values.reserve(s.size());
-        for (size_t i = 0; i < s.size(); ++i) {
-            const double time = i < s.wallTimes.size() ? s.wallTimes[i] : NAN;
-            if (!out.steps.empty() && out.steps.back() == s.steps[i]) {   // the later value counts
-                out.times.back() = time;
-                out.values.back() = s.values[i];
-                continue;
-            }
-            out.steps.push_back(s.steps[i]);
-            out.times.push_back(time);
-            out.values.push_back(s.values[i]);
-        }
+        for (size_t i = 0; i < s.size(); ++i)
+            take(i);
         return out;
     }
     std::vector<size_t> order(s.size());
     std::iota(order.begin(), order.end(), size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s.steps[a] < s.steps[b]; });
-    StepPoints out;
-    out.steps.reserve(order.size());
-    out.times.reserve(order.size());
-    out.values.reserve(order.size());
-    for (const size_t i : order) {
-        const double time = i < s.wallTimes.size() ? s.wallTimes[i] : NAN;
-        if (!out.steps.empty() && out.steps.back() == s.steps[i]) {
-            out.times.back() = time;
-            out.values.back() = s.values[i];
-            continue;
-        }
-        out.steps.push_back(s.steps[i]);
-        out.times.push_back(time);
-        out.values.push_back(s.values[i]);
-    }
+    for (const size_t i : order)
+        take(i);
     return out;
 }
 

@@ -201,9 +201,7 @@ void Workspace::rebuildMerged()
     derivedContext_.reset();
     if (!definitions.empty()) {
         auto context = std::make_shared<QueryContext>();
-        context->baselineRows = baselineRowsOf(merged, [this](int store, const QString& experiment) {
-            return store < storeCount() ? stores_[size_t(store)].baselines.value(experiment) : QString();
-        });
+        context->baselineRows = baselineRowsIn(merged);
         derivedProblems_ = addDerivedMetrics(merged, definitions, context.get());
         derivedContext_ = std::move(context);   // the curves' baseline.X, on the loading threads
     }
@@ -287,7 +285,12 @@ int Workspace::baselineRowFor(int row) const
 
 std::vector<int> Workspace::baselineRows() const
 {
-    return baselineRowsOf(*merged_, [this](int store, const QString& experiment) {
+    return baselineRowsIn(*merged_);
+}
+
+std::vector<int> Workspace::baselineRowsIn(const RunTable& merged) const
+{
+    return baselineRowsOf(merged, [this](int store, const QString& experiment) {
         return store < storeCount() ? stores_[size_t(store)].baselines.value(experiment) : QString();
     });
 }

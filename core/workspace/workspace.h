@@ -188,6 +188,8 @@ private:
     void finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs, QString stamp,
                     quint64 generation);
     void rebuildMerged();
+    // baselineRows() of a merged table being built (derived metrics read baseline.X).
+    std::vector<int> baselineRowsIn(const RunTable& merged) const;
     // After a baseline changed: the table again (derived metrics read baselines), or just the news.
     void baselinesChanged();
     void dropDerivedCurves();
