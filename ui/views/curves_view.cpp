@@ -700,7 +700,7 @@ void CurvesView::updateRangeStatistics()
     }
     // A range of 100 runs x 1 M points is a few hundred ms to read: off the GUI thread.
     const quint64 generation = ++rangeStatsGeneration_;
-    const auto [x0, x1] = *zoom_;
+    const double x0 = zoom_->first, x1 = zoom_->second;   // captured below: no structured binding (clang 14)
     auto* watcher = new QFutureWatcher<std::vector<RangeStatistics>>(this);
     connect(watcher, &QFutureWatcher<std::vector<RangeStatistics>>::finished, this, [this, watcher, jobs, generation] {
         watcher->deleteLater();

@@ -225,7 +225,9 @@ AlreadyTried lookUpAlreadyTried(SqliteDb& db, const Probe& probe, int64_t nowMs,
     // finished match logged (byte order: no guess at which one matters).
     std::string metric = probe.metric;
     if (metric.empty() && !finishedMetrics.empty()) {
-        for (const auto& [key, value] : finishedMetrics.front()) {
+        for (const auto& entry : finishedMetrics.front()) {
+            // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
+            const std::string& key = entry.first;
             if (std::all_of(finishedMetrics.begin(), finishedMetrics.end(), [&](const auto& m) { return m.count(key) > 0; })) {
                 metric = key;
                 break;
