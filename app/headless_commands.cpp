@@ -97,43 +97,19 @@ void printAligned(QTextStream& out, const QStringList& header, const std::vector
 std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool deleted, QTextStream& err,
                                   ExitCode& code)
 {
-    auto reader = openStore(path, kind, deleted);
-    if (!reader) {
-        err << "runlens: " << reader.error() << '\n';
+    auto opened = LoadedStore::open(path, kind, deleted);
+    if (!opened) {
+        err << "runlens: " << opened.error() << '\n';
         code = StoreError;
         return std::nullopt;
     }
-    auto runs = (*reader)->loadRuns();
-    if (!runs) {
-        err << "runlens: " << runs.error() << '\n';
-        code = StoreError;
-        return std::nullopt;
-    }
-    for (const auto& p : runs->problems)
+    for (const auto& p : opened->runs.problems)
         err << "runlens: warning: " << p << '\n';
-    for (const auto& n : runs->notes)
+    for (const auto& n : opened->runs.notes)
         err << "runlens: note: " << n << '\n';
-    Opened opened{std::move(*reader), std::move(*runs)};
-    // The store's derived metrics are columns for every command, as in the app.
-    std::vector<DerivedMetric> definitions;
-    for (const auto& e : readDerivedMetrics(*opened.reader))
-        definitions.push_back({e.name, e.value});
-    if (!definitions.empty()) {
-        const QueryContext context = queryContextOf(opened);
-        auto table = std::make_shared<RunTable>(*opened.runs.table);
-        for (const auto& p : addDerivedMetrics(*table, definitions, &context))
-            err << "runlens: warning: " << p << '\n';
-        opened.runs.table = std::move(table);
-    }
-    return opened;
-}
-
-QueryContext queryContextOf(const Opened& store)
-{
-    const auto baselines = readBaselines(*store.reader);
-    QueryContext context;
-    context.baselineRows = baselineRowsOf(*store.runs.table, [&](int, const QString& experiment) { return baselines.value(experiment); });
-    return context;
+    for (const auto& p : opened->derivedMetricProblems)
+        err << "runlens: warning: " << p << '\n';
+    return std::move(*opened);
 }
 
 int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
@@ -152,9 +128,9 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
                  QTextStream& out, QTextStream& err)
 {
     const RunTable& t = *s.runs.table;
-    const RunQuery q(query);
-    const QueryContext baselines = queryContextOf(s);
-    const auto selection = q.select(t, &baselines);
+    // The notebook's trash is out of sight, as in the app, unless asked for
+    // with the other tools' deleted runs.
+    const auto selection = s.select(query, withTrash);
     if (selection.error) {
         err << "runlens: invalid query, " << selection.error->describe() << '\n';
         err << "  " << query << '\n'
@@ -162,13 +138,7 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
             << QString(std::max(1, selection.error->length), QLatin1Char('^')) << '\n';
         return BadQuery;
     }
-    // The notebook's trash is out of sight, as in the app, unless asked for
-    // with the other tools' deleted runs.
-    std::vector<int> rows;
-    rows.reserve(selection.rows.size());
-    for (int r : selection.rows)
-        if (withTrash || !t.isTrashed(r))
-            rows.push_back(r);
+    const std::vector<int>& rows = selection.rows;
     // Both written run by run as they are formatted: a document built whole
     // first took 625 MB and 4.4 s to print 10,000 runs.
     if (format == QLatin1String("json")) {
@@ -249,64 +219,21 @@ ExitCode cmdSeeds(const QString& metric, const QStringList& seedKeys, const QStr
         err << "runlens: invalid query, " << selection.error->describe() << '\n';
         return BadQuery;
     }
-    // Only runs that have the metric take part (a sweep's parent run has none).
-    std::vector<int> withMetric;
-    for (int r : selection.rows)
-        if (!metricValues(t, {r}, metric).empty())
-            withMetric.push_back(r);
-    if (withMetric.empty()) {
+    const auto rows = seedGroupSummaries(t, selection.rows, metric, seedKeys.isEmpty() ? defaultSeedKeys() : seedKeys);
+    if (rows.empty()) {
         err << "runlens seeds: no run has metric '" << metric << "'\n";
         return RunNotFound;
     }
-    struct Row {
-        SeedGroup group;
-        SampleStats stats;
-    };
-    std::vector<Row> rows;
-    for (auto& g : groupBySeed(t, withMetric, seedKeys.isEmpty() ? defaultSeedKeys() : seedKeys)) {
-        const auto stats = sampleStats(metricValues(t, g.rows, metric));
-        if (stats.n > 0)
-            rows.push_back({std::move(g), stats});
-    }
-    // Best mean first; each other group is tested against it.
-    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.stats.mean > b.stats.mean; });
     if (format == QLatin1String("json")) {
-        QJsonArray arr;
-        for (size_t i = 0; i < rows.size(); ++i) {
-            const auto& r = rows[i];
-            QJsonObject o{{QStringLiteral("config"), r.group.label},
-                          {QStringLiteral("n"), r.stats.n},
-                          {QStringLiteral("mean"), jsonNumber(r.stats.mean)},
-                          {QStringLiteral("sd"), jsonNumber(r.stats.sd)},
-                          {QStringLiteral("min"), jsonNumber(r.stats.min)},
-                          {QStringLiteral("max"), jsonNumber(r.stats.max)}};
-            QJsonArray ids;
-            for (int row : r.group.rows)
-                ids.append(t.id(row));
-            o.insert(QStringLiteral("runs"), ids);
-            if (i > 0) {
-                const auto w = welchTTest(rows[0].stats, r.stats);
-                o.insert(QStringLiteral("welch_vs_best"),
-                         w.valid ? QJsonValue(QJsonObject{{QStringLiteral("t"), w.t},
-                                                          {QStringLiteral("df"), w.df},
-                                                          {QStringLiteral("p"), w.p}})
-                                 : QJsonValue(QJsonValue::Null));
-            }
-            if (!r.stats.warning.isEmpty())
-                o.insert(QStringLiteral("warning"), r.stats.warning);
-            arr.append(o);
-        }
-        out << QString::fromUtf8(QJsonDocument(arr).toJson(QJsonDocument::Indented));
+        out << QString::fromUtf8(QJsonDocument(seedGroupSummariesToJson(t, rows)).toJson(QJsonDocument::Indented));
         return Ok;
     }
     std::vector<QStringList> lines;
     for (size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
         QString test = QStringLiteral("(best)");
-        if (i > 0) {
-            const auto w = welchTTest(rows[0].stats, r.stats);
-            test = w.valid ? QStringLiteral("p = %1").arg(QString::number(w.p, 'g', 3)) : QStringLiteral("-");
-        }
+        if (r.vsBest)
+            test = r.vsBest->valid ? QStringLiteral("p = %1").arg(QString::number(r.vsBest->p, 'g', 3)) : QStringLiteral("-");
         lines.push_back({elide(r.group.label, 60), QString::number(r.stats.n),
                          QStringLiteral("%1 ± %2").arg(compactNumber(r.stats.mean), compactNumber(r.stats.sd)),
                          compactNumber(r.stats.min), compactNumber(r.stats.max), test,
@@ -327,20 +254,9 @@ ExitCode cmdMetric(
     const int row = findRunOrFail(t, runName, err);
     if (row < 0)
         return RunNotFound;
-    const QueryContext context = queryContextOf(s);
-    auto loaded = metricSeriesOf(t, row, key, &context, [&](const QString& k) -> Result<std::shared_ptr<const MetricSeries>> {
-        auto one = s.reader->loadSeries(t.id(row), k);
-        if (!one)
-            return Failure{one.error()};
-        return std::make_shared<const MetricSeries>(std::move(*one));
-    });
+    const auto loaded = s.series(row, key);
     if (!loaded) {
-        const auto& series = loaded;
-        QStringList keys;
-        for (const auto& m : t.metrics())
-            if (m.has(row))
-                keys << m.key;
-        err << "runlens: " << series.error() << " (it has: " << keys.join(QStringLiteral(", ")) << ")\n";
+        err << "runlens: " << loaded.error() << '\n';
         return RunNotFound;
     }
     const auto& series = *loaded;
@@ -473,13 +389,7 @@ ExitCode cmdDiff(const QString& nameA, const QString& nameB, const QString& form
     }
     const auto entries = diffRuns(*a, *b, options);
     if (format == QLatin1String("json")) {
-        QJsonArray arr;
-        for (const auto& e : entries)
-            arr.append(QJsonObject{{QStringLiteral("section"), e.section}, {QStringLiteral("key"), e.key},
-                {QStringLiteral("a"), e.inA ? QJsonValue(e.a) : QJsonValue()},
-                {QStringLiteral("b"), e.inB ? QJsonValue(e.b) : QJsonValue()}});
-        QJsonObject o{{QStringLiteral("a"), a->id}, {QStringLiteral("b"), b->id}, {QStringLiteral("differences"), arr}};
-        out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
+        out << QString::fromUtf8(QJsonDocument(runDiffToJson(*a, *b, entries)).toJson(QJsonDocument::Indented));
         return Ok;
     }
     out << "A: " << a->name << " (" << a->id << ")\nB: " << b->name << " (" << b->id << ")\n";

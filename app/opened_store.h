@@ -5,8 +5,7 @@
 #pragma once
 
 #include "cli_command.h"
-#include "run_query.h"
-#include "store_reader.h"
+#include "loaded_store.h"
 
 #include <QTextStream>
 
@@ -15,17 +14,17 @@
 
 namespace runlens::cli {
 
-struct Opened {
-    std::unique_ptr<StoreReader> reader;
-    LoadedRuns runs;
-};
+// The commands' store is core's LoadedStore (core/workspace/loaded_store.h),
+// the one the read ABI answers Python from.
+using Opened = LoadedStore;
 
 // Prints why on `err` and sets `code` (StoreError) when it cannot.
 std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool deleted, QTextStream& err,
                                   ExitCode& code);
-// Each row's baseline (its experiment's, readBaselines), for queries that
-// reach baseline.X and welch_p.
-QueryContext queryContextOf(const Opened& store);
+inline QueryContext queryContextOf(const Opened& store)
+{
+    return store.queryContext();
+}
 // The row of a run given as an id, id prefix or name; -1 after saying why.
 int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_diff.h"
 
+#include <QJsonArray>
+
 #include "promotion.h"
 
 #include "natural_compare.h"
@@ -288,6 +290,16 @@ QString comparisonToLatex(const RunComparison& c, bool onlyDifferences, int base
     for (const auto& row : cells.rows)
         out += line(row);
     return out + QStringLiteral("\\bottomrule\n\\end{tabular}\n");
+}
+
+QJsonObject runDiffToJson(const RunDetails& a, const RunDetails& b, const std::vector<DiffEntry>& entries)
+{
+    QJsonArray arr;
+    for (const auto& e : entries)
+        arr.append(QJsonObject{{QStringLiteral("section"), e.section}, {QStringLiteral("key"), e.key},
+            {QStringLiteral("a"), e.inA ? QJsonValue(e.a) : QJsonValue()},
+            {QStringLiteral("b"), e.inB ? QJsonValue(e.b) : QJsonValue()}});
+    return QJsonObject{{QStringLiteral("a"), a.id}, {QStringLiteral("b"), b.id}, {QStringLiteral("differences"), arr}};
 }
 
 } // namespace runlens

@@ -6,6 +6,7 @@
 
 #include "run_details.h"
 
+#include <QJsonObject>
 #include <QString>
 
 #include <optional>
@@ -27,6 +28,9 @@ struct CompareOptions {
 
 // Only the entries that differ, grouped by section, keys in natural order.
 std::vector<DiffEntry> diffRuns(const RunDetails& a, const RunDetails& b, const CompareOptions& options = {});
+// {a: id, b: id, differences: [{section, key, a, b}]} (null where a run lacks
+// the key): what `runlens diff --format json` prints and Python's store.diff() returns.
+QJsonObject runDiffToJson(const RunDetails& a, const RunDetails& b, const std::vector<DiffEntry>& entries);
 
 // Several runs side by side: one row per (section, key) any of them has.
 struct ComparisonRow {

@@ -2,6 +2,9 @@
 #include "seed_statistics.h"
 
 #include "natural_compare.h"
+#include "run_json.h"
+
+#include <QJsonObject>
 
 #include <QMap>
 
@@ -95,6 +98,58 @@ std::vector<double> metricValues(const RunTable& table, const std::vector<int>& 
         if (reader.has(r))
             out.push_back(reader.at(r));
     return out;
+}
+
+std::vector<SeedGroupSummary> seedGroupSummaries(const RunTable& table, const std::vector<int>& rows,
+                                                 const QString& metric, const QStringList& seedKeys)
+{
+    std::vector<int> withMetric;
+    const MetricReader reader = MetricReader::of(table, metric);
+    for (int r : rows)
+        if (reader.has(r))
+            withMetric.push_back(r);
+    std::vector<SeedGroupSummary> summaries;
+    if (withMetric.empty())
+        return summaries;
+    for (auto& g : groupBySeed(table, withMetric, seedKeys)) {
+        const auto stats = sampleStats(metricValues(table, g.rows, metric));
+        if (stats.n > 0)
+            summaries.push_back({std::move(g), stats, std::nullopt});
+    }
+    std::stable_sort(summaries.begin(), summaries.end(),
+                     [](const SeedGroupSummary& a, const SeedGroupSummary& b) { return a.stats.mean > b.stats.mean; });
+    for (size_t i = 1; i < summaries.size(); ++i)
+        summaries[i].vsBest = welchTTest(summaries[0].stats, summaries[i].stats);
+    return summaries;
+}
+
+QJsonArray seedGroupSummariesToJson(const RunTable& table, const std::vector<SeedGroupSummary>& groups)
+{
+    QJsonArray arr;
+    for (const auto& g : groups) {
+        QJsonObject o{{QStringLiteral("config"), g.group.label},
+                      {QStringLiteral("n"), g.stats.n},
+                      {QStringLiteral("mean"), jsonNumber(g.stats.mean)},
+                      {QStringLiteral("sd"), jsonNumber(g.stats.sd)},
+                      {QStringLiteral("min"), jsonNumber(g.stats.min)},
+                      {QStringLiteral("max"), jsonNumber(g.stats.max)}};
+        QJsonArray ids;
+        for (int row : g.group.rows)
+            ids.append(table.id(row));
+        o.insert(QStringLiteral("runs"), ids);
+        if (g.vsBest) {
+            const WelchTest& w = *g.vsBest;
+            o.insert(QStringLiteral("welch_vs_best"),
+                     w.valid ? QJsonValue(QJsonObject{{QStringLiteral("t"), w.t},
+                                                      {QStringLiteral("df"), w.df},
+                                                      {QStringLiteral("p"), w.p}})
+                             : QJsonValue(QJsonValue::Null));
+        }
+        if (!g.stats.warning.isEmpty())
+            o.insert(QStringLiteral("warning"), g.stats.warning);
+        arr.append(o);
+    }
+    return arr;
 }
 
 } // namespace runlens

@@ -8,10 +8,12 @@
 #include "sample_statistics.h"
 #include "seed_keys.h"
 
+#include <QJsonArray>
 #include <QString>
 #include <QStringList>
 
 #include <cmath>
+#include <optional>
 #include <vector>
 
 namespace runlens {
@@ -51,5 +53,20 @@ struct MetricReader {
 
 // The values of `metric` (MetricReader's reading) of the rows that have it.
 std::vector<double> metricValues(const RunTable& table, const std::vector<int>& rows, const QString& metric);
+
+// One config's runs that differ only by seed, with a metric's statistics.
+struct SeedGroupSummary {
+    SeedGroup group;
+    SampleStats stats;
+    std::optional<WelchTest> vsBest; // Welch's test against the first (best) group; none for that one
+};
+
+// The seed groups of those of `rows` that have `metric` (a sweep's parent
+// run has none), best mean first: what `runlens seeds` and Python's
+// store.seeds() answer. Empty when no run has a value.
+std::vector<SeedGroupSummary> seedGroupSummaries(const RunTable& table, const std::vector<int>& rows,
+                                                 const QString& metric, const QStringList& seedKeys = defaultSeedKeys());
+// [{config, n, mean, sd, min, max, runs: [ids], welch_vs_best: {t, df, p} | null, warning?}]
+QJsonArray seedGroupSummariesToJson(const RunTable& table, const std::vector<SeedGroupSummary>& groups);
 
 } // namespace runlens

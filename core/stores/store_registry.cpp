@@ -14,6 +14,8 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <QUrl>
 
 #include <sys/stat.h>
 
@@ -109,8 +111,37 @@ Result<std::unique_ptr<StoreReader>> withAnnotations(const StoreFormat& format, 
 
 } // namespace
 
-Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QString& kind, bool includeDeleted)
+Result<QString> storePathOf(const QString& pathOrUrl)
 {
+    static const QRegularExpression scheme(QStringLiteral("^([A-Za-z][A-Za-z0-9+.-]*):(//)?"));
+    const auto m = scheme.match(pathOrUrl);
+    // One letter is a Windows drive, not a scheme.
+    if (!m.hasMatch() || m.capturedLength(1) < 2 || m.captured(2).isEmpty())
+        return pathOrUrl;
+    const QString name = m.captured(1).toLower();
+    if (name == QLatin1String("file")) {
+        const QUrl url(pathOrUrl);
+        if (!url.isValid() || !url.isLocalFile())
+            return Failure{QStringLiteral("'%1' is not a local file URL").arg(pathOrUrl)};
+        return url.toLocalFile();
+    }
+    // MLflow's tracking URI for its SQLite backend: sqlite:///relative.db, sqlite:////absolute.db.
+    if (name == QLatin1String("sqlite")) {
+        const QString rest = pathOrUrl.mid(m.capturedLength());
+        if (!rest.startsWith(QLatin1Char('/')))
+            return Failure{QStringLiteral("'%1' names no file (sqlite:///PATH)").arg(pathOrUrl)};
+        return rest.mid(1);
+    }
+    return Failure{QStringLiteral("'%1': this build opens files and folders (paths, file:// and sqlite:/// URLs), not %2:// stores")
+                       .arg(pathOrUrl, name)};
+}
+
+Result<std::unique_ptr<StoreReader>> openStore(const QString& pathOrUrl, const QString& kind, bool includeDeleted)
+{
+    const auto resolved = storePathOf(pathOrUrl);
+    if (!resolved)
+        return Failure{resolved.error()};
+    const QString& path = *resolved;
     const StoreOpenOptions options{includeDeleted};
     const StoreFormat* chosen = nullptr;
     if (!kind.isEmpty()) {

@@ -18,7 +18,11 @@ const StoreFormat* findStoreFormat(const QString& kind);
 // The kinds this build reads, as --kind names them.
 QStringList storeKinds();
 
-// Opens whatever `path` holds, read-only. `kind` forces a format ("runlens");
+// The path a store argument names: a path as it is, a file:// URL, or
+// MLflow's sqlite:///PATH tracking URI; a failure for other schemes.
+Result<QString> storePathOf(const QString& pathOrUrl);
+
+// Opens whatever `path` (or a URL storePathOf takes) holds, read-only. `kind` forces a format ("runlens");
 // empty asks every format's recogniser and opens with the surest.
 // `includeDeleted` also reads what the other tool has deleted but kept
 // (MLflow's deleted runs and .trash).
