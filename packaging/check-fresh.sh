@@ -11,7 +11,8 @@
 #
 # Then it builds the .deb in that root and installs it with apt into a second
 # fresh root (ROOT-deb), where it runs what a user runs first: runlens --version,
-# runlens runs on the demo store, import runlens.mlflow, a C++ program built
+# runlens runs on the demo store, import runlens.mlflow, runlens.open() on the
+# demo store, a C++ program built
 # against find_package(RunlensLogger), and the app started from its .desktop
 # file under Xvfb (a screenshot of it lands in ROOT-out/ beside the .deb).
 #
@@ -138,6 +139,8 @@ timed "installed: runlens --version" in_root runlens --version
 timed "installed: runlens runs on the demo store" in_root runlens runs /root/runlens-demo.db
 grep -q "mlp-" "$log.step" || fail "the installed runlens listed no runs"
 timed "installed: python3 -c 'import runlens.mlflow'" in_root python3 -c 'import runlens, runlens.mlflow; print(runlens.__version__)'
+timed "installed: runlens.open() reads the demo store from Python" in_root python3 -c \
+  'import runlens; runs = runlens.open("/root/runlens-demo.db").runs(); assert runs, "no runs"; print(len(runs), "runs")'
 timed "installed: man runlens, completion, MIME type" in_root /bin/bash -c \
   'test -f /usr/share/man/man1/runlens.1.gz -o -f /usr/share/man/man1/runlens.1 && test -f /usr/share/bash-completion/completions/runlens && test -f /usr/share/mime/packages/runlens.xml'
 # What a user's C++ project needs to build against it: a compiler and CMake.

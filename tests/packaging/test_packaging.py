@@ -229,6 +229,23 @@ def make_store_with_python(python, store, env=None):
     return proc.stdout.strip()
 
 
+def read_with_python(python, store, env=None):
+    """The store's runs as runlens.open() reads them (the read library the package carries)."""
+    script = textwrap.dedent(f"""
+        import json, runlens
+        from runlens import _read_native
+        with runlens.open({str(store)!r}) as store:
+            print(json.dumps({{"runs": [r.data for r in store.runs()], "library": _read_native.lib()._name}}))
+        """)
+    proc = run([python, "-c", script], env=env, cwd=str(Path(store).parent))
+    if proc.returncode != 0:
+        raise AssertionError(proc.stderr)
+    out = json.loads(proc.stdout)
+    if str(BUILD / "core") in out["library"]:
+        raise AssertionError(f"read the build tree's library, not the installed one: {out['library']}")
+    return out["runs"]
+
+
 class PythonPackage(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
@@ -249,7 +266,7 @@ class PythonPackage(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         python = str(env_dir / "bin" / "python")
         clean = {k: v for k, v in os.environ.items()
-                 if k not in ("PYTHONPATH", "RUNLENS_LIBRARY") and not k.startswith("PIP_")}
+                 if k not in ("PYTHONPATH", "RUNLENS_LIBRARY", "RUNLENS_READ_LIBRARY") and not k.startswith("PIP_")}
         proc = run([python, "-m", "pip", "install", "--no-index", "--find-links", str(DEBIAN_WHEELS), *pip_args],
                    env=clean)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
@@ -262,6 +279,7 @@ class PythonPackage(unittest.TestCase):
         runs = json.loads(cli("runs", str(store), "--format", "json"))
         self.assertEqual([r["name"] for r in runs], ["from-python"])
         self.assertEqual(runs[0]["status"], "finished")
+        self.assertEqual(read_with_python(python, store, env), runs)
 
     def test_pip_install_into_a_fresh_venv(self):
         python, env = self.venv_install(str(BUILD / "python"))
@@ -307,7 +325,10 @@ class DebianPackage(unittest.TestCase):
     def test_installs_what_a_user_needs(self):
         files = {str(p.relative_to(self.root)) for p in self.root.rglob("*")}
         for wanted in ("usr/bin/runlens", "usr/include/runlens/runlens.h", "usr/include/runlens/runlens_c.h",
+                       "usr/include/runlens/runlens_read.h",
                        "usr/lib/python3/dist-packages/runlens/__init__.py",
+                       "usr/lib/python3/dist-packages/runlens/reading.py",
+                       "usr/lib/python3/dist-packages/runlens/librunlens-read.so",
                        "usr/lib/python3/dist-packages/runlens/mlflow/__init__.py",
                        "usr/lib/python3/dist-packages/runlens/mlflow/tracking/__init__.py",
                        "usr/lib/python3/dist-packages/runlens/mlflow/sklearn/__init__.py",
@@ -331,14 +352,18 @@ class DebianPackage(unittest.TestCase):
         self.assertNotIn(str(BUILD), ldd)  # nothing from the build tree
 
     def test_python_package_finds_the_installed_library(self):
-        env = {k: v for k, v in os.environ.items() if k != "RUNLENS_LIBRARY"}
+        env = {k: v for k, v in os.environ.items() if k not in ("RUNLENS_LIBRARY", "RUNLENS_READ_LIBRARY")}
         env["PYTHONPATH"] = str(self.root / "usr/lib/python3/dist-packages")
         store = Path(self.tmp.name) / "deb-python.db"
         make_store_with_python("python3", store, env)
         where = run(["python3", "-c", "import runlens._native as n; print(n.lib._name)"], env=env).stdout
         self.assertIn(str(self.root), where)
-        self.assertEqual([r["name"] for r in json.loads(cli("runs", str(store), "--format", "json"))],
-                         ["from-python"])
+        runs = json.loads(cli("runs", str(store), "--format", "json"))
+        self.assertEqual([r["name"] for r in runs], ["from-python"])
+        # runlens.open() through the unpacked librunlens-read.so (the link beside the package).
+        self.assertEqual(read_with_python("python3", store, env), runs)
+        where = run(["python3", "-c", "from runlens import _read_native as n; print(n.lib()._name)"], env=env).stdout
+        self.assertIn(str(self.root), where)
 
     def test_cxx_program_builds_against_the_package_config_and_pkg_config(self):
         build = Path(self.tmp.name) / "cxx"

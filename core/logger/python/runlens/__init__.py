@@ -32,7 +32,8 @@ import weakref
 
 from . import _native
 
-__all__ = ["AlreadyTried", "Run", "RunlensError", "init", "default_store", "version", "__version__"]
+__all__ = ["AlreadyTried", "Run", "RunlensError", "init", "default_store", "version", "__version__",
+           "open", "plot", "Store", "StoreError", "QueryError", "RunNotFound"]
 
 _lib = _native.lib
 DEFAULT_STORE = "runlens.db"
@@ -394,3 +395,9 @@ def _excepthook(exc_type, exc, tb):
 
 sys.excepthook = _excepthook
 atexit.register(_finish_open_runs)
+
+
+# The read side: every store Runlens opens, as data (reading.py). Last, since
+# runlens.open is this module's name for it and must not shadow the builtin
+# for the code above. The read library itself loads on the first open().
+from .reading import open, plot, Store, StoreError, QueryError, RunNotFound  # noqa: E402,F401,A001

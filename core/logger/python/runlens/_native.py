@@ -1,32 +1,13 @@
 # SPDX-License-Identifier: MIT
 """ctypes binding of the Runlens C ABI (runlens_c.h). Internal."""
 import ctypes
-import ctypes.util
-import os
-from pathlib import Path
+
+from . import _library
 
 
-def _find_library():
-    candidates = []
-    if os.environ.get("RUNLENS_LIBRARY"):
-        candidates.append(os.environ["RUNLENS_LIBRARY"])
-    here = Path(__file__).resolve().parent
-    candidates += sorted(str(p) for p in here.glob("librunlens.so*"))
-    found = ctypes.util.find_library("runlens")
-    if found:
-        candidates.append(found)
-    errors = []
-    for path in candidates:
-        try:
-            return ctypes.CDLL(path)
-        except OSError as exc:
-            errors.append(f"{path}: {exc}")
-    raise ImportError(
-        "runlens: cannot load the native library librunlens.so; build Runlens and use "
-        "PYTHONPATH=<build>/python, or set RUNLENS_LIBRARY. Tried: " + ("; ".join(errors) or "nothing found"))
-
-
-lib = _find_library()
+lib = _library.load("runlens", "RUNLENS_LIBRARY",
+                    "runlens: cannot load the native library librunlens.so; build Runlens and use "
+                    "PYTHONPATH=<build>/python")
 
 _c = ctypes.c_char_p
 _run = ctypes.c_void_p
