@@ -257,7 +257,7 @@ ExitCode cmdMetric(
     const auto loaded = s.series(row, key);
     if (!loaded) {
         err << "runlens: " << loaded.error() << '\n';
-        return RunNotFound;
+        return s.hasMetric(row, key) ? StoreError : RunNotFound;
     }
     const auto& series = *loaded;
     for (const auto& p : series->problems)

@@ -76,6 +76,12 @@ Result<int> LoadedStore::findRun(const QString& idOrName) const
     return rows->front();
 }
 
+bool LoadedStore::hasMetric(int row, const QString& key) const
+{
+    const MetricColumn* column = runs.table->metric(key);
+    return column && column->has(row);
+}
+
 Result<std::shared_ptr<const MetricSeries>> LoadedStore::series(int row, const QString& key) const
 {
     const RunTable& t = *runs.table;
@@ -88,7 +94,7 @@ Result<std::shared_ptr<const MetricSeries>> LoadedStore::series(int row, const Q
             return Failure{one.error()};
         return std::make_shared<const MetricSeries>(std::move(*one));
     });
-    if (loaded)
+    if (loaded || hasMetric(row, key))
         return loaded;
     QStringList keys;
     for (const auto& m : t.metrics())

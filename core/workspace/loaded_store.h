@@ -39,7 +39,11 @@ struct LoadedStore {
     QuerySelection select(const QString& query, bool withTrash = false) const;
     // The row of a run given as an id, a unique id prefix or a unique name.
     Result<int> findRun(const QString& idOrName) const;
-    // A logged or derived metric of a run; the failure names the metrics it has.
+    // Whether the run at `row` has metric `key` (logged or derived).
+    bool hasMetric(int row, const QString& key) const;
+    // A logged or derived metric of a run. A failure for a metric the run
+    // lacks names the metrics it has; otherwise the store could not be read
+    // (hasMetric tells the two apart).
     Result<std::shared_ptr<const MetricSeries>> series(int row, const QString& key) const;
 };
 

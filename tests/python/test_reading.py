@@ -255,6 +255,84 @@ class Reading(unittest.TestCase):
             writer.stdin.close()
             writer.stdout.close()
 
+    # -- what the review found (helper-15) -----------------------------------------
+    def test_a_metric_logged_once_decimates_and_plots(self):
+        path = os.path.join(self.tmp.name, "once.db")
+        log_store(path, """
+            with runlens.init(store=STORE, experiment="e", name="once", git=False) as run:
+                run.log({"test/acc": 0.91}, step=100)
+            with runlens.init(store=STORE, experiment="e", name="parent", git=False) as run:
+                run.log({"other": 1.0}, step=0)
+            """)
+        with runlens.open(path) as store:
+            drawn = store.series("once", "test/acc", width=100)
+            self.assertEqual([float(v) for v in drawn.values], [0.91])
+            self.assertEqual([float(x) for x in drawn.steps], [100.0])
+            import matplotlib
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+            fig, ax = plt.subplots()
+            runlens.plot(store.runs(), "test/acc", ax=ax)  # "parent" never logged it: left out
+            self.assertEqual(len(ax.lines), 1)
+            plt.close(fig)
+            with self.assertRaises(runlens.StoreError):
+                store.series("once", "test/acc", width=10, x_range=(100, 0))
+
+    def test_one_store_shared_by_threads_answers_each_its_own(self):
+        from concurrent.futures import ThreadPoolExecutor
+        with runlens.open(self.store) as store:
+            runs = store.runs()
+            expected = {r.id: store.details(r)["id"] for r in runs}
+
+            def job(i):
+                r = runs[i % len(runs)]
+                if i % 7 == 0:
+                    store.refresh()
+                got = store.details(r)["id"]
+                n = len(store.series(r, sorted(r.metrics)[0]))
+                return r.id, got, n
+
+            with ThreadPoolExecutor(4) as pool:
+                results = list(pool.map(job, range(80)))
+        for run_id, got, n in results:
+            self.assertEqual(got, expected[run_id])
+            self.assertGreater(n, 0)
+
+    def test_query_positions_count_characters_and_errors_pickle(self):
+        import pickle
+        query = "name = '\U0001F680\U0001F680' and bogus!!"
+        with runlens.open(self.store) as store:
+            with self.assertRaises(runlens.QueryError) as caught:
+                store.runs(query)
+        e = caught.exception
+        self.assertEqual(query[e.position], "!", (e.position, e.length))
+        again = pickle.loads(pickle.dumps(e))
+        self.assertEqual((str(again), again.position, again.query), (str(e), e.position, query))
+
+    def test_seed_keys_as_one_string_and_a_relative_path_after_chdir(self):
+        with runlens.open(self.store) as store:
+            self.assertEqual(store.seeds("val_acc", seed_keys="seed"), store.seeds("val_acc", seed_keys=["seed"]))
+            self.assertEqual([g["n"] for g in store.seeds("val_acc", seed_keys="seed")], [3, 3])
+        here = os.getcwd()
+        try:
+            os.chdir(self.tmp.name)
+            store = runlens.open(os.path.basename(self.store))
+            os.chdir(os.path.dirname(self.tmp.name))
+            self.assertEqual(len(store.series("lr0.1-s1", "train_loss")), 500)
+            store.close()
+        finally:
+            os.chdir(here)
+
+    def test_a_store_that_goes_away_is_a_store_error_not_a_missing_run(self):
+        import shutil
+        path = os.path.join(self.tmp.name, "gone.db")
+        shutil.copy(self.store, path)
+        with runlens.open(path) as store:
+            os.remove(path)
+            with self.assertRaises(runlens.StoreError) as caught:
+                store.series("lr0.1-s1", "train_loss")
+            self.assertNotIsInstance(caught.exception, runlens.RunNotFound)
+
     # -- errors -----------------------------------------------------------------
     def test_errors_are_exceptions_with_the_cores_message(self):
         with self.assertRaises(runlens.StoreError) as bad_path:

@@ -126,6 +126,14 @@ void fail(int code, const QString& message, int position = -1, int length = 0)
     lastError() = {message.toStdString(), code, position, length};
 }
 
+// A call given no store (a NULL handle): says so, returns `result`.
+template <class T>
+T noStore(T result)
+{
+    fail(RLR_ERROR, QStringLiteral("no store (a NULL handle)"));
+    return result;
+}
+
 QString text(const char* s)
 {
     return s ? QString::fromUtf8(s) : QString();
@@ -240,7 +248,7 @@ RLR_EXPORT void rlr_close(rlr_store* store)
 RLR_EXPORT int rlr_refresh(rlr_store* store)
 {
     if (!store)
-        return RLR_ERROR;
+        return noStore(RLR_ERROR);
     return guarded<int>(RLR_ERROR, [&] {
         if (auto reloaded = store->loaded.reload(); !reloaded) {
             fail(RLR_ERROR, reloaded.error());
@@ -289,10 +297,8 @@ RLR_EXPORT const char* rlr_experiment_name(rlr_store* store, size_t index)
 
 RLR_EXPORT rlr_runs* rlr_query(rlr_store* store, const char* query, unsigned flags)
 {
-    if (!store) {
-        fail(RLR_ERROR, QStringLiteral("no store"));
-        return nullptr;
-    }
+    if (!store)
+        return noStore<rlr_runs*>(nullptr);
     return guarded<rlr_runs*>(nullptr, [&]() -> rlr_runs* {
         auto selection = store->loaded.select(text(query), (flags & RLR_WITH_TRASH) != 0);
         if (selection.error) {
@@ -310,10 +316,8 @@ RLR_EXPORT rlr_runs* rlr_query(rlr_store* store, const char* query, unsigned fla
 
 RLR_EXPORT rlr_runs* rlr_find(rlr_store* store, const char* run)
 {
-    if (!store) {
-        fail(RLR_ERROR, QStringLiteral("no store"));
-        return nullptr;
-    }
+    if (!store)
+        return noStore<rlr_runs*>(nullptr);
     return guarded<rlr_runs*>(nullptr, [&]() -> rlr_runs* {
         const int row = rowOf(store, run);
         if (row < 0)
@@ -466,7 +470,7 @@ RLR_EXPORT const char* rlr_runs_json(rlr_runs* runs)
 RLR_EXPORT const char* rlr_run_details_json(rlr_store* store, const char* run)
 {
     if (!store)
-        return nullptr;
+        return noStore<const char*>(nullptr);
     return guarded<const char*>(nullptr, [&]() -> const char* {
         const int row = rowOf(store, run);
         if (row < 0)
@@ -483,7 +487,7 @@ RLR_EXPORT const char* rlr_run_details_json(rlr_store* store, const char* run)
 RLR_EXPORT const char* rlr_diff_json(rlr_store* store, const char* run_a, const char* run_b, unsigned flags)
 {
     if (!store)
-        return nullptr;
+        return noStore<const char*>(nullptr);
     return guarded<const char*>(nullptr, [&]() -> const char* {
         const int ra = rowOf(store, run_a);
         if (ra < 0)
@@ -507,7 +511,7 @@ RLR_EXPORT const char* rlr_diff_json(rlr_store* store, const char* run_a, const 
 RLR_EXPORT const char* rlr_seeds_json(rlr_store* store, const char* metric, const char* query, const char* seed_keys)
 {
     if (!store)
-        return nullptr;
+        return noStore<const char*>(nullptr);
     return guarded<const char*>(nullptr, [&]() -> const char* {
         if (!metric || !*metric) {
             fail(RLR_ERROR, QStringLiteral("no metric given"));
@@ -536,7 +540,7 @@ RLR_EXPORT const char* rlr_seeds_json(rlr_store* store, const char* metric, cons
 RLR_EXPORT rlr_series* rlr_series_load(rlr_store* store, const char* run, const char* key)
 {
     if (!store)
-        return nullptr;
+        return noStore<rlr_series*>(nullptr);
     return guarded<rlr_series*>(nullptr, [&]() -> rlr_series* {
         const int row = rowOf(store, run);
         if (row < 0)
@@ -547,7 +551,7 @@ RLR_EXPORT rlr_series* rlr_series_load(rlr_store* store, const char* run, const 
         }
         auto loaded = store->loaded.series(row, text(key));
         if (!loaded) {
-            fail(RLR_NOT_FOUND, loaded.error());
+            fail(store->loaded.hasMetric(row, text(key)) ? RLR_ERROR : RLR_NOT_FOUND, loaded.error());
             return nullptr;
         }
         auto series = std::make_unique<rlr_series>();
@@ -604,6 +608,11 @@ RLR_EXPORT size_t rlr_series_decimate(rlr_series* series, double x0, double x1, 
         if (x0 > x1) {
             x0 = plot.xMin();
             x1 = plot.xMax();
+        }
+        // One step (a metric logged once): a range around it, which decimate() needs.
+        if (x0 == x1) {
+            x0 -= 0.5;
+            x1 += 0.5;
         }
         const auto points = plot.decimate(x0, x1, width);
         const size_t n = std::min(capacity, points.size());

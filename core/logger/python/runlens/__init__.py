@@ -32,8 +32,10 @@ import weakref
 
 from . import _native
 
+# runlens.open and runlens.plot are not in it: `from runlens import *` must
+# not replace the builtin open.
 __all__ = ["AlreadyTried", "Run", "RunlensError", "init", "default_store", "version", "__version__",
-           "open", "plot", "Store", "StoreError", "QueryError", "RunNotFound"]
+           "Store", "StoreError", "QueryError", "RunNotFound"]
 
 _lib = _native.lib
 DEFAULT_STORE = "runlens.db"

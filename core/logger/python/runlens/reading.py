@@ -21,10 +21,13 @@ import html
 import json
 import math
 import os
+import re
+import threading
 
 from . import _read_native
 
-__all__ = ["open", "plot", "Store", "Run", "Series", "StoreError", "QueryError", "RunNotFound"]
+# Not open() and plot(): `from runlens.reading import *` must not replace the builtin open.
+__all__ = ["Store", "Run", "Series", "MetricSummary", "StoreError", "QueryError", "RunNotFound"]
 
 try:  # optional: series as NumPy arrays
     import numpy as _np
@@ -39,9 +42,12 @@ class StoreError(ValueError):
 class QueryError(StoreError):
     """A query that does not parse or resolve; `position` and `length` point into `query`."""
 
-    def __init__(self, message, query, position, length):
+    def __init__(self, message, query=None, position=-1, length=0):
         super().__init__(message)
         self.query, self.position, self.length = query, position, length
+
+    def __reduce__(self):  # pickles (multiprocessing) with its position
+        return (QueryError, (str(self), self.query, self.position, self.length))
 
 
 class RunNotFound(StoreError, LookupError):
@@ -56,12 +62,22 @@ def _s(raw):
     return None if raw is None else raw.decode("utf-8", "replace")
 
 
+def _characters(query, units):
+    """A count of UTF-16 code units at the start of `query` (the library's offsets) in characters."""
+    return len(query.encode("utf-16-le")[:2 * units].decode("utf-16-le", "ignore"))
+
+
 def _raise(query=None):
     lib = _read_native.lib()
     message = _s(lib.rlr_last_error()) or "unknown error"
     code = lib.rlr_last_error_code()
     if code == _read_native.RLR_BAD_QUERY:
-        raise QueryError(message, query, lib.rlr_last_error_position(), lib.rlr_last_error_length())
+        position, length = lib.rlr_last_error_position(), lib.rlr_last_error_length()
+        if query and position >= 0:
+            start = _characters(query, position)
+            length = _characters(query, position + length) - start
+            position = start
+        raise QueryError(message, query, position, length)
     if code == _read_native.RLR_NOT_FOUND:
         raise RunNotFound(message)
     raise StoreError(message)
@@ -81,12 +97,20 @@ def store_kinds():
 
 
 class Store:
-    """A store opened for reading. Close it (or use `with`) to let go of its files."""
+    """A store opened for reading. Close it (or use `with`) to let go of its files.
+
+    One Store may be shared by threads: its calls take turns (a lock). Threads
+    that read at the same time do better with a Store each."""
 
     def __init__(self, path_or_url, kind=None, deleted=False):
+        self._lock = threading.RLock()
+        self._handle = None
         lib = _read_native.lib()
-        path = os.fspath(path_or_url)
-        self._handle = lib.rlr_open(_b(path), _b(kind), _read_native.RLR_DELETED_RUNS if deleted else 0)
+        path = os.fsdecode(path_or_url)
+        # A relative path stays the same file after os.chdir().
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]+://", path) and not path.startswith("sqlite:"):
+            path = os.path.abspath(path)
+        self._handle = lib.rlr_open(os.fsencode(path), _b(kind), _read_native.RLR_DELETED_RUNS if deleted else 0)
         if not self._handle:
             _raise()
         self._describe()
@@ -106,9 +130,13 @@ class Store:
         return self._handle
 
     def close(self):
-        if getattr(self, "_handle", None):
-            _read_native.lib().rlr_close(self._handle)
-            self._handle = None
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock:
+            if self._handle:
+                _read_native.lib().rlr_close(self._handle)
+                self._handle = None
 
     def __del__(self):
         try:
@@ -124,39 +152,47 @@ class Store:
         return False
 
     def __len__(self):
-        return _read_native.lib().rlr_store_run_count(self._h())
+        """Every run of the store, the trash included."""
+        with self._lock:
+            return _read_native.lib().rlr_store_run_count(self._h())
+
+    def __bool__(self):
+        return self._handle is not None
 
     def refresh(self):
         """Reads the runs again (a store still being written); returns how many there are now.
         Runs read before stay as they were."""
-        if _read_native.lib().rlr_refresh(self._h()) != _read_native.RLR_OK:
-            _raise()
-        self._describe()
-        return len(self)
+        with self._lock:
+            if _read_native.lib().rlr_refresh(self._h()) != _read_native.RLR_OK:
+                _raise()
+            self._describe()
+            return len(self)
 
     # -- runs --------------------------------------------------------------
     def runs(self, query=None, *, trash=False):
         """The runs `query` selects (Runlens's query language; None: all), in its order."""
         lib = _read_native.lib()
-        handle = lib.rlr_query(self._h(), _b(query or ""), _read_native.RLR_WITH_TRASH if trash else 0)
-        if not handle:
-            _raise(query)
-        try:
-            data = json.loads(_s(lib.rlr_runs_json(handle)))
-        finally:
-            lib.rlr_runs_free(handle)
+        with self._lock:
+            handle = lib.rlr_query(self._h(), _b(query or ""), _read_native.RLR_WITH_TRASH if trash else 0)
+            if not handle:
+                _raise(query)
+            try:
+                data = self._json(lib.rlr_runs_json(handle))
+            finally:
+                lib.rlr_runs_free(handle)
         return [Run(self, d) for d in data]
 
     def run(self, id_or_name):
         """One run by id, unique id prefix or unique name (trashed runs too); RunNotFound otherwise."""
         lib = _read_native.lib()
-        handle = lib.rlr_find(self._h(), _b(_run_id(id_or_name)))
-        if not handle:
-            _raise()
-        try:
-            return Run(self, json.loads(_s(lib.rlr_runs_json(handle)))[0])
-        finally:
-            lib.rlr_runs_free(handle)
+        with self._lock:
+            handle = lib.rlr_find(self._h(), _b(_run_id(id_or_name)))
+            if not handle:
+                _raise()
+            try:
+                return Run(self, self._json(lib.rlr_runs_json(handle))[0])
+            finally:
+                lib.rlr_runs_free(handle)
 
     def runs_frame(self, query=None, *, trash=False):
         """The runs as a pandas DataFrame: id, name, experiment, status, start_time, end_time,
@@ -167,7 +203,9 @@ class Store:
             raise ImportError("Store.runs_frame needs pandas (apt install python3-pandas); "
                               "Store.runs() gives the same runs without it") from None
         rows = []
-        for r in self.runs(query, trash=trash):
+        runs = self.runs(query, trash=trash)
+        metric_keys = {k for r in runs for k in r.metrics}
+        for r in runs:
             row = {"id": r.id, "name": r.name, "experiment": r.experiment, "status": r.status,
                    "start_time": r.start_time, "end_time": r.end_time}
             for k, v in r.params.items():
@@ -176,8 +214,10 @@ class Store:
                 row["tags." + k] = v
             for k, m in r.metrics.items():
                 row["metrics." + k] = m.last
-                row["metrics." + k + ".min"] = m.min
-                row["metrics." + k + ".max"] = m.max
+                # A metric itself named K.min keeps its column; K's minimum then stays out.
+                for stat in ("min", "max"):
+                    if f"{k}.{stat}" not in metric_keys:
+                        row[f"metrics.{k}.{stat}"] = getattr(m, stat)
             rows.append(row)
         frame = pd.DataFrame(rows, columns=None if rows else
                              ["id", "name", "experiment", "status", "start_time", "end_time"])
@@ -189,21 +229,28 @@ class Store:
     def details(self, run):
         """A run's details as `runlens show --format json`: typed params, metric summaries,
         tags, git, environment, data versions, artifacts, configs, notes."""
-        return self._json(_read_native.lib().rlr_run_details_json(self._h(), _b(_run_id(run))))
+        with self._lock:
+            return self._json(_read_native.lib().rlr_run_details_json(self._h(), _b(_run_id(run))))
 
     def diff(self, a, b, *, tool_tags=False):
         """What differs between two runs, as `runlens diff A B --format json`:
         {"a": id, "b": id, "differences": [{"section", "key", "a", "b"}]}."""
         flags = _read_native.RLR_TOOL_TAGS if tool_tags else 0
-        return self._json(_read_native.lib().rlr_diff_json(self._h(), _b(_run_id(a)), _b(_run_id(b)), flags))
+        with self._lock:
+            return self._json(_read_native.lib().rlr_diff_json(self._h(), _b(_run_id(a)), _b(_run_id(b)), flags))
 
     def seeds(self, metric, query=None, *, seed_keys=None):
         """Runs that differ only by seed, grouped, best mean first, as `runlens seeds --format json`:
         [{"config", "n", "mean", "sd", "min", "max", "runs", "welch_vs_best"}]."""
+        if isinstance(seed_keys, str):
+            seed_keys = [seed_keys]
         keys = ",".join(seed_keys) if seed_keys else None
-        return self._json(_read_native.lib().rlr_seeds_json(self._h(), _b(metric), _b(query or ""), _b(keys)), query)
+        with self._lock:
+            return self._json(_read_native.lib().rlr_seeds_json(self._h(), _b(metric), _b(query or ""), _b(keys)),
+                              query)
 
     def _json(self, raw, query=None):
+        """The library's JSON (copied out under the lock the caller holds)."""
         if raw is None:
             _raise(query)
         return json.loads(_s(raw))
@@ -212,25 +259,35 @@ class Store:
     def series(self, run, key, *, width=None, x_range=None):
         """A metric of a run (logged or derived), every point, or, with `width`, as a chart that
         many pixels wide draws it (M4: each pixel's first, min, max and last point; spikes kept)."""
-        lib = _read_native.lib()
-        handle = lib.rlr_series_load(self._h(), _b(_run_id(run)), _b(key))
-        if not handle:
-            _raise()
-        try:
-            problems = _s(lib.rlr_series_problems(handle))
-            if width is None:
-                n = lib.rlr_series_size(handle)
-                steps, times, values = _buffer("q", n), _buffer("d", n), _buffer("d", n)
-                lib.rlr_series_copy(handle, 0, n, _address(steps), _address(times), _address(values))
-                return Series(_run_id(run), key, steps, times, values, problems)
+        if width is not None:
             width = int(width)
             if width <= 0:
                 raise StoreError("width must be a positive number of pixels")
+        if x_range is not None:
+            x0, x1 = float(x_range[0]), float(x_range[1])
+            if math.isnan(x0) or math.isnan(x1) or x0 > x1:
+                raise StoreError(f"x_range must be (first step, last step), not {x_range!r}")
+        lib = _read_native.lib()
+        with self._lock:
+            handle = lib.rlr_series_load(self._h(), _b(_run_id(run)), _b(key))
+            if not handle:
+                _raise()
+        try:
+            problems = _s(lib.rlr_series_problems(handle))
+            n = lib.rlr_series_size(handle)
+            if width is None:
+                steps, times, values = _buffer("q", n), _buffer("d", n), _buffer("d", n)
+                lib.rlr_series_copy(handle, 0, n, _address(steps), _address(times), _address(values))
+                return Series(_run_id(run), key, steps, times, values, problems)
             x0, x1 = (1.0, 0.0) if x_range is None else (float(x_range[0]), float(x_range[1]))
-            capacity = 4 * width + 2
+            capacity = min(4 * width + 2, n + 2)  # never more than the points and the two beside
             xs, ys = _buffer("d", capacity), _buffer("d", capacity)
-            n = lib.rlr_series_decimate(handle, x0, x1, width, _address(xs), _address(ys), capacity)
-            return Series(_run_id(run), key, xs[:n], None, ys[:n], problems, decimated=True)
+            got = lib.rlr_series_decimate(handle, x0, x1, width, _address(xs), _address(ys), capacity)
+            if got > capacity:  # gap marks beyond the guess: once more with room for all
+                capacity = got
+                xs, ys = _buffer("d", capacity), _buffer("d", capacity)
+                got = lib.rlr_series_decimate(handle, x0, x1, width, _address(xs), _address(ys), capacity)
+            return Series(_run_id(run), key, xs[:got], None, ys[:got], problems, decimated=True)
         finally:
             lib.rlr_series_free(handle)
 
@@ -242,7 +299,7 @@ class Store:
     def _repr_html_(self, limit=20):
         if not self._handle:
             return html.escape(repr(self))
-        runs = self.runs()
+        runs = self.runs(trash=True)
         head = (f"<p><b>{html.escape(self.kind)}</b> store <code>{html.escape(self.location)}</code>: "
                 f"{len(runs)} runs in {len(self.experiments)} experiment(s)</p>")
         if self.problems:
@@ -256,7 +313,7 @@ class MetricSummary:
     __slots__ = ("last", "min", "max", "count", "last_step")
 
     def __init__(self, data):
-        self.last, self.min, self.max = (_number(data.get(k)) for k in ("last", "min", "max"))
+        self.last, self.min, self.max = (float(_number(data.get(k))) for k in ("last", "min", "max"))
         self.count, self.last_step = data.get("count", 0), data.get("last_step")
 
     def __repr__(self):
@@ -294,7 +351,7 @@ class Run:
         return self.store.details(self)
 
     def __repr__(self):
-        return f"<runlens.Run {self.id[:8]} {self.name!r} ({self.status})>"
+        return f"<runlens.reading.Run {self.id[:8]} {self.name!r} ({self.status})>"
 
     def _repr_html_(self):
         rows = [("id", self.id), ("experiment", self.experiment), ("status", self.status)]
@@ -328,8 +385,8 @@ class Series:
 
 
 def plot(runs, key, *, ax=None, width=1200, x_range=None):
-    """Draws `key` of each run with matplotlib (installed separately), decimated to `width`
-    pixels so that a million-point series plots at once; returns the Axes."""
+    """Draws `key` of each run that has it with matplotlib (installed separately), decimated to
+    `width` pixels so that a million-point series plots at once; returns the Axes."""
     try:
         import matplotlib.pyplot as plt
     except ImportError:
@@ -338,12 +395,19 @@ def plot(runs, key, *, ax=None, width=1200, x_range=None):
         runs = [runs]
     if ax is None:
         ax = plt.gca()
+    drawn = 0
     for r in runs:
+        if key not in r.metrics:  # a sweep's parent, a run that never logged it
+            continue
         s = r.series(key, width=width, x_range=x_range)
-        ax.plot(s.steps, s.values, label=r.name or r.id[:8], linewidth=1)
+        label = r.name or r.id[:8]
+        ax.plot(s.steps, s.values, label=label if len(label) <= 40 else label[:39] + "\u2026", linewidth=1)
+        drawn += 1
     ax.set_xlabel("step")
     ax.set_ylabel(key)
-    if runs:
+    if x_range is not None:
+        ax.set_xlim(x_range)
+    if drawn:
         ax.legend(fontsize="small")
     return ax
 

@@ -13,7 +13,8 @@
  * function taking an rlr_store stays valid until the next such call on the
  * same store or rlr_close. Failures return NULL or an error code; the
  * message, its code and, for a query, the part of the text at fault are then
- * in rlr_last_error*() of the calling thread.
+ * in rlr_last_error*() of the calling thread (a success leaves them as they
+ * were).
  *
  * Thread-safety: a handle is used by one thread at a time; separate handles
  * (one rlr_store per thread) may be used at once. rlr_runs and rlr_series are
@@ -54,9 +55,9 @@ typedef struct rlr_metric_summary {
 const char* rlr_version(void);
 const char* rlr_last_error(void);
 int rlr_last_error_code(void);
-/* RLR_BAD_QUERY: the 0-based character offset and length of the query's
- * fault (characters as Python counts them: UTF-16 code units for text
- * beyond the BMP aside); -1 and 0 otherwise. */
+/* RLR_BAD_QUERY: the 0-based offset and length of the query's fault, in
+ * UTF-16 code units of the query (a character beyond the BMP counts two);
+ * -1 and 0 otherwise. */
 int rlr_last_error_position(void);
 int rlr_last_error_length(void);
 
@@ -122,7 +123,8 @@ const char* rlr_seeds_json(rlr_store* store, const char* metric, const char* que
 
 /* ---- series ------------------------------------------------------------ */
 /* A metric of a run (logged, or derived from the store's definitions). NULL:
- * RLR_NOT_FOUND (the message lists the metrics the run has) or RLR_ERROR. */
+ * RLR_NOT_FOUND (no such run, or the run lacks the metric: the message lists
+ * those it has) or RLR_ERROR (the store could not be read). */
 rlr_series* rlr_series_load(rlr_store* store, const char* run, const char* key);
 void rlr_series_free(rlr_series* series);
 size_t rlr_series_size(const rlr_series* series);
@@ -135,8 +137,8 @@ size_t rlr_series_copy(const rlr_series* series, size_t first, size_t count, int
     double* values);
 /* The series as a chart `width` pixels wide draws it over steps [x0, x1]
  * (x0 > x1: all of it): M4, each pixel column's first, min, max and last
- * point, so every spike stays; at most 4 * width + 2 points, in step order,
- * NaN values as gaps. Writes up to `capacity` points into xs and ys and
+ * point, so every spike stays; at most 4 * width + 2 points, in step order.
+ * A NaN comes back as a gap only where no finite value shares its column. Writes up to `capacity` points into xs and ys and
  * returns how many the result has. */
 size_t rlr_series_decimate(rlr_series* series, double x0, double x1, int width, double* xs, double* ys,
     size_t capacity);
