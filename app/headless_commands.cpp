@@ -5,6 +5,7 @@
 
 #include "column_key.h"
 #include "derived_metrics.h"
+#include "metric_priority.h"
 
 #include "number_text.h"
 #include "param_importance.h"
@@ -177,8 +178,9 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
         for (const auto& c : t.params())
             if (c.variesAcross(rows))
                 shown.push_back({&c, nullptr});
+        // System metrics (CPU, memory, GPU) only when asked for by --columns.
         for (const auto& m : t.metrics())
-            if (std::any_of(rows.begin(), rows.end(), [&](int r) { return m.has(r); }))
+            if (!isSystemMetric(m.key) && std::any_of(rows.begin(), rows.end(), [&](int r) { return m.has(r); }))
                 shown.push_back({nullptr, &m});
     }
     for (const auto& c : shown)

@@ -2,12 +2,15 @@
 // Logging: the cost of one logMetric call, against a CSV row a point into a
 // buffered file (what a training script does without a tracker) and the
 // floor of a vector append; points per second to disk, against raw SQLite
-// inserts (one row per point, and 1,024-point blobs).
+// inserts (one row per point, and 1,024-point blobs); the call with the
+// system sampler running beside it, against the same loop without.
 #include "bench_timer.h"
 #include "runlens/chunk_codec.h"
 #include "runlens/runlens.h"
 #include "runlens/sqlite_db.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -71,7 +74,39 @@ RunOptions benchOptions(const char* name)
     o.name = name;
     o.capture_git = false;
     o.capture_environment = false;
+    o.system_metrics = false; // measured on their own, below
     return o;
+}
+
+// logMetric's cost per call while system metrics are sampled every
+// `sampling` (0: not at all), as the mean and the worst of 1,000-call
+// batches in microseconds per call: the sampler must not show up in either.
+struct CallCost {
+    double meanNs = 0, worstBatchNs = 0;
+};
+
+CallCost callCost(const std::string& store, std::chrono::milliseconds sampling, int points)
+{
+    removeStore(store);
+    auto options = benchOptions(sampling.count() > 0 ? "sampled" : "unsampled");
+    options.max_buffered_points = size_t(points) * 2;
+    if (sampling.count() > 0) {
+        options.system_metrics = true;
+        options.system_metrics_interval = sampling;
+    }
+    auto run = Run::start(store, options);
+    CallCost cost;
+    Stopwatch total;
+    for (int i = 0; i < points; i += 1000) {
+        Stopwatch batch;
+        for (int j = i; j < i + 1000; ++j)
+            run.logMetric("train/loss", 1.0 / (j + 1), j);
+        cost.worstBatchNs = std::max(cost.worstBatchNs, batch.seconds() * 1e9 / 1000);
+    }
+    cost.meanNs = total.seconds() * 1e9 / points;
+    run.finish();
+    removeStore(store);
+    return cost;
 }
 
 } // namespace
@@ -149,6 +184,19 @@ int main(int argc, char** argv)
     const auto size = fs::file_size(store);
     removeStore(store);
 
+    // 3. The system sampler beside the loop, at 100x its default rate (every
+    // 100 ms), against the same loop with no sampler: the same run, alternated
+    // three times so that the machine's drift falls on both.
+    CallCost sampled, unsampled;
+    for (int round = 0; round < 3; ++round) {
+        const CallCost off = callCost(store, std::chrono::milliseconds(0), 5'000'000);
+        const CallCost on = callCost(store, std::chrono::milliseconds(100), 5'000'000);
+        unsampled.meanNs += off.meanNs / 3;
+        sampled.meanNs += on.meanNs / 3;
+        unsampled.worstBatchNs = std::max(unsampled.worstBatchNs, off.worstBatchNs);
+        sampled.worstBatchNs = std::max(sampled.worstBatchNs, on.worstBatchNs);
+    }
+
     std::printf("\nLogging (%s)\n", store.c_str());
     report("logMetric call (ns)", nsPerCall, "ns", "fprintf a CSV row, buffered", nsCsv);
     report("logMetric call (ns)", nsPerCall, "ns", "floor: std::vector push_back", nsVector);
@@ -156,5 +204,9 @@ int main(int argc, char** argv)
     report("sustained to disk (M points/s)", sustained / 1e6, "M/s", "raw SQLite 1024-point blobs", rawBlobs / 1e6);
     std::printf("store size: %.1f MB for %d points (%.1f bytes/point)\n", double(size) / 1e6, diskPoints,
         double(size) / diskPoints);
+    report("logMetric, system metrics every 100 ms, mean (ns)", sampled.meanNs, "ns", "same loop, no sampler",
+        unsampled.meanNs);
+    report("logMetric, same, worst 1,000-call batch (ns/call)", sampled.worstBatchNs, "ns", "same loop, no sampler",
+        unsampled.worstBatchNs);
     return 0;
 }

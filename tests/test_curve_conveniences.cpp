@@ -13,6 +13,8 @@
 #include "store_entries.h"
 #include "window_test_support.h"
 
+#include <QLineEdit>
+#include <QListWidget>
 #include <QTableWidget>
 #include <QtTest>
 
@@ -76,6 +78,71 @@ private slots:
         plot.setIgnoreOutliers(false);
         plot.grab();
         QCOMPARE(plot.lastClipMarks(), 0);
+    }
+
+    // What the logger's system sampler records (system/...) is there to look at,
+    // never charted unasked: last in the metric list, in a closed section.
+    void systemMetricsWaitInAClosedSection()
+    {
+        const QString store = dir_.filePath(QStringLiteral("system.runlens"));
+        for (int i = 0; i < 3; ++i) {
+            auto run = Run::start(store.toStdString(), testRun("sys-" + std::to_string(i)));
+            for (int step = 0; step < 50; ++step) {
+                run.logMetric("loss", (1.0 + i) / (step + 1), step); // differs by run: not a constant column
+                if (step % 10 == 0) {
+                    run.logMetric("system/gpu.0.memory_used_mb", 20000 + 100.0 * step, step / 10);
+                    run.logMetric("system/process.rss_mb", 900 + step + i, step / 10);
+                }
+            }
+            run.finish();
+        }
+        MainWindow w;
+        w.resize(1400, 860);
+        w.openStores({store});
+        settle(w);
+        w.selectRuns({0, 1, 2});
+        CurvesView& curves = *w.curvesView();
+        curves.loadNow();
+        QStringList charted;
+        for (CurvePlot* p : curves.plots())
+            charted << p->title();
+        QCOMPARE(charted, QStringList{QStringLiteral("loss")});
+        auto* list = curves.findChild<QListWidget*>(QStringLiteral("metricList"));
+        QVERIFY(list);
+        QCOMPARE(list->count(), 4); // loss, the header, two system metrics
+        QCOMPARE(list->item(0)->text(), QStringLiteral("loss"));
+        QListWidgetItem* header = list->item(1);
+        QVERIFY(header->text().contains(QLatin1String("System")));
+        QVERIFY(header->text().contains(QLatin1String("(2)")));
+        QVERIFY(!(header->flags() & Qt::ItemIsUserCheckable));
+        QVERIFY(list->item(2)->isHidden() && list->item(3)->isHidden());
+        emit list->itemClicked(header);
+        QVERIFY(!list->item(2)->isHidden() && !list->item(3)->isHidden());
+        w.show();
+        saveForALook(w, QStringLiteral("curves-system-section.png"));
+        list->item(2)->setCheckState(Qt::Checked); // charted on demand
+        curves.loadNow();
+        QCOMPARE(int(curves.plots().size()), 2);
+        emit list->itemClicked(list->item(1)); // closed again; a charted one stays in view
+        QCOMPARE(list->item(2)->checkState(), Qt::Checked);
+        QVERIFY(!list->item(2)->isHidden());
+        QVERIFY(list->item(3)->isHidden());
+        curves.findChild<QLineEdit*>(QStringLiteral("metricFilter"))->setText(QStringLiteral("rss")); // a filter reaches into it
+        QVERIFY(!list->item(3)->isHidden());
+
+        // In the run table, system columns wait until shown; shown ones are kept as "+KEY".
+        auto* table = w.findChild<RunTableView*>();
+        QVERIFY(table && table->runModel());
+        const int rss = table->runModel()->columnOf(QStringLiteral("metrics.system/process.rss_mb"));
+        const int loss = table->runModel()->columnOf(QStringLiteral("metrics.loss"));
+        QVERIFY(rss > 0 && loss > 0);
+        QVERIFY(table->isColumnHidden(rss));
+        QVERIFY(!table->isColumnHidden(loss));
+        table->setHiddenColumns({QStringLiteral("+metrics.system/process.rss_mb"), QStringLiteral("metrics.loss")});
+        QVERIFY(!table->isColumnHidden(rss));
+        QVERIFY(table->isColumnHidden(loss));
+        QCOMPARE(table->hiddenColumns(),
+                 (QStringList{QStringLiteral("+metrics.system/process.rss_mb"), QStringLiteral("metrics.loss")}));
     }
 
     void lossLikeMetricsStartWithOutliersIgnored()

@@ -590,6 +590,28 @@ private slots:
         QCOMPARE(preferredMetrics({QStringLiteral("b"), QStringLiteral("a10"), QStringLiteral("a9")}, 2),
                  (QStringList{QStringLiteral("a9"), QStringLiteral("a10")}));
         QVERIFY(preferredMetrics({}, 4).isEmpty());
+
+        // The logger's system metrics come after everything else (a "loss"
+        // among them is still a system metric), and a metric chooser falls
+        // back on them only when a run has nothing else.
+        const QStringList withSystem = {QStringLiteral("system/cpu_percent"), QStringLiteral("system/gpu.0.memory_used_mb"),
+            QStringLiteral("acc"), QStringLiteral("system/loss_scale"), QStringLiteral("throughput")};
+        QCOMPARE(preferredMetrics(withSystem, 3),
+                 (QStringList{QStringLiteral("acc"), QStringLiteral("throughput"), QStringLiteral("system/cpu_percent")}));
+        QCOMPARE(preferredMetrics(withSystem, 100).size(), withSystem.size());
+        QCOMPARE(chosenMetric(withSystem, {}, {}), QStringLiteral("acc"));
+        QCOMPARE(chosenMetric({QStringLiteral("system/cpu_percent")}, {}, {}), QStringLiteral("system/cpu_percent"));
+        QVERIFY(isSystemMetric(QStringLiteral("system/process.rss_mb")));
+        QVERIFY(!isSystemMetric(QStringLiteral("val/system/loss")));
+    }
+
+    void aReportLeavesSystemMetricsOutUnlessChosen()
+    {
+        RunTable t;
+        const int r = t.addRun(QStringLiteral("a"), QStringLiteral("a"), QStringLiteral("e"), RunStatus::Finished, 0, 1);
+        for (const char* key : {"system/gpu.0.memory_used_mb", "loss", "system/cpu_percent"})
+            t.setMetric(r, QString::fromLatin1(key), 1, 1, 1, 10, 9);
+        QCOMPARE(ReportContent::defaultMetrics(t, {r}), QStringList{QStringLiteral("loss")});
     }
 };
 

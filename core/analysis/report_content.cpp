@@ -41,7 +41,9 @@ std::vector<ReportContent::Fact> provenanceFacts(const RunDetails& d)
 
 QStringList ReportContent::defaultMetrics(const RunTable& table, const std::vector<int>& rows)
 {
-    return preferredMetrics(metricsPresentIn(table, rows), kMaxMetrics);
+    QStringList metrics = preferredMetrics(metricsPresentIn(table, rows), kMaxMetrics);
+    metrics.removeIf(isSystemMetric); // in a report when chosen, not by default
+    return metrics;
 }
 
 std::vector<int> ReportContent::chartRows(const RunTable& table, const QString& metric, int* having) const

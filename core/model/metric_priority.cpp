@@ -48,6 +48,11 @@ QStringList metricsPresentIn(const RunTable& table, const std::vector<int>& rows
     return present;
 }
 
+bool isSystemMetric(const QString& key)
+{
+    return key.startsWith(QLatin1String("system/"));
+}
+
 QStringList preferredMetrics(const QStringList& available, int limit)
 {
     struct Candidate {
@@ -57,7 +62,12 @@ QStringList preferredMetrics(const QStringList& available, int limit)
     };
     std::vector<Candidate> all;
     for (const auto& k : available)
-        all.push_back({k, kindOf(k), isHeldOut(k)});
+        if (!isSystemMetric(k))
+            all.push_back({k, kindOf(k), isHeldOut(k)});
+    QStringList system; // after everything else, in their order
+    for (const auto& k : available)
+        if (isSystemMetric(k))
+            system << k;
     std::stable_sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
         if (a.kind != b.kind)
             return a.kind < b.kind;
@@ -76,6 +86,9 @@ QStringList preferredMetrics(const QStringList& available, int limit)
     for (const auto& c : all)
         if (chosen.size() < limit && !chosen.contains(c.key))
             chosen << c.key;
+    for (const auto& k : system)
+        if (chosen.size() < limit)
+            chosen << k;
     return chosen;
 }
 

@@ -16,7 +16,13 @@ namespace runlens {
 // The metric keys at least one of `rows` has, in the table's order.
 QStringList metricsPresentIn(const RunTable& table, const std::vector<int>& rows);
 
+// What the machine did during the run (the logger's system/ series: CPU,
+// memory, GPU, ...): there to look at, never among the metrics charted or
+// reported unasked (the curves' and the report's defaults leave them out).
+bool isSystemMetric(const QString& key);
+
 // `available` reordered by how likely they are to matter; at most `limit`.
+// System metrics come last.
 QStringList preferredMetrics(const QStringList& available, int limit);
 
 // The metric a view with a metric chooser shows among `present`: the one the

@@ -53,6 +53,11 @@ snap "$TMP/candidates.db" --view candidates --sort -candidate --runs mlp-h4-b16-
 python3 docs/screenshots/nested_store.py "$TMP/mlruns" >/dev/null
 snap "$TMP/mlruns" --view table --sort -metrics.val/acc --runs "trial-013-lr1.4e-03-wd5e-02-bs512,cv/fold-1/seed-0" \
     --size 1400x520 -o $OUT/nested-runs.png
+# System metrics: three short trainings sampled every 0.25 s, loss and memory against time.
+PYTHONPATH=$BUILD/python python3 docs/screenshots/system_store.py "$TMP/system.db" >/dev/null
+snap "$TMP/system.db" --view window --x elapsed \
+    --metrics "train/loss,system/process.rss_mb,system/process.cpu_percent,system/memory.available_mb" \
+    --size 1400x900 -o $OUT/system-metrics.png
 "$BUILD/bin/runlens" report "$STORE" --query "$MLP and params.lr = 0.01" --title "Width and batch at lr 0.01" \
     --notes "Demo sweep: which width and batch size, seeds pooled?" -o "$TMP/report.html" 2>/dev/null
 "$BUILD/bin/runlens" report "$STORE" --query "$MLP and params.lr = 0.01" --title "Width and batch at lr 0.01" \

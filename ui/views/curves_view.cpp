@@ -59,9 +59,11 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
     metricFilter_ = new QLineEdit;
+    metricFilter_->setObjectName(QStringLiteral("metricFilter"));
     metricFilter_->setPlaceholderText(tr("Search metrics"));
     metricFilter_->setClearButtonEnabled(true);
     metricList_ = new QListWidget;
+    metricList_->setObjectName(QStringLiteral("metricList"));
     metricList_->setUniformItemSizes(true);
     legend_ = new QListWidget;
     legend_->setObjectName(QStringLiteral("runLegend"));
@@ -165,14 +167,18 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
     layout->addWidget(split);
 
     syncControls();
-    connect(metricFilter_, &QLineEdit::textChanged, this, [this](const QString& text) {
-        for (int i = 0; i < metricList_->count(); ++i)
-            metricList_->item(i)->setHidden(!metricList_->item(i)->text().contains(text, Qt::CaseInsensitive));
+    connect(metricFilter_, &QLineEdit::textChanged, this, &CurvesView::showMetricItems);
+    // The System section's header opens and closes it.
+    connect(metricList_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        if (!item->data(kSystemHeaderRole).toBool())
+            return;
+        systemExpanded_ = !systemExpanded_;
+        rebuildMetricList();
     });
     connect(metricList_, &QListWidget::itemChanged, this, [this] {
         QStringList chosen;
         for (int i = 0; i < metricList_->count(); ++i)
-            if (metricList_->item(i)->checkState() == Qt::Checked)
+            if (metricList_->item(i)->checkState() == Qt::Checked && !metricList_->item(i)->data(kSystemHeaderRole).toBool())
                 chosen << metricList_->item(i)->text();
         if (chosen == chosen_)
             return;
@@ -320,17 +326,57 @@ void CurvesView::rebuildMetricList()
         // Curves first: a metric with one value per run is a bar, worth a
         // look only when nothing has a history.
         chosen_ = preferredMetrics(available, int(available.size()));
+        chosen_.removeIf(isSystemMetric); // charted when asked for only
         std::stable_partition(chosen_.begin(), chosen_.end(), [this](const QString& m) { return !oneValuePerRun(m); });
         chosen_ = chosen_.mid(0, 4);
     }
     syncAxisChoices();
     const QSignalBlocker block(metricList_);
     metricList_->clear();
-    for (const auto& k : available) {
+    // What the machine did (system/...) comes last, in a section of its own,
+    // closed until opened or a filter reaches into it.
+    QStringList system;
+    auto add = [this](const QString& k) {
         auto* item = new QListWidgetItem(k, metricList_);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
         item->setCheckState(chosen_.contains(k) ? Qt::Checked : Qt::Unchecked);
-        item->setHidden(!k.contains(metricFilter_->text(), Qt::CaseInsensitive));
+    };
+    for (const auto& k : available) {
+        if (isSystemMetric(k))
+            system << k;
+        else
+            add(k);
+    }
+    if (!system.isEmpty()) {
+        auto* header = new QListWidgetItem(
+            (systemExpanded_ ? QStringLiteral("\u25be ") : QStringLiteral("\u25b8 ")) + tr("System metrics (%n)", nullptr, int(system.size())),
+            metricList_);
+        header->setData(kSystemHeaderRole, true);
+        header->setFlags(Qt::ItemIsEnabled);
+        QFont bold = header->font();
+        bold.setBold(true);
+        header->setFont(bold);
+        header->setToolTip(tr("What the machine did during the runs, sampled by the logger. Click to show or hide."));
+        for (const auto& k : system)
+            add(k);
+    }
+    showMetricItems();
+}
+
+void CurvesView::showMetricItems()
+{
+    const QString text = metricFilter_->text();
+    for (int i = 0; i < metricList_->count(); ++i) {
+        QListWidgetItem* item = metricList_->item(i);
+        if (item->data(kSystemHeaderRole).toBool()) {
+            item->setHidden(false);
+            continue;
+        }
+        const bool matches = item->text().contains(text, Qt::CaseInsensitive);
+        // A system metric shows in the open section, or when a filter asks for it (or it is charted).
+        const bool inClosedSection = isSystemMetric(item->text()) && !systemExpanded_ && text.isEmpty()
+            && item->checkState() != Qt::Checked;
+        item->setHidden(!matches || inClosedSection);
     }
 }
 

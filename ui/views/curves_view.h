@@ -91,6 +91,10 @@ protected:
 
 private:
     void rebuildMetricList();
+    // Hides what the filter leaves out and the closed System section's metrics.
+    void showMetricItems();
+    // The data of the System section's header item in the metric list.
+    static constexpr int kSystemHeaderRole = Qt::UserRole + 1;
     void request();
     void rebuildPlots();
     // The series to draw: the workspace's, else while loading the one shown before.
@@ -109,6 +113,7 @@ private:
     std::vector<int> rows_;
     QStringList chosen_;
     bool userChoseMetrics_ = false;
+    bool systemExpanded_ = false; // the metric list's System section is open
     QHash<QString, bool> outliersIgnored_;   // by metric, where the user chose
     QTableWidget* rangeStats_ = nullptr;
     QTimer rangeStatsTimer_;

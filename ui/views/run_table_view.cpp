@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_table_view.h"
 
+#include "metric_priority.h"
+
 #include "run_table_model.h"
 #include "value_viewer_dialog.h"
 
@@ -162,10 +164,54 @@ void RunTableView::setShowConstantColumns(bool show)
     applyColumns();
 }
 
+namespace {
+
+bool isSystemColumn(const QString& key)
+{
+    return key.startsWith(QLatin1String("metrics.")) && isSystemMetric(key.mid(8));
+}
+
+} // namespace
+
+QStringList RunTableView::hiddenColumns() const
+{
+    QStringList keys(hidden_.begin(), hidden_.end());
+    for (const auto& k : shownSystem_)
+        keys << QLatin1Char('+') + k;
+    keys.sort();
+    return keys;
+}
+
 void RunTableView::setHiddenColumns(const QStringList& keys)
 {
-    hidden_ = QSet<QString>(keys.begin(), keys.end());
+    hidden_.clear();
+    shownSystem_.clear();
+    for (const auto& k : keys) {
+        if (k.startsWith(QLatin1Char('+')))
+            shownSystem_.insert(k.mid(1));
+        else
+            hidden_.insert(k);
+    }
     applyColumns();
+}
+
+bool RunTableView::hiddenByChoice(const QString& key) const
+{
+    return isSystemColumn(key) ? !shownSystem_.contains(key) : hidden_.contains(key);
+}
+
+void RunTableView::setHiddenByChoice(const QString& key, bool hidden)
+{
+    if (isSystemColumn(key)) {
+        if (hidden)
+            shownSystem_.remove(key);
+        else
+            shownSystem_.insert(key);
+    } else if (hidden) {
+        hidden_.insert(key);
+    } else {
+        hidden_.remove(key);
+    }
 }
 
 void RunTableView::setPinnedColumns(const QStringList& keys)
@@ -183,7 +229,7 @@ void RunTableView::applyColumns()
     QHeaderView* h = header();
     for (int c = 0; c < int(cols.size()); ++c) {
         const bool constant = model_->isConstant(c) && !showConstant_;
-        setColumnHidden(c, c != 0 && (constant || hidden_.contains(cols[size_t(c)].key)));
+        setColumnHidden(c, c != 0 && (constant || hiddenByChoice(cols[size_t(c)].key)));
     }
     // Pinned columns follow the name, in pin order; the rest keep model order.
     int visual = 1;
@@ -277,7 +323,7 @@ void RunTableView::headerMenu(const QPoint& pos)
                                emit columnsChanged();
                            });
             menu.addAction(tr("Hide %1").arg(col.title), this, [this, key = col.key] {
-                hidden_.insert(key);
+                setHiddenByChoice(key, true);
                 applyColumns();
                 emit columnsChanged();
             });
@@ -315,7 +361,7 @@ void RunTableView::chooseColumns()
         auto* item = new QListWidgetItem(col.key + (model_->isConstant(c) ? tr("  (same in every run)") : QString()), list);
         item->setData(Qt::UserRole, col.key);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
-        item->setCheckState(hidden_.contains(col.key) ? Qt::Unchecked : Qt::Checked);
+        item->setCheckState(hiddenByChoice(col.key) ? Qt::Unchecked : Qt::Checked);
     }
     connect(filter, &QLineEdit::textChanged, list, [list](const QString& t) {
         for (int i = 0; i < list->count(); ++i)
@@ -327,15 +373,14 @@ void RunTableView::chooseColumns()
     auto* layout = new QVBoxLayout(&dialog);
     layout->addWidget(filter);
     layout->addWidget(list);
-    layout->addWidget(new QLabel(tr("Constant columns show only with \"Show constant columns\".")));
+    layout->addWidget(new QLabel(tr("Constant columns show only with \"Show constant columns\".\n"
+                                    "System metrics (system/…: CPU, memory, GPU) show when checked here.")));
     layout->addWidget(buttons);
     dialog.resize(420, 520);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    hidden_.clear();
     for (int i = 0; i < list->count(); ++i)
-        if (list->item(i)->checkState() == Qt::Unchecked)
-            hidden_.insert(list->item(i)->data(Qt::UserRole).toString());
+        setHiddenByChoice(list->item(i)->data(Qt::UserRole).toString(), list->item(i)->checkState() == Qt::Unchecked);
     applyColumns();
     emit columnsChanged();
 }

@@ -28,7 +28,10 @@ public:
 
     void setShowConstantColumns(bool show);
     bool showConstantColumns() const { return showConstant_; }
-    QStringList hiddenColumns() const { return QStringList(hidden_.begin(), hidden_.end()); }
+    // The columns the user hid, by key. System metric columns (the logger's
+    // system/... series) are hidden until shown: one the user shows is listed
+    // as "+KEY", so that settings and saved views keep both in one list.
+    QStringList hiddenColumns() const;
     void setHiddenColumns(const QStringList& keys);
     QStringList pinnedColumns() const { return pinned_; }
     void setPinnedColumns(const QStringList& keys);
@@ -61,6 +64,10 @@ private:
     RunTableModel* model_ = nullptr;
     bool showConstant_ = false;
     QSet<QString> hidden_;
+    QSet<QString> shownSystem_; // system metric columns the user shows
+    // Hidden by the user's choice (or, for a system metric, by default).
+    bool hiddenByChoice(const QString& key) const;
+    void setHiddenByChoice(const QString& key, bool hidden);
     QStringList pinned_;
     QSet<QString> expandedIds_, collapsedIds_;   // by the user
     bool restoring_ = false;

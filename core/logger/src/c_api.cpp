@@ -68,6 +68,8 @@ runlens::RunOptions optionsFrom(int flush_interval_ms, unsigned flags, int64_t m
     options.capture_environment = !(flags & RL_NO_ENVIRONMENT);
     options.log_all_ranks = (flags & RL_ALL_RANKS) != 0;
     options.when_buffer_full = (flags & RL_BLOCK_WHEN_FULL) ? runlens::WhenBufferFull::Block : runlens::WhenBufferFull::Drop;
+    if (flags & RL_NO_SYSTEM_METRICS)
+        options.system_metrics = false;
     return options;
 }
 
@@ -196,6 +198,13 @@ const char* rl_run_already_tried(rl_run* run)
 int64_t rl_run_dropped_points(rl_run* run)
 {
     return run ? static_cast<int64_t>(run->run.droppedPoints()) : 0;
+}
+
+int rl_run_system_metrics(rl_run* run, int interval_ms)
+{
+    if (!run)
+        return RL_ERROR;
+    return run->run.setSystemMetricsInterval(std::chrono::milliseconds(interval_ms)) ? RL_OK : RL_ERROR;
 }
 
 int rl_log_metric(rl_run* run, const char* key, double value, int64_t step)

@@ -313,6 +313,8 @@ bool Run::finish(RunStatus status)
         impl_->finished = true;
         return true;
     }
+    // The last samples go in before the end is recorded.
+    impl_->stopSampler();
     {
         std::lock_guard lock(impl_->mu);
         if (impl_->finished)

@@ -37,6 +37,12 @@ inline double nowSeconds()
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// "10 s", "500 ms": an interval, for messages.
+inline std::string durationText(std::chrono::milliseconds ms)
+{
+    return ms.count() % 1000 == 0 ? std::to_string(ms.count() / 1000) + " s" : std::to_string(ms.count()) + " ms";
+}
+
 // "1 point", "2 points": for messages.
 inline std::string points(uint64_t n)
 {
@@ -48,6 +54,9 @@ inline std::string points(uint64_t n)
 // another reason: the C ABI tells the two apart by it (RL_DROPPED), which
 // lastError() cannot do race-free while the writer also reports there.
 inline thread_local bool t_point_dropped = false;
+
+// RunOptions::system_metrics, else $RUNLENS_SYSTEM_METRICS (run_system_metrics.cpp).
+bool systemMetricsWanted(const RunOptions& options);
 
 // Empty when acceptable, else why not (record_checks.cpp).
 std::string checkKey(std::string_view what, std::string_view key);
@@ -149,6 +158,14 @@ struct Run::Impl {
     bool tried_told = false;
     std::thread writer;
 
+    // System metrics (system_sampler.h) on a thread of their own, so that a
+    // slow /proc or NVML read never delays a flush. Guarded by mu.
+    std::thread sampler;
+    std::condition_variable sampler_wake;
+    bool sampler_stop = false;
+    // The next sample's step: 0 for a new run, after the last for a resumed one.
+    int64_t next_system_step = 0;
+
     void setError(std::string message)
     {
         std::lock_guard lock(mu);
@@ -214,6 +231,11 @@ struct Run::Impl {
     bool makeRoom(std::unique_lock<std::mutex>& lock);
 
     void writerLoop();
+    // Starts sampling every `interval` (stopping a sampler already running);
+    // <= 0 only stops. Not under mu.
+    void startSampler(std::chrono::milliseconds interval);
+    void stopSampler();
+    void samplerLoop(std::chrono::milliseconds interval);
     // Waits for the next write: the flush interval, a flush() or finish(), a
     // buffer half full, the first point; while finishing, the retry delay.
     void waitForWork(std::unique_lock<std::mutex>& lock);

@@ -103,6 +103,8 @@ Run Run::launch(std::unique_ptr<Impl> impl)
         }
         raw->writerLoop();
     });
+    if (systemMetricsWanted(raw->options))
+        raw->startSampler(raw->options.system_metrics_interval);
     return Run(std::move(impl));
 }
 
@@ -231,6 +233,9 @@ Run Run::resume(const std::string& store_path, std::string_view run_id, const Ru
         summary.minValue = series.isNull(8) ? INFINITY : series.real(8);
         summary.maxValue = series.isNull(9) ? -INFINITY : series.real(9);
         const std::string key(series.text(1));
+        // System metrics go on numbering their samples after the last one.
+        if (key.rfind("system/", 0) == 0)
+            impl->next_system_step = std::max(impl->next_system_step, summary.lastStep + 1);
         impl->series_index.emplace(key, impl->series_keys.size());
         impl->series_keys.push_back(key);
         impl->pending.emplace_back();

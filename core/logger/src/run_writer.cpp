@@ -17,15 +17,6 @@
 
 namespace runlens {
 
-namespace {
-
-std::string seconds(std::chrono::milliseconds ms)
-{
-    return ms.count() % 1000 == 0 ? std::to_string(ms.count() / 1000) + " s" : std::to_string(ms.count()) + " ms";
-}
-
-} // namespace
-
 void Run::Impl::waitForWork(std::unique_lock<std::mutex>& lock)
 {
     if (stopping && write_failing) {
@@ -135,7 +126,7 @@ void Run::Impl::writerLoop()
                 std::fprintf(stderr, "runlens: %s; nothing logged from now on is saved\n", error.c_str());
             else
                 std::fprintf(stderr, "runlens: writing to the store failed (%zu points wait in memory; retried every %s): %s\n",
-                    waiting, seconds(options.flush_interval).c_str(), error.c_str());
+                    waiting, durationText(options.flush_interval).c_str(), error.c_str());
         } else if (written && failing) {
             std::fprintf(stderr, "runlens: the store takes writes again; what was buffered is written\n");
         }
@@ -151,7 +142,7 @@ void Run::Impl::writerLoop()
             give_up_at = now + options.finish_timeout;
         if (lost || now >= *give_up_at) {
             const std::string why = lost ? error
-                : "finishing gave up after " + seconds(options.finish_timeout) + ": writing to the store failed: " + error;
+                : "finishing gave up after " + durationText(options.finish_timeout) + ": writing to the store failed: " + error;
             if (!lost)
                 recordEndWithoutPoints(batch, dropped + in_flight, why);
             std::lock_guard lock(mu);

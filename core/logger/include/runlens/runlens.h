@@ -99,6 +99,14 @@ struct RunOptions {
     // The metric the "already tried" message summarises; empty: the first
     // that every earlier run of the config logged.
     std::string tried_metric;
+    // What the machine does during the run (CPU, memory, disk, network, GPUs
+    // through NVML when the driver is there), sampled every
+    // system_metrics_interval on a thread of the logger's, never the
+    // training loop's, as series under system/ (keys in system_sampler.h;
+    // the step is the sample's number). Unset: on, unless
+    // $RUNLENS_SYSTEM_METRICS is 0, false or off.
+    std::optional<bool> system_metrics;
+    std::chrono::milliseconds system_metrics_interval{10000};
 };
 
 // Run::start under OnDuplicate::Skip when a finished run was this exact run:
@@ -196,6 +204,9 @@ public:
     bool finished() const;
     // Points logMetric() dropped because the buffer was full.
     uint64_t droppedPoints() const;
+    // Samples system metrics every `interval` from now on (<= 0: stops
+    // sampling); the first sample comes one interval later. False after finish().
+    bool setSystemMetricsInterval(std::chrono::milliseconds interval);
 
     // Has this run's config run before in its store and experiment
     // (already_tried.h)? For a config logged after start: writes what is

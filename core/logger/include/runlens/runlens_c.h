@@ -36,6 +36,9 @@ extern "C" {
 /* A point that finds the buffer full waits for room instead of being dropped
  * (runlens::WhenBufferFull::Block; see runlens.h for which to choose). */
 #define RL_BLOCK_WHEN_FULL 8u
+/* No system metrics (RunOptions::system_metrics = false); without it, they
+ * are sampled every 10 s unless $RUNLENS_SYSTEM_METRICS is 0. */
+#define RL_NO_SYSTEM_METRICS 16u
 
 /* What rl_run_start_config does when its config has run before
  * (runlens::OnDuplicate; runlens/already_tried.h). */
@@ -87,6 +90,9 @@ const char* rl_run_last_error(rl_run* run);
 
 /* Points rl_log_metric* dropped because the buffer was full. */
 int64_t rl_run_dropped_points(rl_run* run);
+/* Samples system metrics every interval_ms from now on (<= 0: stops); see
+ * runlens::Run::setSystemMetricsInterval. RL_ERROR after rl_finish. */
+int rl_run_system_metrics(rl_run* run, int interval_ms);
 
 /* RL_ERROR for an invalid key or after rl_finish; RL_DROPPED for a point
  * dropped because the buffer is full. */

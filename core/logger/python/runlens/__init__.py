@@ -125,7 +125,8 @@ class Run:
 
     def __init__(self, store=None, experiment="default", name=None, parent=None, config=None, tags=None,
                  notes=None, hypothesis=None, flush_interval=1.0, git=True, environment=True, all_ranks=False,
-                 resume=None, max_buffered_points=None, when_buffer_full="drop", on_duplicate=None, metric=None):
+                 resume=None, max_buffered_points=None, when_buffer_full="drop", on_duplicate=None, metric=None,
+                 system_metrics=None, system_metrics_interval=None):
         """resume: the id of a run of the store to carry on (a job restarted
         from a checkpoint); its experiment and name stay its own.
 
@@ -141,13 +142,19 @@ class Run:
         stderr and the run's tag runlens.already_tried), "skip" (an exact
         repeat of a finished run raises AlreadyTried and is not started) or
         "ignore"; None takes $RUNLENS_ON_DUPLICATE. metric: the metric the
-        message summarises (default: the first every earlier run logged)."""
+        message summarises (default: the first every earlier run logged).
+
+        system_metrics: CPU, memory, disk, network and GPU (NVML) sampled on
+        the logger's own thread as series under system/, every
+        system_metrics_interval seconds (default 10). None: on unless
+        $RUNLENS_SYSTEM_METRICS is 0; False: off; True: on whatever it says."""
         self.store = os.fspath(store) if store is not None else default_store()
         if when_buffer_full not in ("drop", "block"):
             raise RunlensError(f"when_buffer_full is 'drop' or 'block', not {when_buffer_full!r}")
         flags = (0 if git else _native.NO_GIT) | (0 if environment else _native.NO_ENVIRONMENT)
         flags |= _native.ALL_RANKS if all_ranks else 0
         flags |= _native.BLOCK_WHEN_FULL if when_buffer_full == "block" else 0
+        flags |= _native.NO_SYSTEM_METRICS if system_metrics is False else 0
         max_points = int(max_buffered_points or 0)
         if max_buffered_points is not None and max_points <= 0:
             raise RunlensError(f"max_buffered_points must be positive, not {max_buffered_points!r}")
@@ -182,6 +189,12 @@ class Run:
         self._key_cache = {}
         with _lock:
             _open_runs.add(self)
+        # The library samples every 10 s unless told otherwise (flag or
+        # $RUNLENS_SYSTEM_METRICS, its rule in run_system_metrics.cpp): only
+        # another interval, or True against the environment, needs a word.
+        env_off = os.environ.get("RUNLENS_SYSTEM_METRICS", "").lower() in ("0", "false", "off", "no")
+        if system_metrics or (system_metrics is None and system_metrics_interval is not None and not env_off):
+            self.set_system_metrics(10.0 if system_metrics_interval is None else system_metrics_interval)
         if self.enabled and environment:
             self._log_python_environment()
         if config:
@@ -192,6 +205,10 @@ class Run:
             self.set_notes(notes)
         if hypothesis:
             self.set_hypothesis(hypothesis)
+
+    def set_system_metrics(self, interval):
+        """Samples system metrics every `interval` seconds from now on; 0 or None stops."""
+        self._check(_lib.rl_run_system_metrics(self._h, int((interval or 0) * 1000)))
 
     # -- internals ---------------------------------------------------------
     def _check(self, rc):

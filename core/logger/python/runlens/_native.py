@@ -25,6 +25,7 @@ _signatures = {
     "rl_run_start_config": (_run, [_c, _c, _c, _c, _int, ctypes.c_uint, _i64, _c, _int, _c, ctypes.POINTER(_int)]),
     "rl_run_already_tried": (_c, [_run]),
     "rl_run_dropped_points": (_i64, [_run]),
+    "rl_run_system_metrics": (_int, [_run, _int]),
     "rl_run_experiment": (_c, [_run]),
     "rl_run_free": (None, [_run]),
     "rl_run_id": (_c, [_run]),
@@ -61,5 +62,5 @@ for _name, (_res, _args) in _signatures.items():
 RL_OK = 0
 RL_DROPPED = 2
 STATUS = {"finished": 1, "failed": 2, "killed": 3}
-NO_GIT, NO_ENVIRONMENT, ALL_RANKS, BLOCK_WHEN_FULL = 1, 2, 4, 8
+NO_GIT, NO_ENVIRONMENT, ALL_RANKS, BLOCK_WHEN_FULL, NO_SYSTEM_METRICS = 1, 2, 4, 8, 16
 ON_DUPLICATE = {None: 0, "warn": 1, "skip": 2, "ignore": 3}

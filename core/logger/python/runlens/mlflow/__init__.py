@@ -35,7 +35,7 @@ __all__ = [
     "search_runs", "log_param", "log_params", "log_metric", "log_metrics", "set_tag", "set_tags", "delete_tag",
     "log_artifact", "log_artifacts", "log_dict", "log_text", "log_figure", "log_image", "log_table", "load_table",
     "get_artifact_uri", "log_input", "autolog", "register_model", "flush_async_logging",
-    "enable_system_metrics_logging", "disable_system_metrics_logging",
+    "enable_system_metrics_logging", "disable_system_metrics_logging", "set_system_metrics_sampling_interval",
 ]
 
 __version__ = "2.16.0+runlens"   # the MLflow API this module follows
@@ -180,6 +180,28 @@ class ActiveRun(Run):
         return f"<ActiveRun: run_id={self.info.run_id!r}, run_name={self.info.run_name!r}>"
 
 
+# MLflow's switches for system metrics. None (untouched): Runlens's default,
+# on unless $RUNLENS_SYSTEM_METRICS is 0 (MLflow's own default is off).
+_system_metrics = None
+_system_metrics_interval = 10.0
+
+
+def enable_system_metrics_logging():
+    global _system_metrics
+    _system_metrics = True
+
+
+def disable_system_metrics_logging():
+    global _system_metrics
+    _system_metrics = False
+
+
+def set_system_metrics_sampling_interval(interval):
+    """Seconds between samples (None: the default, 10)."""
+    global _system_metrics_interval
+    _system_metrics_interval = 10.0 if interval is None else float(interval)
+
+
 def start_run(run_id=None, experiment_id=None, run_name=None, nested=False, parent_run_id=None, tags=None,
               description=None, log_system_metrics=None):
     global _last_run
@@ -205,6 +227,9 @@ def start_run(run_id=None, experiment_id=None, run_name=None, nested=False, pare
             raise
         except _runlens.RunlensError as e:
             raise MlflowException(str(e), error_code=_codes.INVALID_PARAMETER_VALUE) from None
+    enabled = _system_metrics if log_system_metrics is None else log_system_metrics
+    if enabled is not None and hasattr(run, "set_system_metrics"):
+        run.set_system_metrics(_system_metrics_interval if enabled else 0)
     active = ActiveRun(run, experiment)
     if tags:
         active.data.tags.update({k: str(v) for k, v in tags.items()})
@@ -368,14 +393,6 @@ def flush_async_logging():
     active = active_run()
     if active is not None:
         active._run.flush()
-
-
-def enable_system_metrics_logging():
-    _backend.warn_once("system-metrics", "system metrics are not logged; the run's environment records the machine")
-
-
-def disable_system_metrics_logging():
-    pass
 
 
 # -- artifacts -----------------------------------------------------------------

@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""System metrics from Python (issue 17, item 1): runlens.init's options, the
+MLflow drop-in's switches, and GPUs through NVML found the way the driver's is
+found (LD_LIBRARY_PATH), here a stand-in with two made-up GPUs
+(tests/tools/nvml_stub.c).
+
+Needs PYTHONPATH=<build>/python and RUNLENS_NVML_STUB_DIR (ctest sets both).
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+import runlens
+
+STUB_DIR = os.environ.get("RUNLENS_NVML_STUB_DIR", "")
+
+
+def in_child(script, env=None):
+    """Runs `script` in a fresh interpreter (the sampler reads its own process)."""
+    full = {**os.environ, **(env or {})}
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                          timeout=120, env=full)
+    if done.returncode != 0:
+        raise AssertionError(done.stderr)
+    return done.stdout.strip()
+
+
+class SystemMetrics(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.store = os.path.join(self.tmp.name, "sys.db")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def system_series(self, name):
+        with runlens.open(self.store) as store:
+            run = store.run(name)
+            return {k: m for k, m in run.metrics.items() if k.startswith("system/")}, run.details()
+
+    def log(self, name, options, env=None, seconds=0.45):
+        in_child(f"""
+            import runlens, time
+            with runlens.init(store={self.store!r}, name={name!r}, git=False, {options}) as run:
+                run.log({{"loss": 1.0}}, step=0)
+                time.sleep({seconds})
+            """, env)
+
+    def test_sampled_at_the_interval_asked(self):
+        self.log("on", "system_metrics_interval=0.1")
+        series, details = self.system_series("on")
+        self.assertIn("system/process.rss_mb", series)
+        self.assertIn("system/memory.available_mb", series)
+        self.assertIn("system/cpu_percent", series)
+        # Every 0.1 s for 0.45 s: 4 samples, give or take a loaded machine.
+        self.assertTrue(2 <= series["system/process.rss_mb"].count <= 6, series["system/process.rss_mb"])
+        self.assertGreater(series["system/process.rss_mb"].last, 5)  # an interpreter is bigger than 5 MB
+        self.assertIn("every 100 ms", details["environment"]["system_metrics"])
+
+    def test_off_by_the_option_and_the_environment(self):
+        self.log("off", "system_metrics=False, system_metrics_interval=0.1")
+        self.assertEqual(self.system_series("off")[0], {})
+        self.log("env-off", "system_metrics_interval=0.1", env={"RUNLENS_SYSTEM_METRICS": "0"})
+        self.assertEqual(self.system_series("env-off")[0], {})
+        self.log("forced", "system_metrics=True, system_metrics_interval=0.1", env={"RUNLENS_SYSTEM_METRICS": "0"})
+        self.assertNotEqual(self.system_series("forced")[0], {})
+
+    def test_gpus_through_nvml_found_on_the_library_path(self):
+        self.assertTrue(os.path.exists(os.path.join(STUB_DIR, "libnvidia-ml.so.1")),
+                        f"the NVML stand-in is missing from {STUB_DIR!r} (built by tests/CMakeLists.txt)")
+        self.log("gpu", "system_metrics_interval=0.1", env={"LD_LIBRARY_PATH": STUB_DIR})
+        series, details = self.system_series("gpu")
+        self.assertEqual(series["system/gpu.0.memory_used_mb"].last, 12345)
+        self.assertEqual(series["system/gpu.0.memory_total_mb"].last, 81920)
+        self.assertEqual(series["system/gpu.0.utilization_percent"].last, 87)
+        self.assertEqual(series["system/gpu.0.power_w"].last, 250.5)
+        self.assertEqual(series["system/gpu.1.temperature_c"].last, 41)
+        self.assertNotIn("system/gpu.1.power_w", series)
+        # And without it on the path, the normal case here: skipped with one note.
+        self.log("no-gpu", "system_metrics_interval=0.1")
+        series, details = self.system_series("no-gpu")
+        self.assertFalse([k for k in series if k.startswith("system/gpu")])
+
+    def test_the_mlflow_switches(self):
+        in_child(f"""
+            import time
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({self.store!r})
+            mlflow.set_system_metrics_sampling_interval(0.1)
+            with mlflow.start_run(run_name="asked", log_system_metrics=True):
+                mlflow.log_metric("loss", 1.0)
+                time.sleep(0.6)
+            with mlflow.start_run(run_name="declined", log_system_metrics=False):
+                mlflow.log_metric("loss", 1.0)
+                time.sleep(0.6)
+            mlflow.disable_system_metrics_logging()
+            with mlflow.start_run(run_name="disabled"):
+                mlflow.log_metric("loss", 1.0)
+                time.sleep(0.6)
+            mlflow.enable_system_metrics_logging()
+            with mlflow.start_run(run_name="enabled"):
+                mlflow.log_metric("loss", 1.0)
+                time.sleep(0.6)
+            """)
+        self.assertNotEqual(self.system_series("asked")[0], {})
+        self.assertEqual(self.system_series("declined")[0], {})
+        self.assertEqual(self.system_series("disabled")[0], {})
+        self.assertNotEqual(self.system_series("enabled")[0], {})
+
+
+if __name__ == "__main__":
+    unittest.main()
