@@ -33,6 +33,8 @@ std::string finishedRun(const std::string& store, const std::string& config, dou
     if (data)
         run.logDataVersion("train", data);
     run.logMetric("val_auc", auc, 0);
+    // What the system sampler logs, first in byte order: never the one summarised.
+    run.logMetric("system/cpu_percent", 50.0, 0);
     run.finish();
     return run.id();
 }

@@ -222,12 +222,17 @@ AlreadyTried lookUpAlreadyTried(SqliteDb& db, const Probe& probe, int64_t nowMs,
         rows.metrics.reset();
     }
     // The metric to summarise: the one asked for, else the first that every
-    // finished match logged (byte order: no guess at which one matters).
+    // finished match logged (byte order: no guess at which one matters), the
+    // sampler's system/ series only when there is nothing else.
     std::string metric = probe.metric;
-    if (metric.empty() && !finishedMetrics.empty()) {
+    for (const bool system : {false, true}) {
+        if (!metric.empty() || finishedMetrics.empty())
+            break;
         for (const auto& entry : finishedMetrics.front()) {
             // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
             const std::string& key = entry.first;
+            if ((key.rfind("system/", 0) == 0) != system)
+                continue;
             if (std::all_of(finishedMetrics.begin(), finishedMetrics.end(), [&](const auto& m) { return m.count(key) > 0; })) {
                 metric = key;
                 break;
