@@ -42,6 +42,24 @@ private slots:
                  (QStringList{QStringLiteral("params.lr"), QStringLiteral("params.optimizer"), QStringLiteral("metrics.auc")}));
     }
 
+    void withoutASortMetricTheFirstMetricIsNotASystemOne()
+    {
+        RunTable t;
+        for (int i = 0; i < 3; ++i) {
+            const int r = t.addRun(QString::number(i), QString::number(i), QStringLiteral("e"), RunStatus::Finished, 0, 1);
+            t.setParam(r, QStringLiteral("lr"), QString::number(i), double(i));
+            t.setMetric(r, QStringLiteral("system/cpu_percent"), 50, 50, 50, 1, 0); // first in key order
+            t.setMetric(r, QStringLiteral("val_auc"), 0.9, 0.9, 0.9, 1, 0);
+        }
+        t.sortColumns();
+        QCOMPARE(ParallelAxes::defaultKeys(t, {0, 1, 2}, QString()),
+                 (QStringList{QStringLiteral("params.lr"), QStringLiteral("metrics.val_auc")}));
+        RunTable only;
+        const int r = only.addRun(QStringLiteral("a"), QStringLiteral("a"), QStringLiteral("e"), RunStatus::Finished, 0, 1);
+        only.setMetric(r, QStringLiteral("system/cpu_percent"), 50, 50, 50, 1, 0);
+        QCOMPARE(ParallelAxes::defaultKeys(only, {0}, QString()), QStringList{QStringLiteral("metrics.system/cpu_percent")});
+    }
+
     void severalStoresGetAFewSharedAxesNotNinety()
     {
         // Three stores side by side: 90 params, each on a third of the runs,

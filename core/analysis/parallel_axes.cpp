@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "parallel_axes.h"
 
+#include "metric_priority.h"
+
 #include "column_key.h"
 #include "natural_compare.h"
 #include "number_text.h"
@@ -33,12 +35,18 @@ QStringList ParallelAxes::defaultKeys(const RunTable& table, const std::vector<i
     for (const auto& [c, coverage] : varying)
         keys << QStringLiteral("params.") + c->key;
     QString metric = sortMetric;
-    if (metric.isEmpty() || !table.metric(metric))
+    // Else the first metric the runs have; the sampler's system/ series (CPU,
+    // memory) only when they have nothing else.
+    for (const bool system : {false, true}) {
+        if (!metric.isEmpty() && table.metric(metric))
+            break;
+        metric.clear();
         for (const auto& m : table.metrics())
-            if (std::any_of(rows.begin(), rows.end(), [&](int r) { return m.has(r); })) {
+            if (isSystemMetric(m.key) == system && std::any_of(rows.begin(), rows.end(), [&](int r) { return m.has(r); })) {
                 metric = m.key;
                 break;
             }
+    }
     if (!metric.isEmpty())
         keys << QStringLiteral("metrics.") + metric;
     return keys;
