@@ -6,6 +6,7 @@
 // resume, and are off by the option or $RUNLENS_SYSTEM_METRICS.
 #include "system_sampler.h"
 
+#include "runlens/sqlite_db.h"
 #include "test_support.h"
 
 #include <QTemporaryDir>
@@ -14,6 +15,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -222,6 +224,61 @@ private slots:
         run.finish();
         QVERIFY(systemKeys(store, QString::fromStdString(run.id())).empty());
         QVERIFY(!run.setSystemMetricsInterval(50ms)); // finished
+    }
+
+    // Found by review: starts and stops from several threads at once, and a
+    // finish among them, used to abort (a thread assigned over a running one)
+    // or hang (two joins of one thread). Now they take turns.
+    void startsAndStopsFromSeveralThreadsAndAFinish()
+    {
+        const QString store = dir_.filePath(QStringLiteral("threads.db"));
+        for (int round = 0; round < 3; ++round) {
+            RunOptions o = test::testRun("threads");
+            o.system_metrics_interval = 1ms;
+            auto run = Run::start(store.toStdString(), o);
+            std::atomic<bool> go{false};
+            auto churn = [&](int phase) {
+                while (!go)
+                    std::this_thread::yield();
+                for (int i = 0; i < 300; ++i)
+                    run.setSystemMetricsInterval(std::chrono::milliseconds((i + phase) % 3)); // 0: stop
+            };
+            std::thread a(churn, 0), b(churn, 1);
+            go = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5 * round));
+            QVERIFY(run.finish());
+            a.join();
+            b.join();
+            QVERIFY(!run.setSystemMetricsInterval(1ms)); // finished: nothing starts again
+        }
+    }
+
+    // Found by review: with when_buffer_full = Block and a store refusing
+    // writes, the sampler waited for room that never came and finish() with
+    // it, past finish_timeout. System points are dropped instead.
+    void aFullBufferNeverHoldsUpFinish()
+    {
+        const QString store = dir_.filePath(QStringLiteral("full.db"));
+        RunOptions o = test::testRun("full");
+        o.system_metrics_interval = 1ms;
+        o.when_buffer_full = WhenBufferFull::Block;
+        o.max_buffered_points = 8;
+        o.flush_interval = 50ms;
+        o.finish_timeout = 300ms;
+        o.busy_timeout = 50ms;
+        auto run = Run::start(store.toStdString(), o);
+        run.logMetric("loss", 1.0, 0);
+        SqliteDb lock(store.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+        lock.exec("BEGIN EXCLUSIVE");
+        // The sampler fills the buffer the locked store cannot drain (this
+        // thread logs nothing more: under Block it would wait, as it should).
+        std::this_thread::sleep_for(200ms);
+        const auto before = std::chrono::steady_clock::now();
+        run.finish(); // gives up on what the store refuses, after finish_timeout
+        const auto took = std::chrono::steady_clock::now() - before;
+        lock.exec("ROLLBACK");
+        // A hang guard, not a speed figure: finish_timeout plus retries, never unbounded.
+        QVERIFY2(took < 20s, qPrintable(QString::number(std::chrono::duration<double>(took).count())));
     }
 
     void theDefaultIntervalLeavesAShortRunAlone()

@@ -64,10 +64,7 @@ QStringList preferredMetrics(const QStringList& available, int limit)
     for (const auto& k : available)
         if (!isSystemMetric(k))
             all.push_back({k, kindOf(k), isHeldOut(k)});
-    QStringList system; // after everything else, in their order
-    for (const auto& k : available)
-        if (isSystemMetric(k))
-            system << k;
+
     std::stable_sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
         if (a.kind != b.kind)
             return a.kind < b.kind;
@@ -86,10 +83,16 @@ QStringList preferredMetrics(const QStringList& available, int limit)
     for (const auto& c : all)
         if (chosen.size() < limit && !chosen.contains(c.key))
             chosen << c.key;
-    for (const auto& k : system)
-        if (chosen.size() < limit)
-            chosen << k;
     return chosen;
+}
+
+QStringList metricsInPreferredOrder(const QStringList& available)
+{
+    QStringList ordered = preferredMetrics(available, int(available.size()));
+    for (const auto& k : available)
+        if (isSystemMetric(k))
+            ordered << k;
+    return ordered;
 }
 
 QString chosenMetric(const QStringList& present, const QString& kept, const QString& suggested)

@@ -17,13 +17,15 @@ namespace runlens {
 QStringList metricsPresentIn(const RunTable& table, const std::vector<int>& rows);
 
 // What the machine did during the run (the logger's system/ series: CPU,
-// memory, GPU, ...): there to look at, never among the metrics charted or
-// reported unasked (the curves' and the report's defaults leave them out).
+// memory, GPU, ...): there to look at, never a metric chosen unasked.
 bool isSystemMetric(const QString& key);
 
-// `available` reordered by how likely they are to matter; at most `limit`.
-// System metrics come last.
+// `available` but system metrics, reordered by how likely they are to
+// matter; at most `limit`: what views and reports show by default.
 QStringList preferredMetrics(const QStringList& available, int limit);
+// All of `available` for a list to choose from: preferredMetrics' order, then
+// the system metrics.
+QStringList metricsInPreferredOrder(const QStringList& available);
 
 // The metric a view with a metric chooser shows among `present`: the one the
 // user chose before (`kept`), else the one suggested (the table's sort),

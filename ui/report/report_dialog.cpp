@@ -80,7 +80,7 @@ ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget*
         runIds_ << table->id(r);
     const QStringList present = metricsPresentIn(*table, rows_);
     const QStringList chosen = ComparisonReport::defaultMetrics(*table, rows_);
-    for (const auto& key : preferredMetrics(present, int(present.size()))) {
+    for (const auto& key : metricsInPreferredOrder(present)) {
         auto* item = new QListWidgetItem(key, metrics_);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
         item->setCheckState(chosen.contains(key) ? Qt::Checked : Qt::Unchecked);

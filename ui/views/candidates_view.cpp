@@ -42,7 +42,7 @@ QString metricsText(const PromotionRecord& record)
     for (const QString& key : keys)
         if (!record.rule.isEmpty() && record.rule.contains(key))
             ordered << key;
-    for (const QString& key : preferredMetrics(keys, int(keys.size())))
+    for (const QString& key : metricsInPreferredOrder(keys))
         if (!ordered.contains(key))
             ordered << key;
     QStringList parts;

@@ -200,6 +200,11 @@ int64_t rl_run_dropped_points(rl_run* run)
     return run ? static_cast<int64_t>(run->run.droppedPoints()) : 0;
 }
 
+int rl_system_metrics_default(void)
+{
+    return runlens::detail::systemMetricsByDefault() ? 1 : 0;
+}
+
 int rl_run_system_metrics(rl_run* run, int interval_ms)
 {
     if (!run)

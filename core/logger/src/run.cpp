@@ -313,8 +313,9 @@ bool Run::finish(RunStatus status)
         impl_->finished = true;
         return true;
     }
-    // The last samples go in before the end is recorded.
-    impl_->stopSampler();
+    // The sampler stops (for good) before the end is recorded: no point of
+    // it can follow the finish record.
+    impl_->closeSampler();
     {
         std::lock_guard lock(impl_->mu);
         if (impl_->finished)

@@ -55,7 +55,9 @@ inline std::string points(uint64_t n)
 // lastError() cannot do race-free while the writer also reports there.
 inline thread_local bool t_point_dropped = false;
 
-// RunOptions::system_metrics, else $RUNLENS_SYSTEM_METRICS (run_system_metrics.cpp).
+// $RUNLENS_SYSTEM_METRICS: on unless 0, false, off or no (any case).
+bool systemMetricsByDefault();
+// RunOptions::system_metrics, else systemMetricsByDefault() (run_system_metrics.cpp).
 bool systemMetricsWanted(const RunOptions& options);
 
 // Empty when acceptable, else why not (record_checks.cpp).
@@ -159,10 +161,14 @@ struct Run::Impl {
     std::thread writer;
 
     // System metrics (system_sampler.h) on a thread of their own, so that a
-    // slow /proc or NVML read never delays a flush. Guarded by mu.
+    // slow /proc or NVML read never delays a flush. The thread object is
+    // started and joined under sampler_mu only (one start or stop at a time);
+    // the flags are guarded by mu.
+    std::mutex sampler_mu;
     std::thread sampler;
     std::condition_variable sampler_wake;
     bool sampler_stop = false;
+    bool sampler_closed = false; // finishing: no sampler starts again
     // The next sample's step: 0 for a new run, after the last for a resumed one.
     int64_t next_system_step = 0;
 
@@ -185,7 +191,9 @@ struct Run::Impl {
         return true;
     }
 
-    bool logMetric(std::string_view key, double value, int64_t step, double wall)
+    // `mayWait`: false for the system sampler, whose points are expendable:
+    // a full buffer drops them (uncounted) rather than making it wait.
+    bool logMetric(std::string_view key, double value, int64_t step, double wall, bool mayWait = true)
     {
         if (!enabled)
             return true;
@@ -211,6 +219,8 @@ struct Run::Impl {
             index = it->second;
         }
         if (buffered_points >= options.max_buffered_points) [[unlikely]] {
+            if (!mayWait)
+                return false;
             if (!makeRoom(lock))
                 return false;
         }
@@ -234,7 +244,8 @@ struct Run::Impl {
     // Starts sampling every `interval` (stopping a sampler already running);
     // <= 0 only stops. Not under mu.
     void startSampler(std::chrono::milliseconds interval);
-    void stopSampler();
+    // Stops sampling for good (finish): no start after it succeeds.
+    void closeSampler();
     void samplerLoop(std::chrono::milliseconds interval);
     // Waits for the next write: the flush interval, a flush() or finish(), a
     // buffer half full, the first point; while finishing, the retry delay.

@@ -93,6 +93,9 @@ int64_t rl_run_dropped_points(rl_run* run);
 /* Samples system metrics every interval_ms from now on (<= 0: stops); see
  * runlens::Run::setSystemMetricsInterval. RL_ERROR after rl_finish. */
 int rl_run_system_metrics(rl_run* run, int interval_ms);
+/* 1 when runs sample system metrics unless told otherwise ($RUNLENS_SYSTEM_METRICS
+ * is not 0, false, off or no, in any case), else 0. */
+int rl_system_metrics_default(void);
 
 /* RL_ERROR for an invalid key or after rl_finish; RL_DROPPED for a point
  * dropped because the buffer is full. */

@@ -189,11 +189,11 @@ class Run:
         self._key_cache = {}
         with _lock:
             _open_runs.add(self)
-        # The library samples every 10 s unless told otherwise (flag or
-        # $RUNLENS_SYSTEM_METRICS, its rule in run_system_metrics.cpp): only
-        # another interval, or True against the environment, needs a word.
-        env_off = os.environ.get("RUNLENS_SYSTEM_METRICS", "").lower() in ("0", "false", "off", "no")
-        if system_metrics or (system_metrics is None and system_metrics_interval is not None and not env_off):
+        # The library samples every 10 s unless told otherwise (the flag, or
+        # $RUNLENS_SYSTEM_METRICS by the library's own rule): only another
+        # interval, or True against the environment, needs a word.
+        if system_metrics or (system_metrics is None and system_metrics_interval is not None
+                              and _lib.rl_system_metrics_default()):
             self.set_system_metrics(10.0 if system_metrics_interval is None else system_metrics_interval)
         if self.enabled and environment:
             self._log_python_environment()
@@ -208,7 +208,11 @@ class Run:
 
     def set_system_metrics(self, interval):
         """Samples system metrics every `interval` seconds from now on; 0 or None stops."""
-        self._check(_lib.rl_run_system_metrics(self._h, int((interval or 0) * 1000)))
+        interval = float(interval or 0)
+        if interval < 0 or interval > 86400:
+            raise RunlensError(f"a system metrics interval is 0 (off) to 86400 s, not {interval!r}")
+        ms = 0 if interval == 0 else max(1, round(interval * 1000))   # 0.0005 s is 1 ms, not off
+        self._check(_lib.rl_run_system_metrics(self._h, ms))
 
     # -- internals ---------------------------------------------------------
     def _check(self, rc):

@@ -26,6 +26,7 @@ _signatures = {
     "rl_run_already_tried": (_c, [_run]),
     "rl_run_dropped_points": (_i64, [_run]),
     "rl_run_system_metrics": (_int, [_run, _int]),
+    "rl_system_metrics_default": (_int, []),
     "rl_run_experiment": (_c, [_run]),
     "rl_run_free": (None, [_run]),
     "rl_run_id": (_c, [_run]),

@@ -36,6 +36,7 @@ __all__ = [
     "log_artifact", "log_artifacts", "log_dict", "log_text", "log_figure", "log_image", "log_table", "load_table",
     "get_artifact_uri", "log_input", "autolog", "register_model", "flush_async_logging",
     "enable_system_metrics_logging", "disable_system_metrics_logging", "set_system_metrics_sampling_interval",
+    "set_system_metrics_samples_before_logging", "set_system_metrics_node_id",
 ]
 
 __version__ = "2.16.0+runlens"   # the MLflow API this module follows
@@ -180,10 +181,12 @@ class ActiveRun(Run):
         return f"<ActiveRun: run_id={self.info.run_id!r}, run_name={self.info.run_name!r}>"
 
 
-# MLflow's switches for system metrics. None (untouched): Runlens's default,
-# on unless $RUNLENS_SYSTEM_METRICS is 0 (MLflow's own default is off).
+# MLflow's switches for system metrics, in MLflow's order: start_run's
+# log_system_metrics, then enable_/disable_system_metrics_logging(), then
+# $MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING; with none of them, Runlens's default
+# (on unless $RUNLENS_SYSTEM_METRICS is 0; MLflow's own default is off).
 _system_metrics = None
-_system_metrics_interval = 10.0
+_system_metrics_interval = None
 
 
 def enable_system_metrics_logging():
@@ -199,7 +202,39 @@ def disable_system_metrics_logging():
 def set_system_metrics_sampling_interval(interval):
     """Seconds between samples (None: the default, 10)."""
     global _system_metrics_interval
-    _system_metrics_interval = 10.0 if interval is None else float(interval)
+    _system_metrics_interval = None if interval is None else float(interval)
+
+
+def set_system_metrics_samples_before_logging(samples):
+    """Accepted for MLflow's scripts: Runlens logs each sample as it is taken."""
+
+
+def set_system_metrics_node_id(node_id):
+    """Accepted for MLflow's scripts: a Runlens run's environment names its host."""
+
+
+def _env_flag(name):
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _apply_system_metrics(run, log_system_metrics):
+    if not hasattr(run, "set_system_metrics"):
+        return
+    enabled = log_system_metrics
+    if enabled is None:
+        enabled = _system_metrics
+    if enabled is None:
+        enabled = _env_flag("MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING")
+    interval = _system_metrics_interval
+    if interval is None and os.environ.get("MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL"):
+        interval = float(os.environ["MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL"])
+    if enabled is False:
+        run.set_system_metrics(0)
+    elif enabled or (interval is not None and _runlens._native.lib.rl_system_metrics_default()):
+        run.set_system_metrics(10.0 if interval is None else interval)
 
 
 def start_run(run_id=None, experiment_id=None, run_name=None, nested=False, parent_run_id=None, tags=None,
@@ -227,9 +262,7 @@ def start_run(run_id=None, experiment_id=None, run_name=None, nested=False, pare
             raise
         except _runlens.RunlensError as e:
             raise MlflowException(str(e), error_code=_codes.INVALID_PARAMETER_VALUE) from None
-    enabled = _system_metrics if log_system_metrics is None else log_system_metrics
-    if enabled is not None and hasattr(run, "set_system_metrics"):
-        run.set_system_metrics(_system_metrics_interval if enabled else 0)
+    _apply_system_metrics(run, log_system_metrics)
     active = ActiveRun(run, experiment)
     if tags:
         active.data.tags.update({k: str(v) for k, v in tags.items()})
