@@ -84,6 +84,31 @@ class SystemMetrics(unittest.TestCase):
         series, details = self.system_series("no-gpu")
         self.assertFalse([k for k in series if k.startswith("system/gpu")])
 
+    def test_found_by_review_the_environment_in_any_case_and_mlflows_variables(self):
+        self.log("env-Off", "system_metrics_interval=0.1", env={"RUNLENS_SYSTEM_METRICS": " Off "})
+        self.assertEqual(self.system_series("env-Off")[0], {})
+        in_child(f"""
+            import time
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({self.store!r})
+            mlflow.set_system_metrics_sampling_interval(0.1)   # alone: the pace of Runlens's default sampling
+            mlflow.set_system_metrics_samples_before_logging(5)
+            mlflow.set_system_metrics_node_id("node-1")
+            with mlflow.start_run(run_name="paced"):
+                time.sleep(0.6)
+            """)
+        paced = self.system_series("paced")[0]
+        self.assertGreaterEqual(paced["system/process.rss_mb"].count, 2)
+        in_child(f"""
+            import time
+            import runlens.mlflow as mlflow
+            mlflow.set_tracking_uri({self.store!r})
+            mlflow.set_system_metrics_sampling_interval(0.1)
+            with mlflow.start_run(run_name="mlflow-env-off"):
+                time.sleep(0.6)
+            """, env={"MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING": "false"})
+        self.assertEqual(self.system_series("mlflow-env-off")[0], {})
+
     def test_the_mlflow_switches(self):
         in_child(f"""
             import time
