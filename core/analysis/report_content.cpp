@@ -41,9 +41,7 @@ std::vector<ReportContent::Fact> provenanceFacts(const RunDetails& d)
 
 QStringList ReportContent::defaultMetrics(const RunTable& table, const std::vector<int>& rows)
 {
-    QStringList metrics = preferredMetrics(metricsPresentIn(table, rows), kMaxMetrics);
-    metrics.removeIf(isSystemMetric); // in a report when chosen, not by default
-    return metrics;
+    return preferredMetrics(metricsPresentIn(table, rows), kMaxMetrics); // system metrics only when chosen
 }
 
 std::vector<int> ReportContent::chartRows(const RunTable& table, const QString& metric, int* having) const

@@ -325,8 +325,7 @@ void CurvesView::rebuildMetricList()
     if (!userChoseMetrics_) {
         // Curves first: a metric with one value per run is a bar, worth a
         // look only when nothing has a history.
-        chosen_ = preferredMetrics(available, int(available.size()));
-        chosen_.removeIf(isSystemMetric); // charted when asked for only
+        chosen_ = preferredMetrics(available, int(available.size())); // never a system metric
         std::stable_partition(chosen_.begin(), chosen_.end(), [this](const QString& m) { return !oneValuePerRun(m); });
         chosen_ = chosen_.mid(0, 4);
     }
