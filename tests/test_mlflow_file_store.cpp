@@ -13,21 +13,6 @@ using namespace runlens;
 
 namespace {
 
-QByteArray treeHash(const QString& root)
-{
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    QStringList files;
-    while (it.hasNext())
-        files << it.next();
-    files.sort();
-    for (const auto& f : files) {
-        h.addData(f.toUtf8());
-        h.addData(runlens::test::fileHash(f));
-    }
-    return h.result().toHex();
-}
-
 void write(const QString& path, const QByteArray& content)
 {
     QDir().mkpath(QFileInfo(path).path());
@@ -96,7 +81,7 @@ private slots:
         const QString path = QStringLiteral(RUNLENS_SHARED_FIXTURES "/mlflow-filestore-v1");
         if (!QFileInfo::exists(path))
             QFAIL(test::kMissingFixtures);
-        const auto before = treeHash(path);
+        const auto before = test::treeHash(path);
         auto reader = open(path);
         auto runs = reader->loadRuns();
         QVERIFY(runs);
@@ -128,12 +113,12 @@ private slots:
         // MLflow records the commit, not the working tree: "not recorded", never "no".
         QVERIFY(!d->git.dirtyRecorded);
         QCOMPARE(d->git.dirtyText(), QStringLiteral("not recorded"));
-        QCOMPARE(treeHash(path), before);   // nothing written
+        QCOMPARE(test::treeHash(path), before);   // nothing written
     }
 
     void readsA2xLayoutWithOddParts()
     {
-        const auto before = treeHash(made_);
+        const auto before = test::treeHash(made_);
         // A folder holding mlruns opens too.
         auto reader = open(dir_.filePath(QStringLiteral("project")));
         auto runs = reader->loadRuns();
@@ -183,7 +168,7 @@ private slots:
         const QString notes = runs->notes.join(QLatin1Char(' '));
         QVERIFY2(notes.contains(QStringLiteral("model registry: 1 registered model(s): churn-model")), qPrintable(notes));
         QVERIFY(notes.contains(QStringLiteral("2 deleted run(s) or experiment(s) left out")));   // bbb222, .trash/7
-        QCOMPARE(treeHash(made_), before);
+        QCOMPARE(test::treeHash(made_), before);
     }
 
     void deletedPartsOnRequest()

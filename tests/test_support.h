@@ -7,6 +7,7 @@
 #include "store_registry.h"
 
 #include <QCryptographicHash>
+#include <QDirIterator>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -49,6 +50,23 @@ inline QByteArray fileHash(const QString& path)
         return {};
     QCryptographicHash h(QCryptographicHash::Sha256);
     h.addData(&f);
+    return h.result().toHex();
+}
+
+// Every file under `root`, names and contents: equal before and after proves
+// a reader changed nothing.
+inline QByteArray treeHash(const QString& root)
+{
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    QStringList files;
+    while (it.hasNext())
+        files << it.next();
+    files.sort();
+    for (const auto& f : files) {
+        h.addData(f.toUtf8());
+        h.addData(fileHash(f));
+    }
     return h.result().toHex();
 }
 

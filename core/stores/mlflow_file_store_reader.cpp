@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflow_file_store_reader.h"
 
+#include "foreign_system_metrics.h"
 #include "mlflow_system_tags.h"
 
 #include "line_reader.h"
@@ -184,6 +185,15 @@ MlflowFileStoreReader::MlflowFileStoreReader(QDir root, bool includeDeleted)
 
 namespace {
 
+// A metric file's summary under the name the table shows: MLflow's system
+// metrics as ours, in our units.
+MetricSummary mlflowSummary(const SeriesSummarizer& summary, const QString& key)
+{
+    MetricSummary m = summary.summary(key);
+    asRunlensSystemMetric(SystemMetricSource::Mlflow, m);
+    return m;
+}
+
 bool looksLikeStore(const QString& path)
 {
     const QDir dir(path);
@@ -348,7 +358,7 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
                 if (summary.count() == 0)
                     continue;
                 // Last: the point with the highest step, the later one on ties (as MLflow's latest_metrics).
-                const MetricSummary m = summary.summary(metricsDir.relativeFilePath(file));
+                const MetricSummary m = mlflowSummary(summary, metricsDir.relativeFilePath(file));
                 table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep);
             }
             problems += fileProblems;
@@ -449,7 +459,7 @@ Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)
         readMlflowMetricLines(f, [&summary](int64_t step, double, double value) { summary.add(step, value); });
         if (summary.count() == 0)
             continue;
-        d.metrics.push_back(summary.summary(metricsDir.relativeFilePath(file)));
+        d.metrics.push_back(mlflowSummary(summary, metricsDir.relativeFilePath(file)));
     }
     std::sort(d.metrics.begin(), d.metrics.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     const QString artifactUri = text(meta.node, "artifact_uri");
@@ -471,10 +481,22 @@ Result<MetricSeries> MlflowFileStoreReader::loadSeries(const QString& runId, con
     if (dir.isEmpty())
         return Failure{QStringLiteral("no run with id '%1' in '%2'").arg(runId, root_.path())};
     // The key is a relative path; it must stay inside the run's metrics folder.
-    const QString file = QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics/") + key));
-    if (!file.startsWith(QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics"))) + QLatin1Char('/')))
-        return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
-    if (!QFileInfo::exists(file))
+    auto fileOf = [&](const QString& name) {
+        const QString file = QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics/") + name));
+        const bool inside
+            = file.startsWith(QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics"))) + QLatin1Char('/'));
+        return inside && QFileInfo::exists(file) ? file : QString();
+    };
+    QString file = fileOf(key);
+    double factor = 1;
+    // The table names MLflow's system metrics as ours (foreign_system_metrics.h).
+    for (const auto& stored : toolSystemMetrics(SystemMetricSource::Mlflow, key)) {
+        if (!file.isEmpty())
+            break;
+        file = fileOf(stored.key);
+        factor = stored.factor;
+    }
+    if (file.isEmpty())
         return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
     QFile f(file);
     if (const QString why = openRegularFile(f); !why.isEmpty())
@@ -485,6 +507,8 @@ Result<MetricSeries> MlflowFileStoreReader::loadSeries(const QString& runId, con
         s.problems << QStringLiteral("%1 malformed line(s) in %2 skipped").arg(counts.badLines).arg(file);
     if (counts.leftOut)
         s.problems << pointsLeftOutNote(file, counts.leftOut);
+    if (factor != 1)
+        scaleSeries(s, factor);
     return s;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflow_sqlite_reader.h"
 
+#include "foreign_system_metrics.h"
 #include "mlflow_system_tags.h"
 
 #include "utf8.h"
@@ -166,7 +167,9 @@ Result<LoadedRuns> MlflowSqliteReader::loadRuns(const ProgressCallback& progress
         QHash<QString, double> computedLast;   // "run\nkey" -> last, for the cross-check
         auto flush = [&] {
             if (row >= 0 && count > 0) {
-                table->setMetric(row, fromUtf8(lastKey), last, lo <= hi ? lo : NAN, lo <= hi ? hi : NAN, count, lastStep);
+                MetricSummary m{fromUtf8(lastKey), count, 0, lastStep, last, lo <= hi ? lo : NAN, lo <= hi ? hi : NAN};
+                asRunlensSystemMetric(SystemMetricSource::Mlflow, m);
+                table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep);
                 computedLast.insert(fromUtf8(lastRun) + QLatin1Char('\n') + fromUtf8(lastKey), last);
             }
         };
@@ -303,6 +306,7 @@ Result<RunDetails> MlflowSqliteReader::loadDetails(const QString& runId)
             if (m.count) {
                 if (m.min > m.max)
                     m.min = m.max = NAN;
+                asRunlensSystemMetric(SystemMetricSource::Mlflow, m);
                 d.metrics.push_back(m);
             }
         };
@@ -344,16 +348,25 @@ Result<MetricSeries> MlflowSqliteReader::loadSeries(const QString& runId, const 
         const std::string isNan = hasIsNan_ ? "is_nan" : "0";
         auto st = db_->prepare("SELECT " + step + ", timestamp, value, " + isNan
                                + " FROM metrics WHERE run_uuid=? AND key=? ORDER BY " + (hasStep_ ? "step, " : "") + "timestamp");
-        st.bind(1, runId.toStdString()).bind(2, key.toStdString());
-        MetricSeries s;
-        while (st.step()) {
-            s.steps.push_back(st.int64(0));
-            s.wallTimes.push_back(double(st.int64(1)) / 1000.0);
-            s.values.push_back(valueOf(st.real(2), st.int64(3) != 0));
+        // The table names MLflow's system metrics as ours (foreign_system_metrics.h).
+        std::vector<SystemMetricName> names{{key, 1}};
+        for (auto& stored : toolSystemMetrics(SystemMetricSource::Mlflow, key))
+            names.push_back(std::move(stored));
+        for (const auto& name : names) {
+            st.bind(1, runId.toStdString()).bind(2, name.key.toStdString());
+            MetricSeries s;
+            while (st.step()) {
+                s.steps.push_back(st.int64(0));
+                s.wallTimes.push_back(double(st.int64(1)) / 1000.0);
+                s.values.push_back(valueOf(st.real(2), st.int64(3) != 0));
+            }
+            st.reset();
+            if (s.size() > 0) {
+                scaleSeries(s, name.factor);
+                return s;
+            }
         }
-        if (s.size() == 0)
-            return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
-        return s;
+        return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};
     }

@@ -2,6 +2,7 @@
 #include "wandb_records.h"
 
 #include "chunked_input.h"
+#include "foreign_system_metrics.h"
 #include "number_parse.h"
 #include "protobuf_wire.h"
 #include "utf8.h"
@@ -249,12 +250,17 @@ bool decodeStats(std::string_view msg, WandbLog& out)
             out.firstTimestamp = wall;
         out.lastTimestamp = std::max(out.lastTimestamp, wall);
     }
-    for (const auto& item : items)
-        numbersIn(item.json, QStringLiteral("system/") + item.path.join(QLatin1Char('/')), QStringLiteral("/"),
+    for (const auto& item : items) {
+        // W&B's name for a quantity we also sample becomes ours (foreign_system_metrics.h).
+        const QString toolKey = item.path.join(QLatin1Char('/'));
+        const auto ours = runlensSystemMetric(SystemMetricSource::Wandb, toolKey);
+        const double factor = ours ? ours->factor : 1;
+        numbersIn(item.json, ours ? ours->key : QStringLiteral("system/") + toolKey, QStringLiteral("/"),
             [&](const QString& k, double value) {
                 // Sampled on their own clock: x is the sample's index.
-                addPoint(out, k, int64_t(out.series.value(k).size()), wall, value);
+                addPoint(out, k, int64_t(out.series.value(k).size()), wall, value * factor);
             });
+    }
     return true;
 }
 
