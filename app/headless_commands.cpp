@@ -327,11 +327,12 @@ ExitCode cmdShow(const QString& runName, const QString& format, const CompareOpt
         out, QStringLiteral("Params"), rows, {QStringLiteral("KEY"), QStringLiteral("TYPE"), QStringLiteral("VALUE")});
     rows.clear();
     for (const auto& m : d->metrics)
-        rows.push_back({m.key, compactNumber(m.last), compactNumber(m.min), compactNumber(m.max), QString::number(m.count),
+        rows.push_back({m.key, compactNumber(m.last), compactNumber(m.min), compactNumber(m.max),
+            std::isnan(m.mean) ? QStringLiteral("-") : compactNumber(m.mean), QString::number(m.count),
             QStringLiteral("%1..%2").arg(m.firstStep).arg(m.lastStep), QString::number(m.nanCount)});
     printSection(out, QStringLiteral("Metrics"), rows,
         {QStringLiteral("KEY"), QStringLiteral("LAST"), QStringLiteral("MIN"), QStringLiteral("MAX"),
-            QStringLiteral("COUNT"), QStringLiteral("STEPS"), QStringLiteral("NAN")});
+            QStringLiteral("MEAN"), QStringLiteral("COUNT"), QStringLiteral("STEPS"), QStringLiteral("NAN")});
     auto kv = [](const KeyValues& pairs) {
         std::vector<QStringList> r;
         for (const auto& [k, v] : pairs)

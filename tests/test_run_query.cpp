@@ -81,7 +81,7 @@ private slots:
             table_.setParam(row, QStringLiteral("lr"), QString::number(r.lr), r.lr);
             table_.setParam(row, QStringLiteral("optimizer"), QString::fromLatin1(r.opt), std::nullopt);
             if (!std::isnan(r.loss))
-                table_.setMetric(row, QStringLiteral("val.loss"), r.loss, r.lossMin, 1.0, 10, 9);
+                table_.setMetric(row, QStringLiteral("val.loss"), r.loss, r.lossMin, 1.0, 10, 9, (r.loss + r.lossMin) / 2);
         }
         table_.setTag(0, QStringLiteral("my key"), QStringLiteral("x"));
         table_.setParam(1, QStringLiteral("model.depth"), QStringLiteral("4"), 4.0);
@@ -115,6 +115,9 @@ private slots:
             (QStringList{QStringLiteral("beta"), QStringLiteral("gamma")}));
         QCOMPARE(names(QStringLiteral("metrics.val.loss.min < 0.15")), QStringList{QStringLiteral("delta-9")});
         QCOMPARE(names(QStringLiteral("metrics.val.loss.count = 10")).size(), 4);
+        // The mean (a system metric's table column: metrics.system/gpu.0.utilization_percent.mean).
+        QCOMPARE(names(QStringLiteral("metrics.val.loss.mean > 0.4")),
+            (QStringList{QStringLiteral("alpha"), QStringLiteral("delta-9")}));
         // delta-10 has no val.loss: it matches neither a comparison nor its negation.
         QVERIFY(!names(QStringLiteral("metrics.val.loss > 0")).contains(QStringLiteral("delta-10")));
         QVERIFY(!names(QStringLiteral("metrics.val.loss != 0.5")).contains(QStringLiteral("delta-10")));

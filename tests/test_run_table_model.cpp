@@ -86,6 +86,40 @@ private slots:
         QVERIFY(model.index(0, 0).data(Qt::DecorationRole).value<QColor>().isValid());
     }
 
+    void systemColumnsShowThePeakTheMeanOrTheLowest()
+    {
+        // last, min, max, count, last step, mean: what the machine did, not where it ended.
+        table_->setMetric(0, QStringLiteral("system/gpu.0.memory_used_mb"), 1000, 900, 78000, 9, 8, 40000);
+        table_->setMetric(1, QStringLiteral("system/gpu.0.memory_used_mb"), 5000, 900, 41000, 9, 8, 20000);
+        table_->setMetric(0, QStringLiteral("system/gpu.0.utilization_percent"), 3, 0, 99, 9, 8, 64.5);
+        table_->setMetric(1, QStringLiteral("system/gpu.0.utilization_percent"), 3, 0, 99, 9, 8, NAN); // older store
+        table_->setMetric(0, QStringLiteral("system/disk.free_gb"), 90, 12, 95, 9, 8, 60);
+        table_->sortColumns();
+        RunTableModel model;
+        model.setTable(table_, all());
+        const int mem = model.columnOf(QStringLiteral("metrics.system/gpu.0.memory_used_mb"));
+        const int util = model.columnOf(QStringLiteral("metrics.system/gpu.0.utilization_percent"));
+        const int disk = model.columnOf(QStringLiteral("metrics.system/disk.free_gb"));
+        QVERIFY(mem >= 0 && util >= 0 && disk >= 0);
+        QCOMPARE(model.headerData(mem, Qt::Horizontal).toString(), QStringLiteral("system/gpu.0.memory_used_mb (peak)"));
+        QCOMPARE(model.headerData(util, Qt::Horizontal).toString(),
+            QStringLiteral("system/gpu.0.utilization_percent (mean)"));
+        QCOMPARE(model.headerData(disk, Qt::Horizontal).toString(), QStringLiteral("system/disk.free_gb (lowest)"));
+        QCOMPARE(model.index(0, mem).data(RunTableModel::ExactTextRole).toString(), QStringLiteral("78000"));
+        QCOMPARE(model.index(0, util).data(RunTableModel::ExactTextRole).toString(), QStringLiteral("64.5"));
+        QCOMPARE(model.index(1, util).data().toString(), QString());   // a mean not recorded is not shown as one
+        QCOMPARE(model.index(0, disk).data(RunTableModel::ExactTextRole).toString(), QStringLiteral("12"));
+        QVERIFY(model.index(0, mem).data(Qt::ToolTipRole).toString().contains(
+            QStringLiteral("metrics.system/gpu.0.memory_used_mb.max")));
+        QVERIFY(model.index(1, util).data(Qt::ToolTipRole).toString().contains(QStringLiteral("not recorded")));
+        // Sorted by what is shown: run-10 peaked at 78000 though it ended lower than run-9.
+        model.sort(mem, Qt::DescendingOrder);
+        QCOMPARE(namesInOrder(model).mid(0, 2), (QStringList{QStringLiteral("run-10"), QStringLiteral("run-9")}));
+        // A metric that is not the machine's still shows its last value.
+        QCOMPARE(model.headerData(model.columnOf(QStringLiteral("metrics.val/auc")), Qt::Horizontal).toString(),
+            QStringLiteral("val/auc"));
+    }
+
     void sortsNumbersNumericallyNamesNaturallyMissingLast()
     {
         RunTableModel model;

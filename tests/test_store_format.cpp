@@ -286,7 +286,9 @@ private slots:
         QCOMPARE(loss->last[0], 1.0);
         QCOMPARE(loss->min[0], 1.0);
         QCOMPARE(loss->max[0], 3000.0);
+        QCOMPARE(loss->mean[0], 1500.5);   // the sum carried on across the resume
         QCOMPARE(table->metric(QStringLiteral("lr_now"))->count[0], int64_t(1500));
+        QCOMPARE(table->metric(QStringLiteral("lr_now"))->mean[0], 0.1);
         auto series = reader->loadSeries(QString::fromStdString(id), QStringLiteral("loss"));
         QVERIFY(series);
         QCOMPARE(series->size(), size_t(3000));
@@ -307,6 +309,75 @@ private slots:
             QVERIFY(std::string(e.what()).find("there is no run") != std::string::npos);
         }
         QCOMPARE(mustLoad(*mustOpen(path))->rowCount(), 1);
+    }
+
+    void aMeanIsKnownOnlyWhereTheSumWasKeptToTheLastPoint()
+    {
+        const QString path = store("mean.db");
+        std::string id;
+        {
+            auto run = Run::start(path.toStdString(), quiet("util"));
+            id = run.id();
+            for (int i = 0; i < 10; ++i)
+                run.logMetric("system/gpu.0.utilization_percent", i % 2 ? 90.0 : 50.0, i);
+            run.logMetric("with_nan", NAN, 0);
+            run.logMetric("with_nan", 4.0, 1);
+            run.logMetric("with_nan", 8.0, 2);
+            run.logMetric("all_nan", NAN, 0);
+            run.finish();
+        }
+        const QString runId = QString::fromStdString(id);
+        {
+            auto table = mustLoad(*mustOpen(path));
+            QCOMPARE(table->metric(QStringLiteral("system/gpu.0.utilization_percent"))->mean[0], 70.0);
+            QCOMPARE(table->metric(QStringLiteral("with_nan"))->mean[0], 6.0);   // NaN left out, as min and max
+            QVERIFY(std::isnan(table->metric(QStringLiteral("all_nan"))->mean[0]));
+            auto details = mustOpen(path)->loadDetails(runId);
+            QVERIFY(details);
+            QCOMPARE(details->metrics[1].key, QStringLiteral("system/gpu.0.utilization_percent"));
+            QCOMPARE(details->metrics[1].mean, 70.0);
+        }
+        // An older Runlens appended points without keeping the sum: the count
+        // moved past the one the sum was kept to.
+        {
+            SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("UPDATE metrics SET count = count + 5 WHERE key = 'with_nan'");
+        }
+        QVERIFY(std::isnan(mustLoad(*mustOpen(path))->metric(QStringLiteral("with_nan"))->mean[0]));
+        {
+            // Carried on by this build: still unknown, never a wrong mean.
+            auto run = Run::resume(path.toStdString(), id, quiet("util"));
+            run.logMetric("with_nan", 100.0, 3);
+            run.logMetric("system/gpu.0.utilization_percent", 70.0, 10);
+            run.finish();
+        }
+        auto table = mustLoad(*mustOpen(path));
+        QVERIFY(std::isnan(table->metric(QStringLiteral("with_nan"))->mean[0]));
+        QCOMPARE(table->metric(QStringLiteral("system/gpu.0.utilization_percent"))->mean[0], 70.0);
+
+        // A store from before the sum columns: read as it is (no mean, no
+        // error, nothing written), then given them by the next writer.
+        {
+            SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("ALTER TABLE metrics DROP COLUMN value_sum");
+            db.exec("ALTER TABLE metrics DROP COLUMN value_sum_count");
+        }
+        const QByteArray before = fileHash(path);
+        auto old = mustLoad(*mustOpen(path));
+        QVERIFY(std::isnan(old->metric(QStringLiteral("system/gpu.0.utilization_percent"))->mean[0]));
+        QCOMPARE(old->metric(QStringLiteral("system/gpu.0.utilization_percent"))->max[0], 90.0);
+        QVERIFY(std::isnan(mustOpen(path)->loadDetails(runId)->metrics[1].mean));
+        QCOMPARE(fileHash(path), before);
+        {
+            auto run = Run::start(path.toStdString(), quiet("after"));
+            run.logMetric("x", 2.0, 0);
+            run.logMetric("x", 4.0, 1);
+            run.finish();
+        }
+        table = mustLoad(*mustOpen(path));
+        const int after = table->findRun(QStringLiteral("after"));
+        QVERIFY(after >= 0);
+        QCOMPARE(table->metric(QStringLiteral("x"))->mean[size_t(after)], 3.0);
     }
 
     void aVersionOneStoreMovesToTwoAndKeepsItsChunks()

@@ -459,7 +459,7 @@ void MainWindow::buildMenus()
     help->addAction(tr("&Query Language"), this, [this] {
         QMessageBox::information(
             this, tr("Query language"),
-            tr("<p><b>Fields</b>: params.X, metrics.X (last value; .min .max .count .last_step), tags.X, name, id, "
+            tr("<p><b>Fields</b>: params.X, metrics.X (last value; .min .max .mean .count .last_step), tags.X, name, id, "
                "status, experiment, start_time, end_time, duration.</p>"
                "<p><b>What else was recorded</b>: data.X (data versions: data.train = 'v3'), env.X (env.host, "
                "env.gpu.0, env.python, env.package.torch), git.commit, git.branch, git.dirty, notes and "

@@ -58,6 +58,7 @@ Section metricSection(const std::vector<MetricSummary>& metrics)
         s.insert(m.key + QStringLiteral(".last"), numberText(m.last));
         s.insert(m.key + QStringLiteral(".min"), numberText(m.min));
         s.insert(m.key + QStringLiteral(".max"), numberText(m.max));
+        s.insert(m.key + QStringLiteral(".mean"), numberText(m.mean));
         s.insert(m.key + QStringLiteral(".count"), QString::number(m.count));
         s.insert(m.key + QStringLiteral(".last_step"), QString::number(m.lastStep));
     }

@@ -53,6 +53,51 @@ bool isSystemMetric(const QString& key)
     return key.startsWith(QLatin1String("system/"));
 }
 
+ShownStat shownStatOf(const QString& key)
+{
+    if (!isSystemMetric(key))
+        return ShownStat::Last;
+    if (key.endsWith(QLatin1String("_percent")))
+        return ShownStat::Mean;
+    if (key.endsWith(QLatin1String(".free_gb")) || key.endsWith(QLatin1String(".available_mb")))
+        return ShownStat::Min;
+    return ShownStat::Max;
+}
+
+double shownValue(const MetricColumn& column, ShownStat stat, int row)
+{
+    const auto r = size_t(row);
+    switch (stat) {
+    case ShownStat::Min: return column.min[r];
+    case ShownStat::Max: return column.max[r];
+    case ShownStat::Mean: return column.mean[r];
+    case ShownStat::Last: break;
+    }
+    return column.last[r];
+}
+
+QString querySuffixOf(ShownStat stat)
+{
+    switch (stat) {
+    case ShownStat::Min: return QStringLiteral(".min");
+    case ShownStat::Max: return QStringLiteral(".max");
+    case ShownStat::Mean: return QStringLiteral(".mean");
+    case ShownStat::Last: break;
+    }
+    return {};
+}
+
+QString labelOf(ShownStat stat)
+{
+    switch (stat) {
+    case ShownStat::Min: return QStringLiteral("lowest");
+    case ShownStat::Max: return QStringLiteral("peak");
+    case ShownStat::Mean: return QStringLiteral("mean");
+    case ShownStat::Last: break;
+    }
+    return {};
+}
+
 QStringList preferredMetrics(const QStringList& available, int limit)
 {
     struct Candidate {

@@ -20,6 +20,18 @@ QStringList metricsPresentIn(const RunTable& table, const std::vector<int>& rows
 // memory, GPU, ...): there to look at, never a metric chosen unasked.
 bool isSystemMetric(const QString& key);
 
+// The one number a run stands for where a table shows one per metric: the
+// last value, but for a system metric what says what the machine did: the
+// mean of utilisation and load, the lowest free space or available memory,
+// the peak of the rest (memory used, RSS, temperature, power, I/O rates).
+enum class ShownStat { Last, Min, Max, Mean };
+ShownStat shownStatOf(const QString& key);
+double shownValue(const MetricColumn& column, ShownStat stat, int row);
+// "" / ".min" / ".max" / ".mean": the query field of that number.
+QString querySuffixOf(ShownStat stat);
+// "lowest" / "peak" / "mean" for a column title; empty for the last value.
+QString labelOf(ShownStat stat);
+
 // `available` but system metrics, reordered by how likely they are to
 // matter; at most `limit`: what views and reports show by default.
 QStringList preferredMetrics(const QStringList& available, int limit);

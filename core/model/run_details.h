@@ -8,6 +8,8 @@
 #include <QSet>
 #include <QString>
 
+#include <cmath>
+
 #include <optional>
 #include <utility>
 #include <vector>
@@ -42,6 +44,9 @@ struct MetricSummary {
     int64_t firstStep = 0;
     int64_t lastStep = 0;
     double last = 0, min = 0, max = 0; // min/max NaN when every value was NaN
+    // Over the values that are not NaN; NaN when there are none, or when the
+    // store does not know (a store written before it kept the sum).
+    double mean = NAN;
     int64_t nanCount = 0;
 };
 

@@ -114,6 +114,8 @@ void putRun(Out& out, const RunTable& t, int row, const RunColumns& columns)
         out.number(double(m->lastStep[r]));
         out.key(u"max");
         putNumber(out, m->max[r]);
+        out.key(u"mean");
+        putNumber(out, m->mean[r]);
         out.key(u"min");
         putNumber(out, m->min[r]);
         out.endObject();
@@ -242,7 +244,8 @@ QJsonObject detailsToJson(const RunDetails& d)
     for (const auto& m : d.metrics)
         metrics.insert(m.key,
             QJsonObject{{QStringLiteral("last"), jsonNumber(m.last)}, {QStringLiteral("min"), jsonNumber(m.min)},
-                {QStringLiteral("max"), jsonNumber(m.max)}, {QStringLiteral("count"), double(m.count)},
+                {QStringLiteral("max"), jsonNumber(m.max)}, {QStringLiteral("mean"), jsonNumber(m.mean)},
+                {QStringLiteral("count"), double(m.count)},
                 {QStringLiteral("first_step"), double(m.firstStep)}, {QStringLiteral("last_step"), double(m.lastStep)},
                 {QStringLiteral("nan_count"), double(m.nanCount)}});
     o.insert(QStringLiteral("metrics"), metrics);

@@ -116,6 +116,7 @@ int RunTable::addRun(const QString& id, const QString& name, const QString& expe
         m.last.resize(n, NAN);
         m.min.resize(n, NAN);
         m.max.resize(n, NAN);
+        m.mean.resize(n, NAN);
         m.count.resize(n, 0);
         m.lastStep.resize(n, 0);
     }
@@ -161,6 +162,7 @@ int RunTable::metricColumn(const QString& key)
     c.last.resize(n, NAN);
     c.min.resize(n, NAN);
     c.max.resize(n, NAN);
+    c.mean.resize(n, NAN);
     c.count.resize(n, 0);
     c.lastStep.resize(n, 0);
     metrics_.push_back(std::move(c));
@@ -263,13 +265,15 @@ bool RunTable::isTrashed(int row) const
     return c && c->has(row);
 }
 
-void RunTable::setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep)
+void RunTable::setMetricAt(
+    int column, int row, double last, double min, double max, int64_t count, int64_t lastStep, double mean)
 {
     MetricColumn& m = metrics_[static_cast<size_t>(column)];
     const auto r = static_cast<size_t>(row);
     m.last[r] = last;
     m.min[r] = min;
     m.max[r] = max;
+    m.mean[r] = mean;
     m.count[r] = count;
     m.lastStep[r] = lastStep;
 }
@@ -378,7 +382,7 @@ RunTable RunTable::merge(const std::vector<std::shared_ptr<const RunTable>>& tab
             for (int r = 0; r < in.rowCount(); ++r)
                 if (m.has(r))
                     out.setMetricAt(col, base + r, m.last[size_t(r)], m.min[size_t(r)], m.max[size_t(r)],
-                                    m.count[size_t(r)], m.lastStep[size_t(r)]);
+                                    m.count[size_t(r)], m.lastStep[size_t(r)], m.mean[size_t(r)]);
         }
         // A text value that once read as a number keeps allNumeric honest.
         for (const auto& c : in.params_)

@@ -64,6 +64,7 @@ struct ValueColumn {
 struct MetricColumn {
     QString key;
     std::vector<double> last, min, max;
+    std::vector<double> mean; // NaN where unknown (run_details.h says when)
     std::vector<int64_t> count, lastStep;
     // A derived metric (core/query/derived_metrics.h): what it computes from
     // the run's metrics and params. Empty for a logged metric.
@@ -113,7 +114,8 @@ public:
     void setTagAt(int column, int row, const QString& value);
     // The tag is no longer there (a removed tag; the column stays).
     void clearTagAt(int column, int row);
-    void setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep);
+    void setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep,
+        double mean = NAN);
     // Marks a metric column as derived from `expression`.
     void setMetricExpression(int column, const QString& expression) { metrics_[size_t(column)].expression = expression; }
 
@@ -122,9 +124,10 @@ public:
         setParamAt(paramColumn(key), row, text, number);
     }
     void setTag(int row, const QString& key, const QString& value) { setTagAt(tagColumn(key), row, value); }
-    void setMetric(int row, const QString& key, double last, double min, double max, int64_t count, int64_t lastStep)
+    void setMetric(int row, const QString& key, double last, double min, double max, int64_t count, int64_t lastStep,
+        double mean = NAN)
     {
-        setMetricAt(metricColumn(key), row, last, min, max, count, lastStep);
+        setMetricAt(metricColumn(key), row, last, min, max, count, lastStep, mean);
     }
 
     const std::vector<ValueColumn>& params() const { return params_; }

@@ -19,6 +19,7 @@ void SeriesSummarizer::add(int64_t step, double value)
     } else {
         min_ = std::min(min_, value);
         max_ = std::max(max_, value);
+        sum_ += value;
     }
     ++count_;
 }
@@ -34,6 +35,7 @@ MetricSummary SeriesSummarizer::summary(const QString& key) const
     m.nanCount = nanCount_;
     m.min = min_ <= max_ ? min_ : NAN;
     m.max = min_ <= max_ ? max_ : NAN;
+    m.mean = min_ <= max_ ? sum_ / double(count_ - nanCount_) : NAN;
     return m;
 }
 

@@ -14,13 +14,14 @@ class SeriesSummarizer {
 public:
     void add(int64_t step, double value);
     // count, first and last step, the value at the highest step (the later
-    // one on ties), min and max over values that are not NaN (NaN when none is).
+    // one on ties), min, max and mean over values that are not NaN (NaN when
+    // none is).
     MetricSummary summary(const QString& key) const;
     int64_t count() const { return count_; }
 
 private:
     int64_t count_ = 0, firstStep_ = 0, lastStep_ = 0, nanCount_ = 0;
-    double last_ = 0, min_ = INFINITY, max_ = -INFINITY;
+    double last_ = 0, min_ = INFINITY, max_ = -INFINITY, sum_ = 0;
 };
 
 } // namespace runlens

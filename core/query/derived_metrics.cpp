@@ -23,7 +23,7 @@ QString derivedMetricNameError(const QString& name)
             return QStringLiteral("a derived metric's name cannot hold '%1'; use letters, digits, _ . / -").arg(c);
     }
     // metrics.loss.min names loss's minimum: a metric called "loss.min" would take its place.
-    for (const char* suffix : {".last", ".min", ".max", ".count", ".last_step"})
+    for (const char* suffix : {".last", ".min", ".max", ".mean", ".count", ".last_step"})
         if (name.endsWith(QLatin1String(suffix)))
             return QStringLiteral("a derived metric's name cannot end in '%1' (metrics.X%1 is X's summary)")
                 .arg(QLatin1String(suffix));

@@ -20,7 +20,7 @@ namespace runlens::query {
 
 namespace {
 
-enum class MetricStat { Last, Min, Max, Count, LastStep };
+enum class MetricStat { Last, Min, Max, Mean, Count, LastStep };
 
 QString formatNumber(double v)
 {
@@ -124,7 +124,7 @@ std::shared_ptr<const SeedGroups> seedGroups(const RunTable& t, const QueryConte
     return std::static_pointer_cast<const SeedGroups>(context->seedGroups);
 }
 
-// Metric `path` ("val_auc", or with .last/.min/.max/.count/.last_step) as a
+// Metric `path` ("val_auc", or with .last/.min/.max/.mean/.count/.last_step) as a
 // number per row; null when no run has it.
 struct MetricValue {
     const MetricColumn* column = nullptr;
@@ -137,6 +137,7 @@ struct MetricValue {
         return stat == MetricStat::Last ? column->last[i]
             : stat == MetricStat::Min   ? column->min[i]
             : stat == MetricStat::Max   ? column->max[i]
+            : stat == MetricStat::Mean  ? column->mean[i]
             : stat == MetricStat::Count ? double(column->count[i])
                                         : double(column->lastStep[i]);
     }
@@ -147,7 +148,7 @@ std::optional<MetricValue> metricValue(const RunTable& t, const QString& path)
     if (const MetricColumn* c = t.metric(path))
         return MetricValue{c, MetricStat::Last};
     static const std::pair<const char*, MetricStat> stats[] = {{".last", MetricStat::Last}, {".min", MetricStat::Min},
-        {".max", MetricStat::Max}, {".count", MetricStat::Count}, {".last_step", MetricStat::LastStep}};
+        {".max", MetricStat::Max}, {".mean", MetricStat::Mean}, {".count", MetricStat::Count}, {".last_step", MetricStat::LastStep}};
     for (const auto& [suffix, s] : stats)
         if (path.endsWith(QLatin1String(suffix)))
             if (const MetricColumn* c = t.metric(path.left(path.size() - static_cast<qsizetype>(std::strlen(suffix)))))

@@ -102,6 +102,7 @@ void asRunlensSystemMetric(SystemMetricSource source, MetricSummary& summary)
         summary.last *= ours->factor;
         summary.min *= ours->factor;
         summary.max *= ours->factor;
+        summary.mean *= ours->factor;
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include "foreign_system_metrics.h"
 #include "mlflow_system_tags.h"
+#include "series_summarizer.h"
 
 #include "utf8.h"
 
@@ -162,15 +163,14 @@ Result<LoadedRuns> MlflowSqliteReader::loadRuns(const ProgressCallback& progress
                                     + " FROM metrics ORDER BY run_uuid, key, " + (hasStep_ ? "step, " : "") + "timestamp");
         std::string lastRun, lastKey;
         int row = -1;
-        double last = 0, lo = INFINITY, hi = -INFINITY;
-        int64_t count = 0, lastStep = 0;
+        SeriesSummarizer summary;
         QHash<QString, double> computedLast;   // "run\nkey" -> last, for the cross-check
         auto flush = [&] {
-            if (row >= 0 && count > 0) {
-                MetricSummary m{fromUtf8(lastKey), count, 0, lastStep, last, lo <= hi ? lo : NAN, lo <= hi ? hi : NAN};
+            if (row >= 0 && summary.count() > 0) {
+                MetricSummary m = summary.summary(fromUtf8(lastKey));
+                computedLast.insert(fromUtf8(lastRun) + QLatin1Char('\n') + m.key, m.last);
                 asRunlensSystemMetric(SystemMetricSource::Mlflow, m);
-                table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep);
-                computedLast.insert(fromUtf8(lastRun) + QLatin1Char('\n') + fromUtf8(lastKey), last);
+                table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep, m.mean);
             }
         };
         while (metrics.step()) {
@@ -179,18 +179,9 @@ Result<LoadedRuns> MlflowSqliteReader::loadRuns(const ProgressCallback& progress
                 lastRun.assign(metrics.text(0));
                 lastKey.assign(metrics.text(1));
                 row = rowOf.value(fromUtf8(lastRun), -1);
-                count = 0;
-                lo = INFINITY;
-                hi = -INFINITY;
+                summary = SeriesSummarizer();
             }
-            const double v = valueOf(metrics.real(2), metrics.int64(3) != 0);
-            ++count;
-            last = v;
-            lastStep = metrics.int64(4);
-            if (!std::isnan(v)) {
-                lo = std::min(lo, v);
-                hi = std::max(hi, v);
-            }
+            summary.add(metrics.int64(4), valueOf(metrics.real(2), metrics.int64(3) != 0));
         }
         flush();
 
@@ -301,35 +292,22 @@ Result<RunDetails> MlflowSqliteReader::loadDetails(const QString& runId)
         auto metrics = db_->prepare("SELECT key, value, " + isNan + ", " + step + " FROM metrics WHERE run_uuid=? ORDER BY key, "
                                     + (hasStep_ ? "step, " : "") + "timestamp");
         metrics.bind(1, id);
-        MetricSummary m;
+        QString key;
+        SeriesSummarizer summary;
         auto flush = [&] {
-            if (m.count) {
-                if (m.min > m.max)
-                    m.min = m.max = NAN;
+            if (summary.count()) {
+                MetricSummary m = summary.summary(key);
                 asRunlensSystemMetric(SystemMetricSource::Mlflow, m);
                 d.metrics.push_back(m);
             }
         };
         while (metrics.step()) {
-            const QString key = fromUtf8(metrics.text(0));
-            if (key != m.key || m.count == 0) {
+            if (const QString k = fromUtf8(metrics.text(0)); k != key || summary.count() == 0) {
                 flush();
-                m = MetricSummary{};
-                m.key = key;
-                m.min = INFINITY;
-                m.max = -INFINITY;
-                m.firstStep = metrics.int64(3);
+                key = k;
+                summary = SeriesSummarizer();
             }
-            const double v = valueOf(metrics.real(1), metrics.int64(2) != 0);
-            ++m.count;
-            m.last = v;
-            m.lastStep = metrics.int64(3);
-            if (std::isnan(v))
-                ++m.nanCount;
-            else {
-                m.min = std::min(m.min, v);
-                m.max = std::max(m.max, v);
-            }
+            summary.add(metrics.int64(3), valueOf(metrics.real(1), metrics.int64(2) != 0));
         }
         flush();
         if (!artifactUri.isEmpty())

@@ -52,6 +52,17 @@ int64_t endTimeOf(RunStatus status, bool endIsNull, int64_t storedEnd, int64_t h
     return status == RunStatus::Crashed ? heartbeat : -1;
 }
 
+// A series' mean as SQL: known when its sum was kept up to its last point
+// (store_schema.cpp says when it is not); NULL in stores older than the sum.
+std::string meanSql(SqliteDb& db)
+{
+    auto has = db.prepare("SELECT count(*) FROM pragma_table_info('metrics') WHERE name='value_sum_count'");
+    has.step();
+    return has.int64(0) > 0
+        ? "CASE WHEN value_sum_count = count AND count > nan_count THEN value_sum / (count - nan_count) END"
+        : "NULL";
+}
+
 // Column index by the key's UTF-8 bytes, so a key is decoded once per load.
 template <class MakeColumn> class ColumnLookup {
 public:
@@ -233,13 +244,13 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
 
         ColumnLookup metricColumn([&](const QString& key) { return table->metricColumn(key); });
         auto metrics = db_->prepare(
-            "SELECT run_id, key, last_value, min_value, max_value, count, last_step FROM metrics WHERE count > 0 "
-            "ORDER BY run_id");
+            "SELECT run_id, key, last_value, min_value, max_value, count, last_step, " + meanSql(*db_)
+            + " FROM metrics WHERE count > 0 ORDER BY run_id");
         for (int64_t n = 0; metrics.step(); ++n) {
             const int row = rowFor(metrics.text(0));
             if (row >= 0)
                 table->setMetricAt(metricColumn(metrics.text(1)), row, metrics.real(2), metrics.real(3),
-                    metrics.real(4), metrics.int64(5), metrics.int64(6));
+                    metrics.real(4), metrics.int64(5), metrics.int64(6), metrics.isNull(7) ? NAN : metrics.real(7));
             if ((n & 16383) == 0 && !tick(16384))
                 return cancelled;
         }
@@ -363,11 +374,12 @@ Result<RunDetails> RunlensStoreReader::loadDetails(const QString& runId)
             d.params.push_back({fromUtf8(params.text(0)), fromUtf8(params.text(1)), fromUtf8(params.text(2))});
 
         auto metrics = db_->prepare("SELECT key, count, first_step, last_step, last_value, min_value, max_value, "
-                                    "nan_count FROM metrics WHERE run_id=? AND count > 0 ORDER BY key");
+                                    "nan_count, " + meanSql(*db_) + " FROM metrics WHERE run_id=? AND count > 0 ORDER BY key");
         metrics.bind(1, id);
         while (metrics.step())
             d.metrics.push_back({fromUtf8(metrics.text(0)), metrics.int64(1), metrics.int64(2), metrics.int64(3),
-                metrics.real(4), metrics.real(5), metrics.real(6), metrics.int64(7)});
+                metrics.real(4), metrics.real(5), metrics.real(6), metrics.isNull(8) ? NAN : metrics.real(8),
+                metrics.int64(7)});
 
         auto git = db_->prepare("SELECT repo_path, commit_sha, branch, remote, dirty, diff, diff_truncated "
                                 "FROM git_info WHERE run_id=?");

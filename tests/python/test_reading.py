@@ -174,6 +174,7 @@ class Reading(unittest.TestCase):
             summary = store.run("nan-and-inf").metrics["loss"]
             self.assertEqual(summary.last, 2.5)
             self.assertEqual(summary.max, math.inf)
+            self.assertEqual(summary.mean, math.inf)   # NaN left out, +inf kept
 
     def test_decimated_series_keeps_a_spike_and_the_ends(self):
         path = os.path.join(self.tmp.name, "spike.db")
@@ -421,6 +422,7 @@ class Reading(unittest.TestCase):
             self.assertIn("params.lr", frame.columns)
             self.assertAlmostEqual(frame["metrics.val_acc"].iloc[0], 0.903)
             self.assertIn("metrics.train_loss.min", frame.columns)
+            self.assertAlmostEqual(frame["metrics.val_acc.mean"].iloc[0], 0.903)   # one point: its value
             self.assertIn("metrics.gap", frame.columns)
             self.assertTrue(pd.api.types.is_datetime64_any_dtype(frame["start_time"]))
             empty = store.runs_frame("params.lr > 100")

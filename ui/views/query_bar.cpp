@@ -73,7 +73,8 @@ void QueryBar::setKeys(const QStringList& params, const QStringList& metrics, co
     for (const auto& k : metrics) {
         allWords_ << quoted(QStringLiteral("metrics."), k);
         allWords_ << quoted(QStringLiteral("metrics."), k) + QStringLiteral(".min")
-                  << quoted(QStringLiteral("metrics."), k) + QStringLiteral(".max");
+                  << quoted(QStringLiteral("metrics."), k) + QStringLiteral(".max")
+                  << quoted(QStringLiteral("metrics."), k) + QStringLiteral(".mean");
     }
     for (const auto& k : tags)
         allWords_ << quoted(QStringLiteral("tags."), k);

@@ -262,12 +262,15 @@ void RunDetailsView::showRun(const RunDetails& d)
     auto* metrics = section(tr("Metrics"), int(d.metrics.size()));
     for (const auto& m : d.metrics)
         add(metrics, m.key,
-            tr("last %1 · min %2 · max %3 · %4 points (steps %5–%6)")
-                .arg(compactNumber(m.last), compactNumber(m.min), compactNumber(m.max))
+            tr("last %1 · min %2 · max %3%4 · %5 points (steps %6–%7)")
+                .arg(compactNumber(m.last), compactNumber(m.min), compactNumber(m.max),
+                    std::isnan(m.mean) ? QString() : tr(" · mean %1").arg(compactNumber(m.mean)))
                 .arg(m.count)
                 .arg(m.firstStep)
                 .arg(m.lastStep))
-            ->setToolTip(1, tr("last %1\nmin %2\nmax %3").arg(numberText(m.last), numberText(m.min), numberText(m.max)));
+            ->setToolTip(1, tr("last %1\nmin %2\nmax %3\nmean %4")
+                                .arg(numberText(m.last), numberText(m.min), numberText(m.max),
+                                    std::isnan(m.mean) ? tr("not recorded") : numberText(m.mean)));
     KeyValues tags;
     for (const auto& [k, v] : d.tags)
         if (showToolTags_ || !isToolInternalTag(k))

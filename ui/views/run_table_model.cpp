@@ -199,13 +199,19 @@ void RunTableModel::rebuildColumns()
     }
     for (size_t i = 0; i < table_->metrics().size(); ++i) {
         const auto& key = table_->metrics()[i].key;
-        columns_.push_back({ColumnKind::Metric, int(i), QStringLiteral("metrics.") + key, key});
+        const ShownStat stat = shownStatOf(key);
+        const QString label = labelOf(stat);
+        columns_.push_back({ColumnKind::Metric, int(i), QStringLiteral("metrics.") + key,
+            label.isEmpty() ? key : tr("%1 (%2)").arg(key, label), stat});
     }
     // With a baseline anywhere, each metric gets its difference to it.
     if (std::any_of(baselines_.begin(), baselines_.end(), [](int b) { return b >= 0; }))
         for (size_t i = 0; i < table_->metrics().size(); ++i) {
             const auto& key = table_->metrics()[i].key;
-            columns_.push_back({ColumnKind::MetricDelta, int(i), QStringLiteral("delta.") + key, QStringLiteral("Δ ") + key});
+            const ShownStat stat = shownStatOf(key);
+            const QString label = labelOf(stat);
+            columns_.push_back({ColumnKind::MetricDelta, int(i), QStringLiteral("delta.") + key,
+                QStringLiteral("Δ ") + (label.isEmpty() ? key : tr("%1 (%2)").arg(key, label)), stat});
         }
     for (size_t i = 0; i < table_->tags().size(); ++i) {
         const auto& key = table_->tags()[i].key;
@@ -267,7 +273,11 @@ RunTableModel::Cell RunTableModel::cell(int r, const Column& c) const
         const MetricColumn& m = t.metrics()[size_t(c.index)];
         if (!m.has(r))
             return {};
-        return {true, m.last[size_t(r)], compactNumber(m.last[size_t(r)])};
+        const double v = shownValue(m, c.stat, r);
+        // A mean the store does not know (written before it kept sums) shows as nothing.
+        if (c.stat == ShownStat::Mean && std::isnan(v))
+            return {};
+        return {true, v, compactNumber(v)};
     }
     case ColumnKind::MetricDelta: {
         const MetricColumn& m = t.metrics()[size_t(c.index)];
@@ -276,7 +286,9 @@ RunTableModel::Cell RunTableModel::cell(int r, const Column& c) const
             return {};
         if (b == r)
             return {true, 0, tr("baseline")};
-        const double d = m.last[size_t(r)] - m.last[size_t(b)];
+        const double d = shownValue(m, c.stat, r) - shownValue(m, c.stat, b);
+        if (std::isnan(d))
+            return {};
         return {true, d, (d > 0 ? QStringLiteral("+") : QString()) + compactNumber(d)};
     }
     }
@@ -318,7 +330,7 @@ RunTableModel::Cell RunTableModel::sortCell(int r, const Column& c) const
         return t.endTime(r) < 0 ? Cell{true, NAN, tr("running")} : Cell{true, double(t.endTime(r) - t.startTime(r)), {}};
     case ColumnKind::Metric: {
         const MetricColumn& m = t.metrics()[size_t(c.index)];
-        return m.has(r) ? Cell{true, m.last[size_t(r)], {}} : Cell{};
+        return m.has(r) ? Cell{true, shownValue(m, c.stat, r), {}} : Cell{};
     }
     default: return cell(r, c);
     }
@@ -363,7 +375,7 @@ void RunTableModel::regroup()
         case ColumnKind::Metric: {
             const MetricColumn& m = t.metrics()[size_t(col.index)];
             constant = same([&](int a, int b) {
-                const double x = m.last[size_t(a)], y = m.last[size_t(b)];
+                const double x = shownValue(m, col.stat, a), y = shownValue(m, col.stat, b);
                 return m.has(a) == m.has(b) && (x == y || (std::isnan(x) && std::isnan(y)));
             });
             break;
@@ -469,7 +481,7 @@ void RunTableModel::nestRuns()
                 };
                 const int cr = tn[size_t(c)].row;
                 if (!tn[size_t(c)].context && m.has(cr))
-                    offer(m.last[size_t(cr)], cr);
+                    offer(shownValue(m, sorted->stat, cr), cr);
                 offer(best_[size_t(c)], bestRow_[size_t(c)]);
             }
         }
@@ -705,7 +717,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
             return tr("%1: best of the runs beneath, %2 (%3; %4 is better)\nthis run's own: %5")
                 .arg(m.key, numberText(best_[size_t(n)]), table_->name(bestRow_[size_t(n)]),
                      lowerIsBetter(m.key) ? tr("lower") : tr("higher"),
-                     m.has(r) ? numberText(m.last[size_t(r)]) : tr("none"));
+                     m.has(r) ? numberText(shownValue(m, c.stat, r)) : tr("none"));
         }
         if (c.kind == ColumnKind::MetricDelta) {
             const int b = baselineOf(r);
@@ -716,11 +728,18 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
             if (!m.has(r))
                 return {};
             const auto i = size_t(r);
-            return tr("%1\nlast %2 (step %3)\nmin %4, max %5\n%6 points")
+            const QString mean = std::isnan(m.mean[i]) && m.min[i] <= m.max[i]
+                ? tr("not recorded (a store written before Runlens kept it)")
+                : numberText(m.mean[i]);
+            return tr("%1\nlast %2 (step %3)\nmin %4, max %5, mean %6\n%7 points%8")
                 .arg(m.key, numberText(m.last[i]))
                 .arg(m.lastStep[i])
-                .arg(numberText(m.min[i]), numberText(m.max[i]))
-                .arg(m.count[i]);
+                .arg(numberText(m.min[i]), numberText(m.max[i]), mean)
+                .arg(m.count[i])
+                .arg(c.stat == ShownStat::Last
+                        ? QString()
+                        : tr("\nthe column shows the %1: query it as metrics.%2%3")
+                              .arg(labelOf(c.stat), m.key, querySuffixOf(c.stat)));
         }
         // The exact value where the cell shows less of it (fewer digits, the start of a long value).
         const QString exact = data(index, ExactTextRole).toString();

@@ -20,6 +20,7 @@
 // Threading: GUI thread only.
 #pragma once
 
+#include "metric_priority.h"
 #include "promotion_rules.h"
 #include "run_table.h"
 
@@ -40,6 +41,9 @@ public:
         int index = -1;   // into the table's params/metrics/tags
         QString key;      // "params.lr", "metrics.val/auc", "name", ...
         QString title;
+        // What a metric column shows per run (metric_priority.h: the peak
+        // or mean of a system metric, else the last value).
+        ShownStat stat = ShownStat::Last;
     };
     // ExactTextRole: a cell's value as logged, every digit (Copy; the display is compact).
     // FullValueRole: a value the cell shows only the start of (long JSON, several lines); else none.

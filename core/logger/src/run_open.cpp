@@ -220,7 +220,8 @@ Run Run::resume(const std::string& store_path, std::string_view run_id, const Ru
     // it is; new points start a new one), with their summaries carried on.
     auto series = db.prepare("SELECT m.id, m.key, m.count, m.nan_count, m.first_step, m.last_step, m.last_value, "
                              "m.last_time, m.min_value, m.max_value, (SELECT MAX(seq) FROM metric_chunks c WHERE "
-                             "c.metric_id = m.id) FROM metrics m WHERE m.run_id=? ORDER BY m.id");
+                             "c.metric_id = m.id), m.value_sum, m.value_sum_count FROM metrics m WHERE m.run_id=? "
+                             "ORDER BY m.id");
     series.bind(1, impl->id);
     while (series.step()) {
         SeriesSummary summary;
@@ -232,6 +233,9 @@ Run Run::resume(const std::string& store_path, std::string_view run_id, const Ru
         summary.lastTime = series.isNull(7) ? 0.0 : series.real(7);
         summary.minValue = series.isNull(8) ? INFINITY : series.real(8);
         summary.maxValue = series.isNull(9) ? -INFINITY : series.real(9);
+        // A sum kept up to the last point carries on; else the mean stays unknown.
+        summary.valueSumKnown = summary.count == 0 || (!series.isNull(12) && series.int64(12) == summary.count);
+        summary.valueSum = series.isNull(11) ? 0.0 : series.real(11);
         const std::string key(series.text(1));
         // System metrics go on numbering their samples after the last one.
         if (key.rfind("system/", 0) == 0)

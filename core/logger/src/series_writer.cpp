@@ -35,6 +35,7 @@ void SeriesWriter::append(SqliteDb& db, std::span<const MetricPoint> points)
         } else {
             s.minValue = std::min(s.minValue, p.value);
             s.maxValue = std::max(s.maxValue, p.value);
+            s.valueSum += p.value;
         }
     }
 
@@ -68,12 +69,18 @@ void SeriesWriter::append(SqliteDb& db, std::span<const MetricPoint> points)
         writeChunk(tail_);
 
     auto sum = db.prepare("UPDATE metrics SET count=?, first_step=?, last_step=?, last_value=?, last_time=?, "
-                          "min_value=?, max_value=?, nan_count=? WHERE id=?");
+                          "min_value=?, max_value=?, nan_count=?, value_sum=?, value_sum_count=? WHERE id=?");
     const bool anyNumber = s.count > s.nanCount;
     sum.bind(1, s.count).bind(2, s.firstStep).bind(3, s.lastStep).bind(4, s.lastValue).bind(5, s.lastTime);
     sum.bind(6, anyNumber ? std::optional(s.minValue) : std::nullopt);
     sum.bind(7, anyNumber ? std::optional(s.maxValue) : std::nullopt);
-    sum.bind(8, s.nanCount).bind(9, metricId_).run();
+    sum.bind(8, s.nanCount);
+    sum.bind(9, anyNumber && s.valueSumKnown ? std::optional(s.valueSum) : std::nullopt);
+    if (s.valueSumKnown)
+        sum.bind(10, s.count);
+    else
+        sum.bindNull(10);
+    sum.bind(11, metricId_).run();
 }
 
 } // namespace runlens

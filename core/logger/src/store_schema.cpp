@@ -129,6 +129,24 @@ void addConfigHash(SqliteDb& db)
     detail::backfillConfigHashes(db);
 }
 
+// metrics.value_sum and value_sum_count: the sum of a series' non-NaN values
+// and the count it was kept up to, for its mean (mean GPU utilisation). An
+// older Runlens appending to the series leaves value_sum_count behind count,
+// which readers take as "mean unknown" rather than a wrong mean. Additive,
+// as config_hash.
+bool hasValueSum(SqliteDb& db)
+{
+    auto has = db.prepare("SELECT count(*) FROM pragma_table_info('metrics') WHERE name='value_sum_count'");
+    has.step();
+    return has.int64(0) > 0;
+}
+
+void addValueSum(SqliteDb& db)
+{
+    db.exec("ALTER TABLE metrics ADD COLUMN value_sum REAL");
+    db.exec("ALTER TABLE metrics ADD COLUMN value_sum_count INTEGER");
+}
+
 } // namespace
 
 int storeSchemaVersion(SqliteDb& db)
@@ -157,7 +175,7 @@ SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms, const
     if (version > kStoreSchemaVersion)
         throw Error("'" + path + "' was written by a newer Runlens (store schema " + std::to_string(version)
             + "); this build writes schema " + std::to_string(kStoreSchemaVersion) + ". Upgrade Runlens.");
-    if (version == kStoreSchemaVersion && hasConfigHash(db)) {
+    if (version == kStoreSchemaVersion && hasConfigHash(db) && hasValueSum(db)) {
         db.exec("PRAGMA foreign_keys=ON");
         return db;
     }
@@ -183,6 +201,8 @@ SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms, const
         kMigrations[static_cast<size_t>(v)](db);
     if (!hasConfigHash(db))
         addConfigHash(db);
+    if (!hasValueSum(db))
+        addValueSum(db);
     auto set = db.prepare("INSERT OR REPLACE INTO store_meta(key, value) VALUES(?, ?)");
     set.bind(1, "schema_version").bind(2, std::to_string(kStoreSchemaVersion)).run();
     set.bind(1, "application").bind(2, kStoreApplicationId).run();

@@ -21,6 +21,10 @@ struct SeriesSummary {
     int64_t firstStep = 0, lastStep = 0; // last: the point with the highest step (the latest such)
     double lastValue = 0, lastTime = 0;
     double minValue = INFINITY, maxValue = -INFINITY; // over the non-NaN points
+    // Sum of the non-NaN points, for the mean; unknown when a writer that
+    // did not keep it appended to the series (store_schema.cpp).
+    double valueSum = 0;
+    bool valueSumKnown = true;
 };
 
 class SeriesWriter {

@@ -14,7 +14,8 @@ class SqliteDb;
 // runs.config_hash and its index runs_by_config (already_tried.h) are added
 // in place by openStoreForWriting without a new version: an older Runlens
 // ignores a column it does not know, and a version bump would make it refuse
-// the store after this build merely starred a run in it.
+// the store after this build merely starred a run in it. So are
+// metrics.value_sum and value_sum_count (a series' mean; store_schema.cpp).
 inline constexpr int kStoreSchemaVersion = 2;
 inline constexpr const char* kStoreApplicationId = "runlens";
 // SQLite's application_id in the file header ("RLNS"): lets file managers

@@ -196,7 +196,8 @@ class Store:
 
     def runs_frame(self, query=None, *, trash=False):
         """The runs as a pandas DataFrame: id, name, experiment, status, start_time, end_time,
-        params.X, tags.X, metrics.X (the last value), metrics.X.min and metrics.X.max."""
+        params.X, tags.X, metrics.X (the last value), metrics.X.min, metrics.X.max and metrics.X.mean
+        (NaN where the store does not know it)."""
         try:
             import pandas as pd
         except ImportError:
@@ -215,7 +216,7 @@ class Store:
             for k, m in r.metrics.items():
                 row["metrics." + k] = m.last
                 # A metric itself named K.min keeps its column; K's minimum then stays out.
-                for stat in ("min", "max"):
+                for stat in ("min", "max", "mean"):
                     if f"{k}.{stat}" not in metric_keys:
                         row[f"metrics.{k}.{stat}"] = getattr(m, stat)
             rows.append(row)
@@ -309,11 +310,12 @@ class Store:
 
 
 class MetricSummary:
-    """A metric's summary over a run: last (at the highest step), min, max, count, last_step."""
-    __slots__ = ("last", "min", "max", "count", "last_step")
+    """A metric's summary over a run: last (at the highest step), min, max, mean (NaN when the
+    store does not know it), count, last_step."""
+    __slots__ = ("last", "min", "max", "mean", "count", "last_step")
 
     def __init__(self, data):
-        self.last, self.min, self.max = (float(_number(data.get(k))) for k in ("last", "min", "max"))
+        self.last, self.min, self.max, self.mean = (float(_number(data.get(k))) for k in ("last", "min", "max", "mean"))
         self.count, self.last_step = data.get("count", 0), data.get("last_step")
 
     def __repr__(self):
