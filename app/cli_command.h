@@ -13,7 +13,7 @@ class QTextStream;
 
 namespace runlens::cli {
 
-enum ExitCode { Ok = 0, Failed = 1, Usage = 2, StoreError = 3, RunNotFound = 4, BadQuery = 5 };
+enum ExitCode { Ok = 0, Failed = 1, Usage = 2, StoreError = 3, RunNotFound = 4, BadQuery = 5, RunFailed = 6 };
 
 struct CliOption {
     QStringList names;    // long name first ("query", "q")
@@ -69,6 +69,7 @@ ExitCode showCommand(const CliCall& call);
 ExitCode diffCommand(const CliCall& call);
 ExitCode metricCommand(const CliCall& call);
 ExitCode seedsCommand(const CliCall& call);
+ExitCode watchCommand(const CliCall& call); // watch_command.cpp
 ExitCode paretoCommand(const CliCall& call);
 ExitCode importanceCommand(const CliCall& call);
 ExitCode importCommand(const CliCall& call);

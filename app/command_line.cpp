@@ -74,7 +74,7 @@ std::vector<CliCommand> makeCommands()
         QStringLiteral("Lists the runs of STORE: id, name, experiment, status, start, duration, every param that "
                        "varies and every metric's last value; nested runs indented under their parent (one the query "
                        "does not match in parentheses). json and csv carry every column. Query fields: "
-                       "params.X, metrics.X (.min .max .count .last_step), tags.X, data.X (data versions), env.X "
+                       "params.X, metrics.X (.min .max .mean .count .last_step), tags.X, data.X (data versions), env.X "
                        "(env.host, env.python, env.package.NAME), git.commit, git.branch, git.dirty, notes, "
                        "hypothesis, starred, trashed, parent, is_parent, seeds, seed_group, name, id, status, "
                        "experiment, start_time, end_time, duration; e.g. \"data.train = 'v3' order by "
@@ -119,6 +119,25 @@ std::vector<CliCommand> makeCommands()
                 {}},
             formatOption(textJson), kindOption(), deletedOption()},
         1, 1, textJson, false, &seedsCommand});
+    c.push_back({QStringLiteral("watch"),
+        QStringLiteral("STORE [--query Q] [--metric M,...] [--interval S] [--exit-on-failure] [--until-done] "
+                       "[--format text|json]"),
+        QStringLiteral("a line for each run that fails, crashes or logs NaN/Inf, as it happens"),
+        QStringLiteral("Watches a store another process is writing, as the window's notifications do: prints one "
+                       "line when a watched run fails, crashes (its heartbeat stopped) or logs NaN or infinity as "
+                       "the latest value of a watched metric; each event once. Runs that had failed before it "
+                       "started are not news; runs started later are watched too. json prints one JSON object per "
+                       "line. With --exit-on-failure it exits 6 on the first event."),
+        {queryOption(),
+            {{QStringLiteral("metric")}, QStringLiteral("M,..."),
+                QStringLiteral("Metrics watched for NaN/Inf (default: every metric but the system/ ones)."), {}},
+            {{QStringLiteral("interval")}, QStringLiteral("S"), QStringLiteral("Seconds between reads of the store."),
+                QStringLiteral("5")},
+            {{QStringLiteral("exit-on-failure")}, {}, QStringLiteral("Exit with code 6 at the first event."), {}},
+            {{QStringLiteral("until-done")}, {},
+                QStringLiteral("Exit (code 0) once no watched run is running."), {}},
+            formatOption(textJson), kindOption()},
+        1, 1, textJson, false, &watchCommand});
     c.push_back({QStringLiteral("pareto"), QStringLiteral("STORE --x KEY:min|max --y KEY:min|max [--query Q] [--format table|json]"),
         QStringLiteral("the runs no other run beats on two measures"),
         QStringLiteral("Prints the Pareto front: the runs that no other run matches on both measures while beating "
@@ -373,7 +392,8 @@ QString usageText()
         "DVCLive output, W&B run folders (wandb/), Sacred run folders or Guild runs; --kind %1 forces one.\n"
         "RUN is a run id, a unique id prefix or a unique run name.\n"
         "Queries: params.lr < 1e-3 and status = finished order by metrics.val_auc desc limit 10\n"
-        "Exit codes: 0 ok, 1 failed, 2 usage, 3 store cannot be opened, 4 run not found, 5 invalid query.\n")
+        "Exit codes: 0 ok, 1 failed, 2 usage, 3 store cannot be opened, 4 run not found, 5 invalid query, 6 a "
+        "watched run failed (watch --exit-on-failure).\n")
                 .arg(storeKinds().join(QLatin1Char('|')));
     return text;
 }

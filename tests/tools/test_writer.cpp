@@ -2,14 +2,17 @@
 // A stand-in training process for the e2e tests: logs a known series and says
 // how far it got, so a test can kill it, run many at once, or read alongside.
 //
-//   runlens_test_writer STORE NAME POINTS PAUSE_US FLUSH_MS [finish|hang] [DELAY_MS]
+//   runlens_test_writer STORE NAME POINTS PAUSE_US FLUSH_MS [finish|hang|fail|nan] [DELAY_MS]
 //
+// fail: finishes the run as failed; nan: logs x = NaN after the points, then
+// hangs as a diverged job that goes on training would.
 // Point i of metric "x" is step i with value i * 0.5; "step i" is printed
 // (and flushed) after each point is handed to the logger. DELAY_MS: a pause
 // between starting the run and the first point, as a script loading its data.
 #include "runlens/runlens.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -18,7 +21,8 @@
 int main(int argc, char** argv)
 {
     if (argc < 6) {
-        std::fprintf(stderr, "usage: %s STORE NAME POINTS PAUSE_US FLUSH_MS [finish|hang] [DELAY_MS]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s STORE NAME POINTS PAUSE_US FLUSH_MS [finish|hang|fail|nan] [DELAY_MS]\n",
+            argv[0]);
         return 2;
     }
     const std::string store = argv[1];
@@ -46,13 +50,15 @@ int main(int argc, char** argv)
                 std::this_thread::sleep_for(std::chrono::microseconds(pause_us));
             }
         }
-        if (mode == "hang") {
+        if (mode == "nan")
+            run.logMetric("x", std::nan(""), points);
+        if (mode == "hang" || mode == "nan") {
             std::printf("hanging\n");
             std::fflush(stdout);
             for (;;)
                 std::this_thread::sleep_for(std::chrono::seconds(1));
         }
-        run.finish(runlens::RunStatus::Finished);
+        run.finish(mode == "fail" ? runlens::RunStatus::Failed : runlens::RunStatus::Finished);
         std::printf("done\n");
         return 0;
     } catch (const std::exception& e) {

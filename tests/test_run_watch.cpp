@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Live watch (issue 17, item 3) on a store real training processes write:
+// one fails, one is killed (SIGKILL: its heartbeat stops), one logs NaN, one
+// starts after the watch did; each is news once, in order, and a run that
+// had failed before watching began is not. Then `runlens watch
+// --exit-on-failure` as a CI job runs it: one JSON line, exit code 6.
+#include "loaded_store.h"
+#include "run_watch.h"
+#include "test_support.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <signal.h>
+
+#include <memory>
+
+using namespace runlens;
+
+namespace {
+
+// Killed and reaped however the test ends, so that no writer outlives it.
+struct KilledOnExit : QProcess {
+    ~KilledOnExit() override
+    {
+        if (state() != QProcess::NotRunning) {
+            kill();
+            waitForFinished();
+        }
+    }
+};
+using Writer = std::unique_ptr<KilledOnExit>;
+
+// A training process (tests/tools/test_writer.cpp) started in `mode`, once it
+// has handed its points to the logger ("hanging", "done" or its exit).
+Writer startWriter(const QString& store, const QString& name, const QString& mode)
+{
+    auto p = std::make_unique<KilledOnExit>();
+    p->start(QStringLiteral(RUNLENS_TEST_WRITER),
+        {store, name, QStringLiteral("5"), QStringLiteral("0"), QStringLiteral("20"), mode});
+    if (!p->waitForStarted())
+        return nullptr;
+    QByteArray out;
+    QElapsedTimer clock;
+    clock.start();
+    while (!out.contains("hanging") && !out.contains("done") && p->state() == QProcess::Running
+        && clock.elapsed() < 20000) {
+        p->waitForReadyRead(50);
+        out += p->readAllStandardOutput();
+    }
+    if (mode == QLatin1String("fail"))
+        p->waitForFinished(20000);
+    QThread::msleep(150); // a few flush intervals: the points are in the store
+    return p;
+}
+
+void kill9(QProcess& p)
+{
+    ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+    p.waitForFinished();
+}
+
+struct Watched {
+    LoadedStore store;
+    RunWatch watch;
+
+    std::vector<WatchEvent> next()
+    {
+        if (!store.reload())
+            return {};
+        const auto rows = store.select(watch.rules().query).rows;
+        return watch.update(store.table(), rows, QDateTime::currentMSecsSinceEpoch());
+    }
+};
+
+QStringList described(const std::vector<WatchEvent>& events)
+{
+    QStringList out;
+    for (const auto& e : events)
+        out << e.kindName() + QLatin1Char(' ') + e.runName + (e.metric.isEmpty() ? QString() : QLatin1Char(' ') + e.metric);
+    return out;
+}
+
+} // namespace
+
+class TestRunWatch : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+
+private slots:
+    void eventsOnceAndInOrder()
+    {
+        const QString store = dir_.filePath(QStringLiteral("watched.db"));
+        {
+            RunOptions o = test::testRun("failed-before");
+            auto run = Run::start(store.toStdString(), o);
+            run.logMetric("x", NAN, 0);   // NaN before watching: not news either
+            run.finish(RunStatus::Failed);
+        }
+        auto a = startWriter(store, QStringLiteral("steady"), QStringLiteral("hang"));
+        auto b = startWriter(store, QStringLiteral("killed"), QStringLiteral("hang"));
+        QVERIFY(a && b);
+
+        auto opened = LoadedStore::open(store);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        Watched w{std::move(*opened), {}};
+        QCOMPARE(described(w.next()), QStringList());
+        QCOMPARE(w.watch.watchedCount(), 3);
+        QVERIFY(w.watch.anyRunning());
+
+        kill9(*b);
+        QCOMPARE(described(w.next()), QStringList{QStringLiteral("crashed killed")});
+        QCOMPARE(described(w.next()), QStringList());
+
+        auto c = startWriter(store, QStringLiteral("diverged"), QStringLiteral("nan"));
+        QVERIFY(c);
+        const auto nan = w.next();
+        QCOMPARE(described(nan), QStringList{QStringLiteral("nan diverged x")});
+        QCOMPARE(nan[0].step, int64_t(5));
+        QVERIFY2(nan[0].text().contains(QStringLiteral("logged x = nan at step 5")), qPrintable(nan[0].text()));
+        QCOMPARE(described(w.next()), QStringList());
+
+        // Started after the watch, failed between two reads.
+        auto d = startWriter(store, QStringLiteral("late-failure"), QStringLiteral("fail"));
+        QVERIFY(d);
+        QCOMPARE(described(w.next()), QStringList{QStringLiteral("failed late-failure")});
+
+        // Two at once: in the order they ended.
+        kill9(*c);
+        QThread::msleep(30);
+        kill9(*a);
+        QCOMPARE(described(w.next()), (QStringList{QStringLiteral("crashed diverged"), QStringLiteral("crashed steady")}));
+        QCOMPARE(described(w.next()), QStringList());
+        QVERIFY(!w.watch.anyRunning());
+    }
+
+    void watchedMetricsAndRules()
+    {
+        WatchRules rules;
+        QVERIFY(RunWatch::watchesMetric(rules, QStringLiteral("loss")));
+        QVERIFY(!RunWatch::watchesMetric(rules, QStringLiteral("system/gpu.0.power_w")));
+        rules.metrics = {QStringLiteral("val/loss")};
+        QVERIFY(!RunWatch::watchesMetric(rules, QStringLiteral("loss")));
+        QVERIFY(RunWatch::watchesMetric(rules, QStringLiteral("val/loss")));
+
+        // A run the query matched while running still reports its failure
+        // when "status = running" no longer matches it.
+        RunTable t;
+        const int r = t.addRun(QStringLiteral("r1"), QStringLiteral("one"), QStringLiteral("e"), RunStatus::Running, 0, -1);
+        t.setMetric(r, QStringLiteral("loss"), 1, 1, 1, 1, 0);
+        RunWatch watch;
+        rules.metrics.clear();
+        rules.query = QStringLiteral("status = running");
+        watch.setRules(rules);
+        const std::vector<int> matching{r};
+        QVERIFY(watch.update(t, matching, 1000).empty());
+        RunTable later;
+        const int l = later.addRun(QStringLiteral("r1"), QStringLiteral("one"), QStringLiteral("e"), RunStatus::Failed, 0, 900);
+        later.setMetric(l, QStringLiteral("loss"), INFINITY, 1, INFINITY, 2, 1);
+        const auto events = watch.update(later, {}, 2000);
+        QCOMPARE(described(events), (QStringList{QStringLiteral("failed one"), QStringLiteral("inf one loss")}));
+        QCOMPARE(events[0].time, int64_t(900));
+        // Rules off: nothing.
+        RunWatch quiet;
+        quiet.setRules({QString(), {}, false, false});
+        QVERIFY(quiet.update(t, matching, 1000).empty());
+        QVERIFY(quiet.update(later, std::vector<int>{l}, 2000).empty());
+    }
+
+    void theCliExitsOnTheFirstFailure()
+    {
+        const QString store = dir_.filePath(QStringLiteral("ci.db"));
+        auto steady = startWriter(store, QStringLiteral("steady"), QStringLiteral("hang"));
+        QVERIFY(steady);
+        QProcess watch;
+        watch.start(QStringLiteral(RUNLENS_BIN), {QStringLiteral("watch"), store, QStringLiteral("--interval"),
+                                                    QStringLiteral("0.1"), QStringLiteral("--exit-on-failure"),
+                                                    QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY(watch.waitForStarted());
+        QByteArray err;
+        QElapsedTimer clock;
+        clock.start();
+        while (!err.contains("Ctrl+C") && clock.elapsed() < 20000) {
+            watch.waitForReadyRead(50);
+            err += watch.readAllStandardError();
+        }
+        QVERIFY2(err.contains("1 run(s)"), err.constData());
+        auto failing = startWriter(store, QStringLiteral("broken"), QStringLiteral("fail"));
+        QVERIFY(failing);
+        QVERIFY(watch.waitForFinished(20000));
+        QCOMPARE(watch.exitCode(), 6);
+        const QList<QByteArray> lines = watch.readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(lines.size(), 1);
+        const QJsonObject event = QJsonDocument::fromJson(lines[0]).object();
+        QCOMPARE(event.value(QStringLiteral("event")).toString(), QStringLiteral("failed"));
+        QCOMPARE(event.value(QStringLiteral("run")).toString(), QStringLiteral("broken"));
+        kill9(*steady);
+
+        // --until-done: ends by itself once nothing it watches is running.
+        QProcess done;
+        done.start(QStringLiteral(RUNLENS_BIN),
+            {QStringLiteral("watch"), store, QStringLiteral("--interval"), QStringLiteral("0.1"), QStringLiteral("--until-done")});
+        QVERIFY(done.waitForFinished(20000));
+        QCOMPARE(done.exitCode(), 0);
+        QVERIFY(done.readAllStandardError().contains("no watched run is running"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunWatch)
+#include "test_run_watch.moc"
