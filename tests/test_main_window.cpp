@@ -4,6 +4,8 @@
 #include "curve_plot.h"
 #include "curves_view.h"
 #include "main_window.h"
+#include "event_banner.h"
+#include "watch_panel.h"
 #include "query_bar.h"
 #include "run_table_model.h"
 #include "run_table_view.h"
@@ -13,6 +15,7 @@
 #include "test_support.h"
 #include "run_details_view.h"
 #include "value_bars.h"
+#include "window_test_support.h"
 #include "workspace.h"
 
 #include <QClipboard>
@@ -32,6 +35,7 @@
 #include <QListWidget>
 #include <QProcess>
 #include <QTabWidget>
+#include <QTreeWidget>
 #include <QtTest>
 
 using namespace runlens;
@@ -379,6 +383,70 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!metrics->findItems(QStringLiteral("x"), Qt::MatchExactly).isEmpty(), 2500);
         writer.kill();
         writer.waitForFinished();
+    }
+
+    void aWatchedRunThatFailsIsNewsOnceWithAClickToIt()
+    {
+        // The app open on a store; a sweep's run, started in another process
+        // afterwards, fails. The banner names it and selects it on a click;
+        // the Watch panel lists it once; another tool's store is not watched
+        // until asked.
+        const QString store = dir_.filePath(QStringLiteral("watched.db"));
+        {
+            auto run = Run::start(store.toStdString(), quiet("failed-long-ago"));
+            run.finish(RunStatus::Failed);
+        }
+        MainWindow w;
+        w.openStores({store});
+        wait(w);
+        w.workspace().setLiveInterval(300);
+        QVERIFY(w.watchPanel()->isWatching(store));
+        QVERIFY(w.eventBanner()->isHidden());   // what failed before is not news
+        QProcess writer;
+        writer.start(QStringLiteral(RUNLENS_TEST_WRITER),
+            {store, QStringLiteral("broken"), QStringLiteral("3"), QStringLiteral("0"), QStringLiteral("50"),
+                QStringLiteral("fail")});
+        QVERIFY(writer.waitForFinished(20000));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.eventBanner()->isHidden(), 5000);
+        QCOMPARE(w.eventBanner()->text(), QStringLiteral("run 'broken' (e2e) failed"));
+        QCOMPARE(w.watchPanel()->eventList()->topLevelItemCount(), 1);
+        w.workspace().refresh(true);
+        wait(w);
+        QCOMPARE(w.watchPanel()->eventList()->topLevelItemCount(), 1);   // once
+        w.eventBanner()->showRunButton()->click();
+        const auto selected = w.tableView()->selectedTableRows();
+        QCOMPARE(selected.size(), size_t(1));
+        QCOMPARE(w.workspace().runs()->name(selected[0]), QStringLiteral("broken"));
+        QVERIFY(w.eventBanner()->isHidden());
+        if (auto* dock = w.findChild<QDockWidget*>(QStringLiteral("watch")))
+            dock->raise();
+        WatchEvent again;
+        again.runId = w.workspace().runs()->id(selected[0]);
+        again.runName = QStringLiteral("broken");
+        again.experiment = QStringLiteral("e2e");
+        w.eventBanner()->show({again});   // shown again for the picture
+        w.resize(1400, 800);
+        test::saveForALook(w, QStringLiteral("watch-banner.png"));
+
+        // Off, then another failure: nothing new.
+        w.watchPanel()->setRules(store, false, {});
+        QProcess second;
+        second.start(QStringLiteral(RUNLENS_TEST_WRITER),
+            {store, QStringLiteral("unwatched"), QStringLiteral("3"), QStringLiteral("0"), QStringLiteral("50"),
+                QStringLiteral("fail")});
+        QVERIFY(second.waitForFinished(20000));
+        QTRY_VERIFY_WITH_TIMEOUT(w.workspace().runs()->findRun(QStringLiteral("unwatched")) >= 0, 5000);
+        QCOMPARE(w.watchPanel()->eventList()->topLevelItemCount(), 1);
+
+        const QString root = dir_.filePath(QStringLiteral("watch-mlruns/mlruns"));
+        test::writeFile(root + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: exp\nlifecycle_stage: active\n");
+        test::writeFile(root + QStringLiteral("/1/aaa/meta.yaml"),
+            "run_id: aaa\nrun_name: theirs\nlifecycle_stage: active\nstatus: 1\nstart_time: 1\n");
+        MainWindow other;
+        other.openStores({root});
+        wait(other);
+        QVERIFY(!other.watchPanel()->isWatching(root));
+        QCOMPARE(other.watchPanel()->rulesList()->topLevelItem(0)->checkState(0), Qt::Unchecked);
     }
 
     void aRunStartedFromPythonAppears()

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window.h"
+#include "event_banner.h"
+#include "watch_panel.h"
 
 #include "column_key.h"
 #include "code_diff_view.h"
@@ -57,6 +59,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTextStream>
 #include <QToolButton>
 #include <QUndoStack>
@@ -82,6 +85,8 @@ MainWindow::MainWindow(QWidget* parent)
     auto* top = new QWidget;
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(4, 4, 4, 0);
+    banner_ = new EventBanner;
+    topLayout->addWidget(banner_);
     auto* queryRow = new QHBoxLayout;
     queryRow->addWidget(query_, 1);
     queryRow->addWidget(summary_);
@@ -172,6 +177,27 @@ MainWindow::MainWindow(QWidget* parent)
     navigatorDock_->setMinimumWidth(kNavigatorMinWidth);
     detailsDock_->setMinimumWidth(kDetailsMinWidth);
     resizeDocks({navigatorDock_, detailsDock_}, {kNavigatorWidth, kDetailsWidth}, Qt::Horizontal);
+    watch_ = new WatchPanel;
+    watchDock_ = new QDockWidget(tr("Watch"), this);
+    watchDock_->setObjectName(QStringLiteral("watch"));
+    watchDock_->setWidget(watch_);
+    addDockWidget(Qt::RightDockWidgetArea, watchDock_);
+    tabifyDockWidget(detailsDock_, watchDock_);
+    detailsDock_->raise();
+    const auto showRun = [this](const QString& runId) {
+        if (!runId.isEmpty())
+            selectRunIds({runId});
+    };
+    connect(watch_, &WatchPanel::runActivated, this, showRun);
+    connect(banner_, &EventBanner::runActivated, this, showRun);
+    connect(watch_, &WatchPanel::eventsRaised, this, [this](const std::vector<WatchEvent>& events) {
+        banner_->show(events);
+        notifyDesktop(events);
+    });
+    connect(watch_, &WatchPanel::rulesChanged, this, [this] {
+        if (const auto table = session_->table())
+            watch_->update(*workspace_, *table);
+    });
 
     progress_ = new QProgressBar;
     progress_->setRange(0, 1000);
@@ -454,6 +480,7 @@ void MainWindow::buildMenus()
     view->addSeparator();
     view->addAction(navigatorDock_->toggleViewAction());
     view->addAction(detailsDock_->toggleViewAction());
+    view->addAction(watchDock_->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Query Language"), this, [this] {
@@ -511,6 +538,7 @@ void MainWindow::onTableChanged()
     }
     model_->setBaselines(workspace_->baselineRows());
     refreshPromotion();
+    watch_->update(*workspace_, *table);
     QStringList params, metrics, tags, data;
     for (const auto& c : table->params())
         params << c.key;
@@ -536,6 +564,28 @@ void MainWindow::onTableChanged()
         problems += workspace_->store(s).problems;
     if (!problems.isEmpty())
         statusBar()->showMessage(problems.join(QStringLiteral("; ")), 15000);
+}
+
+void MainWindow::notifyDesktop(const std::vector<WatchEvent>& events)
+{
+    // The banner says it in the window; the desktop is told when the user
+    // looks elsewhere (freedesktop notifications through Qt's tray icon,
+    // where the session has a tray).
+    if (events.empty() || isActiveWindow() || !QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    if (!tray_) {
+        tray_ = new QSystemTrayIcon(QApplication::windowIcon(), this);
+        tray_->setToolTip(tr("Runlens"));
+        connect(tray_, &QSystemTrayIcon::messageClicked, this, [this] {
+            raise();
+            activateWindow();
+            if (!trayRunId_.isEmpty())
+                selectRunIds({trayRunId_});
+        });
+        tray_->show();
+    }
+    trayRunId_ = events.back().runId;
+    tray_->showMessage(tr("Runlens: %1").arg(events.back().kindName()), banner_->text(), QSystemTrayIcon::Warning, 15000);
 }
 
 int MainWindow::storeToKeepIn(const QString& title)

@@ -9,6 +9,8 @@
 #include "curves_view.h"
 #include "run_table.h"
 
+#include "run_watch.h"
+
 #include <QMainWindow>
 
 #include <QSet>
@@ -31,6 +33,8 @@ class RunSession;
 class Workspace;
 }
 
+class QSystemTrayIcon;
+
 namespace runlens::ui {
 
 class CandidatesView;
@@ -46,6 +50,8 @@ class QueryBar;
 class RunDetailsView;
 class RunTableModel;
 class RunTableView;
+class WatchPanel;
+class EventBanner;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -117,6 +123,8 @@ public:
     DistributionView* distributionView() const { return distributions_; }
     RunDetailsView* detailsView() const { return details_; }
     NavigatorView* navigator() const { return navigator_; }
+    WatchPanel* watchPanel() const { return watch_; }
+    EventBanner* eventBanner() const { return banner_; }
 
     // The run table as CSV, the rows shown: every column, or those shown as shown.
     void writeTableCsv(QTextStream& out, bool allColumns) const;
@@ -187,6 +195,14 @@ private:
     QSplitter* centre_;
     QDockWidget* navigatorDock_;
     QDockWidget* detailsDock_;
+    // Live watch: the rules and events (View ▸ Watch), the banner that names
+    // the latest event, and the desktop's notification where there is a tray.
+    WatchPanel* watch_ = nullptr;
+    QDockWidget* watchDock_ = nullptr;
+    EventBanner* banner_ = nullptr;
+    QSystemTrayIcon* tray_ = nullptr;
+    QString trayRunId_;
+    void notifyDesktop(const std::vector<WatchEvent>& events);
     QLabel* summary_;
     QProgressBar* progress_;
     QToolButton* cancel_;
