@@ -13,6 +13,8 @@
 #include <QtTest>
 
 #include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -279,6 +281,58 @@ private slots:
         lock.exec("ROLLBACK");
         // A hang guard, not a speed figure: finish_timeout plus retries, never unbounded.
         QVERIFY2(took < 20s, qPrintable(QString::number(std::chrono::duration<double>(took).count())));
+    }
+
+    void aForkedChildLeavesTheRunToItsParent()
+    {
+        // A DataLoader worker (fork) or os.fork() in training code: the child
+        // holds a copy of the run, whose writer and sampler threads are not in
+        // it. Whatever it calls returns at once, logs nothing, and it exits;
+        // the parent's run goes on as if nothing happened.
+        const QString store = dir_.filePath(QStringLiteral("forked.db"));
+        RunOptions o = test::testRun("forked");
+        o.system_metrics = true;
+        o.system_metrics_interval = 20ms;
+        o.flush_interval = 10ms;
+        auto run = Run::start(store.toStdString(), o);
+        const std::string id = run.id();
+        for (int i = 0; i < 200; ++i)
+            run.logMetric("loss", 1.0, i);   // the writer busy as the process forks
+        std::this_thread::sleep_for(60ms);
+        const pid_t child = ::fork();
+        if (child == 0) {
+            bool ok = run.logMetric("loss", 99.0, 1000);
+            ok = run.setTag("from", "child") && ok;
+            ok = run.flush() && ok;
+            ok = run.finish(RunStatus::Failed) && ok;
+            ok = run.finished() && ok;
+            {
+                Run gone = std::move(run);   // and destroyed here, in the child
+            }
+            std::_Exit(ok ? 0 : 3);
+        }
+        QVERIFY(child > 0);
+        int status = 0;
+        pid_t done = 0;
+        for (int waited = 0; waited < 1000 && (done = ::waitpid(child, &status, WNOHANG)) == 0; ++waited)
+            std::this_thread::sleep_for(10ms);
+        if (done == 0) {
+            ::kill(child, SIGKILL);
+            ::waitpid(child, &status, 0);
+            QFAIL("the forked child hung on the parent's run");
+        }
+        QVERIFY(WIFEXITED(status));
+        QCOMPARE(WEXITSTATUS(status), 0);
+        run.logMetric("loss", 0.5, 200);
+        QVERIFY(run.finish());
+        auto reader = test::mustOpen(store);
+        auto table = test::mustLoad(*reader);
+        const int row = table->findRun(QString::fromStdString(id));
+        QCOMPARE(table->status(row), RunStatus::Finished);
+        QCOMPARE(table->metric(QStringLiteral("loss"))->count[size_t(row)], int64_t(201));
+        QCOMPARE(table->metric(QStringLiteral("loss"))->lastStep[size_t(row)], int64_t(200));
+        QVERIFY(!table->tag(QStringLiteral("from")));
+        QVERIFY(!systemKeys(store, QString::fromStdString(id)).empty());
     }
 
     void theDefaultIntervalLeavesAShortRunAlone()

@@ -60,6 +60,40 @@ class SystemMetrics(unittest.TestCase):
         self.assertGreater(series["system/process.rss_mb"].last, 5)  # an interpreter is bigger than 5 MB
         self.assertIn("every 100 ms", details["environment"]["system_metrics"])
 
+    def test_a_forked_child_exits_and_leaves_the_run_to_its_parent(self):
+        # os.fork() with a run open (what a DataLoader's fork workers inherit):
+        # the child logs, finishes and exits through atexit; nothing waits on
+        # the parent's threads, and the parent's run carries on.
+        out = in_child(f"""
+            import os, sys, time, runlens
+            run = runlens.init(store={self.store!r}, name="parent", git=False, system_metrics_interval=0.05)
+            run.log({{"loss": 1.0}}, step=0)
+            time.sleep(0.2)
+            pid = os.fork()
+            if pid == 0:
+                run.log({{"loss": 99.0}}, step=1)
+                run.finish("failed")
+                sys.exit(0)   # atexit handlers run here, as at a worker's normal exit
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    break
+                time.sleep(0.02)
+            else:
+                os.kill(pid, 9)
+                print("child hung")
+                sys.exit(1)
+            run.log({{"loss": 0.5}}, step=2)
+            run.finish()
+            print("child exit", os.waitstatus_to_exitcode(status))
+            """)
+        self.assertEqual(out, "child exit 0")
+        with runlens.open(self.store) as store:
+            run = store.run("parent")
+            self.assertEqual(run.status, "finished")
+            self.assertEqual(list(run.series("loss").steps), [0, 2])
+
     def test_off_by_the_option_and_the_environment(self):
         self.log("off", "system_metrics=False, system_metrics_interval=0.1")
         self.assertEqual(self.system_series("off")[0], {})

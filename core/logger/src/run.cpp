@@ -8,13 +8,36 @@
 #include "runlens/number_format.h"
 #include "sha256.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
+#include <pthread.h>
+
 namespace runlens {
 
 namespace fs = std::filesystem;
+
+namespace detail {
+
+namespace {
+std::atomic<uint64_t> g_fork_generation{0};
+void countFork()
+{
+    g_fork_generation.fetch_add(1, std::memory_order_relaxed);
+}
+} // namespace
+
+uint64_t forkGeneration()
+{
+    // Registered before the first run exists (its Impl asks), so no fork
+    // after it goes uncounted.
+    [[maybe_unused]] static const int registered = pthread_atfork(nullptr, nullptr, &countFork);
+    return g_fork_generation.load(std::memory_order_relaxed);
+}
+
+} // namespace detail
 
 std::string_view statusText(RunStatus status)
 {
@@ -60,6 +83,13 @@ Run& Run::operator=(Run&& other) noexcept
 
 Run::~Run()
 {
+    // In a forked child the run's threads are the parent's: destroying their
+    // std::thread objects would end the process (std::terminate), and its
+    // locks may be held by them. The child leaves the run as it found it.
+    if (impl_ && impl_->forked()) {
+        [[maybe_unused]] Impl* parents = impl_.release();
+        return;
+    }
     if (impl_ && !finished()) {
         try {
             finish(RunStatus::Finished);
@@ -193,7 +223,7 @@ bool Run::logDataVersion(std::string_view name, std::string_view version)
 
 bool Run::logDataFile(std::string_view name, const std::string& path)
 {
-    if (!impl_->enabled)
+    if (!impl_->live())
         return true;
     const auto hash = detail::sha256File(path);
     if (!hash)
@@ -218,7 +248,7 @@ bool Run::logEnvironment(std::string_view key, std::string_view value)
 
 bool Run::logArtifact(const std::string& local_path, std::string_view artifact_dir)
 {
-    if (!impl_->enabled)
+    if (!impl_->live())
         return true;
     std::error_code ec;
     if (!fs::is_regular_file(local_path, ec))
@@ -276,7 +306,7 @@ bool Run::Impl::makeRoom(std::unique_lock<std::mutex>& lock)
 
 bool Run::flush()
 {
-    if (!impl_->enabled)
+    if (!impl_->live())
         return true;
     std::unique_lock lock(impl_->mu);
     if (impl_->finished)
@@ -309,8 +339,9 @@ bool Run::flush()
 
 bool Run::finish(RunStatus status)
 {
-    if (!impl_->enabled) {
-        impl_->finished = true;
+    if (!impl_->live()) {
+        if (!impl_->forked())
+            impl_->finished = true;
         return true;
     }
     // The sampler stops (for good) before the end is recorded: no point of
@@ -354,7 +385,7 @@ uint64_t Run::droppedPoints() const
 
 AlreadyTried Run::checkAlreadyTried()
 {
-    if (!impl_->enabled)
+    if (!impl_->live())
         return {};
     // What the run logged must be in the store to be compared; if the store
     // refuses writes, flush() has said why and the lookup reads what is there.
@@ -382,12 +413,16 @@ AlreadyTried Run::checkAlreadyTried()
 
 bool Run::finished() const
 {
+    if (impl_->forked())
+        return true; // the parent's to finish
     std::lock_guard lock(impl_->mu);
     return impl_->finished;
 }
 
 std::string Run::lastError() const
 {
+    if (impl_->forked())
+        return "this process was forked from the one that started the run: it logs nothing here";
     std::lock_guard lock(impl_->mu);
     return impl_->last_error;
 }

@@ -55,6 +55,14 @@ inline std::string points(uint64_t n)
 // lastError() cannot do race-free while the writer also reports there.
 inline thread_local bool t_point_dropped = false;
 
+// How many forks this process is from the one that started the runs it
+// holds: each child forked from a process that logs (a DataLoader worker,
+// os.fork, multiprocessing's fork) counts one more (pthread_atfork). A run
+// belongs to the process that started it: its writer and sampler threads
+// are not in a child, so there every call is a no-op that never waits on
+// them or on a lock one of them held when the process forked.
+uint64_t forkGeneration();
+
 // $RUNLENS_SYSTEM_METRICS: on unless 0, false, off or no (any case).
 bool systemMetricsByDefault();
 // RunOptions::system_metrics, else systemMetricsByDefault() (run_system_metrics.cpp).
@@ -112,6 +120,11 @@ struct Run::Impl {
     std::string store_path, id, name;
     RunOptions options;
     bool enabled = true;
+    // The fork generation the run was started in (detail::forkGeneration).
+    const uint64_t fork_generation = detail::forkGeneration();
+    bool forked() const { return fork_generation != detail::forkGeneration(); }
+    // Whether calls log: not on a rank that logs nothing, not in a forked child.
+    bool live() const { return enabled && !forked(); }
     std::filesystem::path cwd;
     // The writer drains the buffer early once it holds this many points.
     size_t drain_at = 1;
@@ -174,13 +187,15 @@ struct Run::Impl {
 
     void setError(std::string message)
     {
+        if (forked())
+            return; // mu may be held by a thread that is not in this process
         std::lock_guard lock(mu);
         last_error = std::move(message);
     }
 
     bool push(Record record)
     {
-        if (!enabled)
+        if (!live())
             return true;
         std::lock_guard lock(mu);
         if (finished) {
@@ -195,7 +210,7 @@ struct Run::Impl {
     // a full buffer drops them (uncounted) rather than making it wait.
     bool logMetric(std::string_view key, double value, int64_t step, double wall, bool mayWait = true)
     {
-        if (!enabled)
+        if (!live())
             return true;
         std::unique_lock lock(mu);
         if (finished) [[unlikely]] {

@@ -115,7 +115,7 @@ void Run::Impl::samplerLoop(std::chrono::milliseconds interval)
 
 bool Run::setSystemMetricsInterval(std::chrono::milliseconds interval)
 {
-    if (!impl_->enabled)
+    if (!impl_->live())
         return true;
     {
         std::lock_guard lock(impl_->mu);
