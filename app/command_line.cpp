@@ -127,7 +127,7 @@ std::vector<CliCommand> makeCommands()
                        "line when a watched run fails, crashes (its heartbeat stopped) or logs NaN or infinity as "
                        "the latest value of a watched metric; each event once. Runs that had failed before it "
                        "started are not news; runs started later are watched too. json prints one JSON object per "
-                       "line. With --exit-on-failure it exits 6 on the first event."),
+                       "line. With --exit-on-failure it exits 6 on the first event (a failure, a crash or NaN/Inf)."),
         {queryOption(),
             {{QStringLiteral("metric")}, QStringLiteral("M,..."),
                 QStringLiteral("Metrics watched for NaN/Inf (default: every metric but the system/ ones)."), {}},
@@ -393,7 +393,7 @@ QString usageText()
         "RUN is a run id, a unique id prefix or a unique run name.\n"
         "Queries: params.lr < 1e-3 and status = finished order by metrics.val_auc desc limit 10\n"
         "Exit codes: 0 ok, 1 failed, 2 usage, 3 store cannot be opened, 4 run not found, 5 invalid query, 6 a "
-        "watched run failed (watch --exit-on-failure).\n")
+        "watched run failed, crashed or logged NaN/Inf (watch --exit-on-failure).\n")
                 .arg(storeKinds().join(QLatin1Char('|')));
     return text;
 }

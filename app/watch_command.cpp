@@ -15,6 +15,7 @@
 #include <QThread>
 
 #include <cmath>
+#include <numeric>
 
 namespace runlens::cli {
 
@@ -29,7 +30,7 @@ QString eventLine(const WatchEvent& e, const QString& format)
             {QStringLiteral("experiment"), e.experiment}, {QStringLiteral("text"), e.text()}};
         if (e.kind == WatchEvent::Kind::NonFinite) {
             o.insert(QStringLiteral("metric"), e.metric);
-            o.insert(QStringLiteral("value"), e.kindName());   // JSON has no NaN or Inf
+            o.insert(QStringLiteral("value"), e.kindName());   // "nan", "inf", "-inf": JSON has no such numbers
             o.insert(QStringLiteral("step"), double(e.step));
         }
         return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
@@ -52,17 +53,21 @@ ExitCode watchCommand(const CliCall& call)
     WatchRules rules;
     rules.query = call.value(QStringLiteral("query"));
     rules.metrics = call.list(QStringLiteral("metric"));
+    // Bad syntax ends it at once; a key no run has yet matches nothing until
+    // one has it (the watch may start before the training does).
+    if (const RunQuery query(rules.query); !query.isValid()) {
+        call.err << "runlens: invalid query, " << query.error()->describe() << '\n';
+        return BadQuery;
+    }
     RunWatch watch;
     watch.setRules(rules);
     const bool exitOnFailure = call.isSet(QStringLiteral("exit-on-failure"));
     const bool untilDone = call.isSet(QStringLiteral("until-done"));
     for (bool first = true;; first = false) {
         const QuerySelection selection = s->select(rules.query);
-        if (selection.error) {
-            call.err << "runlens: invalid query, " << selection.error->describe() << '\n';
-            return BadQuery;
-        }
-        const auto events = watch.update(s->table(), selection.rows, QDateTime::currentMSecsSinceEpoch());
+        std::vector<int> all(size_t(s->table().rowCount()));
+        std::iota(all.begin(), all.end(), 0);
+        const auto events = watch.update(s->table(), all, selection.rows, QDateTime::currentMSecsSinceEpoch());
         if (first) {
             call.err << "runlens watch: " << watch.watchedCount() << " run(s) of " << call.positionals[0]
                      << (rules.query.isEmpty() ? QString() : QStringLiteral(" matching the query"))

@@ -38,6 +38,8 @@
 #include <QTreeWidget>
 #include <QtTest>
 
+#include <signal.h>
+
 using namespace runlens;
 using namespace runlens::ui;
 
@@ -428,6 +430,27 @@ private slots:
         w.resize(1400, 800);
         test::saveForALook(w, QStringLiteral("watch-banner.png"));
 
+        // Killed (SIGKILL): it writes nothing more, yet the window hears of it.
+        QProcess hung;
+        hung.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        hung.start(QStringLiteral(RUNLENS_TEST_WRITER),
+            {store, QStringLiteral("killed"), QStringLiteral("3"), QStringLiteral("0"), QStringLiteral("50"),
+                QStringLiteral("hang")});
+        QVERIFY(hung.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(w.workspace().runs()->findRun(QStringLiteral("killed")) >= 0, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.workspace().runs()->metric(QStringLiteral("x")) != nullptr
+                && w.workspace().runs()->metric(QStringLiteral("x"))->has(w.workspace().runs()->findRun(QStringLiteral("killed"))),
+            5000);
+        // Stopped first, so that the window has read its last write; then
+        // killed: nothing in the store changes, only its process is gone.
+        ::kill(static_cast<pid_t>(hung.processId()), SIGSTOP);
+        QTest::qWait(1200);
+        QCOMPARE(w.workspace().runs()->status(w.workspace().runs()->findRun(QStringLiteral("killed"))), RunStatus::Running);
+        ::kill(static_cast<pid_t>(hung.processId()), SIGKILL);
+        hung.waitForFinished();
+        QTRY_COMPARE_WITH_TIMEOUT(w.watchPanel()->eventList()->topLevelItemCount(), 2, 10000);
+        QCOMPARE(w.eventBanner()->text(), QStringLiteral("run 'killed' (e2e) crashed: its heartbeat stopped"));
+
         // Off, then another failure: nothing new.
         w.watchPanel()->setRules(store, false, {});
         QProcess second;
@@ -436,7 +459,7 @@ private slots:
                 QStringLiteral("fail")});
         QVERIFY(second.waitForFinished(20000));
         QTRY_VERIFY_WITH_TIMEOUT(w.workspace().runs()->findRun(QStringLiteral("unwatched")) >= 0, 5000);
-        QCOMPARE(w.watchPanel()->eventList()->topLevelItemCount(), 1);
+        QCOMPARE(w.watchPanel()->eventList()->topLevelItemCount(), 2);
 
         const QString root = dir_.filePath(QStringLiteral("watch-mlruns/mlruns"));
         test::writeFile(root + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: exp\nlifecycle_stage: active\n");

@@ -17,6 +17,7 @@
 #include <signal.h>
 
 #include <memory>
+#include <numeric>
 
 using namespace runlens;
 
@@ -72,7 +73,9 @@ struct Watched {
         if (!store.reload())
             return {};
         const auto rows = store.select(watch.rules().query).rows;
-        return watch.update(store.table(), rows, QDateTime::currentMSecsSinceEpoch());
+        std::vector<int> all(size_t(store.table().rowCount()));
+        std::iota(all.begin(), all.end(), 0);
+        return watch.update(store.table(), all, rows, QDateTime::currentMSecsSinceEpoch());
     }
 };
 
@@ -131,7 +134,7 @@ private slots:
 
         // Two at once: in the order they ended.
         kill9(*c);
-        QThread::msleep(30);
+        QThread::msleep(300);   // past a flush interval (20 ms) many times: the heartbeats tell them apart
         kill9(*a);
         QCOMPARE(described(w.next()), (QStringList{QStringLiteral("crashed diverged"), QStringLiteral("crashed steady")}));
         QCOMPARE(described(w.next()), QStringList());
@@ -157,28 +160,75 @@ private slots:
         rules.query = QStringLiteral("status = running");
         watch.setRules(rules);
         const std::vector<int> matching{r};
-        QVERIFY(watch.update(t, matching, 1000).empty());
+        QVERIFY(watch.update(t, matching, matching, 1000).empty());
         RunTable later;
         const int l = later.addRun(QStringLiteral("r1"), QStringLiteral("one"), QStringLiteral("e"), RunStatus::Failed, 0, 900);
-        later.setMetric(l, QStringLiteral("loss"), INFINITY, 1, INFINITY, 2, 1);
-        const auto events = watch.update(later, {}, 2000);
-        QCOMPARE(described(events), (QStringList{QStringLiteral("failed one"), QStringLiteral("inf one loss")}));
+        later.setMetric(l, QStringLiteral("loss"), -INFINITY, -INFINITY, 1, 2, 1);
+        const std::vector<int> laterRows{l};
+        const auto events = watch.update(later, laterRows, {}, 2000);
+        QCOMPARE(described(events), (QStringList{QStringLiteral("failed one"), QStringLiteral("-inf one loss")}));
         QCOMPARE(events[0].time, int64_t(900));
         // Rules off: nothing.
         RunWatch quiet;
         quiet.setRules({QString(), {}, false, false});
-        QVERIFY(quiet.update(t, matching, 1000).empty());
-        QVERIFY(quiet.update(later, std::vector<int>{l}, 2000).empty());
+        QVERIFY(quiet.update(t, matching, matching, 1000).empty());
+        QVERIFY(quiet.update(later, laterRows, laterRows, 2000).empty());
+    }
+
+    void runsThatStartMatchingLaterCrashesOnceAndTwoStores()
+    {
+        auto table = [](RunStatus status, double loss, const QString& tag = {}) {
+            RunTable t;
+            const int r = t.addRun(QStringLiteral("r1"), QStringLiteral("old"), QStringLiteral("e"), status, 0,
+                status == RunStatus::Running ? -1 : 500);
+            t.setMetric(r, QStringLiteral("loss"), loss, 1, 1, 3, 2);
+            if (!tag.isEmpty())
+                t.setTag(r, QStringLiteral("watch"), tag);
+            return t;
+        };
+        const std::vector<int> row0{0}, none;
+        // Failed with NaN while no query matched it; tagged later: not news.
+        RunWatch watch;
+        QVERIFY(watch.update(table(RunStatus::Running, 1), row0, none, 1000).empty());
+        QVERIFY(watch.update(table(RunStatus::Failed, NAN), row0, none, 2000).empty());
+        QVERIFY(watch.update(table(RunStatus::Failed, NAN, QStringLiteral("yes")), row0, row0, 3000).empty());
+        QVERIFY(watch.update(table(RunStatus::Failed, NAN, QStringLiteral("yes")), row0, row0, 4000).empty());
+
+        // A heartbeat that stops, comes back (a suspended laptop) and stops again: one crash.
+        RunWatch flaky;
+        QVERIFY(flaky.update(table(RunStatus::Running, 1), row0, row0, 1000).empty());
+        QCOMPARE(described(flaky.update(table(RunStatus::Crashed, 1), row0, row0, 2000)),
+            QStringList{QStringLiteral("crashed old")});
+        QVERIFY(flaky.update(table(RunStatus::Running, 1), row0, row0, 3000).empty());
+        QVERIFY(flaky.update(table(RunStatus::Crashed, 1), row0, row0, 4000).empty());
+        // ... and a failure reported after the crash is the same end.
+        QVERIFY(flaky.update(table(RunStatus::Failed, 1), row0, row0, 5000).empty());
+
+        // Two open stores with the same run id (a store and its copy): each
+        // watch reads its own store's row.
+        RunTable merged;
+        merged.addRun(QStringLiteral("r1"), QStringLiteral("mine"), QStringLiteral("e"), RunStatus::Running, 0, -1);
+        merged.addRun(QStringLiteral("r1"), QStringLiteral("copy"), QStringLiteral("e"), RunStatus::Crashed, 0, 100);
+        RunWatch mine;
+        QVERIFY(mine.update(merged, row0, row0, 1000).empty());
+        QVERIFY(mine.update(merged, row0, row0, 2000).empty());   // the copy's "crashed" is not this store's
+        QVERIFY(mine.anyRunning());
     }
 
     void theCliExitsOnTheFirstFailure()
     {
         const QString store = dir_.filePath(QStringLiteral("ci.db"));
-        auto steady = startWriter(store, QStringLiteral("steady"), QStringLiteral("hang"));
-        QVERIFY(steady);
+        Run::start(store.toStdString(), test::testRun("no-params")).finish();
+        // A bad query ends it at once; one naming a key no run has yet does not.
+        QProcess bad;
+        bad.start(QStringLiteral(RUNLENS_BIN), {QStringLiteral("watch"), store, QStringLiteral("--query"),
+                                                  QStringLiteral("params.points >")});
+        QVERIFY(bad.waitForFinished(20000));
+        QCOMPARE(bad.exitCode(), 5);
         QProcess watch;
         watch.start(QStringLiteral(RUNLENS_BIN), {QStringLiteral("watch"), store, QStringLiteral("--interval"),
                                                     QStringLiteral("0.1"), QStringLiteral("--exit-on-failure"),
+                                                    QStringLiteral("--query"), QStringLiteral("params.points > 0"),
                                                     QStringLiteral("--format"), QStringLiteral("json")});
         QVERIFY(watch.waitForStarted());
         QByteArray err;
@@ -188,7 +238,10 @@ private slots:
             watch.waitForReadyRead(50);
             err += watch.readAllStandardError();
         }
-        QVERIFY2(err.contains("1 run(s)"), err.constData());
+        // Started before any run has params.points: it waits for one.
+        QVERIFY2(err.contains("0 run(s)"), err.constData());
+        auto steady = startWriter(store, QStringLiteral("steady"), QStringLiteral("hang"));
+        QVERIFY(steady);
         auto failing = startWriter(store, QStringLiteral("broken"), QStringLiteral("fail"));
         QVERIFY(failing);
         QVERIFY(watch.waitForFinished(20000));

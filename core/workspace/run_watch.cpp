@@ -14,7 +14,8 @@ QString WatchEvent::kindName() const
     switch (kind) {
     case Kind::Failed: return QStringLiteral("failed");
     case Kind::Crashed: return QStringLiteral("crashed");
-    case Kind::NonFinite: return std::isnan(value) ? QStringLiteral("nan") : QStringLiteral("inf");
+    case Kind::NonFinite:
+        return std::isnan(value) ? QStringLiteral("nan") : value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
     }
     return {};
 }
@@ -36,9 +37,9 @@ bool RunWatch::watchesMetric(const WatchRules& rules, const QString& key)
     return rules.metrics.isEmpty() ? !isSystemMetric(key) : rules.metrics.contains(key);
 }
 
-std::vector<WatchEvent> RunWatch::update(const RunTable& table, std::span<const int> matching, int64_t nowMs)
+std::vector<WatchEvent> RunWatch::update(
+    const RunTable& table, std::span<const int> storeRows, std::span<const int> matching, int64_t nowMs)
 {
-    std::vector<WatchEvent> events;
     auto event = [&](WatchEvent::Kind kind, int row) {
         WatchEvent e;
         e.kind = kind;
@@ -51,57 +52,80 @@ std::vector<WatchEvent> RunWatch::update(const RunTable& table, std::span<const 
     // Runs the query matches now, and those it matched before: a run watched
     // while running still tells when it fails, though "status = running"
     // no longer matches it.
-    for (int row : matching)
-        if (!seen_.contains(table.id(row))) {
-            Seen fresh;
-            // Seen for the first time after watching began: it ran since, so
-            // an end already reached is news (a short run that failed between
-            // two refreshes).
-            if (primed_)
-                fresh.status = RunStatus::Running;
-            else
-                fresh.status = table.status(row);
-            seen_.insert(table.id(row), fresh);
+    for (int row : matching) {
+        const QString& id = table.id(row);
+        if (seen_.contains(id))
+            continue;
+        Seen fresh;
+        if (const auto before = known_.constFind(id); before != known_.constEnd()) {
+            // In the store before it matched: news only from its state then.
+            fresh.status = *before;
+            fresh.baseline = true;
+        } else if (!primed_) {
+            fresh.status = table.status(row);
+            fresh.baseline = true;
+        } else {
+            // New since the last look: it ran since, so an end already
+            // reached is news (a short run that failed between two reads).
+            fresh.status = RunStatus::Running;
         }
+        seen_.insert(id, fresh);
+    }
+    QHash<QString, int> rowOf;
+    rowOf.reserve(qsizetype(storeRows.size()));
+    for (int row : storeRows)
+        rowOf.insert(table.id(row), row);
+
     running_ = 0;
     std::vector<WatchEvent> failures, metrics;
     for (auto it = seen_.begin(); it != seen_.end(); ++it) {
-        const int row = table.rowOfId(it.key());
+        const int row = rowOf.value(it.key(), -1);
         if (row < 0)
             continue; // deleted, or a refresh that could not read it: keep what we knew
         Seen& seen = it.value();
         const RunStatus now = table.status(row);
+        const bool changed = now != seen.status;
         if (now == RunStatus::Running)
             ++running_;
-        if (primed_ && rules_.failures && now != seen.status
-            && (now == RunStatus::Failed || now == RunStatus::Crashed)
-            // A run marked crashed that reports failed at last is no second failure.
-            && !(seen.status == RunStatus::Crashed && now == RunStatus::Failed))
-            failures.push_back(event(now == RunStatus::Failed ? WatchEvent::Kind::Failed : WatchEvent::Kind::Crashed, row));
-        seen.status = now;
-        if (!rules_.nonFinite)
-            continue;
-        for (const MetricColumn& m : table.metrics()) {
-            if (!m.has(row) || !m.expression.isEmpty() || !watchesMetric(rules_, m.key))
-                continue;
-            const double last = m.last[size_t(row)];
-            if (std::isfinite(last)) {
-                seen.nonFinite.remove(m.key);
-                continue;
-            }
-            if (seen.nonFinite.contains(m.key))
-                continue;
-            seen.nonFinite.insert(m.key);
-            if (!primed_)
-                continue;
-            WatchEvent e = event(WatchEvent::Kind::NonFinite, row);
-            e.time = nowMs;
-            e.metric = m.key;
-            e.value = last;
-            e.step = m.lastStep[size_t(row)];
-            metrics.push_back(std::move(e));
+        if (changed && !seen.baseline && rules_.failures) {
+            if (now == RunStatus::Failed && seen.status != RunStatus::Crashed)
+                failures.push_back(event(WatchEvent::Kind::Failed, row));
+            else if (now == RunStatus::Crashed && !seen.crashReported)
+                failures.push_back(event(WatchEvent::Kind::Crashed, row));
         }
+        if (now == RunStatus::Crashed)
+            seen.crashReported = true;
+        seen.status = now;
+        // A run's metrics change only while it runs, or in the flush that ends it.
+        const bool scan = rules_.nonFinite && (now == RunStatus::Running || changed || seen.baseline);
+        if (scan) {
+            for (const MetricColumn& m : table.metrics()) {
+                if (!m.has(row) || !m.expression.isEmpty() || !watchesMetric(rules_, m.key))
+                    continue;
+                const double last = m.last[size_t(row)];
+                if (std::isfinite(last)) {
+                    seen.nonFinite.remove(m.key);
+                    continue;
+                }
+                if (seen.nonFinite.contains(m.key))
+                    continue;
+                seen.nonFinite.insert(m.key);
+                if (seen.baseline)
+                    continue;
+                WatchEvent e = event(WatchEvent::Kind::NonFinite, row);
+                e.time = nowMs;
+                e.metric = m.key;
+                e.value = last;
+                e.step = m.lastStep[size_t(row)];
+                metrics.push_back(std::move(e));
+            }
+        }
+        seen.baseline = false;
     }
+    known_.clear();
+    known_.reserve(rowOf.size());
+    for (auto it = rowOf.cbegin(); it != rowOf.cend(); ++it)
+        known_.insert(it.key(), table.status(it.value()));
     primed_ = true;
     // In the order they happened as far as the store tells: failures by when
     // the run ended; then the metrics, by run and key (seen together).
@@ -110,7 +134,7 @@ std::vector<WatchEvent> RunWatch::update(const RunTable& table, std::span<const 
     };
     std::sort(failures.begin(), failures.end(), byRun);
     std::sort(metrics.begin(), metrics.end(), byRun);
-    events = std::move(failures);
+    std::vector<WatchEvent> events = std::move(failures);
     events.insert(events.end(), std::make_move_iterator(metrics.begin()), std::make_move_iterator(metrics.end()));
     return events;
 }

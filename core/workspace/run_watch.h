@@ -43,9 +43,14 @@ struct WatchEvent {
 
 class RunWatch {
 public:
-    // The first update takes the runs as they are: a run that failed before
-    // watching began is not news. Runs that appear later are.
-    std::vector<WatchEvent> update(const RunTable& table, std::span<const int> matching, int64_t nowMs);
+    // `storeRows`: every row of the watched store in `table` (a window's
+    // merged table holds other stores too, maybe with the same run ids);
+    // `matching`: those the rules' query selects. The first update takes the
+    // runs as they are: a run that failed before watching began is not news.
+    // Runs that appear later are; so is a run that starts matching later
+    // (restored from the trash, tagged) only for what happens from then on.
+    std::vector<WatchEvent> update(
+        const RunTable& table, std::span<const int> storeRows, std::span<const int> matching, int64_t nowMs);
 
     // Whether any run watched so far is still running (`runlens watch --until-done`).
     bool anyRunning() const { return running_ > 0; }
@@ -61,9 +66,12 @@ private:
     struct Seen {
         RunStatus status = RunStatus::Running;
         QSet<QString> nonFinite; // metrics whose last value was not finite when last seen
+        bool crashReported = false; // a heartbeat that comes and goes is one crash
+        bool baseline = false; // first seen after it began: its state now is not news
     };
     WatchRules rules_;
     QHash<QString, Seen> seen_; // by run id: once watched, watched until it ends
+    QHash<QString, RunStatus> known_; // every run of the store at the last update
     bool primed_ = false;
     int running_ = 0;
 };

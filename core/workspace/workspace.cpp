@@ -9,6 +9,7 @@
 #include "natural_compare.h"
 #include "series_cache.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QSet>
 
@@ -181,6 +182,7 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
     it->problems = runs->problems;
     it->notes = runs->notes;
     it->stamp = stamp;
+    it->loadedAtMs = QDateTime::currentMSecsSinceEpoch();
     rebuildMerged();
 }
 
@@ -245,13 +247,35 @@ void Workspace::refresh(bool force)
                 checking_.remove(path);
                 const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
                 const int index = int(it - stores_.begin());
-                if (it == stores_.end() || it->stamp == stamp || refreshing_.contains(index))
+                if (it == stores_.end() || refreshing_.contains(index))
+                    return;
+                if (it->stamp == stamp && !livenessDue(*it))
                     return;
                 refreshing_.insert(index);
                 startLoad(path, index);
             }, Qt::QueuedConnection);
         });
     }
+}
+
+bool Workspace::livenessDue(const Store& store) const
+{
+    // A run that dies writes nothing more: whether it is still running is
+    // worked out when the store is read (its heartbeat, its process), so a
+    // store of ours whose runs look alive is read again now and then even
+    // when its files did not change, or the last run to crash would show
+    // "running" for good (and the watch would never hear of it). Other
+    // tools' stores carry no heartbeat to judge.
+    // Every five live intervals (5 s at the app's 1 s): a crash shows within
+    // seconds, and a store nobody writes is not read over and over.
+    const qint64 every = 5 * qint64(std::max(liveTimer_.interval(), 200));
+    if (store.kind != QLatin1String("runlens") || !store.table
+        || QDateTime::currentMSecsSinceEpoch() - store.loadedAtMs < every)
+        return false;
+    for (int r = 0; r < store.table->rowCount(); ++r)
+        if (store.table->status(r) == RunStatus::Running)
+            return true;
+    return false;
 }
 
 void Workspace::setIncludeDeleted(bool include)

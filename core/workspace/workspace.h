@@ -60,6 +60,7 @@ public:
         QStringList problems;
         QStringList notes;   // a model registry, deleted runs left out
         QString stamp;   // file sizes and times, to notice writes
+        qint64 loadedAtMs = 0;   // when `table` was read
         std::shared_ptr<SeriesCache> cache;
         QHash<QString, QString> baselines;   // experiment -> run id
         std::vector<StoreEntry> savedQueries;   // by name
@@ -183,6 +184,8 @@ signals:
     void savedViewsChanged();
 
 private:
+    // A store of ours with runs that look alive, not read for a while (workspace.cpp says why).
+    bool livenessDue(const Store& store) const;
     // reopen: a new reader even for a store already open.
     void startLoad(const QString& path, int storeIndex, bool reopen = false);
     void finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs, QString stamp,

@@ -146,23 +146,31 @@ void WatchPanel::update(const Workspace& workspace, const RunTable& table)
 
     std::vector<WatchEvent> raised;
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    const QueryContext context = workspace.queryContext();
     for (int i = 0; i < int(stores_.size()); ++i) {
         StoreWatch& s = *stores_[size_t(i)];
         if (!s.watching)
             continue;
-        const QuerySelection selection = RunQuery(s.watch.rules().query).select(table);
-        // A query that does not parse watches nothing, and says why where it was typed.
+        // As `runlens watch` chooses: the query with the store's baselines, the trash left out.
+        const RunQuery query(s.watch.rules().query);
+        const QuerySelection selection = query.select(table, &context);
+        // A query that does not parse watches nothing, and says why where it
+        // was typed; one naming a key no run has yet matches nothing yet.
         if (QTreeWidgetItem* item = rules_->topLevelItem(i)) {
             const QScopedValueRollback guard(rebuilding_, true);
-            item->setToolTip(QueryColumn, selection.error ? tr("Not watching: %1").arg(selection.error->describe())
-                                                          : tr("The runs watched; empty: all"));
-            item->setForeground(QueryColumn, selection.error ? QBrush(Qt::red) : QBrush());
+            item->setToolTip(QueryColumn, !query.isValid() ? tr("Not watching: %1").arg(query.error()->describe())
+                    : selection.error ? tr("No run matches yet: %1").arg(selection.error->describe())
+                                      : tr("The runs watched; empty: all"));
+            item->setForeground(QueryColumn, query.isValid() ? QBrush() : QBrush(Qt::red));
         }
-        std::vector<int> rows;
+        std::vector<int> rows, storeRows;
         for (int r : selection.rows)
-            if (table.storeIndex(r) == i)
+            if (table.storeIndex(r) == i && !table.isTrashed(r))
                 rows.push_back(r);
-        auto events = s.watch.update(table, rows, now);
+        for (int r = 0; r < table.rowCount(); ++r)
+            if (table.storeIndex(r) == i)
+                storeRows.push_back(r);
+        auto events = s.watch.update(table, storeRows, rows, now);
         raised.insert(raised.end(), events.begin(), events.end());
     }
     if (raised.empty())
