@@ -143,6 +143,15 @@ private slots:
         QVERIFY(table->isColumnHidden(loss));
         QCOMPARE(table->hiddenColumns(),
                  (QStringList{QStringLiteral("+metrics.system/process.rss_mb"), QStringLiteral("metrics.loss")}));
+        // Shown, it holds the peak: the CSV of the shown columns names that field.
+        QCOMPARE(table->runModel()->headerData(rss, Qt::Horizontal).toString(),
+            QStringLiteral("system/process.rss_mb (peak)"));
+        QString csv;
+        QTextStream out(&csv);
+        w.writeTableCsv(out, false);
+        out.flush();
+        QVERIFY2(csv.section(QLatin1Char('\n'), 0, 0).contains(QStringLiteral("metrics.system/process.rss_mb.max")),
+            qPrintable(csv.section(QLatin1Char('\n'), 0, 0)));
     }
 
     void lossLikeMetricsStartWithOutliersIgnored()

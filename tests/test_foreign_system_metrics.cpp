@@ -84,6 +84,7 @@ private slots:
         QVERIFY(near(mem->max[0], 81000 * 1e6 / kMiB));
         QVERIFY(near(mem->min[0], 70000 * 1e6 / kMiB));
         QVERIFY(near(mem->last[0], 75000 * 1e6 / kMiB));
+        QVERIFY(near(mem->mean[0], 75333.333333333333 * 1e6 / kMiB));   // scaled as the rest
         QCOMPARE(t.metric(QStringLiteral("system/gpu.0.utilization_percent"))->max[0], 95.0);
         QVERIFY(!t.metric(QStringLiteral("system/gpu_0_memory_usage_megabytes")));
         QVERIFY(t.metric(QStringLiteral("system/network_receive_megabytes")));   // kept as logged

@@ -111,7 +111,10 @@ private slots:
         QCOMPARE(model.index(0, disk).data(RunTableModel::ExactTextRole).toString(), QStringLiteral("12"));
         QVERIFY(model.index(0, mem).data(Qt::ToolTipRole).toString().contains(
             QStringLiteral("metrics.system/gpu.0.memory_used_mb.max")));
-        QVERIFY(model.index(1, util).data(Qt::ToolTipRole).toString().contains(QStringLiteral("not recorded")));
+        QVERIFY(model.index(1, util).data(Qt::ToolTipRole).toString().contains(QStringLiteral("not known")));
+        // ... and sorts with the runs that lack it.
+        model.sort(util, Qt::DescendingOrder);
+        QCOMPARE(namesInOrder(model).first(), QStringLiteral("run-10"));
         // Sorted by what is shown: run-10 peaked at 78000 though it ended lower than run-9.
         model.sort(mem, Qt::DescendingOrder);
         QCOMPARE(namesInOrder(model).mid(0, 2), (QStringList{QStringLiteral("run-10"), QStringLiteral("run-9")}));

@@ -71,6 +71,25 @@ private slots:
         QVERIFY(!lowerIsBetter(QStringLiteral("auc")));
     }
 
+    void analysesReadASummaryBySuffix()
+    {
+        // seeds/importance/distributions --metric system/gpu.0.utilization_percent.mean
+        RunTable t;
+        for (int i = 0; i < 3; ++i)
+            t.addRun(QStringLiteral("r%1").arg(i), QStringLiteral("r%1").arg(i), QStringLiteral("e"), RunStatus::Finished, 0, 1);
+        const QString util = QStringLiteral("system/gpu.0.utilization_percent");
+        t.setMetric(0, util, 5, 0, 99, 10, 9, 61.5);
+        t.setMetric(1, util, 5, 0, 98, 10, 9, 80);
+        t.setMetric(2, util, 5, 0, 97, 10, 9, NAN);   // a store that did not keep the sum
+        const std::vector<int> all{0, 1, 2};
+        QCOMPARE(metricValues(t, all, util + QStringLiteral(".mean")), (std::vector<double>{61.5, 80}));
+        QCOMPARE(metricValues(t, all, util + QStringLiteral(".max")), (std::vector<double>{99, 98, 97}));
+        QCOMPARE(metricValues(t, all, util), (std::vector<double>{5, 5, 5}));
+        QVERIFY(metricValues(t, all, util + QStringLiteral(".median")).empty());
+        QCOMPARE(cutStatSuffix(QStringLiteral("a.b.mean"))->first, QStringLiteral("a.b"));
+        QVERIFY(!cutStatSuffix(QStringLiteral("loss")));
+    }
+
     void sampleStatisticsAndWarnings()
     {
         const auto s = sampleStats({2, 4, 4, 4, 5, 5, 7, 9, NAN});

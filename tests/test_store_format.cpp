@@ -324,6 +324,8 @@ private slots:
             run.logMetric("with_nan", 4.0, 1);
             run.logMetric("with_nan", 8.0, 2);
             run.logMetric("all_nan", NAN, 0);
+            run.logMetric("both_infinities", INFINITY, 0);
+            run.logMetric("both_infinities", -INFINITY, 1);
             run.finish();
         }
         const QString runId = QString::fromStdString(id);
@@ -334,8 +336,9 @@ private slots:
             QVERIFY(std::isnan(table->metric(QStringLiteral("all_nan"))->mean[0]));
             auto details = mustOpen(path)->loadDetails(runId);
             QVERIFY(details);
-            QCOMPARE(details->metrics[1].key, QStringLiteral("system/gpu.0.utilization_percent"));
-            QCOMPARE(details->metrics[1].mean, 70.0);
+            QCOMPARE(details->metrics[2].key, QStringLiteral("system/gpu.0.utilization_percent"));
+            QCOMPARE(details->metrics[2].mean, 70.0);
+            QVERIFY(std::isnan(table->metric(QStringLiteral("both_infinities"))->mean[0]));
         }
         // An older Runlens appended points without keeping the sum: the count
         // moved past the one the sum was kept to.
@@ -348,11 +351,13 @@ private slots:
             // Carried on by this build: still unknown, never a wrong mean.
             auto run = Run::resume(path.toStdString(), id, quiet("util"));
             run.logMetric("with_nan", 100.0, 3);
+            run.logMetric("both_infinities", 5.0, 2);   // NaN it stays: never a finite mean from a lost sum
             run.logMetric("system/gpu.0.utilization_percent", 70.0, 10);
             run.finish();
         }
         auto table = mustLoad(*mustOpen(path));
         QVERIFY(std::isnan(table->metric(QStringLiteral("with_nan"))->mean[0]));
+        QVERIFY(std::isnan(table->metric(QStringLiteral("both_infinities"))->mean[0]));
         QCOMPARE(table->metric(QStringLiteral("system/gpu.0.utilization_percent"))->mean[0], 70.0);
 
         // A store from before the sum columns: read as it is (no mean, no
@@ -366,7 +371,7 @@ private slots:
         auto old = mustLoad(*mustOpen(path));
         QVERIFY(std::isnan(old->metric(QStringLiteral("system/gpu.0.utilization_percent"))->mean[0]));
         QCOMPARE(old->metric(QStringLiteral("system/gpu.0.utilization_percent"))->max[0], 90.0);
-        QVERIFY(std::isnan(mustOpen(path)->loadDetails(runId)->metrics[1].mean));
+        QVERIFY(std::isnan(mustOpen(path)->loadDetails(runId)->metrics[2].mean));
         QCOMPARE(fileHash(path), before);
         {
             auto run = Run::start(path.toStdString(), quiet("after"));

@@ -1174,7 +1174,12 @@ void MainWindow::writeTableCsv(QTextStream& out, bool allColumns) const
     const std::vector<int> cols = table_->shownColumns();
     QStringList header{QStringLiteral("id")};
     for (int c : cols)
-        header << csvField(model_->columns()[size_t(c)].key);
+    {
+        // A system metric's column holds its peak, mean or lowest: the header
+        // names that field (metrics.system/gpu.0.memory_used_mb.max).
+        const auto& column = model_->columns()[size_t(c)];
+        header << csvField(column.key + querySuffixOf(column.stat));
+    }
     out << header.join(QLatin1Char(',')) << '\n';
     for (int r : model_->displayedRows()) {
         QStringList line{csvField(model_->table().id(r))};

@@ -80,11 +80,10 @@ std::vector<SeedGroup> groupByParam(const RunTable& table, const std::vector<int
 MetricReader MetricReader::of(const RunTable& table, const QString& metric)
 {
     if (const MetricColumn* m = table.metric(metric))
-        return {m, Stat::Last};
-    for (const auto& [suffix, stat] : {std::pair{QLatin1String(".min"), Stat::Min}, std::pair{QLatin1String(".max"), Stat::Max}})
-        if (metric.endsWith(suffix))
-            if (const MetricColumn* m = table.metric(metric.chopped(suffix.size())))
-                return {m, stat};
+        return {m, ShownStat::Last};
+    if (const auto cut = cutStatSuffix(metric))
+        if (const MetricColumn* m = table.metric(cut->first))
+            return {m, cut->second};
     return {};
 }
 

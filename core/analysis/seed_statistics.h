@@ -4,6 +4,7 @@
 // metric; Welch's t-test between two groups (Boost.Math's Student's t).
 #pragma once
 
+#include "metric_priority.h"
 #include "run_table.h"
 #include "sample_statistics.h"
 #include "seed_keys.h"
@@ -32,23 +33,21 @@ std::vector<SeedGroup> groupBySeed(const RunTable& table, const std::vector<int>
 // Groups in the param's order (numbers numerically).
 std::vector<SeedGroup> groupByParam(const RunTable& table, const std::vector<int>& rows, const QString& key);
 
-// A metric as the analyses read it: KEY's last value, or its min or max for
-// KEY.min / KEY.max (a key that itself ends so wins). `column` is null when
-// the table has no such metric.
+// A metric as the analyses read it: KEY's last value, or its min, max or
+// mean for KEY.min / KEY.max / KEY.mean (a key that itself ends so wins).
+// `column` is null when the table has no such metric.
 struct MetricReader {
     const MetricColumn* column = nullptr;
-    enum class Stat { Last, Min, Max } stat = Stat::Last;
+    ShownStat stat = ShownStat::Last;
 
     static MetricReader of(const RunTable& table, const QString& metric);
-    bool has(int row) const { return column && column->has(row); }
-    // NaN where the run has no value.
-    double at(int row) const
+    // A mean the store does not know counts as no value.
+    bool has(int row) const
     {
-        if (!has(row))
-            return std::nan("");
-        const auto r = size_t(row);
-        return stat == Stat::Last ? column->last[r] : stat == Stat::Min ? column->min[r] : column->max[r];
+        return column && column->has(row) && !(stat == ShownStat::Mean && std::isnan(column->mean[size_t(row)]));
     }
+    // NaN where the run has no value.
+    double at(int row) const { return has(row) ? shownValue(*column, stat, row) : std::nan(""); }
 };
 
 // The values of `metric` (MetricReader's reading) of the rows that have it.

@@ -87,6 +87,17 @@ QString querySuffixOf(ShownStat stat)
     return {};
 }
 
+std::optional<std::pair<QString, ShownStat>> cutStatSuffix(const QString& field)
+{
+    static const std::pair<QLatin1String, ShownStat> suffixes[] = {{QLatin1String(".last"), ShownStat::Last},
+        {QLatin1String(".min"), ShownStat::Min}, {QLatin1String(".max"), ShownStat::Max},
+        {QLatin1String(".mean"), ShownStat::Mean}};
+    for (const auto& [suffix, stat] : suffixes)
+        if (field.endsWith(suffix))
+            return std::pair{field.chopped(suffix.size()), stat};
+    return std::nullopt;
+}
+
 QString labelOf(ShownStat stat)
 {
     switch (stat) {

@@ -9,6 +9,8 @@
 
 #include <QStringList>
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace runlens {
@@ -29,6 +31,9 @@ ShownStat shownStatOf(const QString& key);
 double shownValue(const MetricColumn& column, ShownStat stat, int row);
 // "" / ".min" / ".max" / ".mean": the query field of that number.
 QString querySuffixOf(ShownStat stat);
+// "val_auc.max" -> {"val_auc", Max}: the summary a field names by its suffix
+// (.last, .min, .max, .mean), cut off; nullopt when it ends in none.
+std::optional<std::pair<QString, ShownStat>> cutStatSuffix(const QString& field);
 // "lowest" / "peak" / "mean" for a column title; empty for the last value.
 QString labelOf(ShownStat stat);
 

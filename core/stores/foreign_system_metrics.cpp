@@ -14,7 +14,6 @@ namespace runlens {
 namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
-constexpr double kGiB = kMiB * 1024.0;
 
 // One row per quantity both sides mean the same way; "{i}" is a device index.
 // MLflow: mlflow/system_metrics/metrics/{cpu,gpu,rocm,disk}_monitor.py
@@ -29,8 +28,9 @@ struct Row {
 };
 const std::array kRows = {
     Row{SystemMetricSource::Mlflow, "system/cpu_utilization_percentage", "system/cpu_percent", 1},
-    Row{SystemMetricSource::Mlflow, "system/system_memory_usage_megabytes", "system/memory.used_mb", 1e6 / kMiB},
-    Row{SystemMetricSource::Mlflow, "system/disk_available_megabytes", "system/disk.free_gb", 1e6 / kGiB},
+    // Not MLflow's system_memory_usage_megabytes (psutil's "used" leaves out
+    // buffers, cache and shared memory; ours is total less available) nor
+    // its disk_available_megabytes (of /, ours of the store's disk).
     Row{SystemMetricSource::Mlflow, "system/gpu_{i}_utilization_percentage", "system/gpu.{i}.utilization_percent", 1},
     Row{SystemMetricSource::Mlflow, "system/gpu_{i}_memory_usage_megabytes", "system/gpu.{i}.memory_used_mb",
         1e6 / kMiB},
@@ -72,6 +72,9 @@ QString filled(const char* pattern, const QString& index)
 
 std::optional<SystemMetricName> runlensSystemMetric(SystemMetricSource source, const QString& toolKey)
 {
+    // Asked for every metric file of every run: most are not the machine's.
+    if (source == SystemMetricSource::Mlflow && !toolKey.startsWith(QLatin1String("system/")))
+        return std::nullopt;
     for (const Row& row : kRows)
         if (row.source == source)
             if (const auto index = match(row.tool, toolKey))

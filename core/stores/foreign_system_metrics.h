@@ -21,7 +21,7 @@ struct MetricSummary;
 enum class SystemMetricSource { Mlflow, Wandb };
 
 struct SystemMetricName {
-    QString key;       // the name on the other side
+    QString key;       // the name in the direction asked (ours, or the tool's)
     double factor = 1; // the tool's value times this is the value in Runlens's unit
 };
 

@@ -56,9 +56,7 @@ int64_t endTimeOf(RunStatus status, bool endIsNull, int64_t storedEnd, int64_t h
 // (store_schema.cpp says when it is not); NULL in stores older than the sum.
 std::string meanSql(SqliteDb& db)
 {
-    auto has = db.prepare("SELECT count(*) FROM pragma_table_info('metrics') WHERE name='value_sum_count'");
-    has.step();
-    return has.int64(0) > 0
+    return storeKeepsValueSums(db)
         ? "CASE WHEN value_sum_count = count AND count > nan_count THEN value_sum / (count - nan_count) END"
         : "NULL";
 }

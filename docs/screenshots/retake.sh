@@ -78,3 +78,11 @@ cp "$STORE" "$DERIVED/demo.db"
 snap "$DERIVED/demo.db" --view curves --query "$MLP and params.hidden = 32" --metrics overfit_gap,val/loss \
     --size 1400x800 -o $OUT/derived-metric.png
 rm -rf "$DERIVED"
+
+# The watch: the window test that makes a run fail under an open window
+# leaves its picture (test_main_window, REPORT_ARTIFACTS).
+WATCH=$(mktemp -d)
+QT_QPA_PLATFORM=offscreen REPORT_ARTIFACTS="$WATCH" "$BUILD/bin/test_main_window" \
+    aWatchedRunThatFailsIsNewsOnceWithAClickToIt > /dev/null
+cp "$WATCH/watch-banner.png" $OUT/watch.png
+rm -rf "$WATCH"

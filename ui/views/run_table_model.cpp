@@ -330,7 +330,11 @@ RunTableModel::Cell RunTableModel::sortCell(int r, const Column& c) const
         return t.endTime(r) < 0 ? Cell{true, NAN, tr("running")} : Cell{true, double(t.endTime(r) - t.startTime(r)), {}};
     case ColumnKind::Metric: {
         const MetricColumn& m = t.metrics()[size_t(c.index)];
-        return m.has(r) ? Cell{true, shownValue(m, c.stat, r), {}} : Cell{};
+        if (!m.has(r))
+            return {};
+        const double v = shownValue(m, c.stat, r);
+        // A mean not recorded sorts with the runs that lack the metric, as it shows.
+        return c.stat == ShownStat::Mean && std::isnan(v) ? Cell{} : Cell{true, v, {}};
     }
     default: return cell(r, c);
     }
@@ -729,7 +733,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
                 return {};
             const auto i = size_t(r);
             const QString mean = std::isnan(m.mean[i]) && m.min[i] <= m.max[i]
-                ? tr("not recorded (a store written before Runlens kept it)")
+                ? tr("not known (not kept by the store, or +inf and -inf met)")
                 : numberText(m.mean[i]);
             return tr("%1\nlast %2 (step %3)\nmin %4, max %5, mean %6\n%7 points%8")
                 .arg(m.key, numberText(m.last[i]))

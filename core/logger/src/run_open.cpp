@@ -234,7 +234,11 @@ Run Run::resume(const std::string& store_path, std::string_view run_id, const Ru
         summary.minValue = series.isNull(8) ? INFINITY : series.real(8);
         summary.maxValue = series.isNull(9) ? -INFINITY : series.real(9);
         // A sum kept up to the last point carries on; else the mean stays unknown.
-        summary.valueSumKnown = summary.count == 0 || (!series.isNull(12) && series.int64(12) == summary.count);
+        // SQLite keeps a NaN sum (+inf and -inf met) as NULL: unknown, as it
+        // would stay anyway.
+        summary.valueSumKnown = summary.count == 0
+            || (!series.isNull(12) && series.int64(12) == summary.count
+                && (!series.isNull(11) || summary.count == summary.nanCount));
         summary.valueSum = series.isNull(11) ? 0.0 : series.real(11);
         const std::string key(series.text(1));
         // System metrics go on numbering their samples after the last one.

@@ -134,13 +134,6 @@ void addConfigHash(SqliteDb& db)
 // older Runlens appending to the series leaves value_sum_count behind count,
 // which readers take as "mean unknown" rather than a wrong mean. Additive,
 // as config_hash.
-bool hasValueSum(SqliteDb& db)
-{
-    auto has = db.prepare("SELECT count(*) FROM pragma_table_info('metrics') WHERE name='value_sum_count'");
-    has.step();
-    return has.int64(0) > 0;
-}
-
 void addValueSum(SqliteDb& db)
 {
     db.exec("ALTER TABLE metrics ADD COLUMN value_sum REAL");
@@ -148,6 +141,13 @@ void addValueSum(SqliteDb& db)
 }
 
 } // namespace
+
+bool storeKeepsValueSums(SqliteDb& db)
+{
+    auto has = db.prepare("SELECT count(*) FROM pragma_table_info('metrics') WHERE name='value_sum_count'");
+    has.step();
+    return has.int64(0) > 0;
+}
 
 int storeSchemaVersion(SqliteDb& db)
 {
@@ -175,7 +175,7 @@ SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms, const
     if (version > kStoreSchemaVersion)
         throw Error("'" + path + "' was written by a newer Runlens (store schema " + std::to_string(version)
             + "); this build writes schema " + std::to_string(kStoreSchemaVersion) + ". Upgrade Runlens.");
-    if (version == kStoreSchemaVersion && hasConfigHash(db) && hasValueSum(db)) {
+    if (version == kStoreSchemaVersion && hasConfigHash(db) && storeKeepsValueSums(db)) {
         db.exec("PRAGMA foreign_keys=ON");
         return db;
     }
@@ -201,7 +201,7 @@ SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms, const
         kMigrations[static_cast<size_t>(v)](db);
     if (!hasConfigHash(db))
         addConfigHash(db);
-    if (!hasValueSum(db))
+    if (!storeKeepsValueSums(db))
         addValueSum(db);
     auto set = db.prepare("INSERT OR REPLACE INTO store_meta(key, value) VALUES(?, ?)");
     set.bind(1, "schema_version").bind(2, std::to_string(kStoreSchemaVersion)).run();

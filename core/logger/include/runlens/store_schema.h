@@ -22,6 +22,11 @@ inline constexpr const char* kStoreApplicationId = "runlens";
 // (resources/runlens-mime.xml) tell a store from any other SQLite file.
 inline constexpr int kSqliteApplicationId = 0x524C4E53;
 
+// Whether the store's metrics table keeps each series' sum (value_sum and
+// value_sum_count, added in place; store_schema.cpp): readers of older
+// stores know no mean.
+bool storeKeepsValueSums(SqliteDb& db);
+
 // Schema version of an open store; 0 when the file holds no Runlens schema.
 // Throws Error when the file is a SQLite database that is not a Runlens store.
 int storeSchemaVersion(SqliteDb& db);

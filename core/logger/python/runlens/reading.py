@@ -319,7 +319,8 @@ class MetricSummary:
         self.count, self.last_step = data.get("count", 0), data.get("last_step")
 
     def __repr__(self):
-        return f"MetricSummary(last={self.last!r}, min={self.min!r}, max={self.max!r}, count={self.count})"
+        return (f"MetricSummary(last={self.last!r}, min={self.min!r}, max={self.max!r}, mean={self.mean!r}, "
+                f"count={self.count})")
 
 
 class Run:
