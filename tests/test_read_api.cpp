@@ -116,6 +116,8 @@ private slots:
             QCOMPARE(m.last, loss->last[size_t(row)]);
             QCOMPARE(m.max, t.name(row) == QStringLiteral("fast") ? 1e6 : 1.0); // the slow run never logs step 777
             QCOMPARE(m.last_step, loss->lastStep[size_t(row)]);
+            QCOMPARE(rlr_run_metric_mean(runs, i, 0), loss->mean[size_t(row)]);
+            QVERIFY(std::isfinite(rlr_run_metric_mean(runs, i, 0)));
             QCOMPARE(rlr_run_metric(runs, i, 1, &key, &m), RLR_OK);
             QCOMPARE(str(key), std::string("nan_at_end"));
             QVERIFY(std::isnan(m.last));
@@ -126,6 +128,7 @@ private slots:
         QVERIFY(!rlr_run_id(runs, 2));
         QCOMPARE(rlr_run_start_time(runs, 99), int64_t(-1));
         QCOMPARE(rlr_run_param_count(runs, 5), size_t(0));
+        QVERIFY(std::isnan(rlr_run_metric_mean(runs, 0, 99)));
         QVERIFY(!rlr_run_id(nullptr, 0));
 
         // The JSON is the CLI's form of the same runs.

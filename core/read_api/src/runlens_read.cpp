@@ -53,6 +53,7 @@ struct RunStrings {
     std::string id, name, experiment, status, parent;
     std::vector<std::pair<std::string, std::string>> params, tags;
     std::vector<std::pair<std::string, rlr_metric_summary>> metrics;
+    std::vector<double> means; // beside metrics: rlr_metric_summary's layout is fixed
 };
 
 struct rlr_runs {
@@ -92,6 +93,7 @@ private:
                 const auto r = size_t(row);
                 s->metrics.emplace_back(m.key.toStdString(),
                                         rlr_metric_summary{m.last[r], m.min[r], m.max[r], m.count[r], m.lastStep[r]});
+                s->means.push_back(m.mean[r]);
             }
         auto byKey = [](const auto& a, const auto& b) { return a.first < b.first; };
         std::sort(s->params.begin(), s->params.end(), byKey);
@@ -448,6 +450,16 @@ RLR_EXPORT int rlr_run_metric(rlr_runs* runs, size_t i, size_t j, const char** k
     if (summary)
         *summary = s->metrics[j].second;
     return RLR_OK;
+}
+
+RLR_EXPORT double rlr_run_metric_mean(rlr_runs* runs, size_t i, size_t j)
+{
+    const RunStrings* s = stringsOf(runs, i);
+    if (!s || j >= s->means.size()) {
+        fail(RLR_ERROR, QStringLiteral("index out of range"));
+        return std::nan("");
+    }
+    return s->means[j];
 }
 
 RLR_EXPORT const char* rlr_runs_json(rlr_runs* runs)

@@ -105,6 +105,10 @@ int rlr_run_tag(rlr_runs* runs, size_t i, size_t j, const char** key, const char
 /* Metric summaries (logged and derived metrics), in key order. */
 size_t rlr_run_metric_count(rlr_runs* runs, size_t i);
 int rlr_run_metric(rlr_runs* runs, size_t i, size_t j, const char** key, rlr_metric_summary* summary);
+/* The mean of metric j's values that are not NaN; NaN when none is, or when
+ * the store does not know it (a Runlens store written before it kept sums).
+ * NaN with the error set for an index out of range. */
+double rlr_run_metric_mean(rlr_runs* runs, size_t i, size_t j);
 /* The runs as `runlens runs --format json` prints them (params typed, NaN
  * as null, infinities as "inf"). */
 const char* rlr_runs_json(rlr_runs* runs);
