@@ -82,12 +82,12 @@ std::optional<SystemMetricName> runlensSystemMetric(SystemMetricSource source, c
     return std::nullopt;
 }
 
-std::vector<SystemMetricName> toolSystemMetrics(SystemMetricSource source, const QString& runlensKey)
+std::vector<SystemMetricName> storedNamesOf(SystemMetricSource source, const QString& key)
 {
-    std::vector<SystemMetricName> out;
+    std::vector<SystemMetricName> out{{key, 1}};
     for (const Row& row : kRows)
         if (row.source == source)
-            if (const auto index = match(row.ours, runlensKey))
+            if (const auto index = match(row.ours, key))
                 out.push_back({filled(row.tool, *index), row.factor});
     return out;
 }

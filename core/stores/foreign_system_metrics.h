@@ -29,10 +29,11 @@ struct SystemMetricName {
 // MLflow; "gpu.0.gpu", a stats item, for W&B): our key and the factor;
 // nullopt when there is no exact equivalent.
 std::optional<SystemMetricName> runlensSystemMetric(SystemMetricSource source, const QString& toolKey);
-// The other way, for a reader asked for one of our keys: the tool's keys it
-// may be stored under (MLflow's NVIDIA and ROCm monitors name GPU memory
-// differently), each with the factor to apply to the tool's values.
-std::vector<SystemMetricName> toolSystemMetrics(SystemMetricSource source, const QString& runlensKey);
+// The other way, for a reader asked for a series by the name its table
+// shows: the names it may be stored under, in the order to try: `key` itself
+// (factor 1), then the tool's names for it (MLflow's NVIDIA and ROCm monitors
+// name GPU memory differently), each with the factor for the tool's values.
+std::vector<SystemMetricName> storedNamesOf(SystemMetricSource source, const QString& key);
 
 void scaleSeries(MetricSeries& series, double factor);
 // A summary of the tool's series renamed and rescaled as ours, when it is a

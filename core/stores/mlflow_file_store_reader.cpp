@@ -487,14 +487,14 @@ Result<MetricSeries> MlflowFileStoreReader::loadSeries(const QString& runId, con
             = file.startsWith(QDir::cleanPath(QDir(dir).filePath(QStringLiteral("metrics"))) + QLatin1Char('/'));
         return inside && QFileInfo::exists(file) ? file : QString();
     };
-    QString file = fileOf(key);
-    double factor = 1;
     // The table names MLflow's system metrics as ours (foreign_system_metrics.h).
-    for (const auto& stored : toolSystemMetrics(SystemMetricSource::Mlflow, key)) {
-        if (!file.isEmpty())
-            break;
+    QString file;
+    double factor = 1;
+    for (const auto& stored : storedNamesOf(SystemMetricSource::Mlflow, key)) {
         file = fileOf(stored.key);
         factor = stored.factor;
+        if (!file.isEmpty())
+            break;
     }
     if (file.isEmpty())
         return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};

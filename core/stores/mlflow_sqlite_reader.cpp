@@ -327,10 +327,7 @@ Result<MetricSeries> MlflowSqliteReader::loadSeries(const QString& runId, const 
         auto st = db_->prepare("SELECT " + step + ", timestamp, value, " + isNan
                                + " FROM metrics WHERE run_uuid=? AND key=? ORDER BY " + (hasStep_ ? "step, " : "") + "timestamp");
         // The table names MLflow's system metrics as ours (foreign_system_metrics.h).
-        std::vector<SystemMetricName> names{{key, 1}};
-        for (auto& stored : toolSystemMetrics(SystemMetricSource::Mlflow, key))
-            names.push_back(std::move(stored));
-        for (const auto& name : names) {
+        for (const auto& name : storedNamesOf(SystemMetricSource::Mlflow, key)) {
             st.bind(1, runId.toStdString()).bind(2, name.key.toStdString());
             MetricSeries s;
             while (st.step()) {
