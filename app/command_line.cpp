@@ -135,7 +135,9 @@ std::vector<CliCommand> makeCommands()
                 QStringLiteral("5")},
             {{QStringLiteral("exit-on-failure")}, {}, QStringLiteral("Exit with code 6 at the first event."), {}},
             {{QStringLiteral("until-done")}, {},
-                QStringLiteral("Exit (code 0) once no watched run is running."), {}},
+                QStringLiteral("Exit once the watched runs seen running (or started since) have all ended "
+                               "(it waits for one to start): code 0, or 6 when there was an event."),
+                {}},
             formatOption(textJson), kindOption()},
         1, 1, textJson, false, &watchCommand});
     c.push_back({QStringLiteral("pareto"), QStringLiteral("STORE --x KEY:min|max --y KEY:min|max [--query Q] [--format table|json]"),

@@ -63,6 +63,7 @@ ExitCode watchCommand(const CliCall& call)
     watch.setRules(rules);
     const bool exitOnFailure = call.isSet(QStringLiteral("exit-on-failure"));
     const bool untilDone = call.isSet(QStringLiteral("until-done"));
+    bool anyEvent = false;
     for (bool first = true;; first = false) {
         const QuerySelection selection = s->select(rules.query);
         std::vector<int> all(size_t(s->table().rowCount()));
@@ -74,15 +75,18 @@ ExitCode watchCommand(const CliCall& call)
                      << ", every " << interval << " s; Ctrl+C stops\n";
             call.err.flush();
         }
+        anyEvent = anyEvent || !events.empty();
         for (const auto& e : events) {
             call.out << eventLine(e, call.format) << '\n';
             call.out.flush();
         }
         if (exitOnFailure && !events.empty())
             return RunFailed;
-        if (untilDone && !watch.anyRunning()) {
-            call.err << "runlens watch: no watched run is running\n";
-            return Ok;
+        if (untilDone && watch.sawRunning() && !watch.anyRunning()) {
+            // A CI step waiting on training fails when the training did.
+            call.err << "runlens watch: the watched runs have ended"
+                     << (anyEvent ? ", not all of them well" : "") << '\n';
+            return anyEvent ? RunFailed : Ok;
         }
         QThread::msleep(static_cast<unsigned long>(interval * 1000));
         // A store another process is writing may fail a read now and then: say so and try again.

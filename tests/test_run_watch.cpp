@@ -124,7 +124,7 @@ private slots:
         const auto nan = w.next();
         QCOMPARE(described(nan), QStringList{QStringLiteral("nan diverged x")});
         QCOMPARE(nan[0].step, int64_t(5));
-        QVERIFY2(nan[0].text().contains(QStringLiteral("logged x = nan at step 5")), qPrintable(nan[0].text()));
+        QVERIFY2(nan[0].text().contains(QStringLiteral("logged x = nan (by step 5)")), qPrintable(nan[0].text()));
         QCOMPARE(described(w.next()), QStringList());
 
         // Started after the watch, failed between two reads.
@@ -168,6 +168,23 @@ private slots:
         const auto events = watch.update(later, laterRows, {}, 2000);
         QCOMPARE(described(events), (QStringList{QStringLiteral("failed one"), QStringLiteral("-inf one loss")}));
         QCOMPARE(events[0].time, int64_t(900));
+        // A NaN at one step between two reads: the last value is finite
+        // again, the NaN count tells. Once; an infinity later is news of its own.
+        RunWatch transient;
+        RunTable before;
+        before.addRun(QStringLiteral("t1"), QStringLiteral("blip"), QStringLiteral("e"), RunStatus::Running, 0, -1);
+        before.setMetric(0, QStringLiteral("loss"), 1.0, 1.0, 1.0, 3, 2);
+        const std::vector<int> zero{0};
+        QVERIFY(transient.update(before, zero, zero, 1000).empty());
+        RunTable blip = before;
+        blip.setMetric(0, QStringLiteral("loss"), 0.9, 0.9, 1.0, 6, 5, NAN, 1);
+        QCOMPARE(described(transient.update(blip, zero, zero, 2000)), QStringList{QStringLiteral("nan blip loss")});
+        QVERIFY(transient.update(blip, zero, zero, 3000).empty());
+        RunTable spike = blip;
+        spike.setMetric(0, QStringLiteral("loss"), 0.8, 0.8, INFINITY, 9, 8, NAN, 1);
+        QCOMPARE(described(transient.update(spike, zero, zero, 4000)), QStringList{QStringLiteral("inf blip loss")});
+        QVERIFY(transient.update(spike, zero, zero, 5000).empty());
+
         // Rules off: nothing.
         RunWatch quiet;
         quiet.setRules({QString(), {}, false, false});
@@ -253,13 +270,31 @@ private slots:
         QCOMPARE(event.value(QStringLiteral("run")).toString(), QStringLiteral("broken"));
         kill9(*steady);
 
-        // --until-done: ends by itself once nothing it watches is running.
+        // --until-done, started beside the training (as a CI job does): it
+        // waits while nothing runs yet, and ends once what ran has ended.
         QProcess done;
         done.start(QStringLiteral(RUNLENS_BIN),
             {QStringLiteral("watch"), store, QStringLiteral("--interval"), QStringLiteral("0.1"), QStringLiteral("--until-done")});
+        QVERIFY(done.waitForStarted());
+        QVERIFY(!done.waitForFinished(800));   // nothing running yet: it waits
+        auto last = startWriter(store, QStringLiteral("last"), QStringLiteral("finish"));
+        QVERIFY(last);
         QVERIFY(done.waitForFinished(20000));
         QCOMPARE(done.exitCode(), 0);
-        QVERIFY(done.readAllStandardError().contains("no watched run is running"));
+        QVERIFY(done.readAllStandardError().contains("the watched runs have ended\n"));
+        // ... and fails when the training did, asked or not.
+        QProcess failed;
+        failed.start(QStringLiteral(RUNLENS_BIN),
+            {QStringLiteral("watch"), store, QStringLiteral("--interval"), QStringLiteral("0.1"), QStringLiteral("--until-done")});
+        QVERIFY(failed.waitForStarted());
+        QVERIFY(!failed.waitForFinished(800));
+        auto hung = startWriter(store, QStringLiteral("hung"), QStringLiteral("hang"));
+        QVERIFY(hung);
+        QVERIFY(!failed.waitForFinished(500));   // running: it waits
+        kill9(*hung);
+        QVERIFY(failed.waitForFinished(20000));
+        QCOMPARE(failed.exitCode(), 6);
+        QVERIFY(failed.readAllStandardOutput().contains("crashed"));
     }
 };
 

@@ -118,6 +118,7 @@ int RunTable::addRun(const QString& id, const QString& name, const QString& expe
         m.max.resize(n, NAN);
         m.mean.resize(n, NAN);
         m.count.resize(n, 0);
+        m.nanCount.resize(n, 0);
         m.lastStep.resize(n, 0);
     }
     return row;
@@ -164,6 +165,7 @@ int RunTable::metricColumn(const QString& key)
     c.max.resize(n, NAN);
     c.mean.resize(n, NAN);
     c.count.resize(n, 0);
+    c.nanCount.resize(n, 0);
     c.lastStep.resize(n, 0);
     metrics_.push_back(std::move(c));
     return i;
@@ -265,8 +267,8 @@ bool RunTable::isTrashed(int row) const
     return c && c->has(row);
 }
 
-void RunTable::setMetricAt(
-    int column, int row, double last, double min, double max, int64_t count, int64_t lastStep, double mean)
+void RunTable::setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep,
+    double mean, int64_t nanCount)
 {
     MetricColumn& m = metrics_[static_cast<size_t>(column)];
     const auto r = static_cast<size_t>(row);
@@ -274,6 +276,7 @@ void RunTable::setMetricAt(
     m.min[r] = min;
     m.max[r] = max;
     m.mean[r] = mean;
+    m.nanCount[r] = nanCount;
     m.count[r] = count;
     m.lastStep[r] = lastStep;
 }
@@ -382,7 +385,8 @@ RunTable RunTable::merge(const std::vector<std::shared_ptr<const RunTable>>& tab
             for (int r = 0; r < in.rowCount(); ++r)
                 if (m.has(r))
                     out.setMetricAt(col, base + r, m.last[size_t(r)], m.min[size_t(r)], m.max[size_t(r)],
-                                    m.count[size_t(r)], m.lastStep[size_t(r)], m.mean[size_t(r)]);
+                                    m.count[size_t(r)], m.lastStep[size_t(r)], m.mean[size_t(r)],
+                                    m.nanCount[size_t(r)]);
         }
         // A text value that once read as a number keeps allNumeric honest.
         for (const auto& c : in.params_)

@@ -66,6 +66,7 @@ struct MetricColumn {
     std::vector<double> last, min, max;
     std::vector<double> mean; // NaN where unknown (run_details.h says when)
     std::vector<int64_t> count, lastStep;
+    std::vector<int64_t> nanCount; // points that were NaN (a watch tells a NaN that came and went)
     // A derived metric (core/query/derived_metrics.h): what it computes from
     // the run's metrics and params. Empty for a logged metric.
     QString expression;
@@ -115,7 +116,7 @@ public:
     // The tag is no longer there (a removed tag; the column stays).
     void clearTagAt(int column, int row);
     void setMetricAt(int column, int row, double last, double min, double max, int64_t count, int64_t lastStep,
-        double mean = NAN);
+        double mean = NAN, int64_t nanCount = 0);
     // Marks a metric column as derived from `expression`.
     void setMetricExpression(int column, const QString& expression) { metrics_[size_t(column)].expression = expression; }
 
@@ -125,9 +126,9 @@ public:
     }
     void setTag(int row, const QString& key, const QString& value) { setTagAt(tagColumn(key), row, value); }
     void setMetric(int row, const QString& key, double last, double min, double max, int64_t count, int64_t lastStep,
-        double mean = NAN)
+        double mean = NAN, int64_t nanCount = 0)
     {
-        setMetricAt(metricColumn(key), row, last, min, max, count, lastStep, mean);
+        setMetricAt(metricColumn(key), row, last, min, max, count, lastStep, mean, nanCount);
     }
 
     const std::vector<ValueColumn>& params() const { return params_; }

@@ -65,7 +65,7 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
             table->setParam(row, p.key, p.value, paramNumber(p.type.toStdString(), p.value.toStdString()));
         for (auto it = run.series.cbegin(); it != run.series.cend(); ++it) {
             const MetricSummary m = summarizeSeries(it.key(), it.value());
-            table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep, m.mean);
+            table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep, m.mean, m.nanCount);
         }
         for (const auto& p : run.problems)
             problems << QStringLiteral("%1: %2").arg(id, p);

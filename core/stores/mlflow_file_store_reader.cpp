@@ -359,7 +359,7 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
                     continue;
                 // Last: the point with the highest step, the later one on ties (as MLflow's latest_metrics).
                 const MetricSummary m = mlflowSummary(summary, metricsDir.relativeFilePath(file));
-                table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep, m.mean);
+                table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep, m.mean, m.nanCount);
             }
             problems += fileProblems;
         }

@@ -170,7 +170,7 @@ Result<LoadedRuns> MlflowSqliteReader::loadRuns(const ProgressCallback& progress
                 MetricSummary m = summary.summary(fromUtf8(lastKey));
                 computedLast.insert(fromUtf8(lastRun) + QLatin1Char('\n') + m.key, m.last);
                 asRunlensSystemMetric(SystemMetricSource::Mlflow, m);
-                table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep, m.mean);
+                table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep, m.mean, m.nanCount);
             }
         };
         while (metrics.step()) {

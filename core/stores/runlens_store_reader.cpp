@@ -243,12 +243,13 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
         ColumnLookup metricColumn([&](const QString& key) { return table->metricColumn(key); });
         auto metrics = db_->prepare(
             "SELECT run_id, key, last_value, min_value, max_value, count, last_step, " + meanSql(*db_)
-            + " FROM metrics WHERE count > 0 ORDER BY run_id");
+            + ", nan_count FROM metrics WHERE count > 0 ORDER BY run_id");
         for (int64_t n = 0; metrics.step(); ++n) {
             const int row = rowFor(metrics.text(0));
             if (row >= 0)
                 table->setMetricAt(metricColumn(metrics.text(1)), row, metrics.real(2), metrics.real(3),
-                    metrics.real(4), metrics.int64(5), metrics.int64(6), metrics.isNull(7) ? NAN : metrics.real(7));
+                    metrics.real(4), metrics.int64(5), metrics.int64(6), metrics.isNull(7) ? NAN : metrics.real(7),
+                    metrics.int64(8));
             if ((n & 16383) == 0 && !tick(16384))
                 return cancelled;
         }

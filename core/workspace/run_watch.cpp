@@ -27,7 +27,7 @@ QString WatchEvent::text() const
     case Kind::Failed: return QStringLiteral("%1 failed").arg(run);
     case Kind::Crashed: return QStringLiteral("%1 crashed: its heartbeat stopped").arg(run);
     case Kind::NonFinite:
-        return QStringLiteral("%1 logged %2 = %3 at step %4").arg(run, metric, numberText(value)).arg(step);
+        return QStringLiteral("%1 logged %2 = %3 (by step %4)").arg(run, metric, numberText(value)).arg(step);
     }
     return {};
 }
@@ -87,6 +87,9 @@ std::vector<WatchEvent> RunWatch::update(
         const bool changed = now != seen.status;
         if (now == RunStatus::Running)
             ++running_;
+        // A run new since the last look ran, however short.
+        if (now == RunStatus::Running || (changed && !seen.baseline))
+            sawRunning_ = true;
         if (changed && !seen.baseline && rules_.failures) {
             if (now == RunStatus::Failed && seen.status != RunStatus::Crashed)
                 failures.push_back(event(WatchEvent::Kind::Failed, row));
@@ -102,21 +105,25 @@ std::vector<WatchEvent> RunWatch::update(
             for (const MetricColumn& m : table.metrics()) {
                 if (!m.has(row) || !m.expression.isEmpty() || !watchesMetric(rules_, m.key))
                     continue;
-                const double last = m.last[size_t(row)];
-                if (std::isfinite(last)) {
-                    seen.nonFinite.remove(m.key);
-                    continue;
-                }
-                if (seen.nonFinite.contains(m.key))
-                    continue;
-                seen.nonFinite.insert(m.key);
-                if (seen.baseline)
+                const auto r = size_t(row);
+                const bool nan = m.nanCount[r] > 0 || std::isnan(m.last[r]);
+                const bool inf = std::isinf(m.last[r]) || std::isinf(m.max[r]) || std::isinf(m.min[r]);
+                const int bad = (nan ? 1 : 0) | (inf ? 2 : 0);
+                int& known = seen.nonFinite[m.key];
+                const int fresh = bad & ~known;
+                known |= bad;
+                if (fresh == 0 || seen.baseline)
                     continue;
                 WatchEvent e = event(WatchEvent::Kind::NonFinite, row);
                 e.time = nowMs;
                 e.metric = m.key;
-                e.value = last;
-                e.step = m.lastStep[size_t(row)];
+                // One event a metric a look: the NaN when both came, else the
+                // infinity with its sign.
+                e.value = (fresh & 1) ? NAN
+                    : std::isinf(m.last[r]) ? m.last[r]
+                    : std::isinf(m.max[r])  ? m.max[r]
+                                            : m.min[r];
+                e.step = m.lastStep[r];
                 metrics.push_back(std::move(e));
             }
         }

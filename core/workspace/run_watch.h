@@ -32,7 +32,7 @@ struct WatchEvent {
     QString runId, runName, experiment;
     QString metric; // NonFinite: which metric, and its value
     double value = 0;
-    int64_t step = 0;
+    int64_t step = 0; // the run's latest step of the metric when it was seen: the point is at or before it
     int64_t time = 0; // ms since the epoch: when the run ended (failures), else when it was seen
 
     // "failed", "crashed", "nan": a word for scripts.
@@ -52,8 +52,11 @@ public:
     std::vector<WatchEvent> update(
         const RunTable& table, std::span<const int> storeRows, std::span<const int> matching, int64_t nowMs);
 
-    // Whether any run watched so far is still running (`runlens watch --until-done`).
+    // Whether any run watched so far is still running, and whether one was
+    // seen running (or started) while watched: `runlens watch --until-done`
+    // waits for the training it was started beside, not for none to exist.
     bool anyRunning() const { return running_ > 0; }
+    bool sawRunning() const { return sawRunning_; }
     int watchedCount() const { return int(seen_.size()); }
 
     // The metrics watched in `table` under `rules`.
@@ -65,7 +68,10 @@ public:
 private:
     struct Seen {
         RunStatus status = RunStatus::Running;
-        QSet<QString> nonFinite; // metrics whose last value was not finite when last seen
+        // Per metric, what it has logged so far: 1 a NaN, 2 an infinity. A
+        // point is caught by the summaries (NaN count, min and max), not by
+        // the last value alone: a NaN at one step between two reads counts.
+        QHash<QString, int> nonFinite;
         bool crashReported = false; // a heartbeat that comes and goes is one crash
         bool baseline = false; // first seen after it began: its state now is not news
     };
@@ -73,6 +79,7 @@ private:
     QHash<QString, Seen> seen_; // by run id: once watched, watched until it ends
     QHash<QString, RunStatus> known_; // every run of the store at the last update
     bool primed_ = false;
+    bool sawRunning_ = false;
     int running_ = 0;
 };
 
