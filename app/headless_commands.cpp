@@ -125,6 +125,15 @@ int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
 
 namespace {
 
+// A run's metric as a table cell: "-" where it has none, or a mean the store does not know.
+QString shownCell(const MetricColumn& m, ShownStat stat, int row)
+{
+    if (!m.has(row))
+        return QStringLiteral("-");
+    const double v = shownValue(m, stat, row);
+    return stat == ShownStat::Mean && std::isnan(v) ? QStringLiteral("-") : compactNumber(v);
+}
+
 ExitCode cmdRuns(const QStringList& columns, const QString& format, const QString& query, bool withTrash, Opened& s,
                  QTextStream& out, QTextStream& err)
 {
@@ -155,9 +164,15 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
         QStringLiteral("STATUS"), QStringLiteral("STARTED"), QStringLiteral("DURATION")};
     // Every param that varies and every metric the runs have, unless --columns
     // chooses (in its order): a column left out silently is a result the user never sees.
+    // A metric shows as the app shows it: its last value, a system metric
+    // its peak, mean or lowest (metric_priority.h); KEY.max and the like ask.
     struct Column {
         const ValueColumn* param = nullptr;
         const MetricColumn* metric = nullptr;
+        ShownStat stat = ShownStat::Last;
+    };
+    auto metricColumn = [](const MetricColumn* m, std::optional<ShownStat> stat = std::nullopt) {
+        return Column{nullptr, m, stat.value_or(shownStatOf(m->key))};
     };
     std::vector<Column> shown;
     if (!columns.isEmpty()) {
@@ -165,14 +180,19 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
             const ColumnKey key = ColumnKey::parse(name);
             const ValueColumn* p = key.kind == ColumnKey::Kind::Metric ? nullptr
                 : t.param(key.kind == ColumnKey::Kind::Param ? key.name : name);
-            const MetricColumn* m = p || key.kind == ColumnKey::Kind::Param
-                ? nullptr
-                : t.metric(key.kind == ColumnKey::Kind::Metric ? key.name : name);
-            if (!p && !m) {
-                err << "runlens runs: no param or metric '" << name << "'\n";
-                return Usage;
+            const QString metricName = key.kind == ColumnKey::Kind::Metric ? key.name : name;
+            const MetricColumn* m = p || key.kind == ColumnKey::Kind::Param ? nullptr : t.metric(metricName);
+            if (p || m) {
+                shown.push_back(p ? Column{p, nullptr} : metricColumn(m));
+                continue;
             }
-            shown.push_back({p, m});
+            const auto cut = key.kind == ColumnKey::Kind::Param ? std::nullopt : cutStatSuffix(metricName);
+            if (const MetricColumn* summarised = cut ? t.metric(cut->first) : nullptr) {
+                shown.push_back(metricColumn(summarised, cut->second));
+                continue;
+            }
+            err << "runlens runs: no param or metric '" << name << "'\n";
+            return Usage;
         }
     } else {
         for (const auto& c : t.params())
@@ -181,10 +201,11 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
         // System metrics (CPU, memory, GPU) only when asked for by --columns.
         for (const auto& m : t.metrics())
             if (!isSystemMetric(m.key) && std::any_of(rows.begin(), rows.end(), [&](int r) { return m.has(r); }))
-                shown.push_back({nullptr, &m});
+                shown.push_back(metricColumn(&m));
     }
+    // A summary's header is its query field (system/process.rss_mb.max).
     for (const auto& c : shown)
-        header << elide(c.param ? c.param->key : c.metric->key, 20);
+        header << (c.param ? elide(c.param->key, 20) : elide(c.metric->key + querySuffixOf(c.stat), 40));
     // Nested runs under their parent (run_tree.h); a parent the query did not
     // match stays above its runs, in parentheses.
     const std::vector<RunTree::Line> lines = RunTree::build(t, rows, true).flatten();
@@ -201,7 +222,7 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
             timeText(t.startTime(r)), runDuration(t.startTime(r), t.endTime(r))};
         for (const auto& c : shown)
             cells << (c.param ? (c.param->has(r) ? elide(compactValue(c.param->text[size_t(r)]), 20) : QStringLiteral("-"))
-                              : (c.metric->has(r) ? compactNumber(c.metric->last[size_t(r)]) : QStringLiteral("-")));
+                              : shownCell(*c.metric, c.stat, r));
         return cells;
     });
     out << rows.size() << " of " << t.rowCount() << " runs";

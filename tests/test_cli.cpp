@@ -675,6 +675,30 @@ private slots:
         QCOMPARE(bad.code, int(cli::Usage));
         QVERIFY(bad.err.contains(QStringLiteral("nosuch")));
     }
+
+    void systemColumnsShowWhatTheAppShows()
+    {
+        // A system metric in the terminal is its peak (or mean, or lowest) as
+        // in the app, headed by the query field that reads it; KEY.max asks.
+        const QString store = dir_.filePath(QStringLiteral("system-columns.db"));
+        auto run = Run::start(store.toStdString(), test::testRun("gpu"));
+        for (int i = 0; i < 4; ++i) {
+            run.logMetric("system/process.rss_mb", i == 1 ? 900.0 : 100.0, i);
+            run.logMetric("system/gpu.0.utilization_percent", i % 2 ? 80.0 : 40.0, i);
+            run.logMetric("loss", 1.0 / (i + 1), i);
+        }
+        run.finish();
+        const auto shown = cli({QStringLiteral("runs"), store, QStringLiteral("--columns"),
+            QStringLiteral("system/process.rss_mb,metrics.system/gpu.0.utilization_percent,loss.max,loss")});
+        QCOMPARE(shown.code, 0);
+        const QStringList head = shown.out.section(QLatin1Char('\n'), 0, 0).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        QCOMPARE(head.mid(6), (QStringList{QStringLiteral("system/process.rss_mb.max"),
+                                  QStringLiteral("system/gpu.0.utilization_percent.mean"), QStringLiteral("loss.max"),
+                                  QStringLiteral("loss")}));
+        const QStringList row = shown.out.section(QLatin1Char('\n'), 1, 1).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        QCOMPARE(row.mid(row.size() - 4),
+            (QStringList{QStringLiteral("900"), QStringLiteral("60"), QStringLiteral("1"), QStringLiteral("0.25")}));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
