@@ -1121,6 +1121,7 @@ void MainWindow::prepareSnapshot(SnapshotView view)
         return;
     navigatorDock_->hide();
     detailsDock_->hide();
+    watchDock_->hide();
     menuBar()->hide();
     statusBar()->hide();
     if (view == SnapshotView::Table) {
