@@ -14,6 +14,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace runlens::ui {
 
 namespace {
@@ -65,17 +67,17 @@ WatchPanel::WatchPanel(QWidget* parent)
 
 WatchPanel::~WatchPanel() = default;
 
-WatchPanel::StoreWatch* WatchPanel::find(const QString& path)
+const WatchPanel::StoreWatch* WatchPanel::find(const QString& path) const
 {
-    for (auto& s : stores_)
+    for (const auto& s : stores_)
         if (s->path == path)
             return s.get();
     return nullptr;
 }
 
-const WatchPanel::StoreWatch* WatchPanel::find(const QString& path) const
+WatchPanel::StoreWatch* WatchPanel::find(const QString& path)
 {
-    return const_cast<WatchPanel*>(this)->find(path);
+    return const_cast<StoreWatch*>(std::as_const(*this).find(path));
 }
 
 bool WatchPanel::isWatching(const QString& storePath) const
