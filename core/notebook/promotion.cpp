@@ -20,8 +20,11 @@ constexpr size_t kMaxRecordedMetrics = 200;
 
 QString PromotionRecord::summary() const
 {
-    QString s = QStringLiteral("promoted %1 by %2")
-                    .arg(when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), user.isEmpty() ? QStringLiteral("?") : user);
+    const QString at = when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    const QString by = user.isEmpty() ? QStringLiteral("?") : user;
+    if (!model.isEmpty())   // its `why` says the same in words
+        return QStringLiteral("registered as %1 v%2 %3 by %4").arg(model).arg(version).arg(at, by);
+    QString s = QStringLiteral("promoted %1 by %2").arg(at, by);
     if (!rule.isEmpty())
         s += metRule ? QStringLiteral(" (met the rule)") : QStringLiteral(" (against the rule)");
     if (!why.isEmpty())
@@ -48,6 +51,10 @@ QString PromotionRecord::toJson() const
                   {QStringLiteral("met_rule"), metRule},
                   {QStringLiteral("baseline"), baseline},
                   {QStringLiteral("metrics"), metricsObject}};
+    if (!model.isEmpty()) {
+        o.insert(QStringLiteral("model"), model);
+        o.insert(QStringLiteral("version"), version);
+    }
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
@@ -67,6 +74,8 @@ std::optional<PromotionRecord> PromotionRecord::fromJson(const QString& json)
     r.rule = o.value(QStringLiteral("rule")).toString();
     r.metRule = o.value(QStringLiteral("met_rule")).toBool();
     r.baseline = o.value(QStringLiteral("baseline")).toString();
+    r.model = o.value(QStringLiteral("model")).toString();
+    r.version = o.value(QStringLiteral("version")).toInteger();
     const QJsonObject m = o.value(QStringLiteral("metrics")).toObject();
     for (auto it = m.begin(); it != m.end(); ++it)
         if (it.value().isDouble())
@@ -84,7 +93,7 @@ RunEdit promotionEdit(const RunTable& table, std::span<const int> rows, const QS
     for (size_t i = 0; i < rows.size(); ++i) {
         const int row = rows[i];
         const PromotionContext c = i < contexts.size() ? contexts[i] : PromotionContext{};
-        PromotionRecord record{user, now, why, c.rule, c.metRule, c.baseline, {}};
+        PromotionRecord record{user, now, why, c.rule, c.metRule, c.baseline, {}, {}, 0};
         // The metrics the rule names first: a run logging hundreds keeps those.
         static const QRegularExpression word(QStringLiteral("[^\\s()<>=!~+*,]+"));
         QSet<QString> named;

@@ -28,9 +28,15 @@ struct PromotionRecord {
     bool metRule = false; // false: promoted against the rule (forced)
     QString baseline;     // the baseline run's name then; empty: none
     std::vector<std::pair<QString, double>> metrics;   // the run's last values then, by key
+    // Set when the promotion is a model version registered from the run
+    // (runlens/model_registry.h writes the record then): the same mark, seen
+    // from the model.
+    QString model;
+    qint64 version = 0;
 
     // One line for a report or a diff: "promoted 2026-12-01 14:03 by ana (met
-    // the rule): beats prod by a point".
+    // the rule): beats prod by a point", or "registered as churn v3
+    // 2026-12-01 14:03 by ana".
     QString summary() const;
     QString toJson() const;
     // nullopt when `json` is not a record (a tag set by hand): the run is

@@ -53,15 +53,7 @@ void bindOptional(SqliteStatement& st, int index, const std::optional<QString>& 
 
 void StoreRunEditor::createEventsTable(SqliteDb& db)
 {
-    db.exec("CREATE TABLE IF NOT EXISTS run_events("
-            "id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, time INTEGER NOT NULL, user TEXT NOT NULL, "
-            "field TEXT NOT NULL, key TEXT NOT NULL DEFAULT '', old_value TEXT, new_value TEXT);"
-            "CREATE INDEX IF NOT EXISTS run_events_by_run ON run_events(run_id);"
-            // Append-only: the history is a record, not a document.
-            "CREATE TRIGGER IF NOT EXISTS run_events_append_only_update BEFORE UPDATE ON run_events "
-            "BEGIN SELECT RAISE(ABORT, 'run_events is append-only'); END;"
-            "CREATE TRIGGER IF NOT EXISTS run_events_append_only_delete BEFORE DELETE ON run_events "
-            "BEGIN SELECT RAISE(ABORT, 'run_events is append-only'); END;");
+    createRunEventsTable(db);
 }
 
 Result<bool> StoreRunEditor::write(const QString& path, const RunEdit& edit, const QString& user, int retryForMs)
@@ -173,6 +165,18 @@ Result<int> StoreRunEditor::emptyTrash(const QString& path, bool vacuum, const Q
         }
     }
     return deleted;
+}
+
+Result<qint64> StoreRunEditor::applyRegistry(const QString& path, const std::vector<RegistryChange>& changes,
+                                             const QString& user, int retryForMs)
+{
+    return withRetry(path, retryForMs, [&](SqliteDb& db) -> Result<qint64> {
+        try {
+            return applyRegistryChanges(db, changes, utf8(user)).createdVersion;
+        } catch (const RegistryError& e) {
+            return Failure{QString::fromUtf8(e.what())};   // refused: no use trying again
+        }
+    });
 }
 
 } // namespace runlens

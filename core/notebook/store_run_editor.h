@@ -12,6 +12,7 @@
 
 #include "result.h"
 #include "run_edit.h"
+#include "runlens/model_registry.h"
 
 #include <vector>
 
@@ -30,6 +31,11 @@ public:
     // count deleted. `vacuum` gives the space back to the file system.
     static Result<int> emptyTrash(const QString& path, bool vacuum, const QString& user, int retryForMs = 60000);
     static void createEventsTable(SqliteDb& db);
+    // Applies model registry changes (runlens/model_registry.h; all or
+    // none) as `user`, retried while the store is busy: the number of the
+    // version registered last (0: none).
+    static Result<qint64> applyRegistry(const QString& path, const std::vector<RegistryChange>& changes,
+                                        const QString& user, int retryForMs = 60000);
 };
 
 } // namespace runlens

@@ -30,6 +30,7 @@ public:
         return inner_->loadSeries(runId, key);
     }
     // Another Runlens editing the overlay is a change too.
+    Result<ModelRegistry> loadModelRegistry() override { return inner_->loadModelRegistry(); }
     QString changeStamp() const override;
 
     // The store's overlay: the one the last load found, else looked up now

@@ -10,9 +10,13 @@
 #include "runlens/sqlite_db.h"
 
 #include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <tuple>
 
 namespace runlens {
 
@@ -342,6 +346,79 @@ Result<MetricSeries> MlflowSqliteReader::loadSeries(const QString& runId, const 
             }
         }
         return Failure{QStringLiteral("run '%1' has no metric '%2'").arg(runId, key)};
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+Result<ModelRegistry> MlflowSqliteReader::loadModelRegistry()
+{
+    std::lock_guard lock(mutex_);
+    try {
+        if (!db_->tableExists("registered_models") || !db_->tableExists("model_versions"))
+            return ModelRegistry{};
+        SqliteReadTransaction snapshot(*db_);
+        // MLflow keeps the registry's state, not its history: the same fold
+        // as ours runs over events made up from it, in time order.
+        std::vector<RegistryEvent> events;
+        const auto add = [&](int64_t time, std::string_view user, std::string_view model, int64_t version,
+                             RegistryAction action, std::string_view key, std::optional<std::string> value) {
+            events.push_back({0, time, std::string(user), std::string(model), version, registryActionName(action),
+                              std::string(key), std::move(value)});
+        };
+        auto models = db_->prepare("SELECT name, coalesce(creation_time, 0), coalesce(description, '') FROM registered_models");
+        while (models.step())
+            add(models.int64(1), "", models.text(0), 0, RegistryAction::CreateModel, "", std::string(models.text(2)));
+        if (db_->tableExists("registered_model_tags")) {
+            auto tags = db_->prepare("SELECT t.name, t.key, t.value, coalesce(m.last_updated_time, 0) FROM "
+                                     "registered_model_tags t JOIN registered_models m ON m.name = t.name");
+            while (tags.step())
+                add(tags.int64(3), "", tags.text(0), 0, RegistryAction::SetModelTag, tags.text(1), std::string(tags.text(2)));
+        }
+        // MLflow marks a deleted version's stage Deleted_Internal and keeps its number taken.
+        auto versions = db_->prepare(
+            "SELECT name, version, coalesce(creation_time, 0), coalesce(last_updated_time, 0), coalesce(description, ''), "
+            "coalesce(user_id, ''), coalesce(current_stage, 'None'), coalesce(source, ''), coalesce(run_id, '') "
+            "FROM model_versions WHERE coalesce(current_stage, '') != 'Deleted_Internal' ORDER BY name, version");
+        while (versions.step()) {
+            const QJsonObject o{{QStringLiteral("run_id"), fromUtf8(versions.text(8))},
+                                {QStringLiteral("source"), fromUtf8(versions.text(7))},
+                                {QStringLiteral("description"), fromUtf8(versions.text(4))}};
+            const std::string payload = QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+            add(versions.int64(2), versions.text(5), versions.text(0), versions.int64(1), RegistryAction::CreateVersion,
+                "", payload);
+            if (versions.text(6) != "None")
+                add(versions.int64(3), versions.text(5), versions.text(0), versions.int64(1), RegistryAction::SetStage, "",
+                    std::string(versions.text(6)));
+        }
+        if (db_->tableExists("model_version_tags")) {
+            auto tags = db_->prepare("SELECT t.name, t.version, t.key, t.value, coalesce(v.last_updated_time, 0) FROM "
+                                     "model_version_tags t JOIN model_versions v ON v.name = t.name AND v.version = t.version");
+            while (tags.step())
+                add(tags.int64(4), "", tags.text(0), tags.int64(1), RegistryAction::SetVersionTag, tags.text(2),
+                    std::string(tags.text(3)));
+        }
+        if (db_->tableExists("registered_model_aliases")) {
+            auto aliases = db_->prepare("SELECT a.name, a.alias, a.version, coalesce(m.last_updated_time, 0) FROM "
+                                        "registered_model_aliases a JOIN registered_models m ON m.name = a.name");
+            while (aliases.step())
+                add(aliases.int64(3), "", aliases.text(0), aliases.int64(2), RegistryAction::SetAlias, aliases.text(1),
+                    std::nullopt);
+        }
+        // Every creation first (models, then versions, by time), then what
+        // applies to what they created, by time: the fold takes all of it
+        // whatever times MLflow recorded.
+        std::stable_sort(events.begin(), events.end(), [](const RegistryEvent& a, const RegistryEvent& b) {
+            const auto rank = [](const RegistryEvent& e) {
+                return e.action == "create_model" ? 0 : e.action == "create_version" ? 1 : 2;
+            };
+            return std::tuple(rank(a) == 2, rank(a), a.timeMs) < std::tuple(rank(b) == 2, rank(b), b.timeMs);
+        });
+        for (size_t i = 0; i < events.size(); ++i)
+            events[i].id = int64_t(i + 1);
+        ModelRegistry registry = foldModelRegistry(std::move(events));
+        registry.historyKept = false;
+        return registry;
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};
     }

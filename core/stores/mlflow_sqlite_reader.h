@@ -33,6 +33,7 @@ public:
     Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) override;
     Result<RunDetails> loadDetails(const QString& runId) override;
     Result<MetricSeries> loadSeries(const QString& runId, const QString& key) override;
+    Result<ModelRegistry> loadModelRegistry() override;
 
 private:
     MlflowSqliteReader(QString path, std::unique_ptr<SqliteDb> db, bool includeDeleted);

@@ -431,4 +431,16 @@ Result<MetricSeries> RunlensStoreReader::loadSeries(const QString& runId, const 
     }
 }
 
+Result<ModelRegistry> RunlensStoreReader::loadModelRegistry()
+{
+    std::lock_guard lock(mutex_);
+    try {
+        reopenIfWritten();
+        SqliteReadTransaction snapshot(*db_);
+        return readModelRegistry(*db_);
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
 } // namespace runlens

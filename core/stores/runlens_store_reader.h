@@ -29,6 +29,7 @@ public:
     Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) override;
     Result<RunDetails> loadDetails(const QString& runId) override;
     Result<MetricSeries> loadSeries(const QString& runId, const QString& key) override;
+    Result<ModelRegistry> loadModelRegistry() override;
 
     // A run still marked running reads as crashed when runLiveness()
     // (runlens/run_liveness.h, shared with the logger) says it is not alive.

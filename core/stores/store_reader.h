@@ -10,6 +10,7 @@
 #include "change_watch.h"
 #include "metric_series.h"
 #include "result.h"
+#include "runlens/model_registry.h"
 #include "run_details.h"
 #include "run_table.h"
 
@@ -41,6 +42,9 @@ public:
     virtual Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) = 0;
     virtual Result<RunDetails> loadDetails(const QString& runId) = 0;
     virtual Result<MetricSeries> loadSeries(const QString& runId, const QString& key) = 0;
+    // The models registered from the store's runs (runlens/model_registry.h):
+    // ours, and MLflow's registry tables; empty for a store that keeps none.
+    virtual Result<ModelRegistry> loadModelRegistry() { return ModelRegistry{}; }
 
     // Changes whenever what loadRuns() read changed (live refresh compares
     // it). A file store: the file and its -wal; folder stores say more.

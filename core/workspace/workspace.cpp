@@ -2,6 +2,7 @@
 #include "workspace.h"
 
 #include "run_edit_writer.h"
+#include "store_run_editor.h"
 
 #include "baselines.h"
 #include "derived_metrics.h"
@@ -112,7 +113,7 @@ void Workspace::startLoad(const QString& path, int storeIndex, bool reopen)
             auto opened = openStore(path, {}, includeDeleted_);
             if (!opened) {
                 QMetaObject::invokeMethod(this, [this, path, error = opened.error(), generation] {
-                    finishLoad(path, nullptr, Failure{error}, {}, generation);
+                    finishLoad(path, nullptr, Failure{error}, nullptr, {}, generation);
                 }, Qt::QueuedConnection);
                 return;
             }
@@ -123,15 +124,25 @@ void Workspace::startLoad(const QString& path, int storeIndex, bool reopen)
             QMetaObject::invokeMethod(this, [this, f, name] { emit progress(f, name); }, Qt::QueuedConnection);
             return generation_.load() == generation;
         });
+        // The models registered from these runs: a registry that cannot be
+        // read is a problem of the store, and its runs still show.
+        auto registry = std::make_shared<ModelRegistry>();
+        if (runs) {
+            if (auto read = reader->loadModelRegistry())
+                *registry = std::move(*read);
+            else
+                runs->problems << QStringLiteral("model registry: %1").arg(read.error());
+        }
         // After the load: a folder store watches what this load found.
         const QString stamp = reader->changeStamp();
-        QMetaObject::invokeMethod(this, [this, path, reader, runs = std::move(runs), stamp, generation]() mutable {
-            finishLoad(path, reader, std::move(runs), stamp, generation);
+        QMetaObject::invokeMethod(this, [this, path, reader, runs = std::move(runs), registry, stamp, generation]() mutable {
+            finishLoad(path, reader, std::move(runs), std::move(registry), stamp, generation);
         }, Qt::QueuedConnection);
     });
 }
 
 void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs,
+                           std::shared_ptr<const ModelRegistry> registry,
                            QString stamp, quint64 generation)
 {
     setLoading(-1);
@@ -179,6 +190,7 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
         it->derivedMetrics = std::move(derived);
     }
     it->savedViews = readStoreEntries(*it->reader, StoreEntryKind::SavedView);
+    it->registry = std::move(registry);
     it->problems = runs->problems;
     it->notes = runs->notes;
     it->stamp = stamp;
@@ -557,6 +569,41 @@ void Workspace::emptyTrash(bool vacuum)
             }, Qt::QueuedConnection);
         });
     }
+}
+
+bool Workspace::keepsRegistry(int store) const
+{
+    return store >= 0 && store < storeCount() && keepsEditsInStore(*stores_[size_t(store)].reader);
+}
+
+void Workspace::changeRegistry(int store, std::vector<RegistryChange> changes)
+{
+    if (!keepsRegistry(store)) {
+        emit editFailed(tr("The registry of this store is its own tool's: Runlens reads it and never writes it "
+                           "(import the store to register models in a Runlens store)"));
+        return;
+    }
+    ++editWrites_;
+    if (editWrites_ == 1)
+        emit editSaving(true);
+    const QString path = stores_[size_t(store)].path;
+    editPool_.start([this, path, changes = std::move(changes)] {
+        auto done = StoreRunEditor::applyRegistry(path, changes, currentUserName());
+        QMetaObject::invokeMethod(this, [this, done = std::move(done), path] {
+            if (--editWrites_ == 0)
+                emit editSaving(false);
+            if (!done) {
+                emit editFailed(done.error());
+                return;
+            }
+            const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+            if (it == stores_.end())
+                return;
+            const int index = int(it - stores_.begin());
+            startLoad(path, index);
+            emit registryChanged(index, *done);
+        }, Qt::QueuedConnection);
+    });
 }
 
 void Workspace::waitForEdits()

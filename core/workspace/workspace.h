@@ -67,6 +67,7 @@ public:
         std::vector<StoreEntry> promotionRules;   // by experiment
         std::vector<StoreEntry> derivedMetrics;   // by name
         std::vector<StoreEntry> savedViews;   // by name, the value saved_view.h's JSON
+        std::shared_ptr<const ModelRegistry> registry;   // never null; empty for a store keeping none
         std::vector<RunEdit> pendingEdits;   // made, not yet kept: details show them
     };
 
@@ -143,6 +144,14 @@ public:
     // Our stores: deletes their trashed runs for good (then reloads them);
     // emptyTrashDone or editFailed follow.
     void emptyTrash(bool vacuum);
+    // Our stores' model registry (runlens/model_registry.h): applies
+    // `changes` to store `store` off the GUI thread, after the edits made
+    // before, then reads the store again (its registry, and the candidate
+    // mark of a run registered); registryChanged(store, version registered
+    // or 0) or editFailed follow. Another tool's registry is never written.
+    void changeRegistry(int store, std::vector<RegistryChange> changes);
+    // Whether changeRegistry can write store `store`'s registry.
+    bool keepsRegistry(int store) const;
     // Waits for the edits made so far to be kept (headless use, tests).
     void waitForEdits();
 
@@ -178,6 +187,7 @@ signals:
     void editSaving(bool saving);
     void editFailed(const QString& message);
     void emptyTrashDone(int deleted);
+    void registryChanged(int store, qint64 registeredVersion);
     void savedQueriesChanged();
     void promotionRulesChanged();
     void derivedMetricsChanged();
@@ -188,7 +198,8 @@ private:
     bool livenessDue(const Store& store) const;
     // reopen: a new reader even for a store already open.
     void startLoad(const QString& path, int storeIndex, bool reopen = false);
-    void finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs, QString stamp,
+    void finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs,
+                    std::shared_ptr<const ModelRegistry> registry, QString stamp,
                     quint64 generation);
     void rebuildMerged();
     // baselineRows() of a merged table being built (derived metrics read baseline.X).

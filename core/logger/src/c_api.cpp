@@ -2,6 +2,9 @@
 #include "runlens/runlens_c.h"
 
 #include "runlens/runlens.h"
+#include "runlens/model_registry.h"
+#include "runlens/sqlite_db.h"
+#include "runlens/store_schema.h"
 
 #include "run_internal.h" // detail::t_point_dropped
 
@@ -19,6 +22,8 @@ namespace {
 
 thread_local std::string t_error;
 thread_local std::string t_text;
+thread_local std::string t_registry;
+thread_local int t_registry_kind = 0;
 
 const char* keep(std::string text)
 {
@@ -322,6 +327,55 @@ int rl_finish(rl_run* run, int status)
         : status == RL_STATUS_KILLED          ? runlens::RunStatus::Killed
                                               : runlens::RunStatus::Finished;
     return guarded(run, [&](runlens::Run& r) { return r.finish(s); });
+}
+
+const char* rl_registry_read(const char* store_path)
+{
+    t_registry_kind = 0;
+    try {
+        if (!store_path || !*store_path)
+            throw runlens::Error("no store path given");
+        // Read-only: reading the registry of a colleague's store never writes it.
+        runlens::SqliteDb db(store_path, runlens::SqliteDb::Mode::ReadOnly);
+        runlens::storeSchemaVersion(db);
+        t_registry = runlens::modelRegistryJson(runlens::readModelRegistry(db));
+        return t_registry.c_str();
+    } catch (const std::exception& e) {
+        t_error = e.what();
+        return nullptr;
+    }
+}
+
+const char* rl_registry_apply(const char* store_path, const char* changes_json, const char* user)
+{
+    t_registry_kind = 0;
+    try {
+        if (!store_path || !*store_path)
+            throw runlens::Error("no store path given");
+        const auto changes = runlens::registryChangesFromJson(sv(changes_json));
+        runlens::SqliteDb db = runlens::openStoreForWriting(store_path);
+        const runlens::RegistryResult result = runlens::applyRegistryChanges(db, changes, user ? user : "");
+        std::string json = runlens::modelRegistryJson(result.registry);
+        json.pop_back(); // the closing brace: one more member follows
+        t_registry = json + ",\"created_version\":" + std::to_string(result.createdVersion) + "}";
+        return t_registry.c_str();
+    } catch (const runlens::RegistryError& e) {
+        t_error = e.what();
+        switch (e.kind()) {
+        case runlens::RegistryErrorKind::NotFound: t_registry_kind = RL_REGISTRY_NOT_FOUND; break;
+        case runlens::RegistryErrorKind::AlreadyExists: t_registry_kind = RL_REGISTRY_ALREADY_EXISTS; break;
+        case runlens::RegistryErrorKind::Invalid: t_registry_kind = RL_REGISTRY_INVALID; break;
+        }
+        return nullptr;
+    } catch (const std::exception& e) {
+        t_error = e.what();
+        return nullptr;
+    }
+}
+
+int rl_registry_error_kind(void)
+{
+    return t_registry_kind;
 }
 
 } // extern "C"

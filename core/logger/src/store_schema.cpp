@@ -211,4 +211,17 @@ SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms, const
     return db;
 }
 
+void createRunEventsTable(SqliteDb& db)
+{
+    db.exec("CREATE TABLE IF NOT EXISTS run_events("
+            "id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, time INTEGER NOT NULL, user TEXT NOT NULL, "
+            "field TEXT NOT NULL, key TEXT NOT NULL DEFAULT '', old_value TEXT, new_value TEXT);"
+            "CREATE INDEX IF NOT EXISTS run_events_by_run ON run_events(run_id);"
+            // Append-only: the history is a record, not a document.
+            "CREATE TRIGGER IF NOT EXISTS run_events_append_only_update BEFORE UPDATE ON run_events "
+            "BEGIN SELECT RAISE(ABORT, 'run_events is append-only'); END;"
+            "CREATE TRIGGER IF NOT EXISTS run_events_append_only_delete BEFORE DELETE ON run_events "
+            "BEGIN SELECT RAISE(ABORT, 'run_events is append-only'); END;");
+}
+
 } // namespace runlens

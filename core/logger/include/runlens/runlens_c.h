@@ -129,6 +129,23 @@ int rl_log_artifact_uri(rl_run* run, const char* path, const char* uri, int64_t 
 int rl_flush(rl_run* run);
 int rl_finish(rl_run* run, int status);
 
+/* The store's model registry (runlens/model_registry.h). Both return JSON
+ * valid until the calling thread's next rl_registry_* call, or NULL on
+ * failure (rl_last_error says why, rl_registry_error_kind what kind).
+ * rl_registry_read: {"models": [...], "events": [...]}; a store without a
+ * registry gives empty lists. rl_registry_apply: applies a JSON array of
+ * changes ({"action": "create_model", "model": ..., "version": ..., "key":
+ * ..., "value": ..., "run_id": ..., "source": ...}; actions as the store's
+ * model_registry_events.action, docs/store-format.md) as `user`, all or
+ * none, and returns the registry after them plus "created_version". */
+const char* rl_registry_read(const char* store_path);
+const char* rl_registry_apply(const char* store_path, const char* changes_json, const char* user);
+#define RL_REGISTRY_NOT_FOUND 1
+#define RL_REGISTRY_ALREADY_EXISTS 2
+#define RL_REGISTRY_INVALID 3
+/* 0 when the last rl_registry_* call did not fail for a reason of the registry's. */
+int rl_registry_error_kind(void);
+
 #ifdef __cplusplus
 }
 #endif

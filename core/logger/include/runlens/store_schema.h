@@ -36,4 +36,9 @@ int storeSchemaVersion(SqliteDb& db);
 // newer Runlens, leaving such a file untouched. `vfs`: as SqliteDb's.
 SqliteDb openStoreForWriting(const std::string& path, int busy_timeout_ms = 10000, const std::string& vfs = {});
 
+// The append-only record of edits to runs (`run_events`: core/notebook's
+// StoreRunEditor, and the model registry's promotions), created by the first
+// edit: an additional table an older Runlens reads past.
+void createRunEventsTable(SqliteDb& db);
+
 } // namespace runlens

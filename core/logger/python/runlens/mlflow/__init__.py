@@ -588,9 +588,14 @@ def autolog(log_input_examples=False, log_model_signatures=True, log_models=True
         _backend.warn_once("autolog-none", "autolog found no supported framework installed (scikit-learn, xgboost)")
 
 
-def register_model(model_uri, name, await_registration_for=300, *, tags=None):
-    raise MlflowException("runlens.mlflow has no model registry yet (docs/mlflow-compatibility.md); "
-                          "the model stays logged with its run", error_code=_codes.NOT_IMPLEMENTED)
+def register_model(model_uri, name, await_registration_for=300, *, tags=None, env_pack=None):
+    """Registers the model at model_uri (runs:/RUN/PATH, or a path) as the next version of `name`,
+    creating the registered model when needed; its run becomes a candidate in the app."""
+    from . import _registry
+    uri = os.fspath(model_uri)
+    if uri.startswith("models:/"):
+        uri = _registry.resolve(_store(), uri)
+    return _registry.register(_store(), name, _registry.source_of(uri), _registry.run_of(uri), tags)
 
 
 from .tracking import MlflowClient  # noqa: E402

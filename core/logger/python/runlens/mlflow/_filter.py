@@ -82,7 +82,10 @@ class Compare:
 
 
 class _Parser:
-    def __init__(self, text):
+    def __init__(self, text, attributes=None):
+        # None: a run's attributes, under attributes. or bare; else the bare names a search
+        # over something else takes (a registered model's name, a version's run_id).
+        self.attributes = attributes
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
@@ -151,22 +154,29 @@ class _Parser:
             else:
                 raise _error(f"expected a key after {value}. at {pos}")
             return self._resolve(value, key, pos)
-        if kind == "word" and value.lower() in _ATTRIBUTES:
-            return "attr", _ATTRIBUTES[value.lower()]
+        if kind == "word" and value.lower() in (self.attributes or _ATTRIBUTES):
+            return "attr", (self.attributes or _ATTRIBUTES)[value.lower()]
+        if self.attributes is not None and kind == "backtick" and value[1:-1].lower() in self.attributes:
+            return "attr", self.attributes[value[1:-1].lower()]
         raise _error(f"expected an identifier such as metrics.rmse at {pos}, found {value!r}")
 
-    @staticmethod
-    def _resolve(head, key, pos):
+    def _resolve(self, head, key, pos):
         kind = _KINDS.get(head.lower())
+        if self.attributes is not None and kind not in ("tag", "attr"):
+            raise _error(f"'{head}.{key}': this search takes {', '.join(sorted(self.attributes))} and tags.KEY")
         if kind is None:
             raise _error(f"'{head}' is not metrics, params, tags, attributes or datasets (at {pos})")
+        if kind == "attr" and self.attributes is not None:
+            if key.lower() not in self.attributes:
+                raise _error(f"'{key}' is not one of {', '.join(sorted(self.attributes))}")
+            return "attr", self.attributes[key.lower()]
         if kind == "attr":
             if key.lower() not in _ATTRIBUTES:
                 raise _error(f"'{key}' is not a run attribute; use one of {', '.join(sorted(_ATTRIBUTES))}")
             return "attr", _ATTRIBUTES[key.lower()]
         if kind == "dataset" and key.lower() not in _DATASET_KEYS:
             raise _error(f"'datasets.{key}': datasets have name, digest and context")
-        if kind == "tag" and key == "mlflow.runName":
+        if kind == "tag" and key == "mlflow.runName" and self.attributes is None:
             return "attr", "run_name"
         return kind, key
 
@@ -219,11 +229,12 @@ class _Parser:
         return Compare(kind, key, op, value)
 
 
-def parse_filter(text):
-    """The filter as a tree of ("and"|"or", [children]) and Compare; None when empty."""
+def parse_filter(text, attributes=None):
+    """The filter as a tree of ("and"|"or", [children]) and Compare; None when empty. `attributes`:
+    the bare identifiers a search over something other than runs takes, {name in filter: field}."""
     if text is None or not str(text).strip():
         return None
-    return _Parser(str(text)).parse()
+    return _Parser(str(text), attributes).parse()
 
 
 def parse_order_by(clauses):

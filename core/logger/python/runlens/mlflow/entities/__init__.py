@@ -171,3 +171,8 @@ class Experiment(_Entity):
         self.tags = dict(tags or {})
         self.creation_time = creation_time
         self.last_update_time = last_update_time if last_update_time is not None else creation_time
+
+
+from . import model_registry  # noqa: E402
+from .model_registry import (ModelVersion, ModelVersionStatus, ModelVersionTag, RegisteredModel,  # noqa: E402,F401
+                             RegisteredModelAlias, RegisteredModelTag)

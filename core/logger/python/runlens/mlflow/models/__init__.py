@@ -196,6 +196,7 @@ class ModelInfo:
         self.mlflow_version = model.mlflow_version
         self.metadata = model.metadata
         self.model_id = model.model_uuid
+        self.registered_model_version = None
 
     @property
     def signature_dict(self):
@@ -219,8 +220,8 @@ def resolve_model_uri(model_uri):
         from .. import _store
         return _backend.local_artifact_path(_store(), run_id, path)
     if uri.startswith("models:/"):
-        raise MlflowException(f"{uri}: runlens.mlflow has no model registry yet; load the model by its run "
-                              "(runs:/<run id>/<path>)", error_code=_codes.NOT_IMPLEMENTED)
+        from .. import _registry, _store
+        return resolve_model_uri(_registry.resolve(_store(), uri))
     if uri.startswith("file://"):
         uri = uri[len("file://"):]
     if "://" in uri:
@@ -303,9 +304,11 @@ def log_saved_model(save, artifact_path=None, name=None, registered_model_name=N
         local = os.path.join(tmp, "model")
         save(local, mlflow_model=model, **save_kwargs)
         fluent.log_artifacts(local, artifact_path)
+    info = ModelInfo(model, f"runs:/{active.info.run_id}/{artifact_path}")
     if registered_model_name:
-        _backend.warn_once("registry", "registered_model_name is ignored: runlens.mlflow has no model registry yet")
-    return ModelInfo(model, f"runs:/{active.info.run_id}/{artifact_path}")
+        version = fluent.register_model(info.model_uri, registered_model_name)
+        info.registered_model_version = version.version
+    return info
 
 
 def copy_model(src, dst):

@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 
-from .. import _backend
+from .. import _backend, _registry
 from ..entities import FileInfo, Metric, Param, RunTag, ViewType  # noqa: F401
 from ..entities.paged_list import PagedList
 from ..exceptions import MlflowException
@@ -25,11 +25,6 @@ def _page(items, max_results, page_token):
     page = items[offset:end]
     token = str(end) if end is not None and end < len(items) else None
     return PagedList(page, token)
-
-
-def _no_registry(*_args, **_kwargs):
-    raise MlflowException("runlens.mlflow has no model registry yet (docs/mlflow-compatibility.md)",
-                          error_code=_codes.NOT_IMPLEMENTED)
 
 
 class MlflowClient:
@@ -224,12 +219,81 @@ class MlflowClient:
             shutil.copy2(source, target)
         return target
 
-    # -- model registry (not yet) ---------------------------------------------------
-    create_registered_model = get_registered_model = search_registered_models = _no_registry
-    create_model_version = get_model_version = search_model_versions = update_model_version = _no_registry
-    get_latest_versions = transition_model_version_stage = set_registered_model_alias = _no_registry
-    get_model_version_by_alias = delete_registered_model_alias = delete_model_version = _no_registry
-    set_registered_model_tag = set_model_version_tag = delete_registered_model = _no_registry
+    # -- model registry (kept in the store: mlflow/_registry.py) --------------------
+    def create_registered_model(self, name, tags=None, description=None, deployment_job_id=None):
+        return _registry.create_model(self._store, name, tags, description)
+
+    def get_registered_model(self, name):
+        return _registry.get_model(self._store, name)
+
+    def rename_registered_model(self, name, new_name):
+        return _registry.rename_model(self._store, name, new_name)
+
+    def update_registered_model(self, name, description=None, deployment_job_id=None):
+        return _registry.update_model(self._store, name, description)
+
+    def delete_registered_model(self, name):
+        _registry.delete_model(self._store, name)
+
+    def search_registered_models(self, filter_string=None, max_results=SEARCH_MAX_RESULTS_DEFAULT, order_by=None,
+                                 page_token=None):
+        return _page(_registry.search_models(self._store, filter_string, order_by), max_results, page_token)
+
+    def set_registered_model_tag(self, name, key, value):
+        _registry.set_model_tag(self._store, name, key, value)
+
+    def delete_registered_model_tag(self, name, key):
+        _registry.delete_model_tag(self._store, name, key)
+
+    def create_model_version(self, name, source, run_id=None, tags=None, run_link=None, description=None,
+                             await_creation_for=None, model_id=None):
+        return _registry.create_version(self._store, name, _registry.source_of(source),
+                                        run_id or _registry.run_of(source), tags, description)
+
+    def get_model_version(self, name, version):
+        return _registry.get_version(self._store, name, version)
+
+    def update_model_version(self, name, version, description=None):
+        return _registry.update_version(self._store, name, version, description)
+
+    def delete_model_version(self, name, version):
+        _registry.delete_version(self._store, name, version)
+
+    def search_model_versions(self, filter_string=None, max_results=SEARCH_MAX_RESULTS_DEFAULT, order_by=None,
+                              page_token=None):
+        return _page(_registry.search_versions(self._store, filter_string, order_by), max_results, page_token)
+
+    def get_latest_versions(self, name, stages=None):
+        return _registry.latest_versions(self._store, name, stages)
+
+    def transition_model_version_stage(self, name, version, stage, archive_existing_versions=False):
+        return _registry.transition_stage(self._store, name, version, stage, archive_existing_versions)
+
+    def set_model_version_tag(self, name, version=None, key=None, value=None, stage=None):
+        if version is None and stage is not None:
+            version = _registry.latest_versions(self._store, name, [stage])[-1].version
+        _registry.set_version_tag(self._store, name, version, key, value)
+
+    def delete_model_version_tag(self, name, version=None, key=None, stage=None):
+        if version is None and stage is not None:
+            version = _registry.latest_versions(self._store, name, [stage])[-1].version
+        _registry.delete_version_tag(self._store, name, version, key)
+
+    def set_registered_model_alias(self, name, alias, version):
+        _registry.set_alias(self._store, name, alias, version)
+
+    def delete_registered_model_alias(self, name, alias):
+        _registry.delete_alias(self._store, name, alias)
+
+    def get_model_version_by_alias(self, name, alias):
+        return _registry.version_by_alias(self._store, name, alias)
+
+    def get_model_version_download_uri(self, name, version):
+        source = _registry.get_version(self._store, name, version).source
+        if source and source.startswith("runs:/"):
+            run_id, _, path = source[len("runs:/"):].lstrip("/").partition("/")
+            return "file://" + _backend.local_artifact_path(self._store, run_id, path)
+        return source
 
     def __repr__(self):
         return f"<MlflowClient: tracking_uri={self._tracking_uri!r}>"
