@@ -87,6 +87,9 @@ ExitCode deriveCommand(const CliCall& call);
 ExitCode promoteCommand(const CliCall& call);
 ExitCode demoteCommand(const CliCall& call);
 ExitCode candidatesCommand(const CliCall& call);
+ExitCode modelsCommand(const CliCall& call);   // model_commands.cpp
+ExitCode registerCommand(const CliCall& call);
+ExitCode aliasCommand(const CliCall& call);
 ExitCode reportCommand(const CliCall& call);
 ExitCode snapshotCommand(const CliCall& call);
 

@@ -249,6 +249,30 @@ std::vector<CliCommand> makeCommands()
             {{QStringLiteral("run")}, QStringLiteral("RUN"), QStringLiteral("Check this run against its rule (repeatable)."), {}},
             formatOption({QStringLiteral("table"), QStringLiteral("json")}), kindOnly},
         1, 1, {QStringLiteral("table"), QStringLiteral("json")}, false, &candidatesCommand});
+    c.push_back({QStringLiteral("models"), QStringLiteral("STORE [MODEL] [--format table|json]"),
+        QStringLiteral("list the registered models and the runs their versions came from"),
+        QStringLiteral("Prints each registered model of the store (ours, or an MLflow store's registry) with its "
+                       "aliases and its versions: stage, aliases, the run it was registered from, that run's metrics "
+                       "when it was registered, and who registered it when."),
+        {formatOption({QStringLiteral("table"), QStringLiteral("json")}), kindOnly},
+        1, 2, {QStringLiteral("table"), QStringLiteral("json")}, false, &modelsCommand});
+    c.push_back({QStringLiteral("register"), QStringLiteral("STORE RUN MODEL [--path P] [--alias A,...] [--description D]"),
+        QStringLiteral("register a run's model as the next version of MODEL"),
+        QStringLiteral("Registers the model the run logged under --path (default: model) as the next version of "
+                       "MODEL, creating MODEL when needed, and promotes the run to candidate with a record naming "
+                       "the version. --alias points aliases (champion, challenger) at the new version. Our stores only."),
+        {{{QStringLiteral("path")}, QStringLiteral("P"), QStringLiteral("The model's artifact path in the run."),
+          QStringLiteral("model")},
+            {{QStringLiteral("alias")}, QStringLiteral("A,..."), QStringLiteral("Aliases to point at the new version."), {}},
+            {{QStringLiteral("description")}, QStringLiteral("D"), QStringLiteral("The version's description."), {}},
+            kindOnly},
+        3, 3, {}, false, &registerCommand});
+    c.push_back({QStringLiteral("alias"), QStringLiteral("STORE MODEL ALIAS (VERSION | --clear)"),
+        QStringLiteral("point a model's alias at a version, or clear it"),
+        QStringLiteral("Points ALIAS (champion, challenger, ...) of MODEL at VERSION, or removes it with --clear. The "
+                       "registry keeps every move: the app's Models tab shows the alias history. Our stores only."),
+        {{{QStringLiteral("clear")}, {}, QStringLiteral("Remove the alias."), {}}, kindOnly},
+        3, 4, {}, false, &aliasCommand});
     c.push_back({QStringLiteral("annotations"), QStringLiteral("(export STORE [-o FILE] | import STORE FILE)"),
         QStringLiteral("send the notes of another tool's store along with it"),
         QStringLiteral("Another tool's store keeps Runlens's edits beside it, in the app's data folder. export writes "

@@ -14,6 +14,7 @@
 #include "saved_view.h"
 #include "distribution_view.h"
 #include "candidates_view.h"
+#include "models_view.h"
 #include "promote_dialog.h"
 #include "promotion.h"
 #include "promotion_rule_dialog.h"
@@ -46,6 +47,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -127,6 +129,15 @@ MainWindow::MainWindow(QWidget* parent)
     connect(candidates_, &CandidatesView::promoteRequested, this, &MainWindow::promoteSelectedRuns);
     connect(candidates_, &CandidatesView::demoteRequested, this, &MainWindow::demoteSelectedRuns);
     connect(candidates_, &CandidatesView::ruleRequested, this, &MainWindow::editPromotionRule);
+    models_ = new ModelsView;
+    views_->addTab(models_, tr("Models"));
+    connect(models_, &ModelsView::runsSelected, this, [this](const std::vector<int>& rows) {
+        if (!rows.empty())
+            selectRuns(rows);
+    });
+    connect(models_, &ModelsView::registerRequested, this, &MainWindow::registerSelectedRun);
+    connect(models_, &ModelsView::aliasRequested, this, &MainWindow::setModelAlias);
+    connect(models_, &ModelsView::stageRequested, this, &MainWindow::setModelStage);
     // A run clicked in a chart: selected, or added to the selection with Ctrl.
     const auto selectClicked = [this](int row, bool add) {
         auto rows = add ? table_->selectedTableRows() : std::vector<int>{};
@@ -316,6 +327,15 @@ MainWindow::MainWindow(QWidget* parent)
         }
         statusBar()->clearMessage();
         onSelectionChanged();   // the details show the edit's history
+    });
+    connect(workspace_.get(), &Workspace::registryChanged, this, [this](int store, qint64 registered) {
+        if (registered > 0 && pendingRegistration_.store == store) {
+            pendingRegistration_.version = registered;
+            statusBar()->showMessage(tr("Registered as %1 version %2; the run is now a candidate")
+                                         .arg(pendingRegistration_.model)
+                                         .arg(registered),
+                                     8000);
+        }
     });
     connect(workspace_.get(), &Workspace::editFailed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("The edit could not be kept, and is undone in the views: %1").arg(message), 20000);
@@ -538,6 +558,17 @@ void MainWindow::onTableChanged()
     }
     model_->setBaselines(workspace_->baselineRows());
     refreshPromotion();
+    {
+        std::vector<ModelsView::StoreModels> registries;
+        for (int i = 0; i < workspace_->storeCount(); ++i)
+            registries.push_back({i, QFileInfo(workspace_->store(i).path).fileName(), workspace_->keepsRegistry(i),
+                                  workspace_->store(i).registry});
+        models_->setData(table, std::move(registries));
+        if (pendingRegistration_.store >= 0
+            && models_->choose(pendingRegistration_.store, pendingRegistration_.model.toStdString(), pendingRegistration_.version)
+            && pendingRegistration_.version > 0)
+            pendingRegistration_ = {};
+    }
     watch_->update(*workspace_, *table);
     QStringList params, metrics, tags, data;
     for (const auto& c : table->params())
@@ -933,6 +964,67 @@ bool MainWindow::promoteRuns(const std::vector<int>& rows, const QString& why, b
     return true;
 }
 
+void MainWindow::registerSelectedRun()
+{
+    const auto rows = table_->selectedTableRows();
+    const auto table = workspace_->runs();
+    if (rows.size() != 1) {
+        statusBar()->showMessage(tr("Select the one run whose model to register"), 6000);
+        return;
+    }
+    const int row = rows.front();
+    const int store = table->storeIndex(row);
+    if (!workspace_->keepsRegistry(store)) {
+        QMessageBox::information(this, tr("Register Model"),
+                                 tr("%1 is another tool's store: Runlens reads its registry and never writes it. Import "
+                                    "it into a Runlens store (File > Import) to register its runs' models.")
+                                     .arg(QFileInfo(workspace_->store(store).path).fileName()));
+        return;
+    }
+    QStringList names;
+    if (const auto& registry = workspace_->store(store).registry)
+        for (const auto& m : registry->models)
+            names << QString::fromStdString(m.name);
+    const auto c = models_->chosen();
+    const int current = c && c->store == store ? int(names.indexOf(QString::fromStdString(c->model))) : -1;
+    bool ok = false;
+    const QString name = QInputDialog::getItem(
+        this, tr("Register Model"),
+        tr("Register the model of %1 as the next version of (a new name creates the model):").arg(table->name(row)),
+        names, std::max(current, 0), true, &ok).trimmed();
+    if (!ok || name.isEmpty())
+        return;
+    std::vector<RegistryChange> changes;
+    if (!names.contains(name))
+        changes.push_back({RegistryAction::CreateModel, name.toStdString(), 0, {}, std::nullopt, {}, {}});
+    RegistryChange version{RegistryAction::CreateVersion, name.toStdString(), 0, {}, std::nullopt, {}, {}};
+    version.runId = table->id(row).toStdString();
+    version.source = "runs:/" + version.runId + "/model";
+    changes.push_back(std::move(version));
+    pendingRegistration_ = {store, name, 0};
+    workspace_->changeRegistry(store, std::move(changes));
+}
+
+void MainWindow::setModelAlias(int store, const QString& model, qint64 version)
+{
+    bool ok = false;
+    const QString alias = QInputDialog::getText(this, tr("Set Alias"),
+                                                tr("Alias to point at %1 v%2 (champion, challenger, …):").arg(model).arg(version),
+                                                QLineEdit::Normal, QStringLiteral("champion"), &ok)
+                              .trimmed();
+    if (!ok || alias.isEmpty())
+        return;
+    pendingRegistration_ = {store, model, version};
+    workspace_->changeRegistry(store, {{RegistryAction::SetAlias, model.toStdString(), version, alias.toStdString(),
+                                        std::nullopt, {}, {}}});
+}
+
+void MainWindow::setModelStage(int store, const QString& model, qint64 version, const QString& stage)
+{
+    pendingRegistration_ = {store, model, version};
+    workspace_->changeRegistry(store, {{RegistryAction::SetStage, model.toStdString(), version, {}, stage.toStdString(), {}, {}}});
+}
+
 void MainWindow::demoteSelectedRuns()
 {
     const auto rows = table_->selectedTableRows();
@@ -1126,6 +1218,9 @@ void MainWindow::prepareSnapshot(SnapshotView view)
     statusBar()->hide();
     if (view == SnapshotView::Table) {
         views_->hide();
+    } else if (view == SnapshotView::Models) {
+        // The version's run selected above, the registry and its history beneath.
+        views_->setCurrentWidget(models_);
     } else if (view == SnapshotView::Candidates) {
         // The table's Candidate column above, the list beneath: both halves of the story.
         views_->setCurrentWidget(candidates_);

@@ -38,6 +38,7 @@ class QSystemTrayIcon;
 namespace runlens::ui {
 
 class CandidatesView;
+class ModelsView;
 class CodeDiffView;
 class DiffView;
 class SeedsView;
@@ -93,6 +94,12 @@ public:
     // The promotion rule of the selected run's experiment (else the one in view), in a dialog.
     void editPromotionRule();
     CandidatesView* candidatesView() const { return candidates_; }
+    ModelsView* modelsView() const { return models_; }
+    // The Models tab: register the selected run as a model's next version
+    // (asks which model), point an alias or move a stage (our stores only).
+    void registerSelectedRun();
+    void setModelAlias(int store, const QString& model, qint64 version);
+    void setModelStage(int store, const QString& model, qint64 version, const QString& stage);
     // Save Query…: keeps the query bar's text with the store chosen in the
     // navigator (asking which when several are open), under `name` (asked
     // when empty).
@@ -133,7 +140,7 @@ public:
     std::vector<int> reportRows(QString* note = nullptr) const;
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter, Importance, Distributions, Candidates };
+    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter, Importance, Distributions, Candidates, Models };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
@@ -186,6 +193,14 @@ private:
     CodeDiffView* codeDiff_;
     SeedsView* seeds_;
     CandidatesView* candidates_;
+    ModelsView* models_;
+    // A registry change asked for: its model and version are chosen in the
+    // Models tab once the store was read again.
+    struct {
+        int store = -1;
+        QString model;
+        qint64 version = 0;
+    } pendingRegistration_;
     ParallelCoordinatesView* parcoords_;
     ScatterView* scatter_;
     ImportanceView* importance_;

@@ -60,7 +60,7 @@ const QStringList& snapshotViews()
 {
     static const QStringList views = {QStringLiteral("table"), QStringLiteral("curves"), QStringLiteral("diff"),
         QStringLiteral("codediff"), QStringLiteral("seeds"), QStringLiteral("parcoords"), QStringLiteral("scatter"),
-        QStringLiteral("importance"), QStringLiteral("distributions"), QStringLiteral("candidates"), QStringLiteral("report"), QStringLiteral("window")};
+        QStringLiteral("importance"), QStringLiteral("distributions"), QStringLiteral("candidates"), QStringLiteral("models"), QStringLiteral("report"), QStringLiteral("window")};
     return views;
 }
 
@@ -151,6 +151,8 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         view = MainWindow::SnapshotView::Distributions;
     else if (o.view == QLatin1String("candidates"))
         view = MainWindow::SnapshotView::Candidates;
+    else if (o.view == QLatin1String("models"))
+        view = MainWindow::SnapshotView::Models;
     else if (o.view != QLatin1String("window")) {
         err << "runlens snapshot: unknown view '" << o.view << "' (" << snapshotViews().join(QStringLiteral(", ")) << ")\n";
         return SnapshotError::BadOption;

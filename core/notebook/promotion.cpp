@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "promotion.h"
 
+#include "metric_priority.h"
+#include "number_text.h"
+
+#include <QHash>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
@@ -30,6 +34,32 @@ QString PromotionRecord::summary() const
     if (!why.isEmpty())
         s += QStringLiteral(": ") + why.simplified();
     return s;
+}
+
+QString PromotionRecord::metricsText(int most) const
+{
+    QStringList keys;
+    QHash<QString, double> value;
+    for (const auto& [key, v] : metrics) {
+        keys << key;
+        value.insert(key, v);
+    }
+    QStringList ordered;
+    for (const QString& key : keys)
+        if (!rule.isEmpty() && rule.contains(key))
+            ordered << key;
+    for (const QString& key : metricsInPreferredOrder(keys))
+        if (!ordered.contains(key))
+            ordered << key;
+    QStringList parts;
+    for (const QString& key : ordered) {
+        if (parts.size() == most) {
+            parts << QStringLiteral("+%1 more").arg(ordered.size() - most);
+            break;
+        }
+        parts << key + QLatin1Char(' ') + compactNumber(value.value(key));
+    }
+    return parts.join(QStringLiteral(" \u00b7 "));
 }
 
 QString promotionSummary(const QString& tagValue)

@@ -38,6 +38,10 @@ struct PromotionRecord {
     // the rule): beats prod by a point", or "registered as churn v3
     // 2026-12-01 14:03 by ana".
     QString summary() const;
+    // "val_auc 0.912 · loss 0.231 · +3 more": the metrics the rule names
+    // first, then the ones people compare on (metric_priority.h), not the
+    // record's key order (which starts with epoch counters).
+    QString metricsText(int most = 5) const;
     QString toJson() const;
     // nullopt when `json` is not a record (a tag set by hand): the run is
     // still a candidate, with nothing known of how it became one.

@@ -476,6 +476,153 @@ class XGBoostProject(DropInBase):
         self.assertIn("model/model.xgb", paths)
 
 
+class ModelRegistry(DropInBase):
+    """The registry steps of MLflow projects (register_model, MlflowClient's registry calls, aliases,
+    stages, models:/ URIs), kept in the Runlens store; no ML framework needed."""
+
+    def test_registry_workflow_of_a_training_project(self):
+        out = self.script("""
+            import json, os
+            import runlens.mlflow as mlflow
+            from runlens.mlflow.tracking import MlflowClient
+            from runlens.mlflow.exceptions import MlflowException
+
+            mlflow.set_experiment("churn")
+            ids = []
+            for i, acc in enumerate([0.81, 0.86, 0.84]):
+                with mlflow.start_run(run_name=f"gbm-{i}") as run:
+                    mlflow.log_param("depth", i + 3)
+                    mlflow.log_metric("val_acc", acc)
+                    os.makedirs(f"model{i}", exist_ok=True)
+                    with open(f"model{i}/weights.json", "w") as fh:
+                        json.dump({"depth": i + 3}, fh)
+                    mlflow.log_artifacts(f"model{i}", "model")
+                    ids.append(run.info.run_id)
+
+            # dmatrix/misc-code: create the model, then versions from runs
+            client = MlflowClient()
+            rm = client.create_registered_model("churn-model", tags={"team": "growth"}, description="who leaves")
+            assert rm.name == "churn-model" and rm.tags == {"team": "growth"}, rm
+            v1 = client.create_model_version("churn-model", f"runs:/{ids[0]}/model", run_id=ids[0])
+            # the fluent register_model, as most projects call it
+            v2 = mlflow.register_model(f"runs:/{ids[1]}/model", "churn-model", tags={"note": "best"})
+            v3 = mlflow.register_model(f"runs:/{ids[2]}/model", "churn-model")
+            assert (v1.version, v2.version, v3.version) == (1, 2, 3), (v1, v2, v3)
+            assert v2.run_id == ids[1] and v2.tags == {"note": "best"} and v2.current_stage == "None"
+            try:
+                client.create_registered_model("churn-model")
+            except MlflowException as e:
+                print("exists", e.error_code)
+
+            # the champion/challenger aliases, and MLflow's (deprecated, still used) stages
+            client.set_registered_model_alias("churn-model", "champion", "1")
+            client.set_registered_model_alias("churn-model", "champion", v2.version)
+            client.set_registered_model_alias("churn-model", "challenger", 3)
+            client.transition_model_version_stage("churn-model", 1, "Production")
+            client.transition_model_version_stage("churn-model", 2, "production", archive_existing_versions=True)
+            client.update_model_version("churn-model", 2, description="depth 4, 0.86")
+            client.set_model_version_tag("churn-model", 3, "validated", "no")
+            champion = client.get_model_version_by_alias("churn-model", "champion")
+            print("champion", champion.version, champion.run_id == ids[1], champion.aliases)
+            print("stages", [(v.version, v.current_stage) for v in
+                             client.search_model_versions("name = 'churn-model'", order_by=["version_number ASC"])])
+            print("latest", [(v.version, v.current_stage) for v in client.get_latest_versions("churn-model")])
+            print("production", [v.version for v in client.get_latest_versions("churn-model", stages=["Production"])])
+            print("by run", [v.version for v in client.search_model_versions(f"run_id = '{ids[2]}'")])
+            print("tagged", [v.version for v in client.search_model_versions("tags.validated = 'no'")])
+            print("models", [m.name for m in client.search_registered_models("name LIKE 'churn%'")],
+                  [m.name for m in client.search_registered_models("tags.team = 'growth'")],
+                  client.search_registered_models("name = 'other'"))
+            print("description", client.get_model_version("churn-model", "2").description)
+            m = client.get_registered_model("churn-model")
+            print("aliases", sorted(m.aliases.items()))
+
+            # models:/ URIs, by version, stage, alias and latest
+            from runlens.mlflow.models import resolve_model_uri
+            for uri in ("models:/churn-model/1", "models:/churn-model/Production", "models:/churn-model@champion",
+                        "models:/churn-model/latest"):
+                with open(os.path.join(resolve_model_uri(uri), "weights.json")) as fh:
+                    print(uri, json.load(fh)["depth"])
+            try:
+                client.get_model_version("churn-model", 7)
+            except MlflowException as e:
+                print("missing", e.error_code)
+            try:
+                client.set_registered_model_alias("churn-model", "latest", 1)
+            except MlflowException as e:
+                print("reserved", e.error_code)
+            client.delete_registered_model_alias("churn-model", "challenger")
+            client.delete_model_version("churn-model", 3)
+            v4 = client.create_model_version("churn-model", f"runs:/{ids[2]}/model")
+            print("after delete", v4.version, v4.run_id == ids[2])
+            """)
+        lines = dict(line.split(" ", 1) for line in out.strip().splitlines())
+        self.assertEqual(lines["exists"], "RESOURCE_ALREADY_EXISTS")
+        self.assertEqual(lines["champion"], "2 True ['champion']")
+        self.assertEqual(lines["stages"], "[(1, 'Archived'), (2, 'Production'), (3, 'None')]")
+        self.assertEqual(lines["latest"], "[(1, 'Archived'), (2, 'Production'), (3, 'None')]")
+        self.assertEqual(lines["production"], "[2]")
+        self.assertEqual(lines["by"], "run [3]")
+        self.assertEqual(lines["tagged"], "[3]")
+        self.assertEqual(lines["models"], "['churn-model'] ['churn-model'] []")
+        self.assertEqual(lines["description"], "depth 4, 0.86")
+        self.assertEqual(lines["aliases"], "[('challenger', 3), ('champion', 2)]")
+        self.assertEqual(lines["models:/churn-model/1"], "3")
+        self.assertEqual(lines["models:/churn-model/Production"], "4")
+        self.assertEqual(lines["models:/churn-model@champion"], "4")
+        self.assertEqual(lines["models:/churn-model/latest"], "5")
+        self.assertEqual(lines["missing"], "RESOURCE_DOES_NOT_EXIST")
+        self.assertEqual(lines["reserved"], "INVALID_PARAMETER_VALUE")
+        self.assertEqual(lines["after"], "delete 4 True")
+
+        # What the app and the CLI see: each registered run is a candidate whose record names the version.
+        for run in self.runs():
+            record = json.loads(run["tags"]["runlens.candidate"])
+            self.assertEqual(record["model"], "churn-model")
+            self.assertIn(record["version"], (1, 2, 3, 4))
+            self.assertIn("val_acc", record["metrics"])
+        models = json.loads(self.cli("models", self.store, "--format", "json"))
+        self.assertEqual([m["name"] for m in models["models"]], ["churn-model"])
+        versions = {v["version"]: v for v in models["models"][0]["versions"]}
+        self.assertEqual(sorted(versions), [1, 2, 4])
+        self.assertEqual(versions[2]["aliases"], ["champion"])
+        self.assertEqual(versions[2]["stage"], "Production")
+        self.assertEqual(versions[2]["run_name"], "gbm-1")
+        table = self.cli("models", self.store)
+        self.assertIn("churn-model", table)
+        self.assertIn("champion", table)
+
+    def test_log_model_with_registered_model_name_registers_each_call(self):
+        self.script("""
+            import runlens.mlflow as mlflow
+            from runlens.mlflow.models import Model, log_saved_model
+
+            def save(path, mlflow_model=None):
+                import os
+                os.makedirs(path)
+                with open(os.path.join(path, "weights.txt"), "w") as fh:
+                    fh.write("w")
+                mlflow_model.save(os.path.join(path, "MLmodel"))
+
+            for i in range(2):
+                with mlflow.start_run(run_name=f"r{i}"):
+                    mlflow.log_metric("acc", 0.9 + i / 100)
+                    info = log_saved_model(save, name="model", registered_model_name="clf")
+                    assert info.registered_model_version == i + 1, info.registered_model_version
+            # Registered straight after logging, nothing else written in between.
+            with mlflow.start_run(run_name="quick") as run:
+                mlflow.log_metric("loss", 0.25)
+                mlflow.register_model(f"runs:/{run.info.run_id}/model", "quick")
+            """)
+        models = json.loads(self.cli("models", self.store, "--format", "json"))
+        self.assertEqual([v["version"] for v in models["models"][0]["versions"]], [1, 2])
+        # Registered while the run was logging: the record holds what it had logged by then.
+        self.assertEqual([v["metrics"] for v in models["models"][0]["versions"]], [{"acc": 0.9}, {"acc": 0.91}])
+        self.assertEqual([v["metrics_when_registered"] for v in models["models"][0]["versions"]], [True, True])
+        quick = json.loads(self.cli("models", self.store, "quick", "--format", "json"))["models"][0]["versions"][0]
+        self.assertEqual((quick["metrics"], quick["metrics_when_registered"]), ({"loss": 0.25}, True))
+
+
 class FilterTranslation(unittest.TestCase):
     """MLflow filter strings in Runlens's query language (no store needed)."""
 

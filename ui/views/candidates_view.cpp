@@ -27,35 +27,6 @@ QString timeText(const QDateTime& t)
     return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
 }
 
-// "val_auc 0.912 · loss 0.231": the metrics the rule names first, then the
-// ones people compare on (metric_priority.h), not the record's key order
-// (which starts with epoch counters).
-QString metricsText(const PromotionRecord& record)
-{
-    QStringList keys;
-    QHash<QString, double> value;
-    for (const auto& [key, v] : record.metrics) {
-        keys << key;
-        value.insert(key, v);
-    }
-    QStringList ordered;
-    for (const QString& key : keys)
-        if (!record.rule.isEmpty() && record.rule.contains(key))
-            ordered << key;
-    for (const QString& key : metricsInPreferredOrder(keys))
-        if (!ordered.contains(key))
-            ordered << key;
-    QStringList parts;
-    for (const QString& key : ordered) {
-        if (parts.size() == 5) {
-            parts << QStringLiteral("+%1 more").arg(ordered.size() - 5);
-            break;
-        }
-        parts << key + QLatin1Char(' ') + compactNumber(value.value(key));
-    }
-    return parts.join(QStringLiteral(" \u00b7 "));
-}
-
 } // namespace
 
 CandidatesView::CandidatesView(QWidget* parent)
@@ -150,7 +121,7 @@ void CandidatesView::setData(std::shared_ptr<const RunTable> table, const RuleCh
                 items[ByColumn]->setText(record->user);
                 items[WhyColumn]->setText(record->why.simplified());
                 items[WhyColumn]->setToolTip(record->why);
-                items[MetricsColumn]->setText(metricsText(*record));
+                items[MetricsColumn]->setText(record->metricsText());
                 QString how = record->rule.isEmpty() ? tr("promoted with no rule")
                     : record->metRule                ? tr("met the rule: %1").arg(record->rule)
                                                      : tr("promoted against the rule: %1").arg(record->rule);
@@ -172,7 +143,7 @@ void CandidatesView::setData(std::shared_ptr<const RunTable> table, const RuleCh
                 line[ByColumn]->setText(it->user);
                 if (then) {
                     line[WhyColumn]->setText(then->why.simplified());
-                    line[MetricsColumn]->setText(metricsText(*then));
+                    line[MetricsColumn]->setText(then->metricsText());
                 }
                 for (auto* item : line)
                     item->setForeground(tree_->palette().color(QPalette::Disabled, QPalette::Text));

@@ -102,8 +102,13 @@ QString RunTableModel::candidateToolTip(int r) const
         const auto record = promotionOf(t, r);
         if (!record)
             return tr("A candidate (tagged %1 by hand: no promotion record)").arg(kCandidateTag);
-        QString text = tr("Promoted to candidate by %1, %2")
-                           .arg(record->user, record->when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+        QString text = record->model.isEmpty()
+            ? tr("Promoted to candidate by %1, %2")
+                  .arg(record->user, record->when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
+            : tr("Registered as %1 version %2 by %3, %4 (the Models tab shows the model)")
+                  .arg(record->model)
+                  .arg(record->version)
+                  .arg(record->user, record->when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
         if (!record->why.isEmpty())
             text += QStringLiteral("\n") + record->why;
         if (!record->rule.isEmpty())
@@ -240,8 +245,12 @@ RunTableModel::Cell RunTableModel::cell(int r, const Column& c) const
     case ColumnKind::Config: return {size_t(r) < configOf_.size(), NAN, size_t(r) < configOf_.size() ? configOf_[size_t(r)] : QString()};
     case ColumnKind::Candidate: {
         // Sorted best first when descending: candidates, then runs that meet the rule.
-        if (isCandidate(t, r))
+        if (isCandidate(t, r)) {
+            // A registered model version is the same mark, named by its version.
+            if (const auto record = promotionOf(t, r); record && !record->model.isEmpty())
+                return {true, 3, QStringLiteral("\u25c6 %1 v%2").arg(record->model).arg(record->version)};
             return {true, 3, tr("\u25c6 candidate")};
+        }
         const RuleVerdict v = size_t(r) < verdicts_.size() ? verdicts_[size_t(r)] : RuleVerdict::NoRule;
         if (v == RuleVerdict::Meets)
             return {true, 2, tr("\u2713 meets rule")};

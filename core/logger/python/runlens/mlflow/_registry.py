@@ -10,7 +10,7 @@ import os
 
 from runlens import _native
 
-from . import _filter
+from . import _backend, _filter
 from .entities.model_registry import ModelVersion, RegisteredModel
 from .exceptions import MlflowException
 from .protos import databricks_pb2 as _codes
@@ -151,6 +151,11 @@ def _ordered(items, order_by, fields, default):
 
 # -- versions ----------------------------------------------------------------------
 def create_version(store, name, source, run_id=None, tags=None, description=None):
+    # A run this process is logging: what it logged so far goes to the store first, so that the
+    # run's promotion record holds its metrics at registration.
+    run = _backend.open_run(store, run_id) if run_id else None
+    if run is not None:
+        run.flush()
     changes = [{"action": "create_version", "model": name, "run_id": run_id or "", "source": source or "",
                 "value": description}]
     registry = apply(store, *changes)
