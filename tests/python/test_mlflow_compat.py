@@ -623,6 +623,128 @@ class ModelRegistry(DropInBase):
         self.assertEqual((quick["metrics"], quick["metrics_when_registered"]), ({"loss": 0.25}, True))
 
 
+class Evaluate(DropInBase):
+    """mlflow.evaluate: MLflow's default metrics, computed without scikit-learn, equal to scikit-learn's."""
+
+    def test_regressor_on_plain_lists_needs_no_framework(self):
+        out = self.script("""
+            import json
+            import runlens.mlflow as mlflow
+            # A function as the model, lists as the data: no NumPy, pandas or scikit-learn involved.
+            with mlflow.start_run(run_name="by-hand") as run:
+                result = mlflow.evaluate(lambda xs: [2 * x[0] for x in xs], [[1], [2], [3], [4]],
+                                         targets=[2.5, 4.0, 5.0, 9.0], model_type="regressor")
+            print(json.dumps(result.metrics, sort_keys=True))
+            # Without an active run evaluate makes one and ends it, as MLflow does.
+            other = mlflow.evaluate(lambda xs: [x[0] for x in xs], [[1], [0], [1]], targets=[1, 0, 0],
+                                    model_type="classifier")
+            print(other.run_id, json.dumps(other.metrics, sort_keys=True))
+            try:
+                mlflow.evaluate(lambda xs: xs, [[1]], targets=[1], model_type="question-answering")
+            except mlflow.exceptions.MlflowException as e:
+                print(e.error_code)
+            """)
+        lines = out.strip().splitlines()
+        m = json.loads(lines[0])
+        # errors 0.5, 0, 1, -1: by hand
+        self.assertEqual(m["example_count"], 4)
+        self.assertAlmostEqual(m["mean_absolute_error"], 0.625)
+        self.assertAlmostEqual(m["mean_squared_error"], 0.5625)
+        self.assertAlmostEqual(m["root_mean_squared_error"], 0.75)
+        self.assertAlmostEqual(m["max_error"], 1.0)
+        self.assertAlmostEqual(m["sum_on_target"], 20.5)
+        self.assertAlmostEqual(m["mean_on_target"], 5.125)
+        self.assertAlmostEqual(m["r2_score"], 1 - 2.25 / 23.1875)
+        self.assertAlmostEqual(m["mean_absolute_percentage_error"], (0.5 / 2.5 + 0 + 1 / 5 + 1 / 9) / 4)
+        other_id, other = lines[1].split(" ", 1)
+        other = json.loads(other)
+        # predicted 1, 0, 1 for 1, 0, 0: one false positive
+        self.assertEqual((other["true_positives"], other["false_positives"], other["true_negatives"],
+                          other["false_negatives"]), (1, 1, 1, 0))
+        self.assertAlmostEqual(other["precision_score"], 0.5)
+        self.assertAlmostEqual(other["recall_score"], 1.0)
+        self.assertAlmostEqual(other["accuracy_score"], 2 / 3)
+        self.assertNotIn("roc_auc", other)   # a function has no probabilities
+        self.assertEqual(lines[2], "NOT_IMPLEMENTED")
+        made = self.show(other_id)
+        self.assertEqual(made["status"], "finished")
+        self.assertAlmostEqual(made["metrics"]["precision_score"]["last"], 0.5)
+        run = {r["name"]: r for r in self.runs()}["by-hand"]
+        self.assertAlmostEqual(run["metrics"]["r2_score"]["last"], m["r2_score"])
+
+    @needs("sklearn", "pandas", "numpy")
+    def test_classifiers_and_regressors_match_scikit_learn(self):
+        out = self.script("""
+            import json
+            import numpy as np
+            import pandas as pd
+            import runlens.mlflow as mlflow
+            from sklearn import metrics as sk
+            from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+            from sklearn.linear_model import LogisticRegression, Ridge
+            from sklearn.model_selection import train_test_split
+            from sklearn.pipeline import make_pipeline
+            from sklearn.preprocessing import StandardScaler
+
+            report = {}
+            # Binary: a logged model evaluated by its URI on a DataFrame, as the MLflow docs do.
+            X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+            X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=1)
+            clf = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=500)).fit(X_train, y_train)
+            with mlflow.start_run(run_name="binary") as run:
+                info = mlflow.sklearn.log_model(clf, "model")
+                result = mlflow.evaluate(info.model_uri, X_test.assign(label=y_test), targets="label",
+                                         model_type="classifier")
+            proba = clf.predict_proba(X_test)[:, 1]
+            pred = clf.predict(X_test)
+            precision, recall, _ = sk.precision_recall_curve(y_test, proba)
+            tn, fp, fn, tp = sk.confusion_matrix(y_test, pred).ravel()
+            report["binary"] = (result.metrics, {
+                "accuracy_score": sk.accuracy_score(y_test, pred), "precision_score": sk.precision_score(y_test, pred),
+                "recall_score": sk.recall_score(y_test, pred), "f1_score": sk.f1_score(y_test, pred),
+                "roc_auc": sk.roc_auc_score(y_test, proba), "log_loss": sk.log_loss(y_test, proba),
+                "precision_recall_auc": sk.auc(recall, precision), "true_negatives": int(tn),
+                "false_positives": int(fp), "false_negatives": int(fn), "true_positives": int(tp),
+                "example_count": len(y_test)})
+
+            # Multiclass: weighted averages, one-vs-rest AUC weighted by support.
+            X, y = load_iris(return_X_y=True, as_frame=True)
+            X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, random_state=3)
+            clf = LogisticRegression(C=0.02, max_iter=500).fit(X_train, y_train)
+            result = mlflow.evaluate(clf, X_test.assign(species=y_test), targets="species", model_type="classifier")
+            proba, pred = clf.predict_proba(X_test), clf.predict(X_test)
+            report["multiclass"] = (result.metrics, {
+                "accuracy_score": sk.accuracy_score(y_test, pred),
+                "precision_score": sk.precision_score(y_test, pred, average="weighted", zero_division=0),
+                "recall_score": sk.recall_score(y_test, pred, average="weighted"),
+                "f1_score": sk.f1_score(y_test, pred, average="weighted"),
+                "log_loss": sk.log_loss(y_test, proba),
+                "roc_auc": sk.roc_auc_score(y_test, proba, multi_class="ovr", average="weighted")})
+
+            # Regressor, arrays in and out.
+            X, y = load_diabetes(return_X_y=True)
+            reg = Ridge(alpha=0.5).fit(X[:300], y[:300])
+            result = mlflow.evaluate(reg, X[300:], targets=y[300:], model_type="regressor")
+            pred = reg.predict(X[300:])
+            report["regressor"] = (result.metrics, {
+                "mean_absolute_error": sk.mean_absolute_error(y[300:], pred),
+                "mean_squared_error": sk.mean_squared_error(y[300:], pred),
+                "root_mean_squared_error": sk.mean_squared_error(y[300:], pred) ** 0.5,
+                "r2_score": sk.r2_score(y[300:], pred), "max_error": sk.max_error(y[300:], pred),
+                "mean_absolute_percentage_error": sk.mean_absolute_percentage_error(y[300:], pred),
+                "sum_on_target": float(np.sum(y[300:])), "mean_on_target": float(np.mean(y[300:]))})
+            print(json.dumps(report))
+            """)
+        report = json.loads(out)
+        for case, (ours, sklearns) in report.items():
+            for key, expected in sklearns.items():
+                with self.subTest(case=case, metric=key):
+                    self.assertIn(key, ours)
+                    self.assertAlmostEqual(ours[key], expected, places=9)
+        run = {r["name"]: r for r in self.runs()}["binary"]
+        self.assertAlmostEqual(run["metrics"]["roc_auc"]["last"], report["binary"][1]["roc_auc"], places=9)
+
+
 class FilterTranslation(unittest.TestCase):
     """MLflow filter strings in Runlens's query language (no store needed)."""
 

@@ -34,7 +34,7 @@ __all__ = [
     "start_run", "end_run", "active_run", "last_active_run", "get_run", "get_parent_run", "delete_run",
     "search_runs", "log_param", "log_params", "log_metric", "log_metrics", "set_tag", "set_tags", "delete_tag",
     "log_artifact", "log_artifacts", "log_dict", "log_text", "log_figure", "log_image", "log_table", "load_table",
-    "get_artifact_uri", "log_input", "autolog", "register_model", "flush_async_logging",
+    "get_artifact_uri", "log_input", "autolog", "register_model", "evaluate", "flush_async_logging",
     "enable_system_metrics_logging", "disable_system_metrics_logging", "set_system_metrics_sampling_interval",
     "set_system_metrics_samples_before_logging", "set_system_metrics_node_id",
 ]
@@ -586,6 +586,12 @@ def autolog(log_input_examples=False, log_model_signatures=True, log_models=True
                        silent=silent, extra_tags=extra_tags)
     if not found and not disable and not silent:
         _backend.warn_once("autolog-none", "autolog found no supported framework installed (scikit-learn, xgboost)")
+
+
+def evaluate(*args, **kwargs):
+    """MLflow's evaluate for classifiers and regressors (runlens.mlflow.models.evaluation)."""
+    from .models.evaluation import evaluate as _evaluate
+    return _evaluate(*args, **kwargs)
 
 
 def register_model(model_uri, name, await_registration_for=300, *, tags=None, env_pack=None):

@@ -14,6 +14,7 @@ from .. import _backend
 from ..exceptions import MlflowException
 from ..protos import databricks_pb2 as _codes
 from .signature import ModelSignature, Schema, infer_signature  # noqa: F401
+from .evaluation import EvaluationMetric, EvaluationResult, MetricValue, evaluate, make_metric  # noqa: F401
 
 MLMODEL = "MLmodel"
 MLFLOW_VERSION = "2.16.0"   # the MLflow model format written, for loaders that read it
