@@ -211,6 +211,15 @@ private slots:
         QVERIFY(watch.update(table(RunStatus::Failed, NAN, QStringLiteral("yes")), row0, row0, 3000).empty());
         QVERIFY(watch.update(table(RunStatus::Failed, NAN, QStringLiteral("yes")), row0, row0, 4000).empty());
 
+        // A run seen running before it matched (its params not flushed yet),
+        // then matching and already failed: it failed since the last look,
+        // which is news (`watch --exit-on-failure` once waited forever on this).
+        RunWatch started;
+        QVERIFY(started.update(RunTable(), none, none, 500).empty());
+        QVERIFY(started.update(table(RunStatus::Running, 1), row0, none, 1000).empty());
+        QCOMPARE(described(started.update(table(RunStatus::Failed, 1, QStringLiteral("yes")), row0, row0, 2000)),
+                 QStringList{QStringLiteral("failed old")});
+
         // A heartbeat that stops, comes back (a suspended laptop) and stops again: one crash.
         RunWatch flaky;
         QVERIFY(flaky.update(table(RunStatus::Running, 1), row0, row0, 1000).empty());

@@ -61,6 +61,7 @@ std::vector<WatchEvent> RunWatch::update(
             // In the store before it matched: news only from its state then.
             fresh.status = *before;
             fresh.baseline = true;
+            fresh.statusKnown = true;
         } else if (!primed_) {
             fresh.status = table.status(row);
             fresh.baseline = true;
@@ -85,12 +86,13 @@ std::vector<WatchEvent> RunWatch::update(
         Seen& seen = it.value();
         const RunStatus now = table.status(row);
         const bool changed = now != seen.status;
+        const bool statusNews = changed && (!seen.baseline || seen.statusKnown);
         if (now == RunStatus::Running)
             ++running_;
         // A run new since the last look ran, however short.
-        if (now == RunStatus::Running || (changed && !seen.baseline))
+        if (now == RunStatus::Running || statusNews)
             sawRunning_ = true;
-        if (changed && !seen.baseline && rules_.failures) {
+        if (statusNews && rules_.failures) {
             if (now == RunStatus::Failed && seen.status != RunStatus::Crashed)
                 failures.push_back(event(WatchEvent::Kind::Failed, row));
             else if (now == RunStatus::Crashed && !seen.crashReported)

@@ -74,6 +74,9 @@ private:
         QHash<QString, int> nonFinite;
         bool crashReported = false; // a heartbeat that comes and goes is one crash
         bool baseline = false; // first seen after it began: its state now is not news
+        // `status` is the run's status at the last look (it was in the store,
+        // not matching): a change from it happened since, and is news.
+        bool statusKnown = false;
     };
     WatchRules rules_;
     QHash<QString, Seen> seen_; // by run id: once watched, watched until it ends
