@@ -5,6 +5,7 @@
 
 #include "number_text.h"
 #include "run_colors.h"
+#include "promotion.h"
 #include "tool_tags.h"
 #include "value_text.h"
 #include "value_viewer_dialog.h"
@@ -277,8 +278,8 @@ void RunDetailsView::showRun(const RunDetails& d)
             tags.emplace_back(k, v);
     if (!tags.empty() || !d.tags.empty()) {
         auto* tagItems = section(tr("Tags"), int(tags.size()));
-        for (const auto& [k, v] : tags)
-            add(tagItems, k, v, true);
+        for (const auto& [k, v] : tags)   // the candidate mark's record in words, not its JSON
+            add(tagItems, k, k == kCandidateTag ? promotionSummary(v) : v, true);
         if (tags.size() < d.tags.size())
             add(tagItems, tr("(hidden)"), tr("%1 tags of other tools (View > Show Other Tools' Tags)").arg(d.tags.size() - tags.size()))
                 ->setForeground(1, palette().color(QPalette::PlaceholderText));
@@ -333,16 +334,16 @@ void RunDetailsView::showRun(const RunDetails& d)
         // Newest first: the last change is what one looks for.
         auto* history = section(tr("Edit history"), int(d.events.size()));
         history->setExpanded(d.events.size() <= 5);
-        const auto shown = [this](const std::optional<QString>& v) {
+        const auto shown = [this](const std::optional<QString>& v, const QString& key) {
             if (!v)
                 return tr("(none)");
-            QString one = v->simplified();
+            QString one = (key == kCandidateTag ? promotionSummary(*v) : *v).simplified();
             return one.isEmpty() ? tr("(empty)") : one.size() > 40 ? one.left(40) + QChar(0x2026) : one;
         };
         for (auto it = d.events.rbegin(); it != d.events.rend(); ++it) {
             const QString what = it->field == QLatin1String("tag") ? tr("tag %1").arg(it->key) : it->field;
             auto* item = add(history, QDateTime::fromMSecsSinceEpoch(it->time).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                             QStringLiteral("%1 · %2: %3 \u2192 %4").arg(it->user, what, shown(it->before), shown(it->after)));
+                             QStringLiteral("%1 · %2: %3 \u2192 %4").arg(it->user, what, shown(it->before, it->key), shown(it->after, it->key)));
             item->setToolTip(1, tr("%1 by %2\nbefore: %3\nafter: %4")
                                     .arg(what, it->user, it->before.value_or(tr("(none)")).left(2000),
                                          it->after.value_or(tr("(none)")).left(2000)));
