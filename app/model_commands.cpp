@@ -92,7 +92,7 @@ ExitCode modelsCommand(const CliCall& call)
         call.err << "runlens: no registered model '" << oneLine(only) << "'";
         QStringList names;
         for (const auto& m : registry->models)
-            names << text(m.name);
+            names << oneLine(text(m.name));
         call.err << (names.isEmpty() ? QStringLiteral("; the store has none") : QStringLiteral("; there are: ") + names.join(QStringLiteral(", ")))
                  << '\n';
         return RunNotFound;
@@ -116,7 +116,7 @@ ExitCode modelsCommand(const CliCall& call)
             const RegisteredVersionRun run = registeredVersionRun(t, -1, m.name, v);
             QStringList aliases;
             for (const auto& a : m.aliasesOf(v.version))
-                aliases << text(a);
+                aliases << (json ? text(a) : oneLine(text(a)));
             if (json) {
                 QJsonObject metrics;
                 for (const auto& [k, value] : run.metrics.metrics)
@@ -138,7 +138,7 @@ ExitCode modelsCommand(const CliCall& call)
             QString runText = v.runId.empty() ? QStringLiteral("(no run)")
                 : run.row < 0                 ? QStringLiteral("run %1 (not in the store)").arg(text(v.runId).left(8))
                                               : QStringLiteral("%1 (%2)").arg(oneLine(run.runName), text(v.runId).left(8));
-            call.out << "  v" << v.version << "  " << text(v.stage).leftJustified(10) << "  "
+            call.out << "  v" << v.version << "  " << oneLine(text(v.stage)).leftJustified(10) << "  "
                      << aliases.join(QStringLiteral(",")).leftJustified(12) << "  " << runText;
             if (const QString metrics = run.metrics.metricsText(3); !metrics.isEmpty())
                 call.out << "  " << metrics;
@@ -185,30 +185,21 @@ ExitCode registerCommand(const CliCall& call)
         return RunNotFound;
     const std::string model = call.positionals[2].toStdString();
     const std::string runId = s->runs.table->id(row).toStdString();
-    const auto registry = s->reader->loadModelRegistry();
-    if (!registry) {
-        call.err << "runlens: cannot read the model registry: " << registry.error() << '\n';
-        return StoreError;
-    }
-    std::vector<RegistryChange> changes;
-    if (!registry->model(model))
-        changes.push_back({RegistryAction::CreateModel, model, 0, {}, std::nullopt, {}, {}});
+    // One transaction: the model made when needed, the version, its aliases.
+    RegistryChange create{RegistryAction::CreateModel, model, 0, {}, std::nullopt, {}, {}};
+    create.ifMissing = true;
+    std::vector<RegistryChange> changes{create};
     RegistryChange version{RegistryAction::CreateVersion, model, 0, {}, std::nullopt, runId, {}};
     version.source = "runs:/" + runId + "/" + call.value(QStringLiteral("path")).toStdString();
     if (call.isSet(QStringLiteral("description")))
         version.value = call.value(QStringLiteral("description")).toStdString();
     changes.push_back(version);
+    const QStringList aliases = call.list(QStringLiteral("alias"));
+    for (const QString& alias : aliases)
+        changes.push_back({RegistryAction::SetAlias, model, kVersionCreatedInBatch, alias.toStdString(), std::nullopt, {}, {}});
     qint64 created = 0;
     if (const ExitCode c = applyChanges(*s, changes, call.err, &created); c != Ok)
         return c;
-    // The alias names the version just made: a second, short write.
-    QStringList aliases = call.list(QStringLiteral("alias"));
-    std::vector<RegistryChange> marks;
-    for (const QString& alias : aliases)
-        marks.push_back({RegistryAction::SetAlias, model, created, alias.toStdString(), std::nullopt, {}, {}});
-    if (!marks.empty())
-        if (const ExitCode c = applyChanges(*s, marks, call.err); c != Ok)
-            return c;
     call.out << "registered " << oneLine(s->runs.table->name(row)) << " (" << s->runs.table->id(row).left(8) << ") as "
              << oneLine(call.positionals[2]) << " version " << created
              << (aliases.isEmpty() ? QString() : QStringLiteral(" (") + aliases.join(QStringLiteral(", ")) + QLatin1Char(')'))
@@ -235,8 +226,9 @@ ExitCode aliasCommand(const CliCall& call)
         if (!ok || version <= 0)
             return usageError(QStringLiteral("alias"), QStringLiteral("VERSION is a version number, such as 3"), call.err);
     }
-    const RegistryChange change{RegistryAction::SetAlias, call.positionals[1].toStdString(), version,
-                                call.positionals[2].toStdString(), std::nullopt, {}, {}};
+    const RegistryChange change{clear ? RegistryAction::DeleteAlias : RegistryAction::SetAlias,
+                                call.positionals[1].toStdString(), version, call.positionals[2].toStdString(),
+                                std::nullopt, {}, {}};
     if (const ExitCode c = applyChanges(*s, {change}, call.err); c != Ok)
         return c;
     if (clear)

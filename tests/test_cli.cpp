@@ -420,6 +420,55 @@ private slots:
         QCOMPARE(cli({QStringLiteral("annotations"), QStringLiteral("send"), store}).code, int(cli::Usage));
     }
 
+    void modelsRegisterAndAlias()
+    {
+        const QString store = dir_.filePath(QStringLiteral("models.db"));
+        QVERIFY(QFile::copy(store_, store));
+        auto o = cli({QStringLiteral("models"), store});
+        QCOMPARE(o.code, 0);
+        QVERIFY(o.out.contains(QStringLiteral("no registered models")));
+        // The model made on the way, the alias in the same write.
+        o = cli({QStringLiteral("register"), store, QStringLiteral("wide"), QStringLiteral("churn"), QStringLiteral("--alias"),
+                 QStringLiteral("challenger"), QStringLiteral("--description"), QStringLiteral("adam, lr 0.01")});
+        QCOMPARE(o.code, 0);
+        QVERIFY2(o.out.contains(QStringLiteral("as churn version 1 (challenger)")), qPrintable(o.out));
+        // A refused alias leaves no version behind (one transaction), and says why.
+        o = cli({QStringLiteral("register"), store, idA_.left(8), QStringLiteral("churn"), QStringLiteral("--alias"),
+                 QStringLiteral("latest")});
+        QCOMPARE(o.code, int(cli::Failed));
+        QVERIFY2(o.err.contains(QStringLiteral("reserved")), qPrintable(o.err));
+        QCOMPARE(cli({QStringLiteral("register"), store, idA_.left(8), QStringLiteral("churn")}).code, 0);
+        QCOMPARE(cli({QStringLiteral("alias"), store, QStringLiteral("churn"), QStringLiteral("champion"), QStringLiteral("v2")}).code, 0);
+        QCOMPARE(cli({QStringLiteral("alias"), store, QStringLiteral("churn"), QStringLiteral("challenger"), QStringLiteral("--clear")}).code, 0);
+        QCOMPARE(cli({QStringLiteral("alias"), store, QStringLiteral("churn"), QStringLiteral("x"), QStringLiteral("9")}).code,
+                 int(cli::RunNotFound));
+        QCOMPARE(cli({QStringLiteral("alias"), store, QStringLiteral("churn"), QStringLiteral("x")}).code, int(cli::Usage));
+        o = cli({QStringLiteral("models"), store, QStringLiteral("churn"), QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(o.code, 0);
+        const QJsonObject model = QJsonDocument::fromJson(o.out.toUtf8()).object().value(QStringLiteral("models")).toArray()[0].toObject();
+        QCOMPARE(model.value(QStringLiteral("aliases")).toObject(), (QJsonObject{{QStringLiteral("champion"), 2}}));
+        const QJsonArray versions = model.value(QStringLiteral("versions")).toArray();
+        QCOMPARE(versions.size(), 2);   // the refused batch made none
+        QCOMPARE(versions[0].toObject().value(QStringLiteral("run_name")).toString(), QStringLiteral("wide"));
+        QCOMPARE(versions[0].toObject().value(QStringLiteral("description")).toString(), QStringLiteral("adam, lr 0.01"));
+        QCOMPARE(versions[1].toObject().value(QStringLiteral("source")).toString(), QStringLiteral("runs:/%1/model").arg(idA_));
+        // The table: a name with a terminal escape prints as one harmless line.
+        QCOMPARE(cli({QStringLiteral("register"), store, QStringLiteral("wide"), QStringLiteral("evil\u009b31m")}).code,
+                 int(cli::Failed));
+        o = cli({QStringLiteral("models"), store});
+        QVERIFY(o.out.contains(QStringLiteral("churn  (2 versions; champion \u2192 v2)")));
+        QVERIFY(o.out.contains(QStringLiteral("  v2  None")));
+        QCOMPARE(cli({QStringLiteral("models"), store, QStringLiteral("nope")}).code, int(cli::RunNotFound));
+        // Another tool's store: read, never written.
+        const QString mlflow = QStringLiteral(RUNLENS_SHARED_FIXTURES "/mlflow-sqlite/mlflow.db");
+        const QByteArray before = test::fileHash(mlflow);
+        o = cli({QStringLiteral("models"), mlflow});
+        QCOMPARE(o.code, 0);
+        QVERIFY(o.out.contains(QStringLiteral("logistic_regression")));
+        QCOMPARE(cli({QStringLiteral("register"), mlflow, QStringLiteral("85f2ec88"), QStringLiteral("x")}).code, int(cli::Failed));
+        QCOMPARE(test::fileHash(mlflow), before);
+    }
+
     void annotationsTravelWithAnotherToolsStore()
     {
         const QString fixture = QStringLiteral(RUNLENS_SHARED_FIXTURES "/mlflow-filestore-v1");

@@ -302,14 +302,75 @@ private slots:
                     "(2, 'x', 'ghost', 1, 'create_version', '', '{}'),"     // a model never created
                     "(3, 'x', 'churn', 1, 'create_version', '', 'not json')," // a number already taken
                     "(4, 'x', 'churn', 1, 'stage', '', 'Sideways'),"        // no such stage
-                    "(5, 'x', 'churn', 0, 'create_model', '', NULL)");      // created twice
+                    "(5, 'x', 'churn', 0, 'create_model', '', NULL),"       // created twice
+                    "(6, 'x', 'churn', 2, 'create_version', '', '{\"run_id\": null, \"source\": 7}')"); // odd fields
         }
         const ModelRegistry r = readBack(store);
         QCOMPARE(r.skippedEvents, 5);
-        QCOMPARE(r.model("churn")->versions.size(), size_t(1));
+        // The version with odd fields is taken, its fields empty: one bad row never stops the registry.
+        QCOMPARE(r.model("churn")->versions.size(), size_t(2));
+        QCOMPARE(r.model("churn")->version(2)->runId, std::string());
+        QCOMPARE(r.model("churn")->version(2)->source, std::string());
         QCOMPARE(r.model("churn")->version(1)->stage, std::string("None"));
         // Writing goes on past them.
-        QCOMPARE(apply(store, {registration("churn", ids[1])}).createdVersion, int64_t(2));
+        QCOMPARE(apply(store, {registration("churn", ids[1])}).createdVersion, int64_t(3));
+    }
+
+    void oneBatchRegistersAliasesAndArchives()
+    {
+        QTemporaryDir dir;
+        const QString store = dir.filePath(QStringLiteral("runs.db"));
+        const auto ids = threeRuns(store);
+        // The model made when missing, the version, an alias and a tag on it: one write.
+        RegistryChange create = change(RegistryAction::CreateModel, "churn");
+        create.ifMissing = true;
+        const auto first = apply(store, {create, registration("churn", ids[0]),
+                                         change(RegistryAction::SetAlias, "churn", kVersionCreatedInBatch, "champion"),
+                                         change(RegistryAction::SetVersionTag, "churn", kVersionCreatedInBatch, "ok", "yes")});
+        QCOMPARE(first.createdVersion, int64_t(1));
+        QCOMPARE(first.registry.model("churn")->aliases.at("champion"), int64_t(1));
+        QCOMPARE(first.registry.model("churn")->version(1)->tags.at("ok"), std::string("yes"));
+        // Again, the model there already: still one version more, nothing refused.
+        QCOMPARE(apply(store, {create, registration("churn", ids[1])}).createdVersion, int64_t(2));
+        // A batch whose alias is refused leaves no version behind.
+        const int64_t before = eventCount(store);
+        QCOMPARE(refusal([&] {
+                     apply(store, {registration("churn", ids[2]),
+                                   change(RegistryAction::SetAlias, "churn", kVersionCreatedInBatch, "latest")});
+                 }),
+                 RegistryErrorKind::Invalid);
+        QCOMPARE(eventCount(store), before);
+        QCOMPARE(refusal([&] { apply(store, {change(RegistryAction::SetAlias, "churn", kVersionCreatedInBatch, "x")}); }),
+                 RegistryErrorKind::Invalid);
+        // Version 0 names no version: an alias is removed by DeleteAlias only.
+        QCOMPARE(refusal([&] { apply(store, {change(RegistryAction::SetAlias, "churn", 0, "champion")}); }),
+                 RegistryErrorKind::NotFound);
+        apply(store, {change(RegistryAction::DeleteAlias, "churn", 0, "champion")});
+        QVERIFY(readBack(store).model("churn")->aliases.empty());
+        QCOMPARE(refusal([&] { apply(store, {change(RegistryAction::DeleteAlias, "churn", 0, "champion")}); }),
+                 RegistryErrorKind::NotFound);
+        // Moving v2 to Production archives the version there before, in the same write.
+        apply(store, {change(RegistryAction::SetStage, "churn", 1, {}, "Production")});
+        RegistryChange promote = change(RegistryAction::SetStage, "churn", 2, {}, "production");
+        promote.archiveOthers = true;
+        apply(store, {promote});
+        const ModelRegistry r = readBack(store);
+        QCOMPARE(r.model("churn")->version(1)->stage, std::string("Archived"));
+        QCOMPARE(r.model("churn")->version(2)->stage, std::string("Production"));
+        RegistryChange archiveNone = change(RegistryAction::SetStage, "churn", 2, {}, "None");
+        archiveNone.archiveOthers = true;
+        QCOMPARE(refusal([&] { apply(store, {archiveNone}); }), RegistryErrorKind::Invalid);
+        // C1 controls (a terminal's CSI, U+009B) are refused as C0 ones are.
+        QCOMPARE(refusal([&] { apply(store, {change(RegistryAction::SetAlias, "churn", 1, "a\xC2\x9B" "31m")}); }),
+                 RegistryErrorKind::Invalid);
+        // The C ABI's JSON says the same: "created", if_missing, archive_others.
+        const auto parsed = registryChangesFromJson(
+            R"([{"action": "create_model", "model": "m", "if_missing": true},
+                {"action": "version_tag", "model": "m", "version": "created", "key": "k", "value": "v"},
+                {"action": "stage", "model": "m", "version": 1, "value": "Staging", "archive_others": true}])");
+        QVERIFY(parsed[0].ifMissing);
+        QCOMPARE(parsed[1].version, kVersionCreatedInBatch);
+        QVERIFY(parsed[2].archiveOthers);
     }
 
     void mlflowsRegistryReadsThroughTheSameFold()
@@ -332,6 +393,29 @@ private slots:
         QCOMPARE(m->version(1)->createdMs, int64_t(1754748219530));
         QCOMPARE(m->aliases, (std::map<std::string, int64_t>{{"production", 1}}));
         QCOMPARE(fileHash(path), before);
+
+        // Versions whose creation times disagree with their numbers (machines
+        // with different clocks sharing the file) are all kept.
+        QTemporaryDir dir;
+        const QString skewed = dir.filePath(QStringLiteral("mlflow.db"));
+        QVERIFY(QFile::copy(path, skewed));
+        {
+            SqliteDb db(skewed.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("INSERT INTO model_versions(name, version, creation_time, last_updated_time, current_stage, source, "
+                    "run_id, status) VALUES('logistic_regression', 2, 1000, 1000, 'Staging', 's2', '', 'READY'),"
+                    "('logistic_regression', 3, 500, 500, 'Deleted_Internal', 's3', '', 'READY'),"
+                    "('logistic_regression', 4, 10, NULL, NULL, NULL, NULL, NULL)");
+        }
+        auto skewedReader = MlflowSqliteReader::open(skewed);
+        QVERIFY(skewedReader);
+        auto read = (*skewedReader)->loadModelRegistry();
+        QVERIFY(read);
+        QCOMPARE(read->skippedEvents, 0);
+        const RegisteredModelEntry* lr = read->model("logistic_regression");
+        QCOMPARE(lr->versions.size(), size_t(3));   // 3 was deleted in MLflow
+        QCOMPARE(lr->version(2)->stage, std::string("Staging"));
+        QCOMPARE(lr->version(4)->stage, std::string("None"));
+        QCOMPARE(lr->lastVersion, int64_t(4));
     }
 
     void aRegistrationAfterTheStoreWasOpenedShowsOnRefresh()
@@ -358,7 +442,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.store(0).registry->model("churn")->aliases.contains("champion"), 10000);
         // A refused change is news, not a crash, and writes nothing.
         QSignalSpy failed(&w, &Workspace::editFailed);
-        w.changeRegistry(0, {change(RegistryAction::SetAlias, "churn", 5, "champion")});
+        w.changeRegistry(0, {change(RegistryAction::SetAlias, "churn", 5, "champion")});   // no v5
         w.waitForEdits();
         QCOMPARE(failed.size(), 1);
         QVERIFY2(failed[0][0].toString().contains(QStringLiteral("not found")), qPrintable(failed[0][0].toString()));

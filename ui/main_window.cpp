@@ -338,6 +338,7 @@ MainWindow::MainWindow(QWidget* parent)
         }
     });
     connect(workspace_.get(), &Workspace::editFailed, this, [this](const QString& message) {
+        pendingRegistration_ = {};   // nothing to choose once read again
         statusBar()->showMessage(tr("The edit could not be kept, and is undone in the views: %1").arg(message), 20000);
     });
     connect(workspace_.get(), &Workspace::emptyTrashDone, this, [this](int deleted) {
@@ -994,9 +995,11 @@ void MainWindow::registerSelectedRun()
         names, std::max(current, 0), true, &ok).trimmed();
     if (!ok || name.isEmpty())
         return;
-    std::vector<RegistryChange> changes;
-    if (!names.contains(name))
-        changes.push_back({RegistryAction::CreateModel, name.toStdString(), 0, {}, std::nullopt, {}, {}});
+    // Created when needed, decided inside the write: a training script may
+    // register into the same model meanwhile.
+    RegistryChange create{RegistryAction::CreateModel, name.toStdString(), 0, {}, std::nullopt, {}, {}};
+    create.ifMissing = true;
+    std::vector<RegistryChange> changes{create};
     RegistryChange version{RegistryAction::CreateVersion, name.toStdString(), 0, {}, std::nullopt, {}, {}};
     version.runId = table->id(row).toStdString();
     version.source = "runs:/" + version.runId + "/model";

@@ -24,11 +24,15 @@ RegisteredVersionRun registeredVersionRun(const RunTable& table, int storeIndex,
     if (version.runId.empty())
         return out;
     const QString id = QString::fromStdString(version.runId);
-    for (int r = 0; r < table.rowCount(); ++r)
-        if (table.id(r) == id && (storeIndex < 0 || table.storeIndex(r) == storeIndex)) {
-            out.row = r;
-            break;
-        }
+    // By id at once; a scan only when two open stores share the id.
+    if (const int r = table.rowOfId(id); r >= 0 && (storeIndex < 0 || table.storeIndex(r) == storeIndex))
+        out.row = r;
+    else if (r >= 0)
+        for (int other = 0; other < table.rowCount(); ++other)
+            if (table.id(other) == id && table.storeIndex(other) == storeIndex) {
+                out.row = other;
+                break;
+            }
     if (out.row < 0)
         return out;
     out.runName = table.name(out.row);
@@ -113,6 +117,12 @@ std::vector<RegistryHistoryLine> registryHistory(const ModelRegistry& registry, 
                 text = QStringLiteral("%1 \u2192 v%2%3").arg(key).arg(e.version).arg(before);
                 aliases[e.key] = e.version;
             }
+            break;
+        }
+        case RegistryAction::DeleteAlias: {
+            const auto was = aliases.find(e.key);
+            text = QStringLiteral("cleared %1%2").arg(key, was == aliases.end() ? QString() : QStringLiteral(" (was v%1)").arg(was->second));
+            aliases.erase(e.key);
             break;
         }
         case RegistryAction::DeleteVersion:

@@ -405,14 +405,17 @@ Result<ModelRegistry> MlflowSqliteReader::loadModelRegistry()
                 add(aliases.int64(3), "", aliases.text(0), aliases.int64(2), RegistryAction::SetAlias, aliases.text(1),
                     std::nullopt);
         }
-        // Every creation first (models, then versions, by time), then what
-        // applies to what they created, by time: the fold takes all of it
-        // whatever times MLflow recorded.
+        // Every creation first (models by time, then versions by number:
+        // clocks of machines sharing a store disagree), then what applies to
+        // what they created, by time: the fold takes all of it whatever
+        // times MLflow recorded.
         std::stable_sort(events.begin(), events.end(), [](const RegistryEvent& a, const RegistryEvent& b) {
-            const auto rank = [](const RegistryEvent& e) {
-                return e.action == "create_model" ? 0 : e.action == "create_version" ? 1 : 2;
+            const auto key = [](const RegistryEvent& e) {
+                const int rank = e.action == "create_model" ? 0 : e.action == "create_version" ? 1 : 2;
+                return std::tuple(rank, rank == 1 ? std::string_view(e.model) : std::string_view(),
+                                  rank == 1 ? e.version : e.timeMs);
             };
-            return std::tuple(rank(a) == 2, rank(a), a.timeMs) < std::tuple(rank(b) == 2, rank(b), b.timeMs);
+            return key(a) < key(b);
         });
         for (size_t i = 0; i < events.size(); ++i)
             events[i].id = int64_t(i + 1);

@@ -639,6 +639,10 @@ class Evaluate(DropInBase):
             other = mlflow.evaluate(lambda xs: [x[0] for x in xs], [[1], [0], [1]], targets=[1, 0, 0],
                                     model_type="classifier")
             print(other.run_id, json.dumps(other.metrics, sort_keys=True))
+            # Labels 1 and 2: the positive one is 2, the last of the sorted labels, as MLflow's.
+            twos = mlflow.evaluate(lambda xs: [x[0] for x in xs], [[1], [2], [2], [1]], targets=[1, 2, 2, 2],
+                                   model_type="classifier")
+            print(json.dumps(twos.metrics, sort_keys=True))
             try:
                 mlflow.evaluate(lambda xs: xs, [[1]], targets=[1], model_type="question-answering")
             except mlflow.exceptions.MlflowException as e:
@@ -665,7 +669,11 @@ class Evaluate(DropInBase):
         self.assertAlmostEqual(other["recall_score"], 1.0)
         self.assertAlmostEqual(other["accuracy_score"], 2 / 3)
         self.assertNotIn("roc_auc", other)   # a function has no probabilities
-        self.assertEqual(lines[2], "NOT_IMPLEMENTED")
+        twos = json.loads(lines[2])
+        self.assertEqual((twos["true_positives"], twos["false_positives"], twos["false_negatives"]), (2, 0, 1))
+        self.assertAlmostEqual(twos["precision_score"], 1.0)
+        self.assertAlmostEqual(twos["recall_score"], 2 / 3)
+        self.assertEqual(lines[3], "NOT_IMPLEMENTED")
         made = self.show(other_id)
         self.assertEqual(made["status"], "finished")
         self.assertAlmostEqual(made["metrics"]["precision_score"]["last"], 0.5)
@@ -697,13 +705,12 @@ class Evaluate(DropInBase):
                                          model_type="classifier")
             proba = clf.predict_proba(X_test)[:, 1]
             pred = clf.predict(X_test)
-            precision, recall, _ = sk.precision_recall_curve(y_test, proba)
             tn, fp, fn, tp = sk.confusion_matrix(y_test, pred).ravel()
             report["binary"] = (result.metrics, {
                 "accuracy_score": sk.accuracy_score(y_test, pred), "precision_score": sk.precision_score(y_test, pred),
                 "recall_score": sk.recall_score(y_test, pred), "f1_score": sk.f1_score(y_test, pred),
                 "roc_auc": sk.roc_auc_score(y_test, proba), "log_loss": sk.log_loss(y_test, proba),
-                "precision_recall_auc": sk.auc(recall, precision), "true_negatives": int(tn),
+                "precision_recall_auc": sk.average_precision_score(y_test, proba), "true_negatives": int(tn),
                 "false_positives": int(fp), "false_negatives": int(fn), "true_positives": int(tp),
                 "example_count": len(y_test)})
 
@@ -720,6 +727,15 @@ class Evaluate(DropInBase):
                 "f1_score": sk.f1_score(y_test, pred, average="weighted"),
                 "log_loss": sk.log_loss(y_test, proba),
                 "roc_auc": sk.roc_auc_score(y_test, proba, multi_class="ovr", average="weighted")})
+
+            # Data holding two of the model's three classes: still the model's three probabilities.
+            keep = (y_test != 0).to_numpy()
+            subset = mlflow.evaluate(clf, X_test[keep].assign(species=y_test[keep]), targets="species",
+                                     model_type="classifier")
+            report["subset"] = (subset.metrics, {
+                "accuracy_score": sk.accuracy_score(y_test[keep], pred[keep]),
+                "example_count": int(keep.sum()),
+                "log_loss": sk.log_loss(y_test[keep], proba[keep], labels=[0, 1, 2])})
 
             # Regressor, arrays in and out.
             X, y = load_diabetes(return_X_y=True)

@@ -104,10 +104,10 @@ ModelsView::ModelsView(QWidget* parent)
     layout->addWidget(split, 1);
     layout->addLayout(buttons);
     connect(tree_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        if (rebuilding_)
+            return;   // setData shows the history once, after
         showHistory();
         updateButtons();
-        if (rebuilding_)
-            return;
         const QModelIndex i = tree_->currentIndex();
         const int row = i.isValid() ? i.siblingAtColumn(0).data(kRowRole).toInt() : -1;
         if (i.isValid() && i.siblingAtColumn(0).data(kRowRole).isValid() && row >= 0)

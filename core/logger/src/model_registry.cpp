@@ -19,7 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<RegistryAction, const char*>, 11> kActionNames{{
+constexpr std::array<std::pair<RegistryAction, const char*>, 12> kActionNames{{
     {RegistryAction::CreateModel, "create_model"},
     {RegistryAction::RenameModel, "rename_model"},
     {RegistryAction::DeleteModel, "delete_model"},
@@ -30,6 +30,7 @@ constexpr std::array<std::pair<RegistryAction, const char*>, 11> kActionNames{{
     {RegistryAction::SetVersionTag, "version_tag"},
     {RegistryAction::SetStage, "stage"},
     {RegistryAction::SetAlias, "alias"},
+    {RegistryAction::DeleteAlias, "delete_alias"},
     {RegistryAction::DeleteVersion, "delete_version"},
 }};
 
@@ -73,8 +74,15 @@ void checkName(const std::string& name, const char* what)
         refuse(RegistryErrorKind::Invalid, std::string(what) + " must not be empty");
     if (name.size() > kMaxNameBytes)
         refuse(RegistryErrorKind::Invalid, std::string(what) + " is longer than 256 bytes");
-    if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
-        refuse(RegistryErrorKind::Invalid, std::string(what) + " must not hold control characters");
+    // C0, DEL, and C1 (U+0080-U+009F, 0xC2 0x80-0x9F in UTF-8): a name is
+    // printed in terminals, where such characters rewrite what is shown.
+    for (size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        const bool c1 = c == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) >= 0x80
+            && static_cast<unsigned char>(name[i + 1]) <= 0x9F;
+        if (c < 0x20 || c == 0x7f || c1)
+            refuse(RegistryErrorKind::Invalid, std::string(what) + " must not hold control characters");
+    }
 }
 
 // MLflow refuses "latest" (it names the newest version in URIs) and
@@ -155,12 +163,16 @@ bool foldOne(std::vector<RegisteredModelEntry>& models, const RegistryEvent& e, 
         created.user = e.user;
         created.createdMs = created.updatedMs = e.timeMs;
         if (e.value) {
+            // Each field only when it is text: a hand-written row with a null
+            // or a number must not stop the store's whole registry reading.
             const json payload = json::parse(*e.value, nullptr, false);
-            if (payload.is_object()) {
-                created.runId = payload.value("run_id", "");
-                created.source = payload.value("source", "");
-                created.description = payload.value("description", "");
-            }
+            const auto field = [&](const char* key) {
+                const auto it = payload.is_object() ? payload.find(key) : payload.end();
+                return it != payload.end() && it->is_string() ? it->get<std::string>() : std::string();
+            };
+            created.runId = field("run_id");
+            created.source = field("source");
+            created.description = field("description");
         }
         m->lastVersion = e.version;
         m->versions.push_back(std::move(created));
@@ -190,11 +202,15 @@ bool foldOne(std::vector<RegisteredModelEntry>& models, const RegistryEvent& e, 
         break;
     }
     case RegistryAction::SetAlias:
-        if (e.version == 0)
+        if (e.version == 0)   // how an alias was cleared before delete_alias existed
             m->aliases.erase(e.key);
         else if (v)
             m->aliases[e.key] = e.version;
         else
+            return false;
+        break;
+    case RegistryAction::DeleteAlias:
+        if (!m->aliases.erase(e.key))
             return false;
         break;
     case RegistryAction::DeleteVersion:
@@ -283,7 +299,7 @@ void check(const ModelRegistry& registry, const RegistryChange& c)
         refuse(RegistryErrorKind::NotFound, "Registered Model with name=" + c.model + " not found");
     const bool needsVersion = c.action == RegistryAction::DescribeVersion || c.action == RegistryAction::SetVersionTag
         || c.action == RegistryAction::SetStage || c.action == RegistryAction::DeleteVersion
-        || (c.action == RegistryAction::SetAlias && c.version != 0);
+        || c.action == RegistryAction::SetAlias;
     if (needsVersion && !m->version(c.version))
         refuse(RegistryErrorKind::NotFound,
                "Model Version (name=" + c.model + ", version=" + std::to_string(c.version) + ") not found");
@@ -300,9 +316,9 @@ void check(const ModelRegistry& registry, const RegistryChange& c)
             refuse(RegistryErrorKind::Invalid, "Invalid Model Version stage: " + c.value.value_or("")
                                                    + ". Value must be one of None, Staging, Production, Archived.");
         break;
-    case RegistryAction::SetAlias:
-        checkAlias(c.key);
-        if (c.version == 0 && !m->aliases.contains(c.key))
+    case RegistryAction::SetAlias: checkAlias(c.key); break;
+    case RegistryAction::DeleteAlias:
+        if (!m->aliases.contains(c.key))
             refuse(RegistryErrorKind::NotFound, "Registered model alias " + c.key + " not found.");
         break;
     default: break;
@@ -415,8 +431,26 @@ RegistryResult applyRegistryChanges(SqliteDb& db, std::span<const RegistryChange
     auto insert = db.prepare("INSERT INTO model_registry_events(time, user, model, version, action, key, value) "
                              "VALUES(?, ?, ?, ?, ?, ?, ?)");
     const int64_t now = nowMs();
-    for (RegistryChange c : changes) {
+    int64_t createdInBatch = 0;
+    std::vector<RegistryChange> queue(changes.begin(), changes.end());
+    for (size_t i = 0; i < queue.size(); ++i) {
+        RegistryChange c = queue[i];
+        if (c.action == RegistryAction::CreateModel && c.ifMissing && result.registry.model(c.model))
+            continue;
+        if (c.version == kVersionCreatedInBatch) {
+            if (createdInBatch == 0)
+                refuse(RegistryErrorKind::Invalid, "no version was created before in this batch");
+            c.version = createdInBatch;
+        }
         check(result.registry, c);
+        if (c.action == RegistryAction::SetStage && c.archiveOthers) {
+            const std::string stage = *canonicalStage(*c.value);
+            if (stage != "Staging" && stage != "Production")
+                refuse(RegistryErrorKind::Invalid, "archive_existing_versions takes the stage Staging or Production");
+            for (const auto& other : result.registry.model(c.model)->versions)
+                if (other.version != c.version && other.stage == stage)
+                    queue.push_back({RegistryAction::SetStage, c.model, other.version, {}, std::string("Archived"), {}, {}});
+        }
         if (c.action == RegistryAction::CreateVersion) {
             c.version = result.registry.model(c.model)->lastVersion + 1;
             if (!c.runId.empty()) {
@@ -427,7 +461,7 @@ RegistryResult applyRegistryChanges(SqliteDb& db, std::span<const RegistryChange
             }
             c.value = json{{"run_id", c.runId}, {"source", c.source}, {"description", c.value.value_or("")}}.dump(
                 -1, ' ', false, json::error_handler_t::replace);
-            result.createdVersion = c.version;
+            result.createdVersion = createdInBatch = c.version;
         }
         if (c.action == RegistryAction::SetStage)
             c.value = canonicalStage(*c.value);
@@ -510,6 +544,12 @@ std::vector<RegistryChange> registryChangesFromJson(std::string_view text)
         };
         c.model = text("model");
         c.key = text("key");
+        const auto flag = [&](const char* k) {
+            const auto it = item.find(k);
+            return it != item.end() && it->is_boolean() && it->get<bool>();
+        };
+        c.ifMissing = flag("if_missing");
+        c.archiveOthers = flag("archive_others");
         c.runId = text("run_id");
         c.source = text("source");
         if (const auto it = item.find("value"); it != item.end() && !it->is_null())
@@ -517,6 +557,8 @@ std::vector<RegistryChange> registryChangesFromJson(std::string_view text)
         if (const auto it = item.find("version"); it != item.end()) {
             if (it->is_number_integer())
                 c.version = it->get<int64_t>();
+            else if (it->is_string() && it->get<std::string>() == "created")
+                c.version = kVersionCreatedInBatch;
             else if (const std::string s = it->is_string() ? it->get<std::string>() : std::string();
                      !s.empty() && s.size() < 18 && std::all_of(s.begin(), s.end(), isDigit))
                 c.version = std::stoll(s);

@@ -48,9 +48,14 @@ enum class RegistryAction {
     DescribeVersion,  // version, value
     SetVersionTag,    // version, key, value (nullopt deletes)
     SetStage,         // version, value: None, Staging, Production or Archived
-    SetAlias,         // key: the alias; version (0 deletes the alias)
+    SetAlias,         // key: the alias; version
+    DeleteAlias,      // key: the alias
     DeleteVersion,    // version
 };
+
+// In a change's `version`: the version created by an earlier CreateVersion
+// of the same batch (register, then alias or tag it, in one transaction).
+inline constexpr int64_t kVersionCreatedInBatch = -1;
 
 // The action's name in the store's `action` column.
 const char* registryActionName(RegistryAction action);
@@ -63,6 +68,11 @@ struct RegistryChange {
     std::string key;
     std::optional<std::string> value;
     std::string runId, source;   // CreateVersion
+    // CreateModel: nothing to do when the model exists (register_model's
+    // "create when needed", decided inside the write transaction). SetStage
+    // to Staging or Production: archive the model's other versions there.
+    bool ifMissing = false;
+    bool archiveOthers = false;
 };
 
 struct RegistryEvent {

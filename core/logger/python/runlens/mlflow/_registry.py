@@ -150,30 +150,25 @@ def _ordered(items, order_by, fields, default):
 
 
 # -- versions ----------------------------------------------------------------------
-def create_version(store, name, source, run_id=None, tags=None, description=None):
+def create_version(store, name, source, run_id=None, tags=None, description=None, create_model=False):
+    """The next version of `name` with its tags, in one write (`create_model`: the model too, when
+    it is not there yet, decided inside that write)."""
     # A run this process is logging: what it logged so far goes to the store first, so that the
     # run's promotion record holds its metrics at registration.
     run = _backend.open_run(store, run_id) if run_id else None
     if run is not None:
         run.flush()
-    changes = [{"action": "create_version", "model": name, "run_id": run_id or "", "source": source or "",
-                "value": description}]
+    changes = [{"action": "create_model", "model": name, "if_missing": True}] if create_model else []
+    changes.append({"action": "create_version", "model": name, "run_id": run_id or "", "source": source or "",
+                    "value": description})
+    changes += _tags_changes("version_tag", name, tags, "created")
     registry = apply(store, *changes)
-    number = registry["created_version"]
-    if tags:
-        registry = apply(store, *_tags_changes("version_tag", name, tags, number))
-    return _version(registry, name, number)
+    return _version(registry, name, registry["created_version"])
 
 
 def register(store, name, source, run_id=None, tags=None):
     """MLflow's register_model: the model is created when it is not there yet."""
-    if _find(read(store), name) is None:
-        try:
-            apply(store, {"action": "create_model", "model": name})
-        except MlflowException as e:   # another process created it meanwhile
-            if e.error_code != "RESOURCE_ALREADY_EXISTS":
-                raise
-    return create_version(store, name, source, run_id, tags)
+    return create_version(store, name, source, run_id, tags, create_model=True)
 
 
 def get_version(store, name, version):
@@ -202,12 +197,17 @@ def delete_version_tag(store, name, version, key):
 
 def transition_stage(store, name, version, stage, archive_existing_versions=False):
     number = version_number(version)
-    changes = [{"action": "stage", "model": name, "version": number, "value": str(stage)}]
-    if archive_existing_versions and str(stage).lower() in ("staging", "production"):
-        for v in _model(read(store), name)["versions"]:
-            if v["version"] != number and v["stage"].lower() == str(stage).lower():
-                changes.append({"action": "stage", "model": name, "version": v["version"], "value": "Archived"})
-    return _version(apply(store, *changes), name, number)
+    return _version(apply(store, {"action": "stage", "model": name, "version": number, "value": str(stage),
+                                  "archive_others": bool(archive_existing_versions)}), name, number)
+
+
+def version_in_stage(store, name, stage):
+    """The newest version of `name` in `stage` (MLflow's set_model_version_tag(stage=...))."""
+    versions = latest_versions(store, name, [stage])
+    if not versions:
+        raise MlflowException(f"No versions of model {name!r} in stage {stage!r}",
+                              error_code=_codes.RESOURCE_DOES_NOT_EXIST)
+    return versions[-1].version
 
 
 def latest_versions(store, name, stages=None):
@@ -241,7 +241,7 @@ def set_alias(store, name, alias, version):
 
 
 def delete_alias(store, name, alias):
-    apply(store, {"action": "alias", "model": name, "key": str(alias), "version": 0})
+    apply(store, {"action": "delete_alias", "model": name, "key": str(alias)})
 
 
 def version_by_alias(store, name, alias):

@@ -83,18 +83,21 @@ def _features_and_targets(data, targets, predictions, feature_names):
 
 
 def _predictor(model):
-    """(predict function, predict_proba function or None) of what evaluate was given."""
+    """(predict function, predict_proba function or None, the classes predict_proba's columns are
+    for, or None) of what evaluate was given."""
     if model is None:
-        return None, None
+        return None, None, None
     if isinstance(model, str):
         from ..pyfunc import load_model
         model = load_model(model)
     impl = getattr(model, "_impl", None)   # a loaded pyfunc model: its flavor's model
     proba = getattr(impl, "predict_proba", None) or getattr(model, "predict_proba", None)
+    classes = getattr(impl, "classes_", None)
+    classes = _as_list(classes if classes is not None else getattr(model, "classes_", None))
     if hasattr(model, "predict"):
-        return model.predict, proba
+        return model.predict, proba, classes
     if callable(model):
-        return model, None
+        return model, None, None
     raise MlflowException(f"cannot predict with {type(model).__name__}: give a model URI, a model, or a function",
                           error_code=_codes.INVALID_PARAMETER_VALUE)
 
@@ -123,27 +126,23 @@ def _roc_auc(truth, scores):
     return (rank_sum - pos * (pos + 1) / 2) / (pos * neg)
 
 
-def _precision_recall_auc(truth, scores):
-    """Trapezoidal area under the precision-recall curve, as sklearn.metrics.auc over
-    precision_recall_curve (which MLflow logs as precision_recall_auc)."""
+def _average_precision(truth, scores):
+    """Average precision: the sum over thresholds (highest first) of precision times the recall
+    gained, as scikit-learn's average_precision_score, which MLflow logs as precision_recall_auc."""
     pos = sum(1 for t in truth if t)
     if pos == 0:
         return float("nan")
     order = sorted(range(len(scores)), key=lambda i: -scores[i])
     tps = fps = 0
-    points = []   # (recall, precision) at each distinct threshold, highest first
+    area, recall_before = 0.0, 0.0
     for n, i in enumerate(order):
         tps += 1 if truth[i] else 0
         fps += 0 if truth[i] else 1
         if n + 1 == len(order) or scores[order[n + 1]] != scores[i]:
-            points.append((tps / pos, _divide(tps, tps + fps)))
-    # scikit-learn stops at the first threshold reaching full recall, then adds (0, 1).
-    for k, (recall, _) in enumerate(points):
-        if recall >= 1.0:
-            points = points[:k + 1]
-            break
-    points = [(0.0, 1.0)] + points
-    return sum((r2 - r1) * (p1 + p2) / 2 for (r1, p1), (r2, p2) in zip(points, points[1:]))
+            recall = tps / pos
+            area += (recall - recall_before) * tps / (tps + fps)
+            recall_before = recall
+    return area
 
 
 def _per_class(y_true, y_pred, label):
@@ -161,7 +160,8 @@ def classifier_metrics(y_true, y_pred, y_proba=None, labels=None, pos_label=None
     n = len(y_true)
     metrics = {"example_count": n, "accuracy_score": _divide(sum(1 for t, p in zip(y_true, y_pred) if t == p), n)}
     if len(labels) <= 2:
-        positive = pos_label if pos_label is not None else (1 if 1 in labels else labels[-1])
+        # MLflow's default positive label: the last of the sorted labels (1 of 0 and 1).
+        positive = pos_label if pos_label is not None else labels[-1]
         tp, fp, fn, precision, recall, f1 = _per_class(y_true, y_pred, positive)
         metrics.update({"recall_score": recall, "precision_score": precision, "f1_score": f1,
                         "true_negatives": n - tp - fp - fn, "false_positives": fp, "false_negatives": fn,
@@ -172,7 +172,7 @@ def classifier_metrics(y_true, y_pred, y_proba=None, labels=None, pos_label=None
             scores = [float(r[column]) for r in rows]
             truth = [t == positive for t in y_true]
             metrics["roc_auc"] = _roc_auc(truth, scores)
-            metrics["precision_recall_auc"] = _precision_recall_auc(truth, scores)
+            metrics["precision_recall_auc"] = _average_precision(truth, scores)
             metrics["log_loss"] = -sum(math.log(min(max(s if t else 1 - s, _LOG_LOSS_EPS), 1 - _LOG_LOSS_EPS))
                                        for t, s in zip(truth, scores)) / n
         return metrics
@@ -193,7 +193,8 @@ def classifier_metrics(y_true, y_pred, y_proba=None, labels=None, pos_label=None
         metrics["log_loss"] = loss / n
         auc = 0.0
         for label in labels:
-            auc += _divide(support[label], n) * _roc_auc([t == label for t in y_true], [r[index[label]] for r in rows])
+            if support[label]:   # a class this data lacks weighs nothing (and has no AUC)
+                auc += _divide(support[label], n) * _roc_auc([t == label for t in y_true], [r[index[label]] for r in rows])
         metrics["roc_auc"] = auc
     return metrics
 
@@ -235,7 +236,9 @@ def evaluate(model=None, data=None, *, model_type=None, targets=None, prediction
     if data is None:
         raise MlflowException("evaluate needs data", error_code=_codes.INVALID_PARAMETER_VALUE)
     features, y_true, y_pred = _features_and_targets(data, targets, predictions, feature_names)
-    predict, predict_proba = _predictor(model)
+    if not y_true:
+        raise MlflowException("the data has no rows to evaluate", error_code=_codes.INVALID_PARAMETER_VALUE)
+    predict, predict_proba, classes = _predictor(model)
     if y_pred is None:
         if predict is None:
             raise MlflowException("give a model, or predictions= naming the data's column of predictions",
@@ -247,7 +250,12 @@ def evaluate(model=None, data=None, *, model_type=None, targets=None, prediction
     config = dict(evaluator_config or {})
     if model_type == "classifier":
         y_proba = _as_list(predict_proba(features)) if predict_proba is not None else None
-        metrics = classifier_metrics(y_true, y_pred, y_proba, config.get("label_list"), config.get("pos_label"))
+        # The probabilities' columns are the model's classes, whatever labels this data holds.
+        labels = config.get("label_list") or (classes if y_proba is not None else None)
+        if y_proba is not None and labels is not None and len(_as_list(y_proba[0])) != len(labels):
+            raise MlflowException(f"the model gives {len(_as_list(y_proba[0]))} probabilities a row for "
+                                  f"{len(labels)} labels", error_code=_codes.INVALID_PARAMETER_VALUE)
+        metrics = classifier_metrics(y_true, y_pred, y_proba, labels, config.get("pos_label"))
     else:
         metrics = regressor_metrics(y_true, y_pred)
     for metric in list(extra_metrics or []) + list(custom_metrics or []):

@@ -271,12 +271,12 @@ class MlflowClient:
 
     def set_model_version_tag(self, name, version=None, key=None, value=None, stage=None):
         if version is None and stage is not None:
-            version = _registry.latest_versions(self._store, name, [stage])[-1].version
+            version = _registry.version_in_stage(self._store, name, stage)
         _registry.set_version_tag(self._store, name, version, key, value)
 
     def delete_model_version_tag(self, name, version=None, key=None, stage=None):
         if version is None and stage is not None:
-            version = _registry.latest_versions(self._store, name, [stage])[-1].version
+            version = _registry.version_in_stage(self._store, name, stage)
         _registry.delete_version_tag(self._store, name, version, key)
 
     def set_registered_model_alias(self, name, alias, version):
