@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store_run_editor.h"
 
+#include "runlens/run_edits.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
 #include "utf8.h"
@@ -41,14 +42,6 @@ auto withRetry(const QString& path, int retryForMs, Work work) -> decltype(work(
     return Failure{QStringLiteral("the store stayed busy for %1 s: %2").arg(retryForMs / 1000).arg(last)};
 }
 
-void bindOptional(SqliteStatement& st, int index, const std::optional<QString>& v)
-{
-    if (v)
-        st.bind(index, utf8(*v));
-    else
-        st.bindNull(index);
-}
-
 } // namespace
 
 void StoreRunEditor::createEventsTable(SqliteDb& db)
@@ -64,43 +57,22 @@ Result<bool> StoreRunEditor::write(const QString& path, const RunEdit& edit, con
         return true;
     return withRetry(path, retryForMs, [&](SqliteDb& db) -> Result<bool> {
         SqliteTransaction tx(db);
-        createEventsTable(db);
-        auto exists = db.prepare("SELECT 1 FROM runs WHERE id=?");
-        auto event = db.prepare("INSERT INTO run_events(run_id, time, user, field, key, old_value, new_value) "
-                                "VALUES(?, ?, ?, ?, ?, ?, ?)");
         const int64_t now = QDateTime::currentMSecsSinceEpoch();
+        const RunEditField field = edit.field() == RunField::Name ? RunEditField::Name
+            : edit.field() == RunField::Notes                     ? RunEditField::Notes
+            : edit.field() == RunField::Hypothesis                ? RunEditField::Hypothesis
+                                                                  : RunEditField::Tag;
+        const auto optional = [](const std::optional<QString>& v) {
+            return v ? std::optional<std::string>(utf8(*v)) : std::nullopt;
+        };
         for (const auto& c : edit.changes()) {
-            exists.bind(1, utf8(c.runId));
-            if (!exists.step())
-                return Failure{QStringLiteral("no run '%1' in the store").arg(c.runId)};
-            exists.reset();
-            switch (edit.field()) {
-            case RunField::Name:
-            case RunField::Notes:
-            case RunField::Hypothesis: {
-                const std::string column = utf8(runFieldName(edit.field()));
-                db.prepare("UPDATE runs SET " + column + "=? WHERE id=?")
-                    .bind(1, utf8(c.after.value_or(QString())))
-                    .bind(2, utf8(c.runId))
-                    .run();
-                break;
+            try {
+                writeRunEdit(db, utf8(c.runId), field, utf8(edit.key()), optional(c.before), optional(c.after), utf8(user), now);
+            } catch (const Error& e) {
+                if (std::string_view(e.what()).starts_with("no run '"))   // not worth retrying: nothing is written
+                    return Failure{QStringLiteral("no run '%1' in the store").arg(c.runId)};
+                throw;
             }
-            case RunField::Tag:
-                if (c.after)
-                    db.prepare("INSERT OR REPLACE INTO tags(run_id, key, value) VALUES(?, ?, ?)")
-                        .bind(1, utf8(c.runId))
-                        .bind(2, utf8(edit.key()))
-                        .bind(3, utf8(*c.after))
-                        .run();
-                else
-                    db.prepare("DELETE FROM tags WHERE run_id=? AND key=?").bind(1, utf8(c.runId)).bind(2, utf8(edit.key())).run();
-                break;
-            }
-            event.bind(1, utf8(c.runId)).bind(2, now).bind(3, utf8(user)).bind(4, utf8(runFieldName(edit.field())));
-            event.bind(5, utf8(edit.key()));
-            bindOptional(event, 6, c.before);
-            bindOptional(event, 7, c.after);
-            event.run();
         }
         tx.commit();
         return true;

@@ -761,6 +761,40 @@ class Evaluate(DropInBase):
         self.assertAlmostEqual(run["metrics"]["roc_auc"]["last"], report["binary"][1]["roc_auc"], places=9)
 
 
+class RunEditsAfterTheRun(DropInBase):
+    """delete_tag and update_run(name=): edits kept in the run's edit history, as the app's."""
+
+    def test_delete_tag_and_rename(self):
+        out = self.script("""
+            import runlens.mlflow as mlflow
+            from runlens.mlflow.tracking import MlflowClient
+            with mlflow.start_run(run_name="draft") as run:
+                mlflow.set_tags({"stage": "wip", "owner": "ana"})
+                mlflow.delete_tag("stage")   # the run is still logging: its buffered tag goes first
+            client = MlflowClient()
+            client.update_run(run.info.run_id, name="final")
+            client.set_tag(run.info.run_id, "reviewed", "yes")
+            client.delete_tag(run.info.run_id, "owner")
+            try:
+                client.delete_tag(run.info.run_id, "owner")
+            except mlflow.exceptions.MlflowException as e:
+                print(e.error_code)
+            print(run.info.run_id)
+            """)
+        code, run_id = out.split()
+        self.assertEqual(code, "RESOURCE_DOES_NOT_EXIST")
+        shown = self.show(run_id)
+        self.assertEqual(shown["name"], "final")
+        self.assertEqual(shown["status"], "finished")
+        self.assertEqual({k: v for k, v in shown["tags"].items() if not k.startswith("runlens.")}, {"reviewed": "yes"})
+        import sqlite3
+        with sqlite3.connect(f"file:{self.store}?mode=ro", uri=True) as db:
+            events = db.execute("SELECT field, key, old_value, new_value FROM run_events WHERE run_id=? ORDER BY id",
+                                (run_id,)).fetchall()
+        self.assertEqual(events, [("tag", "stage", "wip", None), ("name", "", "draft", "final"),
+                                  ("tag", "owner", "ana", None)])
+
+
 class FilterTranslation(unittest.TestCase):
     """MLflow filter strings in Runlens's query language (no store needed)."""
 

@@ -3,6 +3,7 @@
 
 #include "runlens/runlens.h"
 #include "runlens/model_registry.h"
+#include "runlens/run_edits.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
 
@@ -327,6 +328,39 @@ int rl_finish(rl_run* run, int status)
         : status == RL_STATUS_KILLED          ? runlens::RunStatus::Killed
                                               : runlens::RunStatus::Finished;
     return guarded(run, [&](runlens::Run& r) { return r.finish(s); });
+}
+
+int rl_store_edit_run(const char* store_path, const char* run_id, const char* field, const char* key,
+    const char* value, const char* user)
+{
+    try {
+        if (!store_path || !*store_path || !run_id || !field)
+            throw runlens::Error("a store, a run and a field are needed");
+        const std::string_view f(field);
+        const auto which = f == "name" ? runlens::RunEditField::Name
+            : f == "notes"             ? runlens::RunEditField::Notes
+            : f == "hypothesis"        ? runlens::RunEditField::Hypothesis
+            : f == "tag"               ? runlens::RunEditField::Tag
+                                       : throw runlens::Error("no run field '" + std::string(f) + "'");
+        if (which == runlens::RunEditField::Tag && (!key || !*key))
+            throw runlens::Error("a tag edit needs the tag's key");
+        runlens::SqliteDb db = runlens::openStoreForWriting(store_path);
+        runlens::SqliteTransaction tx(db);
+        const std::string k = which == runlens::RunEditField::Tag ? key : "";
+        const auto before = runlens::runFieldValue(db, run_id, which, k);
+        const auto after = value ? std::optional<std::string>(value) : std::nullopt;
+        if (before != after) {
+            using namespace std::chrono;
+            runlens::writeRunEdit(db, run_id, which, k, before, after, user ? user : "",
+                                  duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+        }
+        tx.commit();
+        t_error.clear();
+        return RL_OK;
+    } catch (const std::exception& e) {
+        t_error = e.what();
+        return RL_ERROR;
+    }
 }
 
 const char* rl_registry_read(const char* store_path)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "runlens/model_registry.h"
 
+#include "runlens/run_edits.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
 
@@ -263,26 +264,9 @@ std::string registrationRecord(SqliteDb& db, const std::string& runId, const std
 void promoteRegisteredRun(SqliteDb& db, const std::string& runId, const std::string& user, int64_t timeMs,
                           const std::string& model, int64_t version)
 {
-    createRunEventsTable(db);
-    std::optional<std::string> before;
-    auto old = db.prepare("SELECT value FROM tags WHERE run_id=? AND key=?");
-    old.bind(1, runId).bind(2, kCandidateTag);
-    if (old.step())
-        before = std::string(old.text(0));
-    const std::string record = registrationRecord(db, runId, user, timeMs, model, version);
-    db.prepare("INSERT OR REPLACE INTO tags(run_id, key, value) VALUES(?, ?, ?)")
-        .bind(1, runId)
-        .bind(2, kCandidateTag)
-        .bind(3, record)
-        .run();
-    auto event = db.prepare("INSERT INTO run_events(run_id, time, user, field, key, old_value, new_value) "
-                            "VALUES(?, ?, ?, 'tag', ?, ?, ?)");
-    event.bind(1, runId).bind(2, timeMs).bind(3, user).bind(4, kCandidateTag);
-    if (before)
-        event.bind(5, *before);
-    else
-        event.bindNull(5);
-    event.bind(6, record).run();
+    const auto before = runFieldValue(db, runId, RunEditField::Tag, kCandidateTag);
+    writeRunEdit(db, runId, RunEditField::Tag, kCandidateTag, before,
+                 registrationRecord(db, runId, user, timeMs, model, version), user, timeMs);
 }
 
 // Refuses `c` against the registry as it stands, before anything is written.

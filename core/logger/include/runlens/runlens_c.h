@@ -129,6 +129,13 @@ int rl_log_artifact_uri(rl_run* run, const char* path, const char* uri, int64_t 
 int rl_flush(rl_run* run);
 int rl_finish(rl_run* run, int status);
 
+/* Edits a run of the store after it ran (runlens/run_edits.h), recorded in
+ * its edit history as `user`: field "name", "notes", "hypothesis" or "tag"
+ * (key: the tag; value NULL removes it). A run this process still logs
+ * should be flushed first. RL_ERROR when the run is not there (rl_last_error). */
+int rl_store_edit_run(const char* store_path, const char* run_id, const char* field, const char* key,
+    const char* value, const char* user);
+
 /* The store's model registry (runlens/model_registry.h). Both return JSON
  * valid until the calling thread's next rl_registry_* call, or NULL on
  * failure (rl_last_error says why, rl_registry_error_kind what kind).

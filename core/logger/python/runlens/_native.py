@@ -53,6 +53,7 @@ _signatures = {
     "rl_log_artifact_uri": (_int, [_run, _c, _c, _i64, _c]),
     "rl_flush": (_int, [_run]),
     "rl_finish": (_int, [_run, _int]),
+    "rl_store_edit_run": (_int, [_c, _c, _c, _c, _c, _c]),
     "rl_registry_read": (_c, [_c]),
     "rl_registry_apply": (_c, [_c, _c, _c]),
     "rl_registry_error_kind": (_int, []),

@@ -221,6 +221,26 @@ def writer(store, run_id):
     return _Writer(store, run_id)
 
 
+def edit_run(store, run_id, field, key, value):
+    """An edit after the run ran (a removed tag, a new name), kept in the run's edit history as the
+    app's are. A run this process logs is flushed first, so that nothing it buffered lands after."""
+    from runlens import _native
+    import getpass
+    run = open_run(store, str(run_id))
+    if run is not None:
+        run.flush()
+    try:
+        user = getpass.getuser()
+    except Exception:
+        user = ""
+    enc = lambda v: None if v is None else str(v).encode("utf-8")  # noqa: E731
+    if _native.lib.rl_store_edit_run(os.fsencode(store), enc(run_id), enc(field), enc(key), enc(value),
+                                     enc(user)) != _native.RL_OK:
+        message = _native.lib.rl_last_error().decode("utf-8", "replace")
+        raise MlflowException(message, error_code=_codes.RESOURCE_DOES_NOT_EXIST if "no run" in message
+                              else _codes.INVALID_STATE)
+
+
 def terminate(store, run_id, status="FINISHED"):
     status = _TO_RUNLENS.get(str(status).upper(), "finished")
     run = open_run(store, run_id)

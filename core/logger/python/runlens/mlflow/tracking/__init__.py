@@ -112,8 +112,7 @@ class MlflowClient:
 
     def update_run(self, run_id, status=None, name=None):
         if name is not None:
-            raise MlflowException("renaming a run is not supported by runlens.mlflow",
-                                  error_code=_codes.NOT_IMPLEMENTED)
+            _backend.edit_run(self._store, run_id, "name", None, str(name))
         if status is not None and status.upper() != "RUNNING":
             self.set_terminated(run_id, status)
 
@@ -146,8 +145,14 @@ class MlflowClient:
             run.set_tag(key, str(value))
 
     def delete_tag(self, run_id, key):
-        raise MlflowException("deleting a tag is not supported by runlens.mlflow: a Runlens store keeps what "
-                              "was logged; set the tag to another value", error_code=_codes.NOT_IMPLEMENTED)
+        run = _backend.open_run(self._store, str(run_id))
+        if run is not None:
+            run.flush()   # a tag set a moment ago is in the store to be found
+        tags = self.get_run(run_id).data.tags
+        if key not in tags:
+            raise MlflowException(f"No tag with name: {key} in run with id {run_id}",
+                                  error_code=_codes.RESOURCE_DOES_NOT_EXIST)
+        _backend.edit_run(self._store, run_id, "tag", key, None)
 
     def log_batch(self, run_id, metrics=(), params=(), tags=(), synchronous=None):
         with _backend.writer(self._store, run_id) as run:
