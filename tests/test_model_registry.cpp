@@ -111,6 +111,12 @@ private slots:
         const QString store = dir.filePath(QStringLiteral("runs.db"));
         const auto ids = threeRuns(store);
         apply(store, {change(RegistryAction::CreateModel, "churn", 0, {}, "predicts churn")});
+        // The first run was promoted by hand before: registering keeps why, the rule and the baseline.
+        PromotionRecord promoted{QStringLiteral("bo"), QDateTime::currentDateTimeUtc(), QStringLiteral("beats prod"),
+                                 QStringLiteral("metrics.acc > 0.5"), true, QStringLiteral("base"), {}, {}, 0};
+        QVERIFY(StoreRunEditor::write(store, RunEdit(RunField::Tag, kCandidateTag,
+                                                     {{QString::fromStdString(ids[0]), std::nullopt, promoted.toJson()}}),
+                                      QStringLiteral("bo")));
         for (const auto& id : ids)
             apply(store, {registration("churn", id)});
         const ModelRegistry r = readBack(store);
@@ -150,6 +156,16 @@ private slots:
         QCOMPARE(details->events[0].key, kCandidateTag);
         QVERIFY(!details->events[0].before);
         QCOMPARE(*details->events[0].after, table->tag(kCandidateTag)->text[size_t(row)]);
+        const auto first = promotionOf(*table, table->rowOfId(QString::fromStdString(ids[0])));
+        QVERIFY(first);
+        QCOMPARE(first->why, QStringLiteral("beats prod"));
+        QCOMPARE(first->rule, QStringLiteral("metrics.acc > 0.5"));
+        QVERIFY(first->metRule);
+        QCOMPARE(first->baseline, QStringLiteral("base"));
+        QCOMPARE(first->model, QStringLiteral("churn"));
+        QCOMPARE(first->version, qint64(1));
+        QCOMPARE(first->user, QStringLiteral("ana"));   // who registered it
+        QCOMPARE(record->why, QStringLiteral("registered as churn version 2"));
     }
 
     void aliasesMoveAndKeepTheirHistoryAndNumbersAreNeverReused()

@@ -1148,6 +1148,9 @@ void MainWindow::onSelectionChanged()
         else
             details_->showMessage(d.error());
         details_->setEditable(rows.size() == 1);
+        // A registered run chosen anywhere: its newest version in the Models tab.
+        if (rows.size() == 1)
+            models_->followRun(rows.front());
     }
     curves_->setRuns(rows);
     updateDiff();

@@ -56,7 +56,7 @@ snap "$TMP/candidates.db" --view candidates --sort -candidate --runs mlp-h4-b16-
 "$R" register "$TMP/candidates.db" mlp-h4-b16-lr0.01-s2 breast-cancer-mlp >/dev/null
 "$R" alias "$TMP/candidates.db" breast-cancer-mlp champion 2 >/dev/null
 "$R" register "$TMP/candidates.db" logreg-lr0.1-l20.01-s1 breast-cancer-logreg-baseline-for-the-quarterly-review >/dev/null
-snap "$TMP/candidates.db" --view models --sort -candidate --size 1400x900 -o $OUT/models.png
+snap "$TMP/candidates.db" --view models --runs mlp-h4-b16-lr0.01-s3 --size 1400x900 -o $OUT/models.png
 # Nested runs: an MLflow store of tuning studies and a two-level sweep, best first, two opened by selection.
 python3 docs/screenshots/nested_store.py "$TMP/mlruns" >/dev/null
 snap "$TMP/mlruns" --view table --sort -metrics.val/acc --runs "trial-013-lr1.4e-03-wd5e-02-bs512,cv/fold-1/seed-0" \

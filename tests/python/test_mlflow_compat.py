@@ -795,6 +795,44 @@ class RunEditsAfterTheRun(DropInBase):
                                   ("tag", "owner", "ana", None)])
 
 
+class SpellingsOfRealProjects(DropInBase):
+    """Spellings the coverage sample (docs/mlflow-compatibility.md) found in public projects."""
+
+    def test_file_uris_tag_constants_and_dataset_modules(self):
+        out = self.script("""
+            import os
+            import runlens.mlflow as mlflow
+            from runlens.mlflow.utils.mlflow_tags import MLFLOW_RUN_NAME
+            from runlens.mlflow.data import pandas_dataset, numpy_dataset  # noqa: F401
+            # MLflow's file store spelling: a folder made as MLflow makes it, the store inside.
+            mlflow.set_tracking_uri("file:./mlruns")
+            with mlflow.start_run(tags={MLFLOW_RUN_NAME: "from-a-file-uri"}):
+                mlflow.log_metric("loss", 0.5)
+            print(os.path.isdir("mlruns"), os.path.isfile(os.path.join("mlruns", "runlens.db")))
+            # An existing folder named as a plain path holds the store too.
+            mlflow.set_tracking_uri("mlruns")
+            print(mlflow.search_runs(output_format="list")[0].info.run_name)
+            try:
+                mlflow.set_tracking_uri("databricks")
+            except mlflow.exceptions.MlflowException as e:
+                print(e.error_code)
+            """)
+        self.assertEqual(out.split(), ["True", "True", "from-a-file-uri", "INVALID_PARAMETER_VALUE"])
+
+    @needs("pandas", "numpy")
+    def test_evaluate_takes_a_dataset(self):
+        out = self.script("""
+            import pandas as pd
+            import runlens.mlflow as mlflow
+            df = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": [2.0, 4.0, 6.0, 9.0]})
+            dataset = mlflow.data.from_pandas(df, targets="y", name="toy")
+            with mlflow.start_run():
+                result = mlflow.evaluate(lambda frame: frame["x"] * 2, data=dataset, model_type="regressor")
+            print(result.metrics["example_count"], result.metrics["max_error"])
+            """)
+        self.assertEqual(out.split(), ["4", "1.0"])
+
+
 class FilterTranslation(unittest.TestCase):
     """MLflow filter strings in Runlens's query language (no store needed)."""
 

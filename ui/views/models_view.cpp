@@ -254,6 +254,26 @@ bool ModelsView::choose(int store, const std::string& model, int64_t version)
     return false;
 }
 
+void ModelsView::followRun(int row)
+{
+    // Versions are listed newest first: the first match is the newest.
+    for (int r = 0; r < model_->rowCount(); ++r) {
+        const QModelIndex top = model_->index(r, 0);
+        for (int v = 0; v < model_->rowCount(top); ++v) {
+            const QModelIndex version = model_->index(v, 0, top);
+            if (version.data(kRowRole).isValid() && version.data(kRowRole).toInt() == row) {
+                {
+                    const QScopedValueRollback quiet(rebuilding_, true);
+                    tree_->setCurrentIndex(version);
+                }
+                showHistory();
+                updateButtons();
+                return;
+            }
+        }
+    }
+}
+
 void ModelsView::showHistory()
 {
     historyModel_->clear();

@@ -52,6 +52,9 @@ public:
     std::optional<Chosen> chosen() const;
     // Chooses a model's version (0: the model) in the list.
     bool choose(int store, const std::string& model, int64_t version);
+    // Chooses the newest version registered from table row `row`, if any,
+    // without selecting the run again (the table chose it).
+    void followRun(int row);
 
 signals:
     void runsSelected(const std::vector<int>& tableRows);

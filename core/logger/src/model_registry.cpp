@@ -240,9 +240,19 @@ void createRegistryTable(SqliteDb& db)
 
 // The promotion record (core/notebook/promotion.h's JSON) of a run
 // registered as `model` version `version`, with its metrics' last values.
+// A candidate promoted before keeps why, under which rule and against which
+// baseline it was promoted: registering is the same mark, now naming its version.
 std::string registrationRecord(SqliteDb& db, const std::string& runId, const std::string& user, int64_t timeMs,
-                               const std::string& model, int64_t version)
+                               const std::string& model, int64_t version, const std::optional<std::string>& before)
 {
+    const json earlier = before ? json::parse(*before, nullptr, false) : json();
+    const auto kept = [&](const char* key, json fallback) {
+        const auto it = earlier.is_object() && earlier.contains("at") ? earlier.find(key) : earlier.end();
+        return it != earlier.end() && it->type() == fallback.type() ? *it : fallback;
+    };
+    json why = kept("why", std::string());
+    if (why.get<std::string>().empty())
+        why = "registered as " + model + " version " + std::to_string(version);
     json metrics = json::object();
     auto st = db.prepare("SELECT key, last_value FROM metrics WHERE run_id=? AND last_value IS NOT NULL "
                          "ORDER BY key LIMIT ?");
@@ -251,10 +261,10 @@ std::string registrationRecord(SqliteDb& db, const std::string& runId, const std
         metrics[std::string(st.text(0))] = st.real(1);
     const json record{{"by", user},
                       {"at", isoUtc(timeMs)},
-                      {"why", "registered as " + model + " version " + std::to_string(version)},
-                      {"rule", ""},
-                      {"met_rule", false},
-                      {"baseline", ""},
+                      {"why", std::move(why)},
+                      {"rule", kept("rule", "")},
+                      {"met_rule", kept("met_rule", false)},
+                      {"baseline", kept("baseline", "")},
                       {"metrics", std::move(metrics)},
                       {"model", model},
                       {"version", version}};
@@ -266,7 +276,7 @@ void promoteRegisteredRun(SqliteDb& db, const std::string& runId, const std::str
 {
     const auto before = runFieldValue(db, runId, RunEditField::Tag, kCandidateTag);
     writeRunEdit(db, runId, RunEditField::Tag, kCandidateTag, before,
-                 registrationRecord(db, runId, user, timeMs, model, version), user, timeMs);
+                 registrationRecord(db, runId, user, timeMs, model, version, before), user, timeMs);
 }
 
 // Refuses `c` against the registry as it stands, before anything is written.

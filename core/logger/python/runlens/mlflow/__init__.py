@@ -255,6 +255,8 @@ def start_run(run_id=None, experiment_id=None, run_name=None, nested=False, pare
                                                                         description=description)
         experiment = run.experiment
     else:
+        if run_name is None and tags and tags.get("mlflow.runName"):
+            run_name = str(tags["mlflow.runName"])   # MLflow names the run by this tag too
         try:
             run = _backend.start(store, experiment, run_name=run_name, parent_id=parent, tags=tags,
                                  description=description)
@@ -605,4 +607,4 @@ def register_model(model_uri, name, await_registration_for=300, *, tags=None, en
 
 
 from .tracking import MlflowClient  # noqa: E402
-from . import data, models, pyfunc, sklearn, pytorch, xgboost, artifacts, entities, exceptions, tracking  # noqa: E402,F401
+from . import data, models, pyfunc, sklearn, pytorch, xgboost, artifacts, entities, exceptions, tracking, utils  # noqa: E402,F401,E501

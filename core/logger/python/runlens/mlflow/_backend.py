@@ -40,15 +40,23 @@ def warn_once(key, message):
 
 
 def store_path(uri):
-    """A tracking URI as a store path: a path, sqlite:///rel.db, sqlite:////abs.db or file:///abs."""
+    """A tracking URI as a store path: a path, sqlite:///rel.db, sqlite:////abs.db, file:///abs or
+    file:./rel. A folder (MLflow's file store is one: file:./mlruns) holds the store as runlens.db."""
     uri = os.fspath(uri)
-    for prefix in ("sqlite:///", "file://"):
-        if uri.startswith(prefix):
-            return uri[len(prefix):]
-    if "://" in uri or uri in ("databricks",) or uri.startswith("databricks"):
+    if uri == "databricks" or uri.startswith("databricks"):
         raise MlflowException(f"runlens.mlflow logs to a local Runlens store, not to {uri!r}; "
                               "give a path (runs.db) or sqlite:///runs.db", error_code=_codes.INVALID_PARAMETER_VALUE)
-    return uri
+    if uri.startswith("sqlite:///"):
+        return uri[len("sqlite:///"):]
+    folder_uri = uri.startswith("file:")
+    if folder_uri:
+        uri = uri[len("file://"):] if uri.startswith("file://") else uri[len("file:"):]
+    elif "://" in uri:
+        raise MlflowException(f"runlens.mlflow logs to a local Runlens store, not to {uri!r}; "
+                              "give a path (runs.db) or sqlite:///runs.db", error_code=_codes.INVALID_PARAMETER_VALUE)
+    if folder_uri and not os.path.splitext(uri)[1] and not os.path.isfile(uri):
+        os.makedirs(uri, exist_ok=True)   # as MLflow makes its file store's folder
+    return os.path.join(uri, "runlens.db") if os.path.isdir(uri) else uri
 
 
 # -- experiments -------------------------------------------------------------

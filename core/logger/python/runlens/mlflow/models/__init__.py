@@ -17,6 +17,9 @@ from .signature import ModelSignature, Schema, infer_signature  # noqa: F401
 from .evaluation import EvaluationMetric, EvaluationResult, MetricValue, evaluate, make_metric  # noqa: F401
 
 MLMODEL = "MLmodel"
+# What MLflow 3's log_model takes beyond MLflow 2's, for its logged-model records; accepted and left out.
+MLFLOW3_LOG_MODEL_KEYWORDS = ("step", "model_type", "params", "tags", "model_id", "prompts", "resources",
+                              "auth_policy", "model_config", "streamable")
 MLFLOW_VERSION = "2.16.0"   # the MLflow model format written, for loaders that read it
 
 

@@ -235,6 +235,14 @@ def evaluate(model=None, data=None, *, model_type=None, targets=None, prediction
                               "(docs/mlflow-compatibility.md)", error_code=_codes.NOT_IMPLEMENTED)
     if data is None:
         raise MlflowException("evaluate needs data", error_code=_codes.INVALID_PARAMETER_VALUE)
+    # A dataset of mlflow.data: its frame or arrays, and the targets it names.
+    if hasattr(data, "df") and not hasattr(data, "columns"):
+        targets = targets if targets is not None else data.targets
+        predictions = predictions if predictions is not None else getattr(data, "predictions", None)
+        data = data.df
+    elif hasattr(data, "features") and hasattr(data, "targets"):
+        targets = targets if targets is not None else data.targets
+        data = data.features
     features, y_true, y_pred = _features_and_targets(data, targets, predictions, feature_names)
     if not y_true:
         raise MlflowException("the data has no rows to evaluate", error_code=_codes.INVALID_PARAMETER_VALUE)

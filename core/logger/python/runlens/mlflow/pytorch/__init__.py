@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..exceptions import MlflowException
-from ..models import (MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
+from ..models import (MLFLOW3_LOG_MODEL_KEYWORDS, MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
                       write_environment, write_input_example)
 from ..protos import databricks_pb2 as _codes
 
@@ -49,6 +49,10 @@ def save_model(pytorch_model, path, conda_env=None, mlflow_model=None, code_path
 def log_model(pytorch_model, artifact_path=None, conda_env=None, code_paths=None, pickle_module=None,
               registered_model_name=None, signature=None, input_example=None, await_registration_for=None,
               pip_requirements=None, extra_pip_requirements=None, metadata=None, name=None, **kwargs):
+    # MLflow 3's log_model keywords (step, model_type, params, tags, model_id, ...) are its logged-model
+    # bookkeeping, not torch.save's: not passed on.
+    for keyword in MLFLOW3_LOG_MODEL_KEYWORDS:
+        kwargs.pop(keyword, None)
     return log_saved_model(lambda path, mlflow_model: save_model(
         pytorch_model, path, mlflow_model=mlflow_model, pickle_module=pickle_module, signature=signature,
         input_example=input_example, pip_requirements=pip_requirements,

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+"""mlflow.utils: the parts training scripts import (mlflow_tags)."""

@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: MIT
+"""MLflow's reserved tag names (mlflow.utils.mlflow_tags), for scripts that set or read them.
+runlens.mlflow reads mlflow.runName as the run's name and mlflow.note.content as its notes."""
+MLFLOW_RUN_NAME = "mlflow.runName"
+MLFLOW_RUN_NOTE = "mlflow.note.content"
+MLFLOW_PARENT_RUN_ID = "mlflow.parentRunId"
+MLFLOW_USER = "mlflow.user"
+MLFLOW_SOURCE_TYPE = "mlflow.source.type"
+MLFLOW_SOURCE_NAME = "mlflow.source.name"
+MLFLOW_GIT_COMMIT = "mlflow.source.git.commit"
+MLFLOW_GIT_BRANCH = "mlflow.source.git.branch"
+MLFLOW_GIT_REPO_URL = "mlflow.source.git.repoURL"
+MLFLOW_PROJECT_ENTRY_POINT = "mlflow.project.entryPoint"
+MLFLOW_DOCKER_IMAGE_URI = "mlflow.docker.image.uri"
+MLFLOW_LOGGED_MODELS = "mlflow.log-model.history"
+MLFLOW_DATASET_CONTEXT = "mlflow.data.context"
+MLFLOW_AUTOLOGGING = "mlflow.autologging"
+MLFLOW_LOGGED_ARTIFACTS = "mlflow.loggedArtifacts"
