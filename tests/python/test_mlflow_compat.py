@@ -592,6 +592,30 @@ class ModelRegistry(DropInBase):
         self.assertIn("churn-model", table)
         self.assertIn("champion", table)
 
+    @needs("sklearn", "numpy")
+    def test_a_registered_sklearn_model_loads_by_alias_and_predicts_the_same(self):
+        out = self.script("""
+            import numpy as np
+            import runlens.mlflow as mlflow
+            from runlens.mlflow import MlflowClient
+            from sklearn.datasets import load_wine
+            from sklearn.ensemble import RandomForestClassifier
+            X, y = load_wine(return_X_y=True)
+            with mlflow.start_run(run_name="forest") as run:
+                model = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+                mlflow.log_metric("train_acc", model.score(X, y))
+                info = mlflow.sklearn.log_model(model, name="model", registered_model_name="wine")
+            MlflowClient().set_registered_model_alias("wine", "champion", info.registered_model_version)
+            by_alias = mlflow.sklearn.load_model("models:/wine@champion")
+            by_version = mlflow.pyfunc.load_model("models:/wine/1")
+            expected = model.predict(X)
+            print(bool(np.array_equal(by_alias.predict(X), expected)),
+                  bool(np.array_equal(np.asarray(by_version.predict(X)), expected)))
+            """)
+        self.assertEqual(out.split(), ["True", "True"])
+        forest = {r["name"]: r for r in self.runs()}["forest"]
+        self.assertEqual(json.loads(forest["tags"]["runlens.candidate"])["version"], 1)
+
     def test_log_model_with_registered_model_name_registers_each_call(self):
         self.script("""
             import runlens.mlflow as mlflow
