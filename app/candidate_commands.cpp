@@ -24,16 +24,6 @@ namespace runlens::cli {
 
 namespace {
 
-// Names, rules and reasons as one line: a newline or a terminal escape in a
-// run name should not rewrite the terminal that prints it.
-QString oneLine(const QString& text)
-{
-    QString out = text.simplified();
-    for (QChar& c : out)
-        if (c.category() == QChar::Other_Control)
-            c = QChar(0xfffd);
-    return out;
-}
 
 // A loaded store with each row's baseline and its experiment's rule.
 struct Judged {

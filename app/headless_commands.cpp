@@ -113,6 +113,15 @@ std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool
     return std::move(*opened);
 }
 
+QString oneLine(const QString& text)
+{
+    QString out = text.simplified();
+    for (QChar& c : out)
+        if (c.category() == QChar::Other_Control)
+            c = QChar(0xfffd);
+    return out;
+}
+
 int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err)
 {
     const auto rows = table.findRuns({which});

@@ -33,17 +33,6 @@ QString when(int64_t ms)
     return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
 }
 
-// A name or a value as one line (a newline or an escape in a model name
-// should not rewrite the terminal that prints it).
-QString oneLine(const QString& s)
-{
-    QString out = s.simplified();
-    for (QChar& c : out)
-        if (c.category() == QChar::Other_Control)
-            c = QChar(0xfffd);
-    return out;
-}
-
 QJsonObject tagsJson(const std::map<std::string, std::string>& tags)
 {
     QJsonObject o;

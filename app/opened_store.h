@@ -25,6 +25,9 @@ inline QueryContext queryContextOf(const Opened& store)
 {
     return store.queryContext();
 }
+// Names, rules and reasons as one line: a newline or a terminal escape (C0
+// or C1) in a run or model name must not rewrite the terminal that prints it.
+QString oneLine(const QString& text);
 // The row of a run given as an id, id prefix or name; -1 after saying why.
 int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err);
 

@@ -545,29 +545,45 @@ void Workspace::applyEdit(const RunEdit& edit)
         rebuildMerged();
 }
 
+void Workspace::writeThenReload(const QString& path, std::function<Result<qint64>()> write,
+                                std::function<void(int store, qint64 value)> done)
+{
+    ++editWrites_;
+    if (editWrites_ == 1)
+        emit editSaving(true);
+    editPool_.start([this, path, write = std::move(write), done = std::move(done)] {
+        auto result = write();
+        QMetaObject::invokeMethod(this, [this, result = std::move(result), path, done] {
+            if (--editWrites_ == 0)
+                emit editSaving(false);
+            if (!result) {
+                emit editFailed(result.error());
+                return;
+            }
+            const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+            if (it == stores_.end())
+                return;
+            const int index = int(it - stores_.begin());
+            startLoad(path, index);
+            done(index, *result);
+        }, Qt::QueuedConnection);
+    });
+}
+
 void Workspace::emptyTrash(bool vacuum)
 {
     for (const Store& store : stores_) {
         if (!keepsEditsInStore(*store.reader))
             continue;
-        ++editWrites_;
-        if (editWrites_ == 1)
-            emit editSaving(true);
-        editPool_.start([this, reader = store.reader, path = store.path, vacuum] {
-            auto done = runlens::emptyTrash(*reader, vacuum);
-            QMetaObject::invokeMethod(this, [this, done = std::move(done), path] {
-                if (--editWrites_ == 0)
-                    emit editSaving(false);
-                if (!done) {
-                    emit editFailed(done.error());
-                    return;
-                }
-                const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
-                if (it != stores_.end())
-                    startLoad(path, int(it - stores_.begin()));
-                emit emptyTrashDone(*done);
-            }, Qt::QueuedConnection);
-        });
+        writeThenReload(
+            store.path,
+            [reader = store.reader, vacuum]() -> Result<qint64> {
+                auto deleted = runlens::emptyTrash(*reader, vacuum);
+                if (!deleted)
+                    return Failure{deleted.error()};
+                return qint64(*deleted);
+            },
+            [this](int, qint64 deleted) { emit emptyTrashDone(int(deleted)); });
     }
 }
 
@@ -583,27 +599,12 @@ void Workspace::changeRegistry(int store, std::vector<RegistryChange> changes)
                            "(import the store to register models in a Runlens store)"));
         return;
     }
-    ++editWrites_;
-    if (editWrites_ == 1)
-        emit editSaving(true);
-    const QString path = stores_[size_t(store)].path;
-    editPool_.start([this, path, changes = std::move(changes)] {
-        auto done = StoreRunEditor::applyRegistry(path, changes, currentUserName());
-        QMetaObject::invokeMethod(this, [this, done = std::move(done), path] {
-            if (--editWrites_ == 0)
-                emit editSaving(false);
-            if (!done) {
-                emit editFailed(done.error());
-                return;
-            }
-            const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
-            if (it == stores_.end())
-                return;
-            const int index = int(it - stores_.begin());
-            startLoad(path, index);
-            emit registryChanged(index, *done);
-        }, Qt::QueuedConnection);
-    });
+    writeThenReload(
+        stores_[size_t(store)].path,
+        [path = stores_[size_t(store)].path, changes = std::move(changes)] {
+            return StoreRunEditor::applyRegistry(path, changes, currentUserName());
+        },
+        [this](int index, qint64 registered) { emit registryChanged(index, registered); });
 }
 
 void Workspace::waitForEdits()

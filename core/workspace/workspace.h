@@ -28,6 +28,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -202,6 +203,11 @@ private:
                     std::shared_ptr<const ModelRegistry> registry, QString stamp,
                     quint64 generation);
     void rebuildMerged();
+    // A write of the store at `path` off the GUI thread, after the edits
+    // before it (editSaving says while); then the store is read again and
+    // `done` called with what `write` gave (editFailed, if it failed).
+    void writeThenReload(const QString& path, std::function<Result<qint64>()> write,
+                         std::function<void(int store, qint64 value)> done);
     // baselineRows() of a merged table being built (derived metrics read baseline.X).
     std::vector<int> baselineRowsIn(const RunTable& merged) const;
     // After a baseline changed: the table again (derived metrics read baselines), or just the news.
