@@ -19,6 +19,8 @@
 
 #include <QApplication>
 #include <QInputDialog>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStandardItemModel>
@@ -51,6 +53,19 @@ void answerNextDialog(const QString& text, bool* seen)
             answerNextDialog(text, seen);   // not shown yet
         }
     });
+}
+
+// Edit > Register Model Version…, as enabled when the menu opens.
+bool registerActionEnabled(MainWindow& w)
+{
+    for (QAction* menu : w.menuBar()->actions())
+        if (menu->menu())
+            for (QAction* a : menu->menu()->actions())
+                if (a->text() == QStringLiteral("Re&gister Model Version\u2026")) {
+                    emit menu->menu()->aboutToShow();
+                    return a->isEnabled();
+                }
+    throw std::runtime_error("no Register Model Version action");
 }
 
 QStringList column(const QAbstractItemModel& m, const QModelIndex& parent, int col)
@@ -150,6 +165,7 @@ private slots:
         Workspace& ws = w.workspace();
         const int row = ws.runs()->rowOfId(QString::fromStdString(ids_[3]));
         w.selectRuns({row});
+        QVERIFY(registerActionEnabled(w));
         bool answered = false;
         answerNextDialog(QStringLiteral("churn"), &answered);
         w.registerSelectedRun();
@@ -206,8 +222,9 @@ private slots:
         const auto stages = view.findChildren<QToolButton*>();
         QCOMPARE(stages.size(), 1);
         QVERIFY(!stages.front()->isEnabled());
-        // Registering a run of it explains instead of writing.
+        // Registering a run of it explains instead of writing; the menu says so first.
         w.selectRuns({0});
+        QVERIFY(!registerActionEnabled(w));
         bool answered = false;
         answerNextDialog({}, &answered);
         w.registerSelectedRun();

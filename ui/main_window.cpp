@@ -406,11 +406,13 @@ void MainWindow::buildMenus()
     promote->setShortcut(QKeySequence(tr("Ctrl+Shift+P")));
     auto* demote = edit->addAction(tr("De&mote Candidate"), this, &MainWindow::demoteSelectedRuns);
     edit->addAction(tr("Promotion R&ule…"), this, &MainWindow::editPromotionRule);
+    // The same mark seen from the model: the run's model as a registered version.
+    auto* registerModel = edit->addAction(tr("Re&gister Model Version…"), this, &MainWindow::registerSelectedRun);
     for (QAction* a : {rename, trash}) {
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         table_->addAction(a);
     }
-    connect(edit, &QMenu::aboutToShow, this, [this, rename, tag, star, trash, restore, promote, demote] {
+    connect(edit, &QMenu::aboutToShow, this, [this, rename, tag, star, trash, restore, promote, demote, registerModel] {
         const auto rows = table_->selectedTableRows();
         const auto table = workspace_->runs();
         const bool any = !rows.empty();
@@ -422,6 +424,7 @@ void MainWindow::buildMenus()
         restore->setEnabled(any && std::any_of(rows.begin(), rows.end(), [&](int r) { return table->isTrashed(r); }));
         promote->setEnabled(any);
         demote->setEnabled(std::any_of(rows.begin(), rows.end(), [&](int r) { return isCandidate(*table, r); }));
+        registerModel->setEnabled(rows.size() == 1 && workspace_->keepsRegistry(table->storeIndex(rows.front())));
     });
     edit->addSeparator();
     auto* find = edit->addAction(tr("&Find Runs"), this, [this] {
