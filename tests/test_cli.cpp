@@ -519,6 +519,20 @@ private slots:
         const auto o = cli({QStringLiteral("show"), store, QStringLiteral("twin")});
         QCOMPARE(o.code, int(cli::RunNotFound));
         QVERIFY(o.err.contains(QStringLiteral("several runs")));
+
+        // A run's name wins over another run's id prefix that spells the same
+        // (ids are hex: a run named "a2" and a run whose id starts a2 meet
+        // once in 256 runs; a test once picked the wrong one that way).
+        RunTable t;
+        t.addRun(QStringLiteral("a2c4e6"), QStringLiteral("b1"), QStringLiteral("e"), RunStatus::Finished, 0, 1);
+        t.addRun(QStringLiteral("0f1e2d"), QStringLiteral("a2"), QStringLiteral("e"), RunStatus::Finished, 0, 1);
+        t.addRun(QStringLiteral("a2ffff"), QStringLiteral("c3"), QStringLiteral("e"), RunStatus::Finished, 0, 1);
+        QCOMPARE(t.findRun(QStringLiteral("a2")), 1);
+        QCOMPARE(t.findRun(QStringLiteral("a2c")), 0);   // a prefix when no name matches
+        QCOMPARE(t.findRun(QStringLiteral("a2f")), 2);
+        QCOMPARE(t.findRun(QStringLiteral("a")), -2);    // two ids start so
+        QCOMPARE(t.findRun(QStringLiteral("0f1e2d")), 1);
+        QCOMPARE(t.findRun(QStringLiteral("zz")), -1);
     }
 
     void helpForEveryCommand()

@@ -319,24 +319,20 @@ int RunTable::findRun(const QString& idOrName) const
         return -1;
     if (auto it = rowById_.constFind(idOrName); it != rowById_.constEnd())
         return *it;
-    int found = -1;
-    for (int r = 0; r < rowCount(); ++r) {
-        if (ids_[size_t(r)].startsWith(idOrName)) {
-            if (found >= 0)
-                return -2;
-            found = r;
-        }
-    }
-    if (found >= 0)
+    // A name typed in full says more than an id prefix that happens to match.
+    const auto unique = [&](auto matches) {
+        int found = -1;
+        for (int r = 0; r < rowCount(); ++r)
+            if (matches(r)) {
+                if (found >= 0)
+                    return -2;
+                found = r;
+            }
         return found;
-    for (int r = 0; r < rowCount(); ++r) {
-        if (names_[size_t(r)] == idOrName) {
-            if (found >= 0)
-                return -2;
-            found = r;
-        }
-    }
-    return found;
+    };
+    if (const int byName = unique([&](int r) { return names_[size_t(r)] == idOrName; }); byName != -1)
+        return byName;
+    return unique([&](int r) { return ids_[size_t(r)].startsWith(idOrName); });
 }
 
 RunTable RunTable::merge(const std::vector<std::shared_ptr<const RunTable>>& tables)

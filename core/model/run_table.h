@@ -165,8 +165,9 @@ public:
     void setNotes(int row, const QString& text) { notes_[size_t(row)] = text; }
     void setHypothesis(int row, const QString& text) { hypothesis_[size_t(row)] = text; }
 
-    // Row of a run: by id, by unique id prefix, or by unique name. -1 if none;
-    // -2 if ambiguous.
+    // Row of a run: by id, by name, or by unique id prefix, in that order (a
+    // run named "a2" is that run, though another's id may start with a2).
+    // -1 if none; -2 if ambiguous (two runs of that name, or of that prefix).
     int findRun(const QString& idOrName) const;
     // Row of the run with exactly this id, or -1 (no prefixes, no names).
     int rowOfId(const QString& id) const { return rowById_.value(id, -1); }
