@@ -2,6 +2,7 @@
 #include "annotation_overlay.h"
 
 #include "runlens/sqlite_db.h"
+#include "runlens/store_schema.h"
 #include "store_run_editor.h"
 #include "utf8.h"
 
@@ -43,7 +44,7 @@ SqliteDb openForWriting(const QString& path, const QString& kind, const QString&
     db.exec("CREATE TABLE IF NOT EXISTS overlay_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
             "CREATE TABLE IF NOT EXISTS overlay_values(run_id TEXT NOT NULL, field TEXT NOT NULL, "
             "key TEXT NOT NULL DEFAULT '', value TEXT, PRIMARY KEY(run_id, field, key)) WITHOUT ROWID;");
-    StoreRunEditor::createEventsTable(db);
+    createRunEventsTable(db);   // the overlay keeps the store's record, table for table
     auto meta = db.prepare("INSERT OR REPLACE INTO overlay_meta(key, value) VALUES(?, ?)");
     meta.bind(1, "format").bind(2, "runlens-annotations 1").run();
     meta.bind(1, "kind").bind(2, utf8(kind)).run();

@@ -44,11 +44,6 @@ auto withRetry(const QString& path, int retryForMs, Work work) -> decltype(work(
 
 } // namespace
 
-void StoreRunEditor::createEventsTable(SqliteDb& db)
-{
-    createRunEventsTable(db);
-}
-
 Result<bool> StoreRunEditor::write(const QString& path, const RunEdit& edit, const QString& user, int retryForMs)
 {
     if (const QString why = edit.problem(); !why.isEmpty())
@@ -107,7 +102,7 @@ Result<int> StoreRunEditor::emptyTrash(const QString& path, bool vacuum, const Q
 {
     auto deleted = withRetry(path, retryForMs, [&](SqliteDb& db) -> Result<int> {
         SqliteTransaction tx(db);
-        createEventsTable(db);
+        createRunEventsTable(db);
         std::vector<std::string> ids;
         auto trashed = db.prepare("SELECT run_id FROM tags WHERE key=?");
         trashed.bind(1, utf8(kTrashedTag));

@@ -30,7 +30,6 @@ public:
     // Deletes the trashed runs for good, with everything they logged; the
     // count deleted. `vacuum` gives the space back to the file system.
     static Result<int> emptyTrash(const QString& path, bool vacuum, const QString& user, int retryForMs = 60000);
-    static void createEventsTable(SqliteDb& db);
     // Applies model registry changes (runlens/model_registry.h; all or
     // none) as `user`, retried while the store is busy: the number of the
     // version registered last (0: none).

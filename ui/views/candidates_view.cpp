@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "candidates_view.h"
 
-#include "metric_priority.h"
-#include "number_text.h"
+#include "list_tree.h"
 #include "promotion.h"
 
 #include <QHBoxLayout>
@@ -36,13 +35,7 @@ CandidatesView::CandidatesView(QWidget* parent)
     summary_->setWordWrap(true);
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     model_ = new QStandardItemModel(this);
-    tree_ = new QTreeView;
-    tree_->setModel(model_);
-    tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    tree_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    tree_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    tree_->setUniformRowHeights(true);
-    tree_->setAlternatingRowColors(true);
+    tree_ = makeListTree(model_, QAbstractItemView::ExtendedSelection);
     promote_ = new QPushButton(tr("Promote to Candidate…"));
     demote_ = new QPushButton(tr("Demote"));
     auto* rule = new QPushButton(tr("Promotion Rule…"));

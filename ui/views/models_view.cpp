@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "models_view.h"
 
+#include "list_tree.h"
 #include "registered_version.h"
 
 #include <QDateTime>
@@ -46,13 +47,7 @@ ModelsView::ModelsView(QWidget* parent)
     summary_->setWordWrap(true);
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     model_ = new QStandardItemModel(this);
-    tree_ = new QTreeView;
-    tree_->setModel(model_);
-    tree_->setSelectionMode(QAbstractItemView::SingleSelection);
-    tree_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    tree_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    tree_->setUniformRowHeights(true);
-    tree_->setAlternatingRowColors(true);
+    tree_ = makeListTree(model_, QAbstractItemView::SingleSelection);
     historyTitle_ = new QLabel;
     historyModel_ = new QStandardItemModel(this);
     history_ = new QTreeView;

@@ -226,6 +226,11 @@ bool foldOne(std::vector<RegisteredModelEntry>& models, const RegistryEvent& e, 
     return true;
 }
 
+void sortByName(std::vector<RegisteredModelEntry>& models)
+{
+    std::sort(models.begin(), models.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+}
+
 void createRegistryTable(SqliteDb& db)
 {
     db.exec("CREATE TABLE IF NOT EXISTS model_registry_events("
@@ -389,7 +394,7 @@ ModelRegistry foldModelRegistry(std::vector<RegistryEvent> events)
     for (size_t i = 0; i < registry.events.size(); ++i)
         if (!foldOne(registry.models, registry.events[i], i))
             ++registry.skippedEvents;
-    std::sort(registry.models.begin(), registry.models.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    sortByName(registry.models);
     return registry;
 }
 
@@ -473,8 +478,7 @@ RegistryResult applyRegistryChanges(SqliteDb& db, std::span<const RegistryChange
             promoteRegisteredRun(db, c.runId, user, now, c.model, c.version);
     }
     tx.commit();
-    std::sort(result.registry.models.begin(), result.registry.models.end(),
-              [](const auto& a, const auto& b) { return a.name < b.name; });
+    sortByName(result.registry.models);
     return result;
 }
 

@@ -23,9 +23,9 @@ class _Entity:
         return f"<{type(self).__name__}: {inner}>"
 
 
-class ViewType:
-    ACTIVE_ONLY, DELETED_ONLY, ALL = 1, 2, 3
-    _names = {"ACTIVE_ONLY": 1, "DELETED_ONLY": 2, "ALL": 3}
+class _NamedValues:
+    """MLflow's int-valued enums with names (ViewType, RunStatus, ModelVersionStatus)."""
+    _names = {}
 
     @classmethod
     def from_string(cls, name):
@@ -34,6 +34,11 @@ class ViewType:
     @classmethod
     def to_string(cls, value):
         return {v: k for k, v in cls._names.items()}[value]
+
+
+class ViewType(_NamedValues):
+    ACTIVE_ONLY, DELETED_ONLY, ALL = 1, 2, 3
+    _names = {"ACTIVE_ONLY": 1, "DELETED_ONLY": 2, "ALL": 3}
 
 
 class LifecycleStage:
@@ -41,17 +46,9 @@ class LifecycleStage:
     DELETED = "deleted"
 
 
-class RunStatus:
+class RunStatus(_NamedValues):
     RUNNING, SCHEDULED, FINISHED, FAILED, KILLED = 1, 2, 3, 4, 5
     _names = {"RUNNING": 1, "SCHEDULED": 2, "FINISHED": 3, "FAILED": 4, "KILLED": 5}
-
-    @classmethod
-    def from_string(cls, name):
-        return cls._names[str(name).upper()]
-
-    @classmethod
-    def to_string(cls, value):
-        return {v: k for k, v in cls._names.items()}[value]
 
     @classmethod
     def is_terminated(cls, status):

@@ -1,27 +1,16 @@
 # SPDX-License-Identifier: MIT
 """MLflow's model registry entities (mlflow.entities.model_registry), built
 from a Runlens store's registry (runlens/model_registry.h)."""
-from . import _Entity
+from . import Param, _Entity, _NamedValues
 
 
-class ModelVersionStatus:
+class ModelVersionStatus(_NamedValues):
     PENDING_REGISTRATION, FAILED_REGISTRATION, READY = 1, 2, 3
     _names = {"PENDING_REGISTRATION": 1, "FAILED_REGISTRATION": 2, "READY": 3}
 
-    @classmethod
-    def from_string(cls, name):
-        return cls._names[str(name).upper()]
 
-    @classmethod
-    def to_string(cls, value):
-        return {v: k for k, v in cls._names.items()}[value]
-
-
-class RegisteredModelTag(_Entity):
-    _fields = ("key", "value")
-
-    def __init__(self, key, value):
-        self.key, self.value = key, value
+class RegisteredModelTag(Param):
+    pass
 
 
 class ModelVersionTag(RegisteredModelTag):
