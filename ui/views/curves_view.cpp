@@ -101,8 +101,11 @@ CurvesView::CurvesView(Workspace& workspace, QWidget* parent) : QWidget(parent),
     bands_->addItems({tr("Runs"), tr("Groups: mean, min-max"), tr("Groups: mean ± SD")});
     bands_->setToolTip(tr("Group the runs as the run table groups them"));
     status_ = new QLabel;
-    // What the status says must never widen the window: a long one wraps.
+    // What the status says must never widen the window, nor, where the
+    // window has no room to spare, take it from the metric list: a long one
+    // wraps, and its words add nothing to the controls' minimum width.
     status_->setWordWrap(true);
+    status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     controls->addWidget(new QLabel(tr("X:")));
     controls->addWidget(axis_);
     controls->addWidget(logY_);
