@@ -88,6 +88,8 @@ ExitCode promoteCommand(const CliCall& call);
 ExitCode demoteCommand(const CliCall& call);
 ExitCode candidatesCommand(const CliCall& call);
 ExitCode modelsCommand(const CliCall& call);   // model_commands.cpp
+ExitCode artifactsCommand(const CliCall& call);   // artifact_commands.cpp
+ExitCode artifactCommand(const CliCall& call);
 ExitCode registerCommand(const CliCall& call);
 ExitCode aliasCommand(const CliCall& call);
 ExitCode reportCommand(const CliCall& call);

@@ -249,6 +249,20 @@ std::vector<CliCommand> makeCommands()
             {{QStringLiteral("run")}, QStringLiteral("RUN"), QStringLiteral("Check this run against its rule (repeatable)."), {}},
             formatOption({QStringLiteral("table"), QStringLiteral("json")}), kindOnly},
         1, 1, {QStringLiteral("table"), QStringLiteral("json")}, false, &candidatesCommand});
+    c.push_back({QStringLiteral("artifacts"), QStringLiteral("STORE RUN [--format table|json]"),
+        QStringLiteral("list what a run produced: artifact files and logged images, tables, text"),
+        QStringLiteral("Lists the run's artifact files and the media it logged (images, tables, text, confusion "
+                       "matrices; one line a step for per-step media), with kind, size and sha256, as the app's "
+                       "Artifacts tab shows them."),
+        {formatOption({QStringLiteral("table"), QStringLiteral("json")}), kindOption(), deletedOption()},
+        2, 2, {QStringLiteral("table"), QStringLiteral("json")}, false, &artifactsCommand});
+    c.push_back({QStringLiteral("artifact"), QStringLiteral("STORE RUN PATH [--step N] [-o FILE]"),
+        QStringLiteral("write one artifact or logged medium of a run to a file or stdout"),
+        QStringLiteral("Writes the bytes of the run's artifact or media key PATH (as `artifacts` lists it) to FILE, "
+                       "or to stdout without -o. Per-step media: --step N, else the latest step."),
+        {{{QStringLiteral("step")}, QStringLiteral("N"), QStringLiteral("The step of per-step media (default: the latest)."), {}},
+            outputOption(QStringLiteral("The file to write (default: stdout).")), kindOption(), deletedOption()},
+        3, 3, {}, false, &artifactCommand});
     c.push_back({QStringLiteral("models"), QStringLiteral("STORE [MODEL] [--format table|json]"),
         QStringLiteral("list the registered models and the runs their versions came from"),
         QStringLiteral("Prints each registered model of the store (ours, or an MLflow store's registry) with its "
@@ -301,7 +315,7 @@ std::vector<CliCommand> makeCommands()
     c.push_back({QStringLiteral("snapshot"),
         QStringLiteral("STORE... --view %1\n"
                        "               [--runs ID,...] [--query Q] [--metrics m1,m2] [--params P[,Q]] [--group-by KEY [--bands minmax|sd]]\n"
-                       "               [--sort [-]KEY] [--x AXIS] [--size WxH] -o out.png")
+                       "               [--sort [-]KEY] [--x AXIS] [--artifact PATH [--step N] [--difference]] [--size WxH] -o out.png")
             .arg(ui::snapshotViews().join(QLatin1Char('|'))),
         QStringLiteral("render a view of the app to PNG, without a display"),
         QStringLiteral("Renders a view as the window would show it, to a PNG file; no display is needed."),
@@ -319,6 +333,11 @@ std::vector<CliCommand> makeCommands()
             {{QStringLiteral("sort")}, QStringLiteral("[-]KEY"),
                 QStringLiteral("A column to sort the run table by, e.g. -metrics.val/auc ('-': descending)."), {}},
             xAxisOption(),
+            {{QStringLiteral("artifact")}, QStringLiteral("PATH"),
+                QStringLiteral("artifacts: the artifact path or media key to show (default: the first image)."), {}},
+            {{QStringLiteral("step")}, QStringLiteral("N"),
+                QStringLiteral("artifacts: the step of per-step media; each run shows its nearest (default: the last)."), {}},
+            {{QStringLiteral("difference")}, {}, QStringLiteral("artifacts: show images as their difference from the first run's."), {}},
             {{QStringLiteral("size")}, QStringLiteral("WxH"), QStringLiteral("The image size."), QStringLiteral("1400x900")},
             outputOption(QStringLiteral("The PNG file."))},
         1, -1, {}, true, &snapshotCommand});

@@ -58,7 +58,7 @@ QString runDuration(int64_t startMs, int64_t endMs)
 // Columns as wide as their widest cell. `cellsOf(i)` gives row i's cells and
 // is called twice a row, to measure and then to print, so that no row is
 // kept: `runlens runs` prints 100,000 runs in the memory of one line.
-void printAligned(QTextStream& out, const QStringList& header, size_t count,
+void printAlignedEach(QTextStream& out, const QStringList& header, size_t count,
     const std::function<QStringList(size_t)>& cellsOf)
 {
     std::vector<qsizetype> width(static_cast<size_t>(header.size()));
@@ -88,12 +88,12 @@ void printAligned(QTextStream& out, const QStringList& header, size_t count,
         line(cellsOf(i));
 }
 
+} // namespace
+
 void printAligned(QTextStream& out, const QStringList& header, const std::vector<QStringList>& rows)
 {
-    printAligned(out, header, rows.size(), [&](size_t i) { return rows[i]; });
+    printAlignedEach(out, header, rows.size(), [&](size_t i) { return rows[i]; });
 }
-
-} // namespace
 
 std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool deleted, QTextStream& err,
                                   ExitCode& code)
@@ -219,7 +219,7 @@ ExitCode cmdRuns(const QStringList& columns, const QString& format, const QStrin
     // match stays above its runs, in parentheses.
     const std::vector<RunTree::Line> lines = RunTree::build(t, rows, true).flatten();
     const auto context = std::count_if(lines.begin(), lines.end(), [](const RunTree::Line& l) { return l.context; });
-    printAligned(out, header, lines.size(), [&](size_t i) {
+    printAlignedEach(out, header, lines.size(), [&](size_t i) {
         const RunTree::Line& line = lines[i];
         const int r = line.row;
         QString name = elide(t.name(r), 32);

@@ -28,6 +28,8 @@ inline QueryContext queryContextOf(const Opened& store)
 // Names, rules and reasons as one line: a newline or a terminal escape (C0
 // or C1) in a run or model name must not rewrite the terminal that prints it.
 QString oneLine(const QString& text);
+// Rows under a header, in columns as wide as their widest cell.
+void printAligned(QTextStream& out, const QStringList& header, const std::vector<QStringList>& rows);
 // The row of a run given as an id, id prefix or name; -1 after saying why.
 int findRunOrFail(const RunTable& table, const QString& which, QTextStream& err);
 

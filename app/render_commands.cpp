@@ -44,6 +44,9 @@ ExitCode snapshotCommand(const CliCall& call)
     o.params = call.list(QStringLiteral("params"));
     o.sortBy = call.value(QStringLiteral("sort"));
     o.bands = call.value(QStringLiteral("bands"));
+    o.artifact = call.value(QStringLiteral("artifact"));
+    o.step = call.value(QStringLiteral("step"));
+    o.difference = call.isSet(QStringLiteral("difference"));
     std::tie(o.axis, o.xMetric) = xAxisOf(call);
     const QStringList wh = call.value(QStringLiteral("size")).split(QLatin1Char('x'));
     if (wh.size() != 2 || wh[0].toInt() < 200 || wh[1].toInt() < 150)

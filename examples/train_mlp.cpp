@@ -173,6 +173,37 @@ struct Config {
 };
 
 // One training run; returns false when it diverged.
+// What a data scientist looks at besides the curves: the validation set's
+// confusion matrix (label 0 is malignant, 1 benign, as scikit-learn's copy
+// of the data) and the first layer's weights as a picture, hidden units by
+// features, red negative and blue positive; both logged as media at `step`.
+void logPictures(runlens::Run& run, const Mlp& net, const std::vector<double>& scores, const std::vector<int>& y,
+    int64_t step)
+{
+    std::vector<int64_t> counts(4, 0);
+    for (size_t i = 0; i < scores.size(); ++i)
+        ++counts[size_t(y[i] * 2 + (scores[i] >= 0.5 ? 1 : 0))];
+    const std::vector<std::string> labels{"malignant", "benign"};
+    run.logConfusionMatrix("val/confusion", labels, counts, step);
+
+    constexpr int kCell = 8;
+    const int width = int(net.in) * kCell, height = int(net.hidden) * kCell;
+    double scale = 1e-9;
+    for (double w : net.w1)
+        scale = std::max(scale, std::abs(w));
+    std::vector<uint8_t> pixels(size_t(width) * size_t(height) * 3);
+    for (int py = 0; py < height; ++py)
+        for (int px = 0; px < width; ++px) {
+            const double w = net.w1[size_t(py / kCell) * net.in + size_t(px / kCell)] / scale;
+            const auto fade = uint8_t(255.0 * (1.0 - std::min(1.0, std::abs(w))));
+            uint8_t* p = &pixels[(size_t(py) * size_t(width) + size_t(px)) * 3];
+            p[0] = w < 0 ? 255 : fade;
+            p[1] = fade;
+            p[2] = w < 0 ? fade : 255;
+        }
+    run.logImagePixels("weights/layer1", {width, height, 3, 0, pixels}, step, "hidden units x input features");
+}
+
 bool train(const Config& c, const Dataset& all)
 {
     char name[96];
@@ -271,6 +302,8 @@ bool train(const Config& c, const Dataset& all)
         run.logMetric("val/acc", double(valCorrect) / double(scores.size()), step);
         run.logMetric("val/auc", auc(scores, data.val.y), step);
         run.logMetric("epoch", epoch, step);
+        if (epoch % 10 == 9 || epoch == c.epochs - 1)
+            logPictures(run, net, scores, data.val.y, step);
     }
     run.finish(runlens::RunStatus::Finished);
     return true;

@@ -29,7 +29,7 @@ jobs=${JOBS:-2}
 packages=(
   cmake ninja-build g++ pkg-config ccache git python3
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
-  libgit2-dev libsqlite3-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcsv-dev libboost-math-dev
+  libgit2-dev libsqlite3-dev libssl-dev libpng-dev nlohmann-json3-dev libyaml-cpp-dev libcsv-dev libboost-math-dev
 )
 # The tests also fuzz the parsers (clang's libFuzzer), run the app under Xvfb, open
 # reports the way their readers do (Chromium, poppler), build and check the .deb

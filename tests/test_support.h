@@ -71,6 +71,23 @@ inline QByteArray treeHash(const QString& root)
 }
 
 // Opens our store or throws, so a test fails with the reader's message.
+// Makes a PNG claim `side` x `side` pixels, with a correct CRC: a
+// decompression bomb's header on a tiny file.
+inline void forgePngSize(QByteArray& png, uint32_t side)
+{
+    for (int i = 0; i < 4; ++i) // IHDR's width and height: bytes 16 to 23
+        png[16 + i] = png[20 + i] = char((side >> (24 - 8 * i)) & 0xff);
+    uint32_t crc = 0xffffffffu; // CRC-32 of "IHDR" and its 13 bytes
+    for (char ch : png.mid(12, 17)) {
+        crc ^= uint8_t(ch);
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    crc = ~crc;
+    for (int i = 0; i < 4; ++i)
+        png[29 + i] = char((crc >> (24 - 8 * i)) & 0xff);
+}
+
 inline std::unique_ptr<RunlensStoreReader> mustOpen(const QString& path)
 {
     auto r = RunlensStoreReader::open(path);

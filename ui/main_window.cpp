@@ -4,6 +4,7 @@
 #include "watch_panel.h"
 
 #include "column_key.h"
+#include "artifacts_view.h"
 #include "code_diff_view.h"
 #include "diff_view.h"
 #include "scatter_view.h"
@@ -103,6 +104,8 @@ MainWindow::MainWindow(QWidget* parent)
     views_->addTab(diff_, tr("Compare"));
     codeDiff_ = new CodeDiffView;
     views_->addTab(codeDiff_, tr("Code"));
+    artifacts_ = new ArtifactsView(workspace_.get());
+    views_->addTab(artifacts_, tr("Artifacts"));
     seeds_ = new SeedsView;
     views_->addTab(seeds_, tr("Seeds"));
     parcoords_ = new ParallelCoordinatesView;
@@ -1182,6 +1185,16 @@ void MainWindow::updateDiff()
         seeds_->setRuns(workspace_->runs(), model_->displayedRows());
         return;
     }
+    if (views_->currentWidget() == artifacts_) {
+        // The selected runs; none chosen: the first shown, as the curves.
+        auto rows = table_->selectedTableRows();
+        if (rows.empty()) {
+            const auto shown = model_->displayedRows();
+            rows.assign(shown.begin(), shown.begin() + std::min<ptrdiff_t>(ArtifactsView::kMaxRuns, ptrdiff_t(shown.size())));
+        }
+        artifacts_->setRuns(rows);
+        return;
+    }
     // Details are read only while the Compare tab shows.
     if (views_->currentWidget() != diff_ && views_->currentWidget() != codeDiff_)
         return;
@@ -1238,6 +1251,7 @@ void MainWindow::prepareSnapshot(SnapshotView view)
         centre_->widget(0)->hide();
         views_->setCurrentWidget(view == SnapshotView::Diff       ? static_cast<QWidget*>(diff_)
                                  : view == SnapshotView::CodeDiff ? static_cast<QWidget*>(codeDiff_)
+                                 : view == SnapshotView::Artifacts ? static_cast<QWidget*>(artifacts_)
                                  : view == SnapshotView::Seeds    ? static_cast<QWidget*>(seeds_)
                                  : view == SnapshotView::Parallel ? static_cast<QWidget*>(parcoords_)
                                  : view == SnapshotView::Scatter  ? static_cast<QWidget*>(scatter_)

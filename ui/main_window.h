@@ -39,6 +39,7 @@ namespace runlens::ui {
 
 class CandidatesView;
 class ModelsView;
+class ArtifactsView;
 class CodeDiffView;
 class DiffView;
 class SeedsView;
@@ -123,6 +124,7 @@ public:
     CurvesView* curvesView() const { return curves_; }
     DiffView* diffView() const { return diff_; }
     CodeDiffView* codeDiffView() const { return codeDiff_; }
+    ArtifactsView* artifactsView() const { return artifacts_; }
     SeedsView* seedsView() const { return seeds_; }
     ParallelCoordinatesView* parallelView() const { return parcoords_; }
     ScatterView* scatterView() const { return scatter_; }
@@ -140,7 +142,7 @@ public:
     std::vector<int> reportRows(QString* note = nullptr) const;
 
     // Shows one view alone, for `runlens snapshot`.
-    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Seeds, Parallel, Scatter, Importance, Distributions, Candidates, Models };
+    enum class SnapshotView { Window, Table, Curves, Diff, CodeDiff, Artifacts, Seeds, Parallel, Scatter, Importance, Distributions, Candidates, Models };
     void prepareSnapshot(SnapshotView view);
 
     // The runs the curves show when nothing is selected.
@@ -191,6 +193,7 @@ private:
     CurvesView* curves_;
     DiffView* diff_;
     CodeDiffView* codeDiff_;
+    ArtifactsView* artifacts_;
     SeedsView* seeds_;
     CandidatesView* candidates_;
     ModelsView* models_;

@@ -4,6 +4,7 @@
 #include "column_key.h"
 #include "distribution_view.h"
 #include "importance_view.h"
+#include "artifacts_view.h"
 #include "main_window.h"
 #include "run_table_model.h"
 #include "run_table_view.h"
@@ -59,7 +60,7 @@ SnapshotError renderReportDialog(MainWindow& window, const SnapshotOptions& o, Q
 const QStringList& snapshotViews()
 {
     static const QStringList views = {QStringLiteral("table"), QStringLiteral("curves"), QStringLiteral("diff"),
-        QStringLiteral("codediff"), QStringLiteral("seeds"), QStringLiteral("parcoords"), QStringLiteral("scatter"),
+        QStringLiteral("codediff"), QStringLiteral("artifacts"), QStringLiteral("seeds"), QStringLiteral("parcoords"), QStringLiteral("scatter"),
         QStringLiteral("importance"), QStringLiteral("distributions"), QStringLiteral("candidates"), QStringLiteral("models"), QStringLiteral("report"), QStringLiteral("window")};
     return views;
 }
@@ -139,6 +140,8 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
         view = MainWindow::SnapshotView::Diff;
     else if (o.view == QLatin1String("codediff"))
         view = MainWindow::SnapshotView::CodeDiff;
+    else if (o.view == QLatin1String("artifacts"))
+        view = MainWindow::SnapshotView::Artifacts;
     else if (o.view == QLatin1String("seeds"))
         view = MainWindow::SnapshotView::Seeds;
     else if (o.view == QLatin1String("parcoords"))
@@ -206,6 +209,30 @@ SnapshotError renderSnapshot(const SnapshotOptions& o, QTextStream& err)
     window.resize(o.size);
     window.show();
     QCoreApplication::processEvents();
+    if (view == MainWindow::SnapshotView::Artifacts) {
+        ArtifactsView& a = *window.artifactsView();
+        a.waitForIdle();
+        if (!o.artifact.isEmpty() && !a.chooseArtifact(o.artifact)) {
+            QStringList known;
+            for (const auto& e : a.catalog().entries())
+                known << e.path;
+            err << "runlens snapshot: the runs have no artifact '" << o.artifact << "'"
+                << (known.isEmpty() ? QStringLiteral(" (they have none)") : QStringLiteral(" (they have: ") + known.join(QStringLiteral(", ")) + QStringLiteral(")"))
+                << "\n";
+            return SnapshotError::BadOption;
+        }
+        if (!o.step.isEmpty()) {
+            bool ok = false;
+            const qlonglong step = o.step.toLongLong(&ok);
+            if (!ok) {
+                err << "runlens snapshot: --step takes a number\n";
+                return SnapshotError::BadOption;
+            }
+            a.setStep(step);
+        }
+        a.setDifference(o.difference);
+        a.waitForIdle();
+    }
     window.curvesView()->loadNow();
     QCoreApplication::processEvents();
     const QImage image = window.grab().toImage();

@@ -26,6 +26,9 @@ struct SnapshotOptions {
     QString bands;                            // with groupBy: "minmax" or "sd" draws group bands
     XAxis axis = XAxis::Step;                 // the curves' x
     QString xMetric;                          // with XAxis::Metric
+    QString artifact;                         // artifacts: the path or media key shown (empty: the first image)
+    QString step;                             // artifacts: the step of per-step media (empty: the last)
+    bool difference = false;                  // artifacts: images as their difference from the first run's
     QSize size{1400, 900};
     QString output;
 };

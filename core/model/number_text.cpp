@@ -86,4 +86,9 @@ QString compactValue(const QString& text)
     return compactNumber(v);
 }
 
+QString countText(qint64 n, const char* one, const char* many)
+{
+    return QStringLiteral("%L1 %2").arg(n).arg(QString::fromLatin1(n == 1 ? one : many));
+}
+
 } // namespace runlens

@@ -11,6 +11,9 @@ namespace runlens {
 
 // Shortest text that reads back to the same double; nan, inf, -inf by name.
 QString numberText(double v);
+// "1 run", "1,200 runs": a count and its noun, for messages (tr's %n
+// leaves "run(s)" when no translation is loaded).
+QString countText(qint64 n, const char* one, const char* many);
 
 // Six significant digits, trailing zeros dropped, and outside [0.001, 1e6) an
 // engineering exponent (a multiple of 3, as in SI prefixes): 0.0579989,

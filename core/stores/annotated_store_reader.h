@@ -31,6 +31,11 @@ public:
     }
     // Another Runlens editing the overlay is a change too.
     Result<ModelRegistry> loadModelRegistry() override { return inner_->loadModelRegistry(); }
+    Result<RunArtifacts> loadArtifacts(const QString& runId) override { return inner_->loadArtifacts(runId); }
+    Result<QByteArray> loadArtifactBytes(const QString& root, const ArtifactItem& item, int64_t limit) override
+    {
+        return inner_->loadArtifactBytes(root, item, limit);
+    }
     QString changeStamp() const override;
 
     // The store's overlay: the one the last load found, else looked up now

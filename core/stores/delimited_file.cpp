@@ -106,4 +106,19 @@ QString readDelimitedFile(const QString& path, char separator, const std::functi
     return {};
 }
 
+QString readDelimitedText(const QByteArray& text, char separator, const std::function<void(const DelimitedHeader&)>& header,
+                          const std::function<void(const DelimitedRow&)>& row)
+{
+    Parser parser(separator);
+    if (!parser.ok)
+        return QStringLiteral("cannot start the CSV parser");
+    Rows rows{header, row, {}, {}};
+    if (csv_parse(&parser.p, text.constData(), size_t(text.size()), Rows::field, Rows::end, &rows) != size_t(text.size()))
+        return QString::fromUtf8(csv_strerror(csv_error(&parser.p)));
+    csv_fini(&parser.p, Rows::field, Rows::end, &rows);
+    if (!rows.haveHeader)
+        return QStringLiteral("empty table");
+    return {};
+}
+
 } // namespace runlens

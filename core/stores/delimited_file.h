@@ -6,6 +6,7 @@
 // gigabytes); a row past kMaxRowBytes or kMaxRowFields ends the reading.
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 
 #include <functional>
@@ -28,6 +29,11 @@ using DelimitedRow = std::vector<std::string>;
 // regular file, empty, malformed, a row past the limits), or empty; the rows
 // before were handed over.
 QString readDelimitedFile(const QString& path, char separator, const std::function<void(const DelimitedHeader&)>& header,
+                          const std::function<void(const DelimitedRow&)>& row);
+
+// The same for text already in memory (a table a run logged, a few MB at
+// most): the header, then each row; why the parsing stopped, or empty.
+QString readDelimitedText(const QByteArray& text, char separator, const std::function<void(const DelimitedHeader&)>& header,
                           const std::function<void(const DelimitedRow&)>& row);
 
 } // namespace runlens

@@ -14,6 +14,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QUrl>
 
 #include <yaml-cpp/yaml.h>
 
@@ -467,7 +468,7 @@ Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)
     QDirIterator ait(artifacts.path(), QDir::Files, QDirIterator::Subdirectories);
     while (ait.hasNext()) {
         const QString file = ait.next();
-        d.artifacts.push_back({artifacts.relativeFilePath(file), QStringLiteral("file://") + file, {}, QFileInfo(file).size()});
+        d.artifacts.push_back({artifacts.relativeFilePath(file), QUrl::fromLocalFile(file).toString(), {}, QFileInfo(file).size()});
     }
     if (d.artifacts.empty() && !artifactUri.isEmpty())
         d.artifacts.push_back({QStringLiteral("(artifact root)"), artifactUri, {}, -1});

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runlens_store_reader.h"
 
+#include "artifact_files.h"
+
 #include "store_run_editor.h"
 
 #include "utf8.h"
 
 #include "number_parse.h"
 #include "runlens/chunk_codec.h"
+#include "runlens/media.h"
 #include "runlens/run_liveness.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
@@ -14,6 +17,7 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QLocale>
 #include <QSysInfo>
 
 #include <signal.h>
@@ -438,6 +442,90 @@ Result<ModelRegistry> RunlensStoreReader::loadModelRegistry()
         reopenIfWritten();
         SqliteReadTransaction snapshot(*db_);
         return readModelRegistry(*db_);
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+Result<RunArtifacts> RunlensStoreReader::loadArtifacts(const QString& runId)
+{
+    std::lock_guard lock(mutex_);
+    try {
+        reopenIfWritten();
+        SqliteReadTransaction snapshot(*db_);
+        const std::string id = utf8(runId);
+        std::vector<ArtifactRecord> records;
+        auto artifacts = db_->prepare("SELECT path, uri, sha256, size FROM artifacts WHERE run_id=? ORDER BY path");
+        artifacts.bind(1, id);
+        while (artifacts.step())
+            records.push_back({fromUtf8(artifacts.text(0)), fromUtf8(artifacts.text(1)), fromUtf8(artifacts.text(2)),
+                artifacts.isNull(3) ? -1 : artifacts.int64(3)});
+        // Beside the store, not where the URI says: that is the machine
+        // that logged it, and a store mailed with its folder still opens.
+        RunArtifacts out = artifactsOf(records, path_ + QStringLiteral(".artifacts/") + runId);
+        if (!db_->tableExists("media"))
+            return out;
+        auto media = db_->prepare("SELECT key, step, stepped, kind, format, sha256, size, width, height, caption, time "
+                                  "FROM media WHERE run_id=? ORDER BY key, step");
+        media.bind(1, id);
+        std::vector<ArtifactItem> items;
+        while (media.step()) {
+            ArtifactItem item;
+            item.path = fromUtf8(media.text(0));
+            item.step = media.int64(1);
+            item.stepped = media.int64(2) != 0;
+            const auto kind = mediaKindFromText(media.text(3));
+            if (!kind) {
+                // A kind from a newer Runlens: listed as a file, bytes and all.
+                item.kind = ArtifactKind::File;
+            } else {
+                item.kind = *kind == MediaKind::Image ? ArtifactKind::Image
+                    : *kind == MediaKind::Table       ? ArtifactKind::Table
+                    : *kind == MediaKind::Text        ? ArtifactKind::Text
+                                                      : ArtifactKind::ConfusionMatrix;
+            }
+            item.format = fromUtf8(media.text(4)).toLower();
+            item.sha256 = fromUtf8(media.text(5));
+            item.size = media.int64(6);
+            item.width = int(media.int64(7));
+            item.height = int(media.int64(8));
+            item.caption = fromUtf8(media.text(9));
+            item.time = media.int64(10);
+            items.push_back(std::move(item));
+        }
+        out.items.insert(out.items.end(), items.begin(), items.end());
+        std::stable_sort(out.items.begin(), out.items.end(), [](const ArtifactItem& a, const ArtifactItem& b) {
+            return a.path != b.path ? a.path < b.path : a.step < b.step;
+        });
+        return out;
+    } catch (const std::exception& e) {
+        return Failure{QString::fromUtf8(e.what())};
+    }
+}
+
+Result<QByteArray> RunlensStoreReader::loadArtifactBytes(const QString& root, const ArtifactItem& item, int64_t limit)
+{
+    if (!item.inStore())
+        return StoreReader::loadArtifactBytes(root, item, limit);
+    std::lock_guard lock(mutex_);
+    try {
+        reopenIfWritten();
+        SqliteReadTransaction snapshot(*db_);
+        if (!db_->tableExists("media_blobs"))
+            return Failure{QStringLiteral("this store keeps no media")};
+        auto size = db_->prepare("SELECT length(data) FROM media_blobs WHERE sha256=?");
+        size.bind(1, utf8(item.sha256));
+        if (!size.step())
+            return Failure{QStringLiteral("the bytes of '%1' are missing from the store").arg(item.path)};
+        if (size.int64(0) > limit)
+            return Failure{QStringLiteral("'%1' is %2; above the %3 shown without asking")
+                    .arg(item.path, QLocale().formattedDataSize(size.int64(0)), QLocale().formattedDataSize(limit))};
+        auto data = db_->prepare("SELECT data FROM media_blobs WHERE sha256=?");
+        data.bind(1, utf8(item.sha256));
+        if (!data.step())
+            return Failure{QStringLiteral("the bytes of '%1' are missing from the store").arg(item.path)};
+        const auto blob = data.blob(0);
+        return QByteArray(reinterpret_cast<const char*>(blob.data()), qsizetype(blob.size()));
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};
     }

@@ -30,6 +30,11 @@ public:
     Result<RunDetails> loadDetails(const QString& runId) override;
     Result<MetricSeries> loadSeries(const QString& runId, const QString& key) override;
     Result<ModelRegistry> loadModelRegistry() override;
+    // Artifact files under <store>.artifacts/<run id> (where the logger
+    // copies them, so a store moved with its folder still finds them) and
+    // the media of the store's `media` table.
+    Result<RunArtifacts> loadArtifacts(const QString& runId) override;
+    Result<QByteArray> loadArtifactBytes(const QString& root, const ArtifactItem& item, int64_t limit) override;
 
     // A run still marked running reads as crashed when runLiveness()
     // (runlens/run_liveness.h, shared with the logger) says it is not alive.

@@ -7,6 +7,7 @@
 // serialise access to their connection or files.
 #pragma once
 
+#include "artifact_item.h"
 #include "change_watch.h"
 #include "metric_series.h"
 #include "result.h"
@@ -14,6 +15,7 @@
 #include "run_details.h"
 #include "run_table.h"
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
 
@@ -45,6 +47,13 @@ public:
     // The models registered from the store's runs (runlens/model_registry.h):
     // ours, and MLflow's registry tables; empty for a store that keeps none.
     virtual Result<ModelRegistry> loadModelRegistry() { return ModelRegistry{}; }
+    // What the run produced besides numbers (artifact_item.h): the files of
+    // its artifact folder, and the media a Runlens store keeps. By default
+    // the artifacts loadDetails() lists, under the folder their URIs share.
+    virtual Result<RunArtifacts> loadArtifacts(const QString& runId);
+    // The bytes of one of them (`root`: its RunArtifacts'), when at most
+    // `limit` long; a file is read only inside root (artifact_files.h).
+    virtual Result<QByteArray> loadArtifactBytes(const QString& root, const ArtifactItem& item, int64_t limit);
 
     // Changes whenever what loadRuns() read changed (live refresh compares
     // it). A file store: the file and its -wal; folder stores say more.

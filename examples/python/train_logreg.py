@@ -76,6 +76,10 @@ def train(x, y, lr, l2, epochs, seed, store):
             mlflow.log_metrics({"train/loss": train_loss, "train/acc": train_acc,
                                 "val/loss": val_loss, "val/acc": val_acc}, step=epoch)
         mlflow.log_dict({"weights": w, "bias": b}, "model/weights.json")
+        # The coefficients as MLflow's log_table writes them: the Artifacts tab shows a sortable table.
+        order = sorted(range(len(w)), key=lambda j: -abs(w[j]))
+        mlflow.log_table({"feature": [f"x{j}" for j in order], "weight": [round(w[j], 4) for j in order]},
+                         "coefficients.json")
     return val_acc
 
 

@@ -317,6 +317,58 @@ int rl_log_artifact_uri(rl_run* run, const char* path, const char* uri, int64_t 
     return guarded(run, [&](runlens::Run& r) { return r.logArtifactUri(sv(path), sv(uri), size, sv(sha256)); });
 }
 
+namespace {
+std::optional<int64_t> stepOf(int64_t step)
+{
+    return step == RL_NO_STEP ? std::nullopt : std::optional<int64_t>(step);
+}
+} // namespace
+
+int rl_log_image(rl_run* run, const char* key, const void* bytes, size_t size, int64_t step, const char* caption)
+{
+    return guarded(run, [&](runlens::Run& r) {
+        return r.logImage(sv(key), {static_cast<const uint8_t*>(bytes), bytes ? size : 0}, stepOf(step), sv(caption));
+    });
+}
+
+int rl_log_image_pixels(rl_run* run, const char* key, const void* pixels, int width, int height, int channels,
+    size_t stride, int64_t step, const char* caption)
+{
+    return guarded(run, [&](runlens::Run& r) {
+        // The buffer's extent as its shape says; checkImagePixels rejects shapes before any read.
+        const size_t row = width > 0 && channels > 0 ? size_t(width) * size_t(channels) : 0;
+        const size_t extent = pixels && height > 0 ? (stride ? stride : row) * size_t(height - 1) + row : 0;
+        return r.logImagePixels(sv(key),
+            {width, height, channels, stride, {static_cast<const uint8_t*>(pixels), extent}}, stepOf(step),
+            sv(caption));
+    });
+}
+
+int rl_log_table(rl_run* run, const char* key, const char* csv, size_t size, int64_t step)
+{
+    return guarded(run, [&](runlens::Run& r) {
+        return r.logTable(sv(key), {csv ? csv : "", csv ? size : 0}, stepOf(step));
+    });
+}
+
+int rl_log_text(rl_run* run, const char* key, const char* text, size_t size, const char* format, int64_t step)
+{
+    return guarded(run, [&](runlens::Run& r) {
+        return r.logText(sv(key), {text ? text : "", text ? size : 0}, stepOf(step), format ? sv(format) : "txt");
+    });
+}
+
+int rl_log_confusion_matrix(rl_run* run, const char* key, const char* const* labels, size_t n, const int64_t* counts,
+    int64_t step)
+{
+    return guarded(run, [&](runlens::Run& r) {
+        std::vector<std::string> names;
+        for (size_t i = 0; labels && i < n; ++i)
+            names.emplace_back(sv(labels[i]));
+        return r.logConfusionMatrix(sv(key), names, {counts, counts ? n * n : 0}, stepOf(step));
+    });
+}
+
 int rl_flush(rl_run* run)
 {
     return guarded(run, [](runlens::Run& r) { return r.flush(); });

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "provenance.h"
+#include "runlens/media.h"
 #include "runlens/runlens.h"
 #include "runlens/series_writer.h"
 #include "runlens/sqlite_db.h"
@@ -96,12 +97,26 @@ struct ArtifactRecord {
     int64_t size;
     std::string sha256;
 };
+// An image, table, text or confusion matrix (runlens/media.h). An image
+// logged as pixels holds them packed in `bytes` (raw_channels > 0) until the
+// writer encodes it.
+struct MediaRecord {
+    std::string key;
+    int64_t step = 0;
+    bool stepped = false;
+    MediaKind kind = MediaKind::Image;
+    std::string format;
+    std::vector<uint8_t> bytes;
+    int width = 0, height = 0, raw_channels = 0;
+    std::string caption;
+    int64_t time_ms = 0;
+};
 struct FinishRecord {
     RunStatus status;
     int64_t end_ms;
 };
 using Record = std::variant<ParamRecord, ConfigRecord, TagRecord, RunTextRecord, DataVersionRecord, EnvRecord,
-    ArtifactRecord, FinishRecord>;
+    ArtifactRecord, MediaRecord, FinishRecord>;
 
 struct StringHash {
     using is_transparent = void;
@@ -140,6 +155,8 @@ struct Run::Impl {
     std::vector<Record> records;
     // Points logged and not yet committed: `pending` and the writer's `spare`.
     size_t buffered_points = 0;
+    // Bytes of media in `records` and the writer's batch (run_media.cpp).
+    size_t buffered_media_bytes = 0;
     uint64_t dropped_points = 0;
     uint64_t dropped_reported = 0; // what flush() has already reported
     std::string drop_reason;       // why the buffer was full when points were last dropped
@@ -162,6 +179,7 @@ struct Run::Impl {
     std::vector<std::optional<SeriesWriter>> on_disk; // empty until a series is first written
     std::vector<std::vector<MetricPoint>> spare;
     uint64_t dropped_on_disk = 0; // the runlens.dropped_points tag as last committed
+    bool media_tables_made = false;
     std::map<std::string, std::string> params_for_hash, data_for_hash;
     std::string git_for_hash;
     bool hash_dirty = true;
@@ -205,6 +223,10 @@ struct Run::Impl {
         records.push_back(std::move(record));
         return true;
     }
+
+    // Queues media for the writer (run_media.cpp): checks the key and size,
+    // and refuses rather than waits when too much is queued already.
+    bool pushMedia(MediaRecord record);
 
     // `mayWait`: false for the system sampler, whose points are expendable:
     // a full buffer drops them (uncounted) rather than making it wait.
@@ -274,6 +296,7 @@ struct Run::Impl {
     // The writer of series `index`, its metrics row made on first use.
     SeriesWriter writerFor(size_t index);
     void writeRecord(const Record& record);
+    void writeMedia(const MediaRecord& record);
     void writeProvenance();
     void updateReproHash();
 };

@@ -73,9 +73,12 @@ void Run::Impl::writerLoop()
                 }
             }
         }
-        size_t in_flight = 0;
+        size_t in_flight = 0, media_in_flight = 0;
         for (size_t i = 0; i < series_count; ++i)
             in_flight += spare[i].size();
+        for (const auto& record : batch)
+            if (const auto* media = std::get_if<MediaRecord>(&record))
+                media_in_flight += media->bytes.size();
         std::string error;
         try {
             writeBatch(batch, series_count, dropped, drop_why);
@@ -97,6 +100,7 @@ void Run::Impl::writerLoop()
             write_failing = !written;
             if (written) {
                 buffered_points -= in_flight;
+                buffered_media_bytes -= media_in_flight;
                 write_error.clear();
             } else {
                 write_error = store_lost ? error : "writing to the store failed: " + error;
@@ -283,6 +287,8 @@ void Run::Impl::writeRecord(const Record& record)
                 if (r.size >= 0)
                     st.bind(4, r.size);
                 st.bind(5, r.sha256).run();
+            } else if constexpr (std::is_same_v<T, MediaRecord>) {
+                writeMedia(r);
             } else if constexpr (std::is_same_v<T, FinishRecord>) {
                 db->prepare("UPDATE runs SET status=?, end_time=?, heartbeat=? WHERE id=?")
                     .bind(1, statusText(r.status))
@@ -293,6 +299,47 @@ void Run::Impl::writeRecord(const Record& record)
             }
         },
         record);
+}
+
+void Run::Impl::writeMedia(const MediaRecord& r)
+{
+    if (!media_tables_made) {
+        createMediaTables(*db);
+        media_tables_made = true;
+    }
+    std::vector<uint8_t> encoded;
+    if (r.raw_channels > 0) {
+        try {
+            encoded = encodePng({r.width, r.height, r.raw_channels, 0, r.bytes});
+        } catch (const Error& e) {
+            // Checked when logged, so not expected; one image is not worth the batch.
+            std::lock_guard lock(mu);
+            last_error = "image '" + r.key + "' was not saved: " + e.what();
+            return;
+        }
+    }
+    const std::span<const uint8_t> bytes = r.raw_channels > 0 ? std::span<const uint8_t>(encoded) : r.bytes;
+    const std::string_view view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    const std::string hash = detail::sha256Hex(view);
+    db->prepare("INSERT INTO media_blobs(sha256, data) VALUES(?, ?) ON CONFLICT(sha256) DO NOTHING")
+        .bind(1, hash)
+        .bindBlob(2, std::as_bytes(bytes))
+        .run();
+    db->prepare("INSERT OR REPLACE INTO media(run_id, key, step, stepped, kind, format, sha256, size, width, height, "
+                "caption, time) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, id)
+        .bind(2, r.key)
+        .bind(3, r.step)
+        .bind(4, int64_t(r.stepped))
+        .bind(5, mediaKindText(r.kind))
+        .bind(6, r.format)
+        .bind(7, hash)
+        .bind(8, int64_t(bytes.size()))
+        .bind(9, r.width)
+        .bind(10, r.height)
+        .bind(11, r.caption)
+        .bind(12, r.time_ms)
+        .run();
 }
 
 void Run::Impl::writeProvenance()

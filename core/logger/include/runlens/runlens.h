@@ -20,6 +20,7 @@
 #pragma once
 
 #include "runlens/already_tried.h"
+#include "runlens/media.h"
 #include "runlens/run_status.h"
 #include "runlens/sqlite_db.h" // runlens::Error
 
@@ -27,6 +28,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -189,6 +191,29 @@ public:
     // Records an artifact that stays where it is (s3://..., a shared disk).
     bool logArtifactUri(std::string_view path, std::string_view uri, int64_t size = -1, std::string_view sha256 = {});
 
+    // Media (runlens/media.h), kept in the store itself and shown side by
+    // side across runs in the app's Artifacts tab. The call checks and
+    // copies, never waits for the disk: the writer thread encodes, hashes
+    // and writes. `step`: the training step, for media logged again and
+    // again (a slider shows them); none for a one-off. A key and step logged
+    // again replace the earlier one. Refused (false, lastError()) above
+    // kMaxMediaBytes, or when 256 MB of media already wait for the store.
+    //
+    // An encoded PNG, JPEG, GIF, WebP, BMP or SVG, stored as given.
+    bool logImage(std::string_view key, std::span<const uint8_t> encoded, std::optional<int64_t> step = {},
+        std::string_view caption = {});
+    // Raw 8-bit pixels, encoded as PNG on the writer thread.
+    bool logImagePixels(std::string_view key, const ImagePixels& pixels, std::optional<int64_t> step = {},
+        std::string_view caption = {});
+    // CSV text, a header row first.
+    bool logTable(std::string_view key, std::string_view csv, std::optional<int64_t> step = {});
+    // Text; `format` names what it is ("txt", "json", "yaml", "md", "py") for highlighting.
+    bool logText(std::string_view key, std::string_view text, std::optional<int64_t> step = {},
+        std::string_view format = "txt");
+    // Counts of true label (row) by predicted label (column), row by row.
+    bool logConfusionMatrix(std::string_view key, std::span<const std::string> labels, std::span<const int64_t> counts,
+        std::optional<int64_t> step = {});
+
     // Writes everything buffered so far and waits until the writer has tried.
     // True when it is on disk. False, with the reason in lastError(), when the
     // store refused the write (what is buffered stays buffered and is
@@ -224,6 +249,8 @@ private:
     explicit Run(std::unique_ptr<Impl> impl);
     static std::unique_ptr<Impl> open(const std::string& store_path, const RunOptions& options);
     static Run launch(std::unique_ptr<Impl> impl);
+    bool logMediaText(std::string_view key, MediaKind kind, std::string_view format, std::string_view text,
+        std::optional<int64_t> step);
     std::unique_ptr<Impl> impl_;
 };
 

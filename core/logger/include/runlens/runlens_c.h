@@ -122,6 +122,24 @@ int rl_log_environment(rl_run* run, const char* key, const char* value);
 int rl_log_artifact(rl_run* run, const char* local_path, const char* artifact_dir);
 int rl_log_artifact_uri(rl_run* run, const char* path, const char* uri, int64_t size, const char* sha256);
 
+/* Media (runlens/media.h), kept in the store: the call copies and returns;
+ * the writer thread encodes and writes. `step`: RL_NO_STEP for a one-off.
+ * `caption` may be NULL. */
+#define RL_NO_STEP INT64_MIN
+/* An encoded PNG, JPEG, GIF, WebP, BMP or SVG of `size` bytes. */
+int rl_log_image(rl_run* run, const char* key, const void* bytes, size_t size, int64_t step, const char* caption);
+/* 8-bit pixels, `channels` 1 (grey), 2 (grey, alpha), 3 (RGB) or 4 (RGBA) a
+ * pixel, rows `stride` bytes apart (0: packed), encoded as PNG. */
+int rl_log_image_pixels(rl_run* run, const char* key, const void* pixels, int width, int height, int channels,
+    size_t stride, int64_t step, const char* caption);
+/* CSV text of `size` bytes, a header row first. */
+int rl_log_table(rl_run* run, const char* key, const char* csv, size_t size, int64_t step);
+/* Text of `size` bytes; `format` ("txt", "json", "yaml", "md", "py"; NULL: txt) names what it is. */
+int rl_log_text(rl_run* run, const char* key, const char* text, size_t size, const char* format, int64_t step);
+/* n labels and n * n counts, row (true label) by row. */
+int rl_log_confusion_matrix(rl_run* run, const char* key, const char* const* labels, size_t n, const int64_t* counts,
+    int64_t step);
+
 /* RL_ERROR when something logged is not on disk: the store refused the write
  * (it stays buffered and is retried), the store file was deleted or replaced,
  * or points were dropped (since the last rl_flush; for rl_finish, during the

@@ -30,7 +30,7 @@ import threading
 import warnings
 import weakref
 
-from . import _native
+from . import _media, _native
 
 # runlens.open and runlens.plot are not in it: `from runlens import *` must
 # not replace the builtin open.
@@ -323,6 +323,61 @@ class Run:
 
     def log_artifact_uri(self, path, uri, size=-1, sha256=""):
         self._check(_lib.rl_log_artifact_uri(self._h, _b(path), _b(uri), int(size), _b(sha256)))
+
+    # -- media -------------------------------------------------------------
+    # Kept in the store (content-addressed: an image logged twice is stored
+    # once) and shown side by side across runs in the app's Artifacts tab.
+    # The call copies and returns; the library's writer thread encodes and
+    # writes. `step`: for media logged again and again; None for a one-off.
+    def log_image(self, key, image, step=None, caption=None):
+        """A PNG/JPEG/GIF/WebP/BMP/SVG path or bytes, a NumPy array (H x W,
+        H x W x 3, H x W x 4; uint8, or floats in [0, 1]), a PIL image or a
+        matplotlib figure."""
+        try:
+            how, data = _media.image_input(image)
+        except _media.MediaInputError as e:
+            raise RunlensError(str(e)) from None
+        step = _native.RL_NO_STEP if step is None else _step(step)
+        cap = _b(caption) if caption else None
+        if how == "encoded":
+            rc = _lib.rl_log_image(self._h, _b(key), data, len(data), step, cap)
+        else:
+            arr, height, width, channels = data
+            rc = _lib.rl_log_image_pixels(self._h, _b(key), arr.ctypes.data, width, height, channels, 0, step, cap)
+        self._check(rc)
+
+    def log_figure(self, figure, name, step=None):
+        """A matplotlib figure: as PNG under `name` and as SVG under `name`.svg."""
+        base = os.path.splitext(name)[0] if name.lower().endswith((".png", ".svg")) else name
+        self.log_image(base, _media.figure_bytes(figure, "png"), step=step)
+        self.log_image(base + ".svg", _media.figure_bytes(figure, "svg"), step=step)
+
+    def log_table(self, name, data, step=None):
+        """A DataFrame, a dict of columns, a list of dicts, or rows with a header row first; kept as CSV."""
+        try:
+            text = _b(_media.table_csv(data))
+        except _media.MediaInputError as e:
+            raise RunlensError(str(e)) from None
+        self._check(_lib.rl_log_table(self._h, _b(name), text, len(text),
+                                      _native.RL_NO_STEP if step is None else _step(step)))
+
+    def log_text(self, name, text, step=None, format=None):  # noqa: A002 - the C ABI's word
+        """Text; `format` (json, yaml, md, py, ...) defaults to the name's extension."""
+        data = _b(str(text))
+        self._check(_lib.rl_log_text(self._h, _b(name), data, len(data), _b(_media.text_format(name, format)),
+                                     _native.RL_NO_STEP if step is None else _step(step)))
+
+    def log_confusion_matrix(self, name, y_true, y_pred, labels=None, step=None):
+        """Counts of each true label (rows) by predicted label (columns), as
+        scikit-learn's confusion_matrix; labels default to every value seen."""
+        try:
+            names, counts = _media.confusion_counts(y_true, y_pred, labels)
+        except _media.MediaInputError as e:
+            raise RunlensError(str(e)) from None
+        c_labels = (ctypes.c_char_p * len(names))(*[_b(n) for n in names])
+        c_counts = (ctypes.c_int64 * len(counts))(*counts)
+        self._check(_lib.rl_log_confusion_matrix(self._h, _b(name), c_labels, len(names), c_counts,
+                                                 _native.RL_NO_STEP if step is None else _step(step)))
 
     def already_tried(self):
         """Has this run's config run before in its store and experiment? For

@@ -51,6 +51,11 @@ _signatures = {
     "rl_log_environment": (_int, [_run, _c, _c]),
     "rl_log_artifact": (_int, [_run, _c, _c]),
     "rl_log_artifact_uri": (_int, [_run, _c, _c, _i64, _c]),
+    "rl_log_image": (_int, [_run, _c, ctypes.c_void_p, ctypes.c_size_t, _i64, _c]),
+    "rl_log_image_pixels": (_int, [_run, _c, ctypes.c_void_p, _int, _int, _int, ctypes.c_size_t, _i64, _c]),
+    "rl_log_table": (_int, [_run, _c, _c, ctypes.c_size_t, _i64]),
+    "rl_log_text": (_int, [_run, _c, _c, ctypes.c_size_t, _c, _i64]),
+    "rl_log_confusion_matrix": (_int, [_run, _c, ctypes.POINTER(_c), ctypes.c_size_t, ctypes.POINTER(_i64), _i64]),
     "rl_flush": (_int, [_run]),
     "rl_finish": (_int, [_run, _int]),
     "rl_store_edit_run": (_int, [_c, _c, _c, _c, _c, _c]),
@@ -66,6 +71,7 @@ for _name, (_res, _args) in _signatures.items():
 
 RL_OK = 0
 RL_DROPPED = 2
+RL_NO_STEP = -2**63
 STATUS = {"finished": 1, "failed": 2, "killed": 3}
 NO_GIT, NO_ENVIRONMENT, ALL_RANKS, BLOCK_WHEN_FULL, NO_SYSTEM_METRICS = 1, 2, 4, 8, 16
 ON_DUPLICATE = {None: 0, "warn": 1, "skip": 2, "ignore": 3}

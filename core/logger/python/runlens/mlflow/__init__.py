@@ -500,9 +500,23 @@ def log_figure(figure, artifact_file, *, save_kwargs=None, run_id=None):
 
 
 def log_image(image, artifact_file=None, key=None, step=None, timestamp=None, synchronous=None, run_id=None):
-    """A numpy array (HxW, HxWx3, HxWx4; uint8, or floats in [0, 1]) or a PIL image, as PNG."""
+    """A numpy array (HxW, HxWx3, HxWx4; uint8, or floats in [0, 1]) or a PIL image, as PNG.
+    With key= (MLflow 2.x's per-step images): kept as the run's media, one a
+    step, which the app shows with a step slider; neither Pillow nor an
+    artifact file is needed."""
     if artifact_file is None:
-        artifact_file = f"images/{key or 'image'}_step_{step or 0}.png"
+        if key is None:
+            raise MlflowException("log_image needs artifact_file or key", error_code=_codes.INVALID_PARAMETER_VALUE)
+        run, _active = _target(run_id)
+        try:
+            if run is None:
+                with _backend.writer(_store(), run_id) as run:
+                    run.log_image(key, image, step=step or 0)
+            else:
+                run.log_image(key, image, step=step or 0)
+        except _runlens.RunlensError as e:
+            raise MlflowException(str(e), error_code=_codes.INVALID_PARAMETER_VALUE) from None
+        return
 
     def write(fh, path):
         fh.close()
