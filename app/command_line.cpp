@@ -295,7 +295,8 @@ std::vector<CliCommand> makeCommands()
         2, 3, {}, false, &annotationsCommand});
     c.push_back({QStringLiteral("report"),
         QStringLiteral("STORE... (--runs A,B | --query Q) [--metrics m1,m2] [--title T] [--notes N]\n"
-                       "               [--sections S,...] [--x step|elapsed|time] [--tool-tags] -o report.html|report.pdf"),
+                       "               [--sections S,...] [--artifacts P,...] [--x step|elapsed|time] [--tool-tags]\n"
+                       "               -o report.html|report.pdf"),
         QStringLiteral("a comparison report of runs as HTML or PDF"),
         QStringLiteral("Writes a comparison report: the run table, what differs with deltas against the baseline, "
                        "metric curves, parallel coordinates, seed statistics and each run's provenance. HTML is one "
@@ -308,6 +309,10 @@ std::vector<CliCommand> makeCommands()
             {{QStringLiteral("sections")}, QStringLiteral("S,..."),
                 QStringLiteral("Sections to include: runs, differences, curves, parallel, seeds, provenance "
                                "(default: all)."),
+                {}},
+            {{QStringLiteral("artifacts")}, QStringLiteral("P,..."),
+                QStringLiteral("Artifact paths or media keys to show side by side (runlens artifacts lists them): "
+                               "images, confusion matrices with their difference, text, tables."),
                 {}},
             xAxisOption(), toolTagsOption(),
             outputOption(QStringLiteral("The report: a .html or a .pdf file."))},

@@ -85,6 +85,7 @@ ExitCode reportCommand(const CliCall& call)
     ui::ReportOptions o;
     std::tie(o.axis, o.xMetric) = xAxisOf(call);
     o.toolTags = call.isSet(QStringLiteral("tool-tags"));
+    o.artifacts = call.list(QStringLiteral("artifacts"));
     if (call.isSet(QStringLiteral("sections"))) {
         o.sections = {false, false, false, false, false, false};
         for (const auto& section : call.list(QStringLiteral("sections"))) {

@@ -201,7 +201,7 @@ void logPictures(runlens::Run& run, const Mlp& net, const std::vector<double>& s
             p[1] = fade;
             p[2] = w < 0 ? fade : 255;
         }
-    run.logImagePixels("weights/layer1", {width, height, 3, 0, pixels}, step, "hidden units x input features");
+    run.logImagePixels("weights/layer1", {width, height, 3, 0, pixels}, step, "hidden units × input features");
 }
 
 bool train(const Config& c, const Dataset& all)

@@ -256,10 +256,16 @@ private slots:
         QImage redImage(40, 40, QImage::Format_RGB888);
         redImage.fill(Qt::red);
         writeFile(red, png(redImage));
+        // Also through an SVG nested as a data: URI, whose own link would be drawn unsanitised.
+        const QByteArray nested = "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink' "
+                                  "width='40' height='40'><image xlink:href='" + red.toUtf8()
+            + "' width='40' height='40'/></svg>";
         const QByteArray svg("<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink' "
                              "width='40' height='40'><script>alert(1)</script>"
                              "<image xlink:href='file://" + red.toUtf8() + "' width='40' height='40'/>"
                              "<image xlink:href='" + red.toUtf8() + "' width='40' height='40'/>"
+                             "<image xlink:href='data:image/svg+xml;base64," + nested.toBase64()
+            + "' width='40' height='40'/>"
                              "<rect width='20' height='20' fill='blue'/></svg>");
         auto run = Run::start(store.toStdString(), testRun("hostile"));
         // The logger refuses the forged header itself; as another tool's file it must be refused on reading.

@@ -9,10 +9,16 @@
 // folders; paths that climb out of the folder are refused.
 #include "artifact_files.h"
 #include "mlflow_file_store_reader.h"
+#include "store_importer.h"
+#include "store_run_editor.h"
+#include "tensorboard_events.h"
+#include "tensorboard_logdir_reader.h"
 #include "runlens/media.h"
 #include "runlens/runlens.h"
 #include "runlens/sqlite_db.h"
 #include "test_support.h"
+
+#include <sys/stat.h>
 
 #include <QBuffer>
 #include <QImage>
@@ -224,16 +230,17 @@ private slots:
         auto a = reader->loadArtifacts(QString::fromStdString(run.id()));
         QVERIFY(a);
         const auto* table = find(*a, QStringLiteral("importance"));
+        const auto* text = find(*a, QStringLiteral("config.yaml"));
+        const auto* cm = find(*a, QStringLiteral("val/confusion"), 3);
+        const auto* notes = find(*a, QStringLiteral("notes"), 1);
+        QVERIFY(table && text && cm && notes);
         QCOMPARE(table->kind, ArtifactKind::Table);
         QCOMPARE(reader->loadArtifactBytes(a->root, *table, 1 << 20).value().toStdString(), csv);
-        const auto* text = find(*a, QStringLiteral("config.yaml"));
         QCOMPARE(text->kind, ArtifactKind::Text);
         QCOMPARE(text->format, QStringLiteral("yaml"));
-        const auto* cm = find(*a, QStringLiteral("val/confusion"), 3);
         QCOMPARE(cm->kind, ArtifactKind::ConfusionMatrix);
         QCOMPARE(reader->loadArtifactBytes(a->root, *cm, 1 << 20).value(),
             QByteArray(",cat,\"dog, big\"\ncat,5,1\n\"dog, big\",2,7\n"));
-        const auto* notes = find(*a, QStringLiteral("notes"), 1);
         QCOMPARE(reader->loadArtifactBytes(a->root, *notes, 1 << 20).value(), QByteArray("second"));
     }
 
@@ -256,6 +263,40 @@ private slots:
         QCOMPARE(int(after->items.size()), 1);
         QVERIFY(reader->loadArtifactBytes(after->root, after->items.front(), 1 << 20));
         run.finish();
+    }
+
+    void emptyingTheTrashGivesTheirPicturesBack()
+    {
+        // Two runs share a picture (one blob); a third has its own. Deleting
+        // the third deletes its blob; the shared one stays until both go.
+        const QString store = dir_.filePath(QStringLiteral("trash.db"));
+        const QByteArray shared = pngOf(gradient(32, 32, 7)), own = pngOf(gradient(32, 32, 8));
+        std::vector<std::string> ids;
+        for (int r = 0; r < 3; ++r) {
+            auto run = Run::start(store.toStdString(), testRun("trash-" + std::to_string(r)));
+            QVERIFY(run.logImage("sample", bytesOf(r < 2 ? shared : own)));
+            QVERIFY(run.finish());
+            ids.push_back(run.id());
+        }
+        QCOMPARE(count(store, "SELECT count(*) FROM media_blobs"), 2);
+        const auto trash = [&](std::initializer_list<int> which) {
+            SqliteDb db(store.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            for (int r : which)
+                db.prepare("INSERT OR REPLACE INTO tags(run_id, key, value) VALUES(?, ?, ?)")
+                    .bind(1, ids[size_t(r)])
+                    .bind(2, kTrashedTag.toStdString())
+                    .bind(3, "2026-12-02T00:00:00Z")
+                    .run();
+        };
+        trash({2});
+        QCOMPARE(StoreRunEditor::emptyTrash(store, false, QStringLiteral("test")).value(), 1);
+        QCOMPARE(count(store, "SELECT count(*) FROM media_blobs"), 1);
+        trash({0});
+        QCOMPARE(StoreRunEditor::emptyTrash(store, false, QStringLiteral("test")).value(), 1);
+        QCOMPARE(count(store, "SELECT count(*) FROM media_blobs"), 1); // run 1 still shows it
+        trash({1});
+        QCOMPARE(StoreRunEditor::emptyTrash(store, true, QStringLiteral("test")).value(), 1);
+        QCOMPARE(count(store, "SELECT count(*) FROM media_blobs"), 0);
     }
 
     void anOlderStoreWithoutMediaTablesIsLeftAlone()
@@ -324,7 +365,11 @@ private slots:
             QVERIFY2(!r, qPrintable(bad));
             QVERIFY2(r.error().contains(QStringLiteral("outside")), qPrintable(r.error()));
         }
-        // A named pipe in the folder is not opened (it would block).
+        // A named pipe in the folder is not opened (it would block until a writer came).
+        QVERIFY(::mkfifo(QFile::encodeName(root.filePath(QStringLiteral("run/pipe.txt"))).constData(), 0600) == 0);
+        auto pipe = readArtifactFile(run, QStringLiteral("pipe.txt"), 100);
+        QVERIFY(!pipe);
+        QVERIFY2(pipe.error().contains(QStringLiteral("regular file")), qPrintable(pipe.error()));
         QVERIFY(!readArtifactFile(run, QStringLiteral("missing.txt"), 100));
     }
 
@@ -371,6 +416,69 @@ private slots:
         QVERIFY(mlmodel);
         QCOMPARE(mlmodelFlavors(*mlmodel), (QStringList{QStringLiteral("python_function"), QStringLiteral("sklearn")}));
         QCOMPARE(find(*a, QStringLiteral("metrics.json"))->kind, ArtifactKind::Text);
+    }
+
+    void tensorboardImageAndTextSummaries()
+    {
+        // TF2's images plugin (width, height, then the pictures: tensorboard/plugins/image/summary_v2.py),
+        // TF1's Summary.Image, and the text plugin; records written with the encoder the scalar
+        // tests check against the shared fixtures' event files.
+        QTemporaryDir logdir;
+        const QByteArray a = pngOf(gradient(16, 8, 1)), b = pngOf(gradient(16, 8, 2)), c = pngOf(gradient(10, 10, 3));
+        QByteArray events;
+        events += scalarEventRecord("loss", 0, 1700000000.0, 1.0f);
+        events += imageEventRecord("val/samples", 0, 1700000001.0, 16, 8, {a, b});
+        events += textEventRecord("notes", 3, 1700000002.0, "**lr** too high");
+        events += tf1ImageEventRecord("input", 5, 1700000003.0, 10, 10, c);
+        events += imageEventRecord("val/samples", 10, 1700000004.0, 16, 8, {b, a});
+        events += scalarEventRecord("loss", 10, 1700000004.0, 0.5f);
+        // A half-written image record at the end, as a run still writing leaves it.
+        events += imageEventRecord("val/samples", 20, 1700000005.0, 16, 8, {a}).left(40);
+        writeFile(logdir.filePath(QStringLiteral("run1/events.out.tfevents.1700000000.host")), events);
+        auto reader = TensorboardLogdirReader::open(logdir.path());
+        QVERIFY2(reader, qPrintable(whyNot(reader)));
+        auto runs = (*reader)->loadRuns();
+        QVERIFY(runs);
+        QCOMPARE(runs->table->rowCount(), 1);
+        QVERIFY(runs->table->metric(QStringLiteral("loss"))); // the scalars are read as before
+        auto listed = (*reader)->loadArtifacts(runs->table->id(0));
+        QVERIFY2(listed, qPrintable(whyNot(listed)));
+        QStringList seen;
+        for (const auto& item : listed->items)
+            seen << QStringLiteral("%1@%2").arg(item.path).arg(item.step);
+        QCOMPARE(seen, (QStringList{QStringLiteral("input@5"), QStringLiteral("notes@3"), QStringLiteral("val/samples@0"),
+                           QStringLiteral("val/samples@10"), QStringLiteral("val/samples/1@0"), QStringLiteral("val/samples/1@10")}));
+        const auto bytesOfItem = [&](const QString& path, int64_t step) {
+            const auto* item = find(*listed, path, step);
+            return item ? (*reader)->loadArtifactBytes(listed->root, *item, 1 << 20) : Result<QByteArray>(Failure{path});
+        };
+        QCOMPARE(bytesOfItem(QStringLiteral("val/samples"), 0).value(), a);
+        QCOMPARE(bytesOfItem(QStringLiteral("val/samples/1"), 0).value(), b);
+        QCOMPARE(bytesOfItem(QStringLiteral("val/samples"), 10).value(), b);
+        QCOMPARE(bytesOfItem(QStringLiteral("input"), 5).value(), c);
+        QCOMPARE(bytesOfItem(QStringLiteral("notes"), 3).value(), QByteArray("**lr** too high"));
+        const auto* sample = find(*listed, QStringLiteral("val/samples"), 0);
+        QCOMPARE(sample->kind, ArtifactKind::Image);
+        QCOMPARE(sample->format, QStringLiteral("png"));
+        QCOMPARE((std::pair{sample->width, sample->height}), (std::pair{16, 8}));
+        QCOMPARE(find(*listed, QStringLiteral("notes"), 3)->kind, ArtifactKind::Text);
+        // Imported into a Runlens store, the pictures and text come along, in the store.
+        const QString imported = logdir.filePath(QStringLiteral("imported.db"));
+        auto summary = importStore(**reader, imported);
+        QVERIFY2(summary, qPrintable(whyNot(summary)));
+        auto ours = mustOpen(imported);
+        const auto ourRuns = mustLoad(*ours);
+        auto copied = ours->loadArtifacts(ourRuns->id(0));
+        QVERIFY(copied);
+        QCOMPARE(copied->items.size(), listed->items.size());
+        const auto* copiedSample = find(*copied, QStringLiteral("val/samples/1"), 10);
+        QVERIFY(copiedSample && copiedSample->inStore());
+        QCOMPARE(ours->loadArtifactBytes(copied->root, *copiedSample, 1 << 20).value(), a);
+        // The file rewritten under the reader (a new run in the same folder): said, not misread.
+        writeFile(logdir.filePath(QStringLiteral("run1/events.out.tfevents.1700000000.host")), QByteArray(events.size(), 'x'));
+        auto stale = (*reader)->loadArtifactBytes(listed->root, *sample, 1 << 20);
+        QVERIFY(!stale);
+        QVERIFY2(stale.error().contains(QStringLiteral("changed")), qPrintable(stale.error()));
     }
 };
 

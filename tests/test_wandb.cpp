@@ -334,6 +334,33 @@ private slots:
         QCOMPARE(second->table->status(0), RunStatus::Finished);
     }
 
+    void mediaBesideTheRunAreItsArtifacts()
+    {
+        // wandb.log({"val/samples": wandb.Image(...)}) at steps 10 and 20, and a wandb.Table.
+        const QString run = sweep_ + QStringLiteral("/run-20240101_120000-aaaa1111/files/media");
+        test::writeFile(run + QStringLiteral("/images/val/samples_10_0123456789abcdef0123.png"), "\x89PNG\r\n\x1a\nten");
+        test::writeFile(run + QStringLiteral("/images/val/samples_20_fedcba9876543210fedc.png"), "\x89PNG\r\n\x1a\ntwenty");
+        test::writeFile(run + QStringLiteral("/images/my_key_5_aaaaaaaaaaaaaaaaaaaa.jpg"), "\xff\xd8\xff");
+        test::writeFile(run + QStringLiteral("/table/preds_30_bbbbbbbbbbbbbbbbbbbb.table.json"),
+            "{\"_type\": \"table\", \"columns\": [\"id\", \"label\"], \"data\": [[1, \"cat\"]]}");
+        auto reader = openStore(sweep_);
+        QVERIFY(reader);
+        auto runs = (*reader)->loadRuns();
+        QVERIFY(runs);
+        const int row = runs->table->findRun(QStringLiteral("brisk-sun-1"));
+        QVERIFY(row >= 0);
+        auto listed = (*reader)->loadArtifacts(runs->table->id(row));
+        QVERIFY(listed);
+        QStringList seen;
+        for (const auto& item : listed->items)
+            seen << QStringLiteral("%1@%2:%3").arg(item.path).arg(item.step).arg(artifactKindText(item.kind));
+        QCOMPARE(seen, (QStringList{QStringLiteral("my_key@5:image"), QStringLiteral("preds@30:table"),
+                           QStringLiteral("val/samples@10:image"), QStringLiteral("val/samples@20:image")}));
+        const auto& twenty = listed->items.back();
+        QCOMPARE((*reader)->loadArtifactBytes(listed->root, twenty, 1000).value(), QByteArray("\x89PNG\r\n\x1a\ntwenty"));
+        QDir(run).removeRecursively();
+    }
+
     void importsIntoARunlensStore()
     {
         auto source = openStore(sweep_);

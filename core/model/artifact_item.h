@@ -5,10 +5,13 @@
 // matrix, model, other file) and where its bytes are.
 #pragma once
 
+#include "runlens/media.h"
+
 #include <QString>
 #include <QStringList>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace runlens {
@@ -16,6 +19,10 @@ namespace runlens {
 enum class ArtifactKind { Image, Table, Text, ConfusionMatrix, Model, File };
 
 QString artifactKindText(ArtifactKind kind); // "image", "table", "text", "confusion matrix", "model", "file"
+// The logger's media kinds (runlens/media.h) and these: models and other
+// files are not media.
+ArtifactKind artifactKindOf(MediaKind kind);
+std::optional<MediaKind> mediaKindOf(ArtifactKind kind);
 
 struct ArtifactItem {
     // The name shown and compared across runs: a media key ("samples/val"),
@@ -37,9 +44,18 @@ struct ArtifactItem {
     QString file;
     // A reference to somewhere Runlens does not read (s3://, a shared disk).
     QString remoteUri;
+    // Media inside a log rather than a file of their own (a TensorBoard
+    // event file's image summaries): the record's offset in `file`, and
+    // which picture of the record; -1: the whole file.
+    int64_t offset = -1;
+    int part = 0;
 
     bool inStore() const { return file.isEmpty() && remoteUri.isEmpty(); }
 };
+
+struct ArtifactItem;
+// By path, then step: the order every listing keeps.
+bool artifactOrder(const ArtifactItem& a, const ArtifactItem& b);
 
 struct RunArtifacts {
     QString root; // the run's artifact folder; empty when it has none

@@ -3,6 +3,7 @@
 
 #include "runlens/run_edits.h"
 #include "runlens/sqlite_db.h"
+#include "runlens/media.h"
 #include "runlens/store_schema.h"
 #include "utf8.h"
 
@@ -118,6 +119,8 @@ Result<int> StoreRunEditor::emptyTrash(const QString& path, bool vacuum, const Q
             del.bind(1, id).run();
             event.bind(1, id).bind(2, now).bind(3, utf8(user)).run();
         }
+        // The runs' media rows went with them; their pictures, unless another run shares them, go too.
+        deleteUnusedMediaBlobs(db);
         tx.commit();
         return int(ids.size());
     });

@@ -16,25 +16,6 @@
 
 namespace runlens {
 
-QString artifactKindText(ArtifactKind kind)
-{
-    switch (kind) {
-    case ArtifactKind::Image:
-        return QStringLiteral("image");
-    case ArtifactKind::Table:
-        return QStringLiteral("table");
-    case ArtifactKind::Text:
-        return QStringLiteral("text");
-    case ArtifactKind::ConfusionMatrix:
-        return QStringLiteral("confusion matrix");
-    case ArtifactKind::Model:
-        return QStringLiteral("model");
-    case ArtifactKind::File:
-        return QStringLiteral("file");
-    }
-    return QStringLiteral("file");
-}
-
 namespace {
 
 const QStringList& imageSuffixes()
@@ -147,9 +128,7 @@ RunArtifacts artifactsOf(const std::vector<ArtifactRecord>& records, QString roo
         model.size = bytes;
         out.items.push_back(model);
     }
-    std::sort(out.items.begin(), out.items.end(), [](const ArtifactItem& a, const ArtifactItem& b) {
-        return a.path != b.path ? a.path < b.path : a.step < b.step;
-    });
+    std::sort(out.items.begin(), out.items.end(), artifactOrder);
     return out;
 }
 
@@ -173,7 +152,18 @@ RunArtifacts listArtifactFolder(const QString& root, int maxFiles)
     return out;
 }
 
-Result<QByteArray> readArtifactFile(const QString& root, const QString& file, int64_t limit)
+QString tooLargeToShow(const QString& path, int64_t size, int64_t limit)
+{
+    return QStringLiteral("'%1' is %2; above the %3 shown without asking")
+        .arg(path, QLocale().formattedDataSize(size), QLocale().formattedDataSize(limit));
+}
+
+bool isTooLargeToShow(const QString& message)
+{
+    return message.endsWith(QStringLiteral(" shown without asking"));
+}
+
+Result<QString> artifactFilePath(const QString& root, const QString& file)
 {
     if (root.isEmpty())
         return Failure{QStringLiteral("the run has no artifact folder")};
@@ -189,12 +179,19 @@ Result<QByteArray> readArtifactFile(const QString& root, const QString& file, in
     // Resolving symlinks: one pointing out of the folder is refused like "..".
     if (!canonical.startsWith(canonicalRoot + QLatin1Char('/')))
         return Failure{QStringLiteral("'%1' leads outside the run's artifact folder; not read").arg(file)};
-    QFile f(canonical);
+    return canonical;
+}
+
+Result<QByteArray> readArtifactFile(const QString& root, const QString& file, int64_t limit)
+{
+    const auto canonical = artifactFilePath(root, file);
+    if (!canonical)
+        return Failure{canonical.error()};
+    QFile f(*canonical);
     if (auto why = openRegularFile(f); !why.isEmpty())
         return Failure{why};
     if (f.size() > limit)
-        return Failure{QStringLiteral("'%1' is %2; above the %3 shown without asking")
-                .arg(file, QLocale().formattedDataSize(f.size()), QLocale().formattedDataSize(limit))};
+        return Failure{tooLargeToShow(file, f.size(), limit)};
     QByteArray bytes = f.read(limit + 1);
     if (bytes.size() > limit) // grew while we read
         return Failure{QStringLiteral("'%1' is being written; try again").arg(file)};

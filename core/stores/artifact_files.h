@@ -27,6 +27,15 @@ RunArtifacts artifactsOf(const std::vector<ArtifactRecord>& records, QString roo
 // artifactsOf() lists them; a folder past the limit says so in problems.
 RunArtifacts listArtifactFolder(const QString& root, int maxFiles = 20000);
 
+// The canonical path of `file`, a path relative to `root`, when it stays
+// inside root (.., an absolute path, a symlink pointing out: refused).
+Result<QString> artifactFilePath(const QString& root, const QString& file);
+
+// "'x.pt' is 70 MB; above the 64 MB shown without asking": the one wording
+// of a refusal by size, which the app recognises to offer Load Anyway.
+QString tooLargeToShow(const QString& path, int64_t size, int64_t limit);
+bool isTooLargeToShow(const QString& message);
+
 // The bytes of `file`, a path relative to `root`, when it stays inside root
 // and has at most `limit` bytes; else why not, in words.
 Result<QByteArray> readArtifactFile(const QString& root, const QString& file, int64_t limit);

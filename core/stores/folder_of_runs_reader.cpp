@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "folder_of_runs_reader.h"
 
+#include "artifact_files.h"
+
 #include "number_parse.h"
 #include "run_details.h"
 
 #include <QFileInfo>
+#include <QLocale>
 #include <QSet>
 
 #include <algorithm>
@@ -43,6 +46,7 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
     auto table = std::make_shared<RunTable>();
     QStringList problems;
     folders_.clear();
+    artifacts_.clear();
     const QStringList folders = runFolders();
     for (qsizetype i = 0; i < folders.size(); ++i) {
         if (progress && !progress(double(i) / double(std::max<qsizetype>(1, folders.size()))))
@@ -53,6 +57,12 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
         const int row = table->addRun(id, run.name.isEmpty() ? id : run.name,
             run.experiment.isEmpty() ? experimentOf(folder) : run.experiment, run.status, run.startMs, run.endMs);
         folders_.insert(id, folder);
+        if (!run.artifacts.items.empty()) {
+            RunArtifacts listed = run.artifacts;
+            if (listed.root.isEmpty())
+                listed.root = folder;
+            artifacts_.insert(id, std::move(listed));
+        }
         for (const auto& [key, value] : run.tags)
             table->setTag(row, key, value);
         if (!run.environment.empty())
@@ -123,6 +133,36 @@ Result<RunDetails> FolderOfRunsReader::loadDetails(const QString& runId)
     d.metrics = summarizeSeries(run.series);
     d.environment = run.environment;
     return d;
+}
+
+Result<RunArtifacts> FolderOfRunsReader::loadArtifacts(const QString& runId)
+{
+    std::lock_guard lock(mutex_);
+    const auto folder = folderOf(runId);
+    if (!folder)
+        return Failure{folder.error()};
+    if (const auto it = artifacts_.constFind(runId); it != artifacts_.cend())
+        return *it;
+    RunArtifacts none;
+    none.root = *folder;
+    return none;
+}
+
+Result<QByteArray> FolderOfRunsReader::loadArtifactBytes(const QString& root, const ArtifactItem& item, int64_t limit)
+{
+    if (item.offset < 0)
+        return StoreReader::loadArtifactBytes(root, item, limit);
+    const auto file = artifactFilePath(root, item.file);
+    if (!file)
+        return Failure{file.error()};
+    if (item.size > limit)
+        return Failure{tooLargeToShow(item.path, item.size, limit)};
+    return readEmbedded(*file, item, limit);
+}
+
+Result<QByteArray> FolderOfRunsReader::readEmbedded(const QString&, const ArtifactItem& item, int64_t) const
+{
+    return Failure{QStringLiteral("'%1': this store keeps no media inside its files").arg(item.path)};
 }
 
 Result<MetricSeries> FolderOfRunsReader::loadSeries(const QString& runId, const QString& key)

@@ -26,6 +26,10 @@ public:
     Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) final;
     Result<RunDetails> loadDetails(const QString& runId) final;
     Result<MetricSeries> loadSeries(const QString& runId, const QString& key) final;
+    // What readRun() lists in RunFolder::artifacts; media inside a log
+    // (ArtifactItem::offset) are read by readEmbedded().
+    Result<RunArtifacts> loadArtifacts(const QString& runId) final;
+    Result<QByteArray> loadArtifactBytes(const QString& root, const ArtifactItem& item, int64_t limit) final;
     QString changeStamp() const final;
 
 protected:
@@ -45,10 +49,14 @@ protected:
         QString name, experiment, notes, host;
         KeyValues tags;
         GitRecord git;
+        RunArtifacts artifacts; // files and media the format knows of, under the run's folder
     };
     // The run folders under the root, sorted.
     virtual QStringList runFolders() const = 0;
     virtual RunFolder readRun(const QString& folder) const = 0;
+    // The bytes of media inside a log file of the run (offset >= 0); the
+    // file is `item.file` under `root`, already checked to stay inside it.
+    virtual Result<QByteArray> readEmbedded(const QString& file, const ArtifactItem& item, int64_t limit) const;
 
     const QDir& root() const { return root_; }
 
@@ -63,6 +71,9 @@ private:
     mutable std::mutex mutex_;
     ChangeWatch watch_; // from the last loadRuns
     QHash<QString, QString> folders_; // run id -> folder, from the last loadRuns
+    // Run id -> what readRun listed, from the last loadRuns: listing again
+    // would decode every event file again (references only, no bytes).
+    QHash<QString, RunArtifacts> artifacts_;
 };
 
 } // namespace runlens

@@ -462,7 +462,13 @@ Result<RunArtifacts> RunlensStoreReader::loadArtifacts(const QString& runId)
                 artifacts.isNull(3) ? -1 : artifacts.int64(3)});
         // Beside the store, not where the URI says: that is the machine
         // that logged it, and a store mailed with its folder still opens.
-        RunArtifacts out = artifactsOf(records, path_ + QStringLiteral(".artifacts/") + runId);
+        // A run id is a folder name there: one that could climb out of the
+        // .artifacts folder (a hand-edited store) gets no folder at all.
+        const bool safeId = !runId.isEmpty() && !runId.contains(QLatin1Char('/')) && !runId.contains(QLatin1Char('\\'))
+            && runId != QStringLiteral("..") && runId != QStringLiteral(".");
+        RunArtifacts out = artifactsOf(records, safeId ? path_ + QStringLiteral(".artifacts/") + runId : QString());
+        if (!safeId)
+            out.problems << QStringLiteral("the run id '%1' cannot name a folder; its artifact files are not read").arg(runId);
         if (!db_->tableExists("media"))
             return out;
         auto media = db_->prepare("SELECT key, step, stepped, kind, format, sha256, size, width, height, caption, time "
@@ -474,16 +480,9 @@ Result<RunArtifacts> RunlensStoreReader::loadArtifacts(const QString& runId)
             item.path = fromUtf8(media.text(0));
             item.step = media.int64(1);
             item.stepped = media.int64(2) != 0;
+            // A kind from a newer Runlens: listed as a file, bytes and all.
             const auto kind = mediaKindFromText(media.text(3));
-            if (!kind) {
-                // A kind from a newer Runlens: listed as a file, bytes and all.
-                item.kind = ArtifactKind::File;
-            } else {
-                item.kind = *kind == MediaKind::Image ? ArtifactKind::Image
-                    : *kind == MediaKind::Table       ? ArtifactKind::Table
-                    : *kind == MediaKind::Text        ? ArtifactKind::Text
-                                                      : ArtifactKind::ConfusionMatrix;
-            }
+            item.kind = kind ? artifactKindOf(*kind) : ArtifactKind::File;
             item.format = fromUtf8(media.text(4)).toLower();
             item.sha256 = fromUtf8(media.text(5));
             item.size = media.int64(6);
@@ -494,9 +493,7 @@ Result<RunArtifacts> RunlensStoreReader::loadArtifacts(const QString& runId)
             items.push_back(std::move(item));
         }
         out.items.insert(out.items.end(), items.begin(), items.end());
-        std::stable_sort(out.items.begin(), out.items.end(), [](const ArtifactItem& a, const ArtifactItem& b) {
-            return a.path != b.path ? a.path < b.path : a.step < b.step;
-        });
+        std::stable_sort(out.items.begin(), out.items.end(), artifactOrder);
         return out;
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};
@@ -518,8 +515,7 @@ Result<QByteArray> RunlensStoreReader::loadArtifactBytes(const QString& root, co
         if (!size.step())
             return Failure{QStringLiteral("the bytes of '%1' are missing from the store").arg(item.path)};
         if (size.int64(0) > limit)
-            return Failure{QStringLiteral("'%1' is %2; above the %3 shown without asking")
-                    .arg(item.path, QLocale().formattedDataSize(size.int64(0)), QLocale().formattedDataSize(limit))};
+            return Failure{tooLargeToShow(item.path, size.int64(0), limit)};
         auto data = db_->prepare("SELECT data FROM media_blobs WHERE sha256=?");
         data.bind(1, utf8(item.sha256));
         if (!data.step())

@@ -2,6 +2,7 @@
 #include "store_importer.h"
 
 #include "runlens/chunk_codec.h"
+#include "runlens/media.h"
 #include "runlens/series_writer.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
@@ -10,6 +11,7 @@
 #include <QFileInfo>
 
 #include <cmath>
+#include <span>
 
 namespace runlens {
 
@@ -25,6 +27,36 @@ void writeSeries(SqliteDb& db, const std::string& runId, const QString& key, con
     for (size_t i = 0; i < s.size(); ++i)
         points[i] = {s.steps[i], s.wallTimes[i], s.values[i]};
     SeriesWriter(metricId).append(db, points);
+}
+
+} // namespace
+
+namespace {
+
+// Media the source keeps in its store or inside its files (TensorBoard's
+// image and text summaries): copied into our media tables, so the imported
+// store carries them. Artifact files stay where they are (referenced above).
+void importMedia(StoreReader& source, const QString& runId, SqliteDb& db, const std::string& id, QStringList& problems)
+{
+    auto listed = source.loadArtifacts(runId);
+    if (!listed) {
+        problems << QStringLiteral("run %1, artifacts: %2").arg(runId, listed.error());
+        return;
+    }
+    for (const ArtifactItem& item : listed->items) {
+        const auto kind = mediaKindOf(item.kind);
+        if ((!item.inStore() && item.offset < 0) || !kind)
+            continue;
+        auto bytes = source.loadArtifactBytes(listed->root, item, int64_t(kMaxMediaBytes));
+        if (!bytes) {
+            problems << QStringLiteral("run %1, %2: %3").arg(runId, item.path, bytes.error());
+            continue;
+        }
+        writeMediaRow(db, id,
+            {utf8(item.path), item.step, item.stepped, *kind, utf8(item.format), item.width, item.height,
+                utf8(item.caption), item.time},
+            {reinterpret_cast<const uint8_t*>(bytes->constData()), size_t(bytes->size())});
+    }
 }
 
 } // namespace
@@ -120,6 +152,7 @@ Result<ImportSummary> importStore(StoreReader& source, const QString& destinatio
                     art.bind(4, a.size);
                 art.bind(5, utf8(a.sha256)).run();
             }
+            importMedia(source, t.id(r), db, id, summary.problems);
             for (const auto& m : d.metrics) {
                 auto series = source.loadSeries(t.id(r), m.key);
                 if (!series) {

@@ -7,7 +7,11 @@
 
 #include <QBuffer>
 
+#include "runlens/media.h"
+
 #include <array>
+#include <charconv>
+#include <span>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -144,6 +148,56 @@ std::optional<double> tensorScalar(std::string_view msg)
 }
 
 // SummaryMetadata -> (plugin name, content).
+// TensorProto.string_val (field 8): the strings of a string tensor, in order.
+std::vector<std::string_view> tensorStrings(std::string_view msg)
+{
+    std::vector<std::string_view> out;
+    Wire w(msg);
+    uint32_t f, t;
+    while (w.next(f, t)) {
+        std::string_view s;
+        if (f == 8 && t == 2) {
+            if (!w.bytes(s))
+                break;
+            out.push_back(s);
+        } else if (!w.skip(t)) {
+            break;
+        }
+    }
+    return out;
+}
+
+// TF1's Summary.Image: height(1), width(2), colorspace(3), encoded_image_string(4).
+struct Tf1Image {
+    int width = 0, height = 0;
+    std::string_view encoded;
+};
+
+std::optional<Tf1Image> tf1Image(std::string_view msg)
+{
+    Tf1Image image;
+    Wire w(msg);
+    uint32_t f, t;
+    while (w.next(f, t)) {
+        uint64_t u;
+        if ((f == 1 || f == 2) && t == 0 && w.varint(u))
+            (f == 1 ? image.height : image.width) = int(std::min<uint64_t>(u, INT32_MAX));
+        else if (f == 4 && t == 2 && w.bytes(image.encoded))
+            continue;
+        else if (!w.skip(t))
+            return std::nullopt;
+    }
+    return image;
+}
+
+int sizeText(std::string_view s)
+{
+    int v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    (void)p;
+    return ec == std::errc() && v > 0 ? v : 0;
+}
+
 std::pair<QString, std::string_view> pluginOf(std::string_view msg)
 {
     Wire w(msg);
@@ -246,7 +300,49 @@ void addScalar(DecodedEvents& out, const QString& tag, int64_t step, double wall
     s.values.push_back(value);
 }
 
-bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar)
+// Lists the pictures or text of one summary value (TF1 image, or a tensor
+// of the images or text plugin); the bytes are left where they are.
+void addImages(DecodedEvents& out, const QString& tag, int64_t step, double wall, std::string_view tf1,
+               std::string_view tensor, int64_t offset)
+{
+    EventMedia m;
+    m.tag = tag;
+    m.step = step;
+    m.wallTime = wall;
+    m.offset = offset;
+    if (!tf1.empty()) {
+        const auto image = tf1Image(tf1);
+        if (!image || image->encoded.empty())
+            return;
+        const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(image->encoded.data()), image->encoded.size());
+        m.format = QString::fromLatin1(imageFormatOf(bytes));
+        m.width = image->width;
+        m.height = image->height;
+        m.size = int64_t(image->encoded.size());
+        out.media.push_back(m);
+        return;
+    }
+    const QString plugin = out.tensorPlugins.value(tag);
+    const auto strings = tensorStrings(tensor);
+    if (plugin == QLatin1String("images") && strings.size() >= 3) {
+        m.width = sizeText(strings[0]);
+        m.height = sizeText(strings[1]);
+        for (size_t i = 2; i < strings.size(); ++i) {
+            const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(strings[i].data()), strings[i].size());
+            m.format = QString::fromLatin1(imageFormatOf(bytes));
+            m.part = int(i - 2);
+            m.size = int64_t(strings[i].size());
+            out.media.push_back(m);
+        }
+    } else if (plugin == QLatin1String("text") && !strings.empty()) {
+        m.image = false;
+        m.format = QStringLiteral("md");
+        m.size = int64_t(strings[0].size());
+        out.media.push_back(m);
+    }
+}
+
+bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>& tensorTagIsScalar, int64_t offset)
 {
     Wire w(rec);
     uint32_t f, t;
@@ -295,7 +391,7 @@ bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>&
             uint32_t vf, vt;
             QString tag;
             std::optional<double> simple, tensor;
-            std::string_view metadata;
+            std::string_view metadata, tensorBytes, imageBytes;
             bool hasMetadata = false;
             while (vw.next(vf, vt)) {
                 std::string_view b;
@@ -307,8 +403,11 @@ bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>&
                 else if (vf == 9 && vt == 2 && vw.bytes(b)) {
                     metadata = b;
                     hasMetadata = true;
-                } else if (vf == 8 && vt == 2 && vw.bytes(b))
+                } else if (vf == 8 && vt == 2 && vw.bytes(b)) {
                     tensor = tensorScalar(b);
+                    tensorBytes = b;
+                } else if (vf == 4 && vt == 2 && vw.bytes(b))
+                    imageBytes = b;
                 else if (!vw.skip(vt))
                     return false;
             }
@@ -317,11 +416,16 @@ bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>&
                 if (plugin == QLatin1String("hparams"))
                     readHparams(content, out.hparams);
                 tensorTagIsScalar.insert(tag, plugin == QLatin1String("scalars"));
+                out.tensorPlugins.insert(tag, plugin);
             }
             if (simple)
                 addScalar(out, tag, step, wall, *simple);
             else if (tensor && tensorTagIsScalar.value(tag, false))
                 addScalar(out, tag, step, wall, *tensor);
+            else if (!imageBytes.empty())
+                addImages(out, tag, step, wall, imageBytes, {}, offset);
+            else if (!tensorBytes.empty())
+                addImages(out, tag, step, wall, {}, tensorBytes, offset);
         }
     }
     return true;
@@ -382,6 +486,7 @@ void decodeEvents(QIODevice& device, DecodedEvents& out, QHash<QString, bool>& t
 {
     ChunkedInput in(device);
     bool first = true;
+    int64_t offset = device.pos(); // the frame being read
     while (in.fill(1)) {
         if (!in.fill(12)) {
             out.truncatedTail = true;
@@ -406,6 +511,7 @@ void decodeEvents(QIODevice& device, DecodedEvents& out, QHash<QString, bool>& t
                 out.truncatedTail = true;
                 return;
             }
+            offset += 12 + int64_t(len) + 4;
             ++out.records;
             ++out.oversized;
             continue;
@@ -420,9 +526,10 @@ void decodeEvents(QIODevice& device, DecodedEvents& out, QHash<QString, bool>& t
         ++out.records;
         if (maskedCrc32c(data, size_t(len)) != dataCrc)
             ++out.badCrc;
-        else if (!decodeEvent(std::string_view(reinterpret_cast<const char*>(data), size_t(len)), out, tensorTagIsScalar))
+        else if (!decodeEvent(std::string_view(reinterpret_cast<const char*>(data), size_t(len)), out, tensorTagIsScalar, offset))
             ++out.undecodable;
         in.consume(12 + size_t(len) + 4);
+        offset += 12 + int64_t(len) + 4;
     }
 }
 
@@ -432,6 +539,164 @@ void decodeEventFile(const QByteArray& bytes, DecodedEvents& out, QHash<QString,
     buffer.setData(bytes);
     buffer.open(QIODevice::ReadOnly);
     decodeEvents(buffer, out, tensorTagIsScalar);
+}
+
+std::optional<QByteArray> mediaInRecord(QIODevice& in, const EventMedia& media)
+{
+    if (!in.seek(media.offset))
+        return std::nullopt;
+    const QByteArray head = in.read(12);
+    if (head.size() != 12)
+        return std::nullopt;
+    uint64_t len;
+    uint32_t lenCrc;
+    std::memcpy(&len, head.constData(), 8);
+    std::memcpy(&lenCrc, head.constData() + 8, 4);
+    if (maskedCrc32c(reinterpret_cast<const uint8_t*>(head.constData()), 8) != lenCrc || len > kMaxRecordBytes)
+        return std::nullopt;
+    const QByteArray body = in.read(qint64(len) + 4);
+    if (body.size() != qsizetype(len) + 4)
+        return std::nullopt;
+    uint32_t dataCrc;
+    std::memcpy(&dataCrc, body.constData() + len, 4);
+    if (maskedCrc32c(reinterpret_cast<const uint8_t*>(body.constData()), size_t(len)) != dataCrc)
+        return std::nullopt;
+    Wire w(std::string_view(body.constData(), size_t(len)));
+    uint32_t f, t;
+    while (w.next(f, t)) {
+        std::string_view summary;
+        if (f != 5 || t != 2) {
+            if (!w.skip(t))
+                return std::nullopt;
+            continue;
+        }
+        if (!w.bytes(summary))
+            return std::nullopt;
+        Wire sw(summary);
+        uint32_t sf, st;
+        while (sw.next(sf, st)) {
+            std::string_view value;
+            if (sf != 1 || st != 2) {
+                if (!sw.skip(st))
+                    return std::nullopt;
+                continue;
+            }
+            if (!sw.bytes(value))
+                return std::nullopt;
+            Wire vw(value);
+            uint32_t vf, vt;
+            QString tag;
+            std::string_view tensor, image;
+            while (vw.next(vf, vt)) {
+                std::string_view b;
+                if (vf == 1 && vt == 2 && vw.bytes(b))
+                    tag = fromUtf8(b);
+                else if (vf == 8 && vt == 2 && vw.bytes(b))
+                    tensor = b;
+                else if (vf == 4 && vt == 2 && vw.bytes(b))
+                    image = b;
+                else if (!vw.skip(vt))
+                    return std::nullopt;
+            }
+            if (tag != media.tag)
+                continue;
+            if (!image.empty()) {
+                const auto decoded = tf1Image(image);
+                if (!decoded)
+                    return std::nullopt;
+                return QByteArray(decoded->encoded.data(), qsizetype(decoded->encoded.size()));
+            }
+            const auto strings = tensorStrings(tensor);
+            const size_t index = media.image ? size_t(2 + media.part) : 0;
+            if (index < strings.size())
+                return QByteArray(strings[index].data(), qsizetype(strings[index].size()));
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+// Protobuf writing for the test records: a key, a varint, bytes.
+void putVarint(QByteArray& out, uint64_t v)
+{
+    for (;; v >>= 7) {
+        if (v < 0x80) {
+            out.append(char(v));
+            return;
+        }
+        out.append(char((v & 0x7f) | 0x80));
+    }
+}
+
+void putBytes(QByteArray& out, uint32_t field, const QByteArray& bytes)
+{
+    putVarint(out, (uint64_t(field) << 3) | 2);
+    putVarint(out, uint64_t(bytes.size()));
+    out.append(bytes);
+}
+
+QByteArray eventWith(const QByteArray& value, int64_t step, double wallTime)
+{
+    QByteArray summary;
+    putBytes(summary, 1, value);
+    QByteArray ev;
+    ev.append(char(0x09)).append(reinterpret_cast<const char*>(&wallTime), 8);
+    putVarint(ev, uint64_t(2) << 3);
+    putVarint(ev, uint64_t(step));
+    putBytes(ev, 5, summary);
+    return frameRecord(ev);
+}
+
+QByteArray pluginValue(const QByteArray& tag, const char* plugin, const QList<QByteArray>& strings)
+{
+    QByteArray pluginData;
+    putBytes(pluginData, 1, QByteArray(plugin));
+    QByteArray metadata;
+    putBytes(metadata, 1, pluginData);
+    QByteArray tensor;
+    putVarint(tensor, uint64_t(1) << 3); // dtype: DT_STRING (7)
+    putVarint(tensor, 7);
+    for (const auto& s : strings)
+        putBytes(tensor, 8, s);
+    QByteArray value;
+    putBytes(value, 1, tag);
+    putBytes(value, 8, tensor);
+    putBytes(value, 9, metadata);
+    return value;
+}
+
+} // namespace
+
+QByteArray imageEventRecord(const QByteArray& tag, int64_t step, double wallTime, int width, int height,
+                            const QList<QByteArray>& pictures)
+{
+    QList<QByteArray> strings{QByteArray::number(width), QByteArray::number(height)};
+    strings += pictures;
+    return eventWith(pluginValue(tag, "images", strings), step, wallTime);
+}
+
+QByteArray textEventRecord(const QByteArray& tag, int64_t step, double wallTime, const QByteArray& text)
+{
+    return eventWith(pluginValue(tag, "text", {text}), step, wallTime);
+}
+
+QByteArray tf1ImageEventRecord(const QByteArray& tag, int64_t step, double wallTime, int width, int height,
+                               const QByteArray& encoded)
+{
+    QByteArray image;
+    putVarint(image, uint64_t(1) << 3);
+    putVarint(image, uint64_t(height));
+    putVarint(image, uint64_t(2) << 3);
+    putVarint(image, uint64_t(width));
+    putVarint(image, uint64_t(3) << 3);
+    putVarint(image, 3); // RGB
+    putBytes(image, 4, encoded);
+    QByteArray value;
+    putBytes(value, 1, tag);
+    putBytes(value, 4, image);
+    return eventWith(value, step, wallTime);
 }
 
 } // namespace runlens

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tensorboard_logdir_reader.h"
 
+#include "artifact_files.h"
 #include "lightning_version.h"
 #include "regular_file.h"
 #include "run_details.h"
@@ -136,7 +137,10 @@ DecodedEvents TensorboardLogdirReader::decodeRun(const QStringList& files, QStri
         }
         const bool wasTruncated = events.truncatedTail;
         const int oversized = events.oversized;
+        const size_t mediaBefore = events.media.size();
         decodeEvents(f, events, tensorTags);
+        for (size_t i = mediaBefore; i < events.media.size(); ++i)
+            events.media[i].file = file;
         events.truncatedTail = wasTruncated || events.truncatedTail;
         if (events.oversized > oversized)
             problems << QStringLiteral("%1: %2 record(s) over %3 MiB passed over unread (images, audio or graphs: no scalar is that large)")
@@ -200,6 +204,32 @@ FolderOfRunsReader::RunFolder TensorboardLogdirReader::readRun(const QString& fo
             if (!run.series.contains(it.key()))
                 run.series.insert(it.key(), std::move(it.value()));
     }
+    // Image and text summaries: listed with where their records are, read when shown.
+    run.artifacts.root = folder;
+    for (const EventMedia& m : ev.media) {
+        ArtifactItem item;
+        item.path = m.part == 0 ? m.tag : QStringLiteral("%1/%2").arg(m.tag).arg(m.part);
+        item.kind = m.image ? ArtifactKind::Image : ArtifactKind::Text;
+        item.format = m.format;
+        item.step = m.step;
+        item.stepped = true;
+        item.size = m.size;
+        item.width = m.width;
+        item.height = m.height;
+        item.time = int64_t(m.wallTime * 1000);
+        item.file = QDir(folder).relativeFilePath(m.file);
+        item.offset = m.offset;
+        item.part = m.part;
+        run.artifacts.items.push_back(std::move(item));
+    }
+    // A tag logged twice at a step (a restarted run): the later record wins, as in TensorBoard.
+    std::stable_sort(run.artifacts.items.begin(), run.artifacts.items.end(), artifactOrder);
+    auto& items = run.artifacts.items;
+    for (size_t i = 0; i + 1 < items.size();)
+        if (items[i].path == items[i + 1].path && items[i].step == items[i + 1].step)
+            items.erase(items.begin() + ptrdiff_t(i));
+        else
+            ++i;
     run.environment.emplace_back(QStringLiteral("event files"), QString::number(files.size()));
     run.environment.emplace_back(QStringLiteral("logdir"), folder);
     if (ev.badCrc)
@@ -209,6 +239,25 @@ FolderOfRunsReader::RunFolder TensorboardLogdirReader::readRun(const QString& fo
     if (ev.truncatedTail && !live)
         run.problems << QStringLiteral("half-written last record");
     return run;
+}
+
+Result<QByteArray> TensorboardLogdirReader::readEmbedded(const QString& file, const ArtifactItem& item, int64_t limit) const
+{
+    QFile f(file);
+    if (const QString why = openRegularFile(f); !why.isEmpty())
+        return Failure{why};
+    EventMedia m;
+    m.tag = item.part == 0 ? item.path : item.path.left(item.path.lastIndexOf(QLatin1Char('/')));
+    m.image = item.kind == ArtifactKind::Image;
+    m.part = item.part;
+    m.offset = item.offset;
+    auto bytes = mediaInRecord(f, m);
+    if (!bytes)
+        return Failure{QStringLiteral("'%1' at step %2 is no longer where the event file had it (the file changed); "
+                                      "refresh to read it again").arg(item.path).arg(item.step)};
+    if (bytes->size() > limit)
+        return Failure{tooLargeToShow(item.path, bytes->size(), limit)};
+    return std::move(*bytes);
 }
 
 } // namespace runlens

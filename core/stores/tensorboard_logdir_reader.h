@@ -3,8 +3,9 @@
 // files is a run (its files merged in name order, i.e. time order), unless
 // it is, or is below, a Lightning version folder with CSV logs: then that
 // folder is the run, its series the events' and the CSV columns they lack.
-// Scalar tags become metrics; hparams come from a sibling hparams.yaml
-// (Lightning), then the hparams plugin. Records with a bad checksum are
+// Scalar tags become metrics; image and text summaries the run's per-step
+// artifacts (their records found again when shown); hparams come from a
+// sibling hparams.yaml (Lightning), then the hparams plugin. Records with a bad checksum are
 // skipped and counted; a half-written last record (a live writer) is
 // tolerated.
 #pragma once
@@ -33,6 +34,8 @@ private:
     explicit TensorboardLogdirReader(QDir root);
     QStringList runFolders() const override;
     RunFolder readRun(const QString& folder) const override;
+    // An image or text summary, read again from its record.
+    Result<QByteArray> readEmbedded(const QString& file, const ArtifactItem& item, int64_t limit) const override;
     // The run an event folder belongs to: itself, or the Lightning version folder holding it.
     QString runFolderOf(const QString& eventFolder) const;
     // A run's event files, in time order.

@@ -131,6 +131,51 @@ QStringList WandbFolderReader::runFolders() const
     return sorted;
 }
 
+namespace {
+
+// The pictures and tables wandb.log wrote beside the run: files/media/images
+// and files/media/table, named <key>_<step>_<hash>.<ext> (a key's slashes
+// as folders; wandb/sdk/data_types/base_types/media.py, _wb_filename).
+RunArtifacts mediaOf(const QString& folder)
+{
+    RunArtifacts out;
+    out.root = folder;
+    const QDir run(folder);
+    for (const auto& [sub, kind] : {std::pair{QStringLiteral("files/media/images"), ArtifactKind::Image},
+             std::pair{QStringLiteral("files/media/table"), ArtifactKind::Table}}) {
+        const QDir base(run.filePath(sub));
+        QDirIterator it(base.path(), QDir::Files | QDir::NoSymLinks, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            QString name = base.relativeFilePath(file);
+            const bool table = name.endsWith(QStringLiteral(".table.json"));
+            if (kind == ArtifactKind::Table && !table)
+                continue;
+            name.chop(table ? 11 : QFileInfo(name).suffix().size() + 1);
+            // <key>_<step>_<hash>: the key may hold underscores, the last two parts are W&B's.
+            const qsizetype hashAt = name.lastIndexOf(QLatin1Char('_'));
+            const qsizetype stepAt = hashAt > 0 ? name.lastIndexOf(QLatin1Char('_'), hashAt - 1) : -1;
+            bool stepOk = false;
+            const qlonglong step = stepAt > 0 ? name.mid(stepAt + 1, hashAt - stepAt - 1).toLongLong(&stepOk) : 0;
+            ArtifactItem item;
+            item.file = run.relativeFilePath(file);
+            item.kind = kind;
+            item.format = table ? QStringLiteral("json") : QFileInfo(file).suffix().toLower();
+            if (item.format == QStringLiteral("jpg"))
+                item.format = QStringLiteral("jpeg");
+            item.path = stepOk ? name.left(stepAt) : name;
+            item.step = stepOk ? step : 0;
+            item.stepped = stepOk;
+            item.size = it.fileInfo().size();
+            out.items.push_back(std::move(item));
+        }
+    }
+    std::sort(out.items.begin(), out.items.end(), artifactOrder);
+    return out;
+}
+
+} // namespace
+
 FolderOfRunsReader::RunFolder WandbFolderReader::readRun(const QString& folder) const
 {
     RunFolder run;
@@ -244,6 +289,7 @@ FolderOfRunsReader::RunFolder WandbFolderReader::readRun(const QString& folder) 
         run.git.diff = QString::fromUtf8(patch.left(kMaxDiffBytes));
     }
 
+    run.artifacts = mediaOf(folder);
     run.environment = environmentOf(meta);
     run.environment.emplace_back(QStringLiteral("run folder"), folder);
     run.environment.emplace_back(QStringLiteral("history rows"), QString::number(log.historyRows));

@@ -8,7 +8,8 @@
 // params), history (step metrics), summary (metrics without a history),
 // system metrics (under system/) and exit code; files/wandb-metadata.json
 // gives git and the environment, files/config.yaml the config when the
-// datastore has none. A run with no exit record is running while its
+// datastore has none, files/media/images and files/media/table the
+// pictures and tables logged (per step, as artifacts). A run with no exit record is running while its
 // datastore is written to, crashed after.
 #pragma once
 

@@ -18,6 +18,10 @@ snap "$STORE" --view table --size 1400x700 -o $OUT/table.png
 snap "$STORE" --view curves --query "params.hidden = 32" --metrics val/auc,val/loss --size 1400x900 -o $OUT/curves.png
 snap "$STORE" --view curves --query "$MLP" --group-by params.batch_size --bands sd --x epoch \
     --metrics val/loss,train/epoch_loss --size 1400x850 -o $OUT/curves-groups.png
+snap "$STORE" --view artifacts --runs mlp-h4-b16-lr0.1-s1,mlp-h32-b16-lr0.1-s1,mlp-h32-b64-lr0.1-s1 \
+    --artifact val/confusion --size 1400x900 -o $OUT/artifacts-confusion.png
+snap "$STORE" --view artifacts --runs mlp-h32-b16-lr0.01-s1,mlp-h32-b64-lr0.01-s1,mlp-h32-b16-lr0.1-s1,mlp-h32-b64-lr0.1-s1 \
+    --artifact weights/layer1 --size 1400x900 -o $OUT/artifacts-weights.png
 snap "$STORE" --view seeds --query "$MLP" --size 1300x600 -o $OUT/seeds.png
 snap "$STORE" --view parcoords --query "$MLP" --size 1300x600 -o $OUT/parcoords.png
 snap "$STORE" --view scatter --query "$MLP" --metrics val/auc --size 1000x600 -o $OUT/scatter.png

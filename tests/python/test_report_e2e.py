@@ -304,5 +304,76 @@ class ReportInReaders(unittest.TestCase):
         self.keep(os.path.join(self.dir, first[1]), "report-pdf-page2.png")
 
 
+class ArtifactsInReports(unittest.TestCase):
+    """`report --artifacts`: two runs' per-step images and confusion matrices
+    side by side, the pictures as PNG data: URIs inline in the HTML (no
+    request leaves the page) and drawn in the PDF."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = cls.tmp.name
+        cls.store = os.path.join(cls.dir, "media.db")
+        script = f"""
+            import numpy as np, runlens
+            for name, shift in (("small-model", 0), ("big-model", 60)):
+                with runlens.init(store={cls.store!r}, experiment="media", name=name) as run:
+                    for step in (0, 50, 100):
+                        img = np.zeros((48, 64, 3), np.uint8)
+                        img[:, :, 0] = np.arange(64, dtype=np.uint8) * 4
+                        img[:, :, 1] = (step + shift) % 256
+                        run.log_image("val/samples", img, step=step)
+                    truth = [0] * 40 + [1] * 40 + [2] * 40
+                    pred = truth[:]
+                    for i in range(0, 120, 7 if shift else 4):
+                        pred[i] = (pred[i] + 1) % 3
+                    run.log_confusion_matrix("val/confusion", truth, pred, labels=[0, 1, 2])
+                    run.log_metric("loss", 0.5, 0)
+        """
+        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        cls.html = os.path.join(cls.dir, "media.html")
+        cls.pdf = os.path.join(cls.dir, "media.pdf")
+        for out in (cls.html, cls.pdf):
+            proc = subprocess.run([RUNLENS, "report", cls.store, "--runs", "small-model,big-model", "--artifacts",
+                                   "val/samples,val/confusion,no/such", "-o", out],
+                                  capture_output=True, text=True, timeout=120)
+            assert proc.returncode == 0, proc.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_html_embeds_the_pictures_and_opens_offline(self):
+        with open(self.html, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn('<section id="artifacts">', text)
+        section = text[text.index('<section id="artifacts">'):]
+        section = section[:section.index("</section>")]
+        self.assertGreaterEqual(section.count("data:image/png;base64,"), 2)   # a picture a run
+        self.assertIn("small-model", section)
+        self.assertIn("big-model", section)
+        self.assertIn("Difference", section)
+        self.assertIn("No run here logged no/such", section)
+        self.assertIsNone(re.search(r"""(src|href)\s*=\s*["']?(https?:|//|file:)""", text))
+        shot = os.path.join(self.dir, "media.png")
+        console, requested = open_in_chromium(self.html, self.dir, screenshot=shot)
+        self.assertEqual(console, [])
+        self.assertEqual({url for url in requested if not url.startswith("data:")}, set())
+        if ARTIFACTS:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            shutil.copy(shot, os.path.join(ARTIFACTS, "report-artifacts-chromium.png"))
+
+    def test_pdf_draws_them(self):
+        flat = " ".join(unicodedata.normalize("NFKC", subprocess.run(
+            ["pdftotext", self.pdf, "-"], capture_output=True, text=True, timeout=60).stdout).split())
+        # The captions are text; the grids are drawn (as paths, as the charts are).
+        for expected in ("Artifacts", "val/samples, image", "val/confusion, confusion matrix", "No run here logged no/such"):
+            self.assertIn(expected, flat)
+        images = subprocess.run(["pdfimages", "-list", self.pdf], capture_output=True, text=True, timeout=60).stdout
+        self.assertGreaterEqual(len(images.strip().splitlines()) - 2, 2, images)   # two header lines, then one an image
+
+
 if __name__ == "__main__":
     unittest.main()

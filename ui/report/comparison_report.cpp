@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "comparison_report.h"
 
+#include "artifacts_view.h"
 #include "column_key.h"
 #include "curve_plot.h"
 #include "figure_export.h"
@@ -362,6 +363,8 @@ ComparisonReport::Builder::Builder(
         for (qsizetype i = 0; i < content_.metrics.size(); ++i)
             pieces_.push_back([this, i] { curve(i); });
     }
+    if (!options_.artifacts.isEmpty())
+        pieces_.push_back([this] { artifactsSection(); });
     if (want.parallel && rows_.size() >= 2)
         pieces_.push_back([this] { parallelSection(); });
     if (want.seeds && !content_.metrics.isEmpty())
@@ -493,6 +496,41 @@ void ComparisonReport::Builder::parallelSection()
                                     "<p class=\"caption\">%2</p></div></section>\n")
                          .arg(placeholder(int(report_.figures_.size())), figure.caption);
     report_.figures_.push_back(std::move(figure.svg));
+}
+
+void ComparisonReport::Builder::artifactsSection()
+{
+    // The Artifacts tab's own grid, drawn to SVG: pictures go in as PNG
+    // data: URIs (inline in the HTML, drawn in the PDF), matrices as vectors.
+    ArtifactsView view(&workspace_);
+    view.setSynchronous(true);
+    view.resize(kFigureWidth, 800);
+    std::vector<int> rows(rows_.begin(), rows_.begin() + std::min<ptrdiff_t>(ArtifactsView::kMaxRuns, ptrdiff_t(rows_.size())));
+    view.setRuns(rows);
+    QString& h = report_.body_;
+    h += QStringLiteral("<section id=\"artifacts\"><h2>Artifacts</h2>\n");
+    if (rows_.size() > rows.size())
+        h += QStringLiteral("<p class=\"muted\">The first %1 of the %2 runs.</p>\n").arg(rows.size()).arg(rows_.size());
+    for (const QString& path : options_.artifacts) {
+        if (!view.chooseArtifact(path)) {
+            h += QStringLiteral("<p class=\"muted\">No run here logged %1.</p>\n").arg(esc(path));
+            continue;
+        }
+        const auto* entry = view.catalog().entry(path);
+        QString caption = QStringLiteral("%1, %2").arg(esc(path), esc(artifactKindText(entry->kind)));
+        if (!entry->steps.empty())
+            caption += QStringLiteral(", each run's last step");
+        caption += QStringLiteral(".");
+        if (!view.message().isEmpty())
+            caption += QLatin1Char(' ') + esc(view.message()) + QLatin1Char('.');
+        h += QStringLiteral("<div class=\"figure\">%1<p class=\"caption\">%2</p></div>\n")
+                 .arg(placeholder(int(report_.figures_.size())), caption);
+        view.drawGrid(kFigureWidth, [&](QWidget& grid) {
+            grid.setObjectName(path);
+            report_.figures_.push_back(figureSvg(grid));
+        });
+    }
+    h += QStringLiteral("</section>\n");
 }
 
 void ComparisonReport::Builder::seedsSection()

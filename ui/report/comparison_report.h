@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A comparison report of chosen runs, to read away from the workstation:
 // title and notes, the run table, what differs (with deltas against the
-// baseline), metric curves, the parallel coordinates, seed statistics where
-// runs share a config, and each run's provenance; stamped with the stores,
+// baseline), metric curves, chosen artifacts side by side, the parallel
+// coordinates, seed statistics where runs share a config, and each run's
+// provenance; stamped with the stores,
 // the time and the Runlens version.
 //
 // Built once, written two ways: a self-contained HTML file (figures as
@@ -52,6 +53,10 @@ struct ReportOptions {
     QString xMetric;                     // with XAxis::Metric: the metric giving x
     ReportSections sections;
     bool toolTags = false; // other tools' internal tags (mlflow.*) among the differences
+    // Artifact paths or media keys to show side by side across the runs
+    // (the Artifacts tab's grid, each run's latest step): images embedded,
+    // confusion matrices with their difference, text, tables.
+    QStringList artifacts;
 };
 
 // Where a report's curves come from: the workspace's cache after
@@ -120,6 +125,7 @@ private:
     void curve(qsizetype index);
     void parallelSection();
     void seedsSection();
+    void artifactsSection();
 
     const Workspace& workspace_;
     std::vector<int> rows_;

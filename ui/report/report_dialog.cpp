@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "report_dialog.h"
 
+#include "artifacts_view.h"
 #include "metric_priority.h"
 
 #include <QCheckBox>
@@ -91,6 +92,35 @@ ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget*
     });
     connect(metrics_, &QListWidget::itemChanged, this, &ReportDialog::scheduleRebuild);
 
+    // What the runs produced: listed off the GUI thread (the stores are read).
+    artifacts_ = new QListWidget;
+    artifacts_->setObjectName(QStringLiteral("reportArtifacts"));
+    artifacts_->setMaximumHeight(120);
+    artifacts_->setToolTip(tr("Artifacts and logged media to show side by side across the runs"));
+    {
+        const std::vector<int> listed(rows_.begin(), rows_.begin() + std::min<ptrdiff_t>(ArtifactsView::kMaxRuns, ptrdiff_t(rows_.size())));
+        auto sources = ArtifactCatalog::sourcesOf(workspace_, listed);
+        connect(&artifactListing_, &QFutureWatcher<ArtifactCatalog>::finished, this, [this] {
+            const ArtifactCatalog catalog = artifactListing_.result();
+            for (const auto& e : catalog.entries()) {
+                auto* item = new QListWidgetItem(QStringLiteral("%1  (%2, %3/%4)")
+                                                     .arg(e.path, artifactKindText(e.kind))
+                                                     .arg(e.runs.size())
+                                                     .arg(catalog.runs().size()),
+                    artifacts_);
+                item->setData(Qt::UserRole, e.path);
+                item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+                item->setCheckState(Qt::Unchecked);
+            }
+            if (catalog.entries().empty())
+                artifacts_->addItem(tr("These runs logged no artifacts."));
+        });
+        artifactListing_.setFuture(QtConcurrent::run([sources = std::move(sources)]() mutable {
+            return ArtifactCatalog::load(std::move(sources));
+        }));
+    }
+    connect(artifacts_, &QListWidget::itemChanged, this, &ReportDialog::scheduleRebuild);
+
     axis_ = new QComboBox;
     axis_->addItem(tr("Step"), int(XAxis::Step));
     axis_->addItem(tr("Time since start"), int(XAxis::RelativeTime));
@@ -115,6 +145,8 @@ ReportDialog::ReportDialog(Workspace& workspace, std::vector<int> rows, QWidget*
     leftLayout->addWidget(new QLabel(tr("Metrics (curves, run table, seed statistics):")));
     leftLayout->addWidget(metricFilter_);
     leftLayout->addWidget(metrics_, 1);
+    leftLayout->addWidget(new QLabel(tr("Artifacts side by side:")));
+    leftLayout->addWidget(artifacts_);
     auto* runsLabel = new QLabel((rows_.size() == 1 ? tr("1 run in the report.") : tr("%1 runs in the report.").arg(rows_.size())));
     runsLabel->setWordWrap(true);
     leftLayout->addWidget(runsLabel);
@@ -201,6 +233,9 @@ ReportOptions ReportDialog::options() const
     for (int i = 0; i < metrics_->count(); ++i)
         if (metrics_->item(i)->checkState() == Qt::Checked)
             o.metrics->append(metrics_->item(i)->text());
+    for (int i = 0; i < artifacts_->count(); ++i)
+        if (artifacts_->item(i)->checkState() == Qt::Checked)
+            o.artifacts.append(artifacts_->item(i)->data(Qt::UserRole).toString());
     return o;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // File > Export Report: what goes into the comparison report (title, notes,
-// sections, metrics) beside a live preview of it, then Save as HTML or PDF.
+// sections, metrics, artifacts side by side) beside a live preview of it,
+// then Save as HTML or PDF.
 // The preview is the very document the PDF is printed from.
 //
 // Threading: the curves load on the workspace's pool (a busy bar shows it;
@@ -10,6 +11,7 @@
 // (a PDF of many pages takes a second).
 #pragma once
 
+#include "artifact_catalog.h"
 #include "comparison_report.h"
 
 #include <QDialog>
@@ -74,6 +76,8 @@ private:
     QCheckBox* toolTags_; // other tools' internal tags among the differences
     QLineEdit* metricFilter_;
     QListWidget* metrics_;
+    QListWidget* artifacts_; // listed off the GUI thread; none chosen at first
+    QFutureWatcher<ArtifactCatalog> artifactListing_;
     QTextBrowser* preview_;
     QLabel* status_;
     QProgressBar* busy_;

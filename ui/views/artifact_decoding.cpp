@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "artifact_decoding.h"
 
+#include "artifact_files.h"
 #include "runlens/media.h"
 
 #include <QBuffer>
@@ -19,8 +20,15 @@ QByteArray sanitizeSvg(const QByteArray& svg)
     QXmlStreamReader in(svg);
     QXmlStreamWriter writer(&out);
     int skipping = 0; // depth inside a left-out element
+    // Links inside the picture, and raster pictures inlined as data: URIs;
+    // not a nested SVG (data:image/svg+xml), whose own links would be drawn.
     const auto local = [](QStringView href) {
-        return href.startsWith(u'#') || href.startsWith(u"data:");
+        if (href.startsWith(u'#'))
+            return true;
+        for (const auto raster : {u"data:image/png", u"data:image/jpeg", u"data:image/gif", u"data:image/webp", u"data:image/bmp"})
+            if (href.startsWith(raster, Qt::CaseInsensitive))
+                return true;
+        return false;
     };
     while (!in.atEnd()) {
         in.readNext();
@@ -115,14 +123,13 @@ DecodedArtifact decodeArtifact(StoreReader& reader, const QString& root, const A
     }
     if (item.size > limit) {
         out.tooLarge = true;
-        out.error = QStringLiteral("%1; above the %2 shown without asking")
-                        .arg(QLocale().formattedDataSize(item.size), QLocale().formattedDataSize(limit));
+        out.error = tooLargeToShow(item.path, item.size, limit);
         return out;
     }
     auto bytes = reader.loadArtifactBytes(root, item, limit);
     if (!bytes) {
         out.error = bytes.error();
-        out.tooLarge = bytes.error().contains(QStringLiteral("without asking"));
+        out.tooLarge = isTooLargeToShow(bytes.error());
         return out;
     }
     out.bytes = std::move(*bytes);

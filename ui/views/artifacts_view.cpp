@@ -15,6 +15,7 @@
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -139,7 +140,7 @@ QTableWidget* tableWidget(const DataTable& table)
 
 } // namespace
 
-ArtifactsView::ArtifactsView(Workspace* workspace, QWidget* parent)
+ArtifactsView::ArtifactsView(const Workspace* workspace, QWidget* parent)
     : QWidget(parent)
     , workspace_(workspace)
     , cancelListing_(std::make_shared<std::atomic<bool>>(false))
@@ -156,14 +157,15 @@ ArtifactsView::ArtifactsView(Workspace* workspace, QWidget* parent)
     tree_ = new QTreeView;
     tree_->setObjectName(QStringLiteral("artifactTree"));
     model_ = new QStandardItemModel(this);
-    model_->setHorizontalHeaderLabels({tr("Artifact"), tr("Kind"), tr("Runs")});
+    // Two columns: a narrow panel must still show the names; the kind is
+    // in each row's tooltip and the title above the grid.
+    model_->setHorizontalHeaderLabels({tr("Artifact"), tr("Runs")});
     tree_->setModel(model_);
     tree_->setUniformRowHeights(true);
     tree_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     tree_->header()->setStretchLastSection(false);
     tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     tree_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-    tree_->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     leftLayout->addWidget(tree_);
     split->addWidget(left);
 
@@ -213,7 +215,7 @@ ArtifactsView::ArtifactsView(Workspace* workspace, QWidget* parent)
     split->addWidget(right);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
-    split->setSizes({260, 900});
+    split->setSizes({280, 900});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);
@@ -239,7 +241,10 @@ ArtifactsView::ArtifactsView(Workspace* workspace, QWidget* parent)
         if (!path.isEmpty() && path != chosen_)
             chooseArtifact(path);
     });
-    connect(listing_, &QFutureWatcher<ArtifactCatalog>::finished, this, &ArtifactsView::listed);
+    connect(listing_, &QFutureWatcher<ArtifactCatalog>::finished, this, [this] {
+        if (!listing_->future().isCanceled() && !cancelListing_->load())
+            listed(listing_->result());
+    });
     setRuns({});
 }
 
@@ -265,8 +270,12 @@ void ArtifactsView::setRuns(const std::vector<int>& rows)
         summary_->clear();
         return;
     }
-    std::vector<int> listed(rows.begin(), rows.begin() + std::min<ptrdiff_t>(kMaxRuns, ptrdiff_t(rows.size())));
-    auto sources = ArtifactCatalog::sourcesOf(*workspace_, listed);
+    const std::vector<int> first(rows.begin(), rows.begin() + std::min<ptrdiff_t>(kMaxRuns, ptrdiff_t(rows.size())));
+    auto sources = ArtifactCatalog::sourcesOf(*workspace_, first);
+    if (synchronous_) {
+        listed(ArtifactCatalog::load(std::move(sources)));
+        return;
+    }
     summary_->setText(tr("Listing the artifacts of %1…").arg(countText(qint64(sources.size()), "run", "runs")));
     auto flag = cancelListing_;
     listing_->setFuture(QtConcurrent::run([sources = std::move(sources), flag]() mutable {
@@ -274,11 +283,9 @@ void ArtifactsView::setRuns(const std::vector<int>& rows)
     }));
 }
 
-void ArtifactsView::listed()
+void ArtifactsView::listed(ArtifactCatalog catalog)
 {
-    if (listing_->future().isCanceled() || cancelListing_->load())
-        return;
-    catalog_ = listing_->result();
+    catalog_ = std::move(catalog);
     const int total = int(rows_.size());
     QStringList notes;
     int withNothing = 0;
@@ -333,7 +340,7 @@ void ArtifactsView::fillTree()
             auto it = folders.find(prefix);
             if (it == folders.end()) {
                 auto* folder = new QStandardItem(parts[i]);
-                parent->appendRow({folder, new QStandardItem, new QStandardItem});
+                parent->appendRow({folder, new QStandardItem});
                 it = folders.emplace(prefix, folder).first;
             }
             parent = it->second;
@@ -344,23 +351,22 @@ void ArtifactsView::fillTree()
             name = it->second;
         } else {
             name = new QStandardItem(parts.isEmpty() ? e.path : parts.back());
-            auto* kind = new QStandardItem;
-            auto* runs = new QStandardItem;
-            parent->appendRow({name, kind, runs});
+            parent->appendRow({name, new QStandardItem});
             folders.emplace(e.path, name);
         }
         name->setData(e.path, kPathRole);
-        name->setToolTip(e.path);
-        const QModelIndex index = name->index();
         QString kind = artifactKindText(e.kind);
+        if (!e.format.isEmpty() && e.kind != ArtifactKind::Model)
+            kind += QStringLiteral(" (%1)").arg(e.format);
         if (!e.steps.empty())
-            kind += QStringLiteral(" · ") + countText(qint64(e.steps.size()), "step", "steps");
-        model_->setData(index.siblingAtColumn(1), kind);
-        model_->setData(index.siblingAtColumn(2), QStringLiteral("%1/%2").arg(e.runs.size()).arg(runCount));
+            kind += QStringLiteral(", ") + countText(qint64(e.steps.size()), "step", "steps");
         QStringList names;
         for (int r : e.runs)
             names << catalog_.runs()[size_t(r)].source.name;
-        model_->setData(index.siblingAtColumn(2), tr("In: %1").arg(names.join(QStringLiteral(", "))), Qt::ToolTipRole);
+        name->setToolTip(tr("%1\n%2\nIn: %3").arg(e.path, kind, names.join(QStringLiteral(", "))));
+        const QModelIndex index = name->index();
+        model_->setData(index.siblingAtColumn(1), QStringLiteral("%1/%2").arg(e.runs.size()).arg(runCount));
+        model_->setData(index.siblingAtColumn(1), name->toolTip(), Qt::ToolTipRole);
     }
     tree_->expandAll();
     fillingTree_ = false;
@@ -415,9 +421,14 @@ void ArtifactsView::setFit(bool fit)
 
 QString ArtifactsView::cacheKey(int run, const ArtifactItem& item) const
 {
+    if (item.inStore())
+        return QStringLiteral("blob:") + item.sha256;
+    // A file, or a record inside one (TensorBoard: every step's pictures
+    // share the event file); written again since, it is read again.
     const auto& r = catalog_.runs()[size_t(run)];
-    return item.inStore() ? QStringLiteral("blob:") + item.sha256
-                          : r.artifacts.root + QLatin1Char('/') + item.file + QLatin1Char('@') + QString::number(item.size);
+    const QString file = r.artifacts.root + QLatin1Char('/') + item.file;
+    return QStringLiteral("%1@%2#%3:%4/%5").arg(file).arg(item.offset).arg(item.part).arg(item.size)
+        .arg(QFileInfo(file).lastModified().toMSecsSinceEpoch());
 }
 
 void ArtifactsView::showChosen(bool allowLarge)
@@ -440,23 +451,16 @@ void ArtifactsView::showChosen(bool allowLarge)
         stepLabel_->setText(tr("step %L1").arg(step_.value_or(0)));
     }
     std::vector<Shown> shown;
-    bool allCached = true;
     for (int r : entry->runs) {
         const ArtifactItem* item = catalog_.itemAt(r, chosen_, step_);
         if (!item)
             continue;
-        Shown s{r, *item, {}};
+        Shown s{r, *item, {}, {}, 0};
         if (auto* hit = cache_.object(cacheKey(r, *item)); hit && !allowLarge)
             s.decoded = *hit;
-        else
-            allCached = false;
         shown.push_back(std::move(s));
     }
     const quint64 generation = ++generation_;
-    if (allCached) {
-        decoded(generation, std::move(shown));
-        return;
-    }
     setMessage(tr("Reading…"));
     // Readers and roots copied: the task must not touch the catalog, which
     // a newer listing may replace meanwhile.
@@ -471,14 +475,7 @@ void ArtifactsView::showChosen(bool allowLarge)
         jobs.push_back({std::move(s), run.source.reader, run.artifacts});
     }
     const int64_t limit = allowLarge ? kArtifactHardLimit : kArtifactShowLimit;
-    auto* watcher = new QFutureWatcher<std::vector<Shown>>(this);
-    ++decoding_;
-    connect(watcher, &QFutureWatcher<std::vector<Shown>>::finished, this, [this, watcher, generation] {
-        --decoding_;
-        watcher->deleteLater();
-        decoded(generation, watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run([jobs = std::move(jobs), limit]() mutable {
+    auto work = [jobs = std::move(jobs), limit]() mutable {
         std::vector<Shown> out;
         for (auto& job : jobs) {
             Shown s = std::move(job.shown);
@@ -489,8 +486,40 @@ void ArtifactsView::showChosen(bool allowLarge)
             }
             out.push_back(std::move(s));
         }
+        markTextDifferences(out);
         return out;
-    }));
+    };
+    if (synchronous_) {
+        decoded(generation, work());
+        return;
+    }
+    auto* watcher = new QFutureWatcher<std::vector<Shown>>(this);
+    ++decoding_;
+    connect(watcher, &QFutureWatcher<std::vector<Shown>>::finished, this, [this, watcher, generation] {
+        --decoding_;
+        watcher->deleteLater();
+        decoded(generation, watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(std::move(work)));
+}
+
+void ArtifactsView::markTextDifferences(std::vector<Shown>& shown)
+{
+    if (shown.size() < 2 || shown.front().item.kind != ArtifactKind::Text)
+        return;
+    const QByteArray& first = shown.front().decoded.bytes;
+    std::vector<bool>& removed = shown.front().markedLines;
+    for (size_t i = 1; i < shown.size(); ++i) {
+        const auto d = diffTextLines(first, shown[i].decoded.bytes);
+        removed.resize(d.removedFromA.size(), false);
+        for (size_t l = 0; l < d.removedFromA.size(); ++l)
+            removed[l] = removed[l] || d.removedFromA[l];
+        shown[i].markedLines = d.addedInB;
+        shown[i].differingLines = int(std::count(d.addedInB.begin(), d.addedInB.end(), true));
+        // Lines only removed still make the texts differ.
+        if (!d.identical && shown[i].differingLines == 0)
+            shown[i].differingLines = int(std::count(d.removedFromA.begin(), d.removedFromA.end(), true));
+    }
 }
 
 void ArtifactsView::decoded(quint64 generation, std::vector<Shown> shown)
@@ -507,8 +536,13 @@ void ArtifactsView::decoded(quint64 generation, std::vector<Shown> shown)
 
 void ArtifactsView::clearCells()
 {
-    for (QWidget* w : std::as_const(cells_))
+    // Out of the grid at once (a report draws it before the event loop
+    // deletes them); deleted later, as a cell's button may be calling.
+    for (QWidget* w : std::as_const(cells_)) {
+        gridLayout_->removeWidget(w);
+        w->hide();
         w->deleteLater();
+    }
     cells_.clear();
 }
 
@@ -528,6 +562,9 @@ QWidget* ArtifactsView::headerFor(const Shown& shown, const QString& detail) con
     const auto& run = catalog_.runs()[size_t(shown.run)];
     auto* header = new QLabel;
     header->setTextFormat(Qt::RichText);
+    // A long run name wraps rather than widen the cell past the view.
+    header->setWordWrap(true);
+    header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     const QColor colour = runColor(run.source.id);
     header->setText(QStringLiteral("<span style='color:%1'>■</span> <b>%2</b> <span style='color:gray'>%3</span>")
                         .arg(colour.name(), run.source.name.toHtmlEscaped(), detail.toHtmlEscaped()));
@@ -614,25 +651,14 @@ QWidget* ArtifactsView::cellFor(const Shown& s, const std::vector<Shown>& all, i
         edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
         edit->setPlainText(QString::fromUtf8(s.decoded.bytes));
         edit->setMinimumHeight(220);
-        // Each run against the first: its own lines that differ, in green;
-        // the first run's lines that another lacks, in red.
+        // Each run against the first (markTextDifferences): its own lines
+        // that differ, in green; the first run's lines that another lacks, in red.
         if (all.size() > 1) {
-            if (index == 0) {
-                std::vector<bool> removed;
-                for (size_t i = 1; i < all.size(); ++i) {
-                    const auto d = diffTextLines(s.decoded.bytes, all[i].decoded.bytes);
-                    removed.resize(d.removedFromA.size(), false);
-                    for (size_t l = 0; l < d.removedFromA.size(); ++l)
-                        removed[l] = removed[l] || d.removedFromA[l];
-                }
-                markLines(edit, removed, QColor(255, 220, 220));
-            } else {
-                const auto d = diffTextLines(first.decoded.bytes, s.decoded.bytes);
-                markLines(edit, d.addedInB, QColor(210, 245, 210));
-                const auto changed = std::count(d.addedInB.begin(), d.addedInB.end(), true);
-                detail << (d.identical ? tr("same as %1").arg(firstName)
-                                       : tr("%1 differ from %2").arg(countText(changed, "line", "lines"), firstName));
-            }
+            markLines(edit, s.markedLines, index == 0 ? QColor(255, 220, 220) : QColor(210, 245, 210));
+            const int changed = s.differingLines;
+            if (index > 0)
+                detail << (changed == 0 ? tr("same as %1").arg(firstName)
+                                        : tr("%1 from %2").arg(changed == 1 ? tr("1 line differs") : tr("%L1 lines differ").arg(changed), firstName));
         }
         content = edit;
     } else {
@@ -706,6 +732,17 @@ void ArtifactsView::buildCells(const std::vector<Shown>& shown)
         gridLayout_->addWidget(cells_[i], i / columns, i % columns);
     for (int c = 0; c < 4; ++c)
         gridLayout_->setColumnStretch(c, c < columns ? 1 : 0);
+}
+
+void ArtifactsView::drawGrid(int width, const std::function<void(QWidget& grid)>& draw)
+{
+    QWidget* grid = scroll_->takeWidget();
+    grid->resize(width, 100);
+    gridLayout_->activate();
+    grid->resize(width, std::max(100, gridLayout_->totalHeightForWidth(width)));
+    gridLayout_->activate();
+    draw(*grid);
+    scroll_->setWidget(grid);
 }
 
 bool ArtifactsView::isBusy() const

@@ -25,6 +25,7 @@
 #include <QWidget>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -53,7 +54,7 @@ public:
     // At most this many runs side by side; the rest are named, not shown.
     static constexpr int kMaxRuns = 12;
 
-    explicit ArtifactsView(Workspace* workspace, QWidget* parent = nullptr);
+    explicit ArtifactsView(const Workspace* workspace, QWidget* parent = nullptr);
     ~ArtifactsView() override;
 
     // Lists the artifacts of `rows` (the merged table's) in the background.
@@ -66,6 +67,14 @@ public:
     std::optional<int64_t> step() const { return step_; }
     void setDifference(bool on);
     void setFit(bool fit);
+
+    // Lists and decodes on the calling thread (reports, headless snapshots):
+    // every call returns with its result on screen.
+    void setSynchronous(bool synchronous) { synchronous_ = synchronous; }
+    // Lays the grid of cells out `width` wide and as tall as it needs, out
+    // of the scroll area (which would size it to its viewport), and hands
+    // it to `draw` (a report renders it to SVG); then puts it back.
+    void drawGrid(int width, const std::function<void(QWidget& grid)>& draw);
 
     // For tests and headless snapshots.
     bool isBusy() const;
@@ -85,12 +94,18 @@ private:
         int run = -1; // index into catalog_.runs()
         ArtifactItem item; // a copy: the catalog may be replaced while it decodes
         DecodedArtifact decoded;
+        // Text against the first run's, computed with the decoding: the
+        // lines to mark (this run's that differ; for the first run, its
+        // lines another run lacks) and how many differ.
+        std::vector<bool> markedLines;
+        int differingLines = 0;
     };
 
-    void listed();
+    void listed(ArtifactCatalog catalog);
     void fillTree();
     void showChosen(bool allowLarge = false);
     void decoded(quint64 generation, std::vector<Shown> shown);
+    static void markTextDifferences(std::vector<Shown>& shown);
     void buildCells(const std::vector<Shown>& shown);
     QWidget* cellFor(const Shown& shown, const std::vector<Shown>& all, int index);
     QWidget* headerFor(const Shown& shown, const QString& detail) const;
@@ -98,7 +113,8 @@ private:
     void setMessage(const QString& text);
     QString cacheKey(int run, const ArtifactItem& item) const;
 
-    Workspace* workspace_;
+    const Workspace* workspace_;
+    bool synchronous_ = false;
     QLabel* summary_;
     QTreeView* tree_;
     QStandardItemModel* model_;

@@ -39,7 +39,8 @@ void ConfusionMatrixWidget::setMatrix(ConfusionMatrix matrix, bool difference)
 
 double ConfusionMatrixWidget::labelWidth() const
 {
-    double w = 24;
+    // Room for the row labels and, under them, the word "precision".
+    double w = difference_ ? 24 : double(fontMetrics().horizontalAdvance(tr("precision"))) + 10;
     for (const QString& l : matrix_.labels)
         w = std::max(w, double(fontMetrics().horizontalAdvance(l)) + 10);
     return std::min(w, width() * 0.3);

@@ -335,9 +335,13 @@ int rl_log_image_pixels(rl_run* run, const char* key, const void* pixels, int wi
     size_t stride, int64_t step, const char* caption)
 {
     return guarded(run, [&](runlens::Run& r) {
-        // The buffer's extent as its shape says; checkImagePixels rejects shapes before any read.
-        const size_t row = width > 0 && channels > 0 ? size_t(width) * size_t(channels) : 0;
-        const size_t extent = pixels && height > 0 ? (stride ? stride : row) * size_t(height - 1) + row : 0;
+        // The buffer's extent as its shape says (checkImagePixels refuses a
+        // shape before any read); a shape too large to describe a buffer
+        // gives none, and is refused for it.
+        const bool sane = width > 0 && height > 0 && channels > 0 && width <= runlens::kMaxImageSide
+            && height <= runlens::kMaxImageSide && channels <= 4 && stride <= (size_t(1) << 31);
+        const size_t row = sane ? size_t(width) * size_t(channels) : 0;
+        const size_t extent = pixels && sane ? (stride ? stride : row) * size_t(height - 1) + row : 0;
         return r.logImagePixels(sv(key),
             {width, height, channels, stride, {static_cast<const uint8_t*>(pixels), extent}}, stepOf(step),
             sv(caption));
@@ -363,9 +367,11 @@ int rl_log_confusion_matrix(rl_run* run, const char* key, const char* const* lab
 {
     return guarded(run, [&](runlens::Run& r) {
         std::vector<std::string> names;
-        for (size_t i = 0; labels && i < n; ++i)
+        for (size_t i = 0; labels && i < n && i <= runlens::kMaxConfusionLabels; ++i)
             names.emplace_back(sv(labels[i]));
-        return r.logConfusionMatrix(sv(key), names, {counts, counts ? n * n : 0}, stepOf(step));
+        // n * n read only for a size logConfusionMatrix accepts.
+        const size_t cells = n <= runlens::kMaxConfusionLabels && counts ? n * n : 0;
+        return r.logConfusionMatrix(sv(key), names, {counts, cells}, stepOf(step));
     });
 }
 

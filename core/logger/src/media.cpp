@@ -3,6 +3,8 @@
 
 #include "runlens/sqlite_db.h"
 
+#include "sha256.h"
+
 #include <png.h>
 
 #include <array>
@@ -87,6 +89,9 @@ std::string checkImagePixels(const ImagePixels& p)
     if (stride < row)
         return "the row stride (" + std::to_string(stride) + " bytes) is shorter than a row (" + std::to_string(row)
             + ")";
+    // Rows further apart than this cannot be a real buffer (and would wrap the size below).
+    if (stride > (size_t(1) << 31))
+        return "the row stride (" + std::to_string(stride) + " bytes) is larger than any image buffer";
     if (p.data.size() < stride * size_t(p.height - 1) + row)
         return "the pixel buffer holds " + std::to_string(p.data.size()) + " bytes; " + std::to_string(p.width) + " x "
             + std::to_string(p.height) + " x " + std::to_string(p.channels) + " needs "
@@ -133,6 +138,9 @@ std::string csvField(std::string_view text)
 std::string confusionMatrixCsv(std::span<const std::string> labels, std::span<const int64_t> counts)
 {
     const size_t n = labels.size();
+    if (n > kMaxConfusionLabels)
+        throw Error("a confusion matrix has at most " + std::to_string(kMaxConfusionLabels) + " labels, not "
+            + std::to_string(n));
     if (n == 0 || counts.size() != n * n)
         throw Error("a confusion matrix of " + std::to_string(n) + " labels has " + std::to_string(n * n)
             + " counts, not " + std::to_string(counts.size()));
@@ -168,6 +176,40 @@ void createMediaTables(SqliteDb& db)
             "caption TEXT NOT NULL DEFAULT '',"
             "time INTEGER NOT NULL,"
             "PRIMARY KEY(run_id, key, step)) WITHOUT ROWID;");
+}
+
+std::string writeMediaRow(SqliteDb& db, std::string_view run_id, const MediaRow& row, std::span<const uint8_t> bytes)
+{
+    // Every time, not once: a batch rolled back takes the tables with it.
+    createMediaTables(db);
+    const std::string hash
+        = detail::sha256Hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    db.prepare("INSERT INTO media_blobs(sha256, data) VALUES(?, ?) ON CONFLICT(sha256) DO NOTHING")
+        .bind(1, hash)
+        .bindBlob(2, std::as_bytes(bytes))
+        .run();
+    db.prepare("INSERT OR REPLACE INTO media(run_id, key, step, stepped, kind, format, sha256, size, width, height, "
+               "caption, time) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, run_id)
+        .bind(2, row.key)
+        .bind(3, row.step)
+        .bind(4, int64_t(row.stepped))
+        .bind(5, mediaKindText(row.kind))
+        .bind(6, row.format)
+        .bind(7, hash)
+        .bind(8, int64_t(bytes.size()))
+        .bind(9, row.width)
+        .bind(10, row.height)
+        .bind(11, row.caption)
+        .bind(12, row.time_ms)
+        .run();
+    return hash;
+}
+
+void deleteUnusedMediaBlobs(SqliteDb& db)
+{
+    if (db.tableExists("media_blobs") && db.tableExists("media"))
+        db.exec("DELETE FROM media_blobs WHERE sha256 NOT IN (SELECT sha256 FROM media)");
 }
 
 } // namespace runlens

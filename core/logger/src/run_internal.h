@@ -127,6 +127,10 @@ struct StringHash {
 
 using namespace detail;
 
+// Media waiting past this wake the writer before its interval is up
+// (run_media.cpp refuses past 16 times this).
+inline constexpr size_t kMediaDrainBytes = size_t(16) << 20;
+
 // How soon the first points of a run are written: a run killed before its
 // first flush interval (5 s, say) would otherwise keep none.
 inline constexpr std::chrono::milliseconds kFirstFlushDelay{100};
@@ -179,7 +183,6 @@ struct Run::Impl {
     std::vector<std::optional<SeriesWriter>> on_disk; // empty until a series is first written
     std::vector<std::vector<MetricPoint>> spare;
     uint64_t dropped_on_disk = 0; // the runlens.dropped_points tag as last committed
-    bool media_tables_made = false;
     std::map<std::string, std::string> params_for_hash, data_for_hash;
     std::string git_for_hash;
     bool hash_dirty = true;

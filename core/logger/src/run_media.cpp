@@ -13,7 +13,7 @@ namespace {
 // What the logger holds in memory for media not yet written: beyond it a
 // call is refused (never waits), so a flood of images cannot exhaust memory
 // behind a slow disk.
-constexpr size_t kMaxBufferedMediaBytes = size_t(256) << 20;
+constexpr size_t kMaxBufferedMediaBytes = 16 * kMediaDrainBytes;
 
 std::string tooLarge(std::string_view key, size_t bytes)
 {
@@ -25,6 +25,7 @@ std::string tooLarge(std::string_view key, size_t bytes)
 
 bool Run::Impl::pushMedia(MediaRecord record)
 {
+    t_point_dropped = false;
     if (!live())
         return true;
     if (auto why = checkKey("media", record.key); !why.empty())
@@ -38,14 +39,17 @@ bool Run::Impl::pushMedia(MediaRecord record)
         return false;
     }
     if (buffered_media_bytes + record.bytes.size() > kMaxBufferedMediaBytes) {
-        last_error = "media '" + record.key + "' was not logged: " + std::to_string(kMaxBufferedMediaBytes >> 20)
+        // Dropped, as a metric point is when its buffer is full: the C ABI
+        // says RL_DROPPED and Python warns once instead of stopping training.
+        last_error = "media '" + record.key + "' was dropped: " + std::to_string(kMaxBufferedMediaBytes >> 20)
             + " MB of media already wait for the store";
+        t_point_dropped = true;
         return false;
     }
     buffered_media_bytes += record.bytes.size();
     records.push_back(std::move(record));
     // Write soon rather than at the next interval when media pile up.
-    if (buffered_media_bytes > kMaxBufferedMediaBytes / 16)
+    if (buffered_media_bytes >= kMediaDrainBytes)
         wake.notify_one();
     return true;
 }

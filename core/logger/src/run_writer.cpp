@@ -28,7 +28,8 @@ void Run::Impl::waitForWork(std::unique_lock<std::mutex>& lock)
     // While the store refuses writes a full buffer is no reason to retry
     // before the interval is up; a flush() or finish() is.
     const auto urgent = [&] {
-        return stopping || flush_requested != flush_done || (!write_failing && buffered_points >= drain_at);
+        return stopping || flush_requested != flush_done || (!write_failing && buffered_points >= drain_at)
+            || (!write_failing && buffered_media_bytes >= kMediaDrainBytes);
     };
     wake.wait_for(lock, options.flush_interval, [&] { return urgent() || first_point_due; });
     if (first_point_due && !urgent()) // gather what comes with the first point, briefly
@@ -303,10 +304,6 @@ void Run::Impl::writeRecord(const Record& record)
 
 void Run::Impl::writeMedia(const MediaRecord& r)
 {
-    if (!media_tables_made) {
-        createMediaTables(*db);
-        media_tables_made = true;
-    }
     std::vector<uint8_t> encoded;
     if (r.raw_channels > 0) {
         try {
@@ -319,27 +316,7 @@ void Run::Impl::writeMedia(const MediaRecord& r)
         }
     }
     const std::span<const uint8_t> bytes = r.raw_channels > 0 ? std::span<const uint8_t>(encoded) : r.bytes;
-    const std::string_view view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    const std::string hash = detail::sha256Hex(view);
-    db->prepare("INSERT INTO media_blobs(sha256, data) VALUES(?, ?) ON CONFLICT(sha256) DO NOTHING")
-        .bind(1, hash)
-        .bindBlob(2, std::as_bytes(bytes))
-        .run();
-    db->prepare("INSERT OR REPLACE INTO media(run_id, key, step, stepped, kind, format, sha256, size, width, height, "
-                "caption, time) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, id)
-        .bind(2, r.key)
-        .bind(3, r.step)
-        .bind(4, int64_t(r.stepped))
-        .bind(5, mediaKindText(r.kind))
-        .bind(6, r.format)
-        .bind(7, hash)
-        .bind(8, int64_t(bytes.size()))
-        .bind(9, r.width)
-        .bind(10, r.height)
-        .bind(11, r.caption)
-        .bind(12, r.time_ms)
-        .run();
+    writeMediaRow(*db, id, {r.key, r.step, r.stepped, r.kind, r.format, r.width, r.height, r.caption, r.time_ms}, bytes);
 }
 
 void Run::Impl::writeProvenance()

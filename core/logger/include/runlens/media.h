@@ -70,4 +70,28 @@ std::string csvField(std::string_view text);
 // older Runlens that knows none still opens the store.
 void createMediaTables(SqliteDb& db);
 
+// One row of the `media` table, its bytes apart.
+struct MediaRow {
+    std::string key;
+    int64_t step = 0;
+    bool stepped = false;
+    MediaKind kind = MediaKind::Image;
+    std::string format;
+    int width = 0, height = 0;
+    std::string caption;
+    int64_t time_ms = 0;
+};
+// Writes `bytes` as run `run_id`'s media `row`, content-addressed (a blob
+// already there is not written again), creating the tables if needed; in
+// the caller's transaction. The logger's writer and the importer share it.
+// Returns the sha256.
+std::string writeMediaRow(SqliteDb& db, std::string_view run_id, const MediaRow& row, std::span<const uint8_t> bytes);
+
+// Deletes the blobs no media row names any more (a run deleted, a key and
+// step logged again); a store without media is left alone.
+void deleteUnusedMediaBlobs(SqliteDb& db);
+
+// A confusion matrix has at most this many labels (a million counts).
+inline constexpr size_t kMaxConfusionLabels = 1000;
+
 } // namespace runlens

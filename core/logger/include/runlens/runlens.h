@@ -197,7 +197,8 @@ public:
     // and writes. `step`: the training step, for media logged again and
     // again (a slider shows them); none for a one-off. A key and step logged
     // again replace the earlier one. Refused (false, lastError()) above
-    // kMaxMediaBytes, or when 256 MB of media already wait for the store.
+    // kMaxMediaBytes; dropped (false; RL_DROPPED in the C ABI, a warning in
+    // Python) when 256 MB of media already wait for the store.
     //
     // An encoded PNG, JPEG, GIF, WebP, BMP or SVG, stored as given.
     bool logImage(std::string_view key, std::span<const uint8_t> encoded, std::optional<int64_t> step = {},

@@ -93,6 +93,11 @@ def _step(step):
     return step
 
 
+def _media_step(step):
+    # None: a one-off (RL_NO_STEP, the lowest 64-bit value, which no real step is).
+    return _native.RL_NO_STEP if step is None else _step(step)
+
+
 _open_runs = weakref.WeakSet()
 _exit_status = "finished"
 _lock = threading.Lock()
@@ -337,14 +342,14 @@ class Run:
             how, data = _media.image_input(image)
         except _media.MediaInputError as e:
             raise RunlensError(str(e)) from None
-        step = _native.RL_NO_STEP if step is None else _step(step)
+        step = _media_step(step)
         cap = _b(caption) if caption else None
         if how == "encoded":
             rc = _lib.rl_log_image(self._h, _b(key), data, len(data), step, cap)
         else:
             arr, height, width, channels = data
             rc = _lib.rl_log_image_pixels(self._h, _b(key), arr.ctypes.data, width, height, channels, 0, step, cap)
-        self._check(rc)
+        self._check_point(rc)   # too many media waiting for the disk: dropped with a warning, training goes on
 
     def log_figure(self, figure, name, step=None):
         """A matplotlib figure: as PNG under `name` and as SVG under `name`.svg."""
@@ -358,14 +363,14 @@ class Run:
             text = _b(_media.table_csv(data))
         except _media.MediaInputError as e:
             raise RunlensError(str(e)) from None
-        self._check(_lib.rl_log_table(self._h, _b(name), text, len(text),
-                                      _native.RL_NO_STEP if step is None else _step(step)))
+        self._check_point(_lib.rl_log_table(self._h, _b(name), text, len(text),
+                                      _media_step(step)))
 
     def log_text(self, name, text, step=None, format=None):  # noqa: A002 - the C ABI's word
         """Text; `format` (json, yaml, md, py, ...) defaults to the name's extension."""
         data = _b(str(text))
-        self._check(_lib.rl_log_text(self._h, _b(name), data, len(data), _b(_media.text_format(name, format)),
-                                     _native.RL_NO_STEP if step is None else _step(step)))
+        self._check_point(_lib.rl_log_text(self._h, _b(name), data, len(data), _b(_media.text_format(name, format)),
+                                     _media_step(step)))
 
     def log_confusion_matrix(self, name, y_true, y_pred, labels=None, step=None):
         """Counts of each true label (rows) by predicted label (columns), as
@@ -376,8 +381,8 @@ class Run:
             raise RunlensError(str(e)) from None
         c_labels = (ctypes.c_char_p * len(names))(*[_b(n) for n in names])
         c_counts = (ctypes.c_int64 * len(counts))(*counts)
-        self._check(_lib.rl_log_confusion_matrix(self._h, _b(name), c_labels, len(names), c_counts,
-                                                 _native.RL_NO_STEP if step is None else _step(step)))
+        self._check_point(_lib.rl_log_confusion_matrix(self._h, _b(name), c_labels, len(names), c_counts,
+                                                 _media_step(step)))
 
     def already_tried(self):
         """Has this run's config run before in its store and experiment? For
