@@ -373,6 +373,18 @@ class ArtifactsInReports(unittest.TestCase):
             self.assertIn(expected, flat)
         images = subprocess.run(["pdfimages", "-list", self.pdf], capture_output=True, text=True, timeout=60).stdout
         self.assertGreaterEqual(len(images.strip().splitlines()) - 2, 2, images)   # two header lines, then one an image
+        # The page with the pictures, as a reader's viewer draws it: the gradients are there, not blank boxes.
+        pages = pdf_pages(self.pdf)
+        page = next(i for i, text in enumerate(pages, 1) if "val/samples, image" in " ".join(text.split()))
+        prefix = os.path.join(self.dir, "artifacts-page")
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", str(page), "-l", str(page), self.pdf, prefix], check=True,
+                       timeout=60)
+        shot = next(os.path.join(self.dir, p) for p in os.listdir(self.dir) if p.startswith("artifacts-page"))
+        _, _, colours = png_size_and_colours(shot)
+        self.assertGreater(colours, 60)
+        if ARTIFACTS:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            shutil.copy(shot, os.path.join(ARTIFACTS, "report-artifacts-pdf.png"))
 
 
 if __name__ == "__main__":
