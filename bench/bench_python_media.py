@@ -60,7 +60,7 @@ def main():
             from PIL import Image
         except ImportError:
             Image = None
-        base_calls = []
+        base_calls, base_bytes = [], 0
         if Image is not None:
             out = os.path.join(tmp, "pngs")
             os.makedirs(out)
@@ -72,6 +72,7 @@ def main():
                 Image.fromarray(img).save(os.path.join(out, f"samples_{i}.png"))
                 base_calls.append(time.perf_counter() - t)
             base_total = time.perf_counter() - start
+            base_bytes = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
 
     def row(what, value, unit, baseline=None):
         text = f"{what:52s} {value:12.1f} {unit:5s}"
@@ -86,7 +87,7 @@ def main():
     row("log_image call, p99", percentile(calls, 0.99) * us, "us", percentile(base_calls, 0.99) * us if have else None)
     row("log_image call, worst", max(calls) * us, "us", max(base_calls) * us if have else None)
     row("images a second to the disk (until finish)", N / runlens_total, "/s", N / base_total if have else None)
-    row("store bytes per image (PNG, lossless)", store_bytes / N, "B")
+    row("store bytes per image (PNG, lossless)", store_bytes / N, "B", base_bytes / N if have else None)
     if not have:
         print("baseline: Pillow is not installed (python3-pil); no ratio")
 
