@@ -61,9 +61,12 @@ std::optional<RunArtifacts> artifactsOf(Opened& s, const QString& run, QTextStre
     return std::move(*listed);
 }
 
-} // namespace
+ExitCode printArtifacts(const CliCall& call, const RunArtifacts& listed, const QString& id);
+ExitCode writeArtifact(const CliCall& call, Opened& store, const RunArtifacts& listed, const QString& id);
 
-ExitCode artifactsCommand(const CliCall& call)
+// Opens the call's store, finds its run (the second argument) and lists
+// its artifacts, then runs `command` on them; else the exit code of what failed.
+template <class Command> ExitCode withRunArtifacts(const CliCall& call, Command&& command)
 {
     ExitCode code = Ok;
     auto s = openAndLoad(call.positionals[0], call.value(QStringLiteral("kind")), call.isSet(QStringLiteral("deleted")),
@@ -74,21 +77,44 @@ ExitCode artifactsCommand(const CliCall& call)
     auto a = artifactsOf(*s, call.positionals[1], call.err, code, &id);
     if (!a)
         return code;
+    return command(*s, *a, id);
+}
+
+} // namespace
+
+ExitCode artifactsCommand(const CliCall& call)
+{
+    return withRunArtifacts(call, [&](Opened&, const RunArtifacts& listed, const QString& id) {
+        return printArtifacts(call, listed, id);
+    });
+}
+
+ExitCode artifactCommand(const CliCall& call)
+{
+    return withRunArtifacts(call, [&](Opened& s, const RunArtifacts& listed, const QString& id) {
+        return writeArtifact(call, s, listed, id);
+    });
+}
+
+namespace {
+
+ExitCode printArtifacts(const CliCall& call, const RunArtifacts& listed, const QString& id)
+{
     if (call.format == QLatin1String("json")) {
         QJsonArray items;
-        for (const auto& item : a->items)
+        for (const auto& item : listed.items)
             items.append(itemJson(item));
         call.out << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("run"), id},
-                                          {QStringLiteral("folder"), a->root}, {QStringLiteral("artifacts"), items}})
+                                          {QStringLiteral("folder"), listed.root}, {QStringLiteral("artifacts"), items}})
                                           .toJson(QJsonDocument::Indented));
         return Ok;
     }
-    if (a->items.empty()) {
+    if (listed.items.empty()) {
         call.err << "runlens: run " << id << " logged no artifacts or media\n";
         return Ok;
     }
     std::vector<QStringList> rows;
-    for (const auto& item : a->items) {
+    for (const auto& item : listed.items) {
         QString what = artifactKindText(item.kind);
         if (!item.format.isEmpty())
             what += QStringLiteral(" (%1)").arg(item.format);
@@ -104,17 +130,8 @@ ExitCode artifactsCommand(const CliCall& call)
     return Ok;
 }
 
-ExitCode artifactCommand(const CliCall& call)
+ExitCode writeArtifact(const CliCall& call, Opened& store, const RunArtifacts& listed, const QString& id)
 {
-    ExitCode code = Ok;
-    auto s = openAndLoad(call.positionals[0], call.value(QStringLiteral("kind")), call.isSet(QStringLiteral("deleted")),
-        call.err, code);
-    if (!s)
-        return code;
-    QString id;
-    auto a = artifactsOf(*s, call.positionals[1], call.err, code, &id);
-    if (!a)
-        return code;
     const QString path = call.positionals[2];
     std::optional<qint64> step;
     if (call.isSet(QStringLiteral("step"))) {
@@ -126,7 +143,7 @@ ExitCode artifactCommand(const CliCall& call)
     // The item at the step asked (exactly), else the latest step logged.
     const ArtifactItem* found = nullptr;
     QStringList steps;
-    for (const auto& item : a->items) {
+    for (const auto& item : listed.items) {
         if (item.path != path)
             continue;
         if (item.stepped)
@@ -139,7 +156,7 @@ ExitCode artifactCommand(const CliCall& call)
             call.err << "runlens: '" << oneLine(path) << "' has no step " << *step << "; it has steps " << steps.join(QStringLiteral(", ")) << '\n';
         else {
             QStringList known;
-            for (const auto& item : a->items)
+            for (const auto& item : listed.items)
                 if (!known.contains(item.path))
                     known << oneLine(item.path);
             call.err << "runlens: run " << id << " has no artifact '" << oneLine(path) << "'"
@@ -148,7 +165,7 @@ ExitCode artifactCommand(const CliCall& call)
         }
         return RunNotFound;
     }
-    auto bytes = s->reader->loadArtifactBytes(a->root, *found, int64_t(4) << 30);
+    auto bytes = store.reader->loadArtifactBytes(listed.root, *found, int64_t(4) << 30);
     if (!bytes) {
         call.err << "runlens: " << bytes.error() << '\n';
         return Failed;
@@ -168,5 +185,7 @@ ExitCode artifactCommand(const CliCall& call)
     call.err << "runlens: wrote " << output << " (" << bytes->size() << " bytes)\n";
     return Ok;
 }
+
+} // namespace
 
 } // namespace runlens::cli

@@ -13,6 +13,7 @@
 #include "main_window.h"
 #include "runlens/runlens.h"
 #include "runlens/sqlite_db.h"
+#include "image_test_support.h"
 #include "test_support.h"
 #include "window_test_support.h"
 #include "workspace.h"
@@ -35,19 +36,6 @@ using namespace runlens::test;
 
 namespace {
 
-QByteArray png(const QImage& image)
-{
-    QByteArray out;
-    QBuffer b(&out);
-    b.open(QIODevice::WriteOnly);
-    image.save(&b, "PNG");
-    return out;
-}
-
-std::span<const uint8_t> bytes(const QByteArray& b)
-{
-    return {reinterpret_cast<const uint8_t*>(b.constData()), size_t(b.size())};
-}
 
 // A digit-like picture: a disc whose size grows with the step; runs differ in colour.
 QImage sample(int run, int64_t step)
@@ -99,7 +87,7 @@ private slots:
         for (int r = 0; r < 4; ++r) {
             auto run = Run::start(store_.toStdString(), testRun(names[size_t(r)]));
             for (int64_t step = 0; step <= 100; step += every[size_t(r)]) {
-                QVERIFY(run.logImage("val/samples", bytes(png(sample(r, step))), step));
+                QVERIFY(run.logImage("val/samples", bytesOf(pngBytes(sample(r, step))), step));
                 run.logMetric("loss", 1.0 / double(step + 1), step);
             }
             QVERIFY(run.logText("config.yaml",
@@ -248,14 +236,14 @@ private slots:
         const QString store = dir_.filePath(QStringLiteral("hostile.db"));
         QImage one(1, 1, QImage::Format_RGB888);
         one.fill(Qt::red);
-        QByteArray liar = png(one);
+        QByteArray liar = pngBytes(one);
         forgePngSize(liar, 30000);
-        const QByteArray truncated = png(sample(0, 50)).left(60);
+        const QByteArray truncated = pngBytes(sample(0, 50)).left(60);
         // An SVG with a script and a picture from elsewhere on the disk: drawn without either.
         const QString red = dir_.filePath(QStringLiteral("red.png"));
         QImage redImage(40, 40, QImage::Format_RGB888);
         redImage.fill(Qt::red);
-        writeFile(red, png(redImage));
+        writeFile(red, pngBytes(redImage));
         // Also through an SVG nested as a data: URI, whose own link would be drawn unsanitised.
         const QByteArray nested = "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink' "
                                   "width='40' height='40'><image xlink:href='" + red.toUtf8()
@@ -269,11 +257,11 @@ private slots:
                              "<rect width='20' height='20' fill='blue'/></svg>");
         auto run = Run::start(store.toStdString(), testRun("hostile"));
         // The logger refuses the forged header itself; as another tool's file it must be refused on reading.
-        QVERIFY(!run.logImage("liar", bytes(liar)));
+        QVERIFY(!run.logImage("liar", bytesOf(liar)));
         // So does it a truncated one: it cannot read its header.
-        QVERIFY(!run.logImage("truncated", bytes(truncated)));
+        QVERIFY(!run.logImage("truncated", bytesOf(truncated)));
         QVERIFY2(QString::fromStdString(run.lastError()).contains(QStringLiteral("damaged")), run.lastError().c_str());
-        QVERIFY(run.logImage("script", bytes(svg)));
+        QVERIFY(run.logImage("script", bytesOf(svg)));
         QVERIFY(run.finish());
         const QString folder = store + QStringLiteral(".artifacts/") + QString::fromStdString(run.id());
         // As another tool's files they reach the reader: refused or cut short there, never a crash.

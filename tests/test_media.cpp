@@ -16,6 +16,7 @@
 #include "runlens/media.h"
 #include "runlens/runlens.h"
 #include "runlens/sqlite_db.h"
+#include "image_test_support.h"
 #include "test_support.h"
 
 #include <sys/stat.h>
@@ -35,19 +36,6 @@ template <class T> QString whyNot(const Result<T>& r)
     return r ? QString() : r.error();
 }
 
-std::span<const uint8_t> bytesOf(const QByteArray& b)
-{
-    return {reinterpret_cast<const uint8_t*>(b.constData()), size_t(b.size())};
-}
-
-QByteArray pngOf(const QImage& image)
-{
-    QByteArray out;
-    QBuffer buffer(&out);
-    buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, "PNG");
-    return out;
-}
 
 QImage gradient(int w, int h, int seed)
 {
@@ -85,7 +73,7 @@ private slots:
     void encodedImagesReadBackByteForByte()
     {
         const QString store = dir_.filePath(QStringLiteral("encoded.db"));
-        const QByteArray png = pngOf(gradient(64, 48, 1));
+        const QByteArray png = pngBytes(gradient(64, 48, 1));
         QImage jpegSource = gradient(40, 30, 2);
         QByteArray jpeg;
         {
@@ -190,7 +178,7 @@ private slots:
         // A PNG header claiming 30000 x 30000 pixels: refused before anything is decoded.
         QImage tiny(1, 1, QImage::Format_RGB888);
         tiny.fill(Qt::red);
-        QByteArray liar = pngOf(tiny);
+        QByteArray liar = pngBytes(tiny);
         forgePngSize(liar, 30000);
         QVERIFY(!run.logImage("liar", bytesOf(liar)));
         QVERIFY2(QString::fromStdString(run.lastError()).contains(QStringLiteral("30000 x 30000")), run.lastError().c_str());
@@ -256,7 +244,7 @@ private slots:
         auto before = reader->loadArtifacts(id);
         QVERIFY2(before, qPrintable(whyNot(before)));
         QVERIFY(before->items.empty());
-        QVERIFY(run.logImage("late", bytesOf(pngOf(gradient(8, 8, 3))), 0));
+        QVERIFY(run.logImage("late", bytesOf(pngBytes(gradient(8, 8, 3))), 0));
         QVERIFY(run.flush());
         auto after = reader->loadArtifacts(id);
         QVERIFY(after);
@@ -270,7 +258,7 @@ private slots:
         // Two runs share a picture (one blob); a third has its own. Deleting
         // the third deletes its blob; the shared one stays until both go.
         const QString store = dir_.filePath(QStringLiteral("trash.db"));
-        const QByteArray shared = pngOf(gradient(32, 32, 7)), own = pngOf(gradient(32, 32, 8));
+        const QByteArray shared = pngBytes(gradient(32, 32, 7)), own = pngBytes(gradient(32, 32, 8));
         std::vector<std::string> ids;
         for (int r = 0; r < 3; ++r) {
             auto run = Run::start(store.toStdString(), testRun("trash-" + std::to_string(r)));
@@ -326,7 +314,7 @@ private slots:
         QTemporaryDir here;
         const QString store = here.filePath(QStringLiteral("runs.db"));
         const QString src = here.filePath(QStringLiteral("roc.png"));
-        writeFile(src, pngOf(gradient(10, 10, 4)));
+        writeFile(src, pngBytes(gradient(10, 10, 4)));
         auto run = Run::start(store.toStdString(), testRun("files"));
         QVERIFY(run.logArtifact(src.toStdString(), "plots"));
         QVERIFY(run.finish());
@@ -385,7 +373,7 @@ private slots:
         writeFile(runDir + QStringLiteral("/meta.yaml"),
             "artifact_uri: file://" + runDir.toUtf8() + "/artifacts\nend_time: 2\nexperiment_id: '0'\n"
             "lifecycle_stage: active\nrun_id: abc123\nrun_name: r\nstart_time: 1\nstatus: 3\n");
-        const QByteArray png = pngOf(gradient(12, 12, 5));
+        const QByteArray png = pngBytes(gradient(12, 12, 5));
         for (int step : {0, 5})
             writeFile(runDir + QStringLiteral("/artifacts/images/val#samples%step%") + QString::number(step)
                     + QStringLiteral("%timestamp%17000%uuid") + QString::number(step) + QStringLiteral(".png"),
@@ -424,7 +412,7 @@ private slots:
         // TF1's Summary.Image, and the text plugin; records written with the encoder the scalar
         // tests check against the shared fixtures' event files.
         QTemporaryDir logdir;
-        const QByteArray a = pngOf(gradient(16, 8, 1)), b = pngOf(gradient(16, 8, 2)), c = pngOf(gradient(10, 10, 3));
+        const QByteArray a = pngBytes(gradient(16, 8, 1)), b = pngBytes(gradient(16, 8, 2)), c = pngBytes(gradient(10, 10, 3));
         QByteArray events;
         events += scalarEventRecord("loss", 0, 1700000000.0, 1.0f);
         events += imageEventRecord("val/samples", 0, 1700000001.0, 16, 8, {a, b});

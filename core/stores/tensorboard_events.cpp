@@ -300,6 +300,54 @@ void addScalar(DecodedEvents& out, const QString& tag, int64_t step, double wall
     s.values.push_back(value);
 }
 
+// Summary.Value: tag(1), simple_value(2), image(4), tensor(8), metadata(9).
+struct SummaryValue {
+    QString tag;
+    std::optional<float> simple;
+    std::string_view image, tensor, metadata;
+    bool hasMetadata = false;
+};
+
+// Calls `value` with each Summary.Value (field 1) of the Summary `summary`;
+// false when the message is malformed.
+template <class F> bool forEachSummaryValue(std::string_view summary, F&& value)
+{
+    Wire sw(summary);
+    uint32_t sf, st;
+    while (sw.next(sf, st)) {
+        std::string_view bytes;
+        if (sf != 1 || st != 2) {
+            if (!sw.skip(st))
+                return false;
+            continue;
+        }
+        if (!sw.bytes(bytes))
+            return false;
+        Wire vw(bytes);
+        uint32_t vf, vt;
+        SummaryValue v;
+        while (vw.next(vf, vt)) {
+            std::string_view b;
+            uint32_t u32;
+            if (vf == 1 && vt == 2 && vw.bytes(b))
+                v.tag = fromUtf8(b);
+            else if (vf == 2 && vt == 5 && vw.fixed32(u32))
+                v.simple = asFloat(u32);
+            else if (vf == 9 && vt == 2 && vw.bytes(b)) {
+                v.metadata = b;
+                v.hasMetadata = true;
+            } else if (vf == 8 && vt == 2 && vw.bytes(b))
+                v.tensor = b;
+            else if (vf == 4 && vt == 2 && vw.bytes(b))
+                v.image = b;
+            else if (!vw.skip(vt))
+                return false;
+        }
+        value(v);
+    }
+    return sw.ok();
+}
+
 // Lists the pictures or text of one summary value (TF1 image, or a tensor
 // of the images or text plugin); the bytes are left where they are.
 void addImages(DecodedEvents& out, const QString& tag, int64_t step, double wall, std::string_view tf1,
@@ -376,43 +424,12 @@ bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>&
         out.lastWallTime = std::max(out.lastWallTime, wall);
     }
     for (const auto& summary : summaries) {
-        Wire sw(summary);
-        uint32_t sf, st;
-        while (sw.next(sf, st)) {
-            std::string_view value;
-            if (sf != 1 || st != 2) {
-                if (!sw.skip(st))
-                    return false;
-                continue;
-            }
-            if (!sw.bytes(value))
-                return false;
-            Wire vw(value);
-            uint32_t vf, vt;
-            QString tag;
-            std::optional<double> simple, tensor;
-            std::string_view metadata, tensorBytes, imageBytes;
-            bool hasMetadata = false;
-            while (vw.next(vf, vt)) {
-                std::string_view b;
-                uint32_t u32;
-                if (vf == 1 && vt == 2 && vw.bytes(b))
-                    tag = fromUtf8(b);
-                else if (vf == 2 && vt == 5 && vw.fixed32(u32))
-                    simple = asFloat(u32);
-                else if (vf == 9 && vt == 2 && vw.bytes(b)) {
-                    metadata = b;
-                    hasMetadata = true;
-                } else if (vf == 8 && vt == 2 && vw.bytes(b)) {
-                    tensor = tensorScalar(b);
-                    tensorBytes = b;
-                } else if (vf == 4 && vt == 2 && vw.bytes(b))
-                    imageBytes = b;
-                else if (!vw.skip(vt))
-                    return false;
-            }
-            if (hasMetadata) {
-                const auto [plugin, content] = pluginOf(metadata);
+        const bool ok = forEachSummaryValue(summary, [&](const SummaryValue& v) {
+            const QString& tag = v.tag;
+            const std::optional<double> simple = v.simple;
+            const std::optional<double> tensor = v.tensor.empty() ? std::nullopt : tensorScalar(v.tensor);
+            if (v.hasMetadata) {
+                const auto [plugin, content] = pluginOf(v.metadata);
                 if (plugin == QLatin1String("hparams"))
                     readHparams(content, out.hparams);
                 tensorTagIsScalar.insert(tag, plugin == QLatin1String("scalars"));
@@ -422,11 +439,13 @@ bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>&
                 addScalar(out, tag, step, wall, *simple);
             else if (tensor && tensorTagIsScalar.value(tag, false))
                 addScalar(out, tag, step, wall, *tensor);
-            else if (!imageBytes.empty())
-                addImages(out, tag, step, wall, imageBytes, {}, offset);
-            else if (!tensorBytes.empty())
-                addImages(out, tag, step, wall, {}, tensorBytes, offset);
-        }
+            else if (!v.image.empty())
+                addImages(out, tag, step, wall, v.image, {}, offset);
+            else if (!v.tensor.empty())
+                addImages(out, tag, step, wall, {}, v.tensor, offset);
+        });
+        if (!ok)
+            return false;
     }
     return true;
 }
@@ -572,46 +591,22 @@ std::optional<QByteArray> mediaInRecord(QIODevice& in, const EventMedia& media)
         }
         if (!w.bytes(summary))
             return std::nullopt;
-        Wire sw(summary);
-        uint32_t sf, st;
-        while (sw.next(sf, st)) {
-            std::string_view value;
-            if (sf != 1 || st != 2) {
-                if (!sw.skip(st))
-                    return std::nullopt;
-                continue;
+        std::optional<QByteArray> found;
+        forEachSummaryValue(summary, [&](const SummaryValue& v) {
+            if (found || v.tag != media.tag)
+                return;
+            if (!v.image.empty()) {
+                if (const auto decoded = tf1Image(v.image))
+                    found = QByteArray(decoded->encoded.data(), qsizetype(decoded->encoded.size()));
+                return;
             }
-            if (!sw.bytes(value))
-                return std::nullopt;
-            Wire vw(value);
-            uint32_t vf, vt;
-            QString tag;
-            std::string_view tensor, image;
-            while (vw.next(vf, vt)) {
-                std::string_view b;
-                if (vf == 1 && vt == 2 && vw.bytes(b))
-                    tag = fromUtf8(b);
-                else if (vf == 8 && vt == 2 && vw.bytes(b))
-                    tensor = b;
-                else if (vf == 4 && vt == 2 && vw.bytes(b))
-                    image = b;
-                else if (!vw.skip(vt))
-                    return std::nullopt;
-            }
-            if (tag != media.tag)
-                continue;
-            if (!image.empty()) {
-                const auto decoded = tf1Image(image);
-                if (!decoded)
-                    return std::nullopt;
-                return QByteArray(decoded->encoded.data(), qsizetype(decoded->encoded.size()));
-            }
-            const auto strings = tensorStrings(tensor);
+            const auto strings = tensorStrings(v.tensor);
             const size_t index = media.image ? size_t(2 + media.part) : 0;
             if (index < strings.size())
-                return QByteArray(strings[index].data(), qsizetype(strings[index].size()));
-            return std::nullopt;
-        }
+                found = QByteArray(strings[index].data(), qsizetype(strings[index].size()));
+        });
+        if (found)
+            return found;
     }
     return std::nullopt;
 }
