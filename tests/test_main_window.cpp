@@ -4,6 +4,8 @@
 #include "curve_plot.h"
 #include "curves_view.h"
 #include "main_window.h"
+#include "navigator_view.h"
+#include "store_registry.h"
 #include "event_banner.h"
 #include "watch_panel.h"
 #include "query_bar.h"
@@ -836,6 +838,27 @@ private slots:
         QTest::qWait(100); // let any deferred relayout happen before judging it
         QVERIFY2(side->width() >= before - 2, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(side->width())));
         QVERIFY(curvesSay(w, QStringLiteral("No metrics logged by these runs")));
+    }
+
+    void theNavigatorSaysWhichToolWroteEachStore()
+    {
+        // Stores from colleagues: a Runlens file and an MLflow folder side by
+        // side, each named with the tool that wrote it.
+        const QString ours = dir_.filePath(QStringLiteral("kinds.db"));
+        Run::start(ours.toStdString(), quiet("k")).finish();
+        const QString mlflow = QStringLiteral(RUNLENS_SHARED_FIXTURES) + QStringLiteral("/mlflow-filestore-v1");
+        if (!QFileInfo(mlflow).isDir())
+            QFAIL(test::kMissingFixtures);
+        MainWindow w;
+        w.openStores({ours, mlflow});
+        wait(w);
+        QStringList names;
+        for (int i = 0; i < w.navigator()->topLevelItemCount(); ++i)
+            names << w.navigator()->topLevelItem(i)->text(0);
+        QVERIFY2(names.contains(QStringLiteral("kinds.db · Runlens")), qPrintable(names.join(QLatin1Char('|'))));
+        QVERIFY2(names.filter(QStringLiteral(" · MLflow")).size() == 1, qPrintable(names.join(QLatin1Char('|'))));
+        QCOMPARE(storeFormatTitle(QStringLiteral("wandb")), QStringLiteral("W&B"));
+        QCOMPARE(storeFormatTitle(QStringLiteral("no-such-kind")), QStringLiteral("no-such-kind"));
     }
 
     void theAppIconResourceIsThere()

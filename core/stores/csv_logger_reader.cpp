@@ -125,6 +125,7 @@ StoreFormat CsvLoggerReader::format(Kind kind)
 {
     const bool lightning = kind == Kind::Lightning;
     return {lightning ? QStringLiteral("lightning") : QStringLiteral("dvclive"),
+        lightning ? QStringLiteral("Lightning CSV") : QStringLiteral("DVCLive"),
         lightning ? QStringLiteral("Lightning CSV logs") : QStringLiteral("DVCLive output"),
         StoreCapability::Read | StoreCapability::Live,
         [kind](const StoreProbe& probe) { return recognise(probe, kind); },

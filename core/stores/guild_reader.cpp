@@ -147,7 +147,7 @@ int GuildReader::recognise(const StoreProbe& probe)
 
 StoreFormat GuildReader::format()
 {
-    return {QStringLiteral("guild"), QStringLiteral("Guild AI runs (.guild/runs)"),
+    return {QStringLiteral("guild"), QStringLiteral("Guild"), QStringLiteral("Guild AI runs (.guild/runs)"),
         StoreCapability::Read | StoreCapability::Live, &recognise,
         [](const QString& path, const StoreOpenOptions&) { return asStoreReader(open(path)); }};
 }

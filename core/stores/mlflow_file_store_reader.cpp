@@ -227,7 +227,7 @@ int MlflowFileStoreReader::recognise(const StoreProbe& probe)
 
 StoreFormat MlflowFileStoreReader::format()
 {
-    return {QStringLiteral("mlflow-file"), QStringLiteral("an MLflow mlruns folder or a folder holding one"),
+    return {QStringLiteral("mlflow-file"), QStringLiteral("MLflow"), QStringLiteral("an MLflow mlruns folder or a folder holding one"),
         StoreCapability::Read | StoreCapability::Live, &recognise,
         [](const QString& path, const StoreOpenOptions& options) { return asStoreReader(open(path, options.includeDeleted)); }};
 }

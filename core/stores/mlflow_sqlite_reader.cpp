@@ -68,7 +68,7 @@ int MlflowSqliteReader::recognise(const StoreProbe& probe)
 
 StoreFormat MlflowSqliteReader::format()
 {
-    return {QStringLiteral("mlflow-sqlite"), QStringLiteral("an MLflow SQLite database (mlflow.db)"),
+    return {QStringLiteral("mlflow-sqlite"), QStringLiteral("MLflow"), QStringLiteral("an MLflow SQLite database (mlflow.db)"),
         StoreCapability::Read | StoreCapability::Live, &recognise,
         [](const QString& path, const StoreOpenOptions& options) { return asStoreReader(open(path, options.includeDeleted)); }};
 }

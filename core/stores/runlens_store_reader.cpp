@@ -130,7 +130,7 @@ int RunlensStoreReader::recognise(const StoreProbe& probe)
 
 StoreFormat RunlensStoreReader::format()
 {
-    return {QStringLiteral("runlens"), QStringLiteral("a Runlens store"),
+    return {QStringLiteral("runlens"), QStringLiteral("Runlens"), QStringLiteral("a Runlens store"),
         StoreCapability::Read | StoreCapability::Live | StoreCapability::WriteAnnotations, &recognise,
         [](const QString& path, const StoreOpenOptions&) { return asStoreReader(open(path)); }};
 }

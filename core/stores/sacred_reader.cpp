@@ -121,7 +121,7 @@ int SacredReader::recognise(const StoreProbe& probe)
 
 StoreFormat SacredReader::format()
 {
-    return {QStringLiteral("sacred"), QStringLiteral("Sacred FileStorageObserver folders"),
+    return {QStringLiteral("sacred"), QStringLiteral("Sacred"), QStringLiteral("Sacred FileStorageObserver folders"),
         StoreCapability::Read | StoreCapability::Live, &recognise,
         [](const QString& path, const StoreOpenOptions&) { return asStoreReader(open(path)); }};
 }

@@ -46,6 +46,7 @@ struct StoreOpenOptions {
 
 struct StoreFormat {
     QString kind;        // what --kind takes and StoreReader::kind() returns
+    QString title;       // the tool's name, as the navigator shows it: "MLflow", "TensorBoard", "W&B"
     QString description; // for messages: "an MLflow mlruns folder or a folder holding one"
     StoreCapabilities capabilities;
     // How surely the probed path is a store of this format: 0 not at all. The

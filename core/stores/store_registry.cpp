@@ -40,6 +40,14 @@ const std::vector<StoreFormat>& storeFormats()
     return formats;
 }
 
+QString storeFormatTitle(const QString& kind)
+{
+    for (const auto& f : storeFormats())
+        if (f.kind == kind)
+            return f.title;
+    return kind;
+}
+
 const StoreFormat* findStoreFormat(const QString& kind)
 {
     const auto& formats = storeFormats();

@@ -13,6 +13,8 @@ namespace runlens {
 
 // The registry, in the order messages list the formats.
 const std::vector<StoreFormat>& storeFormats();
+// The title of the format of `kind` ("W&B" for wandb); the kind itself when unknown.
+QString storeFormatTitle(const QString& kind);
 // The format named `kind`, or nullptr.
 const StoreFormat* findStoreFormat(const QString& kind);
 // The kinds this build reads, as --kind names them.

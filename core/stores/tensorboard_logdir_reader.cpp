@@ -54,7 +54,7 @@ int TensorboardLogdirReader::recognise(const StoreProbe& probe)
 
 StoreFormat TensorboardLogdirReader::format()
 {
-    return {QStringLiteral("tensorboard"), QStringLiteral("a TensorBoard logdir"),
+    return {QStringLiteral("tensorboard"), QStringLiteral("TensorBoard"), QStringLiteral("a TensorBoard logdir"),
         StoreCapability::Read | StoreCapability::Live, &recognise,
         [](const QString& path, const StoreOpenOptions&) { return asStoreReader(open(path)); }};
 }

@@ -109,7 +109,7 @@ int WandbFolderReader::recognise(const StoreProbe& probe)
 
 StoreFormat WandbFolderReader::format()
 {
-    return {QStringLiteral("wandb"), QStringLiteral("Weights & Biases run folders (wandb/)"),
+    return {QStringLiteral("wandb"), QStringLiteral("W&B"), QStringLiteral("Weights & Biases run folders (wandb/)"),
         StoreCapability::Read | StoreCapability::Live, &recognise,
         [](const QString& path, const StoreOpenOptions&) { return asStoreReader(open(path)); }};
 }

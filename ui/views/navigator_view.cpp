@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "navigator_view.h"
 
+#include "store_registry.h"
+
 #include "saved_view.h"
 
 #include "workspace.h"
@@ -23,6 +25,9 @@ NavigatorView::NavigatorView(Workspace& workspace, QWidget* parent) : QTreeWidge
 {
     setColumnCount(2);
     setHeaderLabels({tr("Stores"), tr("Runs")});
+    // A long store or experiment name keeps its end: the tool after a
+    // store's name ("… · MLflow") and the distinguishing suffix of a sweep's.
+    setTextElideMode(Qt::ElideMiddle);
     header()->setStretchLastSection(false);
     header()->setSectionResizeMode(0, QHeaderView::Stretch);
     header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
@@ -51,8 +56,13 @@ void NavigatorView::rebuild()
     QTreeWidgetItem* reselect = all;
     for (int s = 0; s < workspace_.storeCount(); ++s) {
         const auto& store = workspace_.store(s);
-        auto* item = new QTreeWidgetItem(this, {QFileInfo(store.path).fileName(), QString::number(store.table->rowCount())});
-        QStringList lines = {store.path, store.kind + QStringLiteral(" store")};
+        // The tool that wrote it, beside its name: two stores called "wandb"
+        // or "mlruns" are told apart by where they are (the tooltip), and
+        // what they are shows at a glance.
+        const QString title = storeFormatTitle(store.kind);
+        auto* item = new QTreeWidgetItem(this,
+            {QStringLiteral("%1 · %2").arg(QFileInfo(store.path).fileName(), title), QString::number(store.table->rowCount())});
+        QStringList lines = {store.path, tr("%1 store (%2)").arg(title, store.kind)};
         lines += store.notes;
         lines += store.problems;
         item->setToolTip(0, lines.join(QLatin1Char('\n')));
