@@ -74,7 +74,6 @@ class TestArtifactsWindow : public QObject {
 
     QTemporaryDir dir_;
     QString store_;
-    std::vector<std::string> ids_;
 
 private slots:
     void initTestCase()
@@ -97,7 +96,6 @@ private slots:
             QVERIFY(run.logConfusionMatrix("val/confusion", labels, counts));
             QVERIFY(run.logTable("importance", "feature,gain\nlr," + std::to_string(0.5 - 0.1 * r) + "\ndepth,0.2\n"));
             QVERIFY(run.finish());
-            ids_.push_back(run.id());
         }
     }
 

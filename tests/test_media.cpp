@@ -416,7 +416,9 @@ private slots:
         QByteArray events;
         events += scalarEventRecord("loss", 0, 1700000000.0, 1.0f);
         events += imageEventRecord("val/samples", 0, 1700000001.0, 16, 8, {a, b});
-        events += textEventRecord("notes", 3, 1700000002.0, "**lr** too high");
+        events += textEventRecord("notes", 3, 1700000002.0, "first take");
+        // The same tag at the same step again (a run restarted from a checkpoint): the later wins.
+        events += textEventRecord("notes", 3, 1700000002.5, "**lr** too high");
         events += tf1ImageEventRecord("input", 5, 1700000003.0, 10, 10, c);
         events += imageEventRecord("val/samples", 10, 1700000004.0, 16, 8, {b, a});
         events += scalarEventRecord("loss", 10, 1700000004.0, 0.5f);

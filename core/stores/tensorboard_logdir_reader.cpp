@@ -14,6 +14,7 @@
 #include <QFileInfo>
 #include <QSet>
 
+#include <algorithm>
 #include <cmath>
 
 namespace runlens {
@@ -224,12 +225,11 @@ FolderOfRunsReader::RunFolder TensorboardLogdirReader::readRun(const QString& fo
     }
     // A tag logged twice at a step (a restarted run): the later record wins, as in TensorBoard.
     std::stable_sort(run.artifacts.items.begin(), run.artifacts.items.end(), artifactOrder);
+    // Walked from the end, so the one kept of equals is the last; one pass, not an erase each.
     auto& items = run.artifacts.items;
-    for (size_t i = 0; i + 1 < items.size();)
-        if (items[i].path == items[i + 1].path && items[i].step == items[i + 1].step)
-            items.erase(items.begin() + ptrdiff_t(i));
-        else
-            ++i;
+    const auto kept = std::unique(items.rbegin(), items.rend(),
+        [](const ArtifactItem& a, const ArtifactItem& b) { return a.path == b.path && a.step == b.step; });
+    items.erase(items.begin(), kept.base());
     run.environment.emplace_back(QStringLiteral("event files"), QString::number(files.size()));
     run.environment.emplace_back(QStringLiteral("logdir"), folder);
     if (ev.badCrc)
