@@ -20,6 +20,7 @@ import unittest
 
 RUNLENS = os.environ.get("RUNLENS_BIN", "runlens")
 HERE = os.path.dirname(os.path.abspath(__file__))
+STANDINS = os.path.join(HERE, "standins")
 
 
 def needs(*modules):
@@ -41,9 +42,14 @@ class DropInBase(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def script(self, body, expect_rc=0):
+    def script(self, body, expect_rc=0, frameworks=()):
         env = dict(os.environ)
         env["MLFLOW_TRACKING_URI"] = "sqlite:///" + self.store
+        standins = [m for m in frameworks if importlib.util.find_spec(m) is None]
+        if standins:
+            # Debian 12 packages neither LightGBM nor Keras: the stand-ins (standins/README.md) then.
+            print(f"{self.id()}: {', '.join(standins)} from tests/python/standins", file=sys.stderr)
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [STANDINS, env.get("PYTHONPATH")]))
         proc = subprocess.run([sys.executable, "-c", textwrap.dedent(body)], cwd=self.tmp.name, env=env,
                               capture_output=True, text=True, timeout=300)
         self.assertEqual(proc.returncode, expect_rc, proc.stderr)
@@ -440,6 +446,197 @@ class PyTorchProject(DropInBase):
             print("ok")
             """)
         self.assertEqual(out.strip(), "ok")
+
+
+@needs("numpy")
+class LightGBMProject(DropInBase):
+    """lightgbm.train and the scikit-learn API under autolog, models saved and loaded back; against
+    LightGBM where the machine has it, else the stand-in (standins/README.md)."""
+
+    def lgb(self, body):
+        return self.script(body, frameworks=("lightgbm",))
+
+    def test_autolog_with_early_stopping_logs_params_iterations_importance_and_model(self):
+        out = self.lgb("""
+            import json, os
+            import numpy as np
+            import lightgbm as lgb
+            import runlens.mlflow as mlflow
+            rng = np.random.default_rng(0)
+            X = rng.normal(size=(300, 4))
+            y = X @ np.array([2.0, -1.0, 0.5, 0.0]) + rng.normal(scale=0.1, size=300)
+            train, valid = lgb.Dataset(X[:200], label=y[:200]), lgb.Dataset(X[200:], label=y[200:])
+            mlflow.lightgbm.autolog()
+            with mlflow.start_run(run_name="lgb") as run:
+                booster = lgb.train({"objective": "regression", "learning_rate": 0.3, "num_leaves": 15}, train,
+                                    num_boost_round=400, valid_sets=[train, valid], valid_names=["train", "valid"],
+                                    callbacks=[lgb.early_stopping(3, verbose=False)])
+            loaded = mlflow.lightgbm.load_model(f"runs:/{run.info.run_id}/model")
+            assert np.allclose(loaded.predict(X[200:]), booster.predict(X[200:]))
+            pyfunc = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/model")
+            assert np.allclose(pyfunc.predict(X[200:]), booster.predict(X[200:]))
+            meta = mlflow.models.Model.load(os.path.join(mlflow.artifacts.download_artifacts(
+                f"runs:/{run.info.run_id}/model"), "MLmodel"))
+            print(json.dumps({"run": run.info.run_id, "best": booster.best_iteration,
+                              "done": booster.current_iteration(), "flavors": meta.flavors}))
+            """)
+        got = json.loads(out.strip().splitlines()[-1])
+        best, done = got["best"], got["done"]
+        self.assertGreater(best, 0)
+        self.assertLess(done, 400, "early stopping did not stop")
+        flavor = got["flavors"]["lightgbm"]
+        self.assertEqual((flavor["data"], flavor["model_class"]), ("model.lgb", "lightgbm.basic.Booster"))
+        self.assertEqual(got["flavors"]["python_function"]["loader_module"], "mlflow.lightgbm")
+        run = [r for r in self.runs() if r["id"] == got["run"]][0]
+        self.assertEqual(run["params"]["learning_rate"], 0.3)
+        self.assertEqual(run["params"]["num_boost_round"], 400)       # train()'s argument
+        self.assertEqual(run["params"]["keep_training_booster"], False)  # and its defaults, as MLflow
+        self.assertNotIn("valid_sets", run["params"])
+        # Every iteration trained, then the best iteration's metrics one step after the last (MLflow's layout).
+        self.assertEqual(run["metrics"]["valid-l2"]["count"], done + 1)
+        self.assertEqual(run["metrics"]["valid-l2"]["last_step"], done)
+        self.assertEqual(run["metrics"]["train-l2"]["count"], done + 1)
+        self.assertEqual(run["metrics"]["best_iteration"]["last"], best)
+        self.assertEqual(run["metrics"]["stopped_iteration"]["last"], done)
+        show = self.show(got["run"])
+        paths = {a["path"] for a in show["artifacts"]}
+        self.assertTrue({"model/model.lgb", "model/MLmodel", "model/requirements.txt", "model/python_env.yaml",
+                         "feature_importance_split.json", "feature_importance_gain.json"} <= paths, paths)
+
+    def test_best_iteration_metrics_are_those_of_the_best_iteration(self):
+        out = self.lgb("""
+            import numpy as np
+            import lightgbm as lgb
+            import runlens.mlflow as mlflow
+            from runlens.mlflow.tracking import MlflowClient
+            rng = np.random.default_rng(1)
+            X = rng.normal(size=(120, 3)); y = X[:, 0] + rng.normal(scale=2.0, size=120)
+            mlflow.lightgbm.autolog(log_models=False)
+            with mlflow.start_run() as run:
+                b = lgb.train({"learning_rate": 0.9}, lgb.Dataset(X[:60], label=y[:60]), 50,
+                              valid_sets=[lgb.Dataset(X[60:], label=y[60:])], valid_names=["v"],
+                              callbacks=[lgb.early_stopping(2)])
+            history = MlflowClient().get_metric_history(run.info.run_id, "v-l2")
+            by_step = {m.step: m.value for m in history}
+            last = max(by_step)
+            assert by_step[last] == by_step[b.best_iteration - 1], (by_step, b.best_iteration)
+            print(run.info.run_id)
+            """)
+        paths = {a["path"] for a in self.show(out.split()[-1])["artifacts"]}
+        self.assertFalse(any(p.startswith("model/") for p in paths), paths)   # log_models=False
+
+    def test_scikit_learn_api_logs_once_and_a_pickled_model_loads_back(self):
+        out = self.lgb("""
+            import numpy as np
+            import lightgbm as lgb
+            import runlens.mlflow as mlflow
+            X = np.arange(40, dtype=float).reshape(20, 2) / 10; y = X.sum(axis=1)
+            mlflow.lightgbm.autolog(log_models=False)
+            reg = lgb.LGBMRegressor(n_estimators=25, learning_rate=0.2).fit(X, y, eval_set=[(X, y)])
+            with mlflow.start_run() as run:
+                info = mlflow.lightgbm.log_model(reg, name="sk")
+            back = mlflow.lightgbm.load_model(info.model_uri)
+            assert type(back) is type(reg) and np.allclose(back.predict(X), reg.predict(X))
+            print(mlflow.last_active_run().info.run_id, info.flavors["lightgbm"]["data"])
+            """)
+        run_id, data = out.split()[-2:]
+        self.assertEqual(data, "model.pkl")
+        runs = self.runs()
+        self.assertEqual(len(runs), 2)   # fit() outside a run made one; the explicit run the other
+        autologged = [r for r in runs if r["id"] != run_id][0]
+        self.assertEqual(autologged["params"]["num_boost_round"], 25)
+        self.assertEqual(autologged["metrics"]["valid_0-l2"]["count"], 25)   # not logged twice by nesting
+        self.assertEqual(autologged["status"], "finished")
+
+    def test_disable_turns_autolog_off(self):
+        self.lgb("""
+            import numpy as np
+            import lightgbm as lgb
+            import runlens.mlflow as mlflow
+            mlflow.lightgbm.autolog()
+            mlflow.lightgbm.autolog(disable=True)
+            lgb.train({}, lgb.Dataset(np.ones((4, 1)), label=np.ones(4)), 3)
+            with mlflow.start_run():
+                lgb.train({"learning_rate": 0.5}, lgb.Dataset(np.ones((4, 1)), label=np.ones(4)), 3)
+            """)
+        runs = self.runs()
+        self.assertEqual(len(runs), 1)       # only the script's own run: no autolog run
+        self.assertEqual(runs[0]["params"], {})
+
+
+@needs("numpy")
+class KerasProject(DropInBase):
+    """keras.Model.fit under autolog, MlflowCallback by hand, the model saved and loaded back;
+    against Keras 3 where the machine has it, else the stand-in (standins/README.md)."""
+
+    def keras(self, body, expect_rc=0):
+        return self.script(body, expect_rc=expect_rc, frameworks=("keras",))
+
+    def test_autolog_logs_fit_arguments_optimizer_epochs_summary_and_model(self):
+        out = self.keras("""
+            import json, os
+            import numpy as np
+            import keras
+            import runlens.mlflow as mlflow
+            rng = np.random.default_rng(0)
+            x = rng.normal(size=(200, 3)); y = x @ np.array([1.0, -2.0, 0.5])
+            model = keras.Sequential([keras.layers.Dense(1)])
+            model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")
+            mlflow.keras.autolog()
+            with mlflow.start_run() as run:
+                history = model.fit(x, y, batch_size=16, epochs=6, validation_split=0.25, verbose=0)
+            loaded = mlflow.keras.load_model(f"runs:/{run.info.run_id}/model")
+            assert np.allclose(loaded.predict(x[:5], verbose=0), model.predict(x[:5], verbose=0))
+            pyfunc = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/model")
+            assert np.allclose(pyfunc.predict(x[:5]), model.predict(x[:5], verbose=0))
+            meta = mlflow.models.Model.load(os.path.join(mlflow.artifacts.download_artifacts(
+                f"runs:/{run.info.run_id}/model"), "MLmodel"))
+            print(json.dumps({"run": run.info.run_id, "loss": history.history["loss"], "flavors": meta.flavors}))
+            """)
+        got = json.loads(out.strip().splitlines()[-1])
+        flavor = got["flavors"]["keras"]
+        self.assertEqual((flavor["data"], flavor["save_exported_model"]), ("data", False))
+        self.assertEqual(got["flavors"]["python_function"]["loader_module"], "mlflow.keras")
+        run = [r for r in self.runs() if r["id"] == got["run"]][0]
+        self.assertEqual(run["params"]["batch_size"], 16)
+        self.assertEqual(run["params"]["epochs"], 6)
+        self.assertEqual(run["params"]["validation_split"], 0.25)
+        self.assertEqual(run["params"]["optimizer_learning_rate"], 0.05)
+        self.assertNotIn("x", run["params"])
+        self.assertEqual(run["metrics"]["loss"]["count"], 6)
+        self.assertEqual(run["metrics"]["loss"]["last_step"], 5)
+        self.assertAlmostEqual(run["metrics"]["loss"]["last"], got["loss"][-1], places=6)
+        self.assertEqual(run["metrics"]["val_loss"]["count"], 6)
+        self.assertIn("validation_loss", run["metrics"])
+        paths = {a["path"] for a in self.show(got["run"])["artifacts"]}
+        self.assertTrue({"model/data/model.keras", "model/data/keras_module.txt", "model/MLmodel",
+                         "model_summary.txt"} <= paths, paths)
+
+    def test_callback_by_hand_and_the_callback_twice_refused(self):
+        out = self.keras("""
+            import numpy as np
+            import keras
+            import runlens.mlflow as mlflow
+            from runlens.mlflow.exceptions import MlflowException
+            x = np.ones((8, 2)); y = np.ones(8)
+            model = keras.Sequential([keras.layers.Dense(1)])
+            model.compile(optimizer="sgd", loss="mse")
+            with mlflow.start_run() as run:
+                model.fit(x, y, 4, 3, 0, [mlflow.keras.MlflowCallback(log_every_epoch=False, log_every_n_steps=1)])
+            mlflow.keras.autolog(log_models=False)
+            try:
+                model.fit(x, y, epochs=1, callbacks=[mlflow.keras.MlflowCallback()])
+            except MlflowException as e:
+                print("refused", e.error_code)
+            print(run.info.run_id)
+            """)
+        self.assertIn("refused INVALID_PARAMETER_VALUE", out)
+        by_hand = [r for r in self.runs() if r["id"] == out.split()[-1]][0]
+        self.assertEqual(by_hand["metrics"]["loss"]["count"], 6)    # every batch: 2 a epoch, 3 epochs
+        self.assertEqual(by_hand["metrics"]["loss"]["last_step"], 6)
+        self.assertNotIn("epochs", by_hand["params"])               # the callback alone logs no fit() args
+        refused = [r for r in self.runs() if r["id"] != by_hand["id"]]
+        self.assertEqual([r["status"] for r in refused], ["failed"])  # autolog's own run ends FAILED
 
 
 @needs("xgboost", "sklearn", "numpy")

@@ -589,11 +589,11 @@ def log_inputs(datasets=None, contexts=None, tags_list=None, models=None):
 def autolog(log_input_examples=False, log_model_signatures=True, log_models=True, log_datasets=True,
             disable=False, exclusive=False, disable_for_unsupported_versions=False, silent=False,
             extra_tags=None, **_ignored):
-    """Autologging for every supported framework that is installed (scikit-learn, XGBoost)."""
+    """Autologging for every supported framework that is installed (scikit-learn, XGBoost, LightGBM, Keras)."""
     import importlib.util
-    from . import sklearn as _sk, xgboost as _xgb
+    from . import keras as _keras, lightgbm as _lgb, sklearn as _sk, xgboost as _xgb
     found = False
-    for module, flavor in (("sklearn", _sk), ("xgboost", _xgb)):
+    for module, flavor in (("sklearn", _sk), ("xgboost", _xgb), ("lightgbm", _lgb), ("keras", _keras)):
         if importlib.util.find_spec(module) is None:
             continue
         found = True
@@ -601,7 +601,8 @@ def autolog(log_input_examples=False, log_model_signatures=True, log_models=True
                        log_models=log_models, log_datasets=log_datasets, disable=disable, exclusive=exclusive,
                        silent=silent, extra_tags=extra_tags)
     if not found and not disable and not silent:
-        _backend.warn_once("autolog-none", "autolog found no supported framework installed (scikit-learn, xgboost)")
+        _backend.warn_once("autolog-none", "autolog found no supported framework installed (scikit-learn, xgboost, "
+                                           "lightgbm, keras)")
 
 
 def evaluate(*args, **kwargs):
@@ -621,4 +622,4 @@ def register_model(model_uri, name, await_registration_for=300, *, tags=None, en
 
 
 from .tracking import MlflowClient  # noqa: E402
-from . import data, models, pyfunc, sklearn, pytorch, xgboost, artifacts, entities, exceptions, tracking, utils  # noqa: E402,F401,E501
+from . import data, models, pyfunc, sklearn, pytorch, xgboost, lightgbm, keras, tensorflow, artifacts, entities, exceptions, tracking, utils  # noqa: E402,F401,E501

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """mlflow.pyfunc: any MLflow-layout model as a predict() (its loader_module's
-flavor: sklearn, pytorch, xgboost, or a PythonModel), and PythonModel models
+flavor: sklearn, pytorch, xgboost, lightgbm, keras, or a PythonModel), and PythonModel models
 saved and logged as MLflow does (python_model.pkl)."""
 import importlib
 import os
@@ -17,7 +17,8 @@ from ..protos import databricks_pb2 as _codes
 FLAVOR_NAME = "python_function"
 _PYTHON_MODEL = "python_model.pkl"
 _OURS = {"mlflow.sklearn": "runlens.mlflow.sklearn", "mlflow.pytorch": "runlens.mlflow.pytorch",
-         "mlflow.xgboost": "runlens.mlflow.xgboost", "mlflow.pyfunc.model": "runlens.mlflow.pyfunc"}
+         "mlflow.xgboost": "runlens.mlflow.xgboost", "mlflow.lightgbm": "runlens.mlflow.lightgbm",
+         "mlflow.keras": "runlens.mlflow.keras", "mlflow.pyfunc.model": "runlens.mlflow.pyfunc"}
 
 
 class PythonModelContext:

@@ -5,13 +5,11 @@ iteration eval metrics (<data>-<metric>, step = iteration), best_iteration and
 stopped_iteration with early stopping, feature importance, and the model.
 xgboost is imported only when used."""
 import functools
-import json
 import os
 import sys
-import tempfile
-import threading
 
 from .. import _backend
+from .._autolog_run import autolog_run, log_json_artifact, param_value
 from ..exceptions import MlflowException
 from ..models import (MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
                       write_environment, write_input_example)
@@ -21,7 +19,6 @@ FLAVOR_NAME = "xgboost"
 _MODEL_FILE = "model.xgb"
 _config = {"enabled": False}
 _originals = {}
-_depth = threading.local()
 
 
 def save_model(xgb_model, path, conda_env=None, code_paths=None, mlflow_model=None, signature=None,
@@ -115,19 +112,13 @@ def _callback(run):
 def _patched_train(original):
     @functools.wraps(original)
     def train(params, dtrain, num_boost_round=10, *args, **kwargs):
-        if not _config["enabled"] or getattr(_depth, "n", 0):
+        if not _config["enabled"]:
             return original(params, dtrain, num_boost_round, *args, **kwargs)
-        import runlens.mlflow as mlflow
-        active = mlflow.active_run()
-        started = active is None
-        if started:
-            active = mlflow.start_run()
-        run = active._run
-        _depth.n = 1
-        try:
+        with autolog_run() as run:
+            if run is None:
+                return original(params, dtrain, num_boost_round, *args, **kwargs)
             for key, value in (params or {}).items():
-                run.log_param(key, value if isinstance(value, (int, float, str, bool)) or value is None
-                              else str(value))
+                run.log_param(key, param_value(value))
             run.log_param("num_boost_round", num_boost_round)
             if kwargs.get("early_stopping_rounds") is not None:
                 run.log_param("early_stopping_rounds", kwargs["early_stopping_rounds"])
@@ -145,25 +136,12 @@ def _patched_train(original):
             try:
                 importance = booster.get_score(importance_type="weight")
                 if importance:
-                    with tempfile.TemporaryDirectory() as tmp:
-                        p = os.path.join(tmp, "feature_importance_weight.json")
-                        with open(p, "w") as fh:
-                            json.dump(importance, fh)
-                        run.log_artifact(p)
+                    log_json_artifact(run, "feature_importance_weight.json", importance)
             except Exception:
                 pass
             if _config.get("log_models"):
                 log_model(booster, "model")
             return booster
-        except BaseException:
-            if started:
-                mlflow.end_run("FAILED")
-                started = False
-            raise
-        finally:
-            _depth.n = 0
-            if started:
-                mlflow.end_run()
     train._runlens_autolog = True
     return train
 

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: MIT
+"""The run an autologged training call logs to, for every flavor's autolog:
+the active run, or one the call starts and ends itself (FAILED when training
+raises), as MLflow's autolog does. A training call made inside another one
+(LightGBM's scikit-learn fit calls lightgbm.train; a Keras fit inside a fit
+callback) gets None and logs nothing of its own."""
+import contextlib
+import inspect
+import threading
+
+_depth = threading.local()
+
+
+@contextlib.contextmanager
+def autolog_run():
+    if getattr(_depth, "n", 0):
+        yield None
+        return
+    import runlens.mlflow as mlflow
+    active = mlflow.active_run()
+    started = active is None
+    if started:
+        active = mlflow.start_run()
+    _depth.n = 1
+    try:
+        yield active._run
+    except BaseException:
+        if started:
+            mlflow.end_run("FAILED")
+            started = False
+        raise
+    finally:
+        _depth.n = 0
+        if started:
+            mlflow.end_run()
+
+
+def param_value(value):
+    """What a param is logged as: scalars as they are, anything else as its text."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def call_arguments(function, args, kwargs, leave_out):
+    """The arguments a call gives `function`, with its defaults for the rest, as
+    MLflow's autolog logs them (the data, callbacks and the like left out)."""
+    try:
+        bound = inspect.signature(function).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return {}
+    bound.apply_defaults()
+    out = {}
+    for name, value in bound.arguments.items():
+        kind = inspect.signature(function).parameters[name].kind
+        if name in leave_out or kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            continue
+        out[name] = value
+    return out
+
+
+def log_json_artifact(run, file_name, content):
+    """A JSON artifact at the run's top level (feature importances)."""
+    import json
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, file_name)
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(content, fh, indent=2)
+        run.log_artifact(path)

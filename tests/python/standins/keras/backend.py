@@ -1,0 +1,2 @@
+def backend():
+    return "numpy"

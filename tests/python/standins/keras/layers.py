@@ -1,0 +1,4 @@
+class Dense:
+    def __init__(self, units, name=None):
+        self.units = units
+        self.name = name or "dense"
