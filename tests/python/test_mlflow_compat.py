@@ -677,6 +677,23 @@ class ModelRegistry(DropInBase):
     """The registry steps of MLflow projects (register_model, MlflowClient's registry calls, aliases,
     stages, models:/ URIs), kept in the Runlens store; no ML framework needed."""
 
+    def test_model_versions_come_in_mlflows_default_order(self):
+        out = self.script("""
+            import os
+            import runlens.mlflow as mlflow
+            from runlens.mlflow.tracking import MlflowClient
+            for name in ("zeta", "alpha", "zeta", "zeta", "alpha"):
+                os.makedirs(name, exist_ok=True)
+                mlflow.register_model(os.path.abspath(name), name)
+            client = MlflowClient()
+            print([(v.name, v.version) for v in client.search_model_versions()])
+            print([(v.name, v.version) for v in client.search_model_versions(order_by=["version_number ASC"])])
+            """)
+        default, by_version = out.strip().splitlines()
+        # By name, then the newest version first; an order_by keeps the rest of the default behind it.
+        self.assertEqual(default, "[('alpha', 2), ('alpha', 1), ('zeta', 3), ('zeta', 2), ('zeta', 1)]")
+        self.assertEqual(by_version, "[('alpha', 1), ('zeta', 1), ('alpha', 2), ('zeta', 2), ('zeta', 3)]")
+
     def test_registry_workflow_of_a_training_project(self):
         out = self.script("""
             import json, os

@@ -132,7 +132,7 @@ def search_models(store, filter_string=None, order_by=None):
            if _matches(tree, {"name": m["name"]}, m["tags"])]
     return _ordered(out, order_by, {"name": "name", "timestamp": "last_updated_timestamp",
                                     "last_updated_timestamp": "last_updated_timestamp",
-                                    "creation_timestamp": "creation_timestamp"}, default=("name", True))
+                                    "creation_timestamp": "creation_timestamp"}, default=[("name", True)])
 
 
 def _ordered(items, order_by, fields, default):
@@ -143,7 +143,8 @@ def _ordered(items, order_by, fields, default):
         if field is None:
             raise MlflowException(f"Invalid order_by clause '{clause}'", error_code=_codes.INVALID_PARAMETER_VALUE)
         keys.append((field, len(words) < 2 or words[1].upper() != "DESC"))
-    keys.append(default)
+    # Fields the caller did not order by keep the default order behind the caller's.
+    keys += [(field, ascending) for field, ascending in default if field not in {k for k, _ in keys}]
     for field, ascending in reversed(keys):
         items.sort(key=lambda e: (getattr(e, field) is None, getattr(e, field)), reverse=not ascending)
     return items
@@ -232,7 +233,8 @@ def search_versions(store, filter_string=None, order_by=None):
     return _ordered(out, order_by, {"name": "name", "version_number": "version",
                                     "creation_timestamp": "creation_timestamp",
                                     "last_updated_timestamp": "last_updated_timestamp", "timestamp":
-                                    "last_updated_timestamp"}, default=("version", False))
+                                    "last_updated_timestamp"},
+                    default=[("name", True), ("version", False)])   # MLflow's: name, then newest version first
 
 
 # -- aliases -------------------------------------------------------------------------
