@@ -53,10 +53,12 @@ bool writable(const Opened& s, const QString& command, QTextStream& err)
 
 ExitCode applyChanges(const Opened& s, const std::vector<RegistryChange>& changes, QTextStream& err, qint64* created = nullptr)
 {
-    const auto done = StoreRunEditor::applyRegistry(s.reader->location(), changes, currentUserName());
+    std::optional<RegistryErrorKind> refused;
+    const auto done = StoreRunEditor::applyRegistry(s.reader->location(), changes, currentUserName(), 60000, &refused);
     if (!done) {
         err << "runlens: " << done.error() << '\n';
-        return done.error().contains(QLatin1String("not found")) ? RunNotFound : Failed;
+        // A missing model or version is "not found" (4), as a missing run is.
+        return refused == RegistryErrorKind::NotFound ? RunNotFound : Failed;
     }
     if (created)
         *created = *done;

@@ -459,6 +459,12 @@ private slots:
         QVERIFY(o.out.contains(QStringLiteral("churn  (2 versions; champion \u2192 v2)")));
         QVERIFY(o.out.contains(QStringLiteral("  v2  None")));
         QCOMPARE(cli({QStringLiteral("models"), store, QStringLiteral("nope")}).code, int(cli::RunNotFound));
+        // The exit code follows what the registry refused, not the words of its message: a reserved
+        // alias on a model whose name says "not found" is refused as invalid (1), a missing version is 4.
+        const QString odd = QStringLiteral("page not found");
+        QCOMPARE(cli({QStringLiteral("register"), store, QStringLiteral("wide"), odd}).code, 0);
+        QCOMPARE(cli({QStringLiteral("alias"), store, odd, QStringLiteral("latest"), QStringLiteral("1")}).code, int(cli::Failed));
+        QCOMPARE(cli({QStringLiteral("alias"), store, odd, QStringLiteral("best"), QStringLiteral("7")}).code, int(cli::RunNotFound));
         // Another tool's store: read, never written.
         const QString mlflow = QStringLiteral(RUNLENS_SHARED_FIXTURES "/mlflow-sqlite/mlflow.db");
         const QByteArray before = test::fileHash(mlflow);

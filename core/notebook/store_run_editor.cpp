@@ -138,12 +138,15 @@ Result<int> StoreRunEditor::emptyTrash(const QString& path, bool vacuum, const Q
 }
 
 Result<qint64> StoreRunEditor::applyRegistry(const QString& path, const std::vector<RegistryChange>& changes,
-                                             const QString& user, int retryForMs)
+                                             const QString& user, int retryForMs,
+                                             std::optional<RegistryErrorKind>* refusedAs)
 {
     return withRetry(path, retryForMs, [&](SqliteDb& db) -> Result<qint64> {
         try {
             return applyRegistryChanges(db, changes, utf8(user)).createdVersion;
         } catch (const RegistryError& e) {
+            if (refusedAs)
+                *refusedAs = e.kind();
             return Failure{QString::fromUtf8(e.what())};   // refused: no use trying again
         }
     });

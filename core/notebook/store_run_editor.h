@@ -14,6 +14,7 @@
 #include "run_edit.h"
 #include "runlens/model_registry.h"
 
+#include <optional>
 #include <vector>
 
 namespace runlens {
@@ -32,9 +33,11 @@ public:
     static Result<int> emptyTrash(const QString& path, bool vacuum, const QString& user, int retryForMs = 60000);
     // Applies model registry changes (runlens/model_registry.h; all or
     // none) as `user`, retried while the store is busy: the number of the
-    // version registered last (0: none).
+    // version registered last (0: none). A change the registry refuses
+    // fails at once, with its kind in `refusedAs` when given.
     static Result<qint64> applyRegistry(const QString& path, const std::vector<RegistryChange>& changes,
-                                        const QString& user, int retryForMs = 60000);
+                                        const QString& user, int retryForMs = 60000,
+                                        std::optional<RegistryErrorKind>* refusedAs = nullptr);
 };
 
 } // namespace runlens
