@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflow_file_store_reader.h"
 
+#include "artifact_files.h"
+
 #include "foreign_system_metrics.h"
 #include "mlflow_system_tags.h"
 
@@ -473,6 +475,22 @@ Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)
     if (d.artifacts.empty() && !artifactUri.isEmpty())
         d.artifacts.push_back({QStringLiteral("(artifact root)"), artifactUri, {}, -1});
     return d;
+}
+
+Result<RunArtifacts> MlflowFileStoreReader::loadArtifacts(const QString& runId)
+{
+    QString dir;
+    {
+        std::lock_guard lock(mutex_);
+        dir = runDirs_.value(runId);
+    }
+    if (dir.isEmpty())
+        return Failure{QStringLiteral("no run with id '%1' in '%2'").arg(runId, root_.path())};
+    const QDir local(QDir(dir).filePath(QStringLiteral("artifacts")));
+    if (!local.isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot))
+        return listArtifactFolder(local.path());
+    // Nothing in the run's folder: the artifact root meta.yaml names, as the base lists it.
+    return StoreReader::loadArtifacts(runId);
 }
 
 Result<MetricSeries> MlflowFileStoreReader::loadSeries(const QString& runId, const QString& key)

@@ -34,6 +34,9 @@ public:
 
     Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) override;
     Result<RunDetails> loadDetails(const QString& runId) override;
+    // The run's artifacts folder listed on its own: loadDetails() would read
+    // every metric file of the run first.
+    Result<RunArtifacts> loadArtifacts(const QString& runId) override;
     Result<MetricSeries> loadSeries(const QString& runId, const QString& key) override;
     QString changeStamp() const override;
 
