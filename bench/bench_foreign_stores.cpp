@@ -4,9 +4,13 @@
 // steps, each against the same store read the way the tool's own Python
 // reader does it (bench/foreign_store_baseline.py, timed in a child
 // process), and beside the floor: the same files' bytes read, not parsed.
+// W&B run folders, 100 runs x 100,000 history rows, against the floor only:
+// wandb's own reader is not packaged here.
 #include "bench_timer.h"
 #include "mlflow_file_store_reader.h"
 #include "tensorboard_logdir_reader.h"
+#include "wandb_folder_reader.h"
+#include "wandb_writer.h"   // tests/: the test writer of .wandb datastores
 
 #include <QCoreApplication>
 #include <QDir>
@@ -130,5 +134,45 @@ int main(int argc, char** argv)
         report("open logdir (s)", tbSeconds, "s", "Python + protobuf, as TensorBoard reads", pyTb);
     report("open logdir (s)", tbSeconds, "s", "floor: the files' bytes read", rawTb);
     QDir(logdir).removeRecursively();
+
+    // W&B: 100 runs x 100,000 history rows (loss and acc each row, as wandb.log
+    // writes them: JSON values, with _step, _timestamp and _runtime), config and summary.
+    namespace wb = runlens::test::wandb;
+    const QString wandbDir = dir + QStringLiteral("/runlens-bench-wandb");
+    QDir(wandbDir).removeRecursively();
+    Stopwatch wgen;
+    for (int r = 0; r < 100; ++r) {
+        const QByteArray id = QByteArray("bench") + QByteArray::number(r).rightJustified(3, '0');
+        wb::LogWriter log;
+        wb::Run run;
+        run.id = id;
+        run.name = "bench-" + QByteArray::number(r);
+        run.project = "bench";
+        run.startSeconds = 1.7e9;
+        log.append(wb::runRecord(run));
+        log.append(wb::configRecord({{"lr", QByteArray::number(1e-3 * (r + 1), 'g', 17)}, {"depth", QByteArray::number(r % 8)}}));
+        for (int s = 0; s < 100000; ++s) {
+            const double t = 1.7e9 + s * 0.01;
+            log.append(wb::historyRecord(s, t, t - run.startSeconds,
+                {{"loss", QByteArray::number(std::exp(-s * 1e-5) + r * 1e-3, 'g', 17)},
+                    {"acc", QByteArray::number(1.0 - std::exp(-s * 1e-5), 'g', 17)}}));
+        }
+        log.append(wb::summaryRecord({{"loss", "0.5"}}));
+        log.append(wb::exitRecord(0, 1000));
+        put(wandbDir + QStringLiteral("/run-20240101_000000-%1/run-%1.wandb").arg(QString::fromLatin1(id)), log.bytes());
+    }
+    std::printf("\ngenerated wandb/ in %.1f s\n", wgen.seconds());
+    const double rawWb = readAllBytes(wandbDir, bytes);
+    Stopwatch wbWatch;
+    auto wbReader = WandbFolderReader::open(wandbDir);
+    auto wbRuns = wbReader ? (*wbReader)->loadRuns() : Result<LoadedRuns>(Failure{wbReader.error()});
+    const double wbSeconds = wbWatch.seconds();
+    std::printf("W&B run folders: %d runs, %.0f MB\n", wbRuns ? wbRuns->table->rowCount() : 0, double(bytes) / 1e6);
+    // One run's curve as the chart asks for it, after the table is shown.
+    Stopwatch series;
+    const auto loss = wbRuns ? (*wbReader)->loadSeries(wbRuns->table->id(0), QStringLiteral("loss")) : Result<MetricSeries>(Failure{});
+    std::printf("one run's loss (%zu points) in %.1f ms\n", loss ? loss->steps.size() : size_t(0), series.seconds() * 1e3);
+    report("open wandb/ (s)", wbSeconds, "s", "floor: the files' bytes read", rawWb);
+    QDir(wandbDir).removeRecursively();
     return 0;
 }

@@ -132,6 +132,35 @@ private slots:
         QCOMPARE(crc32c(reinterpret_cast<const uint8_t*>(s), 9), 0xE3069283u);
     }
 
+    // The eight-bytes-a-step CRCs against the definition, bit by bit: every
+    // length around the 8-byte steps, at every alignment, whole and continued.
+    void slicedCrcsMatchTheBitwiseDefinition()
+    {
+        auto bitwise = [](uint32_t poly, const uint8_t* p, size_t n, uint32_t crc) {
+            uint32_t c = ~crc;
+            for (size_t i = 0; i < n; ++i) {
+                c ^= p[i];
+                for (int k = 0; k < 8; ++k)
+                    c = (c & 1) ? (c >> 1) ^ poly : c >> 1;
+            }
+            return ~c;
+        };
+        std::vector<uint8_t> bytes(300);
+        uint32_t x = 12345;
+        for (auto& b : bytes)
+            b = uint8_t((x = x * 1103515245u + 12345u) >> 24);
+        for (size_t offset = 0; offset < 8; ++offset)
+            for (size_t n = 0; n <= 80; ++n) {
+                const uint8_t* p = bytes.data() + offset;
+                QCOMPARE(crc32c(p, n), bitwise(0x82F63B78u, p, n, 0));
+                QCOMPARE(crc32Ieee(p, n), bitwise(0xEDB88320u, p, n, 0));
+                const size_t cut = n / 3;
+                QCOMPARE(crc32Ieee(p + cut, n - cut, crc32Ieee(p, cut)), crc32Ieee(p, n));
+                QCOMPARE(crc32c(p + cut, n - cut, crc32c(p, cut)), crc32c(p, n));
+            }
+        QCOMPARE(crc32c(bytes.data(), bytes.size()), bitwise(0x82F63B78u, bytes.data(), bytes.size(), 0));
+    }
+
     void readsTheFixtureLogdirs()
     {
         const QString root = QStringLiteral(RUNLENS_SHARED_FIXTURES "/tensorboard");

@@ -9,8 +9,10 @@
 #include <QFileInfo>
 #include <QLocale>
 #include <QSet>
+#include <QThread>
 
 #include <algorithm>
+#include <future>
 
 namespace runlens {
 
@@ -40,6 +42,20 @@ Result<QString> FolderOfRunsReader::folderOf(const QString& runId) const
     return folder;
 }
 
+std::vector<FolderOfRunsReader::RunFolder> FolderOfRunsReader::readRuns(const QStringList& folders) const
+{
+    std::vector<std::future<RunFolder>> others;
+    for (qsizetype k = 1; k < folders.size(); ++k)
+        others.push_back(std::async(std::launch::async, [this, folder = folders[k]] { return readRun(folder); }));
+    std::vector<RunFolder> runs;
+    runs.reserve(size_t(folders.size()));
+    if (!folders.isEmpty())
+        runs.push_back(readRun(folders.front()));   // this thread reads one too
+    for (auto& f : others)
+        runs.push_back(f.get());
+    return runs;
+}
+
 Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress)
 {
     std::lock_guard lock(mutex_);
@@ -48,12 +64,20 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
     folders_.clear();
     artifacts_.clear();
     const QStringList folders = runFolders();
+    // Runs are read (decoded, summarised) on every core, as many at a time as
+    // there are cores so that only that many runs' points are held at once,
+    // and added to the table in folder order.
+    const qsizetype workers = std::max(1, QThread::idealThreadCount());
+    std::vector<RunFolder> batch;
     for (qsizetype i = 0; i < folders.size(); ++i) {
-        if (progress && !progress(double(i) / double(std::max<qsizetype>(1, folders.size()))))
-            return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
+        if (i % workers == 0) {
+            if (progress && !progress(double(i) / double(std::max<qsizetype>(1, folders.size()))))
+                return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
+            batch = readRuns(folders.mid(i, workers));
+        }
         const QString& folder = folders[i];
         const QString id = runIdOf(folder);
-        const RunFolder run = readRun(folder);
+        const RunFolder run = std::move(batch[size_t(i % workers)]);
         const int row = table->addRun(id, run.name.isEmpty() ? id : run.name,
             run.experiment.isEmpty() ? experimentOf(folder) : run.experiment, run.status, run.startMs, run.endMs);
         folders_.insert(id, folder);

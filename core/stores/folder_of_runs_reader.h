@@ -17,6 +17,7 @@
 #include <QHash>
 
 #include <mutex>
+#include <vector>
 
 namespace runlens {
 
@@ -53,6 +54,7 @@ protected:
     };
     // The run folders under the root, sorted.
     virtual QStringList runFolders() const = 0;
+    // Called from several threads at once by loadRuns(): it must only read.
     virtual RunFolder readRun(const QString& folder) const = 0;
     // The bytes of media inside a log file of the run (offset >= 0); the
     // file is `item.file` under `root`, already checked to stay inside it.
@@ -66,6 +68,8 @@ private:
     // A run's experiment: the folder holding it (the root's name for a run at the root).
     QString experimentOf(const QString& folder) const;
     Result<QString> folderOf(const QString& runId) const;
+    // readRun() of each folder, on threads of their own but the first.
+    std::vector<RunFolder> readRuns(const QStringList& folders) const;
 
     QDir root_;
     mutable std::mutex mutex_;

@@ -22,21 +22,6 @@ namespace {
 
 // CRC32C (Castagnoli), reflected polynomial 0x82F63B78. Debian has no
 // maintained C library for it; the table is the whole algorithm.
-const std::array<uint32_t, 256>& crcTable()
-{
-    static const auto table = [] {
-        std::array<uint32_t, 256> t{};
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k)
-                c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    return table;
-}
-
 double asDouble(uint64_t bits)
 {
     double d;
@@ -451,15 +436,6 @@ bool decodeEvent(std::string_view rec, DecodedEvents& out, QHash<QString, bool>&
 }
 
 } // namespace
-
-uint32_t crc32c(const uint8_t* data, size_t size)
-{
-    const auto& table = crcTable();
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < size; ++i)
-        c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
-}
 
 uint32_t maskedCrc32c(const uint8_t* data, size_t size)
 {

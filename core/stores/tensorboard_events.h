@@ -23,13 +23,14 @@
 #include <QString>
 #include <QVariant>
 
+#include "crc32.h"
+
 #include <cstdint>
 #include <optional>
 #include <vector>
 
 namespace runlens {
 
-uint32_t crc32c(const uint8_t* data, size_t size);
 uint32_t maskedCrc32c(const uint8_t* data, size_t size);
 // One TFRecord frame around `data` (what writers do; tests and benchmarks use it).
 QByteArray frameRecord(const QByteArray& data);

@@ -35,21 +35,6 @@ enum RecordField : uint32_t {
     kExit = 18,
 };
 
-const std::array<uint32_t, 256>& ieeeTable()
-{
-    static const auto table = [] {
-        std::array<uint32_t, 256> t{};
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k)
-                c = (c & 1) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    return table;
-}
-
 // google.protobuf.Timestamp -> seconds since the epoch.
 std::optional<double> timestampOf(std::string_view msg)
 {
@@ -378,15 +363,6 @@ bool decodeRecord(std::string_view rec, WandbLog& out)
 }
 
 } // namespace
-
-uint32_t crc32Ieee(const uint8_t* data, size_t size, uint32_t crc)
-{
-    const auto& table = ieeeTable();
-    uint32_t c = ~crc;
-    for (size_t i = 0; i < size; ++i)
-        c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
-    return ~c;
-}
 
 void decodeWandbLog(QIODevice& device, WandbLog& out)
 {

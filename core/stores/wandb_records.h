@@ -22,6 +22,7 @@
 // Threading: pure functions.
 #pragma once
 
+#include "crc32.h"
 #include "metric_series.h"
 #include "read_limits.h"
 
@@ -39,9 +40,7 @@
 
 namespace runlens {
 
-// CRC-32 (IEEE 802.3, zlib's), as both W&B writers checksum a chunk.
-uint32_t crc32Ieee(const uint8_t* data, size_t size, uint32_t crc = 0);
-
+// A chunk's checksum is crc32Ieee (crc32.h), as both W&B writers compute it.
 struct WandbLog {
     bool header = false; // the file began with W&B's header
 
