@@ -160,16 +160,52 @@ uint64_t varintOf(std::string_view b)
     return u;
 }
 
+// A HistoryItem as its bytes: a plain key (field 1) or nested keys (field 2), and its JSON.
+struct RawItem {
+    std::string_view key, json, message;
+    bool nested = false;
+};
+
+bool rawItemOf(std::string_view msg, RawItem& item)
+{
+    Wire w(msg);
+    uint32_t f, t;
+    item = RawItem{{}, {}, msg, false};
+    while (w.next(f, t)) {
+        std::string_view b;
+        if ((f == 1 || f == 2 || f == 16) && t == 2) {
+            if (!w.bytes(b))
+                return false;
+            if (f == 1)
+                item.key = b;
+            else if (f == 2)
+                item.nested = true;
+            else
+                item.json = b;
+        } else if (!w.skip(t)) {
+            return false;
+        }
+    }
+    return w.ok();
+}
+
+const QString& historyKey(WandbLog& out, std::string_view bytes)
+{
+    if (const auto it = out.historyKeys.find(bytes); it != out.historyKeys.end())
+        return it->second;
+    return out.historyKeys.emplace(std::string(bytes), fromUtf8(bytes)).first->second;
+}
+
 bool decodeHistory(std::string_view msg, WandbLog& out)
 {
-    std::vector<Item> items;
+    // Reused from row to row (a reader decodes on several threads: one each).
+    thread_local std::vector<RawItem> items;
+    items.clear();
     std::optional<int64_t> stepField;
     const bool ok = forEachField(msg, [&](uint32_t f, std::string_view b) {
         if (f == 1) {
-            auto item = itemOf(b);
-            if (!item)
+            if (!rawItemOf(b, items.emplace_back()))
                 return false;
-            items.push_back(std::move(*item));
         } else if (f == 2) {   // HistoryStep{num = 1}
             Wire w(b);
             uint32_t sf, st;
@@ -188,11 +224,11 @@ bool decodeHistory(std::string_view msg, WandbLog& out)
     int64_t step = stepField.value_or(out.historyRows);
     double wall = 0, v;
     for (const auto& item : items) {
-        if (item.path.size() != 1)
+        if (item.nested)
             continue;
-        if (item.path[0] == QLatin1String("_step") && parseNumber(item.json, v) && std::isfinite(v))
+        if (item.key == "_step" && parseNumber(item.json, v) && std::isfinite(v))
             step = int64_t(v);
-        else if (item.path[0] == QLatin1String("_timestamp") && parseNumber(item.json, v) && std::isfinite(v))
+        else if (item.key == "_timestamp" && parseNumber(item.json, v) && std::isfinite(v))
             wall = v;
     }
     ++out.historyRows;
@@ -202,13 +238,26 @@ bool decodeHistory(std::string_view msg, WandbLog& out)
             out.firstTimestamp = wall;
         out.lastTimestamp = std::max(out.lastTimestamp, wall);
     }
-    for (const auto& item : items) {
-        const QString key = item.path.join(QLatin1Char('/'));
-        // _step, _timestamp, _runtime are the row's x axes, not metrics.
+    const auto add = [&](const QString& k, double value) { addPoint(out, k, step, wall, value); };
+    for (const auto& raw : items) {
+        if (!raw.nested) {
+            // _step, _timestamp, _runtime are the row's x axes, not metrics.
+            if (raw.key.empty() || raw.key.front() == '_')
+                continue;
+            if (parseNumber(raw.json, v)) {
+                addPoint(out, historyKey(out, raw.key), step, wall, v);
+                continue;
+            }
+            numbersIn(raw.json, historyKey(out, raw.key), QStringLiteral("/"), add);
+            continue;
+        }
+        auto item = itemOf(raw.message);   // nested keys: rare enough to decode in full
+        if (!item)
+            return false;
+        const QString key = item->path.join(QLatin1Char('/'));
         if (key.startsWith(QLatin1Char('_')))
             continue;
-        numbersIn(item.json, key, QStringLiteral("/"),
-            [&](const QString& k, double value) { addPoint(out, k, step, wall, value); });
+        numbersIn(item->json, key, QStringLiteral("/"), add);
     }
     return true;
 }

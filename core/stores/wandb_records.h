@@ -36,6 +36,9 @@
 #include <cstdint>
 #include <optional>
 #include <utility>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace runlens {
@@ -75,6 +78,15 @@ struct WandbLog {
     int undecodable = 0;   // records whose protobuf did not parse
     int oversized = 0;     // records past kMaxRecordBytes, passed over
     bool truncatedTail = false; // the file ended inside a chunk or a record
+
+    // History keys met so far, by their bytes: the next rows' keys are
+    // looked up instead of decoded again (a run logs the same few keys
+    // 100,000 times).
+    struct BytesHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, QString, BytesHash, std::equal_to<>> historyKeys;
 };
 
 // Decodes the .wandb file `in` is open on into `out`.
