@@ -171,6 +171,36 @@ private slots:
         QCOMPARE(test::treeHash(made_), before);
     }
 
+    // Runs are read several at a time (read_in_parallel.h): the table still
+    // holds them in folder order, each with its own params and metrics,
+    // however the reads finish (big runs among small ones).
+    void runsReadAtOnceComeInFolderOrder()
+    {
+        const QString root = dir_.filePath(QStringLiteral("order/mlruns"));
+        write(root + QStringLiteral("/7/meta.yaml"), "experiment_id: '7'\nname: order\nlifecycle_stage: active\n");
+        for (int r = 0; r < 13; ++r) {
+            const QString run = root + QStringLiteral("/7/r%1").arg(r, 2, 10, QLatin1Char('0'));
+            write(run + QStringLiteral("/meta.yaml"), QStringLiteral("run_id: r%1\nrun_name: n%1\nstatus: 3\n").arg(r).toUtf8());
+            write(run + QStringLiteral("/params/i"), QByteArray::number(r));
+            QByteArray lines;
+            const int points = r % 3 == 0 ? 60000 : 3;   // every third run much slower to read
+            for (int s = 0; s < points; ++s)
+                lines += "1700000000000 " + QByteArray::number(r) + ' ' + QByteArray::number(s) + '\n';
+            write(run + QStringLiteral("/metrics/m"), lines);
+        }
+        auto runs = open(root)->loadRuns();
+        QVERIFY(runs);
+        const RunTable& t = *runs->table;
+        QCOMPARE(t.rowCount(), 13);
+        for (int r = 0; r < 13; ++r) {
+            QCOMPARE(t.id(r), QStringLiteral("r%1").arg(r));
+            QCOMPARE(t.name(r), QStringLiteral("n%1").arg(r));
+            QCOMPARE(t.param(QStringLiteral("i"))->number[size_t(r)], double(r));
+            QCOMPARE(t.metric(QStringLiteral("m"))->last[size_t(r)], double(r));
+            QCOMPARE(t.metric(QStringLiteral("m"))->count[size_t(r)], int64_t(r % 3 == 0 ? 60000 : 3));
+        }
+    }
+
     void deletedPartsOnRequest()
     {
         auto viaOpenStore = openStore(made_, {}, /*includeDeleted=*/true);

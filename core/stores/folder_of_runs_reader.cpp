@@ -4,15 +4,14 @@
 #include "artifact_files.h"
 
 #include "number_parse.h"
+#include "read_in_parallel.h"
 #include "run_details.h"
 
 #include <QFileInfo>
 #include <QLocale>
 #include <QSet>
-#include <QThread>
 
 #include <algorithm>
-#include <future>
 
 namespace runlens {
 
@@ -42,20 +41,6 @@ Result<QString> FolderOfRunsReader::folderOf(const QString& runId) const
     return folder;
 }
 
-std::vector<FolderOfRunsReader::RunFolder> FolderOfRunsReader::readRuns(const QStringList& folders) const
-{
-    std::vector<std::future<RunFolder>> others;
-    for (qsizetype k = 1; k < folders.size(); ++k)
-        others.push_back(std::async(std::launch::async, [this, folder = folders[k]] { return readRun(folder); }));
-    std::vector<RunFolder> runs;
-    runs.reserve(size_t(folders.size()));
-    if (!folders.isEmpty())
-        runs.push_back(readRun(folders.front()));   // this thread reads one too
-    for (auto& f : others)
-        runs.push_back(f.get());
-    return runs;
-}
-
 Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress)
 {
     std::lock_guard lock(mutex_);
@@ -64,16 +49,14 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
     folders_.clear();
     artifacts_.clear();
     const QStringList folders = runFolders();
-    // Runs are read (decoded, summarised) on every core, as many at a time as
-    // there are cores so that only that many runs' points are held at once,
-    // and added to the table in folder order.
-    const qsizetype workers = std::max(1, QThread::idealThreadCount());
+    // Runs are read (decoded, summarised) on every core (read_in_parallel.h).
+    const qsizetype workers = parallelReads();
     std::vector<RunFolder> batch;
     for (qsizetype i = 0; i < folders.size(); ++i) {
         if (i % workers == 0) {
             if (progress && !progress(double(i) / double(std::max<qsizetype>(1, folders.size()))))
                 return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
-            batch = readRuns(folders.mid(i, workers));
+            batch = readEach(folders.mid(i, workers), [this](const QString& f) { return readRun(f); });
         }
         const QString& folder = folders[i];
         const QString id = runIdOf(folder);

@@ -68,8 +68,6 @@ private:
     // A run's experiment: the folder holding it (the root's name for a run at the root).
     QString experimentOf(const QString& folder) const;
     Result<QString> folderOf(const QString& runId) const;
-    // readRun() of each folder, on threads of their own but the first.
-    std::vector<RunFolder> readRuns(const QStringList& folders) const;
 
     QDir root_;
     mutable std::mutex mutex_;

@@ -8,6 +8,7 @@
 
 #include "line_reader.h"
 #include "number_parse.h"
+#include "read_in_parallel.h"
 #include "regular_file.h"
 #include "series_summarizer.h"
 
@@ -92,6 +93,93 @@ QHash<QString, QString> readKeyFiles(const QString& dir, QStringList& problems)
             continue;
         }
         out.insert(base.relativeFilePath(file), QString::fromUtf8(f.read(1 << 20)));   // MLflow's values are a few kB at most
+    }
+    return out;
+}
+
+// A metric file's summary under the name the table shows: MLflow's system
+// metrics as ours, in our units.
+MetricSummary mlflowSummary(const SeriesSummarizer& summary, const QString& key)
+{
+    MetricSummary m = summary.summary(key);
+    asRunlensSystemMetric(SystemMetricSource::Mlflow, m);
+    return m;
+}
+
+// What loadRuns takes from one run folder; read on any thread.
+struct RunFolderRead {
+    enum Outcome { NotARun, Damaged, Deleted, Run } outcome = NotARun;
+    QString id, name, user, parent;
+    RunStatus status = RunStatus::Running;
+    int64_t start = 0, end = -1;
+    QHash<QString, QString> tags, params;
+    std::vector<MetricSummary> metrics;
+    QStringList problems, unreadableMetrics, withBadLines;
+    int64_t badMetricLines = 0;
+};
+
+RunFolderRead readRunFolder(const QString& path, bool includeDeleted)
+{
+    RunFolderRead out;
+    const QDir runDir(path);
+    const QString metaFile = runDir.filePath(QStringLiteral("meta.yaml"));
+    if (!QFileInfo::exists(metaFile))
+        return out;   // tags/, datasets/, traces/ of the experiment: not runs
+    const Meta meta = readYaml(metaFile);
+    if (!meta.error.isEmpty()) {
+        out.outcome = RunFolderRead::Damaged;
+        out.problems << QStringLiteral("run skipped: %1").arg(meta.error);
+        return out;
+    }
+    if (!includeDeleted && text(meta.node, "lifecycle_stage") == QLatin1String("deleted")) {
+        out.outcome = RunFolderRead::Deleted;
+        return out;
+    }
+    out.outcome = RunFolderRead::Run;
+    out.id = text(meta.node, "run_id");
+    if (out.id.isEmpty())
+        out.id = text(meta.node, "run_uuid");
+    if (out.id.isEmpty())
+        out.id = runDir.dirName();
+    out.tags = readKeyFiles(runDir.filePath(QStringLiteral("tags")), out.problems);
+    // 2.x keeps the name in run_name; 1.x has name: '' and the tag.
+    out.name = text(meta.node, "run_name");
+    if (out.name.isEmpty())
+        out.name = text(meta.node, "name");
+    if (out.name.isEmpty())
+        out.name = out.tags.value(QStringLiteral("mlflow.runName"));
+    if (out.name.isEmpty())
+        out.name = out.id.left(8);
+    out.start = integer(meta.node, "start_time", 0);
+    out.end = integer(meta.node, "end_time", -1);
+    out.status = statusOf(integer(meta.node, "status", 1));
+    out.parent = out.tags.value(QStringLiteral("mlflow.parentRunId"));
+    out.user = text(meta.node, "user_id");
+    out.params = readKeyFiles(runDir.filePath(QStringLiteral("params")), out.problems);
+
+    const QDir metricsDir(runDir.filePath(QStringLiteral("metrics")));
+    QDirIterator mit(metricsDir.path(), QDir::Files, QDirIterator::Subdirectories);
+    while (mit.hasNext()) {
+        const QString file = mit.next();
+        QFile f(file);
+        if (const QString why = openRegularFile(f); !why.isEmpty()) {
+            out.unreadableMetrics << why;
+            continue;
+        }
+        // The table keeps a summary, so the points are not kept either.
+        SeriesSummarizer summary;
+        const MetricFileCounts counts
+            = readMlflowMetricLines(f, [&summary](int64_t step, double, double value) { summary.add(step, value); });
+        if (counts.badLines) {
+            out.badMetricLines += counts.badLines;
+            out.withBadLines << file;
+        }
+        if (counts.leftOut)
+            out.problems << pointsLeftOutNote(file, counts.leftOut);
+        if (summary.count() == 0)
+            continue;
+        // Last: the point with the highest step, the later one on ties (as MLflow's latest_metrics).
+        out.metrics.push_back(mlflowSummary(summary, metricsDir.relativeFilePath(file)));
     }
     return out;
 }
@@ -188,15 +276,6 @@ MlflowFileStoreReader::MlflowFileStoreReader(QDir root, bool includeDeleted)
 
 namespace {
 
-// A metric file's summary under the name the table shows: MLflow's system
-// metrics as ours, in our units.
-MetricSummary mlflowSummary(const SeriesSummarizer& summary, const QString& key)
-{
-    MetricSummary m = summary.summary(key);
-    asRunlensSystemMetric(SystemMetricSource::Mlflow, m);
-    return m;
-}
-
 bool looksLikeStore(const QString& path)
 {
     const QDir dir(path);
@@ -272,10 +351,11 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
         const QDir trash(root_.filePath(QStringLiteral(".trash")));
         deletedSeen += int(trash.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
     }
-    for (qsizetype ei = 0; ei < experimentDirs.size(); ++ei) {
-        if (progress && !progress(double(ei) / double(std::max<qsizetype>(1, experimentDirs.size()))))
-            return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
-        const QDir expDir(experimentDirs[ei]);
+    // The experiments first (a meta.yaml each), then their runs, read on
+    // every core (read_in_parallel.h) and added in folder order.
+    QStringList runFolders, runExperiments;
+    for (const QString& experimentDir : std::as_const(experimentDirs)) {
+        const QDir expDir(experimentDir);
         const Meta expMeta = readYaml(expDir.filePath(QStringLiteral("meta.yaml")));
         if (!expMeta.error.isEmpty()) {
             if (QFileInfo::exists(expDir.filePath(QStringLiteral("meta.yaml"))))
@@ -289,82 +369,45 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
         QString expName = text(expMeta.node, "name");
         if (expName.isEmpty())
             expName = text(expMeta.node, "experiment_id");
-
         for (const auto& r : expDir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-            const QDir runDir(expDir.filePath(r));
-            const QString metaFile = runDir.filePath(QStringLiteral("meta.yaml"));
-            if (!QFileInfo::exists(metaFile))
-                continue;   // tags/, datasets/, traces/ of the experiment: not runs
-            const Meta meta = readYaml(metaFile);
-            if (!meta.error.isEmpty()) {
-                problems << QStringLiteral("run skipped: %1").arg(meta.error);
-                continue;
-            }
-            QString id = text(meta.node, "run_id");
-            if (id.isEmpty())
-                id = text(meta.node, "run_uuid");
-            if (id.isEmpty())
-                id = r;
-            if (!includeDeleted_ && text(meta.node, "lifecycle_stage") == QLatin1String("deleted")) {
+            runFolders << expDir.filePath(r);
+            runExperiments << expName;
+        }
+    }
+    const qsizetype workers = parallelReads();
+    const bool includeDeleted = includeDeleted_;
+    for (qsizetype first = 0; first < runFolders.size(); first += workers) {
+        if (progress && !progress(double(first) / double(runFolders.size())))
+            return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
+        auto batch = readEach(runFolders.mid(first, workers),
+            [includeDeleted](const QString& path) { return readRunFolder(path, includeDeleted); });
+        for (size_t k = 0; k < batch.size(); ++k) {
+            RunFolderRead& run = batch[k];
+            problems += run.problems;
+            if (run.outcome == RunFolderRead::Deleted)
                 ++deletedSeen;
+            if (run.outcome != RunFolderRead::Run)
                 continue;
-            }
-            QStringList fileProblems;
-            const auto tags = readKeyFiles(runDir.filePath(QStringLiteral("tags")), fileProblems);
-            // 2.x keeps the name in run_name; 1.x has name: '' and the tag.
-            QString name = text(meta.node, "run_name");
-            if (name.isEmpty())
-                name = text(meta.node, "name");
-            if (name.isEmpty())
-                name = tags.value(QStringLiteral("mlflow.runName"));
-            if (name.isEmpty())
-                name = id.left(8);
-            const int64_t start = integer(meta.node, "start_time", 0);
-            const int64_t end = integer(meta.node, "end_time", -1);
-            const int row = table->addRun(id, name, expName, statusOf(integer(meta.node, "status", 1)), start, end);
-            const QString parent = tags.value(QStringLiteral("mlflow.parentRunId"));
-            if (!parent.isEmpty())
-                table->setParentId(row, parent);
+            const QString& expName = runExperiments[first + qsizetype(k)];
+            const int row = table->addRun(run.id, run.name, expName, run.status, run.start, run.end);
+            if (!run.parent.isEmpty())
+                table->setParentId(row, run.parent);
             users.resize(size_t(row) + 1);
-            users[size_t(row)] = text(meta.node, "user_id");
-            runDirs_.insert(id, runDir.path());
-            experimentNames_.insert(id, expName);
-
-            const auto params = readKeyFiles(runDir.filePath(QStringLiteral("params")), fileProblems);
-            for (auto it = params.cbegin(); it != params.cend(); ++it) {
+            users[size_t(row)] = run.user;
+            runDirs_.insert(run.id, runFolders[first + qsizetype(k)]);
+            experimentNames_.insert(run.id, expName);
+            for (auto it = run.params.cbegin(); it != run.params.cend(); ++it) {
                 bool ok = false;
                 const double d = it.value().toDouble(&ok);
                 table->setParam(row, it.key(), it.value(), ok ? std::optional(d) : std::nullopt);
             }
-            for (auto it = tags.cbegin(); it != tags.cend(); ++it)
+            for (auto it = run.tags.cbegin(); it != run.tags.cend(); ++it)
                 table->setTag(row, it.key(), it.value());
-
-            const QDir metricsDir(runDir.filePath(QStringLiteral("metrics")));
-            QDirIterator mit(metricsDir.path(), QDir::Files, QDirIterator::Subdirectories);
-            while (mit.hasNext()) {
-                const QString file = mit.next();
-                QFile f(file);
-                if (const QString why = openRegularFile(f); !why.isEmpty()) {
-                    unreadableMetrics << why;
-                    continue;
-                }
-                // The table keeps a summary, so the points are not kept either.
-                SeriesSummarizer summary;
-                const MetricFileCounts counts = readMlflowMetricLines(
-                    f, [&summary](int64_t step, double, double value) { summary.add(step, value); });
-                if (counts.badLines) {
-                    badMetricLines += counts.badLines;
-                    withBadLines << file;
-                }
-                if (counts.leftOut)
-                    problems << pointsLeftOutNote(file, counts.leftOut);
-                if (summary.count() == 0)
-                    continue;
-                // Last: the point with the highest step, the later one on ties (as MLflow's latest_metrics).
-                const MetricSummary m = mlflowSummary(summary, metricsDir.relativeFilePath(file));
+            for (const MetricSummary& m : run.metrics)
                 table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep, m.mean, m.nanCount);
-            }
-            problems += fileProblems;
+            unreadableMetrics += run.unreadableMetrics;
+            badMetricLines += run.badMetricLines;
+            withBadLines += run.withBadLines;
         }
     }
     if (!unreadableMetrics.isEmpty())
