@@ -2,6 +2,7 @@
 // runlens: the desktop app, or with a sub-command the headless CLI.
 #include "command_line.h"
 #include "desktop_launch.h"
+#include "first_paint_report.h"
 #include "main_window.h"
 
 #include <QApplication>
@@ -74,6 +75,7 @@ int main(int argc, char* argv[])
         if (stores.isEmpty() && !demoStore().isEmpty())
             stores << demoStore();
     }
+    runlens::cli::reportFirstTablePaintIfAsked(window);
     window.show();
     window.openStores(stores);
     return app.exec();
