@@ -330,13 +330,21 @@ int main(int argc, char** argv)
             points += s->decimate(x0, x1, cols).size();
         return std::pair(sw.seconds() * 1e3, points);
     };
+    // What the product's moving frames decimate, alone: its share of a frame.
+    auto movingFrame = [&](double x0, double x1, int cols) {
+        Stopwatch sw;
+        size_t points = 0;
+        for (const auto& s : series)
+            points += s->decimateWhileMoving(x0, x1, cols).size();
+        return std::pair(sw.seconds() * 1e3, points);
+    };
     const double firstScan = scanFrame(0, double(steps - 1), columns).first;
     const double firstPyramid = pyramidFrame(0, double(steps - 1), columns).first;
 
     // Pan: 60 frames sliding a 200k-step window by 5k; zoom: 30 frames
     // narrowing around a point (down to a few dozen steps). As while
     // dragging or turning the wheel, the plot is told it is moving.
-    FrameTimes pan, panScan, panPyramid, zoom, zoomScan, zoomPyramid;
+    FrameTimes pan, panScan, panPyramid, zoom, zoomScan, zoomPyramid, panMoving, zoomMoving;
     size_t scanPoints = 0;
     for (int f = 0; f < 60; ++f) {
         const double x0 = 100000.0 + f * 5000.0;
@@ -347,6 +355,7 @@ int main(int argc, char** argv)
         panScan.add(ms);
         scanPoints += points;
         panPyramid.add(pyramidFrame(x0, x0 + 200000.0, columns / 2).first);
+        panMoving.add(movingFrame(x0, x0 + 200000.0, columns / 2).first);
     }
     double width = 1e6;
     for (int f = 0; f < 30; ++f) {
@@ -357,6 +366,7 @@ int main(int argc, char** argv)
         zoom.add(renderMs(plot, image));
         zoomScan.add(scanFrame(x0, x1, columns / 2).first);
         zoomPyramid.add(pyramidFrame(x0, x1, columns / 2).first);
+        zoomMoving.add(movingFrame(x0, x1, columns / 2).first);
     }
     const size_t zoomedPoints = plot.lastFramePoints();
     std::printf("\nCurves: %d runs x %zu steps, %d px columns (prepared in %.1f s; M4 scan: %zu points a pan frame)\n",
@@ -367,6 +377,9 @@ int main(int argc, char** argv)
     reportFrames("pan frame (60)", pan, "pyramid, no column reuse, 1 thread", panPyramid);
     reportFrames("zoom frame (30)", zoom, "M4 raw scan of the window, 1 thread", zoomScan);
     reportFrames("zoom frame (30)", zoom, "pyramid, no column reuse, 1 thread", zoomPyramid);
+    // Not a baseline: the product's own decimation while moving, so the rest of a frame is drawing.
+    std::printf("of which decimation while moving (every series, 1 thread): pan %.1f / %.1f ms, zoom %.1f / %.1f ms "
+                "(mean / worst)\n", panMoving.mean(), panMoving.worst(), zoomMoving.mean(), zoomMoving.worst());
     std::printf("points drawn: %zu in the first frame; %zu at the deepest zoom (%.0f steps wide)\n", firstPoints,
                 zoomedPoints, width);
     return 0;

@@ -106,6 +106,64 @@ private slots:
         QCOMPARE(lo, -9.0);
     }
 
+    // The frames drawn while the view moves come from the pyramid alone:
+    // every spike of the window still reaches the frame (at its block's x,
+    // so within half a column of its own), every value shown is one the
+    // window holds (the edge blocks aside), a gap stays a gap, and the
+    // frame is a few points a column however many points lie under it.
+    void framesWhileMovingKeepEverySpike()
+    {
+        const size_t n = 1000000;
+        std::vector<double> values(n);
+        for (size_t i = 0; i < n; ++i)
+            values[i] = std::sin(double(i) * 1e-4);
+        const std::vector<size_t> spikes{1234, 300001, 500000, 777777, 999000};
+        for (size_t k = 0; k < spikes.size(); ++k)
+            values[spikes[k]] = k % 2 ? -40.0 - double(k) : 40.0 + double(k);
+        for (size_t i = 600000; i < 620000; ++i)
+            values[i] = NAN;
+        const PlotSeries s(makeSeries(n, [&](size_t i) { return values[i]; }), XAxis::Step);
+        for (const auto& [x0, x1, cols] : {std::tuple{0.0, double(n - 1), 562}, std::tuple{250000.0, 850000.0, 300},
+                                           std::tuple{100.5, 999999.0, 1000}}) {
+            const auto pts = s.decimateWhileMoving(x0, x1, cols);
+            QVERIFY2(pts.size() <= size_t(cols) * 2 + 2, qPrintable(QString::number(pts.size())));
+            const double width = (x1 - x0) / cols;
+            for (size_t k = 0; k < spikes.size(); ++k) {
+                const double x = double(spikes[k]);
+                if (x < x0 || x > x1)
+                    continue;
+                bool found = false;
+                for (const auto& p : pts)
+                    found |= p.y == values[spikes[k]] && std::abs(p.x - x) <= width / 2 + 1;
+                QVERIFY2(found, qPrintable(QStringLiteral("spike at %1 in [%2, %3]").arg(x).arg(x0).arg(x1)));
+            }
+            // Each point is a value of the window (or of a block reaching over its edge).
+            const double reach = width / 2 + 2;
+            for (const auto& p : pts) {
+                if (std::isnan(p.y)) {
+                    QVERIFY(p.x >= 600000 - width && p.x <= 620000 + width);   // the gap, and only it
+                    continue;
+                }
+                bool real = false;
+                for (size_t i = size_t(std::max(0.0, p.x - reach)); i <= size_t(std::min(double(n - 1), p.x + reach)) && !real; ++i)
+                    real = values[i] == p.y;
+                QVERIFY2(real, qPrintable(QStringLiteral("(%1, %2) is no value near its x").arg(p.x).arg(p.y)));
+            }
+            bool gap = false;
+            for (const auto& p : pts)
+                gap |= std::isnan(p.y);
+            QCOMPARE(gap, x0 < 600000 && x1 > 620000);
+            // x never goes back: the line is drawn left to right.
+            for (size_t i = 1; i < pts.size(); ++i)
+                QVERIFY(pts[i].x >= pts[i - 1].x);
+        }
+        // Too few points under a column for blocks: the exact frame.
+        const auto near = s.decimateWhileMoving(777000, 778000, 500);
+        const auto exact = s.decimate(777000, 778000, 500);
+        QCOMPARE(near.size(), exact.size());
+        QVERIFY(std::any_of(near.begin(), near.end(), [](const PlotPoint& p) { return p.x == 777777.0 && p.y == -43.0; }));
+    }
+
     void columnExtremesMatchABruteForceScan()
     {
         const std::vector<double> values = noiseWithAGap();

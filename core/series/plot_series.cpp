@@ -96,8 +96,8 @@ void PlotSeries::buildPyramid()
         return;
     std::vector<Block> level((n + kBase - 1) / kBase);
     for (size_t b = 0; b < level.size(); ++b) {
-        Block blk{INFINITY, -INFINITY, 0, 0};
         const size_t start = b * kBase, end = std::min(n, start + kBase);
+        Block blk{INFINITY, -INFINITY, xs_[start], 0, 0};
         for (size_t i = start; i < end; ++i) {
             const double v = ys_[i];
             if (std::isnan(v))
@@ -282,6 +282,67 @@ std::vector<PlotPoint> PlotSeries::decimate(double x0, double x1, int columns) c
     }
     if (hi > i1)
         addPoint(hi - 1);
+    return out;
+}
+
+std::vector<PlotPoint> PlotSeries::decimateWhileMoving(double x0, double x1, int columns) const
+{
+    if (xs_.empty() || columns <= 0 || !(x1 > x0))
+        return {};
+    const auto [i0, i1] = indexRange(x0, x1);
+    // The coarsest level with at least two blocks a column.
+    const size_t perColumn = (i1 - i0) / size_t(columns);
+    size_t level = levels_.size();
+    for (size_t k = levels_.size(); k-- > 0;)
+        if ((kBase << k) * 2 <= perColumn) {
+            level = k;
+            break;
+        }
+    if (level == levels_.size())
+        return decimate(x0, x1, columns);
+    const std::vector<Block>& blocks = levels_[level];
+    const size_t span = kBase << level;
+    std::vector<PlotPoint> out;
+    out.reserve(size_t(columns) * 2 + 2);
+    if (i0 > 0)
+        out.push_back({xs_[i0 - 1], ys_[i0 - 1]});   // the line runs to the border
+    const double width = (x1 - x0) / columns;
+    int column = -1;
+    double lo = INFINITY, hi = -INFINITY, xLo = 0, xHi = 0;
+    auto endColumn = [&] {
+        if (column < 0)
+            return;
+        if (!(lo <= hi)) {
+            out.push_back({x0 + (column + 0.5) * width, NAN});   // nothing finite in this column: a gap
+            return;
+        }
+        // Extremes in the order they occur keep the line's shape.
+        const PlotPoint a{xLo, lo}, b{xHi, hi};
+        out.push_back(xLo <= xHi ? a : b);
+        if (xLo != xHi || lo != hi)
+            out.push_back(xLo <= xHi ? b : a);
+    };
+    for (size_t k = i0 / span, end = std::min(blocks.size(), (i1 + span - 1) / span); k < end; ++k) {
+        const Block& blk = blocks[k];
+        const int c = std::clamp(int(std::floor((blk.x - x0) / width)), 0, columns - 1);
+        if (c != column) {
+            endColumn();
+            column = c;
+            lo = INFINITY;
+            hi = -INFINITY;
+        }
+        if (blk.lo < lo) {
+            lo = blk.lo;
+            xLo = std::max(blk.x, x0);
+        }
+        if (blk.hi > hi) {
+            hi = blk.hi;
+            xHi = std::max(blk.x, x0);
+        }
+    }
+    endColumn();
+    if (i1 < xs_.size())
+        out.push_back({xs_[i1], ys_[i1]});
     return out;
 }
 

@@ -63,6 +63,14 @@ public:
     // in the output marks a gap.
     std::vector<PlotPoint> decimate(double x0, double x1, int columns) const;
 
+    // The same window while the view moves, from the pyramid alone: each
+    // column's minimum and maximum over blocks of at most half a column
+    // (so every spike is still drawn), placed at the x where their
+    // block starts; columns are whole blocks, so an edge can be off by a
+    // block. Cost grows with the columns, not with the points or where they
+    // lie in memory. Too few points for that: decimate() itself.
+    std::vector<PlotPoint> decimateWhileMoving(double x0, double x1, int columns) const;
+
     // Last finite-or-not value at x <= `x`; false if none.
     bool valueAt(double x, double& xFound, double& y) const;
     // The point nearest `x` within `tolerance` (hover read-outs: a run that
@@ -79,6 +87,7 @@ private:
     static constexpr size_t kBase = 32;
     struct Block {
         double lo, hi;
+        double x;            // of the block's first point (decimateWhileMoving reads no raw x)
         uint32_t iLo, iHi;   // offsets of the extremes inside the block
     };
     std::vector<std::vector<Block>> levels_;

@@ -174,15 +174,18 @@ std::vector<PlotPoint> CurvePlot::visiblePoints(int seriesIndex) const
     return src->decimate(x0, x1, std::max(1, plotArea().width()));
 }
 
-std::vector<CurvePlot::FrameSeries> CurvePlot::decimateAll(double x0, double x1, int columns) const
+std::vector<CurvePlot::FrameSeries> CurvePlot::decimateAll(double x0, double x1, int columns, bool moving) const
 {
     std::vector<FrameSeries> frames(series_.size());
+    auto points = [&](const PlotSeries& s) {
+        return moving ? s.decimateWhileMoving(x0, x1, columns) : s.decimate(x0, x1, columns);
+    };
     auto work = [&](size_t begin, size_t end) {
         for (size_t i = begin; i < end; ++i) {
             const auto& s = series_[i];
-            frames[i].raw = s.raw && (!s.smoothed || showRaw_ || !groups_.empty()) ? s.raw->decimate(x0, x1, columns)
+            frames[i].raw = s.raw && (!s.smoothed || showRaw_ || !groups_.empty()) ? points(*s.raw)
                                                                                    : std::vector<PlotPoint>();
-            frames[i].smoothed = s.smoothed ? s.smoothed->decimate(x0, x1, columns) : std::vector<PlotPoint>();
+            frames[i].smoothed = s.smoothed ? points(*s.smoothed) : std::vector<PlotPoint>();
         }
     };
     // Decimation is memory-bound per series: spread many series over the cores.
@@ -283,14 +286,14 @@ void CurvePlot::preparePanFrame(double x0, double x1, int columns)
     // A zoom, a first frame, or a jump past most of the last frame: all anew.
     if (!sameZoom || from >= panGrid_->to || to <= panGrid_->from
         || (panGrid_->from - from) + (to - panGrid_->to) > (to - from) / 2) {
-        frame_ = decimateAll(from, to, span(from, to));
+        frame_ = decimateAll(from, to, span(from, to), true);
         panGrid_ = PanGrid{width, from, to};
         return;
     }
     // Columns scrolled in on either side, decimated on the same grid.
     const double keptFrom = std::max(from, panGrid_->from), keptTo = std::min(to, panGrid_->to);
-    const auto left = from < keptFrom ? decimateAll(from, keptFrom, span(from, keptFrom)) : std::vector<FrameSeries>();
-    const auto right = keptTo < to ? decimateAll(keptTo, to, span(keptTo, to)) : std::vector<FrameSeries>();
+    const auto left = from < keptFrom ? decimateAll(from, keptFrom, span(from, keptFrom), true) : std::vector<FrameSeries>();
+    const auto right = keptTo < to ? decimateAll(keptTo, to, span(keptTo, to), true) : std::vector<FrameSeries>();
     for (size_t i = 0; i < frame_.size(); ++i) {
         frame_[i].raw = stitchPanFrame(left.empty() ? nullptr : &left[i].raw, frame_[i].raw,
                                        right.empty() ? nullptr : &right[i].raw, from, keptFrom, keptTo, to);
@@ -398,20 +401,36 @@ void CurvePlot::drawAxes(QPainter& p, const QRectF& area)
             yt = whole;
     }
     const QStringList yLabels = logY_ ? logTickLabels(yt) : tickLabels(yt, y1 - y0);
-    for (size_t i = 0; i < yt.size(); ++i) {
-        const double py = toPixelY(yt[i], area);
-        p.setPen(grid);
-        p.drawLine(QPointF(area.left(), py), QPointF(area.right(), py));
-        p.setPen(axisText);
-        p.drawText(QRectF(0, py - 8, kLeft - 6, 16), Qt::AlignRight | Qt::AlignVCenter, yLabels[qsizetype(i)]);
-    }
     const std::vector<double> xt = niceTicks(x0, x1, std::max(2, int(area.width() / 70)));
     const QStringList xLabels = tickLabels(xt, x1 - x0);
+    // The grid opaque (its colour over the background, which it is drawn on)
+    // and on whole pixels: the raster engine fills those as spans, where a
+    // translucent line at fractional coordinates took its blending stroker,
+    // some 7 ms a frame for twenty lines.
+    const QColor base = pal.color(QPalette::Base);
+    const double alpha = grid.alphaF();
+    const QColor gridOnBase = QColor::fromRgbF(float(grid.redF() * alpha + base.redF() * (1 - alpha)),
+                                               float(grid.greenF() * alpha + base.greenF() * (1 - alpha)),
+                                               float(grid.blueF() * alpha + base.blueF() * (1 - alpha)));
+    std::vector<QLine> gridLines;
+    const QRect whole = area.toAlignedRect();
+    for (double v : yt) {
+        const int py = int(std::lround(toPixelY(v, area)));
+        gridLines.emplace_back(whole.left(), py, whole.right(), py);
+    }
+    for (double v : xt) {
+        const int px = int(std::lround(toPixelX(v, area)));
+        gridLines.emplace_back(px, whole.top(), px, whole.bottom());
+    }
+    p.setPen(QPen(gridOnBase, 0));
+    p.drawLines(gridLines.data(), int(gridLines.size()));
+    p.setPen(axisText);
+    for (size_t i = 0; i < yt.size(); ++i) {
+        const double py = toPixelY(yt[i], area);
+        p.drawText(QRectF(0, py - 8, kLeft - 6, 16), Qt::AlignRight | Qt::AlignVCenter, yLabels[qsizetype(i)]);
+    }
     for (size_t i = 0; i < xt.size(); ++i) {
         const double px = toPixelX(xt[i], area);
-        p.setPen(grid);
-        p.drawLine(QPointF(px, area.top()), QPointF(px, area.bottom()));
-        p.setPen(axisText);
         p.drawText(QRectF(px - 45, area.bottom() + 3, 90, 16), Qt::AlignHCenter | Qt::AlignTop, xLabels[qsizetype(i)]);
     }
     p.setPen(axisText);
@@ -475,13 +494,18 @@ void CurvePlot::drawSeries(QPainter& p, const QRectF& area)
     // over the plot: QPainter spent ~40 ms a pan frame on 100 runs' lines,
     // nearly all of it per-segment overhead. Vector output (SVG, PDF) and
     // antialiased frames keep QPainter.
-    std::optional<QImage> layer;
+    QImage* layer = nullptr;
     std::optional<LineRasterizer> raster;
     const qreal dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
     if (thin && !antialias && p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster) {
-        layer.emplace((area.size() * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
-        layer->fill(Qt::transparent);
-        layer->setDevicePixelRatio(dpr);
+        // Kept from frame to frame: a new 2-3 MB image a frame is fresh pages
+        // for the kernel to map and zero, every time.
+        const QSize size = (area.size() * dpr).toSize();
+        if (lineLayer_.size() != size)
+            lineLayer_ = QImage(size, QImage::Format_ARGB32_Premultiplied);
+        lineLayer_.fill(Qt::transparent);
+        lineLayer_.setDevicePixelRatio(dpr);
+        layer = &lineLayer_;
         raster.emplace(*layer);
     }
     const QColor base = palette().color(QPalette::Base);

@@ -17,6 +17,7 @@
 #include <QColor>
 #include <QElapsedTimer>
 #include <QTimer>
+#include <QImage>
 #include <QWidget>
 
 #include <memory>
@@ -106,7 +107,9 @@ private:
     struct FrameSeries {
         std::vector<PlotPoint> raw, smoothed;
     };
-    std::vector<FrameSeries> decimateAll(double x0, double x1, int columns) const;
+    // `moving`: a frame while the view moves (PlotSeries::decimateWhileMoving).
+    QImage lineLayer_;   // drawSeries()'s layer of 1 px lines, reused
+    std::vector<FrameSeries> decimateAll(double x0, double x1, int columns, bool moving = false) const;
     std::pair<double, double> rangeOf(const std::vector<FrameSeries>& frames, double x0, double x1) const;
     // Decimates every series once for a frame; y range and drawing share it.
     void prepareFrame(double x0, double x1, int columns);
