@@ -35,9 +35,8 @@ public:
     {
         const QAbstractItemModel* model = window_.tableView()->model();
         const Workspace& workspace = window_.workspace();
-        // The table with the store's runs: loaded, not a row at a time on the way.
-        if (event->type() != QEvent::Paint || done_ || !model || model->rowCount() == 0 || workspace.isLoading()
-            || workspace.storeCount() == 0)
+        // The table with the store's runs (none, for an empty store): loaded, not a row at a time on the way.
+        if (event->type() != QEvent::Paint || done_ || !model || workspace.isLoading() || workspace.storeCount() == 0)
             return false;
         done_ = true;
         // Queued: the paint this event starts is over when it runs.

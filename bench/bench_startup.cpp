@@ -28,14 +28,16 @@ double launch(const QString& program, const QStringList& arguments, const QProce
     child.setProcessEnvironment(env);
     Stopwatch sw;
     child.start(program, arguments);
+    // Whatever else the child prints, the line that counts starts with "painted".
     QByteArray out;
-    while (!out.contains('\n') && child.waitForReadyRead(60000))
+    auto painted = [&] { return out.startsWith("painted") || out.contains("\npainted"); };
+    while (!(painted() && out.endsWith('\n')) && child.waitForReadyRead(60000))
         out += child.readAllStandardOutput();
     const double ms = sw.seconds() * 1e3;
     child.waitForFinished(10000);
     if (said)
         *said = out.trimmed();
-    return out.startsWith("painted") ? ms : -1;
+    return painted() ? ms : -1;
 }
 
 } // namespace

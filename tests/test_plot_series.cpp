@@ -157,6 +157,29 @@ private slots:
             for (size_t i = 1; i < pts.size(); ++i)
                 QVERIFY(pts[i].x >= pts[i - 1].x);
         }
+        // Only +inf over a stretch: kept (drawn at the edge), and x still only grows.
+        std::vector<double> infinite = values;
+        for (size_t i = 700000; i < 705000; ++i)
+            infinite[i] = INFINITY;
+        const PlotSeries withInf(makeSeries(n, [&](size_t i) { return infinite[i]; }), XAxis::Step);
+        const auto inf = withInf.decimateWhileMoving(0, double(n - 1), 562);
+        QVERIFY(std::any_of(inf.begin(), inf.end(), [](const PlotPoint& p) { return p.y == INFINITY; }));
+        for (size_t i = 1; i < inf.size(); ++i)
+            QVERIFY(inf[i].x >= inf[i - 1].x);
+        // Steps with a long gap (a resumed run): blocks would straddle it, so the exact frame is drawn.
+        MetricSeries gapped;
+        for (int64_t i = 0; i < 400000; ++i) {
+            gapped.steps.push_back(i < 200000 ? i : i + 5000000);
+            gapped.wallTimes.push_back(double(i));
+            gapped.values.push_back(std::sin(double(i) * 1e-3));
+        }
+        const PlotSeries g(gapped, XAxis::Step);
+        const double gx1 = double(gapped.steps.back());
+        const auto moving = g.decimateWhileMoving(0, gx1, 500);
+        const auto exactGap = g.decimate(0, gx1, 500);
+        QCOMPARE(moving.size(), exactGap.size());
+        for (size_t i = 0; i < moving.size(); ++i)
+            QCOMPARE(moving[i].x, exactGap[i].x);
         // Too few points under a column for blocks: the exact frame.
         const auto near = s.decimateWhileMoving(777000, 778000, 500);
         const auto exact = s.decimate(777000, 778000, 500);

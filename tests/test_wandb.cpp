@@ -138,6 +138,26 @@ private slots:
         QVERIFY(QFile::link(QFileInfo(a).absolutePath(), sweep_ + QStringLiteral("/latest-run")));
     }
 
+    // Nested keys and a row's step given as an item: the rows most writers
+    // do not make, decoded in full beside the plain keys' fast path.
+    void nestedKeysAndStepItemsOfAHistoryRow()
+    {
+        wb::LogWriter log;
+        log.append(wb::historyRecordOf({wb::nestedItem({"train", "loss"}, "0.5"), wb::item("acc", "0.25"),
+            wb::nestedItem({"_step"}, "7")}));
+        log.append(wb::historyRecordOf({wb::nestedItem({"train", "loss"}, "0.375"), wb::item("acc", "0.5"),
+            wb::item("_step", "9"), wb::item("", R"({"a": 2})")}));
+        WandbLog out;
+        decodeWandbBytes(log.bytes(), out);
+        QCOMPARE(out.historyRows, int64_t(2));
+        const MetricSeries loss = out.series.value(QStringLiteral("train/loss"));
+        QCOMPARE(loss.steps, (std::vector<int64_t>{7, 9}));
+        QCOMPARE(loss.values, (std::vector<double>{0.5, 0.375}));
+        QCOMPARE(out.series.value(QStringLiteral("acc")).steps, (std::vector<int64_t>{7, 9}));
+        QCOMPARE(out.series.value(QStringLiteral("/a")).values, (std::vector<double>{2}));   // a key-less dict, as before
+        QVERIFY(!out.series.contains(QStringLiteral("_step")));
+    }
+
     void crcIsZlibs()
     {
         // The check value of CRC-32/IEEE ("123456789"), as zlib.crc32 gives.

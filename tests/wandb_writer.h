@@ -52,6 +52,17 @@ inline QByteArray item(const QByteArray& key, const QByteArray& json)
     return m;
 }
 
+// An item under nested keys (nested_key = 2, repeated), as wandb writes a
+// nested dict's leaves in some versions.
+inline QByteArray nestedItem(const QList<QByteArray>& path, const QByteArray& json)
+{
+    QByteArray m;
+    for (const auto& p : path)
+        bytesField(m, 2, p);
+    bytesField(m, 16, json);
+    return m;
+}
+
 inline QByteArray timestamp(double seconds)
 {
     QByteArray m;
@@ -67,6 +78,15 @@ inline QByteArray record(uint32_t field, const QByteArray& message)
     intField(r, 1, 1);   // num: ignored by the reader, as W&B's own Record.num
     bytesField(r, field, message);
     return r;
+}
+
+// A history row of ready-made items (item() or nestedItem()), without the _step item.
+inline QByteArray historyRecordOf(const QList<QByteArray>& items)
+{
+    QByteArray m;
+    for (const auto& i : items)
+        bytesField(m, 1, i);
+    return record(2, m);
 }
 
 struct Run {

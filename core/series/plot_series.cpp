@@ -302,43 +302,58 @@ std::vector<PlotPoint> PlotSeries::decimateWhileMoving(double x0, double x1, int
         return decimate(x0, x1, columns);
     const std::vector<Block>& blocks = levels_[level];
     const size_t span = kBase << level;
+    const size_t kFirst = i0 / span, kEnd = std::min(blocks.size(), (i1 + span - 1) / span);
+    const double width = (x1 - x0) / columns;
+    // A block wider than a column (a gap in x, a sparse stretch) would put its
+    // extremes in the wrong column: such a window is decimated exactly.
+    for (size_t k = kFirst; k < kEnd; ++k) {
+        const double next = k + 1 < blocks.size() ? blocks[k + 1].x : xs_.back();
+        if (next - blocks[k].x > width)
+            return decimate(x0, x1, columns);
+    }
     std::vector<PlotPoint> out;
     out.reserve(size_t(columns) * 2 + 2);
     if (i0 > 0)
         out.push_back({xs_[i0 - 1], ys_[i0 - 1]});   // the line runs to the border
-    const double width = (x1 - x0) / columns;
     int column = -1;
-    double lo = INFINITY, hi = -INFINITY, xLo = 0, xHi = 0;
+    bool any = false;
+    double lo = 0, hi = 0, xLo = 0, xHi = 0;
+    size_t atLo = 0, atHi = 0;   // indices of the extremes: their order is the line's
     auto endColumn = [&] {
         if (column < 0)
             return;
-        if (!(lo <= hi)) {
-            out.push_back({x0 + (column + 0.5) * width, NAN});   // nothing finite in this column: a gap
+        if (!any) {
+            out.push_back({x0 + (column + 0.5) * width, NAN});   // nothing but NaN in this column: a gap
             return;
         }
-        // Extremes in the order they occur keep the line's shape.
         const PlotPoint a{xLo, lo}, b{xHi, hi};
-        out.push_back(xLo <= xHi ? a : b);
-        if (xLo != xHi || lo != hi)
-            out.push_back(xLo <= xHi ? b : a);
+        const bool loFirst = atLo <= atHi;
+        out.push_back(loFirst ? a : b);
+        if (atLo != atHi)
+            out.push_back(loFirst ? b : a);
     };
-    for (size_t k = i0 / span, end = std::min(blocks.size(), (i1 + span - 1) / span); k < end; ++k) {
+    for (size_t k = kFirst; k < kEnd; ++k) {
         const Block& blk = blocks[k];
-        const int c = std::clamp(int(std::floor((blk.x - x0) / width)), 0, columns - 1);
+        const int c = int(std::clamp(std::floor((blk.x - x0) / width), 0.0, double(columns - 1)));
         if (c != column) {
             endColumn();
             column = c;
-            lo = INFINITY;
-            hi = -INFINITY;
+            any = false;
         }
-        if (blk.lo < lo) {
+        if (!(blk.lo <= blk.hi))
+            continue;   // only NaN in this block
+        const double x = std::max(blk.x, x0);
+        if (!any || blk.lo < lo) {
             lo = blk.lo;
-            xLo = std::max(blk.x, x0);
+            xLo = x;
+            atLo = k * span + blk.iLo;
         }
-        if (blk.hi > hi) {
+        if (!any || blk.hi > hi) {
             hi = blk.hi;
-            xHi = std::max(blk.x, x0);
+            xHi = x;
+            atHi = k * span + blk.iHi;
         }
+        any = true;
     }
     endColumn();
     if (i1 < xs_.size())

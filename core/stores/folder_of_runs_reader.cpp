@@ -20,7 +20,11 @@ namespace {
 constexpr qint64 kRecentMs = 10 * 60 * 1000;
 } // namespace
 
-FolderOfRunsReader::FolderOfRunsReader(QDir root) : root_(std::move(root)) {}
+FolderOfRunsReader::FolderOfRunsReader(QDir root)
+    : root_(std::move(root))
+    , rootPath_(QDir::cleanPath(root_.absolutePath()))
+{
+}
 
 QString FolderOfRunsReader::runIdOf(const QString& folder) const
 {
@@ -49,44 +53,41 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
     folders_.clear();
     artifacts_.clear();
     const QStringList folders = runFolders();
-    // Runs are read (decoded, summarised) on every core (read_in_parallel.h).
-    const qsizetype workers = parallelReads();
-    std::vector<RunFolder> batch;
-    for (qsizetype i = 0; i < folders.size(); ++i) {
-        if (i % workers == 0) {
-            if (progress && !progress(double(i) / double(std::max<qsizetype>(1, folders.size()))))
-                return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
-            batch = readEach(folders.mid(i, workers), [this](const QString& f) { return readRun(f); });
-        }
-        const QString& folder = folders[i];
-        const QString id = runIdOf(folder);
-        const RunFolder run = std::move(batch[size_t(i % workers)]);
-        const int row = table->addRun(id, run.name.isEmpty() ? id : run.name,
-            run.experiment.isEmpty() ? experimentOf(folder) : run.experiment, run.status, run.startMs, run.endMs);
-        folders_.insert(id, folder);
-        if (!run.artifacts.items.empty()) {
-            RunArtifacts listed = run.artifacts;
-            if (listed.root.isEmpty())
-                listed.root = folder;
-            artifacts_.insert(id, std::move(listed));
-        }
-        for (const auto& [key, value] : run.tags)
-            table->setTag(row, key, value);
-        if (!run.environment.empty())
-            table->setEnvironment(row, run.environment);
-        if (!run.notes.isEmpty())
-            table->setNotes(row, run.notes);
-        if (run.git.present)
-            table->setGit(row, {run.git.commit, run.git.branch, int8_t(!run.git.dirtyRecorded ? -1 : run.git.dirty ? 1 : 0)});
-        for (const auto& p : run.params)
-            table->setParam(row, p.key, p.value, paramNumber(p.type.toStdString(), p.value.toStdString()));
-        for (auto it = run.series.cbegin(); it != run.series.cend(); ++it) {
-            const MetricSummary m = summarizeSeries(it.key(), it.value());
-            table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep, m.mean, m.nanCount);
-        }
-        for (const auto& p : run.problems)
-            problems << QStringLiteral("%1: %2").arg(id, p);
-    }
+    // Runs are read (decoded, summarised) on every core (read_in_parallel.h), added in folder order.
+    const bool read = readAllInOrder(
+        folders, [this](const QString& f) { return readRun(f); },
+        [&](qsizetype i, RunFolder& run) {
+            const QString& folder = folders[i];
+            const QString id = runIdOf(folder);
+            const int row = table->addRun(id, run.name.isEmpty() ? id : run.name,
+                run.experiment.isEmpty() ? experimentOf(folder) : run.experiment, run.status, run.startMs, run.endMs);
+            folders_.insert(id, folder);
+            if (!run.artifacts.items.empty()) {
+                RunArtifacts listed = run.artifacts;
+                if (listed.root.isEmpty())
+                    listed.root = folder;
+                artifacts_.insert(id, std::move(listed));
+            }
+            for (const auto& [key, value] : run.tags)
+                table->setTag(row, key, value);
+            if (!run.environment.empty())
+                table->setEnvironment(row, run.environment);
+            if (!run.notes.isEmpty())
+                table->setNotes(row, run.notes);
+            if (run.git.present)
+                table->setGit(row, {run.git.commit, run.git.branch, int8_t(!run.git.dirtyRecorded ? -1 : run.git.dirty ? 1 : 0)});
+            for (const auto& p : run.params)
+                table->setParam(row, p.key, p.value, paramNumber(p.type.toStdString(), p.value.toStdString()));
+            for (auto it = run.series.cbegin(); it != run.series.cend(); ++it) {
+                const MetricSummary m = summarizeSeries(it.key(), it.value());
+                table->setMetric(row, m.key, m.last, m.min, m.max, m.count, m.lastStep, m.mean, m.nanCount);
+            }
+            for (const auto& p : run.problems)
+                problems << QStringLiteral("%1: %2").arg(id, p);
+        },
+        [&](double done) { return !progress || progress(done); });
+    if (!read)
+        return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
     table->sortColumns();
     // Live refresh: the root and every folder down to each run (a new run
     // or experiment folder), each run folder (a new file), and the files

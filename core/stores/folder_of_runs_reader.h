@@ -60,7 +60,11 @@ protected:
     // file is `item.file` under `root`, already checked to stay inside it.
     virtual Result<QByteArray> readEmbedded(const QString& file, const ArtifactItem& item, int64_t limit) const;
 
+    // Not from readRun(): a QDir updates its cached file information even
+    // when const, so threads reading runs must not share one.
     const QDir& root() const { return root_; }
+    // The root's absolute, cleaned path: what readRun() compares folders against.
+    const QString& rootPath() const { return rootPath_; }
 
 private:
     // A run's id and name: its folder relative to the root ("version_0", "lr0.1/run_2").
@@ -70,6 +74,7 @@ private:
     Result<QString> folderOf(const QString& runId) const;
 
     QDir root_;
+    QString rootPath_;
     mutable std::mutex mutex_;
     ChangeWatch watch_; // from the last loadRuns
     QHash<QString, QString> folders_; // run id -> folder, from the last loadRuns

@@ -374,27 +374,22 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
             runExperiments << expName;
         }
     }
-    const qsizetype workers = parallelReads();
     const bool includeDeleted = includeDeleted_;
-    for (qsizetype first = 0; first < runFolders.size(); first += workers) {
-        if (progress && !progress(double(first) / double(runFolders.size())))
-            return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
-        auto batch = readEach(runFolders.mid(first, workers),
-            [includeDeleted](const QString& path) { return readRunFolder(path, includeDeleted); });
-        for (size_t k = 0; k < batch.size(); ++k) {
-            RunFolderRead& run = batch[k];
+    const bool read = readAllInOrder(
+        runFolders, [includeDeleted](const QString& path) { return readRunFolder(path, includeDeleted); },
+        [&](qsizetype i, RunFolderRead& run) {
             problems += run.problems;
             if (run.outcome == RunFolderRead::Deleted)
                 ++deletedSeen;
             if (run.outcome != RunFolderRead::Run)
-                continue;
-            const QString& expName = runExperiments[first + qsizetype(k)];
+                return;
+            const QString& expName = runExperiments[i];
             const int row = table->addRun(run.id, run.name, expName, run.status, run.start, run.end);
             if (!run.parent.isEmpty())
                 table->setParentId(row, run.parent);
             users.resize(size_t(row) + 1);
             users[size_t(row)] = run.user;
-            runDirs_.insert(run.id, runFolders[first + qsizetype(k)]);
+            runDirs_.insert(run.id, runFolders[i]);
             experimentNames_.insert(run.id, expName);
             for (auto it = run.params.cbegin(); it != run.params.cend(); ++it) {
                 bool ok = false;
@@ -408,8 +403,10 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
             unreadableMetrics += run.unreadableMetrics;
             badMetricLines += run.badMetricLines;
             withBadLines += run.withBadLines;
-        }
-    }
+        },
+        [&](double done) { return !progress || progress(done); });
+    if (!read)
+        return Failure{QStringLiteral("loading '%1' was cancelled").arg(root_.path())};
     if (!unreadableMetrics.isEmpty())
         problems << QStringLiteral("%1 metric file(s) unreadable: %2")
                         .arg(unreadableMetrics.size())

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <future>
+#include <system_error>
 #include <vector>
 
 namespace runlens {
@@ -18,13 +19,19 @@ namespace runlens {
 inline qsizetype parallelReads() { return std::max(1, QThread::idealThreadCount()); }
 
 // read(path) of each path, in order; each on a thread of its own but the
-// first, which this thread reads. `read` must only read (no shared state).
+// first, which this thread reads (all on this thread if no thread can be
+// started). `read` must only read (no shared state).
 template <class Read> auto readEach(const QStringList& paths, const Read& read)
 {
     using Out = decltype(read(paths.front()));
     std::vector<std::future<Out>> others;
-    for (qsizetype k = 1; k < paths.size(); ++k)
-        others.push_back(std::async(std::launch::async, [&read, path = paths[k]] { return read(path); }));
+    for (qsizetype k = 1; k < paths.size(); ++k) {
+        try {
+            others.push_back(std::async(std::launch::async, [&read, path = paths[k]] { return read(path); }));
+        } catch (const std::system_error&) {
+            others.push_back(std::async(std::launch::deferred, [&read, path = paths[k]] { return read(path); }));
+        }
+    }
     std::vector<Out> out;
     out.reserve(size_t(paths.size()));
     if (!paths.isEmpty())
@@ -32,6 +39,23 @@ template <class Read> auto readEach(const QStringList& paths, const Read& read)
     for (auto& f : others)
         out.push_back(f.get());
     return out;
+}
+
+// Every path read with readEach a batch at a time, each result handed to
+// fold(index, result) in path order. `keepGoing(fraction done)` is asked
+// before each batch; false stops there and returns false.
+template <class Read, class Fold, class KeepGoing>
+bool readAllInOrder(const QStringList& paths, const Read& read, const Fold& fold, const KeepGoing& keepGoing)
+{
+    const qsizetype batch = parallelReads();
+    for (qsizetype first = 0; first < paths.size(); first += batch) {
+        if (!keepGoing(double(first) / double(paths.size())))
+            return false;
+        auto results = readEach(paths.mid(first, batch), read);
+        for (size_t k = 0; k < results.size(); ++k)
+            fold(first + qsizetype(k), results[k]);
+    }
+    return true;
 }
 
 } // namespace runlens

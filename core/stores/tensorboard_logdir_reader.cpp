@@ -76,7 +76,7 @@ QString TensorboardLogdirReader::runFolderOf(const QString& eventFolder) const
     for (int up = 0; up <= kLightningSubDirDepth; ++up) {
         if (holdsLightningCsv(QDir(folder)))
             return folder;
-        if (QDir(folder) == root())
+        if (QDir::cleanPath(QFileInfo(folder).absoluteFilePath()) == rootPath())
             break;
         folder = QFileInfo(folder).absolutePath();
     }

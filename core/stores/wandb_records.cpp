@@ -162,15 +162,16 @@ uint64_t varintOf(std::string_view b)
 
 // A HistoryItem as its bytes: a plain key (field 1) or nested keys (field 2), and its JSON.
 struct RawItem {
-    std::string_view key, json, message;
+    std::string_view key, json;
     bool nested = false;
+    int full = -1;   // index of its full decoding, for nested keys or none
 };
 
 bool rawItemOf(std::string_view msg, RawItem& item)
 {
     Wire w(msg);
     uint32_t f, t;
-    item = RawItem{{}, {}, msg, false};
+    item = RawItem{};
     while (w.next(f, t)) {
         std::string_view b;
         if ((f == 1 || f == 2 || f == 16) && t == 2) {
@@ -200,12 +201,22 @@ bool decodeHistory(std::string_view msg, WandbLog& out)
 {
     // Reused from row to row (a reader decodes on several threads: one each).
     thread_local std::vector<RawItem> items;
+    thread_local std::vector<Item> decoded;   // nested keys, or no key: decoded in full
     items.clear();
+    decoded.clear();
     std::optional<int64_t> stepField;
     const bool ok = forEachField(msg, [&](uint32_t f, std::string_view b) {
         if (f == 1) {
-            if (!rawItemOf(b, items.emplace_back()))
+            RawItem& raw = items.emplace_back();
+            if (!rawItemOf(b, raw))
                 return false;
+            if (raw.nested || raw.key.empty()) {
+                auto item = itemOf(b);
+                if (!item)
+                    return false;
+                raw.full = int(decoded.size());
+                decoded.push_back(std::move(*item));
+            }
         } else if (f == 2) {   // HistoryStep{num = 1}
             Wire w(b);
             uint32_t sf, st;
@@ -221,14 +232,18 @@ bool decodeHistory(std::string_view msg, WandbLog& out)
     if (!ok)
         return false;
     // A row's step and time are items of their own.
+    auto plainKey = [&](const RawItem& raw, std::string_view name) {
+        if (raw.full < 0)
+            return raw.key == name;
+        const QStringList& path = decoded[size_t(raw.full)].path;
+        return path.size() == 1 && path[0] == QLatin1String(name.data(), qsizetype(name.size()));
+    };
     int64_t step = stepField.value_or(out.historyRows);
     double wall = 0, v;
     for (const auto& item : items) {
-        if (item.nested)
-            continue;
-        if (item.key == "_step" && parseNumber(item.json, v) && std::isfinite(v))
+        if (plainKey(item, "_step") && parseNumber(item.json, v) && std::isfinite(v))
             step = int64_t(v);
-        else if (item.key == "_timestamp" && parseNumber(item.json, v) && std::isfinite(v))
+        else if (plainKey(item, "_timestamp") && parseNumber(item.json, v) && std::isfinite(v))
             wall = v;
     }
     ++out.historyRows;
@@ -240,9 +255,9 @@ bool decodeHistory(std::string_view msg, WandbLog& out)
     }
     const auto add = [&](const QString& k, double value) { addPoint(out, k, step, wall, value); };
     for (const auto& raw : items) {
-        if (!raw.nested) {
+        if (raw.full < 0) {
             // _step, _timestamp, _runtime are the row's x axes, not metrics.
-            if (raw.key.empty() || raw.key.front() == '_')
+            if (raw.key.front() == '_')
                 continue;
             if (parseNumber(raw.json, v)) {
                 addPoint(out, historyKey(out, raw.key), step, wall, v);
@@ -251,13 +266,11 @@ bool decodeHistory(std::string_view msg, WandbLog& out)
             numbersIn(raw.json, historyKey(out, raw.key), QStringLiteral("/"), add);
             continue;
         }
-        auto item = itemOf(raw.message);   // nested keys: rare enough to decode in full
-        if (!item)
-            return false;
-        const QString key = item->path.join(QLatin1Char('/'));
+        const Item& item = decoded[size_t(raw.full)];   // rare: decoded in full, as before
+        const QString key = item.path.join(QLatin1Char('/'));
         if (key.startsWith(QLatin1Char('_')))
             continue;
-        numbersIn(item->json, key, QStringLiteral("/"), add);
+        numbersIn(item.json, key, QStringLiteral("/"), add);
     }
     return true;
 }

@@ -467,10 +467,11 @@ class LightGBMProject(DropInBase):
             y = X @ np.array([2.0, -1.0, 0.5, 0.0]) + rng.normal(scale=0.1, size=300)
             train, valid = lgb.Dataset(X[:200], label=y[:200]), lgb.Dataset(X[200:], label=y[200:])
             mlflow.lightgbm.autolog()
+            evals = {}   # LightGBM's own record of every iteration trained, to count them
             with mlflow.start_run(run_name="lgb") as run:
                 booster = lgb.train({"objective": "regression", "learning_rate": 0.3, "num_leaves": 15}, train,
                                     num_boost_round=400, valid_sets=[train, valid], valid_names=["train", "valid"],
-                                    callbacks=[lgb.early_stopping(3, verbose=False)])
+                                    callbacks=[lgb.early_stopping(3, verbose=False), lgb.record_evaluation(evals)])
             loaded = mlflow.lightgbm.load_model(f"runs:/{run.info.run_id}/model")
             assert np.allclose(loaded.predict(X[200:]), booster.predict(X[200:]))
             pyfunc = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/model")
@@ -478,7 +479,7 @@ class LightGBMProject(DropInBase):
             meta = mlflow.models.Model.load(os.path.join(mlflow.artifacts.download_artifacts(
                 f"runs:/{run.info.run_id}/model"), "MLmodel"))
             print(json.dumps({"run": run.info.run_id, "best": booster.best_iteration,
-                              "done": booster.current_iteration(), "flavors": meta.flavors}))
+                              "done": len(evals["valid"]["l2"]), "flavors": meta.flavors}))
             """)
         got = json.loads(out.strip().splitlines()[-1])
         best, done = got["best"], got["done"]
@@ -532,7 +533,8 @@ class LightGBMProject(DropInBase):
             import runlens.mlflow as mlflow
             X = np.arange(40, dtype=float).reshape(20, 2) / 10; y = X.sum(axis=1)
             mlflow.lightgbm.autolog(log_models=False)
-            reg = lgb.LGBMRegressor(n_estimators=25, learning_rate=0.2).fit(X, y, eval_set=[(X, y)])
+            reg = lgb.LGBMRegressor(n_estimators=25, learning_rate=0.2).fit(X, y, eval_set=[(X[:10], y[:10])],
+                                                                            eval_names=["holdout"])
             with mlflow.start_run() as run:
                 info = mlflow.lightgbm.log_model(reg, name="sk")
             back = mlflow.lightgbm.load_model(info.model_uri)
@@ -545,7 +547,7 @@ class LightGBMProject(DropInBase):
         self.assertEqual(len(runs), 2)   # fit() outside a run made one; the explicit run the other
         autologged = [r for r in runs if r["id"] != run_id][0]
         self.assertEqual(autologged["params"]["num_boost_round"], 25)
-        self.assertEqual(autologged["metrics"]["valid_0-l2"]["count"], 25)   # not logged twice by nesting
+        self.assertEqual(autologged["metrics"]["holdout-l2"]["count"], 25)   # not logged twice by nesting
         self.assertEqual(autologged["status"], "finished")
 
     def test_disable_turns_autolog_off(self):
@@ -584,7 +586,8 @@ class KerasProject(DropInBase):
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")
             mlflow.keras.autolog()
             with mlflow.start_run() as run:
-                history = model.fit(x, y, batch_size=16, epochs=6, validation_split=0.25, verbose=0)
+                # batch_size and epochs by position, as scripts often pass them: logged by name
+                history = model.fit(x, y, 16, 6, 0, validation_split=0.25)
             loaded = mlflow.keras.load_model(f"runs:/{run.info.run_id}/model")
             assert np.allclose(loaded.predict(x[:5], verbose=0), model.predict(x[:5], verbose=0))
             pyfunc = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/model")
@@ -601,7 +604,7 @@ class KerasProject(DropInBase):
         self.assertEqual(run["params"]["batch_size"], 16)
         self.assertEqual(run["params"]["epochs"], 6)
         self.assertEqual(run["params"]["validation_split"], 0.25)
-        self.assertEqual(run["params"]["optimizer_learning_rate"], 0.05)
+        self.assertAlmostEqual(run["params"]["optimizer_learning_rate"], 0.05, places=6)   # float32 in Keras
         self.assertNotIn("x", run["params"])
         self.assertEqual(run["metrics"]["loss"]["count"], 6)
         self.assertEqual(run["metrics"]["loss"]["last_step"], 5)

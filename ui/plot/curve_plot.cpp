@@ -422,7 +422,7 @@ void CurvePlot::drawAxes(QPainter& p, const QRectF& area)
         const int px = int(std::lround(toPixelX(v, area)));
         gridLines.emplace_back(px, whole.top(), px, whole.bottom());
     }
-    p.setPen(QPen(gridOnBase, 0));
+    p.setPen(QPen(gridOnBase, 1));   // width 1, not cosmetic: exports scale it as before
     p.drawLines(gridLines.data(), int(gridLines.size()));
     p.setPen(axisText);
     for (size_t i = 0; i < yt.size(); ++i) {

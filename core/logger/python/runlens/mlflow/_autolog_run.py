@@ -46,13 +46,14 @@ def call_arguments(function, args, kwargs, leave_out):
     """The arguments a call gives `function`, with its defaults for the rest, as
     MLflow's autolog logs them (the data, callbacks and the like left out)."""
     try:
-        bound = inspect.signature(function).bind(*args, **kwargs)
+        signature = inspect.signature(function)
+        bound = signature.bind(*args, **kwargs)
     except (TypeError, ValueError):
         return {}
     bound.apply_defaults()
     out = {}
     for name, value in bound.arguments.items():
-        kind = inspect.signature(function).parameters[name].kind
+        kind = signature.parameters[name].kind
         if name in leave_out or kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
             continue
         out[name] = value

@@ -185,8 +185,10 @@ def __getattr__(name):
 
 
 def _batch_size(args, kwargs):
-    if kwargs.get("batch_size") is not None:
-        return kwargs["batch_size"]
+    # fit(x, y, batch_size, ...): given by name or third.
+    given = kwargs.get("batch_size", args[2] if len(args) >= 3 else None)
+    if given is not None:
+        return given
     data = kwargs["x"] if "x" in kwargs else (args[0] if args else None)
     return getattr(data, "batch_size", None) or getattr(data, "_batch_size", None)
 
@@ -211,9 +213,8 @@ def _patched_fit(original):
             batch_size = _batch_size(args, kwargs)
             if batch_size is not None:
                 params["batch_size"] = batch_size
-            # As MLflow: fit()'s keyword arguments and defaults; positional ones are the data.
-            for key, value in call_arguments(original, (self,), {k: v for k, v in kwargs.items()
-                                                                 if k not in _NOT_PARAMS}, _NOT_PARAMS).items():
+            # fit()'s arguments by name, however they were passed, with its defaults (the data left out).
+            for key, value in call_arguments(original, (self,) + tuple(args), kwargs, _NOT_PARAMS).items():
                 params.setdefault(key, param_value(value))
             for key, value in params.items():
                 run.log_param(key, value)

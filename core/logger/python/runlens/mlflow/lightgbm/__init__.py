@@ -153,6 +153,8 @@ def _patched_train(original):
                 logged.setdefault(key, param_value(value))   # a booster param wins over train()'s argument
             for key, value in logged.items():
                 run.log_param(key, value)
+            for key, value in (_config.get("extra_tags") or {}).items():
+                run.set_tag(key, str(value))
             recorder = _EvalRecorder(run)
             bound.arguments["callbacks"] = list(bound.arguments.get("callbacks") or []) + [recorder]
             booster = original(*bound.args, **bound.kwargs)
@@ -176,8 +178,6 @@ def _patched_train(original):
                                            f"mlflow.lightgbm.autolog: no {kind} feature importance: {e}")
             if _config.get("log_models"):
                 log_model(booster, "model", registered_model_name=_config.get("registered_model_name"))
-            for key, value in (_config.get("extra_tags") or {}).items():
-                run.set_tag(key, str(value))
             return booster
     train._runlens_autolog = True
     return train
