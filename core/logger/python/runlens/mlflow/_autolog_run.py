@@ -70,3 +70,14 @@ def log_json_artifact(run, file_name, content):
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(content, fh, indent=2)
         run.log_artifact(path)
+
+
+def patch_train(modules, patched, originals):
+    """Replaces `train` in each module that has one with patched(original),
+    once (a second autolog() leaves the patched one); keeps the originals."""
+    for module in modules:
+        current = getattr(module, "train", None)
+        if current is None or getattr(current, "_runlens_autolog", False):
+            continue
+        originals[module] = current
+        setattr(module, "train", patched(current))

@@ -9,11 +9,10 @@ one step after the last, feature importance (split and gain) as JSON, and the
 model. lightgbm is imported only when used."""
 import functools
 import os
-import pickle
 import sys
 
 from .. import _backend
-from .._autolog_run import autolog_run, call_arguments, log_json_artifact, param_value
+from .._autolog_run import autolog_run, call_arguments, log_json_artifact, param_value, patch_train
 from ..exceptions import MlflowException
 from ..models import (MLFLOW3_LOG_MODEL_KEYWORDS, MLMODEL, Model, log_saved_model, package_version, prepare_folder,
                       resolve_model_uri, write_environment, write_input_example)
@@ -91,14 +90,8 @@ def _load(file, serialization_format="cloudpickle"):
     if file.endswith(".lgb"):
         import lightgbm as lgb
         return lgb.Booster(model_file=file)
-    with open(file, "rb") as fh:
-        if serialization_format == "cloudpickle":
-            try:
-                import cloudpickle
-                return cloudpickle.load(fh)
-            except ImportError:
-                pass
-        return pickle.load(fh)
+    from ..sklearn import unpickle
+    return unpickle(file, serialization_format)
 
 
 def load_model(model_uri, dst_path=None):
@@ -198,9 +191,4 @@ def autolog(log_input_examples=False, log_model_signatures=True, log_models=True
     if disable:
         return
     # lightgbm.train is engine.train; the scikit-learn API calls the name it imported into lightgbm.sklearn.
-    for module in (lightgbm, lightgbm.engine, lightgbm.sklearn):
-        current = getattr(module, "train", None)
-        if current is None or getattr(current, "_runlens_autolog", False):
-            continue
-        _originals[module] = current
-        setattr(module, "train", _patched_train(current))
+    patch_train((lightgbm, lightgbm.engine, lightgbm.sklearn), _patched_train, _originals)

@@ -83,9 +83,14 @@ def _load_from_folder(path):
     if conf is None:
         raise MlflowException(f"Model does not have the \"{FLAVOR_NAME}\" flavor",
                               error_code=_codes.RESOURCE_DOES_NOT_EXIST)
-    fmt = conf.get("serialization_format", SERIALIZATION_FORMAT_PICKLE)
-    with open(os.path.join(path, conf.get("pickled_model", _MODEL_FILE)), "rb") as fh:
-        if fmt == SERIALIZATION_FORMAT_CLOUDPICKLE:
+    return unpickle(os.path.join(path, conf.get("pickled_model", _MODEL_FILE)),
+                    conf.get("serialization_format", SERIALIZATION_FORMAT_PICKLE))
+
+
+def unpickle(file, serialization_format):
+    """A model pickled as `serialization_format` says (cloudpickle when it is installed)."""
+    with open(file, "rb") as fh:
+        if serialization_format == SERIALIZATION_FORMAT_CLOUDPICKLE:
             try:
                 import cloudpickle
                 return cloudpickle.load(fh)

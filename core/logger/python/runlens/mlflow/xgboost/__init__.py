@@ -9,7 +9,7 @@ import os
 import sys
 
 from .. import _backend
-from .._autolog_run import autolog_run, log_json_artifact, param_value
+from .._autolog_run import autolog_run, log_json_artifact, param_value, patch_train
 from ..exceptions import MlflowException
 from ..models import (MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
                       write_environment, write_input_example)
@@ -159,9 +159,4 @@ def autolog(importance_types=None, log_input_examples=False, log_model_signature
     _config.update(enabled=not disable, log_models=log_models)
     if disable:
         return
-    for module in (xgboost, xgboost.training, xgboost.sklearn):
-        current = getattr(module, "train", None)
-        if current is None or getattr(current, "_runlens_autolog", False):
-            continue
-        _originals[module] = current
-        setattr(module, "train", _patched_train(current))
+    patch_train((xgboost, xgboost.training, xgboost.sklearn), _patched_train, _originals)
