@@ -550,6 +550,23 @@ class LightGBMProject(DropInBase):
         self.assertEqual(autologged["metrics"]["holdout-l2"]["count"], 25)   # not logged twice by nesting
         self.assertEqual(autologged["status"], "finished")
 
+    @needs("sklearn")
+    def test_a_search_over_lightgbm_logs_one_run_not_one_per_fold(self):
+        out = self.lgb("""
+            import numpy as np
+            import lightgbm as lgb
+            import runlens.mlflow as mlflow
+            from sklearn.model_selection import GridSearchCV
+            rng = np.random.default_rng(2)
+            X = rng.normal(size=(60, 2)); y = X @ np.array([1.0, -1.0])
+            mlflow.autolog(log_models=False)   # scikit-learn's and LightGBM's at once
+            search = GridSearchCV(lgb.LGBMRegressor(n_estimators=5), {"learning_rate": [0.1, 0.3]}, cv=2).fit(X, y)
+            print(search.best_params_["learning_rate"])
+            """)
+        runs = self.runs()
+        self.assertEqual(len(runs), 1, [r["name"] for r in runs])   # the search's run; no run per fold
+        self.assertEqual(runs[0]["params"]["best_learning_rate"], float(out.split()[-1]))
+
     def test_disable_turns_autolog_off(self):
         self.lgb("""
             import numpy as np

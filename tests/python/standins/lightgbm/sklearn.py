@@ -1,9 +1,16 @@
-"""The scikit-learn API: fit() calls the `train` this module imported, as LightGBM's does."""
+"""The scikit-learn API: fit() calls the `train` this module imported, as LightGBM's does;
+a scikit-learn estimator where scikit-learn is installed, as LightGBM's models are."""
 from .basic import Dataset
 from .engine import train
 
+try:
+    from sklearn.base import BaseEstimator, RegressorMixin
+    _BASES = (RegressorMixin, BaseEstimator)
+except ImportError:
+    _BASES = (object,)
 
-class LGBMRegressor:
+
+class LGBMRegressor(*_BASES):
     def __init__(self, n_estimators=100, learning_rate=0.1, num_leaves=31, random_state=None):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate

@@ -8,12 +8,30 @@ import contextlib
 import inspect
 import threading
 
+# How deep the calling thread is inside autologged calls, for every flavor
+# (scikit-learn's fit() counts too): a LightGBM model fitted by GridSearchCV
+# logs through the search, not a run per fold.
 _depth = threading.local()
+
+
+def depth():
+    return getattr(_depth, "n", 0)
+
+
+@contextlib.contextmanager
+def inside():
+    """Marks the calls made in the block as nested."""
+    before = depth()
+    _depth.n = before + 1
+    try:
+        yield
+    finally:
+        _depth.n = before
 
 
 @contextlib.contextmanager
 def autolog_run():
-    if getattr(_depth, "n", 0):
+    if depth():
         yield None
         return
     import runlens.mlflow as mlflow
@@ -21,16 +39,15 @@ def autolog_run():
     started = active is None
     if started:
         active = mlflow.start_run()
-    _depth.n = 1
     try:
-        yield active._run
+        with inside():
+            yield active._run
     except BaseException:
         if started:
             mlflow.end_run("FAILED")
             started = False
         raise
     finally:
-        _depth.n = 0
         if started:
             mlflow.end_run()
 

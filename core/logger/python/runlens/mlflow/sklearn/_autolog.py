@@ -10,14 +10,13 @@ best_<param>, best_cv_score and its best estimator. Only the outermost fit()
 logs (a Pipeline's steps do not log their own). Without an active run, fit()
 starts one and ends it, as MLflow's autolog does."""
 import functools
-import threading
 import warnings
 
+from .. import _autolog_run as _nesting
 from .. import _backend
 
 _config = {"enabled": False}
 _patched = {}      # (class, method name) -> original
-_depth = threading.local()
 
 
 def _training_metrics(estimator, X, y, sample_weight):
@@ -144,20 +143,18 @@ def _wrap(cls, name, original):
     def fit(self, *args, **kwargs):
         if not _config["enabled"]:
             return original(self, *args, **kwargs)
-        depth = getattr(_depth, "n", 0)
-        # Fits inside this one (a Pipeline's steps) and inside its logging (the
-        # LabelBinarizer of roc_auc_score) are not logged: deeper than zero.
-        _depth.n = depth + 1
-        try:
+        outermost = _nesting.depth() == 0
+        # Fits inside this one (a Pipeline's steps, a search's folds, whatever
+        # framework they train with) and inside its logging (the
+        # LabelBinarizer of roc_auc_score) are not logged.
+        with _nesting.inside():
             result = original(self, *args, **kwargs)
-            if depth == 0:
+            if outermost:
                 try:
                     _log_fit(self, args, kwargs)
                 except Exception as e:
                     if not _config.get("silent"):
                         warnings.warn(f"runlens.mlflow autolog: logging {type(self).__name__}.{name} failed: {e}")
-        finally:
-            _depth.n = depth
         return result
     fit._runlens_autolog = True
     return fit
