@@ -14,7 +14,7 @@ import sys
 from .. import _backend
 from .._autolog_run import autolog_run, call_arguments, param_value
 from ..exceptions import MlflowException
-from ..models import (MLFLOW3_LOG_MODEL_KEYWORDS, MLMODEL, Model, log_saved_model, package_version, prepare_folder,
+from ..models import (flavor_of, MLFLOW3_LOG_MODEL_KEYWORDS, MLMODEL, Model, log_saved_model, package_version, prepare_folder,
                       resolve_model_uri, write_environment, write_input_example)
 from ..protos import databricks_pb2 as _codes
 
@@ -71,10 +71,7 @@ def log_model(model, artifact_path=None, save_exported_model=False, conda_env=No
 
 
 def _load_folder(path, custom_objects=None, load_model_kwargs=None):
-    conf = Model.load(os.path.join(path, MLMODEL)).flavors.get(FLAVOR_NAME)
-    if conf is None:
-        raise MlflowException(f'Model does not have the "{FLAVOR_NAME}" flavor',
-                              error_code=_codes.RESOURCE_DOES_NOT_EXIST)
+    conf = flavor_of(path, FLAVOR_NAME)
     if conf.get("save_exported_model"):
         raise MlflowException("a Keras model saved as a TensorFlow export is not loaded by runlens.mlflow",
                               error_code=_codes.NOT_IMPLEMENTED)

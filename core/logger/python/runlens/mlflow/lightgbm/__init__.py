@@ -14,7 +14,7 @@ import sys
 from .. import _backend
 from .._autolog_run import autolog_run, call_arguments, log_json_artifact, param_value, patch_train
 from ..exceptions import MlflowException
-from ..models import (MLFLOW3_LOG_MODEL_KEYWORDS, MLMODEL, Model, log_saved_model, package_version, prepare_folder,
+from ..models import (flavor_of, MLFLOW3_LOG_MODEL_KEYWORDS, MLMODEL, Model, log_saved_model, package_version, prepare_folder,
                       resolve_model_uri, write_environment, write_input_example)
 from ..models.signature import infer_signature
 from ..protos import databricks_pb2 as _codes
@@ -46,11 +46,9 @@ def save_model(lgb_model, path, conda_env=None, code_paths=None, mlflow_model=No
         data = _BOOSTER_FILE
         lgb_model.save_model(os.path.join(path, data))
     else:
-        from ..sklearn import _pickler
+        from ..sklearn import pickle_to
         data = _PICKLE_FILE
-        module, serialization_format = _pickler(serialization_format)
-        with open(os.path.join(path, data), "wb") as fh:
-            module.dump(lgb_model, fh)
+        serialization_format = pickle_to(os.path.join(path, data), lgb_model, serialization_format)
     model = mlflow_model or Model()
     if signature is None and input_example is not None:
         try:
@@ -96,10 +94,7 @@ def _load(file, serialization_format="cloudpickle"):
 
 def load_model(model_uri, dst_path=None):
     path = resolve_model_uri(model_uri)
-    conf = Model.load(os.path.join(path, MLMODEL)).flavors.get(FLAVOR_NAME)
-    if conf is None:
-        raise MlflowException(f'Model does not have the "{FLAVOR_NAME}" flavor',
-                              error_code=_codes.RESOURCE_DOES_NOT_EXIST)
+    conf = flavor_of(path, FLAVOR_NAME)
     return _load(os.path.join(path, conf.get("data", _BOOSTER_FILE)), conf.get("serialization_format", "cloudpickle"))
 
 

@@ -315,6 +315,15 @@ def log_saved_model(save, artifact_path=None, name=None, registered_model_name=N
     return info
 
 
+def flavor_of(path, flavor, meta=None):
+    """The `flavor` section of the MLmodel in the model folder `path` (or of
+    `meta`, already loaded); MLflow's RESOURCE_DOES_NOT_EXIST when it has none."""
+    conf = (meta or Model.load(os.path.join(path, MLMODEL))).flavors.get(flavor)
+    if conf is None:
+        raise MlflowException(f'Model does not have the "{flavor}" flavor', error_code=_codes.RESOURCE_DOES_NOT_EXIST)
+    return conf
+
+
 def copy_model(src, dst):
     shutil.copytree(src, dst)
 

@@ -9,7 +9,7 @@ import shutil
 import sys
 
 from ..exceptions import MlflowException
-from ..models import (MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
+from ..models import (flavor_of, MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
                       write_environment, write_input_example)
 from ..models.signature import infer_signature  # noqa: F401
 from ..protos import databricks_pb2 as _codes
@@ -164,10 +164,7 @@ def load_model(model_uri, suppress_warnings=False, dst_path=None, model_config=N
     """Any model with a python_function flavor, loaded by its flavor's loader."""
     path = resolve_model_uri(model_uri)
     meta = Model.load(os.path.join(path, MLMODEL))
-    conf = meta.flavors.get(FLAVOR_NAME)
-    if conf is None:
-        raise MlflowException(f'Model does not have the "{FLAVOR_NAME}" flavor',
-                              error_code=_codes.RESOURCE_DOES_NOT_EXIST)
+    conf = flavor_of(path, FLAVOR_NAME, meta)
     loader = conf.get("loader_module")
     module = importlib.import_module(_OURS.get(loader, loader))
     data = os.path.join(path, conf["data"]) if conf.get("data") else (

@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..exceptions import MlflowException
-from ..models import (MLFLOW3_LOG_MODEL_KEYWORDS, MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
+from ..models import (flavor_of, MLFLOW3_LOG_MODEL_KEYWORDS, MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
                       write_environment, write_input_example)
 from ..protos import databricks_pb2 as _codes
 
@@ -71,10 +71,7 @@ def _load_module(data_dir, **kwargs):
 
 def load_model(model_uri, dst_path=None, **kwargs):
     path = resolve_model_uri(model_uri)
-    conf = Model.load(os.path.join(path, MLMODEL)).flavors.get(FLAVOR_NAME)
-    if conf is None:
-        raise MlflowException(f'Model does not have the "{FLAVOR_NAME}" flavor',
-                              error_code=_codes.RESOURCE_DOES_NOT_EXIST)
+    conf = flavor_of(path, FLAVOR_NAME)
     return _load_module(os.path.join(path, conf.get("model_data", _DATA)), **kwargs)
 
 

@@ -5,9 +5,8 @@ saved or loaded or autolog is turned on."""
 import os
 import pickle
 
-from .. import _backend
 from ..exceptions import MlflowException
-from ..models import (MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
+from ..models import (flavor_of, MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
                       write_environment, write_input_example)
 from ..models.signature import infer_signature
 from ..protos import databricks_pb2 as _codes
@@ -29,6 +28,15 @@ def _pickler(serialization_format):
     return pickle, SERIALIZATION_FORMAT_PICKLE
 
 
+def pickle_to(file, model, serialization_format):
+    """Writes `model` as `serialization_format` asks (pickle when cloudpickle is
+    missing); the format written, for the MLmodel to name."""
+    module, written = _pickler(serialization_format)
+    with open(file, "wb") as fh:
+        module.dump(model, fh)
+    return written
+
+
 def get_default_pip_requirements(include_cloudpickle=False):
     reqs = [("scikit-learn", package_version("scikit-learn"))]
     if include_cloudpickle:
@@ -43,9 +51,7 @@ def save_model(sk_model, path, conda_env=None, code_paths=None, mlflow_model=Non
         raise MlflowException(f"Unrecognized serialization format: {serialization_format}",
                               error_code=_codes.INVALID_PARAMETER_VALUE)
     path = prepare_folder(path)
-    module, serialization_format = _pickler(serialization_format)
-    with open(os.path.join(path, _MODEL_FILE), "wb") as fh:
-        module.dump(sk_model, fh)
+    serialization_format = pickle_to(os.path.join(path, _MODEL_FILE), sk_model, serialization_format)
     model = mlflow_model or Model()
     if signature is None and input_example is not None:
         try:
@@ -78,11 +84,7 @@ def log_model(sk_model, artifact_path=None, conda_env=None, code_paths=None,
 
 
 def _load_from_folder(path):
-    model = Model.load(os.path.join(path, MLMODEL))
-    conf = model.flavors.get(FLAVOR_NAME)
-    if conf is None:
-        raise MlflowException(f"Model does not have the \"{FLAVOR_NAME}\" flavor",
-                              error_code=_codes.RESOURCE_DOES_NOT_EXIST)
+    conf = flavor_of(path, FLAVOR_NAME)
     return unpickle(os.path.join(path, conf.get("pickled_model", _MODEL_FILE)),
                     conf.get("serialization_format", SERIALIZATION_FORMAT_PICKLE))
 

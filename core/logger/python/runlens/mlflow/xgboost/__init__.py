@@ -10,10 +10,8 @@ import sys
 
 from .. import _backend
 from .._autolog_run import autolog_run, log_json_artifact, param_value, patch_train
-from ..exceptions import MlflowException
-from ..models import (MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
+from ..models import (flavor_of, MLMODEL, Model, log_saved_model, package_version, prepare_folder, resolve_model_uri,
                       write_environment, write_input_example)
-from ..protos import databricks_pb2 as _codes
 
 FLAVOR_NAME = "xgboost"
 _MODEL_FILE = "model.xgb"
@@ -60,10 +58,7 @@ def _load(path_or_file, model_class="xgboost.core.Booster"):
 
 def load_model(model_uri, dst_path=None):
     path = resolve_model_uri(model_uri)
-    conf = Model.load(os.path.join(path, MLMODEL)).flavors.get(FLAVOR_NAME)
-    if conf is None:
-        raise MlflowException(f'Model does not have the "{FLAVOR_NAME}" flavor',
-                              error_code=_codes.RESOURCE_DOES_NOT_EXIST)
+    conf = flavor_of(path, FLAVOR_NAME)
     return _load(os.path.join(path, conf.get("data", _MODEL_FILE)), conf.get("model_class", "xgboost.core.Booster"))
 
 
