@@ -304,13 +304,6 @@ std::vector<PlotPoint> PlotSeries::decimateWhileMoving(double x0, double x1, int
     const size_t span = kBase << level;
     const size_t kFirst = i0 / span, kEnd = std::min(blocks.size(), (i1 + span - 1) / span);
     const double width = (x1 - x0) / columns;
-    // A block wider than a column (a gap in x, a sparse stretch) would put its
-    // extremes in the wrong column: such a window is decimated exactly.
-    for (size_t k = kFirst; k < kEnd; ++k) {
-        const double next = k + 1 < blocks.size() ? blocks[k + 1].x : xs_.back();
-        if (next - blocks[k].x > width)
-            return decimate(x0, x1, columns);
-    }
     std::vector<PlotPoint> out;
     out.reserve(size_t(columns) * 2 + 2);
     if (i0 > 0)
@@ -334,6 +327,10 @@ std::vector<PlotPoint> PlotSeries::decimateWhileMoving(double x0, double x1, int
     };
     for (size_t k = kFirst; k < kEnd; ++k) {
         const Block& blk = blocks[k];
+        // A block wider than a column (a gap in x, a sparse stretch) would put
+        // its extremes in the wrong column: such a window is decimated exactly.
+        if ((k + 1 < blocks.size() ? blocks[k + 1].x : xs_.back()) - blk.x > width)
+            return decimate(x0, x1, columns);
         const int c = int(std::clamp(std::floor((blk.x - x0) / width), 0.0, double(columns - 1)));
         if (c != column) {
             endColumn();

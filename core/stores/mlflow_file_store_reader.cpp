@@ -109,7 +109,8 @@ MetricSummary mlflowSummary(const SeriesSummarizer& summary, const QString& key)
 // What loadRuns takes from one run folder; read on any thread.
 struct RunFolderRead {
     enum Outcome { NotARun, Damaged, Deleted, Run } outcome = NotARun;
-    QString id, name, user, parent;
+    QString error;   // Damaged: why its meta.yaml could not be read
+    QString id, name, user, parent, artifactUri;
     RunStatus status = RunStatus::Running;
     int64_t start = 0, end = -1;
     QHash<QString, QString> tags, params;
@@ -128,6 +129,7 @@ RunFolderRead readRunFolder(const QString& path, bool includeDeleted)
     const Meta meta = readYaml(metaFile);
     if (!meta.error.isEmpty()) {
         out.outcome = RunFolderRead::Damaged;
+        out.error = meta.error;
         out.problems << QStringLiteral("run skipped: %1").arg(meta.error);
         return out;
     }
@@ -155,6 +157,7 @@ RunFolderRead readRunFolder(const QString& path, bool includeDeleted)
     out.status = statusOf(integer(meta.node, "status", 1));
     out.parent = out.tags.value(QStringLiteral("mlflow.parentRunId"));
     out.user = text(meta.node, "user_id");
+    out.artifactUri = text(meta.node, "artifact_uri");
     out.params = readKeyFiles(runDir.filePath(QStringLiteral("params")), out.problems);
 
     const QDir metricsDir(runDir.filePath(QStringLiteral("metrics")));
@@ -454,26 +457,23 @@ Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)
     const QString dir = runDirs_.value(runId);
     if (dir.isEmpty())
         return Failure{QStringLiteral("no run with id '%1' in '%2'").arg(runId, root_.path())};
-    const Meta meta = readYaml(QDir(dir).filePath(QStringLiteral("meta.yaml")));
-    if (!meta.error.isEmpty())
-        return Failure{meta.error};
+    // What loadRuns reads of a run, read again: the files may have changed since.
+    RunFolderRead run = readRunFolder(dir, true);
+    if (run.outcome == RunFolderRead::Damaged)
+        return Failure{run.error};
+    if (run.outcome != RunFolderRead::Run)
+        return Failure{QStringLiteral("the run's folder '%1' has no meta.yaml any more").arg(dir)};
     RunDetails d;
-    QStringList problems;
     d.id = runId;
     d.experiment = experimentNames_.value(runId);
-    d.status = statusOf(integer(meta.node, "status", 1));
-    d.startTime = integer(meta.node, "start_time", 0);
-    d.endTime = integer(meta.node, "end_time", -1);
-    const auto tags = readKeyFiles(QDir(dir).filePath(QStringLiteral("tags")), problems);
-    d.name = text(meta.node, "run_name");
-    if (d.name.isEmpty())
-        d.name = text(meta.node, "name");
-    if (d.name.isEmpty())
-        d.name = tags.value(QStringLiteral("mlflow.runName"), runId.left(8));
-    d.parentId = tags.value(QStringLiteral("mlflow.parentRunId"));
+    d.status = run.status;
+    d.startTime = run.start;
+    d.endTime = run.end;
+    d.name = run.name;
+    const auto& tags = run.tags;
+    d.parentId = run.parent;
     d.notes = tags.value(QStringLiteral("mlflow.note.content"));
-    const auto params = readKeyFiles(QDir(dir).filePath(QStringLiteral("params")), problems);
-    for (auto it = params.cbegin(); it != params.cend(); ++it)
+    for (auto it = run.params.cbegin(); it != run.params.cend(); ++it)
         d.params.push_back({it.key(), QStringLiteral("string"), it.value()});
     std::sort(d.params.begin(), d.params.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     for (auto it = tags.cbegin(); it != tags.cend(); ++it)
@@ -488,24 +488,12 @@ Result<RunDetails> MlflowFileStoreReader::loadDetails(const QString& runId)
     for (const char* key : {"mlflow.user", "mlflow.source.name", "mlflow.source.type"})
         if (tags.contains(QLatin1String(key)))
             d.environment.emplace_back(QString::fromLatin1(key).mid(7), tags.value(QLatin1String(key)));
-    if (!text(meta.node, "user_id").isEmpty())
-        d.environment.emplace_back(QStringLiteral("user"), text(meta.node, "user_id"));
+    if (!run.user.isEmpty())
+        d.environment.emplace_back(QStringLiteral("user"), run.user);
     std::sort(d.environment.begin(), d.environment.end());
-    const QDir metricsDir(QDir(dir).filePath(QStringLiteral("metrics")));
-    QDirIterator mit(metricsDir.path(), QDir::Files, QDirIterator::Subdirectories);
-    while (mit.hasNext()) {
-        const QString file = mit.next();
-        QFile f(file);
-        if (!openRegularFile(f).isEmpty())
-            continue;   // loadRuns said why
-        SeriesSummarizer summary;
-        readMlflowMetricLines(f, [&summary](int64_t step, double, double value) { summary.add(step, value); });
-        if (summary.count() == 0)
-            continue;
-        d.metrics.push_back(mlflowSummary(summary, metricsDir.relativeFilePath(file)));
-    }
+    d.metrics = std::move(run.metrics);
     std::sort(d.metrics.begin(), d.metrics.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-    const QString artifactUri = text(meta.node, "artifact_uri");
+    const QString& artifactUri = run.artifactUri;
     const QDir artifacts(QDir(dir).filePath(QStringLiteral("artifacts")));
     QDirIterator ait(artifacts.path(), QDir::Files, QDirIterator::Subdirectories);
     while (ait.hasNext()) {
