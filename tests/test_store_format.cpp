@@ -514,6 +514,11 @@ private slots:
         QCOMPARE(d->git.branch, QStringLiteral("main"));
         QCOMPARE(d->git.commit.size(), 40);
         QVERIFY(d->git.dirty);
+        // Our logger records the working tree: "yes", never "not recorded" (a
+        // misordered initializer once read diff_truncated into dirtyRecorded).
+        QVERIFY(d->git.dirtyRecorded);
+        QCOMPARE(d->git.dirtyText(), QStringLiteral("yes"));
+        QVERIFY(!d->git.diffTruncated);
         QVERIFY(d->git.diff.contains(QStringLiteral("+lr = 0.2")));
         QVERIFY(d->git.diff.contains(QStringLiteral("-lr = 0.1")));
     }

@@ -388,8 +388,14 @@ Result<RunDetails> RunlensStoreReader::loadDetails(const QString& runId)
                                 "FROM git_info WHERE run_id=?");
         git.bind(1, id);
         if (git.step()) {
-            d.git = {true, fromUtf8(git.text(0)), fromUtf8(git.text(1)), fromUtf8(git.text(2)), fromUtf8(git.text(3)), fromUtf8(git.text(5)),
-                git.int64(4) != 0, git.int64(6) != 0};
+            d.git.present = true;
+            d.git.repoPath = fromUtf8(git.text(0));
+            d.git.commit = fromUtf8(git.text(1));
+            d.git.branch = fromUtf8(git.text(2));
+            d.git.remote = fromUtf8(git.text(3));
+            d.git.dirty = git.int64(4) != 0;
+            d.git.diff = fromUtf8(git.text(5));
+            d.git.diffTruncated = git.int64(6) != 0;
         }
         auto artifacts = db_->prepare("SELECT path, uri, sha256, size FROM artifacts WHERE run_id=? ORDER BY path");
         artifacts.bind(1, id);
