@@ -73,6 +73,8 @@ ExitCode watchCommand(const CliCall& call); // watch_command.cpp
 ExitCode paretoCommand(const CliCall& call);
 ExitCode importanceCommand(const CliCall& call);
 ExitCode importCommand(const CliCall& call);
+ExitCode initTeamCommand(const CliCall& call); // team_commands.cpp
+ExitCode pushCommand(const CliCall& call);     // team_commands.cpp
 ExitCode tagCommand(const CliCall& call);
 ExitCode noteCommand(const CliCall& call);
 ExitCode renameCommand(const CliCall& call);

@@ -171,6 +171,24 @@ std::vector<CliCommand> makeCommands()
         QStringLiteral("Copies the runs of SRC (any kind Runlens reads) into the Runlens store DEST, with where "
                        "they came from. Run again, it copies only the runs DEST does not have yet."),
         {kindOption(), deletedOption()}, 2, 2, {}, false, &importCommand});
+    c.push_back({QStringLiteral("init-team"), QStringLiteral("URL"),
+        QStringLiteral("make a team store in an empty PostgreSQL database"),
+        QStringLiteral("Creates the team store's tables in the database URL names (postgresql://user@host/database), "
+                       "and the roles runlens_reader (browse) and runlens_writer (push) when allowed to; refuses a "
+                       "database that holds anything else. Run again, it changes nothing, or brings an older team "
+                       "store up to date. docs/team-store.md says how a team sets one up."),
+        {}, 1, 1, {}, false, &initTeamCommand});
+    c.push_back({QStringLiteral("push"), QStringLiteral("STORE URL [--watch] [--interval S]"),
+        QStringLiteral("send a store's runs to a team store (only what is new)"),
+        QStringLiteral("Sends the runs of the Runlens store STORE to the team store URL: new runs, and of runs sent "
+                       "before only the points logged since. Each run goes whole or not at all, so a push stopped at "
+                       "any moment is finished by the next. A run whose team copy changed later (pushed from another "
+                       "copy of the store) is kept there and named. With --watch it goes on pushing every S seconds "
+                       "while training logs, and outlasts the server going away."),
+        {{{QStringLiteral("watch")}, {}, QStringLiteral("Keep pushing until stopped."), {}},
+            {{QStringLiteral("interval")}, QStringLiteral("S"), QStringLiteral("Seconds between pushes with --watch."),
+                QStringLiteral("5")}},
+        2, 2, {}, false, &pushCommand});
     const CliOption kindOnly = kindOption();
     c.push_back({QStringLiteral("tag"), QStringLiteral("STORE RUN... key=value... [-d key]..."),
         QStringLiteral("set or remove tags of runs"),

@@ -4,6 +4,7 @@
 #include "desktop_launch.h"
 #include "first_paint_report.h"
 #include "main_window.h"
+#include "store_registry.h"
 
 #include <QApplication>
 #include <QDir>
@@ -68,7 +69,7 @@ int main(int argc, char* argv[])
         // The last store, else the demo store.
         const QStringList recent = QSettings().value(QStringLiteral("recentStores")).toStringList();
         for (const auto& r : recent)
-            if (QFileInfo::exists(r)) {
+            if (QFileInfo::exists(r) || runlens::isStoreUrl(r)) {
                 stores << r;
                 break;
             }

@@ -36,13 +36,15 @@ packages=(
 # (dpkg-dev, desktop-file-utils, appstream, groff, bash-completion, shared-mime-info)
 # and pip-install the Python package into a venv offline. The MLflow drop-in is
 # tested against the frameworks MLflow projects use (tests/python/test_mlflow_compat.py),
-# runlens.plot against matplotlib (tests/python/test_reading.py).
+# runlens.plot against matplotlib (tests/python/test_reading.py). The team store is
+# tested on a real PostgreSQL server the tests start themselves (postgresql).
 test_packages=(
   clang libclang-rt-14-dev xvfb xauth
   chromium poppler-utils fonts-dejavu-core
   dpkg-dev file desktop-file-utils appstream groff-base bash-completion shared-mime-info
   python3-venv python3-setuptools-whl python3-wheel-whl
   python3-numpy python3-pandas python3-matplotlib python3-sklearn python3-torch python3-xgboost
+  postgresql
 )
 [ "$mode" = demo ] || packages+=("${test_packages[@]}")
 if [ "$mode" = packages ]; then

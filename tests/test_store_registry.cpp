@@ -126,7 +126,12 @@ private slots:
             covered.insert(kind);
         }
         // A format added to the registry gets a line above, or this fails.
-        QCOMPARE(covered.size(), qsizetype(storeFormats().size()));
+        // A store on a server is named by its URL, never recognised from a
+        // path: test_team_store opens the team store's on a real server.
+        const auto onDisk = std::count_if(storeFormats().begin(), storeFormats().end(),
+            [](const StoreFormat& f) { return f.urlSchemes.isEmpty(); });
+        QCOMPARE(covered.size(), qsizetype(onDisk));
+        QCOMPARE(qsizetype(storeFormats().size()) - onDisk, 1);
     }
 
     void whatIsNoStoreSaysSo()

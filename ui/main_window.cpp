@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "store_registry.h"
 #include "main_window.h"
 #include "event_banner.h"
 #include "watch_panel.h"
@@ -237,7 +238,7 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(tr("Loading %1…").arg(what), 2000);
     });
     connect(workspace_.get(), &Workspace::storeFailed, this, [this](const QString& path, const QString& message) {
-        statusBar()->showMessage(tr("Could not open %1").arg(path), 10000);
+        statusBar()->showMessage(tr("Could not open %1").arg(storeDisplayName(path)), 10000);
         // Not exec(): a failed store must not stop the loads still coming in.
         auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open store"), message, QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
@@ -537,7 +538,7 @@ void MainWindow::buildMenus()
 void MainWindow::openStores(const QStringList& paths)
 {
     for (const auto& p : paths)
-        addRecent(QFileInfo(p).absoluteFilePath());
+        addRecent(storeShownLocation(storeKey(p)));
     workspace_->open(paths);
 }
 
@@ -546,7 +547,7 @@ void MainWindow::onTableChanged()
     const auto table = session_->table();
     QStringList storeNames;
     for (int s = 0; s < workspace_->storeCount(); ++s)
-        storeNames << QFileInfo(workspace_->store(s).path).fileName();
+        storeNames << storeDisplayName(workspace_->store(s).path);
     {
         // Colours by start order, so a sweep's runs get well spread colours.
         std::vector<int> order(size_t(table->rowCount()));
@@ -568,7 +569,7 @@ void MainWindow::onTableChanged()
     {
         std::vector<ModelsView::StoreModels> registries;
         for (int i = 0; i < workspace_->storeCount(); ++i)
-            registries.push_back({i, QFileInfo(workspace_->store(i).path).fileName(), workspace_->keepsRegistry(i),
+            registries.push_back({i, storeDisplayName(workspace_->store(i).path), workspace_->keepsRegistry(i),
                                   workspace_->store(i).registry});
         models_->setData(table, std::move(registries));
         if (pendingRegistration_.store >= 0
@@ -593,7 +594,7 @@ void MainWindow::onTableChanged()
     }
     QString title = tr("Runlens");
     if (workspace_->storeCount() == 1)
-        title = QFileInfo(workspace_->store(0).path).fileName() + QStringLiteral(" — Runlens");
+        title = storeDisplayName(workspace_->store(0).path) + QStringLiteral(" — Runlens");
     else if (workspace_->storeCount() > 1)
         title = tr("%1 stores — Runlens").arg(workspace_->storeCount());
     setWindowTitle(title);
@@ -985,7 +986,7 @@ void MainWindow::registerSelectedRun()
         QMessageBox::information(this, tr("Register Model"),
                                  tr("%1 is another tool's store: Runlens reads its registry and never writes it. Import "
                                     "it into a Runlens store (File > Import) to register its runs' models.")
-                                     .arg(QFileInfo(workspace_->store(store).path).fileName()));
+                                     .arg(storeDisplayName(workspace_->store(store).path)));
         return;
     }
     QStringList names;
@@ -1069,7 +1070,7 @@ void MainWindow::editDerivedMetrics(const QString& expression)
     }
     std::vector<DerivedMetricDialog::StoreDefinitions> stores;
     for (int i = 0; i < workspace_->storeCount(); ++i)
-        stores.push_back({QFileInfo(workspace_->store(i).path).fileName(), workspace_->store(i).derivedMetrics});
+        stores.push_back({storeDisplayName(workspace_->store(i).path), workspace_->store(i).derivedMetrics});
     const auto rows = table_->selectedTableRows();
     const int store = session_->scope().store >= 0 ? session_->scope().store
                       : rows.empty()                ? 0

@@ -4,13 +4,13 @@
 #include "artifact_files.h"
 
 #include "store_run_editor.h"
+#include "stored_run_status.h"
 
 #include "utf8.h"
 
 #include "number_parse.h"
 #include "runlens/chunk_codec.h"
 #include "runlens/media.h"
-#include "runlens/run_liveness.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
 #include "text_interner.h"
@@ -35,25 +35,6 @@ namespace {
 std::string utf8(const QString& s)
 {
     return s.toStdString();
-}
-
-RunStatus effectiveStatus(std::string_view stored, int64_t heartbeat, int64_t intervalMs, std::string_view host,
-    int64_t pid, int64_t now, const std::string& localHost)
-{
-    const auto status = statusFromName(fromUtf8(stored)).value_or(RunStatus::Finished);
-    if (status != RunStatus::Running)
-        return status;
-    return runLiveness({heartbeat, intervalMs, host, pid}, now, localHost) == Liveness::Alive ? RunStatus::Running
-                                                                                            : RunStatus::Crashed;
-}
-
-// A crashed run never wrote its end: its last heartbeat is when it was last
-// alive, so its duration reads as how long it ran, not as "running".
-int64_t endTimeOf(RunStatus status, bool endIsNull, int64_t storedEnd, int64_t heartbeat)
-{
-    if (!endIsNull)
-        return storedEnd;
-    return status == RunStatus::Crashed ? heartbeat : -1;
 }
 
 // A series' mean as SQL: known when its sum was kept up to its last point

@@ -10,6 +10,7 @@
 #include <QByteArray>
 #include <QFlags>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -54,6 +55,9 @@ struct StoreFormat {
     // (a logdir inside an mlruns folder) scores below the more specific one.
     std::function<int(const StoreProbe&)> recognise;
     std::function<Result<std::unique_ptr<StoreReader>>(const QString& path, const StoreOpenOptions&)> open;
+    // A store on a server, named by a URL of these schemes ("postgresql"),
+    // never by a path: openStore() sends such URLs to open() as they are.
+    QStringList urlSchemes = {};
 };
 
 // A reader's typed open() result as the registry's.

@@ -9,6 +9,8 @@
 #include "mlflow_sqlite_reader.h"
 #include "runlens_store_reader.h"
 #include "sacred_reader.h"
+#include "team_store_reader.h"
+#include "team_store_url.h"
 #include "tensorboard_logdir_reader.h"
 #include "wandb_folder_reader.h"
 
@@ -36,6 +38,7 @@ const std::vector<StoreFormat>& storeFormats()
         WandbFolderReader::format(),
         SacredReader::format(),
         GuildReader::format(),
+        TeamStoreReader::format(),
     };
     return formats;
 }
@@ -100,6 +103,19 @@ Result<StoreProbe> probe(const QString& path)
     return p;
 }
 
+// The format whose URL scheme `text` starts with (postgresql://), or nullptr.
+const StoreFormat* formatForUrl(const QString& text)
+{
+    const qsizetype colon = text.indexOf(QLatin1String("://"));
+    if (colon < 2)
+        return nullptr;
+    const QString scheme = text.left(colon).toLower();
+    for (const auto& f : storeFormats())
+        if (f.urlSchemes.contains(scheme))
+            return &f;
+    return nullptr;
+}
+
 QString formatList()
 {
     QStringList described;
@@ -140,12 +156,20 @@ Result<QString> storePathOf(const QString& pathOrUrl)
             return Failure{QStringLiteral("'%1' names no file (sqlite:///PATH)").arg(pathOrUrl)};
         return rest.mid(1);
     }
-    return Failure{QStringLiteral("'%1': this build opens files and folders (paths, file:// and sqlite:/// URLs), not %2:// stores")
+    return Failure{QStringLiteral("'%1': this build opens files and folders (paths, file:// and sqlite:/// URLs) and "
+                                  "team stores (postgresql://), not %2:// stores")
                        .arg(pathOrUrl, name)};
 }
 
 Result<std::unique_ptr<StoreReader>> openStore(const QString& pathOrUrl, const QString& kind, bool includeDeleted)
 {
+    // A store on a server is a URL, never a path: its scheme says what it is.
+    if (const StoreFormat* server = formatForUrl(pathOrUrl)) {
+        if (!kind.isEmpty() && kind != server->kind)
+            return Failure{QStringLiteral("'%1' names a %2; --kind %3 does not read one")
+                               .arg(storeShownLocation(pathOrUrl), server->description, kind)};
+        return withAnnotations(*server, server->open(pathOrUrl, StoreOpenOptions{includeDeleted}));
+    }
     const auto resolved = storePathOf(pathOrUrl);
     if (!resolved)
         return Failure{resolved.error()};
@@ -190,6 +214,36 @@ Result<std::unique_ptr<StoreReader>> openStore(const QString& pathOrUrl, const Q
     }
     return Failure{QStringLiteral("'%1' is not a store: not a SQLite database, nor a folder of runs. This build reads: %2")
                        .arg(path, formatList())};
+}
+
+bool isStoreUrl(const QString& text)
+{
+    return formatForUrl(text) != nullptr;
+}
+
+QString storeKey(const QString& pathOrUrl)
+{
+    if (formatForUrl(pathOrUrl))
+        return pathOrUrl;
+    return QFileInfo(pathOrUrl).absoluteFilePath();
+}
+
+QString storeDisplayName(const QString& pathOrUrl)
+{
+    if (TeamStoreUrl::looksLikeOne(pathOrUrl)) {
+        const auto url = TeamStoreUrl::parse(pathOrUrl);
+        return url ? url->shortName() : QStringLiteral("a team store");
+    }
+    return QFileInfo(pathOrUrl).fileName();
+}
+
+QString storeShownLocation(const QString& pathOrUrl)
+{
+    if (TeamStoreUrl::looksLikeOne(pathOrUrl)) {
+        const auto url = TeamStoreUrl::parse(pathOrUrl);
+        return url ? url->display() : QStringLiteral("a team store (malformed URL)");
+    }
+    return pathOrUrl;
 }
 
 } // namespace runlens

@@ -31,4 +31,17 @@ Result<QString> storePathOf(const QString& pathOrUrl);
 Result<std::unique_ptr<StoreReader>> openStore(const QString& path, const QString& kind = {},
                                                bool includeDeleted = false);
 
+// Whether `text` names a store on a server by URL (a team store's
+// postgresql://), not a path.
+bool isStoreUrl(const QString& text);
+// What the workspace keys an open store by: a path made absolute; a team
+// store's URL as given (with its password, which only this process holds).
+QString storeKey(const QString& pathOrUrl);
+// What titles, tabs and messages name a store by: a file's or folder's name;
+// "database on host" for a team store.
+QString storeDisplayName(const QString& pathOrUrl);
+// What may be printed or kept in the settings: a path as it is, a team
+// store's URL without its password.
+QString storeShownLocation(const QString& pathOrUrl);
+
 } // namespace runlens

@@ -88,12 +88,12 @@ void Workspace::setLoading(int delta)
 void Workspace::open(const QStringList& paths)
 {
     for (const auto& raw : paths) {
-        const QString path = QFileInfo(raw).absoluteFilePath();
+        const QString path = storeKey(raw);
         const bool known = pending_.contains(path)
             || std::any_of(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
         if (known || waiting_.contains(path))
             continue;
-        if (waitForMissing_ && !QFileInfo::exists(path)) {
+        if (waitForMissing_ && path == QFileInfo(raw).absoluteFilePath() && !QFileInfo::exists(path)) {
             waiting_.append(path);
             emit storeAwaited(path);
             continue;
@@ -119,7 +119,7 @@ void Workspace::startLoad(const QString& path, int storeIndex, bool reopen)
             }
             reader = std::shared_ptr<StoreReader>(std::move(*opened));
         }
-        const QString name = QFileInfo(path).fileName();
+        const QString name = storeDisplayName(path);
         auto runs = reader->loadRuns([this, generation, name](double f) {
             QMetaObject::invokeMethod(this, [this, f, name] { emit progress(f, name); }, Qt::QueuedConnection);
             return generation_.load() == generation;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "store_registry.h"
 #include "comparison_report.h"
 
 #include "artifacts_view.h"
@@ -397,7 +398,7 @@ void ComparisonReport::Builder::header()
     h += QStringLiteral("<h1>%1</h1>\n").arg(esc(options_.title));
     QStringList stores;
     for (int s = 0; s < workspace_.storeCount(); ++s)
-        stores << QFileInfo(workspace_.store(s).path).fileName();
+        stores << storeDisplayName(workspace_.store(s).path);
     const QStringList& experiments = content_.experiments;
     h += QStringLiteral("<p class=\"stamp\">%1 runs%2 from %3 · generated %4 · Runlens %5</p>\n")
              .arg(rows_.size())

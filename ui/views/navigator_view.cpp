@@ -61,8 +61,8 @@ void NavigatorView::rebuild()
         // what they are shows at a glance.
         const QString title = storeFormatTitle(store.kind);
         auto* item = new QTreeWidgetItem(this,
-            {QStringLiteral("%1 · %2").arg(QFileInfo(store.path).fileName(), title), QString::number(store.table->rowCount())});
-        QStringList lines = {store.path, tr("%1 store (%2)").arg(title, store.kind)};
+            {QStringLiteral("%1 · %2").arg(storeDisplayName(store.path), title), QString::number(store.table->rowCount())});
+        QStringList lines = {storeShownLocation(store.path), tr("%1 store (%2)").arg(title, store.kind)};
         lines += store.notes;
         lines += store.problems;
         item->setToolTip(0, lines.join(QLatin1Char('\n')));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "watch_panel.h"
 
+#include "store_registry.h"
+
 #include "run_query.h"
 #include "workspace.h"
 
@@ -28,7 +30,8 @@ enum RuleColumn { StoreColumn, QueryColumn, MetricsColumn };
 QString settingsGroup(const QString& path)
 {
     return QStringLiteral("watch/")
-        + QString::fromLatin1(QCryptographicHash::hash(path.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
+        + QString::fromLatin1(
+            QCryptographicHash::hash(storeShownLocation(path).toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
 }
 
 } // namespace
@@ -109,7 +112,7 @@ void WatchPanel::save(const StoreWatch& s) const
 {
     QSettings settings;
     settings.beginGroup(settingsGroup(s.path));
-    settings.setValue(QStringLiteral("path"), s.path);
+    settings.setValue(QStringLiteral("path"), storeShownLocation(s.path)); // never a password
     settings.setValue(QStringLiteral("watching"), s.watching);
     settings.setValue(QStringLiteral("query"), s.watch.rules().query);
     settings.setValue(QStringLiteral("metrics"), s.watch.rules().metrics);
@@ -197,7 +200,7 @@ void WatchPanel::rebuildRules()
     rules_->clear();
     for (const auto& s : stores_) {
         auto* item = new QTreeWidgetItem(rules_,
-            {QFileInfo(s->path).fileName(), s->watch.rules().query, s->watch.rules().metrics.join(QStringLiteral(", "))});
+            {storeDisplayName(s->path), s->watch.rules().query, s->watch.rules().metrics.join(QStringLiteral(", "))});
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable | Qt::ItemIsEditable);
         item->setCheckState(StoreColumn, s->watching ? Qt::Checked : Qt::Unchecked);
         item->setToolTip(StoreColumn, tr("%1 (%2)%3")
@@ -217,10 +220,10 @@ void WatchPanel::ruleEdited(QTreeWidgetItem* item, int column)
     StoreWatch* s = find(item->data(StoreColumn, Qt::UserRole).toString());
     if (!s)
         return;
-    if (column == StoreColumn && item->text(StoreColumn) != QFileInfo(s->path).fileName()) {
+    if (column == StoreColumn && item->text(StoreColumn) != storeDisplayName(s->path)) {
         // The name is not a rule: an edit of it is undone.
         const QScopedValueRollback guard(rebuilding_, true);
-        item->setText(StoreColumn, QFileInfo(s->path).fileName());
+        item->setText(StoreColumn, storeDisplayName(s->path));
     }
     WatchRules rules = s->watch.rules();
     rules.query = item->text(QueryColumn).trimmed();

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "team_connection.h"
+
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+
+#include <atomic>
+
+namespace runlens {
+
+namespace {
+
+QString withoutTrailingNewlines(QString text)
+{
+    while (text.endsWith(QLatin1Char('\n')) || text.endsWith(QLatin1Char(' ')))
+        text.chop(1);
+    return text;
+}
+
+} // namespace
+
+TeamConnection::TeamConnection(TeamStoreUrl url, Access access)
+    : url_(std::move(url))
+    , access_(access)
+{
+    static std::atomic<quint64> counter{0};
+    prefix_ = QStringLiteral("runlens-team-%1-").arg(++counter);
+}
+
+TeamConnection::~TeamConnection()
+{
+    std::lock_guard lock(mutex_);
+    for (const QString& name : std::as_const(names_)) {
+        {
+            // Closing through the handle first: removeDatabase() only
+            // forgets the name, and the socket would stay open until the
+            // driver's last copy goes.
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            if (db.isValid())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+}
+
+Result<std::unique_ptr<TeamConnection>> TeamConnection::open(const TeamStoreUrl& url, Access access)
+{
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
+        return Failure{QStringLiteral("this Runlens cannot reach PostgreSQL: Qt's PostgreSQL driver (QPSQL, Debian's "
+                                      "libqt6sql6-psql) is not installed")};
+    auto connection = std::unique_ptr<TeamConnection>(new TeamConnection(url, access));
+    auto db = connection->database();
+    if (!db)
+        return Failure{db.error()};
+    return connection;
+}
+
+Result<QSqlDatabase> TeamConnection::database()
+{
+    std::lock_guard lock(mutex_);
+    const Qt::HANDLE thread = QThread::currentThreadId();
+    QString name = names_.value(thread);
+    QSqlDatabase db;
+    if (!name.isEmpty()) {
+        db = QSqlDatabase::database(name, false);
+        // A thread that ended and whose id a new thread took: its
+        // connection belongs to the old QThread and reads as invalid here.
+        if (!db.isValid()) {
+            QSqlDatabase::removeDatabase(name);
+            name.clear();
+        }
+    }
+    if (name.isEmpty()) {
+        name = prefix_ + QString::number(quintptr(thread), 16);
+        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(url_.host);
+        if (url_.port >= 0)
+            db.setPort(url_.port);
+        db.setDatabaseName(url_.database);
+        db.setUserName(url_.user);
+        db.setPassword(url_.password);
+        db.setConnectOptions(url_.connectOptions());
+        names_.insert(thread, name);
+    }
+    // A connection the server dropped (a restart) is opened anew: libpq
+    // reports it as bad, and Qt keeps it "open" until told otherwise.
+    if (db.isOpen()) {
+        QSqlQuery ping(db);
+        if (ping.exec(QStringLiteral("SELECT 1")))
+            return db;
+        db.close();
+    }
+    if (!db.open())
+        return Failure{describe(db.lastError())};
+    QSqlQuery setup(db);
+    // Numbers come back as doubles, not as text Qt would keep (values stay exact: float8 prints shortest-exact).
+    db.driver()->setNumericalPrecisionPolicy(QSql::LowPrecisionDouble);
+    setup.exec(QStringLiteral("SET application_name = 'runlens'"));
+    if (access_ == Access::ReadOnly && !setup.exec(QStringLiteral("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"))) {
+        const QString why = describe(setup);
+        db.close();
+        return Failure{why};
+    }
+    return db;
+}
+
+QString TeamConnection::describe(const QSqlError& error) const
+{
+    QString reason = withoutTrailingNewlines(error.databaseText());
+    if (reason.isEmpty())
+        reason = withoutTrailingNewlines(error.text());
+    // libpq's "connection to server at ... failed: FATAL:  password authentication failed ..."
+    reason.replace(QLatin1String("FATAL:  "), QString());
+    reason.replace(QLatin1String("ERROR:  "), QString());
+    return QStringLiteral("team store %1: %2").arg(url_.display(), reason);
+}
+
+QString TeamConnection::describe(const QSqlQuery& failed) const
+{
+    return describe(failed.lastError());
+}
+
+} // namespace runlens

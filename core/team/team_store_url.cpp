@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "team_store_url.h"
+
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace runlens {
+
+namespace {
+
+// What libpq takes as URL query parameters and Runlens passes on; anything
+// else is refused by name rather than silently ignored.
+const QStringList& knownOptions()
+{
+    static const QStringList names = {QStringLiteral("sslmode"), QStringLiteral("sslrootcert"),
+        QStringLiteral("sslcert"), QStringLiteral("sslkey"), QStringLiteral("sslcrl"), QStringLiteral("connect_timeout"),
+        QStringLiteral("application_name"), QStringLiteral("target_session_attrs"), QStringLiteral("host"),
+        QStringLiteral("hostaddr"), QStringLiteral("passfile"), QStringLiteral("service"), QStringLiteral("options"),
+        QStringLiteral("gssencmode"), QStringLiteral("keepalives"), QStringLiteral("keepalives_idle")};
+    return names;
+}
+
+} // namespace
+
+bool TeamStoreUrl::looksLikeOne(const QString& text)
+{
+    return text.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive)
+        || text.startsWith(QLatin1String("postgres://"), Qt::CaseInsensitive);
+}
+
+Result<TeamStoreUrl> TeamStoreUrl::parse(const QString& text)
+{
+    if (!looksLikeOne(text))
+        return Failure{QStringLiteral("'%1' is not a team store URL (postgresql://user@host/database)").arg(text)};
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid())
+        return Failure{QStringLiteral("the team store URL is malformed: %1").arg(url.errorString())};
+    TeamStoreUrl out;
+    out.host = url.host();
+    out.port = url.port(-1);
+    out.user = url.userName(QUrl::FullyDecoded);
+    out.password = url.password(QUrl::FullyDecoded);
+    out.database = url.path(QUrl::FullyDecoded);
+    if (out.database.startsWith(QLatin1Char('/')))
+        out.database.remove(0, 1);
+    if (out.database.isEmpty() || out.database.contains(QLatin1Char('/')))
+        return Failure{QStringLiteral("the team store URL '%1' names no database (postgresql://user@host/database)")
+                           .arg(out.display())};
+    if (url.hasFragment())
+        return Failure{QStringLiteral("the team store URL '%1' has a '#' part, which PostgreSQL URLs do not take").arg(out.display())};
+    const QUrlQuery query(url);
+    for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (!knownOptions().contains(key))
+            return Failure{QStringLiteral("the team store URL has an option '%1' Runlens does not pass on (it takes: %2)")
+                               .arg(key, knownOptions().join(QStringLiteral(", ")))};
+        // Qt joins options with ';': a value holding one would split into two.
+        if (value.contains(QLatin1Char(';')))
+            return Failure{QStringLiteral("the team store URL's option '%1' holds a ';', which cannot be passed on").arg(key)};
+        if (key == QLatin1String("host") && out.host.isEmpty())
+            out.host = value; // a socket folder: postgresql:///db?host=/var/run/postgresql
+        else
+            out.options.append({key, value});
+    }
+    return out;
+}
+
+QString TeamStoreUrl::display() const
+{
+    QString text = QStringLiteral("postgresql://");
+    if (!user.isEmpty())
+        text += QString::fromUtf8(QUrl::toPercentEncoding(user)) + QLatin1Char('@');
+    const bool socket = host.startsWith(QLatin1Char('/'));
+    if (!socket)
+        text += host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    if (port >= 0)
+        text += QLatin1Char(':') + QString::number(port);
+    text += QLatin1Char('/') + QString::fromUtf8(QUrl::toPercentEncoding(database));
+    QStringList query;
+    if (socket)
+        query << QStringLiteral("host=") + QString::fromUtf8(QUrl::toPercentEncoding(host, "/"));
+    for (const auto& [key, value] : options)
+        query << key + QLatin1Char('=') + QString::fromUtf8(QUrl::toPercentEncoding(value, "/"));
+    if (!query.isEmpty())
+        text += QLatin1Char('?') + query.join(QLatin1Char('&'));
+    return text;
+}
+
+QString TeamStoreUrl::shortName() const
+{
+    const QString where = host.isEmpty() || host.startsWith(QLatin1Char('/')) ? QStringLiteral("this machine") : host;
+    return QStringLiteral("%1 on %2").arg(database, where);
+}
+
+QString TeamStoreUrl::connectOptions() const
+{
+    QStringList parts;
+    bool timeout = false;
+    for (const auto& [key, value] : options) {
+        parts << key + QLatin1Char('=') + value;
+        timeout = timeout || key == QLatin1String("connect_timeout");
+    }
+    // A server that does not answer must not hold the app for libpq's
+    // default (forever, on a dropped packet).
+    if (!timeout)
+        parts << QStringLiteral("connect_timeout=10");
+    return parts.join(QLatin1Char(';'));
+}
+
+} // namespace runlens

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The team store against a real PostgreSQL server (postgres_test_server.h):
+// init-team and what it refuses, push and its idempotence (twice, killed
+// midway, a run still logging), the team store read exactly as the file it
+// came from, the reader role, and bad URLs, wrong passwords and a server
+// that goes away.
+#include "cli_output.h"
+#include "postgres_test_server.h"
+#include "test_support.h"
+
+#include "runlens/sqlite_db.h"
+#include "team_connection.h"
+#include "team_store_pusher.h"
+#include "team_store_url.h"
+
+#include <QCryptographicHash>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <cmath>
+#include <cstring>
+
+using namespace runlens;
+using namespace runlens::test;
+
+namespace {
+
+// Every point's bits, so NaN and -0.0 compare as what was logged.
+QByteArray seriesBits(const MetricSeries& s)
+{
+    QByteArray out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        out.append(reinterpret_cast<const char*>(&s.steps[i]), sizeof(int64_t));
+        out.append(reinterpret_cast<const char*>(&s.wallTimes[i]), sizeof(double));
+        out.append(reinterpret_cast<const char*>(&s.values[i]), sizeof(double));
+    }
+    return out;
+}
+
+// The chunks of the local store, as (run id, key, seq) -> sha256 of the blob.
+QMap<QString, QByteArray> localChunks(const QString& path)
+{
+    SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadOnly);
+    auto st = db.prepare("SELECT m.run_id, m.key, c.seq, c.points FROM metric_chunks c JOIN metrics m ON m.id = c.metric_id");
+    QMap<QString, QByteArray> out;
+    while (st.step()) {
+        const auto blob = st.blob(3);
+        out.insert(QStringLiteral("%1/%2/%3").arg(QString::fromUtf8(st.text(0).data(), qsizetype(st.text(0).size())),
+                                                  QString::fromUtf8(st.text(1).data(), qsizetype(st.text(1).size())))
+                       .arg(st.int64(2)),
+            QCryptographicHash::hash(QByteArray(reinterpret_cast<const char*>(blob.data()), qsizetype(blob.size())),
+                QCryptographicHash::Sha256));
+    }
+    return out;
+}
+
+} // namespace
+
+class TestTeamStore : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<PostgresTestServer> server_;
+    QTemporaryDir dir_;
+
+    QString local(const QString& name) const { return dir_.filePath(name); }
+
+    // A store as training leaves it: params, tags, notes, git-less provenance,
+    // series over several chunks (a partial tail), NaN, infinities and -0.0,
+    // runs logging at different steps, a failed run.
+    QString makeStore(const QString& name, int runs, int steps)
+    {
+        const QString path = local(name);
+        for (int r = 0; r < runs; ++r) {
+            auto run = Run::start(path.toStdString(), testRun("run-" + std::to_string(r)));
+            run.logParam("lr", 0.001 * (r + 1));
+            run.logParam("layers", int64_t(2 + r % 3));
+            run.logParam("optimizer", r % 2 ? "adam" : "sgd");
+            run.setTag("team", "vision");
+            run.setNotes("run " + std::to_string(r) + " tries a wider net");
+            run.logDataVersion("train", "sha256:abc" + std::to_string(r));
+            run.logEnvironment("python", "3.11.2");
+            for (int s = 0; s < steps; ++s) {
+                run.logMetric("loss", 1.0 / (1 + s) + 0.01 * r, s);
+                if (s % 3 == 0)
+                    run.logMetric("val/acc", s == 300 ? NAN : 0.5 + 0.4 * s / steps, s * 2 + r);
+            }
+            run.logMetric("odd", INFINITY, 0);
+            run.logMetric("odd", -INFINITY, 1);
+            run.logMetric("odd", -0.0, 2);
+            run.finish(r == 1 ? RunStatus::Failed : RunStatus::Finished);
+        }
+        return path;
+    }
+
+    QString team()
+    {
+        const QString db = server_->createDatabase();
+        const auto created = runCli({QStringLiteral("init-team"), server_->url(db)});
+        if (created.code != 0)
+            qWarning("init-team: %s", qPrintable(created.err));
+        return server_->url(db);
+    }
+
+    QString teamDb(const QString& url) const { return url.section(QLatin1Char('/'), -1); }
+
+    // Everything one team store holds, counted per table.
+    QString counts(const QString& url) const
+    {
+        QStringList out;
+        for (const char* table : {"experiments", "runs", "params", "configs", "tags", "metrics", "metric_chunks",
+                 "artifacts", "git_info", "data_versions", "environment", "run_events"})
+            out << QStringLiteral("%1=%2").arg(QLatin1String(table),
+                server_->value(teamDb(url), QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(table))));
+        out << QStringLiteral("points=%1").arg(server_->value(teamDb(url), QStringLiteral("SELECT coalesce(sum(count),0) FROM metric_chunks")));
+        return out.join(QLatin1Char(' '));
+    }
+
+    QMap<QString, QByteArray> teamChunks(const QString& url) const
+    {
+        QMap<QString, QByteArray> out;
+        const QString name = QStringLiteral("chunks");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+            db.setHostName(QStringLiteral("127.0.0.1"));
+            db.setPort(server_->port());
+            db.setDatabaseName(teamDb(url));
+            db.setUserName(QString::fromLatin1(PostgresTestServer::kAdmin));
+            db.setPassword(QString::fromLatin1(PostgresTestServer::kAdminPassword));
+            if (db.open()) {
+                QSqlQuery q(db);
+                q.exec(QStringLiteral("SELECT m.run_id, m.key, c.seq, c.points FROM metric_chunks c JOIN metrics m ON m.id = c.metric_id"));
+                while (q.next())
+                    out.insert(QStringLiteral("%1/%2/%3").arg(q.value(0).toString(), q.value(1).toString()).arg(q.value(2).toLongLong()),
+                        QCryptographicHash::hash(q.value(3).toByteArray(), QCryptographicHash::Sha256));
+            }
+        }
+        QSqlDatabase::removeDatabase(name);
+        return out;
+    }
+
+    // What the local store holds, counted as counts() counts the team's.
+    QString localCounts(const QString& path) const
+    {
+        SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadOnly);
+        QStringList out;
+        for (const char* table : {"experiments", "runs", "params", "configs", "tags", "metrics", "metric_chunks",
+                 "artifacts", "git_info", "data_versions", "environment", "run_events"}) {
+            qint64 n = 0;
+            if (db.tableExists(table)) {
+                auto st = db.prepare(std::string("SELECT count(*) FROM ") + table);
+                st.step();
+                n = st.int64(0);
+            }
+            out << QStringLiteral("%1=%2").arg(QLatin1String(table)).arg(n);
+        }
+        auto st = db.prepare("SELECT coalesce(sum(count),0) FROM metric_chunks");
+        st.step();
+        out << QStringLiteral("points=%1").arg(st.int64(0));
+        return out.join(QLatin1Char(' '));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(dir_.isValid());
+        server_ = std::make_unique<PostgresTestServer>();
+        // Not a skip: CI installs the server, and a suite that skips it would pass without testing anything.
+        QVERIFY2(server_->error().isEmpty(), qPrintable(server_->error()));
+    }
+
+    void initTeamCreatesAndRefuses()
+    {
+        const QString db = server_->createDatabase();
+        const QString url = server_->url(db);
+        const auto created = runCli({QStringLiteral("init-team"), url});
+        QCOMPARE(created.code, 0);
+        QVERIFY2(created.out.contains(QStringLiteral("created team store")), qPrintable(created.out));
+        QVERIFY(!created.out.contains(QString::fromLatin1(PostgresTestServer::kAdminPassword)));
+        QCOMPARE(server_->value(db, QStringLiteral("SELECT value FROM team_meta WHERE key='schema_version'")), QStringLiteral("1"));
+        // The roles exist and may do what they are for.
+        QCOMPARE(server_->value(db, QStringLiteral("SELECT has_table_privilege('runlens_reader', 'runs', 'SELECT')")), QStringLiteral("true"));
+        QCOMPARE(server_->value(db, QStringLiteral("SELECT has_table_privilege('runlens_reader', 'runs', 'INSERT')")), QStringLiteral("false"));
+        QCOMPARE(server_->value(db, QStringLiteral("SELECT has_table_privilege('runlens_writer', 'metric_chunks', 'INSERT')")), QStringLiteral("true"));
+
+        const auto again = runCli({QStringLiteral("init-team"), url});
+        QCOMPARE(again.code, 0);
+        QVERIFY2(again.out.contains(QStringLiteral("nothing changed")), qPrintable(again.out));
+
+        // A database holding something else is refused and left as it was.
+        const QString other = server_->createDatabase();
+        QVERIFY(server_->exec(other, QStringLiteral("CREATE TABLE invoices(id int)")));
+        const auto refused = runCli({QStringLiteral("init-team"), server_->url(other)});
+        QCOMPARE(refused.code, 3);
+        QVERIFY2(refused.err.contains(QStringLiteral("something else")), qPrintable(refused.err));
+        QCOMPARE(server_->value(other, QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname='public'")), QStringLiteral("1"));
+        // And opening it says what it is not.
+        const auto opened = openStore(server_->url(other));
+        QVERIFY(!opened);
+        QVERIFY2(opened.error().contains(QStringLiteral("not a Runlens team store")), qPrintable(opened.error()));
+    }
+
+    void pushSendsEverythingOnceAndAgainNothing()
+    {
+        const QString path = makeStore(QStringLiteral("twice.db"), 4, 2500);
+        const QString url = team();
+        const auto first = runCli({QStringLiteral("push"), path, url});
+        QCOMPARE(first.code, 0);
+        QVERIFY2(first.out.contains(QStringLiteral("pushed 4 run(s)")), qPrintable(first.out));
+        QCOMPARE(counts(url), localCounts(path));
+        QCOMPARE(teamChunks(url), localChunks(path));
+
+        const auto second = runCli({QStringLiteral("push"), path, url});
+        QCOMPARE(second.code, 0);
+        QVERIFY2(second.out.contains(QStringLiteral("pushed 0 run(s)")) && second.out.contains(QStringLiteral("4 already there")),
+            qPrintable(second.out));
+        QCOMPARE(counts(url), localCounts(path));
+    }
+
+    void aRunStillLoggingIsContinued()
+    {
+        const QString path = local(QStringLiteral("live.db"));
+        const QString url = team();
+        auto run = Run::start(path.toStdString(), testRun("live"));
+        for (int s = 0; s < 1500; ++s)
+            run.logMetric("loss", 1.0 / (1 + s), s);
+        QVERIFY(run.flush());
+        QCOMPARE(runCli({QStringLiteral("push"), path, url}).code, 0);
+        QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT sum(count) FROM metric_chunks")), QStringLiteral("1500"));
+        QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT status FROM runs")), QStringLiteral("running"));
+
+        for (int s = 1500; s < 2600; ++s)
+            run.logMetric("loss", 1.0 / (1 + s), s);
+        run.finish();
+        const auto next = runCli({QStringLiteral("push"), path, url});
+        QCOMPARE(next.code, 0);
+        // The tail chunk grew (replaced) and a third came: nothing doubled.
+        QVERIFY2(next.out.contains(QStringLiteral("pushed 1 run(s)")) && next.out.contains(QStringLiteral("(2 chunk(s)")),
+            qPrintable(next.out));
+        QCOMPARE(counts(url), localCounts(path));
+        QCOMPARE(teamChunks(url), localChunks(path));
+        QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT status FROM runs")), QStringLiteral("finished"));
+    }
+
+    void aPushKilledMidwayIsFinishedByTheNext()
+    {
+        const QString path = makeStore(QStringLiteral("killed.db"), 24, 6000);
+        const QString url = team();
+        QProcess push;
+        push.start(QStringLiteral(RUNLENS_BIN), {QStringLiteral("push"), path, url});
+        QVERIFY(push.waitForStarted());
+        // Killed as soon as some runs are there and others are not.
+        QString runsThere;
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < 60000 && push.state() == QProcess::Running) {
+            runsThere = server_->value(teamDb(url), QStringLiteral("SELECT count(*) FROM runs"));
+            if (runsThere.toInt() >= 2)
+                break;
+            QThread::msleep(5);
+        }
+        QVERIFY2(push.state() == QProcess::Running, "the push ended before it could be killed midway");
+        push.kill();
+        push.waitForFinished();
+        const int partial = server_->value(teamDb(url), QStringLiteral("SELECT count(*) FROM runs")).toInt();
+        QVERIFY2(partial >= 2 && partial < 24, qPrintable(QStringLiteral("runs there when killed: %1").arg(partial)));
+        // Whatever is there is whole: each run's points are all of its series'.
+        QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT count(*) FROM metrics m WHERE m.count <> "
+                                                            "(SELECT coalesce(sum(c.count),0) FROM metric_chunks c WHERE c.metric_id = m.id)")),
+            QStringLiteral("0"));
+
+        const auto again = runCli({QStringLiteral("push"), path, url});
+        QCOMPARE(again.code, 0);
+        QCOMPARE(counts(url), localCounts(path));
+        QCOMPARE(teamChunks(url), localChunks(path));
+    }
+
+    void readsAsTheFileItCameFrom()
+    {
+        const QString path = makeStore(QStringLiteral("read.db"), 5, 1300);
+        const QString url = team();
+        QCOMPARE(runCli({QStringLiteral("push"), path, url}).code, 0);
+
+        auto file = openStore(path);
+        auto teamStore = openStore(url);
+        QVERIFY2(file, qPrintable(file ? QString() : file.error()));
+        QVERIFY2(teamStore, qPrintable(teamStore ? QString() : teamStore.error()));
+        QCOMPARE((*teamStore)->kind(), QStringLiteral("runlens-team"));
+        QVERIFY(!(*teamStore)->location().contains(QString::fromLatin1(PostgresTestServer::kAdminPassword)));
+        const auto a = (*file)->loadRuns();
+        const auto b = (*teamStore)->loadRuns();
+        QVERIFY(a && b);
+        QCOMPARE(b->table->rowCount(), a->table->rowCount());
+        for (int r = 0; r < a->table->rowCount(); ++r) {
+            const QString id = a->table->id(r);
+            QCOMPARE(b->table->id(r), id);
+            QCOMPARE(b->table->name(r), a->table->name(r));
+            QCOMPARE(b->table->status(r), a->table->status(r));
+            const auto da = (*file)->loadDetails(id);
+            const auto db = (*teamStore)->loadDetails(id);
+            QVERIFY(da && db);
+            QCOMPARE(db->notes, da->notes);
+            QCOMPARE(db->tags, da->tags);
+            QCOMPARE(db->dataVersions, da->dataVersions);
+            QCOMPARE(db->environment, da->environment);
+            QCOMPARE(db->params.size(), da->params.size());
+            for (size_t i = 0; i < da->params.size(); ++i) {
+                QCOMPARE(db->params[i].key, da->params[i].key);
+                QCOMPARE(db->params[i].value, da->params[i].value);
+            }
+            QCOMPARE(db->metrics.size(), da->metrics.size());
+            for (size_t i = 0; i < da->metrics.size(); ++i) {
+                const auto& ma = da->metrics[i];
+                const auto& mb = db->metrics[i];
+                QCOMPARE(mb.key, ma.key);
+                QCOMPARE(mb.count, ma.count);
+                QCOMPARE(mb.lastStep, ma.lastStep);
+                // Bit for bit: the summaries cross the wire as text and must come back the same doubles.
+                QCOMPARE(std::memcmp(&mb.last, &ma.last, sizeof(double)), 0);
+                QCOMPARE(std::memcmp(&mb.min, &ma.min, sizeof(double)), 0);
+                QCOMPARE(std::memcmp(&mb.max, &ma.max, sizeof(double)), 0);
+                QCOMPARE(std::isnan(mb.mean), std::isnan(ma.mean));
+                if (!std::isnan(ma.mean))
+                    QCOMPARE(mb.mean, ma.mean);
+                const auto sa = (*file)->loadSeries(id, ma.key);
+                const auto sb = (*teamStore)->loadSeries(id, ma.key);
+                QVERIFY(sa && sb);
+                QCOMPARE(sb->size(), sa->size());
+                QVERIFY(seriesBits(*sb) == seriesBits(*sa));
+            }
+        }
+        // What a user reads in a terminal is the same from both.
+        for (const QStringList& args : {QStringList{QStringLiteral("runs"), QStringLiteral("%1"), QStringLiteral("--format"), QStringLiteral("csv")},
+                 QStringList{QStringLiteral("seeds"), QStringLiteral("%1")},
+                 QStringList{QStringLiteral("metric"), QStringLiteral("%1"), QStringLiteral("run-2"), QStringLiteral("loss"),
+                     QStringLiteral("--format"), QStringLiteral("csv")}}) {
+            QStringList fromFile = args, fromTeam = args;
+            fromFile[1] = path;
+            fromTeam[1] = url;
+            const auto f = runCli(fromFile);
+            const auto t = runCli(fromTeam);
+            QCOMPARE(t.code, f.code);
+            QCOMPARE(t.out, f.out);
+        }
+    }
+
+    void theCopyChangedLastWins()
+    {
+        const QString original = makeStore(QStringLiteral("conflict-a.db"), 1, 20);
+        const QString copy = local(QStringLiteral("conflict-b.db"));
+        QVERIFY(QFile::copy(original, copy));
+        const QString url = team();
+        QCOMPARE(runCli({QStringLiteral("push"), original, url}).code, 0);
+        // A colleague's copy gets a later edit and is pushed: it replaces the team's.
+        QTest::qWait(5);
+        const auto edited = runCli({QStringLiteral("note"), copy, QStringLiteral("run-0"), QStringLiteral("diverged at step 12")});
+        QCOMPARE(edited.code, 0);
+        const auto newer = runCli({QStringLiteral("push"), copy, url});
+        QVERIFY2(newer.out.contains(QStringLiteral("pushed 1 run(s)")), qPrintable(newer.out));
+        QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT notes FROM runs")), QStringLiteral("diverged at step 12"));
+        // The original, older now, is not sent over it, and the push says so.
+        const auto older = runCli({QStringLiteral("push"), original, url});
+        QCOMPARE(older.code, 0);
+        QVERIFY2(older.out.contains(QStringLiteral("pushed 0 run(s)")) && older.out.contains(QStringLiteral("1 newer there, kept")),
+            qPrintable(older.out));
+        QVERIFY2(older.err.contains(QStringLiteral("run-0")) && older.err.contains(QStringLiteral("changed later")), qPrintable(older.err));
+        QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT notes FROM runs")), QStringLiteral("diverged at step 12"));
+        QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT count(*) FROM run_events")), QStringLiteral("1"));
+    }
+
+    void aReaderMayBrowseAndNothingElse()
+    {
+        const QString path = makeStore(QStringLiteral("roles.db"), 2, 100);
+        const QString url = team();
+        QCOMPARE(runCli({QStringLiteral("push"), path, url}).code, 0);
+        QVERIFY(server_->exec(QStringLiteral("postgres"),
+            QStringLiteral("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'alice') THEN "
+                           "CREATE ROLE alice LOGIN PASSWORD 'alice-pw' IN ROLE runlens_reader; END IF; END $$")));
+        const QString db = teamDb(url);
+        const QString alice = server_->url(db, QStringLiteral("alice"), QStringLiteral("alice-pw"));
+        const QString before = counts(url);
+
+        auto opened = openStore(alice);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        const auto runs = (*opened)->loadRuns();
+        QVERIFY2(runs, qPrintable(runs ? QString() : runs.error()));
+        QCOMPARE(runs->table->rowCount(), 2);
+        QVERIFY((*opened)->loadSeries(runs->table->id(0), QStringLiteral("loss")));
+
+        // Pushing as a reader is refused by the server, and says so.
+        const QString other = makeStore(QStringLiteral("roles-more.db"), 1, 10);
+        const auto push = runCli({QStringLiteral("push"), other, alice});
+        QCOMPARE(push.code, 3);
+        QVERIFY2(push.err.contains(QStringLiteral("permission denied")), qPrintable(push.err));
+        // Nor can she write by hand, with any statement.
+        auto url2 = TeamStoreUrl::parse(alice);
+        QVERIFY(url2);
+        auto connection = TeamConnection::open(*url2);
+        QVERIFY(connection);
+        auto handle = (*connection)->database();
+        QVERIFY(handle);
+        for (const char* sql : {"DELETE FROM runs", "UPDATE runs SET name = 'x'", "INSERT INTO team_meta VALUES ('a', 'b')",
+                 "DROP TABLE metric_chunks", "TRUNCATE tags"}) {
+            QSqlQuery q(*handle);
+            QVERIFY2(!q.exec(QString::fromLatin1(sql)), sql);
+        }
+        QCOMPARE(counts(url), before);
+    }
+
+    void badUrlsAndPasswordsSayWhy()
+    {
+        const QString url = team();
+        const QString db = teamDb(url);
+        const auto wrong = openStore(server_->url(db, QString::fromLatin1(PostgresTestServer::kAdmin), QStringLiteral("not-it")));
+        QVERIFY(!wrong);
+        QVERIFY2(wrong.error().contains(QStringLiteral("password authentication failed")), qPrintable(wrong.error()));
+        QVERIFY(!wrong.error().contains(QStringLiteral("not-it")));
+
+        const auto noDb = openStore(QStringLiteral("postgresql://someone@127.0.0.1:%1/").arg(server_->port()));
+        QVERIFY(!noDb);
+        QVERIFY2(noDb.error().contains(QStringLiteral("names no database")), qPrintable(noDb.error()));
+
+        const auto option = openStore(server_->url(db) + QStringLiteral("?colour=blue"));
+        QVERIFY(!option);
+        QVERIFY2(option.error().contains(QStringLiteral("'colour'")), qPrintable(option.error()));
+
+        // Nobody listening: refused at once, not a hang.
+        const int closedPort = freeLoopbackPort();
+        QElapsedTimer took;
+        took.start();
+        const auto nobody = openStore(QStringLiteral("postgresql://u:secret-pw@127.0.0.1:%1/db").arg(closedPort));
+        QVERIFY(!nobody);
+        QVERIFY2(nobody.error().contains(QStringLiteral("refused")), qPrintable(nobody.error()));
+        QVERIFY(!nobody.error().contains(QStringLiteral("secret-pw")));
+        QVERIFY(took.elapsed() < 15000);
+
+        const auto runs = runCli({QStringLiteral("runs"), server_->url(server_->createDatabase())});
+        QCOMPARE(runs.code, 3);
+        QVERIFY2(runs.err.contains(QStringLiteral("empty database")), qPrintable(runs.err));
+    }
+
+    void aServerThatGoesAwayAndComesBack()
+    {
+        const QString path = makeStore(QStringLiteral("restart.db"), 2, 50);
+        const QString url = team();
+        QCOMPARE(runCli({QStringLiteral("push"), path, url}).code, 0);
+        auto opened = openStore(url);
+        QVERIFY(opened);
+        QVERIFY((*opened)->loadRuns());
+        const QString stamp = (*opened)->changeStamp();
+        QVERIFY(!stamp.isEmpty());
+
+        server_->stop();
+        const auto whileDown = (*opened)->loadRuns();
+        QVERIFY(!whileDown);
+        QVERIFY2(whileDown.error().startsWith(QStringLiteral("team store postgresql://")), qPrintable(whileDown.error()));
+        // The runs on screen stay: the stamp does not change while nothing can be read.
+        QCOMPARE((*opened)->changeStamp(), stamp);
+
+        QVERIFY2(server_->start(), qPrintable(server_->error()));
+        const auto back = (*opened)->loadRuns();
+        QVERIFY2(back, qPrintable(back ? QString() : back.error()));
+        QCOMPARE(back->table->rowCount(), 2);
+        // A push while it is open moves the stamp: live refresh reads it again.
+        const QString more = makeStore(QStringLiteral("restart-more.db"), 1, 10);
+        QCOMPARE(runCli({QStringLiteral("push"), more, url}).code, 0);
+        QVERIFY((*opened)->changeStamp() != stamp);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTeamStore)
+#include "test_team_store.moc"
