@@ -705,7 +705,7 @@ ExitCode importCommand(const CliCall& call)
     }
     for (const auto& p : done->problems)
         call.err << "runlens: warning: " << p << '\n';
-    call.out << "imported " << done->imported << " run(s) from " << (*source)->kind() << " store " << from << " into "
+    call.out << "imported " << done->imported << " run(s) from " << (*source)->kind() << " store " << storeShownLocation(from) << " into "
              << into << "; " << done->skipped << " already there\n";
     return Ok;
 }

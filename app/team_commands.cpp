@@ -60,17 +60,34 @@ ExitCode pushCommand(const CliCall& call)
     const double interval = call.value(QStringLiteral("interval")).toDouble(&ok);
     if (!ok || !std::isfinite(interval) || interval < 0.1 || interval > 86400)
         return usageError(QStringLiteral("push"), QStringLiteral("--interval takes seconds, 0.1 to 86400"), call.err);
-    auto team = connectTo(call.positionals[1]);
-    if (!team) {
-        call.err << "runlens push: " << team.error() << '\n';
+    const bool watch = call.isSet(QStringLiteral("watch"));
+    const auto url = TeamStoreUrl::parse(call.positionals[1]);
+    if (!url) {
+        call.err << "runlens push: " << url.error() << '\n';
         return StoreError;
     }
-    const bool watch = call.isSet(QStringLiteral("watch"));
-    const QString where = (*team)->url().display();
+    const QString where = url->display();
+    if (!url->password.isEmpty() && watch)
+        call.err << "runlens push: warning: the password in the URL is visible to other users of this machine while "
+                    "the push runs (its command line); ~/.pgpass or PGPASSWORD keep it out of sight\n";
+    std::unique_ptr<TeamConnection> team;
     for (bool first = true;; first = false) {
-        const auto pushed = pushToTeamStore(local, **team);
+        // Watching starts even while the server is away, and waits for it.
+        if (!team) {
+            auto connected = TeamConnection::open(*url);
+            if (connected) {
+                team = std::move(*connected);
+            } else {
+                call.err << "runlens push: " << connected.error() << '\n';
+                call.err.flush();
+                if (!watch)
+                    return StoreError;
+            }
+        }
+        const auto pushed = team ? pushToTeamStore(local, *team) : Result<PushReport>(Failure{});
         if (!pushed) {
-            call.err << "runlens push: " << pushed.error() << '\n';
+            if (!pushed.error().isEmpty())
+                call.err << "runlens push: " << pushed.error() << '\n';
             call.err.flush();
             // Watching outlives a server restart or a dropped network: it
             // says so and tries again; a one-off push reports and stops.
@@ -79,17 +96,21 @@ ExitCode pushCommand(const CliCall& call)
         } else {
             for (const QString& kept : pushed->keptNewer)
                 call.err << "runlens push: kept the team's copy of " << kept << '\n';
-            if (first || pushed->runsSent > 0 || !pushed->keptNewer.isEmpty()) {
+            for (const QString& failed : pushed->failed)
+                call.err << "runlens push: not sent: " << failed << '\n';
+            if (first || pushed->runsSent > 0 || !pushed->keptNewer.isEmpty() || !pushed->failed.isEmpty()) {
                 call.out << "pushed " << pushed->runsSent << " run(s) to " << where << " (" << pushed->chunksSent
                          << " chunk(s), " << pushed->chunkBytes << " bytes of points); " << pushed->runsUnchanged
                          << " already there";
                 if (!pushed->keptNewer.isEmpty())
                     call.out << "; " << pushed->keptNewer.size() << " newer there, kept";
+                if (!pushed->failed.isEmpty())
+                    call.out << "; " << pushed->failed.size() << " refused by the server";
                 call.out << '\n';
                 call.out.flush();
             }
             if (!watch)
-                return Ok;
+                return pushed->failed.isEmpty() ? Ok : Failed;
         }
         if (first) {
             call.err << "runlens push: pushing " << local << " to " << where << " every " << interval

@@ -8,6 +8,7 @@
 #include "opened_store.h"
 
 #include "run_watch.h"
+#include "store_registry.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -70,7 +71,7 @@ ExitCode watchCommand(const CliCall& call)
         std::iota(all.begin(), all.end(), 0);
         const auto events = watch.update(s->table(), all, selection.rows, QDateTime::currentMSecsSinceEpoch());
         if (first) {
-            call.err << "runlens watch: " << watch.watchedCount() << " run(s) of " << call.positionals[0]
+            call.err << "runlens watch: " << watch.watchedCount() << " run(s) of " << storeShownLocation(call.positionals[0])
                      << (rules.query.isEmpty() ? QString() : QStringLiteral(" matching the query"))
                      << ", every " << interval << " s; Ctrl+C stops\n";
             call.err.flush();

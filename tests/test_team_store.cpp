@@ -11,12 +11,21 @@
 #include "runlens/sqlite_db.h"
 #include "team_connection.h"
 #include "team_store_pusher.h"
+#include "team_store_dialog.h"
 #include "team_store_url.h"
 
 #include <QCryptographicHash>
+#include <QSemaphore>
+#include <QThreadPool>
+#include <QComboBox>
+#include <QLineEdit>
 #include <QProcess>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 
@@ -70,8 +79,16 @@ class TestTeamStore : public QObject {
     QString makeStore(const QString& name, int runs, int steps)
     {
         const QString path = local(name);
+        std::string parent;
         for (int r = 0; r < runs; ++r) {
-            auto run = Run::start(path.toStdString(), testRun("run-" + std::to_string(r)));
+            auto options = testRun("run-" + std::to_string(r));
+            options.parent_id = parent;
+            auto run = Run::start(path.toStdString(), options);
+            if (r == 0)
+                parent = run.id();
+            run.setHypothesis("wider is better");
+            run.logConfig("train", R"({"optimizer": {"name": "adam", "betas": [0.9, 0.999]}})");
+            run.logArtifactUri("model.pt", "file:///data/models/model-" + std::to_string(r) + ".pt", 1234 + r, "ab12");
             run.logParam("lr", 0.001 * (r + 1));
             run.logParam("layers", int64_t(2 + r % 3));
             run.logParam("optimizer", r % 2 ? "adam" : "sgd");
@@ -163,6 +180,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(dir_.isValid());
+        QStandardPaths::setTestModeEnabled(true); // the dialog's settings: not the user's
         server_ = std::make_unique<PostgresTestServer>();
         // Not a skip: CI installs the server, and a suite that skips it would pass without testing anything.
         QVERIFY2(server_->error().isEmpty(), qPrintable(server_->error()));
@@ -367,6 +385,83 @@ private slots:
         QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT count(*) FROM run_events")), QStringLiteral("1"));
     }
 
+    void aStoreOfAnOlderRunlensPushes()
+    {
+        // What a store written before value sums, config hashes and the
+        // edit history looks like: those columns and tables are not there.
+        const QString path = makeStore(QStringLiteral("older.db"), 2, 1100);
+        {
+            SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("DROP INDEX IF EXISTS runs_by_config");
+            db.exec("ALTER TABLE runs DROP COLUMN config_hash");
+            db.exec("ALTER TABLE metrics DROP COLUMN value_sum");
+            db.exec("ALTER TABLE metrics DROP COLUMN value_sum_count");
+            db.exec("DROP TABLE IF EXISTS run_events");
+        }
+        const QString url = team();
+        const auto pushed = runCli({QStringLiteral("push"), path, url});
+        QVERIFY2(pushed.code == 0 && pushed.out.contains(QStringLiteral("pushed 2 run(s)")), qPrintable(pushed.out + pushed.err));
+        QCOMPARE(teamChunks(url), localChunks(path));
+        // No sum kept: the mean reads as unknown, as it does from the file.
+        auto opened = openStore(url);
+        QVERIFY(opened);
+        const auto details = (*opened)->loadDetails((*opened)->loadRuns()->table->id(0));
+        QVERIFY(details && !details->metrics.empty());
+        QVERIFY(std::isnan(details->metrics.front().mean));
+    }
+
+    void readsFromPoolThreadsAndLetsTheirConnectionsGo()
+    {
+        const QString path = makeStore(QStringLiteral("threads.db"), 3, 100);
+        const QString url = team();
+        QCOMPARE(runCli({QStringLiteral("push"), path, url}).code, 0);
+        const QString db = teamDb(url);
+        const QString ours = QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = '%1' AND application_name = 'runlens'").arg(db);
+        auto opened = openStore(url);
+        QVERIFY(opened);
+        std::shared_ptr<StoreReader> reader(std::move(*opened));
+        const auto table = reader->loadRuns()->table;
+        // Series read on threads of their own, as the window's pool does.
+        std::atomic<int> good{0};
+        QSemaphore finished;
+        QThreadPool pool;
+        pool.setMaxThreadCount(3);
+        for (int i = 0; i < 12; ++i)
+            pool.start([&, i] {
+                const auto s = reader->loadSeries(table->id(i % 3), QStringLiteral("loss"));
+                if (s && s->size() == 100)
+                    ++good;
+                finished.release();
+            });
+        finished.acquire(12);
+        QCOMPARE(good.load(), 12);
+        // The pool's threads are still there, each with its connection.
+        QVERIFY2(server_->value(db, ours).toInt() >= 2, qPrintable(server_->value(db, ours)));
+        pool.waitForDone(); // which ends the pool's threads
+        // The pool's threads ended: their connections went with them.
+        QTRY_COMPARE(server_->value(db, ours), QStringLiteral("1"));
+        reader.reset();
+        QTRY_COMPARE(server_->value(db, ours), QStringLiteral("0"));
+    }
+
+    void aRunTheServerRefusesIsNamedAndTheRestGo()
+    {
+        const QString path = makeStore(QStringLiteral("refused.db"), 3, 50);
+        {
+            // PostgreSQL's text cannot hold NUL; a hand-edited SQLite store can.
+            SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("UPDATE tags SET value = 'vi' || char(0) || 'sion' WHERE run_id = (SELECT id FROM runs WHERE name = 'run-1')");
+        }
+        const QString url = team();
+        const auto pushed = runCli({QStringLiteral("push"), path, url});
+        QCOMPARE(pushed.code, 1);
+        QVERIFY2(pushed.out.contains(QStringLiteral("pushed 2 run(s)")) && pushed.out.contains(QStringLiteral("1 refused")),
+            qPrintable(pushed.out));
+        QVERIFY2(pushed.err.contains(QStringLiteral("not sent: run-1")), qPrintable(pushed.err));
+        QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT string_agg(name, ',' ORDER BY name) FROM runs")),
+            QStringLiteral("run-0,run-2"));
+    }
+
     void aReaderMayBrowseAndNothingElse()
     {
         const QString path = makeStore(QStringLiteral("roles.db"), 2, 100);
@@ -419,6 +514,19 @@ private slots:
         QVERIFY(!noDb);
         QVERIFY2(noDb.error().contains(QStringLiteral("names no database")), qPrintable(noDb.error()));
 
+        // A URL Qt cannot parse: the message never quotes it (it holds the password).
+        const auto malformed = openStore(QStringLiteral("postgresql://alice:s3cr%t@127.0.0.1:99999/db"));
+        QVERIFY(!malformed);
+        QVERIFY2(!malformed.error().contains(QStringLiteral("s3cr")), qPrintable(malformed.error()));
+        // Options cannot smuggle in a host or parameters of their own.
+        const auto twoHosts = openStore(server_->url(db) + QStringLiteral("?host=evil.example"));
+        QVERIFY(!twoHosts);
+        QVERIFY2(twoHosts.error().contains(QStringLiteral("host twice")), qPrintable(twoHosts.error()));
+        const auto smuggled = TeamStoreUrl::parse(server_->url(db) + QStringLiteral("?application_name=x%20sslmode%3Ddisable"));
+        QVERIFY(smuggled);
+        QCOMPARE(smuggled->connectOptions(), QStringLiteral("application_name='x sslmode=disable';connect_timeout=10"));
+        QVERIFY(openStore(server_->url(db) + QStringLiteral("?application_name=x%20sslmode%3Ddisable")));
+
         const auto option = openStore(server_->url(db) + QStringLiteral("?colour=blue"));
         QVERIFY(!option);
         QVERIFY2(option.error().contains(QStringLiteral("'colour'")), qPrintable(option.error()));
@@ -436,6 +544,40 @@ private slots:
         const auto runs = runCli({QStringLiteral("runs"), server_->url(server_->createDatabase())});
         QCOMPARE(runs.code, 3);
         QVERIFY2(runs.err.contains(QStringLiteral("empty database")), qPrintable(runs.err));
+    }
+
+    void theDialogOpensItAndKeepsNoPassword()
+    {
+        const QString path = makeStore(QStringLiteral("dialog.db"), 1, 10);
+        const QString url = team();
+        QCOMPARE(runCli({QStringLiteral("push"), path, url}).code, 0);
+        QSettings().remove(QStringLiteral("teamStore"));
+        ui::TeamStoreDialog dialog;
+        dialog.findChild<QLineEdit*>(QStringLiteral("host"))->setText(QStringLiteral("127.0.0.1"));
+        dialog.findChild<QSpinBox*>(QStringLiteral("port"))->setValue(server_->port());
+        dialog.findChild<QLineEdit*>(QStringLiteral("database"))->setText(teamDb(url));
+        dialog.findChild<QLineEdit*>(QStringLiteral("user"))->setText(QString::fromLatin1(PostgresTestServer::kAdmin));
+        dialog.findChild<QLineEdit*>(QStringLiteral("password"))->setText(QStringLiteral("p@ss:w/rd"));
+        // A password with URL characters survives the URL it travels in.
+        const auto parsed = TeamStoreUrl::parse(dialog.url());
+        QVERIFY(parsed);
+        QCOMPARE(parsed->password, QStringLiteral("p@ss:w/rd"));
+        QCOMPARE(parsed->port, server_->port());
+        dialog.findChild<QLineEdit*>(QStringLiteral("password"))->setText(QString::fromLatin1(PostgresTestServer::kAdminPassword));
+        auto opened = openStore(dialog.url());
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        QCOMPARE((*opened)->loadRuns()->table->rowCount(), 1);
+        dialog.accept();
+        QSettings settings;
+        settings.beginGroup(QStringLiteral("teamStore"));
+        QCOMPARE(settings.value(QStringLiteral("database")).toString(), teamDb(url));
+        for (const QString& key : settings.allKeys())
+            QVERIFY2(!settings.value(key).toString().contains(QString::fromLatin1(PostgresTestServer::kAdminPassword)), qPrintable(key));
+        // What titles, the navigator and the recent list show of it.
+        QCOMPARE(storeDisplayName(dialog.url()), QStringLiteral("%1 on 127.0.0.1").arg(teamDb(url)));
+        QCOMPARE(storeShownLocation(dialog.url()),
+            QStringLiteral("postgresql://%1@127.0.0.1:%2/%3").arg(QString::fromLatin1(PostgresTestServer::kAdmin)).arg(server_->port()).arg(teamDb(url)));
+        QCOMPARE(storeKey(dialog.url()), dialog.url());
     }
 
     void aServerThatGoesAwayAndComesBack()
@@ -467,5 +609,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTeamStore)
+QTEST_MAIN(TestTeamStore)
 #include "test_team_store.moc"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "store_registry.h"
 #include "main_window.h"
 #include "event_banner.h"
 #include "watch_panel.h"
+#include "store_registry.h"
+#include "team_store_dialog.h"
 
 #include "column_key.h"
 #include "artifacts_view.h"
@@ -372,6 +373,11 @@ void MainWindow::buildMenus()
         if (!dir.isEmpty())
             openStores({dir});
     });
+    file->addAction(tr("Open &Team Store…"), this, [this] {
+        TeamStoreDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted)
+            openStores({dialog.url()});
+    });
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
     auto* refresh = file->addAction(tr("&Refresh"), this, [this] { workspace_->refresh(true); });
@@ -638,7 +644,7 @@ int MainWindow::storeToKeepIn(const QString& title)
     if (store < 0) {
         QStringList names;
         for (int s = 0; s < workspace_->storeCount(); ++s)
-            names << workspace_->store(s).path;
+            names << storeShownLocation(workspace_->store(s).path);
         bool ok = false;
         const QString chosen = QInputDialog::getItem(this, title, tr("Keep it with:"), names, 0, false, &ok);
         if (!ok)

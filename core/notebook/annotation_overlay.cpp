@@ -29,6 +29,9 @@ std::string utf8(const QString& s)
 
 QString canonical(const QString& location)
 {
+    // A store on a server (postgresql://) is its URL, wherever the app started.
+    if (location.contains(QLatin1String("://")))
+        return location;
     const QFileInfo info(location);
     const QString c = info.canonicalFilePath();
     return c.isEmpty() ? info.absoluteFilePath() : c;

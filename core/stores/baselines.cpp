@@ -18,7 +18,7 @@ const std::string kPrefix = "baseline:";
 QString settingsGroup(const StoreReader& store)
 {
     // QSettings keys may not hold '/' freely: the path goes in hex.
-    return QStringLiteral("baselines/") + QString::fromLatin1(QFileInfo(store.location()).absoluteFilePath().toUtf8().toHex());
+    return QStringLiteral("baselines/") + QString::fromLatin1(storeKey(store.location()).toUtf8().toHex());
 }
 
 // Formats that keep annotations in the store itself (ours); the rest are never written.

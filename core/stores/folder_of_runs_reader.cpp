@@ -108,7 +108,7 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
         watch_.add(f);
     if (progress)
         progress(1.0);
-    return LoadedRuns{std::move(table), problems, {}};
+    return LoadedRuns{std::move(table), problems, {}, {}};
 }
 
 QString FolderOfRunsReader::changeStamp() const

@@ -442,7 +442,7 @@ Result<LoadedRuns> MlflowFileStoreReader::loadRuns(const ProgressCallback& progr
             watch_.add(QDir(dir).filePath(QLatin1String(part)));
         watch_.addRecentFiles(QDir(dir).filePath(QStringLiteral("metrics")), 10 * 60 * 1000, true);
     }
-    return LoadedRuns{std::move(table), problems, notes};
+    return LoadedRuns{std::move(table), problems, notes, {}};
 }
 
 QString MlflowFileStoreReader::changeStamp() const

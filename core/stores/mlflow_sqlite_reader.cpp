@@ -236,7 +236,7 @@ Result<LoadedRuns> MlflowSqliteReader::loadRuns(const ProgressCallback& progress
         }
         if (progress)
             progress(1.0);
-        return LoadedRuns{std::move(table), problems, notes};
+        return LoadedRuns{std::move(table), problems, notes, {}};
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};
     }

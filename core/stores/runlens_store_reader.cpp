@@ -305,7 +305,7 @@ Result<LoadedRuns> RunlensStoreReader::loadRuns(const ProgressCallback& progress
         table->sortColumns();
         if (progress)
             progress(1.0);
-        return LoadedRuns{std::move(table), {}, {}};
+        return LoadedRuns{std::move(table), {}, {}, {}};
     } catch (const std::exception& e) {
         return Failure{QString::fromUtf8(e.what())};
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store_importer.h"
 
+#include "store_registry.h"
+
 #include "runlens/chunk_codec.h"
 #include "runlens/media.h"
 #include "runlens/series_writer.h"
@@ -63,7 +65,7 @@ void importMedia(StoreReader& source, const QString& runId, SqliteDb& db, const 
 
 Result<ImportSummary> importStore(StoreReader& source, const QString& destination, const ProgressCallback& progress)
 {
-    if (QFileInfo(destination).absoluteFilePath() == QFileInfo(source.location()).absoluteFilePath())
+    if (QFileInfo(destination).absoluteFilePath() == storeKey(source.location()))
         return Failure{QStringLiteral("the destination is the source store itself")};
     auto loaded = source.loadRuns();
     if (!loaded)
@@ -73,7 +75,7 @@ Result<ImportSummary> importStore(StoreReader& source, const QString& destinatio
     const RunTable& t = *loaded->table;
     try {
         SqliteDb db = openStoreForWriting(utf8(destination));
-        const QString origin = source.kind() + QLatin1Char(':') + QFileInfo(source.location()).absoluteFilePath();
+        const QString origin = source.kind() + QLatin1Char(':') + storeKey(source.location());
         for (int r = 0; r < t.rowCount(); ++r) {
             if (progress && !progress(double(r) / std::max(1, t.rowCount())))
                 return Failure{QStringLiteral("the import was cancelled after %1 runs").arg(summary.imported)};
@@ -132,7 +134,7 @@ Result<ImportSummary> importStore(StoreReader& source, const QString& destinatio
             };
             KeyValues tags = d.tags;
             tags.emplace_back(QStringLiteral("runlens.import.kind"), source.kind());
-            tags.emplace_back(QStringLiteral("runlens.import.source"), QFileInfo(source.location()).absoluteFilePath());
+            tags.emplace_back(QStringLiteral("runlens.import.source"), storeKey(source.location()));
             tags.emplace_back(QStringLiteral("runlens.import.run_id"), t.id(r));
             pairs("INSERT OR REPLACE INTO tags(run_id, key, value) VALUES(?, ?, ?)", tags);
             pairs("INSERT OR REPLACE INTO configs(run_id, name, json) VALUES(?, ?, ?)", d.configs);

@@ -32,6 +32,9 @@ struct LoadedRuns {
     std::shared_ptr<const RunTable> table;
     QStringList problems; // parts that could not be read; the rest loaded
     QStringList notes;    // what the store holds besides runs (a model registry, deleted runs left out)
+    // changeStamp() as of what this load read, when the reader can tell it in
+    // the load's own snapshot (a server store); empty: ask changeStamp() after.
+    QString stamp;
 };
 
 class StoreReader {

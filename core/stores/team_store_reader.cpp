@@ -63,6 +63,16 @@ public:
         return q;
     }
 
+    // Whether `q` ran to its end: a forward-only query fetches row by row,
+    // and a server that goes away mid-result ends it early with an error,
+    // which must not read as a shorter table.
+    Result<bool> finished(const QSqlQuery& q) const
+    {
+        if (q.lastError().isValid())
+            return Failure{connection_.describe(q)};
+        return true;
+    }
+
 private:
     TeamConnection& connection_;
     QSqlDatabase db_;
@@ -156,6 +166,13 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     if (auto begun = snapshot.begin(); !begun)
         return Failure{begun.error()};
     const auto cancelled = Failure{QStringLiteral("loading %1 was cancelled").arg(location())};
+    // The push counter in this snapshot: a push committing while it loads
+    // moves the live stamp past it, and the next look reads again.
+    auto revision = snapshot.query(QStringLiteral("SELECT value FROM team_meta WHERE key = 'revision'"));
+    if (!revision)
+        return Failure{revision.error()};
+    const QString stamp = revision->next() ? QStringLiteral("revision:") + revision->value(0).toString() : QString();
+    revision->finish();
 
     auto counts = snapshot.query(QStringLiteral(
         "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM params), (SELECT count(*) FROM metrics), (SELECT count(*) FROM tags)"));
@@ -176,7 +193,7 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     auto runs = snapshot.query(QStringLiteral(
         "SELECT r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.heartbeat, r.heartbeat_interval_ms, r.host, "
         "r.pid, r.parent_id, r.notes, r.hypothesis FROM runs r JOIN experiments e ON e.id = r.experiment_id "
-        "ORDER BY r.start_time, r.id"));
+        "ORDER BY r.start_time, r.id COLLATE \"C\""));
     if (!runs)
         return Failure{runs.error()};
     QHash<QString, int> rowOf;
@@ -197,6 +214,8 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
         if ((n & 1023) == 0 && !tick(1024))
             return cancelled;
     }
+    if (auto done = snapshot.finished(*runs); !done)
+        return Failure{done.error()};
     // Rows of one run come together (each query orders by run): one lookup per run.
     auto rowFor = [&, lastId = QString(), lastRow = -1](const QString& id) mutable {
         if (id != lastId) {
@@ -219,6 +238,8 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
         if ((n & 16383) == 0 && !tick(16384))
             return cancelled;
     }
+    if (auto done = snapshot.finished(*params); !done)
+        return Failure{done.error()};
 
     Columns tagColumn([&](const QString& key) { return table->tagColumn(key); });
     auto tags = snapshot.query(QStringLiteral("SELECT run_id, key, value FROM tags ORDER BY run_id"));
@@ -230,6 +251,8 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
         if ((n & 16383) == 0 && !tick(16384))
             return cancelled;
     }
+    if (auto done = snapshot.finished(*tags); !done)
+        return Failure{done.error()};
 
     Columns metricColumn([&](const QString& key) { return table->metricColumn(key); });
     auto metrics = snapshot.query(QStringLiteral(
@@ -245,6 +268,8 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
         if ((n & 16383) == 0 && !tick(16384))
             return cancelled;
     }
+    if (auto done = snapshot.finished(*metrics); !done)
+        return Failure{done.error()};
 
     Columns dataColumn([&](const QString& name) { return table->dataColumn(name); });
     auto data = snapshot.query(QStringLiteral("SELECT run_id, name, version FROM data_versions ORDER BY run_id"));
@@ -253,6 +278,8 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     while (data->next())
         if (const int row = rowFor(data->value(0).toString()); row >= 0)
             table->setDataAt(dataColumn(data->value(1).toString()), row, data->value(2).toString());
+    if (auto done = snapshot.finished(*data); !done)
+        return Failure{done.error()};
 
     auto git = snapshot.query(QStringLiteral("SELECT run_id, commit_sha, branch, dirty FROM git_info"));
     if (!git)
@@ -260,10 +287,12 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     while (git->next())
         if (const int row = rowFor(git->value(0).toString()); row >= 0)
             table->setGit(row, {git->value(1).toString(), git->value(2).toString(), int8_t(git->value(3).toBool())});
+    if (auto done = snapshot.finished(*git); !done)
+        return Failure{done.error()};
 
     // A run's environment is many rows, usually the same as other runs':
     // each distinct one is made once.
-    auto env = snapshot.query(QStringLiteral("SELECT run_id, key, value FROM environment ORDER BY run_id, key"));
+    auto env = snapshot.query(QStringLiteral("SELECT run_id, key, value FROM environment ORDER BY run_id, key COLLATE \"C\""));
     if (!env)
         return Failure{env.error()};
     {
@@ -291,12 +320,14 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
             }
             current.emplace_back(env->value(1).toString(), env->value(2).toString());
         }
+        if (auto done = snapshot.finished(*env); !done)
+            return Failure{done.error()};
         finishRun();
     }
     table->sortColumns();
     if (progress)
         progress(1.0);
-    LoadedRuns loaded{std::move(table), {}, {}};
+    LoadedRuns loaded{std::move(table), {}, {}, stamp};
     return loaded;
 }
 
@@ -340,25 +371,29 @@ Result<RunDetails> TeamStoreReader::loadDetails(const QString& runId)
             return Failure{q.error()};
         while (q->next())
             out.emplace_back(q->value(0).toString(), q->value(1).toString());
+        if (auto done = snapshot.finished(*q); !done)
+            return Failure{done.error()};
         return true;
     };
-    for (const auto& [sql, out] : {std::pair{"SELECT name, json FROM configs WHERE run_id = ? ORDER BY name", &d.configs},
-             std::pair{"SELECT key, value FROM tags WHERE run_id = ? ORDER BY key", &d.tags},
-             std::pair{"SELECT name, version FROM data_versions WHERE run_id = ? ORDER BY name", &d.dataVersions},
-             std::pair{"SELECT key, value FROM environment WHERE run_id = ? ORDER BY key", &d.environment}})
+    for (const auto& [sql, out] : {std::pair{"SELECT name, json FROM configs WHERE run_id = ? ORDER BY name COLLATE \"C\"", &d.configs},
+             std::pair{"SELECT key, value FROM tags WHERE run_id = ? ORDER BY key COLLATE \"C\"", &d.tags},
+             std::pair{"SELECT name, version FROM data_versions WHERE run_id = ? ORDER BY name COLLATE \"C\"", &d.dataVersions},
+             std::pair{"SELECT key, value FROM environment WHERE run_id = ? ORDER BY key COLLATE \"C\"", &d.environment}})
         if (auto read = pairs(sql, *out); !read)
             return Failure{read.error()};
 
-    auto params = snapshot.query(QStringLiteral("SELECT key, type, value FROM params WHERE run_id = ? ORDER BY key"), {runId});
+    auto params = snapshot.query(QStringLiteral("SELECT key, type, value FROM params WHERE run_id = ? ORDER BY key COLLATE \"C\""), {runId});
     if (!params)
         return Failure{params.error()};
     while (params->next())
         d.params.push_back({params->value(0).toString(), params->value(1).toString(), params->value(2).toString()});
+    if (auto done = snapshot.finished(*params); !done)
+        return Failure{done.error()};
 
     auto metrics = snapshot.query(QStringLiteral(
         "SELECT key, count, first_step, last_step, last_value, min_value, max_value, nan_count, CASE WHEN value_sum_count "
         "= count AND count > nan_count THEN value_sum / (count - nan_count) END FROM metrics WHERE run_id = ? AND count > 0 "
-        "ORDER BY key"),
+        "ORDER BY key COLLATE \"C\""),
         {runId});
     if (!metrics)
         return Failure{metrics.error()};
@@ -366,6 +401,8 @@ Result<RunDetails> TeamStoreReader::loadDetails(const QString& runId)
         d.metrics.push_back({metrics->value(0).toString(), metrics->value(1).toLongLong(), metrics->value(2).toLongLong(),
             metrics->value(3).toLongLong(), realOrNan(metrics->value(4)), realOrNan(metrics->value(5)),
             realOrNan(metrics->value(6)), realOrNan(metrics->value(8)), metrics->value(7).toLongLong()});
+    if (auto done = snapshot.finished(*metrics); !done)
+        return Failure{done.error()};
 
     auto git = snapshot.query(QStringLiteral("SELECT repo_path, commit_sha, branch, remote, dirty, diff, diff_truncated "
                                              "FROM git_info WHERE run_id = ?"),
@@ -384,12 +421,14 @@ Result<RunDetails> TeamStoreReader::loadDetails(const QString& runId)
     }
 
     auto artifacts = snapshot.query(
-        QStringLiteral("SELECT path, uri, sha256, size FROM artifacts WHERE run_id = ? ORDER BY path"), {runId});
+        QStringLiteral("SELECT path, uri, sha256, size FROM artifacts WHERE run_id = ? ORDER BY path COLLATE \"C\""), {runId});
     if (!artifacts)
         return Failure{artifacts.error()};
     while (artifacts->next())
         d.artifacts.push_back({artifacts->value(0).toString(), artifacts->value(1).toString(),
             artifacts->value(2).toString(), artifacts->value(3).isNull() ? -1 : artifacts->value(3).toLongLong()});
+    if (auto done = snapshot.finished(*artifacts); !done)
+        return Failure{done.error()};
 
     auto events = snapshot.query(QStringLiteral("SELECT time, \"user\", field, key, old_value, new_value FROM run_events "
                                                 "WHERE run_id = ? ORDER BY time, origin_id"),
@@ -405,6 +444,8 @@ Result<RunDetails> TeamStoreReader::loadDetails(const QString& runId)
             e.after = events->value(5).toString();
         d.events.push_back(std::move(e));
     }
+    if (auto done = snapshot.finished(*events); !done)
+        return Failure{done.error()};
     return d;
 }
 
@@ -440,6 +481,8 @@ Result<MetricSeries> TeamStoreReader::loadSeries(const QString& runId, const QSt
                                        .arg(chunks->value(0).toLongLong())
                                        .arg(key));
     }
+    if (auto done = snapshot.finished(*chunks); !done)
+        return Failure{done.error()};
     return series;
 }
 

@@ -4,6 +4,7 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QCoreApplication>
 #include <QThread>
 
 #include <atomic>
@@ -32,17 +33,11 @@ TeamConnection::TeamConnection(TeamStoreUrl url, Access access)
 TeamConnection::~TeamConnection()
 {
     std::lock_guard lock(mutex_);
-    for (const QString& name : std::as_const(names_)) {
-        {
-            // Closing through the handle first: removeDatabase() only
-            // forgets the name, and the socket would stay open until the
-            // driver's last copy goes.
-            QSqlDatabase db = QSqlDatabase::database(name, false);
-            if (db.isValid())
-                db.close();
-        }
+    // Not database(name): asked from another thread than the one a
+    // connection belongs to, Qt refuses it with a warning. removeDatabase()
+    // deletes the driver, which closes its socket.
+    for (const QString& name : std::as_const(names_))
         QSqlDatabase::removeDatabase(name);
-    }
 }
 
 Result<std::unique_ptr<TeamConnection>> TeamConnection::open(const TeamStoreUrl& url, Access access)
@@ -59,21 +54,30 @@ Result<std::unique_ptr<TeamConnection>> TeamConnection::open(const TeamStoreUrl&
 
 Result<QSqlDatabase> TeamConnection::database()
 {
-    std::lock_guard lock(mutex_);
     const Qt::HANDLE thread = QThread::currentThreadId();
-    QString name = names_.value(thread);
+    QString name;
+    {
+        // Only the names are shared: each thread then talks to the server
+        // on its own connection, and one waiting for an unreachable server
+        // holds no other thread up.
+        std::lock_guard lock(mutex_);
+        name = names_.value(thread);
+        if (name.isEmpty()) {
+            name = prefix_ + QString::number(quintptr(thread), 16);
+            names_.insert(thread, name);
+        }
+    }
     QSqlDatabase db;
-    if (!name.isEmpty()) {
+    if (QSqlDatabase::contains(name)) {
         db = QSqlDatabase::database(name, false);
         // A thread that ended and whose id a new thread took: its
         // connection belongs to the old QThread and reads as invalid here.
         if (!db.isValid()) {
+            db = {};
             QSqlDatabase::removeDatabase(name);
-            name.clear();
         }
     }
-    if (name.isEmpty()) {
-        name = prefix_ + QString::number(quintptr(thread), 16);
+    if (!db.isValid()) {
         db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
         db.setHostName(url_.host);
         if (url_.port >= 0)
@@ -82,7 +86,12 @@ Result<QSqlDatabase> TeamConnection::database()
         db.setUserName(url_.user);
         db.setPassword(url_.password);
         db.setConnectOptions(url_.connectOptions());
-        names_.insert(thread, name);
+        // A pool thread that ends takes its connection with it, so the
+        // server is not left holding one per thread that ever read.
+        if (QThread* current = QThread::currentThread();
+            !QCoreApplication::instance() || current != QCoreApplication::instance()->thread())
+            QObject::connect(current, &QThread::finished, current, [name] { QSqlDatabase::removeDatabase(name); },
+                Qt::DirectConnection);
     }
     // A connection the server dropped (a restart) is opened anew: libpq
     // reports it as bad, and Qt keeps it "open" until told otherwise.
@@ -95,8 +104,10 @@ Result<QSqlDatabase> TeamConnection::database()
     if (!db.open())
         return Failure{describe(db.lastError())};
     QSqlQuery setup(db);
-    // Numbers come back as doubles, not as text Qt would keep (values stay exact: float8 prints shortest-exact).
+    // Numbers come back as doubles, not as text Qt would keep; all their
+    // digits (PostgreSQL before 12 prints 15 unless asked for more).
     db.driver()->setNumericalPrecisionPolicy(QSql::LowPrecisionDouble);
+    setup.exec(QStringLiteral("SET extra_float_digits = 3"));
     setup.exec(QStringLiteral("SET application_name = 'runlens'"));
     if (access_ == Access::ReadOnly && !setup.exec(QStringLiteral("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"))) {
         const QString why = describe(setup);

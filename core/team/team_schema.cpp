@@ -114,6 +114,7 @@ CREATE TABLE environment(
   PRIMARY KEY(run_id, key));
 CREATE TABLE run_events(
   run_id text NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  origin text NOT NULL,
   origin_id bigint NOT NULL,
   time bigint NOT NULL,
   "user" text NOT NULL,
@@ -121,7 +122,7 @@ CREATE TABLE run_events(
   key text NOT NULL DEFAULT '',
   old_value text,
   new_value text,
-  PRIMARY KEY(run_id, origin_id));
+  PRIMARY KEY(run_id, origin, origin_id));
 INSERT INTO team_meta(key, value) VALUES ('revision', '0');
 )SQL";
 

@@ -139,21 +139,42 @@ public:
     bool hasValueSums() const { return hasValueSums_; }
     bool hasEvents() const { return hasEvents_; }
 
+    // Every run, in the order they started; each with its change time and points.
     std::vector<LocalRun> runs()
     {
         SqliteReadTransaction snapshot(db_);
-        const std::string lastEdit = hasEvents_ ? "(SELECT max(time) FROM run_events v WHERE v.run_id = r.id)" : "NULL";
-        auto st = db_.prepare("SELECT r.id, r.name, e.name, max(r.heartbeat, coalesce(r.end_time, 0), coalesce(" + lastEdit
-            + ", 0)), (SELECT coalesce(sum(count), 0) FROM metrics m WHERE m.run_id = r.id), "
-              "(SELECT count(*) FROM metrics m WHERE m.run_id = r.id) "
-              "FROM runs r JOIN experiments e ON e.id = r.experiment_id ORDER BY r.start_time, r.id");
+        auto st = db_.prepare(runSql("ORDER BY r.start_time, r.id"));
         std::vector<LocalRun> out;
         while (st.step())
-            out.push_back({text(st.text(0)), text(st.text(1)), text(st.text(2)), st.int64(3), st.int64(4), st.int64(5)});
+            out.push_back(runOf(st));
         return out;
     }
 
+    // One run as it is now, in the caller's snapshot; nullopt once deleted.
+    std::optional<LocalRun> run(const QString& id)
+    {
+        auto st = db_.prepare(runSql("WHERE r.id = ?"));
+        st.bind(1, id.toStdString());
+        if (!st.step())
+            return std::nullopt;
+        return runOf(st);
+    }
+
 private:
+    std::string runSql(const char* tail) const
+    {
+        const std::string lastEdit = hasEvents_ ? "(SELECT max(time) FROM run_events v WHERE v.run_id = r.id)" : "NULL";
+        return "SELECT r.id, r.name, e.name, max(r.heartbeat, coalesce(r.end_time, 0), coalesce(" + lastEdit
+            + ", 0)), (SELECT coalesce(sum(count), 0) FROM metrics m WHERE m.run_id = r.id), "
+              "(SELECT count(*) FROM metrics m WHERE m.run_id = r.id) "
+              "FROM runs r JOIN experiments e ON e.id = r.experiment_id "
+            + tail;
+    }
+    static LocalRun runOf(const SqliteStatement& st)
+    {
+        return {text(st.text(0)), text(st.text(1)), text(st.text(2)), st.int64(3), st.int64(4), st.int64(5)};
+    }
+
     SqliteDb db_;
     bool hasConfigHash_ = false;
     bool hasValueSums_ = false;
@@ -188,17 +209,27 @@ public:
                 *newerFrom = QStringLiteral("%1 by %2").arg(q.value(1).toString(), q.value(2).toString());
             return TeamCopy::Newer;
         }
-        const bool same = teamTime == run.revisionTime && q.value(3).toLongLong() == run.points
-            && q.value(4).toLongLong() == run.metrics;
+        const qint64 teamPoints = q.value(3).toLongLong(), teamMetrics = q.value(4).toLongLong();
+        const QString teamFrom = QStringLiteral("%1 by %2").arg(q.value(1).toString(), q.value(2).toString());
         q.finish();
-        return same ? TeamCopy::Same : TeamCopy::Older;
+        if (teamTime < run.revisionTime)
+            return TeamCopy::Older;
+        // Changed at the same moment (copies that parted without an edit
+        // since): the one with more logged wins.
+        const std::pair<int64_t, int64_t> local(run.points, run.metrics), team(teamPoints, teamMetrics);
+        if (local == team)
+            return TeamCopy::Same;
+        if (local > team)
+            return TeamCopy::Older;
+        if (newerFrom)
+            *newerFrom = teamFrom + QStringLiteral(", with more points");
+        return TeamCopy::Newer;
     }
 
     // One run, in the transaction the caller opened.
     void send(const LocalRun& run, PushReport& report)
     {
         SqliteDb& db = local_.db();
-        SqliteReadTransaction snapshot(db);
         const std::string id = run.id.toStdString();
         const qint64 experiment = experimentId(run.experiment);
 
@@ -207,7 +238,7 @@ public:
             + (local_.hasConfigHash() ? "config_hash" : "''") + " FROM runs WHERE id=?");
         r.bind(1, id);
         if (!r.step())
-            return; // deleted between the listing and now
+            throw PushFailure{QStringLiteral("the run is no longer in the store")};
         team_.run(QStringLiteral(
                       "INSERT INTO runs(id, experiment_id, name, status, start_time, end_time, heartbeat, "
                       "heartbeat_interval_ms, host, pid, parent_id, notes, hypothesis, repro_hash, config_hash, revision_time, "
@@ -252,9 +283,10 @@ public:
             auto events = db.prepare("SELECT id, time, user, field, key, old_value, new_value FROM run_events WHERE run_id=? ORDER BY id");
             events.bind(1, id);
             while (events.step())
-                team_.run(QStringLiteral("INSERT INTO run_events(run_id, origin_id, time, \"user\", field, key, old_value, "
-                                         "new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
-                    {run.id, qlonglong(events.int64(0)), qlonglong(events.int64(1)), text(events.text(2)),
+                // Keyed by the store it came from: two copies' edits both stay.
+                team_.run(QStringLiteral("INSERT INTO run_events(run_id, origin, origin_id, time, \"user\", field, key, "
+                                         "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+                    {run.id, origin_, qlonglong(events.int64(0)), qlonglong(events.int64(1)), text(events.text(2)),
                         text(events.text(3)), text(events.text(4)), nullableText(events, 5), nullableText(events, 6)});
         }
     }
@@ -298,6 +330,14 @@ private:
                                               "max_value, nan_count, ")
             + (local_.hasValueSums() ? "value_sum, value_sum_count" : "NULL, NULL") + " FROM metrics WHERE run_id=? ORDER BY id");
         metrics.bind(1, id);
+        // The winning copy replaces the team's whole: its metrics the local
+        // run does not have go, as do chunks past its own.
+        QHash<QString, qlonglong> teamMetrics;
+        auto& known = team_.run(QStringLiteral("SELECT id, key FROM metrics WHERE run_id = ?"), {runId});
+        while (known.next())
+            teamMetrics.insert(known.value(1).toString(), known.value(0).toLongLong());
+        if (known.lastError().isValid())
+            throw PushFailure{QStringLiteral("reading the team's metrics of the run: %1").arg(known.lastError().text())};
         auto localChunks = db.prepare("SELECT seq, count FROM metric_chunks WHERE metric_id=? ORDER BY seq");
         auto localChunk = db.prepare("SELECT first_step, last_step, count, points FROM metric_chunks WHERE metric_id=? AND seq=?");
         while (metrics.step()) {
@@ -316,6 +356,7 @@ private:
                 throw PushFailure{QStringLiteral("the team store did not return the id of metric '%1'").arg(text(metrics.text(1)))};
             const qlonglong teamMetric = up.value(0).toLongLong();
             up.finish();
+            teamMetrics.remove(text(metrics.text(1)));
 
             // Chunks only grow (the tail is rewritten as points arrive):
             // what the team has with as many points is not sent again.
@@ -323,14 +364,19 @@ private:
             auto& have = team_.run(QStringLiteral("SELECT seq, count FROM metric_chunks WHERE metric_id = ?"), {teamMetric});
             while (have.next())
                 teamCounts.insert(have.value(0).toLongLong(), have.value(1).toLongLong());
+            if (have.lastError().isValid())
+                throw PushFailure{QStringLiteral("reading the team's chunks: %1").arg(have.lastError().text())};
             localChunks.bind(1, metrics.int64(0));
             std::vector<int64_t> wanted;
             while (localChunks.step()) {
                 const auto seq = localChunks.int64(0);
-                if (teamCounts.value(seq, -1) < localChunks.int64(1))
+                if (teamCounts.value(seq, -1) != localChunks.int64(1))
                     wanted.push_back(seq);
+                teamCounts.remove(seq);
             }
             localChunks.reset();
+            for (auto it = teamCounts.cbegin(); it != teamCounts.cend(); ++it)
+                team_.run(QStringLiteral("DELETE FROM metric_chunks WHERE metric_id = ? AND seq = ?"), {teamMetric, it.key()});
             for (const int64_t seq : wanted) {
                 localChunk.bind(1, metrics.int64(0)).bind(2, seq);
                 if (!localChunk.step()) {
@@ -342,7 +388,7 @@ private:
                 team_.run(QStringLiteral("INSERT INTO metric_chunks(metric_id, seq, first_step, last_step, count, points) "
                                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (metric_id, seq) DO UPDATE SET first_step "
                                          "= EXCLUDED.first_step, last_step = EXCLUDED.last_step, count = EXCLUDED.count, "
-                                         "points = EXCLUDED.points WHERE metric_chunks.count < EXCLUDED.count"),
+                                         "points = EXCLUDED.points"),
                     {teamMetric, qlonglong(seq), qlonglong(localChunk.int64(0)), qlonglong(localChunk.int64(1)),
                         qlonglong(localChunk.int64(2)), points});
                 ++report.chunksSent;
@@ -350,6 +396,8 @@ private:
                 localChunk.reset();
             }
         }
+        for (auto it = teamMetrics.cbegin(); it != teamMetrics.cend(); ++it)
+            team_.run(QStringLiteral("DELETE FROM metrics WHERE id = ?"), {it.value()});
     }
 
     LocalStore& local_;
@@ -378,6 +426,18 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
         if (*version < kTeamSchemaVersion)
             return Failure{QStringLiteral("team store %1 has an older schema (%2); bring it up to date with: runlens "
                                           "init-team %1").arg(team.url().display()).arg(*version)};
+        // A reader's push fails at once, saying what the role lacks, rather
+        // than run by run.
+        QSqlQuery rights(db);
+        if (!rights.exec(QStringLiteral("SELECT bool_and(has_table_privilege(t, 'INSERT') AND has_table_privilege(t, 'UPDATE') "
+                                        "AND has_table_privilege(t, 'DELETE')) FROM unnest(ARRAY['runs', 'params', 'metrics', "
+                                        "'metric_chunks', 'team_meta']) AS t"))
+            || !rights.next())
+            return Failure{team.describe(rights)};
+        if (!rights.value(0).toBool())
+            return Failure{QStringLiteral("team store %1: permission denied: the role '%2' may read this team store but not "
+                                          "push to it (it needs runlens_writer: GRANT runlens_writer TO %2)")
+                               .arg(team.url().display(), team.url().user.isEmpty() ? QStringLiteral("(your login)") : team.url().user)};
         LocalStore local(localStore);
         TeamStatements statements(team, db);
         Pusher pusher(local, statements,
@@ -385,7 +445,7 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
         PushReport report;
         const std::vector<LocalRun> runs = local.runs();
         int done = 0;
-        for (const LocalRun& run : runs) {
+        for (const LocalRun& listed : runs) {
             if (progress && !progress(done, int(runs.size())))
                 return Failure{QStringLiteral("the push was stopped after %1 of %2 runs; push again to send the rest")
                                    .arg(done)
@@ -394,45 +454,57 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
             // Most runs of a store pushed before are there already: told
             // apart without a transaction or a lock.
             QString newerFrom;
-            const auto copy = pusher.compare(run, false, &newerFrom);
-            if (copy == Pusher::TeamCopy::Same) {
+            if (pusher.compare(listed, false) == Pusher::TeamCopy::Same) {
                 ++report.runsUnchanged;
                 continue;
             }
-            // Rolled back here, while the prepared statements still exist:
-            // freeing them inside an aborted transaction fails.
             try {
+                // The run as it is now, read in the one snapshot it is sent
+                // from: its change time and points are those of what goes.
+                SqliteReadTransaction snapshot(local.db());
+                const auto run = local.run(listed.id);
+                if (!run)
+                    continue; // deleted since the listing
                 if (!db.transaction())
                     throw PushFailure{team.describe(db.lastError())};
                 inTransaction = true;
-                // Again, under the run's lock: another push of the same run may
-                // have come in between.
-                const auto locked = pusher.compare(run, true, &newerFrom);
-                if (locked == Pusher::TeamCopy::Newer || locked == Pusher::TeamCopy::Same) {
+                // One push of a run at a time, even of a run the team store
+                // does not have yet (FOR UPDATE has no row to lock then).
+                statements.run(QStringLiteral("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))"), {run->id}).finish();
+                const auto copy = pusher.compare(*run, true, &newerFrom);
+                if (copy == Pusher::TeamCopy::Newer || copy == Pusher::TeamCopy::Same) {
                     db.rollback();
                     inTransaction = false;
-                    if (locked == Pusher::TeamCopy::Newer)
+                    if (copy == Pusher::TeamCopy::Newer)
                         report.keptNewer << QStringLiteral("%1 (%2): the team store's copy changed later (pushed from %3); "
                                                            "kept it, this store's copy was not sent")
-                                                .arg(run.name, run.id, newerFrom);
+                                                .arg(run->name, run->id, newerFrom);
                     else
                         ++report.runsUnchanged;
                     continue;
                 }
-                pusher.send(run, report);
+                pusher.send(*run, report);
                 // Last, so the one row every push touches is held only while committing.
                 statements.run(QStringLiteral("UPDATE team_meta SET value = (value::bigint + 1)::text WHERE key = 'revision'"), {});
                 statements.plain(QStringLiteral("NOTIFY runlens_team"));
                 if (!db.commit())
                     throw PushFailure{team.describe(db.lastError())};
                 inTransaction = false;
-            } catch (...) {
+                ++report.runsSent;
+            } catch (const PushFailure& failure) {
+                // Rolled back here, while the prepared statements still
+                // exist (freeing them in an aborted transaction fails).
                 if (inTransaction)
                     db.rollback();
                 inTransaction = false;
-                throw;
+                // The server gone: nothing more can go. A run the server
+                // refused (a hand-edited store's value, a NUL in a text):
+                // named, and the runs after it still go.
+                QSqlQuery alive(db);
+                if (!alive.exec(QStringLiteral("SELECT 1")))
+                    throw;
+                report.failed << QStringLiteral("%1 (%2): %3").arg(listed.name, listed.id, failure.message);
             }
-            ++report.runsSent;
         }
         if (progress)
             progress(done, int(runs.size()));

@@ -28,6 +28,9 @@ struct PushReport {
     // Runs whose team copy changed after this store's (edited or pushed from
     // elsewhere): kept, this store's copy not sent, each said here.
     QStringList keptNewer;
+    // Runs the team store refused (a value a hand-edited store holds, the
+    // role's rights): each with why; the runs after them still went.
+    QStringList failed;
 };
 
 // `progress(done, total)` after each run; return false to stop (the run

@@ -33,8 +33,10 @@ Result<TeamStoreUrl> TeamStoreUrl::parse(const QString& text)
     if (!looksLikeOne(text))
         return Failure{QStringLiteral("'%1' is not a team store URL (postgresql://user@host/database)").arg(text)};
     const QUrl url(text, QUrl::StrictMode);
+    // Not QUrl's errorString(): it quotes the URL, password and all.
     if (!url.isValid())
-        return Failure{QStringLiteral("the team store URL is malformed: %1").arg(url.errorString())};
+        return Failure{QStringLiteral("the team store URL is malformed (postgresql://user@host:port/database; characters "
+                                      "such as %, @, : or / in a user name or password are written %-encoded, %25 for %)")};
     TeamStoreUrl out;
     out.host = url.host();
     out.port = url.port(-1);
@@ -56,19 +58,40 @@ Result<TeamStoreUrl> TeamStoreUrl::parse(const QString& text)
         // Qt joins options with ';': a value holding one would split into two.
         if (value.contains(QLatin1Char(';')))
             return Failure{QStringLiteral("the team store URL's option '%1' holds a ';', which cannot be passed on").arg(key)};
-        if (key == QLatin1String("host") && out.host.isEmpty())
+        if (key == QLatin1String("host") || key == QLatin1String("hostaddr")) {
+            // Where it connects is shown as the URL's host: an option must
+            // not send the connection (and the password) somewhere else.
+            if (!out.host.isEmpty())
+                return Failure{QStringLiteral("the team store URL names its host twice (in the URL and as '%1=')").arg(key)};
+            if (key == QLatin1String("hostaddr"))
+                return Failure{QStringLiteral("the team store URL's 'hostaddr=' is not taken; write the address as the host")};
             out.host = value; // a socket folder: postgresql:///db?host=/var/run/postgresql
-        else
+        } else {
             out.options.append({key, value});
+        }
     }
     return out;
 }
 
 QString TeamStoreUrl::display() const
 {
+    return written(false);
+}
+
+QString TeamStoreUrl::connectionUrl() const
+{
+    return written(true);
+}
+
+QString TeamStoreUrl::written(bool withPassword) const
+{
     QString text = QStringLiteral("postgresql://");
-    if (!user.isEmpty())
-        text += QString::fromUtf8(QUrl::toPercentEncoding(user)) + QLatin1Char('@');
+    if (!user.isEmpty() || (withPassword && !password.isEmpty())) {
+        text += QString::fromUtf8(QUrl::toPercentEncoding(user));
+        if (withPassword && !password.isEmpty())
+            text += QLatin1Char(':') + QString::fromUtf8(QUrl::toPercentEncoding(password));
+        text += QLatin1Char('@');
+    }
     const bool socket = host.startsWith(QLatin1Char('/'));
     if (!socket)
         text += host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
@@ -96,7 +119,11 @@ QString TeamStoreUrl::connectOptions() const
     QStringList parts;
     bool timeout = false;
     for (const auto& [key, value] : options) {
-        parts << key + QLatin1Char('=') + value;
+        // Quoted as libpq's connection strings want, so a value holding a
+        // space or a quote stays one value and adds no parameter of its own.
+        QString quoted = value;
+        quoted.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('\''), QLatin1String("\\'"));
+        parts << key + QLatin1String("='") + quoted + QLatin1Char('\'');
         timeout = timeout || key == QLatin1String("connect_timeout");
     }
     // A server that does not answer must not hold the app for libpq's

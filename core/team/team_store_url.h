@@ -30,10 +30,15 @@ struct TeamStoreUrl {
 
     // postgresql://user@host:port/database?options: no password, ever.
     QString display() const;
+    // The URL with the password, for opening it in this process only.
+    QString connectionUrl() const;
     // "database on host": what the navigator and titles name it by.
     QString shortName() const;
     // Qt's QPSQL connect options ("sslmode=require;connect_timeout=5").
     QString connectOptions() const;
+
+private:
+    QString written(bool withPassword) const;
 };
 
 } // namespace runlens

@@ -134,7 +134,7 @@ void Workspace::startLoad(const QString& path, int storeIndex, bool reopen)
                 runs->problems << QStringLiteral("model registry: %1").arg(read.error());
         }
         // After the load: a folder store watches what this load found.
-        const QString stamp = reader->changeStamp();
+        const QString stamp = runs && !runs->stamp.isEmpty() ? runs->stamp : reader->changeStamp();
         QMetaObject::invokeMethod(this, [this, path, reader, runs = std::move(runs), registry, stamp, generation]() mutable {
             finishLoad(path, reader, std::move(runs), std::move(registry), stamp, generation);
         }, Qt::QueuedConnection);
@@ -281,7 +281,7 @@ bool Workspace::livenessDue(const Store& store) const
     // Every five live intervals (5 s at the app's 1 s): a crash shows within
     // seconds, and a store nobody writes is not read over and over.
     const qint64 every = 5 * qint64(std::max(liveTimer_.interval(), 200));
-    if (store.kind != QLatin1String("runlens") || !store.table
+    if ((store.kind != QLatin1String("runlens") && store.kind != QLatin1String("runlens-team")) || !store.table
         || QDateTime::currentMSecsSinceEpoch() - store.loadedAtMs < every)
         return false;
     for (int r = 0; r < store.table->rowCount(); ++r)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "store_registry.h"
 #include "comparison_report.h"
+
+#include "store_registry.h"
 
 #include "artifacts_view.h"
 #include "column_key.h"

@@ -204,7 +204,7 @@ void WatchPanel::rebuildRules()
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable | Qt::ItemIsEditable);
         item->setCheckState(StoreColumn, s->watching ? Qt::Checked : Qt::Unchecked);
         item->setToolTip(StoreColumn, tr("%1 (%2)%3")
-                                          .arg(s->path, s->kind,
+                                          .arg(storeShownLocation(s->path), s->kind,
                                               s->kind == QLatin1String("runlens")
                                                   ? QString()
                                                   : tr("\nAnother tool's store: watched only when checked")));
