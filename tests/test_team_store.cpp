@@ -7,6 +7,7 @@
 #include "cli_output.h"
 #include "postgres_test_server.h"
 #include "test_support.h"
+#include "window_test_support.h"
 
 #include "runlens/sqlite_db.h"
 #include "team_connection.h"
@@ -567,6 +568,7 @@ private slots:
         auto opened = openStore(dialog.url());
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
         QCOMPARE((*opened)->loadRuns()->table->rowCount(), 1);
+        saveForALook(dialog, QStringLiteral("team-store-dialog.png"));
         dialog.accept();
         QSettings settings;
         settings.beginGroup(QStringLiteral("teamStore"));
