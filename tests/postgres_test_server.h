@@ -169,52 +169,26 @@ public:
     // Runs `sql` as the administrator in `database`; false and why on failure.
     bool exec(const QString& database, const QString& sql, QString* why = nullptr) const
     {
-        const QString name = QUuid::createUuid().toString();
         bool ok = false;
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-            db.setHostName(QStringLiteral("127.0.0.1"));
-            db.setPort(port_);
-            db.setDatabaseName(database);
-            db.setUserName(QString::fromLatin1(kAdmin));
-            db.setPassword(QString::fromLatin1(kAdminPassword));
-            if (db.open()) {
-                QSqlQuery q(db);
-                ok = q.exec(sql);
-                if (!ok && why)
-                    *why = q.lastError().text();
-                db.close();
-            } else if (why) {
-                *why = db.lastError().text();
-            }
-        }
-        QSqlDatabase::removeDatabase(name);
+        asAdmin(database, why, [&](QSqlQuery& q) {
+            ok = q.exec(sql);
+            if (!ok && why)
+                *why = q.lastError().text();
+        });
         return ok;
     }
 
     // The first column of the first row of `sql` in `database`, as text.
     QString value(const QString& database, const QString& sql) const
     {
-        const QString name = QUuid::createUuid().toString();
-        QString out;
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-            db.setHostName(QStringLiteral("127.0.0.1"));
-            db.setPort(port_);
-            db.setDatabaseName(database);
-            db.setUserName(QString::fromLatin1(kAdmin));
-            db.setPassword(QString::fromLatin1(kAdminPassword));
-            if (db.open()) {
-                QSqlQuery q(db);
-                if (q.exec(sql) && q.next())
-                    out = q.value(0).toString();
-                else
-                    out = QStringLiteral("<error: %1>").arg(q.lastError().text());
-                db.close();
-            }
-        }
-        QSqlDatabase::removeDatabase(name);
-        return out;
+        QString out, why;
+        asAdmin(database, &why, [&](QSqlQuery& q) {
+            if (q.exec(sql) && q.next())
+                out = q.value(0).toString();
+            else
+                out = QStringLiteral("<error: %1>").arg(q.lastError().text());
+        });
+        return out.isNull() ? QStringLiteral("<error: %1>").arg(why) : out;
     }
 
     // A fresh, empty database for one test.
@@ -229,6 +203,29 @@ public:
 
 private:
     QString data() const { return dir_.filePath(QStringLiteral("data")); }
+
+    // A connection of its own as the administrator, for `use`, then gone.
+    template <class Use> void asAdmin(const QString& database, QString* why, Use use) const
+    {
+        const QString name = QUuid::createUuid().toString();
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+            db.setHostName(QStringLiteral("127.0.0.1"));
+            db.setPort(port_);
+            db.setDatabaseName(database);
+            db.setUserName(QString::fromLatin1(kAdmin));
+            db.setPassword(QString::fromLatin1(kAdminPassword));
+            if (db.open()) {
+                QSqlQuery q(db);
+                use(q);
+                q.finish();
+                db.close();
+            } else if (why) {
+                *why = db.lastError().text();
+            }
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
 
     // In the child, after fork: become the postgres user when root, and (for
     // the server) die with the test process. The death signal is set after

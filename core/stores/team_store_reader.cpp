@@ -79,6 +79,18 @@ private:
     bool open_ = false;
 };
 
+// This thread's connection, in a snapshot of its own.
+Result<std::unique_ptr<Snapshot>> beginSnapshot(TeamConnection& connection)
+{
+    auto db = connection.database();
+    if (!db)
+        return Failure{db.error()};
+    auto snapshot = std::make_unique<Snapshot>(connection, *db);
+    if (auto begun = snapshot->begin(); !begun)
+        return Failure{begun.error()};
+    return snapshot;
+}
+
 // Column index by key, so each key is looked up in the table once per load.
 template <class MakeColumn> class Columns {
 public:
@@ -159,12 +171,10 @@ QString TeamStoreReader::changeStamp() const
 
 Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
 {
-    auto db = connection_->database();
-    if (!db)
-        return Failure{db.error()};
-    Snapshot snapshot(*connection_, *db);
-    if (auto begun = snapshot.begin(); !begun)
-        return Failure{begun.error()};
+    auto opened = beginSnapshot(*connection_);
+    if (!opened)
+        return Failure{opened.error()};
+    Snapshot& snapshot = **opened;
     const auto cancelled = Failure{QStringLiteral("loading %1 was cancelled").arg(location())};
     // The push counter in this snapshot: a push committing while it loads
     // moves the live stamp past it, and the next look reads again.
@@ -333,12 +343,10 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
 
 Result<RunDetails> TeamStoreReader::loadDetails(const QString& runId)
 {
-    auto db = connection_->database();
-    if (!db)
-        return Failure{db.error()};
-    Snapshot snapshot(*connection_, *db);
-    if (auto begun = snapshot.begin(); !begun)
-        return Failure{begun.error()};
+    auto opened = beginSnapshot(*connection_);
+    if (!opened)
+        return Failure{opened.error()};
+    Snapshot& snapshot = **opened;
     auto run = snapshot.query(QStringLiteral(
         "SELECT r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.heartbeat, r.heartbeat_interval_ms, r.host, "
         "r.pid, r.parent_id, r.notes, r.hypothesis, r.repro_hash FROM runs r JOIN experiments e ON e.id = r.experiment_id "
@@ -451,12 +459,10 @@ Result<RunDetails> TeamStoreReader::loadDetails(const QString& runId)
 
 Result<MetricSeries> TeamStoreReader::loadSeries(const QString& runId, const QString& key)
 {
-    auto db = connection_->database();
-    if (!db)
-        return Failure{db.error()};
-    Snapshot snapshot(*connection_, *db);
-    if (auto begun = snapshot.begin(); !begun)
-        return Failure{begun.error()};
+    auto opened = beginSnapshot(*connection_);
+    if (!opened)
+        return Failure{opened.error()};
+    Snapshot& snapshot = **opened;
     auto meta = snapshot.query(QStringLiteral("SELECT id, count FROM metrics WHERE run_id = ? AND key = ?"), {runId, key});
     if (!meta)
         return Failure{meta.error()};
