@@ -245,6 +245,11 @@ MainWindow::MainWindow(QWidget* parent)
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
     });
+    connect(workspace_.get(), &Workspace::storeRefreshFailed, this, [this](int store, const QString& message) {
+        statusBar()->showMessage(tr("Could not refresh %1 (its runs stay as last read): %2")
+                                     .arg(storeDisplayName(workspace_->store(store).path), message),
+            15000);
+    });
     connect(session_, &RunSession::tableChanged, this, &MainWindow::onTableChanged);
     connect(workspace_.get(), &Workspace::storeAwaited, this, [this](const QString& path) {
         statusBar()->showMessage(

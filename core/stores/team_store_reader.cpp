@@ -159,14 +159,15 @@ Result<std::unique_ptr<TeamStoreReader>> TeamStoreReader::open(const QString& te
 
 QString TeamStoreReader::changeStamp() const
 {
-    std::lock_guard lock(stampMutex_);
     auto db = connection_->database();
     if (db) {
         QSqlQuery q(*db);
         if (q.exec(QStringLiteral("SELECT value FROM team_meta WHERE key = 'revision'")) && q.next())
-            lastStamp_ = QStringLiteral("revision:") + q.value(0).toString();
+            return QStringLiteral("revision:") + q.value(0).toString();
     }
-    return lastStamp_;
+    // Unreachable is a state of its own: the window reads once, says why,
+    // and reads again when the server answers with its counter.
+    return QStringLiteral("unreachable");
 }
 
 Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)

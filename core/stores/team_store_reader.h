@@ -13,7 +13,6 @@
 #include <QString>
 
 #include <memory>
-#include <mutex>
 
 namespace runlens {
 
@@ -34,17 +33,15 @@ public:
     Result<LoadedRuns> loadRuns(const ProgressCallback& progress = {}) override;
     Result<RunDetails> loadDetails(const QString& runId) override;
     Result<MetricSeries> loadSeries(const QString& runId, const QString& key) override;
-    // The store's push counter: one cheap query. While the server cannot be
-    // reached, the last stamp read, so the runs on screen stay as they are
-    // and are read again once a push changes them.
+    // The store's push counter: one cheap query; "unreachable" while the
+    // server cannot be reached (the window keeps the runs it has and says
+    // why, and reads again when the counter comes back).
     QString changeStamp() const override;
 
 private:
     explicit TeamStoreReader(std::unique_ptr<TeamConnection> connection);
 
     std::unique_ptr<TeamConnection> connection_;
-    mutable std::mutex stampMutex_;
-    mutable QString lastStamp_;
 };
 
 } // namespace runlens

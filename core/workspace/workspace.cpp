@@ -153,6 +153,15 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
     if (generation != generation_.load())
         return;   // cancelled or superseded
     if (!runs) {
+        if (it != stores_.end() && reader == it->reader) {
+            // Not a modal "cannot open" each live tick: the runs stay, the
+            // store says why, and the stamp read now waits for the next move.
+            it->stamp = stamp;
+            it->problems = QStringList{QStringLiteral("not refreshed: %1").arg(runs.error())};
+            emit storeRefreshFailed(int(it - stores_.begin()), runs.error());
+            rebuildMerged();
+            return;
+        }
         emit storeFailed(path, runs.error());
         return;
     }

@@ -179,6 +179,10 @@ signals:
     void progress(double fraction, const QString& what);
     void runsChanged();
     void storeFailed(const QString& path, const QString& message);
+    // An open store could not be read again (a team store's server went
+    // away): its runs stay as last read, its problems say why, and it is
+    // read again once its change stamp moves (the server back, a push).
+    void storeRefreshFailed(int store, const QString& message);
     // A path watched until a store appears there (setWaitForMissingStores).
     void storeAwaited(const QString& path);
     void seriesReady(quint64 ticket);
