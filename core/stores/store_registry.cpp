@@ -158,7 +158,7 @@ Result<QString> storePathOf(const QString& pathOrUrl)
     }
     return Failure{QStringLiteral("'%1': this build opens files and folders (paths, file:// and sqlite:/// URLs) and "
                                   "team stores (postgresql://), not %2:// stores")
-                       .arg(pathOrUrl, name)};
+                       .arg(QUrl(pathOrUrl).toString(QUrl::RemovePassword), name)};
 }
 
 Result<std::unique_ptr<StoreReader>> openStore(const QString& pathOrUrl, const QString& kind, bool includeDeleted)
