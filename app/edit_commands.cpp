@@ -175,7 +175,7 @@ ExitCode demoteCommand(const CliCall& call)
 ExitCode emptyTrashCommand(const CliCall& call)
 {
     ExitCode code = Ok;
-    auto s = openAndLoad(call.positionals[0], call.value(QStringLiteral("kind")), false, call.err, code);
+    auto s = openAndLoad(call.positionals[0], QString() /* empty-trash takes no --kind: our stores only */, false, call.err, code);
     if (!s)
         return code;
     int trashed = 0;

@@ -61,6 +61,8 @@ ExitCode pushCommand(const CliCall& call)
     if (!ok || !std::isfinite(interval) || interval < 0.1 || interval > 86400)
         return usageError(QStringLiteral("push"), QStringLiteral("--interval takes seconds, 0.1 to 86400"), call.err);
     const bool watch = call.isSet(QStringLiteral("watch"));
+    if (call.isSet(QStringLiteral("interval")) && !watch)
+        return usageError(QStringLiteral("push"), QStringLiteral("--interval is the time between pushes with --watch"), call.err);
     const auto url = TeamStoreUrl::parse(call.positionals[1]);
     if (!url) {
         call.err << "runlens push: " << url.error() << '\n';
@@ -80,7 +82,9 @@ ExitCode pushCommand(const CliCall& call)
             } else {
                 call.err << "runlens push: " << connected.error() << '\n';
                 call.err.flush();
-                if (!watch)
+                // A server away is waited for; one that said no (a password,
+                // a database that is not there) will say it again.
+                if (!watch || !TeamConnection::isUnreachable(connected.error()))
                     return StoreError;
             }
         }
@@ -90,8 +94,9 @@ ExitCode pushCommand(const CliCall& call)
                 call.err << "runlens push: " << pushed.error() << '\n';
             call.err.flush();
             // Watching outlives a server restart or a dropped network: it
-            // says so and tries again; a one-off push reports and stops.
-            if (!watch)
+            // says so and tries again; a one-off push, or one the server
+            // refused (rights, not a team store), reports and stops.
+            if (!watch || (!pushed.error().isEmpty() && !TeamConnection::isUnreachable(pushed.error())))
                 return StoreError;
         } else {
             for (const QString& kept : pushed->keptNewer)

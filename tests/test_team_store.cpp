@@ -214,6 +214,12 @@ private slots:
         QCOMPARE(refused.code, 3);
         QVERIFY2(refused.err.contains(QStringLiteral("something else")), qPrintable(refused.err));
         QCOMPARE(server_->value(other, QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname='public'")), QStringLiteral("1"));
+        // Nor the server's own database, which every administrator connects to.
+        const auto own = runCli({QStringLiteral("init-team"), server_->url(QStringLiteral("postgres"))});
+        QCOMPARE(own.code, 3);
+        QVERIFY2(own.err.contains(QStringLiteral("server's own databases")), qPrintable(own.err));
+        QCOMPARE(server_->value(QStringLiteral("postgres"), QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname='public'")),
+            QStringLiteral("0"));
         // And opening it says what it is not.
         const auto opened = openStore(server_->url(other));
         QVERIFY(!opened);
@@ -522,6 +528,10 @@ private slots:
         const auto push = runCli({QStringLiteral("push"), other, alice});
         QCOMPARE(push.code, 3);
         QVERIFY2(push.err.contains(QStringLiteral("permission denied")), qPrintable(push.err));
+        // Watching does not try again what the server refused: it stops at once.
+        const auto watching = runCli({QStringLiteral("push"), other, alice, QStringLiteral("--watch"), QStringLiteral("--interval"),
+            QStringLiteral("0.1")});
+        QCOMPARE(watching.code, 3);
         // Nor can she write by hand, with any statement.
         auto url2 = TeamStoreUrl::parse(alice);
         QVERIFY(url2);

@@ -125,7 +125,21 @@ QString TeamConnection::describe(const QSqlError& error) const
     // libpq's "connection to server at ... failed: FATAL:  password authentication failed ..."
     reason.replace(QLatin1String("FATAL:  "), QString());
     reason.replace(QLatin1String("ERROR:  "), QString());
+    if (reason.contains(QLatin1String("no password supplied")))
+        reason += QStringLiteral(" (put it in ~/.pgpass or PGPASSWORD, or in the URL)");
     return QStringLiteral("team store %1: %2").arg(url_.display(), reason);
+}
+
+bool TeamConnection::isUnreachable(const QString& message)
+{
+    // libpq's words for a server it could not reach or that went away, as
+    // against one that answered no (a password, a database, a right).
+    for (const char* words : {"could not connect", "Connection refused", "server closed the connection", "timeout expired",
+             "No route to host", "could not translate host name", "Network is unreachable", "no connection to the server",
+             "the database system is starting up", "the database system is shutting down", "terminating connection"})
+        if (message.contains(QLatin1String(words), Qt::CaseInsensitive))
+            return true;
+    return false;
 }
 
 QString TeamConnection::describe(const QSqlQuery& failed) const

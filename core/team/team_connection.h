@@ -39,6 +39,9 @@ public:
     // A message naming the store and what the server said.
     QString describe(const QSqlError& error) const;
     QString describe(const QSqlQuery& failed) const;
+    // Whether a message says the server could not be reached or went away
+    // (worth trying again later), not that it answered no.
+    static bool isUnreachable(const QString& message);
 
 private:
     TeamConnection(TeamStoreUrl url, Access access);

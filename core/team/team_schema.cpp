@@ -191,6 +191,15 @@ Result<TeamSchemaCreated> createTeamSchema(TeamConnection& connection)
     if (!opened)
         return Failure{opened.error()};
     QSqlDatabase db = *opened;
+    // The server's own databases are not a team's: postgres is where
+    // administrators connect, the templates are copied into every new database.
+    QSqlQuery which(db);
+    if (which.exec(QStringLiteral("SELECT current_database() = 'postgres' OR datistemplate FROM pg_database WHERE datname = current_database()"))
+        && which.next() && which.value(0).toBool())
+        return Failure{QStringLiteral("team store %1: '%2' is one of the server's own databases; create one for the team "
+                                      "(createdb) and name it in the URL")
+                           .arg(connection.url().display(), connection.url().database)};
+    which.finish();
     if (!db.transaction())
         return Failure{connection.describe(db.lastError())};
     auto fail = [&](const QString& message) {
@@ -207,8 +216,15 @@ Result<TeamSchemaCreated> createTeamSchema(TeamConnection& connection)
     TeamSchemaCreated created{*version, {}};
     for (int v = *version; v < kTeamSchemaVersion; ++v) {
         QSqlQuery migrate(db);
-        if (!migrate.exec(QString::fromUtf8(kMigrations[size_t(v)])))
+        if (!migrate.exec(QString::fromUtf8(kMigrations[size_t(v)]))) {
+            if (migrate.lastError().nativeErrorCode() == QLatin1String("42501")) // insufficient_privilege
+                return fail(QStringLiteral("team store %1: the role '%2' may not create tables in '%3'; run init-team as the "
+                                           "database's owner or an administrator")
+                                .arg(connection.url().display(),
+                                    connection.url().user.isEmpty() ? QStringLiteral("(your login)") : connection.url().user,
+                                    connection.url().database));
             return fail(connection.describe(migrate));
+        }
     }
     QSqlQuery meta(db);
     if (!meta.exec(QStringLiteral("INSERT INTO team_meta(key, value) VALUES ('application', '%1'), ('schema_version', '%2') "

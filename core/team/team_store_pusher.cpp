@@ -413,6 +413,8 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
     if (!opened)
         return Failure{opened.error()};
     QSqlDatabase db = *opened;
+    if (!QFileInfo::exists(localStore))
+        return Failure{QStringLiteral("'%1' does not exist").arg(localStore)};
     if (!QFileInfo(localStore).isFile())
         return Failure{QStringLiteral("'%1' is not a file: push takes a Runlens store (a .db file)").arg(localStore)};
     bool inTransaction = false;
