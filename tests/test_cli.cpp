@@ -60,6 +60,30 @@ class TestCli : public QObject {
     }
 
 private slots:
+    void aReportIsTheSameFromProcessToProcess()
+    {
+        // Each run's colour comes from its id alone: a qHash with a seed
+        // mixed in the process's random seed, so every report written by the
+        // CLI coloured the same runs differently.
+        QByteArray reports[2];
+        for (int i = 0; i < 2; ++i) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+            p.setProcessEnvironment(env);
+            const QString out = dir_.filePath(QStringLiteral("same-%1.html").arg(i));
+            p.start(QStringLiteral(RUNLENS_BIN), {QStringLiteral("report"), store_, QStringLiteral("--query"),
+                                                   QStringLiteral("status = finished"), QStringLiteral("-o"), out});
+            QVERIFY(p.waitForFinished(60000));
+            QCOMPARE(p.exitCode(), 0);
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            reports[i] = f.readAll();
+        }
+        QVERIFY(reports[0].contains("background:#") || reports[0].contains("color:#"));
+        QVERIFY2(reports[0] == reports[1], "two runs of the same report command wrote different reports");
+    }
+
     void initTestCase()
     {
         store_ = dir_.filePath(QStringLiteral("cli.db"));

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cmath>
+#include <functional>
+#include <string_view>
 #include <QPainter>
 #include <QPixmap>
 
@@ -43,7 +45,10 @@ QColor runColor(const QString& runId)
     const auto& numbers = registry();
     if (auto it = numbers.constFind(runId); it != numbers.constEnd())
         return colorOfNumber(size_t(*it));
-    return colorOfNumber(qHash(runId, 0x5eed) % 1009);
+    // Not qHash: with a seed it mixes in the process's random hash seed, so
+    // the same run got another colour in each report the CLI wrote.
+    const std::u16string_view text(reinterpret_cast<const char16_t*>(runId.utf16()), size_t(runId.size()));
+    return colorOfNumber(std::hash<std::u16string_view>{}(text) % 1009);
 }
 
 QColor statusColor(RunStatus status)
