@@ -16,6 +16,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <vector>
@@ -194,24 +195,23 @@ public:
     enum class TeamCopy { Missing, Older, Same, Newer };
     TeamCopy compare(const LocalRun& run, bool lock, QString* newerFrom = nullptr)
     {
-        auto& q = team_.run(lock ? QStringLiteral("SELECT revision_time, pushed_from, pushed_by, (SELECT coalesce(sum(count), 0) "
-                                                  "FROM metrics m WHERE m.run_id = r.id), (SELECT count(*) FROM metrics m "
-                                                  "WHERE m.run_id = r.id) FROM runs r WHERE id = ? FOR UPDATE")
-                                 : QStringLiteral("SELECT revision_time, pushed_from, pushed_by, (SELECT coalesce(sum(count), 0) "
-                                                  "FROM metrics m WHERE m.run_id = r.id), (SELECT count(*) FROM metrics m "
-                                                  "WHERE m.run_id = r.id) FROM runs r WHERE id = ?"),
+        // Locked, the row stays as read until the transaction ends.
+        auto& q = team_.run(QStringLiteral("SELECT revision_time, pushed_from, pushed_by, (SELECT coalesce(sum(count), 0) "
+                                           "FROM metrics m WHERE m.run_id = r.id), (SELECT count(*) FROM metrics m "
+                                           "WHERE m.run_id = r.id) FROM runs r WHERE id = ?")
+                                + (lock ? QStringLiteral(" FOR UPDATE") : QString()),
             {run.id});
         if (!q.next())
             return TeamCopy::Missing;
         const qint64 teamTime = q.value(0).toLongLong();
-        if (teamTime > run.revisionTime) {
-            if (newerFrom)
-                *newerFrom = QStringLiteral("%1 by %2").arg(q.value(1).toString(), q.value(2).toString());
-            return TeamCopy::Newer;
-        }
         const qint64 teamPoints = q.value(3).toLongLong(), teamMetrics = q.value(4).toLongLong();
         const QString teamFrom = QStringLiteral("%1 by %2").arg(q.value(1).toString(), q.value(2).toString());
         q.finish();
+        if (teamTime > run.revisionTime) {
+            if (newerFrom)
+                *newerFrom = teamFrom;
+            return TeamCopy::Newer;
+        }
         if (teamTime < run.revisionTime)
             return TeamCopy::Older;
         // Changed at the same moment (copies that parted without an edit
@@ -256,18 +256,12 @@ public:
 
         // Small per-run tables: replaced whole, so what the run no longer
         // has (a tag removed in the notebook) goes too.
-        replaceRows(id, run.id, "params", "SELECT key, type, value FROM params WHERE run_id=?",
-            QStringLiteral("INSERT INTO params(run_id, key, type, value) VALUES (?, ?, ?, ?)"), 3);
-        replaceRows(id, run.id, "configs", "SELECT name, json FROM configs WHERE run_id=?",
-            QStringLiteral("INSERT INTO configs(run_id, name, json) VALUES (?, ?, ?)"), 2);
-        replaceRows(id, run.id, "tags", "SELECT key, value FROM tags WHERE run_id=?",
-            QStringLiteral("INSERT INTO tags(run_id, key, value) VALUES (?, ?, ?)"), 2);
-        replaceRows(id, run.id, "data_versions", "SELECT name, version FROM data_versions WHERE run_id=?",
-            QStringLiteral("INSERT INTO data_versions(run_id, name, version) VALUES (?, ?, ?)"), 2);
-        replaceRows(id, run.id, "environment", "SELECT key, value FROM environment WHERE run_id=?",
-            QStringLiteral("INSERT INTO environment(run_id, key, value) VALUES (?, ?, ?)"), 2);
-        replaceRows(id, run.id, "artifacts", "SELECT path, uri, size, sha256 FROM artifacts WHERE run_id=?",
-            QStringLiteral("INSERT INTO artifacts(run_id, path, uri, size, sha256) VALUES (?, ?, ?, ?, ?)"), 4);
+        replaceRows(id, run.id, "params", {"key", "type", "value"});
+        replaceRows(id, run.id, "configs", {"name", "json"});
+        replaceRows(id, run.id, "tags", {"key", "value"});
+        replaceRows(id, run.id, "data_versions", {"name", "version"});
+        replaceRows(id, run.id, "environment", {"key", "value"});
+        replaceRows(id, run.id, "artifacts", {"path", "uri", "size", "sha256"});
         team_.run(QStringLiteral("DELETE FROM git_info WHERE run_id = ?"), {run.id});
         auto git = db.prepare("SELECT repo_path, commit_sha, branch, remote, dirty, diff, diff_truncated FROM git_info WHERE run_id=?");
         git.bind(1, id);
@@ -309,15 +303,22 @@ private:
         return id;
     }
 
-    void replaceRows(const std::string& id, const QString& runId, const char* table, const char* select,
-        const QString& insert, int columns)
+    // The run's rows of `table` (the same columns in both stores) as the
+    // local store has them.
+    void replaceRows(const std::string& id, const QString& runId, const char* table, std::initializer_list<const char*> columns)
     {
-        team_.run(QStringLiteral("DELETE FROM %1 WHERE run_id = ?").arg(QLatin1String(table)), {runId});
-        auto st = local_.db().prepare(select);
+        QStringList names;
+        for (const char* column : columns)
+            names << QLatin1String(column);
+        const QString name = QLatin1String(table);
+        team_.run(QStringLiteral("DELETE FROM %1 WHERE run_id = ?").arg(name), {runId});
+        auto st = local_.db().prepare(QStringLiteral("SELECT %1 FROM %2 WHERE run_id=?").arg(names.join(QLatin1String(", ")), name).toStdString());
         st.bind(1, id);
+        const QString insert = QStringLiteral("INSERT INTO %1(run_id, %2) VALUES (?%3)")
+                                   .arg(name, names.join(QLatin1String(", ")), QStringLiteral(", ?").repeated(names.size()));
         while (st.step()) {
             QVariantList values{runId};
-            for (int c = 0; c < columns; ++c)
+            for (int c = 0; c < names.size(); ++c)
                 values << (st.isNull(c) ? QVariant(QMetaType::fromType<QString>()) : QVariant(text(st.text(c))));
             team_.run(insert, values);
         }
