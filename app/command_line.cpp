@@ -178,17 +178,21 @@ std::vector<CliCommand> makeCommands()
                        "database that holds anything else. Run again, it changes nothing, or brings an older team "
                        "store up to date. docs/team-store.md says how a team sets one up."),
         {}, 1, 1, {}, false, &initTeamCommand});
-    c.push_back({QStringLiteral("push"), QStringLiteral("STORE URL [--watch] [--interval S]"),
+    c.push_back({QStringLiteral("push"), QStringLiteral("STORE [URL] [--watch] [--interval S] [--run ID,...]"),
         QStringLiteral("send a store's runs to a team store (only what is new)"),
-        QStringLiteral("Sends the runs of the Runlens store STORE to the team store URL: new runs, and of runs sent "
-                       "before only the points logged since. Each run goes whole or not at all, so a push stopped at "
-                       "any moment is finished by the next. A run whose team copy changed later (pushed from another "
-                       "copy of the store) is kept there and named. With --watch it goes on pushing every S seconds "
-                       "while training logs, and outlasts the server going away."),
+        QStringLiteral("Sends the runs of the Runlens store STORE to the team store URL ($RUNLENS_SYNC when not "
+                       "given): new runs, and of runs sent before only the points logged since. Each run goes whole or "
+                       "not at all, so a push stopped at any moment is finished by the next. A run whose team copy "
+                       "changed later (pushed from another copy of the store) is kept there and named. With --watch it "
+                       "goes on pushing every S seconds while training logs, and outlasts the server going away; with "
+                       "--run too, it stops once those runs have ended and all of them is pushed (what the logger's "
+                       "sync= runs beside training)."),
         {{{QStringLiteral("watch")}, {}, QStringLiteral("Keep pushing until stopped."), {}},
             {{QStringLiteral("interval")}, QStringLiteral("S"), QStringLiteral("Seconds between pushes with --watch."),
-                QStringLiteral("5")}},
-        2, 2, {}, false, &pushCommand});
+                QStringLiteral("5")},
+            {{QStringLiteral("run")}, QStringLiteral("ID,..."),
+                QStringLiteral("Only these runs (ids); with --watch, stop once they have ended and are pushed."), {}}},
+        1, 2, {}, false, &pushCommand});
     const CliOption kindOnly = kindOption();
     c.push_back({QStringLiteral("tag"), QStringLiteral("STORE RUN... key=value... [-d key]..."),
         QStringLiteral("set or remove tags of runs"),

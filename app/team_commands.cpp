@@ -9,6 +9,8 @@
 #include "team_store_pusher.h"
 #include "team_store_url.h"
 
+#include <QElapsedTimer>
+#include <QFileInfo>
 #include <QTextStream>
 #include <QThread>
 
@@ -63,46 +65,94 @@ ExitCode pushCommand(const CliCall& call)
     const bool watch = call.isSet(QStringLiteral("watch"));
     if (call.isSet(QStringLiteral("interval")) && !watch)
         return usageError(QStringLiteral("push"), QStringLiteral("--interval is the time between pushes with --watch"), call.err);
-    const auto url = TeamStoreUrl::parse(call.positionals[1]);
+    // The logger's sync names the team store in the environment, where the
+    // URL's password is not on every user's `ps`.
+    const bool urlFromEnvironment = call.positionals.size() < 2;
+    const QString urlText = urlFromEnvironment ? qEnvironmentVariable("RUNLENS_SYNC") : call.positionals[1];
+    if (urlText.isEmpty())
+        return usageError(QStringLiteral("push"), QStringLiteral("give the team store's URL, or set RUNLENS_SYNC to it"), call.err);
+    PushOptions options;
+    options.runs = call.list(QStringLiteral("run"));
+    // Following runs: pushing while they log, stopping once they ended and
+    // all of them is there (how the logger's sync runs it).
+    const bool follow = watch && !options.runs.isEmpty();
+    const QString who = follow ? QStringLiteral("runlens push (run %1)").arg(options.runs.join(QStringLiteral(", ")))
+                               : QStringLiteral("runlens push");
+    const auto url = TeamStoreUrl::parse(urlText);
     if (!url) {
-        call.err << "runlens push: " << url.error() << '\n';
+        call.err << who << ": " << url.error() << '\n';
         return StoreError;
     }
     const QString where = url->display();
-    if (!url->password.isEmpty() && watch)
-        call.err << "runlens push: warning: the password in the URL is visible to other users of this machine while "
-                    "the push runs (its command line); ~/.pgpass or PGPASSWORD keep it out of sight\n";
+    if (!url->password.isEmpty() && watch && !urlFromEnvironment)
+        call.err << who << ": warning: the password in the URL is visible to other users of this machine while "
+                           "the push runs (its command line); ~/.pgpass or PGPASSWORD keep it out of sight\n";
     std::unique_ptr<TeamConnection> team;
+    // A server away is said once, when it goes, and once when it is back:
+    // a watch outlasting a night's outage does not fill a training log.
+    QString away;
+    QElapsedTimer awayFor;
+    const auto wentAway = [&](const QString& why) {
+        if (away.isEmpty()) {
+            call.err << who << ": " << why << (watch ? QStringLiteral("; trying again every %1 s").arg(interval) : QString())
+                     << '\n';
+            awayFor.start();
+        }
+        away = why;
+        call.err.flush();
+    };
     for (bool first = true;; first = false) {
+        // A store deleted under a watch ends it, whether the server is there or not.
+        if (!QFileInfo::exists(local)) {
+            call.err << who << ": '" << local << "' does not exist\n";
+            return StoreError;
+        }
         // Watching starts even while the server is away, and waits for it.
         if (!team) {
             auto connected = TeamConnection::open(*url);
             if (connected) {
                 team = std::move(*connected);
             } else {
-                call.err << "runlens push: " << connected.error() << '\n';
-                call.err.flush();
                 // A server away is waited for; one that said no (a password,
                 // a database that is not there) will say it again.
-                if (!watch || !TeamConnection::isUnreachable(connected.error()))
+                if (!watch || !TeamConnection::isUnreachable(connected.error())) {
+                    call.err << who << ": " << connected.error() << '\n';
                     return StoreError;
+                }
+                wentAway(connected.error());
             }
         }
-        const auto pushed = team ? pushToTeamStore(local, *team) : Result<PushReport>(Failure{});
+        const auto pushed = team ? pushToTeamStore(local, *team, options) : Result<PushReport>(Failure{});
         if (!pushed) {
-            if (!pushed.error().isEmpty())
-                call.err << "runlens push: " << pushed.error() << '\n';
-            call.err.flush();
             // Watching outlives a server restart or a dropped network: it
             // says so and tries again; a one-off push, or one the server
             // refused (rights, not a team store), reports and stops.
-            if (!watch || (!pushed.error().isEmpty() && !TeamConnection::isUnreachable(pushed.error())))
+            if (!watch || (!pushed.error().isEmpty() && !TeamConnection::isUnreachable(pushed.error()))) {
+                call.err << who << ": " << pushed.error() << '\n';
                 return StoreError;
+            }
+            if (!pushed.error().isEmpty())
+                wentAway(pushed.error());
+            // Following runs gives up on a server away for a day: the runs
+            // stay in the local store, and a push later sends them.
+            if (follow && awayFor.isValid() && awayFor.elapsed() > 24 * 3600 * 1000) {
+                call.err << who << ": gave up after a day without " << where << "; send the runs later with: runlens push "
+                         << local << " URL\n";
+                return StoreError;
+            }
         } else {
+            if (!away.isEmpty()) {
+                call.err << who << ": " << where << " is back; pushing again\n";
+                away.clear();
+                awayFor.invalidate();
+            }
+            for (const QString& id : pushed->missing)
+                call.err << who << ": " << local << " has no run " << id << '\n';
             for (const QString& kept : pushed->keptNewer)
-                call.err << "runlens push: kept the team's copy of " << kept << '\n';
+                call.err << who << ": kept the team's copy of " << kept << '\n';
             for (const QString& failed : pushed->failed)
-                call.err << "runlens push: not sent: " << failed << '\n';
+                call.err << who << ": not sent: " << failed << '\n';
+            call.err.flush();
             if (first || pushed->runsSent > 0 || !pushed->keptNewer.isEmpty() || !pushed->failed.isEmpty()) {
                 call.out << "pushed " << pushed->runsSent << " run(s) to " << where << " (" << pushed->chunksSent
                          << " chunk(s), " << pushed->chunkBytes << " bytes of points); " << pushed->runsUnchanged
@@ -114,12 +164,16 @@ ExitCode pushCommand(const CliCall& call)
                 call.out << '\n';
                 call.out.flush();
             }
+            const bool complete = pushed->failed.isEmpty() && pushed->missing.isEmpty();
             if (!watch)
-                return pushed->failed.isEmpty() ? Ok : Failed;
+                return complete ? Ok : Failed;
+            // Followed runs that ended, pushed as they ended: done. A run
+            // missing or refused will stay so.
+            if (follow && (!complete || pushed->runsLogging == 0))
+                return complete ? Ok : Failed;
         }
-        if (first) {
-            call.err << "runlens push: pushing " << local << " to " << where << " every " << interval
-                     << " s; Ctrl+C stops\n";
+        if (first && !follow) {
+            call.err << who << ": pushing " << local << " to " << where << " every " << interval << " s; Ctrl+C stops\n";
             call.err.flush();
         }
         QThread::msleep(static_cast<unsigned long>(interval * 1000));

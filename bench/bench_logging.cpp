@@ -3,7 +3,9 @@
 // buffered file (what a training script does without a tracker) and the
 // floor of a vector append; points per second to disk, against raw SQLite
 // inserts (one row per point, and 1,024-point blobs); the call with the
-// system sampler running beside it, against the same loop without.
+// system sampler running beside it, against the same loop without; the call
+// and Run::start while the run is synced to a team store that is down (its
+// push process retrying beside the loop), against the same without sync.
 #include "bench_timer.h"
 #include "runlens/chunk_codec.h"
 #include "runlens/runlens.h"
@@ -85,16 +87,14 @@ struct CallCost {
     double meanNs = 0, worstBatchNs = 0;
 };
 
-CallCost callCost(const std::string& store, std::chrono::milliseconds sampling, int points)
+CallCost callCost(const std::string& store, RunOptions options, int points, double* startSeconds = nullptr)
 {
     removeStore(store);
-    auto options = benchOptions(sampling.count() > 0 ? "sampled" : "unsampled");
     options.max_buffered_points = size_t(points) * 2;
-    if (sampling.count() > 0) {
-        options.system_metrics = true;
-        options.system_metrics_interval = sampling;
-    }
+    Stopwatch started;
     auto run = Run::start(store, options);
+    if (startSeconds)
+        *startSeconds = started.seconds();
     CallCost cost;
     Stopwatch total;
     for (int i = 0; i < points; i += 1000) {
@@ -188,13 +188,39 @@ int main(int argc, char** argv)
     // 100 ms), against the same loop with no sampler: the same run, alternated
     // three times so that the machine's drift falls on both.
     CallCost sampled, unsampled;
+    auto sampling = benchOptions("sampled");
+    sampling.system_metrics = true;
+    sampling.system_metrics_interval = std::chrono::milliseconds(100);
     for (int round = 0; round < 3; ++round) {
-        const CallCost off = callCost(store, std::chrono::milliseconds(0), 5'000'000);
-        const CallCost on = callCost(store, std::chrono::milliseconds(100), 5'000'000);
+        const CallCost off = callCost(store, benchOptions("unsampled"), 5'000'000);
+        const CallCost on = callCost(store, sampling, 5'000'000);
         unsampled.meanNs += off.meanNs / 3;
         sampled.meanNs += on.meanNs / 3;
         unsampled.worstBatchNs = std::max(unsampled.worstBatchNs, off.worstBatchNs);
         sampled.worstBatchNs = std::max(sampled.worstBatchNs, on.worstBatchNs);
+    }
+
+    // 4. Synced to a team store that is down (nothing listens on the port):
+    // the push process beside the loop tries it every 100 ms (20x the default
+    // rate). Against the same loop with sync off, alternated three times;
+    // Run::start too, which starts that process.
+    CallCost synced, unsynced;
+    double syncedStart = 0, unsyncedStart = 0;
+    auto syncing = benchOptions("synced");
+    syncing.sync = "postgresql://runlens@127.0.0.1:9/team"; // the discard port: nothing answers
+    syncing.sync_interval = std::chrono::milliseconds(100);
+    auto notSyncing = benchOptions("unsynced");
+    notSyncing.sync = std::string();
+    for (int round = 0; round < 3; ++round) {
+        double startOff = 0, startOn = 0;
+        const CallCost off = callCost(store, notSyncing, 5'000'000, &startOff);
+        const CallCost on = callCost(store, syncing, 5'000'000, &startOn);
+        unsynced.meanNs += off.meanNs / 3;
+        synced.meanNs += on.meanNs / 3;
+        unsynced.worstBatchNs = std::max(unsynced.worstBatchNs, off.worstBatchNs);
+        synced.worstBatchNs = std::max(synced.worstBatchNs, on.worstBatchNs);
+        unsyncedStart = std::max(unsyncedStart, startOff);
+        syncedStart = std::max(syncedStart, startOn);
     }
 
     std::printf("\nLogging (%s)\n", store.c_str());
@@ -208,5 +234,11 @@ int main(int argc, char** argv)
         unsampled.meanNs);
     report("logMetric, same, worst 1,000-call batch (ns/call)", sampled.worstBatchNs, "ns", "same loop, no sampler",
         unsampled.worstBatchNs);
+    report("logMetric, synced to a team store that is down, mean (ns)", synced.meanNs, "ns", "same loop, no sync",
+        unsynced.meanNs);
+    report("logMetric, same, worst 1,000-call batch (ns/call)", synced.worstBatchNs, "ns", "same loop, no sync",
+        unsynced.worstBatchNs);
+    report("Run::start with sync, worst of 3 (ms)", syncedStart * 1e3, "ms", "Run::start without sync",
+        unsyncedStart * 1e3);
     return 0;
 }

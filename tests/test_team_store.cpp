@@ -17,7 +17,10 @@
 #include "team_store_url.h"
 
 #include <QCryptographicHash>
+#include <QScopeGuard>
 #include <QSemaphore>
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QThreadPool>
 #include <QComboBox>
@@ -30,6 +33,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 
 using namespace runlens;
@@ -64,6 +68,23 @@ QMap<QString, QByteArray> localChunks(const QString& path)
                 QCryptographicHash::Sha256));
     }
     return out;
+}
+
+// The processes whose command line holds `needle` (a run's push, found by
+// its id); with `kill`, killed (a test that failed leaves none behind to
+// hold ctest's output pipe open).
+int processesWith(const QByteArray& needle, bool kill = false)
+{
+    int n = 0;
+    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (pid.toInt() > 0 && cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains(needle)) {
+            ++n;
+            if (kill)
+                ::kill(pid.toInt(), SIGKILL);
+        }
+    }
+    return n;
 }
 
 } // namespace
@@ -299,6 +320,90 @@ private slots:
         watch.waitForFinished();
         QVERIFY2(watch.readAllStandardError().contains("runlens push: team store"), "the push said nothing of the server going away");
         QCOMPARE(teamChunks(url), localChunks(path));
+    }
+
+    // The logger's sync= (RUNLENS_SYNC): training pushes as it logs, through
+    // a server restart, and the push it started stops once the run's end is
+    // there. Nothing lost, nothing doubled; the runlens command is found
+    // beside the library, not through $RUNLENS_BIN.
+    void theLoggerSyncsWhileTrainingThroughAServerRestart()
+    {
+        const QByteArray savedBin = qgetenv("RUNLENS_BIN");
+        qunsetenv("RUNLENS_BIN");
+        const auto restore = qScopeGuard([&] {
+            if (!savedBin.isEmpty())
+                qputenv("RUNLENS_BIN", savedBin);
+        });
+        const QString path = local(QStringLiteral("synced.db"));
+        const QString url = team();
+        auto options = testRun("synced");
+        options.sync = url.toStdString();
+        options.sync_interval = std::chrono::milliseconds(200);
+        auto run = Run::start(path.toStdString(), options);
+        QVERIFY2(run.lastError().empty(), run.lastError().c_str());
+        const QByteArray follower = "--run" + QByteArray(1, '\0') + QByteArray::fromStdString(run.id());
+        const auto noneLeft = qScopeGuard([&] { processesWith(follower, true); });
+        QTRY_COMPARE_WITH_TIMEOUT(processesWith(follower), 1, 5000);
+        // The URL, password and all, is not on the push's command line.
+        QCOMPARE(processesWith(PostgresTestServer::kAdminPassword), 0);
+        for (int s = 0; s < 500; ++s)
+            run.logMetric("loss", 1.0 / (1 + s), s);
+        QVERIFY(run.flush());
+        const QString points = QStringLiteral("SELECT coalesce(sum(count), 0) FROM metric_chunks");
+        QTRY_COMPARE_WITH_TIMEOUT(server_->value(teamDb(url), points), QStringLiteral("500"), 20000);
+
+        server_->stop();
+        for (int s = 500; s < 2300; ++s)
+            run.logMetric("loss", 1.0 / (1 + s), s);
+        run.logParam("lr", 0.01);
+        QVERIFY(run.flush());
+        QTest::qWait(700);
+        QCOMPARE(processesWith(follower), 1); // waiting for the server, not gone
+        QVERIFY2(server_->start(), qPrintable(server_->error()));
+        QTRY_COMPARE_WITH_TIMEOUT(server_->value(teamDb(url), points), QStringLiteral("2300"), 20000);
+        QVERIFY(run.finish());
+        QTRY_COMPARE_WITH_TIMEOUT(server_->value(teamDb(url), QStringLiteral("SELECT status FROM runs")),
+            QStringLiteral("finished"), 20000);
+        // Its end pushed, the push stops on its own.
+        QTRY_COMPARE_WITH_TIMEOUT(processesWith(follower), 0, 20000);
+        QCOMPARE(counts(url), localCounts(path));
+        QCOMPARE(teamChunks(url), localChunks(path));
+
+        // `push` takes $RUNLENS_SYNC for its URL; a run it is asked for and
+        // the store has not is said, and fails the push.
+        qputenv("RUNLENS_SYNC", url.toUtf8());
+        const auto fromEnvironment = runCli({QStringLiteral("push"), path, QStringLiteral("--run"), QStringLiteral("feedbeef")});
+        qunsetenv("RUNLENS_SYNC");
+        QCOMPARE(fromEnvironment.code, 1);
+        QVERIFY2(fromEnvironment.err.contains(QStringLiteral("has no run feedbeef")), qPrintable(fromEnvironment.err));
+        QCOMPARE(counts(url), localCounts(path));
+    }
+
+    // A push that cannot start (no runlens command) is said; the run logs on.
+    void aSyncThatCannotStartNeverStopsTheRun()
+    {
+        const QByteArray savedBin = qgetenv("RUNLENS_BIN");
+        qputenv("RUNLENS_BIN", dir_.filePath(QStringLiteral("no-such-runlens")).toUtf8());
+        qputenv("RUNLENS_SYNC", "postgresql://nobody@127.0.0.1:1/none");
+        const auto restore = qScopeGuard([&] {
+            qunsetenv("RUNLENS_SYNC");
+            if (savedBin.isEmpty())
+                qunsetenv("RUNLENS_BIN");
+            else
+                qputenv("RUNLENS_BIN", savedBin);
+        });
+        const QString path = local(QStringLiteral("unsynced.db"));
+        auto run = Run::start(path.toStdString(), testRun("unsynced"));
+        QVERIFY2(run.lastError().find("cannot start") != std::string::npos, run.lastError().c_str());
+        for (int s = 0; s < 100; ++s)
+            QVERIFY(run.logMetric("loss", 1.0 / (1 + s), s));
+        QVERIFY(run.finish());
+        // sync="" turns $RUNLENS_SYNC off for one run.
+        auto options = testRun("off");
+        options.sync = std::string();
+        auto off = Run::start(path.toStdString(), options);
+        QVERIFY2(off.lastError().empty(), off.lastError().c_str());
+        QVERIFY(off.finish());
     }
 
     void aPushKilledMidwayIsFinishedByTheNext()

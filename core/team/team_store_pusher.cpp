@@ -4,9 +4,11 @@
 #include "team_connection.h"
 #include "team_schema.h"
 
+#include "runlens/run_liveness.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QHash>
 #include <QSqlDriver>
@@ -114,6 +116,7 @@ struct LocalRun {
     int64_t revisionTime = 0; // the newest of its heartbeat, end and last edit: the conflict rule's clock
     int64_t points = 0;       // every series' count, summed
     int64_t metrics = 0;
+    bool logging = false;     // marked running by a logger that is still alive (runlens/run_liveness.h)
 };
 
 // What a local store offers, read in snapshots, one run at a time: a push
@@ -167,16 +170,23 @@ private:
         const std::string lastEdit = hasEvents_ ? "(SELECT max(time) FROM run_events v WHERE v.run_id = r.id)" : "NULL";
         return "SELECT r.id, r.name, e.name, max(r.heartbeat, coalesce(r.end_time, 0), coalesce(" + lastEdit
             + ", 0)), (SELECT coalesce(sum(count), 0) FROM metrics m WHERE m.run_id = r.id), "
-              "(SELECT count(*) FROM metrics m WHERE m.run_id = r.id) "
+              "(SELECT count(*) FROM metrics m WHERE m.run_id = r.id), r.status, r.heartbeat, "
+              "coalesce(r.heartbeat_interval_ms, 0), coalesce(r.host, ''), coalesce(r.pid, 0) "
               "FROM runs r JOIN experiments e ON e.id = r.experiment_id "
             + tail;
     }
-    static LocalRun runOf(const SqliteStatement& st)
+    LocalRun runOf(const SqliteStatement& st) const
     {
-        return {text(st.text(0)), text(st.text(1)), text(st.text(2)), st.int64(3), st.int64(4), st.int64(5)};
+        LocalRun run{text(st.text(0)), text(st.text(1)), text(st.text(2)), st.int64(3), st.int64(4), st.int64(5)};
+        run.logging = st.text(6) == "running"
+            && runLiveness({st.int64(7), st.int64(8), st.text(9), st.int64(10)}, QDateTime::currentMSecsSinceEpoch(),
+                   localHost_)
+                == Liveness::Alive;
+        return run;
     }
 
     SqliteDb db_;
+    const std::string localHost_ = QSysInfo::machineHostName().toStdString();
     bool hasConfigHash_ = false;
     bool hasValueSums_ = false;
     bool hasEvents_ = false;
@@ -408,8 +418,9 @@ private:
 
 } // namespace
 
-Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& team, const PushProgress& progress)
+Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& team, const PushOptions& options)
 {
+    const PushProgress& progress = options.progress;
     auto opened = team.database();
     if (!opened)
         return Failure{opened.error()};
@@ -446,7 +457,13 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
         Pusher pusher(local, statements,
             QSysInfo::machineHostName() + QLatin1Char(':') + QFileInfo(localStore).canonicalFilePath());
         PushReport report;
-        const std::vector<LocalRun> runs = local.runs();
+        std::vector<LocalRun> runs = local.runs();
+        if (!options.runs.isEmpty()) {
+            std::erase_if(runs, [&](const LocalRun& run) { return !options.runs.contains(run.id); });
+            for (const QString& id : options.runs)
+                if (std::none_of(runs.begin(), runs.end(), [&](const LocalRun& run) { return run.id == id; }))
+                    report.missing << id;
+        }
         int done = 0;
         for (const LocalRun& listed : runs) {
             if (progress && !progress(done, int(runs.size())))
@@ -459,6 +476,7 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
             QString newerFrom;
             if (pusher.compare(listed, false) == Pusher::TeamCopy::Same) {
                 ++report.runsUnchanged;
+                report.runsLogging += listed.logging;
                 continue;
             }
             try {
@@ -484,6 +502,7 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
                                                 .arg(run->name, run->id, newerFrom);
                     else
                         ++report.runsUnchanged;
+                    report.runsLogging += run->logging;
                     continue;
                 }
                 pusher.send(*run, report);
@@ -494,6 +513,7 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
                     throw PushFailure{team.describe(db.lastError())};
                 inTransaction = false;
                 ++report.runsSent;
+                report.runsLogging += run->logging;
             } catch (const PushFailure& failure) {
                 // Rolled back here, while the prepared statements still
                 // exist (freeing them in an aborted transaction fails).

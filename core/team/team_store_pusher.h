@@ -31,12 +31,22 @@ struct PushReport {
     // Runs the team store refused (a value a hand-edited store holds, the
     // role's rights): each with why; the runs after them still went.
     QStringList failed;
+    // Of the runs pushed or found there already, those still logging when
+    // read (a live logger's): a later push has more to send.
+    int runsLogging = 0;
+    // Runs asked for by id (PushOptions::runs) that the store does not hold.
+    QStringList missing;
 };
 
 // `progress(done, total)` after each run; return false to stop (the run
 // being sent is rolled back, the ones before it stay).
 using PushProgress = std::function<bool(int done, int total)>;
 
-Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& team, const PushProgress& progress = {});
+struct PushOptions {
+    QStringList runs; // only these runs, by id; empty: every run of the store
+    PushProgress progress;
+};
+
+Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& team, const PushOptions& options = {});
 
 } // namespace runlens

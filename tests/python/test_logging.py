@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 import unittest
 
 RUNLENS = os.environ.get("RUNLENS_BIN", "runlens")
@@ -387,6 +388,58 @@ class LoggingEndToEnd(unittest.TestCase):
         self.assertIn("long: param name is longer than 250 bytes", proc.stdout)
         self.assertIn("store: cannot open", proc.stdout)
         self.assertEqual(set(self.runs()), {"first"})
+
+    def test_sync_starts_a_push_beside_training_as_told(self):
+        # A stand-in for the runlens command, recording how the logger ran it.
+        record = os.path.join(self.tmp.name, "push-calls")
+        fake = os.path.join(self.tmp.name, "fake-runlens")
+        with open(fake, "w") as f:
+            f.write(f"#!/bin/sh\nprintf '%s|' \"$@\" >> {record}\necho \"sync=$RUNLENS_SYNC\" >> {record}\n")
+        os.chmod(fake, 0o755)
+        env = {"RUNLENS_BIN": fake, "RUNLENS_SYNC": "postgresql://team@db.lab/env"}
+        proc = self.script(f"""
+            import runlens, time
+            a = runlens.init(store={self.store!r}, name="from-env", git=False, sync_interval=0.5)
+            b = runlens.init(store={self.store!r}, name="told", git=False, sync="postgresql://team:pw@db.lab/told")
+            c = runlens.init(store={self.store!r}, name="off", git=False, sync=False)
+            for run in (a, b, c):
+                run.log({{"loss": 1.0}}, step=0)
+                run.finish()
+            print(a.id, b.id)
+            """, env=env)
+        ids = proc.stdout.split()
+        calls = []
+        for _ in range(100):   # the stand-in runs beside, and may write after the script ended
+            if os.path.exists(record):
+                with open(record) as f:
+                    calls = f.read().splitlines()
+            if len(calls) >= 2:
+                break
+            time.sleep(0.1)
+        time.sleep(0.3)   # a third call, were there one, would be in by now
+        with open(record) as f:
+            calls = f.read().splitlines()
+        self.assertEqual(len(calls), 2, calls)
+        self.assertEqual(calls[0], f"push|{self.store}|--watch|--interval|0.5|--run|{ids[0]}|sync=postgresql://team@db.lab/env")
+        # The URL given replaces $RUNLENS_SYNC's, and its password is in the
+        # environment only, not the command line.
+        self.assertEqual(calls[1], f"push|{self.store}|--watch|--interval|5|--run|{ids[1]}|sync=postgresql://team:pw@db.lab/told")
+        self.assertEqual(set(self.runs()), {"from-env", "told", "off"})
+
+    def test_a_sync_that_cannot_start_is_said_and_the_run_logs_on(self):
+        proc = self.script(f"""
+            import runlens
+            with runlens.init(store={self.store!r}, name="alone", git=False, sync="postgresql://team@db.lab/x") as run:
+                run.log({{"loss": 0.5}}, step=3)
+            """, env={"RUNLENS_BIN": os.path.join(self.tmp.name, "missing")})
+        self.assertIn("cannot start", proc.stderr)
+        self.assertIn("runlens push", proc.stderr)
+        self.assertEqual(set(self.runs()), {"alone"})
+        refused = self.script(f"""
+            import runlens
+            runlens.init(store={self.store!r}, git=False, sync=42)
+            """, expect_rc=None)
+        self.assertIn("sync is a team store's URL", refused.stderr)
 
 
 if __name__ == "__main__":

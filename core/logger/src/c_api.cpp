@@ -76,6 +76,8 @@ runlens::RunOptions optionsFrom(int flush_interval_ms, unsigned flags, int64_t m
     options.when_buffer_full = (flags & RL_BLOCK_WHEN_FULL) ? runlens::WhenBufferFull::Block : runlens::WhenBufferFull::Drop;
     if (flags & RL_NO_SYSTEM_METRICS)
         options.system_metrics = false;
+    if (flags & RL_NO_SYNC)
+        options.sync = std::string();
     return options;
 }
 
@@ -216,6 +218,13 @@ int rl_run_system_metrics(rl_run* run, int interval_ms)
     if (!run)
         return RL_ERROR;
     return run->run.setSystemMetricsInterval(std::chrono::milliseconds(interval_ms)) ? RL_OK : RL_ERROR;
+}
+
+int rl_run_sync(rl_run* run, const char* url, int interval_ms)
+{
+    if (!run || !url)
+        return RL_ERROR;
+    return run->run.syncTo(url, std::chrono::milliseconds(interval_ms > 0 ? interval_ms : 5000)) ? RL_OK : RL_ERROR;
 }
 
 int rl_log_metric(rl_run* run, const char* key, double value, int64_t step)

@@ -66,6 +66,8 @@ uint64_t forkGeneration();
 
 // $RUNLENS_SYSTEM_METRICS: on unless 0, false, off or no (any case).
 bool systemMetricsByDefault();
+// RunOptions::sync, else $RUNLENS_SYNC; nullopt: no sync (run_sync.cpp).
+std::optional<std::string> syncUrl(const RunOptions& options);
 // RunOptions::system_metrics, else systemMetricsByDefault() (run_system_metrics.cpp).
 bool systemMetricsWanted(const RunOptions& options);
 
@@ -286,6 +288,9 @@ struct Run::Impl {
     void startSampler(std::chrono::milliseconds interval);
     // Stops sampling for good (finish): no start after it succeeds.
     void closeSampler();
+    // Starts `runlens push --watch --run` for this run (run_sync.cpp); empty,
+    // else why it could not.
+    std::string startSync(const std::string& url, std::chrono::milliseconds interval);
     void samplerLoop(std::chrono::milliseconds interval);
     // Waits for the next write: the flush interval, a flush() or finish(), a
     // buffer half full, the first point; while finishing, the retry delay.

@@ -105,6 +105,13 @@ Run Run::launch(std::unique_ptr<Impl> impl)
     });
     if (systemMetricsWanted(raw->options))
         raw->startSampler(raw->options.system_metrics_interval);
+    // The run's row is in the store: the push can find it. A push that
+    // cannot start never stops the run; it is said once, with what to do.
+    if (const auto url = detail::syncUrl(raw->options))
+        if (const std::string why = raw->startSync(*url, raw->options.sync_interval); !why.empty()) {
+            std::fprintf(stderr, "runlens: %s\n", why.c_str());
+            raw->setError(why);
+        }
     return Run(std::move(impl));
 }
 

@@ -109,6 +109,16 @@ struct RunOptions {
     // $RUNLENS_SYSTEM_METRICS is 0, false or off.
     std::optional<bool> system_metrics;
     std::chrono::milliseconds system_metrics_interval{10000};
+    // A team store to push the run to while it logs ("postgresql://...";
+    // docs/team-store.md). The logger starts `runlens push STORE --watch
+    // --run ID` beside the training process (the runlens command:
+    // $RUNLENS_BIN, else the one installed with this library, else on PATH)
+    // and never waits on the network itself: the local store is the spool,
+    // so a server away only delays the push, which catches up when it is
+    // back and stops once the run has ended and is pushed whole. Unset:
+    // $RUNLENS_SYNC; empty: none.
+    std::optional<std::string> sync;
+    std::chrono::milliseconds sync_interval{5000};
 };
 
 // Run::start under OnDuplicate::Skip when a finished run was this exact run:
@@ -233,6 +243,10 @@ public:
     // Samples system metrics every `interval` from now on (<= 0: stops
     // sampling); the first sample comes one interval later. False after finish().
     bool setSystemMetricsInterval(std::chrono::milliseconds interval);
+    // Pushes this run to the team store `url` while it logs, as
+    // RunOptions::sync does from the start. False (lastError() says why)
+    // when the push could not start; the run logs on either way.
+    bool syncTo(std::string_view url, std::chrono::milliseconds interval = std::chrono::milliseconds(5000));
 
     // Has this run's config run before in its store and experiment
     // (already_tried.h)? For a config logged after start: writes what is

@@ -39,6 +39,9 @@ extern "C" {
 /* No system metrics (RunOptions::system_metrics = false); without it, they
  * are sampled every 10 s unless $RUNLENS_SYSTEM_METRICS is 0. */
 #define RL_NO_SYSTEM_METRICS 16u
+/* No push to $RUNLENS_SYNC's team store (RunOptions::sync = ""); rl_run_sync
+ * still starts one. */
+#define RL_NO_SYNC 32u
 
 /* What rl_run_start_config does when its config has run before
  * (runlens::OnDuplicate; runlens/already_tried.h). */
@@ -93,6 +96,10 @@ int64_t rl_run_dropped_points(rl_run* run);
 /* Samples system metrics every interval_ms from now on (<= 0: stops); see
  * runlens::Run::setSystemMetricsInterval. RL_ERROR after rl_finish. */
 int rl_run_system_metrics(rl_run* run, int interval_ms);
+/* Pushes the run to the team store `url` (postgresql://...) while it logs,
+ * every interval_ms (<= 0: 5000) (Run::syncTo). RL_ERROR when the push could
+ * not start (rl_run_last_error says why); the run logs on either way. */
+int rl_run_sync(rl_run* run, const char* url, int interval_ms);
 /* 1 when runs sample system metrics unless told otherwise ($RUNLENS_SYSTEM_METRICS
  * is not 0, false, off or no, in any case), else 0. */
 int rl_system_metrics_default(void);

@@ -131,7 +131,7 @@ class Run:
     def __init__(self, store=None, experiment="default", name=None, parent=None, config=None, tags=None,
                  notes=None, hypothesis=None, flush_interval=1.0, git=True, environment=True, all_ranks=False,
                  resume=None, max_buffered_points=None, when_buffer_full="drop", on_duplicate=None, metric=None,
-                 system_metrics=None, system_metrics_interval=None):
+                 system_metrics=None, system_metrics_interval=None, sync=None, sync_interval=5.0):
         """resume: the id of a run of the store to carry on (a job restarted
         from a checkpoint); its experiment and name stay its own.
 
@@ -152,7 +152,15 @@ class Run:
         system_metrics: CPU, memory, disk, network and GPU (NVML) sampled on
         the logger's own thread as series under system/, every
         system_metrics_interval seconds (default 10). None: on unless
-        $RUNLENS_SYSTEM_METRICS is 0; False: off; True: on whatever it says."""
+        $RUNLENS_SYSTEM_METRICS is 0; False: off; True: on whatever it says.
+
+        sync: a team store's URL ("postgresql://user@host/db"): the run is
+        pushed there while it logs, every sync_interval seconds, by a
+        `runlens push` process beside this one (the local store is the spool:
+        a server away never slows or stops training; the push catches up when
+        it is back, and stops once the run has ended and is there whole).
+        None: $RUNLENS_SYNC; False or "": none. A push that cannot start is
+        said once on stderr; the run logs on."""
         self.store = os.fspath(store) if store is not None else default_store()
         if when_buffer_full not in ("drop", "block"):
             raise RunlensError(f"when_buffer_full is 'drop' or 'block', not {when_buffer_full!r}")
@@ -160,6 +168,15 @@ class Run:
         flags |= _native.ALL_RANKS if all_ranks else 0
         flags |= _native.BLOCK_WHEN_FULL if when_buffer_full == "block" else 0
         flags |= _native.NO_SYSTEM_METRICS if system_metrics is False else 0
+        # The push is started here, once, with this interval, whether its URL
+        # came from sync= or $RUNLENS_SYNC.
+        flags |= _native.NO_SYNC
+        if sync is None:
+            sync = os.environ.get("RUNLENS_SYNC") or None
+        if sync is not None and sync is not False and not isinstance(sync, str):
+            raise RunlensError(f"sync is a team store's URL (postgresql://...), not {sync!r}")
+        if not 0.1 <= float(sync_interval) <= 86400:
+            raise RunlensError(f"sync_interval is 0.1 to 86400 s, not {sync_interval!r}")
         max_points = int(max_buffered_points or 0)
         if max_buffered_points is not None and max_points <= 0:
             raise RunlensError(f"max_buffered_points must be positive, not {max_buffered_points!r}")
@@ -200,6 +217,8 @@ class Run:
         if system_metrics or (system_metrics is None and system_metrics_interval is not None
                               and _lib.rl_system_metrics_default()):
             self.set_system_metrics(10.0 if system_metrics_interval is None else system_metrics_interval)
+        if sync and self.enabled and _lib.rl_run_sync(handle, _b(sync), round(float(sync_interval) * 1000)) != _native.RL_OK:
+            print(f"runlens: {_lib.rl_run_last_error(handle).decode()}", file=sys.stderr)
         if self.enabled and environment:
             self._log_python_environment()
         if config:

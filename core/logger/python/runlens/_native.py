@@ -27,6 +27,7 @@ _signatures = {
     "rl_run_dropped_points": (_i64, [_run]),
     "rl_run_system_metrics": (_int, [_run, _int]),
     "rl_system_metrics_default": (_int, []),
+    "rl_run_sync": (_int, [_run, _c, _int]),
     "rl_run_experiment": (_c, [_run]),
     "rl_run_free": (None, [_run]),
     "rl_run_id": (_c, [_run]),
@@ -73,5 +74,5 @@ RL_OK = 0
 RL_DROPPED = 2
 RL_NO_STEP = -2**63
 STATUS = {"finished": 1, "failed": 2, "killed": 3}
-NO_GIT, NO_ENVIRONMENT, ALL_RANKS, BLOCK_WHEN_FULL, NO_SYSTEM_METRICS = 1, 2, 4, 8, 16
+NO_GIT, NO_ENVIRONMENT, ALL_RANKS, BLOCK_WHEN_FULL, NO_SYSTEM_METRICS, NO_SYNC = 1, 2, 4, 8, 16, 32
 ON_DUPLICATE = {None: 0, "warn": 1, "skip": 2, "ignore": 3}
