@@ -744,6 +744,30 @@ private slots:
         QVERIFY(workspace.store(0).problems.isEmpty());
     }
 
+    // LISTEN/NOTIFY: with polling off, a push is heard and read at once;
+    // after the server restarts, the listener connects again and hears on.
+    void aPushIsHeardWithoutPolling()
+    {
+        const QString url = team();
+        QCOMPARE(runCli({QStringLiteral("push"), makeStore(QStringLiteral("heard.db"), 1, 20), url}).code, 0);
+        Workspace workspace;
+        workspace.setLiveInterval(0);
+        workspace.open({url});
+        workspace.waitForIdle();
+        QCOMPARE(workspace.storeCount(), 1);
+        QCOMPARE(workspace.store(0).table->rowCount(), 1);
+
+        QCOMPARE(runCli({QStringLiteral("push"), makeStore(QStringLiteral("heard-more.db"), 2, 20), url}).code, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.store(0).table->rowCount(), 3, 10000);
+
+        server_->stop();
+        QVERIFY2(server_->start(), qPrintable(server_->error()));
+        QCOMPARE(runCli({QStringLiteral("push"), makeStore(QStringLiteral("heard-after.db"), 1, 5), url}).code, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.store(0).table->rowCount(), 4, 20000);
+        workspace.waitForIdle();
+        QVERIFY(workspace.store(0).problems.isEmpty());
+    }
+
     void theDialogOpensItAndKeepsNoPassword()
     {
         const QString path = makeStore(QStringLiteral("dialog.db"), 1, 10);

@@ -37,6 +37,10 @@ public:
         return inner_->loadArtifactBytes(root, item, limit);
     }
     QString changeStamp() const override;
+    std::unique_ptr<QObject> listenForChanges(std::function<void()> changed) override
+    {
+        return inner_->listenForChanges(std::move(changed));
+    }
 
     // The store's overlay: the one the last load found, else looked up now
     // (by the store's runs, read if no load has happened yet).

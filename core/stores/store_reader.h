@@ -16,6 +16,7 @@
 #include "run_table.h"
 
 #include <QByteArray>
+#include <QObject>
 #include <QString>
 #include <QStringList>
 
@@ -63,6 +64,16 @@ public:
     virtual QString changeStamp() const
     {
         return ChangeWatch::stampOf({location(), location() + QStringLiteral("-wal")});
+    }
+    // Tells of changes as they are made, where the store can (a team store
+    // hears each push): `changed` is then called on the calling thread's
+    // event loop, and the window reads the store at once rather than at its
+    // next poll, which goes on beside. Null (the default): polling alone.
+    // Listening stops when the object goes.
+    virtual std::unique_ptr<QObject> listenForChanges(std::function<void()> changed)
+    {
+        Q_UNUSED(changed);
+        return nullptr;
     }
 };
 

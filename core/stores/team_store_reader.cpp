@@ -4,6 +4,7 @@
 #include "number_parse.h"
 #include "runlens/chunk_codec.h"
 #include "stored_run_status.h"
+#include "team_change_listener.h"
 #include "team_connection.h"
 #include "team_schema.h"
 
@@ -168,6 +169,11 @@ QString TeamStoreReader::changeStamp() const
     // Unreachable is a state of its own: the window reads once, says why,
     // and reads again when the server answers with its counter.
     return QStringLiteral("unreachable");
+}
+
+std::unique_ptr<QObject> TeamStoreReader::listenForChanges(std::function<void()> changed)
+{
+    return std::make_unique<TeamChangeListener>(connection_->url(), std::move(changed));
 }
 
 Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)

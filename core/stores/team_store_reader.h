@@ -37,6 +37,7 @@ public:
     // server cannot be reached (the window keeps the runs it has and says
     // why, and reads again when the counter comes back).
     QString changeStamp() const override;
+    std::unique_ptr<QObject> listenForChanges(std::function<void()> changed) override;
 
 private:
     explicit TeamStoreReader(std::unique_ptr<TeamConnection> connection);

@@ -141,6 +141,15 @@ void Workspace::startLoad(const QString& path, int storeIndex, bool reopen)
     });
 }
 
+std::shared_ptr<QObject> Workspace::listenTo(StoreReader& reader, const QString& path)
+{
+    return reader.listenForChanges([this, path] {
+        const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+        if (it != stores_.end())
+            checkStore(int(it - stores_.begin()));
+    });
+}
+
 void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs,
                            std::shared_ptr<const ModelRegistry> registry,
                            QString stamp, quint64 generation)
@@ -173,11 +182,13 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
         s.cache = std::make_shared<SeriesCache>(*reader);
         stores_.push_back(std::move(s));
         it = stores_.end() - 1;
+        it->listener = listenTo(*reader, path);
     } else if (reader != it->reader) {
         // Opened again (another choice of what to read): nothing cached from
         // the old reader holds.
         it->reader = reader;
         it->cache = std::make_shared<SeriesCache>(*reader);
+        it->listener = listenTo(*reader, path);
         plotCache_.clear();
     } else {
         // Live runs grew: forget their series so they load again.
@@ -259,24 +270,31 @@ void Workspace::refresh(bool force)
             startLoad(stores_[size_t(i)].path, i);
             continue;
         }
-        // Stamping a folder store stats thousands of paths: off the GUI thread.
-        const QString path = stores_[size_t(i)].path;
-        checking_.insert(path);
-        pool_.start([this, path, reader = stores_[size_t(i)].reader] {
-            QString stamp = reader->changeStamp();
-            QMetaObject::invokeMethod(this, [this, path, stamp = std::move(stamp)] {
-                checking_.remove(path);
-                const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
-                const int index = int(it - stores_.begin());
-                if (it == stores_.end() || refreshing_.contains(index))
-                    return;
-                if (it->stamp == stamp && !livenessDue(*it))
-                    return;
-                refreshing_.insert(index);
-                startLoad(path, index);
-            }, Qt::QueuedConnection);
-        });
+        checkStore(i);
     }
+}
+
+void Workspace::checkStore(int i)
+{
+    if (refreshing_.contains(i) || checking_.contains(stores_[size_t(i)].path))
+        return;
+    // Stamping a folder store stats thousands of paths: off the GUI thread.
+    const QString path = stores_[size_t(i)].path;
+    checking_.insert(path);
+    pool_.start([this, path, reader = stores_[size_t(i)].reader] {
+        QString stamp = reader->changeStamp();
+        QMetaObject::invokeMethod(this, [this, path, stamp = std::move(stamp)] {
+            checking_.remove(path);
+            const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
+            const int index = int(it - stores_.begin());
+            if (it == stores_.end() || refreshing_.contains(index))
+                return;
+            if (it->stamp == stamp && !livenessDue(*it))
+                return;
+            refreshing_.insert(index);
+            startLoad(path, index);
+        }, Qt::QueuedConnection);
+    });
 }
 
 bool Workspace::livenessDue(const Store& store) const

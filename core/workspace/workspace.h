@@ -57,6 +57,9 @@ public:
         QString path;
         QString kind;
         std::shared_ptr<StoreReader> reader;
+        // Hears the store change as it is written, where it can (a team
+        // store's pushes): it is then looked at at once, not at the next poll.
+        std::shared_ptr<QObject> listener;
         std::shared_ptr<const RunTable> table;
         QStringList problems;
         QStringList notes;   // a model registry, deleted runs left out
@@ -201,6 +204,11 @@ signals:
 private:
     // A store of ours with runs that look alive, not read for a while (workspace.cpp says why).
     bool livenessDue(const Store& store) const;
+    // Reads the store's change stamp off the GUI thread, and the store again
+    // when it moved (or its live runs are due a look).
+    void checkStore(int store);
+    // The store's change listener (StoreReader::listenForChanges), calling checkStore.
+    std::shared_ptr<QObject> listenTo(StoreReader& reader, const QString& path);
     // reopen: a new reader even for a store already open.
     void startLoad(const QString& path, int storeIndex, bool reopen = false);
     void finishLoad(const QString& path, std::shared_ptr<StoreReader> reader, Result<LoadedRuns> runs,
