@@ -178,7 +178,7 @@ std::vector<CliCommand> makeCommands()
                        "database that holds anything else. Run again, it changes nothing, or brings an older team "
                        "store up to date. docs/team-store.md says how a team sets one up."),
         {}, 1, 1, {}, false, &initTeamCommand});
-    c.push_back({QStringLiteral("push"), QStringLiteral("STORE [URL] [--watch] [--interval S] [--run ID,...]"),
+    c.push_back({QStringLiteral("push"), QStringLiteral("STORE [URL] [--watch] [--interval S] [--run ID,...] [--logger-pid PID]"),
         QStringLiteral("send a store's runs to a team store (only what is new)"),
         QStringLiteral("Sends the runs of the Runlens store STORE to the team store URL ($RUNLENS_SYNC when not "
                        "given): new runs, and of runs sent before only the points logged since. Each run goes whole or "
@@ -191,7 +191,11 @@ std::vector<CliCommand> makeCommands()
             {{QStringLiteral("interval")}, QStringLiteral("S"), QStringLiteral("Seconds between pushes with --watch."),
                 QStringLiteral("5")},
             {{QStringLiteral("run")}, QStringLiteral("ID,..."),
-                QStringLiteral("Only these runs (ids); with --watch, stop once they have ended and are pushed."), {}}},
+                QStringLiteral("Only these runs (ids); with --watch, stop once they have ended and are pushed."), {}},
+            {{QStringLiteral("logger-pid")}, QStringLiteral("PID"),
+                QStringLiteral("The training process that started this push (the logger's sync= does): while it lives, "
+                               "its runs marked running are awaited even if their heartbeat stalls."),
+                {}}},
         1, 2, {}, false, &pushCommand});
     const CliOption kindOnly = kindOption();
     c.push_back({QStringLiteral("tag"), QStringLiteral("STORE RUN... key=value... [-d key]..."),

@@ -96,9 +96,9 @@ void printAligned(QTextStream& out, const QStringList& header, const std::vector
 }
 
 std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool deleted, QTextStream& err,
-                                  ExitCode& code)
+                                  ExitCode& code, const QString& selectedBy)
 {
-    auto opened = LoadedStore::open(path, kind, deleted);
+    auto opened = LoadedStore::open(path, kind, deleted, selectedBy);
     if (!opened) {
         err << "runlens: " << opened.error() << '\n';
         code = StoreError;
@@ -461,11 +461,11 @@ CompareOptions compareOptions(const CliCall& call)
 // Runs `command` on the store a call names first, opened with its --kind and
 // --deleted; a store that cannot be opened ends the call with its exit code.
 template <class Command>
-ExitCode withStore(const CliCall& call, Command&& command)
+ExitCode withStore(const CliCall& call, Command&& command, const QString& selectedBy = {})
 {
     ExitCode code = Ok;
     auto store = openAndLoad(call.positionals.first(), call.value(QStringLiteral("kind")),
-                             call.isSet(QStringLiteral("deleted")), call.err, code);
+                             call.isSet(QStringLiteral("deleted")), call.err, code, selectedBy);
     return store ? command(*store) : code;
 }
 
@@ -497,7 +497,7 @@ ExitCode runsCommand(const CliCall& call)
         }
         return cmdRuns(call.list(QStringLiteral("columns")), call.format, query, call.isSet(QStringLiteral("deleted")), store,
                        call.out, call.err);
-    });
+    }, call.value(QStringLiteral("query")));
 }
 
 ExitCode showCommand(const CliCall& call)

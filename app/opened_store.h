@@ -19,8 +19,9 @@ namespace runlens::cli {
 using Opened = LoadedStore;
 
 // Prints why on `err` and sets `code` (StoreError) when it cannot.
+// `selectedBy`: the query the command selects with (LoadedStore::open).
 std::optional<Opened> openAndLoad(const QString& path, const QString& kind, bool deleted, QTextStream& err,
-                                  ExitCode& code);
+                                  ExitCode& code, const QString& selectedBy = {});
 inline QueryContext queryContextOf(const Opened& store)
 {
     return store.queryContext();

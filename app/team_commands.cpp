@@ -11,10 +11,13 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QSet>
 #include <QTextStream>
 #include <QThread>
 
 #include <cmath>
+
+#include <unistd.h>
 
 namespace runlens::cli {
 
@@ -73,6 +76,16 @@ ExitCode pushCommand(const CliCall& call)
         return usageError(QStringLiteral("push"), QStringLiteral("give the team store's URL, or set RUNLENS_SYNC to it"), call.err);
     PushOptions options;
     options.runs = call.list(QStringLiteral("run"));
+    // The logger that started this push (its parent): while it lives, its
+    // runs still marked running are awaited even when their heartbeat
+    // stalls (a job stopped with Ctrl+Z, a disk refusing writes).
+    qint64 loggerPid = 0;
+    if (call.isSet(QStringLiteral("logger-pid"))) {
+        loggerPid = call.value(QStringLiteral("logger-pid")).toLongLong(&ok);
+        if (!ok || loggerPid <= 0)
+            return usageError(QStringLiteral("push"), QStringLiteral("--logger-pid takes a process id"), call.err);
+    }
+    const auto loggerAlive = [loggerPid] { return loggerPid > 0 && qint64(::getppid()) == loggerPid; };
     // Following runs: pushing while they log, stopping once they ended and
     // all of them is there (how the logger's sync runs it).
     const bool follow = watch && !options.runs.isEmpty();
@@ -91,7 +104,9 @@ ExitCode pushCommand(const CliCall& call)
     // A server away is said once, when it goes, and once when it is back:
     // a watch outlasting a night's outage does not fill a training log.
     QString away;
-    QElapsedTimer awayFor;
+    QElapsedTimer awayFor, refusedFor;
+    QSet<QString> said;
+    constexpr qint64 kGiveUpMs = 24 * 3600 * 1000;
     const auto wentAway = [&](const QString& why) {
         if (away.isEmpty()) {
             call.err << who << ": " << why << (watch ? QStringLiteral("; trying again every %1 s").arg(interval) : QString())
@@ -135,7 +150,7 @@ ExitCode pushCommand(const CliCall& call)
                 wentAway(pushed.error());
             // Following runs gives up on a server away for a day: the runs
             // stay in the local store, and a push later sends them.
-            if (follow && awayFor.isValid() && awayFor.elapsed() > 24 * 3600 * 1000) {
+            if (follow && awayFor.isValid() && awayFor.elapsed() > kGiveUpMs) {
                 call.err << who << ": gave up after a day without " << where << "; send the runs later with: runlens push "
                          << local << " URL\n";
                 return StoreError;
@@ -148,10 +163,19 @@ ExitCode pushCommand(const CliCall& call)
             }
             for (const QString& id : pushed->missing)
                 call.err << who << ": " << local << " has no run " << id << '\n';
+            // Each said once: a watch repeats them every interval.
+            const auto once = [&](const QString& what) {
+                if (said.contains(what))
+                    return false;
+                said.insert(what);
+                return true;
+            };
             for (const QString& kept : pushed->keptNewer)
-                call.err << who << ": kept the team's copy of " << kept << '\n';
+                if (once(kept))
+                    call.err << who << ": kept the team's copy of " << kept << '\n';
             for (const QString& failed : pushed->failed)
-                call.err << who << ": not sent: " << failed << '\n';
+                if (once(failed))
+                    call.err << who << ": not sent: " << failed << '\n';
             call.err.flush();
             if (first || pushed->runsSent > 0 || !pushed->keptNewer.isEmpty() || !pushed->failed.isEmpty()) {
                 call.out << "pushed " << pushed->runsSent << " run(s) to " << where << " (" << pushed->chunksSent
@@ -167,10 +191,28 @@ ExitCode pushCommand(const CliCall& call)
             const bool complete = pushed->failed.isEmpty() && pushed->missing.isEmpty();
             if (!watch)
                 return complete ? Ok : Failed;
-            // Followed runs that ended, pushed as they ended: done. A run
-            // missing or refused will stay so.
-            if (follow && (!complete || pushed->runsLogging == 0))
-                return complete ? Ok : Failed;
+            if (follow) {
+                // A run missing stays so. A refused one is tried again (a
+                // statement timeout, a server's full disk pass) for a day.
+                if (!pushed->missing.isEmpty())
+                    return Failed;
+                if (!pushed->failed.isEmpty()) {
+                    if (!refusedFor.isValid())
+                        refusedFor.start();
+                    if (refusedFor.elapsed() > kGiveUpMs) {
+                        call.err << who << ": gave up after a day of " << where << " refusing the run; send it later "
+                                 << "with: runlens push " << local << " URL\n";
+                        return Failed;
+                    }
+                } else {
+                    refusedFor.invalidate();
+                    // Followed runs that ended, pushed as they ended: done.
+                    // A run still marked running whose logger lives is
+                    // awaited, however stale its heartbeat.
+                    if (pushed->runsLogging == 0 && (pushed->runsMarkedRunning == 0 || !loggerAlive()))
+                        return Ok;
+                }
+            }
         }
         if (first && !follow) {
             call.err << who << ": pushing " << local << " to " << where << " every " << interval << " s; Ctrl+C stops\n";

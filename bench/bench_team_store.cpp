@@ -11,23 +11,38 @@
 //   against one push of the same runs from one store;
 // - the team store's table loaded as the app does, against the same runs
 //   from the local file.
+//
+//   bench_team_store scale [RUNS...]    (default 1000 10000 100000)
+//
+// - a team store of RUNS runs x 50 params x 20 metrics (made in the server
+//   with generate_series): the table loaded as the app loads it (time and
+//   resident memory), against reading the same rows through Qt Sql into
+//   nothing (the bytes alone); a selective query (0.1% of the runs)
+//   evaluated in the server (StoreReader::narrowTo) against loading every
+//   run and evaluating it in memory.
 #include "bench_timer.h"
 #include "postgres_test_server.h"
 
 #include "runlens/chunk_codec.h"
 #include "runlens/sqlite_db.h"
 #include "runlens/store_schema.h"
+#include "run_query.h"
 #include "store_registry.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTextStream>
 
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <unistd.h>
+#include <vector>
 
 using namespace runlens;
 using namespace runlens::bench;
@@ -122,9 +137,143 @@ double runPush(const QString& store, const QString& url, QString* output = nullp
 
 } // namespace
 
+// Resident memory now (MB), from /proc/self/statm.
+double residentMb()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.size() > 1 ? fields[1].toDouble() * double(sysconf(_SC_PAGESIZE)) / 1e6 : 0;
+}
+
+int scale(test::PostgresTestServer& server, const std::vector<int>& sizes)
+{
+    const QString query = QStringLiteral("params.p30 = v3 and metrics.m03 > 0.99");
+    for (const int runs : sizes) {
+        const QString db = server.createDatabase();
+        QProcess init;
+        init.start(QStringLiteral(RUNLENS_BIN), {QStringLiteral("init-team"), server.url(db)});
+        init.waitForFinished(-1);
+        const QString n = QString::number(runs);
+        Stopwatch fill;
+        // Params: 25 floats and 25 words (ten values each); metrics with a
+        // last value spread over [0, 1).
+        for (const QString& sql : {
+                 QStringLiteral("INSERT INTO experiments(name, created_at) SELECT 'exp-' || g, 0 FROM generate_series(0, 9) g"),
+                 QStringLiteral("INSERT INTO runs(id, experiment_id, name, status, start_time, end_time, heartbeat, "
+                                "heartbeat_interval_ms, revision_time, pushed_from) SELECT md5(g::text), (SELECT min(id) FROM "
+                                "experiments) + g %% 10, 'run-' || g, 'finished', 1700000000000 + g * 1000, 1700000060000 + g * "
+                                "1000, 1700000060000 + g * 1000, 1000, 1, 'bench' FROM generate_series(0, %1 - 1) g").arg(n),
+                 QStringLiteral("INSERT INTO params(run_id, key, type, value) SELECT md5(g::text), 'p' || lpad(k::text, 2, '0'), "
+                                "CASE WHEN k < 25 THEN 'float' ELSE 'string' END, CASE WHEN k < 25 THEN (((g * 31 + k * 7) %% "
+                                "1000) / 1000.0)::text ELSE 'v' || ((g * 7 + k * 13) %% 10) END FROM generate_series(0, %1 - 1) g, "
+                                "generate_series(0, 49) k").arg(n),
+                 QStringLiteral("INSERT INTO metrics(run_id, key, count, first_step, last_step, last_value, last_time, min_value, "
+                                "max_value, value_sum, value_sum_count) SELECT md5(g::text), 'm' || lpad(k::text, 2, '0'), 1000, 0, "
+                                "999, v, 1700000060, v - 0.5, v + 0.5, v * 1000, 1000 FROM (SELECT g, k, ((g::bigint * 7919 + k * "
+                                "104729) %% 100003) / 100003.0 AS v FROM generate_series(0, %1 - 1) g, generate_series(0, 19) k) s")
+                     .arg(n),
+                 QStringLiteral("INSERT INTO tags(run_id, key, value) SELECT md5(g::text), 'stage', CASE WHEN g %% 10 = 0 THEN "
+                                "'prod' ELSE 'dev' END FROM generate_series(0, %1 - 1) g").arg(n),
+                 QStringLiteral("ANALYZE")}) {
+            QString why;
+            if (!server.exec(db, QString(sql).replace(QStringLiteral("%%"), QStringLiteral("%")), &why)) {
+                std::fprintf(stderr, "filling the team store failed: %s\n", qPrintable(why));
+                return 1;
+            }
+        }
+        std::printf("\nteam store: %d runs x 50 params x 20 metrics (made in %.1f s)\n", runs, fill.seconds());
+        const QString url = server.url(db);
+
+        // The table as the app loads it, and the memory it keeps.
+        double loadMs = 0, tableMb = 0;
+        {
+            auto opened = openStore(url);
+            if (!opened) {
+                std::fprintf(stderr, "%s\n", qPrintable(opened.error()));
+                return 1;
+            }
+            const double before = residentMb();
+            Stopwatch t;
+            auto loaded = (*opened)->loadRuns();
+            loadMs = t.seconds() * 1000;
+            tableMb = residentMb() - before;
+            if (!loaded || loaded->table->rowCount() != runs)
+                std::fprintf(stderr, "load failed: %s\n", loaded ? "wrong row count" : qPrintable(loaded.error()));
+        }
+        // The same rows through Qt Sql into nothing: what the wire and the driver cost alone.
+        double bytesMs = 0;
+        {
+            QSqlDatabase conn = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("bytes"));
+            conn.setHostName(QStringLiteral("127.0.0.1"));
+            conn.setPort(server.port());
+            conn.setDatabaseName(db);
+            conn.setUserName(QString::fromLatin1(test::PostgresTestServer::kAdmin));
+            conn.setPassword(QString::fromLatin1(test::PostgresTestServer::kAdminPassword));
+            if (conn.open()) {
+                Stopwatch t;
+                qint64 cells = 0;
+                for (const char* sql : {"SELECT r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.heartbeat, "
+                                        "r.heartbeat_interval_ms, r.host, r.pid, r.parent_id, r.notes, r.hypothesis FROM runs r "
+                                        "JOIN experiments e ON e.id = r.experiment_id",
+                         "SELECT run_id, key, type, value FROM params", "SELECT run_id, key, value FROM tags",
+                         "SELECT run_id, key, last_value, min_value, max_value, count, last_step, value_sum, nan_count FROM metrics"}) {
+                    QSqlQuery q(conn);
+                    q.setForwardOnly(true);
+                    q.exec(QString::fromLatin1(sql));
+                    const int columns = q.record().count();
+                    while (q.next())
+                        for (int c = 0; c < columns; ++c)
+                            cells += q.value(c).isNull() ? 0 : 1;
+                }
+                bytesMs = t.seconds() * 1000;
+                std::printf("  (%lld cells read)\n", qlonglong(cells));
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("bytes"));
+        report("table loaded (ms)", loadMs, "ms", "the same rows read into nothing (ms)", bytesMs);
+        std::printf("  resident memory the table added: %.0f MB\n", tableMb);
+
+        // A selective query: in the server, against every run loaded and evaluated in memory.
+        auto selectTime = [&](bool narrow, int* selected) {
+            auto opened = openStore(url);
+            if (!opened)
+                return 0.0;
+            Stopwatch t;
+            if (narrow && !(*opened)->narrowTo(RunQuery(query)))
+                std::fprintf(stderr, "the query was not narrowed\n");
+            auto loaded = (*opened)->loadRuns();
+            if (!loaded)
+                return 0.0;
+            *selected = int(RunQuery(query).select(*loaded->table).rows.size());
+            return t.seconds() * 1000;
+        };
+        int inServer = 0, inMemory = 0;
+        const double server_ms = selectTime(true, &inServer);
+        const double memory_ms = selectTime(false, &inMemory);
+        std::printf("  query \"%s\": %d runs (in memory: %d)\n", qPrintable(query), inServer, inMemory);
+        report("selective query, in the server (ms)", server_ms, "ms", "every run loaded, evaluated in memory (ms)", memory_ms);
+    }
+    return 0;
+}
+
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
+    if (argc > 1 && qstrcmp(argv[1], "scale") == 0) {
+        test::PostgresTestServer server;
+        if (!server.error().isEmpty()) {
+            std::fprintf(stderr, "bench_team_store: no server: %s\n", qPrintable(server.error()));
+            return 1;
+        }
+        std::vector<int> sizes;
+        for (int i = 2; i < argc; ++i)
+            sizes.push_back(std::atoi(argv[i]));
+        if (sizes.empty())
+            sizes = {1000, 10000, 100000};
+        return scale(server, sizes);
+    }
     const int runs = argc > 1 ? std::atoi(argv[1]) : 40;
     const int steps = argc > 2 ? std::atoi(argv[2]) : 20000;
     test::PostgresTestServer server;

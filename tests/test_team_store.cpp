@@ -10,7 +10,9 @@
 #include "window_test_support.h"
 #include "workspace.h"
 
+#include "run_query.h"
 #include "runlens/sqlite_db.h"
+#include "store_registry.h"
 #include "team_connection.h"
 #include "team_store_pusher.h"
 #include "team_store_dialog.h"
@@ -19,6 +21,7 @@
 #include <QCryptographicHash>
 #include <QScopeGuard>
 #include <QSemaphore>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
@@ -32,6 +35,7 @@
 #include <QTemporaryDir>
 
 #include <atomic>
+#include <optional>
 #include <cmath>
 #include <csignal>
 #include <cstring>
@@ -142,6 +146,14 @@ class TestTeamStore : public QObject {
         return server_->url(db);
     }
 
+    static QString localRunId(const QString& path)
+    {
+        SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadOnly);
+        auto st = db.prepare("SELECT id FROM runs");
+        st.step();
+        return QString::fromStdString(std::string(st.text(0)));
+    }
+
     QString teamDb(const QString& url) const { return url.section(QLatin1Char('/'), -1); }
 
     // Everything one team store holds, counted per table.
@@ -205,6 +217,7 @@ private slots:
     {
         QVERIFY(dir_.isValid());
         QStandardPaths::setTestModeEnabled(true); // the dialog's settings: not the user's
+        qunsetenv("RUNLENS_SYNC"); // a developer's own team store is no place for test runs
         server_ = std::make_unique<PostgresTestServer>();
         // Not a skip: CI installs the server, and a suite that skips it would pass without testing anything.
         QVERIFY2(server_->error().isEmpty(), qPrintable(server_->error()));
@@ -340,9 +353,9 @@ private slots:
         options.sync = url.toStdString();
         options.sync_interval = std::chrono::milliseconds(200);
         auto run = Run::start(path.toStdString(), options);
-        QVERIFY2(run.lastError().empty(), run.lastError().c_str());
         const QByteArray follower = "--run" + QByteArray(1, '\0') + QByteArray::fromStdString(run.id());
         const auto noneLeft = qScopeGuard([&] { processesWith(follower, true); });
+        QVERIFY2(run.lastError().empty(), run.lastError().c_str());
         QTRY_COMPARE_WITH_TIMEOUT(processesWith(follower), 1, 5000);
         // The URL, password and all, is not on the push's command line.
         QCOMPARE(processesWith(PostgresTestServer::kAdminPassword), 0);
@@ -398,12 +411,69 @@ private slots:
         for (int s = 0; s < 100; ++s)
             QVERIFY(run.logMetric("loss", 1.0 / (1 + s), s));
         QVERIFY(run.finish());
+        // A mistyped URL is refused before anything starts, its password not said.
+        auto typo = testRun("typo");
+        typo.sync = "postgressql://alice:pw-secret@db.lab/vision";
+        auto mistyped = Run::start(path.toStdString(), typo);
+        QVERIFY2(mistyped.lastError().find("team store's URL") != std::string::npos, mistyped.lastError().c_str());
+        QVERIFY(mistyped.lastError().find("pw-secret") == std::string::npos);
+        QVERIFY(mistyped.finish());
+        const auto cli = runCli({QStringLiteral("push"), path, QStringLiteral("postgressql://alice:pw-secret@db.lab/vision")});
+        QCOMPARE(cli.code, 3);
+        QVERIFY2(!cli.err.contains(QStringLiteral("pw-secret")) && cli.err.contains(QStringLiteral("not a team store URL")),
+            qPrintable(cli.err));
         // sync="" turns $RUNLENS_SYNC off for one run.
         auto options = testRun("off");
         options.sync = std::string();
         auto off = Run::start(path.toStdString(), options);
         QVERIFY2(off.lastError().empty(), off.lastError().c_str());
         QVERIFY(off.finish());
+    }
+
+    // A job stopped (Ctrl+Z) or a disk refusing writes stalls the heartbeat
+    // while the logger lives: the push it started waits for the run's end
+    // rather than take it for crashed. Without --logger-pid, it is crashed.
+    void aStalledLoggerIsAwaitedWhileItLives()
+    {
+        const QString path = makeStore(QStringLiteral("stalled.db"), 1, 10);
+        QString id;
+        {
+            SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            // Logged by this process (its host and pid), its heartbeat an hour old.
+            db.exec("UPDATE runs SET status = 'running', end_time = NULL, heartbeat = heartbeat - 3600000");
+            auto st = db.prepare("SELECT id FROM runs");
+            st.step();
+            id = QString::fromStdString(std::string(st.text(0)));
+        }
+        const QString url = team();
+        QProcess awaited;
+        awaited.start(QStringLiteral(RUNLENS_BIN), {QStringLiteral("push"), path, url, QStringLiteral("--watch"),
+            QStringLiteral("--interval"), QStringLiteral("0.2"), QStringLiteral("--run"), id, QStringLiteral("--logger-pid"),
+            QString::number(QCoreApplication::applicationPid())});
+        QVERIFY(awaited.waitForStarted());
+        const auto noneLeft = qScopeGuard([&] { awaited.kill(); awaited.waitForFinished(); });
+        QVERIFY2(!awaited.waitForFinished(2000), awaited.readAllStandardError().constData());
+        QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT status FROM runs")), QStringLiteral("running"));
+        {
+            SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            auto end = db.prepare("UPDATE runs SET status = 'finished', end_time = ?");
+            end.bind(1, int64_t(QDateTime::currentMSecsSinceEpoch())).run();
+        }
+        QVERIFY(awaited.waitForFinished(20000));
+        QCOMPARE(awaited.exitCode(), 0);
+        QCOMPARE(server_->value(teamDb(url), QStringLiteral("SELECT status FROM runs")), QStringLiteral("finished"));
+
+        // No logger to wait for: the stale run is crashed, pushed so, done.
+        const QString other = makeStore(QStringLiteral("stalled-alone.db"), 1, 10);
+        {
+            SqliteDb db(other.toStdString(), SqliteDb::Mode::ReadWriteCreate);
+            db.exec("UPDATE runs SET status = 'running', end_time = NULL, heartbeat = heartbeat - 3600000");
+        }
+        const QString lone = team();
+        const auto alone = runCli({QStringLiteral("push"), other, lone, QStringLiteral("--watch"), QStringLiteral("--interval"),
+            QStringLiteral("0.2"), QStringLiteral("--run"), localRunId(other)});
+        QCOMPARE(alone.code, 0);
+        QCOMPARE(server_->value(teamDb(lone), QStringLiteral("SELECT count(*) FROM runs")), QStringLiteral("1"));
     }
 
     void aPushKilledMidwayIsFinishedByTheNext()
@@ -506,6 +576,92 @@ private slots:
             QCOMPARE(t.code, f.code);
             QCOMPARE(t.out, f.out);
         }
+    }
+
+    // Queries evaluated in the server (team_run_filter.h): every one selects
+    // what the in-memory evaluator selects from the file the runs came from
+    // (CSV and JSON byte for byte, errors alike), and a selective one loads
+    // only the runs it may select, with every column of the store.
+    void queriesInTheServerSelectWhatMemoryDoes()
+    {
+        const QString path = local(QStringLiteral("parity.db"));
+        const double lrs[] = {0.1, 0.01, 0.001};
+        std::optional<Run> live;
+        QString someId;
+        for (int r = 0; r < 24; ++r) {
+            auto options = testRun("p-" + std::to_string(r));
+            options.experiment = r % 3 ? "mnist" : "cifar";
+            auto run = Run::start(path.toStdString(), options);
+            if (r == 5)
+                someId = QString::fromStdString(run.id());
+            run.logParam("lr", lrs[r % 3]);
+            run.logParam("opt", r % 2 ? "adam" : "sgd");
+            run.logParam("layers", int64_t(2 + r % 4));
+            if (r % 5 == 0)
+                run.logParam("only_some", "x");
+            run.setTag("stage", r % 4 == 0 ? "prod" : "dev");
+            run.logDataVersion("train", r % 2 ? "v1" : "v2");
+            run.logEnvironment("python", r % 2 ? "3.11.2" : "3.12.0");
+            for (int s = 0; s < 3; ++s)
+                run.logMetric("loss", 1.0 / (r + 1) + (2 - s), s);
+            run.logMetric("acc", r == 7 ? NAN : r == 8 ? INFINITY : 0.03 * r, 0);
+            if (r == 23) {
+                QVERIFY(run.flush());
+                live.emplace(std::move(run)); // still logging when pushed
+                continue;
+            }
+            run.finish(r % 6 == 1 ? RunStatus::Failed : r % 6 == 2 ? RunStatus::Killed : RunStatus::Finished);
+        }
+        const QString url = team();
+        QCOMPARE(runCli({QStringLiteral("push"), path, url}).code, 0);
+
+        const QStringList queries = {QStringLiteral("params.lr = 0.01"), QStringLiteral("params.lr < 0.05"),
+            QStringLiteral("params.lr != 0.1"), QStringLiteral("params.opt = adam"), QStringLiteral("params.opt = 'adam'"),
+            QStringLiteral("params.opt in (adam, rmsprop)"), QStringLiteral("params.opt not in (adam)"),
+            QStringLiteral("params.opt ~ '^ad'"), QStringLiteral("params.layers >= 4"), QStringLiteral("params.layers = '3'"),
+            QStringLiteral("params.only_some = x"), QStringLiteral("params.only_some != x"),
+            QStringLiteral("params.only_some = x and params.lr = 0.01"), QStringLiteral("params.nosuch = 1"),
+            QStringLiteral("tags.stage = prod"), QStringLiteral("tags.stage = prod and params.opt = sgd"),
+            QStringLiteral("tags.stage = prod or params.layers = 5"), QStringLiteral("not tags.stage = prod"),
+            QStringLiteral("data.train = v2"), QStringLiteral("data.train = 'v2' and status = finished"),
+            QStringLiteral("status = failed"), QStringLiteral("status = crashed"), QStringLiteral("status = running"),
+            QStringLiteral("status = FINISHED"), QStringLiteral("status in (killed, failed)"), QStringLiteral("status != finished"),
+            QStringLiteral("name = p-3"), QStringLiteral("name in (p-3, p-4, nosuch)"), QStringLiteral("name ~ 'p-1'"),
+            QStringLiteral("id = ") + someId, QStringLiteral("experiment = mnist"),
+            QStringLiteral("experiment = mnist and metrics.loss < 0.1"), QStringLiteral("metrics.loss < 0.1"),
+            QStringLiteral("metrics.loss <= 0.0625"), QStringLiteral("metrics.loss = 0.0625"), QStringLiteral("metrics.loss > '0.5'"),
+            QStringLiteral("metrics.acc > 0.5"), QStringLiteral("metrics.acc != 0.5"), QStringLiteral("metrics.acc = inf"),
+            QStringLiteral("metrics.acc < nan"), QStringLiteral("metrics.loss.min < 2.1"), QStringLiteral("metrics.loss.count > 1"),
+            QStringLiteral("metrics.loss - metrics.acc > 0 and params.opt = adam"), QStringLiteral("params.lr = 0.01 and seeds >= 1"),
+            QStringLiteral("params.lr = 0.01 order by metrics.loss desc limit 2"), QStringLiteral("params.lr = 0.01 and starred"),
+            QStringLiteral("(params.lr = 0.01 or params.lr = 0.1) and not params.opt = adam"),
+            QStringLiteral("tags.stage = prod and env.python = '3.11.2'"), QStringLiteral("start_time > '2000-01-01' and params.opt = adam"),
+            QStringLiteral("duration >= 0 and tags.stage = dev"), QStringLiteral("is_parent or params.opt = adam")};
+        for (const QString& query : queries)
+            for (const QString& format : {QStringLiteral("csv"), QStringLiteral("json")}) {
+                const auto f = runCli({QStringLiteral("runs"), path, QStringLiteral("--query"), query, QStringLiteral("--format"), format});
+                const auto t = runCli({QStringLiteral("runs"), url, QStringLiteral("--query"), query, QStringLiteral("--format"), format});
+                QVERIFY2(t.code == f.code && t.out == f.out && t.err == f.err,
+                    qPrintable(QStringLiteral("%1 (%2): file %3 %4 %5\nteam %6 %7 %8")
+                                   .arg(query, format).arg(f.code).arg(f.out, f.err).arg(t.code).arg(t.out, t.err)));
+            }
+
+        // Narrowed where it can be, with the store's columns all there.
+        auto reader = openStore(url);
+        QVERIFY2(reader, reader ? "" : qPrintable(reader.error()));
+        QVERIFY((*reader)->narrowTo(RunQuery(QStringLiteral("tags.stage = prod and params.opt = sgd"))));
+        auto narrowed = (*reader)->loadRuns();
+        QVERIFY2(narrowed, narrowed ? "" : qPrintable(narrowed.error()));
+        QCOMPARE(narrowed->table->rowCount(), 6);
+        QVERIFY(narrowed->table->param(QStringLiteral("only_some")));
+        QVERIFY(narrowed->table->metric(QStringLiteral("acc")));
+        QVERIFY(narrowed->table->dataVersion(QStringLiteral("train")));
+        // Not where the answer for one run needs the others.
+        QVERIFY(!(*reader)->narrowTo(RunQuery(QStringLiteral("params.lr = 0.01 and seeds >= 1"))));
+        auto whole = (*reader)->loadRuns();
+        QVERIFY2(whole, whole ? "" : qPrintable(whole.error()));
+        QCOMPARE(whole->table->rowCount(), 24);
+        QVERIFY(live->finish());
     }
 
     void theCopyChangedLastWins()
@@ -752,6 +908,7 @@ private slots:
         QCOMPARE(runCli({QStringLiteral("push"), makeStore(QStringLiteral("heard.db"), 1, 20), url}).code, 0);
         Workspace workspace;
         workspace.setLiveInterval(0);
+        workspace.setListening(true);
         workspace.open({url});
         workspace.waitForIdle();
         QCOMPARE(workspace.storeCount(), 1);
@@ -762,8 +919,13 @@ private slots:
 
         server_->stop();
         QVERIFY2(server_->start(), qPrintable(server_->error()));
+        // Long enough for the listener to have connected again (it looks
+        // every 5 s): the push is then heard, not caught up with.
+        QTest::qWait(7000);
+        workspace.waitForIdle();
+        QCOMPARE(workspace.store(0).table->rowCount(), 3);
         QCOMPARE(runCli({QStringLiteral("push"), makeStore(QStringLiteral("heard-after.db"), 1, 5), url}).code, 0);
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.store(0).table->rowCount(), 4, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.store(0).table->rowCount(), 4, 4000);
         workspace.waitForIdle();
         QVERIFY(workspace.store(0).problems.isEmpty());
     }

@@ -359,6 +359,7 @@ MainWindow::MainWindow(QWidget* parent)
     loadSettings();
     workspace_->setWaitForMissingStores(true);
     workspace_->setLiveInterval(1000);
+    workspace_->setListening(true);
 }
 
 MainWindow::~MainWindow() = default;

@@ -94,6 +94,9 @@ public:
     std::optional<int> limit() const;
     // The fields of `order by`, as written ("metrics.val_auc"), first key first.
     QStringList orderKeys() const;
+    // The syntax tree (null when the query did not parse), for a store that
+    // narrows what it loads by it (core/team/team_run_filter.h).
+    const query::Ast* ast() const { return ast_.get(); }
 
     // Why `text` cannot be a promotion rule (which says which runs qualify):
     // bad syntax, an order by or limit, or over kMaxRuleLength; else nullopt.

@@ -37,6 +37,12 @@ public:
         return inner_->loadArtifactBytes(root, item, limit);
     }
     QString changeStamp() const override;
+    // Not over the notebook's edits: a run renamed or tagged here would be
+    // judged by what the inner store holds and left out.
+    bool narrowTo(const RunQuery& query) override
+    {
+        return AnnotationOverlay::find(kind(), location(), {}).edits().empty() && inner_->narrowTo(query);
+    }
     std::unique_ptr<QObject> listenForChanges(std::function<void()> changed) override
     {
         return inner_->listenForChanges(std::move(changed));

@@ -26,6 +26,8 @@
 
 namespace runlens {
 
+class RunQuery;
+
 // Progress in [0, 1]; return false from the callback to cancel.
 using ProgressCallback = std::function<bool(double fraction)>;
 
@@ -70,6 +72,17 @@ public:
     // event loop, and the window reads the store at once rather than at its
     // next poll, which goes on beside. Null (the default): polling alone.
     // Listening stops when the object goes.
+    // The next loads may leave out the runs `query` cannot select, where the
+    // store can tell them apart before reading them (a team store, in its
+    // server): a command that selects a few runs of 100,000 reads those few.
+    // The query is still evaluated on what loads, which is a superset, so
+    // the answer is the same; the table then holds the columns of every run
+    // but the rows of those only. False (the default): every run loads.
+    virtual bool narrowTo(const RunQuery& query)
+    {
+        Q_UNUSED(query);
+        return false;
+    }
     virtual std::unique_ptr<QObject> listenForChanges(std::function<void()> changed)
     {
         Q_UNUSED(changed);

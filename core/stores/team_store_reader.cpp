@@ -9,6 +9,7 @@
 #include "team_schema.h"
 
 #include <QDateTime>
+#include <functional>
 #include <QHash>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -176,6 +177,12 @@ std::unique_ptr<QObject> TeamStoreReader::listenForChanges(std::function<void()>
     return std::make_unique<TeamChangeListener>(connection_->url(), std::move(changed));
 }
 
+bool TeamStoreReader::narrowTo(const RunQuery& query)
+{
+    filter_ = teamRunFilter(query);
+    return filter_.has_value();
+}
+
 Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
 {
     auto opened = beginSnapshot(*connection_);
@@ -209,10 +216,18 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     const std::string localHost = QSysInfo::machineHostName().toStdString();
     auto runs = snapshot.query(QStringLiteral(
         "SELECT r.id, r.name, e.name, r.status, r.start_time, r.end_time, r.heartbeat, r.heartbeat_interval_ms, r.host, "
-        "r.pid, r.parent_id, r.notes, r.hypothesis FROM runs r JOIN experiments e ON e.id = r.experiment_id "
-        "ORDER BY r.start_time, r.id COLLATE \"C\""));
+        "r.pid, r.parent_id, r.notes, r.hypothesis FROM runs r JOIN experiments e ON e.id = r.experiment_id")
+            + (filter_ ? QStringLiteral(" WHERE ") + filter_->condition : QString())
+            + QStringLiteral(" ORDER BY r.start_time, r.id COLLATE \"C\""),
+        filter_ ? filter_->values : QVariantList{});
     if (!runs)
         return Failure{runs.error()};
+    // Narrowed (narrowTo): each run's rows of the filtered runs only, in the same snapshot.
+    const QString onlyFiltered = filter_
+        ? QStringLiteral("run_id IN (SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE %1)")
+              .arg(filter_->condition)
+        : QStringLiteral("true");
+    const QVariantList filtered = filter_ ? filter_->values : QVariantList{};
     QHash<QString, int> rowOf;
     for (int64_t n = 1; runs->next(); ++n) {
         const QString id = runs->value(0).toString();
@@ -243,7 +258,7 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     };
 
     Columns paramColumn([&](const QString& key) { return table->paramColumn(key); });
-    auto params = snapshot.query(QStringLiteral("SELECT run_id, key, type, value FROM params ORDER BY run_id"));
+    auto params = snapshot.query(QStringLiteral("SELECT run_id, key, type, value FROM params WHERE ") + onlyFiltered + QStringLiteral(" ORDER BY run_id"), filtered);
     if (!params)
         return Failure{params.error()};
     for (int64_t n = 1; params->next(); ++n) {
@@ -259,7 +274,7 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
         return Failure{done.error()};
 
     Columns tagColumn([&](const QString& key) { return table->tagColumn(key); });
-    auto tags = snapshot.query(QStringLiteral("SELECT run_id, key, value FROM tags ORDER BY run_id"));
+    auto tags = snapshot.query(QStringLiteral("SELECT run_id, key, value FROM tags WHERE ") + onlyFiltered + QStringLiteral(" ORDER BY run_id"), filtered);
     if (!tags)
         return Failure{tags.error()};
     for (int64_t n = 1; tags->next(); ++n) {
@@ -274,7 +289,9 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     Columns metricColumn([&](const QString& key) { return table->metricColumn(key); });
     auto metrics = snapshot.query(QStringLiteral(
         "SELECT run_id, key, last_value, min_value, max_value, count, last_step, CASE WHEN value_sum_count = count AND "
-        "count > nan_count THEN value_sum / (count - nan_count) END, nan_count FROM metrics WHERE count > 0 ORDER BY run_id"));
+        "count > nan_count THEN value_sum / (count - nan_count) END, nan_count FROM metrics WHERE count > 0 AND ")
+            + onlyFiltered + QStringLiteral(" ORDER BY run_id"),
+        filtered);
     if (!metrics)
         return Failure{metrics.error()};
     for (int64_t n = 1; metrics->next(); ++n) {
@@ -289,7 +306,7 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
         return Failure{done.error()};
 
     Columns dataColumn([&](const QString& name) { return table->dataColumn(name); });
-    auto data = snapshot.query(QStringLiteral("SELECT run_id, name, version FROM data_versions ORDER BY run_id"));
+    auto data = snapshot.query(QStringLiteral("SELECT run_id, name, version FROM data_versions WHERE ") + onlyFiltered + QStringLiteral(" ORDER BY run_id"), filtered);
     if (!data)
         return Failure{data.error()};
     while (data->next())
@@ -298,7 +315,7 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     if (auto done = snapshot.finished(*data); !done)
         return Failure{done.error()};
 
-    auto git = snapshot.query(QStringLiteral("SELECT run_id, commit_sha, branch, dirty FROM git_info"));
+    auto git = snapshot.query(QStringLiteral("SELECT run_id, commit_sha, branch, dirty FROM git_info WHERE ") + onlyFiltered, filtered);
     if (!git)
         return Failure{git.error()};
     while (git->next())
@@ -309,7 +326,7 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
 
     // A run's environment is many rows, usually the same as other runs':
     // each distinct one is made once.
-    auto env = snapshot.query(QStringLiteral("SELECT run_id, key, value FROM environment ORDER BY run_id, key COLLATE \"C\""));
+    auto env = snapshot.query(QStringLiteral("SELECT run_id, key, value FROM environment WHERE ") + onlyFiltered + QStringLiteral(" ORDER BY run_id, key COLLATE \"C\""), filtered);
     if (!env)
         return Failure{env.error()};
     {
@@ -340,6 +357,32 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
         if (auto done = snapshot.finished(*env); !done)
             return Failure{done.error()};
         finishRun();
+    }
+    // Narrowed, the table still has every key the store has as a column (a
+    // CSV's header, an unknown key's error, are the whole store's), each
+    // listed from its index a key at a time.
+    if (filter_) {
+        for (const auto& [sql, add] : {
+                 std::pair{"WITH RECURSIVE k(key) AS (SELECT min(key) FROM params UNION ALL SELECT (SELECT min(key) FROM "
+                           "params WHERE key > k.key) FROM k WHERE k.key IS NOT NULL) SELECT key FROM k WHERE key IS NOT NULL",
+                     std::function<void(const QString&)>([&](const QString& key) { table->paramColumn(key); })},
+                 std::pair{"WITH RECURSIVE k(key) AS (SELECT min(key) FROM tags UNION ALL SELECT (SELECT min(key) FROM "
+                           "tags WHERE key > k.key) FROM k WHERE k.key IS NOT NULL) SELECT key FROM k WHERE key IS NOT NULL",
+                     std::function<void(const QString&)>([&](const QString& key) { table->tagColumn(key); })},
+                 std::pair{"WITH RECURSIVE k(key) AS (SELECT min(key) FROM metrics WHERE count > 0 UNION ALL SELECT (SELECT "
+                           "min(key) FROM metrics WHERE key > k.key AND count > 0) FROM k WHERE k.key IS NOT NULL) SELECT "
+                           "key FROM k WHERE key IS NOT NULL",
+                     std::function<void(const QString&)>([&](const QString& key) { table->metricColumn(key); })},
+                 std::pair{"SELECT DISTINCT name FROM data_versions",
+                     std::function<void(const QString&)>([&](const QString& name) { table->dataColumn(name); })}}) {
+            auto keys = snapshot.query(QString::fromLatin1(sql));
+            if (!keys)
+                return Failure{keys.error()};
+            while (keys->next())
+                add(keys->value(0).toString());
+            if (auto done = snapshot.finished(*keys); !done)
+                return Failure{done.error()};
+        }
     }
     table->sortColumns();
     if (progress)

@@ -8,11 +8,13 @@
 
 #include "store_format.h"
 #include "store_reader.h"
+#include "team_run_filter.h"
 #include "team_store_url.h"
 
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace runlens {
 
@@ -38,11 +40,14 @@ public:
     // why, and reads again when the counter comes back).
     QString changeStamp() const override;
     std::unique_ptr<QObject> listenForChanges(std::function<void()> changed) override;
+    // The condition goes to the server (team_run_filter.h).
+    bool narrowTo(const RunQuery& query) override;
 
 private:
     explicit TeamStoreReader(std::unique_ptr<TeamConnection> connection);
 
     std::unique_ptr<TeamConnection> connection_;
+    std::optional<TeamRunFilter> filter_;
 };
 
 } // namespace runlens

@@ -34,6 +34,12 @@ public:
         check();
     }
 
+    void notified(const QString& channel)
+    {
+        if (channel == QLatin1String(TeamChangeListener::kChannel))
+            emit heard();
+    }
+
 signals:
     // Queued to the listener, which Qt disconnects when it goes.
     void heard();
@@ -59,10 +65,8 @@ private:
             return;
         if (!driver->subscribeToNotification(QLatin1String(TeamChangeListener::kChannel)))
             return;
-        connect(driver, &QSqlDriver::notification, this, [this](const QString& channel) {
-            if (channel == QLatin1String(TeamChangeListener::kChannel))
-                emit heard();
-        });
+        // The same driver reconnects after a restart: connected once.
+        connect(driver, &QSqlDriver::notification, this, &ListenerWorker::notified, Qt::UniqueConnection);
         emit heard(); // what was pushed while nobody listened
     }
 
@@ -85,13 +89,19 @@ TeamChangeListener::TeamChangeListener(const TeamStoreUrl& url, std::function<vo
     connect(worker, &ListenerWorker::heard, this, [changed = std::move(changed)] { changed(); });
     connect(thread_, &QThread::started, worker, &ListenerWorker::start);
     connect(thread_, &QThread::finished, worker, &QObject::deleteLater);
-    connect(thread_, &QThread::finished, thread_, &QObject::deleteLater);
     thread_->start();
 }
 
 TeamChangeListener::~TeamChangeListener()
 {
+    // Waited for a moment (the usual case: done at once), so that it is not
+    // still running when the application tears down Qt Sql; one stuck in a
+    // connect to a server that is away ends on its own and deletes itself.
     thread_->quit();
+    if (thread_->wait(QDeadlineTimer(kStopWaitMs)))
+        delete thread_;
+    else
+        connect(thread_, &QThread::finished, thread_, &QObject::deleteLater);
 }
 
 } // namespace runlens

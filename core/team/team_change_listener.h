@@ -25,14 +25,16 @@ public:
     // after each push, and after the listener (re)connects: pushes made while
     // it was not listening are not heard.
     TeamChangeListener(const TeamStoreUrl& url, std::function<void()> changed, QObject* parent = nullptr);
-    // Returns at once: a thread still waiting for a server ends on its own.
+    // Waits up to kStopWaitMs for its thread; one still waiting for a server
+    // then ends on its own.
     ~TeamChangeListener() override;
 
     // The channel every push notifies.
     static constexpr const char* kChannel = "runlens_team";
 
 private:
-    QThread* thread_ = nullptr; // deletes itself once finished
+    static constexpr int kStopWaitMs = 3000;
+    QThread* thread_ = nullptr; // deleted by the destructor, or by itself once it ends
 };
 
 } // namespace runlens

@@ -136,7 +136,12 @@ bool TeamConnection::isUnreachable(const QString& message)
     // against one that answered no (a password, a database, a right).
     for (const char* words : {"could not connect", "Connection refused", "server closed the connection", "timeout expired",
              "No route to host", "could not translate host name", "Network is unreachable", "no connection to the server",
-             "the database system is starting up", "the database system is shutting down", "terminating connection"})
+             "the database system is starting up", "the database system is shutting down", "terminating connection",
+             "Connection timed out", "Connection reset", "could not receive data", "could not send data", "SSL SYSCALL",
+             "the database system is in recovery mode", "not yet accepting connections", "Host is down",
+             "Temporary failure in name resolution",
+             // A server's socket gone during a restart (a host=/socket/dir URL).
+             "No such file or directory"})
         if (message.contains(QLatin1String(words), Qt::CaseInsensitive))
             return true;
     return false;

@@ -116,6 +116,7 @@ struct LocalRun {
     int64_t revisionTime = 0; // the newest of its heartbeat, end and last edit: the conflict rule's clock
     int64_t points = 0;       // every series' count, summed
     int64_t metrics = 0;
+    bool markedRunning = false; // its row says running (its logger alive or not)
     bool logging = false;     // marked running by a logger that is still alive (runlens/run_liveness.h)
 };
 
@@ -178,7 +179,8 @@ private:
     LocalRun runOf(const SqliteStatement& st) const
     {
         LocalRun run{text(st.text(0)), text(st.text(1)), text(st.text(2)), st.int64(3), st.int64(4), st.int64(5)};
-        run.logging = st.text(6) == "running"
+        run.markedRunning = st.text(6) == "running";
+        run.logging = run.markedRunning
             && runLiveness({st.int64(7), st.int64(8), st.text(9), st.int64(10)}, QDateTime::currentMSecsSinceEpoch(),
                    localHost_)
                 == Liveness::Alive;
@@ -477,6 +479,7 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
             if (pusher.compare(listed, false) == Pusher::TeamCopy::Same) {
                 ++report.runsUnchanged;
                 report.runsLogging += listed.logging;
+                report.runsMarkedRunning += listed.markedRunning;
                 continue;
             }
             try {
@@ -503,6 +506,7 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
                     else
                         ++report.runsUnchanged;
                     report.runsLogging += run->logging;
+                    report.runsMarkedRunning += run->markedRunning;
                     continue;
                 }
                 pusher.send(*run, report);
@@ -514,6 +518,7 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
                 inTransaction = false;
                 ++report.runsSent;
                 report.runsLogging += run->logging;
+                report.runsMarkedRunning += run->markedRunning;
             } catch (const PushFailure& failure) {
                 // Rolled back here, while the prepared statements still
                 // exist (freeing them in an aborted transaction fails).

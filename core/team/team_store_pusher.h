@@ -34,6 +34,9 @@ struct PushReport {
     // Of the runs pushed or found there already, those still logging when
     // read (a live logger's): a later push has more to send.
     int runsLogging = 0;
+    // Of those, the ones whose row says running, their logger alive or not
+    // (a stalled heartbeat: a stopped job, a disk refusing writes).
+    int runsMarkedRunning = 0;
     // Runs asked for by id (PushOptions::runs) that the store does not hold.
     QStringList missing;
 };

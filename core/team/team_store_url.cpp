@@ -30,8 +30,15 @@ bool TeamStoreUrl::looksLikeOne(const QString& text)
 
 Result<TeamStoreUrl> TeamStoreUrl::parse(const QString& text)
 {
-    if (!looksLikeOne(text))
-        return Failure{QStringLiteral("'%1' is not a team store URL (postgresql://user@host/database)").arg(text)};
+    if (!looksLikeOne(text)) {
+        // Not quoted whole when it may hold a password ("postgressql://u:pw@..."
+        // or a libpq "host=... password=..." string): its scheme only.
+        const bool secret = text.contains(QLatin1Char('@')) || text.contains(QLatin1Char('='));
+        const QString shown = !secret ? text
+            : text.contains(QLatin1String("://")) ? text.section(QLatin1String("://"), 0, 0) + QStringLiteral("://...")
+                                                  : QStringLiteral("...");
+        return Failure{QStringLiteral("'%1' is not a team store URL (postgresql://user@host/database)").arg(shown)};
+    }
     const QUrl url(text, QUrl::StrictMode);
     // Not QUrl's errorString(): it quotes the URL, password and all.
     if (!url.isValid())

@@ -29,13 +29,15 @@ QStringList addStoreDerivedMetrics(LoadedStore& store)
 
 } // namespace
 
-Result<LoadedStore> LoadedStore::open(const QString& path, const QString& kind, bool deleted)
+Result<LoadedStore> LoadedStore::open(const QString& path, const QString& kind, bool deleted, const QString& selectedBy)
 {
     auto reader = openStore(path, kind, deleted);
     if (!reader)
         return Failure{reader.error()};
     LoadedStore store;
     store.reader = std::move(*reader);
+    if (!selectedBy.isEmpty() && readDerivedMetrics(*store.reader).empty())
+        store.reader->narrowTo(RunQuery(selectedBy));
     if (auto loaded = store.reload(); !loaded)
         return Failure{loaded.error()};
     return store;

@@ -24,8 +24,13 @@ struct LoadedStore {
     QStringList derivedMetricProblems;
 
     // `kind` forces a format (store_registry.h); `deleted` keeps the runs
-    // other tools marked deleted.
-    static Result<LoadedStore> open(const QString& path, const QString& kind = {}, bool deleted = false);
+    // other tools marked deleted. `selectedBy`: the query the caller will
+    // select with, for a store that can leave out the runs it cannot select
+    // before reading them (a team store, StoreReader::narrowTo); the
+    // selection is the same, the table has fewer rows. Not with derived
+    // metrics, which the store does not know and may read baselines.
+    static Result<LoadedStore> open(const QString& path, const QString& kind = {}, bool deleted = false,
+                                    const QString& selectedBy = {});
     // Reads the runs again (a store still being written); the table is
     // replaced only when the read succeeds.
     Result<bool> reload();

@@ -143,6 +143,8 @@ void Workspace::startLoad(const QString& path, int storeIndex, bool reopen)
 
 std::shared_ptr<QObject> Workspace::listenTo(StoreReader& reader, const QString& path)
 {
+    if (!listening_)
+        return nullptr;
     return reader.listenForChanges([this, path] {
         const auto it = std::find_if(stores_.begin(), stores_.end(), [&](const Store& s) { return s.path == path; });
         if (it != stores_.end())
@@ -216,6 +218,9 @@ void Workspace::finishLoad(const QString& path, std::shared_ptr<StoreReader> rea
     it->stamp = stamp;
     it->loadedAtMs = QDateTime::currentMSecsSinceEpoch();
     rebuildMerged();
+    // Told of a change while this read ran: it may be from before it.
+    if (recheck_.remove(path))
+        checkStore(int(it - stores_.begin()));
 }
 
 void Workspace::rebuildMerged()
@@ -274,10 +279,22 @@ void Workspace::refresh(bool force)
     }
 }
 
+void Workspace::setListening(bool listen)
+{
+    if (listen == listening_)
+        return;
+    listening_ = listen;
+    for (Store& s : stores_)
+        s.listener = listen ? listenTo(*s.reader, s.path) : nullptr;
+}
+
 void Workspace::checkStore(int i)
 {
-    if (refreshing_.contains(i) || checking_.contains(stores_[size_t(i)].path))
+    if (refreshing_.contains(i) || checking_.contains(stores_[size_t(i)].path)) {
+        // What is being read may be from before the change: look again after.
+        recheck_.insert(stores_[size_t(i)].path);
         return;
+    }
     // Stamping a folder store stats thousands of paths: off the GUI thread.
     const QString path = stores_[size_t(i)].path;
     checking_.insert(path);
@@ -289,8 +306,12 @@ void Workspace::checkStore(int i)
             const int index = int(it - stores_.begin());
             if (it == stores_.end() || refreshing_.contains(index))
                 return;
-            if (it->stamp == stamp && !livenessDue(*it))
+            if (it->stamp == stamp && !livenessDue(*it)) {
+                if (recheck_.remove(path))
+                    checkStore(index);
                 return;
+            }
+            recheck_.remove(path); // this read comes after the change
             refreshing_.insert(index);
             startLoad(path, index);
         }, Qt::QueuedConnection);

@@ -97,6 +97,10 @@ public:
     bool isLoading() const { return loading_ > 0; }
     // Polls the stores for writes every `ms` milliseconds (0 turns it off).
     void setLiveInterval(int ms);
+    // Also hears the stores that tell of their changes (a team store's
+    // pushes, StoreReader::listenForChanges) and reads them at once: for a
+    // window; a one-off load (the CLI's report) opens no listener. Off by default.
+    void setListening(bool listen);
 
     int storeCount() const { return int(stores_.size()); }
     const Store& store(int i) const { return stores_[size_t(i)]; }
@@ -258,6 +262,8 @@ private:
     // One thread: edits are kept in the order they were made.
     QThreadPool editPool_;
     QSet<QString> checking_; // stores whose change stamp is being taken
+    QSet<QString> recheck_;  // told of a change while being checked or read: looked at again after
+    bool listening_ = false;
     QTimer liveTimer_;
 
     // Prepared series kept for replotting (raw and smoothed), within a budget.

@@ -7,6 +7,7 @@ Needs PYTHONPATH=<build>/python and RUNLENS_BIN=<build>/bin/runlens (ctest sets 
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ class LoggingEndToEnd(unittest.TestCase):
 
     def script(self, body, env=None, expect_rc=0):
         full_env = dict(os.environ)
+        full_env.pop("RUNLENS_SYNC", None)   # a developer's own team store is no place for test runs
         full_env.update(env or {})
         proc = subprocess.run([sys.executable, "-c", textwrap.dedent(body)], cwd=self.tmp.name, env=full_env,
                               capture_output=True, text=True, timeout=120)
@@ -394,7 +396,8 @@ class LoggingEndToEnd(unittest.TestCase):
         record = os.path.join(self.tmp.name, "push-calls")
         fake = os.path.join(self.tmp.name, "fake-runlens")
         with open(fake, "w") as f:
-            f.write(f"#!/bin/sh\nprintf '%s|' \"$@\" >> {record}\necho \"sync=$RUNLENS_SYNC\" >> {record}\n")
+            # One line a call, in one write: two stand-ins run at once.
+            f.write(f"#!/bin/sh\nline=$(printf '%s|' \"$@\")\necho \"$line sync=$RUNLENS_SYNC\" >> {record}\n")
         os.chmod(fake, 0o755)
         env = {"RUNLENS_BIN": fake, "RUNLENS_SYNC": "postgresql://team@db.lab/env"}
         proc = self.script(f"""
@@ -420,10 +423,13 @@ class LoggingEndToEnd(unittest.TestCase):
         with open(record) as f:
             calls = f.read().splitlines()
         self.assertEqual(len(calls), 2, calls)
-        self.assertEqual(calls[0], f"push|{self.store}|--watch|--interval|0.5|--run|{ids[0]}|sync=postgresql://team@db.lab/env")
+        by_run = {line.split("--run|")[1].split("|")[0]: line for line in calls}
+        self.assertRegex(by_run[ids[0]], rf"^push\|{re.escape(self.store)}\|--watch\|--interval\|0\.5\|--run\|{ids[0]}"
+                                         rf"\|--logger-pid\|[0-9]+\| sync=postgresql://team@db\.lab/env$")
         # The URL given replaces $RUNLENS_SYNC's, and its password is in the
         # environment only, not the command line.
-        self.assertEqual(calls[1], f"push|{self.store}|--watch|--interval|5|--run|{ids[1]}|sync=postgresql://team:pw@db.lab/told")
+        self.assertRegex(by_run[ids[1]], rf"^push\|{re.escape(self.store)}\|--watch\|--interval\|5\|--run\|{ids[1]}"
+                                         rf"\|--logger-pid\|[0-9]+\| sync=postgresql://team:pw@db\.lab/told$")
         self.assertEqual(set(self.runs()), {"from-env", "told", "off"})
 
     def test_a_sync_that_cannot_start_is_said_and_the_run_logs_on(self):

@@ -10,7 +10,10 @@
 // crashes, so the run's end still reaches the team.
 #include "run_internal.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -72,17 +75,26 @@ std::string runlensCommand()
 
 std::string Run::Impl::startSync(const std::string& url, std::chrono::milliseconds interval)
 {
-    if (url.empty())
-        return "sync needs a team store's URL (postgresql://...)";
-    if (interval.count() < 100)
-        return "the sync interval must be at least 100 ms";
+    // Checked here, not by the push: a mistyped URL would otherwise be
+    // echoed, password and all, into the training's log.
+    auto startsWith = [&](std::string_view prefix) {
+        return url.size() >= prefix.size()
+            && std::equal(prefix.begin(), prefix.end(), url.begin(),
+                [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); });
+    };
+    if (!startsWith("postgresql://") && !startsWith("postgres://"))
+        return "sync takes a team store's URL (postgresql://user@host/database)";
+    if (interval.count() < 100 || interval.count() > 86'400'000)
+        return "the sync interval is 100 ms to a day";
     std::error_code ec;
     const std::string store = fs::absolute(store_path, ec).string();
     const std::string command = detail::runlensCommand();
+    // Seconds, in the C locale whatever the training's (a "0,5" is no interval).
     char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%g", double(interval.count()) / 1000.0);
-    std::vector<std::string> args
-        = {command, "push", store, "--watch", "--interval", seconds, "--run", id};
+    const auto printed = std::to_chars(seconds, seconds + sizeof seconds - 1, double(interval.count()) / 1000.0);
+    *printed.ptr = '\0';
+    std::vector<std::string> args = {command, "push", store, "--watch", "--interval", seconds, "--run", id,
+        "--logger-pid", std::to_string(::getpid())};
     // The URL goes in the environment: a password in it stays out of `ps`.
     std::vector<std::string> env;
     for (char** e = environ; e && *e; ++e)
@@ -102,13 +114,21 @@ std::string Run::Impl::startSync(const std::string& url, std::chrono::millisecon
     posix_spawn_file_actions_init(&files);
     posix_spawnattr_init(&attr);
     // Its own session: Ctrl+C on the training job, or its terminal closing,
-    // leaves the push to send the run's end. Its reports go to the training's
-    // stderr; what it pushed (stdout) is not the training's business.
+    // leaves the push to send the run's end. It holds none of the
+    // training's files: a pipe it kept open (`train.py 2>&1 | tee log`, a
+    // sweep driver capturing output, CI) would keep its reader waiting for
+    // as long as the push lives. Its reports go to the training's terminal,
+    // else to STORE.push.log; what it pushed (stdout) is not the training's
+    // business. SIGPIPE stays as the training had it.
+    const std::string log = store + ".push.log";
     posix_spawn_file_actions_addopen(&files, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    if (!::isatty(STDERR_FILENO))
+        posix_spawn_file_actions_addopen(&files, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_addclosefrom_np(&files, 3);
     sigset_t defaults, none;
     sigemptyset(&defaults);
-    for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGCHLD})
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGCHLD})
         sigaddset(&defaults, sig);
     sigemptyset(&none);
     posix_spawnattr_setsigdefault(&attr, &defaults);
