@@ -576,6 +576,23 @@ private slots:
             QCOMPARE(t.code, f.code);
             QCOMPARE(t.out, f.out);
         }
+        // And the comparison report: the same page but for where the runs came from.
+        QByteArray reports[2];
+        for (int i = 0; i < 2; ++i) {
+            const QString where = i == 0 ? path : url;
+            const QString out = local(QStringLiteral("report-%1.html").arg(i));
+            const auto made = runCli({QStringLiteral("report"), where, QStringLiteral("--query"),
+                QStringLiteral("status = finished"), QStringLiteral("-o"), out});
+            QVERIFY2(made.code == 0, qPrintable(made.err));
+            QFile page(out);
+            QVERIFY(page.open(QIODevice::ReadOnly));
+            reports[i] = page.readAll();
+            for (const QString& shown : {where, (*TeamStoreUrl::parse(url)).display(), QFileInfo(path).fileName(),
+                     (*TeamStoreUrl::parse(url)).shortName()})
+                reports[i].replace(shown.toUtf8(), "STORE");
+        }
+        QVERIFY(reports[0].size() > 1000);
+        QVERIFY2(reports[0] == reports[1], "the report from the team store differs from the file's");
     }
 
     // Queries evaluated in the server (team_run_filter.h): every one selects
