@@ -834,6 +834,22 @@ private slots:
         QVERIFY2(wrong.error().contains(QStringLiteral("password authentication failed")), qPrintable(wrong.error()));
         QVERIFY(!wrong.error().contains(QStringLiteral("not-it")));
 
+        // libpq's ?user= spelling opens as the user in the URL does; two users are refused.
+        const auto byOption = openStore(QStringLiteral("postgresql://127.0.0.1:%1/%2?user=%3&password=x")
+                                            .arg(server_->port()).arg(db, QString::fromLatin1(PostgresTestServer::kAdmin)));
+        QVERIFY(!byOption); // password= is not an option Runlens passes on
+        const auto userOption = TeamStoreUrl::parse(QStringLiteral("postgresql://db.lab/vision?user=alice"));
+        QVERIFY(userOption);
+        QCOMPARE(userOption->user, QStringLiteral("alice"));
+        const auto twoUsers = TeamStoreUrl::parse(QStringLiteral("postgresql://bob@db.lab/vision?user=alice"));
+        QVERIFY(!twoUsers);
+        QVERIFY2(twoUsers.error().contains(QStringLiteral("two users")), qPrintable(twoUsers.error()));
+        qputenv("PGPASSWORD", PostgresTestServer::kAdminPassword);
+        auto viaOption = openStore(QStringLiteral("postgresql://127.0.0.1:%1/%2?user=%3")
+                                       .arg(server_->port()).arg(db, QString::fromLatin1(PostgresTestServer::kAdmin)));
+        qunsetenv("PGPASSWORD");
+        QVERIFY2(viaOption, viaOption ? "" : qPrintable(viaOption.error()));
+
         const auto noDb = openStore(QStringLiteral("postgresql://someone@127.0.0.1:%1/").arg(server_->port()));
         QVERIFY(!noDb);
         QVERIFY2(noDb.error().contains(QStringLiteral("names no database")), qPrintable(noDb.error()));

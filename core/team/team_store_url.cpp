@@ -16,7 +16,7 @@ const QStringList& knownOptions()
         QStringLiteral("sslcert"), QStringLiteral("sslkey"), QStringLiteral("sslcrl"), QStringLiteral("connect_timeout"),
         QStringLiteral("application_name"), QStringLiteral("target_session_attrs"), QStringLiteral("host"),
         QStringLiteral("hostaddr"), QStringLiteral("passfile"), QStringLiteral("service"), QStringLiteral("options"),
-        QStringLiteral("gssencmode"), QStringLiteral("keepalives"), QStringLiteral("keepalives_idle")};
+        QStringLiteral("gssencmode"), QStringLiteral("keepalives"), QStringLiteral("keepalives_idle"), QStringLiteral("user")};
     return names;
 }
 
@@ -73,6 +73,11 @@ Result<TeamStoreUrl> TeamStoreUrl::parse(const QString& text)
             if (key == QLatin1String("hostaddr"))
                 return Failure{QStringLiteral("the team store URL's 'hostaddr=' is not taken; write the address as the host")};
             out.host = value; // a socket folder: postgresql:///db?host=/var/run/postgresql
+        } else if (key == QLatin1String("user")) {
+            // libpq's own spelling (postgresql://db.lab/vision?user=alice): the URL's user.
+            if (!out.user.isEmpty() && out.user != value)
+                return Failure{QStringLiteral("the team store URL names two users ('%1' and user=%2)").arg(out.user, value)};
+            out.user = value;
         } else {
             out.options.append({key, value});
         }
