@@ -248,7 +248,9 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     }
     if (auto done = snapshot.finished(*runs); !done)
         return Failure{done.error()};
-    // Rows of one run come together (each query orders by run): one lookup per run.
+    // Rows come in the server's order, not sorted (a sort of millions of
+    // param rows spilled to disk and grew worse than linearly): a lookup
+    // when the run changes, which in table order is once per run.
     auto rowFor = [&, lastId = QString(), lastRow = -1](const QString& id) mutable {
         if (id != lastId) {
             lastId = id;
@@ -258,7 +260,7 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     };
 
     Columns paramColumn([&](const QString& key) { return table->paramColumn(key); });
-    auto params = snapshot.query(QStringLiteral("SELECT run_id, key, type, value FROM params WHERE ") + onlyFiltered + QStringLiteral(" ORDER BY run_id"), filtered);
+    auto params = snapshot.query(QStringLiteral("SELECT run_id, key, type, value FROM params WHERE ") + onlyFiltered, filtered);
     if (!params)
         return Failure{params.error()};
     for (int64_t n = 1; params->next(); ++n) {
@@ -274,7 +276,7 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
         return Failure{done.error()};
 
     Columns tagColumn([&](const QString& key) { return table->tagColumn(key); });
-    auto tags = snapshot.query(QStringLiteral("SELECT run_id, key, value FROM tags WHERE ") + onlyFiltered + QStringLiteral(" ORDER BY run_id"), filtered);
+    auto tags = snapshot.query(QStringLiteral("SELECT run_id, key, value FROM tags WHERE ") + onlyFiltered, filtered);
     if (!tags)
         return Failure{tags.error()};
     for (int64_t n = 1; tags->next(); ++n) {
@@ -290,7 +292,7 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     auto metrics = snapshot.query(QStringLiteral(
         "SELECT run_id, key, last_value, min_value, max_value, count, last_step, CASE WHEN value_sum_count = count AND "
         "count > nan_count THEN value_sum / (count - nan_count) END, nan_count FROM metrics WHERE count > 0 AND ")
-            + onlyFiltered + QStringLiteral(" ORDER BY run_id"),
+            + onlyFiltered,
         filtered);
     if (!metrics)
         return Failure{metrics.error()};
