@@ -436,15 +436,12 @@ private slots:
     void aStalledLoggerIsAwaitedWhileItLives()
     {
         const QString path = makeStore(QStringLiteral("stalled.db"), 1, 10);
-        QString id;
         {
             SqliteDb db(path.toStdString(), SqliteDb::Mode::ReadWriteCreate);
             // Logged by this process (its host and pid), its heartbeat an hour old.
             db.exec("UPDATE runs SET status = 'running', end_time = NULL, heartbeat = heartbeat - 3600000");
-            auto st = db.prepare("SELECT id FROM runs");
-            st.step();
-            id = QString::fromStdString(std::string(st.text(0)));
         }
+        const QString id = localRunId(path);
         const QString url = team();
         QProcess awaited;
         awaited.start(QStringLiteral(RUNLENS_BIN), {QStringLiteral("push"), path, url, QStringLiteral("--watch"),

@@ -364,20 +364,21 @@ Result<LoadedRuns> TeamStoreReader::loadRuns(const ProgressCallback& progress)
     // CSV's header, an unknown key's error, are the whole store's), each
     // listed from its index a key at a time.
     if (filter_) {
+        // The distinct keys of a key-indexed table, a key at a time (a loose index scan).
+        const auto keysOf = [](const char* table, const char* also) {
+            return QStringLiteral("WITH RECURSIVE k(key) AS (SELECT min(key) FROM %1 WHERE true%2 UNION ALL SELECT (SELECT "
+                                  "min(key) FROM %1 WHERE key > k.key%2) FROM k WHERE k.key IS NOT NULL) SELECT key FROM k "
+                                  "WHERE key IS NOT NULL")
+                .arg(QLatin1String(table), QLatin1String(also));
+        };
         for (const auto& [sql, add] : {
-                 std::pair{"WITH RECURSIVE k(key) AS (SELECT min(key) FROM params UNION ALL SELECT (SELECT min(key) FROM "
-                           "params WHERE key > k.key) FROM k WHERE k.key IS NOT NULL) SELECT key FROM k WHERE key IS NOT NULL",
-                     std::function<void(const QString&)>([&](const QString& key) { table->paramColumn(key); })},
-                 std::pair{"WITH RECURSIVE k(key) AS (SELECT min(key) FROM tags UNION ALL SELECT (SELECT min(key) FROM "
-                           "tags WHERE key > k.key) FROM k WHERE k.key IS NOT NULL) SELECT key FROM k WHERE key IS NOT NULL",
-                     std::function<void(const QString&)>([&](const QString& key) { table->tagColumn(key); })},
-                 std::pair{"WITH RECURSIVE k(key) AS (SELECT min(key) FROM metrics WHERE count > 0 UNION ALL SELECT (SELECT "
-                           "min(key) FROM metrics WHERE key > k.key AND count > 0) FROM k WHERE k.key IS NOT NULL) SELECT "
-                           "key FROM k WHERE key IS NOT NULL",
+                 std::pair{keysOf("params", ""), std::function<void(const QString&)>([&](const QString& key) { table->paramColumn(key); })},
+                 std::pair{keysOf("tags", ""), std::function<void(const QString&)>([&](const QString& key) { table->tagColumn(key); })},
+                 std::pair{keysOf("metrics", " AND count > 0"),
                      std::function<void(const QString&)>([&](const QString& key) { table->metricColumn(key); })},
-                 std::pair{"SELECT DISTINCT name FROM data_versions",
+                 std::pair{QStringLiteral("SELECT DISTINCT name FROM data_versions"),
                      std::function<void(const QString&)>([&](const QString& name) { table->dataColumn(name); })}}) {
-            auto keys = snapshot.query(QString::fromLatin1(sql));
+            auto keys = snapshot.query(sql);
             if (!keys)
                 return Failure{keys.error()};
             while (keys->next())

@@ -466,6 +466,11 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
                 if (std::none_of(runs.begin(), runs.end(), [&](const LocalRun& run) { return run.id == id; }))
                     report.missing << id;
         }
+        // A run pushed or there already, as it was read: still logging or not.
+        const auto tally = [&report](const LocalRun& run) {
+            report.runsLogging += run.logging;
+            report.runsMarkedRunning += run.markedRunning;
+        };
         int done = 0;
         for (const LocalRun& listed : runs) {
             if (progress && !progress(done, int(runs.size())))
@@ -478,8 +483,7 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
             QString newerFrom;
             if (pusher.compare(listed, false) == Pusher::TeamCopy::Same) {
                 ++report.runsUnchanged;
-                report.runsLogging += listed.logging;
-                report.runsMarkedRunning += listed.markedRunning;
+                tally(listed);
                 continue;
             }
             try {
@@ -505,8 +509,7 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
                                                 .arg(run->name, run->id, newerFrom);
                     else
                         ++report.runsUnchanged;
-                    report.runsLogging += run->logging;
-                    report.runsMarkedRunning += run->markedRunning;
+                    tally(*run);
                     continue;
                 }
                 pusher.send(*run, report);
@@ -517,8 +520,7 @@ Result<PushReport> pushToTeamStore(const QString& localStore, TeamConnection& te
                     throw PushFailure{team.describe(db.lastError())};
                 inTransaction = false;
                 ++report.runsSent;
-                report.runsLogging += run->logging;
-                report.runsMarkedRunning += run->markedRunning;
+                tally(*run);
             } catch (const PushFailure& failure) {
                 // Rolled back here, while the prepared statements still
                 // exist (freeing them in an aborted transaction fails).
