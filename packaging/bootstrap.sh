@@ -29,7 +29,7 @@ jobs=${JOBS:-2}
 packages=(
   cmake ninja-build g++ pkg-config ccache git python3
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
-  libgit2-dev libsqlite3-dev libssl-dev libpng-dev nlohmann-json3-dev libyaml-cpp-dev libcsv-dev libboost-math-dev
+  libgit2-dev libzip-dev libsqlite3-dev libssl-dev libpng-dev nlohmann-json3-dev libyaml-cpp-dev libcsv-dev libboost-math-dev
 )
 # The tests also fuzz the parsers (clang's libFuzzer), run the app under Xvfb, open
 # reports the way their readers do (Chromium, poppler), build and check the .deb
@@ -77,8 +77,9 @@ if [ "$mode" = test ]; then
   fuzz="${build}-fuzz"
   CC=clang CXX=clang++ cmake -S "$root" -B "$fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNLENS_FUZZ=ON \
     -DBUILD_TESTING=OFF -DRUNLENS_BUILD_BENCH=OFF > /dev/null
-  cmake --build "$fuzz" -j "$jobs" --target fuzz_tensorboard_events fuzz_wandb_records fuzz_mlflow_store fuzz_run_query fuzz_chunk_codec
-  for target in fuzz_tensorboard_events fuzz_wandb_records fuzz_mlflow_store fuzz_run_query fuzz_chunk_codec; do
+  fuzz_targets=(fuzz_tensorboard_events fuzz_wandb_records fuzz_mlflow_store fuzz_run_query fuzz_chunk_codec fuzz_comet_archive)
+  cmake --build "$fuzz" -j "$jobs" --target "${fuzz_targets[@]}"
+  for target in "${fuzz_targets[@]}"; do
     echo "bootstrap: fuzzing $target for ${FUZZ_SECONDS:-20} s"
     "$fuzz/bin/$target" -max_total_time="${FUZZ_SECONDS:-20}" -max_len=4096 -print_final_stats=0 2>&1 | tail -n 2
   done

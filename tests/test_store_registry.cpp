@@ -5,6 +5,7 @@
 #include "runlens/runlens.h"
 #include "store_registry.h"
 #include "test_support.h"
+#include "zip_writer.h"
 #include "tensorboard_events.h"
 #include "wandb_writer.h"
 
@@ -79,6 +80,27 @@ class TestStoreRegistry : public QObject {
         return root;
     }
 
+    QString makeCometArchives()
+    {
+        const QString root = dir_.filePath(QStringLiteral("comet-project/.cometml-runs"));
+        QDir().mkpath(root);
+        test::writeZip(root + QStringLiteral("/0123456789abcdef0123456789abcdef.zip"),
+            {{QStringLiteral("experiment.json"), R"({"offline_id":"0123456789abcdef0123456789abcdef","start_time":1,"stop_time":2,"tags":[]})"},
+                {QStringLiteral("messages.json"),
+                    R"({"payload":{"local_timestamp":1,"metric":{"metricName":"loss","metricValue":1.0,"step":0}},"type":"metric_msg"})"
+                    "\n"}});
+        return QFileInfo(root).path();
+    }
+
+    QString makeNeptuneRuns()
+    {
+        const QString root = dir_.filePath(QStringLiteral("neptune-project"));
+        test::writeFile(root + QStringLiteral("/.neptune/offline/run__a1561719-b425-4000-a65a-b5efb044d6bb/data-1.log"),
+            R"({"obj": {"type": "AssignFloat", "path": ["parameters", "lr"], "value": 0.1}, "version": 1})"
+            "\n");
+        return root;
+    }
+
 private slots:
     void formatsAreDeclaredOnce()
     {
@@ -113,6 +135,9 @@ private slots:
             {makeWandbFolder(true), QStringLiteral("wandb")},
             {makeSacredRuns(), QStringLiteral("sacred")},
             {makeGuildRuns(), QStringLiteral("guild")},
+            {makeCometArchives(), QStringLiteral("comet")},
+            {makeCometArchives() + QStringLiteral("/.cometml-runs/0123456789abcdef0123456789abcdef.zip"), QStringLiteral("comet")},
+            {makeNeptuneRuns(), QStringLiteral("neptune")},
         };
         QSet<QString> covered;
         for (const auto& [path, kind] : stores) {

@@ -33,9 +33,6 @@ public:
     Result<QByteArray> loadArtifactBytes(const QString& root, const ArtifactItem& item, int64_t limit) final;
     QString changeStamp() const final;
 
-protected:
-    explicit FolderOfRunsReader(QDir root);
-
     // Everything a format reads from one run's folder.
     struct RunFolder {
         RunStatus status = RunStatus::Finished;
@@ -52,6 +49,10 @@ protected:
         GitRecord git;
         RunArtifacts artifacts; // files and media the format knows of, under the run's folder
     };
+
+protected:
+    explicit FolderOfRunsReader(QDir root);
+
     // The run folders under the root, sorted.
     virtual QStringList runFolders() const = 0;
     // Called from several threads at once by loadRuns(): it must only read.
@@ -66,9 +67,12 @@ protected:
     // The root's absolute, cleaned path: what readRun() compares folders against.
     const QString& rootPath() const { return rootPath_; }
 
+    // A run's id (and its name when the format gives none): its folder
+    // relative to the root ("version_0", "lr0.1/run_2"); a format whose runs
+    // are files (Comet's archives) or carry their own id may say otherwise.
+    virtual QString runIdOf(const QString& folder) const;
+
 private:
-    // A run's id and name: its folder relative to the root ("version_0", "lr0.1/run_2").
-    QString runIdOf(const QString& folder) const;
     // A run's experiment: the folder holding it (the root's name for a run at the root).
     QString experimentOf(const QString& folder) const;
     Result<QString> folderOf(const QString& runId) const;

@@ -43,6 +43,17 @@ const std::array kRows = {
     Row{SystemMetricSource::Wandb, "gpu.{i}.memoryAllocatedBytes", "system/gpu.{i}.memory_used_mb", 1 / kMiB},
     Row{SystemMetricSource::Wandb, "gpu.{i}.temp", "system/gpu.{i}.temperature_c", 1},
     Row{SystemMetricSource::Wandb, "gpu.{i}.powerWatts", "system/gpu.{i}.power_w", 1},
+    // Comet: the sys.* metrics of comet_ml's system monitor, as an archive
+    // of comet_ml 3.47.6 holds them (tests/fixtures/comet/NOTES.md): bytes,
+    // and the GPU's power in milliwatts, as NVML gives it (the same run's
+    // gpu_static_info has a 75 W card's power_limit as 75000). Not sys.ram.used
+    // (psutil's "used", as MLflow's above).
+    Row{SystemMetricSource::Comet, "sys.cpu.percent.avg", "system/cpu_percent", 1},
+    Row{SystemMetricSource::Comet, "sys.ram.available", "system/memory.available_mb", 1 / kMiB},
+    Row{SystemMetricSource::Comet, "sys.gpu.{i}.gpu_utilization", "system/gpu.{i}.utilization_percent", 1},
+    Row{SystemMetricSource::Comet, "sys.gpu.{i}.used_memory", "system/gpu.{i}.memory_used_mb", 1 / kMiB},
+    Row{SystemMetricSource::Comet, "sys.gpu.{i}.temperature", "system/gpu.{i}.temperature_c", 1},
+    Row{SystemMetricSource::Comet, "sys.gpu.{i}.power_usage", "system/gpu.{i}.power_w", 1e-3},
 };
 
 // "gpu_{i}_x" against `key`: the device index ("" when the pattern has none),

@@ -2,7 +2,8 @@
 // Other trackers' system metrics under Runlens's names and units, so that a
 // chart, a query or a report of GPU memory means the same for an MLflow run
 // (system/gpu_0_memory_usage_megabytes, MB of 10^6 bytes), a W&B run (stats
-// gpu.0.memoryAllocatedBytes) and a run of ours (system/gpu.0.memory_used_mb,
+// gpu.0.memoryAllocatedBytes), a Comet run (sys.gpu.0.used_memory, bytes)
+// and a run of ours (system/gpu.0.memory_used_mb,
 // MiB). Only quantities that are the same thing are renamed: W&B's process
 // CPU divided by the core count, or MLflow's network megabytes counted since
 // the run began (ours are rates), keep the tool's own name under system/.
@@ -18,7 +19,7 @@ namespace runlens {
 struct MetricSeries;
 struct MetricSummary;
 
-enum class SystemMetricSource { Mlflow, Wandb };
+enum class SystemMetricSource { Mlflow, Wandb, Comet };
 
 struct SystemMetricName {
     QString key;       // the name in the direction asked (ours, or the tool's)

@@ -13,6 +13,7 @@
 #include <QTimeZone>
 
 #include <cctype>
+#include <cstring>
 #include <cmath>
 
 namespace runlens {
@@ -96,6 +97,63 @@ void appendJsonTextParam(std::vector<ParamValue>& out, const QString& key, const
         return;
     }
     appendValue(out, key, doc.array().at(0), false, doc.array().at(0).isDouble() ? json : QByteArray());
+}
+
+std::optional<QJsonObject> pythonJsonObject(std::string_view text)
+{
+    const auto parse = [](const QByteArray& bytes) -> std::optional<QJsonObject> {
+        const QJsonDocument doc = QJsonDocument::fromJson(bytes);
+        return doc.isObject() ? std::optional(doc.object()) : std::nullopt;
+    };
+    const QByteArray bytes = QByteArray::fromRawData(text.data(), qsizetype(text.size()));
+    if (auto object = parse(bytes))
+        return object;
+    // Quote the three tokens where they stand as values, outside strings;
+    // QJsonDocument then does all of the parsing.
+    QByteArray quoted;
+    quoted.reserve(bytes.size() + 16);
+    bool inString = false, changed = false;
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        const char c = bytes[i];
+        if (inString) {
+            quoted += c;
+            if (c == '\\' && i + 1 < bytes.size())
+                quoted += bytes[++i];
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"')
+            inString = true;
+        bool replaced = false;
+        for (const char* token : {"NaN", "Infinity", "-Infinity"}) {
+            const qsizetype n = qsizetype(std::strlen(token));
+            if (bytes.mid(i, n) == token) {
+                quoted += '"';
+                quoted += token;
+                quoted += '"';
+                i += n - 1;
+                replaced = changed = true;
+                break;
+            }
+        }
+        if (!replaced)
+            quoted += c;
+    }
+    return changed ? parse(quoted) : std::nullopt;
+}
+
+std::optional<double> jsonNumber(const QJsonValue& value)
+{
+    if (value.isDouble())
+        return value.toDouble();
+    if (!value.isString())
+        return std::nullopt;
+    const QByteArray text = value.toString().toUtf8();
+    double number;
+    if (parseNumber(std::string_view(text.constData(), size_t(text.size())), number))
+        return number;
+    return std::nullopt;
 }
 
 int64_t pythonIsoTimeMs(const QString& text)

@@ -15,6 +15,8 @@
 #include <QStringList>
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace runlens {
@@ -25,6 +27,15 @@ void appendJsonParams(std::vector<ParamValue>& out, const QJsonObject& object, c
 // One key's value as JSON text (W&B's value_json): NaN and Infinity, which
 // Python's json writes, read as floats. Text that is not JSON is kept as a string.
 void appendJsonTextParam(std::vector<ParamValue>& out, const QString& key, const QByteArray& json);
+
+// A JSON object as Python's json writes one (Comet's and Neptune's logs):
+// the NaN, Infinity and -Infinity tokens it writes, which JSON has not, are
+// read as the strings "NaN", "Infinity" and "-Infinity", which jsonNumber()
+// reads back as numbers. nullopt when `text` is no JSON object.
+std::optional<QJsonObject> pythonJsonObject(std::string_view text);
+// A number as other tools' JSON holds one: a number, or text that is one
+// ("NaN", "Infinity", "1e-3", as Comet writes special values); else nullopt.
+std::optional<double> jsonNumber(const QJsonValue& value);
 
 // A time as Python's datetime.isoformat() writes it ("2021-02-16T23:44:07.003488",
 // microseconds), in ms since the epoch; without a zone it is UTC, as

@@ -3,10 +3,12 @@
 
 #include "annotated_store_reader.h"
 
+#include "comet_offline_reader.h"
 #include "csv_logger_reader.h"
 #include "guild_reader.h"
 #include "mlflow_file_store_reader.h"
 #include "mlflow_sqlite_reader.h"
+#include "neptune_offline_reader.h"
 #include "runlens_store_reader.h"
 #include "sacred_reader.h"
 #include "team_store_reader.h"
@@ -38,6 +40,8 @@ const std::vector<StoreFormat>& storeFormats()
         WandbFolderReader::format(),
         SacredReader::format(),
         GuildReader::format(),
+        CometOfflineReader::format(),
+        NeptuneOfflineReader::format(),
         TeamStoreReader::format(),
     };
     return formats;

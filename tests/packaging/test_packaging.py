@@ -318,7 +318,7 @@ class DebianPackage(unittest.TestCase):
 
     def test_depends_come_from_the_libraries_it_links(self):
         depends = run(["dpkg-deb", "-f", str(self.deb), "Depends"]).stdout
-        for package in ("libqt6charts6", "libqt6widgets6", "libgit2", "libsqlite3-0", "libyaml-cpp", "python3"):
+        for package in ("libqt6charts6", "libqt6widgets6", "libgit2", "libzip4", "libsqlite3-0", "libyaml-cpp", "python3"):
             self.assertIn(package, depends)
         self.assertIn(cli("--version").split()[1], self.deb.name)
 
