@@ -80,6 +80,29 @@ private slots:
         QCOMPARE(plot.lastClipMarks(), 0);
     }
 
+    // A metric logged once, or twice at one step with one value, is a
+    // marker, not a line of no length that draws nothing.
+    void aPointLoggedTwiceAtOneStepIsSeen()
+    {
+        for (const std::vector<double>& xs : {std::vector<double>{0}, std::vector<double>{0, 0}, std::vector<double>{3, 3, 3}}) {
+            CurvePlot plot;
+            plot.resize(400, 240);
+            CurveSeries s;
+            s.runId = QStringLiteral("r");
+            s.color = QColor(200, 0, 200);
+            s.raw = std::make_shared<const PlotSeries>(xs, std::vector<double>(xs.size(), 0.0454));
+            plot.setSeries({s});
+            const QImage image = plot.grab().toImage();
+            int coloured = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    coloured += c.red() > 120 && c.blue() > 120 && c.green() < 80 ? 1 : 0;
+                }
+            QVERIFY2(coloured >= 12, qPrintable(QStringLiteral("%1 points: %2 pixels of the run's colour").arg(xs.size()).arg(coloured)));
+        }
+    }
+
     // What the logger's system sampler records (system/...) is there to look at,
     // never charted unasked: last in the metric list, in a closed section.
     void systemMetricsWaitInAClosedSection()

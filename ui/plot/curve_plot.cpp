@@ -29,9 +29,19 @@ namespace {
 constexpr int kLeft = 62, kRight = 14, kTop = 26, kBottom = 36;
 constexpr int kHoverPixels = 6; // how near the cursor a point must be to be read out
 
+// Every point within a pixel of the first: a line through them draws
+// nothing (a metric logged twice at one step with one value, as yolov5's
+// Comet integration does at the end of a run).
+bool collapsed(const std::vector<QPointF>& pts)
+{
+    return std::all_of(pts.begin(), pts.end(), [&](const QPointF& q) {
+        return std::abs(q.x() - pts.front().x()) < 1.0 && std::abs(q.y() - pts.front().y()) < 1.0;
+    });
+}
+
 void drawPolyline(QPainter& p, const std::vector<QPointF>& pts)
 {
-    if (pts.size() == 1) {
+    if (pts.size() == 1 || (pts.size() > 1 && collapsed(pts))) {
         // A lone point (a metric logged once) gets a visible marker.
         const QBrush old = p.brush();
         p.setBrush(p.pen().color());
@@ -527,7 +537,7 @@ void CurvePlot::drawSeries(QPainter& p, const QRectF& area)
         }
         for (auto& pt : line)
             pt.setY(std::clamp(pt.y(), top, bottom));
-        if (raster && line.size() > 1) {
+        if (raster && line.size() > 1 && !collapsed(line)) {
             // Opaque: a translucent pen becomes its colour over the background.
             const QColor c = p.pen().color();
             const double a = c.alphaF();
