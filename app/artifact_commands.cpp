@@ -61,7 +61,7 @@ std::optional<RunArtifacts> artifactsOf(Opened& s, const QString& run, QTextStre
     return std::move(*listed);
 }
 
-ExitCode printArtifacts(const CliCall& call, const RunArtifacts& listed, const QString& id);
+ExitCode printArtifacts(const CliCall& call, const Opened& store, const RunArtifacts& listed, const QString& id);
 ExitCode writeArtifact(const CliCall& call, Opened& store, const RunArtifacts& listed, const QString& id);
 
 // Opens the call's store, finds its run (the second argument) and lists
@@ -84,8 +84,8 @@ template <class Command> ExitCode withRunArtifacts(const CliCall& call, Command&
 
 ExitCode artifactsCommand(const CliCall& call)
 {
-    return withRunArtifacts(call, [&](Opened&, const RunArtifacts& listed, const QString& id) {
-        return printArtifacts(call, listed, id);
+    return withRunArtifacts(call, [&](Opened& s, const RunArtifacts& listed, const QString& id) {
+        return printArtifacts(call, s, listed, id);
     });
 }
 
@@ -98,7 +98,7 @@ ExitCode artifactCommand(const CliCall& call)
 
 namespace {
 
-ExitCode printArtifacts(const CliCall& call, const RunArtifacts& listed, const QString& id)
+ExitCode printArtifacts(const CliCall& call, const Opened& store, const RunArtifacts& listed, const QString& id)
 {
     if (call.format == QLatin1String("json")) {
         QJsonArray items;
@@ -110,7 +110,13 @@ ExitCode printArtifacts(const CliCall& call, const RunArtifacts& listed, const Q
         return Ok;
     }
     if (listed.items.empty()) {
-        call.err << "runlens: run " << id << " logged no artifacts or media\n";
+        // A push sends artifacts as references and no media: the run may
+        // well have logged some, in the store it was logged to.
+        if (store.reader->kind() == QLatin1String("runlens-team"))
+            call.err << "runlens: the team store holds no artifact references of run " << id
+                     << "; its media and files stay in the store it was logged to\n";
+        else
+            call.err << "runlens: run " << id << " logged no artifacts or media\n";
         return Ok;
     }
     std::vector<QStringList> rows;

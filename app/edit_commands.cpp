@@ -47,7 +47,18 @@ ExitCode apply(Opened& s, const RunEdit& edit, QTextStream& out, QTextStream& er
         err << "runlens: " << written.error() << '\n';
         return Failed;
     }
-    out << (effective.empty() ? QStringLiteral("nothing to change") : effective.describe())
+    // Which runs, by name: an id prefix or a name given on the command line
+    // may have matched a run the user did not mean.
+    QStringList names;
+    for (const auto& change : effective.changes()) {
+        const int row = s.runs.table->findRun(change.runId);
+        names << (row >= 0 ? s.runs.table->name(row) : change.runId);
+    }
+    constexpr qsizetype kNamed = 5;
+    const QString which = names.isEmpty()        ? QString()
+                          : names.size() <= kNamed ? QStringLiteral(" (%1)").arg(names.join(QStringLiteral(", ")))
+                                                  : QStringLiteral(" (%1 and %2 more)").arg(names.mid(0, kNamed).join(QStringLiteral(", "))).arg(names.size() - kNamed);
+    out << (effective.empty() ? QStringLiteral("nothing to change") : effective.describe() + which)
         << (keepsEditsInStore(*s.reader) ? QString() : QStringLiteral(" (in Runlens's annotations; the store is not written)"))
         << '\n';
     return Ok;
@@ -178,12 +189,17 @@ ExitCode emptyTrashCommand(const CliCall& call)
     auto s = openAndLoad(call.positionals[0], QString() /* empty-trash takes no --kind: our stores only */, false, call.err, code);
     if (!s)
         return code;
-    int trashed = 0;
+    QStringList trashed;
     for (int r = 0; r < s->runs.table->rowCount(); ++r)
-        trashed += s->runs.table->isTrashed(r) ? 1 : 0;
+        if (s->runs.table->isTrashed(r))
+            trashed << s->runs.table->name(r);
     if (!call.isSet(QStringLiteral("yes"))) {
-        call.err << "runlens: " << trashed << " run(s) in the trash would be deleted for good, with everything they "
-                 << "logged; run again with --yes to delete them\n";
+        // Which runs, so that the --yes that follows is an informed one.
+        constexpr qsizetype kNamed = 10;
+        call.err << "runlens: " << trashed.size() << " run(s) in the trash would be deleted for good, with everything they "
+                 << "logged" << (trashed.isEmpty() ? QString() : QStringLiteral(": ") + trashed.mid(0, kNamed).join(QStringLiteral(", ")))
+                 << (trashed.size() > kNamed ? QStringLiteral(" and %1 more").arg(trashed.size() - kNamed) : QString())
+                 << "; run again with --yes to delete them\n";
         return Usage;
     }
     const auto deleted = emptyTrash(*s->reader, call.isSet(QStringLiteral("vacuum")));

@@ -394,7 +394,8 @@ private slots:
         auto o = cli({QStringLiteral("tag"), store, QStringLiteral("wide"), idA_.left(8), QStringLiteral("team=vision"),
                       QStringLiteral("intent=lr sweep ✓"), QStringLiteral("-d"), QStringLiteral("owner")});
         QCOMPARE(o.code, 0);
-        QVERIFY(o.out.contains(QStringLiteral("Tag 2 runs team=vision")));
+        QVERIFY(o.out.contains(QStringLiteral("Tag 2 runs team=vision (")));
+        QVERIFY2(o.out.contains(QStringLiteral("wide")) && o.out.contains(QStringLiteral(", ")), qPrintable(o.out)); // which runs, by name
         QJsonObject tags = runNamed(QStringLiteral("wide")).value(QStringLiteral("tags")).toObject();
         QCOMPARE(tags.value(QStringLiteral("team")).toString(), QStringLiteral("vision"));
         QCOMPARE(tags.value(QStringLiteral("intent")).toString(), QStringLiteral("lr sweep ✓"));
@@ -415,7 +416,10 @@ private slots:
         QCOMPARE(cli({QStringLiteral("trash"), store, QStringLiteral("wide-adam")}).code, 0);
         QCOMPARE(json().size(), 1);
         QCOMPARE(json({QStringLiteral("--deleted")}).size(), 2);
-        QCOMPARE(cli({QStringLiteral("empty-trash"), store}).code, int(cli::Usage));   // asks for --yes
+        const auto asked = cli({QStringLiteral("empty-trash"), store});
+        QCOMPARE(asked.code, int(cli::Usage)); // asks for --yes, naming what it would delete
+        QVERIFY2(asked.err.contains(QStringLiteral("1 run(s) in the trash would be deleted for good, with everything they logged: wide-adam;")),
+            qPrintable(asked.err));
         QCOMPARE(json({QStringLiteral("--deleted")}).size(), 2);
         QCOMPARE(cli({QStringLiteral("restore"), store, QStringLiteral("wide-adam")}).code, 0);
         QCOMPARE(json().size(), 2);

@@ -664,6 +664,11 @@ private slots:
                                    .arg(query, format).arg(f.code).arg(f.out, f.err).arg(t.code).arg(t.out, t.err)));
             }
 
+        // No artifacts there: said as what a push leaves out, not as what the run never logged.
+        const auto artifacts = runCli({QStringLiteral("artifacts"), url, QStringLiteral("p-3")});
+        QCOMPARE(artifacts.code, 0);
+        QVERIFY2(artifacts.err.contains(QStringLiteral("the team store holds no artifact references of run")), qPrintable(artifacts.err));
+
         // Narrowed where it can be, with the store's columns all there.
         auto reader = openStore(url);
         QVERIFY2(reader, reader ? "" : qPrintable(reader.error()));
