@@ -30,7 +30,8 @@ TextLineDiff diffTextLines(const QByteArray& a, const QByteArray& b)
     if (a == b)
         return d;
     d.identical = false;
-    git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+    git_diff_options options;
+    git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION); // not the partial GIT_DIFF_OPTIONS_INIT clang warns of
     options.context_lines = 0;
     // Text even when a NUL byte makes git think "binary": the user asked to see it.
     options.flags |= GIT_DIFF_FORCE_TEXT;

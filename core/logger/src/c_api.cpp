@@ -83,6 +83,14 @@ runlens::RunOptions optionsFrom(int flush_interval_ms, unsigned flags, int64_t m
 
 } // namespace
 
+// Outside extern "C": it returns a C++ type.
+namespace {
+std::optional<int64_t> stepOf(int64_t step)
+{
+    return step == RL_NO_STEP ? std::nullopt : std::optional<int64_t>(step);
+}
+} // namespace
+
 extern "C" {
 
 const char* rl_version(void)
@@ -325,13 +333,6 @@ int rl_log_artifact_uri(rl_run* run, const char* path, const char* uri, int64_t 
 {
     return guarded(run, [&](runlens::Run& r) { return r.logArtifactUri(sv(path), sv(uri), size, sv(sha256)); });
 }
-
-namespace {
-std::optional<int64_t> stepOf(int64_t step)
-{
-    return step == RL_NO_STEP ? std::nullopt : std::optional<int64_t>(step);
-}
-} // namespace
 
 int rl_log_image(rl_run* run, const char* key, const void* bytes, size_t size, int64_t step, const char* caption)
 {
