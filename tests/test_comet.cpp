@@ -82,6 +82,7 @@ class TestComet : public QObject {
             {{QStringLiteral("installed_packages"), QJsonArray{QStringLiteral("numpy==1.26.4"), QStringLiteral("torch==2.3.0")}},
                 {QStringLiteral("message_id"), 1}});
         m += line(QStringLiteral("log_other"), {{QStringLiteral("key"), QStringLiteral("offline_experiment")}, {QStringLiteral("value"), true}});
+        m += line(QStringLiteral("metric_msg"), metric(QStringLiteral("early"), 1.0, QJsonValue::Null, start_));
         m += line(QStringLiteral("log_other"), {{QStringLiteral("key"), QStringLiteral("Name")}, {QStringLiteral("value"), QStringLiteral("wide-net")}});
         m += line(QStringLiteral("log_other"), {{QStringLiteral("key"), QStringLiteral("Created from")}, {QStringLiteral("value"), QStringLiteral("pytorch")}});
         m += line(QStringLiteral("parameter_msg"), param(QStringLiteral("lr"), 0.001));
@@ -186,12 +187,14 @@ private slots:
                                                      QStringLiteral("Unexpected error detected in the user script: KeyboardInterrupt()"))},
                 {QStringLiteral("messages.json"), line(QStringLiteral("metric_msg"), metric(QStringLiteral("loss"), 0.5, 0, start_ + 200'000))}}));
         QVERIFY(test::writeZip(archive(kKeyD), {})); // running now
-        QVERIFY(test::writeZip(archive(kKeyE), {})); // killed three days ago
+        QVERIFY(test::writeZip(archive(kKeyE), {})); // killed ten days ago
         QFile old(archive(kKeyE));
         QVERIFY(old.open(QIODevice::ReadWrite));
-        QVERIFY(old.setFileTime(QDateTime::currentDateTime().addDays(-3), QFileDevice::FileModificationTime));
+        QVERIFY(old.setFileTime(QDateTime::currentDateTime().addDays(-10), QFileDevice::FileModificationTime));
         old.close();
         QVERIFY(test::writeZip(runs_ + QStringLiteral("/holiday-photos.zip"), {{QStringLiteral("beach.jpg"), "jpeg"}})); // no run
+        // Named like a key, but a cache file of something else: no run either.
+        QVERIFY(test::writeZip(runs_ + QStringLiteral("/abcdefabcdefabcdefabcdefabcdefab.zip"), {{QStringLiteral("data.bin"), "bytes"}}));
     }
 
     void readsRunsStatusesParamsAndEveryPoint()
@@ -260,7 +263,12 @@ private slots:
         // milliwatts as watts), else under system/ by Comet's name.
         auto gpuMemory = (*reader)->loadSeries(kKeyA, QStringLiteral("system/gpu.0.memory_used_mb"));
         QVERIFY(gpuMemory);
-        QCOMPARE(gpuMemory->steps, (std::vector<int64_t>{0, 1, 2}));
+        // No step: the experiment's current one, the last any metric was given
+        // ("odd" ended at 4), as comet_ml logs them; 0 before any.
+        QCOMPARE(gpuMemory->steps, (std::vector<int64_t>{4, 4, 4}));
+        auto early = (*reader)->loadSeries(kKeyA, QStringLiteral("early"));
+        QVERIFY(early);
+        QCOMPARE(early->steps, (std::vector<int64_t>{0}));
         QCOMPARE(gpuMemory->values[1], (246755328.0 + 1048576.0) / 1048576.0);
         QCOMPARE(t.metric(QStringLiteral("system/gpu.0.power_w"))->last[size_t(a)], 10.914);
         QVERIFY(t.metric(QStringLiteral("system/load.avg")));
@@ -322,6 +330,32 @@ private slots:
         QVERIFY(text);
         QCOMPARE(*text, kConfig);
         QVERIFY(!(*reader)->loadArtifactBytes(artifacts->root, image, 10)); // over the limit asked
+    }
+
+    void anArchiveFoundTwiceKeepsBothByPath()
+    {
+        QTemporaryDir dir;
+        const QString key = QStringLiteral("66666666666666666666666666666666");
+        for (const char* folder : {"a", "b"}) {
+            QVERIFY(QDir().mkpath(dir.filePath(QLatin1String(folder))));
+            QVERIFY(test::writeZip(dir.filePath(QStringLiteral("%1/%2.zip").arg(QLatin1String(folder), key)),
+                {{QStringLiteral("experiment.json"),
+                     experimentJson(key, QStringLiteral("mnist"), start_, start_ + 1000,
+                         QStringLiteral("Comet failed to write all data items to messages file (120 messages remaining)"))},
+                    {QStringLiteral("messages.json"), line(QStringLiteral("metric_msg"), metric(QStringLiteral("loss"), 0.1, 0, start_))}}));
+        }
+        auto reader = openStore(dir.path());
+        QVERIFY2(reader, reader ? "" : qPrintable(reader.error()));
+        auto runs = (*reader)->loadRuns();
+        QVERIFY(runs);
+        QCOMPARE(runs->table->rowCount(), 2);
+        QCOMPARE(runs->table->id(0), QStringLiteral("a/") + key);
+        QCOMPARE(runs->table->id(1), QStringLiteral("b/") + key);
+        QVERIFY((*reader)->loadDetails(QStringLiteral("b/") + key));
+        // Comet's own trouble: the script ended well, and what Comet lost is said.
+        QCOMPARE(runs->table->status(0), RunStatus::Finished);
+        QVERIFY2(runs->problems.join(QLatin1Char('\n')).contains(QStringLiteral("Comet reported: Comet failed to write all data items")),
+            qPrintable(runs->problems.join(QLatin1Char('\n'))));
     }
 
     void oneArchiveOpensAlone()

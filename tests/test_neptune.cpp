@@ -10,7 +10,9 @@
 #include "store_registry.h"
 #include "test_support.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QSysInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -29,6 +31,8 @@ const QString kC = QStringLiteral("c3000000-0000-4000-8000-000000000003");
 const QString kD = QStringLiteral("d4000000-0000-4000-8000-000000000004");
 const QString kE = QStringLiteral("e5000000-0000-4000-8000-000000000005");
 const QString kF = QStringLiteral("f6000000-0000-4000-8000-000000000006");
+const QString kG = QStringLiteral("07000000-0000-4000-8000-000000000007");
+const QString kH = QStringLiteral("08000000-0000-4000-8000-000000000008");
 
 QJsonArray path(const QString& p)
 {
@@ -155,6 +159,9 @@ private slots:
         a.add(op(QStringLiteral("AssignBool"), QStringLiteral("parameters/use_amp"), {{QStringLiteral("value"), true}}), t0_);
         a.add(op(QStringLiteral("AssignDatetime"), QStringLiteral("info/started"), {{QStringLiteral("value"), 1716199872123.0}}), t0_);
         a.add(op(QStringLiteral("AssignFloat"), QStringLiteral("parameters/lr"), {{QStringLiteral("value"), 0.002}}), t0_); // assigned again
+        a.add(op(QStringLiteral("CopyAttribute"), QStringLiteral("parameters/lr_copy"),
+                  {{QStringLiteral("source_path"), path(QStringLiteral("parameters/lr"))}, {QStringLiteral("source_attr_name"), QStringLiteral("Float")}}),
+            t0_); // run["parameters/lr_copy"] = run["parameters/lr"]
         a.add(floats(QStringLiteral("scratch"), QJsonArray{point(1, QJsonValue::Null, t0_)}), t0_);
         a.add(op(QStringLiteral("ClearFloatLog"), QStringLiteral("scratch")), t0_);
         for (int batch = 0; batch < 2; ++batch) { // extend() in batches of 100, no steps
@@ -237,9 +244,29 @@ private slots:
         Log e, child;
         e.add(op(QStringLiteral("AssignString"), QStringLiteral("sys/name"), {{QStringLiteral("value"), QStringLiteral("forked")}}), t0_);
         e.add(floats(QStringLiteral("train/loss"), QJsonArray{point(1.0, 0, t0_), point(0.5, 1, t0_ + 1)}), t0_ + 1);
+        e.add(floats(QStringLiteral("monitoring/aaaa0001/cpu"), QJsonArray{point(10, QJsonValue::Null, t0_)}), t0_);
         child.add(floats(QStringLiteral("worker/throughput"), QJsonArray{point(128, 0, t0_ + 2)}), t0_ + 2);
-        writeRun(folder(kE, QStringLiteral("__100__aaaaaaaa")), e.take(), e.version(), true, true, 3600);
-        writeRun(folder(kE, QStringLiteral("__101__bbbbbbbb")), child.take(), child.version(), true, true, 3600);
+        // The child's own monitoring (its hash) and a file it uploaded, kept in its folder.
+        child.add(floats(QStringLiteral("monitoring/bbbb0002/cpu"), QJsonArray{point(90, QJsonValue::Null, t0_ + 0.5)}), t0_ + 0.5);
+        child.add(op(QStringLiteral("UploadFile"), QStringLiteral("worker/log"),
+                      {{QStringLiteral("ext"), QStringLiteral("txt")}, {QStringLiteral("file_path"), QJsonValue::Null},
+                          {QStringLiteral("tmp_file_name"), QStringLiteral("worker_log.txt")}, {QStringLiteral("clean_after_upload"), false}}),
+            t0_ + 3);
+        // pid 99 after pid 100: ordered by number, not by name.
+        writeRun(folder(kE, QStringLiteral("__99__aaaaaaaa")), e.take(), e.version(), true, true, 3600);
+        writeRun(folder(kE, QStringLiteral("__100__bbbbbbbb")), child.take(), child.version(), true, true, 3600);
+        test::writeFile(folder(kE, QStringLiteral("__100__bbbbbbbb")) + QStringLiteral("/upload_path/worker_log.txt"), "worker done\n");
+
+        // G and H: runs of this machine, told by their processes. G's died
+        // a moment ago (written to now, never flushed); H's process (this
+        // test) lives, though it wrote nothing for an hour.
+        const QString here = QSysInfo::machineHostName();
+        for (const auto& [uuid, pid, age] : {std::tuple{kG, qint64(4'999'999), 0}, std::tuple{kH, QCoreApplication::applicationPid(), 3600}}) {
+            Log l;
+            l.add(op(QStringLiteral("AssignString"), QStringLiteral("sys/hostname"), {{QStringLiteral("value"), here}}), t0_);
+            l.add(floats(QStringLiteral("train/loss"), QJsonArray{point(1.0, 0, t0_)}), t0_);
+            writeRun(folder(uuid, QStringLiteral("__%1__cccccccc").arg(pid)), l.take(), l.version(), true, false, age);
+        }
 
         // F: an async run's queue, which a server has: not an offline run.
         Log f;
@@ -255,7 +282,7 @@ private slots:
         auto runs = (*reader)->loadRuns();
         QVERIFY2(runs, runs ? "" : qPrintable(runs.error()));
         const auto& t = *runs->table;
-        QCOMPARE(t.rowCount(), 5); // E's two folders are one run; F is not offline
+        QCOMPARE(t.rowCount(), 7); // E's two folders are one run; F is not offline
         const int a = t.findRun(kA), b = t.findRun(kB), c = t.findRun(kC), d = t.findRun(kD), e = t.findRun(kE);
         QVERIFY(a >= 0 && b >= 0 && c >= 0 && d >= 0 && e >= 0);
         QCOMPARE(t.status(a), RunStatus::Finished);
@@ -301,6 +328,11 @@ private slots:
         QCOMPARE(t.metric(QStringLiteral("train/loss"))->count[size_t(c)], int64_t(2)); // the cut record left out
         QCOMPARE(t.metric(QStringLiteral("worker/throughput"))->last[size_t(e)], 128.0); // the forked process's
         QCOMPARE(t.metric(QStringLiteral("train/loss"))->count[size_t(e)], int64_t(2));
+        QCOMPARE(t.metric(QStringLiteral("system/cpu_percent"))->last[size_t(e)], 10.0); // the parent's, the run's own
+        QCOMPARE(t.metric(QStringLiteral("system/bbbb0002/cpu_percent"))->last[size_t(e)], 90.0); // the child's, apart
+        QCOMPARE(t.status(t.findRun(kG)), RunStatus::Crashed);
+        QCOMPARE(t.status(t.findRun(kH)), RunStatus::Running);
+        QCOMPARE(t.param(QStringLiteral("parameters/lr_copy"))->text[size_t(a)], QStringLiteral("0.002"));
 
         const QString problems = runs->problems.join(QLatin1Char('\n'));
         QVERIFY2(problems.contains(kC + QStringLiteral(": the log ends in a record cut short")), qPrintable(problems));
@@ -335,6 +367,19 @@ private slots:
         QCOMPARE(*bytes, QByteArray("--- a/train.py\n+++ b/train.py\n"));
     }
 
+    void aForkedProcesssUploadIsItsOwn()
+    {
+        auto reader = openStore(project_);
+        QVERIFY(reader);
+        QVERIFY((*reader)->loadRuns());
+        auto artifacts = (*reader)->loadArtifacts(kE);
+        QVERIFY(artifacts);
+        QCOMPARE(artifacts->items.size(), size_t(1));
+        auto bytes = (*reader)->loadArtifactBytes(artifacts->root, artifacts->items[0], 1 << 20);
+        QVERIFY2(bytes, bytes ? "" : qPrintable(bytes.error()));
+        QCOMPARE(*bytes, QByteArray("worker done\n"));
+    }
+
     void oneRunFolderOpensAlone()
     {
         auto reader = openStore(folder(kA));
@@ -367,7 +412,7 @@ private slots:
         writeRun(folder(later), l.take(), 1, true, false, 0);
         QVERIFY((*reader)->changeStamp() != stamp);
         table = test::mustLoad(**reader);
-        QCOMPARE(table->rowCount(), 6);
+        QCOMPARE(table->rowCount(), 8);
         QVERIFY(QDir(folder(later)).removeRecursively());
     }
 
@@ -394,10 +439,10 @@ private slots:
         const QString dest = dir_.filePath(QStringLiteral("imported.db"));
         auto imported = importStore(**source, dest);
         QVERIFY2(imported, imported ? "" : qPrintable(imported.error()));
-        QCOMPARE(imported->imported, 5);
+        QCOMPARE(imported->imported, 7);
         auto reader = test::mustOpen(dest);
         auto table = test::mustLoad(*reader);
-        QCOMPARE(table->rowCount(), 5);
+        QCOMPARE(table->rowCount(), 7);
         QCOMPARE(table->tag(QStringLiteral("runlens.import.kind"))->text[0], QStringLiteral("neptune"));
         const int a = table->findRun(QStringLiteral("wide-net")); // imported runs get ids of their own
         QVERIFY(a >= 0);

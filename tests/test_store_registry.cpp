@@ -4,6 +4,7 @@
 // that is no store gets a clear answer, never a hang.
 #include "runlens/runlens.h"
 #include "store_registry.h"
+#include "folder_walk.h"
 #include "test_support.h"
 #include "zip_writer.h"
 #include "tensorboard_events.h"
@@ -157,6 +158,31 @@ private slots:
             [](const StoreFormat& f) { return f.urlSchemes.isEmpty(); });
         QCOMPARE(covered.size(), qsizetype(onDisk));
         QCOMPARE(qsizetype(storeFormats().size()) - onDisk, 1);
+    }
+
+    // Recognising a store looks no deeper than the formats' layouts go: a
+    // folder six levels down is never listed, one skipped is not entered,
+    // and a stop ends the walk.
+    void folderWalksStopAtTheirDepth()
+    {
+        const QString root = dir_.filePath(QStringLiteral("deep"));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/a/b/c/d/e/f")));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/.hidden/x")));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/skipped/y")));
+        QStringList seen;
+        walkFolders(root, 3, [&](const QString& folder) {
+            seen << QDir(root).relativeFilePath(folder);
+            return folder.endsWith(QLatin1String("skipped")) ? WalkNext::Skip : WalkNext::Enter;
+        });
+        QCOMPARE(seen, (QStringList{QStringLiteral(".hidden"), QStringLiteral("a"), QStringLiteral("skipped"),
+                            QStringLiteral(".hidden/x"), QStringLiteral("a/b"), QStringLiteral("a/b/c")}));
+        seen.clear();
+        walkFolders(root, 10, [&](const QString& folder) {
+            seen << QDir(root).relativeFilePath(folder);
+            return folder.endsWith(QLatin1String("/b")) ? WalkNext::Stop : WalkNext::Enter;
+        });
+        QCOMPARE(seen.last(), QStringLiteral("a/b"));
+        QVERIFY(!seen.contains(QStringLiteral("skipped/y")));
     }
 
     void whatIsNoStoreSaysSo()

@@ -2,18 +2,21 @@
 #include "comet_offline_reader.h"
 
 #include "artifact_files.h"
+#include "folder_walk.h"
 #include "foreign_system_metrics.h"
 #include "json_params.h"
 #include "line_reader.h"
 #include "read_limits.h"
 #include "zip_archive.h"
 
+#include "runlens/number_format.h"
+
 #include <QDateTime>
-#include <QDirIterator>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -28,8 +31,13 @@ namespace {
 
 constexpr int kMaxDepth = 2; // <root>/<key>.zip, or a project folder's .cometml-runs/
 // An archive stays empty while its experiment runs (Comet fills it at the
-// end); one empty for longer than a day belonged to a process that died.
-constexpr qint64 kEmptyIsRunningMs = 24 * 3600 * 1000;
+// end). Training goes on for days; one empty for over a week belonged to a
+// process that died.
+constexpr qint64 kEmptyIsRunningMs = qint64(7) * 24 * 3600 * 1000;
+// The archive comet_ml makes at the start: an end-of-central-directory record alone.
+constexpr qint64 kEmptyZipBytes = 22;
+// Keys one archive may give: a messages.json of made-up names is not held whole.
+constexpr qsizetype kMaxKeysPerArchive = 100'000;
 
 bool hasCometName(const QString& fileName)
 {
@@ -39,28 +47,55 @@ bool hasCometName(const QString& fileName)
     return key.match(fileName).hasMatch();
 }
 
-bool isCometArchive(const QString& path)
+enum class ZipContents { Comet, Other, Unreadable };
+
+ZipContents contentsOf(const QString& path)
 {
-    if (hasCometName(QFileInfo(path).fileName()))
-        return true;
-    // Renamed: what Comet writes in it.
     const auto zip = ZipArchive::open(path);
-    return zip && (*zip)->member(QStringLiteral("experiment.json")) && (*zip)->member(QStringLiteral("messages.json"));
+    if (!zip)
+        return ZipContents::Unreadable;
+    return (*zip)->member(QStringLiteral("experiment.json")) && (*zip)->member(QStringLiteral("messages.json"))
+               ? ZipContents::Comet
+               : ZipContents::Other;
+}
+
+bool hasCometContents(const QString& path)
+{
+    return contentsOf(path) == ZipContents::Comet;
+}
+
+// What Comet writes in an archive (or the empty one it starts with), looked
+// for only in one named by an experiment key or in Comet's own folder: a
+// folder of a dataset's zips is not opened zip by zip, and a readable zip
+// without Comet's members (a cache file named by a hash) is not a run. One
+// named by a key that cannot be read (cut, damaged, being written) is: the
+// run says what is wrong with it.
+bool isCometArchive(const QFileInfo& file)
+{
+    const bool named = hasCometName(file.fileName());
+    if (!file.isFile() || (!named && file.dir().dirName() != QLatin1String(".cometml-runs")))
+        return false;
+    if (named && file.size() == kEmptyZipBytes)
+        return true;
+    const ZipContents contents = contentsOf(file.absoluteFilePath());
+    return contents == ZipContents::Comet || (named && contents == ZipContents::Unreadable);
 }
 
 QStringList cometArchives(const QString& root, bool firstOnly)
 {
     QStringList out;
-    const int depth = QDir(root).absolutePath().count(QLatin1Char('/'));
-    QDirIterator it(root, {QStringLiteral("*.zip")}, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        if (file.count(QLatin1Char('/')) - depth > kMaxDepth || !it.fileInfo().isFile() || !isCometArchive(file))
-            continue;
-        out << file;
-        if (firstOnly)
-            break;
-    }
+    // The archives in one folder; true when the first is all that is wanted.
+    const auto scan = [&](const QString& dir) {
+        for (const QFileInfo& file : QDir(dir).entryInfoList({QStringLiteral("*.zip")}, QDir::Files | QDir::Hidden, QDir::Name))
+            if (isCometArchive(file)) {
+                out << file.absoluteFilePath();
+                if (firstOnly)
+                    return true;
+            }
+        return false;
+    };
+    if (!scan(root))
+        walkFolders(root, kMaxDepth - 1, [&](const QString& dir) { return scan(dir) ? WalkNext::Stop : WalkNext::Enter; });
     out.sort();
     return out;
 }
@@ -70,7 +105,7 @@ QString textOf(const QJsonValue& v)
     switch (v.type()) {
     case QJsonValue::String: return v.toString();
     case QJsonValue::Bool: return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double: return QString::number(v.toDouble(), 'g', 17);
+    case QJsonValue::Double: return QString::fromStdString(formatDouble(v.toDouble()));
     case QJsonValue::Array: return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
     case QJsonValue::Object: return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
     default: return {};
@@ -158,6 +193,9 @@ public:
         run_.series = std::move(series);
         for (auto it = leftOut_.cbegin(); it != leftOut_.cend(); ++it)
             run_.problems << pointsLeftOutNote(it.key(), it.value());
+        if (keysLeftOut_)
+            run_.problems << QStringLiteral("%1: more than %2 metrics, params or others; %3 message(s) of further names left out")
+                                 .arg(archiveName_).arg(kMaxKeysPerArchive).arg(keysLeftOut_);
         for (auto it = notNumbers_.cbegin(); it != notNumbers_.cend(); ++it)
             run_.problems << QStringLiteral("%1: %2 value(s) of '%3' are not numbers").arg(archiveName_).arg(it.value()).arg(it.key());
     }
@@ -180,16 +218,22 @@ private:
             ++notNumbers_[key];
             return;
         }
+        // No step: comet_ml logs the experiment's current step, the last one
+        // given to any metric (system metrics, log_metric without one); null
+        // before the first, as 0.
+        const QJsonValue stepValue = m.value(QStringLiteral("step"));
+        if (stepValue.isDouble() && std::isfinite(stepValue.toDouble()))
+            currentStep_ = int64_t(std::llround(stepValue.toDouble()));
+        const int64_t step = currentStep_;
+        if (!run_.series.contains(key) && run_.series.size() >= kMaxKeysPerArchive) {
+            ++keysLeftOut_;
+            return;
+        }
         MetricSeries& s = run_.series[key];
         if (int64_t(s.size()) >= kMaxPointsPerSeries) {
             ++leftOut_[key];
             return;
         }
-        // No step (system metrics, log_metric without one): the next after the series' last.
-        const QJsonValue stepValue = m.value(QStringLiteral("step"));
-        const int64_t step = stepValue.isDouble() && std::isfinite(stepValue.toDouble())
-                                 ? int64_t(std::llround(stepValue.toDouble()))
-                                 : (s.steps.empty() ? 0 : s.steps.back() + 1);
         s.steps.push_back(step);
         s.wallTimes.push_back(ms > 0 ? double(ms) / 1000.0 : 0.0);
         s.values.push_back(*value);
@@ -202,6 +246,10 @@ private:
             return;
         // comet_ml 3.4x flattens nested dicts as "a|b"; Runlens nests with dots.
         key.replace(QLatin1Char('|'), QLatin1Char('.'));
+        if (!params_.contains(key) && params_.size() >= kMaxKeysPerArchive) {
+            ++keysLeftOut_;
+            return;
+        }
         params_.insert(key, p.value(QStringLiteral("paramValue")));   // the last one logged wins, as in Comet
     }
 
@@ -211,6 +259,10 @@ private:
             return; // the SDK's own bookkeeping
         if (key == QLatin1String("Name")) {
             name_ = textOf(value);
+            return;
+        }
+        if (!others_.contains(key) && others_.size() >= kMaxKeysPerArchive) {
+            ++keysLeftOut_;
             return;
         }
         others_.insert(key, textOf(value));
@@ -245,7 +297,7 @@ private:
 
     void upload(const QJsonObject& p, int64_t ms, const ZipArchive& zip)
     {
-        const ZipArchive::Member* member = zip.member(p.value(QStringLiteral("file_path")).toString());
+        const auto member = zip.member(p.value(QStringLiteral("file_path")).toString());
         if (!member)
             return; // listed but not in the archive: nothing to show
         const QJsonObject extra = p.value(QStringLiteral("additional_params")).toObject();
@@ -300,6 +352,8 @@ private:
     QStringList gpus_;
     QString name_;
     QHash<QString, int64_t> leftOut_, notNumbers_;
+    int64_t keysLeftOut_ = 0;
+    int64_t currentStep_ = 0;
     int64_t firstMs_ = -1, lastMs_ = -1;
 };
 
@@ -314,7 +368,10 @@ CometOfflineReader::CometOfflineReader(QDir root, QString onlyArchive)
 int CometOfflineReader::recognise(const StoreProbe& probe)
 {
     if (probe.isRegularFile)
-        return probe.path.endsWith(QLatin1String(".zip")) && probe.head.startsWith("PK") && isCometArchive(probe.path) ? 60 : 0;
+        return probe.path.endsWith(QLatin1String(".zip")) && probe.head.startsWith("PK")
+                       && (hasCometName(QFileInfo(probe.path).fileName()) || hasCometContents(probe.path))
+                   ? 60
+                   : 0;
     return probe.isDir && !cometArchives(probe.path, true).isEmpty() ? 50 : 0;
 }
 
@@ -329,7 +386,7 @@ Result<std::unique_ptr<CometOfflineReader>> CometOfflineReader::open(const QStri
 {
     const QFileInfo info(path);
     if (info.isFile()) {
-        if (!isCometArchive(path))
+        if (!hasCometName(info.fileName()) && !hasCometContents(path))
             return Failure{QStringLiteral("'%1' is not a Comet offline archive: no experiment.json and messages.json in it").arg(path)};
         return std::unique_ptr<CometOfflineReader>(new CometOfflineReader(info.absoluteDir(), info.absoluteFilePath()));
     }
@@ -340,16 +397,29 @@ Result<std::unique_ptr<CometOfflineReader>> CometOfflineReader::open(const QStri
 
 QStringList CometOfflineReader::runFolders() const
 {
-    if (!onlyArchive_.isEmpty())
-        return {onlyArchive_};
-    return cometArchives(rootPath(), false);
+    const QStringList archives = onlyArchive_.isEmpty() ? cometArchives(rootPath(), false) : QStringList{onlyArchive_};
+    QSet<QString> seen;
+    repeatedKeys_.clear();
+    for (const QString& archive : archives) {
+        const QString key = QFileInfo(archive).completeBaseName();
+        if (seen.contains(key))
+            repeatedKeys_.insert(key);
+        seen.insert(key);
+    }
+    return archives;
 }
 
 QString CometOfflineReader::runIdOf(const QString& archive) const
 {
-    // The experiment key, as Comet names it (keys are unique; a resumed
-    // experiment's archive has its own suffix).
-    return QFileInfo(archive).completeBaseName();
+    // The experiment key, as Comet names it (a resumed experiment's archive
+    // has its own suffix); the path under the root when the same archive is
+    // there twice (copied into two folders).
+    const QString key = QFileInfo(archive).completeBaseName();
+    if (!repeatedKeys_.contains(key))
+        return key;
+    QString id = QDir(rootPath()).relativeFilePath(archive);
+    id.chop(4); // ".zip"
+    return id;
 }
 
 FolderOfRunsReader::RunFolder CometOfflineReader::readRun(const QString& archive) const
@@ -361,15 +431,15 @@ FolderOfRunsReader::RunFolder CometOfflineReader::readRun(const QString& archive
     run.environment.emplace_back(QStringLiteral("archive"), archive);
     run.artifacts.root = info.absolutePath();
     const auto zip = ZipArchive::open(archive);
-    const ZipArchive::Member* meta = zip ? (*zip)->member(QStringLiteral("experiment.json")) : nullptr;
-    const ZipArchive::Member* messages = zip ? (*zip)->member(QStringLiteral("messages.json")) : nullptr;
+    const auto meta = zip ? (*zip)->member(QStringLiteral("experiment.json")) : std::nullopt;
+    const auto messages = zip ? (*zip)->member(QStringLiteral("messages.json")) : std::nullopt;
     if (!meta && !messages) {
         // Comet keeps an experiment's data in a temporary folder until it
         // ends, and writes the archive then; a half-written one is no zip yet.
         run.status = age < kEmptyIsRunningMs ? RunStatus::Running : RunStatus::Crashed;
         run.startMs = written;
         run.endMs = run.status == RunStatus::Running ? -1 : written;
-        run.problems << (zip ? QStringLiteral("%1: empty; Comet fills it when the experiment ends (still running, or killed)").arg(info.fileName())
+        run.problems << (zip ? QStringLiteral("%1: empty; Comet fills it when the experiment ends (still running, or killed; shown as crashed after a week)").arg(info.fileName())
                              : zip.error());
         return run;
     }
@@ -432,8 +502,10 @@ FolderOfRunsReader::RunFolder CometOfflineReader::readRun(const QString& archive
         run.status = RunStatus::Killed;
     else if (error.startsWith(QLatin1String("Unexpected error detected in the user script")))
         run.status = RunStatus::Failed;
-    else
-        run.status = RunStatus::Finished; // an error of the SDK's own, not the script's
+    else {
+        run.status = RunStatus::Finished; // the script ended well; Comet's own trouble is said
+        run.problems << QStringLiteral("%1: Comet reported: %2").arg(info.fileName(), error);
+    }
     if (!error.isEmpty())
         run.tags.emplace_back(QStringLiteral("comet.error"), error);
 
@@ -456,7 +528,7 @@ Result<QByteArray> CometOfflineReader::readEmbedded(const QString& file, const A
     const auto zip = ZipArchive::open(file);
     if (!zip)
         return Failure{zip.error()};
-    const ZipArchive::Member* member = (*zip)->memberAt(uint64_t(item.offset));
+    const auto member = (*zip)->memberAt(uint64_t(item.offset));
     if (!member)
         return Failure{QStringLiteral("'%1' is no longer in '%2'").arg(item.path, file)};
     return (*zip)->read(*member, limit);

@@ -12,13 +12,14 @@
 // under system/, renamed where they mean what ours do.
 //
 // Comet fills an archive when the experiment ends: until then it is an
-// empty zip, shown as running for a day and as crashed after.
+// empty zip, shown as running for a week and as crashed after.
 #pragma once
 
 #include "folder_of_runs_reader.h"
 #include "store_format.h"
 
 #include <QDir>
+#include <QSet>
 
 namespace runlens {
 
@@ -39,6 +40,9 @@ private:
     Result<QByteArray> readEmbedded(const QString& file, const ArtifactItem& item, int64_t limit) const override;
 
     QString onlyArchive_; // opened on one archive: that one; else every archive under the root
+    // Keys of archives found twice by the last runFolders(), which loadRuns()
+    // calls before reading runs (runIdOf() then only reads it).
+    mutable QSet<QString> repeatedKeys_;
 };
 
 } // namespace runlens

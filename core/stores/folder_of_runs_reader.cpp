@@ -49,7 +49,7 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
 {
     std::lock_guard lock(mutex_);
     auto table = std::make_shared<RunTable>();
-    QStringList problems;
+    QStringList problems, alsoWatch;
     folders_.clear();
     artifacts_.clear();
     const QStringList folders = runFolders();
@@ -84,6 +84,8 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
             }
             for (const auto& p : run.problems)
                 problems << QStringLiteral("%1: %2").arg(id, p);
+            for (const auto& other : run.alsoWatch)
+                alsoWatch << other;
         },
         [&](double done) { return !progress || progress(done); });
     if (!read)
@@ -101,6 +103,10 @@ Result<LoadedRuns> FolderOfRunsReader::loadRuns(const ProgressCallback& progress
             if (f == root_.absolutePath())
                 break;
         }
+        watch_.addRecentFiles(folder, kRecentMs, true);
+    }
+    for (const auto& folder : alsoWatch) {
+        watched.insert(folder);
         watch_.addRecentFiles(folder, kRecentMs, true);
     }
     watched.insert(root_.absolutePath());

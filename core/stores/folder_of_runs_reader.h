@@ -48,6 +48,7 @@ public:
         KeyValues tags;
         GitRecord git;
         RunArtifacts artifacts; // files and media the format knows of, under the run's folder
+        QStringList alsoWatch;  // other folders the run is read from (a neptune run's forked processes')
     };
 
 protected:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "guild_reader.h"
 
+#include "folder_walk.h"
 #include "line_reader.h"
 #include "number_parse.h"
 #include "read_limits.h"
@@ -35,18 +36,16 @@ QStringList guildRunFolders(const QString& root, bool firstOnly)
     if (isRunFolder(root))
         return {QDir(root).absolutePath()};
     QStringList out;
-    const int depth = QDir(root).absolutePath().count(QLatin1Char('/'));
-    QDirIterator it(root, QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString dir = it.next();
-        if (dir.count(QLatin1Char('/')) - depth > kMaxDepth || it.fileName() == QLatin1String(".guild"))
-            continue;
-        if (isRunFolder(dir) && !dir.contains(QLatin1String("/.guild/"))) {
+    walkFolders(root, kMaxDepth, [&](const QString& dir) {
+        if (QFileInfo(dir).fileName() == QLatin1String(".guild"))
+            return WalkNext::Skip; // a run's own bookkeeping
+        if (isRunFolder(dir)) {
             out << dir;
             if (firstOnly)
-                break;
+                return WalkNext::Stop;
         }
-    }
+        return WalkNext::Enter;
+    });
     out.sort();
     return out;
 }

@@ -13,7 +13,6 @@
 #include <QTimeZone>
 
 #include <cctype>
-#include <cstring>
 #include <cmath>
 
 namespace runlens {
@@ -109,16 +108,19 @@ std::optional<QJsonObject> pythonJsonObject(std::string_view text)
     if (auto object = parse(bytes))
         return object;
     // Quote the three tokens where they stand as values, outside strings;
-    // QJsonDocument then does all of the parsing.
+    // QJsonDocument then does all of the parsing. Only for text that holds
+    // one: a line of junk costs no second pass.
+    if (text.find("NaN") == std::string_view::npos && text.find("Infinity") == std::string_view::npos)
+        return std::nullopt;
     QByteArray quoted;
     quoted.reserve(bytes.size() + 16);
     bool inString = false, changed = false;
-    for (qsizetype i = 0; i < bytes.size(); ++i) {
-        const char c = bytes[i];
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         if (inString) {
             quoted += c;
-            if (c == '\\' && i + 1 < bytes.size())
-                quoted += bytes[++i];
+            if (c == '\\' && i + 1 < text.size())
+                quoted += text[++i];
             else if (c == '"')
                 inString = false;
             continue;
@@ -126,13 +128,12 @@ std::optional<QJsonObject> pythonJsonObject(std::string_view text)
         if (c == '"')
             inString = true;
         bool replaced = false;
-        for (const char* token : {"NaN", "Infinity", "-Infinity"}) {
-            const qsizetype n = qsizetype(std::strlen(token));
-            if (bytes.mid(i, n) == token) {
+        for (const std::string_view token : {std::string_view("NaN"), std::string_view("Infinity"), std::string_view("-Infinity")}) {
+            if (text.substr(i, token.size()) == token) {
                 quoted += '"';
-                quoted += token;
+                quoted.append(token.data(), qsizetype(token.size()));
                 quoted += '"';
-                i += n - 1;
+                i += token.size() - 1;
                 replaced = changed = true;
                 break;
             }

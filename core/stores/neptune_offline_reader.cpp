@@ -2,6 +2,7 @@
 #include "neptune_offline_reader.h"
 
 #include "artifact_files.h"
+#include "folder_walk.h"
 #include "json_params.h"
 #include "line_reader.h"
 #include "read_limits.h"
@@ -10,15 +11,18 @@
 #include "runlens/number_format.h"
 
 #include <QDateTime>
-#include <QDirIterator>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QMap>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSysInfo>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+
+#include <signal.h>
 
 namespace runlens {
 
@@ -71,33 +75,44 @@ bool isRunFolder(const QString& dir)
     return !uuidOf(dir).isEmpty() && !dataFiles(dir).isEmpty();
 }
 
-// One folder a run (the first of its forked processes' folders).
-QStringList neptuneRunFolders(const QString& root, bool firstOnly)
+// The process id in a 1.9+ folder's name; 0 without one.
+qint64 pidOf(const QString& dir)
 {
-    if (isRunFolder(root))
-        return {QDir(root).absolutePath()};
+    return runFolderName().match(QFileInfo(dir).fileName()).captured(3).toLongLong();
+}
+
+// One folder a run, the first of its processes' (a fork writes its own from
+// 1.9); `processes`, when given, gets each run's folders by uuid, the
+// parent's (the lowest process id) first.
+QStringList neptuneRunFolders(const QString& root, bool firstOnly, QHash<QString, QStringList>* processes = nullptr)
+{
+    if (isRunFolder(root)) {
+        const QString dir = QDir(root).absolutePath();
+        if (processes)
+            processes->insert(uuidOf(dir), {dir});
+        return {dir};
+    }
     QStringList out;
-    QSet<QString> seen;
-    const int depth = QDir(root).absolutePath().count(QLatin1Char('/'));
-    QDirIterator it(root, QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
     QStringList found;
-    while (it.hasNext()) {
-        const QString dir = it.next();
-        if (dir.count(QLatin1Char('/')) - depth > kMaxDepth)
-            continue;
+    walkFolders(root, kMaxDepth, [&](const QString& dir) {
         // Offline runs only: .neptune/async/ holds runs a server knows.
         if (QFileInfo(QFileInfo(dir).path()).fileName() != QLatin1String("offline") || !isRunFolder(dir))
-            continue;
+            return WalkNext::Enter;
         found << dir;
-        if (firstOnly)
-            break;
-    }
-    found.sort();
-    for (const QString& dir : found)
-        if (!seen.contains(uuidOf(dir))) {
-            seen.insert(uuidOf(dir));
+        return firstOnly ? WalkNext::Stop : WalkNext::Skip;
+    });
+    std::sort(found.begin(), found.end(), [](const QString& a, const QString& b) {
+        return std::pair(uuidOf(a), pidOf(a)) < std::pair(uuidOf(b), pidOf(b));
+    });
+    QHash<QString, QStringList> byUuid;
+    for (const QString& dir : found) {
+        QStringList& group = byUuid[uuidOf(dir)];
+        if (group.isEmpty())
             out << dir;
-        }
+        group << dir;
+    }
+    if (processes)
+        *processes = std::move(byUuid);
     return out;
 }
 
@@ -113,6 +128,9 @@ QString pathOf(const QJsonArray& path)
 class OperationReplay {
 public:
     explicit OperationReplay(FolderOfRunsReader::RunFolder& run) : run_(run) {}
+
+    // The process folder whose log is replayed next: its uploads are under it.
+    void setProcessFolder(const QString& name) { processFolder_ = name; }
 
     void add(const QJsonObject& op, double at)
     {
@@ -155,11 +173,19 @@ public:
         } else if (type == QLatin1String("DeleteAttribute")) {
             params_.remove(path);
             run_.series.remove(seriesKey(path, pathList));
+        } else if (type == QLatin1String("CopyAttribute")) {
+            // run["b"] = run["a"]: b gets a's value as it is now.
+            const QJsonArray sourceList = op.value(QStringLiteral("source_path")).toArray();
+            const QString source = pathOf(sourceList);
+            if (const auto it = params_.constFind(source); it != params_.cend())
+                assign(path, it->first, it->second);
+            else if (const auto s = run_.series.constFind(seriesKey(source, sourceList)); s != run_.series.cend())
+                run_.series.insert(seriesKey(path, pathList), *s);
         }
         // Strings logged (stdout, stderr), images, file sets and the rest: not shown.
     }
 
-    void finish(const QString& folder)
+    void finish(const QString& artifactRoot)
     {
         for (auto it = params_.cbegin(); it != params_.cend(); ++it)
             run_.params.push_back({it.key(), it->first, it->second});
@@ -167,7 +193,7 @@ public:
             run_.tags.emplace_back(QStringLiteral("neptune.tags"), tags_.join(QStringLiteral(", ")));
         for (auto it = leftOut_.cbegin(); it != leftOut_.cend(); ++it)
             run_.problems << pointsLeftOutNote(it.key(), it.value());
-        run_.artifacts.root = folder;
+        run_.artifacts.root = artifactRoot;
         std::sort(run_.artifacts.items.begin(), run_.artifacts.items.end(), artifactOrder);
     }
 
@@ -193,18 +219,28 @@ private:
     }
 
     // monitoring/<hash>/cpu (monitoring/cpu before 1.0) under system/: the
-    // percentages as ours, the rest by neptune's name.
-    static QString seriesKey(const QString& path, const QJsonArray& pathList)
+    // percentages as ours, the rest by neptune's name. The first process's
+    // namespace (the parent's) is the run's; a forked one's keeps its hash,
+    // so that two machines' worth of samples never interleave in one series.
+    QString seriesKey(const QString& path, const QJsonArray& pathList)
     {
         if (pathList.size() < 2 || pathList.first().toString() != QLatin1String("monitoring"))
             return path;
         const QString gauge = pathList.last().toString();
+        QString prefix = QStringLiteral("system/");
+        if (pathList.size() == 3) {
+            const QString hash = pathList.at(1).toString();
+            if (mainMonitoring_.isEmpty())
+                mainMonitoring_ = hash;
+            if (hash != mainMonitoring_)
+                prefix += hash + QLatin1Char('/');
+        }
         static const QRegularExpression gpu(QStringLiteral("^gpu(?:_([0-9]+))?$"));
         if (gauge == QLatin1String("cpu"))
-            return QStringLiteral("system/cpu_percent");
+            return prefix + QStringLiteral("cpu_percent");
         if (const auto m = gpu.match(gauge); m.hasMatch())
-            return QStringLiteral("system/gpu.%1.utilization_percent").arg(m.captured(1).isEmpty() ? QStringLiteral("0") : m.captured(1));
-        return QStringLiteral("system/") + gauge;
+            return prefix + QStringLiteral("gpu.%1.utilization_percent").arg(m.captured(1).isEmpty() ? QStringLiteral("0") : m.captured(1));
+        return prefix + gauge;
     }
 
     void logFloats(const QString& path, const QJsonArray& pathList, const QJsonArray& values)
@@ -245,7 +281,7 @@ private:
         const QString kept = op.value(QStringLiteral("tmp_file_name")).toString();
         const QString original = op.value(QStringLiteral("file_path")).toString();
         if (!kept.isEmpty() && !kept.contains(QLatin1Char('/')))
-            item.file = QStringLiteral("upload_path/") + kept;
+            item.file = processFolder_ + QStringLiteral("/upload_path/") + kept;
         else if (!original.isEmpty())
             item.remoteUri = QStringLiteral("file://") + original; // the user's own file, not kept by neptune
         else
@@ -258,6 +294,7 @@ private:
     QMap<QString, std::pair<QString, QString>> params_; // path -> type, text
     QStringList tags_;
     QHash<QString, int64_t> leftOut_;
+    QString processFolder_, mainMonitoring_;
     bool failed_ = false;
     double firstAt_ = 0, lastAt_ = 0; // seconds since the epoch
 };
@@ -325,7 +362,7 @@ Result<std::unique_ptr<NeptuneOfflineReader>> NeptuneOfflineReader::open(const Q
 
 QStringList NeptuneOfflineReader::runFolders() const
 {
-    return neptuneRunFolders(rootPath(), false);
+    return neptuneRunFolders(rootPath(), false, &processes_);
 }
 
 QString NeptuneOfflineReader::runIdOf(const QString& folder) const
@@ -336,28 +373,20 @@ QString NeptuneOfflineReader::runIdOf(const QString& folder) const
 FolderOfRunsReader::RunFolder NeptuneOfflineReader::readRun(const QString& folder) const
 {
     RunFolder run;
-    const QString uuid = uuidOf(folder);
-    // The folders of the run's processes (a fork writes its own from 1.9):
-    // the first by name, then the others as they were made.
-    QStringList folders{folder};
     const QFileInfo info(folder);
-    if (info.dir().dirName() == QLatin1String("offline"))
-        for (const QString& sibling : info.dir().entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-            if (const QString path = info.dir().filePath(sibling); path != folder && uuidOf(path) == uuid && isRunFolder(path))
-                folders << path;
-    std::sort(folders.begin() + 1, folders.end(), [](const QString& a, const QString& b) {
-        return QFileInfo(a).birthTime() < QFileInfo(b).birthTime();
-    });
-
+    const QStringList folders = processes_.value(uuidOf(folder), {folder});
     OperationReplay replay(run);
     bool whole = true;
     int64_t lastPutMs = 0, closedMs = 0;
     for (const QString& dir : folders) {
+        replay.setProcessFolder(QFileInfo(dir).fileName());
         whole = replayFolder(dir, replay, run.problems) && whole;
         lastPutMs = std::max<int64_t>(lastPutMs, QFileInfo(QDir(dir).filePath(QStringLiteral("last_put_version"))).lastModified().toMSecsSinceEpoch());
         closedMs = std::max<int64_t>(closedMs, QFileInfo(QDir(dir).filePath(QStringLiteral("metadata.json"))).lastModified().toMSecsSinceEpoch());
+        if (dir != folder)
+            run.alsoWatch << dir;
     }
-    replay.finish(folder);
+    replay.finish(info.absolutePath());
 
     QStringList metaProblems;
     const QJsonObject meta = readJsonObjectFile(QDir(folder).filePath(QStringLiteral("metadata.json")), kMaxJsonBytes, metaProblems);
@@ -366,13 +395,27 @@ FolderOfRunsReader::RunFolder NeptuneOfflineReader::readRun(const QString& folde
     if (lastPutMs <= 0)
         lastPutMs = info.lastModified().toMSecsSinceEpoch();
     const bool silent = QDateTime::currentMSecsSinceEpoch() - lastPutMs > kSilentMs;
-    // neptune rewrites metadata.json when the run stops (1.8.3 on); before, nothing tells.
-    const bool stopped = closedMs > 0 && !meta.isEmpty() && closedMs >= lastPutMs;
-    run.status = replay.failed()              ? RunStatus::Failed
-                 : stopped                    ? RunStatus::Finished
-                 : !silent                    ? RunStatus::Running
-                 : meta.isEmpty()             ? RunStatus::Finished
-                                              : RunStatus::Crashed;
+    // neptune rewrites metadata.json (1.8.3 on) at every flush: on stop, and
+    // at run.wait() from 1.9. Rewritten after the last operation: stopped,
+    // or waited for and then killed, which nothing on disk tells apart.
+    const bool flushedLast = closedMs > 0 && !meta.isEmpty() && closedMs >= lastPutMs;
+    // A run of this machine (its host in the log, its process ids in its
+    // folders' names, 1.9 on) is running while a process of it lives, as
+    // Guild's are; others by what they wrote lately, which a run logging
+    // nothing for minutes (no monitoring, long epochs) shows as crashed.
+    bool ours = false, alive = false;
+    if (!run.host.isEmpty() && run.host == QSysInfo::machineHostName())
+        for (const QString& dir : folders)
+            if (const qint64 pid = pidOf(dir); pid > 0) {
+                ours = true;
+                alive = alive || ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
+            }
+    run.status = replay.failed()         ? RunStatus::Failed
+                 : ours && alive         ? RunStatus::Running
+                 : !ours && !silent      ? RunStatus::Running
+                 : flushedLast           ? RunStatus::Finished
+                 : meta.isEmpty() && !ours ? RunStatus::Finished // before 1.8.3 nothing tells a crash
+                                         : RunStatus::Crashed;
     run.startMs = created >= 0 ? created : replay.firstAt() > 0 ? int64_t(replay.firstAt() * 1000) : lastPutMs;
     run.endMs = run.status == RunStatus::Running ? -1 : replay.lastAt() > 0 ? int64_t(replay.lastAt() * 1000) : lastPutMs;
     if (!whole && run.status != RunStatus::Running)

@@ -11,15 +11,19 @@
 // entry point, and UploadFile the files kept in upload_path/. The folders
 // of one run's forked processes (1.9 on) are read as that one run.
 //
-// Neptune's offline log records no end: a run whose metadata.json (1.8.3
-// on) was rewritten after its last operation ended (neptune flushes it on
-// stop); one not written to for two minutes without that rewrite crashed.
+// Neptune's offline log records no end. A run of this machine (its host in
+// the log, its process ids in the folders' names: 1.9 on) runs while one of
+// its processes lives; another runs while written to (two minutes). Then it
+// finished when metadata.json (1.8.3 on) was rewritten after its last
+// operation (neptune flushes it on stop, and on wait() from 1.9), else it
+// crashed; before 1.8.3, a silent run reads as finished.
 #pragma once
 
 #include "folder_of_runs_reader.h"
 #include "store_format.h"
 
 #include <QDir>
+#include <QHash>
 
 namespace runlens {
 
@@ -37,6 +41,10 @@ private:
     QStringList runFolders() const override;
     RunFolder readRun(const QString& folder) const override;
     QString runIdOf(const QString& folder) const override;
+
+    // Each run's process folders by uuid, from the last runFolders(), which
+    // loadRuns() calls before reading runs (readRun() then only reads it).
+    mutable QHash<QString, QStringList> processes_;
 };
 
 } // namespace runlens

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sacred_reader.h"
 
+#include "folder_walk.h"
 #include "json_params.h"
 #include "read_limits.h"
 
 #include <QDateTime>
-#include <QDirIterator>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,21 +34,17 @@ QStringList sacredRunFolders(const QString& root, bool firstOnly)
         out << QDir(root).absolutePath();
         return out;
     }
-    const int depth = QDir(root).absolutePath().count(QLatin1Char('/'));
-    QDirIterator it(root, QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString dir = it.next();
-        if (dir.count(QLatin1Char('/')) - depth > kMaxDepth)
-            continue;
-        const QString name = it.fileName();
+    walkFolders(root, kMaxDepth, [&](const QString& dir) {
+        const QString name = QFileInfo(dir).fileName();
         if (name == QLatin1String("_sources") || name == QLatin1String("_resources"))
-            continue;
+            return WalkNext::Skip;
         if (isRunFolder(QDir(dir))) {
             out << dir;
             if (firstOnly)
-                break;
+                return WalkNext::Stop;
         }
-    }
+        return WalkNext::Enter;
+    });
     out.sort();
     return out;
 }

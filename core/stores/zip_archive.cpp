@@ -7,6 +7,7 @@
 
 #include <zip.h>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace runlens {
@@ -52,10 +53,9 @@ void ZipArchive::Discard::operator()(struct zip* z) const
     zip_discard(z);
 }
 
-ZipArchive::ZipArchive(std::unique_ptr<struct zip, Discard> zip, QString path, std::vector<Member> members)
+ZipArchive::ZipArchive(std::unique_ptr<struct zip, Discard> zip, QString path)
     : zip_(std::move(zip))
     , path_(std::move(path))
-    , members_(std::move(members))
 {
 }
 
@@ -66,8 +66,9 @@ Result<std::unique_ptr<ZipArchive>> ZipArchive::open(const QString& path)
     QFile file(path);
     if (const QString why = openRegularFile(file); !why.isEmpty())
         return Failure{why};
-    // libzip owns the descriptor it is given and closes it with the archive.
-    const int fd = ::dup(file.handle());
+    // libzip owns the descriptor it is given and closes it with the archive;
+    // close-on-exec, as Qt's own, so no process Runlens starts holds it.
+    const int fd = ::fcntl(file.handle(), F_DUPFD_CLOEXEC, 0);
     if (fd < 0)
         return Failure{QStringLiteral("'%1' cannot be read: too many open files").arg(path)};
     int code = 0;
@@ -76,33 +77,27 @@ Result<std::unique_ptr<ZipArchive>> ZipArchive::open(const QString& path)
         ::close(fd);
         return Failure{QStringLiteral("'%1' is not a zip archive that can be read (%2)").arg(path, libzipError(code))};
     }
-    std::vector<Member> members;
-    const zip_int64_t count = zip_get_num_entries(zip.get(), 0);
-    for (zip_int64_t i = 0; i < count; ++i) {
-        zip_stat_t st;
-        zip_stat_init(&st);
-        if (zip_stat_index(zip.get(), zip_uint64_t(i), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME))
-            continue;
-        members.push_back({QString::fromUtf8(st.name), zip_uint64_t(i),
-            (st.valid & ZIP_STAT_SIZE) ? int64_t(st.size) : int64_t(-1)});
-    }
-    return std::unique_ptr<ZipArchive>(new ZipArchive(std::move(zip), path, std::move(members)));
+    return std::unique_ptr<ZipArchive>(new ZipArchive(std::move(zip), path));
 }
 
-const ZipArchive::Member* ZipArchive::member(const QString& name) const
+int64_t ZipArchive::memberCount() const
 {
-    for (const Member& m : members_)
-        if (m.name == name)
-            return &m;
-    return nullptr;
+    return zip_get_num_entries(zip_.get(), 0);
 }
 
-const ZipArchive::Member* ZipArchive::memberAt(uint64_t index) const
+std::optional<ZipArchive::Member> ZipArchive::member(const QString& name) const
 {
-    for (const Member& m : members_)
-        if (m.index == index)
-            return &m;
-    return nullptr;
+    const zip_int64_t index = zip_name_locate(zip_.get(), name.toUtf8().constData(), 0);
+    return index < 0 ? std::nullopt : memberAt(zip_uint64_t(index));
+}
+
+std::optional<ZipArchive::Member> ZipArchive::memberAt(uint64_t index) const
+{
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(zip_.get(), index, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME))
+        return std::nullopt;
+    return Member{QString::fromUtf8(st.name), index, (st.valid & ZIP_STAT_SIZE) ? int64_t(st.size) : int64_t(-1)};
 }
 
 Result<QByteArray> ZipArchive::read(const Member& member, int64_t maxBytes) const

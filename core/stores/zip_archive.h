@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A .zip read through libzip, read-only (Comet's offline archives): its
-// members by name, each read whole up to a cap or as a sequential device
+// members by name (libzip's own hash of the central directory, so a lookup
+// costs the same in an archive of 80,000 members as of 3), each read whole
+// up to a cap or as a sequential device
 // (for LineReader), so a 500 MB messages.json costs a piece at a time. The
 // archive is discarded, never closed, so nothing can be written back; the
 // file is opened by openRegularFile, so a FIFO or a device is refused.
@@ -14,7 +16,7 @@
 
 #include <cstdint>
 #include <memory>
-#include <vector>
+#include <optional>
 
 struct zip;      // libzip's zip_t
 struct zip_file; // libzip's zip_file_t
@@ -36,11 +38,11 @@ public:
     ZipArchive& operator=(const ZipArchive&) = delete;
 
     const QString& path() const { return path_; }
-    const std::vector<Member>& members() const { return members_; }
-    // The member named `name`, or null.
-    const Member* member(const QString& name) const;
-    // The member at `index` (its Member::index), or null.
-    const Member* memberAt(uint64_t index) const;
+    int64_t memberCount() const;
+    // The member named `name`, if there is one.
+    std::optional<Member> member(const QString& name) const;
+    // The member at `index` (its Member::index), if there is one.
+    std::optional<Member> memberAt(uint64_t index) const;
     // The member whole; larger than `maxBytes`, damaged or unreadable: why not.
     Result<QByteArray> read(const Member& member, int64_t maxBytes) const;
     // One member read in order: libzip inflates and checks the CRC as it
@@ -68,11 +70,10 @@ private:
     struct Discard {
         void operator()(struct zip* z) const;
     };
-    ZipArchive(std::unique_ptr<struct zip, Discard> zip, QString path, std::vector<Member> members);
+    ZipArchive(std::unique_ptr<struct zip, Discard> zip, QString path);
 
     std::unique_ptr<struct zip, Discard> zip_;
     QString path_;
-    std::vector<Member> members_;
 };
 
 } // namespace runlens
