@@ -432,13 +432,7 @@ private slots:
         const QDateTime touched = QFileInfo(archive(kKeyA)).lastModified();
         auto reader = openStore(project_);
         QVERIFY(reader);
-        const auto table = test::mustLoad(**reader);
-        for (int r = 0; r < table->rowCount(); ++r) {
-            (void)(*reader)->loadDetails(table->id(r));
-            if (auto artifacts = (*reader)->loadArtifacts(table->id(r)))
-                for (const auto& item : artifacts->items)
-                    QVERIFY((*reader)->loadArtifactBytes(artifacts->root, item, 1 << 20));
-        }
+        QCOMPARE(test::readEverything(**reader), QStringList());
         QCOMPARE(test::treeHash(project_), before);
         QCOMPARE(QFileInfo(archive(kKeyA)).lastModified(), touched);
     }
@@ -447,17 +441,13 @@ private slots:
     {
         auto source = openStore(project_);
         QVERIFY(source);
-        const QString dest = dir_.filePath(QStringLiteral("imported.db"));
-        auto imported = importStore(**source, dest);
-        QVERIFY2(imported, imported ? "" : qPrintable(imported.error()));
-        QCOMPARE(imported->imported, 5);
-        auto reader = test::mustOpen(dest);
-        auto table = test::mustLoad(*reader);
-        QCOMPARE(table->rowCount(), 5);
-        QCOMPARE(table->tag(QStringLiteral("runlens.import.kind"))->text[0], QStringLiteral("comet"));
-        const int a = table->findRun(QStringLiteral("wide-net")); // imported runs get ids of their own
+        const auto imported = test::importInto(**source, dir_.filePath(QStringLiteral("imported.db")));
+        QCOMPARE(imported.imported, 5);
+        QCOMPARE(imported.table->rowCount(), 5);
+        QCOMPARE(imported.table->tag(QStringLiteral("runlens.import.kind"))->text[0], QStringLiteral("comet"));
+        const int a = imported.table->findRun(QStringLiteral("wide-net")); // imported runs get ids of their own
         QVERIFY(a >= 0);
-        auto loss = reader->loadSeries(table->id(a), QStringLiteral("loss"));
+        auto loss = imported.reader->loadSeries(imported.table->id(a), QStringLiteral("loss"));
         QVERIFY(loss);
         QCOMPARE(loss->size(), size_t(300));
         QCOMPARE(loss->values[299], 1.0 / 300.0);

@@ -421,14 +421,7 @@ private slots:
         const QByteArray before = test::treeHash(project_);
         auto reader = openStore(project_);
         QVERIFY(reader);
-        const auto table = test::mustLoad(**reader);
-        for (int r = 0; r < table->rowCount(); ++r) {
-            QVERIFY((*reader)->loadDetails(table->id(r)));
-            if (auto artifacts = (*reader)->loadArtifacts(table->id(r)))
-                for (const auto& item : artifacts->items)
-                    if (item.remoteUri.isEmpty())
-                        QVERIFY((*reader)->loadArtifactBytes(artifacts->root, item, 1 << 20));
-        }
+        QCOMPARE(test::readEverything(**reader), QStringList());
         QCOMPARE(test::treeHash(project_), before);
     }
 
@@ -436,17 +429,13 @@ private slots:
     {
         auto source = openStore(project_);
         QVERIFY(source);
-        const QString dest = dir_.filePath(QStringLiteral("imported.db"));
-        auto imported = importStore(**source, dest);
-        QVERIFY2(imported, imported ? "" : qPrintable(imported.error()));
-        QCOMPARE(imported->imported, 7);
-        auto reader = test::mustOpen(dest);
-        auto table = test::mustLoad(*reader);
-        QCOMPARE(table->rowCount(), 7);
-        QCOMPARE(table->tag(QStringLiteral("runlens.import.kind"))->text[0], QStringLiteral("neptune"));
-        const int a = table->findRun(QStringLiteral("wide-net")); // imported runs get ids of their own
+        const auto imported = test::importInto(**source, dir_.filePath(QStringLiteral("imported.db")));
+        QCOMPARE(imported.imported, 7);
+        QCOMPARE(imported.table->rowCount(), 7);
+        QCOMPARE(imported.table->tag(QStringLiteral("runlens.import.kind"))->text[0], QStringLiteral("neptune"));
+        const int a = imported.table->findRun(QStringLiteral("wide-net")); // imported runs get ids of their own
         QVERIFY(a >= 0);
-        auto loss = reader->loadSeries(table->id(a), QStringLiteral("train/loss"));
+        auto loss = imported.reader->loadSeries(imported.table->id(a), QStringLiteral("train/loss"));
         QVERIFY(loss);
         QCOMPARE(loss->size(), size_t(300));
     }

@@ -4,6 +4,7 @@
 
 #include "runlens/runlens.h"
 #include "runlens_store_reader.h"
+#include "store_importer.h"
 #include "store_registry.h"
 
 #include <QCryptographicHash>
@@ -102,6 +103,45 @@ inline std::shared_ptr<const RunTable> mustLoad(StoreReader& reader)
     if (!runs)
         throw std::runtime_error(runs.error().toStdString());
     return runs->table;
+}
+
+// Reads everything a user can of a store: each run's details, and the bytes
+// of each artifact it keeps (not remote references). What failed, by run;
+// empty when all read.
+inline QStringList readEverything(StoreReader& reader)
+{
+    QStringList failed;
+    const auto table = mustLoad(reader);
+    for (int r = 0; r < table->rowCount(); ++r) {
+        const QString id = table->id(r);
+        if (const auto d = reader.loadDetails(id); !d)
+            failed << id + QStringLiteral(": ") + d.error();
+        if (auto artifacts = reader.loadArtifacts(id))
+            for (const auto& item : artifacts->items)
+                if (item.remoteUri.isEmpty())
+                    if (const auto bytes = reader.loadArtifactBytes(artifacts->root, item, 1 << 20); !bytes)
+                        failed << id + QStringLiteral(", ") + item.path + QStringLiteral(": ") + bytes.error();
+    }
+    return failed;
+}
+
+// `source` imported into a new Runlens store at `dest`, opened: how many
+// runs the import copied, and the store's runs as read back.
+struct ImportedStore {
+    int imported = 0;
+    std::unique_ptr<RunlensStoreReader> reader;
+    std::shared_ptr<const RunTable> table;
+};
+inline ImportedStore importInto(StoreReader& source, const QString& dest)
+{
+    auto summary = importStore(source, dest);
+    if (!summary)
+        throw std::runtime_error(summary.error().toStdString());
+    ImportedStore out;
+    out.imported = summary->imported;
+    out.reader = mustOpen(dest);
+    out.table = mustLoad(*out.reader);
+    return out;
 }
 
 // Where a run's details disagree with its row of the run table (experiment,
