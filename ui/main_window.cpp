@@ -368,8 +368,10 @@ void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     auto* open = file->addAction(tr("&Open Store…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open a Runlens store"), QString(),
-                                                          tr("Runlens stores (*.db *.runlens *.sqlite);;All files (*)"));
+        // The stores that are one file: ours, MLflow's mlflow.db, a Comet archive.
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a store file"), QString(),
+            tr("Store files (*.db *.runlens *.sqlite *.zip);;Runlens and MLflow databases (*.db *.runlens *.sqlite);;"
+               "Comet offline archives (*.zip);;All files (*)"));
         if (!path.isEmpty())
             openStores({path});
     });
